@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * render.h - /proc text from snapshots.
+ *
+ * Every renderer is a pure function: (snapshot, clock) -> text appended to
+ * an rbuf. No locks, no model access, no I/O. The formats are Linux 6.x's,
+ * byte for byte (see shared/reference/procfs.md).
+ */
+#ifndef FS_RENDER_H
+#define FS_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../mm/mm.h"
+
+/* A growable text buffer. Out of memory aborts: renderers never fail. */
+struct rbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+void rbuf_init(struct rbuf *b);
+void rbuf_free(struct rbuf *b);
+void rbuf_reset(struct rbuf *b);
+void rbuf_put(struct rbuf *b, const char *s, size_t n);
+void rbuf_puts(struct rbuf *b, const char *s);
+void rbuf_printf(struct rbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Host time for the machine-level files (stat, uptime): these follow the
+ * wall clock so that vmstat/top see CPU ticks advance; the memory model
+ * itself never reads it.
+ */
+struct render_clock {
+	double uptime;		/* seconds since mount */
+	time_t btime;		/* mount time, epoch seconds */
+};
+
+/* global files (fs/render_global.c) */
+void render_meminfo(struct rbuf *b, const struct mm_global_snap *s);
+void render_vmstat(struct rbuf *b, const struct mm_global_snap *s);
+void render_buddyinfo(struct rbuf *b, const struct mm_global_snap *s);
+void render_pagetypeinfo(struct rbuf *b, const struct mm_global_snap *s);
+void render_zoneinfo(struct rbuf *b, const struct mm_global_snap *s);
+void render_swaps(struct rbuf *b, const struct mm_global_snap *s);
+void render_node_meminfo(struct rbuf *b, const struct mm_global_snap *s, int nid);
+
+/* machine files (fs/render_sys.c) */
+void render_stat(struct rbuf *b, const struct mm_global_snap *s, const struct render_clock *c);
+void render_uptime(struct rbuf *b, const struct mm_global_snap *s, const struct render_clock *c);
+void render_loadavg(struct rbuf *b, const struct mm_global_snap *s, int last_pid);
+void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s);
+
+/* per-process files (fs/render_task.c) */
+void render_maps(struct rbuf *b, const struct mm_task_snap *t);
+void render_smaps(struct rbuf *b, const struct mm_task_snap *t);
+/* Returns -ESRCH when the task has no mm (as Linux does), else 0. */
+int render_smaps_rollup(struct rbuf *b, const struct mm_task_snap *t);
+void render_status(struct rbuf *b, const struct mm_task_snap *t);
+void render_statm(struct rbuf *b, const struct mm_task_snap *t);
+void render_stat_pid(struct rbuf *b, const struct mm_task_snap *t);
+void render_comm(struct rbuf *b, const struct mm_task_snap *t);
+void render_cmdline(struct rbuf *b, const struct mm_task_snap *t);
+
+/* The x86-64 gate VMA that maps/smaps print last and no counter includes. */
+#define GATE_VMA_START 0xffffffffff600000ULL
+#define GATE_VMA_END   0xffffffffff601000ULL
+
+#endif

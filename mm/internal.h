@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - the machine: what every mm/ file shares.
+ *
+ * Locking: one mutex, m->lock, taken by the public entry points of mm.h only
+ * (never recursively). Every function declared in mm/ headers other than
+ * mm.h expects it held; lockdep_assert_held() documents and checks that.
+ */
+#ifndef MM_INTERNAL_H
+#define MM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <errno.h>
+
+#include "mm.h"
+#include "mmzone.h"
+#include "vmstat.h"
+#include "sysctl.h"
+
+struct task;
+struct kmsg;
+
+/* Debug checks that cost nothing when off but are always type-checked. */
+#ifdef MM_DEBUG
+#include <stdio.h>
+#include <stdlib.h>
+#define VM_BUG_ON(cond) do { if (cond) { \
+	fprintf(stderr, "VM_BUG_ON(%s) at %s:%d\n", #cond, __FILE__, __LINE__); abort(); } } while (0)
+#else
+#define VM_BUG_ON(cond) do { if (0 && (cond)) {} } while (0)
+#endif
+
+struct machine {
+	pthread_mutex_t lock;		/* the model's one lock */
+	pthread_t lock_owner;		/* valid while locked; for lockdep_assert_held */
+	int locked;
+
+	struct mm_config cfg;
+	char swap_path[256];
+	int nr_nodes;
+	int nr_cpus;
+	struct pglist_data *node[MM_MAX_NODES];	/* [0, nr_nodes) are set */
+
+	/* physical memory: [0, max_pfn), see memmap.h */
+	uint64_t max_pfn;
+	struct page *mem_map;		/* max_pfn entries, reserved sparsely */
+	uint8_t *frames;		/* max_pfn * 4 KiB of contents, reserved sparsely */
+	size_t mem_map_bytes, frames_bytes;
+	uint8_t *pageblock_mt;		/* migratetype per pageblock, max_pfn >> 9 */
+
+	uint64_t totalram_pages;	/* Σ managed */
+	uint64_t totalreserve_pages;	/* Σ zone reserves, see calculate_totalreserve_pages */
+	uint64_t memmap_pages;		/* pages the struct page array costs */
+
+	int64_t vm_events[NR_VM_EVENT_ITEMS];
+	struct vm_tunables tun;		/* sysctl.h */
+
+	/* processes (task.c) */
+	struct task **tasks;		/* indexed by pid, NULL when free */
+	int pid_max;			/* length of tasks[] */
+	int last_pid;
+	int nr_tasks;
+	uint64_t forks;
+
+	/* kernel log (kmsg.c) */
+	struct kmsg *kmsg;
+
+	/* simulated clock: advances at well-defined points only */
+	uint64_t sim_ns;
+};
+
+void machine_lock(struct machine *m);
+void machine_unlock(struct machine *m);
+void lockdep_assert_held(struct machine *m);
+
+/* Advance the simulated clock (every command costs MM_TICK_NS). */
+#define MM_TICK_NS 1000000ULL
+static inline void sim_advance(struct machine *m, uint64_t ns) { m->sim_ns += ns; }
+
+/* kmsg.c */
+struct kmsg *kmsg_new(void);
+void kmsg_free(struct kmsg *k);
+void kmsg_add(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* task.c: the pid table; see task.h */
+int task_init(struct machine *m);
+void task_exit_all(struct machine *m);
+void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, int want_vmas);
+
+/* check.c: append one violation line per broken invariant; returns count */
+struct rbuf_lite {
+	char *buf;
+	size_t len, cap;
+};
+void rbl_printf(struct rbuf_lite *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int check_page_alloc(struct machine *m, struct rbuf_lite *out);
+int check_vmstat(struct machine *m, struct rbuf_lite *out);
+int check_tasks(struct machine *m, struct rbuf_lite *out);
+
+#endif

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm.h - the public API of the simulated memory subsystem.
+ *
+ * This is the only header fs/ and tools/ include from mm/ (with snapshot.h
+ * and uapi.h, which it pulls in). The model is one `struct machine`; every
+ * function here is a public entry point: it takes the machine's lock itself,
+ * so callers never lock. Functions return 0 or a negative errno; the `why`
+ * buffers (when given) receive a short human reason for a failure, suitable
+ * for the "error EINVAL: <why>" reply line.
+ *
+ * Nothing here formats /proc text: the model hands out plain-data snapshots
+ * (snapshot.h) and fs/ renders them outside the lock.
+ */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+#include "uapi.h"
+
+struct machine;
+
+/* Boot-time configuration (the daemon's ram=, nodes=, swap= options). */
+struct mm_config {
+	uint64_t ram_bytes;	/* simulated physical memory; >= 64 MiB, <= 64 TiB */
+	int nr_nodes;		/* NUMA nodes, 1..MM_MAX_NODES; RAM split evenly */
+	uint64_t swap_bytes;	/* size of the one swap device; 0 = none */
+	const char *swap_path;	/* name shown in /proc/swaps (NULL: "/swapfile") */
+};
+
+/* Smallest and largest machines we agree to boot. */
+#define MM_MIN_RAM	(64ULL << 20)
+#define MM_MAX_RAM	(64ULL << 40)
+
+/*
+ * Boot a machine: nodes, zones, buddy allocators, reserved memory, pid 1.
+ * Returns NULL with a reason in why on bad configuration.
+ */
+struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen);
+void mm_shutdown(struct machine *m);
+
+/* ---- snapshots (plain data, caller frees with free()) ---- */
+
+/* Everything the global files need: meminfo, vmstat, zoneinfo, buddyinfo... */
+struct mm_global_snap *mm_snap_global(struct machine *m);
+
+/*
+ * One process, with its VMAs when want_vmas. NULL if pid does not exist.
+ */
+struct mm_task_snap *mm_snap_task(struct machine *m, int pid, int want_vmas);
+
+/* Live pids in ascending order; returns how many (may exceed max). */
+int mm_pids(struct machine *m, int *pids, int max);
+
+/*
+ * The kernel log since boot as dmesg-style text ("[    0.000000] ...\n"),
+ * NUL-terminated, malloc'd. *len receives strlen.
+ */
+char *mm_kmsg_text(struct machine *m, size_t *len);
+/* Append one line (no trailing newline needed) to the kernel log. */
+void mm_kmsg(struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- global commands (MOUNT/ctl) ---- */
+
+int mm_spawn(struct machine *m, const char *name, int *pid, char *why, size_t whylen);
+int mm_kill(struct machine *m, int pid, char *why, size_t whylen);
+int mm_drop_caches(struct machine *m, int mode, char *why, size_t whylen);
+int mm_compact(struct machine *m, char *why, size_t whylen);
+
+/*
+ * The invariant checker. Returns a malloc'd report: "ok\n", or one line per
+ * broken invariant. *nbad receives the number of violations.
+ */
+char *mm_check(struct machine *m, int *nbad);
+
+/* ---- tunables: proc/sys/vm/<name> and sys/kernel/mm/... ---- */
+
+/* Where a tunable lives in the tree. */
+enum mm_tunable_dir {
+	MM_TUNABLE_SYSCTL_VM,	/* proc/sys/vm/<name> */
+	MM_TUNABLE_SYSFS_THP,	/* sys/kernel/mm/transparent_hugepage/<name> */
+};
+
+struct mm_tunable_info {
+	const char *name;
+	enum mm_tunable_dir dir;
+	unsigned mode;		/* 0644, or 0200 for write-only (drop_caches) */
+};
+
+/* The table of tunables; returns its length. */
+int mm_tunables(const struct mm_tunable_info **tab);
+/* Read as the kernel prints it, newline included. -EACCES if write-only. */
+int mm_tunable_read(struct machine *m, const char *name, char *buf, size_t len);
+/*
+ * Write with the kernel's parsing and range checks (-EINVAL out of range).
+ * buf need not be NUL-terminated; a trailing newline is accepted.
+ */
+int mm_tunable_write(struct machine *m, const char *name, const char *buf, size_t len);
+
+/* ---- per-process system calls (MOUNT/proc/PID/ctl); see uapi.h ---- */
+
+/*
+ * Execute one typed system call for process pid. On success returns 0 and
+ * *ret holds the value to reply (an address, a pid, 0...). Calls not built
+ * yet return -ENOSYS. mincore's reply is a 0/1 string: see mm_mincore.
+ */
+int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
+	       uint64_t *ret, char *why, size_t whylen);
+
+#endif

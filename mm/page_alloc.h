@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * page_alloc.h - the buddy allocator (kernel: mm/page_alloc.c).
+ *
+ * All functions expect m->lock held.
+ */
+#ifndef MM_PAGE_ALLOC_H
+#define MM_PAGE_ALLOC_H
+
+#include <stdint.h>
+
+#include "page.h"
+#include "mmzone.h"
+
+struct machine;
+
+/* gfp flags: which zones, which migratetype, how hard to try. */
+#define __GFP_DMA		0x01u
+#define __GFP_DMA32		0x04u
+#define __GFP_MOVABLE		0x08u	/* page can be migrated: Movable type */
+#define __GFP_RECLAIMABLE	0x10u	/* Reclaimable type */
+#define __GFP_HIGH		0x20u	/* may dip below the min watermark (by half) */
+#define __GFP_ZERO		0x100u	/* contents zeroed */
+#define __GFP_NOWARN		0x200u
+#define __GFP_THISNODE		0x400u	/* no fallback to other nodes */
+#define __GFP_NOFAIL_UNUSED	0x800u
+
+#define GFP_KERNEL		0u			/* Unmovable, Normal and below */
+#define GFP_USER		0u
+#define GFP_HIGHUSER_MOVABLE	(__GFP_MOVABLE)		/* user pages */
+#define GFP_DMA32		(__GFP_DMA32)
+#define GFP_DMA			(__GFP_DMA)
+
+int gfp_migratetype(unsigned gfp);
+enum zone_type gfp_zone(unsigned gfp);
+
+/*
+ * Allocate 2^order contiguous pages, preferring node nid (-1: node 0),
+ * honouring watermarks and lowmem_reserve as Linux's fast and slow paths do.
+ * Returns the head page with refcount 1, or NULL when no zone can satisfy the
+ * request (the caller may reclaim and retry: see try_to_free_pages()).
+ */
+struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid);
+/* Free a block obtained from alloc_pages with the same order. */
+void free_pages(struct machine *m, struct page *page, unsigned order);
+
+/* The zone a pfn belongs to (NULL for a pfn outside every zone). */
+struct zone *pfn_zone(struct machine *m, uint64_t pfn);
+int pageblock_migratetype(struct machine *m, uint64_t pfn);
+void set_pageblock_migratetype(struct machine *m, uint64_t pfn, int mt);
+
+/* Boot: put every usable pfn of every zone onto its free lists. */
+void page_alloc_init_zone(struct machine *m, struct zone *z);
+
+/* Watermarks (recomputed when min_free_kbytes / watermark_scale_factor change). */
+void init_per_zone_wmark_min(struct machine *m);	/* boot default of min_free_kbytes */
+void set_recommended_min_free_kbytes(struct machine *m);	/* khugepaged's raise */
+void setup_per_zone_wmarks(struct machine *m);
+void setup_per_zone_lowmem_reserve(struct machine *m);
+void calculate_totalreserve_pages(struct machine *m);
+int zone_watermark_ok(struct machine *m, struct zone *z, unsigned order,
+		      uint64_t mark, enum zone_type highest_zoneidx, unsigned alloc_flags);
+
+/* Free pages of a zone, and MemAvailable's estimate (si_mem_available). */
+uint64_t zone_free_pages(const struct zone *z);
+uint64_t si_mem_available(struct machine *m);
+
+/* The reclaim seam: returns pages freed (0 until the reclaim issue). */
+uint64_t try_to_free_pages(struct machine *m, unsigned order, unsigned gfp);
+
+#endif

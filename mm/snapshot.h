@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snapshot.h - plain-data copies of the model, taken under its lock.
+ *
+ * fs/ renders /proc text from these and nothing else. They hold no pointers
+ * into the model: a snapshot stays valid after the lock is dropped and is
+ * released with a single free().
+ */
+#ifndef MM_SNAPSHOT_H
+#define MM_SNAPSHOT_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "vmstat_items.h"
+
+#define MM_MAX_NODES	64
+#define MM_MAX_ORDER	10		/* orders 0..MM_MAX_ORDER */
+#define MM_NR_ORDERS	(MM_MAX_ORDER + 1)
+#define MM_PAGEBLOCK_ORDER 9		/* 2 MiB pageblocks */
+#define MM_SNAP_PATH_MAX 256
+
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, MAX_NR_ZONES };
+
+/* Linux's order; the names are what pagetypeinfo prints. */
+enum migratetype {
+	MIGRATE_UNMOVABLE,
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_HIGHATOMIC,
+	MIGRATE_ISOLATE,
+	MIGRATE_TYPES
+};
+#define MIGRATE_PCPTYPES 3
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
+
+extern const char *const zone_names[MAX_NR_ZONES];	/* "DMA" "DMA32" "Normal" "Movable" "Device" */
+extern const char *const migratetype_names[MIGRATE_TYPES];
+
+struct mm_zone_snap {
+	int populated;			/* present_pages > 0 */
+	uint64_t zone_start_pfn;
+	uint64_t spanned_pages;		/* end - start, holes included */
+	uint64_t present_pages;		/* spanned minus holes */
+	uint64_t managed_pages;		/* present minus what the kernel holds back */
+	uint64_t watermark[NR_WMARK];	/* pages */
+	uint64_t watermark_boost;
+	uint64_t lowmem_reserve[MAX_NR_ZONES];
+	uint64_t nr_free[MM_NR_ORDERS][MIGRATE_TYPES];	/* free blocks, not pages */
+	uint64_t nr_pageblocks[MIGRATE_TYPES];		/* pageblocks of each type */
+	int64_t stat[NR_VM_ZONE_STAT_ITEMS];
+	int64_t numa_stat[NR_VM_NUMA_STAT_ITEMS];
+};
+
+struct mm_node_snap {
+	uint64_t node_start_pfn;
+	uint64_t node_spanned_pages;
+	uint64_t node_present_pages;
+	struct mm_zone_snap zone[MAX_NR_ZONES];
+	int64_t stat[NR_VM_NODE_STAT_ITEMS];
+	uint64_t hugepages_total, hugepages_free, hugepages_surp;
+};
+
+/*
+ * /proc/meminfo, in print order: X(ID, "Key", kind). kind KB prints
+ * "%-16s%8lu kB" with "Key:" in the field; kind N5 prints "Key:" padded to
+ * 18 then "%5lu" with no unit (the HugePages_* lines). Values of KB lines
+ * are kB, of N5 lines plain counts.
+ */
+#define MM_MEMINFO_FIELDS(X) \
+	X(MI_MEMTOTAL, "MemTotal", KB) \
+	X(MI_MEMFREE, "MemFree", KB) \
+	X(MI_MEMAVAILABLE, "MemAvailable", KB) \
+	X(MI_BUFFERS, "Buffers", KB) \
+	X(MI_CACHED, "Cached", KB) \
+	X(MI_SWAPCACHED, "SwapCached", KB) \
+	X(MI_ACTIVE, "Active", KB) \
+	X(MI_INACTIVE, "Inactive", KB) \
+	X(MI_ACTIVE_ANON, "Active(anon)", KB) \
+	X(MI_INACTIVE_ANON, "Inactive(anon)", KB) \
+	X(MI_ACTIVE_FILE, "Active(file)", KB) \
+	X(MI_INACTIVE_FILE, "Inactive(file)", KB) \
+	X(MI_UNEVICTABLE, "Unevictable", KB) \
+	X(MI_MLOCKED, "Mlocked", KB) \
+	X(MI_SWAPTOTAL, "SwapTotal", KB) \
+	X(MI_SWAPFREE, "SwapFree", KB) \
+	X(MI_ZSWAP, "Zswap", KB) \
+	X(MI_ZSWAPPED, "Zswapped", KB) \
+	X(MI_DIRTY, "Dirty", KB) \
+	X(MI_WRITEBACK, "Writeback", KB) \
+	X(MI_ANONPAGES, "AnonPages", KB) \
+	X(MI_MAPPED, "Mapped", KB) \
+	X(MI_SHMEM, "Shmem", KB) \
+	X(MI_KRECLAIMABLE, "KReclaimable", KB) \
+	X(MI_SLAB, "Slab", KB) \
+	X(MI_SRECLAIMABLE, "SReclaimable", KB) \
+	X(MI_SUNRECLAIM, "SUnreclaim", KB) \
+	X(MI_KERNELSTACK, "KernelStack", KB) \
+	X(MI_PAGETABLES, "PageTables", KB) \
+	X(MI_SECPAGETABLES, "SecPageTables", KB) \
+	X(MI_NFS_UNSTABLE, "NFS_Unstable", KB) \
+	X(MI_BOUNCE, "Bounce", KB) \
+	X(MI_WRITEBACKTMP, "WritebackTmp", KB) \
+	X(MI_COMMITLIMIT, "CommitLimit", KB) \
+	X(MI_COMMITTED_AS, "Committed_AS", KB) \
+	X(MI_VMALLOCTOTAL, "VmallocTotal", KB) \
+	X(MI_VMALLOCUSED, "VmallocUsed", KB) \
+	X(MI_VMALLOCCHUNK, "VmallocChunk", KB) \
+	X(MI_PERCPU, "Percpu", KB) \
+	X(MI_ANONHUGEPAGES, "AnonHugePages", KB) \
+	X(MI_SHMEMHUGEPAGES, "ShmemHugePages", KB) \
+	X(MI_SHMEMPMDMAPPED, "ShmemPmdMapped", KB) \
+	X(MI_FILEHUGEPAGES, "FileHugePages", KB) \
+	X(MI_FILEPMDMAPPED, "FilePmdMapped", KB) \
+	X(MI_BALLOON, "Balloon", KB) \
+	X(MI_HUGEPAGES_TOTAL, "HugePages_Total", N5) \
+	X(MI_HUGEPAGES_FREE, "HugePages_Free", N5) \
+	X(MI_HUGEPAGES_RSVD, "HugePages_Rsvd", N5) \
+	X(MI_HUGEPAGES_SURP, "HugePages_Surp", N5) \
+	X(MI_HUGEPAGESIZE, "Hugepagesize", KB) \
+	X(MI_HUGETLB, "Hugetlb", KB) \
+	X(MI_DIRECTMAP4K, "DirectMap4k", KB) \
+	X(MI_DIRECTMAP2M, "DirectMap2M", KB) \
+	X(MI_DIRECTMAP1G, "DirectMap1G", KB)
+
+#define MM__MI_ENUM(id, key, kind) id,
+enum meminfo_item { MM_MEMINFO_FIELDS(MM__MI_ENUM) NR_MEMINFO_ITEMS };
+#undef MM__MI_ENUM
+
+struct mm_swap_snap {
+	char path[MM_SNAP_PATH_MAX];
+	int is_partition;
+	uint64_t size_kb;		/* excludes the header page */
+	uint64_t used_kb;
+	int priority;
+};
+
+struct mm_global_snap {
+	int nr_nodes;
+	int nr_cpus;
+	uint64_t meminfo[NR_MEMINFO_ITEMS];	/* computed by mm, see MM_MEMINFO_FIELDS */
+	int64_t vm_events[NR_VM_EVENT_ITEMS];
+	/* the four computed lines between node items and events in vmstat */
+	uint64_t dirty_threshold, dirty_background_threshold;
+	uint64_t memmap_pages, memmap_boot_pages;
+	int nr_swap;				/* 0 or 1 */
+	struct mm_swap_snap swap;
+	uint64_t forks;				/* "processes" in /proc/stat */
+	int nr_running;				/* live tasks */
+	uint64_t sim_ns;			/* the simulated clock */
+	struct mm_node_snap node[];		/* nr_nodes entries */
+};
+
+/* ---- one process ---- */
+
+/* vm_flags bits, with the kernel's bit numbers (smaps VmFlags order). */
+#define MM_VM_READ		(1ULL << 0)
+#define MM_VM_WRITE		(1ULL << 1)
+#define MM_VM_EXEC		(1ULL << 2)
+#define MM_VM_SHARED		(1ULL << 3)
+#define MM_VM_MAYREAD		(1ULL << 4)
+#define MM_VM_MAYWRITE		(1ULL << 5)
+#define MM_VM_MAYEXEC		(1ULL << 6)
+#define MM_VM_MAYSHARE		(1ULL << 7)
+#define MM_VM_GROWSDOWN		(1ULL << 8)
+#define MM_VM_UFFD_MISSING	(1ULL << 9)
+#define MM_VM_PFNMAP		(1ULL << 10)
+#define MM_VM_UFFD_WP		(1ULL << 12)
+#define MM_VM_LOCKED		(1ULL << 13)
+#define MM_VM_IO		(1ULL << 14)
+#define MM_VM_SEQ_READ		(1ULL << 15)
+#define MM_VM_RAND_READ		(1ULL << 16)
+#define MM_VM_DONTCOPY		(1ULL << 17)
+#define MM_VM_DONTEXPAND	(1ULL << 18)
+#define MM_VM_LOCKONFAULT	(1ULL << 19)
+#define MM_VM_ACCOUNT		(1ULL << 20)
+#define MM_VM_NORESERVE		(1ULL << 21)
+#define MM_VM_HUGETLB		(1ULL << 22)
+#define MM_VM_SYNC		(1ULL << 23)
+#define MM_VM_ARCH_1		(1ULL << 24)
+#define MM_VM_WIPEONFORK	(1ULL << 25)
+#define MM_VM_DONTDUMP		(1ULL << 26)
+#define MM_VM_SOFTDIRTY		(1ULL << 27)
+#define MM_VM_MIXEDMAP		(1ULL << 28)
+#define MM_VM_HUGEPAGE		(1ULL << 29)
+#define MM_VM_NOHUGEPAGE	(1ULL << 30)
+#define MM_VM_MERGEABLE		(1ULL << 31)
+
+/*
+ * Residency of one VMA, as smaps accumulates it: bytes, except the *_pss
+ * fields which are bytes << MM_PSS_SHIFT (the kernel's fixed point).
+ */
+#define MM_PSS_SHIFT 12
+struct mm_vma_usage {
+	uint64_t rss, pss, pss_dirty, pss_anon, pss_file, pss_shmem;
+	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t referenced, anonymous, ksm, lazyfree, anon_thp, shmem_thp, file_thp;
+	uint64_t shared_hugetlb, private_hugetlb, swap, swap_pss, locked_pss;
+};
+
+struct mm_vma_snap {
+	uint64_t start, end;		/* [start, end) */
+	uint64_t flags;			/* MM_VM_* */
+	uint64_t pgoff;			/* pages; shown only for file VMAs */
+	int is_file;			/* file-backed: offset and name are the file's */
+	uint32_t dev_major, dev_minor;
+	uint64_t ino;
+	char name[MM_SNAP_PATH_MAX];	/* "/path", "[heap]", "[stack]", "[vdso]"... or "" */
+	uint32_t kernel_page_kb, mmu_page_kb;	/* 4 unless hugetlb */
+	int thp_eligible;
+	struct mm_vma_usage u;
+};
+
+struct mm_task_snap {
+	int pid, ppid;
+	char comm[16];			/* NUL-terminated, at most 15 chars */
+	char cmdline[256];		/* NUL-separated argv */
+	size_t cmdline_len;		/* bytes of cmdline, last NUL included */
+	char state;			/* 'R', 'S', 'Z' ... */
+	uint64_t start_ticks;		/* USER_HZ ticks after boot */
+	int has_mm;			/* 0 for a zombie or a kernel thread */
+	/* mm counters, pages unless stated */
+	uint64_t total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
+	uint64_t hiwater_vm, hiwater_rss;
+	uint64_t rss_anon, rss_file, rss_shmem, swap_ents;
+	uint64_t pgtables_bytes, hugetlb_kb;
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
+	int thp_enabled;		/* status THP_enabled */
+	size_t nr_vmas;			/* map_count; the gate VMA is not included */
+	struct mm_vma_snap vmas[];	/* ascending, nr_vmas entries (0 unless asked) */
+};
+
+#endif

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uapi.h - the system-call interface of the simulated kernel.
+ *
+ * Constants carry Linux x86-64's values (so a number pasted from strace means
+ * what it meant there), but are defined here so the model does not depend on
+ * the host's headers. `struct mm_call` is one typed call: the command parser
+ * (fs/parse.c) produces it, mm_syscall() and the global-command functions
+ * consume it.
+ */
+#ifndef MM_UAPI_H
+#define MM_UAPI_H
+
+#include <stdint.h>
+
+#define MM_PAGE_SHIFT	12
+#define MM_PAGE_SIZE	(1ULL << MM_PAGE_SHIFT)
+
+/* mmap/mprotect prot */
+#define MM_PROT_NONE		0x0
+#define MM_PROT_READ		0x1
+#define MM_PROT_WRITE		0x2
+#define MM_PROT_EXEC		0x4
+#define MM_PROT_GROWSDOWN	0x01000000
+#define MM_PROT_GROWSUP		0x02000000
+
+/* mmap flags */
+#define MM_MAP_SHARED		0x01
+#define MM_MAP_PRIVATE		0x02
+#define MM_MAP_SHARED_VALIDATE	0x03
+#define MM_MAP_TYPE		0x0f
+#define MM_MAP_FIXED		0x10
+#define MM_MAP_ANONYMOUS	0x20
+#define MM_MAP_GROWSDOWN	0x0100
+#define MM_MAP_DENYWRITE	0x0800
+#define MM_MAP_EXECUTABLE	0x1000
+#define MM_MAP_LOCKED		0x2000
+#define MM_MAP_NORESERVE	0x4000
+#define MM_MAP_POPULATE		0x8000
+#define MM_MAP_NONBLOCK		0x10000
+#define MM_MAP_STACK		0x20000
+#define MM_MAP_HUGETLB		0x40000
+#define MM_MAP_SYNC		0x80000
+#define MM_MAP_FIXED_NOREPLACE	0x100000
+#define MM_MAP_UNINITIALIZED	0x4000000
+
+/* mremap flags */
+#define MM_MREMAP_MAYMOVE	1
+#define MM_MREMAP_FIXED		2
+#define MM_MREMAP_DONTUNMAP	4
+
+/* madvise advice */
+#define MM_MADV_NORMAL		0
+#define MM_MADV_RANDOM		1
+#define MM_MADV_SEQUENTIAL	2
+#define MM_MADV_WILLNEED	3
+#define MM_MADV_DONTNEED	4
+#define MM_MADV_FREE		8
+#define MM_MADV_REMOVE		9
+#define MM_MADV_DONTFORK	10
+#define MM_MADV_DOFORK		11
+#define MM_MADV_MERGEABLE	12
+#define MM_MADV_UNMERGEABLE	13
+#define MM_MADV_HUGEPAGE	14
+#define MM_MADV_NOHUGEPAGE	15
+#define MM_MADV_DONTDUMP	16
+#define MM_MADV_DODUMP		17
+#define MM_MADV_WIPEONFORK	18
+#define MM_MADV_KEEPONFORK	19
+#define MM_MADV_COLD		20
+#define MM_MADV_PAGEOUT		21
+#define MM_MADV_POPULATE_READ	22
+#define MM_MADV_POPULATE_WRITE	23
+
+/* mlockall / mlock2 */
+#define MM_MCL_CURRENT		1
+#define MM_MCL_FUTURE		2
+#define MM_MCL_ONFAULT		4
+#define MM_MLOCK_ONFAULT	1
+
+/* msync */
+#define MM_MS_ASYNC		1
+#define MM_MS_INVALIDATE	2
+#define MM_MS_SYNC		4
+
+/* open flags (the subset that matters for mmap) */
+#define MM_O_RDONLY		00
+#define MM_O_WRONLY		01
+#define MM_O_RDWR		02
+#define MM_O_ACCMODE		03
+#define MM_O_CREAT		0100
+#define MM_O_TRUNC		01000
+
+/* The verbs of both control files. */
+enum mm_verb {
+	/* per-process (MOUNT/proc/PID/ctl) */
+	MMV_MMAP,
+	MMV_MUNMAP,
+	MMV_MPROTECT,
+	MMV_MREMAP,
+	MMV_BRK,
+	MMV_MADVISE,
+	MMV_MLOCK,
+	MMV_MLOCK2,
+	MMV_MUNLOCK,
+	MMV_MLOCKALL,
+	MMV_MUNLOCKALL,
+	MMV_MINCORE,
+	MMV_MSYNC,
+	MMV_TOUCH,
+	MMV_FORK,
+	MMV_EXEC,
+	MMV_EXIT,
+	MMV_OPEN,
+	MMV_CLOSE,
+	/* global (MOUNT/ctl) */
+	MMV_SPAWN,
+	MMV_KILL,
+	MMV_DROP_CACHES,
+	MMV_COMPACT,
+	MMV_CHECK,
+	MMV_NR
+};
+
+#define MM_PATH_MAX 256
+
+/*
+ * One typed call. Which fields mean something depends on the verb; unused
+ * fields are zero, except fd which is -1 when absent.
+ *
+ *   mmap      addr len prot flags [fd | path] off
+ *   munmap    addr len             mprotect  addr len prot
+ *   mremap    addr len new_len flags new_addr
+ *   brk       addr                 madvise   addr len advice
+ *   mlock     addr len             mlock2    addr len flags
+ *   munlock   addr len             mlockall  flags      munlockall -
+ *   mincore   addr len             msync     addr len flags
+ *   touch     addr len mode ('r' or 'w')
+ *   fork exec(path, may be empty) exit
+ *   open      path flags, fd = the fd strace said it returned, or -1
+ *   close     fd
+ *   spawn     path (the name, may be empty)    kill  pid
+ *   drop_caches mode (1..3)        compact, check  -
+ */
+struct mm_call {
+	enum mm_verb verb;
+	uint64_t addr;
+	uint64_t len;
+	uint64_t new_len;
+	uint64_t new_addr;
+	uint64_t off;
+	uint64_t prot;		/* kept wide: unknown bits must reach the kernel */
+	uint64_t flags;
+	int64_t advice;
+	int32_t fd;
+	int32_t mode;
+	int32_t pid;
+	char path[MM_PATH_MAX];	/* NUL-terminated; "" when absent */
+};
+
+/* The verb's name as users type it ("mmap", "drop_caches"...). */
+const char *mm_verb_name(enum mm_verb v);
+
+#endif
