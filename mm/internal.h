@@ -18,6 +18,8 @@
 #include "mmzone.h"
 #include "vmstat.h"
 #include "sysctl.h"
+#include "page.h"
+#include "list.h"
 
 struct task;
 struct kmsg;
@@ -50,11 +52,32 @@ struct machine {
 	size_t mem_map_bytes, frames_bytes;
 	uint8_t *pageblock_mt;		/* migratetype per pageblock, max_pfn >> 9 */
 
+	/*
+	 * Holes and reserved ranges of physical memory (memblock's role),
+	 * sorted and disjoint. Every other pfn below max_pfn is usable RAM.
+	 */
+	struct mem_range {
+		uint64_t start, end;	/* pfns, [start, end) */
+		int kind;		/* enum pfn_kind: PFN_HOLE or PFN_RESERVED */
+		const char *what;	/* for kmsg and check reports */
+	} ranges[8 + 2 * MM_MAX_NODES];
+	int nr_ranges;
+
 	uint64_t totalram_pages;	/* Σ managed */
 	uint64_t totalreserve_pages;	/* Σ zone reserves, see calculate_totalreserve_pages */
 	uint64_t memmap_pages;		/* pages the struct page array costs */
 
 	int64_t vm_events[NR_VM_EVENT_ITEMS];
+	uint64_t vm_committed_as;	/* pages charged by VM_ACCOUNT mappings */
+	uint64_t swap_pages;		/* usable swap slots (header page excluded) */
+	uint64_t swap_used;		/* slots in use */
+
+	/* the persistent hugetlb pool (2 MiB pages taken from the buddy allocator) */
+	struct list_head hugepage_freelist;
+	uint64_t nr_huge_pages, free_huge_pages, resv_huge_pages, surplus_huge_pages;
+	uint64_t nr_huge_pages_node[MM_MAX_NODES];
+	uint64_t free_huge_pages_node[MM_MAX_NODES];
+	int hugetlb_next_nid;		/* round-robin cursor for pool growth */
 	struct vm_tunables tun;		/* sysctl.h */
 
 	/* processes (task.c) */
@@ -88,6 +111,10 @@ void kmsg_add(struct machine *m, const char *fmt, ...) __attribute__((format(pri
 int task_init(struct machine *m);
 void task_exit_all(struct machine *m);
 void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, int want_vmas);
+
+/* machine.c: the actions behind drop_caches / compact_memory, lock held */
+int drop_caches_locked(struct machine *m, int mode);
+int compact_locked(struct machine *m);
 
 /* check.c: append one violation line per broken invariant; returns count */
 struct rbuf_lite {

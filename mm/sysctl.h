@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sysctl.h - the vm tunables (proc/sys/vm/*, sys/kernel/mm/...).
+ * sysctl.h - the vm tunables (proc/sys/vm/<name>, sys/kernel/mm/...).
  */
 #ifndef MM_SYSCTL_H
 #define MM_SYSCTL_H
@@ -43,5 +43,6 @@ struct vm_tunables {
 
 struct machine;
 void tunables_init(struct machine *m);
+void tunables_init_reserves(struct machine *m);	/* after totalram is known */
 
 #endif
