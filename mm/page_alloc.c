@@ -263,7 +263,12 @@ find_smallest:
 	return UINT64_MAX;
 }
 
-static void zone_statistics(struct machine *m, struct zone *preferred, struct zone *z)
+/*
+ * NUMA counters: hit/miss against the preferred zone (the first allowed
+ * zone of the requested node's zonelist), local/other against the node of
+ * the allocating CPU, which is taken to be the requested node.
+ */
+static void zone_statistics(struct zone *preferred, struct zone *z, int cpu_nid)
 {
 	if (z->nid == preferred->nid) {
 		z->numa_stat[NUMA_HIT]++;
@@ -271,12 +276,11 @@ static void zone_statistics(struct machine *m, struct zone *preferred, struct zo
 		z->numa_stat[NUMA_MISS]++;
 		preferred->numa_stat[NUMA_FOREIGN]++;
 	}
-	/* the allocating CPU is taken to be on the preferred node */
-	z->numa_stat[z->nid == preferred->nid ? NUMA_LOCAL : NUMA_OTHER]++;
+	z->numa_stat[z->nid == cpu_nid ? NUMA_LOCAL : NUMA_OTHER]++;
 }
 
 static struct page *rmqueue(struct machine *m, struct zone *preferred, struct zone *z,
-			    unsigned order, int mt, unsigned gfp)
+			    unsigned order, int mt, unsigned gfp, int cpu_nid)
 {
 	uint64_t pfn = rmqueue_smallest(m, z, order, mt);
 	struct page *page;
@@ -293,7 +297,7 @@ static struct page *rmqueue(struct machine *m, struct zone *preferred, struct zo
 	if (gfp & __GFP_ZERO)
 		memset(page_address(m, page), 0, (size_t)MM_PAGE_SIZE << order);
 	count_vm_events(m, PGALLOC_DMA + z->idx, 1LL << order);
-	zone_statistics(m, preferred, z);
+	zone_statistics(preferred, z, cpu_nid);
 	return page;
 }
 
@@ -342,7 +346,7 @@ static int build_zonelist(struct machine *m, unsigned gfp, int nid, struct zone 
 
 static struct page *get_page_from_freelist(struct machine *m, unsigned gfp, unsigned order,
 					   struct zone **zl, int nz, enum zone_watermarks w,
-					   unsigned alloc_flags)
+					   unsigned alloc_flags, int nid)
 {
 	enum zone_type high = gfp_zone(gfp);
 
@@ -351,7 +355,7 @@ static struct page *get_page_from_freelist(struct machine *m, unsigned gfp, unsi
 
 		if (!zone_watermark_ok(m, zl[i], order, wmark_pages(zl[i], w), high, alloc_flags))
 			continue;
-		page = rmqueue(m, zl[0], zl[i], order, gfp_migratetype(gfp), gfp);
+		page = rmqueue(m, zl[0], zl[i], order, gfp_migratetype(gfp), gfp, nid);
 		if (page)
 			return page;
 	}
@@ -373,13 +377,13 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int ni
 	if (!nz)
 		return NULL;
 	/* fast path: stay above the low watermark */
-	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW);
+	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW, nid);
 	if (page)
 		return page;
 	/* slow path: kswapd would be woken here; dip to min (half of it for __GFP_HIGH) */
 	for (int retry = 0; retry < 2; retry++) {
 		page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_MIN,
-					      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN);
+					      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, nid);
 		if (page || !try_to_free_pages(m, order, gfp))
 			break;
 	}
