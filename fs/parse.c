@@ -1,1 +1,927 @@
-/* stub: being written */
+/* SPDX-License-Identifier: MIT */
+/*
+ * parse.c - the control language: one line of a control file -> one mm_call.
+ *
+ * Two surface forms share one table of verbs and one set of argument types:
+ *
+ *   shell form   mmap 0 64K rw- private,anon
+ *   strace form  mmap(NULL, 65536, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f...
+ *
+ * pcre2 splits a line into tokens (words for the shell form; strings, lists,
+ * comments, -y "<path>" decorations and punctuation for the strace form);
+ * take_arg() turns each argument into its mm_call field by a one-letter type
+ * taken from the verb's signature. The patterns are compiled once and are
+ * read-only afterwards; each call owns its match data, so any number of FUSE
+ * threads may parse at once.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <errno.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parse.h"
+
+#define LINE_MAX_BYTES	4096
+#define ARGS_MAX	8	/* more than any verb takes; the rest are only counted */
+#define QUOTE_MAX	48	/* how much of a bad token a reason quotes */
+
+/* ---- patterns ---------------------------------------------------------- */
+
+enum re_id {
+	RE_PID,		/* strace -f's "[pid 1234] " prefix */
+	RE_CALL,	/* "name(" opens the strace form */
+	RE_WORD,	/* one shell-form token */
+	RE_CTOK,	/* one strace-form token, see ctok_group */
+	RE_RETFD,	/* open's " = 3" or " = 3</path>" or " = -1 ENOENT (...)" */
+	RE_NR
+};
+
+/* Capture groups of RE_CTOK; none set means end of line. */
+enum ctok_group { CT_STR = 1, CT_ELLIPSIS, CT_LIST, CT_ANGLE, CT_COMMENT, CT_WORD, CT_PUNCT };
+
+#define QSTR	"\"(?:[^\"\\\\]|\\\\.)*+\""
+#define BLANK	"[ \\t\\r\\n\\v\\f]"
+
+static const struct {
+	const char *pattern;
+	uint32_t options;
+} re_src[RE_NR] = {
+	[RE_PID]   = { "\\[pid" BLANK "++[0-9]++\\]" BLANK "*+", PCRE2_CASELESS },
+	[RE_CALL]  = { "([A-Za-z_][A-Za-z0-9_]*+)" BLANK "*+\\(", 0 },
+	[RE_WORD]  = { BLANK "*+([^ \\t\\r\\n\\v\\f]++)", 0 },
+	[RE_CTOK]  = { BLANK "*+(?:"
+		       "(" QSTR ")(\\.\\.\\.)?"
+		       "|(\\[(?:[^\\]\"]|" QSTR ")*+\\])"
+		       "|(<(?:[^>\\\\]|\\\\.)*+>)"
+		       "|(/\\*(?:[^*]|\\*(?!/))*+\\*/)"
+		       "|([^ \\t\\r\\n\\v\\f,()\"\\[\\]<>/]++)"
+		       "|([,)])"
+		       "|\\z)", PCRE2_DOTALL },
+	[RE_RETFD] = { "(-?(?:0[xX][0-9a-fA-F]++|[0-9]++))(?:<(?:[^>\\\\]|\\\\.)*+>)?"
+		       "(?:" BLANK ".*)?\\z", PCRE2_DOTALL },
+};
+
+static pcre2_code *re[RE_NR];
+static bool re_ok;
+static pthread_once_t re_once = PTHREAD_ONCE_INIT;
+
+static void re_compile_all(void)
+{
+	int err;
+	PCRE2_SIZE off;
+
+	for (int i = 0; i < RE_NR; i++) {
+		re[i] = pcre2_compile((PCRE2_SPTR)re_src[i].pattern, PCRE2_ZERO_TERMINATED,
+				      re_src[i].options, &err, &off, NULL);
+		if (!re[i])
+			return;
+	}
+	re_ok = true;
+}
+
+/* ---- per-call state ---------------------------------------------------- */
+
+enum arg_kind { ARG_WORD, ARG_STRING, ARG_LIST };
+
+struct arg {
+	enum arg_kind kind;
+	char *s;		/* word(s) joined by one space, or the decoded string */
+	char *fdpath;		/* strace -y "<path>" after a number, decoded; or NULL */
+};
+
+struct pctx {
+	char *why;
+	size_t whylen;
+	pcre2_match_data *md;
+	const char *name;	/* the verb as written, for reasons */
+	char text[LINE_MAX_BYTES + 1];		/* the trimmed line */
+	char store[2 * (LINE_MAX_BYTES + 1)];	/* arg texts, NUL-terminated */
+	size_t used;
+	struct arg av[ARGS_MAX];
+	int ac;			/* arguments seen; only ARGS_MAX are kept */
+};
+
+/* Record a reason (one line, control bytes shown as '?') and return -EINVAL. */
+__attribute__((format(printf, 2, 3)))
+static int fail(struct pctx *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p->why || !p->whylen)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(p->why, p->whylen, fmt, ap);
+	va_end(ap);
+	for (char *c = p->why; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return -EINVAL;
+}
+
+static int re_match(struct pctx *p, enum re_id id, size_t len, size_t start)
+{
+	return pcre2_match(re[id], (PCRE2_SPTR)p->text, len, start,
+			   PCRE2_ANCHORED, p->md, NULL);
+}
+
+/* Copy n bytes into the store as a NUL-terminated string. */
+static char *store_put(struct pctx *p, const char *s, size_t n)
+{
+	char *d = p->store + p->used;
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	p->used += n + 1;
+	return d;
+}
+
+static bool is_blank(char ch)
+{
+	return ch && strchr(" \t\r\n\v\f", ch);
+}
+
+static size_t skip_blanks(const struct pctx *p, size_t len, size_t pos)
+{
+	while (pos < len && is_blank(p->text[pos]))
+		pos++;
+	return pos;
+}
+
+/* ---- numbers ----------------------------------------------------------- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Decimal or 0x-hex, then (if suffix) K M G T P E, binary, optionally
+ * followed by B or iB. A syntax error wins over an overflow, so "99...9q"
+ * is "not a number" rather than "out of range".
+ */
+static int parse_u64(const char *s, bool suffix, unsigned long long *out)
+{
+	static const char units[] = "kmgtpe";
+	unsigned long long v = 0;
+	unsigned int base = 10, shift = 0;
+	bool range = false;
+	const char *d;
+
+	if (s[0] == '0' && (s[1] | 0x20) == 'x' && hexval(s[2]) >= 0) {
+		base = 16;
+		s += 2;
+	}
+	for (d = s; hexval(*d) >= 0 && (unsigned int)hexval(*d) < base; d++) {
+		unsigned int x = hexval(*d);
+
+		if (v > (ULLONG_MAX - x) / base)
+			range = true;
+		v = v * base + x;
+	}
+	if (d == s)
+		return -EINVAL;
+	if (suffix && *d && strchr(units, *d | 0x20)) {
+		shift = 10 * (unsigned int)(strchr(units, *d | 0x20) - units + 1);
+		d++;
+		if ((*d | 0x20) == 'i' && (d[1] | 0x20) == 'b')
+			d += 2;
+		else if ((*d | 0x20) == 'b')
+			d++;
+	}
+	if (*d)
+		return -EINVAL;
+	if (range || (shift && v > (ULLONG_MAX >> shift)))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+int parse_size(const char *s, unsigned long long *out)
+{
+	if (!s)
+		return -EINVAL;
+	return parse_u64(s, true, out);
+}
+
+static int bad_number(struct pctx *p, const char *s, int err)
+{
+	if (err == -ERANGE)
+		return fail(p, "'%.*s' is out of range", QUOTE_MAX, s);
+	return fail(p, "'%.*s' is not a number", QUOTE_MAX, s);
+}
+
+/* An address, length or offset: a size, or strace's NULL. */
+static int get_size(struct pctx *p, const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	int err;
+
+	if (!strcasecmp(s, "NULL")) {
+		*out = 0;
+		return 0;
+	}
+	err = parse_u64(s, true, &v);
+	if (err)
+		return bad_number(p, s, err);
+	*out = v;
+	return 0;
+}
+
+/* A signed number without suffix, within [min, max]. */
+static int get_signed(struct pctx *p, const char *s, long long min, long long max,
+		      long long *out)
+{
+	unsigned long long v;
+	bool neg = s[0] == '-';
+	int err = parse_u64(s + neg, false, &v);
+
+	if (err)
+		return bad_number(p, s, err);
+	if (v > (neg ? (unsigned long long)-(min + 1) + 1 : (unsigned long long)max))
+		return bad_number(p, s, -ERANGE);
+	/* -(v - 1) - 1 stays in range for v = 2^63 */
+	*out = !neg ? (long long)v : v ? -(long long)(v - 1) - 1 : 0;
+	return 0;
+}
+
+static int get_int(struct pctx *p, const char *s, int32_t *out)
+{
+	long long v;
+	int err = get_signed(p, s, INT32_MIN, INT32_MAX, &v);
+
+	if (!err)
+		*out = (int32_t)v;
+	return err;
+}
+
+/* ---- flag names -------------------------------------------------------- */
+
+struct flag_name {
+	const char *name;
+	uint64_t val;
+};
+
+struct flag_set {
+	const char *what;	/* for reasons: "unknown <what> 'x'" */
+	const char *prefix;	/* the C spelling's prefix, optional in the shell */
+	const struct flag_name *names;
+};
+
+#define FLAG_SET(what, prefix, tbl) \
+	static const struct flag_set tbl##_set = { what, prefix, tbl }
+
+static const struct flag_name prot_names[] = {
+	{ "none", MM_PROT_NONE }, { "read", MM_PROT_READ }, { "write", MM_PROT_WRITE },
+	{ "exec", MM_PROT_EXEC }, { "sem", 0x8 },
+	{ "growsdown", MM_PROT_GROWSDOWN }, { "growsup", MM_PROT_GROWSUP }, { NULL, 0 }
+};
+FLAG_SET("prot", "PROT_", prot_names);
+
+/* MAP_HUGE_2MB/1GB encode log2(size) at bit 26, as strace prints them. */
+static const struct flag_name map_names[] = {
+	{ "shared", MM_MAP_SHARED }, { "private", MM_MAP_PRIVATE },
+	{ "shared_validate", MM_MAP_SHARED_VALIDATE }, { "file", 0 },
+	{ "anonymous", MM_MAP_ANONYMOUS }, { "anon", MM_MAP_ANONYMOUS },
+	{ "fixed", MM_MAP_FIXED }, { "fixed_noreplace", MM_MAP_FIXED_NOREPLACE },
+	{ "populate", MM_MAP_POPULATE }, { "noreserve", MM_MAP_NORESERVE },
+	{ "locked", MM_MAP_LOCKED }, { "hugetlb", MM_MAP_HUGETLB },
+	{ "growsdown", MM_MAP_GROWSDOWN }, { "stack", MM_MAP_STACK },
+	{ "nonblock", MM_MAP_NONBLOCK }, { "sync", MM_MAP_SYNC },
+	{ "uninitialized", MM_MAP_UNINITIALIZED }, { "denywrite", MM_MAP_DENYWRITE },
+	{ "executable", MM_MAP_EXECUTABLE }, { "32bit", 0x40 },
+	{ "huge_2mb", 21ULL << 26 }, { "huge_1gb", 30ULL << 26 }, { NULL, 0 }
+};
+FLAG_SET("mmap flag", "MAP_", map_names);
+
+static const struct flag_name mremap_names[] = {
+	{ "maymove", MM_MREMAP_MAYMOVE }, { "fixed", MM_MREMAP_FIXED },
+	{ "dontunmap", MM_MREMAP_DONTUNMAP }, { NULL, 0 }
+};
+FLAG_SET("mremap flag", "MREMAP_", mremap_names);
+
+static const struct flag_name madv_names[] = {
+	{ "normal", MM_MADV_NORMAL }, { "random", MM_MADV_RANDOM },
+	{ "sequential", MM_MADV_SEQUENTIAL }, { "willneed", MM_MADV_WILLNEED },
+	{ "dontneed", MM_MADV_DONTNEED }, { "free", MM_MADV_FREE },
+	{ "remove", MM_MADV_REMOVE }, { "dontfork", MM_MADV_DONTFORK },
+	{ "dofork", MM_MADV_DOFORK }, { "mergeable", MM_MADV_MERGEABLE },
+	{ "unmergeable", MM_MADV_UNMERGEABLE }, { "hugepage", MM_MADV_HUGEPAGE },
+	{ "nohugepage", MM_MADV_NOHUGEPAGE }, { "dontdump", MM_MADV_DONTDUMP },
+	{ "dodump", MM_MADV_DODUMP }, { "wipeonfork", MM_MADV_WIPEONFORK },
+	{ "keeponfork", MM_MADV_KEEPONFORK }, { "cold", MM_MADV_COLD },
+	{ "pageout", MM_MADV_PAGEOUT }, { "populate_read", MM_MADV_POPULATE_READ },
+	{ "populate_write", MM_MADV_POPULATE_WRITE },
+	{ "dontneed_locked", 24 }, { "collapse", 25 }, { NULL, 0 }
+};
+FLAG_SET("madvise advice", "MADV_", madv_names);
+
+static const struct flag_name mlock2_names[] = {
+	{ "onfault", MM_MLOCK_ONFAULT }, { NULL, 0 }
+};
+FLAG_SET("mlock2 flag", "MLOCK_", mlock2_names);
+
+static const struct flag_name mcl_names[] = {
+	{ "current", MM_MCL_CURRENT }, { "future", MM_MCL_FUTURE },
+	{ "onfault", MM_MCL_ONFAULT }, { NULL, 0 }
+};
+FLAG_SET("mlockall flag", "MCL_", mcl_names);
+
+static const struct flag_name ms_names[] = {
+	{ "async", MM_MS_ASYNC }, { "invalidate", MM_MS_INVALIDATE },
+	{ "sync", MM_MS_SYNC }, { NULL, 0 }
+};
+FLAG_SET("msync flag", "MS_", ms_names);
+
+/* Linux x86-64 values; the model looks only at the access mode, creat, trunc. */
+static const struct flag_name open_names[] = {
+	{ "rdonly", MM_O_RDONLY }, { "wronly", MM_O_WRONLY }, { "rdwr", MM_O_RDWR },
+	{ "creat", MM_O_CREAT }, { "trunc", MM_O_TRUNC }, { "excl", 0200 },
+	{ "noctty", 0400 }, { "append", 02000 }, { "nonblock", 04000 },
+	{ "ndelay", 04000 }, { "dsync", 010000 }, { "direct", 040000 },
+	{ "largefile", 0100000 }, { "directory", 0200000 }, { "nofollow", 0400000 },
+	{ "noatime", 01000000 }, { "cloexec", 02000000 }, { "sync", 04010000 },
+	{ "path", 010000000 }, { "tmpfile", 020200000 }, { NULL, 0 }
+};
+FLAG_SET("open flag", "O_", open_names);
+
+/* A raw number (any bits: the kernel judges them) or one name of the set. */
+static int get_flag(struct pctx *p, const struct flag_set *set, const char *s,
+		    uint64_t *out)
+{
+	size_t plen = strlen(set->prefix);
+	const char *name = s;
+	unsigned long long v;
+	int err;
+
+	if (*s >= '0' && *s <= '9') {
+		err = parse_u64(s, false, &v);
+		if (err)
+			return bad_number(p, s, err);
+		*out = v;
+		return 0;
+	}
+	if (!strncasecmp(s, set->prefix, plen))
+		name += plen;
+	for (const struct flag_name *f = set->names; f->name; f++) {
+		if (!strcasecmp(name, f->name)) {
+			*out = f->val;
+			return 0;
+		}
+	}
+	return fail(p, "unknown %s '%.*s'", set->what, QUOTE_MAX, s);
+}
+
+/* Flags joined by ',' or '|' (blanks around them allowed): their union. */
+static int get_flags(struct pctx *p, const struct flag_set *set, const char *s,
+		     uint64_t *out)
+{
+	char piece[LINE_MAX_BYTES + 1];
+	uint64_t acc = 0, v;
+
+	for (;;) {
+		size_t n = strcspn(s, ",|");
+		size_t a = strspn(s, " "), b = n;
+		int err;
+
+		while (b > a && s[b - 1] == ' ')
+			b--;
+		if (b == a)
+			return fail(p, "empty %s in '%.*s'", set->what, QUOTE_MAX, s);
+		memcpy(piece, s + a, b - a);
+		piece[b - a] = '\0';
+		err = get_flag(p, set, piece, &v);
+		if (err)
+			return err;
+		acc |= v;
+		if (!s[n])
+			break;
+		s += n + 1;
+	}
+	*out = acc;
+	return 0;
+}
+
+/*
+ * "rw-" "r-x" "---": each position is its letter or '-'. Shorter positional
+ * forms ("r", "rw") and letter sets without '-' ("wx", "x") are accepted too.
+ */
+static bool prot_letters(const char *s, uint64_t *out)
+{
+	static const char letters[] = "rwx";
+	size_t n = strlen(s), i;
+	uint64_t v = 0;
+
+	if (!n || n > 3)
+		return false;
+	for (i = 0; i < n && (s[i] == '-' || (s[i] | 0x20) == letters[i]); i++)
+		v |= s[i] == '-' ? 0 : 1ULL << i;
+	if (i < n) {
+		v = 0;
+		for (i = 0; i < n; i++) {
+			const char *l = memchr(letters, s[i] | 0x20, 3);
+
+			if (!l || (v & (1ULL << (l - letters))))
+				return false;
+			v |= 1ULL << (l - letters);
+		}
+	}
+	*out = v;
+	return true;
+}
+
+/* ---- arguments --------------------------------------------------------- */
+
+/*
+ * Argument types of a verb signature ('|' starts the optional ones):
+ *   a addr   l len   n new_len   N new_addr   o off      (sizes; NULL = 0)
+ *   p prot   m mmap flags   r mremap flags   v advice
+ *   L mlock2 flags   C mlockall flags   S msync flags   O open flags
+ *   F name in path (shell)   s quoted string in path (strace)
+ *   y mmap's fd: -1, N or N</path>   d fd   P pid   D drop_caches mode
+ *   t touch mode   e exit status (checked, unused)   x anything (ignored)
+ */
+static int take_arg(struct pctx *p, char type, const struct arg *a,
+		    struct mm_call *c)
+{
+	const char *s = a->s;
+	int32_t status;
+	uint64_t u;
+	long long v;
+	int err;
+
+	switch (type) {
+	case 'a': return get_size(p, s, &c->addr);
+	case 'l': return get_size(p, s, &c->len);
+	case 'n': return get_size(p, s, &c->new_len);
+	case 'N': return get_size(p, s, &c->new_addr);
+	case 'o': return get_size(p, s, &c->off);
+	case 'p':
+		if (prot_letters(s, &c->prot))
+			return 0;
+		return get_flags(p, &prot_names_set, s, &c->prot);
+	case 'm': return get_flags(p, &map_names_set, s, &c->flags);
+	case 'r': return get_flags(p, &mremap_names_set, s, &c->flags);
+	case 'L': return get_flags(p, &mlock2_names_set, s, &c->flags);
+	case 'C': return get_flags(p, &mcl_names_set, s, &c->flags);
+	case 'S': return get_flags(p, &ms_names_set, s, &c->flags);
+	case 'O': return get_flags(p, &open_names_set, s, &c->flags);
+	case 'v':
+		if (*s == '-' || (*s >= '0' && *s <= '9')) {
+			err = get_signed(p, s, LLONG_MIN, LLONG_MAX, &v);
+			c->advice = v;
+			return err;
+		}
+		err = get_flag(p, &madv_names_set, s, &u);
+		c->advice = (int64_t)u;
+		return err;
+	case 'F':
+	case 's':
+		if (strlen(s) >= sizeof(c->path))
+			return fail(p, "name is longer than %zu bytes", sizeof(c->path) - 1);
+		strcpy(c->path, s);
+		return 0;
+	case 'y':
+		if (a->fdpath) {
+			if (strlen(a->fdpath) >= sizeof(c->path))
+				return fail(p, "name is longer than %zu bytes",
+					    sizeof(c->path) - 1);
+			strcpy(c->path, a->fdpath);
+		}
+		return get_int(p, s, &c->fd);
+	case 'd': return get_int(p, s, &c->fd);
+	case 'P': return get_int(p, s, &c->pid);
+	case 'e': return get_int(p, s, &status);
+	case 'D':
+		if (strcmp(s, "1") && strcmp(s, "2") && strcmp(s, "3"))
+			return fail(p, "drop_caches takes 1, 2 or 3, not '%.*s'", QUOTE_MAX, s);
+		c->mode = s[0] - '0';
+		return 0;
+	case 't':
+		if (!strcasecmp(s, "r") || !strcasecmp(s, "read"))
+			c->mode = 'r';
+		else if (!strcasecmp(s, "w") || !strcasecmp(s, "write"))
+			c->mode = 'w';
+		else
+			return fail(p, "touch mode must be r or w, not '%.*s'", QUOTE_MAX, s);
+		return 0;
+	case 'x':
+		return 0;
+	}
+	return fail(p, "internal error: argument type '%c'", type);
+}
+
+/* Arguments of a signature: how many are needed, how many allowed. */
+static void sig_counts(const char *sig, int *min, int *max)
+{
+	const char *bar = strchr(sig, '|');
+
+	*min = bar ? (int)(bar - sig) : (int)strlen(sig);
+	*max = (int)strlen(sig) - (bar ? 1 : 0);
+}
+
+/* Check kinds (strace form) and fill the call from av[] along the signature. */
+static int take_args(struct pctx *p, const char *sig, struct mm_call *c)
+{
+	int i = 0;
+
+	for (const char *t = sig; *t && i < p->ac; t++) {
+		const struct arg *a = &p->av[i];
+		int err;
+
+		if (*t == '|')
+			continue;
+		i++;
+		if (*t != 'x') {
+			if (*t == 's' && a->kind != ARG_STRING)
+				return fail(p, "%s argument %d must be a quoted string", p->name, i);
+			if (*t != 's' && a->kind != ARG_WORD)
+				return fail(p, "%s argument %d must not be a %s", p->name, i,
+					    a->kind == ARG_STRING ? "string" : "list");
+			if (a->fdpath && *t != 'y' && *t != 'd')
+				return fail(p, "%s argument %d: unexpected '<%.*s>'", p->name, i,
+					    QUOTE_MAX, a->fdpath);
+		}
+		err = take_arg(p, *t, a, c);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- the verbs --------------------------------------------------------- */
+
+struct verb_desc {
+	const char *name;
+	enum mm_verb verb;
+	enum parse_scope scope;
+	const char *sig;	/* shell-form arguments */
+	const char *usage;
+};
+
+static const struct verb_desc verbs[] = {
+	{ "mmap",	 MMV_MMAP,	 PARSE_PROCESS, "alpm|Fo", "ADDR LEN PROT FLAGS [FILE [OFFSET]]" },
+	{ "munmap",	 MMV_MUNMAP,	 PARSE_PROCESS, "al",	  "ADDR LEN" },
+	{ "mprotect",	 MMV_MPROTECT,	 PARSE_PROCESS, "alp",	  "ADDR LEN PROT" },
+	{ "mremap",	 MMV_MREMAP,	 PARSE_PROCESS, "aln|rN", "ADDR OLD_LEN NEW_LEN [FLAGS [NEW_ADDR]]" },
+	{ "brk",	 MMV_BRK,	 PARSE_PROCESS, "a",	  "ADDR" },
+	{ "madvise",	 MMV_MADVISE,	 PARSE_PROCESS, "alv",	  "ADDR LEN ADVICE" },
+	{ "mlock",	 MMV_MLOCK,	 PARSE_PROCESS, "al",	  "ADDR LEN" },
+	{ "mlock2",	 MMV_MLOCK2,	 PARSE_PROCESS, "alL",	  "ADDR LEN FLAGS" },
+	{ "munlock",	 MMV_MUNLOCK,	 PARSE_PROCESS, "al",	  "ADDR LEN" },
+	{ "mlockall",	 MMV_MLOCKALL,	 PARSE_PROCESS, "C",	  "FLAGS" },
+	{ "munlockall",	 MMV_MUNLOCKALL, PARSE_PROCESS, "",	  "" },
+	{ "mincore",	 MMV_MINCORE,	 PARSE_PROCESS, "al",	  "ADDR LEN" },
+	{ "msync",	 MMV_MSYNC,	 PARSE_PROCESS, "alS",	  "ADDR LEN FLAGS" },
+	{ "touch",	 MMV_TOUCH,	 PARSE_PROCESS, "alt",	  "ADDR LEN r|w" },
+	{ "fork",	 MMV_FORK,	 PARSE_PROCESS, "",	  "" },
+	{ "exec",	 MMV_EXEC,	 PARSE_PROCESS, "|F",	  "[NAME]" },
+	{ "exit",	 MMV_EXIT,	 PARSE_PROCESS, "",	  "" },
+	{ "open",	 MMV_OPEN,	 PARSE_PROCESS, "F|O",	  "PATH [FLAGS]" },
+	{ "close",	 MMV_CLOSE,	 PARSE_PROCESS, "d",	  "FD" },
+	{ "spawn",	 MMV_SPAWN,	 PARSE_GLOBAL,	"|F",	  "[NAME]" },
+	{ "kill",	 MMV_KILL,	 PARSE_GLOBAL,	"P",	  "PID" },
+	{ "drop_caches", MMV_DROP_CACHES, PARSE_GLOBAL,	"D",	  "1|2|3" },
+	{ "compact",	 MMV_COMPACT,	 PARSE_GLOBAL,	"",	  "" },
+	{ "check",	 MMV_CHECK,	 PARSE_GLOBAL,	"",	  "" },
+};
+
+/* strace's names; all are per-process calls. */
+static const struct {
+	const char *name;
+	enum mm_verb verb;
+	const char *sig;
+} syscalls[] = {
+	{ "mmap",	MMV_MMAP,	"alpmyo" },
+	{ "munmap",	MMV_MUNMAP,	"al" },
+	{ "mprotect",	MMV_MPROTECT,	"alp" },
+	{ "mremap",	MMV_MREMAP,	"alnr|N" },
+	{ "brk",	MMV_BRK,	"a" },
+	{ "madvise",	MMV_MADVISE,	"alv" },
+	{ "mlock",	MMV_MLOCK,	"al" },
+	{ "mlock2",	MMV_MLOCK2,	"alL" },
+	{ "munlock",	MMV_MUNLOCK,	"al" },
+	{ "mlockall",	MMV_MLOCKALL,	"C" },
+	{ "munlockall",	MMV_MUNLOCKALL,	"" },
+	{ "mincore",	MMV_MINCORE,	"alx" },
+	{ "msync",	MMV_MSYNC,	"alS" },
+	{ "open",	MMV_OPEN,	"sO|x" },
+	{ "openat",	MMV_OPEN,	"xsO|x" },
+	{ "close",	MMV_CLOSE,	"d" },
+	{ "exit",	MMV_EXIT,	"e" },
+	{ "exit_group",	MMV_EXIT,	"e" },
+	{ "fork",	MMV_FORK,	"" },
+	{ "vfork",	MMV_FORK,	"" },
+	{ "execve",	MMV_EXEC,	"sxx" },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static int wrong_scope(struct pctx *p, enum parse_scope verb_scope)
+{
+	if (verb_scope == PARSE_GLOBAL)
+		return fail(p, "%s is a global command: write it to MOUNT/ctl", p->name);
+	return fail(p, "%s is a per-process command: write it to MOUNT/proc/PID/ctl", p->name);
+}
+
+/* ---- shell form -------------------------------------------------------- */
+
+static int parse_shell(struct pctx *p, size_t len, enum parse_scope scope,
+		       struct mm_call *c)
+{
+	const struct verb_desc *vd = NULL;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+	size_t pos = 0;
+	int min, max;
+
+	while (re_match(p, RE_WORD, len, pos) > 0) {
+		char *tok = store_put(p, p->text + ov[2], ov[3] - ov[2]);
+
+		pos = ov[1];
+		if (!p->name)
+			p->name = tok;
+		else if (p->ac++ < ARGS_MAX)
+			p->av[p->ac - 1] = (struct arg){ ARG_WORD, tok, NULL };
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strcasecmp(p->name, verbs[i].name))
+			vd = &verbs[i];
+	if (!vd)
+		return fail(p, "unknown command '%.*s'", QUOTE_MAX, p->name);
+	p->name = vd->name;
+	if (vd->scope != scope)
+		return wrong_scope(p, vd->scope);
+	sig_counts(vd->sig, &min, &max);
+	if (p->ac < min)
+		return fail(p, "%s needs %s", vd->name, vd->usage);
+	if (p->ac > max)
+		return max ? fail(p, "too many arguments: %s %s", vd->name, vd->usage)
+			   : fail(p, "%s takes no arguments", vd->name);
+	c->verb = vd->verb;
+	return take_args(p, vd->sig, c);
+}
+
+/* ---- strace form ------------------------------------------------------- */
+
+/* Decode strace's C escapes of s[0, n) into the store; 0 or -EINVAL. */
+static int unescape(struct pctx *p, const char *s, size_t n, char **out)
+{
+	char *d = p->store + p->used, *start = d;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned int v = 0, k;
+		char e;
+
+		if (s[i] != '\\') {
+			*d++ = s[i++];
+			continue;
+		}
+		e = s[i + 1];	/* the patterns never end a token on a lone '\' */
+		i += 2;
+		switch (e) {
+		case 'n': v = '\n'; break;
+		case 't': v = '\t'; break;
+		case 'r': v = '\r'; break;
+		case 'v': v = '\v'; break;
+		case 'f': v = '\f'; break;
+		case 'a': v = '\a'; break;
+		case 'b': v = '\b'; break;
+		case '"': case '\\': case '\'': case '?': case '<': case '>':
+			v = (unsigned char)e;
+			break;
+		case 'x':
+			for (k = 0; k < 2 && i < n && hexval(s[i]) >= 0; k++)
+				v = v * 16 + hexval(s[i++]);
+			if (!k)
+				return fail(p, "'\\x' without hex digits in a string");
+			break;
+		default:
+			if (e < '0' || e > '7')
+				return fail(p, "unknown escape '\\%c' in a string", e);
+			v = e - '0';
+			for (k = 1; k < 3 && i < n && s[i] >= '0' && s[i] <= '7'; k++)
+				v = v * 8 + (s[i++] - '0');
+			if (v > 0xff)
+				return fail(p, "octal escape out of range in a string");
+		}
+		if (!v)
+			return fail(p, "string contains a NUL byte");
+		*d++ = (char)v;
+	}
+	*d = '\0';
+	p->used += (size_t)(d - start) + 1;
+	*out = start;
+	return 0;
+}
+
+/* The reason for a token the lexer could not match at pos. */
+static int lex_error(struct pctx *p, size_t len, size_t pos)
+{
+	pos = skip_blanks(p, len, pos);
+	switch (p->text[pos]) {
+	case '"': return fail(p, "unterminated string");
+	case '[': return fail(p, "unterminated list '['");
+	case '<': return fail(p, "unterminated '<'");
+	case '/': return fail(p, p->text[pos + 1] == '*' ? "unterminated comment"
+							 : "unexpected '/'");
+	}
+	return fail(p, "unexpected '%c' in %s()", p->text[pos], p->name);
+}
+
+/* Add one token to the argument being built; 0 or -EINVAL. */
+static int add_token(struct pctx *p, struct arg *a, bool *empty, int g,
+		     const char *s, size_t n)
+{
+	if (g == CT_ANGLE) {
+		if (*empty || a->kind != ARG_WORD || a->fdpath)
+			return fail(p, "unexpected '<' in %s()", p->name);
+		return unescape(p, s + 1, n - 2, &a->fdpath);
+	}
+	if (!*empty && (g != CT_WORD || a->kind != ARG_WORD || a->fdpath))
+		return fail(p, "malformed argument %d of %s()", p->ac + 1, p->name);
+	if (g == CT_WORD && !*empty) {
+		/* a word argument is the last thing in the store: extend it */
+		p->store[p->used - 1] = ' ';
+		store_put(p, s, n);
+		return 0;
+	}
+	*empty = false;
+	a->fdpath = NULL;
+	if (g == CT_WORD) {
+		a->kind = ARG_WORD;
+		a->s = store_put(p, s, n);
+		return 0;
+	}
+	if (g == CT_LIST) {
+		a->kind = ARG_LIST;
+		a->s = store_put(p, s, n);
+		return 0;
+	}
+	a->kind = ARG_STRING;
+	return unescape(p, s + 1, n - 2, &a->s);
+}
+
+/* Split "arg, arg, ...)" from pos; returns the offset after ')' or -EINVAL. */
+static long lex_args(struct pctx *p, size_t len, size_t pos)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+	struct arg cur = { ARG_WORD, NULL, NULL };
+	bool empty = true;
+
+	for (;;) {
+		int rc = re_match(p, RE_CTOK, len, pos), g;
+		int err;
+
+		if (rc <= 0)
+			return lex_error(p, len, pos);
+		pos = ov[1];
+		if (rc == 1)
+			return fail(p, "missing ')' after the arguments of %s()", p->name);
+		g = rc - 1;	/* the last set group is the one that matched */
+		if (g == CT_ELLIPSIS)
+			g = CT_STR;
+		if (g == CT_COMMENT)
+			continue;
+		if (g == CT_PUNCT) {
+			bool close = p->text[ov[2 * g]] == ')';
+
+			if (empty && (!close || p->ac))
+				return fail(p, "empty argument %d of %s()", p->ac + 1, p->name);
+			if (!empty && p->ac == ARGS_MAX)
+				return fail(p, "too many arguments for %s()", p->name);
+			if (!empty)
+				p->av[p->ac++] = cur;
+			empty = true;
+			if (close)
+				return (long)pos;
+			continue;
+		}
+		err = add_token(p, &cur, &empty, g, p->text + ov[2 * g],
+				ov[2 * g + 1] - ov[2 * g]);
+		if (err)
+			return err;
+	}
+}
+
+/* What follows ')': nothing, or " = result", which only open reads (the fd). */
+static int parse_tail(struct pctx *p, size_t len, size_t pos, struct mm_call *c)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+	char *ret;
+
+	pos = skip_blanks(p, len, pos);
+	if (pos == len)
+		return 0;
+	if (p->text[pos] != '=')
+		return fail(p, "unexpected '%.*s' after %s(...)", QUOTE_MAX,
+			    p->text + pos, p->name);
+	if (c->verb != MMV_OPEN)
+		return 0;
+	pos = skip_blanks(p, len, pos + 1);
+	if (re_match(p, RE_RETFD, len, pos) <= 0)
+		return fail(p, "%s returned '%.*s', not a file descriptor", p->name,
+			    QUOTE_MAX, p->text + pos);
+	ret = store_put(p, p->text + ov[2], ov[3] - ov[2]);
+	return get_int(p, ret, &c->fd);
+}
+
+static int parse_strace(struct pctx *p, size_t len, enum parse_scope scope,
+			struct mm_call *c)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+	const char *sig = NULL;
+	int min, max;
+	long end;
+
+	p->name = store_put(p, p->text + ov[2], ov[3] - ov[2]);
+	for (size_t i = 0; i < ARRAY_SIZE(syscalls); i++) {
+		if (!strcasecmp(p->name, syscalls[i].name)) {
+			p->name = syscalls[i].name;
+			c->verb = syscalls[i].verb;
+			sig = syscalls[i].sig;
+		}
+	}
+	if (!sig)
+		return fail(p, "unknown system call '%.*s'", QUOTE_MAX, p->name);
+	if (scope != PARSE_PROCESS)
+		return wrong_scope(p, PARSE_PROCESS);
+	end = lex_args(p, len, ov[1]);
+	if (end < 0)
+		return (int)end;
+	sig_counts(sig, &min, &max);
+	if (p->ac < min || p->ac > max)
+		return min == max
+			? fail(p, "%s() takes %d argument%s, not %d", p->name, min,
+			       min == 1 ? "" : "s", p->ac)
+			: fail(p, "%s() takes %d to %d arguments, not %d", p->name,
+			       min, max, p->ac);
+	return take_args(p, sig, c) ?: parse_tail(p, len, (size_t)end, c);
+}
+
+/* ---- entry ------------------------------------------------------------- */
+
+static int parse_text(struct pctx *p, size_t len, enum parse_scope scope,
+		      struct mm_call *c)
+{
+	size_t pos = 0;
+
+	if (re_match(p, RE_PID, len, 0) > 0) {
+		pos = pcre2_get_ovector_pointer(p->md)[1];
+		if (pos == len)
+			return fail(p, "nothing after the '[pid N]' prefix");
+		memmove(p->text, p->text + pos, len - pos + 1);
+		len -= pos;
+	}
+	if (re_match(p, RE_CALL, len, 0) > 0)
+		return parse_strace(p, len, scope, c);
+	return parse_shell(p, len, scope, c);
+}
+
+int parse_command(const char *line, size_t len, enum parse_scope scope,
+		  struct mm_call *out, char *why, size_t whylen)
+{
+	struct pctx p = { .why = why, .whylen = whylen };
+	struct mm_call c = { .fd = -1 };
+	size_t start = 0;
+	int err;
+
+	if (why && whylen)
+		why[0] = '\0';
+	if (len > LINE_MAX_BYTES)
+		return fail(&p, "line is longer than %d bytes", LINE_MAX_BYTES);
+	if (len && memchr(line, '\0', len))
+		return fail(&p, "line contains a NUL byte");
+	while (start < len && is_blank(line[start]))
+		start++;
+	while (len > start && is_blank(line[len - 1]))
+		len--;
+	if (start == len || line[start] == '#')
+		return PARSE_EMPTY;
+	len -= start;
+	memcpy(p.text, line + start, len);
+	p.text[len] = '\0';
+
+	pthread_once(&re_once, re_compile_all);
+	if (!re_ok)
+		return fail(&p, "internal error: the parser's patterns did not compile");
+	p.md = pcre2_match_data_create(CT_PUNCT + 1, NULL);
+	if (!p.md) {
+		fail(&p, "out of memory");
+		return -ENOMEM;
+	}
+	err = parse_text(&p, len, scope, &c);
+	pcre2_match_data_free(p.md);
+	if (!err)
+		*out = c;
+	return err;
+}

@@ -1,1 +1,40 @@
-/* stub: being written */
+/* SPDX-License-Identifier: MIT */
+/*
+ * uapi.c - names of the verbs, as users type them in the control files.
+ */
+#include "uapi.h"
+
+static const char *const verb_names[MMV_NR] = {
+	[MMV_MMAP]		= "mmap",
+	[MMV_MUNMAP]		= "munmap",
+	[MMV_MPROTECT]		= "mprotect",
+	[MMV_MREMAP]		= "mremap",
+	[MMV_BRK]		= "brk",
+	[MMV_MADVISE]		= "madvise",
+	[MMV_MLOCK]		= "mlock",
+	[MMV_MLOCK2]		= "mlock2",
+	[MMV_MUNLOCK]		= "munlock",
+	[MMV_MLOCKALL]		= "mlockall",
+	[MMV_MUNLOCKALL]	= "munlockall",
+	[MMV_MINCORE]		= "mincore",
+	[MMV_MSYNC]		= "msync",
+	[MMV_TOUCH]		= "touch",
+	[MMV_FORK]		= "fork",
+	[MMV_EXEC]		= "exec",
+	[MMV_EXIT]		= "exit",
+	[MMV_OPEN]		= "open",
+	[MMV_CLOSE]		= "close",
+	[MMV_SPAWN]		= "spawn",
+	[MMV_KILL]		= "kill",
+	[MMV_DROP_CACHES]	= "drop_caches",
+	[MMV_COMPACT]		= "compact",
+	[MMV_CHECK]		= "check",
+};
+
+/* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */
+const char *mm_verb_name(enum mm_verb v)
+{
+	if ((unsigned int)v >= MMV_NR || !verb_names[v])
+		return "?";
+	return verb_names[v];
+}
