@@ -1,1 +1,426 @@
-/* stub: being written */
+// SPDX-License-Identifier: MIT
+/*
+ * render_task.c - the per-process files: maps, smaps, smaps_rollup, status,
+ * statm, stat, comm and cmdline (fs/proc/task_mmu.c, array.c, base.c).
+ *
+ * A task without an mm (zombie, kernel thread) renders as Linux shows it:
+ * empty maps/smaps, ESRCH for smaps_rollup, no Vm* lines in status, zeros
+ * in statm and in the address fields of stat.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	((uint64_t)1 << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x)	(((x) + PAGE_SIZE - 1) & PAGE_MASK)
+
+/* Column of the name in maps: 25 + 6 * sizeof(void *) - 1 on 64-bit. */
+#define MAPS_NAME_COL	72
+
+/* ---- maps ---- */
+
+/*
+ * "start-end perms offset major:minor inode " starting at the current end of
+ * b. Returns where the record began, for the name padding.
+ */
+static size_t put_vma_header(struct rbuf *b, uint64_t start, uint64_t end, uint64_t flags,
+			     uint64_t off, uint32_t major, uint32_t minor, uint64_t ino)
+{
+	size_t rec = b->len;
+
+	rbuf_printf(b, "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64 " ",
+		    start, end,
+		    flags & MM_VM_READ ? 'r' : '-',
+		    flags & MM_VM_WRITE ? 'w' : '-',
+		    flags & MM_VM_EXEC ? 'x' : '-',
+		    flags & MM_VM_MAYSHARE ? 's' : 'p',
+		    off, major, minor, ino);
+	return rec;
+}
+
+/* seq_pad(): spaces up to the name column, then always one more. */
+static void pad_to_name(struct rbuf *b, size_t rec)
+{
+	size_t col = b->len - rec;
+
+	for (; col < MAPS_NAME_COL; col++)
+		rbuf_put(b, " ", 1);
+	rbuf_put(b, " ", 1);
+}
+
+/* File paths escape '\n' as seq_file_path() does; other names print as is. */
+static void put_vma_name(struct rbuf *b, const struct mm_vma_snap *v)
+{
+	for (const char *p = v->name; *p; p++) {
+		if (*p == '\n' && v->is_file)
+			rbuf_puts(b, "\\012");
+		else
+			rbuf_put(b, p, 1);
+	}
+}
+
+static void show_map_vma(struct rbuf *b, const struct mm_vma_snap *v)
+{
+	uint64_t off = v->is_file ? v->pgoff << PAGE_SHIFT : 0;
+	size_t rec = put_vma_header(b, v->start, v->end, v->flags, off,
+				    v->dev_major, v->dev_minor, v->ino);
+
+	if (v->name[0]) {
+		pad_to_name(b, rec);
+		put_vma_name(b, v);
+	}
+	rbuf_puts(b, "\n");
+}
+
+/* The x86-64 vsyscall page: not a VMA of the mm, printed after the last one. */
+static void gate_vma(struct mm_vma_snap *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->start = GATE_VMA_START;
+	g->end = GATE_VMA_END;
+	g->flags = MM_VM_EXEC;
+	strcpy(g->name, "[vsyscall]");
+	g->kernel_page_kb = 4;
+	g->mmu_page_kb = 4;
+}
+
+void render_maps(struct rbuf *b, const struct mm_task_snap *t)
+{
+	struct mm_vma_snap gate;
+
+	if (!t->has_mm)
+		return;
+	for (size_t i = 0; i < t->nr_vmas; i++)
+		show_map_vma(b, &t->vmas[i]);
+	gate_vma(&gate);
+	show_map_vma(b, &gate);
+}
+
+/* ---- smaps ---- */
+
+/* VmFlags mnemonics by bit number; NULL prints nothing, "??" an unknown bit. */
+static const char *const vm_mnemonics[64] = {
+	[0] = "rd", [1] = "wr", [2] = "ex", [3] = "sh", [4] = "mr", [5] = "mw",
+	[6] = "me", [7] = "ms", [8] = "gd", [9] = "um", [10] = "pf", [11] = "??",
+	[12] = "uw", [13] = "lo", [14] = "io", [15] = "sr", [16] = "rr",
+	[17] = "dc", [18] = "de", [19] = "lf", [20] = "ac", [21] = "nr",
+	[22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf", [26] = "dd",
+	[27] = "sd", [28] = "mm", [29] = "hg", [30] = "nh", [31] = "mg",
+	/* 32-35: protection-key bits, never printed */
+	[36] = "??", [37] = "ss", [38] = "??", [39] = "??", [40] = "dp",
+	[41] = "ui", [42] = "sl",
+	[43] = "??", [44] = "??", [45] = "??", [46] = "??", [47] = "??",
+	[48] = "??", [49] = "??", [50] = "??", [51] = "??", [52] = "??",
+	[53] = "??", [54] = "??", [55] = "??", [56] = "??", [57] = "??",
+	[58] = "??", [59] = "??", [60] = "??", [61] = "??", [62] = "??",
+	[63] = "??",
+};
+
+static void show_vm_flags(struct rbuf *b, uint64_t flags)
+{
+	rbuf_puts(b, "VmFlags: ");
+	for (int i = 0; i < 64; i++) {
+		if ((flags & (1ULL << i)) && vm_mnemonics[i]) {
+			rbuf_puts(b, vm_mnemonics[i]);
+			rbuf_put(b, " ", 1);
+		}
+	}
+	rbuf_puts(b, "\n");
+}
+
+/* A 16-char key then a value in kB right-aligned to column 24. */
+static void smap_kb(struct rbuf *b, const char *key, uint64_t kb)
+{
+	rbuf_printf(b, "%-16s%8" PRIu64 " kB\n", key, kb);
+}
+
+#define BYTES_KB(x)	((x) >> 10)
+#define PSS_KB(x)	(((x) >> MM_PSS_SHIFT) >> 10)
+
+/*
+ * The accumulator lines shared by smaps and smaps_rollup (the kernel's
+ * __show_smap). Every value is converted, and so truncated, here once.
+ */
+static void show_smap_usage(struct rbuf *b, const struct mm_vma_usage *u, int rollup)
+{
+	smap_kb(b, "Rss:", BYTES_KB(u->rss));
+	smap_kb(b, "Pss:", PSS_KB(u->pss));
+	smap_kb(b, "Pss_Dirty:", PSS_KB(u->pss_dirty));
+	if (rollup) {
+		smap_kb(b, "Pss_Anon:", PSS_KB(u->pss_anon));
+		smap_kb(b, "Pss_File:", PSS_KB(u->pss_file));
+		smap_kb(b, "Pss_Shmem:", PSS_KB(u->pss_shmem));
+	}
+	smap_kb(b, "Shared_Clean:", BYTES_KB(u->shared_clean));
+	smap_kb(b, "Shared_Dirty:", BYTES_KB(u->shared_dirty));
+	smap_kb(b, "Private_Clean:", BYTES_KB(u->private_clean));
+	smap_kb(b, "Private_Dirty:", BYTES_KB(u->private_dirty));
+	smap_kb(b, "Referenced:", BYTES_KB(u->referenced));
+	smap_kb(b, "Anonymous:", BYTES_KB(u->anonymous));
+	smap_kb(b, "KSM:", BYTES_KB(u->ksm));
+	smap_kb(b, "LazyFree:", BYTES_KB(u->lazyfree));
+	smap_kb(b, "AnonHugePages:", BYTES_KB(u->anon_thp));
+	smap_kb(b, "ShmemPmdMapped:", BYTES_KB(u->shmem_thp));
+	smap_kb(b, "FilePmdMapped:", BYTES_KB(u->file_thp));
+	smap_kb(b, "Shared_Hugetlb:", BYTES_KB(u->shared_hugetlb));
+	rbuf_printf(b, "Private_Hugetlb: %7" PRIu64 " kB\n", BYTES_KB(u->private_hugetlb));
+	smap_kb(b, "Swap:", BYTES_KB(u->swap));
+	smap_kb(b, "SwapPss:", PSS_KB(u->swap_pss));
+	smap_kb(b, "Locked:", PSS_KB(u->locked_pss));
+}
+
+static void show_smap(struct rbuf *b, const struct mm_vma_snap *v)
+{
+	show_map_vma(b, v);
+	smap_kb(b, "Size:", BYTES_KB(v->end - v->start));
+	smap_kb(b, "KernelPageSize:", v->kernel_page_kb);
+	smap_kb(b, "MMUPageSize:", v->mmu_page_kb);
+	show_smap_usage(b, &v->u, 0);
+	rbuf_printf(b, "THPeligible:    %8d\n", v->thp_eligible ? 1 : 0);
+	show_vm_flags(b, v->flags);
+}
+
+void render_smaps(struct rbuf *b, const struct mm_task_snap *t)
+{
+	struct mm_vma_snap gate;
+
+	if (!t->has_mm)
+		return;
+	for (size_t i = 0; i < t->nr_vmas; i++)
+		show_smap(b, &t->vmas[i]);
+	gate_vma(&gate);
+	show_smap(b, &gate);
+}
+
+_Static_assert(sizeof(struct mm_vma_usage) % sizeof(uint64_t) == 0,
+	       "mm_vma_usage must hold only uint64_t members");
+
+static void usage_add(struct mm_vma_usage *acc, const struct mm_vma_usage *u)
+{
+	const uint64_t *src = (const uint64_t *)u;
+	uint64_t *dst = (uint64_t *)acc;
+
+	/* every member is a uint64_t: sum them as an array */
+	for (size_t i = 0; i < sizeof(*u) / sizeof(uint64_t); i++)
+		dst[i] += src[i];
+}
+
+int render_smaps_rollup(struct rbuf *b, const struct mm_task_snap *t)
+{
+	struct mm_vma_usage acc;
+	uint64_t start = 0, end = 0;
+	size_t rec;
+
+	if (!t->has_mm)
+		return -ESRCH;
+	memset(&acc, 0, sizeof(acc));
+	for (size_t i = 0; i < t->nr_vmas; i++)
+		usage_add(&acc, &t->vmas[i].u);
+	if (t->nr_vmas) {
+		start = t->vmas[0].start;
+		end = t->vmas[t->nr_vmas - 1].end;
+	}
+	rec = put_vma_header(b, start, end, 0, 0, 0, 0, 0);
+	pad_to_name(b, rec);
+	rbuf_puts(b, "[rollup]\n");
+	show_smap_usage(b, &acc, 1);
+	return 0;
+}
+
+/* ---- status ---- */
+
+/* [start_code, end_code) page-aligned, in bytes (statm text; status caps it at exec_vm). */
+static uint64_t text_bytes(const struct mm_task_snap *t)
+{
+	uint64_t text = 0;
+
+	if (t->end_code > t->start_code)
+		text = PAGE_ALIGN(t->end_code) - (t->start_code & PAGE_MASK);
+	return text;
+}
+
+static void status_kb(struct rbuf *b, const char *key, uint64_t kb)
+{
+	rbuf_printf(b, "%s:\t%8" PRIu64 " kB\n", key, kb);
+}
+
+static void status_mem(struct rbuf *b, const struct mm_task_snap *t)
+{
+	uint64_t rss = t->rss_anon + t->rss_file + t->rss_shmem;
+	uint64_t peak = t->total_vm > t->hiwater_vm ? t->total_vm : t->hiwater_vm;
+	uint64_t hwm = rss > t->hiwater_rss ? rss : t->hiwater_rss;
+	uint64_t exec = t->exec_vm << PAGE_SHIFT;
+	uint64_t text = text_bytes(t);
+
+	if (text > exec)
+		text = exec;
+	status_kb(b, "VmPeak", peak << 2);
+	status_kb(b, "VmSize", t->total_vm << 2);
+	status_kb(b, "VmLck", t->locked_vm << 2);
+	status_kb(b, "VmPin", t->pinned_vm << 2);
+	status_kb(b, "VmHWM", hwm << 2);
+	status_kb(b, "VmRSS", rss << 2);
+	status_kb(b, "RssAnon", t->rss_anon << 2);
+	status_kb(b, "RssFile", t->rss_file << 2);
+	status_kb(b, "RssShmem", t->rss_shmem << 2);
+	status_kb(b, "VmData", t->data_vm << 2);
+	status_kb(b, "VmStk", t->stack_vm << 2);
+	status_kb(b, "VmExe", text >> 10);
+	status_kb(b, "VmLib", (exec - text) >> 10);
+	status_kb(b, "VmPTE", t->pgtables_bytes >> 10);
+	status_kb(b, "VmSwap", t->swap_ents << 2);
+	status_kb(b, "HugetlbPages", t->hugetlb_kb);
+	rbuf_puts(b, "CoreDumping:\t0\n");
+	rbuf_printf(b, "THP_enabled:\t%d\n", t->thp_enabled ? 1 : 0);
+	rbuf_puts(b, "untag_mask:\t0xffffffffffffffff\n");
+}
+
+static const char *task_state_name(char state)
+{
+	switch (state) {
+	case 'R': return "R (running)";
+	case 'S': return "S (sleeping)";
+	case 'D': return "D (disk sleep)";
+	case 'T': return "T (stopped)";
+	case 't': return "t (tracing stop)";
+	case 'X': return "X (dead)";
+	case 'Z': return "Z (zombie)";
+	case 'P': return "P (parked)";
+	case 'I': return "I (idle)";
+	default:  return "S (sleeping)";
+	}
+}
+
+/* A task with no mm that is not a zombie is a kernel thread. */
+static int is_kthread(const struct mm_task_snap *t)
+{
+	return !t->has_mm && t->state != 'Z';
+}
+
+static void status_ids(struct rbuf *b, const struct mm_task_snap *t)
+{
+	rbuf_printf(b, "Name:\t%s\n", t->comm);
+	if (t->state != 'Z')		/* exit_fs() dropped the zombie's umask */
+		rbuf_puts(b, "Umask:\t0022\n");
+	rbuf_printf(b, "State:\t%s\n", task_state_name(t->state));
+	rbuf_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
+		    t->pid, t->pid, t->ppid);
+	rbuf_puts(b, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
+	rbuf_puts(b, "FDSize:\t64\nGroups:\t \n");
+	rbuf_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+		    t->pid, t->pid, t->pid, t->pid);
+	rbuf_printf(b, "Kthread:\t%d\n", is_kthread(t));
+}
+
+/*
+ * Root's credentials, no signals, no seccomp. Cpus_allowed is fixed at two
+ * cpus and Mems_allowed at node 0 (the task snapshot carries neither): the
+ * shape is Linux's, a 1024-bit nodemask in 32-bit groups.
+ */
+static void status_tail(struct rbuf *b)
+{
+	rbuf_puts(b, "Threads:\t1\nSigQ:\t0/96365\n"
+		  "SigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
+		  "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
+		  "SigCgt:\t0000000000000000\n"
+		  "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
+		  "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
+		  "CapAmb:\t0000000000000000\n"
+		  "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"
+		  "Speculation_Store_Bypass:\tvulnerable\n"
+		  "SpeculationIndirectBranch:\talways enabled\n"
+		  "Cpus_allowed:\t3\nCpus_allowed_list:\t0-1\n"
+		  "Mems_allowed:\t");
+	for (int i = 0; i < 31; i++)
+		rbuf_puts(b, "00000000,");
+	rbuf_puts(b, "00000001\nMems_allowed_list:\t0\n"
+		  "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+}
+
+void render_status(struct rbuf *b, const struct mm_task_snap *t)
+{
+	status_ids(b, t);
+	if (t->has_mm)
+		status_mem(b, t);
+	status_tail(b);
+}
+
+/* ---- statm, stat, comm, cmdline ---- */
+
+void render_statm(struct rbuf *b, const struct mm_task_snap *t)
+{
+	uint64_t file = t->rss_file + t->rss_shmem;
+
+	if (!t->has_mm) {
+		rbuf_puts(b, "0 0 0 0 0 0 0\n");
+		return;
+	}
+	rbuf_printf(b, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 %" PRIu64 " 0\n",
+		    t->total_vm, t->rss_anon + file, file, text_bytes(t) >> PAGE_SHIFT,
+		    t->data_vm + t->stack_vm);
+}
+
+#define PF_EXITING	0x00000004
+#define PF_SUPERPRIV	0x00000100
+#define PF_KTHREAD	0x00200000
+#define PF_RANDOMIZE	0x00400000
+#define RLIM_INFINITY_STR "18446744073709551615"
+
+static unsigned stat_flags(const struct mm_task_snap *t)
+{
+	if (is_kthread(t))
+		return PF_KTHREAD;
+	return PF_RANDOMIZE | PF_SUPERPRIV | (t->state == 'Z' ? PF_EXITING : 0);
+}
+
+/*
+ * The 52 fields of do_task_stat(). pgrp and session are the pid itself
+ * (every task leads its own group); times other than starttime are 0.
+ */
+void render_stat_pid(struct rbuf *b, const struct mm_task_snap *t)
+{
+	int mm = t->has_mm;
+	uint64_t rss = t->rss_anon + t->rss_file + t->rss_shmem;
+
+	rbuf_printf(b, "%d (%s) %c %d %d %d 0 -1 %u ", t->pid, t->comm, t->state,
+		    t->ppid, t->pid, t->pid, stat_flags(t));
+	rbuf_printf(b, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 0 0 0 20 0 1 0 %" PRIu64 " ",
+		    t->min_flt, t->cmin_flt, t->maj_flt, t->cmaj_flt, t->start_ticks);
+	rbuf_printf(b, "%" PRIu64 " %" PRIu64 " " RLIM_INFINITY_STR " %" PRIu64 " %" PRIu64 " %" PRIu64 " ",
+		    mm ? t->total_vm << PAGE_SHIFT : 0, mm ? rss : 0,
+		    mm ? t->start_code : 0, mm ? t->end_code : 0, mm ? t->start_stack : 0);
+	/* kstkesp kstkeip signal blocked sigignore sigcatch wchan nswap cnswap */
+	rbuf_puts(b, "0 0 0 0 0 0 0 0 0 ");
+	/* exit_signal processor rt_priority policy blkio guest_time cguest_time */
+	rbuf_puts(b, "17 0 0 0 0 0 0");
+	if (mm)
+		rbuf_printf(b, " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+			    " %" PRIu64 " %" PRIu64,
+			    t->start_data, t->end_data, t->start_brk, t->arg_start,
+			    t->arg_end, t->env_start, t->env_end);
+	else
+		rbuf_puts(b, " 0 0 0 0 0 0 0");
+	rbuf_puts(b, " 0\n");
+}
+
+void render_comm(struct rbuf *b, const struct mm_task_snap *t)
+{
+	rbuf_printf(b, "%.15s\n", t->comm);
+}
+
+/* Raw argv bytes, NULs included; nothing once the mm is gone. */
+void render_cmdline(struct rbuf *b, const struct mm_task_snap *t)
+{
+	size_t n = t->cmdline_len;
+
+	if (!t->has_mm)
+		return;
+	if (n > sizeof(t->cmdline))
+		n = sizeof(t->cmdline);
+	rbuf_put(b, t->cmdline, n);
+}

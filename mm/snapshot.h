@@ -65,7 +65,7 @@ struct mm_node_snap {
 /*
  * /proc/meminfo, in print order: X(ID, "Key", kind). kind KB prints
  * "%-16s%8lu kB" with "Key:" in the field; kind N5 prints "Key:" padded to
- * 18 then "%5lu" with no unit (the HugePages_* lines). Values of KB lines
+ * 19 then "%5lu" with no unit (the HugePages_* lines). Values of KB lines
  * are kB, of N5 lines plain counts.
  */
 #define MM_MEMINFO_FIELDS(X) \
