@@ -1,1 +1,498 @@
-/* stub: being written */
+// SPDX-License-Identifier: MIT
+/*
+ * task.c - the pid table, spawn and kill, per-task snapshots and checks
+ * (kernel: kernel/pid.c, kernel/fork.c, kernel/exit.c, fs/proc/).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "task.h"
+#include "vma.h"
+
+#define INIT_PATH	"/sbin/init"
+#define DEFAULT_NAME	"sh"
+#define BIN_DIR		"/usr/bin/"
+#define USER_HZ		100
+
+struct task *find_task_by_pid(struct machine *m, int pid)
+{
+	if (pid <= 0 || pid >= m->pid_max)
+		return NULL;
+	return m->tasks[pid];
+}
+
+struct mm_struct *mm_alloc(void)
+{
+	return calloc(1, sizeof(struct mm_struct));
+}
+
+void mmput(struct machine *m, struct mm_struct *mm)
+{
+	uint64_t acct;
+
+	if (!mm)
+		return;
+	acct = vma_accounted_pages(mm);
+	m->vm_committed_as -= acct < m->vm_committed_as ? acct : m->vm_committed_as;
+	mm_free_vmas(mm);
+	free(mm);
+}
+
+void task_reparent(struct task *t, struct task *parent)
+{
+	list_del(&t->sibling);
+	list_add_tail(&t->sibling, &parent->children);
+	t->ppid = parent->pid;
+}
+
+static void free_task(struct machine *m, struct task *t)
+{
+	mmput(m, t->mm);
+	free(t);
+}
+
+/* Make tasks[] long enough to index pid (doubling; never past PID_MAX_LIMIT). */
+static int pid_table_grow(struct machine *m, int pid)
+{
+	int len = m->pid_max ? m->pid_max : 64;
+	struct task **v;
+
+	if (pid < m->pid_max)
+		return 0;
+	while (len <= pid)
+		len = len * 2 < PID_MAX_LIMIT ? len * 2 : PID_MAX_LIMIT;
+	v = realloc(m->tasks, (size_t)len * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	memset(v + m->pid_max, 0, (size_t)(len - m->pid_max) * sizeof(*v));
+	m->tasks = v;
+	m->pid_max = len;
+	return 0;
+}
+
+/*
+ * The next free pid after last_pid, wrapping to RESERVED_PIDS past
+ * PID_MAX_LIMIT (kernel: alloc_pid's idr_alloc_cyclic). -EAGAIN when full,
+ * as fork(2) reports it.
+ */
+static int alloc_pid(struct machine *m)
+{
+	int min = m->last_pid >= RESERVED_PIDS ? RESERVED_PIDS : 1;
+	int pid = m->last_pid + 1;
+
+	for (int tries = 0; tries < PID_MAX_LIMIT; tries++, pid++) {
+		if (pid >= PID_MAX_LIMIT)
+			pid = min;
+		if (!find_task_by_pid(m, pid)) {
+			if (pid_table_grow(m, pid))
+				return -ENOMEM;
+			m->last_pid = pid;
+			return pid;
+		}
+	}
+	return -EAGAIN;
+}
+
+static void set_why(char *why, size_t whylen, const char *msg)
+{
+	if (why && whylen)
+		snprintf(why, whylen, "%s", msg);
+}
+
+/*
+ * A program name is a bare name ("sh", run as /usr/bin/sh) or an absolute
+ * path without empty, "." or ".." components, of at most 255 bytes either
+ * way (the path a bare name stands for included). Bytes must be printable
+ * ASCII other than space (argv is one word: the parser splits on blanks).
+ */
+static int check_name(const char *name, char *why, size_t whylen)
+{
+	size_t len = strlen(name);
+
+	if (len > 255) {
+		set_why(why, whylen, "name longer than 255 bytes");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] <= ' ' || name[i] > '~') {
+			set_why(why, whylen, "name must be printable, without spaces");
+			return -EINVAL;
+		}
+	}
+	if (!strchr(name, '/')) {
+		/* it runs as /usr/bin/NAME, which must fit the 255 bytes too */
+		if (len > 255 - strlen(BIN_DIR)) {
+			set_why(why, whylen, "name too long for /usr/bin/NAME");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (name[0] != '/') {
+		set_why(why, whylen, "name must be a bare name or an absolute path");
+		return -EINVAL;
+	}
+	for (const char *c = name + 1; ; ) {
+		const char *e = strchr(c, '/');
+		size_t n = e ? (size_t)(e - c) : strlen(c);
+
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
+			set_why(why, whylen, "path has an empty, '.' or '..' component");
+			return -EINVAL;
+		}
+		if (!e)
+			return 0;
+		c = e + 1;
+	}
+}
+
+/* Create a task running name (already checked) with parent ppid. */
+static int task_create(struct machine *m, const char *name, int ppid, struct task **out)
+{
+	char path[MM_SNAP_PATH_MAX];
+	const char *base = strrchr(name, '/');
+	struct task *t;
+	int pid, err;
+
+	snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : BIN_DIR, name);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->ppid = ppid;
+	INIT_LIST_HEAD(&t->children);
+	INIT_LIST_HEAD(&t->sibling);
+	t->state = 'S';
+	t->start_ns = m->sim_ns;
+	snprintf(t->comm, sizeof(t->comm), "%s", base ? base + 1 : name);
+	t->cmdline_len = strlen(name) + 1;
+	memcpy(t->cmdline, name, t->cmdline_len);
+	err = exec_mm(m, t, path);
+	if (err)
+		goto out_free_task;
+	pid = alloc_pid(m);
+	if (pid < 0) {
+		err = pid;
+		goto out_free_task;
+	}
+	t->pid = pid;
+	if (find_task_by_pid(m, ppid))
+		list_add_tail(&t->sibling, &find_task_by_pid(m, ppid)->children);
+	m->tasks[pid] = t;
+	m->nr_tasks++;
+	m->forks++;
+	*out = t;
+	return 0;
+
+out_free_task:
+	free_task(m, t);
+	return err;
+}
+
+int task_init(struct machine *m)
+{
+	struct task *t;
+
+	lockdep_assert_held(m);
+	m->last_pid = 0;
+	return task_create(m, INIT_PATH, 0, &t);
+}
+
+void task_exit_all(struct machine *m)
+{
+	for (int pid = 0; pid < m->pid_max; pid++)
+		if (m->tasks[pid])
+			free_task(m, m->tasks[pid]);
+	free(m->tasks);
+	m->tasks = NULL;
+	m->pid_max = 0;
+	m->nr_tasks = 0;
+}
+
+int mm_spawn(struct machine *m, const char *name, int *pid, char *why, size_t whylen)
+{
+	struct task *t;
+	int err;
+
+	if (!name || !*name)
+		name = DEFAULT_NAME;
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	err = check_name(name, why, whylen);
+	if (!err) {
+		err = task_create(m, name, 1, &t);
+		if (err == -EAGAIN)
+			set_why(why, whylen, "no free pid");
+		else if (err)
+			set_why(why, whylen, "out of memory");
+		else if (pid)
+			*pid = t->pid;
+	}
+	machine_unlock(m);
+	return err;
+}
+
+/*
+ * Killing pid 1 fails with EPERM: the real kernel ignores fatal signals to
+ * init from its own namespace, and the simulation needs a process to
+ * reparent orphans to and to keep the pid table non-empty.
+ */
+int mm_kill(struct machine *m, int pid, char *why, size_t whylen)
+{
+	struct task *t;
+	int err = 0;
+
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	t = find_task_by_pid(m, pid);
+	if (!t) {
+		set_why(why, whylen, "no such process");
+		err = -ESRCH;
+	} else if (pid == 1) {
+		set_why(why, whylen, "init cannot be killed");
+		err = -EPERM;
+	} else {
+		struct task *init = find_task_by_pid(m, 1);
+
+		while (!list_empty(&t->children))
+			task_reparent(list_first_entry(&t->children, struct task, sibling), init);
+		list_del(&t->sibling);
+		m->tasks[pid] = NULL;
+		m->nr_tasks--;
+		free_task(m, t);
+	}
+	machine_unlock(m);
+	return err;
+}
+
+int mm_pids(struct machine *m, int *pids, int max)
+{
+	int n = 0;
+
+	machine_lock(m);
+	for (int pid = 1; pid < m->pid_max; pid++) {
+		if (!m->tasks[pid])
+			continue;
+		if (n < max)
+			pids[n] = pid;
+		n++;
+	}
+	machine_unlock(m);
+	return n;
+}
+
+struct mm_task_snap *mm_snap_task(struct machine *m, int pid, int want_vmas)
+{
+	struct mm_task_snap *s = NULL;
+	struct task *t;
+	size_t nr;
+
+	machine_lock(m);
+	t = find_task_by_pid(m, pid);
+	if (t) {
+		nr = want_vmas && t->mm ? vma_count(t->mm) : 0;
+		s = calloc(1, sizeof(*s) + nr * sizeof(s->vmas[0]));
+		if (s)
+			task_snap_fill(m, t, s, want_vmas);
+	}
+	machine_unlock(m);
+	return s;
+}
+
+#define HPAGE_PMD_SIZE	(2ULL << 20)
+
+/*
+ * smaps THPeligible (kernel: thp_vma_allowable_order for the PMD order with
+ * sysfs enforced): anonymous private memory only (files, shmem and special
+ * mappings are never eligible here), not VM_NOHUGEPAGE, allowed by the mode
+ * ("madvise" wants VM_HUGEPAGE, "never" nothing), and the VMA must contain
+ * at least one 2 MiB-aligned 2 MiB range.
+ */
+static int thp_vma_eligible(struct machine *m, const struct vm_area_struct *vma)
+{
+	const uint64_t never = MM_VM_MAYSHARE | MM_VM_NOHUGEPAGE | MM_VM_HUGETLB |
+			       MM_VM_PFNMAP | MM_VM_IO | MM_VM_DONTEXPAND | MM_VM_MIXEDMAP;
+	uint64_t haddr;
+
+	if (!vma_is_anonymous(vma) || (vma->vm_flags & never))
+		return 0;
+	if (m->tun.thp_enabled == THP_NEVER)
+		return 0;
+	if (m->tun.thp_enabled == THP_MADVISE && !(vma->vm_flags & MM_VM_HUGEPAGE))
+		return 0;
+	haddr = (vma->vm_start + HPAGE_PMD_SIZE - 1) & ~(HPAGE_PMD_SIZE - 1);
+	return haddr + HPAGE_PMD_SIZE <= vma->vm_end;
+}
+
+/* The name maps prints (procfs.md §1 "Name rules", without the gate VMA). */
+static void vma_name(const struct mm_struct *mm, const struct vm_area_struct *vma,
+		     char *name, size_t len)
+{
+	static const char *const special[] = {
+		[VMA_SPECIAL_VVAR] = "[vvar]",
+		[VMA_SPECIAL_VVAR_VCLOCK] = "[vvar_vclock]",
+		[VMA_SPECIAL_VDSO] = "[vdso]",
+	};
+
+	if (vma->vm_file)
+		snprintf(name, len, "%s", vma->vm_file->path);
+	else if (vma->special != VMA_SPECIAL_NONE)
+		snprintf(name, len, "%s", special[vma->special]);
+	else if (vma->vm_start < mm->brk && vma->vm_end > mm->start_brk)
+		snprintf(name, len, "[heap]");
+	else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
+		snprintf(name, len, "[stack]");
+	else
+		name[0] = '\0';
+}
+
+static void vma_snap_fill(struct machine *m, const struct mm_struct *mm,
+			  const struct vm_area_struct *vma, struct mm_vma_snap *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->start = vma->vm_start;
+	v->end = vma->vm_end;
+	v->flags = vma->vm_flags;
+	v->pgoff = vma->vm_pgoff;
+	if (vma->vm_file) {
+		v->is_file = 1;
+		v->dev_major = vma->vm_file->dev_major;
+		v->dev_minor = vma->vm_file->dev_minor;
+		v->ino = vma->vm_file->ino;
+	}
+	vma_name(mm, vma, v->name, sizeof(v->name));
+	v->kernel_page_kb = v->mmu_page_kb = 4;
+	v->thp_eligible = thp_vma_eligible(m, vma);
+}
+
+static void mm_snap_fill(struct machine *m, struct mm_struct *mm, struct mm_task_snap *s,
+			 int want_vmas)
+{
+	struct vm_area_struct *vma;
+	size_t i = 0;
+
+	s->has_mm = 1;
+	s->total_vm = mm->total_vm;
+	s->locked_vm = mm->locked_vm;
+	s->pinned_vm = mm->pinned_vm;
+	s->data_vm = mm->data_vm;
+	s->exec_vm = mm->exec_vm;
+	s->stack_vm = mm->stack_vm;
+	s->hiwater_vm = mm->hiwater_vm;
+	s->hiwater_rss = mm->hiwater_rss;
+	s->rss_anon = mm->rss[MM_ANONPAGES];
+	s->rss_file = mm->rss[MM_FILEPAGES];
+	s->rss_shmem = mm->rss[MM_SHMEMPAGES];
+	s->swap_ents = mm->rss[MM_SWAPENTS];
+	s->start_code = mm->start_code;
+	s->end_code = mm->end_code;
+	s->start_data = mm->start_data;
+	s->end_data = mm->end_data;
+	s->start_brk = mm->start_brk;
+	s->brk = mm->brk;
+	s->start_stack = mm->start_stack;
+	s->arg_start = mm->arg_start;
+	s->arg_end = mm->arg_end;
+	s->env_start = mm->env_start;
+	s->env_end = mm->env_end;
+	s->nr_vmas = vma_count(mm);
+	if (!want_vmas)
+		return;
+	VMA_ITERATOR(vmi, mm, 0);
+	for_each_vma(vmi, vma)
+		vma_snap_fill(m, mm, vma, &s->vmas[i++]);
+}
+
+/*
+ * Fill s from t. When want_vmas, s must have room for vma_count(t->mm)
+ * entries (mm_snap_task sizes it under the same lock hold).
+ */
+void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, int want_vmas)
+{
+	lockdep_assert_held(m);
+	s->pid = t->pid;
+	s->ppid = t->ppid;
+	memcpy(s->comm, t->comm, sizeof(s->comm));
+	memcpy(s->cmdline, t->cmdline, t->cmdline_len);
+	s->cmdline_len = t->cmdline_len;
+	s->state = t->state;
+	s->start_ticks = t->start_ns / (1000000000ULL / USER_HZ);
+	s->min_flt = t->min_flt;
+	s->maj_flt = t->maj_flt;
+	s->thp_enabled = 1;
+	if (t->mm)
+		mm_snap_fill(m, t->mm, s, want_vmas);
+}
+
+/* Every child of t names t as its parent and is in the pid table. */
+static int check_children(struct machine *m, struct task *t, struct rbuf_lite *out, int *nr)
+{
+	struct list_head *pos;
+	int bad = 0;
+
+	list_for_each(pos, &t->children) {
+		struct task *c = list_entry(pos, struct task, sibling);
+
+		if (c->ppid != t->pid || find_task_by_pid(m, c->pid) != c) {
+			rbl_printf(out, "pid %d: child %d has ppid %d\n", t->pid, c->pid, c->ppid);
+			bad++;
+		}
+		if (++*nr > m->nr_tasks) {
+			rbl_printf(out, "tasks: children lists hold more than %d tasks\n", m->nr_tasks);
+			return bad + 1;		/* a cycle: stop walking */
+		}
+	}
+	return bad;
+}
+
+/*
+ * One line per broken invariant of the pid table and of every task:
+ * ids match their slots, counts match, parents are alive, and each mm
+ * passes vma_check().
+ */
+int check_tasks(struct machine *m, struct rbuf_lite *out)
+{
+	int bad = 0, live = 0, nr_children = 0;
+
+	lockdep_assert_held(m);
+	if (m->last_pid < 0 || m->last_pid >= PID_MAX_LIMIT) {
+		rbl_printf(out, "tasks: last_pid %d out of range\n", m->last_pid);
+		bad++;
+	}
+	if (!find_task_by_pid(m, 1)) {
+		rbl_printf(out, "tasks: pid 1 does not exist\n");
+		bad++;
+	}
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t)
+			continue;
+		live++;
+		if (t->pid != pid) {
+			rbl_printf(out, "tasks: slot %d holds pid %d\n", pid, t->pid);
+			bad++;
+		}
+		if (pid != 1 && !find_task_by_pid(m, t->ppid)) {
+			rbl_printf(out, "pid %d: parent %d does not exist\n", pid, t->ppid);
+			bad++;
+		}
+		if (t->cmdline_len == 0 || t->cmdline_len > sizeof(t->cmdline) ||
+		    t->cmdline[t->cmdline_len - 1] != '\0') {
+			rbl_printf(out, "pid %d: cmdline not NUL-terminated\n", pid);
+			bad++;
+		}
+		bad += check_children(m, t, out, &nr_children);
+		if (t->mm)
+			bad += vma_check(t->mm, pid, out);
+	}
+	if (live && nr_children != live - 1) {
+		rbl_printf(out, "tasks: %d on children lists, want %d\n", nr_children, live - 1);
+		bad++;
+	}
+	if (live != m->nr_tasks) {
+		rbl_printf(out, "tasks: nr_tasks %d but %d in the pid table\n", m->nr_tasks, live);
+		bad++;
+	}
+	return bad;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * task.h - processes and their address spaces (kernel: sched.h, mm_types.h).
+ *
+ * The pid table is m->tasks[], indexed by pid, NULL where free; it grows on
+ * demand up to PID_MAX_LIMIT entries (m->pid_max is its current length).
+ * Pids are handed out cyclically after m->last_pid, like the kernel's
+ * idr_alloc_cyclic, wrapping to RESERVED_PIDS.
+ *
+ * Everything here expects the machine lock held.
+ */
+#ifndef MM_TASK_H
+#define MM_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "list.h"
+#include "vma.h"
+
+struct machine;
+
+#define PID_MAX_LIMIT	4194304		/* kernel.pid_max on 64-bit */
+#define RESERVED_PIDS	300		/* first pid after a wrap */
+#define TASK_COMM_LEN	16
+#define TASK_CMDLINE_MAX 256		/* argv bytes, NULs included */
+
+/* rss counters (kernel: MM_FILEPAGES...); pages */
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
+
+struct mm_struct {
+	struct vma_store vmas;		/* vma.c only */
+	size_t map_count;		/* linked VMAs */
+
+	/* pages; maintained by vma_insert/vma_remove/vma_set_flags */
+	uint64_t total_vm;		/* Σ VMA sizes */
+	uint64_t locked_vm;		/* Σ VM_LOCKED VMA sizes */
+	uint64_t data_vm;		/* Σ is_data_mapping() */
+	uint64_t exec_vm;		/* Σ is_exec_mapping() */
+	uint64_t stack_vm;		/* Σ is_stack_mapping() */
+	uint64_t pinned_vm;		/* long-term pins; none yet */
+	uint64_t hiwater_vm;		/* peak total_vm, updated before it shrinks */
+	uint64_t hiwater_rss;		/* peak rss, updated before it shrinks */
+	uint64_t rss[NR_MM_COUNTERS];	/* pages; all 0 until pages are mapped */
+
+	/* exec-time layout, bytes (kernel: mm_struct fields of the same name) */
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t mmap_base;		/* top of the top-down mmap area */
+	uint64_t task_size;		/* TASK_SIZE */
+
+	uint64_t last_anon_vma;		/* last anon_vma id handed out in this mm */
+};
+
+struct task {
+	int pid, ppid;
+	char comm[TASK_COMM_LEN];	/* NUL-terminated, at most 15 chars */
+	char cmdline[TASK_CMDLINE_MAX];	/* NUL-separated argv */
+	size_t cmdline_len;		/* bytes of cmdline, last NUL included */
+	char state;			/* 'S' (sleeping) for every live task */
+	uint64_t start_ns;		/* m->sim_ns when spawned */
+	uint64_t min_flt, maj_flt;	/* fault counts */
+	struct mm_struct *mm;		/* owned; NULL = no address space */
+	struct list_head children;	/* tasks whose parent this is, via their sibling */
+	struct list_head sibling;	/* in the parent's children; self-linked for init */
+};
+
+/* task.c */
+struct task *find_task_by_pid(struct machine *m, int pid);
+/* Make parent the parent of t (ppid and children lists). */
+void task_reparent(struct task *t, struct task *parent);
+struct mm_struct *mm_alloc(void);
+/* Drop an address space: uncharge VM_ACCOUNT pages, free VMAs and mm. */
+void mmput(struct machine *m, struct mm_struct *mm);
+
+/*
+ * exec.c: replace t->mm with a fresh exec-time layout of the program at
+ * path (absolute), as Linux x86-64 builds it with ASLR off. argv is
+ * t->cmdline. Charges VM_ACCOUNT pages to m->vm_committed_as.
+ * 0 or -ENOMEM (t unchanged).
+ */
+int exec_mm(struct machine *m, struct task *t, const char *path);
+
+#endif

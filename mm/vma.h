@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vma.h - virtual memory areas and their per-mm store (kernel: mm_types.h,
+ * mm/vma.h).
+ *
+ * A VMA is a half-open range [vm_start, vm_end) of one address space with
+ * one set of vm_flags (MM_VM_* of snapshot.h, the kernel's bit numbers).
+ *
+ * Storage is hidden behind this API so that the sorted array used today can
+ * become an augmented tree (O(log n) lookup and gap search, 1M VMAs per mm)
+ * without touching callers: nobody outside vma.c looks inside
+ * struct vma_store, and iteration goes through struct vma_iterator.
+ *
+ * Every function here expects the machine lock held. The store owns the
+ * pointers it holds only in the sense that mm_free_vmas() frees them;
+ * vma_remove() unlinks and hands the VMA back to the caller.
+ */
+#ifndef MM_VMA_H
+#define MM_VMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+#include "uapi.h"
+
+/* x86-64 with 4-level page tables: the first address user space cannot map. */
+#define TASK_SIZE	0x7ffffffff000ULL
+
+/* The kernel's VM_STACK on x86 (stacks grow down). */
+#define MM_VM_STACK	MM_VM_GROWSDOWN
+
+/*
+ * The file behind a file-backed VMA: enough to print the maps line. Shared
+ * by reference (every VMA of one mapped file holds one); the next issue
+ * turns it into the page-cache inode of a real file under MOUNT/files/.
+ */
+struct file_ref {
+	int refcount;			/* VMAs (and other holders) pointing here */
+	uint32_t dev_major, dev_minor;	/* device of the file system */
+	uint64_t ino;			/* inode number shown in maps */
+	char path[MM_SNAP_PATH_MAX];	/* absolute path, as seq_path prints it */
+};
+
+struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino);
+struct file_ref *file_ref_get(struct file_ref *f);
+void file_ref_put(struct file_ref *f);
+
+/* Mappings whose name comes from their vm_ops (kernel: special mappings). */
+enum vma_special {
+	VMA_SPECIAL_NONE,
+	VMA_SPECIAL_VVAR,		/* "[vvar]" */
+	VMA_SPECIAL_VVAR_VCLOCK,	/* "[vvar_vclock]" */
+	VMA_SPECIAL_VDSO,		/* "[vdso]" */
+};
+
+struct vm_area_struct {
+	uint64_t vm_start;		/* bytes, page-aligned, inclusive */
+	uint64_t vm_end;		/* bytes, page-aligned, exclusive */
+	uint64_t vm_flags;		/* MM_VM_*; change through vma_set_flags() once linked */
+	uint64_t vm_pgoff;		/* pages: file offset, or vm_start >> 12 for anon */
+	struct file_ref *vm_file;	/* one reference held, or NULL (anon/special) */
+	uint64_t anon_vma;		/* id of the anon_vma, 0 = none yet */
+	enum vma_special special;
+};
+
+/*
+ * Today: a sorted array of pointers, binary-searched (O(log n) lookup,
+ * O(n) insert/remove). The VMA tree replaces it.
+ */
+struct vma_store {
+	struct vm_area_struct **v;	/* ascending vm_start, disjoint */
+	size_t nr, cap;
+};
+
+struct mm_struct;
+struct rbuf_lite;
+
+/* Allocate a zeroed VMA / free one that is not linked (drops vm_file). */
+struct vm_area_struct *vm_area_alloc(void);
+void vm_area_free(struct vm_area_struct *vma);
+
+/* The first VMA with vm_end > addr, or NULL (kernel: find_vma). */
+struct vm_area_struct *vma_find(struct mm_struct *mm, uint64_t addr);
+/* The VMA containing addr, or NULL (kernel: vma_lookup). */
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);
+
+/*
+ * Link vma into mm and account it (map_count, total_vm, data/exec/stack_vm,
+ * locked_vm). 0, -EINVAL if the range is empty, unaligned or beyond
+ * TASK_SIZE, -EEXIST if it overlaps a linked VMA, -ENOMEM.
+ */
+int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma);
+/* Unlink a linked vma and unaccount it; the caller frees or reuses it. */
+void vma_remove(struct mm_struct *mm, struct vm_area_struct *vma);
+/* Change the flags of a linked vma, keeping the counters exact. */
+void vma_set_flags(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t flags);
+/* Unlink and free every VMA (exit_mmap). */
+void mm_free_vmas(struct mm_struct *mm);
+
+/* How many VMAs are linked (mm->map_count). */
+size_t vma_count(const struct mm_struct *mm);
+/* Σ pages of VM_ACCOUNT VMAs: what the mm holds in vm_committed_as. O(n). */
+uint64_t vma_accounted_pages(struct mm_struct *mm);
+
+/*
+ * Address-order iteration from the first VMA ending above addr:
+ *
+ *	VMA_ITERATOR(vmi, mm, 0);
+ *	for_each_vma(vmi, vma) ...
+ *
+ * Linking or unlinking invalidates an iterator.
+ */
+struct vma_iterator {
+	struct mm_struct *mm;
+	size_t idx;			/* private to vma.c */
+};
+/*
+ * validate_mm: append one line per broken invariant of mm (labelled with
+ * pid) to out and return how many: VMAs sorted, disjoint, non-empty,
+ * page-aligned, below TASK_SIZE; map_count and every counter equal to
+ * their recomputation from the VMAs.
+ */
+int vma_check(struct mm_struct *mm, int pid, struct rbuf_lite *out);
+
+void vma_iter_init(struct vma_iterator *vmi, struct mm_struct *mm, uint64_t addr);
+struct vm_area_struct *vma_next(struct vma_iterator *vmi);
+
+#define VMA_ITERATOR(name, mm_, addr) \
+	struct vma_iterator name; vma_iter_init(&name, mm_, addr)
+#define for_each_vma(vmi, vma) while (((vma) = vma_next(&(vmi))) != NULL)
+
+static inline uint64_t vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> MM_PAGE_SHIFT;
+}
+
+/* Anonymous in the kernel's sense: no file and no special vm_ops. */
+static inline int vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return !vma->vm_file && vma->special == VMA_SPECIAL_NONE;
+}
+
+/* Which mm counters a VMA of these flags adds to (kernel: vm_stat_account). */
+static inline int is_data_mapping(uint64_t flags)
+{
+	return (flags & (MM_VM_WRITE | MM_VM_SHARED | MM_VM_STACK)) == MM_VM_WRITE;
+}
+static inline int is_exec_mapping(uint64_t flags)
+{
+	return (flags & (MM_VM_EXEC | MM_VM_WRITE | MM_VM_STACK)) == MM_VM_EXEC;
+}
+static inline int is_stack_mapping(uint64_t flags)
+{
+	return (flags & MM_VM_STACK) == MM_VM_STACK;
+}
+
+#endif
