@@ -31,6 +31,7 @@
 #include "internal.h"
 #include "task.h"
 #include "vma.h"
+#include "file.h"
 
 #define STACK_TOP	TASK_SIZE
 #define MMAP_BASE	(STACK_TOP - (128ULL << 20))
@@ -152,10 +153,39 @@ static int map_one(struct mm_struct *mm, uint64_t start, uint64_t end, uint64_t 
 	return err;
 }
 
-static int map_image(struct mm_struct *mm, uint64_t base, const char *path,
+/*
+ * The program, libc or ld.so: a real file of the simulated file system
+ * (created sparse, size bytes, if missing) when one is attached, else a
+ * stand-in with a made-up inode number.
+ */
+static struct file_ref *exec_file(struct machine *m, const char *path, uint64_t size)
+{
+	struct file_ref *f = NULL;
+
+	if (m->backing_fd >= 0 && !file_ensure(m, path, size) &&
+	    !file_open(m, path, MM_O_RDONLY, &f, NULL, 0))
+		return f;
+	return file_ref_new(path, FILE_DEV_MAJOR, FILE_DEV_MINOR, path_ino(path));
+}
+
+/* Bytes of the file an image maps: up to the end of its last file-backed segment. */
+static uint64_t image_file_size(const struct seg *segs, size_t nr)
+{
+	uint64_t size = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		if (segs[i].file) {
+			uint64_t end = (segs[i].pgoff << MM_PAGE_SHIFT) + segs[i].end - segs[i].start;
+
+			size = end > size ? end : size;
+		}
+	return size;
+}
+
+static int map_image(struct machine *m, struct mm_struct *mm, uint64_t base, const char *path,
 		     const struct seg *segs, size_t nr)
 {
-	struct file_ref *file = file_ref_new(path, FILE_DEV_MAJOR, FILE_DEV_MINOR, path_ino(path));
+	struct file_ref *file = exec_file(m, path, image_file_size(segs, nr));
 	int err = file ? 0 : -ENOMEM;
 
 	for (size_t i = 0; !err && i < nr; i++)
@@ -172,13 +202,13 @@ static int map_below(struct mm_struct *mm, uint64_t *top, uint64_t size, uint64_
 	return map_one(mm, *top, *top + size, flags, NULL, 0, VMA_SPECIAL_NONE);
 }
 
-static int map_mmap_area(struct mm_struct *mm)
+static int map_mmap_area(struct machine *m, struct mm_struct *mm)
 {
 	uint64_t top = mm->mmap_base, base;
 	int err;
 
 	top -= LD_SIZE;
-	err = map_image(mm, top, LD_PATH, ld_segs, sizeof(ld_segs) / sizeof(ld_segs[0]));
+	err = map_image(m, mm, top, LD_PATH, ld_segs, sizeof(ld_segs) / sizeof(ld_segs[0]));
 	base = top;
 	for (size_t i = sizeof(vdso_image) / sizeof(vdso_image[0]); !err && i-- > 0;) {
 		base -= vdso_image[i].pages << MM_PAGE_SHIFT;
@@ -191,7 +221,7 @@ static int map_mmap_area(struct mm_struct *mm)
 	top -= LD_CACHE_PAGES << MM_PAGE_SHIFT;
 	top -= LIBC_SIZE;
 	if (!err)
-		err = map_image(mm, top, LIBC_PATH, libc_segs, sizeof(libc_segs) / sizeof(libc_segs[0]));
+		err = map_image(m, mm, top, LIBC_PATH, libc_segs, sizeof(libc_segs) / sizeof(libc_segs[0]));
 	if (!err)
 		err = map_below(mm, &top, LD_TLS_PAGES << MM_PAGE_SHIFT, VMF_DATA);
 	return err;
@@ -228,7 +258,8 @@ static void setup_stack_strings(struct mm_struct *mm, const struct task *t, cons
 	mm->start_stack = (p - items * sizeof(uint64_t)) & ~15ULL;
 }
 
-static int build_layout(struct mm_struct *mm, const struct task *t, const char *path)
+static int build_layout(struct machine *m, struct mm_struct *mm, const struct task *t,
+			const char *path)
 {
 	uint64_t base = ELF_ET_DYN_BASE;
 	int err;
@@ -241,9 +272,9 @@ static int build_layout(struct mm_struct *mm, const struct task *t, const char *
 	mm->end_data = base + PROG_END_DATA;
 	mm->start_brk = mm->brk = base + PROG_BRK;
 
-	err = map_image(mm, base, path, prog_segs, sizeof(prog_segs) / sizeof(prog_segs[0]));
+	err = map_image(m, mm, base, path, prog_segs, sizeof(prog_segs) / sizeof(prog_segs[0]));
 	if (!err)
-		err = map_mmap_area(mm);
+		err = map_mmap_area(m, mm);
 	if (!err)
 		err = map_one(mm, STACK_TOP - STACK_VMA_SIZE, STACK_TOP, VMF_STACK, NULL, 0,
 			      VMA_SPECIAL_NONE);
@@ -260,7 +291,7 @@ int exec_mm(struct machine *m, struct task *t, const char *path)
 	lockdep_assert_held(m);
 	if (!mm)
 		return -ENOMEM;
-	err = build_layout(mm, t, path);
+	err = build_layout(m, mm, t, path);
 	if (err) {
 		mm_free_vmas(mm);
 		free(mm);

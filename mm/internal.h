@@ -87,6 +87,12 @@ struct machine {
 	int nr_tasks;
 	uint64_t forks;
 
+	/* the simulated file system (file.c) */
+	int backing_fd;			/* backing=DIR, or -1 */
+	uint32_t files_dev_major, files_dev_minor;	/* st_dev of the mount */
+#define FILE_TABLE_BUCKETS 256
+	struct file_ref *file_table[FILE_TABLE_BUCKETS];	/* by host inode */
+
 	/* kernel log (kmsg.c) */
 	struct kmsg *kmsg;
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "page_alloc.h"
@@ -233,6 +234,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 		return NULL;
 	}
 	pthread_mutex_init(&m->lock, NULL);
+	m->backing_fd = -1;
 	m->cfg = *cfg;
 	m->nr_nodes = cfg->nr_nodes;
 	m->nr_cpus = 2 * cfg->nr_nodes;
@@ -286,6 +288,8 @@ void mm_shutdown(struct machine *m)
 	for (int n = 0; n < MM_MAX_NODES; n++)
 		free(m->node[n]);
 	memmap_free(m);
+	if (m->backing_fd >= 0)
+		close(m->backing_fd);
 	if (m->kmsg)
 		kmsg_free(m->kmsg);
 	pthread_mutex_destroy(&m->lock);

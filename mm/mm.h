@@ -42,6 +42,14 @@ struct mm_config {
 struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen);
 void mm_shutdown(struct machine *m);
 
+/*
+ * The simulated file system: processes see backing=DIR as their root, the
+ * same tree the mount shows under files/. dev is the device number the
+ * mount has (its st_dev), printed in maps for file mappings. Call it after
+ * boot, before running commands; without it file operations fail EACCES.
+ */
+int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint32_t dev_minor);
+
 /* ---- snapshots (plain data, caller frees with free()) ---- */
 
 /* Everything the global files need: meminfo, vmstat, zoneinfo, buddyinfo... */
@@ -110,5 +118,12 @@ int mm_tunable_write(struct machine *m, const char *name, const char *buf, size_
  */
 int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
 	       uint64_t *ret, char *why, size_t whylen);
+
+/*
+ * mincore(addr, len): on success *vec is a malloc'd string of one '0' or
+ * '1' per page (NUL-terminated), the reply of the mincore command.
+ */
+int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, char **vec,
+	       char *why, size_t whylen);
 
 #endif

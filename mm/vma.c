@@ -2,10 +2,9 @@
 /*
  * vma.c - VMA storage and the counters that follow it.
  *
- * The store is a sorted array of VMA pointers: lookups binary-search it,
- * insertion and removal shift the tail. That is O(n) per change and is
- * replaced by the VMA tree (with gap search) in the address-space issue;
- * the interface in vma.h is the one the tree keeps.
+ * The store is the augmented tree of vma_tree.c; this file keeps the mm
+ * counters (map_count, total_vm, locked_vm, data/exec/stack_vm) in step
+ * with every link, unlink, resize and flag change.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include "internal.h"
 #include "task.h"
 #include "vma.h"
+#include "file.h"
 
 struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino)
 {
@@ -39,8 +39,11 @@ struct file_ref *file_ref_get(struct file_ref *f)
 
 void file_ref_put(struct file_ref *f)
 {
-	if (f && --f->refcount == 0)
+	if (f && --f->refcount == 0) {
+		if (f->owner)
+			file_table_remove(f);
 		free(f);
+	}
 }
 
 struct vm_area_struct *vm_area_alloc(void)
@@ -56,34 +59,26 @@ void vm_area_free(struct vm_area_struct *vma)
 	free(vma);
 }
 
-/* Index of the first VMA with vm_end > addr (nr if none). */
-static size_t store_search(const struct vma_store *s, uint64_t addr)
-{
-	size_t lo = 0, hi = s->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->v[mid]->vm_end > addr)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
 struct vm_area_struct *vma_find(struct mm_struct *mm, uint64_t addr)
 {
-	size_t i = store_search(&mm->vmas, addr);
-
-	return i < mm->vmas.nr ? mm->vmas.v[i] : NULL;
+	return vt_find(&mm->vmas, addr);
 }
 
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr)
 {
-	struct vm_area_struct *vma = vma_find(mm, addr);
+	struct vm_area_struct *vma = vt_find(&mm->vmas, addr);
 
 	return vma && vma->vm_start <= addr ? vma : NULL;
+}
+
+struct vm_area_struct *vma_first(struct mm_struct *mm)
+{
+	return mm->vmas.first;
+}
+
+struct vm_area_struct *vma_last(struct mm_struct *mm)
+{
+	return mm->vmas.last;
 }
 
 /* Add (sign 1) or remove (sign -1) a VMA's pages from the mm counters. */
@@ -110,27 +105,15 @@ static void update_hiwater_vm(struct mm_struct *mm)
 
 int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	struct vma_store *s = &mm->vmas;
-	size_t i;
+	struct vm_area_struct *next;
 
 	if (vma->vm_start >= vma->vm_end || vma->vm_end > TASK_SIZE ||
 	    (vma->vm_start | vma->vm_end) & (MM_PAGE_SIZE - 1))
 		return -EINVAL;
-	i = store_search(s, vma->vm_start);
-	if (i < s->nr && s->v[i]->vm_start < vma->vm_end)
+	next = vt_find(&mm->vmas, vma->vm_start);
+	if (next && next->vm_start < vma->vm_end)
 		return -EEXIST;
-	if (s->nr == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 32;
-		struct vm_area_struct **v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	memmove(&s->v[i + 1], &s->v[i], (s->nr - i) * sizeof(*s->v));
-	s->v[i] = vma;
-	s->nr++;
+	vt_insert(&mm->vmas, vma);
 	mm->map_count++;
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), 1);
 	return 0;
@@ -138,37 +121,52 @@ int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 
 void vma_remove(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	struct vma_store *s = &mm->vmas;
-	size_t i = store_search(s, vma->vm_start);
-
-	VM_BUG_ON(i >= s->nr || s->v[i] != vma);
-	if (i >= s->nr || s->v[i] != vma)
-		return;
 	update_hiwater_vm(mm);
-	memmove(&s->v[i], &s->v[i + 1], (s->nr - i - 1) * sizeof(*s->v));
-	s->nr--;
+	vt_erase(&mm->vmas, vma);
 	mm->map_count--;
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
 }
 
+void vma_adjust(struct mm_struct *mm, struct vm_area_struct *vma,
+		uint64_t start, uint64_t end, uint64_t pgoff)
+{
+	VM_BUG_ON(start >= end || (start | end) & (MM_PAGE_SIZE - 1));
+	VM_BUG_ON(vma->vm_prev && vma->vm_prev->vm_end > start);
+	VM_BUG_ON(vma->vm_next && vma->vm_next->vm_start < end);
+	if (end - start < vma->vm_end - vma->vm_start)
+		update_hiwater_vm(mm);
+	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_pgoff = pgoff;
+	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), 1);
+	vt_update_gaps(&mm->vmas, vma);
+}
+
 void vma_set_flags(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t flags)
 {
+	uint64_t old = vma->vm_flags;
+
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
 	vma->vm_flags = flags;
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), 1);
+	if ((old ^ flags) & MM_VM_GROWSDOWN)
+		vt_update_gaps(&mm->vmas, vma);
 }
 
 void mm_free_vmas(struct mm_struct *mm)
 {
-	struct vma_store *s = &mm->vmas;
+	struct vm_area_struct *vma = mm->vmas.first;
 
 	update_hiwater_vm(mm);
-	for (size_t i = 0; i < s->nr; i++) {
-		vm_stat_account(mm, s->v[i]->vm_flags, vma_pages(s->v[i]), -1);
-		vm_area_free(s->v[i]);
+	while (vma) {
+		struct vm_area_struct *next = vma->vm_next;
+
+		vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
+		vm_area_free(vma);
+		vma = next;
 	}
-	free(s->v);
-	memset(s, 0, sizeof(*s));
+	memset(&mm->vmas, 0, sizeof(mm->vmas));
 	mm->map_count = 0;
 }
 
@@ -181,23 +179,25 @@ uint64_t vma_accounted_pages(struct mm_struct *mm)
 {
 	uint64_t n = 0;
 
-	for (size_t i = 0; i < mm->vmas.nr; i++)
-		if (mm->vmas.v[i]->vm_flags & MM_VM_ACCOUNT)
-			n += vma_pages(mm->vmas.v[i]);
+	for (struct vm_area_struct *v = mm->vmas.first; v; v = v->vm_next)
+		if (v->vm_flags & MM_VM_ACCOUNT)
+			n += vma_pages(v);
 	return n;
 }
 
 void vma_iter_init(struct vma_iterator *vmi, struct mm_struct *mm, uint64_t addr)
 {
 	vmi->mm = mm;
-	vmi->idx = store_search(&mm->vmas, addr);
+	vmi->next = vt_find(&mm->vmas, addr);
 }
 
 struct vm_area_struct *vma_next(struct vma_iterator *vmi)
 {
-	struct vma_store *s = &vmi->mm->vmas;
+	struct vm_area_struct *v = vmi->next;
 
-	return vmi->idx < s->nr ? s->v[vmi->idx++] : NULL;
+	if (v)
+		vmi->next = v->vm_next;
+	return v;
 }
 
 /* validate_mm: the VMAs of mm and the counters derived from them. */
@@ -207,8 +207,13 @@ int vma_check(struct mm_struct *mm, int pid, struct rbuf_lite *out)
 	uint64_t prev_end = 0;
 	int bad = 0;
 
-	for (size_t i = 0; i < mm->vmas.nr; i++) {
-		const struct vm_area_struct *vma = mm->vmas.v[i];
+	char why[160];
+
+	if (vt_check(&mm->vmas, why, sizeof(why))) {
+		rbl_printf(out, "pid %d: vma tree: %s\n", pid, why);
+		return 1;
+	}
+	for (const struct vm_area_struct *vma = mm->vmas.first; vma; vma = vma->vm_next) {
 
 		if (vma->vm_start >= vma->vm_end || vma->vm_end > TASK_SIZE ||
 		    (vma->vm_start | vma->vm_end) & (MM_PAGE_SIZE - 1)) {

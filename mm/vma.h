@@ -6,10 +6,11 @@
  * A VMA is a half-open range [vm_start, vm_end) of one address space with
  * one set of vm_flags (MM_VM_* of snapshot.h, the kernel's bit numbers).
  *
- * Storage is hidden behind this API so that the sorted array used today can
- * become an augmented tree (O(log n) lookup and gap search, 1M VMAs per mm)
- * without touching callers: nobody outside vma.c looks inside
- * struct vma_store, and iteration goes through struct vma_iterator.
+ * Storage is an AVL tree keyed by vm_start and augmented with the largest
+ * free gap of each subtree (mm/vma_tree.c), plus a doubly-linked list in
+ * address order: lookup, insert, remove and gap search are O(log n),
+ * neighbours O(1). Nobody outside vma.c and vma_tree.c looks inside
+ * struct vma_store or the tree fields of a VMA.
  *
  * Every function here expects the machine lock held. The store owns the
  * pointers it holds only in the sense that mm_free_vmas() frees them;
@@ -40,6 +41,11 @@ struct file_ref {
 	uint32_t dev_major, dev_minor;	/* device of the file system */
 	uint64_t ino;			/* inode number shown in maps */
 	char path[MM_SNAP_PATH_MAX];	/* absolute path, as seq_path prints it */
+	int is_dir;			/* a directory (mmap of it: ENODEV) */
+	unsigned mode;			/* permission bits of the inode */
+	uint64_t host_dev;		/* file.c: st_dev of the backing file */
+	struct file_ref *hash_next;	/* file.c: the per-machine inode table */
+	struct machine *owner;		/* file.c: the machine whose table holds it */
 };
 
 struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino);
@@ -62,16 +68,23 @@ struct vm_area_struct {
 	struct file_ref *vm_file;	/* one reference held, or NULL (anon/special) */
 	uint64_t anon_vma;		/* id of the anon_vma, 0 = none yet */
 	enum vma_special special;
+
+	/* vma_tree.c only: AVL links and the gap augmentation */
+	struct vm_area_struct *vt_left, *vt_right, *vt_parent;
+	struct vm_area_struct *vm_prev, *vm_next;	/* address order */
+	int vt_height;
+	uint64_t vt_gap;		/* vm_start_gap(this) - vm_end(prev), from 0 for the first */
+	uint64_t vt_subtree_gap;	/* max vt_gap over this subtree */
 };
 
-/*
- * Today: a sorted array of pointers, binary-searched (O(log n) lookup,
- * O(n) insert/remove). The VMA tree replaces it.
- */
 struct vma_store {
-	struct vm_area_struct **v;	/* ascending vm_start, disjoint */
-	size_t nr, cap;
+	struct vm_area_struct *root;	/* AVL tree by vm_start */
+	struct vm_area_struct *first, *last;
+	size_t nr;
 };
+
+/* The gap Linux keeps below a stack (stack_guard_gap, 256 pages). */
+#define STACK_GUARD_GAP (256ULL << MM_PAGE_SHIFT)
 
 struct mm_struct;
 struct rbuf_lite;
@@ -113,7 +126,7 @@ uint64_t vma_accounted_pages(struct mm_struct *mm);
  */
 struct vma_iterator {
 	struct mm_struct *mm;
-	size_t idx;			/* private to vma.c */
+	struct vm_area_struct *next;	/* private to vma.c */
 };
 /*
  * validate_mm: append one line per broken invariant of mm (labelled with
@@ -124,6 +137,58 @@ struct vma_iterator {
 int vma_check(struct mm_struct *mm, int pid, struct rbuf_lite *out);
 
 void vma_iter_init(struct vma_iterator *vmi, struct mm_struct *mm, uint64_t addr);
+
+/* Neighbours of a linked VMA in address order, or NULL. O(1). */
+static inline struct vm_area_struct *vma_prev_of(const struct vm_area_struct *vma) { return vma->vm_prev; }
+static inline struct vm_area_struct *vma_next_of(const struct vm_area_struct *vma) { return vma->vm_next; }
+/* The first / last VMA of mm, or NULL. */
+struct vm_area_struct *vma_first(struct mm_struct *mm);
+struct vm_area_struct *vma_last(struct mm_struct *mm);
+
+/*
+ * Move the bounds of a linked VMA in place (split, merge, grow, shrink):
+ * [start, end) must stay page-aligned, non-empty and clear of its
+ * neighbours. pgoff is the new vm_pgoff. Counters and the tree follow.
+ */
+void vma_adjust(struct mm_struct *mm, struct vm_area_struct *vma,
+		uint64_t start, uint64_t end, uint64_t pgoff);
+
+/* A stack's lowest reachable address, guard gap included (x86: no growsup). */
+static inline uint64_t vm_start_gap(const struct vm_area_struct *vma)
+{
+	uint64_t start = vma->vm_start;
+
+	if (vma->vm_flags & MM_VM_GROWSDOWN) {
+		start -= STACK_GUARD_GAP;
+		if (start > vma->vm_start)
+			start = 0;
+	}
+	return start;
+}
+static inline uint64_t vm_end_gap(const struct vm_area_struct *vma) { return vma->vm_end; }
+
+/*
+ * Gap search (kernel: vm_unmapped_area). Finds [addr, addr + length) free
+ * of every VMA and its guard gap, with low_limit <= addr,
+ * addr + length <= high_limit and (addr - align_offset) & align_mask == 0:
+ * the highest such addr with VM_UNMAPPED_AREA_TOPDOWN, else the lowest.
+ * Returns 0 and *addr, or -ENOMEM. O(log n).
+ */
+#define VM_UNMAPPED_AREA_TOPDOWN 1
+struct vm_unmapped_area_info {
+	unsigned flags;
+	uint64_t length;
+	uint64_t low_limit, high_limit;
+	uint64_t align_mask, align_offset;
+};
+int vm_unmapped_area(struct mm_struct *mm, const struct vm_unmapped_area_info *info, uint64_t *addr);
+
+/* vma_tree.c: the tree under vma.c (callers use the functions above) */
+struct vm_area_struct *vt_find(struct vma_store *s, uint64_t addr);
+void vt_insert(struct vma_store *s, struct vm_area_struct *vma);
+void vt_erase(struct vma_store *s, struct vm_area_struct *vma);
+void vt_update_gaps(struct vma_store *s, struct vm_area_struct *vma);
+int vt_check(struct vma_store *s, char *why, size_t whylen);
 struct vm_area_struct *vma_next(struct vma_iterator *vmi);
 
 #define VMA_ITERATOR(name, mm_, addr) \

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * file.c - name lookup in the simulated file system (backing=DIR), and the
+ * per-machine inode table that makes one struct file_ref per file.
+ *
+ * Lookup normalises the path lexically ("//", "." and ".." — which cannot
+ * climb above the root, as "/.." is "/" on Linux), then opens it below the
+ * backing directory with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS):
+ * the host kernel itself refuses symlinks that lead outside. The host file
+ * is closed again at once; its inode number and mode are what the model
+ * keeps.
+ */
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "file.h"
+#include "vma.h"
+#include "task.h"
+
+#define WHY(...) do { if (why) snprintf(why, whylen, __VA_ARGS__); } while (0)
+
+/*
+ * Processes created before the file system was attached (init, at boot)
+ * map stand-in files: give each file-backed VMA the real file of its path,
+ * created with the size its mappings need.
+ */
+static void reattach_files(struct machine *m)
+{
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t || !t->mm)
+			continue;
+		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
+			struct file_ref *f;
+			uint64_t need;
+
+			if (!v->vm_file || v->vm_file->owner)
+				continue;
+			need = (v->vm_pgoff << MM_PAGE_SHIFT) + (v->vm_end - v->vm_start);
+			if (file_ensure(m, v->vm_file->path, need) ||
+			    file_open(m, v->vm_file->path, MM_O_RDONLY, &f, NULL, 0))
+				continue;
+			file_ref_put(v->vm_file);
+			v->vm_file = f;
+		}
+	}
+}
+
+int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint32_t dev_minor)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	machine_lock(m);
+	if (m->backing_fd >= 0)
+		close(m->backing_fd);
+	m->backing_fd = fd;
+	m->files_dev_major = dev_major;
+	m->files_dev_minor = dev_minor;
+	reattach_files(m);
+	machine_unlock(m);
+	return 0;
+}
+
+/*
+ * "/a//b/./c/../d" -> "a/b/d" (relative to the backing directory) and the
+ * absolute form "/a/b/d" for maps. Returns -ENAMETOOLONG or -EINVAL.
+ */
+static int normalise(const char *path, char *rel, size_t len)
+{
+	size_t n = 0;
+	const char *p = path;
+
+	if (!*path)
+		return -EINVAL;
+	while (*p) {
+		const char *e;
+		size_t cl;
+
+		while (*p == '/')
+			p++;
+		e = strchrnul(p, '/');
+		cl = (size_t)(e - p);
+		if (cl == 0 || (cl == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			while (n && rel[n - 1] != '/')
+				n--;
+			if (n)
+				n--;
+		} else {
+			if (cl > 255)
+				return -ENAMETOOLONG;
+			if (n + (n ? 1 : 0) + cl + 1 > len)
+				return -ENAMETOOLONG;
+			if (n)
+				rel[n++] = '/';
+			memcpy(rel + n, p, cl);
+			n += cl;
+		}
+		p = e;
+	}
+	rel[n] = 0;
+	return 0;
+}
+
+static unsigned bucket(dev_t dev, ino_t ino)
+{
+	return (unsigned)((ino ^ (dev << 7)) % FILE_TABLE_BUCKETS);
+}
+
+static struct file_ref *table_find(struct machine *m, uint64_t host_dev, uint64_t ino)
+{
+	for (struct file_ref *f = m->file_table[bucket(host_dev, ino)]; f; f = f->hash_next)
+		if (f->ino == ino && f->host_dev == host_dev)
+			return f;
+	return NULL;
+}
+
+void file_table_remove(struct file_ref *f)
+{
+	struct machine *m = f->owner;
+	struct file_ref **pp = &m->file_table[bucket(f->host_dev, f->ino)];
+
+	for (; *pp; pp = &(*pp)->hash_next)
+		if (*pp == f) {
+			*pp = f->hash_next;
+			return;
+		}
+}
+
+static int host_open(struct machine *m, const char *rel, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_CLOEXEC,
+		.mode = (flags & O_CREAT) ? mode : 0,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, m->backing_fd, *rel ? rel : ".", &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int file_open(struct machine *m, const char *path, int flags, struct file_ref **out,
+	      char *why, size_t whylen)
+{
+	char rel[MM_SNAP_PATH_MAX - 1];
+	int acc = flags & MM_O_ACCMODE, hflags, fd, err;
+	struct file_ref *f;
+	struct stat st;
+
+	lockdep_assert_held(m);
+	if (m->backing_fd < 0) {
+		WHY("no file system is attached (backing=)");
+		return -EACCES;
+	}
+	err = normalise(path, rel, sizeof(rel));
+	if (err) {
+		WHY(err == -EINVAL ? "empty path" : "path too long");
+		return err;
+	}
+	hflags = acc == MM_O_WRONLY ? O_WRONLY : acc == MM_O_RDWR ? O_RDWR : O_RDONLY;
+	if (flags & MM_O_CREAT)
+		hflags |= O_CREAT;
+	if (flags & MM_O_TRUNC)
+		hflags |= O_TRUNC;
+	fd = host_open(m, rel, hflags, 0644);
+	if (fd == -EXDEV || fd == -ELOOP) {
+		WHY("'%s' leads outside the file system", path);
+		return fd == -EXDEV ? -EACCES : -ELOOP;
+	}
+	if (fd < 0) {
+		WHY("cannot open '%s'", path);
+		return fd;
+	}
+	if (fstat(fd, &st)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	close(fd);
+	f = table_find(m, st.st_dev, st.st_ino);
+	if (f) {
+		f->mode = st.st_mode & 07777;
+		*out = file_ref_get(f);
+		return 0;
+	}
+	f = file_ref_new("", m->files_dev_major, m->files_dev_minor, st.st_ino);
+	if (!f)
+		return -ENOMEM;
+	snprintf(f->path, sizeof(f->path), "/%s", rel);
+	f->host_dev = st.st_dev;
+	f->is_dir = S_ISDIR(st.st_mode);
+	f->mode = st.st_mode & 07777;
+	f->owner = m;
+	f->hash_next = m->file_table[bucket(st.st_dev, st.st_ino)];
+	m->file_table[bucket(st.st_dev, st.st_ino)] = f;
+	*out = f;
+	return 0;
+}
+
+uint64_t file_size(struct machine *m, struct file_ref *f)
+{
+	char rel[MM_SNAP_PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (m->backing_fd < 0 || normalise(f->path, rel, sizeof(rel)))
+		return 0;
+	fd = host_open(m, rel, O_RDONLY | O_PATH, 0);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st))
+		st.st_size = 0;
+	close(fd);
+	return (uint64_t)st.st_size;
+}
+
+int file_ensure(struct machine *m, const char *path, uint64_t size)
+{
+	char rel[MM_SNAP_PATH_MAX];
+	struct stat st;
+	int fd, err;
+
+	if (m->backing_fd < 0)
+		return 0;
+	err = normalise(path, rel, sizeof(rel));
+	if (err)
+		return err;
+	/* create the parent directories, one component at a time */
+	for (char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
+		*s = 0;
+		if (mkdirat(m->backing_fd, rel, 0755) && errno != EEXIST) {
+			err = -errno;
+			*s = '/';
+			return err;
+		}
+		*s = '/';
+	}
+	fd = host_open(m, rel, O_RDWR | O_CREAT, 0755);
+	if (fd < 0)
+		return fd;
+	err = 0;
+	if (fstat(fd, &st))
+		err = -errno;
+	else if ((uint64_t)st.st_size < size && ftruncate(fd, (off_t)size))
+		err = -errno;
+	close(fd);
+	return err;
+}

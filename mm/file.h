@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * file.h - the simulated file system that processes see: the files/
+ * directory of the mount, stored in backing=DIR (kernel: namei, struct file).
+ *
+ * Paths are absolute in the simulated root ("/usr/lib/x86_64-linux-gnu/libc.so.6"
+ * is backing=DIR/usr/lib/x86_64-linux-gnu/libc.so.6); a relative path is taken
+ * from "/". Resolution never leaves the backing directory: "..", absolute
+ * symlinks and symlinks pointing outside are refused, as openat2's
+ * RESOLVE_BENEATH does.
+ *
+ * One struct file_ref (vma.h) exists per inode while anything holds it, so
+ * every VMA of one file points at the same object and merge decisions can
+ * compare vm_file pointers as Linux does.
+ */
+#ifndef MM_FILE_H
+#define MM_FILE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct machine;
+struct file_ref;
+
+/*
+ * Resolve path and take a reference. flags are MM_O_* (uapi.h): the access
+ * mode is checked against the file's permission bits (root bypasses them as
+ * Linux does, except that a directory cannot be opened for writing:
+ * -EISDIR); MM_O_CREAT creates a missing regular file (0644), MM_O_TRUNC
+ * truncates. Errors: -ENOENT, -ENOTDIR, -EISDIR, -EACCES (escape attempt or
+ * no backing directory), -ENAMETOOLONG, -ELOOP, -EINVAL (empty path).
+ * Expects m->lock held. why (may be NULL) gets a short reason.
+ */
+int file_open(struct machine *m, const char *path, int flags, struct file_ref **out,
+	      char *why, size_t whylen);
+
+/* Current size in bytes of the file behind f (stat of the backing file). */
+uint64_t file_size(struct machine *m, struct file_ref *f);
+
+/*
+ * Make sure a regular file of at least size bytes exists at path (creating
+ * directories and a sparse file as needed): exec uses it for the program,
+ * libc and ld.so. Returns 0 or -errno. No-op without a backing directory.
+ */
+int file_ensure(struct machine *m, const char *path, uint64_t size);
+
+/* Forget a file whose last reference is gone (file_ref_put calls it). */
+void file_table_remove(struct file_ref *f);
+
+#endif
