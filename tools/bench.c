@@ -1,1 +1,262 @@
-int main(void){return 0;}
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench.c - mmfs-bench: the figures the project promises, each printed next
+ * to a baseline measured in the same run, so that a figure means something
+ * on any machine.
+ *
+ * Groups (--only NAME runs one):
+ *   boot    the real daemon, ram=1G, 64G, 1T (nodes=1) and 1T,nodes=4:
+ *           exec-to-mount time and the daemon's VmRSS, against an in-process
+ *           mm_boot() of the same configuration; MNT/proc reads against the
+ *           host's /proc; PASS/FAIL against the 1T,nodes=4 targets.
+ *   alloc   in-process alloc_pages()+free_pages() of order 0 and 9 on a 4G
+ *           machine, tight pairs and batches, against host malloc and mmap.
+ *   ctlrun  in-process ctl_run() of whole command lines (no FUSE), against
+ *           parse_command() alone.
+ *   ctl     the same commands through one open MNT/ctl of a mounted daemon,
+ *           one per write() and 1000 per write(), against the same write()s
+ *           to a pipe, and against ctlrun (the FUSE overhead).
+ *
+ * Output: one table, one figure per line, whitespace-separated columns
+ *   group figure value unit baseline base_value ratio [verdict]
+ * where ratio = value / base_value (so > 1 means "more than the baseline":
+ * slower for a time, faster for a rate). Lines starting with '#' are notes.
+ * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
+ * bench_boot.c, bench_alloc.c, bench_ctl.c (the groups).
+ *
+ * Exit status: 0 when every figure was measured (a missed target is a FAIL
+ * line, not an error), 1 when something could not be measured, 2 on usage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+
+#include "bench.h"
+
+struct bench_opts opt;
+
+/* ---- clock and table ---- */
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void sleep_us(long us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+void row_verdict(const char *group, const char *figure, double value,
+		 const char *unit, const char *base, double base_value,
+		 const char *verdict)
+{
+	printf("%-7s %-30s %15.3f %-6s %-26s %15.3f ", group, figure, value,
+	       unit, base, base_value);
+	if (base_value > 0)
+		printf("%10.3f", value / base_value);
+	else
+		printf("%10s", "-");
+	printf("%s%s\n", verdict ? " " : "", verdict ? verdict : "");
+	fflush(stdout);
+}
+
+void row(const char *group, const char *figure, double value,
+	 const char *unit, const char *base, double base_value)
+{
+	row_verdict(group, figure, value, unit, base, base_value, NULL);
+}
+
+void row_skip(const char *group, const char *why)
+{
+	printf("%-7s %-30s %15s %s\n", group, "*", "SKIP", why);
+	fflush(stdout);
+}
+
+void row_fail(const char *group, const char *figure, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-7s %-30s %15s ", group, figure, "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	opt.errors++;
+}
+
+double measure_rate(step_fn step, void *ctx)
+{
+	uint64_t t0 = now_ns(), t;
+	long total = 0, n;
+
+	do {
+		n = step(ctx);
+		if (n < 0)
+			return -1;
+		total += n;
+		t = now_ns();
+	} while (t - t0 < opt.min_ns);
+	return (double)total * 1e9 / (double)(t - t0);
+}
+
+/* ---- host facts ---- */
+
+double vm_rss_mib(pid_t pid)
+{
+	char path[64], line[256];
+	double kb = -1;
+	FILE *f;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %lf kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb < 0 ? -1 : kb / 1024.0;
+}
+
+long slurp(const char *path)
+{
+	static char buf[1 << 17];
+	long total = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += n;
+	if (n < 0)
+		total = -errno;
+	close(fd);
+	return total;
+}
+
+double read_us(const char *path, int tries)
+{
+	double best = -1;
+
+	for (int i = 0; i < tries; i++) {
+		uint64_t t0 = now_ns();
+
+		if (slurp(path) <= 0)
+			return -1;
+		double us = (double)(now_ns() - t0) / 1e3;
+		if (best < 0 || us < best)
+			best = us;
+	}
+	return best;
+}
+
+/* ---- main ---- */
+
+static const struct group {
+	const char *name;
+	void (*run)(void);
+} groups[] = {
+	{ "boot", bench_boot },
+	{ "alloc", bench_alloc },
+	{ "ctlrun", bench_ctlrun },	/* before ctl: ctl compares with it */
+	{ "ctl", bench_ctl },
+};
+
+static const struct group *find_group(const char *name)
+{
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (!strcmp(groups[i].name, name))
+			return &groups[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl]\n");
+}
+
+static void print_header(void)
+{
+	struct utsname u;
+	char date[64];
+	time_t t = time(NULL);
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
+	uname(&u);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S %Z", localtime(&t));
+	printf("# mmfs-bench %s  %s  mode=%s\n", MMFS_VERSION, date,
+	       opt.quick ? "quick" : "full");
+	printf("# host: %s %s, %ld cpus, %.1f GiB RAM\n", u.sysname, u.release,
+	       sysconf(_SC_NPROCESSORS_ONLN), (double)pages * (double)psz / (double)GiB);
+	printf("# build: %s, MM_DEBUG %s; mmfs: %s\n",
+#ifdef __OPTIMIZE__
+	       "optimized",
+#else
+	       "NOT optimized",
+#endif
+#ifdef MM_DEBUG
+	       "on",
+#else
+	       "off",
+#endif
+	       opt.mmfs ? opt.mmfs : "(none)");
+	printf("# ratio = value / base_value; each rate measured for %.2f s\n",
+	       (double)opt.min_ns / 1e9);
+	printf("%-7s %-30s %15s %-6s %-26s %15s %10s\n", "#group", "figure", "value",
+	       "unit", "baseline", "base_value", "ratio");
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick")) {
+			opt.quick = 1;
+		} else if (!strcmp(argv[i], "--mmfs") && i + 1 < argc) {
+			opt.mmfs = argv[++i];
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+			opt.only = argv[++i];
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (opt.only && !find_group(opt.only)) {
+		fprintf(stderr, "mmfs-bench: no group %s\n", opt.only);
+		usage(stderr);
+		return 2;
+	}
+	if (opt.mmfs && access(opt.mmfs, X_OK) != 0) {
+		fprintf(stderr, "mmfs-bench: %s: %s\n", opt.mmfs, strerror(errno));
+		return 2;
+	}
+	if (!opt.mmfs)
+		opt.mmfs = find_mmfs();
+	opt.min_ns = opt.quick ? 20000000ULL : 1000000000ULL;
+	install_cleanup();
+	print_header();
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (!opt.only || !strcmp(opt.only, groups[i].name))
+			groups[i].run();
+	return opt.errors ? 1 : 0;
+}
