@@ -53,6 +53,8 @@ struct mm_struct {
 	uint64_t last_anon_vma;		/* last anon_vma id handed out in this mm */
 };
 
+struct page;
+
 struct task {
 	int pid, ppid;
 	char comm[TASK_COMM_LEN];	/* NUL-terminated, at most 15 chars */
@@ -62,6 +64,8 @@ struct task {
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */
 	struct mm_struct *mm;		/* owned; NULL = no address space */
+#define THREAD_STACK_PAGES 4
+	struct page *stack[THREAD_STACK_PAGES];	/* the kernel stack (16 KiB) */
 	struct list_head children;	/* tasks whose parent this is, via their sibling */
 	struct list_head sibling;	/* in the parent's children; self-linked for init */
 };
