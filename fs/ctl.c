@@ -1,1 +1,211 @@
-/* stub: being written */
+/* SPDX-License-Identifier: MIT */
+/*
+ * ctl.c - dispatch of control-file commands.
+ *
+ * A line is parsed once (parse.c) into a typed mm_call, which goes to the one
+ * model entry point that implements it; the outcome becomes one reply line.
+ * The reply grammar is interface.md's: "<value>" or "error <ENAME>: <why>".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../mm/mm.h"
+#include "ctl.h"
+
+#define CTL_WHY_MAX	4096	/* longest reason we reply (check may list many) */
+#define CTL_CMD_LOG_MAX	200	/* longest command echoed into kmsg */
+
+/* ---- pid generations ---- */
+
+static pthread_mutex_t gen_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t *gen_of_pid;	/* indexed by pid; protected by gen_lock */
+static size_t gen_len;		/* entries in gen_of_pid */
+static uint64_t gen_next = 1;	/* next generation handed out */
+
+static void ctl_pid_born(int pid)
+{
+	if (pid <= 0)
+		return;
+	pthread_mutex_lock(&gen_lock);
+	if ((size_t)pid >= gen_len) {
+		size_t n = gen_len ? gen_len : 64;
+		uint64_t *p;
+
+		while (n <= (size_t)pid)
+			n *= 2;
+		p = realloc(gen_of_pid, n * sizeof(*p));
+		if (!p)
+			abort();
+		memset(p + gen_len, 0, (n - gen_len) * sizeof(*p));
+		gen_of_pid = p;
+		gen_len = n;
+	}
+	gen_of_pid[pid] = gen_next++;
+	pthread_mutex_unlock(&gen_lock);
+}
+
+uint64_t ctl_pid_generation(int pid)
+{
+	uint64_t g = 0;
+
+	pthread_mutex_lock(&gen_lock);
+	if (pid > 0 && (size_t)pid < gen_len)
+		g = gen_of_pid[pid];
+	pthread_mutex_unlock(&gen_lock);
+	return g;
+}
+
+/* ---- replies ---- */
+
+static const char *errno_name(int err, char *buf, size_t len)
+{
+	const char *name = strerrorname_np(err);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "E%d", err);
+	return buf;
+}
+
+/* The command as kmsg shows it: printable, at most CTL_CMD_LOG_MAX chars. */
+static void escape_cmd(char *out, size_t outlen, const char *line, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 5 < outlen && o < CTL_CMD_LOG_MAX; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+	}
+	out[o < outlen ? o : outlen - 1] = '\0';
+}
+
+/* Reply the failure, log it to kmsg, and hand back err (negative). */
+static int ctl_fail(struct machine *m, int pid, const char *line, size_t len,
+		    int err, const char *why, struct rbuf *reply)
+{
+	char namebuf[16], cmd[CTL_CMD_LOG_MAX + 8];
+	const char *name = errno_name(-err, namebuf, sizeof(namebuf));
+
+	if (!why || !*why)
+		why = strerror(-err);
+	rbuf_printf(reply, "error %s: %s\n", name, why);
+	escape_cmd(cmd, sizeof(cmd), line, len);
+	if (pid)
+		mm_kmsg(m, "mmfs ctl[%d]: %s: error %s: %s", pid, cmd, name, why);
+	else
+		mm_kmsg(m, "mmfs ctl: %s: error %s: %s", cmd, name, why);
+	return err;
+}
+
+/*
+ * "N invariants broken: first; second; ..." from mm_check's report (one
+ * violation per line), bounded by whylen.
+ */
+static void check_reason(char *why, size_t whylen, const char *report, int nbad)
+{
+	size_t o = (size_t)snprintf(why, whylen, "%d invariant%s broken: ",
+				    nbad, nbad == 1 ? "" : "s");
+	const char *p = report;
+	int first = 1;
+
+	while (p && *p && o + 1 < whylen) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (n) {
+			o += (size_t)snprintf(why + o, whylen - o, "%s%.*s",
+					      first ? "" : "; ", (int)n, p);
+			first = 0;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* ---- dispatch ---- */
+
+static int ctl_global(struct machine *m, const struct mm_call *call,
+		      uint64_t *val, char *why, size_t whylen)
+{
+	int pid = 0, nbad = 0, err;
+	char *report;
+
+	switch (call->verb) {
+	case MMV_SPAWN:
+		err = mm_spawn(m, call->path, &pid, why, whylen);
+		if (!err) {
+			ctl_pid_born(pid);
+			*val = (uint64_t)pid;
+		}
+		return err;
+	case MMV_KILL:
+		return mm_kill(m, call->pid, why, whylen);
+	case MMV_DROP_CACHES:
+		return mm_drop_caches(m, call->mode, why, whylen);
+	case MMV_COMPACT:
+		return mm_compact(m, why, whylen);
+	case MMV_CHECK:
+		report = mm_check(m, &nbad);
+		if (nbad)
+			check_reason(why, whylen, report, nbad);
+		free(report);
+		return nbad ? -EUCLEAN : 0;
+	default:
+		snprintf(why, whylen, "%s is not a global command",
+			 mm_verb_name(call->verb));
+		return -EINVAL;
+	}
+}
+
+/* Verbs whose result is an address, replied in 0x-hex. */
+static int verb_returns_addr(enum mm_verb v)
+{
+	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK;
+}
+
+int ctl_run(struct machine *m, int pid, const char *line, size_t len,
+	    struct rbuf *reply)
+{
+	enum parse_scope scope = pid ? PARSE_PROCESS : PARSE_GLOBAL;
+	struct mm_call call;
+	char *why;
+	uint64_t val = 0;
+	int err;
+
+	why = calloc(1, CTL_WHY_MAX);
+	if (!why)
+		abort();
+	err = parse_command(line, len, scope, &call, why, CTL_WHY_MAX);
+	if (err == PARSE_EMPTY)
+		goto out;
+	if (err < 0)
+		goto fail;
+	if (!pid)
+		err = ctl_global(m, &call, &val, why, CTL_WHY_MAX);
+	else
+		err = mm_syscall(m, pid, &call, &val, why, CTL_WHY_MAX);
+	if (err < 0)
+		goto fail;
+	if (pid && call.verb == MMV_FORK)
+		ctl_pid_born((int)val);
+	if (!pid && call.verb == MMV_CHECK)
+		rbuf_puts(reply, "ok\n");
+	else if (pid && verb_returns_addr(call.verb))
+		rbuf_printf(reply, "0x%" PRIx64 "\n", val);
+	else
+		rbuf_printf(reply, "%" PRIu64 "\n", val);
+	err = 0;
+	goto out;
+fail:
+	err = ctl_fail(m, pid, line, len, err, why, reply);
+out:
+	free(why);
+	return err;
+}

@@ -1,1 +1,359 @@
-/* stub: being written */
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuse_ops.c - the FUSE low-level operations: tree.c's nodes as files.
+ *
+ * Every handler sends exactly one fuse_reply_* (forget-like requests none).
+ * Text files are direct_io with st_size 0: a read at offset 0 renders a
+ * fresh snapshot into the open file's buffer and later offsets slice it, so
+ * one `cat` sees one state and lseek(0)+read sees the present. Control
+ * files are streams (ctlfile.c). Snapshots are taken before any lock of
+ * ours is held.
+ */
+#define FUSE_USE_VERSION 314
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse_lowlevel.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "ctlfile.h"
+#include "mmfs.h"
+#include "tree.h"
+
+/* One open file (fi->fh). */
+struct ofile {
+	struct tree_ref ref;
+	pthread_mutex_t lock;	/* protects text and filled */
+	struct rbuf text;	/* the rendering reads slice */
+	int filled;		/* text holds a rendering */
+	struct ctlfile *cf;	/* control files only */
+	int flush_runs_line;	/* write-only control file, see mmfs_flush */
+};
+
+/* One open directory (fi->fh): its listing, taken at opendir. */
+struct odir {
+	struct tree_dirent *ents;
+	size_t n;
+};
+
+#define CTL_READ_MAX	(1u << 20)
+
+static void mmfs_init(void *userdata, struct fuse_conn_info *conn)
+{
+	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+}
+
+static void fill_entry(const struct tree_ref *ref, struct fuse_entry_param *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->ino = ref->ino;
+	e->generation = ref->gen;
+	tree_stat(ref, &e->attr);
+	e->attr_timeout = e->entry_timeout = tree_timeout(ref);
+}
+
+static void mmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fuse_entry_param e;
+	struct tree_ref ref;
+	int err = tree_lookup(parent, name, &ref);
+
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	fill_entry(&ref, &e);
+	fuse_reply_entry(req, &e);
+}
+
+static void mmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct tree_ref ref;
+	struct stat st;
+	int err = tree_resolve(ino, &ref, 0);	/* fstat of a dead task works */
+
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	tree_stat(&ref, &st);
+	fuse_reply_attr(req, &st, tree_timeout(&ref));
+}
+
+/*
+ * Only truncation is accepted (shells open with O_TRUNC to write a control
+ * file or a tunable) and it changes nothing; ownership and modes are fixed.
+ */
+static void mmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+			 int to_set, struct fuse_file_info *fi)
+{
+	struct tree_ref ref;
+	struct stat st;
+	int err = tree_resolve(ino, &ref, 1);
+
+	if (!err && (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+		err = -EPERM;
+	if (!err && (to_set & FUSE_SET_ATTR_SIZE)) {
+		if (S_ISDIR(ref.node->mode))
+			err = -EISDIR;
+		else if (!tree_writable(&ref))
+			err = -EACCES;
+	}
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	tree_stat(&ref, &st);
+	fuse_reply_attr(req, &st, tree_timeout(&ref));
+}
+
+/* ---- directories ---- */
+
+static void mmfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct tree_ref ref;
+	struct odir *d;
+	int err = tree_resolve(ino, &ref, 1);
+
+	if (!err && !S_ISDIR(ref.node->mode))
+		err = -ENOTDIR;
+	d = err ? NULL : calloc(1, sizeof(*d));
+	if (!err && !d)
+		err = -ENOMEM;
+	if (!err)
+		err = tree_list(&ref, &d->ents, &d->n);
+	if (err) {
+		free(d);
+		fuse_reply_err(req, -err);
+		return;
+	}
+	fi->fh = (uintptr_t)d;
+	fuse_reply_open(req, fi);
+}
+
+static void mmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			 struct fuse_file_info *fi)
+{
+	struct odir *d = (struct odir *)(uintptr_t)fi->fh;
+	char *buf = malloc(size ? size : 1);
+	size_t pos = 0;
+
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	for (size_t i = off > 0 ? (size_t)off : 0; i < d->n; i++) {
+		struct stat st = { .st_ino = d->ents[i].ino, .st_mode = d->ents[i].mode };
+		size_t need = fuse_add_direntry(req, buf + pos, size - pos,
+						d->ents[i].name, &st, (off_t)i + 1);
+
+		if (need > size - pos)
+			break;
+		pos += need;
+	}
+	fuse_reply_buf(req, buf, pos);
+	free(buf);
+}
+
+static void mmfs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct odir *d = (struct odir *)(uintptr_t)fi->fh;
+
+	free(d->ents);
+	free(d);
+	fuse_reply_err(req, 0);
+}
+
+/* ---- files ---- */
+
+static int open_check(const struct tree_ref *ref, int flags)
+{
+	int acc = flags & O_ACCMODE;
+
+	if (S_ISDIR(ref->node->mode))
+		return -EISDIR;
+	if (acc != O_RDONLY && !tree_writable(ref))
+		return -EACCES;
+	if (acc != O_WRONLY && !(ref->node->mode & 0444))
+		return -EACCES;		/* drop_caches: write-only even for root */
+	return 0;
+}
+
+static void mmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct ofile *of = NULL;
+	struct tree_ref ref;
+	int err = tree_resolve(ino, &ref, 1);
+
+	if (!err)
+		err = open_check(&ref, fi->flags);
+	if (!err && !(of = calloc(1, sizeof(*of))))
+		err = -ENOMEM;
+	if (!err && ref.node->kind == NK_CTL && !(of->cf = ctlfile_new(mmfs.m, ref.pid)))
+		err = -ENOMEM;
+	if (err) {
+		free(of);
+		fuse_reply_err(req, -err);
+		return;
+	}
+	of->ref = ref;
+	pthread_mutex_init(&of->lock, NULL);
+	rbuf_init(&of->text);
+	fi->fh = (uintptr_t)of;
+	fi->direct_io = 1;
+	fi->nonseekable = of->cf != NULL;
+	of->flush_runs_line = (fi->flags & O_ACCMODE) == O_WRONLY;
+	fuse_reply_open(req, fi);
+}
+
+static void read_ctl(fuse_req_t req, struct ofile *of, size_t size)
+{
+	char *buf;
+	size_t n;
+
+	if (size > CTL_READ_MAX)
+		size = CTL_READ_MAX;
+	buf = malloc(size ? size : 1);
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	n = ctlfile_read(of->cf, buf, size);
+	fuse_reply_buf(req, buf, n);
+	free(buf);
+}
+
+/*
+ * A private copy of [off, off+size) of text: the reply is sent without our
+ * lock, and a release racing with it (the reader may close as soon as the
+ * kernel has the data) cannot free what is being sent.
+ */
+static char *slice_copy(const struct rbuf *text, off_t off, size_t size, size_t *n)
+{
+	char *p;
+
+	*n = 0;
+	if (off < 0 || (size_t)off >= text->len)
+		return NULL;
+	*n = text->len - (size_t)off < size ? text->len - (size_t)off : size;
+	p = malloc(*n);
+	if (p)
+		memcpy(p, text->buf + off, *n);
+	return p;
+}
+
+static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		      struct fuse_file_info *fi)
+{
+	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
+	struct rbuf fresh;
+	char *slice;
+	size_t n;
+	int err, filled;
+
+	if (of->cf) {
+		read_ctl(req, of, size);
+		return;
+	}
+	pthread_mutex_lock(&of->lock);
+	filled = of->filled;
+	pthread_mutex_unlock(&of->lock);
+	if (off == 0 || !filled) {
+		rbuf_init(&fresh);
+		err = tree_render(&of->ref, &fresh);
+		if (err) {
+			rbuf_free(&fresh);
+			fuse_reply_err(req, -err);
+			return;
+		}
+		pthread_mutex_lock(&of->lock);
+		rbuf_free(&of->text);
+		of->text = fresh;
+		of->filled = 1;
+		pthread_mutex_unlock(&of->lock);
+	}
+	pthread_mutex_lock(&of->lock);
+	slice = slice_copy(&of->text, off, size, &n);
+	pthread_mutex_unlock(&of->lock);
+	if (n && !slice)
+		fuse_reply_err(req, ENOMEM);
+	else
+		fuse_reply_buf(req, slice, n);
+	free(slice);
+}
+
+static void mmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
+		       off_t off, struct fuse_file_info *fi)
+{
+	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
+	ssize_t ret;
+
+	if (of->cf)
+		ret = ctlfile_write(of->cf, buf, size);
+	else
+		ret = tree_write(&of->ref, buf, size) ?: (ssize_t)size;
+	if (ret < 0)
+		fuse_reply_err(req, (int)-ret);
+	else
+		fuse_reply_write(req, (size_t)ret);
+}
+
+/*
+ * The kernel sends FLUSH on every close(2) of every descriptor of an open
+ * file, RELEASE (asynchronously) after the last. A write-only control file
+ * (`printf 'kill 5' > ctl`) runs its unterminated last line here, so close()
+ * returns that command's error and the command has run when the shell moves
+ * on. A read-write one (`exec 3<>ctl`) is a session that reads its replies:
+ * bash's `printf 'spa' >&3` closes a dup of fd 3 after each write, so there
+ * a partial line waits for its newline, or for the final release.
+ */
+static void mmfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
+	int err = of->cf && of->flush_runs_line ? ctlfile_flush(of->cf) : 0;
+
+	fuse_reply_err(req, -err);
+}
+
+static void mmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
+
+	if (of->cf) {
+		ctlfile_flush(of->cf);
+		ctlfile_free(of->cf);
+	}
+	rbuf_free(&of->text);
+	pthread_mutex_destroy(&of->lock);
+	free(of);
+	fuse_reply_err(req, 0);
+}
+
+static void mmfs_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs st;
+
+	memset(&st, 0, sizeof(st));
+	st.f_bsize = st.f_frsize = 4096;
+	st.f_namemax = 255;
+	fuse_reply_statfs(req, &st);
+}
+
+const struct fuse_lowlevel_ops mmfs_ops = {
+	.init		= mmfs_init,
+	.lookup		= mmfs_lookup,
+	.getattr	= mmfs_getattr,
+	.setattr	= mmfs_setattr,
+	.opendir	= mmfs_opendir,
+	.readdir	= mmfs_readdir,
+	.releasedir	= mmfs_releasedir,
+	.open		= mmfs_open,
+	.read		= mmfs_read,
+	.write		= mmfs_write,
+	.flush		= mmfs_flush,
+	.release	= mmfs_release,
+	.statfs		= mmfs_statfs,
+};

@@ -1,1 +1,446 @@
-/* stub: being written */
+/* SPDX-License-Identifier: MIT */
+/*
+ * tree.c - the one table of nodes, and what each kind of node shows.
+ *
+ * Adding a file is one row here plus its renderer in render_*.c. Static
+ * rows come first (the directories by name, for parent links), then rows
+ * generated at boot: the tunables and sys/devices/system/node/node<N>.
+ * Files under proc/<pid> come from pid_files[], indexed by "slot".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../mm/mm.h"
+#include "ctl.h"
+#include "mmfs.h"
+#include "tree.h"
+
+enum {
+	N_ROOT, N_CTL, N_FILES, N_PROC, N_SYS,
+	N_PROC_SYS, N_PROC_SYS_VM,
+	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP,
+	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE,
+	N_FIRST_FILE
+};
+
+#define DIR_ROW(id, nm, par) \
+	[id] = { .name = nm, .parent = par, .mode = S_IFDIR | 0555, .kind = NK_DIR }
+#define GLOBAL_ROW(nm, perm, fn) \
+	{ .name = nm, .parent = N_PROC, .mode = S_IFREG | (perm), \
+	  .kind = NK_GLOBAL, .show.global = fn }
+#define CLOCKED_ROW(nm, fn) \
+	{ .name = nm, .parent = N_PROC, .mode = S_IFREG | 0444, \
+	  .kind = NK_CLOCKED, .show.clocked = fn }
+
+static const struct node static_nodes[] = {
+	DIR_ROW(N_ROOT, "", N_ROOT),
+	[N_CTL] = { .name = "ctl", .parent = N_ROOT, .mode = S_IFREG | 0600, .kind = NK_CTL },
+	[N_FILES] = { .name = "files", .parent = N_ROOT, .mode = S_IFDIR | 0555, .kind = NK_FILES },
+	[N_PROC] = { .name = "proc", .parent = N_ROOT, .mode = S_IFDIR | 0555, .kind = NK_PROC },
+	DIR_ROW(N_SYS, "sys", N_ROOT),
+	DIR_ROW(N_PROC_SYS, "sys", N_PROC),
+	DIR_ROW(N_PROC_SYS_VM, "vm", N_PROC_SYS),
+	DIR_ROW(N_SYS_KERNEL, "kernel", N_SYS),
+	DIR_ROW(N_SYS_KERNEL_MM, "mm", N_SYS_KERNEL),
+	DIR_ROW(N_SYS_THP, "transparent_hugepage", N_SYS_KERNEL_MM),
+	DIR_ROW(N_SYS_DEVICES, "devices", N_SYS),
+	DIR_ROW(N_SYS_DEVICES_SYSTEM, "system", N_SYS_DEVICES),
+	DIR_ROW(N_SYS_NODE, "node", N_SYS_DEVICES_SYSTEM),
+	GLOBAL_ROW("meminfo", 0444, render_meminfo),
+	GLOBAL_ROW("vmstat", 0444, render_vmstat),
+	GLOBAL_ROW("buddyinfo", 0444, render_buddyinfo),
+	GLOBAL_ROW("pagetypeinfo", 0400, render_pagetypeinfo),
+	GLOBAL_ROW("zoneinfo", 0444, render_zoneinfo),
+	GLOBAL_ROW("swaps", 0444, render_swaps),
+	GLOBAL_ROW("cpuinfo", 0444, render_cpuinfo),
+	CLOCKED_ROW("stat", render_stat),
+	CLOCKED_ROW("uptime", render_uptime),
+	{ .name = "loadavg", .parent = N_PROC, .mode = S_IFREG | 0444, .kind = NK_LOADAVG },
+	{ .name = "kmsg", .parent = N_PROC, .mode = S_IFREG | 0400, .kind = NK_KMSG },
+};
+
+#define TASK_ROW(nm, fn, vmas) \
+	{ .name = nm, .parent = -1, .mode = S_IFREG | 0444, .kind = NK_TASK, \
+	  .arg = vmas, .show.task = fn }
+
+/* proc/<pid>/: slot i + 1 is pid_files[i]; slot 0 is the directory. */
+static const struct node pid_files[] = {
+	TASK_ROW("maps", render_maps, 1),
+	TASK_ROW("smaps", render_smaps, 1),
+	{ .name = "smaps_rollup", .parent = -1, .mode = S_IFREG | 0444,
+	  .kind = NK_TASK_ERR, .arg = 1, .show.task_err = render_smaps_rollup },
+	TASK_ROW("status", render_status, 0),
+	TASK_ROW("statm", render_statm, 0),
+	TASK_ROW("stat", render_stat_pid, 0),
+	TASK_ROW("comm", render_comm, 0),
+	TASK_ROW("cmdline", render_cmdline, 0),
+	{ .name = "ctl", .parent = -1, .mode = S_IFREG | 0600, .kind = NK_CTL },
+};
+#define NR_PID_FILES	(sizeof(pid_files) / sizeof(pid_files[0]))
+#define PID_SLOT_BITS	6	/* slots per pid: 1 + NR_PID_FILES <= 64 */
+
+static const struct node pid_dir = {
+	.name = "", .parent = N_PROC, .mode = S_IFDIR | 0555, .kind = NK_PID_DIR,
+};
+
+static struct node *nodes;	/* static rows, then generated ones */
+static size_t nr_nodes;
+
+static struct node *node_add(const char *name, int parent, mode_t mode,
+			     enum node_kind kind)
+{
+	struct node *n = &nodes[nr_nodes++];
+
+	memset(n, 0, sizeof(*n));
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	n->parent = parent;
+	n->mode = mode;
+	n->kind = kind;
+	return n;
+}
+
+int tree_init(int nr_numa)
+{
+	const size_t nr_static = sizeof(static_nodes) / sizeof(static_nodes[0]);
+	const struct mm_tunable_info *tun;
+	int nr_tun = mm_tunables(&tun);
+	char name[32];
+
+	_Static_assert(1 + NR_PID_FILES <= (1u << PID_SLOT_BITS), "pid slots");
+	nodes = calloc(nr_static + (size_t)nr_tun + 2 * (size_t)nr_numa, sizeof(*nodes));
+	if (!nodes)
+		return -ENOMEM;
+	memcpy(nodes, static_nodes, sizeof(static_nodes));
+	nr_nodes = nr_static;
+	for (int i = 0; i < nr_tun; i++) {
+		int parent = tun[i].dir == MM_TUNABLE_SYSFS_THP ? N_SYS_THP : N_PROC_SYS_VM;
+
+		node_add(tun[i].name, parent, S_IFREG | (tun[i].mode & 07777), NK_TUNABLE);
+	}
+	for (int nid = 0; nid < nr_numa; nid++) {
+		int dir = (int)nr_nodes;
+
+		snprintf(name, sizeof(name), "node%d", nid);
+		node_add(name, N_SYS_NODE, S_IFDIR | 0555, NK_DIR);
+		node_add("meminfo", dir, S_IFREG | 0444, NK_NODE_MEMINFO)->arg = nid;
+	}
+	return 0;
+}
+
+void tree_exit(void)
+{
+	free(nodes);
+	nodes = NULL;
+	nr_nodes = 0;
+}
+
+/* ---- inodes ---- */
+
+static uint64_t pid_ino(int pid, unsigned slot)
+{
+	return TREE_PID_INO | ((uint64_t)pid << PID_SLOT_BITS) | slot;
+}
+
+static int pid_alive(int pid)
+{
+	struct mm_task_snap *t = mm_snap_task(mmfs.m, pid, 0);
+
+	free(t);
+	return t != NULL;
+}
+
+static int ref_pid(int pid, unsigned slot, struct tree_ref *ref, int need_alive)
+{
+	if (pid <= 0 || slot > NR_PID_FILES || (need_alive && !pid_alive(pid)))
+		return -ENOENT;
+	ref->ino = pid_ino(pid, slot);
+	ref->node = slot ? &pid_files[slot - 1] : &pid_dir;
+	ref->pid = pid;
+	ref->gen = ctl_pid_generation(pid);
+	return 0;
+}
+
+int tree_resolve(uint64_t ino, struct tree_ref *ref, int need_alive)
+{
+	memset(ref, 0, sizeof(*ref));
+	if (ino & TREE_PID_INO) {
+		uint64_t v = ino & ~TREE_PID_INO;
+
+		if (v >> PID_SLOT_BITS > (uint64_t)INT32_MAX)
+			return -ENOENT;
+		return ref_pid((int)(v >> PID_SLOT_BITS),
+			       (unsigned)(v & ((1u << PID_SLOT_BITS) - 1)), ref, need_alive);
+	}
+	if (ino < 1 || ino > nr_nodes)
+		return -ENOENT;
+	ref->ino = ino;
+	ref->node = &nodes[ino - 1];
+	return 0;
+}
+
+/* A pid directory name: decimal, no sign, no leading zero. */
+static int parse_pid(const char *name)
+{
+	long v = 0;
+
+	if (name[0] < '1' || name[0] > '9')
+		return -1;
+	for (const char *p = name; *p; p++) {
+		if (*p < '0' || *p > '9' || v > INT32_MAX / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v > INT32_MAX ? -1 : (int)v;
+}
+
+int tree_lookup(uint64_t parent, const char *name, struct tree_ref *ref)
+{
+	struct tree_ref dir;
+	int err = tree_resolve(parent, &dir, 1);
+
+	if (err)
+		return err;
+	if (!S_ISDIR(dir.node->mode))
+		return -ENOTDIR;
+	if (dir.node->kind == NK_PID_DIR) {
+		for (unsigned i = 0; i < NR_PID_FILES; i++)
+			if (!strcmp(pid_files[i].name, name))
+				return ref_pid(dir.pid, i + 1, ref, 1);
+		return -ENOENT;
+	}
+	if (dir.node->kind == NK_FILES)
+		return -ENOENT;
+	for (size_t i = 1; i < nr_nodes; i++) {
+		if (nodes[i].parent == (int)(dir.ino - 1) && !strcmp(nodes[i].name, name)) {
+			memset(ref, 0, sizeof(*ref));
+			ref->ino = i + 1;
+			ref->node = &nodes[i];
+			return 0;
+		}
+	}
+	if (dir.node->kind == NK_PROC) {
+		int pid = parse_pid(name);
+
+		if (pid > 0)
+			return ref_pid(pid, 0, ref, 1);
+	}
+	return -ENOENT;
+}
+
+void tree_stat(const struct tree_ref *ref, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = ref->ino;
+	st->st_mode = ref->node->mode;
+	st->st_nlink = S_ISDIR(ref->node->mode) ? 2 : 1;
+	st->st_uid = mmfs.uid;
+	st->st_gid = mmfs.gid;
+	st->st_size = 0;	/* procfs: promise nothing, reads tell */
+	st->st_blksize = 4096;
+	st->st_atime = st->st_mtime = st->st_ctime = mmfs.mount_time;
+}
+
+double tree_timeout(const struct tree_ref *ref)
+{
+	return ref->pid ? 0.0 : 1.0;
+}
+
+/* ---- directories ---- */
+
+static void dirent_set(struct tree_dirent *d, const char *name, uint64_t ino, mode_t mode)
+{
+	size_t n = strnlen(name, sizeof(d->name) - 1);
+
+	memcpy(d->name, name, n);
+	d->name[n] = '\0';
+	d->ino = ino;
+	d->mode = mode;
+}
+
+/* Live pids, malloc'd; *n receives the count. */
+static int *live_pids(int *n)
+{
+	int max = 256, *pids = NULL;
+
+	for (;;) {
+		int *p = realloc(pids, (size_t)max * sizeof(*p));
+
+		if (!p) {
+			free(pids);
+			return NULL;
+		}
+		pids = p;
+		*n = mm_pids(mmfs.m, pids, max);
+		if (*n <= max)
+			return pids;
+		max = *n + 64;
+	}
+}
+
+int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
+{
+	size_t cap = 2 + nr_nodes + NR_PID_FILES, k = 0;
+	int *pids = NULL, nr_pids = 0;
+	struct tree_dirent *d;
+	uint64_t parent_ino = dir->pid ? N_PROC + 1 : (uint64_t)dir->node->parent + 1;
+
+	if (!S_ISDIR(dir->node->mode))
+		return -ENOTDIR;
+	if (dir->node->kind == NK_PROC) {
+		pids = live_pids(&nr_pids);
+		if (!pids)
+			return -ENOMEM;
+		cap += (size_t)nr_pids;
+	}
+	d = calloc(cap, sizeof(*d));
+	if (!d) {
+		free(pids);
+		return -ENOMEM;
+	}
+	dirent_set(&d[k++], ".", dir->ino, S_IFDIR);
+	dirent_set(&d[k++], "..", parent_ino, S_IFDIR);
+	if (dir->node->kind == NK_PID_DIR) {
+		for (unsigned i = 0; i < NR_PID_FILES; i++)
+			dirent_set(&d[k++], pid_files[i].name, pid_ino(dir->pid, i + 1),
+				   pid_files[i].mode);
+	} else if (dir->node->kind != NK_FILES) {
+		for (size_t i = 1; i < nr_nodes; i++)
+			if (nodes[i].parent == (int)(dir->ino - 1))
+				dirent_set(&d[k++], nodes[i].name, i + 1, nodes[i].mode);
+	}
+	for (int i = 0; i < nr_pids; i++) {
+		char name[sizeof(d->name)];
+
+		snprintf(name, sizeof(name), "%d", pids[i]);
+		dirent_set(&d[k++], name, pid_ino(pids[i], 0), S_IFDIR | 0555);
+	}
+	free(pids);
+	*out = d;
+	*n = k;
+	return 0;
+}
+
+/* ---- contents ---- */
+
+static void host_clock(struct render_clock *c)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	c->btime = mmfs.mount_time;
+	c->uptime = (double)(now.tv_sec - mmfs.mount_mono.tv_sec) +
+		    (double)(now.tv_nsec - mmfs.mount_mono.tv_nsec) / 1e9;
+}
+
+/* loadavg's last field: the newest pid, approximated by the largest live one. */
+static int last_pid(void)
+{
+	int n = 0, *pids = live_pids(&n), last = n > 0 && pids ? pids[n - 1] : 0;
+
+	free(pids);
+	return last;
+}
+
+static int render_global_node(const struct node *node, struct rbuf *out)
+{
+	struct mm_global_snap *g;
+	struct render_clock c;
+	int last = node->kind == NK_LOADAVG ? last_pid() : 0;
+
+	g = mm_snap_global(mmfs.m);
+	if (!g)
+		return -ENOMEM;
+	switch (node->kind) {
+	case NK_GLOBAL:
+		node->show.global(out, g);
+		break;
+	case NK_CLOCKED:
+		host_clock(&c);
+		node->show.clocked(out, g, &c);
+		break;
+	case NK_LOADAVG:
+		render_loadavg(out, g, last);
+		break;
+	case NK_NODE_MEMINFO:
+		render_node_meminfo(out, g, node->arg);
+		break;
+	default:
+		break;
+	}
+	free(g);
+	return 0;
+}
+
+static int render_task_node(const struct tree_ref *ref, struct rbuf *out)
+{
+	struct mm_task_snap *t = mm_snap_task(mmfs.m, ref->pid, ref->node->arg);
+	int err = 0;
+
+	if (!t || ctl_pid_generation(ref->pid) != ref->gen) {
+		free(t);
+		return -ESRCH;
+	}
+	if (ref->node->kind == NK_TASK_ERR)
+		err = ref->node->show.task_err(out, t);
+	else
+		ref->node->show.task(out, t);
+	free(t);
+	return err;
+}
+
+static int render_tunable(const struct node *node, struct rbuf *out)
+{
+	char buf[4096];
+	int err;
+
+	buf[0] = '\0';
+	err = mm_tunable_read(mmfs.m, node->name, buf, sizeof(buf));
+	if (err < 0)
+		return err;
+	rbuf_put(out, buf, strnlen(buf, sizeof(buf)));
+	return 0;
+}
+
+int tree_render(const struct tree_ref *ref, struct rbuf *out)
+{
+	char *text;
+	size_t len = 0;
+
+	switch (ref->node->kind) {
+	case NK_GLOBAL:
+	case NK_CLOCKED:
+	case NK_LOADAVG:
+	case NK_NODE_MEMINFO:
+		return render_global_node(ref->node, out);
+	case NK_TASK:
+	case NK_TASK_ERR:
+		return render_task_node(ref, out);
+	case NK_TUNABLE:
+		return render_tunable(ref->node, out);
+	case NK_KMSG:
+		text = mm_kmsg_text(mmfs.m, &len);
+		if (!text)
+			return -ENOMEM;
+		rbuf_put(out, text, len);
+		free(text);
+		return 0;
+	default:
+		return -EISDIR;
+	}
+}
+
+int tree_writable(const struct tree_ref *ref)
+{
+	const struct node *n = ref->node;
+
+	return n->kind == NK_CTL || (n->kind == NK_TUNABLE && (n->mode & 0200));
+}
+
+int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
+{
+	if (ref->node->kind != NK_TUNABLE)
+		return -EIO;
+	return mm_tunable_write(mmfs.m, ref->node->name, buf, len);
+}

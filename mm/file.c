@@ -9,6 +9,10 @@
  * the host kernel itself refuses symlinks that lead outside. The host file
  * is closed again at once; its inode number and mode are what the model
  * keeps.
+ *
+ * Inode numbers are the model's own, handed out in lookup order from
+ * FIRST_INO: host inode numbers differ from one backing directory to the
+ * next, and the same commands must give the same maps byte for byte.
  */
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -118,10 +122,10 @@ static unsigned bucket(dev_t dev, ino_t ino)
 	return (unsigned)((ino ^ (dev << 7)) % FILE_TABLE_BUCKETS);
 }
 
-static struct file_ref *table_find(struct machine *m, uint64_t host_dev, uint64_t ino)
+static struct file_ref *table_find(struct machine *m, uint64_t host_dev, uint64_t host_ino)
 {
-	for (struct file_ref *f = m->file_table[bucket(host_dev, ino)]; f; f = f->hash_next)
-		if (f->ino == ino && f->host_dev == host_dev)
+	for (struct file_ref *f = m->file_table[bucket(host_dev, host_ino)]; f; f = f->hash_next)
+		if (f->host_ino == host_ino && f->host_dev == host_dev)
 			return f;
 	return NULL;
 }
@@ -129,7 +133,7 @@ static struct file_ref *table_find(struct machine *m, uint64_t host_dev, uint64_
 void file_table_remove(struct file_ref *f)
 {
 	struct machine *m = f->owner;
-	struct file_ref **pp = &m->file_table[bucket(f->host_dev, f->ino)];
+	struct file_ref **pp = &m->file_table[bucket(f->host_dev, f->host_ino)];
 
 	for (; *pp; pp = &(*pp)->hash_next)
 		if (*pp == f) {
@@ -194,11 +198,12 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 		*out = file_ref_get(f);
 		return 0;
 	}
-	f = file_ref_new("", m->files_dev_major, m->files_dev_minor, st.st_ino);
+	f = file_ref_new("", m->files_dev_major, m->files_dev_minor, m->next_ino++);
 	if (!f)
 		return -ENOMEM;
 	snprintf(f->path, sizeof(f->path), "/%s", rel);
 	f->host_dev = st.st_dev;
+	f->host_ino = st.st_ino;
 	f->is_dir = S_ISDIR(st.st_mode);
 	f->mode = st.st_mode & 07777;
 	f->owner = m;

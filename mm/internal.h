@@ -68,7 +68,8 @@ struct machine {
 	uint64_t memmap_pages;		/* pages the struct page array costs */
 
 	int64_t vm_events[NR_VM_EVENT_ITEMS];
-	uint64_t vm_committed_as;	/* pages charged by VM_ACCOUNT mappings */
+	uint64_t vm_committed_as;	/* pages charged by VM_ACCOUNT mappings and shmem objects */
+	uint64_t shmem_ino;		/* last inode number given to a shared anon object */
 	uint64_t swap_pages;		/* usable swap slots (header page excluded) */
 	uint64_t swap_used;		/* slots in use */
 
@@ -89,7 +90,8 @@ struct machine {
 
 	/* the simulated file system (file.c) */
 	int backing_fd;			/* backing=DIR, or -1 */
-	uint32_t files_dev_major, files_dev_minor;	/* st_dev of the mount */
+	uint32_t files_dev_major, files_dev_minor;	/* the device maps shows */
+	uint64_t next_ino;		/* next inode number to hand out */
 #define FILE_TABLE_BUCKETS 256
 	struct file_ref *file_table[FILE_TABLE_BUCKETS];	/* by host inode */
 

@@ -235,6 +235,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	}
 	pthread_mutex_init(&m->lock, NULL);
 	m->backing_fd = -1;
+	m->next_ino = 131073;	/* as the first files of a fresh ext4 root are numbered */
 	m->cfg = *cfg;
 	m->nr_nodes = cfg->nr_nodes;
 	m->nr_cpus = 2 * cfg->nr_nodes;

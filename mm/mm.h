@@ -44,9 +44,11 @@ void mm_shutdown(struct machine *m);
 
 /*
  * The simulated file system: processes see backing=DIR as their root, the
- * same tree the mount shows under files/. dev is the device number the
- * mount has (its st_dev), printed in maps for file mappings. Call it after
- * boot, before running commands; without it file operations fail EACCES.
+ * same tree the mount shows under files/. dev is the device maps prints
+ * for file mappings (the daemon passes a fixed fe:01: the kernel's number
+ * for the mount varies between mounts, and the model must not). Call it
+ * after boot, before running commands; without it file operations fail
+ * EACCES.
  */
 int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint32_t dev_minor);
 

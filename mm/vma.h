@@ -43,9 +43,10 @@ struct file_ref {
 	char path[MM_SNAP_PATH_MAX];	/* absolute path, as seq_path prints it */
 	int is_dir;			/* a directory (mmap of it: ENODEV) */
 	unsigned mode;			/* permission bits of the inode */
-	uint64_t host_dev;		/* file.c: st_dev of the backing file */
+	uint64_t host_dev, host_ino;	/* file.c: the backing file's identity on the host */
 	struct file_ref *hash_next;	/* file.c: the per-machine inode table */
 	struct machine *owner;		/* file.c: the machine whose table holds it */
+	uint64_t shmem_pages;		/* shared anon object: pages charged to Committed_AS */
 };
 
 struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino);

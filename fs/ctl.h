@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ctl.h - the command dispatcher: one control-file line -> one model call
+ * -> one reply line. Knows no FUSE (fs_core), so tools/ can drive the model
+ * exactly as writes to MOUNT/ctl and MOUNT/proc/PID/ctl do.
+ */
+#ifndef FS_CTL_H
+#define FS_CTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "render.h"
+#include "parse.h"
+
+struct machine;
+
+/*
+ * Run one line (len bytes, no newline) on the global control file (pid 0)
+ * or on process pid's. Appends exactly one reply line to *reply:
+ * "<value>\n" on success, "error <ENAME>: <why>\n" on failure, nothing for
+ * a blank or comment line. Returns 0, PARSE_EMPTY (> 0) for a line with
+ * nothing to run, or the failure's -errno. Failures are also logged to the
+ * machine's kmsg with the pid and the command. Thread-safe: the model
+ * serialises itself.
+ */
+int ctl_run(struct machine *m, int pid, const char *line, size_t len,
+	    struct rbuf *reply);
+
+/*
+ * Births seen through ctl_run (spawn, fork) bump a per-pid generation, so a
+ * reused pid is told apart from its predecessor (the daemon hands it out as
+ * the FUSE inode generation). Pids never born through ctl_run (pid 1) are
+ * generation 0.
+ */
+uint64_t ctl_pid_generation(int pid);
+
+#endif

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tree.h - the file tree of interface.md, as one table of nodes.
+ *
+ * Inodes are ours (the low-level API): a static node's inode is its table
+ * index + 1, so the root is FUSE_ROOT_ID; a node under proc/<pid> encodes
+ * (pid, slot) with TREE_PID_INO set, and carries the pid's generation
+ * (ctl_pid_generation) so a reused pid gets inodes the kernel sees as new.
+ */
+#ifndef FS_TREE_H
+#define FS_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "render.h"
+
+enum node_kind {
+	NK_DIR,		/* static directory: its children are table rows */
+	NK_PROC,	/* proc/: table rows plus one directory per live pid */
+	NK_PID_DIR,	/* proc/<pid>/: the rows of the per-pid table */
+	NK_FILES,	/* files/: the simulated file system (empty for now) */
+	NK_CTL,		/* a control file (ctlfile.c) */
+	NK_GLOBAL,	/* render(global snapshot) */
+	NK_CLOCKED,	/* render(global snapshot, host clock): stat, uptime */
+	NK_LOADAVG,	/* render_loadavg */
+	NK_NODE_MEMINFO,/* render_node_meminfo for node .arg */
+	NK_KMSG,	/* the kernel log */
+	NK_TUNABLE,	/* mm_tunable_read / mm_tunable_write by name */
+	NK_TASK,	/* render(task snapshot); .arg = want VMAs */
+	NK_TASK_ERR,	/* as NK_TASK, the renderer may fail (-ESRCH) */
+};
+
+struct node {
+	char name[32];
+	int parent;		/* table index; -1 for per-pid rows */
+	mode_t mode;		/* S_IFDIR | 0555, S_IFREG | 0444 ... */
+	enum node_kind kind;
+	int arg;		/* kind-specific, see enum node_kind */
+	union {
+		void (*global)(struct rbuf *, const struct mm_global_snap *);
+		void (*clocked)(struct rbuf *, const struct mm_global_snap *,
+				const struct render_clock *);
+		void (*task)(struct rbuf *, const struct mm_task_snap *);
+		int (*task_err)(struct rbuf *, const struct mm_task_snap *);
+	} show;
+};
+
+#define TREE_PID_INO	(1ULL << 40)
+
+/* A resolved inode. */
+struct tree_ref {
+	uint64_t ino;
+	const struct node *node;
+	int pid;		/* 0 outside proc/<pid> */
+	uint64_t gen;		/* the pid's generation; 0 outside proc/<pid> */
+};
+
+/* One directory entry of tree_list(). */
+struct tree_dirent {
+	char name[32];
+	uint64_t ino;
+	mode_t mode;
+};
+
+/* Build the table: static rows, tunables, node<N> for nr_nodes nodes. */
+int tree_init(int nr_nodes);
+void tree_exit(void);
+
+/*
+ * Resolve an inode; -ENOENT if unknown, or if its pid is gone and need_alive
+ * (an open file of a dead process still has attributes, as in procfs).
+ */
+int tree_resolve(uint64_t ino, struct tree_ref *ref, int need_alive);
+/* Resolve name in directory parent; -ENOENT / -ENOTDIR. */
+int tree_lookup(uint64_t parent, const char *name, struct tree_ref *ref);
+/* Attributes of a resolved node. */
+void tree_stat(const struct tree_ref *ref, struct stat *st);
+/* Entry/attr cache timeout in seconds: 1 for static nodes, 0 per pid. */
+double tree_timeout(const struct tree_ref *ref);
+
+/*
+ * The entries of directory dir, "." and ".." first, in a malloc'd array;
+ * *n receives the count. 0 or -errno.
+ */
+int tree_list(const struct tree_ref *dir, struct tree_dirent **ents, size_t *n);
+
+/*
+ * Render a text node afresh into out (appended). 0, -ESRCH when its process
+ * died (or the pid now names another process), -EACCES for a write-only
+ * tunable, -ENOMEM.
+ */
+int tree_render(const struct tree_ref *ref, struct rbuf *out);
+/* Whether the node accepts writes (ctl files and writable tunables). */
+int tree_writable(const struct tree_ref *ref);
+/* Write to a tunable: mm_tunable_write's 0 or -errno. */
+int tree_write(const struct tree_ref *ref, const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,37 @@
+# shellcheck shell=bash
+# deps.sh - sourced by mmfs-up and run-tests: install from Debian whatever the
+# build and the tests need and is not installed yet. Nothing is touched when
+# everything is present; apt-get update runs once, only when something is
+# missing. Works without a terminal (CI=true, no stdin).
+
+MMFS_DEPS=(
+	gcc meson ninja-build pkg-config	# build
+	libfuse3-dev fuse3 libpcre2-dev		# the daemon
+	libcriterion-dev			# unit tests
+	procps python3 python3-psutil util-linux	# integration tests
+)
+
+# mmfs_install_deps: 0 when everything is installed, or after installing it.
+mmfs_install_deps() {
+	local pkg missing=() sudo=()
+	for pkg in "${MMFS_DEPS[@]}"; do
+		if [[ $(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null) != installed ]]; then
+			missing+=("$pkg")
+		fi
+	done
+	((${#missing[@]} == 0)) && return 0
+
+	if ((EUID != 0)); then
+		if command -v sudo >/dev/null; then
+			sudo=(sudo -n)
+		else
+			echo "mmfs: missing packages: ${missing[*]}; run as root to install them" >&2
+			return 1
+		fi
+	fi
+	echo "mmfs: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	"${sudo[@]}" apt-get update -q </dev/null >&2
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" </dev/null >&2
+}

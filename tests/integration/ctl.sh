@@ -1,0 +1,121 @@
+# ctl: the control files as a stream of commands and reply lines.
+
+# kmsg_lines: how many lines the kernel log holds now
+kmsg_lines() { wc -l <"$MNT/proc/kmsg"; }
+
+# One command, one reply, on the same open file.
+exec 3<>"$MNT/ctl"
+echo spawn >&3
+read -r pid <&3
+assert_eq 2 "$pid" "reply to spawn"
+assert_exists "$MNT/proc/2"
+assert_eq "1
+2" "$(pids)" "pids after one spawn"
+# nothing pending: a read is end-of-file
+if read -r extra <&3; then fail "read with no pending reply gave [$extra]"; fi
+
+# Several commands in one write: one reply line each, in order.
+printf 'spawn\nspawn worker\ncheck\n' >&3
+read -r a <&3
+read -r b <&3
+read -r c <&3
+assert_eq "3 4 ok" "$a $b $c" "replies to three commands in one write"
+assert_eq worker "$(cat "$MNT/proc/4/comm")" "comm of 'spawn worker'"
+
+# A line split across two writes runs once, when its newline arrives.
+printf 'spa' >&3
+assert_missing "$MNT/proc/5"
+printf 'wn\n' >&3
+read -r pid <&3
+assert_eq 5 "$pid" "reply to a split spawn"
+assert_eq "1 2 3 4 5" "$(pids | tr '\n' ' ' | sed 's/ $//')" "pids after the split spawn"
+
+# Replies belong to the open file that wrote the command.
+exec 4<>"$MNT/ctl"
+echo spawn >&3
+if read -r other <&4; then fail "a second open file read another's reply [$other]"; fi
+read -r pid <&3
+assert_eq 6 "$pid" "reply on the writer's file"
+exec 4>&-
+
+# A failure: the write fails with the errno, the reply says why, kmsg logs it.
+before=$(kmsg_lines)
+if echo frob >&3 2>/dev/null; then fail "echo frob > ctl succeeded"; fi
+read -r reply <&3
+assert_match '^error EINVAL: .+' "$reply" "reply to frob"
+after=$(kmsg_lines)
+assert_eq $((before + 1)) "$after" "kmsg lines after one failed command"
+last=$(tail -n1 "$MNT/proc/kmsg")
+assert_match 'frob' "$last" "kmsg line of the failure"
+assert_match 'EINVAL' "$last" "kmsg line of the failure"
+assert_match '^\[ *[0-9]+\.[0-9]{6}\] ' "$last" "kmsg line timestamp"
+
+# The first failure of a multi-line write decides its result; every line runs
+# and answers.
+if printf 'spawn\nfrob\nspawn\n' >&3 2>/dev/null; then fail "a write with a bad line succeeded"; fi
+read -r a <&3
+read -r b <&3
+read -r c <&3
+assert_eq 7 "$a" "first reply of a mixed write"
+assert_match '^error EINVAL: ' "$b" "second reply of a mixed write"
+assert_eq 8 "$c" "third reply of a mixed write"
+exec 3>&-
+
+# The shell sees the errno, as for a system call.
+expect_fail "Invalid argument" "echo frob > '$MNT/ctl'"
+expect_fail "Invalid argument" "echo 'spawn a b c' > '$MNT/ctl'"
+expect_fail "No such process" "echo 'kill 99' > '$MNT/ctl'"
+assert_match 'kill 99' "$(tail -n1 "$MNT/proc/kmsg")" "kmsg line of kill 99"
+assert_match 'ESRCH' "$(tail -n1 "$MNT/proc/kmsg")" "kmsg line of kill 99"
+exec 3<>"$MNT/ctl"
+echo 'kill 99' >&3 2>/dev/null || true
+read -r reply <&3
+assert_match '^error ESRCH: ' "$reply" "reply to kill of a missing pid"
+
+# kill removes the process; its pid is not reused.
+echo 'kill 2' >&3
+read -r reply <&3
+assert_eq 0 "$reply" "reply to kill 2"
+assert_missing "$MNT/proc/2"
+echo spawn >&3
+read -r pid <&3
+assert_eq 9 "$pid" "pid after a kill"
+echo check >&3
+read -r reply <&3
+assert_eq ok "$reply" "check after kill and spawn"
+exec 3>&-
+expect_fail "No such process" "echo 'kill 2' > '$MNT/ctl'"
+expect_ok "echo 'kill 0x3' > '$MNT/ctl'"
+assert_missing "$MNT/proc/3"
+
+# drop_caches and compact run and answer 0; bad modes are EINVAL.
+exec 3<>"$MNT/ctl"
+printf 'drop_caches 3\ncompact\n' >&3
+read -r a <&3
+read -r b <&3
+assert_eq "0 0" "$a $b" "replies to drop_caches 3 and compact"
+exec 3>&-
+expect_fail "Invalid argument" "echo 'drop_caches 5' > '$MNT/ctl'"
+
+# Comments and blank lines run nothing and answer nothing.
+exec 3<>"$MNT/ctl"
+printf '# a comment\n\nspawn\n' >&3
+read -r pid <&3
+assert_eq 10 "$pid" "reply after a comment and a blank line"
+exec 3>&-
+
+# Per-process ctl: a system call not built yet fails with ENOSYS.
+expect_fail "Function not implemented" "echo 'mmap 0 4096 rw- private,anon' > '$MNT/proc/1/ctl'"
+exec 3<>"$MNT/proc/1/ctl"
+echo 'mmap 0 4096 rw- private,anon' >&3 2>/dev/null || true
+read -r reply <&3
+assert_match '^error ENOSYS: ' "$reply" "reply to a system call not built yet"
+# a global verb is not a process verb
+echo spawn >&3 2>/dev/null && fail "spawn on proc/1/ctl succeeded"
+read -r reply <&3
+assert_match '^error EINVAL: ' "$reply" "reply to spawn on proc/1/ctl"
+exec 3>&-
+expect_fail "Invalid argument" "echo 'mmap 0' > '$MNT/proc/1/ctl'"
+
+# check stays clean after all of this.
+assert_eq ok "$(exec 3<>"$MNT/ctl"; echo check >&3; read -r r <&3; echo "$r")" "final check"
