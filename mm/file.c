@@ -130,16 +130,16 @@ static struct file_ref *table_find(struct machine *m, uint64_t host_dev, uint64_
 	return NULL;
 }
 
-void file_table_remove(struct file_ref *f)
+void file_table_free(struct machine *m)
 {
-	struct machine *m = f->owner;
-	struct file_ref **pp = &m->file_table[bucket(f->host_dev, f->host_ino)];
+	for (int i = 0; i < FILE_TABLE_BUCKETS; i++) {
+		while (m->file_table[i]) {
+			struct file_ref *f = m->file_table[i];
 
-	for (; *pp; pp = &(*pp)->hash_next)
-		if (*pp == f) {
-			*pp = f->hash_next;
-			return;
+			m->file_table[i] = f->hash_next;
+			free(f);
 		}
+	}
 }
 
 static int host_open(struct machine *m, const char *rel, int flags, mode_t mode)
@@ -211,6 +211,21 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 	m->file_table[bucket(st.st_dev, st.st_ino)] = f;
 	*out = f;
 	return 0;
+}
+
+int mm_file_ino(struct machine *m, const char *path, uint64_t *ino)
+{
+	struct file_ref *f;
+	int err;
+
+	machine_lock(m);
+	err = file_open(m, path, MM_O_RDONLY, &f, NULL, 0);
+	if (!err) {
+		*ino = f->ino;
+		file_ref_put(f);
+	}
+	machine_unlock(m);
+	return err;
 }
 
 uint64_t file_size(struct machine *m, struct file_ref *f)

@@ -44,7 +44,7 @@ uint64_t file_size(struct machine *m, struct file_ref *f);
  */
 int file_ensure(struct machine *m, const char *path, uint64_t size);
 
-/* Forget a file whose last reference is gone (file_ref_put calls it). */
-void file_table_remove(struct file_ref *f);
+/* Release the inode table at shutdown (every VMA must be gone). */
+void file_table_free(struct machine *m);
 
 #endif

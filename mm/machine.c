@@ -23,6 +23,7 @@
 #include "internal.h"
 #include "page_alloc.h"
 #include "hugetlb.h"
+#include "file.h"
 
 #define KERNEL_START_PFN	0x1000ULL	/* 16 MiB, CONFIG_PHYSICAL_START */
 #define KERNEL_PAGES		(24ULL << 8)	/* 24 MiB: text, rodata, data, bss */
@@ -286,6 +287,7 @@ void mm_shutdown(struct machine *m)
 		hugetlb_release_all(m);
 		machine_unlock(m);
 	}
+	file_table_free(m);
 	for (int n = 0; n < MM_MAX_NODES; n++)
 		free(m->node[n]);
 	memmap_free(m);

@@ -52,6 +52,13 @@ void mm_shutdown(struct machine *m);
  */
 int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint32_t dev_minor);
 
+/*
+ * The inode number the model gives path of the simulated file system
+ * (what maps prints for it), handed out on first lookup and stable for
+ * the life of the machine. 0 or -errno as file lookup fails.
+ */
+int mm_file_ino(struct machine *m, const char *path, uint64_t *ino);
+
 /* ---- snapshots (plain data, caller frees with free()) ---- */
 
 /* Everything the global files need: meminfo, vmstat, zoneinfo, buddyinfo... */

@@ -37,13 +37,15 @@ struct file_ref *file_ref_get(struct file_ref *f)
 	return f;
 }
 
+/*
+ * A file of the simulated file system stays in its machine's inode table
+ * when unreferenced, so its inode number is stable for the life of the
+ * machine (file_table_free releases them); stand-ins are freed at once.
+ */
 void file_ref_put(struct file_ref *f)
 {
-	if (f && --f->refcount == 0) {
-		if (f->owner)
-			file_table_remove(f);
+	if (f && --f->refcount == 0 && !f->owner)
 		free(f);
-	}
 }
 
 struct vm_area_struct *vm_area_alloc(void)
