@@ -187,6 +187,17 @@ int ctl_run(struct machine *m, int pid, const char *line, size_t len,
 		goto out;
 	if (err < 0)
 		goto fail;
+	if (pid && call.verb == MMV_MINCORE) {
+		char *vec = NULL;
+
+		err = mm_mincore(m, pid, call.addr, call.len, &vec, why, CTL_WHY_MAX);
+		if (err < 0)
+			goto fail;
+		rbuf_puts(reply, vec);
+		rbuf_puts(reply, "\n");
+		free(vec);
+		goto out;
+	}
 	if (!pid)
 		err = ctl_global(m, &call, &val, why, CTL_WHY_MAX);
 	else

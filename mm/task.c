@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "task.h"
 #include "page_alloc.h"
+#include "syscalls.h"
 #include "vma.h"
 
 #define INIT_PATH	"/sbin/init"
@@ -37,6 +38,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 		return;
 	acct = vma_accounted_pages(mm);
 	m->vm_committed_as -= acct < m->vm_committed_as ? acct : m->vm_committed_as;
+	shmem_release_mm(m, mm);
 	mm_free_vmas(mm);
 	free(mm);
 }
@@ -80,6 +82,7 @@ static void free_thread_stack(struct machine *m, struct task *t)
 static void free_task(struct machine *m, struct task *t)
 {
 	mmput(m, t->mm);
+	fdtable_free(t);
 	free_thread_stack(m, t);
 	free(t);
 }
@@ -285,16 +288,66 @@ int mm_kill(struct machine *m, int pid, char *why, size_t whylen)
 		set_why(why, whylen, "init cannot be killed");
 		err = -EPERM;
 	} else {
-		struct task *init = find_task_by_pid(m, 1);
-
-		while (!list_empty(&t->children))
-			task_reparent(list_first_entry(&t->children, struct task, sibling), init);
-		list_del(&t->sibling);
-		m->tasks[pid] = NULL;
-		m->nr_tasks--;
-		free_task(m, t);
+		task_exit(m, t);
 	}
 	machine_unlock(m);
+	return err;
+}
+
+void task_exit(struct machine *m, struct task *t)
+{
+	struct task *init = find_task_by_pid(m, 1);
+
+	lockdep_assert_held(m);
+	while (!list_empty(&t->children))
+		task_reparent(list_first_entry(&t->children, struct task, sibling), init);
+	list_del(&t->sibling);
+	m->tasks[t->pid] = NULL;
+	m->nr_tasks--;
+	free_task(m, t);
+}
+
+/*
+ * exec NAME: the name is checked as spawn checks it; comm and argv become
+ * it. An empty name runs the current program again (the file of the first
+ * VMA, else /usr/bin/COMM). The new address space is built before the old
+ * one is dropped, so a failure leaves t unchanged.
+ */
+int task_exec(struct machine *m, struct task *t, const char *name, char *why, size_t whylen)
+{
+	char path[MM_SNAP_PATH_MAX];
+	char comm[TASK_COMM_LEN], cmdline[TASK_CMDLINE_MAX];
+	size_t cmdline_len = t->cmdline_len;
+	const char *base;
+	int err;
+
+	lockdep_assert_held(m);
+	memcpy(comm, t->comm, sizeof(comm));
+	memcpy(cmdline, t->cmdline, sizeof(cmdline));
+	if (!name || !*name) {
+		struct vm_area_struct *first = t->mm ? vma_first(t->mm) : NULL;
+
+		if (first && first->vm_file)
+			snprintf(path, sizeof(path), "%s", first->vm_file->path);
+		else
+			snprintf(path, sizeof(path), "%s%s", BIN_DIR, t->comm);
+	} else {
+		err = check_name(name, why, whylen);
+		if (err)
+			return err;
+		snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : BIN_DIR, name);
+		base = strrchr(name, '/');
+		snprintf(t->comm, sizeof(t->comm), "%s", base ? base + 1 : name);
+		t->cmdline_len = strlen(name) + 1;
+		memcpy(t->cmdline, name, t->cmdline_len);
+	}
+	err = exec_mm(m, t, path);
+	if (err) {
+		memcpy(t->comm, comm, sizeof(comm));
+		memcpy(t->cmdline, cmdline, sizeof(cmdline));
+		t->cmdline_len = cmdline_len;
+		set_why(why, whylen, "out of memory");
+	}
 	return err;
 }
 

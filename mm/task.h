@@ -51,6 +51,7 @@ struct mm_struct {
 	uint64_t task_size;		/* TASK_SIZE */
 
 	uint64_t last_anon_vma;		/* last anon_vma id handed out in this mm */
+	uint64_t def_flags;		/* VM_LOCKED(|VM_LOCKONFAULT) after mlockall(MCL_FUTURE) */
 };
 
 struct page;
@@ -64,6 +65,7 @@ struct task {
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */
 	struct mm_struct *mm;		/* owned; NULL = no address space */
+	struct fdtable *files;		/* syscalls.h; owned, NULL until the first open */
 #define THREAD_STACK_PAGES 4
 	struct page *stack[THREAD_STACK_PAGES];	/* the kernel stack (16 KiB) */
 	struct list_head children;	/* tasks whose parent this is, via their sibling */
@@ -75,7 +77,11 @@ struct task *find_task_by_pid(struct machine *m, int pid);
 /* Make parent the parent of t (ppid and children lists). */
 void task_reparent(struct task *t, struct task *parent);
 struct mm_struct *mm_alloc(void);
-/* Drop an address space: uncharge VM_ACCOUNT pages, free VMAs and mm. */
+/* A task leaves: children go to init, its mm and files are freed. */
+void task_exit(struct machine *m, struct task *t);
+/* exec: see task.c. 0, -EINVAL (bad name, reason in why) or -ENOMEM. */
+int task_exec(struct machine *m, struct task *t, const char *name, char *why, size_t whylen);
+/* Drop an address space: uncharge VM_ACCOUNT pages and shmem, free VMAs and mm. */
 void mmput(struct machine *m, struct mm_struct *mm);
 
 /*

@@ -55,7 +55,7 @@ static uint64_t nonneg(int64_t v)
 }
 
 /* vm_commit_limit(): what overcommit_memory=2 lets processes commit. */
-static uint64_t vm_commit_limit(struct machine *m)
+uint64_t vm_commit_limit(struct machine *m)
 {
 	uint64_t allowed;
 

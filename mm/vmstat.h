@@ -21,6 +21,9 @@ void count_vm_events(struct machine *m, enum vm_event_item i, int64_t d);
 int64_t global_zone_page_state(struct machine *m, enum zone_stat_item i);
 int64_t global_node_page_state(struct machine *m, enum node_stat_item i);
 
+/* CommitLimit in pages (kernel: vm_commit_limit). */
+uint64_t vm_commit_limit(struct machine *m);
+
 /* Fill the meminfo array of a global snapshot (kernel: meminfo_proc_show). */
 void vmstat_fill_meminfo(struct machine *m, uint64_t *meminfo);
 

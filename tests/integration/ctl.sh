@@ -105,9 +105,9 @@ assert_eq 10 "$pid" "reply after a comment and a blank line"
 exec 3>&-
 
 # Per-process ctl: a system call not built yet fails with ENOSYS.
-expect_fail "Function not implemented" "echo 'mmap 0 4096 rw- private,anon' > '$MNT/proc/1/ctl'"
+expect_fail "Function not implemented" "echo 'touch 0x1000 4096 r' > '$MNT/proc/1/ctl'"
 exec 3<>"$MNT/proc/1/ctl"
-echo 'mmap 0 4096 rw- private,anon' >&3 2>/dev/null || true
+echo 'touch 0x1000 4096 r' >&3 2>/dev/null || true
 read -r reply <&3
 assert_match '^error ENOSYS: ' "$reply" "reply to a system call not built yet"
 # a global verb is not a process verb

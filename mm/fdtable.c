@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fdtable.c - a process's open files (kernel: fs/file.c, fs/open.c).
+ *
+ * Only what mmap needs: which file an fd names and the access mode it was
+ * opened with. The table is allocated on the first open and freed with the
+ * task; exec keeps it (nothing here is close-on-exec).
+ *
+ * fds 0-2 stand for the terminal a real process inherits: they are never
+ * handed out, so the first open answers 3, as on the host (closing them
+ * answers EBADF: there is no file behind them).
+ *
+ * `open PATH [FLAGS]` takes the lowest free fd, as open(2) does. The
+ * strace form `openat(AT_FDCWD, "x", O_RDWR) = 5` asks for fd 5 so a
+ * replayed trace's later `mmap(..., 5, 0)` finds it: an fd already open
+ * there is replaced, as dup2 would.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "file.h"
+#include "internal.h"
+#include "syscalls.h"
+#include "task.h"
+#include "vma.h"
+
+#define FD_FIRST_FREE	3	/* after stdin, stdout, stderr */
+
+struct fd_entry *fd_lookup(struct task *t, int fd)
+{
+	if (!t->files || fd < 0 || fd >= FDTABLE_MAX || !t->files->fd[fd].file)
+		return NULL;
+	return &t->files->fd[fd];
+}
+
+int fd_install(struct task *t, int fd, struct file_ref *f, int flags)
+{
+	if (!t->files) {
+		t->files = calloc(1, sizeof(*t->files));
+		if (!t->files)
+			return -ENOMEM;
+	}
+	if (fd >= FDTABLE_MAX)
+		return -EBADF;
+	if (fd < 0) {
+		for (fd = FD_FIRST_FREE; fd < FDTABLE_MAX && t->files->fd[fd].file; fd++)
+			;
+		if (fd == FDTABLE_MAX)
+			return -EMFILE;
+	}
+	file_ref_put(t->files->fd[fd].file);
+	t->files->fd[fd].file = file_ref_get(f);
+	t->files->fd[fd].flags = flags;
+	return fd;
+}
+
+void fdtable_free(struct task *t)
+{
+	if (!t->files)
+		return;
+	for (int fd = 0; fd < FDTABLE_MAX; fd++)
+		file_ref_put(t->files->fd[fd].file);
+	free(t->files);
+	t->files = NULL;
+}
+
+int sys_open(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
+{
+	struct file_ref *f;
+	int err, fd;
+
+	if (c->fd >= FDTABLE_MAX)
+		return sys_fail(x, -EBADF, "fd %d is beyond the %d-entry table", c->fd, FDTABLE_MAX);
+	err = file_open(x->m, c->path, (int)c->flags, &f, x->why, x->whylen);
+	if (err)
+		return err;
+	fd = fd_install(x->t, c->fd, f, (int)c->flags);
+	file_ref_put(f);
+	if (fd < 0)
+		return sys_fail(x, fd, fd == -EMFILE ? "too many open files" : "out of memory");
+	*ret = (uint64_t)fd;
+	return 0;
+}
+
+int sys_close(struct sys_ctx *x, const struct mm_call *c)
+{
+	struct fd_entry *e = fd_lookup(x->t, c->fd);
+
+	if (!e)
+		return sys_fail(x, -EBADF, "fd %d is not open", c->fd);
+	file_ref_put(e->file);
+	e->file = NULL;
+	e->flags = 0;
+	return 0;
+}

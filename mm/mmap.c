@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mmap.c - mmap, munmap, brk, placement and overcommit (kernel: mm/mmap.c,
+ * mm/vma.c __mmap_region, mm/util.c __vm_enough_memory,
+ * arch/x86/kernel/sys_x86_64.c, mm/huge_memory.c __thp_get_unmapped_area).
+ *
+ * Checks run in the kernel's order, so one bad call gets the errno Linux
+ * 6.18 gives it (procfs.md §19.2), and nothing changes before the last
+ * check that can fail.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "file.h"
+#include "internal.h"
+#include "syscalls.h"
+#include "task.h"
+#include "vma.h"
+
+#define PMD_SIZE		(2ULL << 20)
+#define TASK_UNMAPPED_BASE	0x2aaaaaaab000ULL	/* PAGE_ALIGN(TASK_SIZE / 3) */
+#define SHMEM_DEV_MINOR		1			/* 00:01, the shm mount */
+
+/* mmap flags the kernel knows for file mappings (LEGACY_MAP_MASK). */
+#define LEGACY_MAP_MASK (MM_MAP_SHARED | MM_MAP_PRIVATE | MM_MAP_FIXED | MM_MAP_ANONYMOUS | \
+			 MM_MAP_DENYWRITE | MM_MAP_EXECUTABLE | MM_MAP_UNINITIALIZED |	 \
+			 MM_MAP_GROWSDOWN | MM_MAP_LOCKED | MM_MAP_NORESERVE |		 \
+			 MM_MAP_POPULATE | MM_MAP_NONBLOCK | MM_MAP_STACK | MM_MAP_HUGETLB)
+
+int sys_fail(struct sys_ctx *x, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->why && x->whylen) {
+		va_start(ap, fmt);
+		vsnprintf(x->why, x->whylen, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+/* ---- overcommit ---- */
+
+/*
+ * Mode 1 always grants; mode 0 refuses only one request larger than RAM +
+ * swap; mode 2 refuses once Committed_AS would reach CommitLimit less the
+ * user reserve (root skips the admin reserve).
+ */
+int vm_enough_memory(struct sys_ctx *x, uint64_t pages)
+{
+	struct machine *m = x->m;
+	int64_t allowed, reserve = m->tun.user_reserve_kbytes >> (MM_PAGE_SHIFT - 10);
+
+	m->vm_committed_as += pages;
+	switch (m->tun.overcommit_memory) {
+	case 1:
+		return 0;
+	case 0:
+		if (pages <= m->totalram_pages + m->swap_pages)
+			return 0;
+		break;
+	default:
+		allowed = (int64_t)vm_commit_limit(m);
+		if (x->mm)
+			allowed -= (int64_t)x->mm->total_vm / 32 < reserve ?
+				   (int64_t)x->mm->total_vm / 32 : reserve;
+		if ((int64_t)m->vm_committed_as < allowed)
+			return 0;
+		break;
+	}
+	kmsg_add(m, "__vm_enough_memory: pid: %d, comm: %s, bytes: %llu not enough memory for the allocation",
+		 x->t->pid, x->t->comm, (unsigned long long)pages << MM_PAGE_SHIFT);
+	m->vm_committed_as -= pages;
+	return sys_fail(x, -ENOMEM, "not enough memory to commit %llu pages (overcommit_memory=%d)",
+			(unsigned long long)pages, (int)m->tun.overcommit_memory);
+}
+
+void vm_unacct_memory(struct machine *m, uint64_t pages)
+{
+	m->vm_committed_as -= pages < m->vm_committed_as ? pages : m->vm_committed_as;
+}
+
+void shmem_release_mm(struct machine *m, struct mm_struct *mm)
+{
+	for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next_of(v)) {
+		struct file_ref *f = v->vm_file;
+
+		if (!f || !f->shmem_pages)
+			continue;
+		if (f->refcount == 1)
+			vm_unacct_memory(m, f->shmem_pages);
+		file_ref_put(f);
+		v->vm_file = NULL;
+	}
+}
+
+/* ---- placement ---- */
+
+/* x86's arch_get_unmapped_area{,_topdown}: hint, then the gap search. */
+static int arch_area(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t *addr)
+{
+	int topdown = !x->m->tun.legacy_va_layout;
+	struct vm_unmapped_area_info info = { .length = len };
+	struct vm_area_struct *vma;
+
+	if (hint && topdown && hint > TASK_SIZE - len)
+		hint = 0;	/* mmap_address_hint_valid */
+	if (hint && !topdown)
+		hint = PAGE_ALIGN_UP(hint);
+	if (hint && hint <= TASK_SIZE - len) {
+		vma = vma_find(x->mm, hint);
+		if (!vma || hint + len <= vm_start_gap(vma)) {
+			*addr = hint;
+			return 0;
+		}
+	}
+	if (topdown) {
+		info.flags = VM_UNMAPPED_AREA_TOPDOWN;
+		info.low_limit = MM_PAGE_SIZE;
+		info.high_limit = x->mm->mmap_base;
+		if (!vm_unmapped_area(x->mm, &info, addr))
+			return 0;
+		/* a failed top-down search falls back to bottom-up */
+	}
+	info.flags = 0;
+	info.low_limit = TASK_UNMAPPED_BASE;
+	info.high_limit = TASK_SIZE;
+	if (vm_unmapped_area(x->mm, &info, addr))
+		return sys_fail(x, -ENOMEM, "no free range of %llu bytes", (unsigned long long)len);
+	return 0;
+}
+
+/*
+ * Anonymous private mappings of a 2 MiB multiple without a hint start on a
+ * 2 MiB boundary (same offset modulo 2 MiB as the file offset): search for
+ * len + 2 MiB and align inside it, the top end when top-down.
+ */
+static int thp_area(struct sys_ctx *x, uint64_t len, uint64_t pgoff, uint64_t *addr)
+{
+	uint64_t off = pgoff << MM_PAGE_SHIFT, ret, off_sub;
+	char *why = x->why;
+
+	x->why = NULL;		/* a failed padded search is not the reply */
+	if (len + PMD_SIZE < len || arch_area(x, 0, len + PMD_SIZE, &ret)) {
+		x->why = why;
+		return arch_area(x, 0, len, addr);
+	}
+	x->why = why;
+	off_sub = (off - ret) & (PMD_SIZE - 1);
+	if (!x->m->tun.legacy_va_layout && !off_sub)
+		*addr = ret + PMD_SIZE;
+	else
+		*addr = ret + off_sub;
+	return 0;
+}
+
+int get_unmapped_area(struct sys_ctx *x, int file, uint64_t hint, uint64_t len,
+		      uint64_t pgoff, uint64_t flags, uint64_t *addr)
+{
+	int err;
+
+	if (len > TASK_SIZE)
+		return sys_fail(x, -ENOMEM, "len is larger than the address space");
+	if (flags & MM_MAP_FIXED) {
+		*addr = hint;
+		err = 0;
+	} else if (!file && !(flags & MM_MAP_SHARED) && !hint && !(len & (PMD_SIZE - 1))) {
+		err = thp_area(x, len, pgoff, addr);
+	} else {
+		err = arch_area(x, hint, len, addr);
+	}
+	if (err)
+		return err;
+	if (*addr > TASK_SIZE - len)
+		return sys_fail(x, -ENOMEM, "range crosses TASK_SIZE 0x%llx",
+				(unsigned long long)TASK_SIZE);
+	if (PAGE_OFFSET_OF(*addr))
+		return sys_fail(x, -EINVAL, "addr is not page-aligned");
+	return 0;
+}
+
+/* ---- mmap ---- */
+
+/*
+ * The file of a file mapping, with a reference the caller drops: the open
+ * fd, or (shell form, or strace -y naming an fd no open line made) the
+ * named file opened just for this call, read-write when it can be, else
+ * read-only, and closed again afterwards as `open; mmap; close` would.
+ */
+static int mmap_file(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *out)
+{
+	struct fd_entry *e = c->fd >= 0 ? fd_lookup(x->t, c->fd) : NULL;
+	int err;
+
+	if (e) {
+		out->file = file_ref_get(e->file);
+		out->flags = e->flags;
+		return 0;
+	}
+	if (!c->path[0])
+		return c->fd >= 0 ? sys_fail(x, -EBADF, "fd %d is not open", c->fd)
+				  : sys_fail(x, -EBADF, "no fd and no file");
+	out->flags = MM_O_RDWR;
+	err = file_open(x->m, c->path, out->flags, &out->file, x->why, x->whylen);
+	if (err == -EACCES || err == -EISDIR) {
+		out->flags = MM_O_RDONLY;
+		err = file_open(x->m, c->path, out->flags, &out->file, x->why, x->whylen);
+	}
+	return err;
+}
+
+/* The file-mapping rules of do_mmap; adjusts *vm_flags. */
+static int check_file_mapping(struct sys_ctx *x, const struct fd_entry *fe, uint64_t prot,
+			      uint64_t flags, uint64_t *vm_flags)
+{
+	int acc = fe->flags & MM_O_ACCMODE;
+	int can_read = acc != MM_O_WRONLY, can_write = acc != MM_O_RDONLY;
+
+	switch (flags & MM_MAP_TYPE) {
+	case MM_MAP_SHARED:
+		flags &= LEGACY_MAP_MASK;
+		/* fallthrough */
+	case MM_MAP_SHARED_VALIDATE:
+		if (flags & ~LEGACY_MAP_MASK)
+			return sys_fail(x, -EOPNOTSUPP, "flags 0x%llx not supported with shared_validate",
+					(unsigned long long)(flags & ~LEGACY_MAP_MASK));
+		if ((prot & MM_PROT_WRITE) && !can_write)
+			return sys_fail(x, -EACCES, "shared writable mapping of a file not open for writing");
+		*vm_flags |= MM_VM_SHARED | MM_VM_MAYSHARE;
+		if (!can_write)
+			*vm_flags &= ~(MM_VM_MAYWRITE | MM_VM_SHARED);
+		/* fallthrough */
+	case MM_MAP_PRIVATE:
+		if (!can_read)
+			return sys_fail(x, -EACCES, "file is not open for reading");
+		if (fe->file->is_dir)
+			return sys_fail(x, -ENODEV, "%s is a directory", fe->file->path);
+		if (*vm_flags & MM_VM_GROWSDOWN)
+			return sys_fail(x, -EINVAL, "a file mapping cannot grow down");
+		return 0;
+	default:
+		return sys_fail(x, -EINVAL, "flags need exactly one of private or shared");
+	}
+}
+
+static int check_anon_mapping(struct sys_ctx *x, uint64_t flags, uint64_t *vm_flags)
+{
+	switch (flags & MM_MAP_TYPE) {
+	case MM_MAP_SHARED:
+		if (*vm_flags & MM_VM_GROWSDOWN)
+			return sys_fail(x, -EINVAL, "a shared mapping cannot grow down");
+		*vm_flags |= MM_VM_SHARED | MM_VM_MAYSHARE;
+		return 0;
+	case MM_MAP_PRIVATE:
+		return 0;
+	default:
+		return sys_fail(x, -EINVAL, "anonymous mappings need exactly one of private or shared");
+	}
+}
+
+/* A new shmem object for a shared anonymous mapping (shmem_zero_setup). */
+static struct file_ref *shmem_object(struct sys_ctx *x, uint64_t pages, uint64_t vm_flags)
+{
+	struct file_ref *f;
+
+	if (!(vm_flags & MM_VM_NORESERVE) && vm_enough_memory(x, pages))
+		return NULL;
+	f = file_ref_new("/dev/zero (deleted)", 0, SHMEM_DEV_MINOR, 1024 + x->m->shmem_ino++);
+	if (!f) {
+		if (!(vm_flags & MM_VM_NORESERVE))
+			vm_unacct_memory(x->m, pages);
+		sys_fail(x, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	f->shmem_pages = vm_flags & MM_VM_NORESERVE ? 0 : pages;
+	return f;
+}
+
+/* __mmap_region: replace whatever is in [addr, addr + len) by the new mapping. */
+static int mmap_region(struct sys_ctx *x, struct file_ref *file, int shmem, uint64_t addr,
+		       uint64_t len, uint64_t vm_flags, uint64_t pgoff, struct vm_area_struct **out)
+{
+	struct mm_struct *mm = x->mm;
+	uint64_t end = addr + len, pages = len >> MM_PAGE_SHIFT, charged = 0;
+	uint64_t nr_acc = range_accounted_pages(mm, addr, end);
+	struct vm_area_struct *vma = vma_find(mm, addr);
+	int accountable = (vm_flags & (MM_VM_NORESERVE | MM_VM_SHARED | MM_VM_WRITE)) == MM_VM_WRITE;
+	struct vma_attr attr = { .flags = vm_flags, .file = file, .pgoff = pgoff };
+
+	if (vma && vma->vm_start < addr && vma->vm_end > end &&
+	    (int64_t)mm->map_count >= x->m->tun.max_map_count)
+		return sys_fail(x, -ENOMEM, "max_map_count reached");
+	if (accountable) {
+		charged = pages - nr_acc;
+		if (charged && vm_enough_memory(x, charged))
+			return -ENOMEM;
+		attr.flags |= MM_VM_ACCOUNT;
+	}
+	if (shmem) {
+		attr.file = shmem_object(x, pages, vm_flags);
+		if (!attr.file) {
+			vm_unacct_memory(x->m, charged);
+			return -ENOMEM;
+		}
+	}
+	if (unmap_range(x->m, mm, addr, end, !accountable))
+		goto nomem;
+	vma = vma_map_range(mm, addr, end, &attr, 0);
+	if (!vma)
+		goto nomem;
+	if (shmem)
+		file_ref_put(attr.file);	/* the VMA holds it now */
+	*out = vma;
+	return 0;
+nomem:
+	if (shmem)
+		file_ref_put(attr.file);
+	vm_unacct_memory(x->m, charged);
+	return sys_fail(x, -ENOMEM, "out of memory");
+}
+
+/* calc_vm_prot_bits | calc_vm_flag_bits | def_flags | VM_MAY* */
+static uint64_t mmap_vm_flags(struct mm_struct *mm, uint64_t prot, uint64_t flags)
+{
+	uint64_t f = MM_VM_MAYREAD | MM_VM_MAYWRITE | MM_VM_MAYEXEC | mm->def_flags;
+
+	f |= prot & MM_PROT_READ ? MM_VM_READ : 0;
+	f |= prot & MM_PROT_WRITE ? MM_VM_WRITE : 0;
+	f |= prot & MM_PROT_EXEC ? MM_VM_EXEC : 0;
+	f |= flags & MM_MAP_GROWSDOWN ? MM_VM_GROWSDOWN : 0;
+	f |= flags & MM_MAP_LOCKED ? MM_VM_LOCKED : 0;
+	f |= flags & MM_MAP_STACK ? MM_VM_NOHUGEPAGE : 0;
+	return f;
+}
+
+static int do_mmap(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *fe,
+		   uint64_t *ret)
+{
+	uint64_t flags = c->flags, addr = c->addr, len = c->len, pgoff = c->off >> MM_PAGE_SHIFT;
+	uint64_t vm_flags;
+	struct vm_area_struct *vma = NULL;
+	int err;
+
+	if (!len)
+		return sys_fail(x, -EINVAL, "len is 0");
+	if (flags & MM_MAP_FIXED_NOREPLACE)
+		flags |= MM_MAP_FIXED;
+	if (!(flags & MM_MAP_FIXED)) {
+		addr &= ~(MM_PAGE_SIZE - 1);	/* round_hint_to_min; root: no floor */
+	}
+	len = PAGE_ALIGN_UP(len);
+	if (!len)
+		return sys_fail(x, -ENOMEM, "len is larger than the address space");
+	if (pgoff + (len >> MM_PAGE_SHIFT) < pgoff)
+		return sys_fail(x, -EOVERFLOW, "offset + len overflows");
+	if ((int64_t)x->mm->map_count > x->m->tun.max_map_count)
+		return sys_fail(x, -ENOMEM, "max_map_count reached");
+	vm_flags = mmap_vm_flags(x->mm, c->prot, flags);
+	err = get_unmapped_area(x, fe != NULL, addr, len, pgoff, flags, &addr);
+	if (err)
+		return err;
+	if ((flags & MM_MAP_FIXED_NOREPLACE) && vma_find(x->mm, addr) &&
+	    vma_find(x->mm, addr)->vm_start < addr + len)
+		return sys_fail(x, -EEXIST, "range overlaps an existing mapping");
+	err = fe ? check_file_mapping(x, fe, c->prot, flags, &vm_flags)
+		 : check_anon_mapping(x, flags, &vm_flags);
+	if (err)
+		return err;
+	if (!fe && !(vm_flags & MM_VM_SHARED))
+		pgoff = addr >> MM_PAGE_SHIFT;
+	else if (!fe)
+		pgoff = 0;
+	if ((flags & MM_MAP_NORESERVE) && x->m->tun.overcommit_memory != 2)
+		vm_flags |= MM_VM_NORESERVE;
+	err = mmap_region(x, fe ? fe->file : NULL, !fe && (vm_flags & MM_VM_SHARED), addr, len,
+			  vm_flags, pgoff, &vma);
+	if (err)
+		return err;
+	if ((vm_flags & MM_VM_LOCKED) ||
+	    (flags & (MM_MAP_POPULATE | MM_MAP_NONBLOCK)) == MM_MAP_POPULATE)
+		vma_prefault(x->mm, vma);
+	*ret = addr;
+	return 0;
+}
+
+int sys_mmap(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
+{
+	struct fd_entry fe;
+	int err;
+
+	if (PAGE_OFFSET_OF(c->off))
+		return sys_fail(x, -EINVAL, "offset is not page-aligned");
+	if (!(c->flags & MM_MAP_ANONYMOUS)) {
+		err = mmap_file(x, c, &fe);
+		if (err)
+			return err;
+		if (c->flags & MM_MAP_HUGETLB)
+			err = sys_fail(x, -EINVAL, "hugetlb needs an anonymous or hugetlbfs mapping");
+		else
+			err = do_mmap(x, c, &fe, ret);
+		file_ref_put(fe.file);
+		return err;
+	}
+	if (c->flags & MM_MAP_HUGETLB)
+		return sys_fail(x, -ENOMEM, "hugetlb mappings come with the paging work");
+	return do_mmap(x, c, NULL, ret);
+}
+
+/* ---- munmap ---- */
+
+int sys_munmap(struct sys_ctx *x, const struct mm_call *c)
+{
+	uint64_t start = c->addr, len = c->len;
+
+	if (PAGE_OFFSET_OF(start))
+		return sys_fail(x, -EINVAL, "addr is not page-aligned");
+	if (start > TASK_SIZE || len > TASK_SIZE - start)
+		return sys_fail(x, -EINVAL, "range goes beyond TASK_SIZE");
+	if (!len)
+		return sys_fail(x, -EINVAL, "len is 0");
+	if (unmap_range(x->m, x->mm, start, start + PAGE_ALIGN_UP(len), 1))
+		return sys_fail(x, -ENOMEM, "splitting a VMA would pass max_map_count");
+	return 0;
+}
+
+/* ---- brk ---- */
+
+/* Grow the heap from oldbrk to newbrk (kernel: do_brk_flags). */
+static int brk_grow(struct sys_ctx *x, uint64_t oldbrk, uint64_t newbrk)
+{
+	struct mm_struct *mm = x->mm;
+	struct vm_area_struct *next = vma_find(mm, oldbrk), *vma;
+	uint64_t len = newbrk - oldbrk;
+	struct vma_attr attr = {
+		.flags = MM_VM_READ | MM_VM_WRITE | MM_VM_MAYREAD | MM_VM_MAYWRITE |
+			 MM_VM_MAYEXEC | MM_VM_ACCOUNT | mm->def_flags,
+		.pgoff = oldbrk >> MM_PAGE_SHIFT,
+	};
+
+	if ((int64_t)mm->map_count > x->m->tun.max_map_count)
+		return -ENOMEM;
+	if (next && next->vm_start < newbrk + MM_PAGE_SIZE + STACK_GUARD_GAP &&
+	    newbrk + MM_PAGE_SIZE > vm_start_gap(next))
+		return -ENOMEM;
+	if (vm_enough_memory(x, len >> MM_PAGE_SHIFT))
+		return -ENOMEM;
+	vma = vma_map_range(mm, oldbrk, newbrk, &attr, 1);
+	if (!vma) {
+		vm_unacct_memory(x->m, len >> MM_PAGE_SHIFT);
+		return -ENOMEM;
+	}
+	if (vma->vm_flags & MM_VM_LOCKED)
+		vma_prefault(mm, vma);
+	return 0;
+}
+
+/*
+ * The raw brk system call: it answers the break after the call and never
+ * an errno; a refused change leaves the break where it was.
+ */
+int sys_brk(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
+{
+	struct mm_struct *mm = x->mm;
+	uint64_t brk = c->addr, origbrk = mm->brk;
+	uint64_t newbrk = PAGE_ALIGN_UP(brk), oldbrk = PAGE_ALIGN_UP(mm->brk);
+	struct vm_area_struct *vma;
+	char *why = x->why;
+
+	*ret = origbrk;
+	x->why = NULL;		/* brk has no failure reply */
+	if (brk < mm->start_brk || brk > TASK_SIZE)
+		goto out;
+	if (oldbrk == newbrk) {
+		mm->brk = brk;
+	} else if (brk <= mm->brk) {
+		vma = vma_find(mm, newbrk);
+		if (!vma || vma->vm_start >= oldbrk)
+			goto out;
+		mm->brk = brk;
+		if (unmap_range(x->m, mm, newbrk, oldbrk, 1))
+			mm->brk = origbrk;
+	} else if (!brk_grow(x, oldbrk, newbrk)) {
+		mm->brk = brk;
+	}
+	*ret = mm->brk;
+out:
+	x->why = why;
+	return 0;
+}

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mremap.c - resizing and moving a mapping (kernel: mm/mremap.c).
+ *
+ * Shrinking unmaps the tail; growing extends the VMA in place when the
+ * space after it is free (merging with the next VMA if it then touches a
+ * compatible one), else moves it when MREMAP_MAYMOVE allows. A moved VMA
+ * keeps its flags, file and anon_vma; a never-faulted anonymous one gets
+ * the page offset of its new address, so it merges there like a fresh
+ * mmap (procfs.md §19.1). Committed_AS changes by new_len - old_len for
+ * VM_ACCOUNT mappings, by new_len with MREMAP_DONTUNMAP (the old range
+ * stays, still charged).
+ */
+#include <errno.h>
+
+#include "internal.h"
+#include "syscalls.h"
+#include "task.h"
+#include "vma.h"
+
+struct remap {
+	uint64_t addr, old_len, new_len, new_addr, flags;
+	struct vm_area_struct *vma;
+};
+
+static int move_vma(struct sys_ctx *x, struct remap *r, uint64_t *ret)
+{
+	struct vm_area_struct *vma = r->vma, *new;
+	uint64_t charged = 0, delta = r->new_len > r->old_len ? r->new_len - r->old_len : 0;
+	struct vma_attr a = {
+		.flags = vma->vm_flags,
+		.file = file_ref_get(vma->vm_file),
+		.pgoff = vma->vm_pgoff + ((r->addr - vma->vm_start) >> MM_PAGE_SHIFT),
+		.anon_vma = vma->anon_vma,
+	};
+	int err = 0;
+
+	if ((int64_t)x->mm->map_count >= x->m->tun.max_map_count - 3) {
+		err = sys_fail(x, -ENOMEM, "max_map_count reached");
+		goto out;
+	}
+	if (vma_is_anonymous(vma) && !vma->anon_vma)
+		a.pgoff = r->new_addr >> MM_PAGE_SHIFT;
+	if (vma->vm_flags & MM_VM_ACCOUNT) {
+		charged = r->flags & MM_MREMAP_DONTUNMAP ? r->new_len >> MM_PAGE_SHIFT
+							   : delta >> MM_PAGE_SHIFT;
+		if (charged && vm_enough_memory(x, charged)) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	new = vma_map_range(x->mm, r->new_addr, r->new_addr + r->new_len, &a, 0);
+	if (!new) {
+		vm_unacct_memory(x->m, charged);
+		err = sys_fail(x, -ENOMEM, "out of memory");
+		goto out;
+	}
+	if (r->flags & MM_MREMAP_DONTUNMAP) {
+		vma = vma_lookup(x->mm, r->addr);
+		if (vma && (vma->vm_flags & VM_LOCKED_MASK))
+			vma_modify_flags(x->m, x->mm, vma, r->addr, r->addr + r->old_len,
+					 vma->vm_flags & ~VM_LOCKED_MASK, &err);
+		err = 0;
+	} else if (r->old_len) {
+		/* the old charge moves with the pages: unmap without returning it */
+		unmap_range(x->m, x->mm, r->addr, r->addr + r->old_len, 0);
+	}
+	*ret = r->new_addr;
+out:
+	file_ref_put(a.file);
+	return err;
+}
+
+/* mremap_to: MREMAP_FIXED or MREMAP_DONTUNMAP name the destination. */
+static int mremap_to(struct sys_ctx *x, struct remap *r, uint64_t *ret)
+{
+	uint64_t map_flags = 0;
+	int err;
+
+	if (r->flags & MM_MREMAP_FIXED) {
+		if (unmap_range(x->m, x->mm, r->new_addr, r->new_addr + r->new_len, 1))
+			return sys_fail(x, -ENOMEM, "splitting a VMA would pass max_map_count");
+		r->vma = vma_lookup(x->mm, r->addr);
+		if (!r->vma)
+			return sys_fail(x, -EFAULT, "old range is not mapped");
+		map_flags |= MM_MAP_FIXED;
+	}
+	if (r->new_len < r->old_len) {
+		if (unmap_range(x->m, x->mm, r->addr + r->new_len, r->addr + r->old_len, 1))
+			return sys_fail(x, -ENOMEM, "splitting a VMA would pass max_map_count");
+		r->old_len = r->new_len;
+	}
+	if (r->vma->vm_flags & MM_VM_MAYSHARE)
+		map_flags |= MM_MAP_SHARED;
+	err = get_unmapped_area(x, r->vma->vm_file != NULL, r->new_addr, r->new_len,
+				r->vma->vm_pgoff + ((r->addr - r->vma->vm_start) >> MM_PAGE_SHIFT),
+				map_flags, &r->new_addr);
+	return err ? err : move_vma(x, r, ret);
+}
+
+/* vma_expandable: [vm_end, vm_end + delta) is free and below TASK_SIZE. */
+static int expandable(struct vm_area_struct *vma, uint64_t delta)
+{
+	uint64_t end = vma->vm_end + delta;
+	struct vm_area_struct *next = vma_next_of(vma);
+
+	return end > vma->vm_end && end <= TASK_SIZE && (!next || next->vm_start >= end);
+}
+
+static int grow(struct sys_ctx *x, struct remap *r, uint64_t *ret)
+{
+	struct vm_area_struct *vma = r->vma;
+	uint64_t delta = r->new_len - r->old_len;
+	struct vma_attr a = {
+		.flags = vma->vm_flags, .file = vma->vm_file, .anon_vma = vma->anon_vma,
+		.pgoff = vma->vm_pgoff + vma_pages(vma),
+	};
+	uint64_t map_flags = vma->vm_flags & MM_VM_MAYSHARE ? MM_MAP_SHARED : 0;
+	int err;
+
+	if (r->old_len == vma->vm_end - r->addr && expandable(vma, delta)) {
+		if ((vma->vm_flags & MM_VM_ACCOUNT) && vm_enough_memory(x, delta >> MM_PAGE_SHIFT))
+			return -ENOMEM;
+		vma = vma_map_range(x->mm, vma->vm_end, vma->vm_end + delta, &a, 0);
+		if (!vma) {
+			vm_unacct_memory(x->m, a.flags & MM_VM_ACCOUNT ? delta >> MM_PAGE_SHIFT : 0);
+			return sys_fail(x, -ENOMEM, "out of memory");
+		}
+		if (vma->vm_flags & MM_VM_LOCKED)
+			vma_prefault(x->mm, vma);
+		*ret = r->addr;
+		return 0;
+	}
+	if (!(r->flags & MM_MREMAP_MAYMOVE))
+		return sys_fail(x, -ENOMEM, "cannot grow in place and maymove was not given");
+	err = get_unmapped_area(x, vma->vm_file != NULL, 0, r->new_len,
+				vma->vm_pgoff + ((r->addr - vma->vm_start) >> MM_PAGE_SHIFT),
+				map_flags, &r->new_addr);
+	return err ? err : move_vma(x, r, ret);
+}
+
+/* check_mremap_params: everything that needs no VMA. */
+static int check_params(struct sys_ctx *x, const struct remap *r)
+{
+	uint64_t f = r->flags;
+
+	if (f & ~(uint64_t)(MM_MREMAP_MAYMOVE | MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP))
+		return sys_fail(x, -EINVAL, "unknown mremap flags");
+	if (PAGE_OFFSET_OF(r->addr))
+		return sys_fail(x, -EINVAL, "addr is not page-aligned");
+	if (!r->new_len)
+		return sys_fail(x, -EINVAL, "new_len is 0");
+	if (r->new_len > TASK_SIZE)
+		return sys_fail(x, -EINVAL, "new_len is larger than the address space");
+	if (!(f & (MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP)))
+		return 0;
+	if (r->new_addr > TASK_SIZE - r->new_len)
+		return sys_fail(x, -EINVAL, "new range goes beyond TASK_SIZE");
+	if (PAGE_OFFSET_OF(r->new_addr))
+		return sys_fail(x, -EINVAL, "new_addr is not page-aligned");
+	if (!(f & MM_MREMAP_MAYMOVE))
+		return sys_fail(x, -EINVAL, "fixed and dontunmap need maymove");
+	if ((f & MM_MREMAP_DONTUNMAP) && r->old_len != r->new_len)
+		return sys_fail(x, -EINVAL, "dontunmap cannot resize");
+	if ((f & MM_MREMAP_FIXED) && r->new_addr < r->addr + r->old_len &&
+	    r->addr < r->new_addr + r->new_len)
+		return sys_fail(x, -EINVAL, "new range overlaps the old one");
+	if ((int64_t)x->mm->map_count + 2 >= x->m->tun.max_map_count - 3)
+		return sys_fail(x, -ENOMEM, "max_map_count reached");
+	return 0;
+}
+
+int sys_mremap(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
+{
+	struct remap r = {
+		.addr = c->addr, .old_len = PAGE_ALIGN_UP(c->len), .new_len = PAGE_ALIGN_UP(c->new_len),
+		.new_addr = c->new_addr, .flags = c->flags,
+	};
+	int err = check_params(x, &r);
+	uint64_t f;
+
+	if (err)
+		return err;
+	r.vma = vma_lookup(x->mm, r.addr);
+	if (!r.vma)
+		return sys_fail(x, -EFAULT, "old range is not mapped");
+	f = r.vma->vm_flags;
+	if (!r.old_len && !(f & (MM_VM_SHARED | MM_VM_MAYSHARE)))
+		return sys_fail(x, -EINVAL, "old_len 0 duplicates shared mappings only");
+	if (r.new_len > r.old_len || (r.flags & (MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP))) {
+		if (r.old_len > r.vma->vm_end - r.addr)
+			return sys_fail(x, -EFAULT, "old range spans more than one VMA");
+		if (r.new_len != r.old_len && (f & (MM_VM_DONTEXPAND | MM_VM_PFNMAP)))
+			return sys_fail(x, -EFAULT, "this mapping cannot be resized");
+	}
+	if (r.flags & (MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP))
+		return mremap_to(x, &r, ret);
+	*ret = r.addr;
+	if (r.new_len == r.old_len)
+		return 0;
+	if (r.new_len < r.old_len) {
+		if (unmap_range(x->m, x->mm, r.addr + r.new_len, r.addr + r.old_len, 1))
+			return sys_fail(x, -ENOMEM, "splitting a VMA would pass max_map_count");
+		return 0;
+	}
+	return grow(x, &r, ret);
+}

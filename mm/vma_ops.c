@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vma_ops.c - splitting, merging and re-flagging VMAs (kernel: mm/vma.c:
+ * __split_vma, vma_merge_new_range, vma_merge_existing_range, vma_modify,
+ * vms_gather_munmap_vmas).
+ *
+ * Two VMAs merge when they touch, their flags are equal ignoring
+ * VM_SOFTDIRTY, they map the same file (or none) at linear page offsets
+ * (anonymous pgoff included), their anon_vmas are equal or one is unset,
+ * and neither is VM_SPECIAL (procfs.md §19.1). Every change to a linked
+ * VMA goes through vma_adjust / vma_set_flags / vma_insert / vma_remove so
+ * the mm counters and the gap tree stay exact.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "syscalls.h"
+#include "task.h"
+#include "vma.h"
+
+static int anon_vma_compatible(uint64_t a, uint64_t b)
+{
+	return !a || !b || a == b;
+}
+
+static int attr_mergeable(const struct vm_area_struct *v, const struct vma_attr *a)
+{
+	if ((v->vm_flags ^ a->flags) & ~MM_VM_SOFTDIRTY)
+		return 0;
+	if (v->vm_file != a->file || v->special != VMA_SPECIAL_NONE)
+		return 0;
+	if ((v->vm_flags | a->flags) & VM_SPECIAL_MASK)
+		return 0;
+	return anon_vma_compatible(v->anon_vma, a->anon_vma);
+}
+
+/* prev may absorb [start, ...) described by a (kernel: can_vma_merge_after). */
+static int can_merge_after(const struct vm_area_struct *prev, const struct vma_attr *a,
+			   uint64_t start)
+{
+	return prev && prev->vm_end == start && attr_mergeable(prev, a) &&
+	       prev->vm_pgoff + vma_pages(prev) == a->pgoff;
+}
+
+/* next may absorb [start, end) described by a (kernel: can_vma_merge_before). */
+static int can_merge_before(const struct vm_area_struct *next, const struct vma_attr *a,
+			    uint64_t start, uint64_t end)
+{
+	return next && next->vm_start == end && attr_mergeable(next, a) &&
+	       a->pgoff + ((end - start) >> MM_PAGE_SHIFT) == next->vm_pgoff;
+}
+
+static void attr_of(const struct vm_area_struct *v, uint64_t start, uint64_t flags,
+		    struct vma_attr *a)
+{
+	a->flags = flags;
+	a->file = v->vm_file;
+	a->pgoff = v->vm_pgoff + ((start - v->vm_start) >> MM_PAGE_SHIFT);
+	a->anon_vma = v->anon_vma;
+}
+
+struct vm_area_struct *vma_split(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr)
+{
+	struct vm_area_struct *new = vm_area_alloc();
+	uint64_t end = vma->vm_end;
+
+	VM_BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end);
+	if (!new)
+		return NULL;
+	new->vm_start = addr;
+	new->vm_end = end;
+	new->vm_flags = vma->vm_flags;
+	new->vm_pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+	new->vm_file = file_ref_get(vma->vm_file);
+	new->anon_vma = vma->anon_vma;
+	new->special = vma->special;
+	vma_adjust(mm, vma, vma->vm_start, addr, vma->vm_pgoff);
+	if (vma_insert(mm, new)) {
+		vma_adjust(mm, vma, vma->vm_start, end, vma->vm_pgoff);
+		vm_area_free(new);
+		return NULL;
+	}
+	return new;
+}
+
+/* split_vma(): the kernel refuses a split that would pass max_map_count. */
+static struct vm_area_struct *split_checked(struct machine *m, struct mm_struct *mm,
+					    struct vm_area_struct *vma, uint64_t addr, int *err)
+{
+	struct vm_area_struct *new;
+
+	if ((int64_t)mm->map_count >= m->tun.max_map_count) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	new = vma_split(mm, vma, addr);
+	if (!new)
+		*err = -ENOMEM;
+	return new;
+}
+
+/* Drop a VMA that a merge made redundant (its range now belongs to another). */
+static void vma_drop(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	vma_remove(mm, vma);
+	vm_area_free(vma);
+}
+
+struct vm_area_struct *vma_modify_flags(struct machine *m, struct mm_struct *mm,
+					struct vm_area_struct *vma, uint64_t start,
+					uint64_t end, uint64_t newflags, int *err)
+{
+	struct vm_area_struct *prev = vma_prev_of(vma), *next = vma_next_of(vma);
+	uint64_t vend = vma->vm_end, anon = vma->anon_vma;
+	int left, right;
+	struct vma_attr a;
+
+	attr_of(vma, start, newflags, &a);
+	left = start == vma->vm_start && can_merge_after(prev, &a, start);
+	right = end == vma->vm_end && can_merge_before(next, &a, start, end);
+	if (left && right && !anon_vma_compatible(prev->anon_vma, next->anon_vma))
+		right = 0;	/* two faulted neighbours: merge with prev only */
+
+	if (left) {
+		if (right) {
+			uint64_t nend = next->vm_end;
+
+			if (!prev->anon_vma)
+				prev->anon_vma = anon ? anon : next->anon_vma;
+			vma_drop(mm, vma);
+			vma_drop(mm, next);
+			vma_adjust(mm, prev, prev->vm_start, nend, prev->vm_pgoff);
+		} else if (end == vend) {
+			vma_drop(mm, vma);
+			vma_adjust(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		} else {
+			vma_adjust(mm, vma, end, vend, a.pgoff + ((end - start) >> MM_PAGE_SHIFT));
+			vma_adjust(mm, prev, prev->vm_start, end, prev->vm_pgoff);
+		}
+		if (!prev->anon_vma)
+			prev->anon_vma = anon;
+		return prev;
+	}
+	if (right) {
+		if (start == vma->vm_start)
+			vma_drop(mm, vma);
+		else
+			vma_adjust(mm, vma, vma->vm_start, start, vma->vm_pgoff);
+		vma_adjust(mm, next, start, next->vm_end, a.pgoff);
+		if (!next->anon_vma)
+			next->anon_vma = anon;
+		return next;
+	}
+	if (start > vma->vm_start) {
+		vma = split_checked(m, mm, vma, start, err);
+		if (!vma)
+			return NULL;
+	}
+	if (end < vma->vm_end && !split_checked(m, mm, vma, end, err))
+		return NULL;
+	vma_set_flags(mm, vma, newflags);
+	return vma;
+}
+
+struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint64_t end,
+				     const struct vma_attr *attr, int only_prev)
+{
+	struct vm_area_struct *next = vma_find(mm, start);
+	struct vm_area_struct *prev = next ? vma_prev_of(next) : vma_last(mm);
+	struct vm_area_struct *vma;
+	int left = can_merge_after(prev, attr, start);
+	int right = !only_prev && can_merge_before(next, attr, start, end);
+
+	if (left && right && !anon_vma_compatible(prev->anon_vma, next->anon_vma))
+		right = 0;
+	if (left) {
+		uint64_t nend = right ? next->vm_end : end;
+
+		if (!prev->anon_vma)
+			prev->anon_vma = attr->anon_vma ? attr->anon_vma : (right ? next->anon_vma : 0);
+		if (right)
+			vma_drop(mm, next);
+		vma_adjust(mm, prev, prev->vm_start, nend, prev->vm_pgoff);
+		return prev;
+	}
+	if (right) {
+		vma_adjust(mm, next, start, next->vm_end, attr->pgoff);
+		if (!next->anon_vma)
+			next->anon_vma = attr->anon_vma;
+		return next;
+	}
+	vma = vm_area_alloc();
+	if (!vma)
+		return NULL;
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_flags = attr->flags;
+	vma->vm_pgoff = attr->pgoff;
+	vma->vm_file = file_ref_get(attr->file);
+	vma->anon_vma = attr->anon_vma;
+	if (vma_insert(mm, vma)) {
+		vm_area_free(vma);
+		return NULL;
+	}
+	return vma;
+}
+
+void vma_release(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct file_ref *f = vma->vm_file;
+
+	vma_remove(mm, vma);
+	if (vma->vm_flags & MM_VM_ACCOUNT)
+		vm_unacct_memory(m, vma_pages(vma));
+	if (f && f->shmem_pages && f->refcount == 1)
+		vm_unacct_memory(m, f->shmem_pages);
+	vm_area_free(vma);
+}
+
+uint64_t range_accounted_pages(struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	uint64_t n = 0;
+
+	for (struct vm_area_struct *v = vma_find(mm, start); v && v->vm_start < end; v = v->vm_next) {
+		uint64_t s = v->vm_start > start ? v->vm_start : start;
+		uint64_t e = v->vm_end < end ? v->vm_end : end;
+
+		if (v->vm_flags & MM_VM_ACCOUNT)
+			n += (e - s) >> MM_PAGE_SHIFT;
+	}
+	return n;
+}
+
+int unmap_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
+		int uncharge)
+{
+	struct vm_area_struct *vma = vma_find(mm, start);
+
+	if (!vma || vma->vm_start >= end)
+		return 0;
+	/* a hole punched in the middle of one VMA makes one more */
+	if (start > vma->vm_start && end < vma->vm_end &&
+	    (int64_t)mm->map_count >= m->tun.max_map_count)
+		return -ENOMEM;
+	if (start > vma->vm_start) {
+		vma = vma_split(mm, vma, start);
+		if (!vma)
+			return -ENOMEM;
+	}
+	while (vma && vma->vm_start < end) {
+		struct vm_area_struct *next;
+
+		if (vma->vm_end > end && !vma_split(mm, vma, end))
+			return -ENOMEM;
+		next = vma_next_of(vma);
+		if (!uncharge && (vma->vm_flags & MM_VM_ACCOUNT))
+			vma_set_flags(mm, vma, vma->vm_flags & ~MM_VM_ACCOUNT);
+		vma_release(m, mm, vma);
+		vma = next;
+	}
+	return 0;
+}
+
+void vma_prefault(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (vma->anon_vma || (vma->vm_flags & (MM_VM_MAYSHARE | MM_VM_LOCKONFAULT)))
+		return;
+	if (vma->vm_flags & MM_VM_WRITE)
+		vma->anon_vma = ++mm->last_anon_vma;
+}
