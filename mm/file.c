@@ -30,6 +30,20 @@
 
 #define WHY(...) do { if (why) snprintf(why, whylen, __VA_ARGS__); } while (0)
 
+/* The bytes of a stand-in file that mm's mappings of it reach. */
+static uint64_t file_max_need(struct mm_struct *mm, const struct file_ref *f)
+{
+	uint64_t need = 0;
+
+	for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next_of(v))
+		if (v->vm_file == f) {
+			uint64_t end = (v->vm_pgoff << MM_PAGE_SHIFT) + (v->vm_end - v->vm_start);
+
+			need = end > need ? end : need;
+		}
+	return need;
+}
+
 /*
  * Processes created before the file system was attached (init, at boot)
  * map stand-in files: give each file-backed VMA the real file of its path,
@@ -42,19 +56,29 @@ static void reattach_files(struct machine *m)
 
 		if (!t || !t->mm)
 			continue;
+		/* an image's segments share one open, so remember the last swap */
+		struct file_ref *old = NULL, *new = NULL;
+
 		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
-			struct file_ref *f;
 			uint64_t need;
 
-			if (!v->vm_file || v->vm_file->owner)
+			if (!v->vm_file || v->vm_file->inode)
 				continue;
-			need = (v->vm_pgoff << MM_PAGE_SHIFT) + (v->vm_end - v->vm_start);
-			if (file_ensure(m, v->vm_file->path, need) ||
-			    file_open(m, v->vm_file->path, MM_O_RDONLY, &f, NULL, 0))
+			if (v->vm_file != old) {
+				need = file_max_need(t->mm, v->vm_file);
+				file_ref_put(new);
+				new = NULL;
+				old = v->vm_file;
+				if (file_ensure(m, old->path, need) ||
+				    file_open(m, old->path, MM_O_RDONLY, &new, NULL, 0))
+					continue;
+			}
+			if (!new)
 				continue;
 			file_ref_put(v->vm_file);
-			v->vm_file = f;
+			v->vm_file = file_ref_get(new);
 		}
+		file_ref_put(new);
 	}
 }
 
@@ -159,7 +183,7 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 {
 	char rel[MM_SNAP_PATH_MAX - 1];
 	int acc = flags & MM_O_ACCMODE, hflags, fd, err;
-	struct file_ref *f;
+	struct file_ref *f, *node;
 	struct stat st;
 
 	lockdep_assert_held(m);
@@ -192,23 +216,30 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 		return err;
 	}
 	close(fd);
-	f = table_find(m, st.st_dev, st.st_ino);
-	if (f) {
-		f->mode = st.st_mode & 07777;
-		*out = file_ref_get(f);
-		return 0;
+	node = table_find(m, st.st_dev, st.st_ino);
+	if (!node) {
+		node = file_ref_new("", m->files_dev_major, m->files_dev_minor, m->next_ino++);
+		if (!node)
+			return -ENOMEM;
+		snprintf(node->path, sizeof(node->path), "/%s", rel);
+		node->host_dev = st.st_dev;
+		node->host_ino = st.st_ino;
+		node->owner = m;
+		node->hash_next = m->file_table[bucket(st.st_dev, st.st_ino)];
+		m->file_table[bucket(st.st_dev, st.st_ino)] = node;
 	}
-	f = file_ref_new("", m->files_dev_major, m->files_dev_minor, m->next_ino++);
+	node->is_dir = S_ISDIR(st.st_mode);
+	node->mode = st.st_mode & 07777;
+	/* the open file: named by the path it was opened with */
+	f = file_ref_new("", node->dev_major, node->dev_minor, node->ino);
 	if (!f)
 		return -ENOMEM;
 	snprintf(f->path, sizeof(f->path), "/%s", rel);
-	f->host_dev = st.st_dev;
-	f->host_ino = st.st_ino;
-	f->is_dir = S_ISDIR(st.st_mode);
-	f->mode = st.st_mode & 07777;
-	f->owner = m;
-	f->hash_next = m->file_table[bucket(st.st_dev, st.st_ino)];
-	m->file_table[bucket(st.st_dev, st.st_ino)] = f;
+	f->host_dev = node->host_dev;
+	f->host_ino = node->host_ino;
+	f->is_dir = node->is_dir;
+	f->mode = node->mode;
+	f->inode = node;
 	*out = f;
 	return 0;
 }

@@ -44,6 +44,7 @@ struct file_ref {
 	int is_dir;			/* a directory (mmap of it: ENODEV) */
 	unsigned mode;			/* permission bits of the inode */
 	uint64_t host_dev, host_ino;	/* file.c: the backing file's identity on the host */
+	struct file_ref *inode;		/* file.c: the inode an open file is of, or NULL */
 	struct file_ref *hash_next;	/* file.c: the per-machine inode table */
 	struct machine *owner;		/* file.c: the machine whose table holds it */
 	uint64_t shmem_pages;		/* shared anon object: pages charged to Committed_AS */
