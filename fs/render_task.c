@@ -28,18 +28,66 @@
  * "start-end perms offset major:minor inode " starting at the current end of
  * b. Returns where the record began, for the name padding.
  */
+/* Lowercase hex of v, zero-padded to at least minw digits; returns the length. */
+static size_t fmt_hex(char *out, uint64_t v, int minw)
+{
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n < minw)
+		tmp[n++] = '0';
+	for (int i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return (size_t)n;
+}
+
+static size_t fmt_dec(char *out, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (int i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return (size_t)n;
+}
+
+/*
+ * "start-end perms offset major:minor inode " — formatted by hand: this is
+ * the hot loop of reading maps of a process with many VMAs, and printf
+ * cost more than everything else together.
+ */
 static size_t put_vma_header(struct rbuf *b, uint64_t start, uint64_t end, uint64_t flags,
 			     uint64_t off, uint32_t major, uint32_t minor, uint64_t ino)
 {
 	size_t rec = b->len;
+	char line[128], *p = line;
 
-	rbuf_printf(b, "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64 " ",
-		    start, end,
-		    flags & MM_VM_READ ? 'r' : '-',
-		    flags & MM_VM_WRITE ? 'w' : '-',
-		    flags & MM_VM_EXEC ? 'x' : '-',
-		    flags & MM_VM_MAYSHARE ? 's' : 'p',
-		    off, major, minor, ino);
+	p += fmt_hex(p, start, 8);
+	*p++ = '-';
+	p += fmt_hex(p, end, 8);
+	*p++ = ' ';
+	*p++ = flags & MM_VM_READ ? 'r' : '-';
+	*p++ = flags & MM_VM_WRITE ? 'w' : '-';
+	*p++ = flags & MM_VM_EXEC ? 'x' : '-';
+	*p++ = flags & MM_VM_MAYSHARE ? 's' : 'p';
+	*p++ = ' ';
+	p += fmt_hex(p, off, 8);
+	*p++ = ' ';
+	p += fmt_hex(p, major, 2);
+	*p++ = ':';
+	p += fmt_hex(p, minor, 2);
+	*p++ = ' ';
+	p += fmt_dec(p, ino);
+	*p++ = ' ';
+	rbuf_put(b, line, (size_t)(p - line));
 	return rec;
 }
 

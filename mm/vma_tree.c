@@ -93,11 +93,17 @@ static struct vm_area_struct *rotate_right(struct vma_store *s, struct vm_area_s
 	return y;
 }
 
-/* Restore balance and augmentation from v up to the root. */
+/*
+ * Restore balance and augmentation from v upwards. A node whose height and
+ * subtree gap come out unchanged, with no rotation, changes nothing above
+ * it: the walk stops there, which keeps a split or merge O(1) amortised
+ * instead of a full root path every time.
+ */
 static void rebalance(struct vma_store *s, struct vm_area_struct *v)
 {
 	while (v) {
-		int bf;
+		int bf, old_h = v->vt_height;
+		uint64_t old_gap = v->vt_subtree_gap;
 
 		pull(v);
 		bf = height(v->vt_left) - height(v->vt_right);
@@ -109,16 +115,31 @@ static void rebalance(struct vma_store *s, struct vm_area_struct *v)
 			if (height(v->vt_right->vt_right) < height(v->vt_right->vt_left))
 				rotate_right(s, v->vt_right);
 			v = rotate_left(s, v);
+		} else if (v->vt_height == old_h && v->vt_subtree_gap == old_gap) {
+			return;
 		}
 		v = v->vt_parent;
 	}
 }
 
-/* Propagate a changed vt_gap up to the root (no rotation needed). */
+/* Propagate a changed vt_gap upwards, until nothing changes. */
 static void propagate(struct vm_area_struct *v)
 {
-	for (; v; v = v->vt_parent)
+	for (; v; v = v->vt_parent) {
+		int old_h = v->vt_height;
+		uint64_t old_gap = v->vt_subtree_gap;
+
 		pull(v);
+		if (v->vt_height == old_h && v->vt_subtree_gap == old_gap)
+			return;
+	}
+}
+
+/* Recompute v and its ancestors unconditionally (after a node moved). */
+static void propagate_force(struct vm_area_struct *v)
+{
+	pull(v);
+	propagate(v->vt_parent);
 }
 
 void vt_update_gaps(struct vma_store *s, struct vm_area_struct *vma)
@@ -206,6 +227,9 @@ void vt_erase(struct vma_store *s, struct vm_area_struct *vma)
 		succ->vt_left = vma->vt_left;
 		vma->vt_left->vt_parent = succ;
 		replace_child(s, vma->vt_parent, vma, succ);
+		/* succ stands where vma stood: start from vma's figures so an early stop below it is right */
+		succ->vt_height = vma->vt_height;
+		succ->vt_subtree_gap = vma->vt_subtree_gap;
 	} else {
 		fix = vma->vt_parent;
 		replace_child(s, vma->vt_parent, vma, vma->vt_left ? vma->vt_left : vma->vt_right);
@@ -223,6 +247,9 @@ void vt_erase(struct vma_store *s, struct vm_area_struct *vma)
 	rebalance(s, fix);
 	if (next)
 		propagate(next);
+	/* succ's own augmentation changed with its new children and gap */
+	if (next && next->vt_parent != NULL && next != fix)
+		propagate_force(next);
 	vma->vt_left = vma->vt_right = vma->vt_parent = vma->vm_prev = vma->vm_next = NULL;
 	s->nr--;
 }

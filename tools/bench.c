@@ -16,13 +16,17 @@
  *   ctl     the same commands through one open MNT/ctl of a mounted daemon,
  *           one per write() and 1000 per write(), against the same write()s
  *           to a pipe, and against ctlrun (the FUSE overhead).
+ *   vma     address spaces: mmap+munmap in process and through
+ *           MNT/proc/1/ctl, mprotect split cost at 1k and 100k VMAs, a read
+ *           of maps with 20k VMAs, bytes per VMA; all against the host
+ *           kernel doing the same in the same run.
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
  * where ratio = value / base_value (so > 1 means "more than the baseline":
  * slower for a time, faster for a rate). Lines starting with '#' are notes.
  * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
- * bench_boot.c, bench_alloc.c, bench_ctl.c (the groups).
+ * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c (the groups).
  *
  * Exit status: 0 when every figure was measured (a missed target is a FAIL
  * line, not an error), 1 when something could not be measured, 2 on usage.
@@ -177,6 +181,7 @@ static const struct group {
 	{ "alloc", bench_alloc },
 	{ "ctlrun", bench_ctlrun },	/* before ctl: ctl compares with it */
 	{ "ctl", bench_ctl },
+	{ "vma", bench_vma },
 };
 
 static const struct group *find_group(const char *name)
@@ -189,7 +194,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma]\n");
 }
 
 static void print_header(void)

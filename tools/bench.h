@@ -91,5 +91,6 @@ void bench_boot(void);
 void bench_alloc(void);
 void bench_ctlrun(void);
 void bench_ctl(void);
+void bench_vma(void);
 
 #endif
