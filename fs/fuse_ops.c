@@ -5,20 +5,25 @@
  * Every handler sends exactly one fuse_reply_* (forget-like requests none).
  * Text files are direct_io with st_size 0: a read at offset 0 renders a
  * fresh snapshot into the open file's buffer and later offsets slice it, so
- * one `cat` sees one state and lseek(0)+read sees the present. Control
- * files are streams (ctlfile.c). Snapshots are taken before any lock of
- * ours is held.
+ * one `cat` sees one state and lseek(0)+read sees the present. Binary
+ * files (pagemap, mem, kpageflags, kpagecount) have no snapshot: every
+ * request computes its own range (tree_pread). Control files are streams
+ * (ctlfile.c). Snapshots are taken before any lock of
+ * ours is held. Inodes of files/ go to files.c (files_ops), which also
+ * answers the namespace operations (create, mkdir, rename...) everywhere.
  */
 #define FUSE_USE_VERSION 314
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
 
 #include "ctlfile.h"
+#include "files.h"
 #include "mmfs.h"
 #include "tree.h"
 
@@ -44,6 +49,13 @@ static void mmfs_init(void *userdata, struct fuse_conn_info *conn)
 {
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	if (files_init())
+		fprintf(stderr, "mmfs: backing=%s: files/ cannot open it\n", mmfs.backing);
+}
+
+static void mmfs_destroy(void *userdata)
+{
+	files_exit();
 }
 
 static void fill_entry(const struct tree_ref *ref, struct fuse_entry_param *e)
@@ -59,8 +71,17 @@ static void mmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fuse_entry_param e;
 	struct tree_ref ref;
-	int err = tree_lookup(parent, name, &ref);
+	int err;
 
+	if (files_owns(parent)) {
+		files_ops.lookup(req, parent, name);
+		return;
+	}
+	err = tree_lookup(parent, name, &ref);
+	if (!err && ref.node->kind == NK_FILES) {
+		files_lookup_root(req);
+		return;
+	}
 	if (err) {
 		fuse_reply_err(req, -err);
 		return;
@@ -71,6 +92,11 @@ static void mmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void mmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.getattr(req, ino, fi);
+		return;
+	}
+
 	struct tree_ref ref;
 	struct stat st;
 	int err = tree_resolve(ino, &ref, 0);	/* fstat of a dead task works */
@@ -90,6 +116,11 @@ static void mmfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 static void mmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			 int to_set, struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.setattr(req, ino, attr, to_set, fi);
+		return;
+	}
+
 	struct tree_ref ref;
 	struct stat st;
 	int err = tree_resolve(ino, &ref, 1);
@@ -114,6 +145,11 @@ static void mmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 
 static void mmfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.opendir(req, ino, fi);
+		return;
+	}
+
 	struct tree_ref ref;
 	struct odir *d;
 	int err = tree_resolve(ino, &ref, 1);
@@ -137,6 +173,11 @@ static void mmfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 static void mmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			 struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.readdir(req, ino, size, off, fi);
+		return;
+	}
+
 	struct odir *d = (struct odir *)(uintptr_t)fi->fh;
 	char *buf = malloc(size ? size : 1);
 	size_t pos = 0;
@@ -160,6 +201,11 @@ static void mmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 static void mmfs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.releasedir(req, ino, fi);
+		return;
+	}
+
 	struct odir *d = (struct odir *)(uintptr_t)fi->fh;
 
 	free(d->ents);
@@ -184,6 +230,11 @@ static int open_check(const struct tree_ref *ref, int flags)
 
 static void mmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.open(req, ino, fi);
+		return;
+	}
+
 	struct ofile *of = NULL;
 	struct tree_ref ref;
 	int err = tree_resolve(ino, &ref, 1);
@@ -245,9 +296,27 @@ static char *slice_copy(const struct rbuf *text, off_t off, size_t size, size_t 
 	return p;
 }
 
+/* A binary file (tree_pread): each request computes its own range, no snapshot. */
+static void read_binary(fuse_req_t req, struct ofile *of, size_t size, off_t off)
+{
+	char *buf = malloc(size ? size : 1);
+	ssize_t n = buf ? tree_pread(&of->ref, buf, size, (uint64_t)off) : -ENOMEM;
+
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+	free(buf);
+}
+
 static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		      struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.read(req, ino, size, off, fi);
+		return;
+	}
+
 	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
 	struct rbuf fresh;
 	char *slice;
@@ -256,6 +325,10 @@ static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 	if (of->cf) {
 		read_ctl(req, of, size);
+		return;
+	}
+	if (of->ref.node->kind == NK_BINARY) {
+		read_binary(req, of, size, off);
 		return;
 	}
 	pthread_mutex_lock(&of->lock);
@@ -288,11 +361,18 @@ static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void mmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 		       off_t off, struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.write(req, ino, buf, size, off, fi);
+		return;
+	}
+
 	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
 	ssize_t ret;
 
 	if (of->cf)
 		ret = ctlfile_write(of->cf, buf, size);
+	else if (of->ref.node->kind == NK_BINARY)
+		ret = tree_pwrite(&of->ref, buf, size, (uint64_t)off);
 	else
 		ret = tree_write(&of->ref, buf, size) ?: (ssize_t)size;
 	if (ret < 0)
@@ -312,6 +392,11 @@ static void mmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
  */
 static void mmfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.flush(req, ino, fi);
+		return;
+	}
+
 	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
 	int err = of->cf && of->flush_runs_line ? ctlfile_flush(of->cf) : 0;
 
@@ -320,6 +405,11 @@ static void mmfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 
 static void mmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	if (files_owns(ino)) {
+		files_ops.release(req, ino, fi);
+		return;
+	}
+
 	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
 
 	if (of->cf) {
@@ -334,6 +424,11 @@ static void mmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 
 static void mmfs_statfs(fuse_req_t req, fuse_ino_t ino)
 {
+	if (files_owns(ino)) {
+		files_ops.statfs(req, ino);
+		return;
+	}
+
 	struct statvfs st;
 
 	memset(&st, 0, sizeof(st));
@@ -342,8 +437,92 @@ static void mmfs_statfs(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_statfs(req, &st);
 }
 
+/* ---- files/ only: the tree has no such operations ---- */
+
+static void mmfs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		       struct fuse_file_info *fi)
+{
+	if (files_owns(ino))
+		files_ops.fsync(req, ino, datasync, fi);
+	else
+		fuse_reply_err(req, 0);	/* not ENOSYS: the kernel would stop asking files/ */
+}
+
+static void mmfs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	files_ops.forget(req, ino, nlookup);
+}
+
+static void mmfs_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *f)
+{
+	files_ops.forget_multi(req, count, f);
+}
+
+static void mmfs_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	files_ops.readlink(req, ino);
+}
+
+static void mmfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		       mode_t mode, dev_t rdev)
+{
+	files_ops.mknod(req, parent, name, mode, rdev);
+}
+
+static void mmfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	files_ops.mkdir(req, parent, name, mode);
+}
+
+static void mmfs_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	files_ops.unlink(req, parent, name);
+}
+
+static void mmfs_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	files_ops.rmdir(req, parent, name);
+}
+
+static void mmfs_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+			 const char *name)
+{
+	files_ops.symlink(req, link, parent, name);
+}
+
+static void mmfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+			fuse_ino_t newparent, const char *newname, unsigned int flags)
+{
+	files_ops.rename(req, parent, name, newparent, newname, flags);
+}
+
+static void mmfs_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		      const char *newname)
+{
+	files_ops.link(req, ino, newparent, newname);
+}
+
+static void mmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+			mode_t mode, struct fuse_file_info *fi)
+{
+	files_ops.create(req, parent, name, mode, fi);
+}
+
 const struct fuse_lowlevel_ops mmfs_ops = {
 	.init		= mmfs_init,
+	.destroy	= mmfs_destroy,
+	.forget		= mmfs_forget,
+	.forget_multi	= mmfs_forget_multi,
+	.readlink	= mmfs_readlink,
+	.mknod		= mmfs_mknod,
+	.mkdir		= mmfs_mkdir,
+	.unlink		= mmfs_unlink,
+	.rmdir		= mmfs_rmdir,
+	.symlink	= mmfs_symlink,
+	.rename		= mmfs_rename,
+	.link		= mmfs_link,
+	.create		= mmfs_create,
+	.fsync		= mmfs_fsync,
 	.lookup		= mmfs_lookup,
 	.getattr	= mmfs_getattr,
 	.setattr	= mmfs_setattr,

@@ -15,12 +15,13 @@
 #include "../mm/mm.h"
 #include "ctl.h"
 #include "mmfs.h"
+#include "procbin.h"
 #include "tree.h"
 
 enum {
 	N_ROOT, N_CTL, N_FILES, N_PROC, N_SYS,
 	N_PROC_SYS, N_PROC_SYS_VM,
-	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP,
+	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
 	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE,
 	N_FIRST_FILE
 };
@@ -45,6 +46,9 @@ static const struct node static_nodes[] = {
 	DIR_ROW(N_SYS_KERNEL, "kernel", N_SYS),
 	DIR_ROW(N_SYS_KERNEL_MM, "mm", N_SYS_KERNEL),
 	DIR_ROW(N_SYS_THP, "transparent_hugepage", N_SYS_KERNEL_MM),
+	DIR_ROW(N_SYS_CLASS, "class", N_SYS),
+	DIR_ROW(N_SYS_BDI, "bdi", N_SYS_CLASS),
+	DIR_ROW(N_SYS_BDI_FILES, "254:1", N_SYS_BDI),	/* the disk behind files/ (maps: fe:01) */
 	DIR_ROW(N_SYS_DEVICES, "devices", N_SYS),
 	DIR_ROW(N_SYS_DEVICES_SYSTEM, "system", N_SYS_DEVICES),
 	DIR_ROW(N_SYS_NODE, "node", N_SYS_DEVICES_SYSTEM),
@@ -59,6 +63,10 @@ static const struct node static_nodes[] = {
 	CLOCKED_ROW("uptime", render_uptime),
 	{ .name = "loadavg", .parent = N_PROC, .mode = S_IFREG | 0444, .kind = NK_LOADAVG },
 	{ .name = "kmsg", .parent = N_PROC, .mode = S_IFREG | 0400, .kind = NK_KMSG },
+	{ .name = "kpageflags", .parent = N_PROC, .mode = S_IFREG | 0400, .kind = NK_BINARY,
+	  .arg = PROCBIN_KPAGEFLAGS },
+	{ .name = "kpagecount", .parent = N_PROC, .mode = S_IFREG | 0400, .kind = NK_BINARY,
+	  .arg = PROCBIN_KPAGECOUNT },
 };
 
 #define TASK_ROW(nm, fn, vmas) \
@@ -68,15 +76,19 @@ static const struct node static_nodes[] = {
 /* proc/<pid>/: slot i + 1 is pid_files[i]; slot 0 is the directory. */
 static const struct node pid_files[] = {
 	TASK_ROW("maps", render_maps, 1),
-	TASK_ROW("smaps", render_smaps, 1),
+	TASK_ROW("smaps", render_smaps, 2),
 	{ .name = "smaps_rollup", .parent = -1, .mode = S_IFREG | 0444,
-	  .kind = NK_TASK_ERR, .arg = 1, .show.task_err = render_smaps_rollup },
+	  .kind = NK_TASK_ERR, .arg = 2, .show.task_err = render_smaps_rollup },
 	TASK_ROW("status", render_status, 0),
 	TASK_ROW("statm", render_statm, 0),
 	TASK_ROW("stat", render_stat_pid, 0),
 	TASK_ROW("comm", render_comm, 0),
 	TASK_ROW("cmdline", render_cmdline, 0),
 	{ .name = "ctl", .parent = -1, .mode = S_IFREG | 0600, .kind = NK_CTL },
+	{ .name = "mem", .parent = -1, .mode = S_IFREG | 0600, .kind = NK_BINARY,
+	  .arg = PROCBIN_MEM },
+	{ .name = "pagemap", .parent = -1, .mode = S_IFREG | 0400, .kind = NK_BINARY,
+	  .arg = PROCBIN_PAGEMAP },
 };
 #define NR_PID_FILES	(sizeof(pid_files) / sizeof(pid_files[0]))
 #define PID_SLOT_BITS	6	/* slots per pid: 1 + NR_PID_FILES <= 64 */
@@ -115,7 +127,8 @@ int tree_init(int nr_numa)
 	memcpy(nodes, static_nodes, sizeof(static_nodes));
 	nr_nodes = nr_static;
 	for (int i = 0; i < nr_tun; i++) {
-		int parent = tun[i].dir == MM_TUNABLE_SYSFS_THP ? N_SYS_THP : N_PROC_SYS_VM;
+		int parent = tun[i].dir == MM_TUNABLE_SYSFS_THP ? N_SYS_THP :
+			     tun[i].dir == MM_TUNABLE_SYSFS_BDI ? N_SYS_BDI_FILES : N_PROC_SYS_VM;
 
 		node_add(tun[i].name, parent, S_IFREG | (tun[i].mode & 07777), NK_TUNABLE);
 	}
@@ -435,7 +448,8 @@ int tree_writable(const struct tree_ref *ref)
 {
 	const struct node *n = ref->node;
 
-	return n->kind == NK_CTL || (n->kind == NK_TUNABLE && (n->mode & 0200));
+	return n->kind == NK_CTL || (n->kind == NK_TUNABLE && (n->mode & 0200)) ||
+	       (n->kind == NK_BINARY && (n->mode & 0200));
 }
 
 int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
@@ -443,4 +457,28 @@ int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
 	if (ref->node->kind != NK_TUNABLE)
 		return -EIO;
 	return mm_tunable_write(mmfs.m, ref->node->name, buf, len);
+}
+
+/* A binary node of a process that is gone reads as empty (procbin.h). */
+static int binary_gone(const struct tree_ref *ref)
+{
+	return ref->pid && ctl_pid_generation(ref->pid) != ref->gen;
+}
+
+ssize_t tree_pread(const struct tree_ref *ref, void *buf, size_t size, uint64_t off)
+{
+	if (ref->node->kind != NK_BINARY)
+		return -EIO;
+	if (binary_gone(ref))
+		return 0;
+	return procbin_read(mmfs.m, (enum procbin_kind)ref->node->arg, ref->pid, buf, size, off);
+}
+
+ssize_t tree_pwrite(const struct tree_ref *ref, const void *buf, size_t size, uint64_t off)
+{
+	if (ref->node->kind != NK_BINARY)
+		return -EIO;
+	if (binary_gone(ref))
+		return 0;
+	return procbin_write(mmfs.m, (enum procbin_kind)ref->node->arg, ref->pid, buf, size, off);
 }

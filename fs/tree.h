@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "render.h"
 
@@ -20,7 +21,7 @@ enum node_kind {
 	NK_DIR,		/* static directory: its children are table rows */
 	NK_PROC,	/* proc/: table rows plus one directory per live pid */
 	NK_PID_DIR,	/* proc/<pid>/: the rows of the per-pid table */
-	NK_FILES,	/* files/: the simulated file system (empty for now) */
+	NK_FILES,	/* files/: the simulated file system, served by files.c */
 	NK_CTL,		/* a control file (ctlfile.c) */
 	NK_GLOBAL,	/* render(global snapshot) */
 	NK_CLOCKED,	/* render(global snapshot, host clock): stat, uptime */
@@ -30,6 +31,7 @@ enum node_kind {
 	NK_TUNABLE,	/* mm_tunable_read / mm_tunable_write by name */
 	NK_TASK,	/* render(task snapshot); .arg = want VMAs */
 	NK_TASK_ERR,	/* as NK_TASK, the renderer may fail (-ESRCH) */
+	NK_BINARY,	/* procbin.c: pread/pwrite at any offset; .arg = enum procbin_kind */
 };
 
 struct node {
@@ -96,5 +98,13 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out);
 int tree_writable(const struct tree_ref *ref);
 /* Write to a tunable: mm_tunable_write's 0 or -errno. */
 int tree_write(const struct tree_ref *ref, const char *buf, size_t len);
+
+/*
+ * pread / pwrite of an NK_BINARY node: procbin_read's bytes or -errno. A
+ * process that died, or whose pid now names another one, reads and
+ * writes nothing.
+ */
+ssize_t tree_pread(const struct tree_ref *ref, void *buf, size_t size, uint64_t off);
+ssize_t tree_pwrite(const struct tree_ref *ref, const void *buf, size_t size, uint64_t off);
 
 #endif

@@ -64,6 +64,20 @@ void fdtable_free(struct task *t)
 	t->files = NULL;
 }
 
+/* fork: the child shares the parent's open files, fd for fd. */
+int fdtable_dup(struct task *child, const struct task *parent)
+{
+	if (!parent->files)
+		return 0;
+	child->files = malloc(sizeof(*child->files));
+	if (!child->files)
+		return -ENOMEM;
+	*child->files = *parent->files;
+	for (int fd = 0; fd < FDTABLE_MAX; fd++)
+		file_ref_get(child->files->fd[fd].file);
+	return 0;
+}
+
 int sys_open(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 {
 	struct file_ref *f;

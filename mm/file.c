@@ -26,6 +26,7 @@
 #include "internal.h"
 #include "file.h"
 #include "vma.h"
+#include "filemap.h"
 #include "task.h"
 
 #define WHY(...) do { if (why) snprintf(why, whylen, __VA_ARGS__); } while (0)
@@ -161,6 +162,7 @@ void file_table_free(struct machine *m)
 			struct file_ref *f = m->file_table[i];
 
 			m->file_table[i] = f->hash_next;
+			filemap_release(f);
 			free(f);
 		}
 	}

@@ -63,6 +63,7 @@ struct machine {
 	} ranges[8 + 2 * MM_MAX_NODES];
 	int nr_ranges;
 
+	uint64_t zero_pfn;		/* the shared zero page (in the kernel image) */
 	uint64_t totalram_pages;	/* Σ managed */
 	uint64_t totalreserve_pages;	/* Σ zone reserves, see calculate_totalreserve_pages */
 	uint64_t memmap_pages;		/* pages the struct page array costs */

@@ -24,6 +24,7 @@
 #include "page_alloc.h"
 #include "hugetlb.h"
 #include "file.h"
+#include "filemap.h"
 
 #define KERNEL_START_PFN	0x1000ULL	/* 16 MiB, CONFIG_PHYSICAL_START */
 #define KERNEL_PAGES		(24ULL << 8)	/* 24 MiB: text, rodata, data, bss */
@@ -142,6 +143,8 @@ static int layout(struct machine *m, char *why, size_t whylen)
 		pgdat->node_id = i;
 		pgdat->node_start_pfn = starts[i];
 		pgdat->node_spanned_pages = starts[i + 1] - starts[i];
+		for (int l = 0; l < NR_LRU_LISTS; l++)
+			INIT_LIST_HEAD(&pgdat->lru[l]);
 		setup_zone(m, pgdat, ZONE_DMA, 1, DMA_END_PFN);
 		setup_zone(m, pgdat, ZONE_DMA32, DMA_END_PFN, DMA32_END_PFN);
 		setup_zone(m, pgdat, ZONE_NORMAL, DMA32_END_PFN, UINT64_MAX);
@@ -260,6 +263,9 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			if (populated_zone(&m->node[n]->node_zones[z]))
 				page_alloc_init_zone(m, &m->node[n]->node_zones[z]);
+	/* the shared zero page lives in the kernel's bss, never in the buddy lists */
+	m->zero_pfn = KERNEL_START_PFN + KERNEL_PAGES - 1;
+	pfn_to_page(m, m->zero_pfn)->flags = (1ULL << PG_reserved) | (1ULL << PG_zero);
 	boot_log(m);
 	tunables_init_reserves(m);
 	init_per_zone_wmark_min(m);
@@ -281,13 +287,13 @@ void mm_shutdown(struct machine *m)
 {
 	if (!m)
 		return;
+	machine_lock(m);
 	if (m->tasks) {
-		machine_lock(m);
 		task_exit_all(m);
 		hugetlb_release_all(m);
-		machine_unlock(m);
 	}
-	file_table_free(m);
+	file_table_free(m);	/* gives the page cache back to the buddy allocator */
+	machine_unlock(m);
 	for (int n = 0; n < MM_MAX_NODES; n++)
 		free(m->node[n]);
 	memmap_free(m);
@@ -303,9 +309,11 @@ int drop_caches_locked(struct machine *m, int mode)
 {
 	if (mode < 1 || mode > 4)
 		return -EINVAL;
-	/* no page cache or slab is reclaimable yet: only the accounting runs */
-	if (mode & 1)
+	/* clean unmapped page cache goes; there is no reclaimable slab yet */
+	if (mode & 1) {
+		filemap_drop_clean(m);
 		count_vm_event(m, DROP_PAGECACHE);
+	}
 	if (mode & 2)
 		count_vm_event(m, DROP_SLAB);
 	if (!(mode & 4))

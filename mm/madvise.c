@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "syscalls.h"
+#include "memory.h"
 #include "task.h"
 #include "vma.h"
 
@@ -75,8 +76,39 @@ static int advice_flags(struct sys_ctx *x, const struct vm_area_struct *vma, int
 	return 0;
 }
 
-/* Page advice: only the checks Linux makes before touching pages. */
-static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, int64_t b)
+static int advice_check(struct sys_ctx *x, struct vm_area_struct *vma, int64_t b);
+
+/* Page advice: the checks Linux makes, then the effect on the pages. */
+static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t start,
+			uint64_t end, int64_t b)
+{
+	int err = advice_check(x, vma, b);
+
+	if (err)
+		return err;
+	switch (b) {
+	case MM_MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+	case MM_MADV_REMOVE:
+		zap_page_range(x->m, x->mm, vma, start, end);
+		break;
+	case MM_MADV_FREE:
+		madvise_free_range(x->m, x->mm, start, end);
+		break;
+	case MM_MADV_COLD:
+	case MM_MADV_PAGEOUT:	/* reclaim completes PAGEOUT; until then it deactivates */
+		deactivate_range(x->m, x->mm, start, end);
+		break;
+	case MM_MADV_WILLNEED:
+		if (vma->vm_file && vma->special == VMA_SPECIAL_NONE)
+			readahead_range(x->m, vma, start, end);
+		break;
+	}
+	return 0;
+}
+
+/* The validation of page advice, in the kernel's order. */
+static int advice_check(struct sys_ctx *x, struct vm_area_struct *vma, int64_t b)
 {
 	uint64_t f = vma->vm_flags;
 
@@ -127,7 +159,7 @@ static int madvise_vma(struct sys_ctx *x, struct vm_area_struct **vma, uint64_t 
 	int err = 0;
 
 	if (!is_flag_advice(b))
-		return advice_pages(x, *vma, b);
+		return advice_pages(x, *vma, start, end, b);
 	err = advice_flags(x, *vma, b, &f);
 	if (err || f == (*vma)->vm_flags)
 		return err;
@@ -138,7 +170,10 @@ static int madvise_vma(struct sys_ctx *x, struct vm_area_struct **vma, uint64_t 
 	return 0;
 }
 
-/* POPULATE_READ/WRITE: fault every page; no VMA, or no access, fails. */
+/*
+ * POPULATE_READ/WRITE: fault every page in order; no VMA fails with
+ * ENOMEM, no access with EINVAL, a file page past EOF (SIGBUS) with EFAULT.
+ */
 static int madvise_populate(struct sys_ctx *x, uint64_t start, uint64_t end, int write)
 {
 	while (start < end) {
@@ -149,8 +184,12 @@ static int madvise_populate(struct sys_ctx *x, uint64_t start, uint64_t end, int
 			return sys_fail(x, -ENOMEM, "range is not fully mapped");
 		if ((v->vm_flags & (MM_VM_IO | MM_VM_PFNMAP)) || !(v->vm_flags & need))
 			return sys_fail(x, -EINVAL, "the mapping does not allow that access");
-		if (write)
-			vma_prefault(x->mm, v);
+		/* faultin_page_range: unlike mm_populate, lock-on-fault is no exception */
+		if (faultin_range(x->m, x->t, v, start, v->vm_end < end ? v->vm_end : end, write) == -ENOMEM)
+			return sys_fail(x, -ENOMEM, "out of memory");
+		if (vma_range_past_eof(x->m, v, start, v->vm_end < end ? v->vm_end : end))
+			return sys_fail(x, -EFAULT, "a page past the end of %s cannot be faulted in",
+					v->vm_file->path);
 		start = v->vm_end;
 	}
 	return 0;

@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "syscalls.h"
+#include "memory.h"
 #include "task.h"
 #include "vma.h"
 
@@ -37,7 +38,11 @@ int sys_mincore(struct sys_ctx *x, uint64_t start, uint64_t len, char **vec)
 	*vec = malloc(pages + 1);
 	if (!*vec)
 		return sys_fail(x, -ENOMEM, "out of memory");
-	memset(*vec, '0', pages);
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t a = start + (i << MM_PAGE_SHIFT);
+
+		(*vec)[i] = page_resident(x->m, x->mm, vma_lookup(x->mm, a), a) ? '1' : '0';
+	}
 	(*vec)[pages] = '\0';
 	return 0;
 }

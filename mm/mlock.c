@@ -63,21 +63,30 @@ static int apply_lock_flags(struct sys_ctx *x, uint64_t start, uint64_t end, uin
 }
 
 /*
- * __mm_populate for locked VMAs: fault every page in. A VMA without access
- * cannot be faulted (ENOMEM, or skipped with ignore_errors).
+ * __mm_populate for locked VMAs: fault every page in, VMA by VMA. A VMA
+ * without access cannot be faulted, nor a file page past EOF (SIGBUS):
+ * the walk stops there with ENOMEM (mlock's answer for GUP's EFAULT), or
+ * goes on to the next VMA with ignore_errors. The VM_LOCKED flags stay.
  */
-static int populate_range(struct mm_struct *mm, uint64_t start, uint64_t end, int ignore_errors)
+static int populate_range(struct sys_ctx *x, uint64_t start, uint64_t end, int ignore_errors)
 {
-	for (struct vm_area_struct *v = vma_find(mm, start); v && v->vm_start < end;
+	for (struct vm_area_struct *v = vma_find(x->mm, start); v && v->vm_start < end;
 	     v = vma_next_of(v)) {
+		uint64_t s = v->vm_start > start ? v->vm_start : start;
+		uint64_t e = v->vm_end < end ? v->vm_end : end;
+
 		if (!(v->vm_flags & MM_VM_LOCKED) || (v->vm_flags & MM_VM_LOCKONFAULT))
 			continue;
 		if (!(v->vm_flags & VM_ACCESS_MASK) || (v->vm_flags & (MM_VM_IO | MM_VM_PFNMAP))) {
 			if (!ignore_errors)
-				return -ENOMEM;
+				return sys_fail(x, -ENOMEM, "a PROT_NONE page cannot be faulted in");
 			continue;
 		}
-		vma_prefault(mm, v);
+		if (vma_populate(x, v, s, e, 0) == -ENOMEM && !ignore_errors)
+			return sys_fail(x, -ENOMEM, "out of memory");
+		if (!ignore_errors && vma_range_past_eof(x->m, v, s, e))
+			return sys_fail(x, -ENOMEM, "a page past the end of %s cannot be faulted in",
+					v->vm_file->path);
 	}
 	return 0;
 }
@@ -97,9 +106,7 @@ int sys_mlock(struct sys_ctx *x, uint64_t start, uint64_t len, uint64_t vmflags)
 		return sys_fail(x, err, "range is not fully mapped");
 	if (err)
 		return sys_fail(x, err, "splitting a VMA would pass max_map_count");
-	if (vmflags && populate_range(x->mm, start, end, 0))
-		return sys_fail(x, -ENOMEM, "a PROT_NONE page cannot be faulted in");
-	return 0;
+	return vmflags ? populate_range(x, start, end, 0) : 0;
 }
 
 int sys_mlock2(struct sys_ctx *x, const struct mm_call *c)
@@ -153,7 +160,7 @@ int sys_mlockall(struct sys_ctx *x, const struct mm_call *c)
 		return sys_fail(x, -EINVAL, "mlockall takes current and/or future (and onfault)");
 	apply_mlockall(x, flags);
 	if (flags & MM_MCL_CURRENT)
-		populate_range(x->mm, 0, TASK_SIZE, 1);
+		populate_range(x, 0, TASK_SIZE, 1);
 	return 0;
 }
 

@@ -65,7 +65,9 @@ int mm_file_ino(struct machine *m, const char *path, uint64_t *ino);
 struct mm_global_snap *mm_snap_global(struct machine *m);
 
 /*
- * One process, with its VMAs when want_vmas. NULL if pid does not exist.
+ * One process. want_vmas: 0 = no VMAs, 1 = the VMAs (maps), 2 = the VMAs
+ * with their residency figures (smaps; costs a page-table walk). NULL if
+ * pid does not exist.
  */
 struct mm_task_snap *mm_snap_task(struct machine *m, int pid, int want_vmas);
 
@@ -100,6 +102,7 @@ char *mm_check(struct machine *m, int *nbad);
 enum mm_tunable_dir {
 	MM_TUNABLE_SYSCTL_VM,	/* proc/sys/vm/<name> */
 	MM_TUNABLE_SYSFS_THP,	/* sys/kernel/mm/transparent_hugepage/<name> */
+	MM_TUNABLE_SYSFS_BDI,	/* sys/class/bdi/254:1/<name>: the disk behind files/ */
 };
 
 struct mm_tunable_info {
@@ -134,5 +137,31 @@ int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
  */
 int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, char **vec,
 	       char *why, size_t whylen);
+
+/* ---- the binary proc files (pagemap.c); see pagemap.h for the bits ---- */
+
+/*
+ * proc/PID/mem: read or write len bytes of pid's memory at addr as a
+ * debugger does (faults pages in; writes to read-only private mappings
+ * copy on write). Returns the bytes done, -EIO when none could be, 0 for a
+ * process without an address space, -ESRCH when pid does not exist.
+ */
+long mm_mem_rw(struct machine *m, int pid, uint64_t addr, void *buf, size_t len, int write);
+
+/*
+ * proc/PID/pagemap: the entries of up to n virtual pages from first_vpn.
+ * Returns how many were filled (fewer at TASK_SIZE, 0 at or after it or
+ * without an address space), or -ESRCH.
+ */
+long mm_pagemap_read(struct machine *m, int pid, uint64_t first_vpn, uint64_t *out, size_t n);
+
+/*
+ * proc/kpageflags and proc/kpagecount: one word per pfn for up to n pfns
+ * from first_pfn. Returns how many were filled (0 at or after max_pfn).
+ */
+long mm_kpageflags_read(struct machine *m, uint64_t first_pfn, uint64_t *out, size_t n);
+long mm_kpagecount_read(struct machine *m, uint64_t first_pfn, uint64_t *out, size_t n);
+/* The number of pfns: those files end at max_pfn * 8 bytes. */
+uint64_t mm_max_pfn(struct machine *m);
 
 #endif

@@ -23,11 +23,20 @@
 #define TASK_UNMAPPED_BASE	0x2aaaaaaab000ULL	/* PAGE_ALIGN(TASK_SIZE / 3) */
 #define SHMEM_DEV_MINOR		1			/* 00:01, the shm mount */
 
+/* x86's own mmap flags, and the huge page size field (MAP_HUGE_SHIFT 26). */
+#define MAP_32BIT		0x40		/* place below 2 GiB */
+#define MAP_ABOVE4G		0x80		/* place above 4 GiB */
+#define MAP_HUGE_2MB		(21U << 26)
+#define MAP_HUGE_1GB		(30U << 26)
+#define MAP_32BIT_BASE		0x40000000ULL	/* x86 find_start_end, no ASLR */
+#define MAP_32BIT_END		0x80000000ULL
+
 /* mmap flags the kernel knows for file mappings (LEGACY_MAP_MASK). */
 #define LEGACY_MAP_MASK (MM_MAP_SHARED | MM_MAP_PRIVATE | MM_MAP_FIXED | MM_MAP_ANONYMOUS | \
 			 MM_MAP_DENYWRITE | MM_MAP_EXECUTABLE | MM_MAP_UNINITIALIZED |	 \
 			 MM_MAP_GROWSDOWN | MM_MAP_LOCKED | MM_MAP_NORESERVE |		 \
-			 MM_MAP_POPULATE | MM_MAP_NONBLOCK | MM_MAP_STACK | MM_MAP_HUGETLB)
+			 MM_MAP_POPULATE | MM_MAP_NONBLOCK | MM_MAP_STACK | MM_MAP_HUGETLB | \
+			 MAP_32BIT | MAP_ABOVE4G | MAP_HUGE_2MB | MAP_HUGE_1GB)
 
 int sys_fail(struct sys_ctx *x, int err, const char *fmt, ...)
 {
@@ -98,13 +107,41 @@ void shmem_release_mm(struct machine *m, struct mm_struct *mm)
 
 /* ---- placement ---- */
 
+/*
+ * MAP_32BIT: bottom-up in [1 GiB, 2 GiB) whatever the layout; a hint counts
+ * only when the range fits below 2 GiB.
+ */
+static int arch_area_32bit(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t *addr)
+{
+	struct vm_unmapped_area_info info = {
+		.length = len, .low_limit = MAP_32BIT_BASE, .high_limit = MAP_32BIT_END,
+	};
+	struct vm_area_struct *vma;
+
+	hint = PAGE_ALIGN_UP(hint);
+	if (hint && len <= MAP_32BIT_END && hint <= MAP_32BIT_END - len) {
+		vma = vma_find(x->mm, hint);
+		if (!vma || hint + len <= vm_start_gap(vma)) {
+			*addr = hint;
+			return 0;
+		}
+	}
+	if (vm_unmapped_area(x->mm, &info, addr))
+		return sys_fail(x, -ENOMEM, "no free range of %llu bytes below 2 GiB",
+				(unsigned long long)len);
+	return 0;
+}
+
 /* x86's arch_get_unmapped_area{,_topdown}: hint, then the gap search. */
-static int arch_area(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t *addr)
+static int arch_area(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t flags,
+		     uint64_t *addr)
 {
 	int topdown = !x->m->tun.legacy_va_layout;
 	struct vm_unmapped_area_info info = { .length = len };
 	struct vm_area_struct *vma;
 
+	if (flags & MAP_32BIT)
+		return arch_area_32bit(x, hint, len, addr);
 	if (hint && topdown && hint > TASK_SIZE - len)
 		hint = 0;	/* mmap_address_hint_valid */
 	if (hint && !topdown)
@@ -137,15 +174,16 @@ static int arch_area(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t *a
  * 2 MiB boundary (same offset modulo 2 MiB as the file offset): search for
  * len + 2 MiB and align inside it, the top end when top-down.
  */
-static int thp_area(struct sys_ctx *x, uint64_t len, uint64_t pgoff, uint64_t *addr)
+static int thp_area(struct sys_ctx *x, uint64_t len, uint64_t pgoff, uint64_t flags,
+		    uint64_t *addr)
 {
 	uint64_t off = pgoff << MM_PAGE_SHIFT, ret, off_sub;
 	char *why = x->why;
 
 	x->why = NULL;		/* a failed padded search is not the reply */
-	if (len + PMD_SIZE < len || arch_area(x, 0, len + PMD_SIZE, &ret)) {
+	if (len + PMD_SIZE < len || arch_area(x, 0, len + PMD_SIZE, flags, &ret)) {
 		x->why = why;
-		return arch_area(x, 0, len, addr);
+		return arch_area(x, 0, len, flags, addr);
 	}
 	x->why = why;
 	off_sub = (off - ret) & (PMD_SIZE - 1);
@@ -167,9 +205,9 @@ int get_unmapped_area(struct sys_ctx *x, int file, uint64_t hint, uint64_t len,
 		*addr = hint;
 		err = 0;
 	} else if (!file && !(flags & MM_MAP_SHARED) && !hint && !(len & (PMD_SIZE - 1))) {
-		err = thp_area(x, len, pgoff, addr);
+		err = thp_area(x, len, pgoff, flags, addr);
 	} else {
-		err = arch_area(x, hint, len, addr);
+		err = arch_area(x, hint, len, flags, addr);
 	}
 	if (err)
 		return err;
@@ -223,7 +261,8 @@ static int check_file_mapping(struct sys_ctx *x, const struct fd_entry *fe, uint
 		flags &= LEGACY_MAP_MASK;
 		/* fallthrough */
 	case MM_MAP_SHARED_VALIDATE:
-		if (flags & ~LEGACY_MAP_MASK)
+		/* every file system here has FOP_MMAP_SYNC; ->mmap decides */
+		if (flags & ~(LEGACY_MAP_MASK | MM_MAP_SYNC))
 			return sys_fail(x, -EOPNOTSUPP, "flags 0x%llx not supported with shared_validate",
 					(unsigned long long)(flags & ~LEGACY_MAP_MASK));
 		if ((prot & MM_PROT_WRITE) && !can_write)
@@ -275,10 +314,27 @@ static struct file_ref *shmem_object(struct sys_ctx *x, uint64_t pages, uint64_t
 		return NULL;
 	}
 	f->shmem_pages = vm_flags & MM_VM_NORESERVE ? 0 : pages;
+	f->shmem_size = pages << MM_PAGE_SHIFT;	/* the object its pages are cached in */
 	return f;
 }
 
-/* __mmap_region: replace whatever is in [addr, addr + len) by the new mapping. */
+/*
+ * The file's ->mmap, called once the old range is gone: no file of the
+ * simulated file system is on DAX, so it refuses VM_SYNC as ext4 and xfs
+ * do (daxdev_mapping_supported), whatever the mapping type.
+ */
+static int file_mmap_hook(struct sys_ctx *x, uint64_t vm_flags)
+{
+	if (vm_flags & MM_VM_SYNC)
+		return sys_fail(x, -EOPNOTSUPP, "MAP_SYNC needs a file on DAX");
+	return 0;
+}
+
+/*
+ * __mmap_region: replace whatever is in [addr, addr + len) by the new
+ * mapping. A file's ->mmap refusing it comes after the old VMAs are torn
+ * down, so a MAP_FIXED mapping that fails there leaves a hole, as in Linux.
+ */
 static int mmap_region(struct sys_ctx *x, struct file_ref *file, int shmem, uint64_t addr,
 		       uint64_t len, uint64_t vm_flags, uint64_t pgoff, struct vm_area_struct **out)
 {
@@ -307,6 +363,15 @@ static int mmap_region(struct sys_ctx *x, struct file_ref *file, int shmem, uint
 	}
 	if (unmap_range(x->m, mm, addr, end, !accountable))
 		goto nomem;
+	if (file && !shmem) {
+		int err = file_mmap_hook(x, vm_flags);
+
+		if (err) {
+			/* the old range's charge went with it */
+			vm_unacct_memory(x->m, charged + (accountable ? nr_acc : 0));
+			return err;
+		}
+	}
 	vma = vma_map_range(mm, addr, end, &attr, 0);
 	if (!vma)
 		goto nomem;
@@ -331,6 +396,7 @@ static uint64_t mmap_vm_flags(struct mm_struct *mm, uint64_t prot, uint64_t flag
 	f |= prot & MM_PROT_EXEC ? MM_VM_EXEC : 0;
 	f |= flags & MM_MAP_GROWSDOWN ? MM_VM_GROWSDOWN : 0;
 	f |= flags & MM_MAP_LOCKED ? MM_VM_LOCKED : 0;
+	f |= flags & MM_MAP_SYNC ? MM_VM_SYNC : 0;
 	f |= flags & MM_MAP_STACK ? MM_VM_NOHUGEPAGE : 0;
 	return f;
 }
@@ -380,32 +446,43 @@ static int do_mmap(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *
 		return err;
 	if ((vm_flags & MM_VM_LOCKED) ||
 	    (flags & (MM_MAP_POPULATE | MM_MAP_NONBLOCK)) == MM_MAP_POPULATE)
-		vma_prefault(x->mm, vma);
+		vma_populate(x, vma, addr, addr + len, 0);	/* mm_populate: errors ignored */
 	*ret = addr;
 	return 0;
 }
 
+/*
+ * The shell form names a file and no descriptor: opening it is a step of
+ * its own before the mmap (open; mmap; close), so its errors come first.
+ */
 int sys_mmap(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 {
-	struct fd_entry fe;
-	int err;
+	struct fd_entry fe = { 0 };
+	int err = 0;
 
-	if (PAGE_OFFSET_OF(c->off))
-		return sys_fail(x, -EINVAL, "offset is not page-aligned");
-	if (!(c->flags & MM_MAP_ANONYMOUS)) {
+	if (c->fd < 0 && c->path[0]) {
 		err = mmap_file(x, c, &fe);
+		if (err)
+			return err;
+	}
+	if (PAGE_OFFSET_OF(c->off)) {
+		err = sys_fail(x, -EINVAL, "offset is not page-aligned");
+	} else if (!(c->flags & MM_MAP_ANONYMOUS)) {
+		if (!fe.file)
+			err = mmap_file(x, c, &fe);
 		if (err)
 			return err;
 		if (c->flags & MM_MAP_HUGETLB)
 			err = sys_fail(x, -EINVAL, "hugetlb needs an anonymous or hugetlbfs mapping");
 		else
 			err = do_mmap(x, c, &fe, ret);
-		file_ref_put(fe.file);
-		return err;
+	} else if (c->flags & MM_MAP_HUGETLB) {
+		err = sys_fail(x, -ENOMEM, "hugetlb mappings come with the paging work");
+	} else {
+		err = do_mmap(x, c, NULL, ret);
 	}
-	if (c->flags & MM_MAP_HUGETLB)
-		return sys_fail(x, -ENOMEM, "hugetlb mappings come with the paging work");
-	return do_mmap(x, c, NULL, ret);
+	file_ref_put(fe.file);
+	return err;
 }
 
 /* ---- munmap ---- */
@@ -452,7 +529,7 @@ static int brk_grow(struct sys_ctx *x, uint64_t oldbrk, uint64_t newbrk)
 		return -ENOMEM;
 	}
 	if (vma->vm_flags & MM_VM_LOCKED)
-		vma_prefault(mm, vma);
+		vma_populate(x, vma, oldbrk, newbrk, 0);
 	return 0;
 }
 

@@ -66,8 +66,19 @@ static inline uint64_t wmark_pages(const struct zone *z, enum zone_watermarks w)
 	return z->_watermark[w] + z->watermark_boost;
 }
 
+/* The LRU lists of a node (kernel: enum lru_list), in /proc order. */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS
+};
+
 struct pglist_data {
 	int node_id;
+	struct list_head lru[NR_LRU_LISTS];	/* user pages; page->lru links them */
 	uint64_t node_start_pfn;
 	uint64_t node_spanned_pages;
 	uint64_t node_present_pages;

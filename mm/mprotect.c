@@ -46,7 +46,7 @@ static int mprotect_fixup(struct sys_ctx *x, struct vm_area_struct *vma, uint64_
 	/* a locked private mapping made writable is faulted in for write */
 	if ((oldflags & (MM_VM_WRITE | MM_VM_SHARED | MM_VM_LOCKED)) == MM_VM_LOCKED &&
 	    (newflags & MM_VM_WRITE))
-		vma_prefault(x->mm, vma);
+		vma_populate(x, vma, start, end, 0);
 	*out = vma;
 	return 0;
 }

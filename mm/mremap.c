@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "syscalls.h"
+#include "memory.h"
 #include "task.h"
 #include "vma.h"
 
@@ -55,12 +56,17 @@ static int move_vma(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 		err = sys_fail(x, -ENOMEM, "out of memory");
 		goto out;
 	}
+	/* the pages travel with the mapping (with dontunmap the old one is left empty) */
+	move_page_tables(x->m, x->mm, r->addr, r->new_addr,
+			 r->old_len < r->new_len ? r->old_len : r->new_len);
 	if (r->flags & MM_MREMAP_DONTUNMAP) {
+		/*
+		 * dontunmap_complete: the whole old VMA loses VM_LOCKED and
+		 * VM_LOCKONFAULT in place, neither split nor merged.
+		 */
 		vma = vma_lookup(x->mm, r->addr);
 		if (vma && (vma->vm_flags & VM_LOCKED_MASK))
-			vma_modify_flags(x->m, x->mm, vma, r->addr, r->addr + r->old_len,
-					 vma->vm_flags & ~VM_LOCKED_MASK, &err);
-		err = 0;
+			vma_set_flags(x->mm, vma, vma->vm_flags & ~VM_LOCKED_MASK);
 	} else if (r->old_len) {
 		/* the old charge moves with the pages: unmap without returning it */
 		unmap_range(x->m, x->mm, r->addr, r->addr + r->old_len, 0);
@@ -78,6 +84,8 @@ static int mremap_to(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 	int err;
 
 	if (r->flags & MM_MREMAP_FIXED) {
+		if (r->new_addr > TASK_SIZE || r->new_len > TASK_SIZE - r->new_addr)
+			return sys_fail(x, -EINVAL, "new range goes beyond TASK_SIZE");
 		if (unmap_range(x->m, x->mm, r->new_addr, r->new_addr + r->new_len, 1))
 			return sys_fail(x, -ENOMEM, "splitting a VMA would pass max_map_count");
 		r->vma = vma_lookup(x->mm, r->addr);
@@ -127,7 +135,7 @@ static int grow(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 			return sys_fail(x, -ENOMEM, "out of memory");
 		}
 		if (vma->vm_flags & MM_VM_LOCKED)
-			vma_prefault(x->mm, vma);
+			vma_populate(x, vma, vma->vm_end - delta, vma->vm_end, 0);
 		*ret = r->addr;
 		return 0;
 	}
@@ -170,6 +178,78 @@ static int check_params(struct sys_ctx *x, const struct remap *r)
 	return 0;
 }
 
+/*
+ * check_prep_vma: what one VMA allows. Only a call that maps something new
+ * (grows, or names a destination) is checked; a shrink is checked over
+ * the part it keeps, since the tail it unmaps may cross VMAs and holes.
+ */
+static int check_prep_vma(struct sys_ctx *x, const struct remap *r)
+{
+	uint64_t f, keep = r->old_len, pgoff;
+
+	if (!r->vma)
+		return sys_fail(x, -EFAULT, "old range is not mapped");
+	f = r->vma->vm_flags;
+	if (r->new_len <= r->old_len && !(r->flags & (MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP)))
+		return 0;
+	if (!r->old_len && !(f & (MM_VM_SHARED | MM_VM_MAYSHARE)))
+		return sys_fail(x, -EINVAL, "old_len 0 duplicates shared mappings only");
+	if ((r->flags & MM_MREMAP_DONTUNMAP) && (f & (MM_VM_DONTEXPAND | MM_VM_PFNMAP)))
+		return sys_fail(x, -EINVAL, "dontunmap on a special mapping");
+	if (r->new_len < r->old_len)
+		keep = r->new_len;
+	if (keep > r->vma->vm_end - r->addr)
+		return sys_fail(x, -EFAULT, "old range spans more than one VMA");
+	if (r->new_len == keep)
+		return 0;
+	pgoff = r->vma->vm_pgoff + ((r->addr - r->vma->vm_start) >> MM_PAGE_SHIFT);
+	if (pgoff + (r->new_len >> MM_PAGE_SHIFT) < pgoff)
+		return sys_fail(x, -EINVAL, "file offset of the new range overflows");
+	if (f & (MM_VM_DONTEXPAND | MM_VM_PFNMAP))
+		return sys_fail(x, -EFAULT, "this mapping cannot be resized");
+	return 0;
+}
+
+/*
+ * remap_move: MREMAP_FIXED with equal lengths moves every VMA of the old
+ * range (Linux 6.17+), one after the other, keeping the holes between
+ * them: each lands at the end of the previous one's destination plus the
+ * gap that followed it. The range must start in a VMA (else EFAULT). A
+ * failure stops the walk with the moves already made left in place. With
+ * dontunmap a source VMA stays and the walk resumes after its end.
+ */
+static int remap_move(struct sys_ctx *x, struct remap *r, uint64_t *ret)
+{
+	uint64_t start = r->addr, end = r->addr + r->old_len, target = r->new_addr;
+	uint64_t cursor = start, last_end = 0, res;
+	int seen = 0, err;
+
+	for (struct vm_area_struct *v = vma_find(x->mm, cursor); v && v->vm_start < end;
+	     v = vma_find(x->mm, cursor)) {
+		uint64_t addr = v->vm_start > start ? v->vm_start : start;
+		uint64_t len = (v->vm_end < end ? v->vm_end : end) - addr;
+
+		if (!seen && start < v->vm_start)
+			return sys_fail(x, -EFAULT, "old range does not start in a VMA");
+		r->new_addr = target + (seen ? v->vm_start - last_end : 0);
+		/* the walk goes on after the whole VMA, as the kernel's iterator does */
+		last_end = cursor = v->vm_end;
+		r->vma = v;
+		r->addr = addr;
+		r->old_len = r->new_len = len;
+		err = check_prep_vma(x, r);
+		if (!err)
+			err = mremap_to(x, r, &res);
+		if (err)
+			return err;
+		if (!seen)
+			*ret = res;
+		seen = 1;
+		target = res + len;
+	}
+	return seen ? 0 : sys_fail(x, -EFAULT, "old range is not mapped");
+}
+
 int sys_mremap(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 {
 	struct remap r = {
@@ -177,22 +257,15 @@ int sys_mremap(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 		.new_addr = c->new_addr, .flags = c->flags,
 	};
 	int err = check_params(x, &r);
-	uint64_t f;
 
 	if (err)
 		return err;
+	if ((r.flags & MM_MREMAP_FIXED) && r.old_len == r.new_len)
+		return remap_move(x, &r, ret);
 	r.vma = vma_lookup(x->mm, r.addr);
-	if (!r.vma)
-		return sys_fail(x, -EFAULT, "old range is not mapped");
-	f = r.vma->vm_flags;
-	if (!r.old_len && !(f & (MM_VM_SHARED | MM_VM_MAYSHARE)))
-		return sys_fail(x, -EINVAL, "old_len 0 duplicates shared mappings only");
-	if (r.new_len > r.old_len || (r.flags & (MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP))) {
-		if (r.old_len > r.vma->vm_end - r.addr)
-			return sys_fail(x, -EFAULT, "old range spans more than one VMA");
-		if (r.new_len != r.old_len && (f & (MM_VM_DONTEXPAND | MM_VM_PFNMAP)))
-			return sys_fail(x, -EFAULT, "this mapping cannot be resized");
-	}
+	err = check_prep_vma(x, &r);
+	if (err)
+		return err;
 	if (r.flags & (MM_MREMAP_FIXED | MM_MREMAP_DONTUNMAP))
 		return mremap_to(x, &r, ret);
 	*ret = r.addr;

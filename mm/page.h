@@ -45,6 +45,8 @@ enum pageflags {
 	PG_zero,	/* the shared zero page */
 	PG_anon_exclusive,
 	PG_lazyfree,
+	PG_zeroed,	/* contents are all zero and not yet materialised in host memory */
+	PG_readahead,	/* a readahead marker: a fault here starts the next window */
 	NR_PAGEFLAGS
 };
 

@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "syscalls.h"
+#include "memory.h"
 #include "task.h"
 
 static int is_process_verb(enum mm_verb v)
@@ -55,8 +56,14 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	case MMV_EXEC: return task_exec(x->m, x->t, c->path, x->why, x->whylen);
 	case MMV_EXIT: return sys_exit(x);
 	case MMV_TOUCH:
-	case MMV_FORK:
-		return sys_fail(x, -ENOSYS, "%s comes with the paging work", mm_verb_name(c->verb));
+		return touch_range(x->m, x->t, c->addr, c->len, c->mode == 'w', x->why, x->whylen);
+	case MMV_FORK: {
+		int pid = 0;
+		int err2 = do_fork(x->m, x->t, &pid, x->why, x->whylen);
+
+		*ret = (uint64_t)pid;
+		return err2;
+	}
 	default:
 		return sys_fail(x, -EINVAL, "not a per-process command");
 	}

@@ -104,8 +104,20 @@ int unmap_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_
 /* Σ pages of VM_ACCOUNT VMAs inside [start, end). */
 uint64_t range_accounted_pages(struct mm_struct *mm, uint64_t start, uint64_t end);
 
-/* First fault for write of a private writable VMA gives it an anon_vma. */
-void vma_prefault(struct mm_struct *mm, struct vm_area_struct *vma);
+/*
+ * Fault in [start, end) ∩ vma as populate, mlock and MADV_POPULATE do
+ * (write faults for private writable mappings, or always with write):
+ * 0, -ENOMEM, or -EFAULT for a page past the end of a file.
+ */
+int vma_populate(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t start, uint64_t end,
+		 int write);
+/*
+ * Whether faulting [start, end) of vma (a range inside it) meets a page at
+ * or past the end of its file: that fault is SIGBUS (filemap_fault), which
+ * GUP reports as -EFAULT. Anonymous memory and shmem objects have no end.
+ */
+int vma_range_past_eof(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+		       uint64_t end);
 
 /* ---- mmap.c ---- */
 
@@ -159,5 +171,6 @@ struct fd_entry *fd_lookup(struct task *t, int fd);
 /* Install an opened file at fd (>= 0) or the lowest free slot; the fd or -EMFILE/-EBADF. */
 int fd_install(struct task *t, int fd, struct file_ref *f, int flags);
 void fdtable_free(struct task *t);
+int fdtable_dup(struct task *child, const struct task *parent);
 
 #endif

@@ -117,6 +117,7 @@ static const struct tunable tunables[] = {
 	{ THP("enabled", 0644), T_THP, F(thp_enabled), 0, 0, thp_changed, NULL },
 	{ THP("defrag", 0644), T_THP, F(thp_defrag), 0, 0, NULL, NULL },
 	{ THP("hpage_pmd_size", 0444), T_CONST, 0, 0, 0, NULL, "2097152\n" },
+	{ { "read_ahead_kb", MM_TUNABLE_SYSFS_BDI, 0644 }, T_ULONG, F(read_ahead_kb), 0, INT_MAX, NULL, NULL },
 };
 #define NR_TUNABLES ((int)(sizeof(tunables) / sizeof(tunables[0])))
 
@@ -156,6 +157,7 @@ void tunables_init(struct machine *m)
 	t->compact_unevictable_allowed = 1;
 	t->extfrag_threshold = 500;
 	t->oom_dump_tasks = 1;
+	t->read_ahead_kb = 128;
 	t->thp_enabled = THP_MADVISE;
 	t->thp_defrag = THP_MADVISE;
 }

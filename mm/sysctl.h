@@ -37,6 +37,7 @@ struct vm_tunables {
 	int64_t oom_kill_allocating_task, panic_on_oom, oom_dump_tasks;
 	int64_t zone_reclaim_mode;
 	int64_t laptop_mode;
+	int64_t read_ahead_kb;		/* the files/ disk's readahead window */
 	enum thp_mode thp_enabled;
 	enum thp_mode thp_defrag;
 };

@@ -9,6 +9,8 @@
 
 #include "internal.h"
 #include "task.h"
+#include "task_mmu.h"
+#include "memory.h"
 #include "page_alloc.h"
 #include "syscalls.h"
 #include "vma.h"
@@ -36,6 +38,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 
 	if (!mm)
 		return;
+	exit_mmap(m, mm);
 	acct = vma_accounted_pages(mm);
 	m->vm_committed_as -= acct < m->vm_committed_as ? acct : m->vm_committed_as;
 	shmem_release_mm(m, mm);
@@ -182,46 +185,72 @@ static int check_name(const char *name, char *why, size_t whylen)
 }
 
 /* Create a task running name (already checked) with parent ppid. */
-static int task_create(struct machine *m, const char *name, int ppid, struct task **out)
+/* A new task, not yet in the pid table: its kernel stack, no mm. */
+struct task *task_alloc(struct machine *m, int ppid, const char *comm,
+			const char *cmdline, size_t cmdline_len)
 {
-	char path[MM_SNAP_PATH_MAX];
-	const char *base = strrchr(name, '/');
-	struct task *t;
-	int pid, err;
+	struct task *t = calloc(1, sizeof(*t));
 
-	snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : BIN_DIR, name);
-	t = calloc(1, sizeof(*t));
 	if (!t)
-		return -ENOMEM;
+		return NULL;
 	t->ppid = ppid;
 	INIT_LIST_HEAD(&t->children);
 	INIT_LIST_HEAD(&t->sibling);
 	t->state = 'S';
 	t->start_ns = m->sim_ns;
-	snprintf(t->comm, sizeof(t->comm), "%s", base ? base + 1 : name);
-	t->cmdline_len = strlen(name) + 1;
-	memcpy(t->cmdline, name, t->cmdline_len);
-	err = alloc_thread_stack(m, t);
-	if (!err)
-		err = exec_mm(m, t, path);
-	if (err)
-		goto out_free_task;
-	pid = alloc_pid(m);
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	t->cmdline_len = cmdline_len;
+	memcpy(t->cmdline, cmdline, cmdline_len);
+	if (alloc_thread_stack(m, t)) {
+		free_task(m, t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Give t a pid and make it live (a child of its ppid); frees t on failure. */
+int task_attach(struct machine *m, struct task *t)
+{
+	int pid = alloc_pid(m);
+
 	if (pid < 0) {
-		err = pid;
-		goto out_free_task;
+		free_task(m, t);
+		return pid;
 	}
 	t->pid = pid;
-	if (find_task_by_pid(m, ppid))
-		list_add_tail(&t->sibling, &find_task_by_pid(m, ppid)->children);
+	if (find_task_by_pid(m, t->ppid))
+		list_add_tail(&t->sibling, &find_task_by_pid(m, t->ppid)->children);
 	m->tasks[pid] = t;
 	m->nr_tasks++;
 	m->forks++;
-	*out = t;
 	return 0;
+}
 
-out_free_task:
+/* Free a task that never became live. */
+void task_discard(struct machine *m, struct task *t)
+{
 	free_task(m, t);
+}
+
+static int task_create(struct machine *m, const char *name, int ppid, struct task **out)
+{
+	char path[MM_SNAP_PATH_MAX];
+	const char *base = strrchr(name, '/');
+	struct task *t;
+	int err;
+
+	snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : BIN_DIR, name);
+	t = task_alloc(m, ppid, base ? base + 1 : name, name, strlen(name) + 1);
+	if (!t)
+		return -ENOMEM;
+	err = exec_mm(m, t, path);
+	if (err) {
+		free_task(m, t);
+		return err;
+	}
+	err = task_attach(m, t);
+	if (!err)
+		*out = t;
 	return err;
 }
 
@@ -433,7 +462,7 @@ static void vma_name(const struct mm_struct *mm, const struct vm_area_struct *vm
 }
 
 static void vma_snap_fill(struct machine *m, const struct mm_struct *mm,
-			  const struct vm_area_struct *vma, struct mm_vma_snap *v)
+			  const struct vm_area_struct *vma, struct mm_vma_snap *v, int want)
 {
 	memset(v, 0, sizeof(*v));
 	v->start = vma->vm_start;
@@ -447,6 +476,8 @@ static void vma_snap_fill(struct machine *m, const struct mm_struct *mm,
 		v->ino = vma->vm_file->ino;
 	}
 	vma_name(mm, vma, v->name, sizeof(v->name));
+	if (want >= 2)
+		smaps_account_vma(m, (struct mm_struct *)mm, vma, &v->u);
 	v->kernel_page_kb = v->mmu_page_kb = 4;
 	v->thp_eligible = thp_vma_eligible(m, vma);
 }
@@ -466,6 +497,13 @@ static void mm_snap_fill(struct machine *m, struct mm_struct *mm, struct mm_task
 	s->stack_vm = mm->stack_vm;
 	s->hiwater_vm = mm->hiwater_vm;
 	s->hiwater_rss = mm->hiwater_rss;
+	{
+		uint64_t rss = mm->rss[MM_ANONPAGES] + mm->rss[MM_FILEPAGES] + mm->rss[MM_SHMEMPAGES];
+
+		if (s->hiwater_rss < rss)
+			s->hiwater_rss = rss;	/* VmHWM: the peak, now included */
+	}
+	s->pgtables_bytes = mm->pgtables_bytes;
 	s->rss_anon = mm->rss[MM_ANONPAGES];
 	s->rss_file = mm->rss[MM_FILEPAGES];
 	s->rss_shmem = mm->rss[MM_SHMEMPAGES];
@@ -486,7 +524,7 @@ static void mm_snap_fill(struct machine *m, struct mm_struct *mm, struct mm_task
 		return;
 	VMA_ITERATOR(vmi, mm, 0);
 	for_each_vma(vmi, vma)
-		vma_snap_fill(m, mm, vma, &s->vmas[i++]);
+		vma_snap_fill(m, mm, vma, &s->vmas[i++], want_vmas);
 }
 
 /*

@@ -52,6 +52,10 @@ struct mm_struct {
 
 	uint64_t last_anon_vma;		/* last anon_vma id handed out in this mm */
 	uint64_t def_flags;		/* VM_LOCKED(|VM_LOCKONFAULT) after mlockall(MCL_FUTURE) */
+
+	/* page tables (pgtable.c) */
+	uint64_t pgd;			/* pfn of the PGD table, 0 until the first fault */
+	uint64_t pgtables_bytes;	/* PUD+PMD+PTE tables (status VmPTE) */
 };
 
 struct page;
@@ -77,6 +81,13 @@ struct task *find_task_by_pid(struct machine *m, int pid);
 /* Make parent the parent of t (ppid and children lists). */
 void task_reparent(struct task *t, struct task *parent);
 struct mm_struct *mm_alloc(void);
+/* fork's building blocks (task.c): a task with a stack, then a pid. */
+struct task *task_alloc(struct machine *m, int ppid, const char *comm,
+			const char *cmdline, size_t cmdline_len);
+int task_attach(struct machine *m, struct task *t);
+void task_discard(struct machine *m, struct task *t);
+/* fork.c: a copy of parent, copy-on-write; 0 and *child_pid, or -errno. */
+int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, size_t whylen);
 /* A task leaves: children go to init, its mm and files are freed. */
 void task_exit(struct machine *m, struct task *t);
 /* exec: see task.c. 0, -EINVAL (bad name, reason in why) or -ENOMEM. */

@@ -15,6 +15,7 @@
 #include "task.h"
 #include "vma.h"
 #include "file.h"
+#include "filemap.h"
 
 struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino)
 {
@@ -23,6 +24,7 @@ struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, 
 	if (!f)
 		return NULL;
 	f->refcount = 1;
+	f->host_fd = -1;
 	f->dev_major = major;
 	f->dev_minor = minor;
 	f->ino = ino;
@@ -44,8 +46,10 @@ struct file_ref *file_ref_get(struct file_ref *f)
  */
 void file_ref_put(struct file_ref *f)
 {
-	if (f && --f->refcount == 0 && !f->owner)
+	if (f && --f->refcount == 0 && !f->owner) {
+		filemap_release(f);	/* a shmem object's pages die with it */
 		free(f);
+	}
 }
 
 struct vm_area_struct *vm_area_alloc(void)

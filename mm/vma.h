@@ -36,6 +36,8 @@
  * by reference (every VMA of one mapped file holds one); the next issue
  * turns it into the page-cache inode of a real file under MOUNT/files/.
  */
+struct address_space;
+
 struct file_ref {
 	int refcount;			/* VMAs (and other holders) pointing here */
 	uint32_t dev_major, dev_minor;	/* device of the file system */
@@ -45,6 +47,12 @@ struct file_ref {
 	unsigned mode;			/* permission bits of the inode */
 	uint64_t host_dev, host_ino;	/* file.c: the backing file's identity on the host */
 	struct file_ref *inode;		/* file.c: the inode an open file is of, or NULL */
+	struct address_space *mapping;	/* filemap.c: the page cache of an inode or shmem object */
+	uint64_t shmem_size;		/* shmem object (shared anon): its size in bytes */
+	int host_fd;			/* filemap.c: the backing file, opened on first read; -1 */
+	/* filemap.c: this open's readahead state (kernel: struct file_ra_state) */
+	uint64_t ra_start, ra_size, ra_async_size;
+	uint32_t ra_mmap_miss;
 	struct file_ref *hash_next;	/* file.c: the per-machine inode table */
 	struct machine *owner;		/* file.c: the machine whose table holds it */
 	uint64_t shmem_pages;		/* shared anon object: pages charged to Committed_AS */

@@ -14,8 +14,11 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "file.h"
 #include "internal.h"
 #include "syscalls.h"
+#include "memory.h"
+#include "pgtable.h"
 #include "task.h"
 #include "vma.h"
 
@@ -107,9 +110,9 @@ static void vma_drop(struct mm_struct *mm, struct vm_area_struct *vma)
 	vm_area_free(vma);
 }
 
-struct vm_area_struct *vma_modify_flags(struct machine *m, struct mm_struct *mm,
-					struct vm_area_struct *vma, uint64_t start,
-					uint64_t end, uint64_t newflags, int *err)
+static struct vm_area_struct *modify_flags(struct machine *m, struct mm_struct *mm,
+					   struct vm_area_struct *vma, uint64_t start,
+					   uint64_t end, uint64_t newflags, int *err)
 {
 	struct vm_area_struct *prev = vma_prev_of(vma), *next = vma_next_of(vma);
 	uint64_t vend = vma->vm_end, anon = vma->anon_vma;
@@ -161,6 +164,27 @@ struct vm_area_struct *vma_modify_flags(struct machine *m, struct mm_struct *mm,
 		return NULL;
 	vma_set_flags(mm, vma, newflags);
 	return vma;
+}
+
+/*
+ * Give [start, end) of vma the flags newflags, splitting or merging as
+ * Linux does; then make the PTEs follow: new protections are applied to
+ * the mapped pages, and pages gain or lose their mlock.
+ */
+struct vm_area_struct *vma_modify_flags(struct machine *m, struct mm_struct *mm,
+					struct vm_area_struct *vma, uint64_t start,
+					uint64_t end, uint64_t newflags, int *err)
+{
+	uint64_t old = vma->vm_flags;
+	struct vm_area_struct *res = modify_flags(m, mm, vma, start, end, newflags, err);
+
+	if (!res)
+		return NULL;
+	if ((old ^ newflags) & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC | MM_VM_SHARED))
+		change_protection(m, mm, res, start, end);
+	if ((old ^ newflags) & MM_VM_LOCKED)
+		mlock_range(m, mm, start, end, (newflags & MM_VM_LOCKED) != 0);
+	return res;
 }
 
 struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint64_t end,
@@ -235,7 +259,7 @@ uint64_t range_accounted_pages(struct mm_struct *mm, uint64_t start, uint64_t en
 int unmap_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
 		int uncharge)
 {
-	struct vm_area_struct *vma = vma_find(mm, start);
+	struct vm_area_struct *vma = vma_find(mm, start), *next, *prev;
 
 	if (!vma || vma->vm_start >= end)
 		return 0;
@@ -249,23 +273,47 @@ int unmap_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_
 			return -ENOMEM;
 	}
 	while (vma && vma->vm_start < end) {
-		struct vm_area_struct *next;
-
 		if (vma->vm_end > end && !vma_split(mm, vma, end))
 			return -ENOMEM;
 		next = vma_next_of(vma);
+		zap_page_range(m, mm, vma, vma->vm_start, vma->vm_end);
 		if (!uncharge && (vma->vm_flags & MM_VM_ACCOUNT))
 			vma_set_flags(mm, vma, vma->vm_flags & ~MM_VM_ACCOUNT);
 		vma_release(m, mm, vma);
 		vma = next;
 	}
+	/* tables that mapped only the hole go too (free_pgtables' floor and ceiling) */
+	next = vma_find(mm, start);
+	prev = next ? vma_prev_of(next) : vma_last(mm);
+	free_pgtables(m, mm, start, end, prev ? prev->vm_end : 0, next ? next->vm_start : 0);
 	return 0;
 }
 
-void vma_prefault(struct mm_struct *mm, struct vm_area_struct *vma)
+int vma_populate(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t start, uint64_t end,
+		 int write)
 {
-	if (vma->anon_vma || (vma->vm_flags & (MM_VM_MAYSHARE | MM_VM_LOCKONFAULT)))
-		return;
-	if (vma->vm_flags & MM_VM_WRITE)
-		vma->anon_vma = ++mm->last_anon_vma;
+	/* populate_vma_page_range: lock-on-fault VMAs are never populated */
+	if (vma->vm_flags & MM_VM_LOCKONFAULT)
+		return 0;
+	/* without FOLL_FORCE, GUP refuses a PROT_NONE VMA before any fault */
+	if (!(vma->vm_flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC)))
+		return -EFAULT;
+	if (start < vma->vm_start)
+		start = vma->vm_start;
+	if (end > vma->vm_end)
+		end = vma->vm_end;
+	return faultin_range(x->m, x->t, vma, start, end, write);
+}
+
+int vma_range_past_eof(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+		       uint64_t end)
+{
+	struct file_ref *f = vma->vm_file;
+	uint64_t last, pages;
+
+	if (!f || !f->inode || start >= end)
+		return 0;	/* anonymous, shmem, or nothing to fault */
+	pages = PAGE_ALIGN_UP(file_size(m, f)) >> MM_PAGE_SHIFT;
+	last = vma->vm_pgoff + ((end - 1 - vma->vm_start) >> MM_PAGE_SHIFT);
+	return last >= pages;
 }

@@ -414,17 +414,12 @@ Test(task, pid_wraps_to_reserved)
 	cr_assert_eq(spawn("c"), RESERVED_PIDS + 1);
 }
 
-Test(task, syscall_is_enosys_for_live_esrch_for_dead)
+Test(task, syscall_esrch_for_dead_einval_for_global)
 {
-	struct mm_call c = { .verb = MMV_TOUCH, .len = 4096, .fd = -1 };
+	struct mm_call c = { .verb = MMV_TOUCH, .len = 4096, .fd = -1, .mode = 'r' };
 	char why[128];
 	uint64_t ret = 77;
 
-	cr_assert_eq(mm_syscall(m, 1, &c, &ret, why, sizeof(why)), -ENOSYS);
-	cr_assert(strstr(why, "touch"), "%s", why);
-	c.verb = MMV_FORK;
-	cr_assert_eq(mm_syscall(m, 1, &c, &ret, why, sizeof(why)), -ENOSYS);
-	cr_assert(strstr(why, "fork"), "%s", why);
 	cr_assert_eq(mm_syscall(m, 2, &c, &ret, why, sizeof(why)), -ESRCH);
 	cr_assert_str_eq(why, "no such process");
 	c.verb = MMV_SPAWN;

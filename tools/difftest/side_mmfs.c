@@ -70,6 +70,23 @@ static void mmfs_stop(struct side *s)
 	m->pid = 0;
 }
 
+/* The host disk's readahead window, for the simulated disk too (main.c notes it). */
+static void set_readahead(const char *mount)
+{
+	const char *kb = getenv("MMFS_DIFFTEST_RA_KB");
+	char path[4096];
+	FILE *f;
+
+	if (!kb)
+		return;
+	snprintf(path, sizeof(path), "%s/sys/class/bdi/254:1/read_ahead_kb", mount);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(kb, f);
+		fclose(f);
+	}
+}
+
 static int mmfs_start(struct side *s, const char *script_name)
 {
 	struct mmfs_side *m = s->priv;
@@ -80,6 +97,7 @@ static int mmfs_start(struct side *s, const char *script_name)
 	rbuf_init(&b);
 	/* an empty page cache, as the host runner starts with (errors: ignored) */
 	ctl_roundtrip(m->gctl, "drop_caches 3", &b);
+	set_readahead(m->mount);
 	if (ctl_roundtrip(m->gctl, "spawn difftest", &b) || !(m->pid = atoi(b.buf))) {
 		fprintf(stderr, "mmfs-difftest: %s/ctl: spawn answered [%s]\n", m->mount, b.buf);
 		m->pid = 0;

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * files.c - MOUNT/files/: a pass-through view of backing=DIR. Names,
+ * attributes and symlinks here; the inode table in files_inode.c, open
+ * files and directories in files_io.c.
+ *
+ * Confinement: every inode keeps an O_PATH descriptor of its host file,
+ * and every name operation is an *at() call relative to the parent's
+ * descriptor with a single name ("." and ".." and names holding '/' are
+ * refused), so a name can never climb out. Symlinks are followed by the
+ * kernel, not by us: readlink (and symlink creation) checks the target by
+ * resolving it from the link's directory with openat2(RESOLVE_BENEATH),
+ * the model's own rule, and refuses EACCES if it leads above backing=DIR.
+ * Each link is checked when the kernel reads it, so chains are checked
+ * link by link; a change to the backing directory behind our back between
+ * the check and the kernel's walk is the one race left.
+ */
+#define FUSE_USE_VERSION 314
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse_lowlevel.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "files_internal.h"
+
+static void reply_entry(fuse_req_t req, struct fnode *dir, const char *name, int err)
+{
+	struct fuse_entry_param e;
+
+	if (!err && !dir)
+		err = -EPERM;
+	if (!err)
+		err = do_lookup(dir, name, &e);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_entry(req, &e);
+}
+
+void files_lookup_root(fuse_req_t req)
+{
+	struct fuse_entry_param e;
+	int err = files_init();
+
+	memset(&e, 0, sizeof(e));
+	if (!err)
+		err = node_stat(&files_root, &e.attr);
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	e.ino = files_root.nodeid;
+	e.attr_timeout = e.entry_timeout = FILES_TIMEOUT;
+	fuse_reply_entry(req, &e);
+}
+
+static void files_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	reply_entry(req, node_get(parent), name, 0);
+}
+
+static void files_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	node_forget(ino, nlookup);
+	fuse_reply_none(req);
+}
+
+static void files_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *f)
+{
+	for (size_t i = 0; i < count; i++)
+		node_forget(f[i].ino, f[i].nlookup);
+	fuse_reply_none(req);
+}
+
+static void files_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fnode *n = node_get(ino);
+	struct stat st;
+	int err = n ? node_stat(n, &st) : -ENOENT;
+
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_attr(req, &st, FILES_TIMEOUT);
+}
+
+static int set_times(const struct fnode *n, const struct stat *attr, int to_set,
+		     struct fuse_file_info *fi)
+{
+	struct timespec tv[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_nsec = UTIME_OMIT } };
+	char path[64];
+	struct stat st;
+
+	if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+		tv[0].tv_nsec = UTIME_NOW;
+	else if (to_set & FUSE_SET_ATTR_ATIME)
+		tv[0] = attr->st_atim;
+	if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+		tv[1].tv_nsec = UTIME_NOW;
+	else if (to_set & FUSE_SET_ATTR_MTIME)
+		tv[1] = attr->st_mtim;
+	if (fi)
+		return futimens((int)fi->fh, tv) ? -errno : 0;
+	if (fstatat(n->fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (S_ISLNK(st.st_mode))
+		return -EPERM;	/* no parent at hand for AT_SYMLINK_NOFOLLOW */
+	fd_path(n->fd, path);
+	return utimensat(AT_FDCWD, path, tv, 0) ? -errno : 0;
+}
+
+static int do_setattr(const struct fnode *n, const struct stat *attr, int to_set,
+		      struct fuse_file_info *fi)
+{
+	char path[64];
+
+	fd_path(n->fd, path);
+	if ((to_set & FUSE_SET_ATTR_MODE) &&
+	    (fi ? fchmod((int)fi->fh, attr->st_mode) : chmod(path, attr->st_mode)))
+		return -errno;
+	if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
+	    fchownat(n->fd, "",
+		     (to_set & FUSE_SET_ATTR_UID) ? attr->st_uid : (uid_t)-1,
+		     (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t)-1,
+		     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if ((to_set & FUSE_SET_ATTR_SIZE) &&
+	    (fi ? ftruncate((int)fi->fh, attr->st_size) : truncate(path, attr->st_size)))
+		return -errno;
+	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+		      FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW))
+		return set_times(n, attr, to_set, fi);
+	return 0;
+}
+
+static void files_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+			  int to_set, struct fuse_file_info *fi)
+{
+	struct fnode *n = node_get(ino);
+	struct stat st;
+	int err = n ? do_setattr(n, attr, to_set, fi) : -ENOENT;
+
+	if (!err)
+		err = node_stat(n, &st);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_attr(req, &st, FILES_TIMEOUT);
+}
+
+/* ---- symlinks: the confinement check ---- */
+
+/*
+ * Whether target, read from a symlink in the directory rel (below
+ * backing=DIR), leads outside backing=DIR when followed: resolved as the
+ * kernel would, but beneath the root. A target that does not resolve for
+ * any other reason (dangling, a loop) fails the same way when followed.
+ */
+static int target_escapes(const char *rel, const char *target)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	char path[PATH_MAX * 2 + 2];
+	long fd = -1;
+
+	if (target[0] == '/' || !*rel)
+		snprintf(path, sizeof(path), "%s", target);
+	else
+		snprintf(path, sizeof(path), "%s/%s", rel, target);
+	for (int try = 0; try < 8; try++) {
+		fd = syscall(SYS_openat2, files_root.fd, path, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)	/* EAGAIN: a rename raced ".." */
+			break;
+	}
+	if (fd >= 0) {
+		close((int)fd);
+		return 0;
+	}
+	return errno == EXDEV || errno == EAGAIN;
+}
+
+/* The directory part of a relative path ("" for a top-level name). */
+static void rel_dirname(char *rel)
+{
+	char *slash = strrchr(rel, '/');
+
+	if (slash)
+		*slash = '\0';
+	else
+		rel[0] = '\0';
+}
+
+static void files_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct fnode *n = node_get(ino);
+	char target[PATH_MAX], rel[PATH_MAX];
+	ssize_t k;
+	int err;
+
+	if (!n) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	k = readlinkat(n->fd, "", target, sizeof(target) - 1);
+	err = k < 0 ? -errno : node_relpath(n, rel, sizeof(rel));
+	if (!err) {
+		target[k] = '\0';
+		rel_dirname(rel);
+		if (target_escapes(rel, target))
+			err = -EACCES;
+	}
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_readlink(req, target);
+}
+
+static void files_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+			  const char *name)
+{
+	struct fnode *dir = node_get(parent);
+	char rel[PATH_MAX];
+	int err = dir ? node_relpath(dir, rel, sizeof(rel)) : 0;
+
+	if (!err && dir && !name_ok(name))
+		err = -EACCES;
+	if (!err && dir && target_escapes(rel, link))
+		err = -EACCES;
+	if (!err && dir && symlinkat(link, dir->fd, name))
+		err = -errno;
+	reply_entry(req, dir, name, err);
+}
+
+/* ---- the namespace ---- */
+
+static void files_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+			mode_t mode, dev_t rdev)
+{
+	struct fnode *dir = node_get(parent);
+	int err = 0;
+
+	if (dir && !S_ISREG(mode))
+		err = -EPERM;		/* regular files only */
+	else if (dir && !name_ok(name))
+		err = -EACCES;
+	else if (dir && mknodat(dir->fd, name, mode, 0))
+		err = -errno;
+	reply_entry(req, dir, name, err);
+}
+
+static void files_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	struct fnode *dir = node_get(parent);
+	int err = 0;
+
+	if (dir && !name_ok(name))
+		err = -EACCES;
+	else if (dir && mkdirat(dir->fd, name, mode))
+		err = -errno;
+	reply_entry(req, dir, name, err);
+}
+
+static void files_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		       const char *newname)
+{
+	struct fnode *n = node_get(ino), *dir = node_get(newparent);
+	char path[64];
+	int err = 0;
+
+	if (!n || !dir) {
+		fuse_reply_err(req, n || dir ? EXDEV : EPERM);
+		return;
+	}
+	fd_path(n->fd, path);	/* the magic link names n itself, even a symlink */
+	if (!name_ok(newname))
+		err = -EACCES;
+	else if (linkat(AT_FDCWD, path, dir->fd, newname, AT_SYMLINK_FOLLOW))
+		err = -errno;
+	reply_entry(req, dir, newname, err);
+}
+
+static void remove_name(fuse_req_t req, fuse_ino_t parent, const char *name, int flags)
+{
+	struct fnode *dir = node_get(parent);
+	int err = 0;
+
+	if (!dir)
+		err = -EPERM;
+	else if (!name_ok(name))
+		err = -EACCES;
+	else if (unlinkat(dir->fd, name, flags))
+		err = -errno;
+	fuse_reply_err(req, -err);
+}
+
+static void files_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	remove_name(req, parent, name, 0);
+}
+
+static void files_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	remove_name(req, parent, name, AT_REMOVEDIR);
+}
+
+/* RENAME_NOREPLACE and RENAME_EXCHANGE as the host does them. */
+static void files_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+			 fuse_ino_t newparent, const char *newname, unsigned int flags)
+{
+	struct fnode *dir = node_get(parent), *newdir = node_get(newparent);
+	int err = 0;
+
+	if (!dir || !newdir)
+		err = dir || newdir ? -EXDEV : -EPERM;
+	else if (!name_ok(name) || !name_ok(newname))
+		err = -EACCES;
+	else if (renameat2(dir->fd, name, newdir->fd, newname, flags))
+		err = -errno;
+	fuse_reply_err(req, -err);
+}
+
+static void files_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs st;
+
+	if (fstatvfs(files_root.fd, &st))
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_statfs(req, &st);
+}
+
+const struct fuse_lowlevel_ops files_ops = {
+	.lookup		= files_lookup,
+	.forget		= files_forget,
+	.forget_multi	= files_forget_multi,
+	.getattr	= files_getattr,
+	.setattr	= files_setattr,
+	.readlink	= files_readlink,
+	.mknod		= files_mknod,
+	.mkdir		= files_mkdir,
+	.unlink		= files_unlink,
+	.rmdir		= files_rmdir,
+	.symlink	= files_symlink,
+	.rename		= files_rename,
+	.link		= files_link,
+	.open		= files_open,
+	.read		= files_read,
+	.write		= files_write,
+	.flush		= files_flush,
+	.release	= files_release,
+	.fsync		= files_fsync,
+	.opendir	= files_opendir,
+	.readdir	= files_readdir,
+	.releasedir	= files_releasedir,
+	.statfs		= files_statfs,
+	.create		= files_create,
+};

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fork.c - a new process as a copy of its parent (kernel: kernel/fork.c
+ * dup_mmap, mm/memory.c copy_page_range).
+ *
+ * The child gets every VMA but MADV_DONTFORK ones, without VM_LOCKED
+ * (memory locks are not inherited). Page tables are copied only where
+ * Linux copies them — VMAs with anonymous pages (an anon_vma); file and
+ * shared mappings without one are left to fault in the child. A private
+ * page then becomes copy-on-write: both PTEs lose their write bit and the
+ * page gains a mapcount, so the first writer on either side copies it.
+ * MADV_WIPEONFORK VMAs arrive empty.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "pgtable.h"
+#include "rmap.h"
+#include "syscalls.h"
+#include "task.h"
+#include "vma.h"
+
+struct copy_arg {
+	struct mm_struct *dst;
+	struct vm_area_struct *vma;	/* the parent's */
+	int err;
+};
+
+static int copy_one_pte(struct machine *m, struct mm_struct *src, uint64_t addr, pte_t *pte,
+			void *arg)
+{
+	struct copy_arg *ca = arg;
+	pte_t *dst = pte_lookup(m, ca->dst, addr, 1, &ca->err), v = *pte;
+	struct page *page;
+
+	(void)src;
+	if (!dst)
+		return ca->err ? ca->err : -ENOMEM;
+	if (pte_is_swap(v))
+		return 0;	/* swap entries come with the reclaim work */
+	if (pte_pfn(v) != m->zero_pfn) {
+		page = pfn_to_page(m, pte_pfn(v));
+		if (page_is_anon(page))
+			page_dup_rmap(m, ca->dst, page);
+		else
+			page_add_file_rmap(m, ca->dst, page);
+	}
+	/* a private writable mapping: both sides now copy on write */
+	if (!(ca->vma->vm_flags & MM_VM_SHARED) && (ca->vma->vm_flags & MM_VM_MAYWRITE)) {
+		*pte &= ~_PAGE_RW;
+		v &= ~_PAGE_RW;
+	}
+	if (ca->vma->vm_flags & MM_VM_SHARED)
+		v &= ~_PAGE_DIRTY;
+	*dst = v & ~_PAGE_ACCESSED;	/* the child's view starts old */
+	return 0;
+}
+
+static int dup_mmap(struct machine *m, struct task *parent, struct mm_struct *mm)
+{
+	struct mm_struct *old = parent->mm;
+	int err = 0;
+
+	for (struct vm_area_struct *v = vma_first(old); v && !err; v = vma_next_of(v)) {
+		struct vm_area_struct *tmp;
+
+		if (v->vm_flags & MM_VM_DONTCOPY)
+			continue;
+		tmp = vm_area_alloc();
+		if (!tmp)
+			return -ENOMEM;
+		tmp->vm_start = v->vm_start;
+		tmp->vm_end = v->vm_end;
+		tmp->vm_flags = v->vm_flags & ~(MM_VM_LOCKED | MM_VM_LOCKONFAULT);
+		tmp->vm_pgoff = v->vm_pgoff;
+		tmp->vm_file = file_ref_get(v->vm_file);
+		tmp->special = v->special;
+		tmp->anon_vma = (v->vm_flags & MM_VM_WIPEONFORK) ? 0 : v->anon_vma;
+		err = vma_insert(mm, tmp);
+		if (err) {
+			vm_area_free(tmp);
+			break;
+		}
+		if (tmp->vm_flags & MM_VM_ACCOUNT)
+			m->vm_committed_as += vma_pages(tmp);	/* mmput gives it back */
+		if (v->anon_vma && !(v->vm_flags & MM_VM_WIPEONFORK)) {
+			struct copy_arg ca = { mm, v, 0 };
+
+			if (!mm->pgd && pgd_alloc(m, mm))
+				return -ENOMEM;
+			err = walk_ptes(m, old, v->vm_start, v->vm_end, copy_one_pte, &ca);
+		}
+	}
+	return err;
+}
+
+int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, size_t whylen)
+{
+	struct mm_struct *old = parent->mm, *mm;
+	struct task *t;
+	int err;
+
+	lockdep_assert_held(m);
+	t = task_alloc(m, parent->pid, parent->comm, parent->cmdline, parent->cmdline_len);
+	mm = mm_alloc();
+	if (!t || !mm) {
+		free(mm);
+		if (t)
+			task_discard(m, t);
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	/* the layout fields travel with the address space */
+	mm->start_code = old->start_code;
+	mm->end_code = old->end_code;
+	mm->start_data = old->start_data;
+	mm->end_data = old->end_data;
+	mm->start_brk = old->start_brk;
+	mm->brk = old->brk;
+	mm->start_stack = old->start_stack;
+	mm->arg_start = old->arg_start;
+	mm->arg_end = old->arg_end;
+	mm->env_start = old->env_start;
+	mm->env_end = old->env_end;
+	mm->mmap_base = old->mmap_base;
+	mm->task_size = old->task_size;
+	mm->last_anon_vma = old->last_anon_vma;
+	t->mm = mm;
+	err = dup_mmap(m, parent, mm);
+	if (!err)
+		err = fdtable_dup(t, parent);
+	if (err) {
+		task_discard(m, t);
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	mm->hiwater_vm = mm->total_vm;
+	err = task_attach(m, t);
+	if (err) {
+		snprintf(why, whylen, "no free pid");
+		return -EAGAIN;
+	}
+	*child_pid = t->pid;
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lru.c - the per-node LRU lists that reclaim will scan (kernel: swap.c,
+ * mm_inline.h). A user page is on exactly one list while it is in use;
+ * the node and zone LRU counters of vmstat and meminfo follow the lists.
+ */
+#include "internal.h"
+#include "page_alloc.h"
+#include "rmap.h"
+
+static const enum node_stat_item node_item[NR_LRU_LISTS] = {
+	NR_INACTIVE_ANON, NR_ACTIVE_ANON, NR_INACTIVE_FILE, NR_ACTIVE_FILE, NR_UNEVICTABLE,
+};
+static const enum zone_stat_item zone_item[NR_LRU_LISTS] = {
+	NR_ZONE_INACTIVE_ANON, NR_ZONE_ACTIVE_ANON, NR_ZONE_INACTIVE_FILE,
+	NR_ZONE_ACTIVE_FILE, NR_ZONE_UNEVICTABLE,
+};
+
+enum lru_list page_lru(const struct page *page)
+{
+	if (PageFlag(page, PG_unevictable))
+		return LRU_UNEVICTABLE;
+	/* shmem pages are swap-backed: they live on the anon lists */
+	if (PageFlag(page, PG_swapbacked))
+		return PageFlag(page, PG_active) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
+	return PageFlag(page, PG_active) ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
+}
+
+static void account(struct machine *m, struct page *page, enum lru_list lru, int d)
+{
+	struct zone *z = pfn_zone(m, page_to_pfn(m, page));
+
+	mod_node_page_state(m->node[z->nid], node_item[lru], d);
+	mod_zone_page_state(z, zone_item[lru], d);
+}
+
+void lru_add(struct machine *m, struct page *page, enum lru_list lru)
+{
+	VM_BUG_ON(PageFlag(page, PG_lru));
+	ClearPageFlag(page, PG_active);
+	ClearPageFlag(page, PG_unevictable);
+	if (lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE)
+		SetPageFlag(page, PG_active);
+	if (lru == LRU_UNEVICTABLE)
+		SetPageFlag(page, PG_unevictable);
+	SetPageFlag(page, PG_lru);
+	list_add(&page->lru, &m->node[pfn_zone(m, page_to_pfn(m, page))->nid]->lru[lru]);
+	account(m, page, lru, 1);
+}
+
+void lru_del(struct machine *m, struct page *page)
+{
+	if (!PageFlag(page, PG_lru))
+		return;
+	account(m, page, page_lru(page), -1);
+	list_del(&page->lru);
+	ClearPageFlag(page, PG_lru);
+}

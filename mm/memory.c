@@ -1,0 +1,641 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memory.c - the fault path (kernel: handle_mm_fault and friends).
+ *
+ *   none PTE, anonymous VMA  -> do_anonymous_page: read maps the shared zero
+ *                               page (not counted in Rss); write allocates
+ *   none PTE, file/shmem VMA -> do_fault: the page-cache page, or for a
+ *                               private write its anonymous copy (COW)
+ *   present, write, RO PTE   -> do_wp_page: reuse an exclusive anonymous
+ *                               page, copy a shared one, or (shared mapping)
+ *                               make it writable and dirty
+ *
+ * A new anonymous page is not zeroed in host memory: it carries PG_zeroed
+ * until someone writes bytes into it (proc/PID/mem), so a fault costs what
+ * the bookkeeping costs, and reads of it return zeros.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "page_alloc.h"
+#include "pgtable.h"
+#include "memory.h"
+#include "rmap.h"
+#include "filemap.h"
+#include "task.h"
+#include "vma.h"
+
+#define RLIMIT_STACK_DEFAULT (8ULL << 20)
+
+static struct page *alloc_user_page(struct machine *m)
+{
+	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0);
+
+	if (page)
+		SetPageFlag(page, PG_zeroed);
+	return page;
+}
+
+static void copy_user_page(struct machine *m, struct page *dst, struct page *src)
+{
+	if (PageFlag(src, PG_zeroed) || page_to_pfn(m, src) == m->zero_pfn)
+		SetPageFlag(dst, PG_zeroed);
+	else {
+		memcpy(page_address(m, dst), page_address(m, src), MM_PAGE_SIZE);
+		ClearPageFlag(dst, PG_zeroed);
+	}
+}
+
+/* A present PTE of an exclusive anonymous page (a forced write may go in place). */
+static int page_is_anon_pte(struct machine *m, pte_t pte)
+{
+	struct page *page;
+
+	if (pte_pfn(pte) == m->zero_pfn)
+		return 0;
+	page = pfn_to_page(m, pte_pfn(pte));
+	return page_is_anon(page) && page->mapcount == 1 && page->refcount == 1;
+}
+
+static void set_page_dirty(struct machine *m, struct page *page)
+{
+	if (PageFlag(page, PG_dirty) || page_is_anon(page) || page_is_shmem(page))
+		return;
+	SetPageFlag(page, PG_dirty);
+	mod_node_page_state(m->node[pfn_zone(m, page_to_pfn(m, page))->nid], NR_DIRTY, 1);
+}
+
+/* The PTE bits for a page of vma: writable only if asked and allowed. */
+static pte_t mk_pte(struct machine *m, struct vm_area_struct *vma, struct page *page, int writable)
+{
+	pte_t pte = pfn_pte(page_to_pfn(m, page), vm_page_prot(vma->vm_flags) & ~_PAGE_RW);
+
+	pte |= _PAGE_ACCESSED;
+	if (writable && (vma->vm_flags & MM_VM_WRITE))
+		pte |= _PAGE_RW | _PAGE_DIRTY;
+	return pte;
+}
+
+static void map_new_anon(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+			 uint64_t addr, pte_t *pte, struct page *page, int dirty)
+{
+	anon_vma_prepare(mm, vma);
+	page_add_new_anon_rmap(m, mm, page, vma, addr);
+	*pte = mk_pte(m, vma, page, 1);
+	if (dirty)
+		*pte |= _PAGE_DIRTY;	/* a forced write into a read-only mapping */
+	if (vma->vm_flags & MM_VM_LOCKED)
+		mlock_page(m, page);
+}
+
+static unsigned do_anonymous_page(struct machine *m, struct mm_struct *mm,
+				  struct vm_area_struct *vma, uint64_t addr, pte_t *pte, unsigned flags)
+{
+	struct page *page;
+
+	if (!(flags & FAULT_FLAG_WRITE)) {
+		*pte = pfn_pte(m->zero_pfn, vm_page_prot(vma->vm_flags) & ~_PAGE_RW) | _PAGE_ACCESSED;
+		return 0;
+	}
+	page = alloc_user_page(m);
+	if (!page)
+		return VM_FAULT_OOM;
+	map_new_anon(m, mm, vma, addr, pte, page, 1);
+	return 0;
+}
+
+#define FAULT_AROUND_PAGES 16	/* fault_around_bytes = 64 KiB */
+
+/*
+ * do_fault_around: a read fault also maps the pages of the surrounding
+ * 64 KiB window (clipped to the VMA and the PTE table) that are already
+ * cached, uptodate and not readahead markers, with old PTEs. Returns 1 if
+ * the faulting page itself got mapped that way.
+ */
+static int fault_around(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+			uint64_t addr)
+{
+	uint64_t win = FAULT_AROUND_PAGES << MM_PAGE_SHIFT;
+	uint64_t from = addr & ~(win - 1), to = from + win, size;
+	int mapped_self = 0;
+
+	if (from < vma->vm_start)
+		from = vma->vm_start;
+	if (to > vma->vm_end)
+		to = vma->vm_end;
+	if ((to - 1) >> PMD_SHIFT != addr >> PMD_SHIFT)
+		to = (addr | (PMD_SIZE - 1)) + 1;
+	if (from >> PMD_SHIFT != addr >> PMD_SHIFT)
+		from = addr & ~(PMD_SIZE - 1);
+	size = filemap_size_pages(m, vma->vm_file);
+	for (uint64_t a = from; a < to; a += MM_PAGE_SIZE) {
+		uint64_t index = vma->vm_pgoff + ((a - vma->vm_start) >> MM_PAGE_SHIFT);
+		struct page *page;
+		pte_t *pte;
+
+		if (index >= size)
+			break;
+		page = filemap_find_page(vma->vm_file, index);
+		if (!page || PageFlag(page, PG_readahead) || !PageFlag(page, PG_uptodate))
+			continue;
+		pte = pte_lookup(m, mm, a, 1, NULL);
+		if (!pte || !pte_none(*pte))
+			continue;
+		page_add_file_rmap(m, mm, page);
+		*pte = mk_pte(m, vma, page, page_is_shmem(page)) & ~(_PAGE_DIRTY | _PAGE_ACCESSED);
+		if (a == addr) {
+			*pte |= _PAGE_ACCESSED;
+			mapped_self = 1;
+		}
+		if (vma->vm_flags & MM_VM_LOCKED)
+			mlock_page(m, page);
+	}
+	return mapped_self;
+}
+
+static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+			 uint64_t addr, pte_t *pte, unsigned flags)
+{
+	uint64_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+	int major = 0, err = 0, write = flags & FAULT_FLAG_WRITE;
+	struct page *page;
+	unsigned ret;
+
+	if (!write && !(flags & FAULT_FLAG_REMOTE) && fault_around(m, mm, vma, addr))
+		return 0;
+	page = filemap_find_page(vma->vm_file, index);
+	if (page)
+		filemap_readahead_hit(m, vma->vm_file, vma->vm_flags, page);
+	else if (index < filemap_size_pages(m, vma->vm_file))
+		filemap_readahead_miss(m, vma->vm_file, vma->vm_flags, index);
+	page = filemap_get_page(m, vma->vm_file, index, &major, &err);
+	ret = major ? VM_FAULT_MAJOR : 0;
+	if (!page)
+		return err == -EFAULT ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
+	if ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & MM_VM_SHARED)) {
+		struct page *copy = alloc_user_page(m);	/* do_cow_fault */
+
+		if (!copy)
+			return VM_FAULT_OOM;
+		copy_user_page(m, copy, page);
+		map_new_anon(m, mm, vma, addr, pte, copy, 1);
+		return ret;
+	}
+	page_add_file_rmap(m, mm, page);
+	if (flags & FAULT_FLAG_WRITE) {
+		*pte = mk_pte(m, vma, page, 1);
+		set_page_dirty(m, page);
+	} else {
+		/* shmem needs no write notification: its PTEs may start writable */
+		*pte = mk_pte(m, vma, page, page_is_shmem(page));
+		if (page_is_shmem(page))
+			*pte &= ~_PAGE_DIRTY;
+	}
+	if (vma->vm_flags & MM_VM_LOCKED)
+		mlock_page(m, page);
+	return ret;
+}
+
+static unsigned do_wp_page(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+			   uint64_t addr, pte_t *pte, unsigned flags)
+{
+	uint64_t pfn = pte_pfn(*pte);
+	struct page *old = pfn == m->zero_pfn ? NULL : pfn_to_page(m, pfn), *copy;
+	int forced = !(vma->vm_flags & MM_VM_WRITE);
+
+	if (old && (vma->vm_flags & MM_VM_SHARED)) {
+		*pte |= _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
+		set_page_dirty(m, old);
+		return 0;
+	}
+	if (old && page_is_anon(old) && old->mapcount == 1 && old->refcount == 1) {
+		/* the only user: write to it in place (wp_page_reuse) */
+		SetPageFlag(old, PG_anon_exclusive);
+		*pte |= _PAGE_DIRTY | _PAGE_ACCESSED | (forced ? 0 : _PAGE_RW);
+		count_vm_event(m, PGREUSE);
+		return 0;
+	}
+	copy = alloc_user_page(m);
+	if (!copy)
+		return VM_FAULT_OOM;
+	if (old) {
+		copy_user_page(m, copy, old);
+		page_remove_rmap(m, mm, old);
+		put_page(m, old);
+	}
+	map_new_anon(m, mm, vma, addr, pte, copy, forced);
+	if (forced)
+		*pte &= ~_PAGE_RW;
+	return 0;
+}
+
+unsigned handle_mm_fault(struct machine *m, struct task *t, struct vm_area_struct *vma,
+			 uint64_t addr, unsigned flags)
+{
+	struct mm_struct *mm = t->mm;
+	unsigned ret;
+	pte_t *pte;
+
+	addr &= ~(MM_PAGE_SIZE - 1);
+	if (!mm->pgd && pgd_alloc(m, mm))
+		return VM_FAULT_OOM;
+	pte = pte_lookup(m, mm, addr, 1, NULL);
+	if (!pte)
+		return VM_FAULT_OOM;
+	if (pte_none(*pte)) {
+		if (vma->special != VMA_SPECIAL_NONE)
+			ret = 0;	/* vvar/vdso: nothing the model maps */
+		else if (vma_is_anonymous(vma))
+			ret = do_anonymous_page(m, mm, vma, addr, pte, flags);
+		else
+			ret = do_fault(m, mm, vma, addr, pte, flags);
+	} else if (pte_is_swap(*pte)) {
+		ret = VM_FAULT_SIGBUS;	/* swap-in comes with the reclaim work */
+	} else if ((flags & FAULT_FLAG_WRITE) && !pte_write(*pte)) {
+		ret = do_wp_page(m, mm, vma, addr, pte, flags);
+	} else {
+		*pte |= _PAGE_ACCESSED | ((flags & FAULT_FLAG_WRITE) ? _PAGE_DIRTY : 0);
+		ret = 0;
+	}
+	count_vm_event(m, PGFAULT);
+	if (ret & VM_FAULT_ERROR)
+		return ret;
+	if (ret & VM_FAULT_MAJOR) {
+		count_vm_event(m, PGMAJFAULT);
+		if (!(flags & FAULT_FLAG_REMOTE))
+			t->maj_flt++;
+	} else if (!(flags & FAULT_FLAG_REMOTE)) {
+		t->min_flt++;
+	}
+	return ret;
+}
+
+/* Grow a stack VMA down to addr (kernel: expand_downwards), or -ENOMEM. */
+static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr)
+{
+	struct vm_area_struct *prev = vma_prev_of(vma);
+
+	addr &= ~(MM_PAGE_SIZE - 1);
+	if (vma->vm_end - addr > RLIMIT_STACK_DEFAULT)
+		return -ENOMEM;
+	if (prev && !(prev->vm_flags & MM_VM_GROWSDOWN) &&
+	    (prev->vm_flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC)) &&
+	    addr - prev->vm_end < STACK_GUARD_GAP)
+		return -ENOMEM;
+	if (prev && prev->vm_end > addr)
+		return -ENOMEM;
+	vma_adjust(mm, vma, addr, vma->vm_end,
+		   vma->vm_pgoff - ((vma->vm_start - addr) >> MM_PAGE_SHIFT));
+	return 0;
+}
+
+static void log_fault(struct machine *m, struct task *t, struct vm_area_struct *vma,
+		      uint64_t addr, int write, int prot, unsigned fault)
+{
+	char where[MM_SNAP_PATH_MAX + 64] = "";
+
+	if (vma)
+		snprintf(where, sizeof(where), " in %s[%llx+%llx]",
+			 vma->vm_file ? strrchr(vma->vm_file->path, '/') + 1 : t->comm,
+			 (unsigned long long)vma->vm_start,
+			 (unsigned long long)(vma->vm_end - vma->vm_start));
+	if (fault & VM_FAULT_SIGBUS)
+		kmsg_add(m, "%s[%d]: bus error at %llx (beyond the end of the mapped object)%s",
+			 t->comm, t->pid, (unsigned long long)addr, where);
+	else
+		kmsg_add(m, "%s[%d]: segfault at %llx ip 0000000000000000 sp 0000000000000000 "
+			 "error %x%s likely on CPU 0 (core 0, socket 0)", t->comm, t->pid,
+			 (unsigned long long)addr, 4 | (write ? 2 : 0) | (prot ? 1 : 0), where);
+}
+
+int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, int write,
+		char *why, size_t whylen)
+{
+	uint64_t end = addr + len, a = addr & ~(MM_PAGE_SIZE - 1);
+
+	if (end < addr) {
+		snprintf(why, whylen, "addr + len overflows");
+		return -EINVAL;
+	}
+	for (; a < end; a += MM_PAGE_SIZE) {
+		struct vm_area_struct *vma = vma_find(t->mm, a);
+		uint64_t allowed = write ? MM_VM_WRITE : (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC);
+		uint64_t at = a < addr ? addr : a;
+		unsigned fault;
+		pte_t *pte;
+
+		if (vma && vma->vm_start > a && (!(vma->vm_flags & MM_VM_GROWSDOWN) ||
+						 expand_stack(t->mm, vma, a)))
+			vma = NULL;
+		if (!vma || !(vma->vm_flags & allowed)) {
+			log_fault(m, t, vma, at, write, vma && page_resident(m, t->mm, vma, a), 0);
+			snprintf(why, whylen, "segfault at %#llx (%s)", (unsigned long long)at,
+				 !vma ? "no mapping" : write ? "not writable" : "not readable");
+			return -EFAULT;
+		}
+		pte = t->mm->pgd ? pte_lookup(m, t->mm, a, 0, NULL) : NULL;
+		if (pte && (*pte & _PAGE_PRESENT) && (!write || pte_write(*pte))) {
+			*pte |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);	/* no fault */
+			continue;
+		}
+		fault = handle_mm_fault(m, t, vma, a, write ? FAULT_FLAG_WRITE : 0);
+		if (fault & VM_FAULT_OOM) {
+			snprintf(why, whylen, "out of memory at %#llx", (unsigned long long)at);
+			return -ENOMEM;
+		}
+		if (fault & VM_FAULT_ERROR) {
+			log_fault(m, t, vma, at, write, 0, fault);
+			snprintf(why, whylen, "bus error at %#llx (past the end of the file)",
+				 (unsigned long long)at);
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
+int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
+		   uint64_t start, uint64_t end, int write)
+{
+	unsigned flags = 0;
+
+	if (write || (vma->vm_flags & (MM_VM_WRITE | MM_VM_SHARED)) == MM_VM_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (vma->vm_flags & (MM_VM_IO | MM_VM_PFNMAP))
+		return 0;
+	for (uint64_t a = start; a < end; a += MM_PAGE_SIZE) {
+		pte_t *pte = t->mm->pgd ? pte_lookup(m, t->mm, a, 0, NULL) : NULL;
+		unsigned fault;
+
+		if (pte && (*pte & _PAGE_PRESENT) && (!(flags & FAULT_FLAG_WRITE) || pte_write(*pte)))
+			continue;
+		fault = handle_mm_fault(m, t, vma, a, flags);
+		if (fault & VM_FAULT_OOM)
+			return -ENOMEM;
+		if (fault & VM_FAULT_ERROR)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+struct zap_arg {
+	struct vm_area_struct *vma;
+};
+
+static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
+{
+	pte_t old = *pte;
+	struct page *page;
+
+	(void)addr;
+	(void)arg;
+	*pte = 0;
+	if (pte_is_swap(old))
+		return 0;	/* swap slots come with the reclaim work */
+	if (pte_pfn(old) == m->zero_pfn)
+		return 0;
+	page = pfn_to_page(m, pte_pfn(old));
+	if (pte_dirty(old))
+		set_page_dirty(m, page);
+	page_remove_rmap(m, mm, page);
+	put_page(m, page);
+	return 0;
+}
+
+void zap_page_range(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		    uint64_t start, uint64_t end)
+{
+	struct zap_arg za = { vma };
+
+	walk_ptes(m, mm, start, end, zap_one, &za);
+}
+
+static int protect_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
+{
+	struct vm_area_struct *vma = arg;
+	uint64_t flags = vma->vm_flags, pfn = pte_pfn(*pte);
+	pte_t keep = *pte & (_PAGE_ACCESSED | _PAGE_DIRTY);
+	struct page *page = pfn == m->zero_pfn ? NULL : pfn_to_page(m, pfn);
+	int writable = 0;
+
+	(void)mm;
+	(void)addr;
+	if (pte_is_swap(*pte))
+		return 0;
+	if (!(flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC))) {
+		*pte = pfn_pte(pfn, _PAGE_PROTNONE) | keep;	/* still mapped, not accessible */
+		return 0;
+	}
+	if (page && (flags & MM_VM_WRITE)) {
+		if (flags & MM_VM_SHARED)
+			writable = page_is_shmem(page) || PageFlag(page, PG_dirty);
+		else
+			writable = page_is_anon(page) && page->mapcount == 1 && (keep & _PAGE_DIRTY);
+	}
+	*pte = pfn_pte(pfn, vm_page_prot(flags) & ~_PAGE_RW) | keep | (writable ? _PAGE_RW : 0);
+	return 0;
+}
+
+void change_protection(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		       uint64_t start, uint64_t end)
+{
+	walk_ptes(m, mm, start, end, protect_one, vma);
+}
+
+static int mlock_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
+{
+	(void)mm;
+	(void)addr;
+	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
+		return 0;
+	if (arg)
+		mlock_page(m, pfn_to_page(m, pte_pfn(*pte)));
+	else
+		munlock_page(m, pfn_to_page(m, pte_pfn(*pte)));
+	return 0;
+}
+
+void mlock_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end, int lock)
+{
+	walk_ptes(m, mm, start, end, mlock_one, lock ? (void *)1 : NULL);
+}
+
+struct move_arg {
+	uint64_t delta;
+	int err;
+};
+
+static int move_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
+{
+	struct move_arg *ma = arg;
+	pte_t *dst = pte_lookup(m, mm, addr + ma->delta, 1, &ma->err);
+
+	if (!dst)
+		return ma->err ? ma->err : -ENOMEM;
+	*dst = *pte;
+	*pte = 0;
+	return 0;
+}
+
+int move_page_tables(struct machine *m, struct mm_struct *mm, uint64_t old, uint64_t new,
+		     uint64_t len)
+{
+	struct move_arg ma = { new - old, 0 };
+
+	return walk_ptes(m, mm, old, old + len, move_one, &ma);
+}
+
+int page_resident(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		  uint64_t addr)
+{
+	pte_t *pte = mm->pgd ? pte_lookup(m, mm, addr, 0, NULL) : NULL;
+
+	if (pte && pte_present(*pte))
+		return 1;
+	if (pte && pte_is_swap(*pte))
+		return 0;
+	if (vma->vm_file && vma->special == VMA_SPECIAL_NONE)
+		return filemap_find_page(vma->vm_file,
+					 vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT)) != NULL;
+	return 0;
+}
+
+void exit_mmap(struct machine *m, struct mm_struct *mm)
+{
+	for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next_of(v))
+		zap_page_range(m, mm, v, v->vm_start, v->vm_end);
+	pgd_free(m, mm);
+}
+
+/* May a debugger touch this VMA (FOLL_FORCE: private mappings may be written by COW)? */
+static int remote_access_ok(struct vm_area_struct *vma, int write)
+{
+	uint64_t f = vma->vm_flags;
+
+	if (f & (MM_VM_IO | MM_VM_PFNMAP))
+		return 0;
+	if (write)
+		return (f & MM_VM_WRITE) || (!(f & MM_VM_SHARED) && (f & MM_VM_MAYWRITE));
+	return (f & MM_VM_READ) || (f & MM_VM_MAYREAD);
+}
+
+long access_remote_vm(struct machine *m, struct task *t, uint64_t addr, void *buf,
+		      size_t len, int write)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t a = addr + done, off = a & (MM_PAGE_SIZE - 1);
+		size_t n = MM_PAGE_SIZE - off < len - done ? MM_PAGE_SIZE - off : len - done;
+		struct vm_area_struct *vma = vma_lookup(t->mm, a);
+		struct page *page;
+		pte_t *pte;
+		char *p;
+
+		if (!vma || !remote_access_ok(vma, write) || vma->special != VMA_SPECIAL_NONE)
+			break;
+		pte = t->mm->pgd ? pte_lookup(m, t->mm, a, 0, NULL) : NULL;
+		if (!pte || !(*pte & _PAGE_PRESENT) ||
+		    (write && !pte_write(*pte) && !(page_is_anon_pte(m, *pte) && !(vma->vm_flags & MM_VM_WRITE)))) {
+			unsigned flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);
+
+			if (handle_mm_fault(m, t, vma, a, flags) & VM_FAULT_ERROR)
+				break;
+			pte = pte_lookup(m, t->mm, a, 0, NULL);
+			if (!pte || !pte_present(*pte))
+				break;
+		}
+		if (pte_pfn(*pte) == m->zero_pfn) {
+			if (write)
+				break;
+			memset((char *)buf + done, 0, n);
+			done += n;
+			continue;
+		}
+		page = pfn_to_page(m, pte_pfn(*pte));
+		p = (char *)page_address(m, page) + off;
+		if (!write) {
+			if (PageFlag(page, PG_zeroed))
+				memset((char *)buf + done, 0, n);
+			else
+				memcpy((char *)buf + done, p, n);
+		} else {
+			if (PageFlag(page, PG_zeroed)) {
+				memset(page_address(m, page), 0, MM_PAGE_SIZE);
+				ClearPageFlag(page, PG_zeroed);
+			}
+			memcpy(p, (const char *)buf + done, n);
+			*pte |= _PAGE_DIRTY | _PAGE_ACCESSED;
+			set_page_dirty(m, page);
+		}
+		done += n;
+	}
+	return done ? (long)done : -EIO;
+}
+
+static int free_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
+{
+	struct page *page;
+
+	(void)mm;
+	(void)addr;
+	(void)arg;
+	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
+		return 0;
+	page = pfn_to_page(m, pte_pfn(*pte));
+	if (!page_is_anon(page) || page->mapcount != 1)
+		return 0;	/* shared pages are left alone, as madvise_free_pte_range does */
+	*pte &= ~(_PAGE_DIRTY | _PAGE_ACCESSED);
+	ClearPageFlag(page, PG_referenced);
+	if (PageFlag(page, PG_swapbacked)) {
+		ClearPageFlag(page, PG_swapbacked);	/* lazily freeable: LazyFree */
+		lru_del(m, page);
+		lru_add(m, page, LRU_INACTIVE_FILE);
+		count_vm_event(m, PGLAZYFREE);
+	}
+	return 0;
+}
+
+void madvise_free_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	walk_ptes(m, mm, start, end, free_one, NULL);
+}
+
+static int deactivate_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+			  void *arg)
+{
+	struct page *page;
+
+	(void)mm;
+	(void)addr;
+	(void)arg;
+	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
+		return 0;
+	page = pfn_to_page(m, pte_pfn(*pte));
+	*pte &= ~_PAGE_ACCESSED;
+	ClearPageFlag(page, PG_referenced);
+	if (PageFlag(page, PG_lru) && PageFlag(page, PG_active) && !PageFlag(page, PG_unevictable)) {
+		lru_del(m, page);
+		lru_add(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+		count_vm_event(m, PGDEACTIVATE);
+	}
+	return 0;
+}
+
+void deactivate_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	walk_ptes(m, mm, start, end, deactivate_one, NULL);
+}
+
+void readahead_range(struct machine *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	uint64_t first = vma->vm_pgoff + ((start - vma->vm_start) >> MM_PAGE_SHIFT);
+	uint64_t last = vma->vm_pgoff + ((end - vma->vm_start) >> MM_PAGE_SHIFT);
+	uint64_t size = filemap_size_pages(m, vma->vm_file);
+
+	for (uint64_t i = first; i < last && i < size; i++) {
+		int major, err;
+
+		filemap_get_page(m, vma->vm_file, i, &major, &err);
+	}
+}

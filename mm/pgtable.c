@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pgtable.c - allocation, lookup, walking and freeing of page tables.
+ *
+ * Accounting follows Linux: every table page counts in the node's
+ * NR_PAGE_TABLE_PAGES (meminfo PageTables); PUD, PMD and PTE tables also
+ * count in mm->pgtables_bytes (status VmPTE), the PGD does not.
+ */
+#include <string.h>
+
+#include "internal.h"
+#include "page_alloc.h"
+#include "pgtable.h"
+#include "task.h"
+
+/* What an upper-level entry pointing at a table holds (kernel: _PAGE_TABLE). */
+#define _PAGE_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+
+static const unsigned level_shift[4] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, 12 };
+
+static unsigned idx(uint64_t addr, int level)
+{
+	return (unsigned)(addr >> level_shift[level]) & (PTRS_PER_TABLE - 1);
+}
+
+static pte_t *table_at(struct machine *m, uint64_t pfn)
+{
+	return (pte_t *)(m->frames + (pfn << MM_PAGE_SHIFT));
+}
+
+uint64_t vm_page_prot(uint64_t vm_flags)
+{
+	uint64_t prot = _PAGE_PRESENT | _PAGE_USER;
+
+	if (!(vm_flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC)))
+		return 0;	/* PROT_NONE: nothing may be present */
+	/* private writable mappings start read-only: the first write COWs */
+	if ((vm_flags & MM_VM_WRITE) && (vm_flags & MM_VM_SHARED))
+		prot |= _PAGE_RW;
+	if (!(vm_flags & MM_VM_EXEC))
+		prot |= _PAGE_NX;
+	return prot;
+}
+
+static struct page *table_alloc(struct machine *m)
+{
+	struct page *page = alloc_pages(m, GFP_KERNEL, 0, 0);
+
+	if (!page)
+		return NULL;
+	memset(page_address(m, page), 0, MM_PAGE_SIZE);
+	SetPageFlag(page, PG_pgtable);
+	mod_node_page_state(m->node[pfn_zone(m, page_to_pfn(m, page))->nid], NR_PAGE_TABLE_PAGES, 1);
+	return page;
+}
+
+static void table_free(struct machine *m, uint64_t pfn)
+{
+	struct page *page = pfn_to_page(m, pfn);
+
+	VM_BUG_ON(!PageFlag(page, PG_pgtable));
+	mod_node_page_state(m->node[pfn_zone(m, pfn)->nid], NR_PAGE_TABLE_PAGES, -1);
+	free_pages(m, page, 0);
+}
+
+int pgd_alloc(struct machine *m, struct mm_struct *mm)
+{
+	struct page *page = table_alloc(m);
+
+	if (!page)
+		return -ENOMEM;
+	mm->pgd = page_to_pfn(m, page);
+	return 0;
+}
+
+pte_t *pte_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int alloc, int *err)
+{
+	uint64_t pfn = mm->pgd;
+
+	if (!pfn)
+		return NULL;
+	for (int level = 0; level < 3; level++) {
+		pte_t *e = &table_at(m, pfn)[idx(addr, level)];
+
+		if (!pte_present(*e)) {
+			struct page *t;
+
+			if (!alloc)
+				return NULL;
+			t = table_alloc(m);
+			if (!t) {
+				if (err)
+					*err = -ENOMEM;
+				return NULL;
+			}
+			*e = pfn_pte(page_to_pfn(m, t), _PAGE_TABLE);
+			mm->pgtables_bytes += MM_PAGE_SIZE;
+		}
+		pfn = pte_pfn(*e);
+	}
+	return &table_at(m, pfn)[idx(addr, 3)];
+}
+
+static int walk_level(struct machine *m, struct mm_struct *mm, uint64_t table, int level,
+		      uint64_t start, uint64_t end, pte_fn fn, void *arg)
+{
+	uint64_t size = 1ULL << level_shift[level];
+	uint64_t addr = start;
+
+	while (addr < end) {
+		uint64_t next = (addr & ~(size - 1)) + size;
+		pte_t *e = &table_at(m, table)[idx(addr, level)];
+		int ret = 0;
+
+		if (next > end || next == 0)
+			next = end;
+		if (level == 3) {
+			if (!pte_none(*e))
+				ret = fn(m, mm, addr, e, arg);
+		} else if (pte_present(*e)) {
+			ret = walk_level(m, mm, pte_pfn(*e), level + 1, addr, next, fn, arg);
+		}
+		if (ret)
+			return ret;
+		addr = next;
+	}
+	return 0;
+}
+
+int walk_ptes(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
+	      pte_fn fn, void *arg)
+{
+	if (!mm->pgd || start >= end)
+		return 0;
+	return walk_level(m, mm, mm->pgd, 0, start, end, fn, arg);
+}
+
+static int table_empty(struct machine *m, uint64_t pfn)
+{
+	const pte_t *t = table_at(m, pfn);
+
+	for (int i = 0; i < PTRS_PER_TABLE; i++)
+		if (t[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Free the child tables of `table` (at level) that cover only [start, end),
+ * lie inside [floor, ceiling) and are empty; deepest first, so that a PMD
+ * table emptied by freeing its PTE tables can go too.
+ */
+static void free_level(struct machine *m, struct mm_struct *mm, uint64_t table, int level,
+		       uint64_t start, uint64_t end, uint64_t floor, uint64_t ceiling)
+{
+	uint64_t size = 1ULL << level_shift[level];
+
+	for (uint64_t addr = start & ~(size - 1); addr < end; addr += size) {
+		pte_t *e = &table_at(m, table)[idx(addr, level)];
+		uint64_t child;
+
+		if (!pte_present(*e))
+			goto next;
+		child = pte_pfn(*e);
+		if (level < 2)
+			free_level(m, mm, child, level + 1, addr > start ? addr : start,
+				   addr + size < end ? addr + size : end, floor, ceiling);
+		if (addr >= floor && addr + size - 1 <= ceiling - 1 && table_empty(m, child)) {
+			*e = 0;
+			table_free(m, child);
+			mm->pgtables_bytes -= MM_PAGE_SIZE;
+		}
+next:
+		if (addr + size < addr)
+			break;
+	}
+}
+
+void free_pgtables(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
+		   uint64_t floor, uint64_t ceiling)
+{
+	if (!mm->pgd || start >= end)
+		return;
+	free_level(m, mm, mm->pgd, 0, start, end, floor, ceiling);
+}
+
+void pgd_free(struct machine *m, struct mm_struct *mm)
+{
+	if (!mm->pgd)
+		return;
+	free_level(m, mm, mm->pgd, 0, 0, TASK_SIZE, 0, 0);
+	table_free(m, mm->pgd);
+	mm->pgd = 0;
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rmap.c - mapping and unmapping pages, and everything counted on the way:
+ * mapcount and refcount, the mm's Rss counters, NR_ANON_PAGES (AnonPages),
+ * NR_MAPPED (Mapped), mlocked pages (Mlocked, Unevictable).
+ *
+ * An anonymous page keeps the anon_vma id of the VMA it was born in
+ * (page->private) and its linear index (page->index = vm_pgoff + offset):
+ * every VMA sharing that anon_vma (the VMA itself, its splits, and with
+ * fork its children's copies) finds it at vm_start + (index - vm_pgoff).
+ * That is the walk reclaim will use.
+ */
+#include "internal.h"
+#include "page_alloc.h"
+#include "rmap.h"
+#include "task.h"
+#include "vma.h"
+
+int page_is_anon(const struct page *page)
+{
+	return PageFlag(page, PG_anon);
+}
+
+int page_is_shmem(const struct page *page)
+{
+	return !PageFlag(page, PG_anon) && PageFlag(page, PG_swapbacked);
+}
+
+static int mm_counter(const struct page *page)
+{
+	if (page_is_anon(page))
+		return MM_ANONPAGES;
+	return page_is_shmem(page) ? MM_SHMEMPAGES : MM_FILEPAGES;
+}
+
+static void add_mm_counter(struct mm_struct *mm, int counter, int64_t d)
+{
+	if (d < 0) {	/* the peak is taken before Rss shrinks, as Linux does */
+		uint64_t rss = mm->rss[MM_ANONPAGES] + mm->rss[MM_FILEPAGES] + mm->rss[MM_SHMEMPAGES];
+
+		if (mm->hiwater_rss < rss)
+			mm->hiwater_rss = rss;
+	}
+	mm->rss[counter] += (uint64_t)d;
+}
+
+static struct pglist_data *page_pgdat(struct machine *m, struct page *page)
+{
+	return m->node[pfn_zone(m, page_to_pfn(m, page))->nid];
+}
+
+void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (!vma->anon_vma)
+		vma->anon_vma = ++mm->last_anon_vma;
+}
+
+void get_page(struct page *page)
+{
+	page->refcount++;
+}
+
+void page_add_new_anon_rmap(struct machine *m, struct mm_struct *mm, struct page *page,
+			    struct vm_area_struct *vma, uint64_t addr)
+{
+	SetPageFlag(page, PG_anon);
+	SetPageFlag(page, PG_swapbacked);
+	SetPageFlag(page, PG_anon_exclusive);
+	SetPageFlag(page, PG_uptodate);
+	page->private = vma->anon_vma;
+	page->index = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+	page->mapcount = 1;
+	mod_node_page_state(page_pgdat(m, page), NR_ANON_PAGES, 1);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	lru_add(m, page, LRU_INACTIVE_ANON);
+}
+
+void page_dup_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
+{
+	(void)m;
+	page->mapcount++;
+	page->refcount++;
+	ClearPageFlag(page, PG_anon_exclusive);
+	add_mm_counter(mm, mm_counter(page), 1);
+}
+
+void page_add_file_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
+{
+	if (page->mapcount++ == 0)
+		mod_node_page_state(page_pgdat(m, page), NR_MAPPED, 1);
+	page->refcount++;
+	add_mm_counter(mm, mm_counter(page), 1);
+}
+
+void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
+{
+	VM_BUG_ON(page->mapcount <= 0);
+	add_mm_counter(mm, mm_counter(page), -1);
+	if (--page->mapcount)
+		return;
+	mod_node_page_state(page_pgdat(m, page), page_is_anon(page) ? NR_ANON_PAGES : NR_MAPPED, -1);
+	if (PageFlag(page, PG_mlocked)) {
+		/* the last mapping went: the page is evictable again */
+		ClearPageFlag(page, PG_mlocked);
+		mod_zone_page_state(pfn_zone(m, page_to_pfn(m, page)), NR_MLOCK, -1);
+		lru_del(m, page);
+		lru_add(m, page, page_is_anon(page) || page_is_shmem(page) ?
+			LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+	}
+}
+
+void put_page(struct machine *m, struct page *page)
+{
+	VM_BUG_ON(page->refcount <= 0);
+	if (--page->refcount)
+		return;
+	VM_BUG_ON(page->mapcount);
+	lru_del(m, page);
+	page->private = 0;
+	free_pages(m, page, 0);
+}
+
+/* A page mapped by a VM_LOCKED VMA cannot be reclaimed: Mlocked, Unevictable. */
+void mlock_page(struct machine *m, struct page *page)
+{
+	if (PageFlag(page, PG_mlocked))
+		return;
+	SetPageFlag(page, PG_mlocked);
+	mod_zone_page_state(pfn_zone(m, page_to_pfn(m, page)), NR_MLOCK, 1);
+	count_vm_event(m, UNEVICTABLE_PGS_MLOCKED);
+	lru_del(m, page);
+	lru_add(m, page, LRU_UNEVICTABLE);
+}
+
+void munlock_page(struct machine *m, struct page *page)
+{
+	if (!PageFlag(page, PG_mlocked))
+		return;
+	ClearPageFlag(page, PG_mlocked);
+	mod_zone_page_state(pfn_zone(m, page_to_pfn(m, page)), NR_MLOCK, -1);
+	count_vm_event(m, UNEVICTABLE_PGS_MUNLOCKED);
+	lru_del(m, page);
+	lru_add(m, page, page_is_anon(page) || page_is_shmem(page) ?
+		LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rmap.h - who maps a page, and the counters that follow (kernel: rmap.c,
+ * swap.c's LRU insertion, mm_counter).
+ *
+ * An anonymous page records the anon_vma it was born in (page->mapping,
+ * tagged as in Linux with bit 0) and its linear index (page->index), so it
+ * can be found again from any VMA sharing that anon_vma; a file or shmem
+ * page records its inode and offset. page->mapcount counts the PTEs that
+ * map it: Pss divides by it, kpagecount prints it. page->refcount counts
+ * every holder (mappings, the page cache); the page is freed at 0.
+ *
+ * All functions expect m->lock held.
+ */
+#ifndef MM_RMAP_H
+#define MM_RMAP_H
+
+#include <stdint.h>
+
+#include "mmzone.h"
+
+struct machine;
+struct page;
+struct mm_struct;
+struct vm_area_struct;
+
+/* LRU (lru.c) */
+void lru_add(struct machine *m, struct page *page, enum lru_list lru);
+void lru_del(struct machine *m, struct page *page);
+enum lru_list page_lru(const struct page *page);
+
+/* Give vma an anon_vma before its first anonymous page (kernel: anon_vma_prepare). */
+void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/* A freshly allocated anon page mapped once at addr of vma. */
+void page_add_new_anon_rmap(struct machine *m, struct mm_struct *mm, struct page *page,
+			    struct vm_area_struct *vma, uint64_t addr);
+/* One more PTE maps an existing anon page (fork). */
+void page_dup_rmap(struct machine *m, struct mm_struct *mm, struct page *page);
+/* One more PTE maps a page-cache page. */
+void page_add_file_rmap(struct machine *m, struct mm_struct *mm, struct page *page);
+/* A PTE mapping page is gone. */
+void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page);
+
+void get_page(struct page *page);
+/* Make a mapped page unevictable (VM_LOCKED), or evictable again. */
+void mlock_page(struct machine *m, struct page *page);
+void munlock_page(struct machine *m, struct page *page);
+/* Drop one reference; the page goes back to the buddy allocator at 0. */
+void put_page(struct machine *m, struct page *page);
+
+int page_is_anon(const struct page *page);
+int page_is_shmem(const struct page *page);
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * task_mmu.c - what smaps counts for a VMA (kernel: fs/proc/task_mmu.c,
+ * smaps_pte_entry and smaps_account).
+ *
+ * Walks the VMA's PTEs: the shared zero page is not a "normal" page and
+ * counts nowhere; every other mapped page counts in Rss, and its
+ * proportional share (PAGE_SIZE / mapcount, in 12-bit fixed point) in Pss.
+ * A page with one reference is private whatever its mapcount says; one
+ * with mapcount >= 2 is shared. Dirty is the PTE's dirty bit or the page's.
+ */
+#include "internal.h"
+#include "pgtable.h"
+#include "rmap.h"
+#include "task.h"
+#include "vma.h"
+#include "task_mmu.h"
+
+struct smaps_arg {
+	struct mm_vma_usage *u;
+	int locked;
+};
+
+static void accumulate(struct mm_vma_usage *u, struct page *page, uint64_t pss, int dirty,
+		       int locked, int private)
+{
+	u->pss += pss;
+	if (page_is_anon(page))
+		u->pss_anon += pss;
+	else if (PageFlag(page, PG_swapbacked))
+		u->pss_shmem += pss;
+	else
+		u->pss_file += pss;
+	if (locked)
+		u->locked_pss += pss;
+	if (dirty || PageFlag(page, PG_dirty)) {
+		u->pss_dirty += pss;
+		if (private)
+			u->private_dirty += MM_PAGE_SIZE;
+		else
+			u->shared_dirty += MM_PAGE_SIZE;
+	} else if (private) {
+		u->private_clean += MM_PAGE_SIZE;
+	} else {
+		u->shared_clean += MM_PAGE_SIZE;
+	}
+}
+
+static int smaps_pte_entry(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+			   void *arg)
+{
+	struct smaps_arg *sa = arg;
+	struct mm_vma_usage *u = sa->u;
+	struct page *page;
+	int dirty = pte_dirty(*pte);
+
+	(void)mm;
+	(void)addr;
+	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
+		return 0;
+	page = pfn_to_page(m, pte_pfn(*pte));
+	if (page_is_anon(page)) {
+		u->anonymous += MM_PAGE_SIZE;
+		if (!PageFlag(page, PG_swapbacked) && !dirty && !PageFlag(page, PG_dirty))
+			u->lazyfree += MM_PAGE_SIZE;
+	}
+	u->rss += MM_PAGE_SIZE;
+	if (pte_young(*pte) || PageFlag(page, PG_referenced))
+		u->referenced += MM_PAGE_SIZE;
+	if (page->refcount == 1 || page->mapcount < 2)
+		accumulate(u, page, MM_PAGE_SIZE << MM_PSS_SHIFT, dirty, sa->locked, 1);
+	else
+		accumulate(u, page, (MM_PAGE_SIZE << MM_PSS_SHIFT) / (uint64_t)page->mapcount,
+			   dirty, sa->locked, 0);
+	return 0;
+}
+
+void smaps_account_vma(struct machine *m, struct mm_struct *mm, const struct vm_area_struct *vma,
+		       struct mm_vma_usage *u)
+{
+	struct smaps_arg sa = { u, (vma->vm_flags & MM_VM_LOCKED) != 0 };
+
+	walk_ptes(m, mm, vma->vm_start, vma->vm_end, smaps_pte_entry, &sa);
+}

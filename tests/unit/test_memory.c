@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fault path and copy-on-write, through the system-call API: every
+ * kind of fault, Rss/Pss as smaps computes them, contents that must and
+ * must not be shared, and the buddy allocator back to its boot state once
+ * every process is gone. mm_check runs after every step.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../mm/internal.h"
+#include "../../mm/memory.h"
+#include "../../mm/task.h"
+
+static struct machine *m;
+
+static void check_ok(void)
+{
+	int nbad = -1;
+	char *r = mm_check(m, &nbad);
+
+	cr_assert_eq(nbad, 0, "check:\n%s", r);
+	free(r);
+}
+
+static uint64_t call(int pid, struct mm_call c)
+{
+	char why[256] = "";
+	uint64_t ret = 0;
+	int err;
+
+	if (c.verb == MMV_MMAP && !c.fd)
+		c.fd = -1;
+	err = mm_syscall(m, pid, &c, &ret, why, sizeof(why));
+	cr_assert_eq(err, 0, "%s failed: %d %s", mm_verb_name(c.verb), err, why);
+	check_ok();
+	return ret;
+}
+
+static int call_err(int pid, struct mm_call c, char *why, size_t len)
+{
+	uint64_t ret;
+
+	return mm_syscall(m, pid, &c, &ret, why, len);
+}
+
+static uint64_t map_anon(int pid, uint64_t len, uint64_t flags)
+{
+	return call(pid, (struct mm_call){ .verb = MMV_MMAP, .len = len, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | flags });
+}
+
+static void touch(int pid, uint64_t addr, uint64_t len, int write)
+{
+	call(pid, (struct mm_call){ .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = write ? 'w' : 'r' });
+}
+
+static int fork_of(int pid)
+{
+	return (int)call(pid, (struct mm_call){ .verb = MMV_FORK });
+}
+
+static void kill_pid(int pid)
+{
+	char why[128];
+
+	cr_assert_eq(mm_kill(m, pid, why, sizeof(why)), 0, "%s", why);
+	check_ok();
+}
+
+/* The usage of the VMA containing addr, as smaps reports it. */
+static struct mm_vma_usage usage(int pid, uint64_t addr)
+{
+	struct mm_task_snap *t = mm_snap_task(m, pid, 2);
+	struct mm_vma_usage u = { 0 };
+
+	cr_assert(t);
+	for (size_t i = 0; i < t->nr_vmas; i++)
+		if (t->vmas[i].start <= addr && addr < t->vmas[i].end)
+			u = t->vmas[i].u;
+	free(t);
+	return u;
+}
+
+static void mem_write(int pid, uint64_t addr, const char *s)
+{
+	struct task *t = find_task_by_pid(m, pid);
+
+	long n;
+
+	machine_lock(m);
+	n = access_remote_vm(m, t, addr, (void *)s, strlen(s), 1);
+	machine_unlock(m);	/* never assert with the lock held: teardown takes it */
+	cr_assert_eq(n, (long)strlen(s));
+}
+
+static void mem_expect_n(int pid, uint64_t addr, const char *s, size_t len)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	char buf[64] = "";
+	long n;
+
+	machine_lock(m);
+	n = access_remote_vm(m, t, addr, buf, len, 0);
+	machine_unlock(m);
+	cr_assert_eq(n, (long)len);
+	cr_assert(!memcmp(buf, s, len), "read '%.*s'", (int)len, buf);
+}
+
+static void mem_expect(int pid, uint64_t addr, const char *s)
+{
+	mem_expect_n(pid, addr, s, strlen(s));
+}
+
+static void setup(void)
+{
+	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1 };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+}
+
+static void teardown(void)
+{
+	mm_shutdown(m);
+}
+
+TestSuite(memory, .init = setup, .fini = teardown);
+
+/* A load maps the shared zero page (not in Rss); a store allocates. */
+Test(memory, zero_page_then_write_fault)
+{
+	uint64_t a = map_anon(1, 64 << 10, 0);
+	struct task *t = find_task_by_pid(m, 1);
+	uint64_t flt0 = t->min_flt, anon0 = m->node[0]->vm_stat[NR_ANON_PAGES];
+
+	touch(1, a, 64 << 10, 0);
+	cr_assert_eq(usage(1, a).rss, 0);
+	cr_assert_eq(t->min_flt, flt0 + 16);
+	touch(1, a, 16 << 10, 1);	/* 4 write-protect faults on the zero page */
+	cr_assert_eq(usage(1, a).rss, 16 << 10);
+	cr_assert_eq(usage(1, a).anonymous, 16 << 10);
+	cr_assert_eq(usage(1, a).private_dirty, 16 << 10);
+	cr_assert_eq(t->min_flt, flt0 + 20);
+	cr_assert_eq(m->node[0]->vm_stat[NR_ANON_PAGES], (int64_t)anon0 + 4);
+	touch(1, a, 16 << 10, 1);	/* already writable: no fault at all */
+	cr_assert_eq(t->min_flt, flt0 + 20);
+}
+
+/* Data written before fork is shared until either side writes. */
+Test(memory, cow_after_fork_keeps_contents_apart)
+{
+	uint64_t a = map_anon(1, 16 << 10, 0);
+	int c;
+
+	touch(1, a, 16 << 10, 1);
+	mem_write(1, a, "parent");
+	c = fork_of(1);
+	/* both map the same 4 pages: Pss is half of Rss on each side */
+	cr_assert_eq(usage(1, a).rss, 16 << 10);
+	cr_assert_eq(usage(1, a).pss >> MM_PSS_SHIFT, 8 << 10);
+	cr_assert_eq(usage(c, a).shared_dirty, 16 << 10);
+	mem_expect(c, a, "parent");
+	mem_write(c, a, "child!");	/* the child's first page is copied */
+	mem_expect(1, a, "parent");
+	mem_expect(c, a, "child!");
+	/* 1 private page + 3 shared ones: 4 + 3 * 4 / 2 = 10 kB on each side */
+	cr_assert_eq(usage(c, a).pss >> MM_PSS_SHIFT, 10 << 10);
+	cr_assert_eq(usage(1, a).pss >> MM_PSS_SHIFT, 10 << 10);
+	cr_assert_eq(usage(c, a).private_dirty, 4 << 10);
+	kill_pid(c);
+	/* the parent's pages are exclusive again: a write reuses them in place */
+	cr_assert_eq(usage(1, a).pss >> MM_PSS_SHIFT, 16 << 10);
+}
+
+/* xv6 cowtest's "three": fork twice, three writers, any exit order. */
+Test(memory, three_writers_any_exit_order)
+{
+	uint64_t a = map_anon(1, 8 << 10, 0);
+	int c1, c2;
+
+	touch(1, a, 8 << 10, 1);
+	mem_write(1, a, "zero");
+	c1 = fork_of(1);
+	c2 = fork_of(c1);
+	cr_assert_eq(usage(1, a).pss >> MM_PSS_SHIFT, (8 << 10) / 3);
+	mem_write(c2, a, "two!");
+	mem_write(c1, a, "one!");
+	mem_expect(1, a, "zero");
+	mem_expect(c1, a, "one!");
+	mem_expect(c2, a, "two!");
+	kill_pid(c1);	/* the middle one goes first: c2 is reparented to init */
+	cr_assert_eq(find_task_by_pid(m, c2)->ppid, 1);
+	mem_expect(c2, a, "two!");
+	kill_pid(c2);
+	mem_expect(1, a, "zero");
+}
+
+/* fork of a fork, then everything exits: the free lists are as at boot. */
+Test(memory, buddy_state_restored_after_all_exit)
+{
+	struct mm_global_snap *before = mm_snap_global(m), *after;
+	uint64_t bfree[MM_NR_ORDERS] = { 0 }, afree[MM_NR_ORDERS] = { 0 };
+	char why[128];
+	int p, c, g;
+
+	cr_assert_eq(mm_spawn(m, "worker", &p, why, sizeof(why)), 0);
+	uint64_t a = map_anon(p, 1 << 20, 0);
+	touch(p, a, 1 << 20, 1);
+	c = fork_of(p);
+	touch(c, a, 512 << 10, 1);
+	g = fork_of(c);
+	touch(g, a + (256 << 10), 256 << 10, 1);
+	kill_pid(p);
+	kill_pid(g);
+	kill_pid(c);
+	after = mm_snap_global(m);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		for (int o = 0; o < MM_NR_ORDERS; o++)
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+				bfree[o] += before->node[0].zone[z].nr_free[o][mt];
+				afree[o] += after->node[0].zone[z].nr_free[o][mt];
+			}
+	for (int o = 0; o < MM_NR_ORDERS; o++)
+		cr_assert_eq(afree[o], bfree[o], "order %d: %llu free blocks, %llu at boot", o,
+			     (unsigned long long)afree[o], (unsigned long long)bfree[o]);
+	cr_assert_eq(after->meminfo[MI_ANONPAGES], before->meminfo[MI_ANONPAGES]);
+	cr_assert_eq(after->meminfo[MI_PAGETABLES], before->meminfo[MI_PAGETABLES]);
+	cr_assert_eq(after->meminfo[MI_KERNELSTACK], before->meminfo[MI_KERNELSTACK]);
+	free(before);
+	free(after);
+}
+
+/* Shared anonymous memory: one set of pages, seen by both sides. */
+Test(memory, shared_anon_is_shared)
+{
+	uint64_t a = call(1, (struct mm_call){ .verb = MMV_MMAP, .len = 8 << 10, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_SHARED | MM_MAP_ANONYMOUS });
+	int c;
+
+	touch(1, a, 8 << 10, 1);
+	c = fork_of(1);
+	/* a shared mapping without anon pages is not copied at fork: the child faults */
+	cr_assert_eq(usage(c, a).rss, 0);
+	mem_write(c, a, "shared");
+	mem_expect(1, a, "shared");
+	cr_assert_eq(usage(c, a).rss, 4 << 10);
+	cr_assert_eq(usage(1, a).pss_shmem >> MM_PSS_SHIFT, (4 << 10) + (2 << 10));
+	cr_assert_eq(m->node[0]->vm_stat[NR_SHMEM], 2);
+}
+
+/* MADV_DONTFORK VMAs are not inherited; WIPEONFORK ones arrive empty. */
+Test(memory, dontfork_and_wipeonfork)
+{
+	uint64_t a = map_anon(1, 8 << 10, 0), b = map_anon(1, 8 << 10, MM_MAP_NORESERVE);
+	int c;
+
+	touch(1, a, 8 << 10, 1);
+	touch(1, b, 8 << 10, 1);
+	mem_write(1, b, "wipe");
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8 << 10, .advice = MM_MADV_DONTFORK });
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = b, .len = 8 << 10, .advice = MM_MADV_WIPEONFORK });
+	c = fork_of(1);
+	cr_assert_null(vma_lookup(find_task_by_pid(m, c)->mm, a));
+	cr_assert_eq(usage(c, b).rss, 0);
+	mem_expect_n(c, b, "\0\0\0\0", 4);
+	mem_expect(1, b, "wipe");
+}
+
+/* Bad accesses are segfaults: EFAULT, a kmsg line, and the process lives on. */
+Test(memory, segfaults)
+{
+	uint64_t a = call(1, (struct mm_call){ .verb = MMV_MMAP, .len = 4096, .fd = -1,
+		.prot = MM_PROT_READ, .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS });
+	char why[128];
+	size_t len;
+	char *log;
+
+	cr_assert_eq(call_err(1, (struct mm_call){ .verb = MMV_TOUCH, .addr = 0x10000, .len = 1, .mode = 'r' },
+			      why, sizeof(why)), -EFAULT);
+	cr_assert_eq(call_err(1, (struct mm_call){ .verb = MMV_TOUCH, .addr = a, .len = 1, .mode = 'w' },
+			      why, sizeof(why)), -EFAULT);
+	cr_assert(strstr(why, "not writable"), "%s", why);
+	log = mm_kmsg_text(m, &len);
+	cr_assert(strstr(log, "init[1]: segfault at 10000 ip 0000000000000000 sp 0000000000000000 error 4 likely"), "%s", log);
+	cr_assert(strstr(log, "segfault at "), "%s", log);
+	free(log);
+	cr_assert(find_task_by_pid(m, 1));
+	check_ok();
+}
+
+/* A load below the stack, within its rlimit, grows it as the kernel does. */
+Test(memory, stack_grows_down)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	struct vm_area_struct *stack = vma_lookup(t->mm, t->mm->start_stack);
+	uint64_t start = stack->vm_start;
+
+	touch(1, start - (64 << 10), 4096, 1);
+	cr_assert_eq(stack->vm_start, start - (64 << 10));
+	cr_assert_eq(t->mm->stack_vm, (stack->vm_end - stack->vm_start) >> 12);
+}
+
+/* Page tables are real pages: PageTables counts them all, VmPTE all but the PGD. */
+Test(memory, page_table_accounting)
+{
+	uint64_t a = map_anon(1, 4096, 0);
+	struct task *t = find_task_by_pid(m, 1);
+	int64_t pt0 = m->node[0]->vm_stat[NR_PAGE_TABLE_PAGES];
+
+	cr_assert_eq(t->mm->pgd, 0);
+	touch(1, a, 4096, 1);
+	/* PGD + PUD + PMD + PTE */
+	cr_assert_eq(m->node[0]->vm_stat[NR_PAGE_TABLE_PAGES], pt0 + 4);
+	cr_assert_eq(t->mm->pgtables_bytes, 3 * 4096);
+	touch(1, t->mm->start_stack, 8, 1);	/* the stack is under the same PUD */
+	cr_assert_eq(m->node[0]->vm_stat[NR_PAGE_TABLE_PAGES], pt0 + 5);
+}
