@@ -134,5 +134,6 @@ void rbl_printf(struct rbuf_lite *b, const char *fmt, ...) __attribute__((format
 int check_page_alloc(struct machine *m, struct rbuf_lite *out);
 int check_vmstat(struct machine *m, struct rbuf_lite *out);
 int check_tasks(struct machine *m, struct rbuf_lite *out);
+int check_paging(struct machine *m, struct rbuf_lite *out);	/* check_mm.c */
 
 #endif

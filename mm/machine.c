@@ -360,7 +360,8 @@ char *mm_check(struct machine *m, int *nbad)
 	int n;
 
 	machine_lock(m);
-	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b);
+	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
+	    check_paging(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");

@@ -232,3 +232,89 @@ Test(check, negative_node_counter)
 	m->node[0]->vm_stat[NR_ANON_PAGES] = -1;
 	expect_report("nr_anon_pages is negative");
 }
+
+/* ---- paging invariants ---- */
+
+#include "../../mm/task.h"
+#include "../../mm/pgtable.h"
+
+/* pid 1 with one written page at the returned address. */
+static uint64_t one_written_page(void)
+{
+	struct mm_call c = { .verb = MMV_MMAP, .len = 4096, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS };
+	uint64_t addr = 0, ret;
+	char why[128];
+
+	cr_assert_eq(mm_syscall(m, 1, &c, &addr, why, sizeof(why)), 0, "%s", why);
+	c = (struct mm_call){ .verb = MMV_TOUCH, .addr = addr, .len = 4096, .mode = 'w' };
+	cr_assert_eq(mm_syscall(m, 1, &c, &ret, why, sizeof(why)), 0, "%s", why);
+	return addr;
+}
+
+static struct page *page_at(uint64_t addr)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	pte_t *pte;
+
+	machine_lock(m);
+	pte = pte_lookup(m, t->mm, addr, 0, NULL);
+	machine_unlock(m);
+	cr_assert(pte && pte_present(*pte));
+	return pfn_to_page(m, pte_pfn(*pte));
+}
+
+Test(check, paging_clean_after_a_fault)
+{
+	int nbad = -1;
+	char *r;
+
+	one_written_page();
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 0, "%s", r);
+	free(r);
+}
+
+Test(check, mapcount_wrong)
+{
+	page_at(one_written_page())->mapcount = 2;
+	expect_report("mapcount 2, mapped by 1 PTEs");
+}
+
+Test(check, rss_counter_wrong)
+{
+	one_written_page();
+	find_task_by_pid(m, 1)->mm->rss[MM_ANONPAGES]++;
+	expect_report("pid 1: rss counter 1 is 2, its PTEs map 1");
+}
+
+Test(check, anon_pages_counter_wrong)
+{
+	one_written_page();
+	m->node[0]->vm_stat[NR_ANON_PAGES] += 3;
+	expect_report("AnonPages counts 4 pages, the page tables map 1");
+}
+
+Test(check, lru_counter_wrong)
+{
+	one_written_page();
+	m->node[0]->vm_stat[NR_INACTIVE_ANON]--;
+	expect_report("node 0: LRU list 0 holds 1 pages, its counter says 0");
+}
+
+Test(check, pte_outside_every_vma)
+{
+	uint64_t addr = one_written_page();
+	struct task *t = find_task_by_pid(m, 1);
+	struct vm_area_struct *vma = vma_lookup(t->mm, addr);
+
+	/* shrink the VMA under its page without unmapping it */
+	machine_lock(m);
+	if (vma->vm_end - vma->vm_start > 4096)
+		vma_adjust(t->mm, vma, vma->vm_start == addr ? addr + 4096 : vma->vm_start,
+			   vma->vm_start == addr ? vma->vm_end : addr, vma->vm_pgoff);
+	else
+		vma_remove(t->mm, vma);
+	machine_unlock(m);
+	expect_report("outside every VMA");
+}
