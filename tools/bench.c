@@ -20,13 +20,18 @@
  *           MNT/proc/1/ctl, mprotect split cost at 1k and 100k VMAs, a read
  *           of maps with 20k VMAs, bytes per VMA; all against the host
  *           kernel doing the same in the same run.
+ *   fault   write faults: one touch of 256 MiB in process and through
+ *           MNT/proc/1/ctl, against the host kernel's write faults and a
+ *           memset of each 4 KiB page; fork of a process with 1 GiB
+ *           touched against the host's; PASS/FAIL against the targets.
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
  * where ratio = value / base_value (so > 1 means "more than the baseline":
  * slower for a time, faster for a rate). Lines starting with '#' are notes.
  * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
- * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c (the groups).
+ * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c, bench_fault.c
+ * (the groups).
  *
  * Exit status: 0 when every figure was measured (a missed target is a FAIL
  * line, not an error), 1 when something could not be measured, 2 on usage.
@@ -182,6 +187,7 @@ static const struct group {
 	{ "ctlrun", bench_ctlrun },	/* before ctl: ctl compares with it */
 	{ "ctl", bench_ctl },
 	{ "vma", bench_vma },
+	{ "fault", bench_fault },
 };
 
 static const struct group *find_group(const char *name)
@@ -194,7 +200,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault]\n");
 }
 
 static void print_header(void)

@@ -92,5 +92,6 @@ void bench_alloc(void);
 void bench_ctlrun(void);
 void bench_ctl(void);
 void bench_vma(void);
+void bench_fault(void);
 
 #endif
