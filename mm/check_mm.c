@@ -137,6 +137,12 @@ static void walk_table(struct walk *w, uint64_t table, int level, uint64_t base)
 		} else if ((t[i] & _PAGE_PSE) && level == 2) {
 			struct page *head = pfn_to_page(w->m, pte_pfn(t[i]));
 
+			if (!PageFlag(head, PG_hugetlb)) {
+				w->tables++;	/* the PTE table deposited for its split */
+				w->all_tables++;
+			}
+			if (PageFlag(head, PG_zero) || PageFlag(head, PG_hugetlb))
+				continue;	/* neither counts in Rss nor AnonPages */
 			w->rss[page_is_anon(head) ? MM_ANONPAGES :
 			       page_is_shmem(head) ? MM_SHMEMPAGES : MM_FILEPAGES] += PTRS_PER_TABLE;
 			pc_add(&w->huge, pte_pfn(t[i]));
@@ -166,13 +172,30 @@ static void check_lru(struct machine *m, struct rbuf_lite *out, int *bad)
 					REPORT("node %d: pfn %#llx on LRU list %d says lru=%d list=%d\n", n,
 					       (unsigned long long)page_to_pfn(m, page), l,
 					       PageFlag(page, PG_lru), page_lru(page));
-				if (++len > m->node[n]->vm_stat[item[l]] + 1)
+				len += PageFlag(page, PG_head) ? 512 : 1;	/* a THP */
+				if (len > m->node[n]->vm_stat[item[l]] + 512)
 					break;
 			}
 			if (len != m->node[n]->vm_stat[item[l]])
 				REPORT("node %d: LRU list %d holds %lld pages, its counter says %lld\n", n, l,
 				       (long long)len, (long long)m->node[n]->vm_stat[item[l]]);
 		}
+}
+
+/* Is pfn a subpage of a compound page that some PMD maps (found in huge)? */
+static int huge_head_mapped(const struct pfn_count *huge, struct machine *m, uint64_t pfn)
+{
+	uint64_t head = pfn & ~(uint64_t)(PTRS_PER_TABLE - 1), h;
+
+	if (!huge->cap || !PageFlag(pfn_to_page(m, head), PG_head))
+		return 0;
+	h = (head * 0x9e3779b97f4a7c15ULL) & (huge->cap - 1);
+	while (huge->pfn[h] != UINT64_MAX) {
+		if (huge->pfn[h] == head)
+			return 1;
+		h = (h + 1) & (huge->cap - 1);
+	}
+	return 0;
 }
 
 int check_paging(struct machine *m, struct rbuf_lite *out)
@@ -213,6 +236,8 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 		if (page->refcount < page->mapcount)
 			REPORT("pfn %#llx: refcount %d below mapcount %d\n",
 			       (unsigned long long)w.pc.pfn[i], page->refcount, page->mapcount);
+		if (huge_head_mapped(&w.huge, m, w.pc.pfn[i]))
+			continue;	/* a subpage of a PMD-mapped THP: counted with it */
 		if (page_is_anon(page))
 			anon++;
 		else

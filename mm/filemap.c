@@ -290,7 +290,8 @@ static void ra_read(struct machine *m, struct file_ref *f, uint64_t start, uint6
 	}
 }
 
-void filemap_readahead_miss(struct machine *m, struct file_ref *f, uint64_t vm_flags, uint64_t index)
+void filemap_readahead_miss(struct machine *m, struct file_ref *f, uint64_t vm_flags, uint64_t index,
+			    uint64_t vma_first, uint64_t vma_end)
 {
 	if (is_shmem_object(file_inode(f)) || is_standin(file_inode(f)) ||
 	    (vm_flags & MM_VM_RAND_READ) || !RA_PAGES)
@@ -304,6 +305,14 @@ void filemap_readahead_miss(struct machine *m, struct file_ref *f, uint64_t vm_f
 			f->ra_mmap_miss++;
 		if (f->ra_mmap_miss > MMAP_LOTSAMISS)
 			return;	/* it misses more than it hits: readahead would only hurt */
+		if (vm_flags & MM_VM_EXEC) {
+			/* code is read at random: within the VMA, from here, no async part */
+			f->ra_start = index > vma_first ? index : vma_first;
+			f->ra_size = f->ra_start + RA_PAGES < vma_end ? RA_PAGES : vma_end - f->ra_start;
+			f->ra_async_size = 0;
+			ra_read(m, f, f->ra_start, f->ra_size, UINT64_MAX);
+			return;
+		}
 		f->ra_start = index > RA_PAGES / 2 ? index - RA_PAGES / 2 : 0;
 		f->ra_size = RA_PAGES;
 		f->ra_async_size = RA_PAGES / 4;
@@ -335,4 +344,28 @@ void filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_fl
 	f->ra_size = RA_PAGES;
 	f->ra_async_size = RA_PAGES;
 	ra_read(m, f, f->ra_start, f->ra_size, f->ra_start);
+}
+
+int filemap_remove_page(struct machine *m, struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+	struct address_space *as = inode ? inode->mapping : NULL;
+	struct pc_node **pp;
+
+	if (!as || page->mapcount || page->refcount != 1 || PageFlag(page, PG_dirty))
+		return 0;
+	for (pp = &as->buckets[hash_index(page->index, as->nbuckets)]; *pp; pp = &(*pp)->next) {
+		struct pc_node *p = *pp;
+
+		if (p->page != page)
+			continue;
+		*pp = p->next;
+		free(p);
+		as->nrpages--;
+		mod_node_page_state(m->node[pfn_zone(m, page_to_pfn(m, page))->nid], NR_FILE_PAGES, -1);
+		page->mapping = NULL;
+		put_page(m, page);
+		return 1;
+	}
+	return 0;
 }

@@ -42,10 +42,20 @@ uint64_t filemap_drop_clean(struct machine *m);
  * The readahead a file fault triggers (kernel: do_sync_mmap_readahead,
  * do_async_mmap_readahead): before a miss at index, read around it (or
  * ahead, for MADV_SEQUENTIAL; nothing for MADV_RANDOM); on a hit of a page
- * marked PG_readahead, read the next window. Shmem objects do no readahead.
+ * marked PG_readahead, read the next window. An executable mapping reads
+ * from the faulting page to the end of its VMA at most, with no marker.
+ * [vma_first, vma_end) are the file pages the faulting VMA maps. Shmem
+ * objects do no readahead.
  */
-void filemap_readahead_miss(struct machine *m, struct file_ref *f, uint64_t vm_flags, uint64_t index);
+void filemap_readahead_miss(struct machine *m, struct file_ref *f, uint64_t vm_flags, uint64_t index,
+			    uint64_t vma_first, uint64_t vma_end);
 void filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_flags, struct page *page);
+
+/*
+ * Take one clean, unmapped page out of its object's cache (reclaim): 1 if
+ * it went, 0 if something still holds it.
+ */
+int filemap_remove_page(struct machine *m, struct page *page);
 
 /* Drop every cached page of an inode or shmem object that is going away. */
 void filemap_release(struct file_ref *f);

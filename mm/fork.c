@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "pgtable.h"
+#include "huge_memory.h"
 #include "rmap.h"
 #include "syscalls.h"
 #include "task.h"
@@ -41,7 +42,9 @@ static int copy_one_pte(struct machine *m, struct mm_struct *src, uint64_t addr,
 		return 0;	/* swap entries come with the reclaim work */
 	if (pte_pfn(v) != m->zero_pfn) {
 		page = pfn_to_page(m, pte_pfn(v));
-		if (page_is_anon(page))
+		if (page_in_thp(m, page))
+			thp_dup_pte(m, ca->dst, page);
+		else if (page_is_anon(page))
 			page_dup_rmap(m, ca->dst, page);
 		else
 			page_add_file_rmap(m, ca->dst, page);
@@ -55,6 +58,22 @@ static int copy_one_pte(struct machine *m, struct mm_struct *src, uint64_t addr,
 		v &= ~_PAGE_DIRTY;
 	*dst = v & ~_PAGE_ACCESSED;	/* the child's view starts old */
 	return 0;
+}
+
+/* A huge PMD is copied whole (copy_huge_pmd); the walk never splits it. */
+static int copy_one_pmd(struct machine *m, struct mm_struct *src, uint64_t addr, uint64_t end,
+			pte_t *pmd, void *arg)
+{
+	struct copy_arg *ca = arg;
+	pte_t *dst = pmd_lookup(m, ca->dst, addr, 1, &ca->err);
+	uint64_t f = ca->vma->vm_flags;
+
+	(void)src;
+	(void)end;
+	if (!dst)
+		return ca->err ? ca->err : -ENOMEM;
+	return copy_huge_pmd(m, ca->dst, dst, pmd,
+			     !(f & MM_VM_SHARED) && (f & MM_VM_MAYWRITE));
 }
 
 static int dup_mmap(struct machine *m, struct task *parent, struct mm_struct *mm)
@@ -89,7 +108,7 @@ static int dup_mmap(struct machine *m, struct task *parent, struct mm_struct *mm
 
 			if (!mm->pgd && pgd_alloc(m, mm))
 				return -ENOMEM;
-			err = walk_ptes(m, old, v->vm_start, v->vm_end, copy_one_pte, &ca);
+			err = walk_range(m, old, v->vm_start, v->vm_end, copy_one_pmd, copy_one_pte, &ca);
 		}
 	}
 	return err;

@@ -18,6 +18,7 @@ static int alloc_pool_page(struct machine *m, int nid)
 	if (!page)
 		return 0;
 	SetPageFlag(page, PG_head);
+	SetPageFlag(page, PG_hugetlb);
 	page->private = (uint64_t)nid;
 	list_add_tail(&page->lru, &m->hugepage_freelist);
 	m->nr_huge_pages++;
@@ -40,6 +41,8 @@ static void free_pool_page(struct machine *m, struct page *page)
 	m->free_huge_pages_node[nid]--;
 	mod_node_page_state(m->node[nid], NR_HUGETLB, -(1 << HPAGE_PMD_ORDER));
 	page->private = 0;
+	ClearPageFlag(page, PG_head);
+	ClearPageFlag(page, PG_hugetlb);
 	free_pages(m, page, HPAGE_PMD_ORDER);
 }
 
@@ -73,4 +76,22 @@ void hugetlb_set_pool_size(struct machine *m, uint64_t count)
 void hugetlb_release_all(struct machine *m)
 {
 	hugetlb_set_pool_size(m, 0);
+}
+
+unsigned hugetlb_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		       uint64_t haddr, uint64_t *pmd, int write)
+{
+	(void)m, (void)mm, (void)vma, (void)haddr, (void)pmd, (void)write;
+	return 0x0002;	/* VM_FAULT_SIGBUS: no pool page is ever mapped yet */
+}
+
+void hugetlb_zap_pmd(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		     uint64_t *pmd)
+{
+	(void)m, (void)mm, (void)vma, (void)pmd;
+}
+
+void hugetlb_change_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t *pmd)
+{
+	(void)m, (void)vma, (void)pmd;
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 struct machine;
+struct mm_struct;
+struct vm_area_struct;
 
 #define HPAGE_PMD_ORDER 9
 
@@ -17,5 +19,16 @@ struct machine;
  */
 void hugetlb_set_pool_size(struct machine *m, uint64_t count);
 void hugetlb_release_all(struct machine *m);
+
+/*
+ * The PMD-level hooks of a VM_HUGETLB VMA (fault, zap, mprotect). Mapping
+ * hugetlb memory (MAP_HUGETLB) is not implemented yet: mmap refuses it, so
+ * no VMA reaches these; the fault answers SIGBUS, the others do nothing.
+ */
+unsigned hugetlb_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		       uint64_t haddr, uint64_t *pmd, int write);
+void hugetlb_zap_pmd(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		     uint64_t *pmd);
+void hugetlb_change_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t *pmd);
 
 #endif

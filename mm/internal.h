@@ -64,6 +64,7 @@ struct machine {
 	int nr_ranges;
 
 	uint64_t zero_pfn;		/* the shared zero page (in the kernel image) */
+	uint64_t huge_zero_pfn;		/* head of the huge zero page, 0 until first needed */
 	uint64_t totalram_pages;	/* Σ managed */
 	uint64_t totalreserve_pages;	/* Σ zone reserves, see calculate_totalreserve_pages */
 	uint64_t memmap_pages;		/* pages the struct page array costs */

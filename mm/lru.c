@@ -26,10 +26,13 @@ enum lru_list page_lru(const struct page *page)
 	return PageFlag(page, PG_active) ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
 }
 
+/* A compound (THP) head stands for its 512 pages on the list. */
 static void account(struct machine *m, struct page *page, enum lru_list lru, int d)
 {
 	struct zone *z = pfn_zone(m, page_to_pfn(m, page));
 
+	if (PageFlag(page, PG_head))
+		d *= 512;
 	mod_node_page_state(m->node[z->nid], node_item[lru], d);
 	mod_zone_page_state(z, zone_item[lru], d);
 }

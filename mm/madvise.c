@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "syscalls.h"
 #include "memory.h"
+#include "vmscan.h"
 #include "task.h"
 #include "vma.h"
 
@@ -96,8 +97,10 @@ static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t 
 		madvise_free_range(x->m, x->mm, start, end);
 		break;
 	case MM_MADV_COLD:
-	case MM_MADV_PAGEOUT:	/* reclaim completes PAGEOUT; until then it deactivates */
 		deactivate_range(x->m, x->mm, start, end);
+		break;
+	case MM_MADV_PAGEOUT:
+		reclaim_range(x->m, x->mm, start, end);
 		break;
 	case MM_MADV_WILLNEED:
 		if (vma->vm_file && vma->special == VMA_SPECIAL_NONE)
@@ -185,7 +188,8 @@ static int madvise_populate(struct sys_ctx *x, uint64_t start, uint64_t end, int
 		if ((v->vm_flags & (MM_VM_IO | MM_VM_PFNMAP)) || !(v->vm_flags & need))
 			return sys_fail(x, -EINVAL, "the mapping does not allow that access");
 		/* faultin_page_range: unlike mm_populate, lock-on-fault is no exception */
-		if (faultin_range(x->m, x->t, v, start, v->vm_end < end ? v->vm_end : end, write) == -ENOMEM)
+		if (faultin_range(x->m, x->t, v, start, v->vm_end < end ? v->vm_end : end,
+				  write ? FAULTIN_WRITE : FAULTIN_READ) == -ENOMEM)
 			return sys_fail(x, -ENOMEM, "out of memory");
 		if (vma_range_past_eof(x->m, v, start, v->vm_end < end ? v->vm_end : end))
 			return sys_fail(x, -EFAULT, "a page past the end of %s cannot be faulted in",

@@ -23,6 +23,8 @@
 #include "memory.h"
 #include "rmap.h"
 #include "filemap.h"
+#include "huge_memory.h"
+#include "hugetlb.h"
 #include "task.h"
 #include "vma.h"
 
@@ -55,7 +57,50 @@ static int page_is_anon_pte(struct machine *m, pte_t pte)
 	if (pte_pfn(pte) == m->zero_pfn)
 		return 0;
 	page = pfn_to_page(m, pte_pfn(pte));
-	return page_is_anon(page) && page->mapcount == 1 && page->refcount == 1;
+	return page_is_anon(page) && page->mapcount == 1 && page->refcount == 1 &&
+	       (!page_in_thp(m, page) || !*folio_entire_mapcount(compound_head_of(m, page)));
+}
+
+/* Unmap an anonymous or file page from one PTE and drop that reference. */
+static void unmap_pte_page(struct machine *m, struct mm_struct *mm, struct page *page)
+{
+	if (page_in_thp(m, page)) {
+		thp_remove_pte(m, mm, page);
+		return;
+	}
+	page_remove_rmap(m, mm, page);
+	put_page(m, page);
+}
+
+/*
+ * The entry that maps addr (a PTE, or a huge PMD) when it is present, and
+ * the pfn of addr's 4 KiB page in *pfn; NULL when nothing is mapped.
+ */
+static pte_t *follow_entry(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t *pfn)
+{
+	pte_t *e = mm->pgd ? pmd_lookup(m, mm, addr, 0, NULL) : NULL;
+
+	if (e && pmd_trans_huge(*e)) {
+		*pfn = pte_pfn(*e) + ((addr & (PMD_SIZE - 1)) >> MM_PAGE_SHIFT);
+		return e;
+	}
+	e = mm->pgd ? pte_lookup(m, mm, addr, 0, NULL) : NULL;
+	if (!e || !pte_present(*e))
+		return NULL;
+	*pfn = pte_pfn(*e);
+	return e;
+}
+
+/* Can the CPU access addr without a fault? Then mark the entry as it would. */
+static int access_ok_nofault(struct machine *m, struct mm_struct *mm, uint64_t addr, int write)
+{
+	uint64_t pfn;
+	pte_t *e = follow_entry(m, mm, addr, &pfn);
+
+	if (!e || !(*e & _PAGE_PRESENT) || (write && !pte_write(*e)))
+		return 0;
+	*e |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+	return 1;
 }
 
 static void set_page_dirty(struct machine *m, struct page *page)
@@ -168,7 +213,8 @@ static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area
 	if (page)
 		filemap_readahead_hit(m, vma->vm_file, vma->vm_flags, page);
 	else if (index < filemap_size_pages(m, vma->vm_file))
-		filemap_readahead_miss(m, vma->vm_file, vma->vm_flags, index);
+		filemap_readahead_miss(m, vma->vm_file, vma->vm_flags, index, vma->vm_pgoff,
+				       vma->vm_pgoff + vma_pages(vma));
 	page = filemap_get_page(m, vma->vm_file, index, &major, &err);
 	ret = major ? VM_FAULT_MAJOR : 0;
 	if (!page)
@@ -209,7 +255,7 @@ static unsigned do_wp_page(struct machine *m, struct mm_struct *mm, struct vm_ar
 		set_page_dirty(m, old);
 		return 0;
 	}
-	if (old && page_is_anon(old) && old->mapcount == 1 && old->refcount == 1) {
+	if (old && page_is_anon_pte(m, *pte)) {
 		/* the only user: write to it in place (wp_page_reuse) */
 		SetPageFlag(old, PG_anon_exclusive);
 		*pte |= _PAGE_DIRTY | _PAGE_ACCESSED | (forced ? 0 : _PAGE_RW);
@@ -221,12 +267,36 @@ static unsigned do_wp_page(struct machine *m, struct mm_struct *mm, struct vm_ar
 		return VM_FAULT_OOM;
 	if (old) {
 		copy_user_page(m, copy, old);
-		page_remove_rmap(m, mm, old);
-		put_page(m, old);
+		unmap_pte_page(m, mm, old);
 	}
 	map_new_anon(m, mm, vma, addr, pte, copy, forced);
 	if (forced)
 		*pte &= ~_PAGE_RW;
+	return 0;
+}
+
+/*
+ * The PMD level of a fault (kernel: __handle_mm_fault): a hugetlb VMA, an
+ * empty PMD of a THP-eligible range, or a huge PMD. VM_FAULT_FALLBACK sends
+ * the fault on to the PTE level.
+ */
+static unsigned huge_pmd_fault(struct machine *m, struct mm_struct *mm,
+			       struct vm_area_struct *vma, uint64_t addr, unsigned flags)
+{
+	uint64_t haddr = addr & ~(PMD_SIZE - 1);
+	pte_t *pmd = pmd_lookup(m, mm, addr, 1, NULL);
+
+	if (!pmd)
+		return VM_FAULT_OOM;
+	if (vma->vm_flags & MM_VM_HUGETLB)
+		return hugetlb_fault(m, mm, vma, haddr, pmd, flags & FAULT_FLAG_WRITE);
+	if (pte_none(*pmd) && thp_vma_suitable(m, vma, haddr))
+		return do_huge_pmd_anonymous_page(m, mm, vma, haddr, pmd, flags);
+	if (!pmd_trans_huge(*pmd))
+		return VM_FAULT_FALLBACK;
+	if ((flags & FAULT_FLAG_WRITE) && !pte_write(*pmd))
+		return do_huge_pmd_wp_page(m, mm, vma, haddr, pmd);
+	*pmd |= _PAGE_ACCESSED | ((flags & FAULT_FLAG_WRITE) ? _PAGE_DIRTY : 0);
 	return 0;
 }
 
@@ -240,6 +310,9 @@ unsigned handle_mm_fault(struct machine *m, struct task *t, struct vm_area_struc
 	addr &= ~(MM_PAGE_SIZE - 1);
 	if (!mm->pgd && pgd_alloc(m, mm))
 		return VM_FAULT_OOM;
+	ret = huge_pmd_fault(m, mm, vma, addr, flags);
+	if (!(ret & VM_FAULT_FALLBACK))
+		goto done;
 	pte = pte_lookup(m, mm, addr, 1, NULL);
 	if (!pte)
 		return VM_FAULT_OOM;
@@ -258,6 +331,7 @@ unsigned handle_mm_fault(struct machine *m, struct task *t, struct vm_area_struc
 		*pte |= _PAGE_ACCESSED | ((flags & FAULT_FLAG_WRITE) ? _PAGE_DIRTY : 0);
 		ret = 0;
 	}
+done:
 	count_vm_event(m, PGFAULT);
 	if (ret & VM_FAULT_ERROR)
 		return ret;
@@ -323,7 +397,6 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 		uint64_t allowed = write ? MM_VM_WRITE : (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC);
 		uint64_t at = a < addr ? addr : a;
 		unsigned fault;
-		pte_t *pte;
 
 		if (vma && vma->vm_start > a && (!(vma->vm_flags & MM_VM_GROWSDOWN) ||
 						 expand_stack(t->mm, vma, a)))
@@ -334,11 +407,8 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 				 !vma ? "no mapping" : write ? "not writable" : "not readable");
 			return -EFAULT;
 		}
-		pte = t->mm->pgd ? pte_lookup(m, t->mm, a, 0, NULL) : NULL;
-		if (pte && (*pte & _PAGE_PRESENT) && (!write || pte_write(*pte))) {
-			*pte |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);	/* no fault */
+		if (access_ok_nofault(m, t->mm, a, write))
 			continue;
-		}
 		fault = handle_mm_fault(m, t, vma, a, write ? FAULT_FLAG_WRITE : 0);
 		if (fault & VM_FAULT_OOM) {
 			snprintf(why, whylen, "out of memory at %#llx", (unsigned long long)at);
@@ -359,15 +429,18 @@ int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 {
 	unsigned flags = 0;
 
-	if (write || (vma->vm_flags & (MM_VM_WRITE | MM_VM_SHARED)) == MM_VM_WRITE)
+	/* FAULTIN_POPULATE: write faults break COW in private writable mappings */
+	if (write == FAULTIN_WRITE || (write == FAULTIN_POPULATE &&
+	    (vma->vm_flags & (MM_VM_WRITE | MM_VM_SHARED)) == MM_VM_WRITE))
 		flags |= FAULT_FLAG_WRITE;
 	if (vma->vm_flags & (MM_VM_IO | MM_VM_PFNMAP))
 		return 0;
 	for (uint64_t a = start; a < end; a += MM_PAGE_SIZE) {
-		pte_t *pte = t->mm->pgd ? pte_lookup(m, t->mm, a, 0, NULL) : NULL;
 		unsigned fault;
+		uint64_t pfn;
+		pte_t *e = follow_entry(m, t->mm, a, &pfn);
 
-		if (pte && (*pte & _PAGE_PRESENT) && (!(flags & FAULT_FLAG_WRITE) || pte_write(*pte)))
+		if (e && (*e & _PAGE_PRESENT) && (!(flags & FAULT_FLAG_WRITE) || pte_write(*e)))
 			continue;
 		fault = handle_mm_fault(m, t, vma, a, flags);
 		if (fault & VM_FAULT_OOM)
@@ -397,9 +470,25 @@ static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t
 	page = pfn_to_page(m, pte_pfn(old));
 	if (pte_dirty(old))
 		set_page_dirty(m, page);
-	page_remove_rmap(m, mm, page);
-	put_page(m, page);
+	unmap_pte_page(m, mm, page);
 	return 0;
+}
+
+/* A huge PMD goes whole when the range covers it, else it is split first. */
+static int zap_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		   pte_t *pmd, void *arg)
+{
+	struct zap_arg *za = arg;
+
+	if (za->vma->vm_flags & MM_VM_HUGETLB) {
+		hugetlb_zap_pmd(m, mm, za->vma, pmd);	/* hugetlb ranges are 2 MiB-aligned */
+		return 0;
+	}
+	if (!(addr & (PMD_SIZE - 1)) && end - addr == PMD_SIZE) {
+		zap_huge_pmd(m, mm, pmd);
+		return 0;
+	}
+	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
 }
 
 void zap_page_range(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
@@ -407,7 +496,7 @@ void zap_page_range(struct machine *m, struct mm_struct *mm, struct vm_area_stru
 {
 	struct zap_arg za = { vma };
 
-	walk_ptes(m, mm, start, end, zap_one, &za);
+	walk_range(m, mm, start, end, zap_pmd, zap_one, &za);
 }
 
 static int protect_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
@@ -436,18 +525,36 @@ static int protect_one(struct machine *m, struct mm_struct *mm, uint64_t addr, p
 	return 0;
 }
 
+static int protect_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		       pte_t *pmd, void *arg)
+{
+	struct vm_area_struct *vma = arg;
+	int none = !(vma->vm_flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC));
+
+	if (vma->vm_flags & MM_VM_HUGETLB) {
+		hugetlb_change_pmd(m, vma, pmd);
+		return 0;
+	}
+	if (!(addr & (PMD_SIZE - 1)) && end - addr == PMD_SIZE && !none) {
+		change_huge_pmd(m, vma, pmd);
+		return 0;
+	}
+	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
+}
+
 void change_protection(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		       uint64_t start, uint64_t end)
 {
-	walk_ptes(m, mm, start, end, protect_one, vma);
+	walk_range(m, mm, start, end, protect_pmd, protect_one, vma);
 }
 
 static int mlock_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
 {
 	(void)mm;
 	(void)addr;
-	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
-		return 0;
+	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn ||
+	    page_in_thp(m, pfn_to_page(m, pte_pfn(*pte))))
+		return 0;	/* a PTE-mapped THP is never mlocked */
 	if (arg)
 		mlock_page(m, pfn_to_page(m, pte_pfn(*pte)));
 	else
@@ -455,9 +562,21 @@ static int mlock_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte
 	return 0;
 }
 
+static int mlock_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		     pte_t *pmd, void *arg)
+{
+	if (PageFlag(pfn_to_page(m, pte_pfn(*pmd)), PG_hugetlb))
+		return 0;	/* hugetlb pages are not on the LRU */
+	if (!(addr & (PMD_SIZE - 1)) && end - addr == PMD_SIZE) {
+		mlock_huge_pmd(m, pmd, arg != NULL);
+		return 0;
+	}
+	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
+}
+
 void mlock_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end, int lock)
 {
-	walk_ptes(m, mm, start, end, mlock_one, lock ? (void *)1 : NULL);
+	walk_range(m, mm, start, end, mlock_pmd, mlock_one, lock ? (void *)1 : NULL);
 }
 
 struct move_arg {
@@ -477,19 +596,49 @@ static int move_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_
 	return 0;
 }
 
+/* A whole huge PMD moves as one entry when the destination is aligned (move_huge_pmd). */
+static int move_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		    pte_t *pmd, void *arg)
+{
+	struct move_arg *ma = arg;
+	int huge_tlb = PageFlag(pfn_to_page(m, pte_pfn(*pmd)), PG_hugetlb);
+	pte_t *dst;
+
+	if (huge_tlb || (!(addr & (PMD_SIZE - 1)) && end - addr == PMD_SIZE &&
+			 !((addr + ma->delta) & (PMD_SIZE - 1)))) {
+		dst = pmd_lookup(m, mm, addr + ma->delta, 1, &ma->err);
+		if (!dst)
+			return ma->err ? ma->err : -ENOMEM;
+		*dst = *pmd;
+		*pmd = 0;
+		if (!huge_tlb) {
+			uint64_t table = pgtable_withdraw(m, pmd);
+			struct page *holder = pfn_to_page(m, (uint64_t)((uint8_t *)dst - m->frames) >>
+							  MM_PAGE_SHIFT);
+
+			list_add(&pfn_to_page(m, table)->lru, &holder->lru);
+		}
+		return 0;
+	}
+	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
+}
+
 int move_page_tables(struct machine *m, struct mm_struct *mm, uint64_t old, uint64_t new,
 		     uint64_t len)
 {
 	struct move_arg ma = { new - old, 0 };
 
-	return walk_ptes(m, mm, old, old + len, move_one, &ma);
+	return walk_range(m, mm, old, old + len, move_pmd, move_one, &ma);
 }
 
 int page_resident(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		  uint64_t addr)
 {
 	pte_t *pte = mm->pgd ? pte_lookup(m, mm, addr, 0, NULL) : NULL;
+	pte_t *pmd = mm->pgd ? pmd_lookup(m, mm, addr, 0, NULL) : NULL;
 
+	if (pmd && pmd_trans_huge(*pmd))
+		return 1;
 	if (pte && pte_present(*pte))
 		return 1;
 	if (pte && pte_is_swap(*pte))
@@ -529,30 +678,32 @@ long access_remote_vm(struct machine *m, struct task *t, uint64_t addr, void *bu
 		size_t n = MM_PAGE_SIZE - off < len - done ? MM_PAGE_SIZE - off : len - done;
 		struct vm_area_struct *vma = vma_lookup(t->mm, a);
 		struct page *page;
+		uint64_t pfn = 0;
 		pte_t *pte;
 		char *p;
 
 		if (!vma || !remote_access_ok(vma, write) || vma->special != VMA_SPECIAL_NONE)
 			break;
-		pte = t->mm->pgd ? pte_lookup(m, t->mm, a, 0, NULL) : NULL;
+		pte = follow_entry(m, t->mm, a, &pfn);
 		if (!pte || !(*pte & _PAGE_PRESENT) ||
-		    (write && !pte_write(*pte) && !(page_is_anon_pte(m, *pte) && !(vma->vm_flags & MM_VM_WRITE)))) {
+		    (write && !pte_write(*pte) && !(!pmd_trans_huge(*pte) && page_is_anon_pte(m, *pte) &&
+						    !(vma->vm_flags & MM_VM_WRITE)))) {
 			unsigned flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);
 
 			if (handle_mm_fault(m, t, vma, a, flags) & VM_FAULT_ERROR)
 				break;
-			pte = pte_lookup(m, t->mm, a, 0, NULL);
-			if (!pte || !pte_present(*pte))
+			pte = follow_entry(m, t->mm, a, &pfn);
+			if (!pte)
 				break;
 		}
-		if (pte_pfn(*pte) == m->zero_pfn) {
+		if (pfn == m->zero_pfn || (m->huge_zero_pfn && pfn - m->huge_zero_pfn < HPAGE_PMD_NR)) {
 			if (write)
 				break;
 			memset((char *)buf + done, 0, n);
 			done += n;
 			continue;
 		}
-		page = pfn_to_page(m, pte_pfn(*pte));
+		page = pfn_to_page(m, pfn);
 		p = (char *)page_address(m, page) + off;
 		if (!write) {
 			if (PageFlag(page, PG_zeroed))
@@ -583,13 +734,13 @@ static int free_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_
 	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
 		return 0;
 	page = pfn_to_page(m, pte_pfn(*pte));
-	if (!page_is_anon(page) || page->mapcount != 1)
+	if (!page_is_anon(page) || page->mapcount != 1 || page_in_thp(m, page))
 		return 0;	/* shared pages are left alone, as madvise_free_pte_range does */
 	*pte &= ~(_PAGE_DIRTY | _PAGE_ACCESSED);
 	ClearPageFlag(page, PG_referenced);
 	if (PageFlag(page, PG_swapbacked)) {
+		lru_del(m, page);	/* off its anon list first: the flag says which */
 		ClearPageFlag(page, PG_swapbacked);	/* lazily freeable: LazyFree */
-		lru_del(m, page);
 		lru_add(m, page, LRU_INACTIVE_FILE);
 		count_vm_event(m, PGLAZYFREE);
 	}

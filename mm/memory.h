@@ -49,6 +49,8 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
  * (or always write faults when write is set). 0, -ENOMEM, or -EFAULT
  * (a page past the end of a file: SIGBUS).
  */
+/* faultin_range's modes: populate's rule, or read / write faults only (MADV_POPULATE_*) */
+enum { FAULTIN_POPULATE, FAULTIN_READ, FAULTIN_WRITE };
 int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end, int write);
 

@@ -49,23 +49,30 @@ enum zone_type gfp_zone(unsigned gfp)
 	return ZONE_NORMAL;	/* ZONE_MOVABLE is never populated here */
 }
 
+/*
+ * The zone of a pfn: its node (nodes split RAM evenly, so a short search
+ * over node starts), then the fixed zone limits. On every page's path
+ * (LRU, rmap, free), so no scan over zones.
+ */
 struct zone *pfn_zone(struct machine *m, uint64_t pfn)
 {
-	for (int n = 0; n < m->nr_nodes; n++) {
-		struct pglist_data *pgdat = m->node[n];
+	int lo = 0, hi = m->nr_nodes - 1;
+	struct pglist_data *pgdat;
+	struct zone *z;
 
-		if (pfn < pgdat->node_start_pfn ||
-		    pfn >= pgdat->node_start_pfn + pgdat->node_spanned_pages)
-			continue;
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			struct zone *zone = &pgdat->node_zones[z];
+	while (lo < hi) {	/* the last node starting at or below pfn */
+		int mid = (lo + hi + 1) / 2;
 
-			if (zone->spanned_pages && pfn >= zone->zone_start_pfn &&
-			    pfn < zone_end_pfn(zone))
-				return zone;
-		}
+		if (m->node[mid]->node_start_pfn <= pfn)
+			lo = mid;
+		else
+			hi = mid - 1;
 	}
-	return NULL;
+	pgdat = m->node[lo];
+	if (pfn < pgdat->node_start_pfn || pfn >= pgdat->node_start_pfn + pgdat->node_spanned_pages)
+		return NULL;
+	z = &pgdat->node_zones[pfn < DMA_END_PFN ? ZONE_DMA : pfn < DMA32_END_PFN ? ZONE_DMA32 : ZONE_NORMAL];
+	return z->spanned_pages && pfn >= z->zone_start_pfn && pfn < zone_end_pfn(z) ? z : NULL;
 }
 
 int pageblock_migratetype(struct machine *m, uint64_t pfn)

@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "hugetlb.h"
+#include "huge_memory.h"
 #include "memory.h"
 #include "page_alloc.h"
 #include "pagemap.h"
@@ -25,17 +26,15 @@
 /* ---- one page, as stable_page_flags() sees it ---- */
 
 /*
- * The head of the compound page pfn belongs to, or pfn itself. The only
- * compound pages the model makes are hugetlb's order-9 blocks, whose head
- * carries PG_head and whose tails carry nothing.
+ * The head of the compound page pfn belongs to, or pfn itself. Compound
+ * pages are order-9 blocks whose head carries PG_head: hugetlb pool pages
+ * (PG_hugetlb), THPs and the huge zero page (PG_zero).
  */
 static uint64_t compound_head_pfn(struct machine *m, uint64_t pfn)
 {
-	uint64_t head = pfn & ~((1ULL << HPAGE_PMD_ORDER) - 1);
+	struct page *head = compound_head_of(m, pfn_to_page(m, pfn));
 
-	if (head != pfn && PageFlag(pfn_to_page(m, head), PG_head))
-		return head;
-	return pfn;
+	return head ? page_to_pfn(m, head) : pfn;
 }
 
 /*
@@ -44,12 +43,17 @@ static uint64_t compound_head_pfn(struct machine *m, uint64_t pfn)
  */
 static uint64_t page_mapcount(struct machine *m, uint64_t pfn)
 {
-	uint64_t head = compound_head_pfn(m, pfn);
-	int64_t n = pfn_to_page(m, pfn)->mapcount;
+	return precise_mapcount(m, pfn_to_page(m, pfn));
+}
 
-	if (head != pfn)
-		n += pfn_to_page(m, head)->mapcount;
-	return n > 0 ? (uint64_t)n : 0;
+/* Is the folio mapped anywhere (folio_mapped)? The huge zero page never is. */
+static int folio_mapped(struct machine *m, uint64_t head_pfn)
+{
+	struct page *folio = pfn_to_page(m, head_pfn);
+
+	if (PageFlag(folio, PG_head) && !PageFlag(folio, PG_zero))
+		return *folio_entire_mapcount(folio) || *folio_nr_mapped(folio) || folio->mapcount > 0;
+	return folio->mapcount > 0;
 }
 
 /* A page-cache page of a regular file: the kernel's PG_mappedtodisk. */
@@ -75,15 +79,17 @@ static uint64_t stable_page_flags(struct machine *m, uint64_t pfn)
 	const struct page *folio = pfn_to_page(m, head_pfn);
 	uint64_t k = folio->flags, u = 0;
 
-	if (folio->mapcount > 0)
+	if (folio_mapped(m, head_pfn))
 		u |= KPF(KPF_MMAP);
 	if (PageFlag(folio, PG_anon))
 		u |= KPF(KPF_ANON);
 	if (head_pfn != pfn)
-		u |= KPF(KPF_COMPOUND_TAIL) | KPF(KPF_HUGE);
+		u |= KPF(KPF_COMPOUND_TAIL);
 	else if (PageFlag(page, PG_head))
-		u |= KPF(KPF_COMPOUND_HEAD) | KPF(KPF_HUGE);
-	else if (pfn == m->zero_pfn || PageFlag(page, PG_zero))
+		u |= KPF(KPF_COMPOUND_HEAD);
+	if (PageFlag(folio, PG_head))	/* hugetlb is HUGE, anything else large is THP */
+		u |= KPF(PageFlag(folio, PG_hugetlb) ? KPF_HUGE : KPF_THP);
+	if (pfn == m->zero_pfn || PageFlag(folio, PG_zero))
 		u |= KPF(KPF_ZERO_PAGE);
 	if (PageFlag(page, PG_buddy))
 		u |= KPF(KPF_BUDDY);
@@ -104,8 +110,8 @@ static uint64_t stable_page_flags(struct machine *m, uint64_t pfn)
 	u |= copy_bit(k, PG_unevictable, KPF_UNEVICTABLE);
 	u |= copy_bit(k, PG_mlocked, KPF_MLOCKED);
 	u |= copy_bit(k, PG_reserved, KPF_RESERVED);
-	/* PG_anon_exclusive and PG_mappedtodisk are one bit in Linux */
-	if (PageFlag(folio, PG_anon_exclusive) || page_mapped_to_disk(folio))
+	/* PG_anon_exclusive (per page) and PG_mappedtodisk are one bit in Linux */
+	if (PageFlag(page, PG_anon_exclusive) || page_mapped_to_disk(folio))
 		u |= KPF(KPF_MAPPEDTODISK);
 	return u;
 }
@@ -277,23 +283,49 @@ struct pagemap_walk {
 	uint64_t *out;
 };
 
+static uint64_t page_to_pagemap(struct machine *m, uint64_t pfn);
+
 /* One present or swap PTE as pagemap_pte_range() reports it (to root). */
 static uint64_t pte_to_pagemap(struct machine *m, pte_t pte)
 {
-	uint64_t e, pfn;
+	uint64_t pfn;
 
 	if (pte_is_swap(pte))
 		return PM_SWAP | ((pte_swp_type(pte) | (pte_swp_offset(pte) << PM_SWAP_TYPE_BITS)) &
 				  PM_PFRAME_MASK);
 	pfn = pte_pfn(pte);
-	e = PM_PRESENT | (pfn & PM_PFRAME_MASK);
+	return page_to_pagemap(m, pfn);
+}
+
+/* A mapped pfn (of a PTE, or a subpage of a huge PMD) as pagemap reports it. */
+static uint64_t page_to_pagemap(struct machine *m, uint64_t pfn)
+{
+	uint64_t e = PM_PRESENT | (pfn & PM_PFRAME_MASK);
+	struct page *head = compound_head_of(m, pfn_to_page(m, pfn));
+
 	if (pfn == m->zero_pfn)
 		return e;	/* no normal page behind it: neither file nor exclusive */
-	if (!PageFlag(pfn_to_page(m, compound_head_pfn(m, pfn)), PG_anon))
-		e |= PM_FILE;
-	if (page_mapcount(m, pfn) == 1)
+	if (!PageFlag(head ? head : pfn_to_page(m, pfn), PG_anon))
+		e |= PM_FILE;	/* the huge zero page is a page, and not anonymous */
+	if (head && !PageFlag(head, PG_hugetlb) && !PageFlag(head, PG_zero)) {
+		if (!thp_maybe_shared(head))
+			e |= PM_MMAP_EXCLUSIVE;
+	} else if (!(head && PageFlag(head, PG_zero)) && page_mapcount(m, pfn) == 1) {
 		e |= PM_MMAP_EXCLUSIVE;
+	}
 	return e;
+}
+
+static int pagemap_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		       pte_t *pmd, void *arg)
+{
+	struct pagemap_walk *w = arg;
+	uint64_t pfn = pte_pfn(*pmd) + ((addr & (PMD_SIZE - 1)) >> MM_PAGE_SHIFT);
+
+	(void)mm;
+	for (uint64_t a = addr; a < end; a += MM_PAGE_SIZE, pfn++)
+		w->out[(a - w->start) >> MM_PAGE_SHIFT] = page_to_pagemap(m, pfn);
+	return 0;
 }
 
 static int pagemap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
@@ -325,7 +357,7 @@ long mm_pagemap_read(struct machine *m, int pid, uint64_t first_vpn, uint64_t *o
 	}
 	count = min_u64(n, min_u64((end >> MM_PAGE_SHIFT) - first_vpn, LONG_MAX));
 	memset(out, 0, count * sizeof(*out));	/* holes and unpopulated pages */
-	walk_ptes(m, t->mm, w.start, w.start + (count << MM_PAGE_SHIFT), pagemap_one, &w);
+	walk_range(m, t->mm, w.start, w.start + (count << MM_PAGE_SHIFT), pagemap_pmd, pagemap_one, &w);
 	machine_unlock(m);
 	return (long)count;
 }

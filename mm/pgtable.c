@@ -12,9 +12,8 @@
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "task.h"
+#include "huge_memory.h"
 
-/* What an upper-level entry pointing at a table holds (kernel: _PAGE_TABLE). */
-#define _PAGE_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 static const unsigned level_shift[4] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, 12 };
 
@@ -50,6 +49,7 @@ static struct page *table_alloc(struct machine *m)
 		return NULL;
 	memset(page_address(m, page), 0, MM_PAGE_SIZE);
 	SetPageFlag(page, PG_pgtable);
+	INIT_LIST_HEAD(&page->lru);	/* a PMD table: its deposited PTE tables */
 	mod_node_page_state(m->node[pfn_zone(m, page_to_pfn(m, page))->nid], NR_PAGE_TABLE_PAGES, 1);
 	return page;
 }
@@ -73,15 +73,19 @@ int pgd_alloc(struct machine *m, struct mm_struct *mm)
 	return 0;
 }
 
-pte_t *pte_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int alloc, int *err)
+/* The slot at level `depth` (2: PMD, 3: PTE) for addr, as pte_lookup describes. */
+static pte_t *slot_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int depth,
+			  int alloc, int *err)
 {
 	uint64_t pfn = mm->pgd;
 
 	if (!pfn)
 		return NULL;
-	for (int level = 0; level < 3; level++) {
+	for (int level = 0; level < depth; level++) {
 		pte_t *e = &table_at(m, pfn)[idx(addr, level)];
 
+		if (pmd_trans_huge(*e))
+			return NULL;	/* level 2: no PTE table under a huge PMD */
 		if (!pte_present(*e)) {
 			struct page *t;
 
@@ -98,11 +102,60 @@ pte_t *pte_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int al
 		}
 		pfn = pte_pfn(*e);
 	}
-	return &table_at(m, pfn)[idx(addr, 3)];
+	return &table_at(m, pfn)[idx(addr, depth)];
 }
 
+pte_t *pte_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int alloc, int *err)
+{
+	return slot_lookup(m, mm, addr, 3, alloc, err);
+}
+
+pte_t *pmd_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int alloc, int *err)
+{
+	return slot_lookup(m, mm, addr, 2, alloc, err);
+}
+
+/* The PMD table page holding the entry pmd points at. */
+static struct page *pmd_table_page(struct machine *m, pte_t *pmd)
+{
+	return pfn_to_page(m, (uint64_t)((uint8_t *)pmd - m->frames) >> MM_PAGE_SHIFT);
+}
+
+int pgtable_deposit_new(struct machine *m, struct mm_struct *mm, pte_t *pmd)
+{
+	struct page *t = table_alloc(m);
+
+	if (!t)
+		return -ENOMEM;
+	mm->pgtables_bytes += MM_PAGE_SIZE;
+	list_add(&t->lru, &pmd_table_page(m, pmd)->lru);
+	return 0;
+}
+
+uint64_t pgtable_withdraw(struct machine *m, pte_t *pmd)
+{
+	struct page *holder = pmd_table_page(m, pmd), *t;
+
+	VM_BUG_ON(list_empty(&holder->lru));
+	t = list_entry(holder->lru.next, struct page, lru);
+	list_del(&t->lru);
+	return page_to_pfn(m, t);
+}
+
+void pgtable_free_deposit(struct machine *m, struct mm_struct *mm, pte_t *pmd)
+{
+	table_free(m, pgtable_withdraw(m, pmd));
+	mm->pgtables_bytes -= MM_PAGE_SIZE;
+}
+
+struct walker {
+	pmd_fn pmdf;
+	pte_fn ptef;
+	void *arg;
+};
+
 static int walk_level(struct machine *m, struct mm_struct *mm, uint64_t table, int level,
-		      uint64_t start, uint64_t end, pte_fn fn, void *arg)
+		      uint64_t start, uint64_t end, const struct walker *w)
 {
 	uint64_t size = 1ULL << level_shift[level];
 	uint64_t addr = start;
@@ -116,9 +169,14 @@ static int walk_level(struct machine *m, struct mm_struct *mm, uint64_t table, i
 			next = end;
 		if (level == 3) {
 			if (!pte_none(*e))
-				ret = fn(m, mm, addr, e, arg);
+				ret = w->ptef(m, mm, addr, e, w->arg);
+		} else if (level == 2 && pmd_trans_huge(*e)) {
+			ret = w->pmdf ? w->pmdf(m, mm, addr, next, e, w->arg)
+				      : split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), e);
+			if (!ret && pte_present(*e) && !pmd_trans_huge(*e))
+				ret = walk_level(m, mm, pte_pfn(*e), 3, addr, next, w);
 		} else if (pte_present(*e)) {
-			ret = walk_level(m, mm, pte_pfn(*e), level + 1, addr, next, fn, arg);
+			ret = walk_level(m, mm, pte_pfn(*e), level + 1, addr, next, w);
 		}
 		if (ret)
 			return ret;
@@ -127,12 +185,20 @@ static int walk_level(struct machine *m, struct mm_struct *mm, uint64_t table, i
 	return 0;
 }
 
+int walk_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
+	       pmd_fn pmdf, pte_fn ptef, void *arg)
+{
+	struct walker w = { pmdf, ptef, arg };
+
+	if (!mm->pgd || start >= end)
+		return 0;
+	return walk_level(m, mm, mm->pgd, 0, start, end, &w);
+}
+
 int walk_ptes(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
 	      pte_fn fn, void *arg)
 {
-	if (!mm->pgd || start >= end)
-		return 0;
-	return walk_level(m, mm, mm->pgd, 0, start, end, fn, arg);
+	return walk_range(m, mm, start, end, NULL, fn, arg);
 }
 
 static int table_empty(struct machine *m, uint64_t pfn)
@@ -159,8 +225,8 @@ static void free_level(struct machine *m, struct mm_struct *mm, uint64_t table, 
 		pte_t *e = &table_at(m, table)[idx(addr, level)];
 		uint64_t child;
 
-		if (!pte_present(*e))
-			goto next;
+		if (!pte_present(*e) || (level == 2 && pmd_trans_huge(*e)))
+			goto next;	/* a huge PMD is a leaf, its owner frees it */
 		child = pte_pfn(*e);
 		if (level < 2)
 			free_level(m, mm, child, level + 1, addr > start ? addr : start,

@@ -36,6 +36,8 @@ typedef uint64_t pte_t;
 #define _PAGE_PROTNONE		(1ULL << 8)	/* mapped but PROT_NONE (x86 reuses GLOBAL) */
 #define _PAGE_SOFT_DIRTY	(1ULL << 11)
 #define _PAGE_NX		(1ULL << 63)
+/* What an upper-level entry pointing at a table holds (kernel: _PAGE_TABLE). */
+#define _PAGE_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
 #define PTE_PFN_MASK		0x000ffffffffff000ULL
 #define PTE_FLAGS_MASK		(~PTE_PFN_MASK)
 
@@ -71,11 +73,27 @@ uint64_t vm_page_prot(uint64_t vm_flags);
 /* Allocate mm's PGD; 0 or -ENOMEM. */
 int pgd_alloc(struct machine *m, struct mm_struct *mm);
 
+/* A PMD entry that maps 2 MiB itself (THP or hugetlb) rather than a PTE table. */
+static inline int pmd_trans_huge(pte_t pmd) { return pte_present(pmd) && (pmd & _PAGE_PSE); }
+
 /*
  * The PTE slot for addr, or NULL when a table on the way is missing (and
- * alloc is 0) or cannot be allocated (alloc is 1: *err = -ENOMEM).
+ * alloc is 0), cannot be allocated (alloc is 1: *err = -ENOMEM), or the
+ * PMD is huge (pmd_trans_huge: no PTE level; *err untouched).
  */
 pte_t *pte_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int alloc, int *err);
+/* The PMD slot for addr, allocating PUD/PMD tables when alloc; as pte_lookup. */
+pte_t *pmd_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int alloc, int *err);
+
+/*
+ * Deposit / withdraw the PTE table a huge PMD keeps in reserve for its
+ * split (kernel: pgtable_trans_huge_deposit). The table stays counted in
+ * PageTables and VmPTE while deposited. table_alloc_deposit returns 0 or
+ * -ENOMEM; withdraw returns the table's pfn (zero-filled).
+ */
+int pgtable_deposit_new(struct machine *m, struct mm_struct *mm, pte_t *pmd);
+uint64_t pgtable_withdraw(struct machine *m, pte_t *pmd);
+void pgtable_free_deposit(struct machine *m, struct mm_struct *mm, pte_t *pmd);
 
 /*
  * Call fn for every present or swap PTE in [start, end), in address order.
@@ -84,6 +102,17 @@ pte_t *pte_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int al
 typedef int (*pte_fn)(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg);
 int walk_ptes(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
 	      pte_fn fn, void *arg);
+
+/*
+ * As walk_ptes, but a huge PMD covering [addr, end) (clipped to the walk)
+ * goes to pmd_fn first. If pmd_fn leaves it pointing at a PTE table (it
+ * split it), the walk goes on through those PTEs. walk_ptes is this with
+ * a pmd_fn that splits every huge PMD it meets (split_huge_pmd).
+ */
+typedef int (*pmd_fn)(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		      pte_t *pmd, void *arg);
+int walk_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
+	       pmd_fn pmdf, pte_fn ptef, void *arg);
 
 /*
  * Free the tables under [start, end) that no longer map anything and

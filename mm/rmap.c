@@ -49,9 +49,37 @@ static struct pglist_data *page_pgdat(struct machine *m, struct page *page)
 	return m->node[pfn_zone(m, page_to_pfn(m, page))->nid];
 }
 
+/*
+ * Could a and its right neighbour b share an anon_vma (anon_vma_compatible)?
+ * Adjacent, same file, flags equal but for access bits, linear pgoff: they
+ * would merge once their protections agree.
+ */
+static int anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	const uint64_t access = MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC | MM_VM_SOFTDIRTY;
+
+	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
+	       a->special == b->special && !((a->vm_flags ^ b->vm_flags) & ~access) &&
+	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> MM_PAGE_SHIFT);
+}
+
+/*
+ * The first anonymous page of a VMA gives it an anon_vma: a compatible
+ * neighbour's if it has one that no fork has shared (find_mergeable_anon_vma,
+ * next first), so that VMAs faulted side by side can still merge later;
+ * else a new one.
+ */
 void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	if (!vma->anon_vma)
+	struct vm_area_struct *next = vma_next_of(vma), *prev = vma_prev_of(vma);
+
+	if (vma->anon_vma)
+		return;
+	if (next && next->anon_vma && !next->anon_vma_shared && anon_vma_compatible(vma, next))
+		vma->anon_vma = next->anon_vma;
+	else if (prev && prev->anon_vma && !prev->anon_vma_shared && anon_vma_compatible(prev, vma))
+		vma->anon_vma = prev->anon_vma;
+	else
 		vma->anon_vma = ++mm->last_anon_vma;
 }
 

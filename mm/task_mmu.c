@@ -11,6 +11,7 @@
  */
 #include "internal.h"
 #include "pgtable.h"
+#include "huge_memory.h"
 #include "rmap.h"
 #include "task.h"
 #include "vma.h"
@@ -46,6 +47,49 @@ static void accumulate(struct mm_vma_usage *u, struct page *page, uint64_t pss, 
 	}
 }
 
+/*
+ * nr subpages of a THP from page on (smaps_account for a large folio): all
+ * private when the folio has one reference, else each by its own precise
+ * mapcount. Anonymous by construction.
+ */
+static void thp_account(struct machine *m, struct mm_vma_usage *u, struct page *page, int nr,
+			int dirty, int young, int locked)
+{
+	struct page *head = compound_head_of(m, page);
+	int exclusive = *folio_refs(head) == 1;
+
+	dirty = dirty || PageFlag(head, PG_dirty);
+	u->rss += (uint64_t)nr * MM_PAGE_SIZE;
+	u->anonymous += (uint64_t)nr * MM_PAGE_SIZE;
+	if (young || PageFlag(head, PG_referenced))
+		u->referenced += (uint64_t)nr * MM_PAGE_SIZE;
+	for (int i = 0; i < nr; i++) {
+		uint64_t mc = exclusive ? 1 : precise_mapcount(m, page + i);
+
+		if (mc < 2)
+			accumulate(u, head, MM_PAGE_SIZE << MM_PSS_SHIFT, dirty, locked, 1);
+		else
+			accumulate(u, head, (MM_PAGE_SIZE << MM_PSS_SHIFT) / mc, dirty, locked, 0);
+	}
+}
+
+/* A huge PMD: a THP counts whole (and in AnonHugePages); the huge zero page nowhere. */
+static int smaps_pmd_entry(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+			   pte_t *pmd, void *arg)
+{
+	struct smaps_arg *sa = arg;
+	struct page *head = pfn_to_page(m, pte_pfn(*pmd));
+
+	(void)mm;
+	(void)addr;
+	(void)end;
+	if (pte_pfn(*pmd) == m->huge_zero_pfn || PageFlag(head, PG_hugetlb))
+		return 0;
+	thp_account(m, sa->u, head, HPAGE_PMD_NR, pte_dirty(*pmd), pte_young(*pmd), sa->locked);
+	sa->u->anon_thp += HPAGE_PMD_NR * MM_PAGE_SIZE;
+	return 0;
+}
+
 static int smaps_pte_entry(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
 			   void *arg)
 {
@@ -59,6 +103,10 @@ static int smaps_pte_entry(struct machine *m, struct mm_struct *mm, uint64_t add
 	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
 		return 0;
 	page = pfn_to_page(m, pte_pfn(*pte));
+	if (page_in_thp(m, page)) {
+		thp_account(m, u, page, 1, dirty, pte_young(*pte), sa->locked);
+		return 0;
+	}
 	if (page_is_anon(page)) {
 		u->anonymous += MM_PAGE_SIZE;
 		if (!PageFlag(page, PG_swapbacked) && !dirty && !PageFlag(page, PG_dirty))
@@ -80,5 +128,5 @@ void smaps_account_vma(struct machine *m, struct mm_struct *mm, const struct vm_
 {
 	struct smaps_arg sa = { u, (vma->vm_flags & MM_VM_LOCKED) != 0 };
 
-	walk_ptes(m, mm, vma->vm_start, vma->vm_end, smaps_pte_entry, &sa);
+	walk_range(m, mm, vma->vm_start, vma->vm_end, smaps_pmd_entry, smaps_pte_entry, &sa);
 }

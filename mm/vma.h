@@ -77,6 +77,7 @@ struct vm_area_struct {
 	uint64_t vm_pgoff;		/* pages: file offset, or vm_start >> 12 for anon */
 	struct file_ref *vm_file;	/* one reference held, or NULL (anon/special) */
 	uint64_t anon_vma;		/* id of the anon_vma, 0 = none yet */
+	int anon_vma_shared;		/* its chain has a fork's link: not reusable by neighbours */
 	enum vma_special special;
 
 	/* vma_tree.c only: AVL links and the gap augmentation */

@@ -302,7 +302,7 @@ int vma_populate(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t start, 
 		start = vma->vm_start;
 	if (end > vma->vm_end)
 		end = vma->vm_end;
-	return faultin_range(x->m, x->t, vma, start, end, write);
+	return faultin_range(x->m, x->t, vma, start, end, write ? FAULTIN_WRITE : FAULTIN_POPULATE);
 }
 
 int vma_range_past_eof(struct machine *m, struct vm_area_struct *vma, uint64_t start,

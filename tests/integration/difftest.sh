@@ -9,7 +9,7 @@
 DT=${MMFS_DIFFTEST:-$(dirname "$MMFS")/../tools/difftest/mmfs-difftest}
 [[ -x $DT ]] || fail "no mmfs-difftest at $DT"
 SCEN=$(realpath "$MMFS_IT_DIR/../diff")
-SEEDS=${DIFFTEST_SEEDS:-10}
+SEEDS=${DIFFTEST_SEEDS:-20}
 OPS=${DIFFTEST_OPS:-400}
 
 mkdir -p "$WORK/host-a" "$WORK/host-b" "$WORK/backing"
@@ -50,7 +50,7 @@ failed=()
 for s in "$SCEN"/*.cmds; do
 	name=$(basename "$s" .cmds)
 	rc=0
-	"$DT" compare -a "host:$WORK/host-a" -b "mmfs:$MNT" "$s" >"$WORK/$name.out" 2>&1 || rc=$?
+	"$DT" compare --rss -a "host:$WORK/host-a" -b "mmfs:$MNT" "$s" >"$WORK/$name.out" 2>&1 || rc=$?
 	if ((rc != 0)); then
 		failed+=("$name")
 		echo "---- $name (exit $rc)" >&2
@@ -58,7 +58,7 @@ for s in "$SCEN"/*.cmds; do
 	fi
 done
 rc=0
-"$DT" random -a "host:$WORK/host-a" -b "mmfs:$MNT" --seed 1 --seeds "$SEEDS" --ops "$OPS" \
+"$DT" random --rss -a "host:$WORK/host-a" -b "mmfs:$MNT" --seed 1 --seeds "$SEEDS" --ops "$OPS" \
 	>"$WORK/random.out" 2>&1 || rc=$?
 if ((rc != 0)); then
 	failed+=(random)

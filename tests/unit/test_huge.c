@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Transparent huge pages, checked against what the Linux 6.18 host shows
+ * (THP=madvise, use_zero_page=1): PMD faults, the huge zero page, fork and
+ * COW of a shared PMD, splits, pagemap and kpageflags. mm_check runs
+ * after every step.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../mm/internal.h"
+#include "../../mm/memory.h"
+#include "../../mm/task.h"
+
+static struct machine *m;
+
+static void check_ok(void)
+{
+	int nbad = -1;
+	char *r = mm_check(m, &nbad);
+
+	cr_assert_eq(nbad, 0, "check:\n%s", r);
+	free(r);
+}
+
+static uint64_t call(int pid, struct mm_call c)
+{
+	char why[256] = "";
+	uint64_t ret = 0;
+	int err;
+
+	if (c.verb == MMV_MMAP && !c.fd)
+		c.fd = -1;
+	err = mm_syscall(m, pid, &c, &ret, why, sizeof(why));
+	cr_assert_eq(err, 0, "%s failed: %d %s", mm_verb_name(c.verb), err, why);
+	check_ok();
+	return ret;
+}
+
+static uint64_t map_anon(int pid, uint64_t len, uint64_t flags)
+{
+	return call(pid, (struct mm_call){ .verb = MMV_MMAP, .len = len, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | flags });
+}
+
+static void touch(int pid, uint64_t addr, uint64_t len, int write)
+{
+	call(pid, (struct mm_call){ .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = write ? 'w' : 'r' });
+}
+
+static int fork_of(int pid)
+{
+	return (int)call(pid, (struct mm_call){ .verb = MMV_FORK });
+}
+
+static void kill_pid(int pid)
+{
+	char why[128];
+
+	cr_assert_eq(mm_kill(m, pid, why, sizeof(why)), 0, "%s", why);
+	check_ok();
+}
+
+/* The usage of the VMA containing addr, as smaps reports it. */
+static struct mm_vma_usage usage(int pid, uint64_t addr)
+{
+	struct mm_task_snap *t = mm_snap_task(m, pid, 2);
+	struct mm_vma_usage u = { 0 };
+
+	cr_assert(t);
+	for (size_t i = 0; i < t->nr_vmas; i++)
+		if (t->vmas[i].start <= addr && addr < t->vmas[i].end)
+			u = t->vmas[i].u;
+	free(t);
+	return u;
+}
+
+static void mem_write(int pid, uint64_t addr, const char *s)
+{
+	struct task *t = find_task_by_pid(m, pid);
+
+	long n;
+
+	machine_lock(m);
+	n = access_remote_vm(m, t, addr, (void *)s, strlen(s), 1);
+	machine_unlock(m);	/* never assert with the lock held: teardown takes it */
+	cr_assert_eq(n, (long)strlen(s));
+}
+
+static void mem_expect_n(int pid, uint64_t addr, const char *s, size_t len)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	char buf[64] = "";
+	long n;
+
+	machine_lock(m);
+	n = access_remote_vm(m, t, addr, buf, len, 0);
+	machine_unlock(m);
+	cr_assert_eq(n, (long)len);
+	cr_assert(!memcmp(buf, s, len), "read '%.*s'", (int)len, buf);
+}
+
+static void mem_expect(int pid, uint64_t addr, const char *s)
+{
+	mem_expect_n(pid, addr, s, strlen(s));
+}
+
+static void setup(void)
+{
+	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1 };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+}
+#include "../../mm/pagemap.h"
+
+static void teardown(void)
+{
+	mm_shutdown(m);
+}
+
+TestSuite(huge, .init = setup, .fini = teardown);
+
+#define MB (1ULL << 20)
+
+static int64_t vmev(enum vm_event_item e)
+{
+	struct mm_global_snap *g = mm_snap_global(m);
+	int64_t v = g->vm_events[e];
+
+	free(g);
+	return v;
+}
+
+static uint64_t meminfo(enum meminfo_item i)
+{
+	struct mm_global_snap *g = mm_snap_global(m);
+	uint64_t v = g->meminfo[i];
+
+	free(g);
+	return v;
+}
+
+/* A 4 MiB madvise(MADV_HUGEPAGE) region, 2 MiB-aligned (the placement gives it). */
+static uint64_t map_thp(int pid)
+{
+	uint64_t a = map_anon(pid, 4 * MB, 0);
+
+	cr_assert_eq(a & (2 * MB - 1), 0, "a 2 MiB multiple is placed 2 MiB-aligned");
+	call(pid, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 4 * MB,
+		.advice = MM_MADV_HUGEPAGE });
+	return a;
+}
+
+static uint64_t pagemap_at(int pid, uint64_t addr)
+{
+	uint64_t e = 0;
+
+	cr_assert_eq(mm_pagemap_read(m, pid, addr >> 12, &e, 1), 1);
+	return e;
+}
+
+static uint64_t kpf(uint64_t pfn)
+{
+	uint64_t f = 0;
+
+	cr_assert_eq(mm_kpageflags_read(m, pfn, &f, 1), 1);
+	return f;
+}
+
+static uint64_t kpc(uint64_t pfn)
+{
+	uint64_t c = 0;
+
+	cr_assert_eq(mm_kpagecount_read(m, pfn, &c, 1), 1);
+	return c;
+}
+
+#define PFN(e) ((e) & ((1ULL << 55) - 1))
+
+/* Host: one write maps 2 MiB; AnonHugePages 2048; head/tail kpageflags as printed. */
+Test(huge, write_fault_maps_a_thp)
+{
+	uint64_t a = map_thp(1), anon0 = meminfo(MI_ANONPAGES), e;
+	struct mm_vma_usage u;
+
+	touch(1, a, 1, 1);
+	cr_assert_eq(vmev(THP_FAULT_ALLOC), 1);
+	cr_assert_eq(meminfo(MI_ANONHUGEPAGES), 2048);
+	cr_assert_eq(meminfo(MI_ANONPAGES) - anon0, 2048);
+	u = usage(1, a);
+	cr_assert_eq(u.rss, 2 * MB);
+	cr_assert_eq(u.anon_thp, 2 * MB);
+	cr_assert_eq(u.private_dirty, 2 * MB);
+	cr_assert_eq(u.pss >> MM_PSS_SHIFT, 2 * MB);
+	e = pagemap_at(1, a);
+	cr_assert_eq(e >> 55, 0x102, "present|exclusive: %llx", (unsigned long long)e);
+	cr_assert_eq(PFN(e) % 512, 0);
+	cr_assert_eq(kpf(PFN(e)), 0x40040d828ULL, "head %llx", (unsigned long long)kpf(PFN(e)));
+	cr_assert_eq(kpf(PFN(e) + 1), 0x400415828ULL, "tail %llx", (unsigned long long)kpf(PFN(e) + 1));
+	cr_assert_eq(kpc(PFN(e)), 1);
+	cr_assert_eq(kpc(PFN(e) + 511), 1);
+	cr_assert_eq(PFN(pagemap_at(1, a + 511 * 4096)), PFN(e) + 511);
+	/* the other 511 pages need no fault */
+	{
+		struct mm_task_snap *t = mm_snap_task(m, 1, 0);
+		uint64_t flt = t->min_flt;
+
+		free(t);
+		touch(1, a, 2 * MB, 1);
+		t = mm_snap_task(m, 1, 0);
+		cr_assert_eq(t->min_flt, flt);
+		free(t);
+	}
+}
+
+/* Host: a read maps the huge zero page (kpf ZERO|THP|COMPOUND, count 0, Rss 0); a write replaces it. */
+Test(huge, read_maps_huge_zero_page_then_write_allocates)
+{
+	uint64_t a = map_thp(1), e;
+
+	touch(1, a + 2 * MB, 1, 0);
+	cr_assert_eq(vmev(THP_ZERO_PAGE_ALLOC), 1);
+	cr_assert_eq(usage(1, a).rss, 0);
+	e = pagemap_at(1, a + 2 * MB);
+	cr_assert_eq(e >> 56, 0xa0, "present|file: %llx", (unsigned long long)e);
+	cr_assert_eq(kpf(PFN(e)), 0x1408000ULL, "%llx", (unsigned long long)kpf(PFN(e)));
+	cr_assert_eq(kpf(PFN(e) + 1), 0x1410000ULL);
+	cr_assert_eq(kpc(PFN(e)), 0);
+	mem_expect_n(1, a + 2 * MB + 5, "\0\0", 2);
+	touch(1, a + 2 * MB + 4096, 1, 1);
+	cr_assert_eq(vmev(THP_FAULT_ALLOC), 1);
+	cr_assert_eq(vmev(THP_SPLIT_PMD), 0);
+	cr_assert_eq(usage(1, a).anon_thp, 2 * MB);
+}
+
+/* Host: fork shares both PMDs; a parent write splits its PMD and copies one 4K page. */
+Test(huge, fork_then_write_splits_the_writers_pmd)
+{
+	uint64_t a = map_thp(1), anon0;
+	struct mm_vma_usage p, c;
+	int child;
+
+	touch(1, a, 4 * MB, 1);
+	mem_write(1, a + 4096, "parent");
+	child = fork_of(1);
+	p = usage(1, a);
+	cr_assert_eq(p.pss >> MM_PSS_SHIFT, 2 * MB);
+	cr_assert_eq(p.shared_dirty, 4 * MB);
+	cr_assert_eq(pagemap_at(1, a) >> 55, 0x100);
+	cr_assert_eq(kpc(PFN(pagemap_at(1, a))), 2);
+	/* the host also shows KPF_IDLE (bit 25) here: the model has no page_idle */
+	cr_assert_eq(kpf(PFN(pagemap_at(1, a))), 0x240d828ULL & ~(1ULL << 25), "%llx", (unsigned long long)kpf(PFN(pagemap_at(1, a))));
+	anon0 = meminfo(MI_ANONPAGES);
+	touch(1, a + 4096, 1, 1);
+	cr_assert_eq(vmev(THP_SPLIT_PMD), 1);
+	p = usage(1, a);
+	c = usage(child, a);
+	cr_assert_eq(p.anon_thp, 2 * MB);
+	cr_assert_eq(c.anon_thp, 4 * MB);
+	cr_assert_eq(p.rss, 4 * MB);
+	cr_assert_eq(p.pss >> MM_PSS_SHIFT, 2050 << 10);
+	cr_assert_eq(c.pss >> MM_PSS_SHIFT, 2050 << 10);
+	cr_assert_eq(p.private_dirty, 4 << 10);
+	cr_assert_eq(c.private_dirty, 4 << 10);
+	cr_assert_eq(meminfo(MI_ANONPAGES) - anon0, 4, "one new 4K page");
+	cr_assert_eq(meminfo(MI_ANONHUGEPAGES), 4096);
+	cr_assert_eq(kpf(PFN(pagemap_at(1, a))), 0x240d838ULL & ~(1ULL << 25));
+	cr_assert_eq(kpf(PFN(pagemap_at(1, a + 4096))), 0x400005828ULL);
+	cr_assert_eq(pagemap_at(1, a + 4096) >> 55, 0x102);
+	cr_assert_eq(kpc(PFN(pagemap_at(child, a + 4096))), 1);
+	mem_expect(1, a + 4096, "parent");
+	mem_expect(child, a + 4096, "parent");
+	kill_pid(child);
+	cr_assert_eq(vmev(THP_DEFERRED_SPLIT_PAGE), 1);
+	p = usage(1, a);
+	cr_assert_eq(p.private_dirty, 4 * MB);
+	cr_assert_eq(meminfo(MI_ANONHUGEPAGES), 2048);
+}
+
+/* Host: munmap of 4K inside a THP splits the PMD; the rest stays mapped. */
+Test(huge, partial_munmap_and_mprotect_split)
+{
+	uint64_t a = map_thp(1), free0;
+
+	touch(1, a, 4 * MB, 1);
+	call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a, .len = 4096, .prot = MM_PROT_READ });
+	cr_assert_eq(vmev(THP_SPLIT_PMD), 1);
+	cr_assert_eq(vmev(THP_DEFERRED_SPLIT_PAGE), 0);
+	cr_assert_eq(meminfo(MI_ANONHUGEPAGES), 2048);
+	cr_assert_eq(usage(1, a).rss, 4096);
+	cr_assert_eq(usage(1, a + 4096).rss, 4 * MB - 4096);
+	cr_assert_eq(kpf(PFN(pagemap_at(1, a + 4096))), 0x400415838ULL);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + 2 * MB + 16384, .len = 4096 });
+	cr_assert_eq(vmev(THP_SPLIT_PMD), 2);
+	cr_assert_eq(vmev(THP_DEFERRED_SPLIT_PAGE), 1);
+	cr_assert_eq(meminfo(MI_ANONHUGEPAGES), 0);
+	free0 = meminfo(MI_MEMFREE);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 4 * MB });
+	cr_assert_geq(meminfo(MI_MEMFREE) - free0, 4096, "both folios freed");
+	cr_assert_eq(meminfo(MI_ANONPAGES) < 4096, 1);
+}
+
+/* A whole aligned munmap frees the folio without a split. */
+Test(huge, whole_unmap_frees_without_split)
+{
+	uint64_t a = map_thp(1), free0 = meminfo(MI_MEMFREE);
+
+	touch(1, a, 4 * MB, 1);
+	cr_assert_eq(free0 - meminfo(MI_MEMFREE), 4096 + 4 * 5, "2 THPs + PGD/PUD/PMD + 2 deposited tables: %llu", (unsigned long long)(free0 - meminfo(MI_MEMFREE)));
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 4 * MB });
+	cr_assert_eq(vmev(THP_SPLIT_PMD), 0);
+	cr_assert_eq(meminfo(MI_ANONHUGEPAGES), 0);
+}
+
+/* THP=never or no MADV_HUGEPAGE: 4 KiB pages only. */
+Test(huge, not_eligible_without_madvise)
+{
+	uint64_t a = map_anon(1, 4 * MB, 0);
+
+	touch(1, a, 1, 1);
+	cr_assert_eq(vmev(THP_FAULT_ALLOC), 0);
+	cr_assert_eq(usage(1, a).rss, 4096);
+}
+
+/* mremap to an aligned address moves the PMD whole; mlock counts 512 pages. */
+Test(huge, mremap_and_mlock_keep_the_pmd)
+{
+	uint64_t a = map_thp(1), b;
+
+	touch(1, a, 4 * MB, 1);
+	call(1, (struct mm_call){ .verb = MMV_MLOCK, .addr = a, .len = 4 * MB });
+	cr_assert_eq(meminfo(MI_MLOCKED), 4096);
+	call(1, (struct mm_call){ .verb = MMV_MUNLOCK, .addr = a, .len = 4 * MB });
+	cr_assert_eq(meminfo(MI_MLOCKED), 0);
+	b = call(1, (struct mm_call){ .verb = MMV_MREMAP, .addr = a, .len = 4 * MB, .new_len = 8 * MB,
+		.flags = 1 /* MREMAP_MAYMOVE */ });
+	cr_assert_eq(vmev(THP_SPLIT_PMD), 0);
+	cr_assert_eq(usage(1, b).anon_thp, 4 * MB);
+}
