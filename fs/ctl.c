@@ -151,6 +151,8 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 		return mm_drop_caches(m, call->mode, why, whylen);
 	case MMV_COMPACT:
 		return mm_compact(m, why, whylen);
+	case MMV_SYNC:
+		return mm_sync(m, why, whylen);
 	case MMV_CHECK:
 		report = mm_check(m, &nbad);
 		if (nbad)

@@ -593,6 +593,7 @@ static const struct verb_desc verbs[] = {
 	{ "drop_caches", MMV_DROP_CACHES, PARSE_GLOBAL,	"D",	  "1|2|3" },
 	{ "compact",	 MMV_COMPACT,	 PARSE_GLOBAL,	"",	  "" },
 	{ "check",	 MMV_CHECK,	 PARSE_GLOBAL,	"",	  "" },
+	{ "sync",	 MMV_SYNC,	 PARSE_GLOBAL,	"",	  "" },
 };
 
 /* strace's names; all are per-process calls. */

@@ -21,6 +21,7 @@
 #include "file.h"
 #include "rmap.h"
 #include "vma.h"
+#include "writeback.h"
 
 struct pc_node {
 	uint64_t index;
@@ -368,4 +369,21 @@ int filemap_remove_page(struct machine *m, struct page *page)
 		return 1;
 	}
 	return 0;
+}
+
+int filemap_writeback(struct machine *m, struct file_ref *f)
+{
+	struct address_space *as = file_inode(f)->mapping;
+	int err = 0;
+
+	if (!as)
+		return 0;
+	for (uint64_t i = 0; i < as->nbuckets; i++)
+		for (struct pc_node *p = as->buckets[i]; p; p = p->next) {
+			int e = writeback_page(m, p->page);
+
+			if (e && !err)
+				err = e;
+		}
+	return err;
 }

@@ -57,6 +57,9 @@ void filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_fl
  */
 int filemap_remove_page(struct machine *m, struct page *page);
 
+/* Write back every dirty page of an inode's cache (sync, fsync). 0 or -EIO. */
+int filemap_writeback(struct machine *m, struct file_ref *f);
+
 /* Drop every cached page of an inode or shmem object that is going away. */
 void filemap_release(struct file_ref *f);
 

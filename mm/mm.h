@@ -89,6 +89,8 @@ int mm_spawn(struct machine *m, const char *name, int *pid, char *why, size_t wh
 int mm_kill(struct machine *m, int pid, char *why, size_t whylen);
 int mm_drop_caches(struct machine *m, int mode, char *why, size_t whylen);
 int mm_compact(struct machine *m, char *why, size_t whylen);
+/* sync(2): write every dirty page-cache page back to backing=DIR. */
+int mm_sync(struct machine *m, char *why, size_t whylen);
 
 /*
  * The invariant checker. Returns a malloc'd report: "ok\n", or one line per

@@ -29,6 +29,7 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_DROP_CACHES]	= "drop_caches",
 	[MMV_COMPACT]		= "compact",
 	[MMV_CHECK]		= "check",
+	[MMV_SYNC]		= "sync",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

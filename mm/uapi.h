@@ -119,6 +119,7 @@ enum mm_verb {
 	MMV_DROP_CACHES,
 	MMV_COMPACT,
 	MMV_CHECK,
+	MMV_SYNC,
 	MMV_NR
 };
 
@@ -140,7 +141,7 @@ enum mm_verb {
  *   open      path flags, fd = the fd strace said it returned, or -1
  *   close     fd
  *   spawn     path (the name, may be empty)    kill  pid
- *   drop_caches mode (1..3)        compact, check  -
+ *   drop_caches mode (1..3)        compact, check, sync  -
  */
 struct mm_call {
 	enum mm_verb verb;

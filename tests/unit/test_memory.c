@@ -8,6 +8,8 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/stat.h>
 
 #include "../../mm/internal.h"
 #include "../../mm/memory.h"
@@ -316,4 +318,48 @@ Test(memory, page_table_accounting)
 	cr_assert_eq(t->mm->pgtables_bytes, 3 * 4096);
 	touch(1, t->mm->start_stack, 8, 1);	/* the stack is under the same PUD */
 	cr_assert_eq(m->node[0]->vm_stat[NR_PAGE_TABLE_PAGES], pt0 + 5);
+}
+
+/* A store through a shared file mapping dirties the page; sync writes it back and cleans it. */
+Test(memory, shared_file_store_then_sync)
+{
+	char dir[] = "/tmp/mmfs-wb.XXXXXX", path[128], buf[8] = "", why[128];
+	struct mm_global_snap *s;
+	uint64_t a;
+	FILE *f;
+
+	cr_assert(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	f = fopen(path, "w");
+	fputs("old bytes and more", f);
+	fclose(f);
+	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
+	struct mm_call c = { .verb = MMV_MMAP, .len = 4096, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_SHARED };
+	strcpy(c.path, "/f");
+	a = call(1, c);
+	mem_write(1, a, "NEW");
+	s = mm_snap_global(m);
+	cr_assert_eq(s->meminfo[MI_DIRTY], 4);
+	free(s);
+	cr_assert_eq(mm_sync(m, why, sizeof(why)), 0, "%s", why);
+	check_ok();
+	s = mm_snap_global(m);
+	cr_assert_eq(s->meminfo[MI_DIRTY], 0);
+	free(s);
+	f = fopen(path, "r");
+	cr_assert(fread(buf, 1, 7, f) == 7);
+	fclose(f);
+	cr_assert_str_eq(buf, "NEW byt");
+	/* the file keeps its size: the page's tail past EOF is not written */
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_size, 18);
+	/* the PTE was cleaned: the next store dirties the page again */
+	touch(1, a, 1, 1);
+	s = mm_snap_global(m);
+	cr_assert_eq(s->meminfo[MI_DIRTY], 4);
+	free(s);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	cr_assert_eq(system(path), 0);
 }

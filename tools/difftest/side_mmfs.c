@@ -96,6 +96,8 @@ static int mmfs_start(struct side *s, const char *script_name)
 
 	rbuf_init(&b);
 	/* an empty page cache, as the host runner starts with (errors: ignored) */
+	/* fadvise(DONTNEED) on the host writes dirty pages back before dropping */
+	ctl_roundtrip(m->gctl, "sync", &b);
 	ctl_roundtrip(m->gctl, "drop_caches 3", &b);
 	set_readahead(m->mount);
 	if (ctl_roundtrip(m->gctl, "spawn difftest", &b) || !(m->pid = atoi(b.buf))) {
