@@ -64,6 +64,7 @@ struct machine {
 	int nr_ranges;
 
 	uint64_t zero_pfn;		/* the shared zero page (in the kernel image) */
+	struct zonelist (*zonelists)[MAX_NR_ZONES][2];	/* [nid][highest zone][THISNODE], lazily built */
 	uint64_t huge_zero_pfn;		/* head of the huge zero page, 0 until first needed */
 	uint64_t totalram_pages;	/* Σ managed */
 	uint64_t totalreserve_pages;	/* Σ zone reserves, see calculate_totalreserve_pages */
@@ -103,6 +104,16 @@ struct machine {
 	/* simulated clock: advances at well-defined points only */
 	uint64_t sim_ns;
 };
+
+struct zone *pfn_zone(struct machine *m, uint64_t pfn);
+
+/* The zone of a page: from its flags when the allocator stamped them, else by pfn. */
+static inline struct zone *page_zone(struct machine *m, struct page *page)
+{
+	if (page->flags & PAGE_ZONE_VALID)
+		return &m->node[(page->flags >> PAGE_NID_SHIFT) & 63]->node_zones[(page->flags >> PAGE_ZID_SHIFT) & 7];
+	return pfn_zone(m, (uint64_t)(page - m->mem_map));
+}
 
 void machine_lock(struct machine *m);
 void machine_unlock(struct machine *m);

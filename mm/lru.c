@@ -29,7 +29,7 @@ enum lru_list page_lru(const struct page *page)
 /* A compound (THP) head stands for its 512 pages on the list. */
 static void account(struct machine *m, struct page *page, enum lru_list lru, int d)
 {
-	struct zone *z = pfn_zone(m, page_to_pfn(m, page));
+	struct zone *z = page_zone(m, page);
 
 	if (PageFlag(page, PG_head))
 		d *= 512;
@@ -47,7 +47,7 @@ void lru_add(struct machine *m, struct page *page, enum lru_list lru)
 	if (lru == LRU_UNEVICTABLE)
 		SetPageFlag(page, PG_unevictable);
 	SetPageFlag(page, PG_lru);
-	list_add(&page->lru, &m->node[pfn_zone(m, page_to_pfn(m, page))->nid]->lru[lru]);
+	list_add(&page->lru, &m->node[page_zone(m, page)->nid]->lru[lru]);
 	account(m, page, lru, 1);
 }
 

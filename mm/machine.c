@@ -245,6 +245,12 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	m->nr_cpus = 2 * cfg->nr_nodes;
 	m->max_pfn = cfg->ram_bytes >> MM_PAGE_SHIFT;
 	INIT_LIST_HEAD(&m->hugepage_freelist);
+	m->zonelists = calloc((size_t)cfg->nr_nodes, sizeof(*m->zonelists));
+	if (!m->zonelists) {
+		free(m);
+		snprintf(why, whylen, "out of host memory");
+		return NULL;
+	}
 	snprintf(m->swap_path, sizeof(m->swap_path), "%s", cfg->swap_path ? cfg->swap_path : "/swapfile");
 	if (cfg->swap_bytes)
 		m->swap_pages = (cfg->swap_bytes >> MM_PAGE_SHIFT) - 1;
@@ -302,6 +308,7 @@ void mm_shutdown(struct machine *m)
 	if (m->kmsg)
 		kmsg_free(m->kmsg);
 	pthread_mutex_destroy(&m->lock);
+	free(m->zonelists);
 	free(m);
 }
 

@@ -76,6 +76,12 @@ enum lru_list {
 	NR_LRU_LISTS
 };
 
+/* Zones to try, in order, for one (node, highest zone, THISNODE) request. */
+struct zonelist {
+	int built, nr;
+	struct zone *zones[MM_MAX_NODES * MAX_NR_ZONES];
+};
+
 struct pglist_data {
 	int node_id;
 	struct list_head lru[NR_LRU_LISTS];	/* user pages; page->lru links them */

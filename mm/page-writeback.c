@@ -108,7 +108,7 @@ int writeback_page(struct machine *m, struct page *page)
 	if (err)
 		return err;
 	ClearPageFlag(page, PG_dirty);
-	pgdat = m->node[pfn_zone(m, page_to_pfn(m, page))->nid];
+	pgdat = m->node[page_zone(m, page)->nid];
 	mod_node_page_state(pgdat, NR_DIRTY, -1);
 	mod_node_page_state(pgdat, NR_WRITTEN, 1);
 	count_vm_events(m, PGPGOUT, 4);

@@ -61,6 +61,16 @@ struct page {
 	int32_t mapcount;		/* number of PTEs mapping it (0-based) */
 };
 
+/*
+ * An allocated page remembers its zone in the top bits of flags (the
+ * kernel's page_zonenum/page_to_nid): set by the allocator on the block's
+ * first page; pages whose flags are rewritten wholesale lose it and are
+ * looked up by pfn instead (see page_zone() in internal.h).
+ */
+#define PAGE_ZONE_VALID		(1ULL << 63)
+#define PAGE_NID_SHIFT		54	/* 6 bits: MM_MAX_NODES is 64 */
+#define PAGE_ZID_SHIFT		60	/* 3 bits */
+
 static inline int PageFlag(const struct page *p, enum pageflags f) { return (p->flags >> f) & 1; }
 static inline void SetPageFlag(struct page *p, enum pageflags f) { p->flags |= 1ULL << f; }
 static inline void ClearPageFlag(struct page *p, enum pageflags f) { p->flags &= ~(1ULL << f); }

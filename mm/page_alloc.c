@@ -298,7 +298,8 @@ static struct page *rmqueue(struct machine *m, struct zone *preferred, struct zo
 		return NULL;
 	page = pfn_to_page(m, pfn);
 	page->refcount = 1;
-	page->flags = 0;
+	page->flags = PAGE_ZONE_VALID | ((uint64_t)z->nid << PAGE_NID_SHIFT) |
+		      ((uint64_t)z->idx << PAGE_ZID_SHIFT);
 	page->mapping = NULL;
 	page->index = 0;
 	if (gfp & __GFP_ZERO)
@@ -332,27 +333,32 @@ int zone_watermark_ok(struct machine *m, struct zone *z, unsigned order,
 /*
  * Zones in allocation order: the preferred node's zones from the highest
  * allowed downwards, then the other nodes in increasing distance (here:
- * increasing id after the preferred one, wrapping). Returns the count.
+ * increasing id after the preferred one, wrapping). Built once per
+ * (node, highest zone, THISNODE) on first use: zones never change.
  */
-static int build_zonelist(struct machine *m, unsigned gfp, int nid, struct zone **zl)
+static const struct zonelist *get_zonelist(struct machine *m, unsigned gfp, int nid)
 {
 	enum zone_type high = gfp_zone(gfp);
-	int n = 0;
+	int thisnode = (gfp & __GFP_THISNODE) != 0;
+	struct zonelist *zl = &m->zonelists[nid][high][thisnode];
 
+	if (zl->built)
+		return zl;
 	for (int i = 0; i < m->nr_nodes; i++) {
 		struct pglist_data *pgdat = m->node[(nid + i) % m->nr_nodes];
 
-		if (i && (gfp & __GFP_THISNODE))
+		if (i && thisnode)
 			break;
 		for (int z = (int)high; z >= 0; z--)
 			if (managed_zone(&pgdat->node_zones[z]))
-				zl[n++] = &pgdat->node_zones[z];
+				zl->zones[zl->nr++] = &pgdat->node_zones[z];
 	}
-	return n;
+	zl->built = 1;
+	return zl;
 }
 
 static struct page *get_page_from_freelist(struct machine *m, unsigned gfp, unsigned order,
-					   struct zone **zl, int nz, enum zone_watermarks w,
+					   struct zone *const *zl, int nz, enum zone_watermarks w,
 					   unsigned alloc_flags, int nid)
 {
 	enum zone_type high = gfp_zone(gfp);
@@ -371,7 +377,8 @@ static struct page *get_page_from_freelist(struct machine *m, unsigned gfp, unsi
 
 struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid)
 {
-	struct zone *zl[MM_MAX_NODES * MAX_NR_ZONES];
+	const struct zonelist *list;
+	struct zone *const *zl;
 	struct page *page;
 	int nz;
 
@@ -380,7 +387,9 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int ni
 		return NULL;
 	if (nid < 0 || nid >= m->nr_nodes)
 		nid = 0;
-	nz = build_zonelist(m, gfp, nid, zl);
+	list = get_zonelist(m, gfp, nid);
+	zl = list->zones;
+	nz = list->nr;
 	if (!nz)
 		return NULL;
 	/* fast path: stay above the low watermark */

@@ -50,7 +50,7 @@ static struct page *table_alloc(struct machine *m)
 	memset(page_address(m, page), 0, MM_PAGE_SIZE);
 	SetPageFlag(page, PG_pgtable);
 	INIT_LIST_HEAD(&page->lru);	/* a PMD table: its deposited PTE tables */
-	mod_node_page_state(m->node[pfn_zone(m, page_to_pfn(m, page))->nid], NR_PAGE_TABLE_PAGES, 1);
+	mod_node_page_state(m->node[page_zone(m, page)->nid], NR_PAGE_TABLE_PAGES, 1);
 	return page;
 }
 

@@ -46,7 +46,7 @@ static void add_mm_counter(struct mm_struct *mm, int counter, int64_t d)
 
 static struct pglist_data *page_pgdat(struct machine *m, struct page *page)
 {
-	return m->node[pfn_zone(m, page_to_pfn(m, page))->nid];
+	return m->node[page_zone(m, page)->nid];
 }
 
 /*
@@ -130,7 +130,7 @@ void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page
 	if (PageFlag(page, PG_mlocked)) {
 		/* the last mapping went: the page is evictable again */
 		ClearPageFlag(page, PG_mlocked);
-		mod_zone_page_state(pfn_zone(m, page_to_pfn(m, page)), NR_MLOCK, -1);
+		mod_zone_page_state(page_zone(m, page), NR_MLOCK, -1);
 		lru_del(m, page);
 		lru_add(m, page, page_is_anon(page) || page_is_shmem(page) ?
 			LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
@@ -154,7 +154,7 @@ void mlock_page(struct machine *m, struct page *page)
 	if (PageFlag(page, PG_mlocked))
 		return;
 	SetPageFlag(page, PG_mlocked);
-	mod_zone_page_state(pfn_zone(m, page_to_pfn(m, page)), NR_MLOCK, 1);
+	mod_zone_page_state(page_zone(m, page), NR_MLOCK, 1);
 	count_vm_event(m, UNEVICTABLE_PGS_MLOCKED);
 	lru_del(m, page);
 	lru_add(m, page, LRU_UNEVICTABLE);
@@ -165,7 +165,7 @@ void munlock_page(struct machine *m, struct page *page)
 	if (!PageFlag(page, PG_mlocked))
 		return;
 	ClearPageFlag(page, PG_mlocked);
-	mod_zone_page_state(pfn_zone(m, page_to_pfn(m, page)), NR_MLOCK, -1);
+	mod_zone_page_state(page_zone(m, page), NR_MLOCK, -1);
 	count_vm_event(m, UNEVICTABLE_PGS_MUNLOCKED);
 	lru_del(m, page);
 	lru_add(m, page, page_is_anon(page) || page_is_shmem(page) ?

@@ -7,6 +7,7 @@
  * agree with each other by construction: MemFree is 4 × Σ NR_FREE_PAGES,
  * which is also what buddyinfo and zoneinfo sum to.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
