@@ -59,6 +59,33 @@ int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint3
  */
 int mm_file_ino(struct machine *m, const char *path, uint64_t *ino);
 
+/*
+ * The page cache from outside: what files/ reads and writes go through, so
+ * that the simulated cache holds a file's bytes (Cached, Dirty) and its
+ * mappers see writes at once. path is as for mm_file_ino. All take the lock.
+ */
+/* Read len bytes at off through the page cache: bytes read (0 at EOF) or -errno. */
+long mm_file_read(struct machine *m, const char *path, uint64_t off, void *buf, size_t len);
+/* Write through the page cache (pages become dirty, the file grows): bytes or -errno. */
+long mm_file_write(struct machine *m, const char *path, uint64_t off, const void *buf, size_t len);
+/*
+ * Set the file's size: pages wholly past it leave every mapping and the
+ * cache (faults there are SIGBUS), the partial last page's tail is zeroed.
+ */
+int mm_file_truncate(struct machine *m, const char *path, uint64_t size);
+/* fsync: write back the file's dirty pages. */
+int mm_file_fsync(struct machine *m, const char *path);
+/* A rename or unlink done through files/: the model's inode keeps up. */
+int mm_file_rename(struct machine *m, const char *from, const char *to);
+/*
+ * Register who to tell when the model changes bytes of a file that outside
+ * readers (a real process's mmap, the kernel's page cache of the mount)
+ * may hold: fn(arg, ino, off, len) runs with the model's lock held, so it
+ * must only queue the work.
+ */
+void mm_set_file_notify(struct machine *m, void (*fn)(void *arg, uint64_t ino, uint64_t off,
+						      uint64_t len), void *arg);
+
 /* ---- snapshots (plain data, caller frees with free()) ---- */
 
 /* Everything the global files need: meminfo, vmstat, zoneinfo, buddyinfo... */
