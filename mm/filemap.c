@@ -192,7 +192,7 @@ struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t in
 	as->buckets[hash_index(index, as->nbuckets)] = node;
 	if (++as->nrpages > as->nbuckets)
 		grow(as);
-	pgdat = m->node[pfn_zone(m, page_to_pfn(m, page))->nid];
+	pgdat = m->node[page_zone(m, page)->nid];
 	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
 	if (shmem)
 		mod_node_page_state(pgdat, NR_SHMEM, 1);
@@ -213,7 +213,7 @@ void filemap_release(struct file_ref *f)
 	for (uint64_t i = 0; i < as->nbuckets; i++)
 		for (struct pc_node *p = as->buckets[i], *next; p; p = next) {
 			struct page *page = p->page;
-			struct pglist_data *pgdat = as->m->node[pfn_zone(as->m, page_to_pfn(as->m, page))->nid];
+			struct pglist_data *pgdat = as->m->node[page_zone(as->m, page)->nid];
 
 			next = p->next;
 			mod_node_page_state(pgdat, NR_FILE_PAGES, -1);
@@ -246,7 +246,7 @@ static uint64_t invalidate_clean(struct address_space *as)
 				continue;
 			}
 			*pp = p->next;
-			mod_node_page_state(as->m->node[pfn_zone(as->m, page_to_pfn(as->m, page))->nid],
+			mod_node_page_state(as->m->node[page_zone(as->m, page)->nid],
 					    NR_FILE_PAGES, -1);
 			page->mapping = NULL;
 			put_page(as->m, page);
@@ -363,7 +363,7 @@ int filemap_remove_page(struct machine *m, struct page *page)
 		*pp = p->next;
 		free(p);
 		as->nrpages--;
-		mod_node_page_state(m->node[pfn_zone(m, page_to_pfn(m, page))->nid], NR_FILE_PAGES, -1);
+		mod_node_page_state(m->node[page_zone(m, page)->nid], NR_FILE_PAGES, -1);
 		page->mapping = NULL;
 		put_page(m, page);
 		return 1;

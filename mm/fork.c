@@ -11,12 +11,14 @@
  * page gains a mapcount, so the first writer on either side copies it.
  * MADV_WIPEONFORK VMAs arrive empty.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "pgtable.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "rmap.h"
 #include "syscalls.h"
 #include "task.h"
@@ -72,6 +74,10 @@ static int copy_one_pmd(struct machine *m, struct mm_struct *src, uint64_t addr,
 	(void)end;
 	if (!dst)
 		return ca->err ? ca->err : -ENOMEM;
+	if (f & MM_VM_HUGETLB) {
+		hugetlb_copy_pmd(m, dst, pmd);
+		return 0;
+	}
 	return copy_huge_pmd(m, ca->dst, dst, pmd,
 			     !(f & MM_VM_SHARED) && (f & MM_VM_MAYWRITE));
 }

@@ -4,11 +4,22 @@
  *
  * Pool pages are order-9 blocks taken from the buddy allocator with
  * GFP_HIGHUSER_MOVABLE (x86's 2 MiB pages are migratable) and kept on
- * m->hugepage_freelist until a MAP_HUGETLB mapping uses them.
+ * m->hugepage_freelist until a MAP_HUGETLB mapping uses them. Below the
+ * pool: the mappings (reservations, faults, COW, zap), see hugetlb.h.
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
 #include "page_alloc.h"
+#include "huge_memory.h"
 #include "hugetlb.h"
+#include "memory.h"
+#include "pgtable.h"
+#include "rmap.h"
+#include "task.h"
+#include "vma.h"
 
 static int alloc_pool_page(struct machine *m, int nid)
 {
@@ -78,20 +89,346 @@ void hugetlb_release_all(struct machine *m)
 	hugetlb_set_pool_size(m, 0);
 }
 
-unsigned hugetlb_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-		       uint64_t haddr, uint64_t *pmd, int write)
+
+/* ---- pages in use ---- */
+
+/* Pool pages not promised to a reservation (available_huge_pages). */
+static uint64_t available_huge_pages(struct machine *m)
 {
-	(void)m, (void)mm, (void)vma, (void)haddr, (void)pmd, (void)write;
-	return 0x0002;	/* VM_FAULT_SIGBUS: no pool page is ever mapped yet */
+	return m->free_huge_pages - m->resv_huge_pages;
+}
+
+/* Take a free pool page, node 0 first (dequeue_hugetlb_folio_nodemask); NULL if none. */
+static struct page *dequeue_huge_page(struct machine *m)
+{
+	struct page *pick = NULL;
+	int nid;
+
+	for (struct list_head *e = m->hugepage_freelist.next; e != &m->hugepage_freelist; e = e->next) {
+		struct page *p = list_entry(e, struct page, lru);
+
+		if (!pick || p->private < pick->private)
+			pick = p;
+		if (!pick->private)
+			break;
+	}
+	if (!pick)
+		return NULL;
+	nid = (int)pick->private;
+	list_del(&pick->lru);
+	m->free_huge_pages--;
+	m->free_huge_pages_node[nid]--;
+	return pick;
+}
+
+/* The last reference is gone: back on the freelist, clean (free_huge_folio). */
+static void enqueue_huge_page(struct machine *m, struct page *head)
+{
+	int nid = (int)head->private;
+
+	for (int i = 0; i < HPAGE_PMD_NR; i++) {
+		head[i].flags = 0;
+		head[i].mapping = NULL;
+		head[i].index = 0;
+		head[i].mapcount = 0;
+		head[i].refcount = 0;
+		if (i)
+			head[i].private = 0;
+	}
+	head->flags = (1ULL << PG_head) | (1ULL << PG_hugetlb);
+	list_add(&head->lru, &m->hugepage_freelist);
+	m->free_huge_pages++;
+	m->free_huge_pages_node[nid]++;
+}
+
+static void huge_page_put(struct machine *m, struct page *head)
+{
+	VM_BUG_ON(!*folio_refs(head));
+	if (--*folio_refs(head) == 0)
+		enqueue_huge_page(m, head);
+}
+
+/*
+ * A page for a fault at index idx of f: the reservation when one is held
+ * (and the faulting mm owns it), else an unreserved free page. Every
+ * subpage reads as zero until written (PG_zeroed), as clear_huge_page
+ * leaves it. NULL when the pool cannot give one.
+ */
+static struct page *alloc_huge_page(struct machine *m, struct hugetlb_file *h, uint64_t idx,
+				    int use_resv, int anon)
+{
+	struct page *head;
+
+	use_resv = use_resv && idx < h->nr && h->resv[idx];
+	if (!use_resv && !available_huge_pages(m))
+		return NULL;
+	head = dequeue_huge_page(m);
+	if (!head)
+		return NULL;
+	if (use_resv) {
+		h->resv[idx] = 0;
+		m->resv_huge_pages--;
+	}
+	for (int i = 0; i < HPAGE_PMD_NR; i++)
+		head[i].flags |= 1ULL << PG_zeroed;
+	head->flags |= (1ULL << PG_uptodate) |
+		       (anon ? (1ULL << PG_anon) | (1ULL << PG_anon_exclusive) : 1ULL << PG_dirty);
+	head->index = idx << HPAGE_PMD_ORDER;
+	*folio_entire_mapcount(head) = 0;
+	*folio_refs(head) = 0;
+	return head;
+}
+
+/* ---- the hugetlbfs file of a mapping ---- */
+
+struct file_ref *hugetlb_file_setup(struct machine *m, uint64_t len, int shared)
+{
+	struct hugetlb_file *h = calloc(1, sizeof(*h));
+	struct file_ref *f;
+
+	if (!h)
+		return NULL;
+	h->m = m;
+	h->nr = len / HPAGE_SIZE_BYTES;
+	h->shared = shared;
+	h->resv = calloc(h->nr ? h->nr : 1, 1);
+	h->pfn = shared ? calloc(h->nr ? h->nr : 1, sizeof(uint64_t)) : NULL;
+	f = file_ref_new("/anon_hugepage (deleted)", 0, HUGETLBFS_DEV_MINOR, 1024 + m->shmem_ino++);
+	if (!h->resv || (shared && !h->pfn) || !f) {
+		free(h->resv);
+		free(h->pfn);
+		free(h);
+		free(f);
+		return NULL;
+	}
+	f->hugetlb = h;
+	return f;
+}
+
+/* Drop the reservations still held on [from, to) (hugetlb_unreserve_pages). */
+static void unreserve_range(struct machine *m, struct hugetlb_file *h, uint64_t from, uint64_t to)
+{
+	for (uint64_t i = from; i < to && i < h->nr; i++)
+		if (h->resv[i]) {
+			h->resv[i] = 0;
+			m->resv_huge_pages--;
+		}
+}
+
+void hugetlb_file_release(struct file_ref *f)
+{
+	struct hugetlb_file *h = f->hugetlb;
+
+	if (!h)
+		return;
+	unreserve_range(h->m, h, 0, h->nr);
+	for (uint64_t i = 0; h->pfn && i < h->nr; i++)
+		if (h->pfn[i])
+			huge_page_put(h->m, pfn_to_page(h->m, h->pfn[i]));
+	free(h->resv);
+	free(h->pfn);
+	free(h);
+	f->hugetlb = NULL;
+}
+
+int hugetlb_reserve_pages(struct machine *m, struct file_ref *f, struct mm_struct *mm,
+			  uint64_t pgoff, uint64_t pages, uint64_t vm_flags)
+{
+	struct hugetlb_file *h = f->hugetlb;
+	uint64_t from = pgoff >> HPAGE_PMD_ORDER, to = (pgoff + pages) >> HPAGE_PMD_ORDER, need = 0;
+
+	if (!h->shared)
+		h->owner = mm;
+	if (vm_flags & MM_VM_NORESERVE)
+		return 0;
+	for (uint64_t i = from; i < to && i < h->nr; i++)
+		need += !h->resv[i] && !(h->pfn && h->pfn[i]);
+	/* gather_surplus_pages: no overcommitted (surplus) pages are made here */
+	if (m->resv_huge_pages + need > m->free_huge_pages)
+		return -ENOMEM;
+	for (uint64_t i = from; i < to && i < h->nr; i++)
+		if (!h->resv[i] && !(h->pfn && h->pfn[i])) {
+			h->resv[i] = 1;
+			m->resv_huge_pages++;
+		}
+	return 0;
+}
+
+void hugetlb_vm_close(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct hugetlb_file *h = vma->vm_file ? vma->vm_file->hugetlb : NULL;
+
+	if (!h || h->shared || h->owner != mm)
+		return;
+	unreserve_range(m, h, vma->vm_pgoff >> HPAGE_PMD_ORDER,
+			(vma->vm_pgoff + vma_pages(vma)) >> HPAGE_PMD_ORDER);
+}
+
+int hugetlb_check_split(struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	uint64_t at[2] = { start, end };
+
+	for (int i = 0; i < 2; i++) {
+		struct vm_area_struct *v = vma_lookup(mm, at[i]);
+
+		if (v && (v->vm_flags & MM_VM_HUGETLB) && v->vm_start < at[i] &&
+		    (at[i] & (HPAGE_SIZE_BYTES - 1)))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- page-table hooks ---- */
+
+static pte_t mk_hugetlb_pmd(struct machine *m, struct vm_area_struct *vma, struct page *head,
+			    int writable)
+{
+	uint64_t f = vma->vm_flags;
+
+	if (!(f & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC)))
+		return pfn_pte(page_to_pfn(m, head), _PAGE_PROTNONE) | _PAGE_PSE | _PAGE_ACCESSED;
+	return pfn_pte(page_to_pfn(m, head), vm_page_prot(f) & ~_PAGE_RW) | _PAGE_PSE |
+	       _PAGE_ACCESSED | (writable && (f & MM_VM_WRITE) ? _PAGE_RW | _PAGE_DIRTY : 0);
+}
+
+/* The page at idx of a shared mapping, from the page cache or newly added to it. */
+static struct page *shared_page(struct machine *m, struct hugetlb_file *h, uint64_t idx)
+{
+	struct page *head;
+
+	if (idx >= h->nr)
+		return NULL;
+	if (h->pfn[idx])
+		return pfn_to_page(m, h->pfn[idx]);
+	head = alloc_huge_page(m, h, idx, 1, 0);
+	if (!head)
+		return NULL;
+	h->pfn[idx] = page_to_pfn(m, head);
+	*folio_refs(head) = 1;		/* the page cache's */
+	return head;
+}
+
+/* hugetlb_wp: reuse an exclusive private page, else copy it for this mm. */
+static unsigned hugetlb_wp(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+			   struct hugetlb_file *h, uint64_t idx, pte_t *pmd)
+{
+	struct page *old = pfn_to_page(m, pte_pfn(*pmd)), *new;
+
+	if (vma->vm_flags & MM_VM_SHARED) {
+		*pmd |= _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
+		return 0;
+	}
+	if (*folio_entire_mapcount(old) == 1 && *folio_refs(old) == 1) {
+		SetPageFlag(old, PG_anon_exclusive);
+		*pmd |= _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
+		return 0;
+	}
+	/* the COW copy is never reserved, for the owner neither (outside_reserve) */
+	new = alloc_huge_page(m, h, idx, 0, 1);
+	if (!new)
+		return VM_FAULT_SIGBUS;
+	for (int i = 0; i < HPAGE_PMD_NR; i++)
+		if (!PageFlag(old + i, PG_zeroed)) {
+			ClearPageFlag(new + i, PG_zeroed);
+			memcpy(page_address(m, new + i), page_address(m, old + i), MM_PAGE_SIZE);
+		}
+	(*folio_entire_mapcount(old))--;
+	huge_page_put(m, old);
+	(*folio_entire_mapcount(new))++;
+	(*folio_refs(new))++;
+	anon_vma_prepare(mm, vma);
+	*pmd = mk_hugetlb_pmd(m, vma, new, 1);
+	return 0;
+}
+
+unsigned hugetlb_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		       uint64_t haddr, pte_t *pmd, int write)
+{
+	struct hugetlb_file *h = vma->vm_file ? vma->vm_file->hugetlb : NULL;
+	uint64_t idx = (vma->vm_pgoff + ((haddr - vma->vm_start) >> MM_PAGE_SHIFT)) >> HPAGE_PMD_ORDER;
+	int shared = (vma->vm_flags & MM_VM_SHARED) != 0;
+	struct page *head;
+
+	if (!h)
+		return VM_FAULT_SIGBUS;
+	if (pmd_trans_huge(*pmd)) {
+		if (write && !pte_write(*pmd))
+			return hugetlb_wp(m, mm, vma, h, idx, pmd);
+		*pmd |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+		return 0;
+	}
+	/* hugetlb_no_page: a private read fault gets its own zeroed page too */
+	if (h->shared)
+		head = shared_page(m, h, idx);
+	else
+		head = idx < h->nr ? alloc_huge_page(m, h, idx, h->owner == mm, 1) : NULL;
+	if (!head)
+		return VM_FAULT_SIGBUS;
+	if (!h->shared)
+		anon_vma_prepare(mm, vma);
+	(*folio_entire_mapcount(head))++;
+	(*folio_refs(head))++;
+	*pmd = mk_hugetlb_pmd(m, vma, head, shared || write);
+	return 0;
 }
 
 void hugetlb_zap_pmd(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-		     uint64_t *pmd)
+		     pte_t *pmd)
 {
-	(void)m, (void)mm, (void)vma, (void)pmd;
+	struct page *head;
+
+	(void)mm;
+	(void)vma;
+	if (!pmd_trans_huge(*pmd))
+		return;
+	head = pfn_to_page(m, pte_pfn(*pmd));
+	*pmd = 0;
+	(*folio_entire_mapcount(head))--;
+	huge_page_put(m, head);
 }
 
-void hugetlb_change_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t *pmd)
+void hugetlb_change_pmd(struct machine *m, struct vm_area_struct *vma, pte_t *pmd)
 {
-	(void)m, (void)vma, (void)pmd;
+	struct page *head;
+	pte_t keep = *pmd & (_PAGE_ACCESSED | _PAGE_DIRTY);
+
+	if (!pmd_trans_huge(*pmd))
+		return;
+	head = pfn_to_page(m, pte_pfn(*pmd));
+	/* a private page is made writable again by its next write fault (hugetlb_wp) */
+	*pmd = (mk_hugetlb_pmd(m, vma, head, (vma->vm_flags & MM_VM_SHARED) != 0) &
+		~(_PAGE_ACCESSED | _PAGE_DIRTY)) | keep;
+}
+
+void hugetlb_copy_pmd(struct machine *m, pte_t *dst_pmd, pte_t *src_pmd)
+{
+	struct page *head;
+
+	if (!pmd_trans_huge(*src_pmd))
+		return;
+	head = pfn_to_page(m, pte_pfn(*src_pmd));
+	(*folio_entire_mapcount(head))++;
+	(*folio_refs(head))++;
+	ClearPageFlag(head, PG_anon_exclusive);
+	*src_pmd &= ~_PAGE_RW;
+	*dst_pmd = *src_pmd & ~_PAGE_ACCESSED;
+}
+
+uint64_t hugetlb_usage(struct machine *m, struct mm_struct *mm)
+{
+	uint64_t bytes = 0;
+
+	if (!mm->pgd)
+		return 0;
+	for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next_of(v)) {
+		if (!(v->vm_flags & MM_VM_HUGETLB))
+			continue;
+		for (uint64_t a = v->vm_start; a < v->vm_end; a += HPAGE_SIZE_BYTES) {
+			pte_t *pmd = pmd_lookup(m, mm, a, 0, NULL);
+
+			if (pmd && pmd_trans_huge(*pmd))
+				bytes += HPAGE_SIZE_BYTES;
+		}
+	}
+	return bytes;
 }

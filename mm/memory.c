@@ -651,8 +651,11 @@ int page_resident(struct machine *m, struct mm_struct *mm, struct vm_area_struct
 
 void exit_mmap(struct machine *m, struct mm_struct *mm)
 {
-	for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next_of(v))
+	for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next_of(v)) {
 		zap_page_range(m, mm, v, v->vm_start, v->vm_end);
+		if (v->vm_flags & MM_VM_HUGETLB)
+			hugetlb_vm_close(m, mm, v);
+	}
 	pgd_free(m, mm);
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "file.h"
+#include "hugetlb.h"
 #include "internal.h"
 #include "syscalls.h"
 #include "task.h"
@@ -194,6 +195,50 @@ static int thp_area(struct sys_ctx *x, uint64_t len, uint64_t pgoff, uint64_t fl
 	return 0;
 }
 
+/*
+ * hugetlb_get_unmapped_area: 2 MiB pages want 2 MiB-aligned ranges. A
+ * fixed address must be aligned; a hint is rounded up to the next 2 MiB
+ * boundary and taken if free; else the search asks for the alignment.
+ */
+static int hugetlb_area(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t flags,
+			uint64_t *addr)
+{
+	int topdown = !x->m->tun.legacy_va_layout;
+	struct vm_unmapped_area_info info = { .length = len, .align_mask = PMD_SIZE - MM_PAGE_SIZE };
+	struct vm_area_struct *vma;
+
+	if (len > TASK_SIZE)
+		return sys_fail(x, -ENOMEM, "len is larger than the address space");
+	if (flags & MM_MAP_FIXED) {
+		if (hint & (PMD_SIZE - 1))
+			return sys_fail(x, -EINVAL, "hugetlb address is not 2 MiB-aligned");
+		*addr = hint;
+		return 0;
+	}
+	hint = (hint + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	if (hint && hint <= TASK_SIZE - len) {
+		vma = vma_find(x->mm, hint);
+		if (!vma || hint + len <= vm_start_gap(vma)) {
+			*addr = hint;
+			return 0;
+		}
+	}
+	if (topdown) {
+		info.flags = VM_UNMAPPED_AREA_TOPDOWN;
+		info.low_limit = MM_PAGE_SIZE;
+		info.high_limit = x->mm->mmap_base;
+		if (!vm_unmapped_area(x->mm, &info, addr))
+			return 0;
+	}
+	info.flags = 0;
+	info.low_limit = TASK_UNMAPPED_BASE;
+	info.high_limit = TASK_SIZE;
+	if (vm_unmapped_area(x->mm, &info, addr))
+		return sys_fail(x, -ENOMEM, "no free 2 MiB-aligned range of %llu bytes",
+				(unsigned long long)len);
+	return 0;
+}
+
 int get_unmapped_area(struct sys_ctx *x, int file, uint64_t hint, uint64_t len,
 		      uint64_t pgoff, uint64_t flags, uint64_t *addr)
 {
@@ -323,8 +368,11 @@ static struct file_ref *shmem_object(struct sys_ctx *x, uint64_t pages, uint64_t
  * simulated file system is on DAX, so it refuses VM_SYNC as ext4 and xfs
  * do (daxdev_mapping_supported), whatever the mapping type.
  */
-static int file_mmap_hook(struct sys_ctx *x, uint64_t vm_flags)
+static int file_mmap_hook(struct sys_ctx *x, struct file_ref *file, uint64_t pgoff,
+			  uint64_t pages, uint64_t vm_flags)
 {
+	if (file->hugetlb && hugetlb_reserve_pages(x->m, file, x->mm, pgoff, pages, vm_flags))
+		return sys_fail(x, -ENOMEM, "not enough free huge pages to reserve");
 	if (vm_flags & MM_VM_SYNC)
 		return sys_fail(x, -EOPNOTSUPP, "MAP_SYNC needs a file on DAX");
 	return 0;
@@ -342,7 +390,9 @@ static int mmap_region(struct sys_ctx *x, struct file_ref *file, int shmem, uint
 	uint64_t end = addr + len, pages = len >> MM_PAGE_SHIFT, charged = 0;
 	uint64_t nr_acc = range_accounted_pages(mm, addr, end);
 	struct vm_area_struct *vma = vma_find(mm, addr);
-	int accountable = (vm_flags & (MM_VM_NORESERVE | MM_VM_SHARED | MM_VM_WRITE)) == MM_VM_WRITE;
+	/* accountable_mapping: hugetlb pages are reserved from the pool instead */
+	int accountable = (vm_flags & (MM_VM_NORESERVE | MM_VM_SHARED | MM_VM_WRITE |
+				       MM_VM_HUGETLB)) == MM_VM_WRITE;
 	struct vma_attr attr = { .flags = vm_flags, .file = file, .pgoff = pgoff };
 
 	if (vma && vma->vm_start < addr && vma->vm_end > end &&
@@ -364,7 +414,7 @@ static int mmap_region(struct sys_ctx *x, struct file_ref *file, int shmem, uint
 	if (unmap_range(x->m, mm, addr, end, !accountable))
 		goto nomem;
 	if (file && !shmem) {
-		int err = file_mmap_hook(x, vm_flags);
+		int err = file_mmap_hook(x, file, pgoff, pages, vm_flags);
 
 		if (err) {
 			/* the old range's charge went with it */
@@ -405,7 +455,8 @@ static int do_mmap(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *
 		   uint64_t *ret)
 {
 	uint64_t flags = c->flags, addr = c->addr, len = c->len, pgoff = c->off >> MM_PAGE_SHIFT;
-	uint64_t vm_flags;
+	uint64_t vm_flags, populate;
+	int hugetlb = fe && fe->file->hugetlb;
 	struct vm_area_struct *vma = NULL;
 	int err;
 
@@ -424,9 +475,12 @@ static int do_mmap(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *
 	if ((int64_t)x->mm->map_count > x->m->tun.max_map_count)
 		return sys_fail(x, -ENOMEM, "max_map_count reached");
 	vm_flags = mmap_vm_flags(x->mm, c->prot, flags);
-	err = get_unmapped_area(x, fe != NULL, addr, len, pgoff, flags, &addr);
+	err = hugetlb ? hugetlb_area(x, addr, len, flags, &addr)
+		      : get_unmapped_area(x, fe != NULL, addr, len, pgoff, flags, &addr);
 	if (err)
 		return err;
+	if ((flags & MM_MAP_FIXED) && hugetlb_check_split(x->mm, addr, addr + len))
+		return sys_fail(x, -EINVAL, "range cuts a hugetlb mapping off its 2 MiB pages");
 	if ((flags & MM_MAP_FIXED_NOREPLACE) && vma_find(x->mm, addr) &&
 	    vma_find(x->mm, addr)->vm_start < addr + len)
 		return sys_fail(x, -EEXIST, "range overlaps an existing mapping");
@@ -438,17 +492,49 @@ static int do_mmap(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *
 		pgoff = addr >> MM_PAGE_SHIFT;
 	else if (!fe)
 		pgoff = 0;
-	if ((flags & MM_MAP_NORESERVE) && x->m->tun.overcommit_memory != 2)
-		vm_flags |= MM_VM_NORESERVE;
+	if ((flags & MM_MAP_NORESERVE) && (x->m->tun.overcommit_memory != 2 || hugetlb))
+		vm_flags |= MM_VM_NORESERVE;	/* hugetlb honours it whatever the mode */
+	populate = (vm_flags & MM_VM_LOCKED) ||
+		   (flags & (MM_MAP_POPULATE | MM_MAP_NONBLOCK)) == MM_MAP_POPULATE;
+	if (hugetlb)	/* hugetlbfs_file_mmap; mmap_region drops VM_LOCKED (never counted) */
+		vm_flags = (vm_flags | MM_VM_HUGETLB | MM_VM_DONTEXPAND) &
+			   ~(MM_VM_LOCKED | MM_VM_LOCKONFAULT);
 	err = mmap_region(x, fe ? fe->file : NULL, !fe && (vm_flags & MM_VM_SHARED), addr, len,
 			  vm_flags, pgoff, &vma);
 	if (err)
 		return err;
-	if ((vm_flags & MM_VM_LOCKED) ||
-	    (flags & (MM_MAP_POPULATE | MM_MAP_NONBLOCK)) == MM_MAP_POPULATE)
+	if (populate)
 		vma_populate(x, vma, addr, addr + len, 0);	/* mm_populate: errors ignored */
 	*ret = addr;
 	return 0;
+}
+
+/*
+ * MAP_ANONYMOUS|MAP_HUGETLB (ksys_mmap_pgoff): the size field picks the
+ * hstate (default or 2 MiB; no 1 GiB pool exists here, so it cannot
+ * reserve), len is rounded up to 2 MiB and the mapping is of a new
+ * unlinked hugetlbfs file, which fe then holds.
+ */
+static int hugetlb_mmap(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *fe,
+			uint64_t *ret)
+{
+	uint64_t size = c->flags & (0x3fULL << 26);
+	struct mm_call hc = *c;
+
+	if (size == MAP_HUGE_1GB && !(c->flags & MM_MAP_NORESERVE))
+		return sys_fail(x, -ENOMEM, "the 1 GiB hugetlb pool is empty");
+	if (size && size != MAP_HUGE_2MB)
+		return sys_fail(x, -EINVAL, "no huge page size 2^%llu", (unsigned long long)(size >> 26));
+	if (!c->len)
+		return sys_fail(x, -EINVAL, "len is 0");
+	hc.len = (c->len + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	if (hc.len < c->len)
+		return sys_fail(x, -ENOMEM, "len is larger than the address space");
+	fe->file = hugetlb_file_setup(x->m, hc.len, (c->flags & MM_MAP_TYPE) != MM_MAP_PRIVATE);
+	if (!fe->file)
+		return sys_fail(x, -ENOMEM, "out of memory");
+	fe->flags = MM_O_RDWR;
+	return do_mmap(x, &hc, fe, ret);
 }
 
 /*
@@ -477,7 +563,7 @@ int sys_mmap(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 		else
 			err = do_mmap(x, c, &fe, ret);
 	} else if (c->flags & MM_MAP_HUGETLB) {
-		err = sys_fail(x, -ENOMEM, "hugetlb mappings come with the paging work");
+		err = hugetlb_mmap(x, c, &fe, ret);
 	} else {
 		err = do_mmap(x, c, NULL, ret);
 	}
@@ -497,6 +583,8 @@ int sys_munmap(struct sys_ctx *x, const struct mm_call *c)
 		return sys_fail(x, -EINVAL, "range goes beyond TASK_SIZE");
 	if (!len)
 		return sys_fail(x, -EINVAL, "len is 0");
+	if (hugetlb_check_split(x->mm, start, start + PAGE_ALIGN_UP(len)))
+		return sys_fail(x, -EINVAL, "range cuts a hugetlb mapping off its 2 MiB pages");
 	if (unmap_range(x->m, x->mm, start, start + PAGE_ALIGN_UP(len), 1))
 		return sys_fail(x, -ENOMEM, "splitting a VMA would pass max_map_count");
 	return 0;

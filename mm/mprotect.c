@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 
+#include "hugetlb.h"
 #include "internal.h"
 #include "syscalls.h"
 #include "task.h"
@@ -25,6 +26,8 @@ static int mprotect_fixup(struct sys_ctx *x, struct vm_area_struct *vma, uint64_
 	*out = vma;
 	if (newflags == oldflags)
 		return 0;
+	if ((oldflags & MM_VM_HUGETLB) && hugetlb_check_split(x->mm, start, end))
+		return sys_fail(x, -EINVAL, "range cuts a hugetlb mapping off its 2 MiB pages");
 	if (newflags & MM_VM_WRITE) {
 		if (!(oldflags & (MM_VM_ACCOUNT | MM_VM_WRITE | MM_VM_HUGETLB | MM_VM_SHARED |
 				  MM_VM_NORESERVE))) {

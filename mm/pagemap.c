@@ -110,8 +110,10 @@ static uint64_t stable_page_flags(struct machine *m, uint64_t pfn)
 	u |= copy_bit(k, PG_unevictable, KPF_UNEVICTABLE);
 	u |= copy_bit(k, PG_mlocked, KPF_MLOCKED);
 	u |= copy_bit(k, PG_reserved, KPF_RESERVED);
-	/* PG_anon_exclusive (per page) and PG_mappedtodisk are one bit in Linux */
-	if (PageFlag(page, PG_anon_exclusive) || page_mapped_to_disk(folio))
+	/* PG_anon_exclusive (per page; a hugetlb folio's is its head's) and
+	 * PG_mappedtodisk are one bit in Linux */
+	if (PageFlag(PageFlag(folio, PG_hugetlb) ? folio : page, PG_anon_exclusive) ||
+	    page_mapped_to_disk(folio))
 		u |= KPF(KPF_MAPPEDTODISK);
 	return u;
 }

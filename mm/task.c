@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "task.h"
 #include "task_mmu.h"
+#include "hugetlb.h"
 #include "memory.h"
 #include "page_alloc.h"
 #include "syscalls.h"
@@ -478,7 +479,8 @@ static void vma_snap_fill(struct machine *m, const struct mm_struct *mm,
 	vma_name(mm, vma, v->name, sizeof(v->name));
 	if (want >= 2)
 		smaps_account_vma(m, (struct mm_struct *)mm, vma, &v->u);
-	v->kernel_page_kb = v->mmu_page_kb = 4;
+	/* vma_kernel_pagesize / vma_mmu_pagesize: the hstate's size */
+	v->kernel_page_kb = v->mmu_page_kb = (vma->vm_flags & MM_VM_HUGETLB) ? 2048 : 4;
 	v->thp_eligible = thp_vma_eligible(m, vma);
 }
 
@@ -504,6 +506,7 @@ static void mm_snap_fill(struct machine *m, struct mm_struct *mm, struct mm_task
 			s->hiwater_rss = rss;	/* VmHWM: the peak, now included */
 	}
 	s->pgtables_bytes = mm->pgtables_bytes;
+	s->hugetlb_kb = hugetlb_usage(m, mm) >> 10;
 	s->rss_anon = mm->rss[MM_ANONPAGES];
 	s->rss_file = mm->rss[MM_FILEPAGES];
 	s->rss_shmem = mm->rss[MM_SHMEMPAGES];

@@ -73,7 +73,10 @@ static void thp_account(struct machine *m, struct mm_vma_usage *u, struct page *
 	}
 }
 
-/* A huge PMD: a THP counts whole (and in AnonHugePages); the huge zero page nowhere. */
+/*
+ * A huge PMD: a THP counts whole (and in AnonHugePages); the huge zero page
+ * nowhere; a hugetlb page only in Shared_Hugetlb or Private_Hugetlb.
+ */
 static int smaps_pmd_entry(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
 			   pte_t *pmd, void *arg)
 {
@@ -83,8 +86,16 @@ static int smaps_pmd_entry(struct machine *m, struct mm_struct *mm, uint64_t add
 	(void)mm;
 	(void)addr;
 	(void)end;
-	if (pte_pfn(*pmd) == m->huge_zero_pfn || PageFlag(head, PG_hugetlb))
+	if (pte_pfn(*pmd) == m->huge_zero_pfn)
 		return 0;
+	if (PageFlag(head, PG_hugetlb)) {
+		/* smaps_hugetlb_range: by mapcount, and nowhere else (not in Rss) */
+		if (*folio_entire_mapcount(head) > 1)
+			sa->u->shared_hugetlb += HPAGE_PMD_NR * MM_PAGE_SIZE;
+		else
+			sa->u->private_hugetlb += HPAGE_PMD_NR * MM_PAGE_SIZE;
+		return 0;
+	}
 	thp_account(m, sa->u, head, HPAGE_PMD_NR, pte_dirty(*pmd), pte_young(*pmd), sa->locked);
 	sa->u->anon_thp += HPAGE_PMD_NR * MM_PAGE_SIZE;
 	return 0;

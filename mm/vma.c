@@ -16,6 +16,7 @@
 #include "vma.h"
 #include "file.h"
 #include "filemap.h"
+#include "hugetlb.h"
 
 struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino)
 {
@@ -48,6 +49,7 @@ void file_ref_put(struct file_ref *f)
 {
 	if (f && --f->refcount == 0 && !f->owner) {
 		filemap_release(f);	/* a shmem object's pages die with it */
+		hugetlb_file_release(f);
 		free(f);
 	}
 }

@@ -56,6 +56,7 @@ struct file_ref {
 	struct file_ref *hash_next;	/* file.c: the per-machine inode table */
 	struct machine *owner;		/* file.c: the machine whose table holds it */
 	uint64_t shmem_pages;		/* shared anon object: pages charged to Committed_AS */
+	struct hugetlb_file *hugetlb;	/* hugetlb.c: a MAP_HUGETLB mapping's file, or NULL */
 };
 
 struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino);

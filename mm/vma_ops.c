@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "file.h"
+#include "hugetlb.h"
 #include "internal.h"
 #include "syscalls.h"
 #include "memory.h"
@@ -235,6 +236,8 @@ void vma_release(struct machine *m, struct mm_struct *mm, struct vm_area_struct 
 	struct file_ref *f = vma->vm_file;
 
 	vma_remove(mm, vma);
+	if (vma->vm_flags & MM_VM_HUGETLB)
+		hugetlb_vm_close(m, mm, vma);
 	if (vma->vm_flags & MM_VM_ACCOUNT)
 		vm_unacct_memory(m, vma_pages(vma));
 	if (f && f->shmem_pages && f->refcount == 1)

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * MAP_HUGETLB mappings, checked against what the Linux 6.18 host showed
+ * with nr_hugepages=8: reservations at mmap, faults taking pool pages,
+ * smaps/status/meminfo, fork (COW of private pages), 2 MiB split rules,
+ * pagemap and kpageflags. mm_check runs after every step.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../mm/internal.h"
+#include "../../mm/memory.h"
+#include "../../mm/task.h"
+#include "../../mm/pagemap.h"
+#include "../../mm/vma.h"
+
+static struct machine *m;
+
+static void check_ok(void)
+{
+	int nbad = -1;
+	char *r = mm_check(m, &nbad);
+
+	cr_assert_eq(nbad, 0, "check:\n%s", r);
+	free(r);
+}
+
+static uint64_t call(int pid, struct mm_call c)
+{
+	char why[256] = "";
+	uint64_t ret = 0;
+	int err;
+
+	if (c.verb == MMV_MMAP && !c.fd)
+		c.fd = -1;
+	err = mm_syscall(m, pid, &c, &ret, why, sizeof(why));
+	cr_assert_eq(err, 0, "%s failed: %d %s", mm_verb_name(c.verb), err, why);
+	check_ok();
+	return ret;
+}
+
+static void touch(int pid, uint64_t addr, uint64_t len, int write)
+{
+	call(pid, (struct mm_call){ .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = write ? 'w' : 'r' });
+}
+
+static int fork_of(int pid)
+{
+	return (int)call(pid, (struct mm_call){ .verb = MMV_FORK });
+}
+
+static void kill_pid(int pid)
+{
+	char why[128];
+
+	cr_assert_eq(mm_kill(m, pid, why, sizeof(why)), 0, "%s", why);
+	check_ok();
+}
+
+static void mem_write(int pid, uint64_t addr, const char *s)
+{
+	struct task *t = find_task_by_pid(m, pid);
+
+	long n;
+
+	machine_lock(m);
+	n = access_remote_vm(m, t, addr, (void *)s, strlen(s), 1);
+	machine_unlock(m);	/* never assert with the lock held: teardown takes it */
+	cr_assert_eq(n, (long)strlen(s));
+}
+
+static void mem_expect_n(int pid, uint64_t addr, const char *s, size_t len)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	char buf[64] = "";
+	long n;
+
+	machine_lock(m);
+	n = access_remote_vm(m, t, addr, buf, len, 0);
+	machine_unlock(m);
+	cr_assert_eq(n, (long)len);
+	cr_assert(!memcmp(buf, s, len), "read '%.*s'", (int)len, buf);
+}
+
+static void mem_expect(int pid, uint64_t addr, const char *s)
+{
+	mem_expect_n(pid, addr, s, strlen(s));
+}
+
+static void setup(void)
+{
+	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1 };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+	cr_assert_eq(mm_tunable_write(m, "nr_hugepages", "8\n", 2), 0);
+}
+
+static void teardown(void)
+{
+	mm_shutdown(m);
+}
+
+TestSuite(hugetlb, .init = setup, .fini = teardown);
+
+
+#define MB (1ULL << 20)
+
+static uint64_t meminfo(enum meminfo_item i)
+{
+	struct mm_global_snap *g = mm_snap_global(m);
+	uint64_t v = g->meminfo[i];
+
+	free(g);
+	return v;
+}
+
+/* HugePages_Total, _Free, _Rsvd as meminfo shows them. */
+static void expect_pool(uint64_t total, uint64_t free_, uint64_t rsvd)
+{
+	cr_assert_eq(meminfo(MI_HUGEPAGES_TOTAL), total);
+	cr_assert_eq(meminfo(MI_HUGEPAGES_FREE), free_, "free %llu", (unsigned long long)meminfo(MI_HUGEPAGES_FREE));
+	cr_assert_eq(meminfo(MI_HUGEPAGES_RSVD), rsvd, "rsvd %llu", (unsigned long long)meminfo(MI_HUGEPAGES_RSVD));
+}
+
+static int try_call(int pid, struct mm_call c, uint64_t *ret)
+{
+	char why[256] = "";
+	uint64_t r = 0;
+	int err;
+
+	if (c.verb == MMV_MMAP && !c.fd)
+		c.fd = -1;
+	err = mm_syscall(m, pid, &c, &r, why, sizeof(why));
+	check_ok();
+	if (ret)
+		*ret = r;
+	return err;
+}
+
+static struct mm_call htlb_call(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags)
+{
+	return (struct mm_call){ .verb = MMV_MMAP, .addr = addr, .len = len, .fd = -1, .prot = prot,
+		.flags = MM_MAP_ANONYMOUS | MM_MAP_HUGETLB | flags };
+}
+
+static uint64_t map_htlb(int pid, uint64_t len, uint64_t flags)
+{
+	return call(pid, htlb_call(0, len, MM_PROT_READ | MM_PROT_WRITE, flags));
+}
+
+/* The snapshot of the VMA starting at addr (asserted to exist). */
+static struct mm_vma_snap vma_at(int pid, uint64_t addr)
+{
+	struct mm_task_snap *t = mm_snap_task(m, pid, 2);
+	struct mm_vma_snap v = { 0 };
+	int found = 0;
+
+	cr_assert(t);
+	for (size_t i = 0; i < t->nr_vmas; i++)
+		if (t->vmas[i].start == addr) {
+			v = t->vmas[i];
+			found = 1;
+		}
+	free(t);
+	cr_assert(found, "no VMA at %llx", (unsigned long long)addr);
+	return v;
+}
+
+static uint64_t hugetlb_kb(int pid)
+{
+	struct mm_task_snap *t = mm_snap_task(m, pid, 0);
+	uint64_t v = t->hugetlb_kb;
+
+	free(t);
+	return v;
+}
+
+Test(hugetlb, private_mmap_reserves_and_fault_consumes)
+{
+	/* host: 6 MiB + 4 KiB gives an 8 MiB VMA and HugePages_Rsvd 4 */
+	uint64_t a = map_htlb(1, 6 * MB + 4096, MM_MAP_PRIVATE), committed = meminfo(MI_COMMITTED_AS);
+	struct mm_vma_snap v = vma_at(1, a);
+
+	cr_assert_eq(a & (2 * MB - 1), 0);
+	cr_assert_eq(v.end - v.start, 8 * MB);
+	cr_assert_eq(v.flags & (MM_VM_HUGETLB | MM_VM_DONTEXPAND | MM_VM_ACCOUNT | MM_VM_SHARED),
+		     MM_VM_HUGETLB | MM_VM_DONTEXPAND);
+	cr_assert_str_eq(v.name, "/anon_hugepage (deleted)");
+	cr_assert_eq(v.dev_minor, 0x11);
+	cr_assert_eq(v.pgoff, 0);
+	cr_assert_eq(v.kernel_page_kb, 2048);
+	cr_assert_eq(v.mmu_page_kb, 2048);
+	expect_pool(8, 8, 4);
+	cr_assert_eq(meminfo(MI_HUGETLB), 16384);
+
+	touch(1, a, 1, 1);
+	touch(1, a + 2 * MB + 5, 1, 0);	/* a read fault takes its own page too */
+	expect_pool(8, 6, 2);
+	v = vma_at(1, a);
+	cr_assert_eq(v.u.rss, 0, "hugetlb pages are not in Rss");
+	cr_assert_eq(v.u.private_hugetlb, 4 * MB);
+	cr_assert_eq(v.u.shared_hugetlb, 0);
+	cr_assert_eq(hugetlb_kb(1), 4096);
+	cr_assert_eq(meminfo(MI_COMMITTED_AS), committed, "no VM_ACCOUNT");
+	mem_expect_n(1, a + 100, "\0\0\0", 3);
+	mem_write(1, a + 100, "huge");
+	mem_expect(1, a + 100, "huge");
+
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 8 * MB });
+	expect_pool(8, 8, 0);
+	cr_assert_eq(hugetlb_kb(1), 0);
+}
+
+Test(hugetlb, reservation_failure_and_noreserve)
+{
+	uint64_t a;
+
+	cr_assert_eq(try_call(1, htlb_call(0, 18 * MB, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_PRIVATE), NULL),
+		     -ENOMEM);
+	cr_assert_eq(try_call(1, htlb_call(0, 18 * MB, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_SHARED), NULL),
+		     -ENOMEM);
+	a = map_htlb(1, 200 * MB, MM_MAP_PRIVATE | MM_MAP_NORESERVE);
+	cr_assert(vma_at(1, a).flags & MM_VM_NORESERVE);
+	expect_pool(8, 8, 0);
+	/* a read-only private mapping reserves as well */
+	call(1, htlb_call(0, 14 * MB, MM_PROT_READ, MM_MAP_PRIVATE));
+	expect_pool(8, 8, 7);
+	touch(1, a, 1, 1);	/* the one unreserved page */
+	expect_pool(8, 7, 7);
+	cr_assert_eq(try_call(1, (struct mm_call){ .verb = MMV_TOUCH, .addr = a + 2 * MB, .len = 1,
+		.mode = 'w' }, NULL), -EFAULT, "no page left outside the reservations: SIGBUS");
+	expect_pool(8, 7, 7);
+}
+
+Test(hugetlb, alignment_rules)
+{
+	uint64_t a, r;
+
+	cr_assert_eq(try_call(1, htlb_call(0x7f0000001000ULL, 2 * MB, MM_PROT_READ,
+					   MM_MAP_PRIVATE | MM_MAP_FIXED), NULL), -EINVAL);
+	cr_assert_eq(try_call(1, htlb_call(0x7f0000001000ULL, 2 * MB, MM_PROT_READ, MM_MAP_PRIVATE), &r), 0);
+	cr_assert_eq(r, 0x7f0000200000ULL, "a hint is rounded up to 2 MiB: %llx", (unsigned long long)r);
+	cr_assert_eq(try_call(1, htlb_call(0x7f0000400000ULL, 2 * MB, MM_PROT_READ,
+					   MM_MAP_PRIVATE | MM_MAP_FIXED), &r), 0);
+	cr_assert_eq(r, 0x7f0000400000ULL);
+
+	a = map_htlb(1, 8 * MB, MM_MAP_PRIVATE);
+	cr_assert_eq(try_call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + 4096, .len = 2 * MB }, NULL),
+		     -EINVAL);
+	cr_assert_eq(try_call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 4096 }, NULL), -EINVAL);
+	cr_assert_eq(try_call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a, .len = 4096,
+		.prot = MM_PROT_READ }, NULL), -EINVAL);
+	cr_assert_eq(try_call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a + 4096, .len = 2 * MB,
+		.prot = MM_PROT_READ }, NULL), -EINVAL);
+	call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a + 2 * MB, .len = 2 * MB, .prot = MM_PROT_READ });
+	cr_assert_eq(vma_at(1, a + 2 * MB).pgoff, 512, "maps shows offset 00200000");
+	cr_assert_eq(vma_at(1, a + 4 * MB).pgoff, 1024);
+	touch(1, a, 1, 1);
+	touch(1, a + 2 * MB, 1, 0);
+	expect_pool(8, 6, 4);	/* 1 + 1 + 4 reserved, 2 used */
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + 2 * MB, .len = 2 * MB });
+	expect_pool(8, 7, 4);
+	cr_assert_eq(try_call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + 4 * MB, .len = 4097 }, NULL),
+		     -EINVAL);
+	/* mprotect to PROT_NONE and back keeps the page */
+	call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a, .len = 2 * MB, .prot = MM_PROT_NONE });
+	call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a, .len = 2 * MB,
+		.prot = MM_PROT_READ | MM_PROT_WRITE });
+	touch(1, a, 1, 1);
+	expect_pool(8, 7, 4);
+	cr_assert_eq(vma_at(1, a).u.private_hugetlb, 2 * MB);
+}
+
+Test(hugetlb, fork_shares_private_pages_until_written)
+{
+	uint64_t p = map_htlb(1, 4 * MB, MM_MAP_PRIVATE), s = map_htlb(1, 2 * MB, MM_MAP_SHARED);
+	int child;
+
+	touch(1, p, 4 * MB, 1);
+	mem_write(1, p + 10, "parent");
+	touch(1, s, 1, 1);
+	expect_pool(8, 5, 0);
+	cr_assert(vma_at(1, s).flags & MM_VM_MAYSHARE);
+	child = fork_of(1);
+	/* host: parent and child show Shared_Hugetlb 4096 kB for the private VMA */
+	cr_assert_eq(vma_at(1, p).u.shared_hugetlb, 4 * MB);
+	cr_assert_eq(vma_at(child, p).u.shared_hugetlb, 4 * MB);
+	/* the shared VMA is not copied: the child faults it later */
+	cr_assert_eq(vma_at(1, s).u.private_hugetlb, 2 * MB);
+	cr_assert_eq(vma_at(child, s).u.private_hugetlb + vma_at(child, s).u.shared_hugetlb, 0);
+	cr_assert_eq(hugetlb_kb(child), 4096);
+	expect_pool(8, 5, 0);
+
+	mem_write(child, p + 10, "child!");	/* COW: a new page, no reservation */
+	expect_pool(8, 4, 0);
+	mem_expect(1, p + 10, "parent");
+	mem_expect(child, p + 10, "child!");
+	cr_assert_eq(vma_at(child, p).u.shared_hugetlb, 2 * MB);
+	cr_assert_eq(vma_at(child, p).u.private_hugetlb, 2 * MB);
+
+	touch(child, s, 1, 0);
+	cr_assert_eq(vma_at(1, s).u.shared_hugetlb, 2 * MB);
+	expect_pool(8, 4, 0);
+
+	kill_pid(child);
+	expect_pool(8, 5, 0);
+	cr_assert_eq(vma_at(1, p).u.private_hugetlb, 4 * MB);
+	touch(1, p, 1, 1);	/* reused, not copied */
+	expect_pool(8, 5, 0);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = s, .len = 2 * MB });
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = p, .len = 4 * MB });
+	expect_pool(8, 8, 0);
+}
+
+Test(hugetlb, shared_partial_unmap_keeps_page_cache)
+{
+	uint64_t s = map_htlb(1, 4 * MB, MM_MAP_SHARED);
+
+	expect_pool(8, 8, 2);
+	touch(1, s, 4 * MB, 1);
+	expect_pool(8, 6, 0);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = s, .len = 2 * MB });
+	expect_pool(8, 6, 0);	/* the file still holds both pages */
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = s + 2 * MB, .len = 2 * MB });
+	expect_pool(8, 8, 0);
+}
+
+Test(hugetlb, populate_and_locked)
+{
+	uint64_t a = map_htlb(1, 2 * MB, MM_MAP_PRIVATE | MM_MAP_POPULATE);
+	uint64_t b = map_htlb(1, 2 * MB, MM_MAP_PRIVATE | MM_MAP_LOCKED);
+
+	expect_pool(8, 6, 0);
+	cr_assert_eq(vma_at(1, b).flags & MM_VM_LOCKED, 0, "hugetlb VMAs drop VM_LOCKED");
+	cr_assert_eq(vma_at(1, a).u.private_hugetlb, 2 * MB);
+	cr_assert_eq(vma_at(1, b).u.locked_pss, 0);
+	kill_pid(fork_of(1));	/* exit of a child that copied nothing reserved */
+	expect_pool(8, 6, 0);
+}
+
+Test(hugetlb, pagemap_and_kpageflags)
+{
+	uint64_t p = map_htlb(1, 2 * MB, MM_MAP_PRIVATE), s = map_htlb(1, 2 * MB, MM_MAP_SHARED);
+	uint64_t pm[2], kf[2], kc[2], pfn;
+	char *vec = NULL, why[64];
+
+	cr_assert_eq(mm_pagemap_read(m, 1, p >> 12, pm, 2), 2);
+	cr_assert_eq(pm[0], 0);
+	cr_assert_eq(mm_mincore(m, 1, p, 8192, &vec, why, sizeof(why)), 0);
+	cr_assert_str_eq(vec, "00");
+	free(vec);
+	touch(1, p, 1, 0);
+	touch(1, s, 1, 1);
+	cr_assert_eq(mm_mincore(m, 1, p, 8192, &vec, why, sizeof(why)), 0);
+	cr_assert_str_eq(vec, "11");
+	free(vec);
+	cr_assert_eq(mm_pagemap_read(m, 1, p >> 12, pm, 2), 2);
+	pfn = pm[0] & PM_PFRAME_MASK;
+	/* host: 8100000000146c00 8100000000146c01, kpageflags 400029808 / 400031808 */
+	cr_assert_eq(pm[0] >> 55, 0x102, "%016llx", (unsigned long long)pm[0]);
+	cr_assert_eq(pm[1], pm[0] + 1);
+	cr_assert_eq(pfn & 511, 0);
+	cr_assert_eq(mm_kpageflags_read(m, pfn, kf, 2), 2);
+	cr_assert_eq(kf[0], 0x400029808ULL, "%llx", (unsigned long long)kf[0]);
+	cr_assert_eq(kf[1], 0x400031808ULL, "%llx", (unsigned long long)kf[1]);
+	cr_assert_eq(mm_kpagecount_read(m, pfn, kc, 2), 2);
+	cr_assert_eq(kc[0], 1);
+	cr_assert_eq(kc[1], 1);
+	/* host shared: a100000000151c00, kpageflags 28818 / 30818 */
+	cr_assert_eq(mm_pagemap_read(m, 1, s >> 12, pm, 1), 1);
+	cr_assert_eq(pm[0] >> 55, 0x142, "%016llx", (unsigned long long)pm[0]);
+	cr_assert_eq(mm_kpageflags_read(m, pm[0] & PM_PFRAME_MASK, kf, 2), 2);
+	cr_assert_eq(kf[0], 0x28818ULL, "%llx", (unsigned long long)kf[0]);
+	cr_assert_eq(kf[1], 0x30818ULL, "%llx", (unsigned long long)kf[1]);
+	/* host after fork: 8000000000146c00, kpageflags 29808, kpagecount 2 */
+	fork_of(1);
+	cr_assert_eq(mm_pagemap_read(m, 1, p >> 12, pm, 1), 1);
+	cr_assert_eq(pm[0] >> 55, 0x100, "%016llx", (unsigned long long)pm[0]);
+	cr_assert_eq(mm_kpageflags_read(m, pfn, kf, 1), 1);
+	cr_assert_eq(kf[0], 0x29808ULL, "%llx", (unsigned long long)kf[0]);
+	cr_assert_eq(mm_kpagecount_read(m, pfn + 7, kc, 1), 1);
+	cr_assert_eq(kc[0], 2);
+}
