@@ -108,7 +108,8 @@ static void set_page_dirty(struct machine *m, struct page *page)
 	if (PageFlag(page, PG_dirty) || page_is_anon(page) || page_is_shmem(page))
 		return;
 	SetPageFlag(page, PG_dirty);
-	mod_node_page_state(m->node[pfn_zone(m, page_to_pfn(m, page))->nid], NR_DIRTY, 1);
+	mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTY, 1);
+	mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTIED, 1);
 }
 
 /* The PTE bits for a page of vma: writable only if asked and allowed. */
@@ -203,19 +204,23 @@ static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area
 			 uint64_t addr, pte_t *pte, unsigned flags)
 {
 	uint64_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
-	int major = 0, err = 0, write = flags & FAULT_FLAG_WRITE;
+	int major = 0, err = 0, write = flags & FAULT_FLAG_WRITE, cached;
 	struct page *page;
 	unsigned ret;
 
 	if (!write && !(flags & FAULT_FLAG_REMOTE) && fault_around(m, mm, vma, addr))
 		return 0;
 	page = filemap_find_page(vma->vm_file, index);
+	cached = page != NULL;
 	if (page)
 		filemap_readahead_hit(m, vma->vm_file, vma->vm_flags, page);
 	else if (index < filemap_size_pages(m, vma->vm_file))
 		filemap_readahead_miss(m, vma->vm_file, vma->vm_flags, index, vma->vm_pgoff,
 				       vma->vm_pgoff + vma_pages(vma));
 	page = filemap_get_page(m, vma->vm_file, index, &major, &err);
+	/* the fault waited for I/O (its own read or the readahead it started): major */
+	if (page && !cached && !page_is_shmem(page) && !PageFlag(page, PG_zeroed))
+		major = 1;
 	ret = major ? VM_FAULT_MAJOR : 0;
 	if (!page)
 		return err == -EFAULT ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
