@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "filemap.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "rmap.h"
@@ -265,5 +266,6 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 		       (long long)global_node_page_state(m, NR_PAGE_TABLE_PAGES),
 		       (unsigned long long)w.all_tables);
 	check_lru(m, out, bad);
+	nbad += filemap_check(m, out);
 	return nbad;
 }

@@ -142,6 +142,17 @@ static int normalise(const char *path, char *rel, size_t len)
 	return 0;
 }
 
+int file_path_normalise(const char *path, char *abs, size_t len)
+{
+	int err;
+
+	if (len < 2)
+		return -ENAMETOOLONG;
+	err = normalise(path, abs + 1, len - 1);
+	abs[0] = '/';
+	return err;
+}
+
 static unsigned bucket(dev_t dev, ino_t ino)
 {
 	return (unsigned)((ino ^ (dev << 7)) % FILE_TABLE_BUCKETS);

@@ -44,6 +44,12 @@ uint64_t file_size(struct machine *m, struct file_ref *f);
  */
 int file_ensure(struct machine *m, const char *path, uint64_t size);
 
+/*
+ * The absolute form of path as the inode table stores it ("a//b/../c" ->
+ * "/a/c"): what lookup would name. 0, -EINVAL (empty), -ENAMETOOLONG.
+ */
+int file_path_normalise(const char *path, char *abs, size_t len);
+
 /* Release the inode table at shutdown (every VMA must be gone). */
 void file_table_free(struct machine *m);
 

@@ -7,11 +7,16 @@
  * frames counted in Cached/Shmem). Contents of file pages come from the
  * backing file with pread; a shmem page starts as a zero page whose bytes
  * are materialised only when written (PG_zeroed).
+ *
+ * Dirty file pages are also on the machine's dirty list (m->wb_dirty) in
+ * the order they were dirtied, for the flusher; see filemap.h.
  */
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,6 +32,8 @@ struct pc_node {
 	uint64_t index;
 	struct page *page;
 	struct pc_node *next;
+	struct list_head dirty;		/* on m->wb_dirty, or empty */
+	uint64_t dirtied_when;		/* sim ns the page was first seen dirty */
 };
 
 struct address_space {
@@ -107,6 +114,19 @@ struct page *filemap_find_page(struct file_ref *f, uint64_t index)
 	return NULL;
 }
 
+uint64_t i_size_read(struct machine *m, struct file_ref *f)
+{
+	struct file_ref *inode = file_inode(f);
+	int fd = filemap_host_fd(m, inode, 0);
+	struct stat st;
+
+	if (is_shmem_object(inode))
+		return inode->shmem_size;
+	if (fd >= 0 && !fstat(fd, &st))
+		return (uint64_t)st.st_size;
+	return file_size(m, inode);
+}
+
 uint64_t filemap_size_pages(struct machine *m, struct file_ref *f)
 {
 	struct file_ref *inode = file_inode(f);
@@ -115,29 +135,50 @@ uint64_t filemap_size_pages(struct machine *m, struct file_ref *f)
 		return inode->shmem_size >> MM_PAGE_SHIFT;
 	if (is_standin(inode))
 		return UINT64_MAX >> MM_PAGE_SHIFT;
-	return (file_size(m, inode) + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
+	return (i_size_read(m, inode) + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
+}
+
+static long open_beneath(struct machine *m, const char *rel, int flags)
+{
+	struct open_how how = { .flags = (uint64_t)flags | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+
+	return syscall(SYS_openat2, m->backing_fd, rel, &how, sizeof(how));
+}
+
+int filemap_host_fd(struct machine *m, struct file_ref *inode, int write)
+{
+	long fd;
+
+	if (is_shmem_object(inode) || is_standin(inode) || m->backing_fd < 0)
+		return -1;
+	if (inode->host_fd >= 0) {
+		int fl = fcntl(inode->host_fd, F_GETFL);
+
+		if (!write || (fl >= 0 && (fl & O_ACCMODE) == O_RDWR))
+			return inode->host_fd;
+	}
+	fd = open_beneath(m, inode->path + 1, O_RDWR);
+	if (fd < 0 && !write && inode->host_fd < 0)
+		fd = open_beneath(m, inode->path + 1, O_RDONLY);
+	if (fd < 0)
+		return write ? -1 : inode->host_fd;
+	if (inode->host_fd >= 0)
+		close(inode->host_fd);	/* the read-only open faults made */
+	inode->host_fd = (int)fd;
+	return inode->host_fd;
 }
 
 /* Read one page of a backing file into the frame; the tail past EOF stays zero. */
 static int read_page(struct machine *m, struct file_ref *inode, struct page *page, uint64_t index)
 {
 	char *dst = page_address(m, page);
+	int fd = filemap_host_fd(m, inode, 0);
 	ssize_t n;
 
-	if (inode->host_fd < 0) {
-		struct open_how how = { .flags = O_RDWR | O_CLOEXEC,
-					.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-		long fd = syscall(SYS_openat2, m->backing_fd, inode->path + 1, &how, sizeof(how));
-
-		if (fd < 0) {
-			how.flags = O_RDONLY | O_CLOEXEC;
-			fd = syscall(SYS_openat2, m->backing_fd, inode->path + 1, &how, sizeof(how));
-		}
-		if (fd < 0)
-			return -EIO;
-		inode->host_fd = (int)fd;
-	}
-	n = pread(inode->host_fd, dst, MM_PAGE_SIZE, (off_t)(index << MM_PAGE_SHIFT));
+	if (fd < 0)
+		return -EIO;
+	n = pread(fd, dst, MM_PAGE_SIZE, (off_t)(index << MM_PAGE_SHIFT));
 	if (n < 0)
 		return -EIO;
 	memset(dst + n, 0, MM_PAGE_SIZE - (size_t)n);
@@ -145,25 +186,15 @@ static int read_page(struct machine *m, struct file_ref *inode, struct page *pag
 	return 0;
 }
 
-struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t index,
-			      int *major, int *err)
+struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_t index, int read,
+			      int *err)
 {
-	struct file_ref *inode = file_inode(f);
-	struct page *page = filemap_find_page(f, index);
-	struct address_space *as;
+	struct address_space *as = mapping_of(m, inode);
+	struct pc_node *node = malloc(sizeof(*node));
 	struct pglist_data *pgdat;
-	struct pc_node *node;
+	struct page *page;
 	int shmem = is_shmem_object(inode);
 
-	*major = 0;
-	if (page)
-		return page;
-	if (index >= filemap_size_pages(m, f)) {
-		*err = -EFAULT;
-		return NULL;
-	}
-	as = mapping_of(m, inode);
-	node = malloc(sizeof(*node));
 	page = as && node ? alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0) : NULL;
 	if (!page) {
 		free(node);
@@ -173,21 +204,21 @@ struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t in
 	if (shmem) {
 		SetPageFlag(page, PG_zeroed);
 		SetPageFlag(page, PG_swapbacked);
-	} else if (is_standin(inode)) {
+	} else if (is_standin(inode) || !read) {
 		SetPageFlag(page, PG_zeroed);
 	} else if (read_page(m, inode, page, index)) {
 		put_page(m, page);
 		free(node);
 		*err = -EIO;
 		return NULL;
-	} else {
-		*major = 1;
 	}
 	SetPageFlag(page, PG_uptodate);
 	page->mapping = inode;
 	page->index = index;
 	node->index = index;
 	node->page = page;
+	INIT_LIST_HEAD(&node->dirty);
+	node->dirtied_when = 0;
 	node->next = as->buckets[hash_index(index, as->nbuckets)];
 	as->buckets[hash_index(index, as->nbuckets)] = node;
 	if (++as->nrpages > as->nbuckets)
@@ -198,6 +229,81 @@ struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t in
 		mod_node_page_state(pgdat, NR_SHMEM, 1);
 	lru_add(m, page, shmem ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
 	return page;
+}
+
+struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t index,
+			      int *major, int *err)
+{
+	struct file_ref *inode = file_inode(f);
+	struct page *page = filemap_find_page(f, index);
+
+	*major = 0;
+	if (page)
+		return page;
+	if (index >= filemap_size_pages(m, f)) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	page = filemap_add_page(m, inode, index, 1, err);
+	*major = page && !is_shmem_object(inode) && !is_standin(inode);
+	return page;
+}
+
+static struct pc_node **node_slot(struct address_space *as, struct page *page)
+{
+	struct pc_node **pp = &as->buckets[hash_index(page->index, as->nbuckets)];
+
+	while (*pp && (*pp)->page != page)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* The index entry of a cached page, or NULL. */
+static struct pc_node *node_of(struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+
+	if (!inode || PageFlag(page, PG_anon) || !inode->mapping)
+		return NULL;
+	return *node_slot(inode->mapping, page);
+}
+
+static void unlist_dirty(struct machine *m, struct pc_node *p)
+{
+	if (list_empty(&p->dirty))
+		return;
+	list_del(&p->dirty);
+	INIT_LIST_HEAD(&p->dirty);
+	m->wb_nr_listed--;
+}
+
+/* The page was dirtied now (or found so now): to the tail of the list. */
+static void list_dirty(struct machine *m, struct pc_node *p)
+{
+	p->dirtied_when = m->sim_ns;
+	list_add_tail(&p->dirty, &m->wb_dirty);
+	m->wb_nr_listed++;
+}
+
+/* Take the entry at *pp out of the cache and drop the cache's reference. */
+static void delete_from_page_cache(struct address_space *as, struct pc_node **pp)
+{
+	struct pc_node *p = *pp;
+	struct page *page = p->page;
+	struct pglist_data *pgdat = as->m->node[page_zone(as->m, page)->nid];
+
+	*pp = p->next;
+	unlist_dirty(as->m, p);
+	if (PageFlag(page, PG_dirty) && !PageFlag(page, PG_swapbacked))
+		mod_node_page_state(pgdat, NR_DIRTY, -1);
+	ClearPageFlag(page, PG_dirty);
+	mod_node_page_state(pgdat, NR_FILE_PAGES, -1);
+	if (PageFlag(page, PG_swapbacked))
+		mod_node_page_state(pgdat, NR_SHMEM, -1);
+	page->mapping = NULL;
+	put_page(as->m, page);
+	free(p);
+	as->nrpages--;
 }
 
 void filemap_release(struct file_ref *f)
@@ -211,18 +317,8 @@ void filemap_release(struct file_ref *f)
 	if (!as)
 		return;
 	for (uint64_t i = 0; i < as->nbuckets; i++)
-		for (struct pc_node *p = as->buckets[i], *next; p; p = next) {
-			struct page *page = p->page;
-			struct pglist_data *pgdat = as->m->node[page_zone(as->m, page)->nid];
-
-			next = p->next;
-			mod_node_page_state(pgdat, NR_FILE_PAGES, -1);
-			if (PageFlag(page, PG_swapbacked))
-				mod_node_page_state(pgdat, NR_SHMEM, -1);
-			page->mapping = NULL;
-			put_page(as->m, page);
-			free(p);
-		}
+		while (as->buckets[i])
+			delete_from_page_cache(as, &as->buckets[i]);
 	free(as->buckets);
 	free(as);
 	f->mapping = NULL;
@@ -237,21 +333,14 @@ static uint64_t invalidate_clean(struct address_space *as)
 		struct pc_node **pp = &as->buckets[i];
 
 		while (*pp) {
-			struct pc_node *p = *pp;
-			struct page *page = p->page;
+			struct page *page = (*pp)->page;
 
 			if (page->mapcount || page->refcount != 1 || PageFlag(page, PG_dirty) ||
 			    PageFlag(page, PG_swapbacked)) {
-				pp = &p->next;
+				pp = &(*pp)->next;
 				continue;
 			}
-			*pp = p->next;
-			mod_node_page_state(as->m->node[page_zone(as->m, page)->nid],
-					    NR_FILE_PAGES, -1);
-			page->mapping = NULL;
-			put_page(as->m, page);
-			free(p);
-			as->nrpages--;
+			delete_from_page_cache(as, pp);
 			dropped++;
 		}
 	}
@@ -353,25 +442,35 @@ int filemap_remove_page(struct machine *m, struct page *page)
 	struct address_space *as = inode ? inode->mapping : NULL;
 	struct pc_node **pp;
 
+	(void)m;
 	if (!as || page->mapcount || page->refcount != 1 || PageFlag(page, PG_dirty))
 		return 0;
-	for (pp = &as->buckets[hash_index(page->index, as->nbuckets)]; *pp; pp = &(*pp)->next) {
-		struct pc_node *p = *pp;
-
-		if (p->page != page)
-			continue;
-		*pp = p->next;
-		free(p);
-		as->nrpages--;
-		mod_node_page_state(m->node[page_zone(m, page)->nid], NR_FILE_PAGES, -1);
-		page->mapping = NULL;
-		put_page(m, page);
-		return 1;
-	}
-	return 0;
+	pp = node_slot(as, page);
+	if (!*pp)
+		return 0;
+	delete_from_page_cache(as, pp);
+	return 1;
 }
 
-int filemap_writeback(struct machine *m, struct file_ref *f)
+void filemap_truncate_from(struct machine *m, struct file_ref *inode, uint64_t first)
+{
+	struct address_space *as = file_inode(inode)->mapping;
+
+	(void)m;
+	if (!as)
+		return;
+	for (uint64_t i = 0; i < as->nbuckets; i++) {
+		struct pc_node **pp = &as->buckets[i];
+
+		while (*pp)
+			if ((*pp)->index >= first)
+				delete_from_page_cache(as, pp);
+			else
+				pp = &(*pp)->next;
+	}
+}
+
+int filemap_writeback_range(struct machine *m, struct file_ref *f, uint64_t first, uint64_t last)
 {
 	struct address_space *as = file_inode(f)->mapping;
 	int err = 0;
@@ -380,10 +479,167 @@ int filemap_writeback(struct machine *m, struct file_ref *f)
 		return 0;
 	for (uint64_t i = 0; i < as->nbuckets; i++)
 		for (struct pc_node *p = as->buckets[i]; p; p = p->next) {
-			int e = writeback_page(m, p->page);
+			int e;
 
+			if (p->index < first || p->index > last || !PageFlag(p->page, PG_dirty))
+				continue;
+			e = writeback_page(m, p->page);
 			if (e && !err)
 				err = e;
 		}
 	return err;
+}
+
+/* ---- dirty tracking ---- */
+
+static int is_file_page(struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+
+	return inode && !PageFlag(page, PG_anon) && !PageFlag(page, PG_swapbacked) &&
+	       !is_shmem_object(inode);
+}
+
+void filemap_mark_dirty(struct machine *m, struct page *page)
+{
+	struct pc_node *p;
+
+	if (!is_file_page(page))
+		return;
+	if (!PageFlag(page, PG_dirty)) {
+		SetPageFlag(page, PG_dirty);
+		mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTY, 1);
+		mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTIED, 1);
+	}
+	p = node_of(page);
+	if (p && list_empty(&p->dirty))
+		list_dirty(m, p);
+}
+
+void filemap_account_dirty(struct machine *m)
+{
+	if (global_node_page_state(m, NR_DIRTY) == (int64_t)m->wb_nr_listed)
+		return;
+	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
+		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next) {
+			struct address_space *as = f->mapping;
+
+			for (uint64_t b = 0; as && b < as->nbuckets; b++)
+				for (struct pc_node *p = as->buckets[b]; p; p = p->next)
+					if (PageFlag(p->page, PG_dirty) && list_empty(&p->dirty)) {
+						list_dirty(m, p);
+						/* a store through a mapping: outside readers must look again */
+						filemap_notify(m, f, p->index << MM_PAGE_SHIFT, MM_PAGE_SIZE);
+					}
+		}
+}
+
+void filemap_clear_dirty(struct machine *m, struct page *page)
+{
+	struct pc_node *p = node_of(page);
+
+	if (!PageFlag(page, PG_dirty))
+		return;
+	if (p)
+		unlist_dirty(m, p);
+	ClearPageFlag(page, PG_dirty);
+	if (is_file_page(page))
+		mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTY, -1);
+}
+
+void filemap_redirty(struct machine *m, struct page *page)
+{
+	struct pc_node *p = node_of(page);
+
+	if (!p || list_empty(&p->dirty))
+		return;
+	unlist_dirty(m, p);
+	p->dirtied_when = m->sim_ns;
+	list_add_tail(&p->dirty, &m->wb_dirty);
+	m->wb_nr_listed++;
+}
+
+struct page *filemap_oldest_dirty(struct machine *m, uint64_t *dirtied_when)
+{
+	struct pc_node *p;
+
+	if (list_empty(&m->wb_dirty))
+		return NULL;
+	p = list_first_entry(&m->wb_dirty, struct pc_node, dirty);
+	*dirtied_when = p->dirtied_when;
+	return p->page;
+}
+
+void filemap_notify_page(struct machine *m, struct page *page)
+{
+	if (is_file_page(page))
+		filemap_notify(m, page->mapping, page->index << MM_PAGE_SHIFT, MM_PAGE_SIZE);
+}
+
+/* ---- check ---- */
+
+#define CHECK_REPORT(...) do { if ((*bad)++ < 16) rbl_printf(out, __VA_ARGS__); } while (0)
+
+static void check_inode(struct machine *m, struct file_ref *f, struct rbuf_lite *out, int *bad,
+			int64_t *dirty)
+{
+	struct address_space *as = f->mapping;
+	uint64_t n = 0, eof = filemap_size_pages(m, f);
+
+	for (uint64_t b = 0; b < as->nbuckets; b++)
+		for (struct pc_node *p = as->buckets[b]; p; p = p->next, n++) {
+			struct page *page = p->page;
+
+			if (page->mapping != f || page->index != p->index || page->refcount < 1 ||
+			    page->refcount < page->mapcount + 1 || PageFlag(page, PG_buddy))
+				CHECK_REPORT("%s: cached page %llu (pfn %#llx) has mapping %s, index %llu, "
+					     "refcount %d, mapcount %d\n", f->path,
+					     (unsigned long long)p->index,
+					     (unsigned long long)page_to_pfn(m, page),
+					     page->mapping == f ? "ok" : "wrong",
+					     (unsigned long long)page->index, page->refcount,
+					     page->mapcount);
+			if (p->index >= eof)
+				CHECK_REPORT("%s: page %llu is cached past EOF (%llu pages)\n", f->path,
+					     (unsigned long long)p->index, (unsigned long long)eof);
+			if (PageFlag(page, PG_dirty))
+				++*dirty;
+			if (!list_empty(&p->dirty) && !PageFlag(page, PG_dirty))
+				CHECK_REPORT("%s: clean page %llu is on the dirty list\n", f->path,
+					     (unsigned long long)p->index);
+		}
+	if (n != as->nrpages)
+		CHECK_REPORT("%s: %llu pages cached, nrpages says %llu\n", f->path,
+			     (unsigned long long)n, (unsigned long long)as->nrpages);
+}
+
+int filemap_check(struct machine *m, struct rbuf_lite *out)
+{
+	int nbad = 0, *bad = &nbad;
+	int64_t dirty = 0;
+	uint64_t listed = 0, last = 0;
+	struct list_head *pos;
+
+	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
+		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
+			if (f->mapping)
+				check_inode(m, f, out, bad, &dirty);
+	list_for_each(pos, &m->wb_dirty) {
+		struct pc_node *p = list_entry(pos, struct pc_node, dirty);
+
+		if (p->dirtied_when < last)
+			CHECK_REPORT("dirty list out of order at pfn %#llx\n",
+				     (unsigned long long)page_to_pfn(m, p->page));
+		last = p->dirtied_when;
+		if (++listed > m->wb_nr_listed)
+			break;
+	}
+	if (listed != m->wb_nr_listed)
+		CHECK_REPORT("dirty list holds %llu pages, its count says %llu\n",
+			     (unsigned long long)listed, (unsigned long long)m->wb_nr_listed);
+	/* stand-in files (no backing=) are outside the table: their pages cannot be checked */
+	if (m->backing_fd >= 0 && dirty != global_node_page_state(m, NR_DIRTY))
+		CHECK_REPORT("Dirty counts %lld pages, the page cache holds %lld dirty\n",
+			     (long long)global_node_page_state(m, NR_DIRTY), (long long)dirty);
+	return nbad;
 }

@@ -29,6 +29,13 @@ uint64_t filemap_size_pages(struct machine *m, struct file_ref *f);
  */
 struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t index,
 			      int *major, int *err);
+/*
+ * A new page in the cache at index, which must be absent. read: fill it
+ * from the backing file; else it starts as a zero page (PG_zeroed) that
+ * the caller overwrites. NULL with -ENOMEM or -EIO.
+ */
+struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_t index, int read,
+			      int *err);
 /* The cached page at index, or NULL; never reads. */
 struct page *filemap_find_page(struct file_ref *f, uint64_t index);
 
@@ -57,8 +64,76 @@ void filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_fl
  */
 int filemap_remove_page(struct machine *m, struct page *page);
 
-/* Write back every dirty page of an inode's cache (sync, fsync). 0 or -EIO. */
-int filemap_writeback(struct machine *m, struct file_ref *f);
+/*
+ * Write back the dirty pages of an inode's cache with index in [first,
+ * last] (sync, fsync, msync). 0 or -EIO (the first failure; the rest are
+ * still tried).
+ */
+int filemap_writeback_range(struct machine *m, struct file_ref *f, uint64_t first, uint64_t last);
+#define filemap_writeback(m, f) filemap_writeback_range(m, f, 0, UINT64_MAX)
+
+/*
+ * Dirty tracking (kernel: folio_mark_dirty, folio_account_dirtied). A
+ * dirty page of a file's cache sits on m->wb_dirty in the order it was
+ * dirtied, stamped with the simulated time it was first seen dirty; the
+ * flusher (page-writeback.c) writes back from the head.
+ *
+ * filemap_mark_dirty dirties a cache page and accounts it at once
+ * (PG_dirty, NR_DIRTY, NR_DIRTIED, the list): what write() does, and what
+ * any other dirtier should call. Pages that were marked PG_dirty and
+ * counted in NR_DIRTY and NR_DIRTIED without it (the fault path does so
+ * today) are found by filemap_account_dirty, which every flusher step runs
+ * first: it costs a walk of the cache only when NR_DIRTY says such pages
+ * exist, and it tells the notify listener about each page it finds.
+ * filemap_clear_dirty is writeback's half: the page is clean and off the
+ * list. Shmem pages are never dirty in this sense (swap-backed).
+ */
+void filemap_mark_dirty(struct machine *m, struct page *page);
+void filemap_account_dirty(struct machine *m);
+void filemap_clear_dirty(struct machine *m, struct page *page);
+/* Put a page whose writeback failed back at the tail, stamped now. */
+void filemap_redirty(struct machine *m, struct page *page);
+/* The page dirtied longest ago and when (sim ns), or NULL. */
+struct page *filemap_oldest_dirty(struct machine *m, uint64_t *dirtied_when);
+
+/* The file's size in bytes (kernel: i_size_read): the backing file's st_size. */
+uint64_t i_size_read(struct machine *m, struct file_ref *f);
+
+/*
+ * The backing file of an inode, opened on first use and kept open for
+ * the machine's life (so an unlinked file's bytes stay reachable):
+ * read-write when possible, read-only if that is all the host allows and
+ * write is 0. -1 if it cannot be opened.
+ */
+int filemap_host_fd(struct machine *m, struct file_ref *inode, int write);
+
+/*
+ * Zero the bytes of the cached page holding offset from from to the end
+ * of that page (no-op when from is page-aligned or the page is not
+ * cached); dirty says whether the page must reach the file again.
+ */
+void filemap_zero_tail(struct machine *m, struct file_ref *inode, uint64_t from, int dirty);
+
+/* Drop every cached page of an inode with index >= first (truncate: unmap first). */
+void filemap_truncate_from(struct machine *m, struct file_ref *inode, uint64_t first);
+
+/* Tell the registered listener (mm_set_file_notify) that bytes of inode changed. */
+void filemap_notify(struct machine *m, struct file_ref *inode, uint64_t off, uint64_t len);
+/*
+ * The same for the whole of one page, if it is a file's cache page: for a
+ * store that needs no fault (a dirty writable PTE, proc/PID/mem), which
+ * no dirty accounting can see.
+ */
+void filemap_notify_page(struct machine *m, struct page *page);
+
+/*
+ * check: per inode of the table, the cache index agrees with the pages
+ * (mapping, index, refcount, nrpages), no page lies wholly past EOF; the
+ * dirty list is sorted, counted and holds dirty pages only; NR_DIRTY is
+ * the dirty pages of the table's inodes. One line per violation.
+ */
+struct rbuf_lite;
+int filemap_check(struct machine *m, struct rbuf_lite *out);
 
 /* Drop every cached page of an inode or shmem object that is going away. */
 void filemap_release(struct file_ref *f);

@@ -103,6 +103,14 @@ struct machine {
 
 	/* simulated clock: advances at well-defined points only */
 	uint64_t sim_ns;
+
+	/* page-writeback.c: the flusher's dirty page-cache pages, oldest first */
+	struct list_head wb_dirty;
+	uint64_t wb_nr_listed;		/* pages on wb_dirty */
+	uint64_t wb_last_kupdate_ns;	/* the flusher's last periodic wakeup */
+	/* filemap_rw.c: who hears about changed file bytes (mm_set_file_notify) */
+	void (*file_notify)(void *arg, uint64_t ino, uint64_t off, uint64_t len);
+	void *file_notify_arg;
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

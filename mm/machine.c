@@ -25,6 +25,7 @@
 #include "hugetlb.h"
 #include "file.h"
 #include "filemap.h"
+#include "writeback.h"
 
 #define KERNEL_START_PFN	0x1000ULL	/* 16 MiB, CONFIG_PHYSICAL_START */
 #define KERNEL_PAGES		(24ULL << 8)	/* 24 MiB: text, rodata, data, bss */
@@ -245,6 +246,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	m->nr_cpus = 2 * cfg->nr_nodes;
 	m->max_pfn = cfg->ram_bytes >> MM_PAGE_SHIFT;
 	INIT_LIST_HEAD(&m->hugepage_freelist);
+	INIT_LIST_HEAD(&m->wb_dirty);
 	m->zonelists = calloc((size_t)cfg->nr_nodes, sizeof(*m->zonelists));
 	if (!m->zonelists) {
 		free(m);
@@ -298,6 +300,7 @@ void mm_shutdown(struct machine *m)
 		task_exit_all(m);
 		hugetlb_release_all(m);
 	}
+	wb_sync_all(m);		/* unmount: every dirty page reaches backing=DIR */
 	file_table_free(m);	/* gives the page cache back to the buddy allocator */
 	machine_unlock(m);
 	for (int n = 0; n < MM_MAX_NODES; n++)

@@ -103,13 +103,16 @@ static int access_ok_nofault(struct machine *m, struct mm_struct *mm, uint64_t a
 	return 1;
 }
 
+/*
+ * A store dirtied a cache page: accounted and stamped for the flusher, and
+ * outside readers of the file are told (their copy may be stale now).
+ */
 static void set_page_dirty(struct machine *m, struct page *page)
 {
 	if (PageFlag(page, PG_dirty) || page_is_anon(page) || page_is_shmem(page))
 		return;
-	SetPageFlag(page, PG_dirty);
-	mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTY, 1);
-	mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTIED, 1);
+	filemap_mark_dirty(m, page);
+	filemap_notify_page(m, page);
 }
 
 /* The PTE bits for a page of vma: writable only if asked and allowed. */
@@ -725,6 +728,9 @@ long access_remote_vm(struct machine *m, struct task *t, uint64_t addr, void *bu
 			}
 			memcpy(p, (const char *)buf + done, n);
 			*pte |= _PAGE_DIRTY | _PAGE_ACCESSED;
+			/* outside readers of the file (a real mmap) must see the bytes */
+			if (PageFlag(page, PG_dirty))
+				filemap_notify_page(m, page);
 			set_page_dirty(m, page);
 		}
 		done += n;

@@ -2,16 +2,19 @@
 /*
  * mincore.c - mincore and msync (kernel: mm/mincore.c, mm/msync.c).
  *
- * Both only validate for now: no page is resident until paging lands, so
- * mincore answers '0' for every page (a file mapping would report
- * page-cache residency; there is no page cache yet either), and msync has
- * no dirty page to write back.
+ * mincore reports PTE residency for anonymous memory and page-cache
+ * residency for file mappings. msync MS_SYNC writes back the dirty cache
+ * pages of the file range a shared file mapping covers (the kernel's
+ * vfs_fsync_range); MS_ASYNC does the same at once, where Linux leaves the
+ * pages to the flusher (POSIX allows either); MS_INVALIDATE only checks
+ * for locked mappings (EBUSY), the cache being coherent with the mappings.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "filemap.h"
 #include "syscalls.h"
 #include "memory.h"
 #include "task.h"
@@ -47,6 +50,20 @@ int sys_mincore(struct sys_ctx *x, uint64_t start, uint64_t len, char **vec)
 	return 0;
 }
 
+/* Write back the dirty cache pages behind [start, min(end, vm_end)) of a shared file mapping. */
+static int msync_range(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	uint64_t first, last;
+
+	if (!vma->vm_file || !(vma->vm_flags & MM_VM_SHARED) || vma->vm_file->shmem_size)
+		return 0;
+	if (end > vma->vm_end)
+		end = vma->vm_end;
+	first = vma->vm_pgoff + ((start - vma->vm_start) >> MM_PAGE_SHIFT);
+	last = vma->vm_pgoff + ((end - vma->vm_start) >> MM_PAGE_SHIFT) - 1;
+	return filemap_writeback_range(x->m, vma->vm_file, first, last);
+}
+
 int sys_msync(struct sys_ctx *x, const struct mm_call *c)
 {
 	uint64_t flags = c->flags, start = c->addr, end;
@@ -78,6 +95,8 @@ int sys_msync(struct sys_ctx *x, const struct mm_call *c)
 		}
 		if ((flags & MM_MS_INVALIDATE) && (vma->vm_flags & MM_VM_LOCKED))
 			return sys_fail(x, -EBUSY, "invalidate on a locked mapping");
+		if ((flags & (MM_MS_SYNC | MM_MS_ASYNC)) && msync_range(x, vma, start, end))
+			return sys_fail(x, -EIO, "writing back a page failed");
 		start = vma->vm_end;
 		if (start >= end)
 			break;

@@ -75,7 +75,7 @@ long mm_file_write(struct machine *m, const char *path, uint64_t off, const void
 int mm_file_truncate(struct machine *m, const char *path, uint64_t size);
 /* fsync: write back the file's dirty pages. */
 int mm_file_fsync(struct machine *m, const char *path);
-/* A rename or unlink done through files/: the model's inode keeps up. */
+/* A rename or unlink (to NULL) done through files/: the model's inode keeps up. */
 int mm_file_rename(struct machine *m, const char *from, const char *to);
 /*
  * Register who to tell when the model changes bytes of a file that outside

@@ -7,15 +7,11 @@
  * (page_mkclean: every PTE mapping it loses its dirty and write bits, so
  * the next store faults and dirties it again), then writes its bytes to
  * the backing file, never past the file's end. Shmem pages have no backing
- * file and stay as they are. `sync` writes back everything; the dirty
- * expiry flusher will build on writeback_inode().
+ * file and stay as they are. When writeback happens: see writeback.h.
  */
-#include <fcntl.h>
 #include <stdio.h>
-#include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -56,33 +52,12 @@ static void page_mkclean(struct machine *m, struct page *page)
 	}
 }
 
-static int backing_fd(struct machine *m, struct file_ref *inode)
-{
-	struct open_how how = { .flags = O_RDWR | O_CLOEXEC,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-	long fd;
-
-	if (inode->host_fd >= 0) {
-		int fl = fcntl(inode->host_fd, F_GETFL);
-
-		if (fl >= 0 && (fl & O_ACCMODE) == O_RDWR)
-			return inode->host_fd;
-		close(inode->host_fd);	/* opened read-only for faults: reopen to write */
-		inode->host_fd = -1;
-	}
-	fd = syscall(SYS_openat2, m->backing_fd, inode->path + 1, &how, sizeof(how));
-	if (fd < 0)
-		return -1;
-	inode->host_fd = (int)fd;
-	return inode->host_fd;
-}
-
 static int write_page(struct machine *m, struct file_ref *inode, struct page *page)
 {
 	static const char zeros[MM_PAGE_SIZE];
 	const char *src = PageFlag(page, PG_zeroed) ? zeros : page_address(m, page);
 	uint64_t off = page->index << MM_PAGE_SHIFT;
-	int fd = backing_fd(m, inode);
+	int fd = filemap_host_fd(m, inode, 1);
 	struct stat st;
 	size_t n;
 
@@ -101,26 +76,67 @@ int writeback_page(struct machine *m, struct page *page)
 	struct pglist_data *pgdat;
 	int err;
 
-	if (!inode || !PageFlag(page, PG_dirty) || PageFlag(page, PG_swapbacked))
+	if (!inode || !PageFlag(page, PG_dirty) || PageFlag(page, PG_swapbacked) ||
+	    PageFlag(page, PG_anon))
 		return 0;
+	pgdat = m->node[page_zone(m, page)->nid];
 	page_mkclean(m, page);
+	SetPageFlag(page, PG_writeback);
+	mod_node_page_state(pgdat, NR_WRITEBACK, 1);
 	err = write_page(m, inode, page);
+	ClearPageFlag(page, PG_writeback);
+	mod_node_page_state(pgdat, NR_WRITEBACK, -1);
 	if (err)
 		return err;
-	ClearPageFlag(page, PG_dirty);
-	pgdat = m->node[page_zone(m, page)->nid];
-	mod_node_page_state(pgdat, NR_DIRTY, -1);
+	filemap_clear_dirty(m, page);
 	mod_node_page_state(pgdat, NR_WRITTEN, 1);
 	count_vm_events(m, PGPGOUT, 4);
 	return 0;
 }
 
-int mm_sync(struct machine *m, char *why, size_t whylen)
+/* Write back the oldest dirty pages while more(m) holds; a failing page goes to the tail. */
+static void writeback_oldest(struct machine *m, int (*more)(struct machine *m, uint64_t when))
+{
+	uint64_t when, budget = m->wb_nr_listed;
+	struct page *page;
+
+	while (budget-- && (page = filemap_oldest_dirty(m, &when)) && more(m, when))
+		if (writeback_page(m, page))
+			filemap_redirty(m, page);
+}
+
+#define CENTISEC_NS 10000000ULL
+
+static int expired(struct machine *m, uint64_t when)
+{
+	return when + (uint64_t)m->tun.dirty_expire_centisecs * CENTISEC_NS <= m->sim_ns;
+}
+
+static int over_bg_thresh(struct machine *m, uint64_t when)
+{
+	uint64_t thresh, bg;
+
+	(void)when;
+	dirty_limits(m, &thresh, &bg);
+	return global_node_page_state(m, NR_DIRTY) > (int64_t)bg;
+}
+
+void wb_flush(struct machine *m)
+{
+	uint64_t interval = (uint64_t)m->tun.dirty_writeback_centisecs * CENTISEC_NS;
+
+	filemap_account_dirty(m);
+	if (interval && m->sim_ns - m->wb_last_kupdate_ns >= interval) {
+		m->wb_last_kupdate_ns = m->sim_ns;
+		writeback_oldest(m, expired);
+	}
+	writeback_oldest(m, over_bg_thresh);
+}
+
+int wb_sync_all(struct machine *m)
 {
 	int err = 0;
 
-	machine_lock(m);
-	sim_advance(m, MM_TICK_NS);
 	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
 		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next) {
 			int e = filemap_writeback(m, f);
@@ -128,8 +144,36 @@ int mm_sync(struct machine *m, char *why, size_t whylen)
 			if (e && !err)
 				err = e;
 		}
+	return err;
+}
+
+int mm_sync(struct machine *m, char *why, size_t whylen)
+{
+	int err;
+
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	err = wb_sync_all(m);
+	wb_flush(m);
 	machine_unlock(m);
 	if (err && why)
 		snprintf(why, whylen, "writing back a page failed");
+	return err;
+}
+
+int mm_file_fsync(struct machine *m, const char *path)
+{
+	struct file_ref *f;
+	int err;
+
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	err = file_open(m, path, MM_O_RDONLY, &f, NULL, 0);
+	if (!err) {
+		err = filemap_writeback(m, f);
+		file_ref_put(f);
+	}
+	wb_flush(m);
+	machine_unlock(m);
 	return err;
 }

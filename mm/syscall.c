@@ -14,6 +14,7 @@
 #include "syscalls.h"
 #include "memory.h"
 #include "task.h"
+#include "writeback.h"
 
 static int is_process_verb(enum mm_verb v)
 {
@@ -101,6 +102,7 @@ int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
 		err = sys_fail(&x, -EINVAL, "not a per-process command");
 	else if (!err)
 		err = dispatch(&x, call, ret);
+	wb_flush(m);
 	machine_unlock(m);
 	return err;
 }

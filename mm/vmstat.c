@@ -155,7 +155,7 @@ void vmstat_fill_meminfo(struct machine *m, uint64_t *mi)
 }
 
 /* domain_dirty_limits() for the global domain, in pages. */
-static void dirty_limits(struct machine *m, uint64_t *thresh, uint64_t *bg)
+void dirty_limits(struct machine *m, uint64_t *thresh, uint64_t *bg)
 {
 	uint64_t avail = nonneg(global_zone_page_state(m, NR_FREE_PAGES));
 

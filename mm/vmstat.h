@@ -24,6 +24,12 @@ int64_t global_node_page_state(struct machine *m, enum node_stat_item i);
 /* CommitLimit in pages (kernel: vm_commit_limit). */
 uint64_t vm_commit_limit(struct machine *m);
 
+/*
+ * The global dirty thresholds in pages (kernel: domain_dirty_limits):
+ * nr_dirty_threshold and nr_dirty_background_threshold.
+ */
+void dirty_limits(struct machine *m, uint64_t *thresh, uint64_t *bg);
+
 /* Fill the meminfo array of a global snapshot (kernel: meminfo_proc_show). */
 void vmstat_fill_meminfo(struct machine *m, uint64_t *meminfo);
 

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * filemap_rw.c - read() and write() of the simulated file system through
+ * the page cache (kernel: filemap_read, generic_perform_write), the file
+ * API of mm.h that files/ uses.
+ *
+ * Both copy to and from the cached pages themselves, so a simulated
+ * process mapping the file shared sees a write at once (it maps the same
+ * frames), and a read sees its stores. A write past EOF grows the backing
+ * file first (the model's i_size is always the backing file's st_size),
+ * so that writeback of the new pages reaches it; a page the write covers
+ * whole is not read first. Every change is told to the notify listener.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "file.h"
+#include "filemap.h"
+#include "vma.h"
+#include "writeback.h"
+
+void mm_set_file_notify(struct machine *m, void (*fn)(void *arg, uint64_t ino, uint64_t off,
+						      uint64_t len), void *arg)
+{
+	machine_lock(m);
+	m->file_notify = fn;
+	m->file_notify_arg = arg;
+	machine_unlock(m);
+}
+
+void filemap_notify(struct machine *m, struct file_ref *inode, uint64_t off, uint64_t len)
+{
+	if (m->file_notify && len)
+		m->file_notify(m->file_notify_arg, file_inode(inode)->ino, off, len);
+}
+
+void filemap_zero_tail(struct machine *m, struct file_ref *inode, uint64_t from, int dirty)
+{
+	struct page *page = filemap_find_page(inode, from >> MM_PAGE_SHIFT);
+	size_t off = from & (MM_PAGE_SIZE - 1);
+
+	if (!off || !page || PageFlag(page, PG_zeroed))
+		return;
+	memset((char *)page_address(m, page) + off, 0, MM_PAGE_SIZE - off);
+	if (dirty)
+		filemap_mark_dirty(m, page);
+}
+
+/* The inode behind path (the table keeps it; no reference is held). */
+static int lookup_inode(struct machine *m, const char *path, struct file_ref **inode)
+{
+	struct file_ref *f;
+	int err = file_open(m, path, MM_O_RDONLY, &f, NULL, 0);
+
+	if (err)
+		return err;
+	*inode = f->inode;
+	file_ref_put(f);
+	return (*inode)->is_dir ? -EISDIR : 0;
+}
+
+/*
+ * The cached page at index, creating it when absent (read: from the
+ * file). Out of memory, the clean unmapped cache is dropped and, for a
+ * writer, everything written back first: the reclaim a real kernel would
+ * do, without its LRU order.
+ */
+static struct page *grab_page(struct machine *m, struct file_ref *inode, uint64_t index, int read,
+			      int *err)
+{
+	struct page *page = filemap_find_page(inode, index);
+
+	if (page)
+		return page;
+	page = filemap_add_page(m, inode, index, read, err);
+	if (!page && *err == -ENOMEM) {
+		if (!read)
+			wb_sync_all(m);
+		filemap_drop_clean(m);
+		page = filemap_add_page(m, inode, index, read, err);
+	}
+	if (page)
+		*err = 0;
+	return page;
+}
+
+long mm_file_read(struct machine *m, const char *path, uint64_t off, void *buf, size_t len)
+{
+	struct file_ref *inode;
+	uint64_t size, done = 0;
+	int err;
+
+	machine_lock(m);
+	err = lookup_inode(m, path, &inode);
+	size = err ? 0 : i_size_read(m, inode);
+	if (!err && off < size && len > size - off)
+		len = (size_t)(size - off);
+	while (!err && off < size && done < len) {
+		uint64_t pos = off + done, in = pos & (MM_PAGE_SIZE - 1);
+		uint64_t n = MM_PAGE_SIZE - in < len - done ? MM_PAGE_SIZE - in : len - done;
+		struct page *page = grab_page(m, inode, pos >> MM_PAGE_SHIFT, 1, &err);
+
+		if (!page)
+			break;
+		if (PageFlag(page, PG_zeroed))
+			memset((char *)buf + done, 0, n);
+		else
+			memcpy((char *)buf + done, (char *)page_address(m, page) + in, n);
+		done += n;
+	}
+	machine_unlock(m);
+	return done || !err ? (long)done : err;
+}
+
+/* Copy into the cache at pos; bytes copied, or -errno when none could be. */
+static long write_pages(struct machine *m, struct file_ref *inode, uint64_t pos, const void *buf,
+			size_t len)
+{
+	uint64_t done = 0;
+	int err = 0;
+
+	while (done < len) {
+		uint64_t at = pos + done, in = at & (MM_PAGE_SIZE - 1);
+		uint64_t n = MM_PAGE_SIZE - in < len - done ? MM_PAGE_SIZE - in : len - done;
+		struct page *page = grab_page(m, inode, at >> MM_PAGE_SHIFT, n < MM_PAGE_SIZE, &err);
+		char *dst;
+
+		if (!page)
+			break;
+		dst = page_address(m, page);
+		if (PageFlag(page, PG_zeroed)) {
+			memset(dst, 0, MM_PAGE_SIZE);
+			ClearPageFlag(page, PG_zeroed);
+		}
+		memcpy(dst + in, (const char *)buf + done, n);
+		filemap_mark_dirty(m, page);
+		done += n;
+	}
+	return done ? (long)done : err;
+}
+
+long mm_file_write(struct machine *m, const char *path, uint64_t off, const void *buf, size_t len)
+{
+	struct file_ref *inode;
+	uint64_t size = 0;
+	long ret;
+	int fd = -1;
+
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	ret = lookup_inode(m, path, &inode);
+	if (!ret && (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off))
+		ret = -EFBIG;
+	if (!ret) {
+		size = i_size_read(m, inode);
+		fd = filemap_host_fd(m, inode, 1);
+		if (fd < 0)
+			ret = -EIO;
+	}
+	/* i_size first, so that writeback of the new pages reaches the file */
+	if (!ret && len && off + len > size) {
+		if (ftruncate(fd, (off_t)(off + len)))
+			ret = -errno;
+		else
+			filemap_zero_tail(m, inode, size, 0);
+	}
+	if (!ret && len) {
+		uint64_t from = off < size ? off : size, end;
+
+		ret = write_pages(m, inode, off, buf, len);
+		end = off + (ret > 0 ? (uint64_t)ret : 0);
+		/* a short write: the file keeps only what was written */
+		if (off + len > size && end < off + len && ftruncate(fd, (off_t)(end > size ? end : size)))
+			ret = ret > 0 ? ret : -EIO;
+		if (ret > 0)
+			filemap_notify(m, inode, from, end - from);
+	}
+	wb_flush(m);
+	machine_unlock(m);
+	return ret;
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+/*
+ * truncate.c - a file's size changing under its mappers, and names going
+ * away (kernel: mm/truncate.c, truncate_setsize, unmap_mapping_range;
+ * fs/namei.c for rename and unlink).
+ *
+ * Shrinking a file unmaps the pages wholly past the new EOF from every
+ * process (private COW copies included, as the kernel's even_cows does),
+ * drops them from the cache (dirty ones are discarded, never written) and
+ * zeroes the tail of the partial last page, which becomes dirty. A later
+ * access there is SIGBUS. Growing only sets the size: the gap reads as
+ * zeros.
+ *
+ * Names: the inode table keeps each inode's path (what the backing file is
+ * opened by). A rename, told after the host did it, rewrites the paths of
+ * the inodes at or below the old name, and of the open files (VMAs, fd
+ * tables) that name them, so maps shows the current name as Linux's d_path
+ * does. An unlink (rename to NULL; told before the host unlink, the model
+ * can still open the file to keep a mapped file's bytes) leaves the inode
+ * in the table under "PATH (deleted)", out of
+ * reach of lookups; its open files show the same suffix, as in Linux's
+ * maps. An unlinked inode still mapped or open keeps its backing file open
+ * (its bytes stay reachable for the machine's life); one nobody holds
+ * loses its cached pages at once.
+ */
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "file.h"
+#include "filemap.h"
+#include "memory.h"
+#include "syscalls.h"
+#include "task.h"
+#include "vma.h"
+#include "writeback.h"
+
+#define DELETED " (deleted)"
+
+/* Zap the pages with index >= first from every mapping of inode. */
+static void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint64_t first)
+{
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t || !t->mm || !t->mm->pgd)
+			continue;
+		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
+			uint64_t from;
+
+			if (!v->vm_file || file_inode(v->vm_file) != inode ||
+			    v->vm_pgoff + vma_pages(v) <= first)
+				continue;
+			from = first > v->vm_pgoff ? first - v->vm_pgoff : 0;
+			zap_page_range(m, t->mm, v, v->vm_start + (from << MM_PAGE_SHIFT), v->vm_end);
+		}
+	}
+}
+
+/* truncate_setsize and truncate_pagecache together. 0 or -errno. */
+static int truncate_setsize(struct machine *m, struct file_ref *inode, uint64_t size)
+{
+	uint64_t old = i_size_read(m, inode);
+	int fd = filemap_host_fd(m, inode, 1);
+
+	if (fd < 0)
+		return -EIO;
+	if (size > (uint64_t)INT64_MAX)
+		return -EFBIG;
+	if (ftruncate(fd, (off_t)size))
+		return -errno;
+	if (size < old) {
+		uint64_t first = (size + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
+
+		unmap_mapping_range(m, inode, first);
+		filemap_truncate_from(m, inode, first);
+		filemap_zero_tail(m, inode, size, 1);
+	} else {
+		filemap_zero_tail(m, inode, old, 0);	/* what mappers stored past the old EOF */
+	}
+	filemap_notify(m, inode, size < old ? size : old, size < old ? old - size : size - old);
+	return 0;
+}
+
+int mm_file_truncate(struct machine *m, const char *path, uint64_t size)
+{
+	struct file_ref *f;
+	int err;
+
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	err = file_open(m, path, MM_O_RDONLY, &f, NULL, 0);
+	if (!err) {
+		err = f->is_dir ? -EISDIR : truncate_setsize(m, f->inode, size);
+		file_ref_put(f);
+	}
+	wb_flush(m);
+	machine_unlock(m);
+	return err;
+}
+
+/*
+ * If path names from or lies below it, rewrite it to name to instead (to
+ * NULL: append " (deleted)"). Returns 1 if it changed.
+ */
+static int rename_path(char *path, const char *from, const char *to)
+{
+	size_t n = strlen(from);
+	char buf[MM_SNAP_PATH_MAX];
+
+	if (strncmp(path, from, n) || (path[n] && path[n] != '/'))
+		return 0;
+	if (to)
+		snprintf(buf, sizeof(buf), "%s%s", to, path + n);
+	else
+		snprintf(buf, sizeof(buf), "%s%s", path, DELETED);
+	snprintf(path, MM_SNAP_PATH_MAX, "%s", buf);
+	return 1;
+}
+
+/* Apply rename_path to every open file of every process. */
+static void rename_open_files(struct machine *m, const char *from, const char *to)
+{
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t)
+			continue;
+		for (struct vm_area_struct *v = t->mm ? vma_first(t->mm) : NULL; v; v = vma_next_of(v))
+			if (v->vm_file && v->vm_file->inode)
+				rename_path(v->vm_file->path, from, to);
+		for (int fd = 0; t->files && fd < FDTABLE_MAX; fd++)
+			if (t->files->fd[fd].file && t->files->fd[fd].file->inode)
+				rename_path(t->files->fd[fd].file->path, from, to);
+	}
+}
+
+/* Does a VMA or an fd still hold an open file of inode? */
+static int inode_in_use(struct machine *m, struct file_ref *inode)
+{
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t)
+			continue;
+		for (struct vm_area_struct *v = t->mm ? vma_first(t->mm) : NULL; v; v = vma_next_of(v))
+			if (v->vm_file && v->vm_file->inode == inode)
+				return 1;
+		for (int fd = 0; t->files && fd < FDTABLE_MAX; fd++)
+			if (t->files->fd[fd].file && t->files->fd[fd].file->inode == inode)
+				return 1;
+	}
+	return 0;
+}
+
+/* The inodes at or below path leave the namespace (unlink, rmdir, replaced by a rename). */
+static void unlink_inodes(struct machine *m, const char *path)
+{
+	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
+		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next) {
+			if (f->host_dev == UINT64_MAX || !rename_path(f->path, path, NULL))
+				continue;
+			if (inode_in_use(m, f)) {
+				filemap_host_fd(m, f, 1);	/* keeps the bytes, if still there */
+			} else {
+				filemap_release(f);
+			}
+			/* no lookup finds it again: a new file of the name is a new inode */
+			f->host_dev = UINT64_MAX;
+			f->host_ino = f->ino;
+		}
+	rename_open_files(m, path, NULL);
+}
+
+static struct file_ref *find_inode(struct machine *m, const char *path)
+{
+	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
+		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
+			if (f->host_dev != UINT64_MAX && !strcmp(f->path, path))
+				return f;
+	return NULL;
+}
+
+/* Is inode what the host has at path now? */
+static int host_has(struct machine *m, const char *path, const struct file_ref *inode)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	long fd = syscall(SYS_openat2, m->backing_fd, path[1] ? path + 1 : ".", &how, sizeof(how));
+	struct stat st;
+	int same;
+
+	if (!inode || fd < 0)
+		return 0;
+	same = !fstat((int)fd, &st) && (uint64_t)st.st_dev == inode->host_dev &&
+	       (uint64_t)st.st_ino == inode->host_ino;
+	close((int)fd);
+	return same;
+}
+
+/* Move the names at or below old to new, in the table and in the open files. */
+static void move_names(struct machine *m, const char *old, const char *new)
+{
+	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
+		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
+			if (f->host_dev != UINT64_MAX)
+				rename_path(f->path, old, new);
+	rename_open_files(m, old, new);
+}
+
+/*
+ * The host has done the rename: bring the names in line with it. The
+ * host tells the cases apart: both inodes swapped (RENAME_EXCHANGE, told
+ * as one call or as its two halves), a target replaced (it is unlinked),
+ * a source still in place (nothing moved: the second half of an exchange).
+ */
+static void rename_inodes(struct machine *m, const char *old, const char *new)
+{
+	struct file_ref *src = find_inode(m, old), *dst = find_inode(m, new);
+	const char *tmp = "\n(exchange)";	/* no path: every path starts with '/' */
+
+	if (src && dst && host_has(m, new, src) && host_has(m, old, dst)) {
+		move_names(m, old, tmp);
+		move_names(m, new, old);
+		move_names(m, tmp, new);
+		return;
+	}
+	if (dst && !host_has(m, new, dst))
+		unlink_inodes(m, new);	/* what the new name named before */
+	if (!src || !host_has(m, old, src))
+		move_names(m, old, new);
+}
+
+int mm_file_rename(struct machine *m, const char *from, const char *to)
+{
+	char old[MM_SNAP_PATH_MAX], new[MM_SNAP_PATH_MAX];
+	int err = file_path_normalise(from, old, sizeof(old));
+
+	if (!err && to)
+		err = file_path_normalise(to, new, sizeof(new));
+	if (!err && !strcmp(old, "/"))
+		err = -EBUSY;
+	if (err)
+		return err;
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	if (!to)
+		unlink_inodes(m, old);
+	else if (strcmp(old, new))
+		rename_inodes(m, old, new);
+	wb_flush(m);
+	machine_unlock(m);
+	return 0;
+}
