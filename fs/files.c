@@ -2,7 +2,8 @@
 /*
  * files.c - MOUNT/files/: a pass-through view of backing=DIR. Names,
  * attributes and symlinks here; the inode table in files_inode.c, open
- * files and directories in files_io.c.
+ * files and directories in files_io.c. A truncate, unlink or rename of
+ * a file goes to the model too, whose page cache holds its bytes.
  *
  * Confinement: every inode keeps an O_PATH descriptor of its host file,
  * and every name operation is an *at() call relative to the parent's
@@ -28,8 +29,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../mm/mm.h"
 #include "files.h"
 #include "files_internal.h"
+#include "mmfs.h"
 
 static void reply_entry(fuse_req_t req, struct fnode *dir, const char *name, int err)
 {
@@ -108,7 +111,7 @@ static int set_times(const struct fnode *n, const struct stat *attr, int to_set,
 	else if (to_set & FUSE_SET_ATTR_MTIME)
 		tv[1] = attr->st_mtim;
 	if (fi)
-		return futimens((int)fi->fh, tv) ? -errno : 0;
+		return futimens(ffile_fd(fi), tv) ? -errno : 0;
 	if (fstatat(n->fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 		return -errno;
 	if (S_ISLNK(st.st_mode))
@@ -120,11 +123,12 @@ static int set_times(const struct fnode *n, const struct stat *attr, int to_set,
 static int do_setattr(const struct fnode *n, const struct stat *attr, int to_set,
 		      struct fuse_file_info *fi)
 {
-	char path[64];
+	char path[64], mpath[PATH_MAX];
+	int err;
 
 	fd_path(n->fd, path);
 	if ((to_set & FUSE_SET_ATTR_MODE) &&
-	    (fi ? fchmod((int)fi->fh, attr->st_mode) : chmod(path, attr->st_mode)))
+	    (fi ? fchmod(ffile_fd(fi), attr->st_mode) : chmod(path, attr->st_mode)))
 		return -errno;
 	if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
 	    fchownat(n->fd, "",
@@ -132,9 +136,14 @@ static int do_setattr(const struct fnode *n, const struct stat *attr, int to_set
 		     (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t)-1,
 		     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 		return -errno;
-	if ((to_set & FUSE_SET_ATTR_SIZE) &&
-	    (fi ? ftruncate((int)fi->fh, attr->st_size) : truncate(path, attr->st_size)))
-		return -errno;
+	if (to_set & FUSE_SET_ATTR_SIZE) {
+		/* through the model: it drops the pages and unmaps them from mappers */
+		err = node_mpath(n, mpath, sizeof(mpath));
+		if (!err)
+			err = mm_file_truncate(mmfs.m, mpath, (uint64_t)attr->st_size);
+		if (err)
+			return err;
+	}
 	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
 		      FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW))
 		return set_times(n, attr, to_set, fi);
@@ -289,17 +298,26 @@ static void files_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	reply_entry(req, dir, newname, err);
 }
 
+/*
+ * The model hears of an unlink or rmdir after the host did it: its inodes
+ * of the name leave its namespace (a file's cache goes once no mapper
+ * holds it), so a new file that gets the same host inode is a new inode.
+ */
 static void remove_name(fuse_req_t req, fuse_ino_t parent, const char *name, int flags)
 {
 	struct fnode *dir = node_get(parent);
-	int err = 0;
+	char mpath[PATH_MAX];
+	int err = 0, known;
 
 	if (!dir)
 		err = -EPERM;
 	else if (!name_ok(name))
 		err = -EACCES;
-	else if (unlinkat(dir->fd, name, flags))
+	known = !err && !child_mpath(dir, name, mpath, sizeof(mpath));
+	if (!err && unlinkat(dir->fd, name, flags))
 		err = -errno;
+	if (!err && known)
+		mm_file_rename(mmfs.m, mpath, NULL);
 	fuse_reply_err(req, -err);
 }
 
@@ -313,19 +331,42 @@ static void files_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	remove_name(req, parent, name, AT_REMOVEDIR);
 }
 
+/*
+ * The model hears of a rename after the host did it (it drops what the
+ * target named). An exchange goes through a name no file has, so neither
+ * side is taken for a replaced target.
+ */
+static void tell_rename(const char *from, const char *to, unsigned int flags)
+{
+	static const char parked[] = "/\x7fmmfs-exchange\x7f";
+
+	if (flags & RENAME_EXCHANGE) {
+		mm_file_rename(mmfs.m, from, parked);
+		mm_file_rename(mmfs.m, to, from);
+		mm_file_rename(mmfs.m, parked, to);
+	} else {
+		mm_file_rename(mmfs.m, from, to);
+	}
+}
+
 /* RENAME_NOREPLACE and RENAME_EXCHANGE as the host does them. */
 static void files_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 			 fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
 	struct fnode *dir = node_get(parent), *newdir = node_get(newparent);
-	int err = 0;
+	char from[PATH_MAX], to[PATH_MAX];
+	int err = 0, known;
 
 	if (!dir || !newdir)
 		err = dir || newdir ? -EXDEV : -EPERM;
 	else if (!name_ok(name) || !name_ok(newname))
 		err = -EACCES;
-	else if (renameat2(dir->fd, name, newdir->fd, newname, flags))
+	known = !err && !child_mpath(dir, name, from, sizeof(from)) &&
+		!child_mpath(newdir, newname, to, sizeof(to));
+	if (!err && renameat2(dir->fd, name, newdir->fd, newname, flags))
 		err = -errno;
+	if (!err && known)
+		tell_rename(from, to, flags);
 	fuse_reply_err(req, -err);
 }
 

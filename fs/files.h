@@ -15,6 +15,7 @@
 #ifndef FS_FILES_H
 #define FS_FILES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define FILES_INO	(1ULL << 41)
@@ -25,7 +26,7 @@
  * Sets the daemon's umask to 0: the kernel has applied the caller's.
  */
 int files_init(void);
-/* Close every host descriptor and free every inode (FUSE destroy). */
+/* Write every dirty page back (mm_sync), close every host descriptor, free every inode (FUSE destroy). */
 void files_exit(void);
 
 /* Whether ino is files/ or an inode below it. */
@@ -33,6 +34,14 @@ int files_owns(uint64_t ino);
 
 /* Reply to the lookup of "files" in the mount's root. */
 void files_lookup_root(fuse_req_t req);
+
+/*
+ * The FUSE node id of the file whose st_ino (the model's inode number) is
+ * st_ino, or 0 if the kernel holds no reference to it: nothing to tell it.
+ */
+uint64_t files_nodeid_of(uint64_t st_ino);
+/* Every node id the kernel holds below files/; returns how many (may exceed max). */
+size_t files_nodeids(uint64_t *ids, size_t max);
 
 extern const struct fuse_lowlevel_ops files_ops;
 

@@ -9,6 +9,8 @@
  * (mm_file_ino, what maps prints), asked once when the node is made, with
  * our lock dropped; symlinks and special files, which the model does not
  * number, and files it cannot open show FILES_ALIEN_INO | host inode.
+ * A third table maps that st_ino back to the node id: the model names a
+ * file by it when it tells the notify thread that bytes changed.
  */
 #define FUSE_USE_VERSION 314
 #include <errno.h>
@@ -31,7 +33,7 @@
 #define NODE_BUCKETS	4096
 
 static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER; /* the tables */
-static struct fnode *by_id[NODE_BUCKETS], *by_host[NODE_BUCKETS];
+static struct fnode *by_id[NODE_BUCKETS], *by_host[NODE_BUCKETS], *by_model[NODE_BUCKETS];
 static uint64_t next_nodeid = 1;
 struct fnode files_root = { .fd = -1 };
 static char root_path[PATH_MAX];	/* backing=DIR as /proc/self/fd shows it */
@@ -72,6 +74,11 @@ struct fnode *node_get(uint64_t ino)
 	return n;
 }
 
+static unsigned model_bucket(uint64_t st_ino)
+{
+	return (unsigned)((st_ino * 0x9e3779b97f4a7c15ULL) >> 52) % NODE_BUCKETS;
+}
+
 static struct fnode *host_find(dev_t dev, ino_t ino)
 {
 	struct fnode *n = by_host[host_bucket(dev, ino)];
@@ -91,6 +98,36 @@ static void node_unhash(struct fnode *n)
 	for (p = &by_host[host_bucket(n->dev, n->ino)]; *p != n; p = &(*p)->host_next)
 		;
 	*p = n->host_next;
+	for (p = &by_model[model_bucket(n->st_ino)]; *p != n; p = &(*p)->model_next)
+		;
+	*p = n->model_next;
+}
+
+uint64_t files_nodeid_of(uint64_t st_ino)
+{
+	struct fnode *n;
+	uint64_t nodeid;
+
+	pthread_mutex_lock(&files_lock);
+	n = by_model[model_bucket(st_ino)];
+	while (n && n->st_ino != st_ino)
+		n = n->model_next;
+	nodeid = n ? n->nodeid : 0;
+	pthread_mutex_unlock(&files_lock);
+	return nodeid;
+}
+
+size_t files_nodeids(uint64_t *ids, size_t max)
+{
+	size_t k = 0;
+
+	pthread_mutex_lock(&files_lock);
+	for (unsigned b = 0; b < NODE_BUCKETS; b++)
+		for (struct fnode *n = by_id[b]; n; n = n->id_next, k++)
+			if (k < max)
+				ids[k] = n->nodeid;
+	pthread_mutex_unlock(&files_lock);
+	return k;
 }
 
 /* "/proc/self/fd/N": reopens exactly the file an O_PATH descriptor holds. */
@@ -130,6 +167,29 @@ int node_relpath(const struct fnode *n, char *buf, size_t len)
 	if (strlen(full + blen + 1) >= len)
 		return -ENAMETOOLONG;
 	strcpy(buf, full + blen + 1);
+	return 0;
+}
+
+int node_mpath(const struct fnode *n, char *buf, size_t len)
+{
+	int err;
+
+	if (len < 2)
+		return -ENAMETOOLONG;
+	buf[0] = '/';
+	err = node_relpath(n, buf + 1, len - 1);	/* files/ itself: "/" */
+	return err;
+}
+
+int child_mpath(const struct fnode *dir, const char *name, char *buf, size_t len)
+{
+	char rel[PATH_MAX];
+	int err = node_relpath(dir, rel, sizeof(rel));
+
+	if (err)
+		return err;
+	if ((size_t)snprintf(buf, len, "/%s%s%s", rel, *rel ? "/" : "", name) >= len)
+		return -ENAMETOOLONG;
 	return 0;
 }
 
@@ -186,6 +246,8 @@ static struct fnode *node_install(const struct fnode *dir, const char *name, int
 		by_id[id_bucket(n->nodeid)] = n;
 		n->host_next = by_host[host_bucket(n->dev, n->ino)];
 		by_host[host_bucket(n->dev, n->ino)] = n;
+		n->model_next = by_model[model_bucket(n->st_ino)];
+		by_model[model_bucket(n->st_ino)] = n;
 	}
 	pthread_mutex_unlock(&files_lock);
 	if (n != fresh) {
@@ -255,8 +317,10 @@ out:
 	return err;
 }
 
+/* The last chance for dirty pages to reach backing=DIR: the model goes next. */
 void files_exit(void)
 {
+	mm_sync(mmfs.m, NULL, 0);
 	for (unsigned b = 0; b < NODE_BUCKETS; b++) {
 		while (by_id[b]) {
 			struct fnode *n = by_id[b];
@@ -266,6 +330,7 @@ void files_exit(void)
 			free(n);
 		}
 		by_host[b] = NULL;
+		by_model[b] = NULL;
 	}
 	if (files_root.fd >= 0)
 		close(files_root.fd);

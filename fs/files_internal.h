@@ -21,9 +21,20 @@ struct fnode {
 	uint64_t st_ino;		/* what stat shows */
 	int fd;				/* O_PATH */
 	uint64_t nlookup;		/* the kernel's references */
-	struct fnode *id_next, *host_next;
+	struct fnode *id_next, *host_next, *model_next;
 };
 
+
+/* One open regular file (fi->fh). */
+struct ffile {
+	int fd;				/* the host file: attributes only */
+	int append;			/* O_APPEND: writes go to the model's end */
+};
+
+static inline int ffile_fd(const struct fuse_file_info *fi)
+{
+	return ((const struct ffile *)(uintptr_t)fi->fh)->fd;
+}
 
 /* files/ itself: the tree's inode, backing=DIR's descriptor. */
 extern struct fnode files_root;
@@ -39,6 +50,10 @@ void node_forget(uint64_t ino, uint64_t nlookup);
 void fd_path(int fd, char buf[static 64]);
 /* n's path below backing=DIR, no leading '/' ("" for files/); -ENOENT if unlinked. */
 int node_relpath(const struct fnode *n, char *buf, size_t len);
+/* The model's name of n: "/" + its relpath ("/" for files/); as node_relpath. */
+int node_mpath(const struct fnode *n, char *buf, size_t len);
+/* The model's name of name in dir ("/rel/name"); as node_relpath. */
+int child_mpath(const struct fnode *dir, const char *name, char *buf, size_t len);
 /* The st_ino users see for the host file st, named name in directory dir. */
 uint64_t model_ino(const struct fnode *dir, const char *name, const struct stat *st);
 /* The st_ino of a host file we have a node for, else 0. */

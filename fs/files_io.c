@@ -2,25 +2,30 @@
 /*
  * files_io.c - open directories and open regular files of MOUNT/files/.
  *
- * Files are opened on the host through /proc/self/fd/N of their node and
- * served through the kernel page cache, not direct_io, so real processes
- * can mmap them; keep_cache is off, so each open starts from what the
- * backing file holds. Writes go to the host file at once (pwrite). A
- * directory's entries are read at opendir and again at each rewind, with
- * d_ino what stat shows.
+ * A regular file's bytes are the model's page cache: read, write and fsync
+ * go through mm_file_read/write/fsync with the file's path below files/,
+ * so Cached and Dirty are the cache's figures and simulated mappers see
+ * every write at once. The host's own page cache of the mount is kept
+ * (not direct_io) so real processes can mmap the files; notify.c keeps it
+ * coherent. A directory's entries are read at opendir and again at each
+ * rewind, with d_ino what stat shows.
  */
 #define FUSE_USE_VERSION 314
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../mm/mm.h"
 #include "files_internal.h"
+#include "mmfs.h"
+#include "notify.h"
 
 /* ---- directories ---- */
 
@@ -186,14 +191,69 @@ void files_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 /* ---- regular files ---- */
 
-static void reply_open(fuse_req_t req, struct fuse_file_info *fi, int fd,
+/*
+ * The host file is opened too, without O_TRUNC and O_APPEND: it answers
+ * the permission check of the open and carries fchmod/futimens, while the
+ * bytes come and go through the model. O_TRUNC truncates the model's file
+ * (FUSE_CAP_ATOMIC_O_TRUNC brings it here).
+ */
+static int ffile_open(struct fnode *n, int dirfd, const char *name, int flags,
+		      mode_t mode, struct ffile **out)
+{
+	int hflags = (flags & ~(O_TRUNC | O_APPEND | O_NOFOLLOW)) | O_CLOEXEC;
+	struct ffile *f = malloc(sizeof(*f));
+	char path[64];
+	int err = 0;
+
+	if (!f)
+		return -ENOMEM;
+	if (n) {
+		fd_path(n->fd, path);
+		f->fd = open(path, hflags & ~(O_CREAT | O_EXCL));
+	} else {
+		f->fd = openat(dirfd, name, hflags | O_CREAT | O_NOFOLLOW, mode);
+	}
+	if (f->fd < 0) {
+		err = -errno;
+		free(f);
+		return err;
+	}
+	f->append = !!(flags & O_APPEND);
+	*out = f;
+	return 0;
+}
+
+static void ffile_close(struct ffile *f)
+{
+	close(f->fd);
+	free(f);
+}
+
+/* O_TRUNC of an open or create: through the model, which also tells mappers. */
+static int open_trunc(const struct fnode *n, int flags)
+{
+	char path[PATH_MAX];
+	int err;
+
+	if (!(flags & O_TRUNC))
+		return 0;
+	err = node_mpath(n, path, sizeof(path));
+	return err ? err : mm_file_truncate(mmfs.m, path, 0);
+}
+
+/*
+ * keep_cache off: an open drops what the host cached of the file (a
+ * change made while nobody had it open may not have been notified); no
+ * direct_io: real processes mmap it through the host's page cache.
+ */
+static void reply_open(fuse_req_t req, struct fuse_file_info *fi, struct ffile *f,
 		       const struct fuse_entry_param *e)
 {
-	fi->fh = (uint64_t)fd;
+	fi->fh = (uintptr_t)f;
 	fi->direct_io = 0;
 	fi->keep_cache = 0;
 	if (e ? fuse_reply_create(req, e, fi) : fuse_reply_open(req, fi)) {
-		close(fd);	/* the opener was interrupted: no RELEASE follows */
+		ffile_close(f);	/* the opener was interrupted: no RELEASE follows */
 		if (e)
 			node_forget(e->ino, 1);
 	}
@@ -202,72 +262,100 @@ static void reply_open(fuse_req_t req, struct fuse_file_info *fi, int fd,
 void files_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fnode *n = node_get(ino);
-	char path[64];
-	int fd;
+	struct ffile *f = NULL;
+	int err = n ? ffile_open(n, -1, NULL, fi->flags, 0, &f) : -ENOENT;
 
-	if (!n) {
-		fuse_reply_err(req, ENOENT);
+	if (!err)
+		err = open_trunc(n, fi->flags);
+	if (err) {
+		if (f)
+			ffile_close(f);
+		fuse_reply_err(req, -err);
 		return;
 	}
-	fd_path(n->fd, path);
-	fd = open(path, (fi->flags & ~O_NOFOLLOW) | O_CLOEXEC);
-	if (fd < 0)
-		fuse_reply_err(req, errno);
-	else
-		reply_open(req, fi, fd, NULL);
+	reply_open(req, fi, f, NULL);
 }
 
 void files_create(fuse_req_t req, fuse_ino_t parent, const char *name,
-			 mode_t mode, struct fuse_file_info *fi)
+		  mode_t mode, struct fuse_file_info *fi)
 {
 	struct fnode *dir = node_get(parent);
 	struct fuse_entry_param e;
-	int fd = -1, err = 0;
+	struct ffile *f = NULL;
+	int err = 0, looked = 0;
 
 	if (!dir)
 		err = -EPERM;
 	else if (!name_ok(name))
 		err = -EACCES;
-	else if ((fd = openat(dir->fd, name, (fi->flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC),
-			      mode)) < 0)
-		err = -errno;
+	else
+		err = ffile_open(NULL, dir->fd, name, fi->flags, mode, &f);
 	if (!err)
 		err = do_lookup(dir, name, &e);
+	looked = !err;
+	if (!err)
+		err = open_trunc(node_get(e.ino), fi->flags);
 	if (err) {
-		if (fd >= 0)
-			close(fd);
+		if (f)
+			ffile_close(f);
+		if (looked)
+			node_forget(e.ino, 1);
 		fuse_reply_err(req, -err);
 		return;
 	}
-	reply_open(req, fi, fd, &e);
+	reply_open(req, fi, f, &e);
 }
 
 void files_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		       struct fuse_file_info *fi)
+		struct fuse_file_info *fi)
 {
-	char *buf = malloc(size ? size : 1);
-	ssize_t k;
+	struct fnode *n = node_get(ino);
+	char *buf = malloc(size ? size : 1), path[PATH_MAX];
+	long k = !buf ? -ENOMEM : n ? node_mpath(n, path, sizeof(path)) : -ENOENT;
 
-	if (!buf) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	k = pread((int)fi->fh, buf, size, off);
+	if (!k)
+		k = mm_file_read(mmfs.m, path, (uint64_t)off, buf, size);
 	if (k < 0)
-		fuse_reply_err(req, errno);
+		fuse_reply_err(req, (int)-k);
 	else
 		fuse_reply_buf(req, buf, (size_t)k);
 	free(buf);
 }
 
-/* An O_APPEND host descriptor appends whatever off the kernel believed. */
+/*
+ * A write (or the writeback of a real mapper's page, fi->writepage) lands
+ * in the model's page cache. The host already caches those bytes, so the
+ * model's report of the change is not sent back (notify_quiet), unless
+ * O_APPEND moved them: the kernel put them at the end it believed, the
+ * model at the end it knows.
+ */
 void files_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
-			off_t off, struct fuse_file_info *fi)
+		 off_t off, struct fuse_file_info *fi)
 {
-	ssize_t k = pwrite((int)fi->fh, buf, size, off);
+	static const struct timespec mtime[2] = { { .tv_nsec = UTIME_OMIT },
+						  { .tv_nsec = UTIME_NOW } };
+	struct ffile *f = (struct ffile *)(uintptr_t)fi->fh;
+	struct fnode *n = node_get(ino);
+	uint64_t at = (uint64_t)off;
+	char path[PATH_MAX];
+	struct stat st;
+	long k = n ? node_mpath(n, path, sizeof(path)) : -ENOENT;
 
+	if (!k && f->append && !fi->writepage)
+		k = fstat(f->fd, &st) ? -errno : 0;
+	if (!k && f->append && !fi->writepage)
+		at = (uint64_t)st.st_size;
+	if (!k) {
+		notify_quiet(at == (uint64_t)off ? n->st_ino : 0);
+		k = mm_file_write(mmfs.m, path, at, buf, size);
+		notify_quiet(0);
+	}
+	if (k >= 0 && at != (uint64_t)off)
+		notify_inval(n->st_ino, 0, 0);
+	if (k > 0)
+		futimens(f->fd, mtime);		/* write(2) sets mtime and ctime */
 	if (k < 0)
-		fuse_reply_err(req, errno);
+		fuse_reply_err(req, (int)-k);
 	else
 		fuse_reply_write(req, (size_t)k);
 }
@@ -279,14 +367,21 @@ void files_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 void files_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	close((int)fi->fh);
+	ffile_close((struct ffile *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 
-void files_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
-			struct fuse_file_info *fi)
+/* The model writes the file's dirty pages to the host file; the host makes it durable. */
+void files_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
 {
-	int fd = (int)fi->fh;
+	struct ffile *f = (struct ffile *)(uintptr_t)fi->fh;
+	struct fnode *n = node_get(ino);
+	char path[PATH_MAX];
+	int err = n ? node_mpath(n, path, sizeof(path)) : -ENOENT;
 
-	fuse_reply_err(req, (datasync ? fdatasync(fd) : fsync(fd)) ? errno : 0);
+	if (!err)
+		err = mm_file_fsync(mmfs.m, path);
+	if (!err && (datasync ? fdatasync(f->fd) : fsync(f->fd)))
+		err = -errno;
+	fuse_reply_err(req, -err);
 }

@@ -21,6 +21,7 @@
 #include "../mm/mm.h"
 #include "ctl.h"
 #include "mmfs.h"
+#include "notify.h"
 #include "parse.h"
 #include "tree.h"
 
@@ -380,7 +381,10 @@ int main(int argc, char *argv[])
 		printf("mmfs: backing directory %s\n", backing);
 	fflush(stdout);
 	fuse_daemonize(cmd.foreground);
+	if (notify_start(se))	/* after daemonize: the thread must be in our process */
+		fprintf(stderr, "mmfs: no notify thread: real mappers of files/ may see stale bytes\n");
 	ret = serve(se, &cmd);
+	notify_stop();
 	/* libfuse reports a stop by SIGTERM/SIGINT/SIGHUP as that signal: clean */
 	ret = ret == 0 || ret == SIGTERM || ret == SIGINT || ret == SIGHUP ? 0 : 1;
 

@@ -24,14 +24,17 @@
  *           MNT/proc/1/ctl, against the host kernel's write faults and a
  *           memset of each 4 KiB page; fork of a process with 1 GiB
  *           touched against the host's; PASS/FAIL against the targets.
+ *   cat     cat of a 256 MiB file through MNT/files/ (cold and warm
+ *           simulated page cache) and a real mmap read of it, against the
+ *           same file read straight from backing=DIR.
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
  * where ratio = value / base_value (so > 1 means "more than the baseline":
  * slower for a time, faster for a rate). Lines starting with '#' are notes.
  * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
- * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c, bench_fault.c
- * (the groups).
+ * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c, bench_fault.c,
+ * bench_cat.c (the groups).
  *
  * Exit status: 0 when every figure was measured (a missed target is a FAIL
  * line, not an error), 1 when something could not be measured, 2 on usage.
@@ -188,6 +191,7 @@ static const struct group {
 	{ "ctl", bench_ctl },
 	{ "vma", bench_vma },
 	{ "fault", bench_fault },
+	{ "cat", bench_cat },
 };
 
 static const struct group *find_group(const char *name)
@@ -200,7 +204,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat]\n");
 }
 
 static void print_header(void)

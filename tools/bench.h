@@ -93,5 +93,6 @@ void bench_ctlrun(void);
 void bench_ctl(void);
 void bench_vma(void);
 void bench_fault(void);
+void bench_cat(void);
 
 #endif
