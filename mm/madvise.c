@@ -16,6 +16,10 @@
 #include "internal.h"
 #include "syscalls.h"
 #include "memory.h"
+#include "huge_memory.h"
+#include "filemap.h"
+#include "rmap.h"
+#include "pgtable.h"
 #include "vmscan.h"
 #include "task.h"
 #include "vma.h"
@@ -78,6 +82,75 @@ static int advice_flags(struct sys_ctx *x, const struct vm_area_struct *vma, int
 }
 
 static int advice_check(struct sys_ctx *x, struct vm_area_struct *vma, int64_t b);
+
+/* ---- what page advice does to the pages ---- */
+
+static int free_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
+{
+	struct page *page;
+
+	(void)mm;
+	(void)addr;
+	(void)arg;
+	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
+		return 0;
+	page = pfn_to_page(m, pte_pfn(*pte));
+	if (!page_is_anon(page) || page->mapcount != 1 || page_in_thp(m, page))
+		return 0;	/* shared pages are left alone, as madvise_free_pte_range does */
+	*pte &= ~(_PAGE_DIRTY | _PAGE_ACCESSED);
+	ClearPageFlag(page, PG_referenced);
+	if (PageFlag(page, PG_swapbacked)) {
+		lru_del(m, page);	/* off its anon list first: the flag says which */
+		ClearPageFlag(page, PG_swapbacked);	/* lazily freeable: LazyFree */
+		lru_add(m, page, LRU_INACTIVE_FILE);
+		count_vm_event(m, PGLAZYFREE);
+	}
+	return 0;
+}
+
+static void madvise_free_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	walk_ptes(m, mm, start, end, free_one, NULL);
+}
+
+static int deactivate_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+			  void *arg)
+{
+	struct page *page;
+
+	(void)mm;
+	(void)addr;
+	(void)arg;
+	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
+		return 0;
+	page = pfn_to_page(m, pte_pfn(*pte));
+	*pte &= ~_PAGE_ACCESSED;
+	ClearPageFlag(page, PG_referenced);
+	if (PageFlag(page, PG_lru) && PageFlag(page, PG_active) && !PageFlag(page, PG_unevictable)) {
+		lru_del(m, page);
+		lru_add(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+		count_vm_event(m, PGDEACTIVATE);
+	}
+	return 0;
+}
+
+static void deactivate_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	walk_ptes(m, mm, start, end, deactivate_one, NULL);
+}
+
+static void readahead_range(struct machine *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	uint64_t first = vma->vm_pgoff + ((start - vma->vm_start) >> MM_PAGE_SHIFT);
+	uint64_t last = vma->vm_pgoff + ((end - vma->vm_start) >> MM_PAGE_SHIFT);
+	uint64_t size = filemap_size_pages(m, vma->vm_file);
+
+	for (uint64_t i = first; i < last && i < size; i++) {
+		int major, err;
+
+		filemap_get_page(m, vma->vm_file, i, &major, &err);
+	}
+}
 
 /* Page advice: the checks Linux makes, then the effect on the pages. */
 static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t start,

@@ -21,6 +21,7 @@
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "memory.h"
+#include "memory_internal.h"
 #include "rmap.h"
 #include "filemap.h"
 #include "huge_memory.h"
@@ -50,7 +51,7 @@ static void copy_user_page(struct machine *m, struct page *dst, struct page *src
 }
 
 /* A present PTE of an exclusive anonymous page (a forced write may go in place). */
-static int page_is_anon_pte(struct machine *m, pte_t pte)
+int page_is_anon_pte(struct machine *m, pte_t pte)
 {
 	struct page *page;
 
@@ -62,7 +63,7 @@ static int page_is_anon_pte(struct machine *m, pte_t pte)
 }
 
 /* Unmap an anonymous or file page from one PTE and drop that reference. */
-static void unmap_pte_page(struct machine *m, struct mm_struct *mm, struct page *page)
+void unmap_pte_page(struct machine *m, struct mm_struct *mm, struct page *page)
 {
 	if (page_in_thp(m, page)) {
 		thp_remove_pte(m, mm, page);
@@ -76,7 +77,7 @@ static void unmap_pte_page(struct machine *m, struct mm_struct *mm, struct page 
  * The entry that maps addr (a PTE, or a huge PMD) when it is present, and
  * the pfn of addr's 4 KiB page in *pfn; NULL when nothing is mapped.
  */
-static pte_t *follow_entry(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t *pfn)
+pte_t *follow_entry(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t *pfn)
 {
 	pte_t *e = mm->pgd ? pmd_lookup(m, mm, addr, 0, NULL) : NULL;
 
@@ -107,7 +108,7 @@ static int access_ok_nofault(struct machine *m, struct mm_struct *mm, uint64_t a
  * A store dirtied a cache page: accounted and stamped for the flusher, and
  * outside readers of the file are told (their copy may be stale now).
  */
-static void set_page_dirty(struct machine *m, struct page *page)
+void set_page_dirty(struct machine *m, struct page *page)
 {
 	if (PageFlag(page, PG_dirty) || page_is_anon(page) || page_is_shmem(page))
 		return;
@@ -457,350 +458,4 @@ int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 			return -EFAULT;
 	}
 	return 0;
-}
-
-struct zap_arg {
-	struct vm_area_struct *vma;
-};
-
-static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
-{
-	pte_t old = *pte;
-	struct page *page;
-
-	(void)addr;
-	(void)arg;
-	*pte = 0;
-	if (pte_is_swap(old))
-		return 0;	/* swap slots come with the reclaim work */
-	if (pte_pfn(old) == m->zero_pfn)
-		return 0;
-	page = pfn_to_page(m, pte_pfn(old));
-	if (pte_dirty(old))
-		set_page_dirty(m, page);
-	unmap_pte_page(m, mm, page);
-	return 0;
-}
-
-/* A huge PMD goes whole when the range covers it, else it is split first. */
-static int zap_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
-		   pte_t *pmd, void *arg)
-{
-	struct zap_arg *za = arg;
-
-	if (za->vma->vm_flags & MM_VM_HUGETLB) {
-		hugetlb_zap_pmd(m, mm, za->vma, pmd);	/* hugetlb ranges are 2 MiB-aligned */
-		return 0;
-	}
-	if (!(addr & (PMD_SIZE - 1)) && end - addr == PMD_SIZE) {
-		zap_huge_pmd(m, mm, pmd);
-		return 0;
-	}
-	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
-}
-
-void zap_page_range(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-		    uint64_t start, uint64_t end)
-{
-	struct zap_arg za = { vma };
-
-	walk_range(m, mm, start, end, zap_pmd, zap_one, &za);
-}
-
-static int protect_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
-{
-	struct vm_area_struct *vma = arg;
-	uint64_t flags = vma->vm_flags, pfn = pte_pfn(*pte);
-	pte_t keep = *pte & (_PAGE_ACCESSED | _PAGE_DIRTY);
-	struct page *page = pfn == m->zero_pfn ? NULL : pfn_to_page(m, pfn);
-	int writable = 0;
-
-	(void)mm;
-	(void)addr;
-	if (pte_is_swap(*pte))
-		return 0;
-	if (!(flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC))) {
-		*pte = pfn_pte(pfn, _PAGE_PROTNONE) | keep;	/* still mapped, not accessible */
-		return 0;
-	}
-	if (page && (flags & MM_VM_WRITE)) {
-		if (flags & MM_VM_SHARED)
-			writable = page_is_shmem(page) || PageFlag(page, PG_dirty);
-		else
-			writable = page_is_anon(page) && page->mapcount == 1 && (keep & _PAGE_DIRTY);
-	}
-	*pte = pfn_pte(pfn, vm_page_prot(flags) & ~_PAGE_RW) | keep | (writable ? _PAGE_RW : 0);
-	return 0;
-}
-
-static int protect_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
-		       pte_t *pmd, void *arg)
-{
-	struct vm_area_struct *vma = arg;
-	int none = !(vma->vm_flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC));
-
-	if (vma->vm_flags & MM_VM_HUGETLB) {
-		hugetlb_change_pmd(m, vma, pmd);
-		return 0;
-	}
-	if (!(addr & (PMD_SIZE - 1)) && end - addr == PMD_SIZE && !none) {
-		change_huge_pmd(m, vma, pmd);
-		return 0;
-	}
-	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
-}
-
-void change_protection(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-		       uint64_t start, uint64_t end)
-{
-	walk_range(m, mm, start, end, protect_pmd, protect_one, vma);
-}
-
-static int mlock_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
-{
-	(void)mm;
-	(void)addr;
-	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn ||
-	    page_in_thp(m, pfn_to_page(m, pte_pfn(*pte))))
-		return 0;	/* a PTE-mapped THP is never mlocked */
-	if (arg)
-		mlock_page(m, pfn_to_page(m, pte_pfn(*pte)));
-	else
-		munlock_page(m, pfn_to_page(m, pte_pfn(*pte)));
-	return 0;
-}
-
-static int mlock_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
-		     pte_t *pmd, void *arg)
-{
-	if (PageFlag(pfn_to_page(m, pte_pfn(*pmd)), PG_hugetlb))
-		return 0;	/* hugetlb pages are not on the LRU */
-	if (!(addr & (PMD_SIZE - 1)) && end - addr == PMD_SIZE) {
-		mlock_huge_pmd(m, pmd, arg != NULL);
-		return 0;
-	}
-	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
-}
-
-void mlock_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end, int lock)
-{
-	walk_range(m, mm, start, end, mlock_pmd, mlock_one, lock ? (void *)1 : NULL);
-}
-
-struct move_arg {
-	uint64_t delta;
-	int err;
-};
-
-static int move_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
-{
-	struct move_arg *ma = arg;
-	pte_t *dst = pte_lookup(m, mm, addr + ma->delta, 1, &ma->err);
-
-	if (!dst)
-		return ma->err ? ma->err : -ENOMEM;
-	*dst = *pte;
-	*pte = 0;
-	return 0;
-}
-
-/* A whole huge PMD moves as one entry when the destination is aligned (move_huge_pmd). */
-static int move_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
-		    pte_t *pmd, void *arg)
-{
-	struct move_arg *ma = arg;
-	int huge_tlb = PageFlag(pfn_to_page(m, pte_pfn(*pmd)), PG_hugetlb);
-	pte_t *dst;
-
-	if (huge_tlb || (!(addr & (PMD_SIZE - 1)) && end - addr == PMD_SIZE &&
-			 !((addr + ma->delta) & (PMD_SIZE - 1)))) {
-		dst = pmd_lookup(m, mm, addr + ma->delta, 1, &ma->err);
-		if (!dst)
-			return ma->err ? ma->err : -ENOMEM;
-		*dst = *pmd;
-		*pmd = 0;
-		if (!huge_tlb) {
-			uint64_t table = pgtable_withdraw(m, pmd);
-			struct page *holder = pfn_to_page(m, (uint64_t)((uint8_t *)dst - m->frames) >>
-							  MM_PAGE_SHIFT);
-
-			list_add(&pfn_to_page(m, table)->lru, &holder->lru);
-		}
-		return 0;
-	}
-	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
-}
-
-int move_page_tables(struct machine *m, struct mm_struct *mm, uint64_t old, uint64_t new,
-		     uint64_t len)
-{
-	struct move_arg ma = { new - old, 0 };
-
-	return walk_range(m, mm, old, old + len, move_pmd, move_one, &ma);
-}
-
-int page_resident(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-		  uint64_t addr)
-{
-	pte_t *pte = mm->pgd ? pte_lookup(m, mm, addr, 0, NULL) : NULL;
-	pte_t *pmd = mm->pgd ? pmd_lookup(m, mm, addr, 0, NULL) : NULL;
-
-	if (pmd && pmd_trans_huge(*pmd))
-		return 1;
-	if (pte && pte_present(*pte))
-		return 1;
-	if (pte && pte_is_swap(*pte))
-		return 0;
-	if (vma->vm_file && vma->special == VMA_SPECIAL_NONE)
-		return filemap_find_page(vma->vm_file,
-					 vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT)) != NULL;
-	return 0;
-}
-
-void exit_mmap(struct machine *m, struct mm_struct *mm)
-{
-	for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next_of(v)) {
-		zap_page_range(m, mm, v, v->vm_start, v->vm_end);
-		if (v->vm_flags & MM_VM_HUGETLB)
-			hugetlb_vm_close(m, mm, v);
-	}
-	pgd_free(m, mm);
-}
-
-/* May a debugger touch this VMA (FOLL_FORCE: private mappings may be written by COW)? */
-static int remote_access_ok(struct vm_area_struct *vma, int write)
-{
-	uint64_t f = vma->vm_flags;
-
-	if (f & (MM_VM_IO | MM_VM_PFNMAP))
-		return 0;
-	if (write)
-		return (f & MM_VM_WRITE) || (!(f & MM_VM_SHARED) && (f & MM_VM_MAYWRITE));
-	return (f & MM_VM_READ) || (f & MM_VM_MAYREAD);
-}
-
-long access_remote_vm(struct machine *m, struct task *t, uint64_t addr, void *buf,
-		      size_t len, int write)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		uint64_t a = addr + done, off = a & (MM_PAGE_SIZE - 1);
-		size_t n = MM_PAGE_SIZE - off < len - done ? MM_PAGE_SIZE - off : len - done;
-		struct vm_area_struct *vma = vma_lookup(t->mm, a);
-		struct page *page;
-		uint64_t pfn = 0;
-		pte_t *pte;
-		char *p;
-
-		if (!vma || !remote_access_ok(vma, write) || vma->special != VMA_SPECIAL_NONE)
-			break;
-		pte = follow_entry(m, t->mm, a, &pfn);
-		if (!pte || !(*pte & _PAGE_PRESENT) ||
-		    (write && !pte_write(*pte) && !(!pmd_trans_huge(*pte) && page_is_anon_pte(m, *pte) &&
-						    !(vma->vm_flags & MM_VM_WRITE)))) {
-			unsigned flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);
-
-			if (handle_mm_fault(m, t, vma, a, flags) & VM_FAULT_ERROR)
-				break;
-			pte = follow_entry(m, t->mm, a, &pfn);
-			if (!pte)
-				break;
-		}
-		if (pfn == m->zero_pfn || (m->huge_zero_pfn && pfn - m->huge_zero_pfn < HPAGE_PMD_NR)) {
-			if (write)
-				break;
-			memset((char *)buf + done, 0, n);
-			done += n;
-			continue;
-		}
-		page = pfn_to_page(m, pfn);
-		p = (char *)page_address(m, page) + off;
-		if (!write) {
-			if (PageFlag(page, PG_zeroed))
-				memset((char *)buf + done, 0, n);
-			else
-				memcpy((char *)buf + done, p, n);
-		} else {
-			if (PageFlag(page, PG_zeroed)) {
-				memset(page_address(m, page), 0, MM_PAGE_SIZE);
-				ClearPageFlag(page, PG_zeroed);
-			}
-			memcpy(p, (const char *)buf + done, n);
-			*pte |= _PAGE_DIRTY | _PAGE_ACCESSED;
-			/* outside readers of the file (a real mmap) must see the bytes */
-			if (PageFlag(page, PG_dirty))
-				filemap_notify_page(m, page);
-			set_page_dirty(m, page);
-		}
-		done += n;
-	}
-	return done ? (long)done : -EIO;
-}
-
-static int free_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
-{
-	struct page *page;
-
-	(void)mm;
-	(void)addr;
-	(void)arg;
-	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
-		return 0;
-	page = pfn_to_page(m, pte_pfn(*pte));
-	if (!page_is_anon(page) || page->mapcount != 1 || page_in_thp(m, page))
-		return 0;	/* shared pages are left alone, as madvise_free_pte_range does */
-	*pte &= ~(_PAGE_DIRTY | _PAGE_ACCESSED);
-	ClearPageFlag(page, PG_referenced);
-	if (PageFlag(page, PG_swapbacked)) {
-		lru_del(m, page);	/* off its anon list first: the flag says which */
-		ClearPageFlag(page, PG_swapbacked);	/* lazily freeable: LazyFree */
-		lru_add(m, page, LRU_INACTIVE_FILE);
-		count_vm_event(m, PGLAZYFREE);
-	}
-	return 0;
-}
-
-void madvise_free_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
-{
-	walk_ptes(m, mm, start, end, free_one, NULL);
-}
-
-static int deactivate_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
-			  void *arg)
-{
-	struct page *page;
-
-	(void)mm;
-	(void)addr;
-	(void)arg;
-	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
-		return 0;
-	page = pfn_to_page(m, pte_pfn(*pte));
-	*pte &= ~_PAGE_ACCESSED;
-	ClearPageFlag(page, PG_referenced);
-	if (PageFlag(page, PG_lru) && PageFlag(page, PG_active) && !PageFlag(page, PG_unevictable)) {
-		lru_del(m, page);
-		lru_add(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
-		count_vm_event(m, PGDEACTIVATE);
-	}
-	return 0;
-}
-
-void deactivate_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
-{
-	walk_ptes(m, mm, start, end, deactivate_one, NULL);
-}
-
-void readahead_range(struct machine *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
-{
-	uint64_t first = vma->vm_pgoff + ((start - vma->vm_start) >> MM_PAGE_SHIFT);
-	uint64_t last = vma->vm_pgoff + ((end - vma->vm_start) >> MM_PAGE_SHIFT);
-	uint64_t size = filemap_size_pages(m, vma->vm_file);
-
-	for (uint64_t i = first; i < last && i < size; i++) {
-		int major, err;
-
-		filemap_get_page(m, vma->vm_file, i, &major, &err);
-	}
 }

@@ -76,16 +76,6 @@ int move_page_tables(struct machine *m, struct mm_struct *mm, uint64_t old, uint
 int page_resident(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		  uint64_t addr);
 
-/*
- * MADV_FREE: exclusive anonymous pages of [start, end) become lazily
- * freeable (clean, not swap-backed) until reclaim or a new write.
- */
-void madvise_free_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end);
-/* MADV_COLD (and PAGEOUT until reclaim exists): to the inactive list, not young. */
-void deactivate_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end);
-/* MADV_WILLNEED on a file mapping: read its pages into the page cache. */
-void readahead_range(struct machine *m, struct vm_area_struct *vma, uint64_t start, uint64_t end);
-
 /* Unmap everything and free the page tables (exit, exec). */
 void exit_mmap(struct machine *m, struct mm_struct *mm);
 
