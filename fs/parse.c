@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "parse.h"
+#include "parse_flags.h"
 
 #define LINE_MAX_BYTES	4096
 #define ARGS_MAX	8	/* more than any verb takes; the rest are only counted */
@@ -266,93 +267,7 @@ static int get_int(struct pctx *p, const char *s, int32_t *out)
 
 /* ---- flag names -------------------------------------------------------- */
 
-struct flag_name {
-	const char *name;
-	uint64_t val;
-};
-
-struct flag_set {
-	const char *what;	/* for reasons: "unknown <what> 'x'" */
-	const char *prefix;	/* the C spelling's prefix, optional in the shell */
-	const struct flag_name *names;
-};
-
-#define FLAG_SET(what, prefix, tbl) \
-	static const struct flag_set tbl##_set = { what, prefix, tbl }
-
-static const struct flag_name prot_names[] = {
-	{ "none", MM_PROT_NONE }, { "read", MM_PROT_READ }, { "write", MM_PROT_WRITE },
-	{ "exec", MM_PROT_EXEC }, { "sem", 0x8 },
-	{ "growsdown", MM_PROT_GROWSDOWN }, { "growsup", MM_PROT_GROWSUP }, { NULL, 0 }
-};
-FLAG_SET("prot", "PROT_", prot_names);
-
-/* MAP_HUGE_2MB/1GB encode log2(size) at bit 26, as strace prints them. */
-static const struct flag_name map_names[] = {
-	{ "shared", MM_MAP_SHARED }, { "private", MM_MAP_PRIVATE },
-	{ "shared_validate", MM_MAP_SHARED_VALIDATE }, { "file", 0 },
-	{ "anonymous", MM_MAP_ANONYMOUS }, { "anon", MM_MAP_ANONYMOUS },
-	{ "fixed", MM_MAP_FIXED }, { "fixed_noreplace", MM_MAP_FIXED_NOREPLACE },
-	{ "populate", MM_MAP_POPULATE }, { "noreserve", MM_MAP_NORESERVE },
-	{ "locked", MM_MAP_LOCKED }, { "hugetlb", MM_MAP_HUGETLB },
-	{ "growsdown", MM_MAP_GROWSDOWN }, { "stack", MM_MAP_STACK },
-	{ "nonblock", MM_MAP_NONBLOCK }, { "sync", MM_MAP_SYNC },
-	{ "uninitialized", MM_MAP_UNINITIALIZED }, { "denywrite", MM_MAP_DENYWRITE },
-	{ "executable", MM_MAP_EXECUTABLE }, { "32bit", 0x40 },
-	{ "huge_2mb", 21ULL << 26 }, { "huge_1gb", 30ULL << 26 }, { NULL, 0 }
-};
-FLAG_SET("mmap flag", "MAP_", map_names);
-
-static const struct flag_name mremap_names[] = {
-	{ "maymove", MM_MREMAP_MAYMOVE }, { "fixed", MM_MREMAP_FIXED },
-	{ "dontunmap", MM_MREMAP_DONTUNMAP }, { NULL, 0 }
-};
-FLAG_SET("mremap flag", "MREMAP_", mremap_names);
-
-static const struct flag_name madv_names[] = {
-	{ "normal", MM_MADV_NORMAL }, { "random", MM_MADV_RANDOM },
-	{ "sequential", MM_MADV_SEQUENTIAL }, { "willneed", MM_MADV_WILLNEED },
-	{ "dontneed", MM_MADV_DONTNEED }, { "free", MM_MADV_FREE },
-	{ "remove", MM_MADV_REMOVE }, { "dontfork", MM_MADV_DONTFORK },
-	{ "dofork", MM_MADV_DOFORK }, { "mergeable", MM_MADV_MERGEABLE },
-	{ "unmergeable", MM_MADV_UNMERGEABLE }, { "hugepage", MM_MADV_HUGEPAGE },
-	{ "nohugepage", MM_MADV_NOHUGEPAGE }, { "dontdump", MM_MADV_DONTDUMP },
-	{ "dodump", MM_MADV_DODUMP }, { "wipeonfork", MM_MADV_WIPEONFORK },
-	{ "keeponfork", MM_MADV_KEEPONFORK }, { "cold", MM_MADV_COLD },
-	{ "pageout", MM_MADV_PAGEOUT }, { "populate_read", MM_MADV_POPULATE_READ },
-	{ "populate_write", MM_MADV_POPULATE_WRITE },
-	{ "dontneed_locked", 24 }, { "collapse", 25 }, { NULL, 0 }
-};
-FLAG_SET("madvise advice", "MADV_", madv_names);
-
-static const struct flag_name mlock2_names[] = {
-	{ "onfault", MM_MLOCK_ONFAULT }, { NULL, 0 }
-};
-FLAG_SET("mlock2 flag", "MLOCK_", mlock2_names);
-
-static const struct flag_name mcl_names[] = {
-	{ "current", MM_MCL_CURRENT }, { "future", MM_MCL_FUTURE },
-	{ "onfault", MM_MCL_ONFAULT }, { NULL, 0 }
-};
-FLAG_SET("mlockall flag", "MCL_", mcl_names);
-
-static const struct flag_name ms_names[] = {
-	{ "async", MM_MS_ASYNC }, { "invalidate", MM_MS_INVALIDATE },
-	{ "sync", MM_MS_SYNC }, { NULL, 0 }
-};
-FLAG_SET("msync flag", "MS_", ms_names);
-
-/* Linux x86-64 values; the model looks only at the access mode, creat, trunc. */
-static const struct flag_name open_names[] = {
-	{ "rdonly", MM_O_RDONLY }, { "wronly", MM_O_WRONLY }, { "rdwr", MM_O_RDWR },
-	{ "creat", MM_O_CREAT }, { "trunc", MM_O_TRUNC }, { "excl", 0200 },
-	{ "noctty", 0400 }, { "append", 02000 }, { "nonblock", 04000 },
-	{ "ndelay", 04000 }, { "dsync", 010000 }, { "direct", 040000 },
-	{ "largefile", 0100000 }, { "directory", 0200000 }, { "nofollow", 0400000 },
-	{ "noatime", 01000000 }, { "cloexec", 02000000 }, { "sync", 04010000 },
-	{ "path", 010000000 }, { "tmpfile", 020200000 }, { NULL, 0 }
-};
-FLAG_SET("open flag", "O_", open_names);
+/* The flag and advice tables live in parse_flags.c. */
 
 /* A raw number (any bits: the kernel judges them) or one name of the set. */
 static int get_flag(struct pctx *p, const struct flag_set *set, const char *s,
