@@ -15,96 +15,9 @@
 
 static struct machine *m;
 
-static void check_ok(void)
-{
-	int nbad = -1;
-	char *r = mm_check(m, &nbad);
-
-	cr_assert_eq(nbad, 0, "check:\n%s", r);
-	free(r);
-}
-
-static uint64_t call(int pid, struct mm_call c)
-{
-	char why[256] = "";
-	uint64_t ret = 0;
-	int err;
-
-	if (c.verb == MMV_MMAP && !c.fd)
-		c.fd = -1;
-	err = mm_syscall(m, pid, &c, &ret, why, sizeof(why));
-	cr_assert_eq(err, 0, "%s failed: %d %s", mm_verb_name(c.verb), err, why);
-	check_ok();
-	return ret;
-}
-
-static uint64_t map_anon(int pid, uint64_t len, uint64_t flags)
-{
-	return call(pid, (struct mm_call){ .verb = MMV_MMAP, .len = len, .fd = -1,
-		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | flags });
-}
-
-static void touch(int pid, uint64_t addr, uint64_t len, int write)
-{
-	call(pid, (struct mm_call){ .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = write ? 'w' : 'r' });
-}
-
-static int fork_of(int pid)
-{
-	return (int)call(pid, (struct mm_call){ .verb = MMV_FORK });
-}
-
-static void kill_pid(int pid)
-{
-	char why[128];
-
-	cr_assert_eq(mm_kill(m, pid, why, sizeof(why)), 0, "%s", why);
-	check_ok();
-}
+#include "mmtest.h"
 
 /* The usage of the VMA containing addr, as smaps reports it. */
-static struct mm_vma_usage usage(int pid, uint64_t addr)
-{
-	struct mm_task_snap *t = mm_snap_task(m, pid, 2);
-	struct mm_vma_usage u = { 0 };
-
-	cr_assert(t);
-	for (size_t i = 0; i < t->nr_vmas; i++)
-		if (t->vmas[i].start <= addr && addr < t->vmas[i].end)
-			u = t->vmas[i].u;
-	free(t);
-	return u;
-}
-
-static void mem_write(int pid, uint64_t addr, const char *s)
-{
-	struct task *t = find_task_by_pid(m, pid);
-
-	long n;
-
-	machine_lock(m);
-	n = access_remote_vm(m, t, addr, (void *)s, strlen(s), 1);
-	machine_unlock(m);	/* never assert with the lock held: teardown takes it */
-	cr_assert_eq(n, (long)strlen(s));
-}
-
-static void mem_expect_n(int pid, uint64_t addr, const char *s, size_t len)
-{
-	struct task *t = find_task_by_pid(m, pid);
-	char buf[64] = "";
-	long n;
-
-	machine_lock(m);
-	n = access_remote_vm(m, t, addr, buf, len, 0);
-	machine_unlock(m);
-	cr_assert_eq(n, (long)len);
-	cr_assert(!memcmp(buf, s, len), "read '%.*s'", (int)len, buf);
-}
-
-static void mem_expect(int pid, uint64_t addr, const char *s)
-{
-	mem_expect_n(pid, addr, s, strlen(s));
-}
 
 static void setup(void)
 {
