@@ -72,6 +72,13 @@ static int move_vma(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 		unmap_range(x->m, x->mm, r->addr, r->addr + r->old_len, 0);
 	}
 	*ret = r->new_addr;
+	/* a locked mapping's new part is faulted in (mremap's mm_populate) */
+	if (r->new_len > r->old_len) {
+		struct vm_area_struct *nv = vma_lookup(x->mm, r->new_addr + r->old_len);
+
+		if (nv && (nv->vm_flags & MM_VM_LOCKED))
+			vma_populate(x, nv, r->new_addr + r->old_len, r->new_addr + r->new_len, 0);
+	}
 out:
 	file_ref_put(a.file);
 	return err;

@@ -276,3 +276,20 @@ Test(memory, shared_file_store_then_sync)
 	snprintf(path, sizeof(path), "rm -rf %s", dir);
 	cr_assert_eq(system(path), 0);
 }
+
+/* mremap of a locked mapping faults in the part it adds, as the kernel's mm_populate does. */
+Test(memory, mremap_locked_populates_new_part)
+{
+	uint64_t a = call(1, (struct mm_call){ .verb = MMV_MMAP, .len = 8192, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_SHARED | MM_MAP_ANONYMOUS | MM_MAP_LOCKED });
+	uint64_t b;
+
+	cr_assert_eq(usage(1, a).rss, 8192);
+	/* old_len 0 on a shared mapping: a second mapping of the same pages */
+	b = call(1, (struct mm_call){ .verb = MMV_MREMAP, .addr = a, .len = 0, .new_len = 8192,
+		.flags = MM_MREMAP_MAYMOVE });
+	cr_assert_neq(a, b);
+	cr_assert_eq(usage(1, b).rss, 8192);
+	/* both mappings share each page now: Locked is their PSS */
+	cr_assert_eq(usage(1, a).locked_pss >> MM_PSS_SHIFT, 4096);
+}
