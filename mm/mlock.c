@@ -99,6 +99,8 @@ int sys_mlock(struct sys_ctx *x, uint64_t start, uint64_t len, uint64_t vmflags)
 	len = PAGE_ALIGN_UP(len + PAGE_OFFSET_OF(start));
 	start &= ~(MM_PAGE_SIZE - 1);
 	end = start + len;
+	if (end == start)
+		return 0;	/* apply_vma_lock_flags: nothing to do, mapped or not */
 	err = apply_lock_flags(x, start, end, vmflags);
 	if (err == -EINVAL)
 		return sys_fail(x, err, "range wraps around");

@@ -306,8 +306,11 @@ static int check_file_mapping(struct sys_ctx *x, const struct fd_entry *fe, uint
 		flags &= LEGACY_MAP_MASK;
 		/* fallthrough */
 	case MM_MAP_SHARED_VALIDATE:
-		/* every file system here has FOP_MMAP_SYNC; ->mmap decides */
-		if (flags & ~(LEGACY_MAP_MASK | MM_MAP_SYNC))
+		/*
+		 * Regular files' file system has FOP_MMAP_SYNC (->mmap decides);
+		 * a directory's file operations have none: MAP_SYNC is refused here.
+		 */
+		if (flags & ~(LEGACY_MAP_MASK | (fe->file->is_dir ? 0 : MM_MAP_SYNC)))
 			return sys_fail(x, -EOPNOTSUPP, "flags 0x%llx not supported with shared_validate",
 					(unsigned long long)(flags & ~LEGACY_MAP_MASK));
 		if ((prot & MM_PROT_WRITE) && !can_write)

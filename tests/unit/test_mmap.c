@@ -151,6 +151,9 @@ Test(mmap, errno_mmap)
 	cr_assert_eq(CALL(.verb = MMV_MMAP, .len = K, .prot = RW, .flags = MM_MAP_SHARED, .fd = 3), -EACCES);
 	cr_assert_eq(CALL(.verb = MMV_MMAP, .len = K, .prot = RW, .flags = MM_MAP_PRIVATE, .fd = 3), 0);
 	cr_assert_eq(CALL(.verb = MMV_MMAP, .len = K, .prot = RW, .flags = MM_MAP_PRIVATE, .path = "/d"), -ENODEV);
+	/* a directory has no FOP_MMAP_SYNC: MAP_SYNC is refused before ->mmap */
+	cr_assert_eq(CALL(.verb = MMV_MMAP, .len = K, .prot = MM_PROT_READ,
+			  .flags = MM_MAP_SHARED_VALIDATE | MM_MAP_SYNC, .path = "/d"), -EOPNOTSUPP);
 	cr_assert_eq(CALL(.verb = MMV_OPEN, .path = "/data.bin", .flags = MM_O_WRONLY), 0);
 	cr_assert_eq(ret, 4);
 	cr_assert_eq(CALL(.verb = MMV_MMAP, .len = K, .prot = MM_PROT_READ, .flags = MM_MAP_PRIVATE, .fd = 4), -EACCES);
@@ -312,6 +315,7 @@ Test(mmap, errno_mlock_mincore_msync)
 	cr_assert_eq(MLOCK(W + 1, 10), 0);
 	cr_assert_eq(mm()->locked_vm, 1, "unaligned mlock locks one page");
 	cr_assert_eq(MLOCK(W, 0), 0);
+	cr_assert_eq(MLOCK(0x20000000, 0), 0, "length 0 succeeds even on a hole");
 	cr_assert_eq(MLOCK(0x20000000, K), -ENOMEM);
 	cr_assert_eq(MLOCK(W + 3 * K, 3 * K), -ENOMEM);
 	cr_assert_eq(mm()->locked_vm, 2, "the page before the hole stays locked");
