@@ -62,11 +62,18 @@ static int move_vma(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 	if (r->flags & MM_MREMAP_DONTUNMAP) {
 		/*
 		 * dontunmap_complete: the whole old VMA loses VM_LOCKED and
-		 * VM_LOCKONFAULT in place, neither split nor merged.
+		 * VM_LOCKONFAULT in place, neither split nor merged. If all of
+		 * it moved, it holds no anonymous page and drops its anon_vma
+		 * (unlink_anon_vmas), so it can merge with any neighbour again.
 		 */
 		vma = vma_lookup(x->mm, r->addr);
 		if (vma && (vma->vm_flags & VM_LOCKED_MASK))
 			vma_set_flags(x->mm, vma, vma->vm_flags & ~VM_LOCKED_MASK);
+		if (vma && vma != new && vma->vm_start == r->addr &&
+		    vma->vm_end == r->addr + r->old_len) {
+			vma->anon_vma = 0;
+			vma->anon_vma_shared = 0;
+		}
 	} else if (r->old_len) {
 		/* the old charge moves with the pages: unmap without returning it */
 		unmap_range(x->m, x->mm, r->addr, r->addr + r->old_len, 0);

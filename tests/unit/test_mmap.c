@@ -770,3 +770,32 @@ Test(mmap, mremap_dontunmap_unlocks_in_place)
 	cr_assert_str_eq(maps(0x30000000, 0x30010000), "30000000-30001000 " ANON_RW "\n"
 			 "30001000-30002000 r--p rd mr mw me lo\n");
 }
+
+/*
+ * A source VMA that moved whole under dontunmap drops its anon_vma
+ * (unlink_anon_vmas), so it merges again with a neighbour that has
+ * another one; one that kept it stays apart (host: 6.18, seed 368).
+ */
+Test(mmap, mremap_dontunmap_drops_the_anon_vma)
+{
+	MAP_AT(W, 4 * K, RW, PA);
+	MAP_AT(W + 8 * K, 4 * K, RW, PA);
+	for (uint64_t b = W; b <= W + 8 * K; b += 8 * K) {
+		/* two halves faulted while incompatible: two anon_vmas */
+		cr_assert_eq(MLOCK(b + 2 * K, 2 * K), 0);
+		cr_assert_eq(CALL(.verb = MMV_TOUCH, .addr = b, .len = K, .mode = 'w'), 0);
+		cr_assert_eq(MUNLOCK(b + 2 * K, 2 * K), 0);
+	}
+	cr_assert_neq(vma_lookup(mm(), W)->anon_vma, vma_lookup(mm(), W + 2 * K)->anon_vma);
+	cr_assert_eq(MREMAP(W + 2 * K, 2 * K, 2 * K, MOVE | MM_MREMAP_DONTUNMAP, 0x30000000), 0,
+		     "%s", why);
+	cr_assert_eq(vma_lookup(mm(), W + 2 * K)->anon_vma, 0);
+	for (uint64_t b = W; b <= W + 8 * K; b += 8 * K) {
+		cr_assert_eq(MPROTECT(b + 2 * K, 2 * K, MM_PROT_READ), 0);
+		cr_assert_eq(MPROTECT(b + 2 * K, 2 * K, RW), 0);
+	}
+	cr_assert_str_eq(maps(W, W + 12 * K), "10000000-10004000 " ANON_RW "\n"
+			 "10008000-1000a000 " ANON_RW "\n"
+			 "1000a000-1000c000 " ANON_RW "\n");
+	cr_assert_str_eq(maps(0x30000000, 0x30010000), "30000000-30002000 " ANON_RW "\n");
+}
