@@ -26,8 +26,6 @@ static const char usage[] =
 	"                             [--rss] SCRIPT...\n"
 	"       mmfs-difftest random [the options of compare] --seed S [--seeds N]\n"
 	"                            --ops N [--print]\n"
-	"--ignore-residency (compare, random): compare mincore replies by length and\n"
-	"error only, until mmfs has page tables (temporary).\n"
 	"SIDE is host[:DIR], mmfs:MNT or trace:FILE; compare's default is\n"
 	"-a host:FILES -b mmfs:MNT. Exit status: 0 identical, 1 a difference, 2 error.\n";
 
@@ -37,11 +35,7 @@ struct opts {
 	uint64_t seed;
 	unsigned seeds, ops;
 	bool print;
-	bool ignore_residency;
 };
-
-/* Set by --ignore-residency: mincore vectors compare by length only. */
-static bool ignore_residency;
 
 /*
  * The host's readahead window for the fixture's disk decides which file
@@ -156,21 +150,6 @@ static void report_diff(const struct script *sc, size_t step, const struct side 
 	show_block(b->label, '+', bb, ba);
 }
 
-/*
- * With --ignore-residency, blank out the residency of a mincore reply (its
- * first line, a 0/1 string) so that only its length and errors compare.
- * Temporary: mmfs has no page tables yet (doc/difftest.md).
- */
-static void mask_residency(const struct script_line *l, struct rbuf *b)
-{
-	size_t n = strcspn(b->buf, "\n");
-
-	if (!ignore_residency || l->call.verb != MMV_MINCORE || !n ||
-	    strspn(b->buf, "01") != n)
-		return;
-	memset(b->buf, '0', n);
-}
-
 static int run_compare(struct side *a, struct side *b, struct script *sc, size_t *steps)
 {
 	struct rbuf ba, bb;
@@ -191,8 +170,6 @@ static int run_compare(struct side *a, struct side *b, struct script *sc, size_t
 			rc = DT_ERROR;
 			break;
 		}
-		mask_residency(&sc->lines[i], &ba);
-		mask_residency(&sc->lines[i], &bb);
 		if (strcmp(ba.buf, bb.buf)) {
 			report_diff(sc, i, a, &ba, b, &bb);
 			rc = DT_DIFF;
@@ -255,7 +232,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "seeds", required_argument, NULL, 'S' },
 		{ "ops", required_argument, NULL, 'n' },
 		{ "print", no_argument, NULL, 'p' },
-		{ "ignore-residency", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -271,7 +247,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'S': o->seeds = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'n': o->ops = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'p': o->print = true; break;
-		case 'R': o->ignore_residency = true; break;
 		default: return -1;
 		}
 	}
@@ -305,7 +280,6 @@ int main(int argc, char **argv)
 		return DT_ERROR;
 	}
 	optind++;
-	ignore_residency = o.ignore_residency;
 	if (!strcmp(cmd, "files"))
 		return optind < argc && !fixture_create(argv[optind]) ? 0 : DT_ERROR;
 	if (!strcmp(cmd, "host"))
