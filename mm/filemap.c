@@ -452,7 +452,7 @@ int filemap_remove_page(struct machine *m, struct page *page)
 	return 1;
 }
 
-void filemap_truncate_from(struct machine *m, struct file_ref *inode, uint64_t first)
+void filemap_remove_range(struct machine *m, struct file_ref *inode, uint64_t first, uint64_t end)
 {
 	struct address_space *as = file_inode(inode)->mapping;
 
@@ -463,7 +463,7 @@ void filemap_truncate_from(struct machine *m, struct file_ref *inode, uint64_t f
 		struct pc_node **pp = &as->buckets[i];
 
 		while (*pp)
-			if ((*pp)->index >= first)
+			if ((*pp)->index >= first && (*pp)->index < end)
 				delete_from_page_cache(as, pp);
 			else
 				pp = &(*pp)->next;

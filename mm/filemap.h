@@ -114,8 +114,19 @@ int filemap_host_fd(struct machine *m, struct file_ref *inode, int write);
  */
 void filemap_zero_tail(struct machine *m, struct file_ref *inode, uint64_t from, int dirty);
 
-/* Drop every cached page of an inode with index >= first (truncate: unmap first). */
-void filemap_truncate_from(struct machine *m, struct file_ref *inode, uint64_t first);
+/*
+ * Drop the cached pages of an inode or shmem object with first <= index <
+ * end, dirty ones unwritten (truncate, hole punch: unmap them first).
+ */
+void filemap_remove_range(struct machine *m, struct file_ref *inode, uint64_t first, uint64_t end);
+
+/*
+ * fallocate(PUNCH_HOLE | KEEP_SIZE) of pages [first, end): the pages leave
+ * every mapping that maps them from the cache (private COW copies stay,
+ * as unmap_mapping_range without even_cows leaves them) and the cache;
+ * a regular file's backing file gets the same hole. 0 or -errno.
+ */
+int vfs_punch_hole(struct machine *m, struct file_ref *f, uint64_t first, uint64_t end);
 
 /* Tell the registered listener (mm_set_file_notify) that bytes of inode changed. */
 void filemap_notify(struct machine *m, struct file_ref *inode, uint64_t off, uint64_t len);

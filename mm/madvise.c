@@ -7,9 +7,10 @@
  * KEEPONFORK DONTDUMP DODUMP MERGEABLE UNMERGEABLE HUGEPAGE NOHUGEPAGE)
  * changes vm_flags, splitting and merging. Page advice (WILLNEED DONTNEED
  * FREE REMOVE COLD PAGEOUT POPULATE_*) is validated VMA by VMA with
- * Linux's errno, then has no effect on pages: there are none to act on
- * until paging lands. Holes are skipped and reported as ENOMEM at the end;
- * a range running past the last VMA stops at once with ENOMEM.
+ * Linux's errno, then acts on the pages: readahead, zap, lazy free, hole
+ * punch, deactivation, reclaim, faults. Holes are skipped and reported as
+ * ENOMEM at the end; a range running past the last VMA stops at once with
+ * ENOMEM.
  */
 #include <errno.h>
 
@@ -163,8 +164,19 @@ static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t 
 	switch (b) {
 	case MM_MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
-	case MM_MADV_REMOVE:
 		zap_page_range(x->m, x->mm, vma, start, end);
+		break;
+	case MM_MADV_REMOVE:
+		/* madvise_remove: a hole punched in the file or shmem object */
+		if (vma->vm_flags & MM_VM_HUGETLB) {
+			zap_page_range(x->m, x->mm, vma, start, end);
+			break;
+		}
+		err = vfs_punch_hole(x->m, vma->vm_file,
+				     vma->vm_pgoff + ((start - vma->vm_start) >> MM_PAGE_SHIFT),
+				     vma->vm_pgoff + ((end - vma->vm_start) >> MM_PAGE_SHIFT));
+		if (err)
+			return sys_fail(x, err, "punching the hole failed");
 		break;
 	case MM_MADV_FREE:
 		madvise_free_range(x->m, x->mm, start, end);
@@ -176,7 +188,8 @@ static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t 
 		reclaim_range(x->m, x->mm, start, end);
 		break;
 	case MM_MADV_WILLNEED:
-		if (vma->vm_file && vma->special == VMA_SPECIAL_NONE)
+		/* a shmem object's pages are only swapped in, and there is no swap yet */
+		if (vma->vm_file && vma->special == VMA_SPECIAL_NONE && !vma->vm_file->shmem_size)
 			readahead_range(x->m, vma, start, end);
 		break;
 	}

@@ -65,6 +65,33 @@ void zap_page_range(struct machine *m, struct mm_struct *mm, struct vm_area_stru
 	walk_range(m, mm, start, end, zap_pmd, zap_one, &za);
 }
 
+/* As zap_one, for a PTE that maps a page of the page cache; others stay. */
+static int zap_cache_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+			 void *arg)
+{
+	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn ||
+	    page_is_anon(pfn_to_page(m, pte_pfn(*pte))))
+		return 0;
+	return zap_one(m, mm, addr, pte, arg);
+}
+
+/* Huge PMDs are split so that only the cache's pages go. */
+static int split_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		     pte_t *pmd, void *arg)
+{
+	(void)end;
+	(void)arg;
+	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
+}
+
+void zap_mapping_pages(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		       uint64_t start, uint64_t end)
+{
+	struct zap_arg za = { vma };
+
+	walk_range(m, mm, start, end, split_pmd, zap_cache_one, &za);
+}
+
 static int protect_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
 {
 	struct vm_area_struct *vma = arg;

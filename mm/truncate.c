@@ -42,8 +42,13 @@
 
 #define DELETED " (deleted)"
 
-/* Zap the pages with index >= first from every mapping of inode. */
-static void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint64_t first)
+/*
+ * Zap the pages with first <= index < end from every mapping of inode;
+ * with even_cows, private COW copies of them too (truncate), else only
+ * the PTEs that map the cache's pages (hole punch).
+ */
+static void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint64_t first,
+				uint64_t end, int even_cows)
 {
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
@@ -51,13 +56,19 @@ static void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint6
 		if (!t || !t->mm || !t->mm->pgd)
 			continue;
 		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
-			uint64_t from;
+			uint64_t from, to;
 
 			if (!v->vm_file || file_inode(v->vm_file) != inode ||
-			    v->vm_pgoff + vma_pages(v) <= first)
+			    v->vm_pgoff + vma_pages(v) <= first || v->vm_pgoff >= end)
 				continue;
 			from = first > v->vm_pgoff ? first - v->vm_pgoff : 0;
-			zap_page_range(m, t->mm, v, v->vm_start + (from << MM_PAGE_SHIFT), v->vm_end);
+			to = end - v->vm_pgoff < vma_pages(v) ? end - v->vm_pgoff : vma_pages(v);
+			if (even_cows)
+				zap_page_range(m, t->mm, v, v->vm_start + (from << MM_PAGE_SHIFT),
+					       v->vm_start + (to << MM_PAGE_SHIFT));
+			else
+				zap_mapping_pages(m, t->mm, v, v->vm_start + (from << MM_PAGE_SHIFT),
+						  v->vm_start + (to << MM_PAGE_SHIFT));
 		}
 	}
 }
@@ -77,13 +88,38 @@ static int truncate_setsize(struct machine *m, struct file_ref *inode, uint64_t 
 	if (size < old) {
 		uint64_t first = (size + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
 
-		unmap_mapping_range(m, inode, first);
-		filemap_truncate_from(m, inode, first);
+		unmap_mapping_range(m, inode, first, UINT64_MAX, 1);
+		filemap_remove_range(m, inode, first, UINT64_MAX);
 		filemap_zero_tail(m, inode, size, 1);
 	} else {
 		filemap_zero_tail(m, inode, old, 0);	/* what mappers stored past the old EOF */
 	}
 	filemap_notify(m, inode, size < old ? size : old, size < old ? old - size : size - old);
+	return 0;
+}
+
+int vfs_punch_hole(struct machine *m, struct file_ref *f, uint64_t first, uint64_t end)
+{
+	struct file_ref *inode = file_inode(f);
+	uint64_t size = filemap_size_pages(m, inode);
+
+	if (end > size)
+		end = size;	/* KEEP_SIZE: nothing cached or mapped lies past EOF */
+	if (first >= end)
+		return 0;
+	if (!inode->shmem_size) {
+		int fd = filemap_host_fd(m, inode, 1);
+
+		if (fd < 0)
+			return -EIO;
+		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			      (off_t)(first << MM_PAGE_SHIFT), (off_t)((end - first) << MM_PAGE_SHIFT)))
+			return -errno;
+	}
+	unmap_mapping_range(m, inode, first, end, 0);
+	filemap_remove_range(m, inode, first, end);
+	if (!inode->shmem_size)
+		filemap_notify(m, inode, first << MM_PAGE_SHIFT, (end - first) << MM_PAGE_SHIFT);
 	return 0;
 }
 

@@ -392,6 +392,44 @@ Test(filemap, truncate_unmaps_and_zeroes_tail)
 	cr_assert(!memcmp(buf, "wwww\0\0\0\0", 8));
 }
 
+/*
+ * MADV_REMOVE punches a hole: the file's bytes become zeros (in the cache
+ * and the backing file, size kept), the cache pages leave every mapping,
+ * dirty ones unwritten, but a private mapper's COW copy stays.
+ */
+Test(filemap, madvise_remove_punches_a_hole)
+{
+	char big[4 * 4096], buf[8];
+	uint64_t a, p;
+
+	memset(big, 'h', sizeof(big));
+	put_host("h", big, sizeof(big));
+	a = map_file(1, "/h", sizeof(big), MM_MAP_SHARED);
+	p = map_file(1, "/h", sizeof(big), MM_MAP_PRIVATE);
+	touch(1, a, sizeof(big), 0);
+	touch(1, p + 4096, 4096, 0);	/* cache pages, mapped privately (fault-around: all 4) */
+	mem_rw(1, p + 2 * 4096, "COW", 3, 1);	/* a private copy */
+	mem_rw(1, a + 4096, "D", 1, 1);	/* a dirty page that will go */
+	cr_assert_eq(vma_at(1, p).u.rss, 16 << 10);
+
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a + 4096, .len = 2 * 4096,
+				  .advice = MM_MADV_REMOVE });
+	cr_assert_eq(vma_at(1, a).u.rss, 8 << 10);
+	cr_assert_eq(vma_at(1, p).u.rss, 12 << 10, "the COW copy stays, cache page 1 goes");
+	cr_assert_eq(meminfo(MI_DIRTY), 0);
+	cr_assert_eq(get_host("h", 4096, buf, 8), (long)sizeof(big));
+	cr_assert(!memcmp(buf, "\0\0\0\0\0\0\0\0", 8));
+	get_host("h", 3 * 4096, buf, 8);
+	cr_assert(!memcmp(buf, "hhhhhhhh", 8));
+	mem_rw(1, a + 4096, buf, 8, 0);
+	cr_assert(!memcmp(buf, "\0\0\0\0\0\0\0\0", 8));
+	mem_rw(1, p + 2 * 4096, buf, 4, 0);
+	cr_assert(!memcmp(buf, "COWh", 4));
+	cr_assert_eq(mm_sync(m, NULL, 0), 0);
+	get_host("h", 4096, buf, 8);
+	cr_assert(!memcmp(buf, "\0\0\0\0\0\0\0\0", 8), "the dirty page was never written");
+}
+
 /* msync MS_SYNC and MS_ASYNC write the mapping's dirty pages; MS_INVALIDATE of a locked one is EBUSY. */
 Test(filemap, msync_reaches_backing_file)
 {
