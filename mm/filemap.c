@@ -410,14 +410,14 @@ void filemap_readahead_miss(struct machine *m, struct file_ref *f, uint64_t vm_f
 	ra_read(m, f, f->ra_start, f->ra_size, f->ra_start + f->ra_size - f->ra_async_size);
 }
 
-void filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_flags, struct page *page)
+int filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_flags, struct page *page)
 {
 	if (is_shmem_object(file_inode(f)) || (vm_flags & MM_VM_RAND_READ) || !RA_PAGES)
-		return;
+		return 0;
 	if (f->ra_mmap_miss)
 		f->ra_mmap_miss--;
 	if (!PageFlag(page, PG_readahead))
-		return;
+		return 0;
 	ClearPageFlag(page, PG_readahead);
 	/*
 	 * The stream reached the marker: the next window, all of it async.
@@ -434,6 +434,7 @@ void filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_fl
 	f->ra_size = RA_PAGES;
 	f->ra_async_size = RA_PAGES;
 	ra_read(m, f, f->ra_start, f->ra_size, f->ra_start);
+	return 1;
 }
 
 int filemap_remove_page(struct machine *m, struct page *page)

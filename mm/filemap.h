@@ -56,7 +56,8 @@ uint64_t filemap_drop_clean(struct machine *m);
  */
 void filemap_readahead_miss(struct machine *m, struct file_ref *f, uint64_t vm_flags, uint64_t index,
 			    uint64_t vma_first, uint64_t vma_end);
-void filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_flags, struct page *page);
+/* Returns 1 if the hit started async readahead (Linux drops mmap_lock for it). */
+int filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_flags, struct page *page);
 
 /*
  * Take one clean, unmapped page out of its object's cache (reclaim): 1 if

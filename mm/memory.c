@@ -208,7 +208,7 @@ static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area
 			 uint64_t addr, pte_t *pte, unsigned flags)
 {
 	uint64_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
-	int major = 0, err = 0, write = flags & FAULT_FLAG_WRITE, cached;
+	int major = 0, err = 0, write = flags & FAULT_FLAG_WRITE, cached, async = 0;
 	struct page *page;
 	unsigned ret;
 
@@ -217,7 +217,7 @@ static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area
 	page = filemap_find_page(vma->vm_file, index);
 	cached = page != NULL;
 	if (page)
-		filemap_readahead_hit(m, vma->vm_file, vma->vm_flags, page);
+		async = filemap_readahead_hit(m, vma->vm_file, vma->vm_flags, page);
 	else if (index < filemap_size_pages(m, vma->vm_file))
 		filemap_readahead_miss(m, vma->vm_file, vma->vm_flags, index, vma->vm_pgoff,
 				       vma->vm_pgoff + vma_pages(vma));
@@ -228,6 +228,16 @@ static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area
 	ret = major ? VM_FAULT_MAJOR : 0;
 	if (!page)
 		return err == -EFAULT ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
+	/*
+	 * filemap_fault drops mmap_lock for a read (the page was not cached)
+	 * or for async readahead at a marker, and the fault is retried
+	 * (VM_FAULT_RETRY): the retry's fault-around maps the window's cached
+	 * pages, this one among them. A remote access cannot retry; shmem
+	 * never drops the lock; a write fault has no fault-around.
+	 */
+	if (!write && !(flags & FAULT_FLAG_REMOTE) && (!cached || async) && !page_is_shmem(page) &&
+	    fault_around(m, mm, vma, addr))
+		return ret;
 	if ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & MM_VM_SHARED)) {
 		struct page *copy = alloc_user_page(m);	/* do_cow_fault */
 
