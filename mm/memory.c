@@ -110,8 +110,13 @@ static int access_ok_nofault(struct machine *m, struct mm_struct *mm, uint64_t a
  */
 void set_page_dirty(struct machine *m, struct page *page)
 {
-	if (PageFlag(page, PG_dirty) || page_is_anon(page) || page_is_shmem(page))
+	if (PageFlag(page, PG_dirty) || page_is_anon(page))
 		return;
+	if (page_is_shmem(page)) {
+		/* shmem's noop_dirty_folio: the flag alone (no Dirty, no writeback) */
+		SetPageFlag(page, PG_dirty);
+		return;
+	}
 	filemap_mark_dirty(m, page);
 	filemap_notify_page(m, page);
 }

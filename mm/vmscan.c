@@ -6,10 +6,12 @@
  *
  * A page is reclaimed only if this mapping is its only one (the advice
  * concerns this process's memory). Unmapping is try_to_unmap; then the page
- * goes if it can: a clean file page leaves the page cache; a shmem or
- * anonymous page would need swap, which does not exist yet, so shmem stays
- * cached (unmapped, as Linux leaves it with no swap) and anonymous memory
- * is not touched at all (try_to_unmap of anon fails without a swap slot).
+ * goes if it can: a clean file or shmem page leaves the page cache (a
+ * shmem page never written is only zeros: a later fault makes a new one);
+ * a dirty shmem or anonymous page would need swap, which does not exist
+ * yet, so dirty shmem stays cached (unmapped, as Linux leaves it with no
+ * swap) and anonymous memory is not touched at all (try_to_unmap of anon
+ * fails without a swap slot).
  */
 #include "internal.h"
 #include "pgtable.h"
@@ -35,7 +37,7 @@ static int pageout_one(struct machine *m, struct mm_struct *mm, uint64_t addr, p
 	page_remove_rmap(m, mm, page);
 	put_page(m, page);
 	count_vm_event(m, PGSCAN_DIRECT);
-	if (!page_is_shmem(page) && !PageFlag(page, PG_dirty) && filemap_remove_page(m, page))
+	if (!PageFlag(page, PG_dirty) && filemap_remove_page(m, page))
 		count_vm_event(m, PGSTEAL_DIRECT);
 	return 0;
 }
