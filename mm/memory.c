@@ -163,26 +163,31 @@ static unsigned do_anonymous_page(struct machine *m, struct mm_struct *mm,
 #define FAULT_AROUND_PAGES 16	/* fault_around_bytes = 64 KiB */
 
 /*
- * do_fault_around: a read fault also maps the pages of the surrounding
- * 64 KiB window (clipped to the VMA and the PTE table) that are already
- * cached, uptodate and not readahead markers, with old PTEs. Returns 1 if
- * the faulting page itself got mapped that way.
+ * do_fault_around: a read fault also maps the pages of a 64 KiB window
+ * around it (placed as below) that are already cached, uptodate and not
+ * readahead markers, with old PTEs. Returns 1 if the faulting page itself
+ * got mapped that way.
  */
 static int fault_around(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 			uint64_t addr)
 {
 	uint64_t win = FAULT_AROUND_PAGES << MM_PAGE_SHIFT;
-	uint64_t from = addr & ~(win - 1), to = from + win, size;
+	uint64_t from = addr & ~(win - 1), to, size;
 	int mapped_self = 0;
 
+	/*
+	 * The window starts at the aligned 64 KiB block or the VMA's start,
+	 * whichever is later, and runs 64 KiB from there (so a VMA starting
+	 * inside the block gets pages past it), clipped to the VMA and to the
+	 * PTE table (do_fault_around's from_pte and to_pte).
+	 */
 	if (from < vma->vm_start)
 		from = vma->vm_start;
+	to = from + win;
 	if (to > vma->vm_end)
 		to = vma->vm_end;
-	if ((to - 1) >> PMD_SHIFT != addr >> PMD_SHIFT)
+	if (to > (addr | (PMD_SIZE - 1)) + 1)
 		to = (addr | (PMD_SIZE - 1)) + 1;
-	if (from >> PMD_SHIFT != addr >> PMD_SHIFT)
-		from = addr & ~(PMD_SIZE - 1);
 	size = filemap_size_pages(m, vma->vm_file);
 	for (uint64_t a = from; a < to; a += MM_PAGE_SIZE) {
 		uint64_t index = vma->vm_pgoff + ((a - vma->vm_start) >> MM_PAGE_SHIFT);
