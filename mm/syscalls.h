@@ -114,7 +114,8 @@ int vma_populate(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t start, 
 /*
  * Whether faulting [start, end) of vma (a range inside it) meets a page at
  * or past the end of its file: that fault is SIGBUS (filemap_fault), which
- * GUP reports as -EFAULT. Anonymous memory and shmem objects have no end.
+ * GUP reports as -EFAULT. A shmem object ends at the size it was mapped
+ * with (mremap may grow a VMA past it); anonymous memory has no end.
  */
 int vma_range_past_eof(struct machine *m, struct vm_area_struct *vma, uint64_t start,
 		       uint64_t end);

@@ -314,9 +314,14 @@ int vma_range_past_eof(struct machine *m, struct vm_area_struct *vma, uint64_t s
 	struct file_ref *f = vma->vm_file;
 	uint64_t last, pages;
 
-	if (!f || !f->inode || start >= end)
-		return 0;	/* anonymous, shmem, or nothing to fault */
-	pages = PAGE_ALIGN_UP(file_size(m, f)) >> MM_PAGE_SHIFT;
+	if (!f || start >= end)
+		return 0;	/* anonymous, or nothing to fault */
+	if (f->shmem_size)
+		pages = f->shmem_size >> MM_PAGE_SHIFT;
+	else if (!f->inode)
+		return 0;	/* a stand-in: endless zeros */
+	else
+		pages = PAGE_ALIGN_UP(file_size(m, f)) >> MM_PAGE_SHIFT;
 	last = vma->vm_pgoff + ((end - 1 - vma->vm_start) >> MM_PAGE_SHIFT);
 	return last >= pages;
 }
