@@ -108,6 +108,37 @@ void shmem_release_mm(struct machine *m, struct mm_struct *mm)
 
 /* ---- placement ---- */
 
+/* A hint is taken when [hint, hint + len) lies below limit and is free, guard gap included. */
+static int hint_fits(struct mm_struct *mm, uint64_t hint, uint64_t len, uint64_t limit)
+{
+	struct vm_area_struct *vma;
+
+	if (!hint || len > limit || hint > limit - len)
+		return 0;
+	vma = vma_find(mm, hint);
+	return !vma || hint + len <= vm_start_gap(vma);
+}
+
+/*
+ * The gap search of the layout: top-down below mmap_base, falling back to
+ * bottom-up from TASK_UNMAPPED_BASE (the legacy layout's only search).
+ * 0, or -ENOMEM when no gap of info's length and alignment is free.
+ */
+static int layout_search(struct sys_ctx *x, struct vm_unmapped_area_info *info, uint64_t *addr)
+{
+	if (!x->m->tun.legacy_va_layout) {
+		info->flags = VM_UNMAPPED_AREA_TOPDOWN;
+		info->low_limit = MM_PAGE_SIZE;
+		info->high_limit = x->mm->mmap_base;
+		if (!vm_unmapped_area(x->mm, info, addr))
+			return 0;
+	}
+	info->flags = 0;
+	info->low_limit = TASK_UNMAPPED_BASE;
+	info->high_limit = TASK_SIZE;
+	return vm_unmapped_area(x->mm, info, addr) ? -ENOMEM : 0;
+}
+
 /*
  * MAP_32BIT: bottom-up in [1 GiB, 2 GiB) whatever the layout; a hint counts
  * only when the range fits below 2 GiB.
@@ -117,15 +148,11 @@ static int arch_area_32bit(struct sys_ctx *x, uint64_t hint, uint64_t len, uint6
 	struct vm_unmapped_area_info info = {
 		.length = len, .low_limit = MAP_32BIT_BASE, .high_limit = MAP_32BIT_END,
 	};
-	struct vm_area_struct *vma;
 
 	hint = PAGE_ALIGN_UP(hint);
-	if (hint && len <= MAP_32BIT_END && hint <= MAP_32BIT_END - len) {
-		vma = vma_find(x->mm, hint);
-		if (!vma || hint + len <= vm_start_gap(vma)) {
-			*addr = hint;
-			return 0;
-		}
+	if (hint_fits(x->mm, hint, len, MAP_32BIT_END)) {
+		*addr = hint;
+		return 0;
 	}
 	if (vm_unmapped_area(x->mm, &info, addr))
 		return sys_fail(x, -ENOMEM, "no free range of %llu bytes below 2 GiB",
@@ -139,7 +166,6 @@ static int arch_area(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t fl
 {
 	int topdown = !x->m->tun.legacy_va_layout;
 	struct vm_unmapped_area_info info = { .length = len };
-	struct vm_area_struct *vma;
 
 	if (flags & MAP_32BIT)
 		return arch_area_32bit(x, hint, len, addr);
@@ -147,25 +173,11 @@ static int arch_area(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t fl
 		hint = 0;	/* mmap_address_hint_valid */
 	if (hint && !topdown)
 		hint = PAGE_ALIGN_UP(hint);
-	if (hint && hint <= TASK_SIZE - len) {
-		vma = vma_find(x->mm, hint);
-		if (!vma || hint + len <= vm_start_gap(vma)) {
-			*addr = hint;
-			return 0;
-		}
+	if (hint_fits(x->mm, hint, len, TASK_SIZE)) {
+		*addr = hint;
+		return 0;
 	}
-	if (topdown) {
-		info.flags = VM_UNMAPPED_AREA_TOPDOWN;
-		info.low_limit = MM_PAGE_SIZE;
-		info.high_limit = x->mm->mmap_base;
-		if (!vm_unmapped_area(x->mm, &info, addr))
-			return 0;
-		/* a failed top-down search falls back to bottom-up */
-	}
-	info.flags = 0;
-	info.low_limit = TASK_UNMAPPED_BASE;
-	info.high_limit = TASK_SIZE;
-	if (vm_unmapped_area(x->mm, &info, addr))
+	if (layout_search(x, &info, addr))
 		return sys_fail(x, -ENOMEM, "no free range of %llu bytes", (unsigned long long)len);
 	return 0;
 }
@@ -203,9 +215,7 @@ static int thp_area(struct sys_ctx *x, uint64_t len, uint64_t pgoff, uint64_t fl
 static int hugetlb_area(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t flags,
 			uint64_t *addr)
 {
-	int topdown = !x->m->tun.legacy_va_layout;
 	struct vm_unmapped_area_info info = { .length = len, .align_mask = PMD_SIZE - MM_PAGE_SIZE };
-	struct vm_area_struct *vma;
 
 	if (len > TASK_SIZE)
 		return sys_fail(x, -ENOMEM, "len is larger than the address space");
@@ -216,24 +226,11 @@ static int hugetlb_area(struct sys_ctx *x, uint64_t hint, uint64_t len, uint64_t
 		return 0;
 	}
 	hint = (hint + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-	if (hint && hint <= TASK_SIZE - len) {
-		vma = vma_find(x->mm, hint);
-		if (!vma || hint + len <= vm_start_gap(vma)) {
-			*addr = hint;
-			return 0;
-		}
+	if (hint_fits(x->mm, hint, len, TASK_SIZE)) {
+		*addr = hint;
+		return 0;
 	}
-	if (topdown) {
-		info.flags = VM_UNMAPPED_AREA_TOPDOWN;
-		info.low_limit = MM_PAGE_SIZE;
-		info.high_limit = x->mm->mmap_base;
-		if (!vm_unmapped_area(x->mm, &info, addr))
-			return 0;
-	}
-	info.flags = 0;
-	info.low_limit = TASK_UNMAPPED_BASE;
-	info.high_limit = TASK_SIZE;
-	if (vm_unmapped_area(x->mm, &info, addr))
+	if (layout_search(x, &info, addr))
 		return sys_fail(x, -ENOMEM, "no free 2 MiB-aligned range of %llu bytes",
 				(unsigned long long)len);
 	return 0;
