@@ -220,7 +220,7 @@ static int map_new_thp(struct machine *m, struct mm_struct *mm, struct vm_area_s
 		       uint64_t haddr, pte_t *pmd)
 {
 	struct page *head = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, HPAGE_PMD_ORDER, 0);
-	uint64_t index = vma->vm_pgoff + ((haddr - vma->vm_start) >> MM_PAGE_SHIFT);
+	uint64_t index = linear_page_index(vma, haddr);
 
 	if (!head)
 		return -ENOMEM;

@@ -345,7 +345,7 @@ unsigned hugetlb_fault(struct machine *m, struct mm_struct *mm, struct vm_area_s
 		       uint64_t haddr, pte_t *pmd, int write)
 {
 	struct hugetlb_file *h = vma->vm_file ? vma->vm_file->hugetlb : NULL;
-	uint64_t idx = (vma->vm_pgoff + ((haddr - vma->vm_start) >> MM_PAGE_SHIFT)) >> HPAGE_PMD_ORDER;
+	uint64_t idx = linear_page_index(vma, haddr) >> HPAGE_PMD_ORDER;
 	int shared = (vma->vm_flags & MM_VM_SHARED) != 0;
 	struct page *head;
 

@@ -142,8 +142,8 @@ static void deactivate_range(struct machine *m, struct mm_struct *mm, uint64_t s
 
 static void readahead_range(struct machine *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
 {
-	uint64_t first = vma->vm_pgoff + ((start - vma->vm_start) >> MM_PAGE_SHIFT);
-	uint64_t last = vma->vm_pgoff + ((end - vma->vm_start) >> MM_PAGE_SHIFT);
+	uint64_t first = linear_page_index(vma, start);
+	uint64_t last = linear_page_index(vma, end);
 	uint64_t size = filemap_size_pages(m, vma->vm_file);
 
 	for (uint64_t i = first; i < last && i < size; i++) {
@@ -172,9 +172,8 @@ static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t 
 			zap_page_range(x->m, x->mm, vma, start, end);
 			break;
 		}
-		err = vfs_punch_hole(x->m, vma->vm_file,
-				     vma->vm_pgoff + ((start - vma->vm_start) >> MM_PAGE_SHIFT),
-				     vma->vm_pgoff + ((end - vma->vm_start) >> MM_PAGE_SHIFT));
+		err = vfs_punch_hole(x->m, vma->vm_file, linear_page_index(vma, start),
+				     linear_page_index(vma, end));
 		if (err)
 			return sys_fail(x, err, "punching the hole failed");
 		break;

@@ -190,7 +190,7 @@ static int fault_around(struct machine *m, struct mm_struct *mm, struct vm_area_
 		to = (addr | (PMD_SIZE - 1)) + 1;
 	size = filemap_size_pages(m, vma->vm_file);
 	for (uint64_t a = from; a < to; a += MM_PAGE_SIZE) {
-		uint64_t index = vma->vm_pgoff + ((a - vma->vm_start) >> MM_PAGE_SHIFT);
+		uint64_t index = linear_page_index(vma, a);
 		struct page *page;
 		pte_t *pte;
 
@@ -217,7 +217,7 @@ static int fault_around(struct machine *m, struct mm_struct *mm, struct vm_area_
 static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 			 uint64_t addr, pte_t *pte, unsigned flags)
 {
-	uint64_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+	uint64_t index = linear_page_index(vma, addr);
 	int major = 0, err = 0, write = flags & FAULT_FLAG_WRITE, cached, async = 0;
 	struct page *page;
 	unsigned ret;

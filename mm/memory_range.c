@@ -237,8 +237,7 @@ int page_resident(struct machine *m, struct mm_struct *mm, struct vm_area_struct
 	if (pte && pte_is_swap(*pte))
 		return 0;
 	if (vma->vm_file && vma->special == VMA_SPECIAL_NONE)
-		return filemap_find_page(vma->vm_file,
-					 vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT)) != NULL;
+		return filemap_find_page(vma->vm_file, linear_page_index(vma, addr)) != NULL;
 	return 0;
 }
 

@@ -59,8 +59,8 @@ static int msync_range(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t s
 		return 0;
 	if (end > vma->vm_end)
 		end = vma->vm_end;
-	first = vma->vm_pgoff + ((start - vma->vm_start) >> MM_PAGE_SHIFT);
-	last = vma->vm_pgoff + ((end - vma->vm_start) >> MM_PAGE_SHIFT) - 1;
+	first = linear_page_index(vma, start);
+	last = linear_page_index(vma, end) - 1;
 	return filemap_writeback_range(x->m, vma->vm_file, first, last);
 }
 

@@ -31,7 +31,7 @@ static int move_vma(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 	struct vma_attr a = {
 		.flags = vma->vm_flags,
 		.file = file_ref_get(vma->vm_file),
-		.pgoff = vma->vm_pgoff + ((r->addr - vma->vm_start) >> MM_PAGE_SHIFT),
+		.pgoff = linear_page_index(vma, r->addr),
 		.anon_vma = vma->anon_vma,
 	};
 	int err = 0;
@@ -115,8 +115,7 @@ static int mremap_to(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 	if (r->vma->vm_flags & MM_VM_MAYSHARE)
 		map_flags |= MM_MAP_SHARED;
 	err = get_unmapped_area(x, r->vma->vm_file != NULL, r->new_addr, r->new_len,
-				r->vma->vm_pgoff + ((r->addr - r->vma->vm_start) >> MM_PAGE_SHIFT),
-				map_flags, &r->new_addr);
+				linear_page_index(r->vma, r->addr), map_flags, &r->new_addr);
 	return err ? err : move_vma(x, r, ret);
 }
 
@@ -156,8 +155,7 @@ static int grow(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 	if (!(r->flags & MM_MREMAP_MAYMOVE))
 		return sys_fail(x, -ENOMEM, "cannot grow in place and maymove was not given");
 	err = get_unmapped_area(x, vma->vm_file != NULL, 0, r->new_len,
-				vma->vm_pgoff + ((r->addr - vma->vm_start) >> MM_PAGE_SHIFT),
-				map_flags, &r->new_addr);
+				linear_page_index(vma, r->addr), map_flags, &r->new_addr);
 	return err ? err : move_vma(x, r, ret);
 }
 
@@ -216,7 +214,7 @@ static int check_prep_vma(struct sys_ctx *x, const struct remap *r)
 		return sys_fail(x, -EFAULT, "old range spans more than one VMA");
 	if (r->new_len == keep)
 		return 0;
-	pgoff = r->vma->vm_pgoff + ((r->addr - r->vma->vm_start) >> MM_PAGE_SHIFT);
+	pgoff = linear_page_index(r->vma, r->addr);
 	if (pgoff + (r->new_len >> MM_PAGE_SHIFT) < pgoff)
 		return sys_fail(x, -EINVAL, "file offset of the new range overflows");
 	if (f & (MM_VM_DONTEXPAND | MM_VM_PFNMAP))

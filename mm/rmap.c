@@ -60,7 +60,7 @@ static int anon_vma_compatible(const struct vm_area_struct *a, const struct vm_a
 
 	return a->vm_end == b->vm_start && a->vm_file == b->vm_file &&
 	       a->special == b->special && !((a->vm_flags ^ b->vm_flags) & ~access) &&
-	       b->vm_pgoff == a->vm_pgoff + ((b->vm_start - a->vm_start) >> MM_PAGE_SHIFT);
+	       b->vm_pgoff == linear_page_index(a, b->vm_start);
 }
 
 /*
@@ -96,7 +96,7 @@ void page_add_new_anon_rmap(struct machine *m, struct mm_struct *mm, struct page
 	SetPageFlag(page, PG_anon_exclusive);
 	SetPageFlag(page, PG_uptodate);
 	page->private = vma->anon_vma;
-	page->index = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+	page->index = linear_page_index(vma, addr);
 	page->mapcount = 1;
 	mod_node_page_state(page_pgdat(m, page), NR_ANON_PAGES, 1);
 	add_mm_counter(mm, MM_ANONPAGES, 1);

@@ -212,6 +212,12 @@ static inline uint64_t vma_pages(const struct vm_area_struct *vma)
 	return (vma->vm_end - vma->vm_start) >> MM_PAGE_SHIFT;
 }
 
+/* The file (or anonymous) page index that addr of vma maps (kernel: linear_page_index). */
+static inline uint64_t linear_page_index(const struct vm_area_struct *vma, uint64_t addr)
+{
+	return vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+}
+
 /* Anonymous in the kernel's sense: no file and no special vm_ops. */
 static inline int vma_is_anonymous(const struct vm_area_struct *vma)
 {

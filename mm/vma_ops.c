@@ -60,7 +60,7 @@ static void attr_of(const struct vm_area_struct *v, uint64_t start, uint64_t fla
 {
 	a->flags = flags;
 	a->file = v->vm_file;
-	a->pgoff = v->vm_pgoff + ((start - v->vm_start) >> MM_PAGE_SHIFT);
+	a->pgoff = linear_page_index(v, start);
 	a->anon_vma = v->anon_vma;
 }
 
@@ -75,7 +75,7 @@ struct vm_area_struct *vma_split(struct mm_struct *mm, struct vm_area_struct *vm
 	new->vm_start = addr;
 	new->vm_end = end;
 	new->vm_flags = vma->vm_flags;
-	new->vm_pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+	new->vm_pgoff = linear_page_index(vma, addr);
 	new->vm_file = file_ref_get(vma->vm_file);
 	new->anon_vma = vma->anon_vma;
 	new->special = vma->special;
@@ -322,6 +322,6 @@ int vma_range_past_eof(struct machine *m, struct vm_area_struct *vma, uint64_t s
 		return 0;	/* a stand-in: endless zeros */
 	else
 		pages = PAGE_ALIGN_UP(file_size(m, f)) >> MM_PAGE_SHIFT;
-	last = vma->vm_pgoff + ((end - 1 - vma->vm_start) >> MM_PAGE_SHIFT);
+	last = linear_page_index(vma, end - 1);
 	return last >= pages;
 }
