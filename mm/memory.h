@@ -57,9 +57,8 @@ int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 /* Unmap every page in [start, end) of vma (munmap, MADV_DONTNEED, exit). */
 void zap_page_range(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		    uint64_t start, uint64_t end);
-/* Unmap only the page-cache pages in [start, end) of vma; COW copies stay (hole punch). */
-void zap_mapping_pages(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-		       uint64_t start, uint64_t end);
+/* Unmap only the page-cache pages in [start, end); COW copies stay (hole punch). */
+void zap_mapping_pages(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end);
 
 /* Re-apply vma's protection to the PTEs of [start, end) (mprotect). */
 void change_protection(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,

@@ -75,21 +75,10 @@ static int zap_cache_one(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	return zap_one(m, mm, addr, pte, arg);
 }
 
-/* Huge PMDs are split so that only the cache's pages go. */
-static int split_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
-		     pte_t *pmd, void *arg)
+/* walk_ptes splits huge PMDs, so that only the cache's pages go. */
+void zap_mapping_pages(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
 {
-	(void)end;
-	(void)arg;
-	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
-}
-
-void zap_mapping_pages(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-		       uint64_t start, uint64_t end)
-{
-	struct zap_arg za = { vma };
-
-	walk_range(m, mm, start, end, split_pmd, zap_cache_one, &za);
+	walk_ptes(m, mm, start, end, zap_cache_one, NULL);
 }
 
 static int protect_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)

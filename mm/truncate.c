@@ -61,14 +61,13 @@ static void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint6
 			if (!v->vm_file || file_inode(v->vm_file) != inode ||
 			    v->vm_pgoff + vma_pages(v) <= first || v->vm_pgoff >= end)
 				continue;
-			from = first > v->vm_pgoff ? first - v->vm_pgoff : 0;
-			to = end - v->vm_pgoff < vma_pages(v) ? end - v->vm_pgoff : vma_pages(v);
+			from = v->vm_start + ((first > v->vm_pgoff ? first - v->vm_pgoff : 0) << MM_PAGE_SHIFT);
+			to = end - v->vm_pgoff < vma_pages(v) ? v->vm_start + ((end - v->vm_pgoff) << MM_PAGE_SHIFT)
+							      : v->vm_end;
 			if (even_cows)
-				zap_page_range(m, t->mm, v, v->vm_start + (from << MM_PAGE_SHIFT),
-					       v->vm_start + (to << MM_PAGE_SHIFT));
+				zap_page_range(m, t->mm, v, from, to);
 			else
-				zap_mapping_pages(m, t->mm, v, v->vm_start + (from << MM_PAGE_SHIFT),
-						  v->vm_start + (to << MM_PAGE_SHIFT));
+				zap_mapping_pages(m, t->mm, from, to);
 		}
 	}
 }
