@@ -34,6 +34,8 @@
 static struct machine *m;
 static char dir[64];
 
+#include "mmtest.h"	/* call (mm_check after each), touch */
+
 static void boot(void)
 {
 	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1 };
@@ -72,19 +74,6 @@ static void shutdown(void)
 
 TestSuite(pagemap, .init = boot, .fini = shutdown);
 
-static uint64_t call(int pid, struct mm_call c)
-{
-	char why[256] = "";
-	uint64_t ret = 0;
-	int err;
-
-	if (!c.fd)
-		c.fd = -1;
-	err = mm_syscall(m, pid, &c, &ret, why, sizeof(why));
-	cr_assert_eq(err, 0, "%s: %d %s", mm_verb_name(c.verb), err, why);
-	return ret;
-}
-
 static uint64_t map(int pid, uint64_t len, uint64_t prot, uint64_t flags)
 {
 	return call(pid, (struct mm_call){ .verb = MMV_MMAP, .len = len, .prot = prot, .flags = flags });
@@ -99,11 +88,6 @@ static uint64_t map_file(int pid, uint64_t len, uint64_t prot, uint64_t flags)
 static void unmap(int pid, uint64_t addr, uint64_t len)
 {
 	call(pid, (struct mm_call){ .verb = MMV_MUNMAP, .addr = addr, .len = len });
-}
-
-static void touch(int pid, uint64_t addr, uint64_t len, int mode)
-{
-	call(pid, (struct mm_call){ .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = mode });
 }
 
 static uint64_t pm(int pid, uint64_t addr)
@@ -151,7 +135,7 @@ Test(pagemap, read_fault_maps_the_zero_page)
 {
 	uint64_t a = map(1, 4 * K, RW, PA);
 
-	touch(1, a, K, 'r');
+	touch(1, a, K, 0);
 	cr_assert_eq(pm(1, a), PM_PRESENT | m->zero_pfn, "present, not exclusive, not file");
 	cr_assert_eq(kpf(m->zero_pfn), F_ZERO);
 	cr_assert_eq(kpf(m->zero_pfn), 0x101000000ULL, "as on the host");
@@ -162,7 +146,7 @@ Test(pagemap, written_anon_page_is_exclusive)
 {
 	uint64_t a = map(1, 4 * K, RW, PA), e, pfn;
 
-	touch(1, a, K, 'w');
+	touch(1, a, K, 1);
 	e = pm(1, a);
 	pfn = pfn_of(e);
 	cr_assert_eq(e, PM_PRESENT | PM_MMAP_EXCLUSIVE | pfn);
@@ -176,7 +160,7 @@ Test(pagemap, fork_shares_pages_and_counts_two)
 	uint64_t a = map(1, 4 * K, RW, PA), pfn;
 	int c;
 
-	touch(1, a, K, 'w');
+	touch(1, a, K, 1);
 	pfn = pfn_of(pm(1, a));
 	c = (int)call(1, (struct mm_call){ .verb = MMV_FORK });
 	cr_assert_eq(pm(1, a), PM_PRESENT | pfn, "parent: not exclusive");
@@ -184,7 +168,7 @@ Test(pagemap, fork_shares_pages_and_counts_two)
 	cr_assert_eq(kpc(pfn), 2);
 	cr_assert_eq(kpf(pfn), F_ANON_SHARED, "anon-exclusive cleared");
 	cr_assert_eq(kpf(pfn), 0x5828ULL, "as the host's child sees it");
-	touch(c, a, K, 'w');	/* the child copies */
+	touch(c, a, K, 1);	/* the child copies */
 	cr_assert_neq(pfn_of(pm(c, a)), pfn);
 	cr_assert_eq(kpc(pfn), 1);
 	cr_assert_eq(pm(1, a), PM_PRESENT | PM_MMAP_EXCLUSIVE | pfn, "exclusive again by count");
@@ -194,7 +178,7 @@ Test(pagemap, shared_anon_is_not_an_anon_folio)
 {
 	uint64_t a = map(1, 4 * K, RW, SA), pfn;
 
-	touch(1, a, K, 'w');
+	touch(1, a, K, 1);
 	pfn = pfn_of(pm(1, a));
 	cr_assert_eq(pm(1, a), PM_PRESENT | PM_FILE | PM_MMAP_EXCLUSIVE | pfn);
 	cr_assert_eq(kpf(pfn) & ~KPF(KPF_DIRTY), 
@@ -207,13 +191,13 @@ Test(pagemap, file_page_then_its_private_copy)
 	uint64_t a = map_file(1, 4 * K, RW, MM_MAP_PRIVATE), pfn, copy;
 	uint64_t file_bits = KPF(KPF_UPTODATE) | KPF(KPF_LRU) | KPF(KPF_MMAP) | KPF(KPF_MAPPEDTODISK);
 
-	touch(1, a, 2 * K, 'r');
+	touch(1, a, 2 * K, 0);
 	pfn = pfn_of(pm(1, a));
 	cr_assert_eq(pm(1, a), PM_PRESENT | PM_FILE | PM_MMAP_EXCLUSIVE | pfn);
 	cr_assert_eq(kpf(pfn) & ~(KPF(KPF_REFERENCED) | KPF(KPF_ACTIVE)), file_bits);
 	cr_assert_eq(kpf(pfn) & (KPF(KPF_ANON) | KPF(KPF_SWAPBACKED)), 0);
 	cr_assert_eq(kpc(pfn), 1);
-	touch(1, a, K, 'w');	/* COW: an anonymous copy replaces it */
+	touch(1, a, K, 1);	/* COW: an anonymous copy replaces it */
 	copy = pfn_of(pm(1, a));
 	cr_assert_neq(copy, pfn);
 	cr_assert_eq(pm(1, a), PM_PRESENT | PM_MMAP_EXCLUSIVE | copy);
@@ -228,8 +212,8 @@ Test(pagemap, shared_file_page_mapped_twice)
 	uint64_t a = map_file(1, 4 * K, MM_PROT_READ, MM_MAP_SHARED);
 	uint64_t b = map_file(1, 4 * K, MM_PROT_READ, MM_MAP_SHARED), pfn;
 
-	touch(1, a, K, 'r');
-	touch(1, b, K, 'r');
+	touch(1, a, K, 0);
+	touch(1, b, K, 0);
 	pfn = pfn_of(pm(1, a));
 	cr_assert_eq(pm(1, b), PM_PRESENT | PM_FILE | pfn, "two PTEs: not exclusive");
 	cr_assert_eq(kpc(pfn), 2);
@@ -243,7 +227,7 @@ Test(pagemap, mlocked_page_is_unevictable)
 {
 	uint64_t a = map(1, 4 * K, RW, PA), pfn;
 
-	touch(1, a, K, 'w');
+	touch(1, a, K, 1);
 	call(1, (struct mm_call){ .verb = MMV_MLOCK, .addr = a, .len = 4 * K });
 	pfn = pfn_of(pm(1, a));
 	cr_assert_eq(kpf(pfn), F_ANON_EXCL | KPF(KPF_UNEVICTABLE) | KPF(KPF_MLOCKED));
@@ -255,7 +239,7 @@ Test(pagemap, swap_entry_layout)
 	struct task *t;
 	pte_t *pte;
 
-	touch(1, a + K, K, 'w');	/* page tables exist now */
+	touch(1, a + K, K, 1);	/* page tables exist now */
 	machine_lock(m);
 	t = find_task_by_pid(m, 1);
 	pte = pte_lookup(m, t->mm, a, 0, NULL);
@@ -276,8 +260,8 @@ Test(pagemap, range_read_and_task_size_end)
 {
 	uint64_t a = map(1, 8 * K, RW, PA), e[10], top = TASK_SIZE / K;
 
-	touch(1, a + 2 * K, K, 'w');
-	touch(1, a + 5 * K, K, 'r');
+	touch(1, a + 2 * K, K, 1);
+	touch(1, a + 5 * K, K, 0);
 	memset(e, 0xff, sizeof(e));
 	cr_assert_eq(mm_pagemap_read(m, 1, a / K - 1, e, 10), 10);
 	for (int i = 0; i < 10; i++) {
@@ -342,7 +326,7 @@ Test(pagemap, page_table_pages)
 {
 	uint64_t a = map(1, 4 * K, RW, PA), pgd;
 
-	touch(1, a, K, 'w');
+	touch(1, a, K, 1);
 	machine_lock(m);
 	pgd = find_task_by_pid(m, 1)->mm->pgd;
 	machine_unlock(m);
@@ -384,7 +368,7 @@ Test(pagemap, range_reads_agree_with_single_reads)
 	uint64_t a = map(1, 64 * K, RW, PA), max = mm_max_pfn(m), *all;
 	size_t chunk = 16384;
 
-	touch(1, a, 64 * K, 'w');
+	touch(1, a, 64 * K, 1);
 	all = malloc(max * sizeof(*all));
 	cr_assert_not_null(all);
 	for (uint64_t p = 0; p < max; p += chunk)
@@ -510,7 +494,7 @@ Test(pagemap, procbin_access_rules)
 	uint64_t a = map(1, 4 * K, RW, PA), e[2];
 	unsigned char raw[16];
 
-	touch(1, a, K, 'w');
+	touch(1, a, K, 1);
 	cr_assert_eq(procbin_read(m, PROCBIN_PAGEMAP, 1, raw, 7, a / K * 8), -EINVAL, "7 bytes");
 	cr_assert_eq(procbin_read(m, PROCBIN_PAGEMAP, 1, raw, 8, a / K * 8 + 3), -EINVAL, "offset 3");
 	cr_assert_eq(procbin_read(m, PROCBIN_KPAGEFLAGS, 0, raw, 12, 0), -EINVAL);
