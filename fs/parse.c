@@ -48,7 +48,13 @@ enum re_id {
 enum ctok_group { CT_STR = 1, CT_ELLIPSIS, CT_LIST, CT_ANGLE, CT_COMMENT, CT_WORD, CT_PUNCT };
 
 #define QSTR	"\"(?:[^\"\\\\]|\\\\.)*+\""
-#define BLANK	"[ \\t\\r\\n\\v\\f]"
+/*
+ * The one definition of a blank byte: space, \t \n \v \f \r. It is spelled
+ * with explicit escapes because PCRE2's "\v" is a class (vertical space,
+ * NEL 0x85 included), not the byte 0x0b. is_blank() is derived from it.
+ */
+#define BLANK_SET	" \\t\\n\\x0b\\f\\r"
+#define BLANK	"[" BLANK_SET "]"
 
 static const struct {
 	const char *pattern;
@@ -56,13 +62,13 @@ static const struct {
 } re_src[RE_NR] = {
 	[RE_PID]   = { "\\[pid" BLANK "++[0-9]++\\]" BLANK "*+", PCRE2_CASELESS },
 	[RE_CALL]  = { "([A-Za-z_][A-Za-z0-9_]*+)" BLANK "*+\\(", 0 },
-	[RE_WORD]  = { BLANK "*+([^ \\t\\r\\n\\v\\f]++)", 0 },
+	[RE_WORD]  = { BLANK "*+([^" BLANK_SET "]++)", 0 },
 	[RE_CTOK]  = { BLANK "*+(?:"
 		       "(" QSTR ")(\\.\\.\\.)?"
 		       "|(\\[(?:[^\\]\"]|" QSTR ")*+\\])"
 		       "|(<(?:[^>\\\\]|\\\\.)*+>)"
 		       "|(/\\*(?:[^*]|\\*(?!/))*+\\*/)"
-		       "|([^ \\t\\r\\n\\v\\f,()\"\\[\\]<>/]++)"
+		       "|([^" BLANK_SET ",()\"\\[\\]<>/]++)"
 		       "|([,)])"
 		       "|\\z)", PCRE2_DOTALL },
 	[RE_RETFD] = { "(-?(?:0[xX][0-9a-fA-F]++|[0-9]++))(?:<(?:[^>\\\\]|\\\\.)*+>)?"
@@ -71,13 +77,36 @@ static const struct {
 
 static pcre2_code *re[RE_NR];
 static bool re_ok;
+static bool blank_byte[256];	/* BLANK, tabulated by the pattern itself */
 static pthread_once_t re_once = PTHREAD_ONCE_INIT;
+
+/* blank_byte[c] = whether BLANK matches the one byte c. */
+static bool blank_table(void)
+{
+	pcre2_code *b;
+	pcre2_match_data *md;
+	PCRE2_SIZE off;
+	int err;
+
+	b = pcre2_compile((PCRE2_SPTR)BLANK, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+	md = b ? pcre2_match_data_create_from_pattern(b, NULL) : NULL;
+	for (int c = 0; md && c < 256; c++) {
+		unsigned char ch = (unsigned char)c;
+
+		blank_byte[c] = pcre2_match(b, &ch, 1, 0, PCRE2_ANCHORED, md, NULL) > 0;
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(b);
+	return md != NULL;
+}
 
 static void re_compile_all(void)
 {
 	int err;
 	PCRE2_SIZE off;
 
+	if (!blank_table())
+		return;
 	for (int i = 0; i < RE_NR; i++) {
 		re[i] = pcre2_compile((PCRE2_SPTR)re_src[i].pattern, PCRE2_ZERO_TERMINATED,
 				      re_src[i].options, &err, &off, NULL);
@@ -145,7 +174,7 @@ static char *store_put(struct pctx *p, const char *s, size_t n)
 
 static bool is_blank(char ch)
 {
-	return ch && strchr(" \t\r\n\v\f", ch);
+	return blank_byte[(unsigned char)ch];
 }
 
 static size_t skip_blanks(const struct pctx *p, size_t len, size_t pos)
@@ -568,6 +597,8 @@ static int parse_shell(struct pctx *p, size_t len, enum parse_scope scope,
 		else if (p->ac++ < ARGS_MAX)
 			p->av[p->ac - 1] = (struct arg){ ARG_WORD, tok, NULL };
 	}
+	if (!p->name)	/* parse_command trimmed the line: cannot happen */
+		return fail(p, "internal error: no command word");
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (!strcasecmp(p->name, verbs[i].name))
 			vd = &verbs[i];
@@ -817,6 +848,9 @@ int parse_command(const char *line, size_t len, enum parse_scope scope,
 		return fail(&p, "line is longer than %d bytes", LINE_MAX_BYTES);
 	if (len && memchr(line, '\0', len))
 		return fail(&p, "line contains a NUL byte");
+	pthread_once(&re_once, re_compile_all);
+	if (!re_ok)
+		return fail(&p, "internal error: the parser's patterns did not compile");
 	while (start < len && is_blank(line[start]))
 		start++;
 	while (len > start && is_blank(line[len - 1]))
@@ -827,9 +861,6 @@ int parse_command(const char *line, size_t len, enum parse_scope scope,
 	memcpy(p.text, line + start, len);
 	p.text[len] = '\0';
 
-	pthread_once(&re_once, re_compile_all);
-	if (!re_ok)
-		return fail(&p, "internal error: the parser's patterns did not compile");
 	p.md = pcre2_match_data_create(CT_PUNCT + 1, NULL);
 	if (!p.md) {
 		fail(&p, "out of memory");

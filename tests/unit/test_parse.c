@@ -350,6 +350,36 @@ Test(parse, empty_lines)
 	cr_expect_eq(parse_command(NULL, 0, P, &got, why, sizeof(why)), PARSE_EMPTY);
 }
 
+/*
+ * The blank bytes are exactly space \t \n \v \f \r, for the trimming code
+ * and the patterns alike: any other byte after "spawn" makes an unknown
+ * word, and a line of that byte alone is no command (NEL, 0x85, once
+ * crashed the daemon: the patterns' "\v" took it for a blank).
+ */
+Test(parse, blank_bytes)
+{
+	static const char blanks[] = " \t\n\v\f\r";
+	struct mm_call got;
+	char line[16], why[96];
+
+	for (int c = 1; c < 256; c++) {
+		int blank = strchr(blanks, c) != NULL;
+		int rc;
+
+		snprintf(line, sizeof(line), "spawn%c", c);
+		rc = parse_command(line, 6, G, &got, why, sizeof(why));
+		cr_expect_eq(rc, blank ? 0 : -EINVAL, "'spawn\\x%02x': %d (%s)", c, rc, why);
+		line[0] = (char)c;
+		rc = parse_command(line, 1, G, &got, why, sizeof(why));
+		cr_expect_eq(rc, blank || c == '#' ? PARSE_EMPTY : -EINVAL, "'\\x%02x': %d", c, rc);
+		snprintf(line, sizeof(line), "kill%c3", c);
+		rc = parse_command(line, 6, G, &got, why, sizeof(why));
+		cr_expect_eq(rc, blank ? 0 : -EINVAL, "'kill\\x%02x3': %d (%s)", c, rc, why);
+	}
+	cr_assert_eq(parse_command("\x85", 1, G, &got, why, sizeof(why)), -EINVAL);
+	cr_assert_str_eq(why, "unknown command '\x85'");
+}
+
 Test(parse, reason_buffer)
 {
 	struct mm_call got;
