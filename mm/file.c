@@ -253,6 +253,14 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 	f->is_dir = node->is_dir;
 	f->mode = node->mode;
 	f->inode = node;
+	/*
+	 * O_TRUNC (handle_truncate): the host cut the backing file when it
+	 * opened it; the cache and every mapping of the inode follow.
+	 */
+	if ((flags & MM_O_TRUNC) && S_ISREG(st.st_mode)) {
+		truncate_pagecache(m, node, 0);
+		filemap_notify(m, node, 0, UINT64_MAX >> 1);
+	}
 	*out = f;
 	return 0;
 }

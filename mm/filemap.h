@@ -122,6 +122,13 @@ void filemap_zero_tail(struct machine *m, struct file_ref *inode, uint64_t from,
 void filemap_remove_range(struct machine *m, struct file_ref *inode, uint64_t first, uint64_t end);
 
 /*
+ * The file was cut to size bytes (truncate.c): pages wholly past it leave
+ * every mapping, COW copies included, and the cache, dirty ones unwritten;
+ * the cached partial last page is zeroed past size and dirtied.
+ */
+void truncate_pagecache(struct machine *m, struct file_ref *inode, uint64_t size);
+
+/*
  * fallocate(PUNCH_HOLE | KEEP_SIZE) of pages [first, end): the pages leave
  * every mapping that maps them from the cache (private COW copies stay,
  * as unmap_mapping_range without even_cows leaves them) and the cache;

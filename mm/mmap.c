@@ -563,6 +563,8 @@ int sys_mmap(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 		else
 			err = do_mmap(x, c, &fe, ret);
 	} else if (c->flags & MM_MAP_HUGETLB) {
+		file_ref_put(fe.file);	/* the named file plays no part */
+		fe.file = NULL;
 		err = hugetlb_mmap(x, c, &fe, ret);
 	} else {
 		err = do_mmap(x, c, NULL, ret);

@@ -72,6 +72,15 @@ static void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint6
 	}
 }
 
+void truncate_pagecache(struct machine *m, struct file_ref *inode, uint64_t size)
+{
+	uint64_t first = (size + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
+
+	unmap_mapping_range(m, inode, first, UINT64_MAX, 1);
+	filemap_remove_range(m, inode, first, UINT64_MAX);
+	filemap_zero_tail(m, inode, size, 1);
+}
+
 /* truncate_setsize and truncate_pagecache together. 0 or -errno. */
 static int truncate_setsize(struct machine *m, struct file_ref *inode, uint64_t size)
 {
@@ -85,11 +94,7 @@ static int truncate_setsize(struct machine *m, struct file_ref *inode, uint64_t 
 	if (ftruncate(fd, (off_t)size))
 		return -errno;
 	if (size < old) {
-		uint64_t first = (size + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
-
-		unmap_mapping_range(m, inode, first, UINT64_MAX, 1);
-		filemap_remove_range(m, inode, first, UINT64_MAX);
-		filemap_zero_tail(m, inode, size, 1);
+		truncate_pagecache(m, inode, size);
 	} else {
 		filemap_zero_tail(m, inode, old, 0);	/* what mappers stored past the old EOF */
 	}

@@ -393,6 +393,49 @@ Test(filemap, truncate_unmaps_and_zeroes_tail)
 }
 
 /*
+ * open(O_TRUNC) through a process (handle_truncate) empties the cache and
+ * unmaps the pages from every mapper, as a truncate to 0 does: once, the
+ * model left them cached past the new EOF and check failed.
+ */
+Test(filemap, open_trunc_drops_the_cache)
+{
+	char big[3 * 4096];
+	struct mm_call c = { .verb = MMV_OPEN, .flags = MM_O_WRONLY | MM_O_TRUNC };
+	uint64_t a, fd;
+
+	memset(big, 'q', sizeof(big));
+	put_host("o", big, sizeof(big));
+	a = map_file(1, "/o", sizeof(big), MM_MAP_SHARED);
+	touch(1, a, sizeof(big), 0);
+	file_write("/o", 4096, "dirty");
+	cr_assert_eq(vma_at(1, a).u.rss, 12 << 10);
+	strcpy(c.path, "/o");
+	fd = call(1, c);
+	cr_assert_eq(meminfo(MI_CACHED), 0);
+	cr_assert_eq(meminfo(MI_DIRTY), 0);
+	cr_assert_eq(vma_at(1, a).u.rss, 0);
+	cr_assert_eq(touch_err(1, a, 1, 0), -EFAULT);
+	cr_assert_eq(get_host("o", 0, big, 1), 0);
+	call(1, (struct mm_call){ .verb = MMV_CLOSE, .fd = (int32_t)fd });
+}
+
+/*
+ * mmap of MAP_ANONYMOUS|MAP_HUGETLB naming a file (the shell form opens it
+ * first) ignores the file, as ksys_mmap_pgoff does, and drops it whatever
+ * the outcome: the empty pool's ENOMEM once leaked the open file.
+ */
+Test(filemap, hugetlb_anon_with_a_file_name)
+{
+	struct mm_call c = { .verb = MMV_MMAP, .len = 4096, .fd = -1, .prot = MM_PROT_READ,
+			     .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_HUGETLB };
+
+	put_host("small", "x", 1);
+	strcpy(c.path, "small");
+	cr_assert_eq(call_err(1, c, NULL), -ENOMEM);
+	check_ok();
+}
+
+/*
  * MADV_REMOVE punches a hole: the file's bytes become zeros (in the cache
  * and the backing file, size kept), the cache pages leave every mapping,
  * dirty ones unwritten, but a private mapper's COW copy stays.
