@@ -174,7 +174,7 @@ void file_table_free(struct machine *m)
 
 			m->file_table[i] = f->hash_next;
 			filemap_release(f);
-			free(f);
+			file_ref_free(f);
 		}
 	}
 }

@@ -198,7 +198,7 @@ struct file_ref *hugetlb_file_setup(struct machine *m, uint64_t len, int shared)
 		free(h->resv);
 		free(h->pfn);
 		free(h);
-		free(f);
+		file_ref_free(f);
 		return NULL;
 	}
 	f->hugetlb = h;

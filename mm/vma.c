@@ -18,12 +18,15 @@
 #include "filemap.h"
 #include "hugetlb.h"
 
+long file_refs_live;
+
 struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino)
 {
 	struct file_ref *f = calloc(1, sizeof(*f));
 
 	if (!f)
 		return NULL;
+	__atomic_add_fetch(&file_refs_live, 1, __ATOMIC_RELAXED);
 	f->refcount = 1;
 	f->host_fd = -1;
 	f->dev_major = major;
@@ -31,6 +34,14 @@ struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, 
 	f->ino = ino;
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	return f;
+}
+
+void file_ref_free(struct file_ref *f)
+{
+	if (f) {
+		__atomic_sub_fetch(&file_refs_live, 1, __ATOMIC_RELAXED);
+		free(f);
+	}
 }
 
 struct file_ref *file_ref_get(struct file_ref *f)
@@ -50,7 +61,7 @@ void file_ref_put(struct file_ref *f)
 	if (f && --f->refcount == 0 && !f->owner) {
 		filemap_release(f);	/* a shmem object's pages die with it */
 		hugetlb_file_release(f);
-		free(f);
+		file_ref_free(f);
 	}
 }
 

@@ -59,9 +59,13 @@ struct file_ref {
 	struct hugetlb_file *hugetlb;	/* hugetlb.c: a MAP_HUGETLB mapping's file, or NULL */
 };
 
+/* file_refs allocated and not yet freed, all machines together (for leak tests) */
+extern long file_refs_live;
 struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino);
 struct file_ref *file_ref_get(struct file_ref *f);
 void file_ref_put(struct file_ref *f);
+/* Free the memory of f alone, whatever its count (file_ref_put's last step). */
+void file_ref_free(struct file_ref *f);
 
 /* Mappings whose name comes from their vm_ops (kernel: special mappings). */
 enum vma_special {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/page_alloc.h"
 
@@ -31,6 +32,7 @@ static void teardown(void)
 	/* shutdown releases memory without walking the (corrupted) free lists */
 	mm_shutdown(m);
 	m = NULL;
+	leak_check();
 }
 
 static struct zone *dma32(void)

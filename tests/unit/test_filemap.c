@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/memory.h"
 #include "../../mm/task.h"
@@ -196,6 +197,7 @@ static void teardown(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd)) {
 	}
+	leak_check();
 }
 
 TestSuite(filemap, .init = setup, .fini = teardown);
@@ -429,10 +431,15 @@ Test(filemap, hugetlb_anon_with_a_file_name)
 	struct mm_call c = { .verb = MMV_MMAP, .len = 4096, .fd = -1, .prot = MM_PROT_READ,
 			     .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_HUGETLB };
 
+	long live;
+
 	put_host("small", "x", 1);
+	cr_assert_eq(mm_file_read(m, "/small", 0, &live, 1), 1);	/* its inode exists */
+	live = file_refs_live;
 	strcpy(c.path, "small");
 	cr_assert_eq(call_err(1, c, NULL), -ENOMEM);
 	check_ok();
+	cr_assert_eq(file_refs_live, live, "file_refs: %ld before, %ld after", live, file_refs_live);
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/memory.h"
 #include "../../mm/task.h"
@@ -31,6 +32,7 @@ static void setup(void)
 static void teardown(void)
 {
 	mm_shutdown(m);
+	leak_check();
 }
 
 TestSuite(hugetlb, .init = setup, .fini = teardown);

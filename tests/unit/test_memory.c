@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/memory.h"
 #include "../../mm/task.h"
@@ -39,6 +40,7 @@ static void setup(void)
 static void teardown(void)
 {
 	mm_shutdown(m);
+	leak_check();
 }
 
 TestSuite(memory, .init = setup, .fini = teardown);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/task.h"
 #include "../../mm/vma.h"
@@ -56,6 +57,7 @@ static void shutdown(void)
 	mm_shutdown(m);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
+	leak_check();
 }
 
 TestSuite(mmap, .init = boot, .fini = shutdown);

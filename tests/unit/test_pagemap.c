@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "leakcheck.h"
 #include "../../fs/procbin.h"
 #include "../../mm/internal.h"
 #include "../../mm/pagemap.h"
@@ -70,6 +71,7 @@ static void shutdown(void)
 	mm_shutdown(m);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
+	leak_check();
 }
 
 TestSuite(pagemap, .init = boot, .fini = shutdown);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/task.h"
 #include "../../mm/vma.h"
@@ -33,6 +34,7 @@ static void shutdown(void)
 {
 	mm_shutdown(m);
 	m = NULL;
+	leak_check();
 }
 
 TestSuite(task, .init = boot, .fini = shutdown);
