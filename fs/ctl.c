@@ -88,15 +88,15 @@ static void escape_cmd(char *out, size_t outlen, const char *line, size_t len)
 }
 
 /* Reply the failure, log it to kmsg, and hand back err (negative). */
-static int ctl_fail(struct machine *m, int pid, const char *line, size_t len,
-		    int err, const char *why, struct rbuf *reply)
+int ctl_reject(struct machine *m, int pid, const char *line, size_t len,
+		    int err, const char *why, struct replyq *reply)
 {
 	char namebuf[16], cmd[CTL_CMD_LOG_MAX + 8];
 	const char *name = errno_name(-err, namebuf, sizeof(namebuf));
 
 	if (!why || !*why)
 		why = strerror(-err);
-	rbuf_printf(reply, "error %s: %s\n", name, why);
+	rq_printf(reply, "error %s: %s\n", name, why);
 	escape_cmd(cmd, sizeof(cmd), line, len);
 	if (pid)
 		mm_kmsg(m, "mmfs ctl[%d]: %s: error %s: %s", pid, cmd, name, why);
@@ -173,7 +173,7 @@ static int verb_returns_addr(enum mm_verb v)
 }
 
 int ctl_run(struct machine *m, int pid, const char *line, size_t len,
-	    struct rbuf *reply)
+	    struct replyq *reply)
 {
 	enum parse_scope scope = pid ? PARSE_PROCESS : PARSE_GLOBAL;
 	struct mm_call call;
@@ -190,14 +190,16 @@ int ctl_run(struct machine *m, int pid, const char *line, size_t len,
 	if (err < 0)
 		goto fail;
 	if (pid && call.verb == MMV_MINCORE) {
-		char *vec = NULL;
+		struct mm_runs *vec = calloc(1, sizeof(*vec));
 
-		err = mm_mincore(m, pid, call.addr, call.len, &vec, why, CTL_WHY_MAX);
-		if (err < 0)
+		if (!vec)
+			abort();
+		err = mm_mincore(m, pid, call.addr, call.len, vec, why, CTL_WHY_MAX);
+		if (err < 0) {
+			free(vec);
 			goto fail;
-		rbuf_puts(reply, vec);
-		rbuf_puts(reply, "\n");
-		free(vec);
+		}
+		rq_put_runs(reply, vec, "\n");
 		goto out;
 	}
 	if (!pid)
@@ -209,15 +211,15 @@ int ctl_run(struct machine *m, int pid, const char *line, size_t len,
 	if (pid && call.verb == MMV_FORK)
 		ctl_pid_born((int)val);
 	if (!pid && call.verb == MMV_CHECK)
-		rbuf_puts(reply, "ok\n");
+		rq_puts(reply, "ok\n");
 	else if (pid && verb_returns_addr(call.verb))
-		rbuf_printf(reply, "0x%" PRIx64 "\n", val);
+		rq_printf(reply, "0x%" PRIx64 "\n", val);
 	else
-		rbuf_printf(reply, "%" PRIu64 "\n", val);
+		rq_printf(reply, "%" PRIu64 "\n", val);
 	err = 0;
 	goto out;
 fail:
-	err = ctl_fail(m, pid, line, len, err, why, reply);
+	err = ctl_reject(m, pid, line, len, err, why, reply);
 out:
 	free(why);
 	return err;

@@ -10,14 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "render.h"
+#include "replyq.h"
 #include "parse.h"
 
 struct machine;
 
 /*
  * Run one line (len bytes, no newline) on the global control file (pid 0)
- * or on process pid's. Appends exactly one reply line to *reply:
+ * or on process pid's. Queues exactly one reply line on *reply:
  * "<value>\n" on success, "error <ENAME>: <why>\n" on failure, nothing for
  * a blank or comment line. Returns 0, PARSE_EMPTY (> 0) for a line with
  * nothing to run, or the failure's -errno. Failures are also logged to the
@@ -25,7 +25,14 @@ struct machine;
  * serialises itself.
  */
 int ctl_run(struct machine *m, int pid, const char *line, size_t len,
-	    struct rbuf *reply);
+	    struct replyq *reply);
+
+/*
+ * A line that cannot run at all (too long): reply "error ENAME: why",
+ * log it to kmsg as ctl_run logs failures, and return err (negative).
+ */
+int ctl_reject(struct machine *m, int pid, const char *line, size_t len, int err,
+	       const char *why, struct replyq *reply);
 
 /*
  * Births seen through ctl_run (spawn, fork) bump a per-pid generation, so a

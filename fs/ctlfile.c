@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ctlfile.c - the control-file stream protocol (interface.md "Control
- * files"): lines in, reply lines out, per open file.
+ * files"): lines in, reply lines out, per open file. The rules for what
+ * is never lost are in ctlfile.h.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ctl.h"
 #include "ctlfile.h"
 
-struct ctlfile *ctlfile_new(struct machine *m, int pid)
+struct ctlfile *ctlfile_new(struct machine *m, int pid, int readable)
 {
 	struct ctlfile *cf = calloc(1, sizeof(*cf));
 
@@ -19,8 +21,9 @@ struct ctlfile *ctlfile_new(struct machine *m, int pid)
 	pthread_mutex_init(&cf->lock, NULL);
 	cf->m = m;
 	cf->pid = pid;
+	cf->readable = readable;
 	rbuf_init(&cf->line);
-	rbuf_init(&cf->replies);
+	rq_init(&cf->replies);
 	return cf;
 }
 
@@ -29,35 +32,16 @@ void ctlfile_free(struct ctlfile *cf)
 	if (!cf)
 		return;
 	rbuf_free(&cf->line);
-	rbuf_free(&cf->replies);
+	rq_free(&cf->replies);
 	pthread_mutex_destroy(&cf->lock);
 	free(cf);
 }
 
-/*
- * Keep the queue under CTLFILE_REPLY_MAX by dropping the oldest whole lines,
- * and reclaim the consumed prefix once it dominates the buffer.
- * Caller holds cf->lock.
- */
-static void replies_trim(struct ctlfile *cf)
+/* A write-only file has no reader: its replies go nowhere. Caller holds cf->lock. */
+static void replies_settle(struct ctlfile *cf)
 {
-	struct rbuf *r = &cf->replies;
-
-	if (!r->buf)
-		return;
-	while (r->len - cf->head > CTLFILE_REPLY_MAX) {
-		char *nl = memchr(r->buf + cf->head, '\n', r->len - cf->head);
-
-		cf->head = nl ? (size_t)(nl - r->buf) + 1 : r->len;
-	}
-	if (cf->head == r->len) {
-		rbuf_reset(r);
-		cf->head = 0;
-	} else if (cf->head > r->len / 2 && cf->head > 4096) {
-		memmove(r->buf, r->buf + cf->head, r->len - cf->head);
-		r->len -= cf->head;
-		cf->head = 0;
-	}
+	if (!cf->readable)
+		rq_free(&cf->replies);
 }
 
 /* Run one complete line; returns 0 or its -errno. Caller holds cf->lock. */
@@ -65,69 +49,114 @@ static int run_line(struct ctlfile *cf, const char *line, size_t len)
 {
 	int err = ctl_run(cf->m, cf->pid, line, len, &cf->replies);
 
-	replies_trim(cf);
+	replies_settle(cf);
 	return err < 0 ? err : 0;
 }
 
-/* The pending line overflowed: answer once, as a failed command would. */
-static int line_overflow(struct ctlfile *cf)
+/*
+ * The pending line overflowed with the n bytes at p: answer once, as a
+ * failed command would (kmsg shows the line's first bytes).
+ */
+static int line_overflow(struct ctlfile *cf, const char *p, size_t n)
 {
-	rbuf_printf(&cf->replies, "error EINVAL: line longer than %u bytes\n",
-		    CTLFILE_LINE_MAX);
-	replies_trim(cf);
+	char msg[64];
+
+	snprintf(msg, sizeof(msg), "line longer than %u bytes", CTLFILE_LINE_MAX);
+	if (cf->line.len)
+		ctl_reject(cf->m, cf->pid, cf->line.buf, cf->line.len, -EINVAL, msg, &cf->replies);
+	else
+		ctl_reject(cf->m, cf->pid, p, n, -EINVAL, msg, &cf->replies);
+	replies_settle(cf);
 	rbuf_reset(&cf->line);
-	cf->line_too_long = 1;
 	return -EINVAL;
 }
 
+static uint64_t fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
+	return h;
+}
+
 /*
- * Feed bytes [p, p+n) that contain no newline to the pending line.
- * Returns 0 or -EINVAL when this pushes the line over the cap.
+ * Run the lines of [buf, buf + len). Returns the bytes consumed (all of
+ * them unless the reply queue stopped it) and sets *first_err.
  */
-static int line_append(struct ctlfile *cf, const char *p, size_t n)
-{
-	if (cf->line_too_long)
-		return 0;
-	if (cf->line.len + n > CTLFILE_LINE_MAX)
-		return line_overflow(cf);
-	rbuf_put(&cf->line, p, n);
-	return 0;
-}
-
-/* A newline arrived: run the pending line (or forget an overflowed one). */
-static int line_end(struct ctlfile *cf)
-{
-	int err = 0;
-
-	if (!cf->line_too_long)
-		err = run_line(cf, cf->line.buf ? cf->line.buf : "", cf->line.len);
-	cf->line_too_long = 0;
-	rbuf_reset(&cf->line);
-	return err;
-}
-
-ssize_t ctlfile_write(struct ctlfile *cf, const char *buf, size_t len)
+static size_t feed(struct ctlfile *cf, const char *buf, size_t len, int *first_err)
 {
 	const char *p = buf, *end = buf + len;
-	int first_err = 0, err;
 
-	pthread_mutex_lock(&cf->lock);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
+		uint64_t pending = rq_pending(&cf->replies);
+		int err;
 
-		err = line_append(cf, p, n);
-		if (err && !first_err)
-			first_err = err;
-		if (!nl)
+		if (cf->line.len + n > CTLFILE_LINE_MAX) {
+			err = line_overflow(cf, p, n);
+			if (!*first_err)
+				*first_err = err;
+			p = nl ? nl + 1 : end;	/* the rest of this line goes with it */
+			continue;
+		}
+		if (!nl) {
+			rbuf_put(&cf->line, p, n);	/* the line waits for its newline */
+			return len;
+		}
+		if (pending >= (*first_err ? CTLFILE_REPLY_HARD_MAX : CTLFILE_REPLY_MAX))
 			break;
-		err = line_end(cf);
-		if (err && !first_err)
-			first_err = err;
+		rbuf_put(&cf->line, p, n);
+		err = run_line(cf, cf->line.buf, cf->line.len);
+		rbuf_reset(&cf->line);
+		if (err && !*first_err)
+			*first_err = err;
 		p = nl + 1;
 	}
+	return (size_t)(p - buf);
+}
+
+ssize_t ctlfile_write(struct ctlfile *cf, const char *buf, size_t len,
+		      const struct ctl_wsrc *src)
+{
+	uint64_t hash = src ? fnv1a(buf, len) : 0;
+	int first_err = 0, continued;
+	ssize_t ret;
+	size_t done;
+
+	pthread_mutex_lock(&cf->lock);
+	if (src && cf->failed.valid && cf->failed.off == src->off && cf->failed.len == len &&
+	    cf->failed.pid == src->pid && cf->failed.hash == hash) {
+		ret = cf->failed.err;	/* the kernel's resend of a request that ran */
+		goto out;
+	}
+	cf->failed.valid = 0;
+	continued = src && cf->last_pid == src->pid && cf->last_end == src->off && cf->last_full;
+	done = feed(cf, buf, len, &first_err);
+	if (first_err)
+		ret = first_err;
+	else if (!done && len)
+		ret = -ENOBUFS;
+	else
+		ret = (ssize_t)done;
+	if (first_err && continued) {
+		cf->failed.valid = 1;
+		cf->failed.err = first_err;
+		cf->failed.off = src->off;
+		cf->failed.len = len;
+		cf->failed.pid = src->pid;
+		cf->failed.hash = hash;
+	}
+	if (src) {
+		cf->last_pid = src->pid;
+		cf->last_end = src->off + (ret > 0 ? (uint64_t)ret : 0);
+		cf->last_full = ret > 0 && (size_t)ret == len && src->max_write > 4096 &&
+				len >= src->max_write - 4096;
+	}
+out:
 	pthread_mutex_unlock(&cf->lock);
-	return first_err ? first_err : (ssize_t)len;
+	return ret;
 }
 
 int ctlfile_flush(struct ctlfile *cf)
@@ -135,8 +164,10 @@ int ctlfile_flush(struct ctlfile *cf)
 	int err = 0;
 
 	pthread_mutex_lock(&cf->lock);
-	if (cf->line.len || cf->line_too_long)
-		err = line_end(cf);
+	if (cf->line.len) {
+		err = run_line(cf, cf->line.buf, cf->line.len);
+		rbuf_reset(&cf->line);
+	}
 	pthread_mutex_unlock(&cf->lock);
 	return err;
 }
@@ -146,14 +177,7 @@ size_t ctlfile_read(struct ctlfile *cf, char *out, size_t size)
 	size_t n;
 
 	pthread_mutex_lock(&cf->lock);
-	n = cf->replies.len - cf->head;
-	if (n > size)
-		n = size;
-	if (n) {
-		memcpy(out, cf->replies.buf + cf->head, n);
-		cf->head += n;
-		replies_trim(cf);
-	}
+	n = rq_read(&cf->replies, out, size);
 	pthread_mutex_unlock(&cf->lock);
 	return n;
 }

@@ -45,8 +45,12 @@ struct odir {
 
 #define CTL_READ_MAX	(1u << 20)
 
+/* The connection's max_write: how the kernel cuts large writes (ctlfile.h). */
+static size_t max_write;
+
 static void mmfs_init(void *userdata, struct fuse_conn_info *conn)
 {
+	max_write = conn->max_write;
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 	if (files_init())
@@ -243,7 +247,8 @@ static void mmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		err = open_check(&ref, fi->flags);
 	if (!err && !(of = calloc(1, sizeof(*of))))
 		err = -ENOMEM;
-	if (!err && ref.node->kind == NK_CTL && !(of->cf = ctlfile_new(mmfs.m, ref.pid)))
+	if (!err && ref.node->kind == NK_CTL &&
+	    !(of->cf = ctlfile_new(mmfs.m, ref.pid, (fi->flags & O_ACCMODE) != O_WRONLY)))
 		err = -ENOMEM;
 	if (err) {
 		free(of);
@@ -369,8 +374,11 @@ static void mmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t s
 	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
 	ssize_t ret;
 
-	if (of->cf)
-		ret = ctlfile_write(of->cf, buf, size);
+	if (of->cf) {
+		struct ctl_wsrc src = { (uint64_t)off, (uint32_t)fuse_req_ctx(req)->pid, max_write };
+
+		ret = ctlfile_write(of->cf, buf, size, &src);
+	}
 	else if (of->ref.node->kind == NK_BINARY)
 		ret = tree_pwrite(&of->ref, buf, size, (uint64_t)off);
 	else

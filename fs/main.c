@@ -252,7 +252,7 @@ static char *backing_setup(const char *dir)
 static int run_script(struct machine *m, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	struct rbuf reply;
+	struct replyq reply;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -262,17 +262,19 @@ static int run_script(struct machine *m, const char *path)
 		fprintf(stderr, "mmfs: script=%s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	rbuf_init(&reply);
+	rq_init(&reply);
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (n && line[n - 1] == '\n')
 			n--;
-		rbuf_reset(&reply);
-		if (ctl_run(m, 0, line, (size_t)n, &reply) < 0)
-			fprintf(stderr, "mmfs: %s:%d: %.*s", path, lineno,
-				(int)reply.len, reply.buf);
+		if (ctl_run(m, 0, line, (size_t)n, &reply) < 0) {
+			char *text = rq_take(&reply, NULL);
+
+			fprintf(stderr, "mmfs: %s:%d: %s", path, lineno, text);
+			free(text);
+		}
+		rq_free(&reply);
 	}
-	rbuf_free(&reply);
 	free(line);
 	fclose(f);
 	return 0;

@@ -114,6 +114,43 @@ struct page *filemap_find_page(struct file_ref *f, uint64_t index)
 	return NULL;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+long filemap_cached_indices(struct file_ref *f, uint64_t first, uint64_t end, uint64_t **out)
+{
+	struct address_space *as = file_inode(f)->mapping;
+	uint64_t *v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	if (!as || first >= end)
+		return 0;
+	if (end - first <= 4 * as->nrpages + 64) {	/* probing each index is cheaper */
+		v = malloc((size_t)(end - first) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (uint64_t i = first; i < end; i++)
+			if (filemap_find_page(f, i))
+				v[n++] = i;
+	} else {
+		v = malloc((size_t)(as->nrpages ? as->nrpages : 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (uint64_t b = 0; b < as->nbuckets; b++)
+			for (struct pc_node *p = as->buckets[b]; p; p = p->next)
+				if (p->index >= first && p->index < end)
+					v[n++] = p->index;
+		qsort(v, n, sizeof(*v), cmp_u64);
+	}
+	*out = v;
+	return (long)n;
+}
+
 uint64_t i_size_read(struct machine *m, struct file_ref *f)
 {
 	struct file_ref *inode = file_inode(f);

@@ -38,6 +38,12 @@ struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_
 			      int *err);
 /* The cached page at index, or NULL; never reads. */
 struct page *filemap_find_page(struct file_ref *f, uint64_t index);
+/*
+ * The indices in [first, end) the cache holds, ascending, in a malloc'd
+ * array (*out; NULL when none): how many, or -ENOMEM. Costs the smaller of
+ * the range and the cache.
+ */
+long filemap_cached_indices(struct file_ref *f, uint64_t first, uint64_t end, uint64_t **out);
 
 /*
  * drop_caches 1: drop every clean, unmapped page-cache page of the file

@@ -125,6 +125,11 @@ static inline struct zone *page_zone(struct machine *m, struct page *page)
 
 void machine_lock(struct machine *m);
 void machine_unlock(struct machine *m);
+/*
+ * A step boundary of a long command (kernel: cond_resched): the model is
+ * consistent here, so readers waiting for the lock may take it now.
+ */
+void cond_resched(struct machine *m);
 void lockdep_assert_held(struct machine *m);
 
 /* Advance the simulated clock (every command costs MM_TICK_NS). */

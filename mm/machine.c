@@ -47,6 +47,11 @@ void machine_unlock(struct machine *m)
 	pthread_mutex_unlock(&m->lock);
 }
 
+void cond_resched(struct machine *m)
+{
+	lockdep_assert_held(m);
+}
+
 void lockdep_assert_held(struct machine *m)
 {
 	VM_BUG_ON(!m->locked || !pthread_equal(m->lock_owner, pthread_self()));

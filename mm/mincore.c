@@ -19,18 +19,116 @@
 #include "memory.h"
 #include "task.h"
 #include "vma.h"
+#include "pgtable.h"
 
-int sys_mincore(struct sys_ctx *x, uint64_t start, uint64_t len, char **vec)
+int mm_runs_push(struct mm_runs *r, uint8_t val, uint64_t len)
 {
-	uint64_t pages, addr;
+	if (!len)
+		return 0;
+	if (r->nr && r->run[r->nr - 1].val == val) {
+		r->run[r->nr - 1].len += len;
+	} else {
+		if (r->nr == r->cap) {
+			size_t cap = r->cap ? 2 * r->cap : 16;
+			struct mm_run *p = realloc(r->run, cap * sizeof(*p));
 
-	*vec = NULL;
+			if (!p)
+				return -ENOMEM;
+			r->run = p;
+			r->cap = cap;
+		}
+		r->run[r->nr++] = (struct mm_run){ len, val };
+	}
+	r->total += len;
+	return 0;
+}
+
+void mm_runs_free(struct mm_runs *r)
+{
+	free(r->run);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * The residency of one VMA's [start, end), appended to a run vector:
+ * a walk of the page tables that skips every missing table, so a huge
+ * sparse range costs what its tables cost. A PTE or huge PMD that maps
+ * a page is resident; a swap entry is not (until a swap cache exists);
+ * an empty slot of a file mapping is resident when the page cache holds
+ * the page (mincore_unmapped_range).
+ */
+struct mincore_walk {
+	struct machine *m;
+	struct vm_area_struct *vma;
+	struct mm_runs *runs;
+	uint64_t cursor;	/* every page below it is pushed */
+	uint64_t eof;		/* file pages of the mapping's file (file VMAs) */
+	int err;
+};
+
+/* Push the empty slots [w->cursor, to): cached file pages or nothing. */
+static void mincore_hole(struct mincore_walk *w, uint64_t to)
+{
+	struct vm_area_struct *v = w->vma;
+	uint64_t pages = (to - w->cursor) >> MM_PAGE_SHIFT, first, last, *idx = NULL;
+	long n = 0;
+
+	if (!pages)
+		return;
+	first = linear_page_index(v, w->cursor);
+	last = first + pages < w->eof ? first + pages : w->eof;
+	if (v->vm_file && v->special == VMA_SPECIAL_NONE && first < last)
+		n = filemap_cached_indices(v->vm_file, first, last, &idx);
+	if (n < 0)
+		w->err = (int)n;
+	for (long i = 0; i < n && !w->err; i++) {
+		w->err = mm_runs_push(w->runs, 0, idx[i] - first);
+		if (!w->err)
+			w->err = mm_runs_push(w->runs, 1, 1);
+		pages -= idx[i] - first + 1;
+		first = idx[i] + 1;
+	}
+	free(idx);
+	if (!w->err)
+		w->err = mm_runs_push(w->runs, 0, pages);
+	w->cursor = to;
+}
+
+static int mincore_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
+{
+	struct mincore_walk *w = arg;
+
+	mincore_hole(w, addr);
+	if (!w->err)
+		w->err = mm_runs_push(w->runs, pte_present(*pte), 1);
+	w->cursor = addr + MM_PAGE_SIZE;
+	return w->err;
+}
+
+static int mincore_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		       pte_t *pmd, void *arg)
+{
+	struct mincore_walk *w = arg;
+
+	mincore_hole(w, addr);
+	if (!w->err)
+		w->err = mm_runs_push(w->runs, 1, (end - addr) >> MM_PAGE_SHIFT);
+	w->cursor = end;
+	return w->err;	/* never split: the PMD stays huge */
+}
+
+int sys_mincore(struct sys_ctx *x, uint64_t start, uint64_t len, struct mm_runs *runs)
+{
+	uint64_t pages, end, addr;
+
+	memset(runs, 0, sizeof(*runs));
 	if (PAGE_OFFSET_OF(start))
 		return sys_fail(x, -EINVAL, "addr is not page-aligned");
 	if (len > TASK_SIZE || start > TASK_SIZE - len)
 		return sys_fail(x, -ENOMEM, "range goes beyond TASK_SIZE");
 	pages = (len >> MM_PAGE_SHIFT) + (PAGE_OFFSET_OF(len) != 0);
-	for (addr = start; addr < start + (pages << MM_PAGE_SHIFT); ) {
+	end = start + (pages << MM_PAGE_SHIFT);
+	for (addr = start; addr < end; ) {
 		struct vm_area_struct *v = vma_lookup(x->mm, addr);
 
 		if (!v)
@@ -38,15 +136,24 @@ int sys_mincore(struct sys_ctx *x, uint64_t start, uint64_t len, char **vec)
 					(unsigned long long)addr);
 		addr = v->vm_end;
 	}
-	*vec = malloc(pages + 1);
-	if (!*vec)
-		return sys_fail(x, -ENOMEM, "out of memory");
-	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t a = start + (i << MM_PAGE_SHIFT);
+	for (addr = start; addr < end; ) {
+		struct vm_area_struct *v = vma_lookup(x->mm, addr);
+		struct mincore_walk w = { x->m, v, runs, addr, 0, 0 };
+		uint64_t to = v->vm_end < end ? v->vm_end : end;
 
-		(*vec)[i] = page_resident(x->m, x->mm, vma_lookup(x->mm, a), a) ? '1' : '0';
+		if (v->vm_file && v->special == VMA_SPECIAL_NONE)
+			w.eof = filemap_size_pages(x->m, v->vm_file);
+
+		walk_range(x->m, x->mm, addr, to, mincore_pmd, mincore_pte, &w);
+		if (!w.err)
+			mincore_hole(&w, to);
+		if (w.err) {
+			mm_runs_free(runs);
+			return sys_fail(x, -ENOMEM, "out of memory");
+		}
+		addr = to;
+		cond_resched(x->m);
 	}
-	(*vec)[pages] = '\0';
 	return 0;
 }
 

@@ -155,16 +155,18 @@ int mm_tunable_write(struct machine *m, const char *name, const char *buf, size_
 /*
  * Execute one typed system call for process pid. On success returns 0 and
  * *ret holds the value to reply (an address, a pid, 0...). Calls not built
- * yet return -ENOSYS. mincore's reply is a 0/1 string: see mm_mincore.
+ * yet return -ENOSYS. mincore's reply is its runs: see mm_mincore.
  */
 int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
 	       uint64_t *ret, char *why, size_t whylen);
 
 /*
- * mincore(addr, len): on success *vec is a malloc'd string of one '0' or
- * '1' per page (NUL-terminated), the reply of the mincore command.
+ * mincore(addr, len): on success *vec holds the residency of every page as
+ * runs of 0 and 1 (free with mm_runs_free): the reply of the mincore
+ * command is their text, one '0' or '1' per page. A sparse range of any
+ * size costs what its page tables and cached pages cost.
  */
-int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, char **vec,
+int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, struct mm_runs *vec,
 	       char *why, size_t whylen);
 
 /* ---- the binary proc files (pagemap.c); see pagemap.h for the bits ---- */

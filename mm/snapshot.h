@@ -212,6 +212,24 @@ struct mm_vma_snap {
 	struct mm_vma_usage u;
 };
 
+/*
+ * A run-length vector of small values (mincore's residency): run[i].len
+ * consecutive items of value run[i].val, adjacent runs of one value merged.
+ * Malloc'd; free with mm_runs_free.
+ */
+struct mm_run {
+	uint64_t len;
+	uint8_t val;
+};
+struct mm_runs {
+	size_t nr, cap;			/* runs used, allocated */
+	uint64_t total;			/* Σ len */
+	struct mm_run *run;
+};
+/* Append len items of val (merging with the last run); 0 or -ENOMEM. */
+int mm_runs_push(struct mm_runs *r, uint8_t val, uint64_t len);
+void mm_runs_free(struct mm_runs *r);
+
 struct mm_task_snap {
 	int pid, ppid;
 	char comm[16];			/* NUL-terminated, at most 15 chars */

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 #include "syscalls.h"
@@ -31,7 +32,7 @@ static int sys_exit(struct sys_ctx *x)
 
 static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 {
-	char *vec;
+	struct mm_runs vec;
 	int err;
 
 	switch (c->verb) {
@@ -48,9 +49,9 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	case MMV_MUNLOCKALL: return sys_munlockall(x);
 	case MMV_MSYNC: return sys_msync(x, c);
 	case MMV_MINCORE:
-		/* the 0/1 string comes from mm_mincore; here only the verdict */
+		/* the residency comes from mm_mincore; here only the verdict */
 		err = sys_mincore(x, c->addr, c->len, &vec);
-		free(vec);
+		mm_runs_free(&vec);
 		return err;
 	case MMV_OPEN: return sys_open(x, c, ret);
 	case MMV_CLOSE: return sys_close(x, c);
@@ -107,13 +108,13 @@ int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
 	return err;
 }
 
-int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, char **vec,
+int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, struct mm_runs *vec,
 	       char *why, size_t whylen)
 {
 	struct sys_ctx x;
 	int err;
 
-	*vec = NULL;
+	memset(vec, 0, sizeof(*vec));
 	machine_lock(m);
 	sim_advance(m, MM_TICK_NS);
 	err = sys_enter(m, pid, &x, why, whylen);

@@ -149,7 +149,9 @@ int sys_munlockall(struct sys_ctx *x);
 int sys_madvise(struct sys_ctx *x, const struct mm_call *c);
 int sys_msync(struct sys_ctx *x, const struct mm_call *c);
 /* mincore: *vec (malloc'd, NUL-terminated) gets one '0'/'1' per page. */
-int sys_mincore(struct sys_ctx *x, uint64_t start, uint64_t len, char **vec);
+struct mm_runs;
+/* mincore: the residency of [start, start + len) as runs of 0/1 pages. */
+int sys_mincore(struct sys_ctx *x, uint64_t start, uint64_t len, struct mm_runs *vec);
 
 /* ---- fdtable.c: the per-task file descriptors ---- */
 

@@ -28,7 +28,7 @@ static double inproc_rate[NR_WORKLOADS];
 struct ctlrun_ctx {
 	struct machine *m;
 	int parse_only;
-	struct rbuf reply;
+	struct replyq reply;
 };
 
 static int parse_line(const char *line, size_t len)
@@ -45,7 +45,7 @@ static long step_ctlrun_esrch(void *p)
 	struct ctlrun_ctx *c = p;
 	size_t len = sizeof(ESRCH_LINE) - 2;
 
-	rbuf_reset(&c->reply);
+	rq_free(&c->reply);
 	for (int i = 0; i < CHUNK; i++) {
 		if (c->parse_only) {
 			if (parse_line(ESRCH_LINE, len) != 0)
@@ -67,14 +67,17 @@ static long step_ctlrun_spawn_kill(void *p)
 		long pid = 12345;
 		int len;
 
-		rbuf_reset(&c->reply);
+		rq_free(&c->reply);
 		if (c->parse_only) {
 			if (parse_line("spawn", 5) != 0)
 				return -1;
 		} else {
+			char num[32] = "";
+
 			if (ctl_run(c->m, 0, "spawn", 5, &c->reply) != 0)
 				return -1;
-			pid = strtol(c->reply.buf, NULL, 10);
+			rq_read(&c->reply, num, sizeof(num) - 1);
+			pid = strtol(num, NULL, 10);
 		}
 		len = snprintf(line, sizeof(line), "kill %ld", pid);
 		if (c->parse_only) {
@@ -103,16 +106,18 @@ void bench_ctlrun(void)
 		row_fail("ctlrun", "*", "mm_boot(4G): %s", why);
 		return;
 	}
-	rbuf_init(&c.reply);
+	rq_init(&c.reply);
 	for (int w = 0; w < NR_WORKLOADS; w++) {
 		double r, b;
 
 		c.parse_only = 0;
 		r = measure_rate(ctlrun_step[w], &c);
 		if (r < 0) {
+			char *text = rq_take(&c.reply, NULL);
+
 			row_fail("ctlrun", workload_name[w], "unexpected reply: %.*s",
-				 (int)strcspn(c.reply.buf ? c.reply.buf : "", "\n"),
-				 c.reply.buf ? c.reply.buf : "");
+				 (int)strcspn(text, "\n"), text);
+			free(text);
 			continue;
 		}
 		c.parse_only = 1;
@@ -120,7 +125,7 @@ void bench_ctlrun(void)
 		row("ctlrun", workload_name[w], r, "cmds/s", "parse_command_only", b);
 		inproc_rate[w] = r;
 	}
-	rbuf_free(&c.reply);
+	rq_free(&c.reply);
 	mm_shutdown(c.m);
 }
 

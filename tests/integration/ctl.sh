@@ -125,3 +125,92 @@ expect_fail "Invalid argument" "echo 'mmap 0' > '$MNT/proc/1/ctl'"
 
 # check stays clean after all of this.
 assert_eq ok "$(exec 3<>"$MNT/ctl"; echo check >&3; read -r r <&3; echo "$r")" "final check"
+
+# ---- nothing lost (the hardening issue) ----
+
+# A NEL byte (0x85) is not a blank: it is an unknown command, and the
+# daemon lives on (it once died of it).
+expect_fail "Invalid argument" "printf '\\x85\\n' > '$MNT/ctl'"
+expect_fail "Invalid argument" "printf 'spawn\\x85\\n' > '$MNT/ctl'"
+assert_match 'unknown command' "$(tail -n1 "$MNT/proc/kmsg")" "kmsg line of spawn\\x85"
+
+# A 1 MiB line fails whole, and the next write runs (it once vanished).
+before=$(pids | wc -l)
+exec 3<>"$MNT/ctl"
+if head -c $((1 << 20)) /dev/zero | tr '\0' x | sed 's/$/\n/' >&3 2>/dev/null; then
+	fail "a 1 MiB line was accepted"
+fi
+echo spawn >&3
+read -r r1 <&3
+read -r r2 <&3
+assert_eq "error EINVAL: line longer than 65536 bytes" "$r1" "reply to the 1 MiB line"
+assert_match '^[0-9]+$' "$r2" "reply to the spawn after it"
+assert_eq $((before + 1)) "$(pids | wc -l)" "the spawn after a long line ran"
+exec 3>&-
+
+# The same as one write(2): the kernel cuts it into 1 MiB requests; the
+# first fails, the rest never comes, and the next write runs.
+"$PY" - "$MNT/ctl" <<'PY'
+import errno, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    os.write(fd, b"y" * (1 << 20) + b"\n")
+    raise SystemExit("a 1 MiB line was accepted")
+except OSError as e:
+    assert e.errno == errno.EINVAL, e
+assert os.write(fd, b"spawn\n") == 6
+r = os.read(fd, 4096).decode().splitlines()
+assert r[0] == "error EINVAL: line longer than 65536 bytes", r
+assert r[1].isdigit() and len(r) == 2, r
+PY
+
+# 10 MB of "brk 0" on one open file: every line that runs is answered; a
+# write the unread replies stop ends short or fails ENOBUFS, and goes on
+# once they are read. No reply is dropped.
+"$PY" - "$MNT/proc/1/ctl" <<'PY'
+import errno, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+line = b"brk 0\n"
+data = line * (10_000_000 // len(line))
+sent = replies = nobufs = 0
+first = None
+def drain():
+    global replies, first
+    while True:
+        b = os.read(fd, 1 << 20)
+        if not b:
+            return
+        for r in b.decode().splitlines(keepends=True):
+            pass
+        replies += b.count(b"\n")
+        first = first or b.split(b"\n")[0]
+while sent < len(data):
+    try:
+        sent += os.write(fd, data[sent:sent + (4 << 20)])
+    except OSError as e:
+        if e.errno != errno.ENOBUFS:
+            raise
+        nobufs += 1
+        drain()
+drain()
+want = len(data) // len(line)
+assert sent == len(data), (sent, len(data))
+assert replies == want, f"{replies} replies for {want} lines"
+assert nobufs > 0, "the queue never filled"
+assert first.startswith(b"0x"), first
+print(f"10 MB of brk 0: {replies} replies, {nobufs} ENOBUFS")
+PY
+
+# mincore of 32 GiB: one reply of 8 Mi characters plus its newline.
+exec 3<>"$MNT/proc/1/ctl"
+echo 'mmap 0 32G r-- private,anon,noreserve' >&3
+read -r addr <&3
+echo "mincore $addr 32G" >&3
+n=$(head -n1 <&3 | tr -d '\n' | tr -d 0 | wc -c)
+assert_eq 0 "$n" "32 GiB of untouched memory is not resident"
+exec 3>&-
+exec 3<>"$MNT/proc/1/ctl"
+echo "mincore $addr 32G" >&3
+assert_eq $(((32 << 18) + 1)) "$(head -n1 <&3 | wc -c)" "bytes of the 32 GiB mincore reply"
+exec 3>&-
+assert_eq ok "$(exec 3<>"$MNT/ctl"; echo check >&3; read -r r <&3; echo "$r")" "check after the hardening cases"

@@ -106,4 +106,25 @@ static inline void mem_expect(int pid, uint64_t addr, const char *s)
 	mem_expect_n(pid, addr, s, strlen(s));
 }
 
+
+/* mm_mincore's runs as the reply text, one '0' or '1' per page (malloc'd). */
+static inline int mincore_s(struct machine *mm_, int pid, uint64_t addr, uint64_t len, char **vec,
+		     char *why, size_t whylen)
+{
+	struct mm_runs r;
+	int err = mm_mincore(mm_, pid, addr, len, &r, why, whylen);
+	size_t o = 0;
+
+	*vec = NULL;
+	if (err)
+		return err;
+	*vec = malloc(r.total + 1);
+	for (size_t i = 0; i < r.nr; i++)
+		for (uint64_t k = 0; k < r.run[i].len; k++)
+			(*vec)[o++] = r.run[i].val ? '1' : '0';
+	(*vec)[o] = '\0';
+	mm_runs_free(&r);
+	return 0;
+}
+
 #endif

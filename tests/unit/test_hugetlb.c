@@ -280,12 +280,12 @@ Test(hugetlb, pagemap_and_kpageflags)
 
 	cr_assert_eq(mm_pagemap_read(m, 1, p >> 12, pm, 2), 2);
 	cr_assert_eq(pm[0], 0);
-	cr_assert_eq(mm_mincore(m, 1, p, 8192, &vec, why, sizeof(why)), 0);
+	cr_assert_eq(mincore_s(m, 1, p, 8192, &vec, why, sizeof(why)), 0);
 	cr_assert_str_eq(vec, "00");
 	free(vec);
 	touch(1, p, 1, 0);
 	touch(1, s, 1, 1);
-	cr_assert_eq(mm_mincore(m, 1, p, 8192, &vec, why, sizeof(why)), 0);
+	cr_assert_eq(mincore_s(m, 1, p, 8192, &vec, why, sizeof(why)), 0);
 	cr_assert_str_eq(vec, "11");
 	free(vec);
 	cr_assert_eq(mm_pagemap_read(m, 1, p >> 12, pm, 2), 2);

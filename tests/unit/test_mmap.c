@@ -29,6 +29,8 @@
 #define FIRST	0x7ffff7fbf000ULL	/* the first top-down page (lay.out p1) */
 
 static struct machine *m;
+
+#include "mmtest.h"	/* mincore_s */
 static char why[256], dir[64];
 static uint64_t ret;
 static int pid = 1;
@@ -329,13 +331,13 @@ Test(mmap, errno_mlock_mincore_msync)
 	cr_assert_eq(MLOCK(0x30000000, K), -ENOMEM);
 	cr_assert_str_eq(maps(0x30000000, 0x30001000), "30000000-30001000 ---p mr mw me lo\n");
 
-	cr_assert_eq(mm_mincore(m, pid, W + 1, K, &vec, why, sizeof(why)), -EINVAL);
-	cr_assert_eq(mm_mincore(m, pid, W, 0, &vec, why, sizeof(why)), 0);
+	cr_assert_eq(mincore_s(m, pid, W + 1, K, &vec, why, sizeof(why)), -EINVAL);
+	cr_assert_eq(mincore_s(m, pid, W, 0, &vec, why, sizeof(why)), 0);
 	cr_assert_str_eq(vec, "");
 	free(vec);
-	cr_assert_eq(mm_mincore(m, pid, 0x20000000, K, &vec, why, sizeof(why)), -ENOMEM);
-	cr_assert_eq(mm_mincore(m, pid, W, 9 * K, &vec, why, sizeof(why)), -ENOMEM);
-	cr_assert_eq(mm_mincore(m, pid, W, 3 * K + 1, &vec, why, sizeof(why)), 0);
+	cr_assert_eq(mincore_s(m, pid, 0x20000000, K, &vec, why, sizeof(why)), -ENOMEM);
+	cr_assert_eq(mincore_s(m, pid, W, 9 * K, &vec, why, sizeof(why)), -ENOMEM);
+	cr_assert_eq(mincore_s(m, pid, W, 3 * K + 1, &vec, why, sizeof(why)), 0);
 	/* the first mlock populated its page; the failed one (a hole) populated nothing */
 	cr_assert_str_eq(vec, "1000");
 	free(vec);
@@ -612,7 +614,7 @@ Test(mmap, flags_and_counters)
 	char *vec;
 
 	cr_assert_eq(CALL(.verb = MMV_TOUCH, .addr = W, .len = K, .mode = 'w'), 0);
-	cr_assert_eq(mm_mincore(m, pid, W, K, &vec, why, sizeof(why)), 0);
+	cr_assert_eq(mincore_s(m, pid, W, K, &vec, why, sizeof(why)), 0);
 	cr_assert_str_eq(vec, "1");
 	free(vec);
 }
