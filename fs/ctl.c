@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../mm/mm.h"
+#include "cmd.h"
 #include "ctl.h"
 
 #define CTL_WHY_MAX	4096	/* longest reason we reply (check may list many) */
@@ -88,7 +89,7 @@ static void escape_cmd(char *out, size_t outlen, const char *line, size_t len)
 }
 
 /* Reply the failure, log it to kmsg, and hand back err (negative). */
-int ctl_reject(struct machine *m, int pid, const char *line, size_t len,
+static int reject(struct machine *m, int pid, const char *line, size_t len,
 		    int err, const char *why, struct replyq *reply)
 {
 	char namebuf[16], cmd[CTL_CMD_LOG_MAX + 8];
@@ -172,8 +173,8 @@ static int verb_returns_addr(enum mm_verb v)
 	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK;
 }
 
-int ctl_run(struct machine *m, int pid, const char *line, size_t len,
-	    struct replyq *reply)
+int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
+	     struct replyq *reply)
 {
 	enum parse_scope scope = pid ? PARSE_PROCESS : PARSE_GLOBAL;
 	struct mm_call call;
@@ -219,8 +220,41 @@ int ctl_run(struct machine *m, int pid, const char *line, size_t len,
 	err = 0;
 	goto out;
 fail:
-	err = ctl_reject(m, pid, line, len, err, why, reply);
+	err = reject(m, pid, line, len, err, why, reply);
 out:
 	free(why);
 	return err;
+}
+
+int ctl_reject_exec(struct machine *m, int pid, const char *line, size_t len, int err,
+		    const char *why, struct replyq *reply)
+{
+	return reject(m, pid, line, len, err, why, reply);
+}
+
+/* Only this much of a rejected line is kept: kmsg shows less. */
+#define REJECT_KEEP 256
+
+int ctl_reject(struct machine *m, int pid, const char *line, size_t len, int err,
+	       const char *why, struct replyq *reply)
+{
+	struct cmd c = { .type = CT_REJECT, .pid = pid, .data = line,
+			 .len = len < REJECT_KEEP ? len : REJECT_KEEP,
+			 .arg = (uint64_t)-err, .path = why };
+
+	return (int)cmd_run(m, &c, NULL, reply);
+}
+
+int ctl_run(struct machine *m, int pid, const char *line, size_t len,
+	    struct replyq *reply)
+{
+	struct cmd c = { .type = CT_CTL, .pid = pid, .data = line, .len = len };
+	struct mm_call call;
+	char why[128];
+
+	/* a kill stops a long command of its victim before waiting behind it */
+	if (!pid && !parse_command(line, len, PARSE_GLOBAL, &call, why, sizeof(why)) &&
+	    call.verb == MMV_KILL)
+		mm_signal_kill(m, call.pid);
+	return (int)cmd_run(m, &c, NULL, reply);
 }

@@ -21,8 +21,8 @@ struct machine;
  * "<value>\n" on success, "error <ENAME>: <why>\n" on failure, nothing for
  * a blank or comment line. Returns 0, PARSE_EMPTY (> 0) for a line with
  * nothing to run, or the failure's -errno. Failures are also logged to the
- * machine's kmsg with the pid and the command. Thread-safe: the model
- * serialises itself.
+ * machine's kmsg with the pid and the command. A command of its own
+ * (cmd.h): it runs in its turn and is journaled. Thread-safe.
  */
 int ctl_run(struct machine *m, int pid, const char *line, size_t len,
 	    struct replyq *reply);
@@ -30,9 +30,19 @@ int ctl_run(struct machine *m, int pid, const char *line, size_t len,
 /*
  * A line that cannot run at all (too long): reply "error ENAME: why",
  * log it to kmsg as ctl_run logs failures, and return err (negative).
+ * A command of its own (cmd.h); only its first 256 bytes are kept.
  */
 int ctl_reject(struct machine *m, int pid, const char *line, size_t len, int err,
 	       const char *why, struct replyq *reply);
+
+/*
+ * What ctl_run and ctl_reject do inside the command turn (cmd.c runs them
+ * live and from a journal). Callers outside cmd.c use ctl_run.
+ */
+int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
+	     struct replyq *reply);
+int ctl_reject_exec(struct machine *m, int pid, const char *line, size_t len, int err,
+		    const char *why, struct replyq *reply);
 
 /*
  * Births seen through ctl_run (spawn, fork) bump a per-pid generation, so a

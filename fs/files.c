@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "../mm/mm.h"
 #include "files.h"
 #include "files_internal.h"
@@ -140,7 +141,7 @@ static int do_setattr(const struct fnode *n, const struct stat *attr, int to_set
 		/* through the model: it drops the pages and unmaps them from mappers */
 		err = node_mpath(n, mpath, sizeof(mpath));
 		if (!err)
-			err = mm_file_truncate(mmfs.m, mpath, (uint64_t)attr->st_size);
+			err = cmd_file_truncate(mmfs.m, mpath, (uint64_t)attr->st_size);
 		if (err)
 			return err;
 	}
@@ -317,7 +318,7 @@ static void remove_name(fuse_req_t req, fuse_ino_t parent, const char *name, int
 	if (!err && unlinkat(dir->fd, name, flags))
 		err = -errno;
 	if (!err && known)
-		mm_file_rename(mmfs.m, mpath, NULL);
+		cmd_file_rename(mmfs.m, mpath, NULL, 0);
 	fuse_reply_err(req, -err);
 }
 
@@ -329,24 +330,6 @@ static void files_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 static void files_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	remove_name(req, parent, name, AT_REMOVEDIR);
-}
-
-/*
- * The model hears of a rename after the host did it (it drops what the
- * target named). An exchange goes through a name no file has, so neither
- * side is taken for a replaced target.
- */
-static void tell_rename(const char *from, const char *to, unsigned int flags)
-{
-	static const char parked[] = "/\x7fmmfs-exchange\x7f";
-
-	if (flags & RENAME_EXCHANGE) {
-		mm_file_rename(mmfs.m, from, parked);
-		mm_file_rename(mmfs.m, to, from);
-		mm_file_rename(mmfs.m, parked, to);
-	} else {
-		mm_file_rename(mmfs.m, from, to);
-	}
 }
 
 /* RENAME_NOREPLACE and RENAME_EXCHANGE as the host does them. */
@@ -365,8 +348,8 @@ static void files_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		!child_mpath(newdir, newname, to, sizeof(to));
 	if (!err && renameat2(dir->fd, name, newdir->fd, newname, flags))
 		err = -errno;
-	if (!err && known)
-		tell_rename(from, to, flags);
+	if (!err && known)	/* the model hears of it after the host did it */
+		cmd_file_rename(mmfs.m, from, to, flags & RENAME_EXCHANGE);
 	fuse_reply_err(req, -err);
 }
 

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "../mm/mm.h"
 #include "files.h"
 #include "files_internal.h"
@@ -202,7 +203,7 @@ uint64_t model_ino(const struct fnode *dir, const char *name, const struct stat 
 	if ((S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)) &&
 	    !node_relpath(dir, rel, sizeof(rel)) &&
 	    (size_t)snprintf(path, sizeof(path), "/%s%s%s", rel, *rel ? "/" : "", name) < sizeof(path) &&
-	    !mm_file_ino(mmfs.m, path, &ino))
+	    !cmd_file_ino(mmfs.m, path, &ino))
 		return ino;
 	return FILES_ALIEN_INO | ((uint64_t)st->st_ino & (FILES_ALIEN_INO - 1));
 }
@@ -320,7 +321,7 @@ out:
 /* The last chance for dirty pages to reach backing=DIR: the model goes next. */
 void files_exit(void)
 {
-	mm_sync(mmfs.m, NULL, 0);
+	cmd_sync(mmfs.m);
 	for (unsigned b = 0; b < NODE_BUCKETS; b++) {
 		while (by_id[b]) {
 			struct fnode *n = by_id[b];

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "../mm/mm.h"
 #include "files_internal.h"
 #include "mmfs.h"
@@ -238,7 +239,7 @@ static int open_trunc(const struct fnode *n, int flags)
 	if (!(flags & O_TRUNC))
 		return 0;
 	err = node_mpath(n, path, sizeof(path));
-	return err ? err : mm_file_truncate(mmfs.m, path, 0);
+	return err ? err : cmd_file_truncate(mmfs.m, path, 0);
 }
 
 /*
@@ -314,7 +315,7 @@ void files_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	long k = !buf ? -ENOMEM : n ? node_mpath(n, path, sizeof(path)) : -ENOENT;
 
 	if (!k)
-		k = mm_file_read(mmfs.m, path, (uint64_t)off, buf, size);
+		k = cmd_file_read(mmfs.m, path, (uint64_t)off, buf, size);
 	if (k < 0)
 		fuse_reply_err(req, (int)-k);
 	else
@@ -347,7 +348,7 @@ void files_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 		at = (uint64_t)st.st_size;
 	if (!k) {
 		notify_quiet(at == (uint64_t)off ? n->st_ino : 0);
-		k = mm_file_write(mmfs.m, path, at, buf, size);
+		k = cmd_file_write(mmfs.m, path, at, buf, size);
 		notify_quiet(0);
 	}
 	if (k >= 0 && at != (uint64_t)off)
@@ -380,7 +381,7 @@ void files_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_
 	int err = n ? node_mpath(n, path, sizeof(path)) : -ENOENT;
 
 	if (!err)
-		err = mm_file_fsync(mmfs.m, path);
+		err = cmd_file_fsync(mmfs.m, path);
 	if (!err && (datasync ? fdatasync(f->fd) : fsync(f->fd)))
 		err = -errno;
 	fuse_reply_err(req, -err);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "../mm/mm.h"
 #include "procbin.h"
 
@@ -64,7 +65,7 @@ ssize_t procbin_read(struct machine *m, enum procbin_kind kind, int pid, void *b
 		     size_t size, uint64_t off)
 {
 	if (kind == PROCBIN_MEM)
-		return mem_result(mm_mem_rw(m, pid, off, buf, size, 0));
+		return mem_result(cmd_mem_rw(m, pid, off, buf, size, 0));
 	return procbin_read_words(m, kind, pid, buf, size, off);
 }
 
@@ -73,5 +74,5 @@ ssize_t procbin_write(struct machine *m, enum procbin_kind kind, int pid, const 
 {
 	if (kind != PROCBIN_MEM)
 		return -EINVAL;
-	return mem_result(mm_mem_rw(m, pid, off, (void *)buf, size, 1));
+	return mem_result(cmd_mem_rw(m, pid, off, (void *)buf, size, 1));
 }

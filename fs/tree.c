@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "../mm/mm.h"
 #include "ctl.h"
 #include "mmfs.h"
@@ -456,7 +457,7 @@ int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
 {
 	if (ref->node->kind != NK_TUNABLE)
 		return -EIO;
-	return mm_tunable_write(mmfs.m, ref->node->name, buf, len);
+	return cmd_tunable_write(mmfs.m, ref->node->name, buf, len);
 }
 
 /* A binary node of a process that is gone reads as empty (procbin.h). */

@@ -27,6 +27,7 @@
 struct copy_arg {
 	struct mm_struct *dst;
 	struct vm_area_struct *vma;	/* the parent's */
+	struct task *parent;
 	int err;
 };
 
@@ -34,10 +35,13 @@ static int copy_one_pte(struct machine *m, struct mm_struct *src, uint64_t addr,
 			void *arg)
 {
 	struct copy_arg *ca = arg;
-	pte_t *dst = pte_lookup(m, ca->dst, addr, 1, &ca->err), v = *pte;
+	pte_t *dst, v = *pte;
 	struct page *page;
 
 	(void)src;
+	if (step_boundary(addr) && resched_or_killed(m, ca->parent))
+		return -EINTR;	/* kill of the parent: the child goes */
+	dst = pte_lookup(m, ca->dst, addr, 1, &ca->err);
 	if (!dst)
 		return ca->err ? ca->err : -ENOMEM;
 	if (pte_is_swap(v))
@@ -67,11 +71,14 @@ static int copy_one_pmd(struct machine *m, struct mm_struct *src, uint64_t addr,
 			pte_t *pmd, void *arg)
 {
 	struct copy_arg *ca = arg;
-	pte_t *dst = pmd_lookup(m, ca->dst, addr, 1, &ca->err);
+	pte_t *dst;
 	uint64_t f = ca->vma->vm_flags;
 
 	(void)src;
 	(void)end;
+	if (resched_or_killed(m, ca->parent))
+		return -EINTR;
+	dst = pmd_lookup(m, ca->dst, addr, 1, &ca->err);
 	if (!dst)
 		return ca->err ? ca->err : -ENOMEM;
 	if (f & MM_VM_HUGETLB) {
@@ -110,7 +117,7 @@ static int dup_mmap(struct machine *m, struct task *parent, struct mm_struct *mm
 		if (tmp->vm_flags & MM_VM_ACCOUNT)
 			m->vm_committed_as += vma_pages(tmp);	/* mmput gives it back */
 		if (v->anon_vma && !(v->vm_flags & MM_VM_WIPEONFORK)) {
-			struct copy_arg ca = { mm, v, 0 };
+			struct copy_arg ca = { mm, v, parent, 0 };
 
 			if (!mm->pgd && pgd_alloc(m, mm))
 				return -ENOMEM;
@@ -157,6 +164,10 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 		err = fdtable_dup(t, parent);
 	if (err) {
 		task_discard(m, t);
+		if (err == -EINTR) {
+			snprintf(why, whylen, "interrupted: the process is being killed");
+			return -EINTR;
+		}
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}

@@ -35,9 +35,20 @@ struct kmsg;
 #endif
 
 struct machine {
-	pthread_mutex_t lock;		/* the model's one lock */
+	/* sched.c: the model lock, a FIFO ticket lock under this mutex */
+	pthread_mutex_t lock;		/* guards the ticket fields only */
+	pthread_cond_t lock_cond;
+	uint64_t lock_next, lock_serving;	/* tickets handed out / the holder's */
 	pthread_t lock_owner;		/* valid while locked; for lockdep_assert_held */
 	int locked;
+	/* sched.c: the command turn (mm_cmd_begin/end), FIFO too */
+	pthread_mutex_t turn_lock;
+	pthread_cond_t turn_cond;
+	uint64_t turn_next, turn_serving;
+	/* the running command (the turn's holder): fatal_signal_pending polls */
+	uint64_t cmd_polls;		/* polls so far */
+	uint64_t cmd_interrupted;	/* the poll that stopped it, or 0 */
+	uint64_t cmd_inject;		/* replay: the poll that must stop it, or 0 */
 
 	struct mm_config cfg;
 	char swap_path[256];
@@ -126,10 +137,30 @@ static inline struct zone *page_zone(struct machine *m, struct page *page)
 void machine_lock(struct machine *m);
 void machine_unlock(struct machine *m);
 /*
- * A step boundary of a long command (kernel: cond_resched): the model is
- * consistent here, so readers waiting for the lock may take it now.
+ * sched.c. A step boundary of a long command (kernel: cond_resched): the
+ * model is consistent here, so readers waiting for the lock may take it
+ * now. The caller holds m->lock and holds it again on return.
  */
 void cond_resched(struct machine *m);
+/*
+ * Whether the command working for task t must stop (its process is being
+ * killed): poll it at step boundaries and unwind with -EINTR on 1. Once
+ * it returned 1 it returns 1 for the rest of the command. t may be NULL.
+ */
+int fatal_signal_pending(struct machine *m, struct task *t);
+/*
+ * Long loops over addresses take a step boundary at every 2 MiB (a PMD's
+ * worth of pages): cheap enough to be unseen, short enough that a reader
+ * waits for 512 page operations at most.
+ */
+#define STEP_BYTES	(1ULL << 21)
+static inline int step_boundary(uint64_t addr) { return !(addr & (STEP_BYTES - 1)); }
+/* cond_resched, then fatal_signal_pending: the usual pair at a boundary. */
+static inline int resched_or_killed(struct machine *m, struct task *t)
+{
+	cond_resched(m);
+	return fatal_signal_pending(m, t);
+}
 void lockdep_assert_held(struct machine *m);
 
 /* Advance the simulated clock (every command costs MM_TICK_NS). */

@@ -34,29 +34,6 @@
 #define STRUCT_PAGE_BYTES	64ULL		/* what the kernel's struct page costs */
 #define MIN_NODE_BYTES		(64ULL << 20)
 
-void machine_lock(struct machine *m)
-{
-	pthread_mutex_lock(&m->lock);
-	m->lock_owner = pthread_self();
-	m->locked = 1;
-}
-
-void machine_unlock(struct machine *m)
-{
-	m->locked = 0;
-	pthread_mutex_unlock(&m->lock);
-}
-
-void cond_resched(struct machine *m)
-{
-	lockdep_assert_held(m);
-}
-
-void lockdep_assert_held(struct machine *m)
-{
-	VM_BUG_ON(!m->locked || !pthread_equal(m->lock_owner, pthread_self()));
-}
-
 static int add_range(struct machine *m, uint64_t s, uint64_t e, int kind, const char *what)
 {
 	if (e > m->max_pfn)
@@ -244,6 +221,9 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 		return NULL;
 	}
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->lock_cond, NULL);
+	pthread_mutex_init(&m->turn_lock, NULL);
+	pthread_cond_init(&m->turn_cond, NULL);
 	m->backing_fd = -1;
 	m->next_ino = 131073;	/* as the first files of a fresh ext4 root are numbered */
 	m->cfg = *cfg;
@@ -316,6 +296,9 @@ void mm_shutdown(struct machine *m)
 	if (m->kmsg)
 		kmsg_free(m->kmsg);
 	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->lock_cond);
+	pthread_mutex_destroy(&m->turn_lock);
+	pthread_cond_destroy(&m->turn_cond);
 	free(m->zonelists);
 	free(m);
 }

@@ -422,10 +422,17 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 		return -EINVAL;
 	}
 	for (; a < end; a += MM_PAGE_SIZE) {
-		struct vm_area_struct *vma = vma_find(t->mm, a);
+		struct vm_area_struct *vma;
 		uint64_t allowed = write ? MM_VM_WRITE : (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC);
 		uint64_t at = a < addr ? addr : a;
 		unsigned fault;
+
+		if (step_boundary(a) && a != (addr & ~(MM_PAGE_SIZE - 1)) && resched_or_killed(m, t)) {
+			snprintf(why, whylen, "interrupted at %#llx: the process is being killed",
+				 (unsigned long long)a);
+			return -EINTR;
+		}
+		vma = vma_find(t->mm, a);
 
 		if (vma && vma->vm_start > a && (!(vma->vm_flags & MM_VM_GROWSDOWN) ||
 						 expand_stack(t->mm, vma, a)))
@@ -467,7 +474,11 @@ int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 	for (uint64_t a = start; a < end; a += MM_PAGE_SIZE) {
 		unsigned fault;
 		uint64_t pfn;
-		pte_t *e = follow_entry(m, t->mm, a, &pfn);
+		pte_t *e;
+
+		if (step_boundary(a) && a != start && resched_or_killed(m, t))
+			return -EINTR;
+		e = follow_entry(m, t->mm, a, &pfn);
 
 		if (e && (*e & _PAGE_PRESENT) && (!(flags & FAULT_FLAG_WRITE) || pte_write(*e)))
 			continue;

@@ -26,8 +26,9 @@ static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t
 	pte_t old = *pte;
 	struct page *page;
 
-	(void)addr;
 	(void)arg;
+	if (step_boundary(addr))
+		cond_resched(m);	/* an unmap always finishes, but readers get in */
 	*pte = 0;
 	if (pte_is_swap(old))
 		return 0;	/* swap slots come with the reclaim work */
@@ -46,6 +47,7 @@ static int zap_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint6
 {
 	struct zap_arg *za = arg;
 
+	cond_resched(m);
 	if (za->vma->vm_flags & MM_VM_HUGETLB) {
 		hugetlb_zap_pmd(m, mm, za->vma, pmd);	/* hugetlb ranges are 2 MiB-aligned */
 		return 0;
@@ -90,7 +92,8 @@ static int protect_one(struct machine *m, struct mm_struct *mm, uint64_t addr, p
 	int writable = 0;
 
 	(void)mm;
-	(void)addr;
+	if (step_boundary(addr))
+		cond_resched(m);
 	if (pte_is_swap(*pte))
 		return 0;
 	if (!(flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC))) {
@@ -133,7 +136,8 @@ void change_protection(struct machine *m, struct mm_struct *mm, struct vm_area_s
 static int mlock_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
 {
 	(void)mm;
-	(void)addr;
+	if (step_boundary(addr))
+		cond_resched(m);
 	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn ||
 	    page_in_thp(m, pfn_to_page(m, pte_pfn(*pte))))
 		return 0;	/* a PTE-mapped THP is never mlocked */

@@ -110,6 +110,28 @@ char *mm_kmsg_text(struct machine *m, size_t *len);
 void mm_kmsg(struct machine *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* ---- commands, in order ---- */
+
+/*
+ * A command (anything that changes the model: a control-file line, a
+ * write through files/, a tunable...) runs between these two, which hold
+ * the command turn: commands run one at a time in the order they called
+ * mm_cmd_begin, while readers (snapshots) still get in at the command's
+ * step boundaries. interrupt_at is 0, or, when replaying a journal, the
+ * step at which the command was interrupted by a kill in the run that is
+ * replayed. mm_cmd_interrupted (before mm_cmd_end) tells that step for
+ * this run: 0 if the command was not interrupted.
+ */
+void mm_cmd_begin(struct machine *m, uint64_t interrupt_at);
+uint64_t mm_cmd_interrupted(struct machine *m);
+void mm_cmd_end(struct machine *m);
+/*
+ * A kill of pid is coming (call it before the kill command waits for its
+ * turn): a command working for pid stops at its next step boundary with
+ * EINTR. Returns whether pid names a process that can be killed.
+ */
+int mm_signal_kill(struct machine *m, int pid);
+
 /* ---- global commands (MOUNT/ctl) ---- */
 
 int mm_spawn(struct machine *m, const char *name, int *pid, char *why, size_t whylen);

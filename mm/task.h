@@ -66,6 +66,7 @@ struct task {
 	char cmdline[TASK_CMDLINE_MAX];	/* NUL-separated argv */
 	size_t cmdline_len;		/* bytes of cmdline, last NUL included */
 	char state;			/* 'S' (sleeping) for every live task */
+	int sigkill;			/* a kill is on its way (mm_signal_kill) */
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */
 	struct mm_struct *mm;		/* owned; NULL = no address space */

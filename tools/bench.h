@@ -94,5 +94,6 @@ void bench_ctl(void);
 void bench_vma(void);
 void bench_fault(void);
 void bench_cat(void);
+void bench_fair(void);
 
 #endif

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd.c - commands in their turn: run, record, give the turn back.
+ *
+ * The journal record is written inside the turn, after the command ran
+ * and before its result reaches anybody: a command that was answered is
+ * in the journal, and the journal's order is the order commands ran in.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <linux/fs.h>
+
+#include "../mm/mm.h"
+#include "cmd.h"
+#include "ctl.h"
+#include "journal.h"
+
+/* What each type does; out and reply as in cmd_run. */
+static long cmd_exec(struct machine *m, const struct cmd *c, void *out, struct replyq *reply)
+{
+	switch (c->type) {
+	case CT_CTL:
+		return ctl_exec(m, c->pid, c->data, c->len, reply);
+	case CT_FILE_READ:
+		return mm_file_read(m, c->path, c->off, out, c->len);
+	case CT_FILE_WRITE:
+		return mm_file_write(m, c->path, c->off, c->data, c->len);
+	case CT_FILE_TRUNCATE:
+		return mm_file_truncate(m, c->path, c->off);
+	case CT_FILE_FSYNC:
+		return mm_file_fsync(m, c->path);
+	case CT_FILE_RENAME:
+		if (c->arg & RENAME_EXCHANGE) {
+			/* through a name no file has, so neither is a replaced target */
+			static const char parked[] = "/\x7fmmfs-exchange\x7f";
+
+			mm_file_rename(m, c->path, parked);
+			mm_file_rename(m, c->path2, c->path);
+			return mm_file_rename(m, parked, c->path2);
+		}
+		return mm_file_rename(m, c->path, c->path2);
+	case CT_FILE_INO: {
+		uint64_t ino = 0;
+		int err = mm_file_ino(m, c->path, &ino);
+
+		if (out)
+			*(uint64_t *)out = ino;
+		return err;
+	}
+	case CT_MEM_READ:
+		return mm_mem_rw(m, c->pid, c->off, out, c->len, 0);
+	case CT_MEM_WRITE:
+		return mm_mem_rw(m, c->pid, c->off, (void *)c->data, c->len, 1);
+	case CT_TUNABLE:
+		return mm_tunable_write(m, c->path, c->data, c->len);
+	case CT_SYNC:
+		return mm_sync(m, NULL, 0);
+	case CT_REJECT:
+		return ctl_reject_exec(m, c->pid, c->data, c->len, -(int)c->arg, c->path, reply);
+	case CT_NR:
+		break;
+	}
+	return -EINVAL;
+}
+
+long cmd_run(struct machine *m, const struct cmd *c, void *out, struct replyq *reply)
+{
+	long ret;
+
+	mm_cmd_begin(m, 0);
+	ret = cmd_exec(m, c, out, reply);
+	journal_append(c, mm_cmd_interrupted(m));
+	mm_cmd_end(m);
+	return ret;
+}
+
+/* A replay runs each command exactly as it ran: reads into a buffer thrown away. */
+long cmd_replay(struct machine *m, const struct cmd *c, uint64_t interrupt_at)
+{
+	int reads = c->type == CT_FILE_READ || c->type == CT_MEM_READ;
+	void *out = reads ? malloc(c->len ? c->len : 1) : NULL;
+	uint64_t ino;
+	struct replyq sink;
+	long ret;
+
+	if (reads && !out)
+		return -ENOMEM;
+	rq_init(&sink);
+	mm_cmd_begin(m, interrupt_at);
+	ret = cmd_exec(m, c, reads ? out : &ino, &sink);
+	mm_cmd_end(m);
+	rq_free(&sink);
+	free(out);
+	return ret;
+}
