@@ -9,9 +9,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <linux/fs.h>
 
 #include "../mm/mm.h"
+#include "backing.h"
 #include "cmd.h"
 #include "ctl.h"
 #include "journal.h"
@@ -30,16 +30,6 @@ static long cmd_exec(struct machine *m, const struct cmd *c, void *out, struct r
 		return mm_file_truncate(m, c->path, c->off);
 	case CT_FILE_FSYNC:
 		return mm_file_fsync(m, c->path);
-	case CT_FILE_RENAME:
-		if (c->arg & RENAME_EXCHANGE) {
-			/* through a name no file has, so neither is a replaced target */
-			static const char parked[] = "/\x7fmmfs-exchange\x7f";
-
-			mm_file_rename(m, c->path, parked);
-			mm_file_rename(m, c->path2, c->path);
-			return mm_file_rename(m, parked, c->path2);
-		}
-		return mm_file_rename(m, c->path, c->path2);
 	case CT_FILE_INO: {
 		uint64_t ino = 0;
 		int err = mm_file_ino(m, c->path, &ino);
@@ -58,6 +48,10 @@ static long cmd_exec(struct machine *m, const struct cmd *c, void *out, struct r
 		return mm_sync(m, NULL, 0);
 	case CT_REJECT:
 		return ctl_reject_exec(m, c->pid, c->data, c->len, -(int)c->arg, c->path, reply);
+	case CT_NS_CREATE: case CT_NS_MKNOD: case CT_NS_MKDIR: case CT_NS_SYMLINK:
+	case CT_NS_LINK: case CT_NS_UNLINK: case CT_NS_RMDIR: case CT_NS_RENAME:
+	case CT_NS_CHMOD: case CT_NS_CHOWN:
+		return backing_exec(m, c);
 	case CT_NR:
 		break;
 	}

@@ -30,13 +30,23 @@ enum cmd_type {
 	CT_FILE_WRITE,		/* path, off, data/len: mm_file_write */
 	CT_FILE_TRUNCATE,	/* path, off = size: mm_file_truncate */
 	CT_FILE_FSYNC,		/* path: mm_file_fsync */
-	CT_FILE_RENAME,		/* path -> path2 (NULL: unlinked), arg = RENAME_* flags */
 	CT_FILE_INO,		/* path: mm_file_ino into out (uint64_t) */
 	CT_MEM_READ,		/* pid, off = address, len: mm_mem_rw into out */
 	CT_MEM_WRITE,		/* pid, off = address, data/len: mm_mem_rw */
 	CT_TUNABLE,		/* path = name, data/len = the text written */
 	CT_SYNC,		/* sync(2) */
 	CT_REJECT,		/* pid, data/len = a line's start, arg = errno, path = why: ctl_reject */
+	/* files/'s namespace, carried out on backing=DIR by backing.c */
+	CT_NS_CREATE,		/* path, arg = mode, off = 1 for O_EXCL */
+	CT_NS_MKNOD,		/* path, arg = mode (regular files only) */
+	CT_NS_MKDIR,		/* path, arg = mode */
+	CT_NS_SYMLINK,		/* path, path2 = the link's target */
+	CT_NS_LINK,		/* path (existing) -> path2 (new name) */
+	CT_NS_UNLINK,		/* path */
+	CT_NS_RMDIR,		/* path */
+	CT_NS_RENAME,		/* path -> path2, arg = RENAME_NOREPLACE / RENAME_EXCHANGE */
+	CT_NS_CHMOD,		/* path, arg = mode */
+	CT_NS_CHOWN,		/* path, off = uid, arg = gid ((uint32_t)-1: unchanged) */
 	CT_NR
 };
 
@@ -95,11 +105,11 @@ static inline int cmd_file_fsync(struct machine *m, const char *path)
 	return (int)cmd_run(m, &c, NULL, NULL);
 }
 
-/* A rename (to NULL: an unlink) the host did; flags: RENAME_EXCHANGE or 0. */
-static inline int cmd_file_rename(struct machine *m, const char *from, const char *to,
-				  unsigned flags)
+/* A namespace operation of files/ (backing.c): path, path2, arg and off as the type says. */
+static inline int cmd_ns(struct machine *m, enum cmd_type type, const char *path, const char *path2,
+			 uint64_t arg, uint64_t off)
 {
-	struct cmd c = { .type = CT_FILE_RENAME, .path = from, .path2 = to, .arg = flags };
+	struct cmd c = { .type = type, .path = path, .path2 = path2, .arg = arg, .off = off };
 
 	return (int)cmd_run(m, &c, NULL, NULL);
 }

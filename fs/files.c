@@ -124,27 +124,24 @@ static int set_times(const struct fnode *n, const struct stat *attr, int to_set,
 static int do_setattr(const struct fnode *n, const struct stat *attr, int to_set,
 		      struct fuse_file_info *fi)
 {
-	char path[64], mpath[PATH_MAX];
-	int err;
+	char mpath[PATH_MAX];
+	int err = node_mpath(n, mpath, sizeof(mpath));
 
-	fd_path(n->fd, path);
+	(void)fi;
+	if (err)
+		return err;
 	if ((to_set & FUSE_SET_ATTR_MODE) &&
-	    (fi ? fchmod(ffile_fd(fi), attr->st_mode) : chmod(path, attr->st_mode)))
-		return -errno;
+	    (err = cmd_ns(mmfs.m, CT_NS_CHMOD, mpath, NULL, attr->st_mode, 0)))
+		return err;
 	if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
-	    fchownat(n->fd, "",
-		     (to_set & FUSE_SET_ATTR_UID) ? attr->st_uid : (uid_t)-1,
-		     (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t)-1,
-		     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
-		return -errno;
-	if (to_set & FUSE_SET_ATTR_SIZE) {
-		/* through the model: it drops the pages and unmaps them from mappers */
-		err = node_mpath(n, mpath, sizeof(mpath));
-		if (!err)
-			err = cmd_file_truncate(mmfs.m, mpath, (uint64_t)attr->st_size);
-		if (err)
-			return err;
-	}
+	    (err = cmd_ns(mmfs.m, CT_NS_CHOWN, mpath, NULL,
+			  (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (uint32_t)-1,
+			  (to_set & FUSE_SET_ATTR_UID) ? attr->st_uid : (uint32_t)-1)))
+		return err;
+	/* through the model: it drops the pages and unmaps them from mappers */
+	if ((to_set & FUSE_SET_ATTR_SIZE) &&
+	    (err = cmd_file_truncate(mmfs.m, mpath, (uint64_t)attr->st_size)))
+		return err;
 	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
 		      FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW))
 		return set_times(n, attr, to_set, fi);
@@ -239,19 +236,36 @@ static void files_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 			  const char *name)
 {
 	struct fnode *dir = node_get(parent);
-	char rel[PATH_MAX];
+	char rel[PATH_MAX], mpath[PATH_MAX];
 	int err = dir ? node_relpath(dir, rel, sizeof(rel)) : 0;
 
 	if (!err && dir && !name_ok(name))
 		err = -EACCES;
 	if (!err && dir && target_escapes(rel, link))
 		err = -EACCES;
-	if (!err && dir && symlinkat(link, dir->fd, name))
-		err = -errno;
+	if (!err && dir)
+		err = child_mpath(dir, name, mpath, sizeof(mpath));
+	if (!err && dir)
+		err = cmd_ns(mmfs.m, CT_NS_SYMLINK, mpath, link, 0, 0);
 	reply_entry(req, dir, name, err);
 }
 
 /* ---- the namespace ---- */
+
+/*
+ * Every change of the namespace is a command (backing.c carries it out by
+ * path), so that it takes its turn and reaches the journal.
+ */
+static int ns_child(enum cmd_type type, struct fnode *dir, const char *name, uint64_t arg)
+{
+	char mpath[PATH_MAX];
+	int err;
+
+	if (!name_ok(name))
+		return -EACCES;
+	err = child_mpath(dir, name, mpath, sizeof(mpath));
+	return err ? err : cmd_ns(mmfs.m, type, mpath, NULL, arg, 0);
+}
 
 static void files_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 			mode_t mode, dev_t rdev)
@@ -261,22 +275,16 @@ static void files_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 
 	if (dir && !S_ISREG(mode))
 		err = -EPERM;		/* regular files only */
-	else if (dir && !name_ok(name))
-		err = -EACCES;
-	else if (dir && mknodat(dir->fd, name, mode, 0))
-		err = -errno;
+	else if (dir)
+		err = ns_child(CT_NS_MKNOD, dir, name, mode);
 	reply_entry(req, dir, name, err);
 }
 
 static void files_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
 	struct fnode *dir = node_get(parent);
-	int err = 0;
+	int err = dir ? ns_child(CT_NS_MKDIR, dir, name, mode) : 0;
 
-	if (dir && !name_ok(name))
-		err = -EACCES;
-	else if (dir && mkdirat(dir->fd, name, mode))
-		err = -errno;
 	reply_entry(req, dir, name, err);
 }
 
@@ -284,52 +292,42 @@ static void files_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 		       const char *newname)
 {
 	struct fnode *n = node_get(ino), *dir = node_get(newparent);
-	char path[64];
+	char from[PATH_MAX], to[PATH_MAX];
 	int err = 0;
 
 	if (!n || !dir) {
 		fuse_reply_err(req, n || dir ? EXDEV : EPERM);
 		return;
 	}
-	fd_path(n->fd, path);	/* the magic link names n itself, even a symlink */
 	if (!name_ok(newname))
 		err = -EACCES;
-	else if (linkat(AT_FDCWD, path, dir->fd, newname, AT_SYMLINK_FOLLOW))
-		err = -errno;
+	if (!err)
+		err = node_mpath(n, from, sizeof(from));
+	if (!err)
+		err = child_mpath(dir, newname, to, sizeof(to));
+	if (!err)
+		err = cmd_ns(mmfs.m, CT_NS_LINK, from, to, 0, 0);
 	reply_entry(req, dir, newname, err);
 }
 
 /*
- * The model hears of an unlink or rmdir after the host did it: its inodes
- * of the name leave its namespace (a file's cache goes once no mapper
- * holds it), so a new file that gets the same host inode is a new inode.
+ * The model hears of an unlink, rmdir or rename after the host did it:
+ * its inodes of the name leave its namespace (a file's cache goes once no
+ * mapper holds it), so a new file that gets the same host inode is a new
+ * inode; a rename keeps the model's names current.
  */
-static void remove_name(fuse_req_t req, fuse_ino_t parent, const char *name, int flags)
-{
-	struct fnode *dir = node_get(parent);
-	char mpath[PATH_MAX];
-	int err = 0, known;
-
-	if (!dir)
-		err = -EPERM;
-	else if (!name_ok(name))
-		err = -EACCES;
-	known = !err && !child_mpath(dir, name, mpath, sizeof(mpath));
-	if (!err && unlinkat(dir->fd, name, flags))
-		err = -errno;
-	if (!err && known)
-		cmd_file_rename(mmfs.m, mpath, NULL, 0);
-	fuse_reply_err(req, -err);
-}
-
 static void files_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	remove_name(req, parent, name, 0);
+	struct fnode *dir = node_get(parent);
+
+	fuse_reply_err(req, dir ? -ns_child(CT_NS_UNLINK, dir, name, 0) : EPERM);
 }
 
 static void files_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	remove_name(req, parent, name, AT_REMOVEDIR);
+	struct fnode *dir = node_get(parent);
+
+	fuse_reply_err(req, dir ? -ns_child(CT_NS_RMDIR, dir, name, 0) : EPERM);
 }
 
 /* RENAME_NOREPLACE and RENAME_EXCHANGE as the host does them. */
@@ -338,18 +336,18 @@ static void files_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct fnode *dir = node_get(parent), *newdir = node_get(newparent);
 	char from[PATH_MAX], to[PATH_MAX];
-	int err = 0, known;
+	int err = 0;
 
 	if (!dir || !newdir)
 		err = dir || newdir ? -EXDEV : -EPERM;
 	else if (!name_ok(name) || !name_ok(newname))
 		err = -EACCES;
-	known = !err && !child_mpath(dir, name, from, sizeof(from)) &&
-		!child_mpath(newdir, newname, to, sizeof(to));
-	if (!err && renameat2(dir->fd, name, newdir->fd, newname, flags))
-		err = -errno;
-	if (!err && known)	/* the model hears of it after the host did it */
-		cmd_file_rename(mmfs.m, from, to, flags & RENAME_EXCHANGE);
+	if (!err)
+		err = child_mpath(dir, name, from, sizeof(from));
+	if (!err)
+		err = child_mpath(newdir, newname, to, sizeof(to));
+	if (!err)
+		err = cmd_ns(mmfs.m, CT_NS_RENAME, from, to, flags, 0);
 	fuse_reply_err(req, -err);
 }
 

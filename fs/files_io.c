@@ -212,7 +212,7 @@ static int ffile_open(struct fnode *n, int dirfd, const char *name, int flags,
 		fd_path(n->fd, path);
 		f->fd = open(path, hflags & ~(O_CREAT | O_EXCL));
 	} else {
-		f->fd = openat(dirfd, name, hflags | O_CREAT | O_NOFOLLOW, mode);
+		f->fd = openat(dirfd, name, hflags | O_NOFOLLOW, mode);
 	}
 	if (f->fd < 0) {
 		err = -errno;
@@ -285,12 +285,19 @@ void files_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct ffile *f = NULL;
 	int err = 0, looked = 0;
 
+	char mpath[PATH_MAX];
+
 	if (!dir)
 		err = -EPERM;
 	else if (!name_ok(name))
 		err = -EACCES;
 	else
-		err = ffile_open(NULL, dir->fd, name, fi->flags, mode, &f);
+		err = child_mpath(dir, name, mpath, sizeof(mpath));
+	/* the create is a command (journaled); the open that follows is not */
+	if (!err)
+		err = cmd_ns(mmfs.m, CT_NS_CREATE, mpath, NULL, mode & 07777, !!(fi->flags & O_EXCL));
+	if (!err)
+		err = ffile_open(NULL, dir->fd, name, fi->flags & ~(O_CREAT | O_EXCL), mode, &f);
 	if (!err)
 		err = do_lookup(dir, name, &e);
 	looked = !err;

@@ -13,5 +13,7 @@ struct cmd;
 
 /* Record c (which ran, interrupted at step `interrupted` or 0). 0 or -errno. */
 int journal_append(const struct cmd *c, uint64_t interrupted);
+/* path (a model path) is about to change in backing=DIR: keep what is there. */
+void journal_preserve(const char *path);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #define FUSE_USE_VERSION 314
 #include <errno.h>
+#include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "../mm/mm.h"
+#include "backing.h"
 #include "ctl.h"
 #include "mmfs.h"
 #include "notify.h"
@@ -280,6 +282,18 @@ static int run_script(struct machine *m, const char *path)
 	return 0;
 }
 
+/* files/'s namespace commands (backing.c) work beneath this directory. */
+static int attach_backing(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = backing_init(fd);
+	close(fd);
+	return err;
+}
+
 #define FILES_DEV_MAJOR 0xfe
 #define FILES_DEV_MINOR 0x01
 
@@ -375,7 +389,8 @@ int main(int argc, char *argv[])
 	 * device, fe:01 (a virtio disk's first partition), not the number the
 	 * kernel gave this mount, which changes from one mount to the next.
 	 */
-	if (mm_set_backing(mmfs.m, backing, FILES_DEV_MAJOR, FILES_DEV_MINOR))
+	if (mm_set_backing(mmfs.m, backing, FILES_DEV_MAJOR, FILES_DEV_MINOR) ||
+	    attach_backing(backing))
 		fprintf(stderr, "mmfs: backing=%s: cannot attach it\n", backing);
 	if (conf.script && run_script(mmfs.m, conf.script))
 		goto out_unmount;
@@ -397,6 +412,7 @@ out_signals:
 out_session:
 	fuse_session_destroy(se);
 out_tree:
+	backing_exit();
 	tree_exit();
 out_shutdown:
 	mm_shutdown(mmfs.m);

@@ -100,6 +100,25 @@ int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint3
 	return 0;
 }
 
+void mm_set_backing_hook(struct machine *m, void (*fn)(void *arg, const char *path), void *arg)
+{
+	machine_lock(m);
+	m->backing_hook = fn;
+	m->backing_hook_arg = arg;
+	machine_unlock(m);
+}
+
+#define DELETED_SUFFIX " (deleted)"
+
+void backing_will_change(struct machine *m, const char *path)
+{
+	size_t n = strlen(path), k = sizeof(DELETED_SUFFIX) - 1;
+
+	if (!m->backing_hook || !path[0] || (n >= k && !strcmp(path + n - k, DELETED_SUFFIX)))
+		return;
+	m->backing_hook(m->backing_hook_arg, path);
+}
+
 /*
  * "/a//b/./c/../d" -> "a/b/d" (relative to the backing directory) and the
  * absolute form "/a/b/d" for maps. Returns -ENAMETOOLONG or -EINVAL.
@@ -214,6 +233,18 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 		hflags |= O_CREAT;
 	if (flags & MM_O_TRUNC)
 		hflags |= O_TRUNC;
+	if (m->backing_hook && (flags & (MM_O_CREAT | MM_O_TRUNC))) {
+		/* a create of a missing file, or a truncate, changes the backing */
+		fd = host_open(m, rel, O_PATH, 0);
+		if (fd >= 0)
+			close(fd);
+		if ((flags & MM_O_TRUNC) || fd == -ENOENT) {
+			char abs[MM_SNAP_PATH_MAX + 1];
+
+			snprintf(abs, sizeof(abs), "/%s", rel);
+			backing_will_change(m, abs);
+		}
+	}
 	fd = host_open(m, rel, hflags, 0644);
 	if (fd == -EXDEV || fd == -ELOOP) {
 		WHY("'%s' leads outside the file system", path);
@@ -311,12 +342,24 @@ int file_ensure(struct machine *m, const char *path, uint64_t size)
 	/* create the parent directories, one component at a time */
 	for (char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
 		*s = 0;
+		if (fstatat(m->backing_fd, rel, &st, AT_SYMLINK_NOFOLLOW)) {
+			char abs[MM_SNAP_PATH_MAX + 1];
+
+			snprintf(abs, sizeof(abs), "/%s", rel);
+			backing_will_change(m, abs);
+		}
 		if (mkdirat(m->backing_fd, rel, 0755) && errno != EEXIST) {
 			err = -errno;
 			*s = '/';
 			return err;
 		}
 		*s = '/';
+	}
+	if (fstatat(m->backing_fd, rel, &st, AT_SYMLINK_NOFOLLOW) || (uint64_t)st.st_size < size) {
+		char abs[MM_SNAP_PATH_MAX + 1];
+
+		snprintf(abs, sizeof(abs), "/%s", rel);
+		backing_will_change(m, abs);
 	}
 	fd = host_open(m, rel, O_RDWR | O_CREAT, 0755);
 	if (fd < 0)

@@ -50,6 +50,12 @@ int file_ensure(struct machine *m, const char *path, uint64_t size);
  */
 int file_path_normalise(const char *path, char *abs, size_t len);
 
+/*
+ * About to change what backing=DIR holds at path (absolute, simulated
+ * root): tell mm_set_backing_hook's listener. Unlinked files are skipped.
+ */
+void backing_will_change(struct machine *m, const char *path);
+
 /* Release the inode table at shutdown (every VMA must be gone). */
 void file_table_free(struct machine *m);
 

@@ -161,6 +161,7 @@ long mm_file_write(struct machine *m, const char *path, uint64_t off, const void
 	}
 	/* i_size first, so that writeback of the new pages reaches the file */
 	if (!ret && len && off + len > size) {
+		backing_will_change(m, inode->path);
 		if (ftruncate(fd, (off_t)(off + len)))
 			ret = -errno;
 		else

@@ -119,6 +119,9 @@ struct machine {
 	struct list_head wb_dirty;
 	uint64_t wb_nr_listed;		/* pages on wb_dirty */
 	uint64_t wb_last_kupdate_ns;	/* the flusher's last periodic wakeup */
+	/* file.c: who hears before a backing file changes (mm_set_backing_hook) */
+	void (*backing_hook)(void *arg, const char *path);
+	void *backing_hook_arg;
 	/* filemap_rw.c: who hears about changed file bytes (mm_set_file_notify) */
 	void (*file_notify)(void *arg, uint64_t ino, uint64_t off, uint64_t len);
 	void *file_notify_arg;

@@ -86,6 +86,16 @@ int mm_file_rename(struct machine *m, const char *from, const char *to);
 void mm_set_file_notify(struct machine *m, void (*fn)(void *arg, uint64_t ino, uint64_t off,
 						      uint64_t len), void *arg);
 
+/*
+ * Register who to tell before the model changes anything in backing=DIR
+ * (a journal keeps what was there, journal.h): fn(arg, path) runs, with
+ * the model's lock held, before the model writes, extends, truncates,
+ * punches or creates the file or directory at path (absolute in the
+ * simulated root, as maps shows it). Files reachable by no name (unlinked,
+ * still mapped) are not reported.
+ */
+void mm_set_backing_hook(struct machine *m, void (*fn)(void *arg, const char *path), void *arg);
+
 /* ---- snapshots (plain data, caller frees with free()) ---- */
 
 /* Everything the global files need: meminfo, vmstat, zoneinfo, buddyinfo... */

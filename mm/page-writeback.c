@@ -67,6 +67,7 @@ static int write_page(struct machine *m, struct file_ref *inode, struct page *pa
 		return 0;	/* truncated away meanwhile: nothing to write */
 	n = (uint64_t)st.st_size - off < MM_PAGE_SIZE ? (size_t)((uint64_t)st.st_size - off)
 						       : MM_PAGE_SIZE;
+	backing_will_change(m, inode->path);
 	return pwrite(fd, src, n, (off_t)off) == (ssize_t)n ? 0 : -EIO;
 }
 

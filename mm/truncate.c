@@ -91,6 +91,7 @@ static int truncate_setsize(struct machine *m, struct file_ref *inode, uint64_t 
 		return -EIO;
 	if (size > (uint64_t)INT64_MAX)
 		return -EFBIG;
+	backing_will_change(m, inode->path);
 	if (ftruncate(fd, (off_t)size))
 		return -errno;
 	if (size < old) {
@@ -116,6 +117,7 @@ int vfs_punch_hole(struct machine *m, struct file_ref *f, uint64_t first, uint64
 
 		if (fd < 0)
 			return -EIO;
+		backing_will_change(m, inode->path);
 		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			      (off_t)(first << MM_PAGE_SHIFT), (off_t)((end - first) << MM_PAGE_SHIFT)))
 			return -errno;
