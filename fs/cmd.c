@@ -46,6 +46,9 @@ static long cmd_exec(struct machine *m, const struct cmd *c, void *out, struct r
 		return mm_tunable_write(m, c->path, c->data, c->len);
 	case CT_SYNC:
 		return mm_sync(m, NULL, 0);
+	case CT_KMSG:
+		mm_kmsg(m, "%.*s", (int)c->len, (const char *)c->data);
+		return 0;
 	case CT_REJECT:
 		return ctl_reject_exec(m, c->pid, c->data, c->len, -(int)c->arg, c->path, reply);
 	case CT_NS_CREATE: case CT_NS_MKNOD: case CT_NS_MKDIR: case CT_NS_SYMLINK:

@@ -36,6 +36,7 @@ enum cmd_type {
 	CT_TUNABLE,		/* path = name, data/len = the text written */
 	CT_SYNC,		/* sync(2) */
 	CT_REJECT,		/* pid, data/len = a line's start, arg = errno, path = why: ctl_reject */
+	CT_KMSG,		/* data/len = a line the daemon logs to kmsg */
 	/* files/'s namespace, carried out on backing=DIR by backing.c */
 	CT_NS_CREATE,		/* path, arg = mode, off = 1 for O_EXCL */
 	CT_NS_MKNOD,		/* path, arg = mode (regular files only) */

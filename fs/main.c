@@ -16,12 +16,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../mm/mm.h"
 #include "backing.h"
 #include "ctl.h"
+#include "journal.h"
 #include "mmfs.h"
 #include "notify.h"
 #include "parse.h"
@@ -33,7 +37,7 @@ struct mmfs mmfs;
 
 /* The options as given; NULL = default. Filled by fuse_opt_parse. */
 struct mmfs_conf {
-	char *ram, *nodes, *swap, *backing, *script;
+	char *ram, *nodes, *swap, *backing, *script, *journal;
 	int help, version;
 	char *mountpoint;
 	char *error;		/* first command-line error, reported after parsing */
@@ -51,6 +55,7 @@ static const struct fuse_opt mmfs_opts[] = {
 	MMFS_OPT("swap", swap),
 	MMFS_OPT("backing", backing),
 	MMFS_OPT("script", script),
+	MMFS_OPT("journal", journal),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -74,7 +79,11 @@ static void usage(FILE *f, const char *prog)
 "                     if missing   (default: a fresh /tmp/mmfs-backing.XXXXXX,\n"
 "                     printed at mount and kept after unmount)\n"
 "    script=FILE      global control commands run at mount, one per line,\n"
-"                     as if written to MOUNT/ctl                (default none)\n"
+"                     as if written to MOUNT/ctl; not run when a journal\n"
+"                     rebuilds the machine                      (default none)\n"
+"    journal=FILE     record every command that changes the machine in\n"
+"                     FILE; mounting with an existing FILE rebuilds that\n"
+"                     machine (and its backing=) and goes on   (default none)\n"
 "\n"
 "FUSE options:\n"
 "    -f               stay in the foreground\n"
@@ -146,6 +155,45 @@ static int size_opt(const char *name, const char *val, unsigned long long *out)
 }
 
 /* The option values -> the model's configuration. 0 or -1 (reported). */
+/*
+ * An existing journal decides the machine: options that say otherwise are
+ * an error, options left out take the journal's values.
+ */
+static int journal_config(const struct mmfs_conf *conf, const struct mm_config *given,
+			  struct mm_config *cfg, char **backing)
+{
+	static char jbacking[4096];
+	struct mm_config j;
+	char why[256], *real = NULL;
+	int r = journal_peek(conf->journal, &j, jbacking, sizeof(jbacking), why, sizeof(why));
+
+	if (r < 0) {
+		fprintf(stderr, "mmfs: journal=%s: %s\n", conf->journal, why);
+		return -1;
+	}
+	if (r == 0)
+		return 0;
+	if ((conf->ram && given->ram_bytes != j.ram_bytes) ||
+	    (conf->nodes && given->nr_nodes != j.nr_nodes) ||
+	    (conf->swap && given->swap_bytes != j.swap_bytes)) {
+		fprintf(stderr, "mmfs: journal=%s records a machine of ram=%lluK,nodes=%d,swap=%lluK: "
+			"mount it without ram=, nodes= and swap=, or with those values\n",
+			conf->journal, (unsigned long long)(j.ram_bytes >> 10), j.nr_nodes,
+			(unsigned long long)(j.swap_bytes >> 10));
+		return -1;
+	}
+	if (conf->backing && (!(real = realpath(conf->backing, NULL)) || strcmp(real, jbacking))) {
+		fprintf(stderr, "mmfs: journal=%s records backing=%s: mount it without backing= "
+			"or with that directory\n", conf->journal, jbacking);
+		free(real);
+		return -1;
+	}
+	free(real);
+	*cfg = j;
+	*backing = jbacking;
+	return 1;
+}
+
 static int conf_to_config(const struct mmfs_conf *conf, struct mm_config *cfg)
 {
 	unsigned long long ram = 1ULL << 30, swap = 256ULL << 20;
@@ -184,20 +232,100 @@ static int conf_to_config(const struct mmfs_conf *conf, struct mm_config *cfg)
 	return 0;
 }
 
+/*
+ * Whether mnt is where a FUSE file system named mmfs is mounted, from
+ * /proc/self/mountinfo (field 5 the mount point, after " - " the type and
+ * the source).
+ */
+static int mmfs_mounted_on(const char *mnt)
+{
+	char *real = realpath(mnt, NULL), *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+	FILE *f;
+
+	if (!real) {	/* a dead FUSE mount cannot be resolved: compare as given */
+		char *abs = NULL;
+
+		if (mnt[0] != '/' && (abs = getcwd(NULL, 0)) &&
+		    asprintf(&real, "%s/%s", abs, mnt) < 0)
+			real = NULL;
+		free(abs);
+		if (!real && !(real = strdup(mnt)))
+			return 0;
+	}
+	f = fopen("/proc/self/mountinfo", "r");
+	while (f && getline(&line, &cap, f) > 0) {
+		char point[4096], type[64], source[64];
+		const char *dash = strstr(line, " - ");
+
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+		    sscanf(dash + 3, "%63s %63s", type, source) != 2)
+			continue;
+		if (!strcmp(point, real) && !strncmp(type, "fuse", 4) && !strcmp(source, "mmfs"))
+			found = 1;
+	}
+	if (f)
+		fclose(f);
+	free(line);
+	free(real);
+	return found;
+}
+
+/*
+ * MOUNTPOINT must be a directory with no live mmfs on it (a second one
+ * would silently stack over the first). A dead one, left by a daemon that
+ * died (every access answers ENOTCONN), is cleared: left there, it comes
+ * back into view once the new mount goes away.
+ */
+static int clear_dead_mount(const char *mnt)
+{
+	struct statfs sf;
+
+	if (umount2(mnt, MNT_DETACH) && errno == EPERM) {
+		const char *argv[] = { "fusermount3", "-u", "-z", mnt, NULL };
+		pid_t pid = fork();
+		int status = 1;
+
+		if (pid == 0) {
+			execvp(argv[0], (char *const *)argv);
+			_exit(127);
+		}
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+	}
+	if (statfs(mnt, &sf) < 0 && errno == ENOTCONN) {
+		fprintf(stderr, "mmfs: %s: a dead mount is left there by a daemon that died and "
+			"cannot be cleared; clear it with: fusermount3 -u -z %s\n", mnt, mnt);
+		return -1;
+	}
+	fprintf(stderr, "mmfs: %s: cleared the dead mount a daemon that died left there\n", mnt);
+	return 0;
+}
+
 static int check_mountpoint(const char *mnt)
 {
+	struct statfs sf;
 	struct stat st;
 
 	if (!mnt) {
 		fprintf(stderr, "mmfs: missing MOUNTPOINT (try mmfs --help)\n");
 		return -1;
 	}
+	/* statfs always reaches the daemon: ENOTCONN says there is none */
+	if (statfs(mnt, &sf) < 0 && errno == ENOTCONN && clear_dead_mount(mnt))
+		return -1;
 	if (stat(mnt, &st) < 0) {
 		fprintf(stderr, "mmfs: %s: %s\n", mnt, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "mmfs: %s: not a directory\n", mnt);
+		return -1;
+	}
+	if (mmfs_mounted_on(mnt)) {
+		fprintf(stderr, "mmfs: %s: an mmfs is already mounted there; unmount it first "
+			"(fusermount3 -u %s)\n", mnt, mnt);
 		return -1;
 	}
 	return 0;
@@ -294,6 +422,14 @@ static int attach_backing(const char *dir)
 	return err;
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 #define FILES_DEV_MAJOR 0xfe
 #define FILES_DEV_MINOR 0x01
 
@@ -324,8 +460,8 @@ int main(int argc, char *argv[])
 	struct mm_config cfg = { 0 };
 	struct fuse_session *se;
 	char why[512] = "";
-	char *backing = NULL;
-	int ret = 1;
+	char *backing = NULL, *jbacking = NULL;
+	int ret = 1, journaled = 0;
 
 	if (fuse_opt_parse(&args, &conf, mmfs_opts, opt_proc) < 0)
 		goto out_args;
@@ -347,6 +483,11 @@ int main(int argc, char *argv[])
 		goto out_args;
 	if (conf_to_config(&conf, &cfg) || check_mountpoint(conf.mountpoint))
 		goto out_args;
+	if (conf.journal) {
+		journaled = journal_config(&conf, &cfg, &cfg, &jbacking);
+		if (journaled < 0)
+			goto out_args;
+	}
 
 	mmfs.m = mm_boot(&cfg, why, sizeof(why));
 	if (!mmfs.m) {
@@ -372,7 +513,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "mmfs: bad FUSE options (see above; try --help)\n");
 		goto out_tree;
 	}
-	backing = backing_setup(conf.backing);
+	backing = backing_setup(journaled > 0 ? jbacking : conf.backing);
 	if (!backing)
 		goto out_session;
 	mmfs.backing = backing;
@@ -392,9 +533,21 @@ int main(int argc, char *argv[])
 	if (mm_set_backing(mmfs.m, backing, FILES_DEV_MAJOR, FILES_DEV_MINOR) ||
 	    attach_backing(backing))
 		fprintf(stderr, "mmfs: backing=%s: cannot attach it\n", backing);
-	if (conf.script && run_script(mmfs.m, conf.script))
+	if (conf.journal) {
+		uint64_t t0 = now_ms();
+		long n = journal_open(mmfs.m, conf.journal, &cfg, backing, why, sizeof(why));
+
+		if (n < 0) {
+			fprintf(stderr, "mmfs: journal=%s: %s\n", conf.journal, why);
+			goto out_unmount;
+		}
+		if (n)
+			printf("mmfs: journal %s: %ld commands replayed in %.3f s\n", conf.journal,
+			       n, (double)(now_ms() - t0) / 1e3);
+	}
+	if (conf.script && journaled <= 0 && run_script(mmfs.m, conf.script))
 		goto out_unmount;
-	if (!conf.backing)
+	if (!conf.backing && journaled <= 0)
 		printf("mmfs: backing directory %s\n", backing);
 	fflush(stdout);
 	fuse_daemonize(cmd.foreground);
@@ -412,6 +565,7 @@ out_signals:
 out_session:
 	fuse_session_destroy(se);
 out_tree:
+	journal_close();
 	backing_exit();
 	tree_exit();
 out_shutdown:
@@ -425,6 +579,7 @@ out_args:
 	free(conf.swap);
 	free(conf.backing);
 	free(conf.script);
+	free(conf.journal);
 	free(conf.error);
 	fuse_opt_free_args(&args);
 	return ret;

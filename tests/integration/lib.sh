@@ -124,12 +124,12 @@ _MMFS_SEQ=0
 
 # mmfs_mount DIR [OPTION...]: start a daemon in the foreground on DIR (created
 # if needed; backing= defaults to a directory in WORK) and wait until DIR is
-# really mounted. Sets MMFS_LAST_PID. The
+# really mounted and answers. Sets MMFS_LAST_PID. The
 # daemon's stderr goes to $WORK/mmfs-N.err, checked by mmfs_umount.
 mmfs_mount() {
 	local dir=$1 timeout=${MMFS_MOUNT_TIMEOUT:-10} i pid err
 	shift
-	mkdir -p "$dir"
+	mkdir -p "$dir" 2>/dev/null || true	# a dead mount there is the daemon's to clear
 	_MMFS_SEQ=$((_MMFS_SEQ + 1))
 	err="$WORK/mmfs-$_MMFS_SEQ.err"
 	[[ "$*" == *backing=* ]] || set -- "$@" -o "backing=$WORK/backing-$_MMFS_SEQ"
@@ -137,8 +137,9 @@ mmfs_mount() {
 	pid=$!
 	_MMFS_PID[$dir]=$pid
 	_MMFS_ERR[$dir]=$err
+	# a live mount answers; a dead one left on dir is a mount point too
 	for ((i = 0; i < timeout * 20; i++)); do
-		mountpoint -q "$dir" && { MMFS_LAST_PID=$pid; return 0; }
+		[[ -e $dir/proc/meminfo ]] && { MMFS_LAST_PID=$pid; return 0; }
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done

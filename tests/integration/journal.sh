@@ -1,0 +1,149 @@
+# journal: journal=FILE rebuilds the machine after a kill -9 of its daemon,
+# byte for byte, with files/ and backing=DIR as they were; fsync'd data
+# survives; a torn record is dropped; a dead mount is cleared at mount.
+# mmfs-options: -o ram=512M,swap=64M
+
+J=$WORK/journal
+B=$WORK/jbacking
+M=$WORK/jm
+
+# snapshot ROOT DIR: every deterministic view, and backing=DIR with its bytes
+# (read directly: a read through files/ is a command, it would change the
+# machine it looks at)
+snapshot() {
+	local root=$1 dir=$2 f p
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for f in meminfo vmstat buddyinfo pagetypeinfo zoneinfo swaps kmsg; do
+		cat "$root/proc/$f" >"$dir/$f"
+	done
+	for f in "$root"/proc/sys/vm/*; do
+		[[ -r $f && $(stat -c %a "$f") != 200 ]] || continue
+		cat "$f" >"$dir/sysvm.${f##*/}"
+	done
+	pids "$root" >"$dir/pids"
+	for p in $(pids "$root"); do
+		for f in maps smaps smaps_rollup status statm stat comm cmdline; do
+			cat "$root/proc/$p/$f" >"$dir/$p.$f"
+		done
+		"$PY" -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY)
+sys.stdout.write(os.pread(fd, 65536, 0x7ffff7000000 // 512).hex())' \
+			"$root/proc/$p/pagemap" >"$dir/$p.pagemap"
+	done
+	(cd "$B" && find . -printf '%p %y %s %m %l\n' | sort) >"$dir/backing.list"
+	(cd "$B" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) >"$dir/backing.sha"
+}
+
+# files/ shows what backing=DIR holds (every dirty page was written back)
+files_match_backing() {
+	local got
+	got=$(cd "$M/files" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
+	assert_eq "$(cd "$B" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)" "$got" \
+		"files/ against backing=DIR"
+}
+
+# die DIR: kill -9 the daemon of a mount made by mmfs_mount; its mount stays, dead
+die() {
+	local pid=${_MMFS_PID[$1]}
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+	unset "_MMFS_PID[$1]"
+	if ls "$1" >/dev/null 2>&1; then fail "the mount of a killed daemon still answers"; fi
+}
+
+mmfs_mount "$M" -o "journal=$J,backing=$B,ram=512M,swap=64M"
+assert_exists "$J"
+
+# A session touching every kind of command: processes, memory, files/,
+# tunables, proc/PID/mem, a bus error, an interrupted populate.
+exec 3<>"$M/ctl"
+echo spawn >&3 && read -r p2 <&3
+echo spawn >&3 && read -r p3 <&3
+exec 4<>"$M/proc/$p2/ctl"
+echo 'mmap 0 2M rw- private,anon' >&4 && read -r a <&4
+echo "touch $a 1M w" >&4 && read -r r <&4
+echo fork >&4 && read -r child <&4
+printf 'journal test\n' >"$M/files/notes.txt"
+mkdir -p "$M/files/d/e"
+printf 'x%.0s' {1..5000} >"$M/files/d/e/big"
+mv "$M/files/d/e/big" "$M/files/d/moved"
+ln -s moved "$M/files/d/link"
+ln "$M/files/notes.txt" "$M/files/hard"
+chmod 600 "$M/files/hard"
+printf 'gone' >"$M/files/gone"
+rm "$M/files/gone"
+echo 'mmap 0 8K rw- shared notes.txt' >&4 && read -r f <&4
+{ echo "touch $((f + 4096)) 1 r" >&4; } 2>/dev/null || true
+read -r r <&4
+assert_match '^error EFAULT: bus error' "$r" "touch past EOF"
+printf 'HELLO' | dd of="$M/proc/$p2/mem" bs=1 seek=$((a)) conv=notrunc status=none
+echo 30 >"$M/proc/sys/vm/swappiness"
+# "fsync'd data survives": a write made durable by fsync before the kill
+"$PY" - "$M/files/durable" <<'PY'
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)
+os.write(fd, b"durable bytes\n" * 100)
+os.fsync(fd)
+os.close(fd)
+PY
+echo "touch $a 2M w" >&4 && read -r r <&4
+echo "munmap $a 4096" >&4 && read -r r <&4
+# a long populate of p3, stopped by a kill of p3 (the journal records where)
+exec 5<>"$M/proc/$p3/ctl"
+echo 'mmap 0 64T --x private,anon,locked' >&5 &
+populate=$!
+sleep 0.3
+echo "kill $p3" >&3 && read -r r <&3
+assert_eq 0 "$r" "kill of the populating process"
+wait "$populate"
+exec 5>&-
+echo 'drop_caches 1' >&3 && read -r r <&3
+echo sync >&3 && read -r r <&3
+echo check >&3 && read -r r <&3
+assert_eq ok "$r" "check before the crash"
+exec 3>&- 4>&-
+
+snapshot "$M" "$WORK/before"
+die "$M"
+cmp -s <(head -c 14 "$B/durable") <(printf 'durable bytes\n') || fail "fsync'd data is not in backing=DIR"
+
+# The same journal (and backing=, as the helper always passes one): the dead
+# mount is cleared, the machine rebuilt.
+mmfs_mount "$M" -o "journal=$J,backing=$B"
+grep -q 'cleared the dead mount' "$WORK/mmfs-$_MMFS_SEQ.err" || fail "no word of the dead mount"
+grep -q 'commands replayed' "$WORK/mmfs-$_MMFS_SEQ.out" || fail "no word of the replay"
+snapshot "$M" "$WORK/after"
+diff -r "$WORK/before" "$WORK/after" >&2 || fail "the rebuilt machine differs from the one killed"
+files_match_backing
+assert_eq ok "$(exec 3<>"$M/ctl"; echo check >&3; read -r r <&3; echo "$r")" "check after the replay"
+
+# It goes on: more commands, a clean unmount, a remount, the same state.
+echo "spawn" >"$M/ctl"
+echo 'mmap 0 64K rw- private,anon,populate' >"$M/proc/$p2/ctl"
+echo sync >"$M/ctl"
+snapshot "$M" "$WORK/before2"
+mmfs_umount "$M"
+mmfs_mount "$M" -o "journal=$J,backing=$B"
+snapshot "$M" "$WORK/after2"
+diff -r "$WORK/before2" "$WORK/after2" >&2 || fail "after a clean unmount the machine differs"
+
+# A torn record at the end (a crash mid-write) is dropped with a word.
+die "$M"
+printf '\x40\x00\x00\x00\x00\x00\x00\x00torn' >>"$J"
+mmfs_mount "$M" -o "journal=$J,backing=$B"
+grep -q 'torn record' "$WORK/mmfs-$_MMFS_SEQ.err" || fail "no word of the torn record"
+snapshot "$M" "$WORK/after3"
+assert_match '^\[ *[0-9.]+\] mmfs journal: 12 bytes of a torn record dropped$' \
+	"$(tail -n1 "$WORK/after3/kmsg")" "kmsg's last line"
+sed -i '$d' "$WORK/after3/kmsg"
+diff -r "$WORK/before2" "$WORK/after3" >&2 || fail "a torn record changed the machine"
+
+# Options that contradict the journal are refused, with the values it holds.
+mmfs_umount "$M"
+err=$("$MMFS" -f -o "journal=$J,ram=1G" "$M" 2>&1) && fail "ram= against the journal mounted"
+assert_match 'records a machine of ram=' "$err" "refusal of ram="
+# A second mmfs on a live mount is refused, not stacked.
+mmfs_mount "$M" -o "journal=$J,backing=$B"
+err=$("$MMFS" -f "$M" 2>&1) && fail "a second mmfs mounted over a live one"
+assert_match 'already mounted' "$err" "refusal of a second mount"
+mmfs_umount "$M"

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_journal.c - the journal's parts without FUSE: record framing and
+ * codec (a torn or damaged record is seen as such), keeping and putting
+ * back a tree of backing=DIR, and a replay that rebuilds a machine byte
+ * for byte (every view equal) from a journal written by another.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "leakcheck.h"
+#include "../../mm/mm.h"
+#include "../../fs/backing.h"
+#include "../../fs/cmd.h"
+#include "../../fs/ctl.h"
+#include "../../fs/journal.h"
+#include "../../fs/jrec.h"
+#include "../../fs/undo.h"
+
+Test(jrec, fields_round_trip)
+{
+	struct jbuf b;
+	struct jcur c;
+	const uint8_t *next;
+	size_t start, n;
+	const char *s;
+
+	jb_init(&b);
+	start = jb_begin(&b);
+	jb_u8(&b, 7);
+	jb_varint(&b, 0);
+	jb_varint(&b, UINT64_MAX);
+	jb_svarint(&b, -1);
+	jb_svarint(&b, INT64_MIN);
+	jb_str(&b, "path");
+	jb_str(&b, NULL);
+	jb_bytes(&b, "", 0);
+	jb_end(&b, start);
+	cr_assert_eq(jrec_next(b.p, b.p + b.len, &c, &next), 1);
+	cr_assert_eq(next, b.p + b.len);
+	cr_assert_eq(jc_u8(&c), 7);
+	cr_assert_eq(jc_varint(&c), 0);
+	cr_assert_eq(jc_varint(&c), UINT64_MAX);
+	cr_assert_eq(jc_svarint(&c), -1);
+	cr_assert_eq(jc_svarint(&c), INT64_MIN);
+	s = jc_bytes(&c, &n);
+	cr_assert(s && n == 5 && !strcmp(s, "path"));
+	cr_assert_null(jc_bytes(&c, &n), "NULL stays NULL");
+	cr_assert_not_null(jc_bytes(&c, &n), "the empty string is not NULL");
+	cr_assert_eq(n, 0);
+	cr_assert_eq(c.err, 0);
+	jc_u8(&c);
+	cr_assert_eq(c.err, 1, "reading past the payload is an error");
+	cr_assert_eq(jrec_next(next, next, &c, &next), 0, "the end");
+	jb_free(&b);
+}
+
+Test(jrec, torn_and_damaged_records)
+{
+	struct jbuf b;
+	struct jcur c;
+	const uint8_t *next;
+	size_t start;
+
+	jb_init(&b);
+	start = jb_begin(&b);
+	jb_str(&b, "a record");
+	jb_end(&b, start);
+	for (size_t cut = 1; cut < b.len; cut++)
+		cr_assert_eq(jrec_next(b.p, b.p + cut, &c, &next), -1, "cut at %zu", cut);
+	for (size_t i = 0; i < b.len; i++) {
+		b.p[i] ^= 0x10;
+		cr_assert_eq(jrec_next(b.p, b.p + b.len, &c, &next), -1, "byte %zu flipped", i);
+		b.p[i] ^= 0x10;
+	}
+	cr_assert_eq(crc32c(0, "123456789", 9), 0xe3069283, "the CRC-32C check value");
+	jb_free(&b);
+}
+
+static char dir[] = "/tmp/mmfs-undo.XXXXXX";
+
+static void put(const char *rel, const char *bytes)
+{
+	char p[256];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, bytes, strlen(bytes)), (ssize_t)strlen(bytes));
+	close(fd);
+}
+
+static char *listing(void)
+{
+	char cmd[512], *out = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "cd %s && find . -printf '%%p %%y %%s %%m %%l\\n' | sort && "
+		 "find . -type f | sort | xargs cat", dir);
+	f = popen(cmd, "r");
+	cr_assert(f);
+	cr_assert(getdelim(&out, &cap, '\0', f) > 0);
+	pclose(f);
+	return out;
+}
+
+static void capture(const char *path, struct jbuf *b, size_t *start)
+{
+	*start = jb_begin(b);
+	jb_u8(b, JR_PRESERVE);
+	cr_assert_eq(undo_capture(path, b), 0);
+	jb_end(b, *start);
+}
+
+static void restore(struct jbuf *b, size_t start)
+{
+	struct jcur c;
+	const uint8_t *next;
+
+	cr_assert_eq(jrec_next(b->p + start - 8, b->p + b->len, &c, &next), 1);
+	jc_u8(&c);
+	cr_assert_eq(undo_restore(&c), 0);
+}
+
+/*
+ * Keep a directory tree, change it every way files/ can, put it back:
+ * the same names, types, sizes, modes, link targets and bytes. Keeping a
+ * path that does not exist and putting it back removes what came there.
+ */
+Test(undo, a_tree_comes_back)
+{
+	struct jbuf b1, b2;
+	size_t s1, s2;
+	char *before, *after, p[256];
+	int fd;
+
+	cr_assert(mkdtemp(dir));
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	cr_assert_eq(backing_init(fd), 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/d", dir);
+	mkdir(p, 0750);
+	snprintf(p, sizeof(p), "%s/d/e", dir);
+	mkdir(p, 0700);
+	put("d/one", "first file");
+	put("d/e/two", "");
+	snprintf(p, sizeof(p), "%s/d/link", dir);
+	cr_assert_eq(symlink("e/two", p), 0);
+	before = listing();
+
+	jb_init(&b1);
+	jb_init(&b2);
+	capture("/d", &b1, &s1);
+	capture("/new", &b2, &s2);	/* absent */
+	put("d/one", "changed");
+	put("d/e/three", "more");
+	snprintf(p, sizeof(p), "%s/d/e/two", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/d/link", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/new", dir);
+	mkdir(p, 0755);
+	put("new/x", "x");
+	restore(&b2, s2);
+	restore(&b1, s1);
+	after = listing();
+	cr_assert_str_eq(after, before);
+	free(before);
+	free(after);
+	jb_free(&b1);
+	jb_free(&b2);
+	backing_exit();
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	cr_assert_eq(system(p), 0);
+	leak_check();
+}
