@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "arena.h"
 #include "task.h"
 #include "vma.h"
 #include "file.h"
@@ -294,7 +295,7 @@ int exec_mm(struct machine *m, struct task *t, const char *path)
 	err = build_layout(m, mm, t, path);
 	if (err) {
 		mm_free_vmas(mm);
-		free(mm);
+		kfree(mm);
 		return err;
 	}
 	m->vm_committed_as += vma_accounted_pages(mm);

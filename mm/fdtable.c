@@ -20,6 +20,7 @@
 
 #include "file.h"
 #include "internal.h"
+#include "arena.h"
 #include "syscalls.h"
 #include "task.h"
 #include "vma.h"
@@ -36,7 +37,7 @@ struct fd_entry *fd_lookup(struct task *t, int fd)
 int fd_install(struct task *t, int fd, struct file_ref *f, int flags)
 {
 	if (!t->files) {
-		t->files = calloc(1, sizeof(*t->files));
+		t->files = kzalloc(sizeof(*t->files));
 		if (!t->files)
 			return -ENOMEM;
 	}
@@ -60,7 +61,7 @@ void fdtable_free(struct task *t)
 		return;
 	for (int fd = 0; fd < FDTABLE_MAX; fd++)
 		file_ref_put(t->files->fd[fd].file);
-	free(t->files);
+	kfree(t->files);
 	t->files = NULL;
 }
 
@@ -69,7 +70,7 @@ int fdtable_dup(struct task *child, const struct task *parent)
 {
 	if (!parent->files)
 		return 0;
-	child->files = malloc(sizeof(*child->files));
+	child->files = kmalloc(sizeof(*child->files));
 	if (!child->files)
 		return -ENOMEM;
 	*child->files = *parent->files;

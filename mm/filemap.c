@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "arena.h"
 #include "page_alloc.h"
 #include "filemap.h"
 #include "file.h"
@@ -70,14 +71,14 @@ static struct address_space *mapping_of(struct machine *m, struct file_ref *inod
 
 	if (as)
 		return as;
-	as = calloc(1, sizeof(*as));
+	as = kzalloc(sizeof(*as));
 	if (!as)
 		return NULL;
 	as->m = m;
 	as->nbuckets = 64;
-	as->buckets = calloc(as->nbuckets, sizeof(*as->buckets));
+	as->buckets = kcalloc(as->nbuckets, sizeof(*as->buckets));
 	if (!as->buckets) {
-		free(as);
+		kfree(as);
 		return NULL;
 	}
 	inode->mapping = as;
@@ -87,7 +88,7 @@ static struct address_space *mapping_of(struct machine *m, struct file_ref *inod
 static void grow(struct address_space *as)
 {
 	uint64_t n = as->nbuckets * 2;
-	struct pc_node **b = calloc(n, sizeof(*b));
+	struct pc_node **b = kcalloc(n, sizeof(*b));
 
 	if (!b)
 		return;	/* keep the longer chains */
@@ -97,7 +98,7 @@ static void grow(struct address_space *as)
 			p->next = b[hash_index(p->index, n)];
 			b[hash_index(p->index, n)] = p;
 		}
-	free(as->buckets);
+	kfree(as->buckets);
 	as->buckets = b;
 	as->nbuckets = n;
 }
@@ -227,14 +228,14 @@ struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_
 			      int *err)
 {
 	struct address_space *as = mapping_of(m, inode);
-	struct pc_node *node = malloc(sizeof(*node));
+	struct pc_node *node = kmalloc(sizeof(*node));
 	struct pglist_data *pgdat;
 	struct page *page;
 	int shmem = is_shmem_object(inode);
 
 	page = as && node ? alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0) : NULL;
 	if (!page) {
-		free(node);
+		kfree(node);
 		*err = -ENOMEM;
 		return NULL;
 	}
@@ -245,7 +246,7 @@ struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_
 		SetPageFlag(page, PG_zeroed);
 	} else if (read_page(m, inode, page, index)) {
 		put_page(m, page);
-		free(node);
+		kfree(node);
 		*err = -EIO;
 		return NULL;
 	}
@@ -339,7 +340,7 @@ static void delete_from_page_cache(struct address_space *as, struct pc_node **pp
 		mod_node_page_state(pgdat, NR_SHMEM, -1);
 	page->mapping = NULL;
 	put_page(as->m, page);
-	free(p);
+	kfree(p);
 	as->nrpages--;
 }
 
@@ -356,8 +357,8 @@ void filemap_release(struct file_ref *f)
 	for (uint64_t i = 0; i < as->nbuckets; i++)
 		while (as->buckets[i])
 			delete_from_page_cache(as, &as->buckets[i]);
-	free(as->buckets);
-	free(as);
+	kfree(as->buckets);
+	kfree(as);
 	f->mapping = NULL;
 }
 

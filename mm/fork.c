@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "arena.h"
 #include "pgtable.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
@@ -137,7 +138,7 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 	t = task_alloc(m, parent->pid, parent->comm, parent->cmdline, parent->cmdline_len);
 	mm = mm_alloc();
 	if (!t || !mm) {
-		free(mm);
+		kfree(mm);
 		if (t)
 			task_discard(m, t);
 		snprintf(why, whylen, "out of memory");

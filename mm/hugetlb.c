@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "arena.h"
 #include "page_alloc.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
@@ -183,7 +184,7 @@ static struct page *alloc_huge_page(struct machine *m, struct hugetlb_file *h, u
 
 struct file_ref *hugetlb_file_setup(struct machine *m, uint64_t len, int shared)
 {
-	struct hugetlb_file *h = calloc(1, sizeof(*h));
+	struct hugetlb_file *h = kzalloc(sizeof(*h));
 	struct file_ref *f;
 
 	if (!h)
@@ -191,13 +192,13 @@ struct file_ref *hugetlb_file_setup(struct machine *m, uint64_t len, int shared)
 	h->m = m;
 	h->nr = len / HPAGE_SIZE_BYTES;
 	h->shared = shared;
-	h->resv = calloc(h->nr ? h->nr : 1, 1);
-	h->pfn = shared ? calloc(h->nr ? h->nr : 1, sizeof(uint64_t)) : NULL;
+	h->resv = kzalloc(h->nr ? h->nr : 1);
+	h->pfn = shared ? kcalloc(h->nr ? h->nr : 1, sizeof(uint64_t)) : NULL;
 	f = file_ref_new("/anon_hugepage (deleted)", 0, HUGETLBFS_DEV_MINOR, 1024 + m->shmem_ino++);
 	if (!h->resv || (shared && !h->pfn) || !f) {
-		free(h->resv);
-		free(h->pfn);
-		free(h);
+		kfree(h->resv);
+		kfree(h->pfn);
+		kfree(h);
 		file_ref_free(f);
 		return NULL;
 	}
@@ -225,9 +226,9 @@ void hugetlb_file_release(struct file_ref *f)
 	for (uint64_t i = 0; h->pfn && i < h->nr; i++)
 		if (h->pfn[i])
 			huge_page_put(h->m, pfn_to_page(h->m, h->pfn[i]));
-	free(h->resv);
-	free(h->pfn);
-	free(h);
+	kfree(h->resv);
+	kfree(h->pfn);
+	kfree(h);
 	f->hugetlb = NULL;
 }
 

@@ -20,6 +20,7 @@
 #include "sysctl.h"
 #include "page.h"
 #include "list.h"
+#include "arena.h"
 
 struct task;
 struct kmsg;
@@ -50,6 +51,7 @@ struct machine {
 	uint64_t cmd_interrupted;	/* the poll that stopped it, or 0 */
 	uint64_t cmd_inject;		/* replay: the poll that must stop it, or 0 */
 
+	struct arena *arena;		/* arena.h: where this machine's objects live (it too) */
 	struct mm_config cfg;
 	char swap_path[256];
 	int nr_nodes;
@@ -60,6 +62,7 @@ struct machine {
 	uint64_t max_pfn;
 	struct page *mem_map;		/* max_pfn entries, reserved sparsely */
 	uint8_t *frames;		/* max_pfn * 4 KiB of contents, reserved sparsely */
+	struct region mem_map_region, frames_region;	/* what the two above live in */
 	size_t mem_map_bytes, frames_bytes;
 	uint8_t *pageblock_mt;		/* migratetype per pageblock, max_pfn >> 9 */
 

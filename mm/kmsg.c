@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "arena.h"
 
 #define KMSG_BUF_BYTES	(1u << 20)
 #define KMSG_STAMP_LEN	15		/* "[%5llu.%06llu] " with sec < 100000 */
@@ -30,7 +31,7 @@ struct kmsg {
 
 struct kmsg *kmsg_new(void)
 {
-	return calloc(1, sizeof(struct kmsg));
+	return kzalloc(sizeof(struct kmsg));
 }
 
 void kmsg_free(struct kmsg *k)
@@ -38,9 +39,9 @@ void kmsg_free(struct kmsg *k)
 	if (!k)
 		return;
 	for (size_t i = 0; i < k->nr; i++)
-		free(k->ring[(k->head + i) % k->cap]);
-	free(k->ring);
-	free(k);
+		kfree(k->ring[(k->head + i) % k->cap]);
+	kfree(k->ring);
+	kfree(k);
 }
 
 static size_t rec_bytes(const struct kmsg_rec *r)
@@ -53,7 +54,7 @@ static void kmsg_drop_oldest(struct kmsg *k)
 	struct kmsg_rec *r = k->ring[k->head];
 
 	k->bytes -= rec_bytes(r);
-	free(r);
+	kfree(r);
 	k->head = (k->head + 1) % k->cap;
 	k->nr--;
 }
@@ -61,13 +62,13 @@ static void kmsg_drop_oldest(struct kmsg *k)
 static int kmsg_grow(struct kmsg *k)
 {
 	size_t cap = k->cap ? 2 * k->cap : 64;
-	struct kmsg_rec **ring = malloc(cap * sizeof(*ring));
+	struct kmsg_rec **ring = kmalloc(cap * sizeof(*ring));
 
 	if (!ring)
 		return -ENOMEM;
 	for (size_t i = 0; i < k->nr; i++)
 		ring[i] = k->ring[(k->head + i) % k->cap];
-	free(k->ring);
+	kfree(k->ring);
 	k->ring = ring;
 	k->cap = cap;
 	k->head = 0;
@@ -81,7 +82,7 @@ static void kmsg_push(struct kmsg *k, uint64_t ns, const char *text, size_t len)
 
 	if (k->nr == k->cap && kmsg_grow(k))
 		return;
-	r = malloc(sizeof(*r) + len + 1);
+	r = kmalloc(sizeof(*r) + len + 1);
 	if (!r)
 		return;
 	r->ns = ns;

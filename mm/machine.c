@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "arena.h"
 #include "page_alloc.h"
 #include "hugetlb.h"
 #include "file.h"
@@ -33,6 +34,7 @@
 #define LEGACY_HOLE_END		0x100ULL
 #define STRUCT_PAGE_BYTES	64ULL		/* what the kernel's struct page costs */
 #define MIN_NODE_BYTES		(64ULL << 20)
+#define ARENA_RESERVE		(256ULL << 30)	/* address space for the model's objects */
 
 static int add_range(struct machine *m, uint64_t s, uint64_t e, int kind, const char *what)
 {
@@ -116,7 +118,7 @@ static int layout(struct machine *m, char *why, size_t whylen)
 	}
 	qsort(m->ranges, (size_t)m->nr_ranges, sizeof(m->ranges[0]), cmp_range);
 	for (int i = 0; i < n; i++) {
-		struct pglist_data *pgdat = calloc(1, sizeof(*pgdat));
+		struct pglist_data *pgdat = kzalloc(sizeof(*pgdat));
 
 		if (!pgdat) {
 			snprintf(why, whylen, "out of host memory");
@@ -207,6 +209,7 @@ static int check_config(const struct mm_config *cfg, char *why, size_t whylen)
 struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 {
 	struct machine *m;
+	struct arena *a;
 	char dummy[8];
 
 	if (!why) {
@@ -215,11 +218,15 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	}
 	if (check_config(cfg, why, whylen))
 		return NULL;
-	m = calloc(1, sizeof(*m));
-	if (!m) {
-		snprintf(why, whylen, "out of host memory");
+	a = arena_create(cfg->image_base, ARENA_RESERVE);
+	if (!a) {
+		snprintf(why, whylen, "cannot reserve host address space for the model's arena%s",
+			 cfg->image_base ? " at its fixed address" : "");
 		return NULL;
 	}
+	arena_set_current(a);
+	m = kzalloc(sizeof(*m));
+	m->arena = a;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->lock_cond, NULL);
 	pthread_mutex_init(&m->turn_lock, NULL);
@@ -227,16 +234,16 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	m->backing_fd = -1;
 	m->next_ino = 131073;	/* as the first files of a fresh ext4 root are numbered */
 	m->cfg = *cfg;
+	m->cfg.swap_path = m->swap_path;	/* the caller's string does not last */
 	m->nr_nodes = cfg->nr_nodes;
 	m->nr_cpus = 2 * cfg->nr_nodes;
 	m->max_pfn = cfg->ram_bytes >> MM_PAGE_SHIFT;
 	INIT_LIST_HEAD(&m->hugepage_freelist);
 	INIT_LIST_HEAD(&m->wb_dirty);
-	m->zonelists = calloc((size_t)cfg->nr_nodes, sizeof(*m->zonelists));
+	m->zonelists = kcalloc((size_t)cfg->nr_nodes, sizeof(*m->zonelists));
 	if (!m->zonelists) {
-		free(m);
 		snprintf(why, whylen, "out of host memory");
-		return NULL;
+		goto out_free;
 	}
 	snprintf(m->swap_path, sizeof(m->swap_path), "%s", cfg->swap_path ? cfg->swap_path : "/swapfile");
 	if (cfg->swap_bytes)
@@ -276,8 +283,22 @@ out_free:
 	return NULL;
 }
 
+/* Everything the model allocated was freed: a leak is reported, loudly in tests. */
+static void arena_check_empty(struct arena *a)
+{
+	uint64_t bytes, n = arena_live(a, &bytes);
+
+	if (!n)
+		return;
+	fprintf(stderr, "mmfs: the model leaked %llu objects (%llu bytes)\n",
+		(unsigned long long)n, (unsigned long long)bytes);
+	VM_BUG_ON(n);
+}
+
 void mm_shutdown(struct machine *m)
 {
+	struct arena *a;
+
 	if (!m)
 		return;
 	machine_lock(m);
@@ -288,8 +309,9 @@ void mm_shutdown(struct machine *m)
 	wb_sync_all(m);		/* unmount: every dirty page reaches backing=DIR */
 	file_table_free(m);	/* gives the page cache back to the buddy allocator */
 	machine_unlock(m);
+	arena_set_current(m->arena);	/* the frees below are the arena's */
 	for (int n = 0; n < MM_MAX_NODES; n++)
-		free(m->node[n]);
+		kfree(m->node[n]);
 	memmap_free(m);
 	if (m->backing_fd >= 0)
 		close(m->backing_fd);
@@ -299,8 +321,11 @@ void mm_shutdown(struct machine *m)
 	pthread_cond_destroy(&m->lock_cond);
 	pthread_mutex_destroy(&m->turn_lock);
 	pthread_cond_destroy(&m->turn_cond);
-	free(m->zonelists);
-	free(m);
+	kfree(m->zonelists);
+	a = m->arena;
+	kfree(m);
+	arena_check_empty(a);
+	arena_destroy(a);
 }
 
 int drop_caches_locked(struct machine *m, int mode)

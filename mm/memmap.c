@@ -2,36 +2,51 @@
 /*
  * memmap.c - the struct page array and the frame contents.
  *
- * Both are reserved with MAP_NORESERVE and never touched at boot: the host
- * commits memory only for the struct pages and frames the model writes, so
- * the cost of a machine is proportional to what it uses, not to ram=.
+ * Both are regions (arena.h): sparse memfds, never touched at boot, so the
+ * host commits memory only for the struct pages and frames the model
+ * writes and the cost of a machine is proportional to what it uses, not to
+ * ram=; and a checkpoint saves exactly what was written.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "internal.h"
+#include "arena.h"
 #include "page_alloc.h"
 
-static void *reserve(size_t bytes)
+/*
+ * With a fixed image base the regions follow the arena there, each on a
+ * 2 MiB boundary, so that every process maps them at the same addresses.
+ */
+static uint64_t next_fixed(const struct machine *m, const struct region *after)
 {
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	uint64_t end;
+
+	if (!m->cfg.image_base)
+		return 0;
+	end = (uint64_t)(uintptr_t)after->addr + after->size;
+	return (end + (2ULL << 20) - 1) & ~((2ULL << 20) - 1);
 }
 
 int memmap_init(struct machine *m)
 {
 	size_t nblocks = (size_t)(m->max_pfn >> pageblock_order) + 1;
+	int err;
 
 	m->mem_map_bytes = (size_t)m->max_pfn * sizeof(struct page);
 	m->frames_bytes = (size_t)m->max_pfn << MM_PAGE_SHIFT;
-	m->mem_map = reserve(m->mem_map_bytes);
-	m->frames = reserve(m->frames_bytes);
-	m->pageblock_mt = malloc(nblocks);
-	if (!m->mem_map || !m->frames || !m->pageblock_mt) {
+	err = region_reserve(&m->mem_map_region, next_fixed(m, arena_region(m->arena)),
+			     m->mem_map_bytes, "mmfs-mem_map");
+	if (!err)
+		err = region_reserve(&m->frames_region, next_fixed(m, &m->mem_map_region),
+				     m->frames_bytes, "mmfs-frames");
+	m->mem_map = (struct page *)m->mem_map_region.addr;
+	m->frames = m->frames_region.addr;
+	m->pageblock_mt = kmalloc(nblocks);
+	if (err || !m->pageblock_mt) {
 		memmap_free(m);
-		return -ENOMEM;
+		return err ? err : -ENOMEM;
 	}
 	/* Linux marks every pageblock Movable at boot (memmap_init_range). */
 	memset(m->pageblock_mt, MIGRATE_MOVABLE, nblocks);
@@ -40,11 +55,9 @@ int memmap_init(struct machine *m)
 
 void memmap_free(struct machine *m)
 {
-	if (m->mem_map)
-		munmap(m->mem_map, m->mem_map_bytes);
-	if (m->frames)
-		munmap(m->frames, m->frames_bytes);
-	free(m->pageblock_mt);
+	region_release(&m->mem_map_region);
+	region_release(&m->frames_region);
+	kfree(m->pageblock_mt);
 	m->mem_map = NULL;
 	m->frames = NULL;
 	m->pageblock_mt = NULL;

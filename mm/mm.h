@@ -29,7 +29,16 @@ struct mm_config {
 	int nr_nodes;		/* NUMA nodes, 1..MM_MAX_NODES; RAM split evenly */
 	uint64_t swap_bytes;	/* size of the one swap device; 0 = none */
 	const char *swap_path;	/* name shown in /proc/swaps (NULL: "/swapfile") */
+	/*
+	 * 0: the model's memory goes anywhere. Else the fixed address where
+	 * its regions start (arena.h), the same in every process, so that a
+	 * checkpoint can be mapped back: MM_IMAGE_BASE for the daemon.
+	 */
+	uint64_t image_base;
 };
+
+/* Where the daemon's machine lives: above ASan's shadow, below PIE executables. */
+#define MM_IMAGE_BASE	0x110000000000ULL
 
 /* Smallest and largest machines we agree to boot. */
 #define MM_MIN_RAM	(64ULL << 20)

@@ -44,10 +44,12 @@ void machine_lock(struct machine *m)
 	m->locked = 1;
 	m->lock_owner = pthread_self();
 	pthread_mutex_unlock(&m->lock);
+	arena_set_current(m->arena);	/* the holder allocates in the machine's arena */
 }
 
 void machine_unlock(struct machine *m)
 {
+	arena_set_current(NULL);
 	pthread_mutex_lock(&m->lock);
 	m->locked = 0;
 	m->lock_serving++;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "arena.h"
 #include "task.h"
 #include "task_mmu.h"
 #include "hugetlb.h"
@@ -30,7 +31,7 @@ struct task *find_task_by_pid(struct machine *m, int pid)
 
 struct mm_struct *mm_alloc(void)
 {
-	return calloc(1, sizeof(struct mm_struct));
+	return kzalloc(sizeof(struct mm_struct));
 }
 
 void mmput(struct machine *m, struct mm_struct *mm)
@@ -44,7 +45,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 	m->vm_committed_as -= acct < m->vm_committed_as ? acct : m->vm_committed_as;
 	shmem_release_mm(m, mm);
 	mm_free_vmas(mm);
-	free(mm);
+	kfree(mm);
 }
 
 void task_reparent(struct task *t, struct task *parent)
@@ -88,7 +89,7 @@ static void free_task(struct machine *m, struct task *t)
 	mmput(m, t->mm);
 	fdtable_free(t);
 	free_thread_stack(m, t);
-	free(t);
+	kfree(t);
 }
 
 /* Make tasks[] long enough to index pid (doubling; never past PID_MAX_LIMIT). */
@@ -101,7 +102,7 @@ static int pid_table_grow(struct machine *m, int pid)
 		return 0;
 	while (len <= pid)
 		len = len * 2 < PID_MAX_LIMIT ? len * 2 : PID_MAX_LIMIT;
-	v = realloc(m->tasks, (size_t)len * sizeof(*v));
+	v = krealloc(m->tasks, (size_t)len * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	memset(v + m->pid_max, 0, (size_t)(len - m->pid_max) * sizeof(*v));
@@ -190,7 +191,7 @@ static int check_name(const char *name, char *why, size_t whylen)
 struct task *task_alloc(struct machine *m, int ppid, const char *comm,
 			const char *cmdline, size_t cmdline_len)
 {
-	struct task *t = calloc(1, sizeof(*t));
+	struct task *t = kzalloc(sizeof(*t));
 
 	if (!t)
 		return NULL;
@@ -269,7 +270,7 @@ void task_exit_all(struct machine *m)
 	for (int pid = 0; pid < m->pid_max; pid++)
 		if (m->tasks[pid])
 			free_task(m, m->tasks[pid]);
-	free(m->tasks);
+	kfree(m->tasks);
 	m->tasks = NULL;
 	m->pid_max = 0;
 	m->nr_tasks = 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "arena.h"
 #include "task.h"
 #include "vma.h"
 #include "file.h"
@@ -22,7 +23,7 @@ long file_refs_live;
 
 struct file_ref *file_ref_new(const char *path, uint32_t major, uint32_t minor, uint64_t ino)
 {
-	struct file_ref *f = calloc(1, sizeof(*f));
+	struct file_ref *f = kzalloc(sizeof(*f));
 
 	if (!f)
 		return NULL;
@@ -40,7 +41,7 @@ void file_ref_free(struct file_ref *f)
 {
 	if (f) {
 		__atomic_sub_fetch(&file_refs_live, 1, __ATOMIC_RELAXED);
-		free(f);
+		kfree(f);
 	}
 }
 
@@ -67,7 +68,7 @@ void file_ref_put(struct file_ref *f)
 
 struct vm_area_struct *vm_area_alloc(void)
 {
-	return calloc(1, sizeof(struct vm_area_struct));
+	return kzalloc(sizeof(struct vm_area_struct));
 }
 
 void vm_area_free(struct vm_area_struct *vma)
@@ -75,7 +76,7 @@ void vm_area_free(struct vm_area_struct *vma)
 	if (!vma)
 		return;
 	file_ref_put(vma->vm_file);
-	free(vma);
+	kfree(vma);
 }
 
 struct vm_area_struct *vma_find(struct mm_struct *mm, uint64_t addr)

@@ -132,6 +132,24 @@ static void compare_search(struct mm_struct *mm)
 	}
 }
 
+/* The tree tests need no machine, only an arena to allocate VMAs from. */
+static struct arena *arena;
+
+static void arena_up(void)
+{
+	arena = arena_create(0, 1ULL << 30);
+	cr_assert(arena);
+	arena_set_current(arena);
+}
+
+static void arena_down(void)
+{
+	cr_assert_eq(arena_live(arena, NULL), 0, "every VMA was freed");
+	arena_destroy(arena);
+}
+
+TestSuite(vma_tree, .init = arena_up, .fini = arena_down);
+
 Test(vma_tree, random_against_model)
 {
 	struct mm_struct *mm = mm_alloc();
@@ -192,7 +210,7 @@ Test(vma_tree, random_against_model)
 		cr_assert_eq(vma_lookup(mm, a * PG), owner[a]);
 	}
 	mm_free_vmas(mm);
-	free(mm);
+	kfree(mm);
 }
 
 Test(vma_tree, million_vmas_stay_logarithmic)
@@ -219,7 +237,7 @@ Test(vma_tree, million_vmas_stay_logarithmic)
 	cr_assert_eq(vm_unmapped_area(mm, &info, &addr), 0);
 	cr_assert_eq(addr, 998 * PG);
 	mm_free_vmas(mm);
-	free(mm);
+	kfree(mm);
 }
 
 /* ---- the simulated file system ---- */
