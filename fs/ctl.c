@@ -16,6 +16,7 @@
 #include "../mm/mm.h"
 #include "cmd.h"
 #include "ctl.h"
+#include "journal.h"
 
 #define CTL_WHY_MAX	4096	/* longest reason we reply (check may list many) */
 #define CTL_CMD_LOG_MAX	200	/* longest command echoed into kmsg */
@@ -154,6 +155,8 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 		return mm_compact(m, why, whylen);
 	case MMV_SYNC:
 		return mm_sync(m, why, whylen);
+	case MMV_CHECKPOINT:
+		return journal_checkpoint(m, why, whylen);
 	case MMV_CHECK:
 		report = mm_check(m, &nbad);
 		if (nbad)

@@ -40,7 +40,11 @@ static struct {
 	int fd;			/* -1: no journal */
 	char path[4096];
 	int broken;		/* a write failed: recording stopped */
+	int replaying;		/* commands come from the journal itself */
 	struct machine *m;
+	struct mm_config cfg;	/* what the header says, for a checkpoint's new header */
+	char swap_path[256];
+	char backing[4096];
 	struct kept *set[SET_BUCKETS];	/* paths kept since the journal began */
 } J = { .lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1 };
 
@@ -368,6 +372,7 @@ static long replay(struct machine *m, struct jfile *f, const uint8_t *first)
 			set_add(path);
 	}
 	free(kept);
+	mm_rekey_files(m);	/* the files put back are new host files */
 	for (p = first; p < end; p = next) {
 		struct cmd cmd;
 		uint64_t interrupted;
@@ -449,6 +454,10 @@ long journal_open(struct machine *m, const char *path, const struct mm_config *c
 	J.fd = fd;
 	J.broken = 0;
 	J.m = m;
+	J.cfg = *cfg;
+	snprintf(J.swap_path, sizeof(J.swap_path), "%s", cfg->swap_path ? cfg->swap_path : "");
+	J.cfg.swap_path = cfg->swap_path ? J.swap_path : NULL;
+	snprintf(J.backing, sizeof(J.backing), "%s", backing);
 	snprintf(J.path, sizeof(J.path), "%s", path);
 	mm_set_backing_hook(m, preserve_hook, NULL);
 	if (!f.size) {
@@ -458,7 +467,9 @@ long journal_open(struct machine *m, const char *path, const struct mm_config *c
 			goto fail;
 		}
 	} else {
+		J.replaying = 1;
 		cmds = replay(m, &f, next);
+		J.replaying = 0;
 		if (cmds < 0) {
 			err = (int)cmds;
 			snprintf(why, whylen, "replay: %s", strerror(-err));
@@ -496,4 +507,137 @@ void journal_close(void)
 	J.fd = -1;
 	J.m = NULL;
 	set_clear();
+}
+
+/* ---- checkpoints ---- */
+
+struct jmap {
+	int fd;
+	struct jfile f;
+	const uint8_t *first;	/* the record after the header */
+};
+
+struct machine *journal_boot(const char *path, const struct mm_config *cfg, char *why,
+			     size_t whylen)
+{
+	char hbacking[4096];
+	struct mm_config hcfg;
+	const uint8_t *next;
+	struct machine *m = NULL;
+	struct jfile f;
+	struct jcur c;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || map_file(fd, &f, why, whylen)) {
+		if (fd >= 0)
+			close(fd);
+		return mm_boot(cfg, why, whylen);	/* a new journal: journal_open says more */
+	}
+	close(fd);
+	if (f.size && jrec_next(f.base, f.base + f.size, &c, &next) == 1 &&
+	    !read_header(&c, &hcfg, hbacking, sizeof(hbacking)) &&
+	    jrec_next(next, f.base + f.size, &c, &next) == 1 && jc_u8(&c) == JR_CHECKPOINT) {
+		m = mm_image_load(c.p, (size_t)(c.end - c.p), why, whylen);
+		unmap_file(&f);
+		return m;
+	}
+	unmap_file(&f);
+	return mm_boot(cfg, why, whylen);
+}
+
+/* The checkpoint record is written as it is made: its CRC and length follow. */
+struct ckpt_out {
+	int fd;
+	uint64_t len;
+	uint32_t crc;
+};
+
+static int ckpt_write(void *arg, const void *buf, size_t len)
+{
+	struct ckpt_out *o = arg;
+	size_t done = 0;
+
+	o->crc = crc32c(o->crc, buf, len);
+	o->len += len;
+	while (done < len) {
+		ssize_t k = write(o->fd, (const uint8_t *)buf + done, len - done);
+
+		if (k <= 0)
+			return k < 0 ? -errno : -EIO;
+		done += (size_t)k;
+	}
+	return 0;
+}
+
+int journal_checkpoint(struct machine *m, char *why, size_t whylen)
+{
+	char tmp[4200], dir[4096], *slash;
+	struct ckpt_out o = { -1, 0, 0 };
+	uint8_t kind = JR_CHECKPOINT, le[12];
+	int err = 0, saved_fd;
+	off_t at;
+
+	if (J.replaying)
+		return 0;
+	if (J.fd < 0) {
+		snprintf(why, whylen, "there is no journal to checkpoint (mount with journal=FILE)");
+		return -EINVAL;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", J.path);
+	o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (o.fd < 0) {
+		snprintf(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
+		return -errno;
+	}
+	saved_fd = J.fd;
+	J.fd = o.fd;			/* write_header writes to J.fd */
+	err = write_header(&J.cfg, J.backing);
+	J.fd = saved_fd;
+	at = err ? -1 : lseek(o.fd, 0, SEEK_CUR);
+	memset(le, 0, 8);
+	if (!err && (at < 0 || write(o.fd, le, 8) != 8))
+		err = -EIO;
+	if (!err)
+		err = ckpt_write(&o, &kind, 1);
+	if (!err)
+		err = mm_image_save(m, ckpt_write, &o, why, whylen);
+	if (!err) {
+		for (int i = 0; i < 8; i++)
+			le[i] = (uint8_t)(o.len >> (8 * i));
+		for (int i = 0; i < 4; i++)
+			le[8 + i] = (uint8_t)(o.crc >> (8 * i));
+		if (pwrite(o.fd, le, 8, at) != 8 || write(o.fd, le + 8, 4) != 4 || fdatasync(o.fd))
+			err = -errno ? -errno : -EIO;
+	}
+	snprintf(dir, sizeof(dir), "%s", J.path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (!err && rename(tmp, J.path))
+		err = -errno;
+	if (err) {
+		if (!why[0])
+			snprintf(why, whylen, "cannot write the checkpoint: %s", strerror(-err));
+		close(o.fd);
+		unlink(tmp);
+		return err;
+	}
+	{	/* the rename itself must survive a crash */
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	pthread_mutex_lock(&J.lock);
+	close(J.fd);
+	J.fd = o.fd;
+	fcntl(J.fd, F_SETFL, O_APPEND);
+	J.broken = 0;
+	set_clear();	/* backing=DIR as it is now is where a replay starts */
+	pthread_mutex_unlock(&J.lock);
+	return 0;
 }

@@ -40,6 +40,13 @@ int journal_peek(const char *path, struct mm_config *cfg, char *backing, size_t 
 		 char *why, size_t whylen);
 
 /*
+ * The machine an existing journal starts from: its checkpoint, mapped back
+ * (mm_image_load), or else a fresh boot of cfg. NULL with why.
+ */
+struct machine *journal_boot(const char *path, const struct mm_config *cfg, char *why,
+			     size_t whylen);
+
+/*
  * Open the journal at path for machine m (booted with cfg over backing,
  * attached: mm_set_backing and backing_init done): a new one gets its
  * header, an existing one is replayed first. Returns the number of
@@ -47,6 +54,14 @@ int journal_peek(const char *path, struct mm_config *cfg, char *backing, size_t 
  */
 long journal_open(struct machine *m, const char *path, const struct mm_config *cfg,
 		  const char *backing, char *why, size_t whylen);
+/*
+ * The `checkpoint` command: write the machine's state as a new journal
+ * (header, checkpoint), durably, in place of the old one; what backing=DIR
+ * holds now is where the next replay starts from. Run it in the command
+ * turn. 0 (also during a replay, where it does nothing) or -errno with why.
+ */
+int journal_checkpoint(struct machine *m, char *why, size_t whylen);
+
 /* Flush and close (at unmount, after the last command). */
 void journal_close(void);
 

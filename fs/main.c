@@ -489,7 +489,9 @@ int main(int argc, char *argv[])
 			goto out_args;
 	}
 
-	mmfs.m = mm_boot(&cfg, why, sizeof(why));
+	cfg.image_base = MM_IMAGE_BASE;	/* one machine per daemon, at an address a checkpoint keeps */
+	mmfs.m = conf.journal ? journal_boot(conf.journal, &cfg, why, sizeof(why))
+			      : mm_boot(&cfg, why, sizeof(why));
 	if (!mmfs.m) {
 		fprintf(stderr, "mmfs: cannot boot the machine: %s\n", why[0] ? why : "unknown reason");
 		goto out_args;

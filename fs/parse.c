@@ -538,6 +538,7 @@ static const struct verb_desc verbs[] = {
 	{ "compact",	 MMV_COMPACT,	 PARSE_GLOBAL,	"",	  "" },
 	{ "check",	 MMV_CHECK,	 PARSE_GLOBAL,	"",	  "" },
 	{ "sync",	 MMV_SYNC,	 PARSE_GLOBAL,	"",	  "" },
+	{ "checkpoint",	 MMV_CHECKPOINT, PARSE_GLOBAL,	"",	  "" },
 };
 
 /* strace's names; all are per-process calls. */

@@ -204,6 +204,14 @@ struct arena *arena_adopt(const struct region *r)
 
 	a->region = *r;
 	registry_add(a);
+	UNPOISON(r->addr, a->top);	/* whatever the shadow remembers of an earlier mapping */
+	/* a fresh mapping is all unpoisoned: poison what is free again */
+	for (unsigned c = 0; c < NR_CLASSES; c++)
+		for (void *p = a->free_small[c]; p; p = *(void **)p)
+			POISON((uint8_t *)p + sizeof(void *), class_size(c) - sizeof(void *));
+	for (struct khdr *h = a->free_large; h; h = ((struct large_free *)(h + 1))->next)
+		POISON((uint8_t *)(h + 1) + sizeof(struct large_free),
+		       h->size - HDR - sizeof(struct large_free));
 	return a;
 }
 
@@ -217,6 +225,7 @@ void arena_destroy(struct arena *a)
 		current = NULL;
 	registry_del(a);
 	r = a->region;
+	UNPOISON(r.addr, a->top);	/* the next mapping here starts clean */
 	region_release(&r);
 }
 

@@ -372,3 +372,40 @@ int file_ensure(struct machine *m, const char *path, uint64_t size)
 	close(fd);
 	return err;
 }
+
+int mm_rekey_files(struct machine *m)
+{
+	struct file_ref *all = NULL;
+	int moved = 0;
+
+	machine_lock(m);
+	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)	/* unhash everything */
+		while (m->file_table[i]) {
+			struct file_ref *f = m->file_table[i];
+
+			m->file_table[i] = f->hash_next;
+			f->hash_next = all;
+			all = f;
+		}
+	while (all) {
+		struct file_ref *f = all;
+		char rel[MM_SNAP_PATH_MAX];
+		struct stat st;
+		int fd;
+
+		all = f->hash_next;
+		if (m->backing_fd >= 0 && !normalise(f->path, rel, sizeof(rel)) &&
+		    (fd = host_open(m, rel, O_PATH | O_NOFOLLOW, 0)) >= 0) {
+			if (!fstat(fd, &st) && (f->host_dev != st.st_dev || f->host_ino != st.st_ino)) {
+				f->host_dev = st.st_dev;
+				f->host_ino = st.st_ino;
+				moved++;
+			}
+			close(fd);
+		}
+		f->hash_next = m->file_table[bucket(f->host_dev, f->host_ino)];
+		m->file_table[bucket(f->host_dev, f->host_ino)] = f;
+	}
+	machine_unlock(m);
+	return moved;
+}

@@ -105,6 +105,29 @@ void mm_set_file_notify(struct machine *m, void (*fn)(void *arg, uint64_t ino, u
  */
 void mm_set_backing_hook(struct machine *m, void (*fn)(void *arg, const char *path), void *arg);
 
+/* ---- images: the whole machine, saved and mapped back (image.c) ---- */
+
+/* Where an image goes: write len bytes; 0 or -errno. */
+typedef int (*image_write_fn)(void *arg, const void *buf, size_t len);
+/*
+ * Save the machine's state through fn. Call it with no command running
+ * (in the command turn); readers may go on. 0 or -errno with why.
+ */
+int mm_image_save(struct machine *m, image_write_fn fn, void *arg, char *why, size_t whylen);
+/*
+ * The machine saved in [buf, buf + len), mapped back at the addresses it
+ * had (a machine booted with mm_config.image_base). It has no backing=
+ * and no listeners yet: call mm_set_backing, then mm_rekey_files once
+ * backing=DIR holds what it held when the image was saved. NULL with why
+ * (an image of another build of mmfs, a damaged one, addresses taken).
+ */
+struct machine *mm_image_load(const void *buf, size_t len, char *why, size_t whylen);
+/*
+ * Files put back in backing=DIR are new host files: find each inode of the
+ * model again by its path. Returns how many moved.
+ */
+int mm_rekey_files(struct machine *m);
+
 /* ---- snapshots (plain data, caller frees with free()) ---- */
 
 /* Everything the global files need: meminfo, vmstat, zoneinfo, buddyinfo... */

@@ -30,6 +30,7 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_COMPACT]		= "compact",
 	[MMV_CHECK]		= "check",
 	[MMV_SYNC]		= "sync",
+	[MMV_CHECKPOINT]	= "checkpoint",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

@@ -120,6 +120,7 @@ enum mm_verb {
 	MMV_COMPACT,
 	MMV_CHECK,
 	MMV_SYNC,
+	MMV_CHECKPOINT,
 	MMV_NR
 };
 

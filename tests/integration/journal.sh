@@ -138,6 +138,30 @@ assert_match '^\[ *[0-9.]+\] mmfs journal: 12 bytes of a torn record dropped$' \
 sed -i '$d' "$WORK/after3/kmsg"
 diff -r "$WORK/before2" "$WORK/after3" >&2 || fail "a torn record changed the machine"
 
+# A checkpoint writes the machine's state and starts the journal afresh: the
+# journal shrinks to the state, and what follows replays on top of it,
+# backing=DIR put back to how the checkpoint found it first.
+for i in $(seq 200); do echo "mmap 0 4K rw- private,anon"; done >"$M/proc/$p2/ctl"
+size_before=$(stat -c %s "$J")
+exec 3<>"$M/ctl"
+echo checkpoint >&3 && read -r r <&3
+assert_eq 0 "$r" "reply to checkpoint"
+exec 3>&-
+grep -q 'mmfs image' "$J" || fail "no image in the journal after a checkpoint"
+printf 'appended after the checkpoint\n' >>"$M/files/notes.txt"
+rm "$M/files/d/moved"
+echo 'spawn' >"$M/ctl"
+echo "munmap $a 8K" >"$M/proc/$p2/ctl"
+echo sync >"$M/ctl"
+snapshot "$M" "$WORK/before4"
+die "$M"
+mmfs_mount "$M" -o "journal=$J,backing=$B"
+snapshot "$M" "$WORK/after4"
+diff -r "$WORK/before4" "$WORK/after4" >&2 || fail "the machine rebuilt from a checkpoint differs"
+files_match_backing
+assert_eq ok "$(exec 3<>"$M/ctl"; echo check >&3; read -r r <&3; echo "$r")" "check after the checkpoint's replay"
+echo "# journal: $size_before bytes before the checkpoint, $(stat -c %s "$J") after" >&2
+
 # Options that contradict the journal are refused, with the values it holds.
 mmfs_umount "$M"
 err=$("$MMFS" -f -o "journal=$J,ram=1G" "$M" 2>&1) && fail "ram= against the journal mounted"

@@ -181,3 +181,137 @@ Test(undo, a_tree_comes_back)
 	cr_assert_eq(system(p), 0);
 	leak_check();
 }
+
+/* ---- images ---- */
+
+#include "../../fs/render.h"
+
+/* Every view of the machine as text: global files, each process's files, kmsg. */
+static char *views(struct machine *mm)
+{
+	struct mm_global_snap *g = mm_snap_global(mm);
+	struct rbuf b;
+	int pids[64], n = mm_pids(mm, pids, 64);
+	size_t len;
+	char *log;
+
+	rbuf_init(&b);
+	render_meminfo(&b, g);
+	render_vmstat(&b, g);
+	render_buddyinfo(&b, g);
+	render_pagetypeinfo(&b, g);
+	render_zoneinfo(&b, g);
+	free(g);
+	for (int i = 0; i < n; i++) {
+		struct mm_task_snap *t = mm_snap_task(mm, pids[i], 2);
+
+		render_smaps(&b, t);
+		render_status(&b, t);
+		render_stat_pid(&b, t);
+		free(t);
+	}
+	log = mm_kmsg_text(mm, &len);
+	rbuf_put(&b, log, len);
+	free(log);
+	return b.buf;
+}
+
+struct sink {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static int sink_write(void *arg, const void *buf, size_t len)
+{
+	struct sink *s = arg;
+
+	if (s->len + len > s->cap) {
+		s->cap = (s->len + len) * 2;
+		s->p = realloc(s->p, s->cap);
+		cr_assert(s->p);
+	}
+	memcpy(s->p + s->len, buf, len);
+	s->len += len;
+	return 0;
+}
+
+/* A session in two halves; the second half's replies are returned as text. */
+static void session(struct machine *mm, int half, struct replyq *q)
+{
+	static const char *const first[] = { "spawn", "spawn worker", "kill 3" };
+	static const char *const p2[] = {
+		"mmap 0 4M rw- private,anon", "touch 0x7ffff79c0000 2M w", "fork",
+		"mmap 0 64K rw- shared,anon", "mlock 0x7ffff79c0000 64K" };
+	static const char *const second[] = { "spawn", "kill 4" };
+	static const char *const p2b[] = {
+		"munmap 0x7ffff79c0000 1M", "touch 0x7ffff7ac0000 1M r", "madvise 0x7ffff7ac0000 1M dontneed",
+		"fork", "mprotect 0x7ffff7ac0000 64K r--" };
+
+	if (!half) {
+		for (size_t i = 0; i < sizeof(first) / sizeof(*first); i++)
+			ctl_run(mm, 0, first[i], strlen(first[i]), q);
+		for (size_t i = 0; i < sizeof(p2) / sizeof(*p2); i++)
+			ctl_run(mm, 2, p2[i], strlen(p2[i]), q);
+		cr_assert_eq(mm_mem_rw(mm, 2, 0x7ffff79c0000ULL, "bytes!", 6, 1), 6);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(second) / sizeof(*second); i++)
+		ctl_run(mm, 0, second[i], strlen(second[i]), q);
+	for (size_t i = 0; i < sizeof(p2b) / sizeof(*p2b); i++)
+		ctl_run(mm, 2, p2b[i], strlen(p2b[i]), q);
+}
+
+/*
+ * Boot at the fixed image base, run half a session, save the image, run
+ * the rest; then shut down, load the image, run the same rest: every view
+ * and every reply agrees, and check is clean. The image is the state.
+ */
+Test(image, save_load_and_go_on)
+{
+	struct mm_config cfg = { .ram_bytes = 256ULL << 20, .nr_nodes = 1,
+				 .swap_bytes = 64ULL << 20, .image_base = MM_IMAGE_BASE };
+	struct sink img = { 0 };
+	struct replyq q;
+	struct machine *a, *b;
+	char why[256] = "", *va, *vb, *ra, *rb;
+	int nbad;
+	char *rep;
+
+	rq_init(&q);
+	a = mm_boot(&cfg, why, sizeof(why));
+	cr_assert(a, "%s", why);
+	session(a, 0, &q);
+	rq_free(&q);
+	cr_assert_eq(mm_image_save(a, sink_write, &img, why, sizeof(why)), 0, "%s", why);
+	session(a, 1, &q);
+	ra = rq_take(&q, NULL);
+	va = views(a);
+	mm_shutdown(a);
+
+	b = mm_image_load(img.p, img.len, why, sizeof(why));
+	cr_assert(b, "%s", why);
+	rep = mm_check(b, &nbad);
+	cr_assert_eq(nbad, 0, "%s", rep);
+	free(rep);
+	session(b, 1, &q);
+	rb = rq_take(&q, NULL);
+	vb = views(b);
+	cr_assert_str_eq(rb, ra);
+	cr_assert_str_eq(vb, va);
+	rep = mm_check(b, &nbad);
+	cr_assert_eq(nbad, 0, "%s", rep);
+	free(rep);
+	mm_shutdown(b);
+
+	/* a damaged or foreign image is refused, not loaded */
+	img.p[20] ^= 1;
+	cr_assert_null(mm_image_load(img.p, img.len, why, sizeof(why)));
+	cr_assert(strstr(why, "another build"), "%s", why);
+	cr_assert_null(mm_image_load(img.p, 10, why, sizeof(why)));
+	free(img.p);
+	free(ra);
+	free(rb);
+	free(va);
+	free(vb);
+	leak_check();
+}
