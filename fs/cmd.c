@@ -69,6 +69,8 @@ long cmd_run(struct machine *m, const struct cmd *c, void *out, struct replyq *r
 	ret = cmd_exec(m, c, out, reply);
 	journal_append(c, mm_cmd_interrupted(m));
 	mm_cmd_end(m);
+	if (c->type != CT_CTL)	/* a control line is answered with its write: ctlfile flushes */
+		journal_flush();
 	return ret;
 }
 

@@ -185,9 +185,10 @@ int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
 	uint64_t val = 0;
 	int err;
 
-	why = calloc(1, CTL_WHY_MAX);
+	why = malloc(CTL_WHY_MAX);
 	if (!why)
 		abort();
+	why[0] = '\0';
 	err = parse_command(line, len, scope, &call, why, CTL_WHY_MAX);
 	if (err == PARSE_EMPTY)
 		goto out;

@@ -11,6 +11,7 @@
 
 #include "ctl.h"
 #include "ctlfile.h"
+#include "journal.h"
 
 struct ctlfile *ctlfile_new(struct machine *m, int pid, int readable)
 {
@@ -155,6 +156,7 @@ ssize_t ctlfile_write(struct ctlfile *cf, const char *buf, size_t len,
 				len >= src->max_write - 4096;
 	}
 out:
+	journal_flush();	/* every line answered here is in the journal first */
 	pthread_mutex_unlock(&cf->lock);
 	return ret;
 }
@@ -167,6 +169,7 @@ int ctlfile_flush(struct ctlfile *cf)
 	if (cf->line.len) {
 		err = run_line(cf, cf->line.buf, cf->line.len);
 		rbuf_reset(&cf->line);
+		journal_flush();
 	}
 	pthread_mutex_unlock(&cf->lock);
 	return err;

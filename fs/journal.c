@@ -41,6 +41,7 @@ static struct {
 	char path[4096];
 	int broken;		/* a write failed: recording stopped */
 	int replaying;		/* commands come from the journal itself */
+	struct jbuf pending;	/* command records not written yet (journal_flush) */
 	struct machine *m;
 	struct mm_config cfg;	/* what the header says, for a checkpoint's new header */
 	char swap_path[256];
@@ -149,22 +150,42 @@ static void encode_cmd(struct jbuf *b, const struct cmd *c, uint64_t interrupted
 	jb_bytes(b, c->data, c->data ? c->len : 0);
 }
 
+/* Write what journal_append kept. Caller holds J.lock. */
+static int flush_locked(void)
+{
+	int err = 0;
+
+	if (J.pending.len)
+		err = write_record(&J.pending);
+	J.pending.len = 0;
+	return err;
+}
+
 int journal_append(const struct cmd *c, uint64_t interrupted)
 {
-	struct jbuf b;
 	size_t start;
+
+	if (J.fd < 0)
+		return 0;
+	pthread_mutex_lock(&J.lock);
+	start = jb_begin(&J.pending);
+	encode_cmd(&J.pending, c, interrupted);
+	jb_end(&J.pending, start);
+	if (J.pending.len > (1u << 20))
+		flush_locked();
+	pthread_mutex_unlock(&J.lock);
+	return 0;
+}
+
+int journal_flush(void)
+{
 	int err;
 
 	if (J.fd < 0)
 		return 0;
-	jb_init(&b);
-	start = jb_begin(&b);
-	encode_cmd(&b, c, interrupted);
-	jb_end(&b, start);
 	pthread_mutex_lock(&J.lock);
-	err = write_record(&b);
+	err = flush_locked();
 	pthread_mutex_unlock(&J.lock);
-	jb_free(&b);
 	return err;
 }
 
@@ -179,6 +200,7 @@ void journal_preserve(const char *path)
 	pthread_mutex_lock(&J.lock);
 	if (covered(path))
 		goto out;
+	flush_locked();		/* the records before it stay before it */
 	jb_init(&b);
 	start = jb_begin(&b);
 	jb_u8(&b, JR_PRESERVE);
@@ -500,6 +522,8 @@ void journal_close(void)
 {
 	if (J.fd < 0)
 		return;
+	journal_flush();
+	jb_free(&J.pending);
 	if (J.m)
 		mm_set_backing_hook(J.m, NULL, NULL);
 	fdatasync(J.fd);
@@ -583,6 +607,7 @@ int journal_checkpoint(struct machine *m, char *why, size_t whylen)
 		snprintf(why, whylen, "there is no journal to checkpoint (mount with journal=FILE)");
 		return -EINVAL;
 	}
+	journal_flush();	/* what came before goes with the old journal, or nowhere */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", J.path);
 	o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (o.fd < 0) {
@@ -633,6 +658,7 @@ int journal_checkpoint(struct machine *m, char *why, size_t whylen)
 		}
 	}
 	pthread_mutex_lock(&J.lock);
+	J.pending.len = 0;	/* the image holds their effects */
 	close(J.fd);
 	J.fd = o.fd;
 	fcntl(J.fd, F_SETFL, O_APPEND);

@@ -16,8 +16,9 @@
  * state and starts the journal afresh from it, so a restart replays only
  * what came after.
  *
- * One journal per process. Records are written with write(2), which a
- * killed daemon cannot tear; a record torn by a crash of the host (or a
+ * One journal per process. Records are written with write(2) before the
+ * commands they record are answered (journal_flush), which a killed
+ * daemon cannot tear; a record torn by a crash of the host (or a
  * full disk) fails its checksum and is dropped with everything after it.
  */
 #ifndef FS_JOURNAL_H
@@ -65,8 +66,15 @@ int journal_checkpoint(struct machine *m, char *why, size_t whylen);
 /* Flush and close (at unmount, after the last command). */
 void journal_close(void);
 
-/* Record c (which ran, interrupted at step `interrupted` or 0). 0 or -errno. */
+/*
+ * Record c (which ran, interrupted at step `interrupted` or 0). The record
+ * waits in memory until journal_flush, which whoever answers the command
+ * calls before answering (cmd_run for a lone command, ctlfile_write at
+ * the end of a write of many lines): one write(2) for a batch.
+ */
 int journal_append(const struct cmd *c, uint64_t interrupted);
+/* Write the waiting records. 0 or -errno. */
+int journal_flush(void);
 /* path (a model path) is about to change in backing=DIR: keep what is there. */
 void journal_preserve(const char *path);
 

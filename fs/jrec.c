@@ -23,16 +23,43 @@ static void crc_init(void)
 	}
 }
 
+#if defined(__x86_64__)
+/* SSE 4.2 has CRC-32C in hardware: 8 bytes an instruction. */
+__attribute__((target("sse4.2")))
+static uint32_t crc32c_hw(uint32_t crc, const uint8_t *p, size_t n)
+{
+	uint64_t c = crc;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		c = __builtin_ia32_crc32di(c, w);
+	}
+	crc = (uint32_t)c;
+	while (n--)
+		crc = __builtin_ia32_crc32qi(crc, *p++);
+	return crc;
+}
+#endif
+
 uint32_t crc32c(uint32_t crc, const void *buf, size_t n)
 {
-	static int ready;
+	static int ready, hw;
 	const uint8_t *p = buf;
 
 	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
 		crc_init();	/* idempotent: racing threads write the same table */
+#if defined(__x86_64__)
+		hw = __builtin_cpu_supports("sse4.2");
+#endif
 		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
 	}
 	crc = ~crc;
+#if defined(__x86_64__)
+	if (hw)
+		return ~crc32c_hw(crc, p, n);
+#endif
 	while (n--)
 		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;

@@ -386,7 +386,7 @@ static int run_script(struct machine *m, const char *path)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int lineno = 0;
+	int lineno = 0, err;
 
 	if (!f) {
 		fprintf(stderr, "mmfs: script=%s: %s\n", path, strerror(errno));
@@ -397,7 +397,9 @@ static int run_script(struct machine *m, const char *path)
 		lineno++;
 		if (n && line[n - 1] == '\n')
 			n--;
-		if (ctl_run(m, 0, line, (size_t)n, &reply) < 0) {
+		err = ctl_run(m, 0, line, (size_t)n, &reply);
+		journal_flush();
+		if (err < 0) {
 			char *text = rq_take(&reply, NULL);
 
 			fprintf(stderr, "mmfs: %s:%d: %s", path, lineno, text);

@@ -838,10 +838,17 @@ static int parse_text(struct pctx *p, size_t len, enum parse_scope scope,
 int parse_command(const char *line, size_t len, enum parse_scope scope,
 		  struct mm_call *out, char *why, size_t whylen)
 {
-	struct pctx p = { .why = why, .whylen = whylen };
+	struct pctx p;	/* 12 KiB: only the fields read before written are set */
 	struct mm_call c = { .fd = -1 };
 	size_t start = 0;
 	int err;
+
+	p.why = why;
+	p.whylen = whylen;
+	p.md = NULL;
+	p.name = NULL;
+	p.used = 0;
+	p.ac = 0;
 
 	if (why && whylen)
 		why[0] = '\0';

@@ -30,6 +30,8 @@
  *   fair    reads of proc/meminfo while another client populates 64 TiB
  *           (p50/p99/max), and a kill of that client's process, against
  *           the same reads on the idle machine.
+ *   journal 1M commands with journal=FILE against none, the restart after
+ *           a kill -9 (replay speed), and after a checkpoint.
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -37,7 +39,7 @@
  * slower for a time, faster for a rate). Lines starting with '#' are notes.
  * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
  * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c, bench_fault.c,
- * bench_cat.c, bench_fair.c (the groups).
+ * bench_cat.c, bench_fair.c, bench_journal.c (the groups).
  *
  * Exit status: 0 when every figure was measured (a missed target is a FAIL
  * line, not an error), 1 when something could not be measured, 2 on usage.
@@ -196,6 +198,7 @@ static const struct group {
 	{ "fault", bench_fault },
 	{ "cat", bench_cat },
 	{ "fair", bench_fair },
+	{ "journal", bench_journal },
 };
 
 static const struct group *find_group(const char *name)
@@ -208,7 +211,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal]\n");
 }
 
 static void print_header(void)

@@ -77,10 +77,13 @@ void install_cleanup(void);
 const char *find_mmfs(void);
 /* NULL if the daemon can be mounted here, else why not. */
 const char *fuse_unavailable(void);
+/* kill -9 the daemon (a crash): its dead mount is detached, its dirs removed. */
+int daemon_kill(void);
 /*
- * Start `mmfs -f -o OPTS,backing=DIR MNT` and wait until MNT/proc/meminfo
- * answers stat(); *mount_ms runs from just before fork() to that answer.
- * Returns 0, or -1 with a reason in why (nothing is left mounted).
+ * Start `mmfs -f -o OPTS,backing=DIR MNT` (OPTS alone when it names a
+ * backing=) and wait until MNT/proc/meminfo answers stat(); *mount_ms runs
+ * from just before fork() to that answer. Returns 0, or -1 with a reason
+ * in why (nothing is left mounted).
  */
 int daemon_start(const char *opts, double *mount_ms, char *why, size_t whylen);
 /* Unmount, reap, remove. 0 if the daemon exited with status 0, else -1. */
@@ -95,5 +98,6 @@ void bench_vma(void);
 void bench_fault(void);
 void bench_cat(void);
 void bench_fair(void);
+void bench_journal(void);
 
 #endif

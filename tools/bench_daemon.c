@@ -153,9 +153,23 @@ int daemon_stop(void)
 	return ret;
 }
 
+int daemon_kill(void)
+{
+	int status;
+
+	if (!mmfsd.pid)
+		return 0;
+	kill(mmfsd.pid, SIGKILL);
+	waitpid(mmfsd.pid, &status, 0);
+	mmfsd.pid = 0;
+	umount2(mmfsd.mnt, MNT_DETACH);	/* the dead mount it leaves */
+	daemon_remove_dirs();
+	return 0;
+}
+
 int daemon_start(const char *opts, double *mount_ms, char *why, size_t whylen)
 {
-	char o[256], probe[128];
+	char o[1024], probe[128];
 	uint64_t t0, deadline;
 	struct stat st;
 	pid_t pid;
@@ -170,7 +184,10 @@ int daemon_start(const char *opts, double *mount_ms, char *why, size_t whylen)
 	snprintf(mmfsd.log, sizeof(mmfsd.log), "%s/daemon.log", mmfsd.dir);
 	mkdir(mmfsd.mnt, 0755);
 	mkdir(mmfsd.backing, 0755);
-	snprintf(o, sizeof(o), "%s,backing=%s", opts, mmfsd.backing);
+	if (strstr(opts, "backing="))	/* the caller's own (a journal records its backing) */
+		snprintf(o, sizeof(o), "%s", opts);
+	else
+		snprintf(o, sizeof(o), "%s,backing=%s", opts, mmfsd.backing);
 	snprintf(probe, sizeof(probe), "%s/proc/meminfo", mmfsd.mnt);
 
 	t0 = now_ns();
