@@ -25,6 +25,7 @@
 #include "ctlfile.h"
 #include "files.h"
 #include "mmfs.h"
+#include "taskstream.h"
 #include "tree.h"
 
 /* One open file (fi->fh). */
@@ -34,6 +35,7 @@ struct ofile {
 	struct rbuf text;	/* the rendering reads slice */
 	int filled;		/* text holds a rendering */
 	struct ctlfile *cf;	/* control files only */
+	struct tstream *ts;	/* maps and smaps (NK_TASK_STREAM): the reader's snapshot */
 	int flush_runs_line;	/* write-only control file, see mmfs_flush */
 };
 
@@ -314,6 +316,35 @@ static void read_binary(fuse_req_t req, struct ofile *of, size_t size, off_t off
 	free(buf);
 }
 
+/*
+ * maps and smaps: a read at offset 0 takes a new snapshot, later reads
+ * print from it just what they cover (taskstream.h).
+ */
+static void read_stream(fuse_req_t req, struct ofile *of, size_t size, off_t off)
+{
+	char *buf = malloc(size ? size : 1);
+	size_t n = 0;
+	int err = buf ? 0 : -ENOMEM;
+
+	pthread_mutex_lock(&of->lock);
+	if (!err && (off == 0 || !of->ts)) {
+		struct tstream *ts = tree_stream(&of->ref, &err);
+
+		if (ts) {
+			tstream_free(of->ts);
+			of->ts = ts;
+		}
+	}
+	if (!err && off >= 0)
+		n = tstream_read(of->ts, buf, size, (uint64_t)off);
+	pthread_mutex_unlock(&of->lock);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_buf(req, buf, n);
+	free(buf);
+}
+
 static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		      struct fuse_file_info *fi)
 {
@@ -334,6 +365,10 @@ static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	if (of->ref.node->kind == NK_BINARY) {
 		read_binary(req, of, size, off);
+		return;
+	}
+	if (of->ref.node->kind == NK_TASK_STREAM) {
+		read_stream(req, of, size, off);
 		return;
 	}
 	pthread_mutex_lock(&of->lock);
@@ -424,6 +459,7 @@ static void mmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 		ctlfile_flush(of->cf);
 		ctlfile_free(of->cf);
 	}
+	tstream_free(of->ts);
 	rbuf_free(&of->text);
 	pthread_mutex_destroy(&of->lock);
 	free(of);

@@ -56,6 +56,11 @@ void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s);
 /* per-process files (fs/render_task.c) */
 void render_maps(struct rbuf *b, const struct mm_task_snap *t);
 void render_smaps(struct rbuf *b, const struct mm_task_snap *t);
+/* The same one VMA at a time, then the gate VMA that ends both (taskstream.c). */
+void render_maps_vma(struct rbuf *b, const struct mm_vma_snap *v);
+void render_maps_gate(struct rbuf *b);
+void render_smaps_vma(struct rbuf *b, const struct mm_vma_snap *v);
+void render_smaps_gate(struct rbuf *b);
 /* Returns -ESRCH when the task has no mm (as Linux does), else 0. */
 int render_smaps_rollup(struct rbuf *b, const struct mm_task_snap *t);
 void render_status(struct rbuf *b, const struct mm_task_snap *t);

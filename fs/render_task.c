@@ -137,16 +137,29 @@ static void gate_vma(struct mm_vma_snap *g)
 	g->mmu_page_kb = 4;
 }
 
-void render_maps(struct rbuf *b, const struct mm_task_snap *t)
+void render_maps_vma(struct rbuf *b, const struct mm_vma_snap *v)
+{
+	show_map_vma(b, v);
+}
+
+void render_maps_gate(struct rbuf *b)
 {
 	struct mm_vma_snap gate;
 
-	if (!t->has_mm)
-		return;
-	for (size_t i = 0; i < t->nr_vmas; i++)
-		show_map_vma(b, &t->vmas[i]);
 	gate_vma(&gate);
 	show_map_vma(b, &gate);
+}
+
+void render_maps(struct rbuf *b, const struct mm_task_snap *t)
+{
+	struct mm_vma_snap v;
+	size_t at = 0;
+
+	if (!t->has_mm)
+		return;
+	while (mm_snap_vma(t, &at, &v))
+		show_map_vma(b, &v);
+	render_maps_gate(b);
 }
 
 /* ---- smaps ---- */
@@ -233,16 +246,29 @@ static void show_smap(struct rbuf *b, const struct mm_vma_snap *v)
 	show_vm_flags(b, v->flags);
 }
 
-void render_smaps(struct rbuf *b, const struct mm_task_snap *t)
+void render_smaps_vma(struct rbuf *b, const struct mm_vma_snap *v)
+{
+	show_smap(b, v);
+}
+
+void render_smaps_gate(struct rbuf *b)
 {
 	struct mm_vma_snap gate;
 
-	if (!t->has_mm)
-		return;
-	for (size_t i = 0; i < t->nr_vmas; i++)
-		show_smap(b, &t->vmas[i]);
 	gate_vma(&gate);
 	show_smap(b, &gate);
+}
+
+void render_smaps(struct rbuf *b, const struct mm_task_snap *t)
+{
+	struct mm_vma_snap v;
+	size_t at = 0;
+
+	if (!t->has_mm)
+		return;
+	while (mm_snap_vma(t, &at, &v))
+		show_smap(b, &v);
+	render_smaps_gate(b);
 }
 
 _Static_assert(sizeof(struct mm_vma_usage) % sizeof(uint64_t) == 0,
@@ -261,17 +287,20 @@ static void usage_add(struct mm_vma_usage *acc, const struct mm_vma_usage *u)
 int render_smaps_rollup(struct rbuf *b, const struct mm_task_snap *t)
 {
 	struct mm_vma_usage acc;
+	struct mm_vma_snap v;
 	uint64_t start = 0, end = 0;
-	size_t rec;
+	size_t rec, at = 0;
+	int first = 1;
 
 	if (!t->has_mm)
 		return -ESRCH;
 	memset(&acc, 0, sizeof(acc));
-	for (size_t i = 0; i < t->nr_vmas; i++)
-		usage_add(&acc, &t->vmas[i].u);
-	if (t->nr_vmas) {
-		start = t->vmas[0].start;
-		end = t->vmas[t->nr_vmas - 1].end;
+	while (mm_snap_vma(t, &at, &v)) {
+		usage_add(&acc, &v.u);
+		if (first)
+			start = v.start;
+		first = 0;
+		end = v.end;
 	}
 	rec = put_vma_header(b, start, end, 0, 0, 0, 0, 0);
 	pad_to_name(b, rec);

@@ -17,6 +17,7 @@
 #include "ctl.h"
 #include "mmfs.h"
 #include "procbin.h"
+#include "taskstream.h"
 #include "tree.h"
 
 enum {
@@ -75,9 +76,13 @@ static const struct node static_nodes[] = {
 	  .arg = vmas, .show.task = fn }
 
 /* proc/<pid>/: slot i + 1 is pid_files[i]; slot 0 is the directory. */
+#define STREAM_ROW(nm, vma_fn, gate_fn, vmas) \
+	{ .name = nm, .parent = -1, .mode = S_IFREG | 0444, .kind = NK_TASK_STREAM, \
+	  .arg = vmas, .show.stream = { vma_fn, gate_fn } }
+
 static const struct node pid_files[] = {
-	TASK_ROW("maps", render_maps, 1),
-	TASK_ROW("smaps", render_smaps, 2),
+	STREAM_ROW("maps", render_maps_vma, render_maps_gate, 1),
+	STREAM_ROW("smaps", render_smaps_vma, render_smaps_gate, 2),
 	{ .name = "smaps_rollup", .parent = -1, .mode = S_IFREG | 0444,
 	  .kind = NK_TASK_ERR, .arg = 2, .show.task_err = render_smaps_rollup },
 	TASK_ROW("status", render_status, 0),
@@ -387,9 +392,33 @@ static int render_global_node(const struct node *node, struct rbuf *out)
 	return 0;
 }
 
+struct tstream *tree_stream(const struct tree_ref *ref, int *err)
+{
+	struct tstream_fmt fmt = { ref->node->show.stream.vma, ref->node->show.stream.gate,
+				   ref->node->arg };
+	struct mm_task_snap *t;
+	struct tstream *ts;
+
+	if (ref->node->kind != NK_TASK_STREAM) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	t = mm_snap_task_packed(mmfs.m, ref->pid, ref->node->arg);
+	if (!t || ctl_pid_generation(ref->pid) != ref->gen) {
+		free(t);
+		*err = -ESRCH;
+		return NULL;
+	}
+	ts = tstream_new(t, &fmt);
+	*err = ts ? 0 : -ENOMEM;
+	return ts;
+}
+
 static int render_task_node(const struct tree_ref *ref, struct rbuf *out)
 {
-	struct mm_task_snap *t = mm_snap_task(mmfs.m, ref->pid, ref->node->arg);
+	/* packed: smaps_rollup of a million VMAs must not cost an array of them */
+	struct mm_task_snap *t = ref->node->arg ? mm_snap_task_packed(mmfs.m, ref->pid, ref->node->arg)
+						: mm_snap_task(mmfs.m, ref->pid, 0);
 	int err = 0;
 
 	if (!t || ctl_pid_generation(ref->pid) != ref->gen) {
@@ -431,6 +460,22 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	case NK_TASK:
 	case NK_TASK_ERR:
 		return render_task_node(ref, out);
+	case NK_TASK_STREAM: {	/* whole, for callers that want it at once */
+		int err;
+		struct tstream *ts = tree_stream(ref, &err);
+		char buf[65536];
+		uint64_t off = 0;
+		size_t n;
+
+		if (!ts)
+			return err;
+		while ((n = tstream_read(ts, buf, sizeof(buf), off)) > 0) {
+			rbuf_put(out, buf, n);
+			off += n;
+		}
+		tstream_free(ts);
+		return 0;
+	}
 	case NK_TUNABLE:
 		return render_tunable(ref->node, out);
 	case NK_KMSG:

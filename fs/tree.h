@@ -31,6 +31,7 @@ enum node_kind {
 	NK_TUNABLE,	/* mm_tunable_read / mm_tunable_write by name */
 	NK_TASK,	/* render(task snapshot); .arg = want VMAs */
 	NK_TASK_ERR,	/* as NK_TASK, the renderer may fail (-ESRCH) */
+	NK_TASK_STREAM,	/* maps, smaps: printed as read (taskstream.h); .arg = want VMAs */
 	NK_BINARY,	/* procbin.c: pread/pwrite at any offset; .arg = enum procbin_kind */
 };
 
@@ -46,6 +47,10 @@ struct node {
 				const struct render_clock *);
 		void (*task)(struct rbuf *, const struct mm_task_snap *);
 		int (*task_err)(struct rbuf *, const struct mm_task_snap *);
+		struct {
+			void (*vma)(struct rbuf *, const struct mm_vma_snap *);
+			void (*gate)(struct rbuf *);
+		} stream;
 	} show;
 };
 
@@ -94,6 +99,13 @@ int tree_list(const struct tree_ref *dir, struct tree_dirent **ents, size_t *n);
  * tunable, -ENOMEM.
  */
 int tree_render(const struct tree_ref *ref, struct rbuf *out);
+/*
+ * A stream over a fresh snapshot of an NK_TASK_STREAM node (free it with
+ * tstream_free), or NULL with -ESRCH (the process is gone) or -ENOMEM.
+ */
+struct tstream;
+struct tstream *tree_stream(const struct tree_ref *ref, int *err);
+
 /* Whether the node accepts writes (ctl files and writable tunables). */
 int tree_writable(const struct tree_ref *ref);
 /* Write to a tunable: mm_tunable_write's 0 or -errno. */

@@ -283,6 +283,16 @@ out_free:
 	return NULL;
 }
 
+uint64_t mm_arena_bytes(struct machine *m)
+{
+	uint64_t bytes, n;
+
+	machine_lock(m);
+	n = arena_live(m->arena, &bytes);
+	machine_unlock(m);
+	return bytes + 16 * n;	/* each object's header too */
+}
+
 /* Everything the model allocated was freed: a leak is reported, loudly in tests. */
 static void arena_check_empty(struct arena *a)
 {

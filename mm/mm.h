@@ -128,6 +128,9 @@ struct machine *mm_image_load(const void *buf, size_t len, char *why, size_t why
  */
 int mm_rekey_files(struct machine *m);
 
+/* Bytes of live objects in the machine's arena (host memory the model's objects take). */
+uint64_t mm_arena_bytes(struct machine *m);
+
 /* ---- snapshots (plain data, caller frees with free()) ---- */
 
 /* Everything the global files need: meminfo, vmstat, zoneinfo, buddyinfo... */
@@ -139,6 +142,13 @@ struct mm_global_snap *mm_snap_global(struct machine *m);
  * pid does not exist.
  */
 struct mm_task_snap *mm_snap_task(struct machine *m, int pid, int want_vmas);
+
+/*
+ * The same, with the VMAs packed (want_vmas 1 or 2, as above): what a
+ * reader of maps or smaps of a process with a million VMAs can afford.
+ * Read them with mm_snap_vma (snapshot.h).
+ */
+struct mm_task_snap *mm_snap_task_packed(struct machine *m, int pid, int want_vmas);
 
 /* Live pids in ascending order; returns how many (may exceed max). */
 int mm_pids(struct machine *m, int *pids, int max);

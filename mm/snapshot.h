@@ -249,7 +249,21 @@ struct mm_task_snap {
 	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
 	int thp_enabled;		/* status THP_enabled */
 	size_t nr_vmas;			/* map_count; the gate VMA is not included */
-	struct mm_vma_snap vmas[];	/* ascending, nr_vmas entries (0 unless asked) */
+	/*
+	 * The VMAs, ascending: in vmas[] (mm_snap_task), or packed into
+	 * packed_len bytes at packed (mm_snap_task_packed, a few dozen bytes
+	 * each), in the same allocation. Read them with mm_snap_vma either way.
+	 */
+	const uint8_t *packed;
+	size_t packed_len;
+	int have_vmas;			/* the VMAs were asked for (vmas[] or packed) */
+	struct mm_vma_snap vmas[];	/* nr_vmas entries when asked for and not packed */
 };
+
+/*
+ * The next VMA of snapshot s into *v: *cursor starts at 0. 1, or 0 after
+ * the last one (or when the snapshot holds no VMAs).
+ */
+int mm_snap_vma(const struct mm_task_snap *s, size_t *cursor, struct mm_vma_snap *v);
 
 #endif

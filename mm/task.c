@@ -463,8 +463,8 @@ static void vma_name(const struct mm_struct *mm, const struct vm_area_struct *vm
 		name[0] = '\0';
 }
 
-static void vma_snap_fill(struct machine *m, const struct mm_struct *mm,
-			  const struct vm_area_struct *vma, struct mm_vma_snap *v, int want)
+void vma_snap_fill(struct machine *m, const struct mm_struct *mm,
+		   const struct vm_area_struct *vma, struct mm_vma_snap *v, int want)
 {
 	memset(v, 0, sizeof(*v));
 	v->start = vma->vm_start;
@@ -529,6 +529,7 @@ static void mm_snap_fill(struct machine *m, struct mm_struct *mm, struct mm_task
 	VMA_ITERATOR(vmi, mm, 0);
 	for_each_vma(vmi, vma)
 		vma_snap_fill(m, mm, vma, &s->vmas[i++], want_vmas);
+	s->have_vmas = 1;
 }
 
 /*

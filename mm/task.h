@@ -79,6 +79,10 @@ struct task {
 
 /* task.c */
 struct task *find_task_by_pid(struct machine *m, int pid);
+struct mm_vma_snap;
+/* One VMA as maps (want 1) or smaps (want 2, with residency) shows it. */
+void vma_snap_fill(struct machine *m, const struct mm_struct *mm,
+		   const struct vm_area_struct *vma, struct mm_vma_snap *v, int want);
 /* Make parent the parent of t (ppid and children lists). */
 void task_reparent(struct task *t, struct task *parent);
 struct mm_struct *mm_alloc(void);

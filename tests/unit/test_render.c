@@ -33,6 +33,7 @@ static struct mm_task_snap *task_new(size_t nr_vmas)
 
 	cr_assert(t);
 	t->nr_vmas = nr_vmas;
+	t->have_vmas = nr_vmas > 0;
 	t->pid = 4617;
 	t->ppid = 4607;
 	t->state = 'R';
