@@ -346,19 +346,18 @@ static size_t put_mangled_path(struct rbuf *b, const char *path)
 
 void render_swaps(struct rbuf *b, const struct mm_global_snap *s)
 {
-	const struct mm_swap_snap *sw = &s->swap;
-	size_t len;
-
 	rbuf_puts(b, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
-	if (!s->nr_swap)
-		return;
-	len = put_mangled_path(b, sw->path);
-	rbuf_printf(b, "%*s%s\t%" PRIu64 "\t%s%" PRIu64 "\t%s%d\n",
-		    len < 40 ? 40 - (int)len : 1, " ",
-		    sw->is_partition ? "partition" : "file\t",
-		    sw->size_kb, sw->size_kb < 10000000 ? "\t" : "",
-		    sw->used_kb, sw->used_kb < 10000000 ? "\t" : "",
-		    sw->priority);
+	for (int i = 0; i < s->nr_swap; i++) {
+		const struct mm_swap_snap *sw = &s->swap[i];
+		size_t len = put_mangled_path(b, sw->path);
+
+		rbuf_printf(b, "%*s%s\t%" PRIu64 "\t%s%" PRIu64 "\t%s%d\n",
+			    len < 40 ? 40 - (int)len : 1, " ",
+			    sw->is_partition ? "partition" : "file\t",
+			    sw->size_kb, sw->size_kb < 10000000 ? "\t" : "",
+			    sw->used_kb, sw->used_kb < 10000000 ? "\t" : "",
+			    sw->priority);
+	}
 }
 
 /* ---- node meminfo (sys/devices/system/node/nodeN/meminfo) ---- */

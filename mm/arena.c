@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,12 +391,36 @@ void *kmalloc(size_t size)
 	return arena_alloc(need_current(), size);
 }
 
+/*
+ * Give the whole pages of [p, p + n) back to the host: they read as zeros
+ * and cost nothing until written again (a punched hole in the memfd).
+ */
+static void punch(struct arena *a, uint8_t *p, uint64_t n)
+{
+	uint64_t from = ((uint64_t)(p - a->region.addr) + PAGE - 1) & ~(PAGE - 1);
+	uint64_t to = ((uint64_t)(p - a->region.addr) + n) & ~(PAGE - 1);
+
+	if (to > from)
+		fallocate(a->region.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  (off_t)from, (off_t)(to - from));
+}
+
 void *kzalloc(size_t size)
 {
-	void *p = kmalloc(size);
+	uint8_t *p = kmalloc(size);
 
-	if (p)
-		memset(p, 0, size);
+	if (!p)
+		return NULL;
+	if (size >= (64u << 10)) {	/* a big table: sparse zeros, the edges by hand */
+		uint8_t *a0 = (uint8_t *)(((uintptr_t)p + PAGE - 1) & ~(PAGE - 1));
+		uint8_t *a1 = (uint8_t *)(((uintptr_t)p + size) & ~(PAGE - 1));
+
+		punch(current, p, size);
+		memset(p, 0, (size_t)(a0 - p));
+		memset(a1, 0, (size_t)(p + size - a1));
+		return p;
+	}
+	memset(p, 0, size);
 	return p;
 }
 
@@ -432,6 +457,9 @@ void kfree(void *p)
 	a->live_bytes -= h->size;
 	if (h->cls == LARGE) {
 		h->size = large_bytes(h->size);
+		if (h->size >= (64u << 10))	/* its pages go back to the host */
+			punch(a, (uint8_t *)(h + 1) + sizeof(struct large_free), h->size - HDR -
+			      sizeof(struct large_free));
 		large_put(a, h);
 		return;
 	}

@@ -87,8 +87,9 @@ struct machine {
 	int64_t vm_events[NR_VM_EVENT_ITEMS];
 	uint64_t vm_committed_as;	/* pages charged by VM_ACCOUNT mappings and shmem objects */
 	uint64_t shmem_ino;		/* last inode number given to a shared anon object */
-	uint64_t swap_pages;		/* usable swap slots (header page excluded) */
-	uint64_t swap_used;		/* slots in use */
+	/* swapfile.c: the swap devices, by type */
+	struct swap_info_struct *swap_info[32];	/* MAX_SWAPFILES */
+	int swap_least_prio;		/* the last priority swapon assigned (-1 at boot) */
 
 	/* the persistent hugetlb pool (2 MiB pages taken from the buddy allocator) */
 	struct list_head hugepage_freelist;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "swap.h"
 #include "arena.h"
 #include "page_alloc.h"
 #include "hugetlb.h"
@@ -178,10 +179,6 @@ static void boot_log(struct machine *m)
 	kmsg_add(m, "Memory: %lluK/%lluK available (%lluK kernel code, %lluK reserved)",
 		 (unsigned long long)m->totalram_pages * 4, (unsigned long long)present * 4,
 		 (unsigned long long)KERNEL_PAGES * 4, (unsigned long long)(present - m->totalram_pages) * 4);
-	if (m->swap_pages)
-		kmsg_add(m, "Adding %lluk swap on %s.  Priority:-2 extents:1 across:%lluk",
-			 (unsigned long long)m->swap_pages * 4, m->swap_path,
-			 (unsigned long long)m->swap_pages * 4);
 }
 
 static int check_config(const struct mm_config *cfg, char *why, size_t whylen)
@@ -246,8 +243,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 		goto out_free;
 	}
 	snprintf(m->swap_path, sizeof(m->swap_path), "%s", cfg->swap_path ? cfg->swap_path : "/swapfile");
-	if (cfg->swap_bytes)
-		m->swap_pages = (cfg->swap_bytes >> MM_PAGE_SHIFT) - 1;
+	m->swap_least_prio = -1;
 	tunables_init(m);
 	m->kmsg = kmsg_new();
 	if (!m->kmsg || memmap_init(m)) {
@@ -267,6 +263,10 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	m->zero_pfn = KERNEL_START_PFN + KERNEL_PAGES - 1;
 	pfn_to_page(m, m->zero_pfn)->flags = (1ULL << PG_reserved) | (1ULL << PG_zero);
 	boot_log(m);
+	if (cfg->swap_bytes && swapon(m, m->swap_path, cfg->swap_bytes, 0, 1, why, whylen)) {
+		machine_unlock(m);
+		goto out_free;
+	}
 	tunables_init_reserves(m);
 	init_per_zone_wmark_min(m);
 	set_recommended_min_free_kbytes(m);
@@ -318,6 +318,7 @@ void mm_shutdown(struct machine *m)
 	}
 	wb_sync_all(m);		/* unmount: every dirty page reaches backing=DIR */
 	file_table_free(m);	/* gives the page cache back to the buddy allocator */
+	swap_release_all(m);
 	machine_unlock(m);
 	arena_set_current(m->arena);	/* the frees below are the arena's */
 	for (int n = 0; n < MM_MAX_NODES; n++)

@@ -16,6 +16,7 @@
 #include "file.h"
 #include "hugetlb.h"
 #include "internal.h"
+#include "swap.h"
 #include "syscalls.h"
 #include "task.h"
 #include "vma.h"
@@ -68,7 +69,7 @@ int vm_enough_memory(struct sys_ctx *x, uint64_t pages)
 	case 1:
 		return 0;
 	case 0:
-		if (pages <= m->totalram_pages + m->swap_pages)
+		if (pages <= m->totalram_pages + total_swap_pages(m))
 			return 0;
 		break;
 	default:

@@ -56,7 +56,8 @@ struct page {
 	struct list_head lru;		/* buddy free list, or an LRU list */
 	void *mapping;			/* address_space / anon_vma (later issues) */
 	uint64_t index;			/* pgoff within mapping */
-	uint64_t private;		/* PG_buddy: order */
+	uint64_t private;		/* PG_buddy: order; anon: its anon_vma id */
+	uint64_t swap;			/* PG_swapcache: its swap entry (swap.h), else 0 */
 	int32_t refcount;		/* 0 = free or never used */
 	int32_t mapcount;		/* number of PTEs mapping it (0-based) */
 };

@@ -144,8 +144,8 @@ struct mm_global_snap {
 	/* the four computed lines between node items and events in vmstat */
 	uint64_t dirty_threshold, dirty_background_threshold;
 	uint64_t memmap_pages, memmap_boot_pages;
-	int nr_swap;				/* 0 or 1 */
-	struct mm_swap_snap swap;
+	int nr_swap;				/* devices, in swap_info order */
+	struct mm_swap_snap swap[32];		/* MAX_SWAPFILES */
 	uint64_t forks;				/* "processes" in /proc/stat */
 	int nr_running;				/* live tasks */
 	uint64_t sim_ns;			/* the simulated clock */

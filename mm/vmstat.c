@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "swap.h"
 #include "page_alloc.h"
 
 #define NAME(e, s) s,
@@ -65,7 +66,7 @@ uint64_t vm_commit_limit(struct machine *m)
 	else
 		allowed = (m->totalram_pages - m->nr_huge_pages * 512) *
 			  (uint64_t)m->tun.overcommit_ratio / 100;
-	return allowed + m->swap_pages;
+	return allowed + total_swap_pages(m);
 }
 
 /*
@@ -119,8 +120,8 @@ void vmstat_fill_meminfo(struct machine *m, uint64_t *mi)
 	mi[MI_INACTIVE] = mi[MI_INACTIVE_ANON] + mi[MI_INACTIVE_FILE];
 	mi[MI_UNEVICTABLE] = NODE(NR_UNEVICTABLE) * 4;
 	mi[MI_MLOCKED] = nonneg(global_zone_page_state(m, NR_MLOCK)) * 4;
-	mi[MI_SWAPTOTAL] = m->swap_pages * 4;
-	mi[MI_SWAPFREE] = (m->swap_pages - m->swap_used) * 4;
+	mi[MI_SWAPTOTAL] = total_swap_pages(m) * 4;
+	mi[MI_SWAPFREE] = nr_swap_pages(m) * 4;
 	mi[MI_DIRTY] = NODE(NR_DIRTY) * 4;
 	mi[MI_WRITEBACK] = NODE(NR_WRITEBACK) * 4;
 	mi[MI_ANONPAGES] = NODE(NR_ANON_PAGES) * 4;
@@ -215,12 +216,18 @@ struct mm_global_snap *mm_snap_global(struct machine *m)
 	dirty_limits(m, &s->dirty_threshold, &s->dirty_background_threshold);
 	s->memmap_pages = 0;
 	s->memmap_boot_pages = m->memmap_pages;
-	if (m->swap_pages) {
-		s->nr_swap = 1;
-		snprintf(s->swap.path, sizeof(s->swap.path), "%s", m->swap_path);
-		s->swap.size_kb = m->swap_pages * 4;
-		s->swap.used_kb = m->swap_used * 4;
-		s->swap.priority = -2;
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		const struct swap_info_struct *si = m->swap_info[t];
+		struct mm_swap_snap *sw = &s->swap[s->nr_swap];
+
+		if (!si || !si->writeok)
+			continue;	/* swapoff in progress: gone from /proc/swaps */
+		snprintf(sw->path, sizeof(sw->path), "%s", si->path);
+		sw->is_partition = !strncmp(si->path, "/dev/", 5);
+		sw->size_kb = si->pages * 4;
+		sw->used_kb = si->inuse_pages * 4;
+		sw->priority = si->prio;
+		s->nr_swap++;
 	}
 	s->forks = m->forks;
 	s->nr_running = m->nr_tasks;

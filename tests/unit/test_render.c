@@ -663,25 +663,27 @@ Test(swaps, header_only_without_swap)
 	free(s);
 }
 
-Test(swaps, one_area_padded_to_40_and_escaped)
+Test(swaps, areas_padded_to_40_and_escaped)
 {
 	struct mm_global_snap *s = global_new(1, 1);
 
 	s->nr_swap = 1;
-	strcpy(s->swap.path, "/swapfile");
-	s->swap.size_kb = 262140;
-	s->swap.used_kb = 1024;
-	s->swap.priority = -2;
+	strcpy(s->swap[0].path, "/swapfile");
+	s->swap[0].size_kb = 262140;
+	s->swap[0].used_kb = 1024;
+	s->swap[0].priority = -2;
 	expect_text(RENDER(render_swaps(&_b, s)),
 		    "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
 		    "/swapfile                               file\t\t262140\t\t1024\t\t-2\n");
-	strcpy(s->swap.path, "/dev/my disk");
-	s->swap.is_partition = 1;
-	s->swap.size_kb = 16777212;
-	s->swap.used_kb = 0;
-	s->swap.priority = 5;
+	s->nr_swap = 2;
+	strcpy(s->swap[1].path, "/dev/my disk");
+	s->swap[1].is_partition = 1;
+	s->swap[1].size_kb = 16777212;
+	s->swap[1].used_kb = 0;
+	s->swap[1].priority = 5;
 	expect_text(RENDER(render_swaps(&_b, s)),
 		    "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+		    "/swapfile                               file\t\t262140\t\t1024\t\t-2\n"
 		    "/dev/my\\040disk                         partition\t16777212\t0\t\t5\n");
 	free(s);
 }

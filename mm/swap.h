@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * swap.h - swap devices, swap slots and the swap cache (kernel:
+ * include/linux/swap.h, swapops.h; mm/swapfile.c, mm/swap_state.c).
+ *
+ * A swap entry names one slot: the device's type (its index in
+ * m->swap_info, 0..MAX_SWAPFILES-1) and the slot's offset. Slot 0 of every
+ * device is its header and is never handed out. A slot is in use while
+ * anything refers to it: swap entries in PTEs or a shmem object (its count
+ * in swap_map) or a page of the swap cache (SWAP_HAS_CACHE).
+ *
+ * The device stores the bytes of a swapped page that holds data, in a
+ * sparse memfd (store_fd, at offset slot * 4096); a page of zeros is only a
+ * bit in zeromap (swpout_zero), as Linux 6.12+ does, so touching far more
+ * memory than RAM costs the host nothing for pages never written with data.
+ *
+ * All functions expect m->lock held.
+ */
+#ifndef MM_SWAP_H
+#define MM_SWAP_H
+
+#include <stdint.h>
+
+#include "list.h"
+
+struct machine;
+struct page;
+
+#define MAX_SWAPFILES		32	/* the PTE holds 5 bits of type */
+#define SWAPFILE_CLUSTER	512	/* slots per cluster (HPAGE_PMD_NR) */
+#define SWAP_HAS_CACHE		0x8000	/* in swap_map: the swap cache holds the page */
+#define SWAP_MAP_MAX		0x7fff	/* references a slot can count */
+
+typedef struct {
+	uint64_t val;		/* type << SWP_TYPE_SHIFT | offset; 0 is no entry */
+} swp_entry_t;
+
+#define SWP_TYPE_SHIFT	58
+static inline swp_entry_t swp_entry(unsigned type, uint64_t offset)
+{
+	return (swp_entry_t){ ((uint64_t)type << SWP_TYPE_SHIFT) | offset };
+}
+static inline unsigned swp_type(swp_entry_t e) { return (unsigned)(e.val >> SWP_TYPE_SHIFT); }
+static inline uint64_t swp_offset(swp_entry_t e) { return e.val & ((1ULL << SWP_TYPE_SHIFT) - 1); }
+
+/* A cluster of the allocator (kernel: struct swap_cluster_info). */
+struct swap_cluster {
+	struct list_head list;		/* on free_clusters, nonfull_clusters or full_clusters */
+	uint32_t count;			/* slots in use */
+	uint32_t where;			/* which list: CLUSTER_FREE, _NONFULL, _FULL, _CURRENT */
+};
+
+struct swap_info_struct {
+	int type;			/* index in m->swap_info */
+	int prio;			/* higher is used first */
+	int written_prio;		/* given by the user (swapon -p) rather than assigned */
+	char path[256];			/* as /proc/swaps shows it */
+	uint64_t max;			/* slots, the header included */
+	uint64_t pages;			/* usable slots: max - 1 */
+	uint64_t inuse_pages;		/* slots in use */
+	uint16_t *swap_map;		/* per slot: references | SWAP_HAS_CACHE */
+	uint64_t *zeromap;		/* per slot, a bit: stored as zeros (no bytes) */
+	uint64_t *shadow;		/* per slot: workingset shadow of the evicted page, or 0 */
+	struct swap_cluster *clusters;	/* max / 512 rounded up */
+	uint64_t nr_clusters;
+	struct list_head free_clusters, nonfull_clusters, full_clusters;
+	uint64_t cur_cluster;		/* the cluster being filled, or UINT64_MAX */
+	uint64_t cur_next;		/* the next slot to try in it */
+	int store_fd;			/* memfd: the bytes of slots that hold data */
+	int writeok;			/* takes new pages (cleared by swapoff) */
+};
+
+/* ---- swapfile.c: devices and slots ---- */
+
+/*
+ * Add a swap device of `bytes` (the header page included) shown as path,
+ * with priority prio, or the next of the assigned -2, -3 ... when
+ * assign_prio. 0 or -errno (-EBUSY: path in use; -EPERM: no type left;
+ * -EINVAL: too small).
+ */
+int swapon(struct machine *m, const char *path, uint64_t bytes, int prio, int assign_prio,
+	   char *why, size_t whylen);
+/*
+ * Take a device out of use: every page on it comes back into memory
+ * (try_to_unuse); -ENOMEM (and the device stays) when memory cannot hold
+ * them; -EINVAL when path is no swap device.
+ */
+int swapoff(struct machine *m, const char *path, char *why, size_t whylen);
+/* swap_state.c: bring every page of device `type` back into memory. 0 or -ENOMEM. */
+int try_to_unuse(struct machine *m, int type);
+/* Release every device (shutdown). */
+void swap_release_all(struct machine *m);
+
+/* The device of an entry, or NULL. */
+struct swap_info_struct *swp_info(struct machine *m, swp_entry_t e);
+
+/*
+ * One free slot of the best device (highest priority first), its
+ * swap_map set to SWAP_HAS_CACHE: the swap cache's reference. 0 when no
+ * device has a free slot (get_swap_pages).
+ */
+swp_entry_t folio_alloc_swap(struct machine *m);
+
+/* Another reference to a slot (fork copies a swap PTE; shmem). */
+void swap_duplicate(struct machine *m, swp_entry_t e);
+/*
+ * Drop a reference; the slot is freed when none is left and no page of the
+ * swap cache holds it (zap of a swap PTE: free_swap_and_cache does the rest).
+ */
+void swap_free(struct machine *m, swp_entry_t e);
+/* References other than the cache's. */
+unsigned swap_count(struct machine *m, swp_entry_t e);
+/* The swap cache gives up its reference (the page left the cache). */
+void swapcache_clear(struct machine *m, swp_entry_t e);
+
+/* Free slots in all devices, and all usable slots (meminfo SwapFree, SwapTotal). */
+uint64_t nr_swap_pages(struct machine *m);
+uint64_t total_swap_pages(struct machine *m);
+/* More than half of the swap space in use (vm_swap_full). */
+int vm_swap_full(struct machine *m);
+
+/*
+ * The page's bytes to its slot: nothing but a bit when they are all zeros.
+ * Returns 1 for a zero page, 0 for one written, -EIO.
+ */
+int swap_write_page(struct machine *m, swp_entry_t e, struct page *page);
+/* The slot's bytes into page; 1 if it was a zero page, 0, -EIO. */
+int swap_read_page(struct machine *m, swp_entry_t e, struct page *page);
+
+/* check: swap_map against the PTEs, shmem entries and swap cache that refer to slots. */
+struct rbuf_lite;
+int swap_check(struct machine *m, struct rbuf_lite *out);
+
+#endif

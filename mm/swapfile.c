@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: MIT
+/*
+ * swapfile.c - swap devices and the slot allocator (kernel: mm/swapfile.c).
+ *
+ * A device's slots are grouped in clusters of 512. Order-0 allocation, as
+ * Linux 6.18 does it on a non-rotational device with one CPU allocating:
+ * take the next free slot of the current cluster, going up; when it is
+ * full, take a partly used cluster (oldest first), else a free one (lowest
+ * first). On a fresh device this hands out 1, 2, 3 ... in the order pages
+ * are reclaimed (slot 0 is the header), which is what the reference host
+ * showed. Devices are used by priority, highest first; the ones assigned by
+ * swapon without a priority get -2, -3, ... as Linux's least_priority.
+ *
+ * A page swapped out with data goes to the device's store (a sparse
+ * memfd); a page of zeros only sets its bit in zeromap. Freeing a slot
+ * punches its page out of the store, so the host gives the memory back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "swap.h"
+
+enum { CLUSTER_FREE, CLUSTER_NONFULL, CLUSTER_FULL, CLUSTER_CURRENT };
+
+#define BITS 64
+
+static int test_bit(const uint64_t *map, uint64_t i) { return (map[i / BITS] >> (i % BITS)) & 1; }
+static void set_bit(uint64_t *map, uint64_t i) { map[i / BITS] |= 1ULL << (i % BITS); }
+static void clear_bit(uint64_t *map, uint64_t i) { map[i / BITS] &= ~(1ULL << (i % BITS)); }
+
+struct swap_info_struct *swp_info(struct machine *m, swp_entry_t e)
+{
+	unsigned type = swp_type(e);
+
+	if (type >= MAX_SWAPFILES || !m->swap_info[type] || swp_offset(e) >= m->swap_info[type]->max)
+		return NULL;
+	return m->swap_info[type];
+}
+
+/* ---- clusters ---- */
+
+static void cluster_move(struct swap_info_struct *si, uint64_t c, int where)
+{
+	struct swap_cluster *ci = &si->clusters[c];
+
+	if (ci->where != CLUSTER_CURRENT)
+		list_del(&ci->list);
+	ci->where = (uint32_t)where;
+	if (where == CLUSTER_FREE)
+		list_add_tail(&ci->list, &si->free_clusters);
+	else if (where == CLUSTER_NONFULL)
+		list_add_tail(&ci->list, &si->nonfull_clusters);
+	else if (where == CLUSTER_FULL)
+		list_add_tail(&ci->list, &si->full_clusters);
+}
+
+/* Slots a cluster has: the last one may be short, and cluster 0 loses the header. */
+static uint64_t cluster_slots(const struct swap_info_struct *si, uint64_t c)
+{
+	uint64_t first = c * SWAPFILE_CLUSTER, end = first + SWAPFILE_CLUSTER;
+
+	if (end > si->max)
+		end = si->max;
+	return end - first - (c == 0);
+}
+
+/* Where a cluster belongs after its count changed (not the current one). */
+static void cluster_settle(struct swap_info_struct *si, uint64_t c)
+{
+	struct swap_cluster *ci = &si->clusters[c];
+	int where = !ci->count ? CLUSTER_FREE
+		  : ci->count == cluster_slots(si, c) ? CLUSTER_FULL : CLUSTER_NONFULL;
+
+	if (ci->where != CLUSTER_CURRENT && ci->where != (uint32_t)where)
+		cluster_move(si, c, where);
+}
+
+/* The next cluster to fill: a partly used one first, else a free one. */
+static int pick_cluster(struct swap_info_struct *si)
+{
+	struct list_head *h = !list_empty(&si->nonfull_clusters) ? &si->nonfull_clusters
+			    : !list_empty(&si->free_clusters) ? &si->free_clusters : NULL;
+	struct swap_cluster *ci;
+	uint64_t c;
+
+	if (!h)
+		return -ENOSPC;
+	ci = list_entry(h->next, struct swap_cluster, list);
+	c = (uint64_t)(ci - si->clusters);
+	list_del(&ci->list);
+	ci->where = CLUSTER_CURRENT;
+	si->cur_cluster = c;
+	si->cur_next = c ? c * SWAPFILE_CLUSTER : 1;
+	return 0;
+}
+
+/* A free slot of si, now SWAP_HAS_CACHE; 0 when the device is full. */
+static uint64_t alloc_slot(struct swap_info_struct *si)
+{
+	for (;;) {
+		uint64_t c, end;
+
+		if (si->cur_cluster == UINT64_MAX && pick_cluster(si))
+			return 0;
+		c = si->cur_cluster;
+		end = (c + 1) * SWAPFILE_CLUSTER < si->max ? (c + 1) * SWAPFILE_CLUSTER : si->max;
+		for (uint64_t off = si->cur_next; off < end; off++) {
+			if (si->swap_map[off])
+				continue;
+			si->swap_map[off] = SWAP_HAS_CACHE;
+			si->clusters[c].count++;
+			si->inuse_pages++;
+			si->cur_next = off + 1;
+			return off;
+		}
+		/* nothing free past the cursor: it goes on its list, behind older ones */
+		si->cur_cluster = UINT64_MAX;
+		si->clusters[c].where = CLUSTER_NONFULL;
+		list_add_tail(&si->clusters[c].list, &si->nonfull_clusters);
+		cluster_settle(si, c);
+	}
+}
+
+static void slot_release(struct machine *m, struct swap_info_struct *si, uint64_t off)
+{
+	uint64_t c = off / SWAPFILE_CLUSTER;
+
+	si->inuse_pages--;
+	si->clusters[c].count--;
+	cluster_settle(si, c);
+	if (test_bit(si->zeromap, off))
+		clear_bit(si->zeromap, off);
+	else		/* its bytes leave the store */
+		fallocate(si->store_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  (off_t)(off * MM_PAGE_SIZE), (off_t)MM_PAGE_SIZE);
+	(void)m;
+}
+
+/* ---- devices ---- */
+
+static int slot_of_path(struct machine *m, const char *path)
+{
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (m->swap_info[t] && !strcmp(m->swap_info[t]->path, path))
+			return t;
+	return -1;
+}
+
+int swapon(struct machine *m, const char *path, uint64_t bytes, int prio, int assign_prio,
+	   char *why, size_t whylen)
+{
+	struct swap_info_struct *si;
+	uint64_t max = bytes >> MM_PAGE_SHIFT;
+	int type;
+
+	lockdep_assert_held(m);
+	if (slot_of_path(m, path) >= 0) {
+		snprintf(why, whylen, "%s is already a swap device", path);
+		return -EBUSY;
+	}
+	if (max < 10) {
+		snprintf(why, whylen, "a swap device needs at least 40K");
+		return -EINVAL;
+	}
+	for (type = 0; type < MAX_SWAPFILES && m->swap_info[type]; type++)
+		;
+	if (type == MAX_SWAPFILES) {
+		snprintf(why, whylen, "%d swap devices already", MAX_SWAPFILES);
+		return -EPERM;
+	}
+	si = kzalloc(sizeof(*si));
+	if (!si)
+		goto nomem;
+	si->type = type;
+	si->max = max;
+	si->pages = max - 1;
+	si->written_prio = !assign_prio;
+	si->prio = assign_prio ? --m->swap_least_prio : prio;
+	snprintf(si->path, sizeof(si->path), "%s", path);
+	si->nr_clusters = (max + SWAPFILE_CLUSTER - 1) / SWAPFILE_CLUSTER;
+	si->swap_map = kcalloc(max, sizeof(*si->swap_map));
+	si->zeromap = kcalloc((max + BITS - 1) / BITS, sizeof(uint64_t));
+	si->shadow = kcalloc(max, sizeof(uint64_t));
+	si->clusters = kcalloc(si->nr_clusters, sizeof(*si->clusters));
+	si->store_fd = memfd_create("mmfs-swap", MFD_CLOEXEC);
+	if (!si->swap_map || !si->zeromap || !si->shadow || !si->clusters || si->store_fd < 0 ||
+	    ftruncate(si->store_fd, (off_t)(max * MM_PAGE_SIZE)))
+		goto nomem;
+	INIT_LIST_HEAD(&si->free_clusters);
+	INIT_LIST_HEAD(&si->nonfull_clusters);
+	INIT_LIST_HEAD(&si->full_clusters);
+	for (uint64_t c = 0; c < si->nr_clusters; c++) {
+		si->clusters[c].where = CLUSTER_FREE;
+		list_add_tail(&si->clusters[c].list, &si->free_clusters);
+	}
+	si->cur_cluster = UINT64_MAX;
+	si->writeok = 1;
+	m->swap_info[type] = si;
+	kmsg_add(m, "Adding %lluk swap on %s.  Priority:%d extents:1 across:%lluk ",
+		 (unsigned long long)si->pages * 4, si->path, si->prio,
+		 (unsigned long long)si->pages * 4);
+	return 0;
+nomem:
+	if (si) {
+		if (si->store_fd > 0)
+			close(si->store_fd);
+		kfree(si->swap_map);
+		kfree(si->zeromap);
+		kfree(si->shadow);
+		kfree(si->clusters);
+		kfree(si);
+	}
+	snprintf(why, whylen, "out of memory");
+	return -ENOMEM;
+}
+
+static void swap_destroy(struct machine *m, int type)
+{
+	struct swap_info_struct *si = m->swap_info[type];
+
+	m->swap_info[type] = NULL;
+	if (!si->written_prio)
+		m->swap_least_prio++;	/* the assigned priority goes back */
+	close(si->store_fd);
+	kfree(si->swap_map);
+	kfree(si->zeromap);
+	kfree(si->shadow);
+	kfree(si->clusters);
+	kfree(si);
+}
+
+void swap_release_all(struct machine *m)
+{
+	for (int t = MAX_SWAPFILES - 1; t >= 0; t--)
+		if (m->swap_info[t])
+			swap_destroy(m, t);
+}
+
+int swapoff(struct machine *m, const char *path, char *why, size_t whylen)
+{
+	int type = slot_of_path(m, path), err;
+
+	lockdep_assert_held(m);
+	if (type < 0) {
+		snprintf(why, whylen, "%s is not a swap device", path);
+		return -EINVAL;
+	}
+	m->swap_info[type]->writeok = 0;	/* no new pages go there */
+	err = try_to_unuse(m, type);
+	if (err) {
+		m->swap_info[type]->writeok = 1;
+		snprintf(why, whylen, "not enough memory to take back what %s holds", path);
+		return err;
+	}
+	swap_destroy(m, type);
+	return 0;
+}
+
+/* ---- slots ---- */
+
+swp_entry_t folio_alloc_swap(struct machine *m)
+{
+	struct swap_info_struct *best = NULL;
+	uint64_t off;
+
+	/* the highest priority first; among equals the lowest type, a stable order */
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		struct swap_info_struct *si = m->swap_info[t];
+
+		if (si && si->writeok && si->inuse_pages < si->pages &&
+		    (!best || si->prio > best->prio))
+			best = si;
+	}
+	off = best ? alloc_slot(best) : 0;
+	return off ? swp_entry((unsigned)best->type, off) : (swp_entry_t){ 0 };
+}
+
+void swap_duplicate(struct machine *m, swp_entry_t e)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+	uint64_t off = swp_offset(e);
+
+	VM_BUG_ON(!si || !si->swap_map[off] || (si->swap_map[off] & SWAP_MAP_MAX) == SWAP_MAP_MAX);
+	si->swap_map[off]++;
+}
+
+static void put_ref(struct machine *m, struct swap_info_struct *si, uint64_t off, uint16_t d)
+{
+	si->swap_map[off] -= d;
+	if (!si->swap_map[off]) {
+		si->shadow[off] = 0;
+		slot_release(m, si, off);
+	}
+}
+
+void swap_free(struct machine *m, swp_entry_t e)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+
+	VM_BUG_ON(!si || !(si->swap_map[swp_offset(e)] & SWAP_MAP_MAX));
+	put_ref(m, si, swp_offset(e), 1);
+}
+
+void swapcache_clear(struct machine *m, swp_entry_t e)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+
+	VM_BUG_ON(!si || !(si->swap_map[swp_offset(e)] & SWAP_HAS_CACHE));
+	put_ref(m, si, swp_offset(e), SWAP_HAS_CACHE);
+}
+
+unsigned swap_count(struct machine *m, swp_entry_t e)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+
+	return si ? si->swap_map[swp_offset(e)] & SWAP_MAP_MAX : 0;
+}
+
+uint64_t nr_swap_pages(struct machine *m)
+{
+	uint64_t n = 0;
+
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (m->swap_info[t] && m->swap_info[t]->writeok)
+			n += m->swap_info[t]->pages - m->swap_info[t]->inuse_pages;
+	return n;
+}
+
+uint64_t total_swap_pages(struct machine *m)
+{
+	uint64_t n = 0;
+
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (m->swap_info[t] && m->swap_info[t]->writeok)
+			n += m->swap_info[t]->pages;
+	return n;
+}
+
+int vm_swap_full(struct machine *m)
+{
+	return nr_swap_pages(m) * 2 < total_swap_pages(m);
+}
+
+/* ---- the store ---- */
+
+static int page_is_zero(const uint8_t *p)
+{
+	static const uint8_t zeros[64];
+
+	for (size_t i = 0; i < MM_PAGE_SIZE; i += sizeof(zeros))
+		if (memcmp(p + i, zeros, sizeof(zeros)))
+			return 0;
+	return 1;
+}
+
+int swap_write_page(struct machine *m, swp_entry_t e, struct page *page)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+	uint64_t off = swp_offset(e);
+	const uint8_t *src = page_address(m, page);
+
+	if (!si)
+		return -EIO;
+	if (PageFlag(page, PG_zeroed) || page_is_zero(src)) {
+		if (!test_bit(si->zeromap, off))	/* a stale copy there goes */
+			fallocate(si->store_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				  (off_t)(off * MM_PAGE_SIZE), (off_t)MM_PAGE_SIZE);
+		set_bit(si->zeromap, off);
+		return 1;
+	}
+	clear_bit(si->zeromap, off);
+	return pwrite(si->store_fd, src, MM_PAGE_SIZE, (off_t)(off * MM_PAGE_SIZE)) ==
+	       (ssize_t)MM_PAGE_SIZE ? 0 : -EIO;
+}
+
+int swap_read_page(struct machine *m, swp_entry_t e, struct page *page)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+	uint64_t off = swp_offset(e);
+
+	if (!si)
+		return -EIO;
+	if (test_bit(si->zeromap, off)) {
+		SetPageFlag(page, PG_zeroed);	/* zeros, not materialised */
+		return 1;
+	}
+	ClearPageFlag(page, PG_zeroed);
+	return pread(si->store_fd, page_address(m, page), MM_PAGE_SIZE,
+		     (off_t)(off * MM_PAGE_SIZE)) == (ssize_t)MM_PAGE_SIZE ? 0 : -EIO;
+}
+
+/* Placeholder until the swap cache exists: nothing can be on swap yet. */
+int try_to_unuse(struct machine *m, int type)
+{
+	return m->swap_info[type]->inuse_pages ? -ENOMEM : 0;
+}
