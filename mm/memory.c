@@ -162,24 +162,42 @@ static unsigned do_anonymous_page(struct machine *m, struct mm_struct *mm,
 
 #define FAULT_AROUND_PAGES 16	/* fault_around_bytes = 64 KiB */
 
+/* A cache page fault-around may map: uptodate, and not a readahead marker. */
+static struct page *map_pages_candidate(struct file_ref *f, uint64_t index)
+{
+	struct page *page = filemap_find_page(f, index);
+
+	if (!page || PageFlag(page, PG_readahead) || !PageFlag(page, PG_uptodate))
+		return NULL;
+	return page;
+}
+
 /*
- * do_fault_around: a read fault also maps the pages of a 64 KiB window
- * around it (placed as below) that are already cached, uptodate and not
- * readahead markers, with old PTEs. Returns 1 if the faulting page itself
- * got mapped that way.
+ * do_fault_around and filemap_map_pages: a read fault also maps the pages
+ * of a 64 KiB window around it (placed as below) that are already cached,
+ * uptodate and not readahead markers, with old PTEs. Returns 1 if the
+ * faulting page itself got mapped that way.
+ *
+ * When addr's PMD has no PTE table yet, the table is installed only if the
+ * first such page of the window is not the file's last page (Linux 6.18
+ * installs its preallocated table in filemap_map_pmd, which it skips for a
+ * first folio reaching i_size's last page, so as not to map a PMD across
+ * i_size; the PTE walk then finds no table): nothing is mapped then, and
+ * the fault goes on without fault-around. Shmem is exempt.
  */
 static int fault_around(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 			uint64_t addr)
 {
 	uint64_t win = FAULT_AROUND_PAGES << MM_PAGE_SHIFT;
 	uint64_t from = addr & ~(win - 1), to, size;
+	struct file_ref *f = vma->vm_file;
 	int mapped_self = 0;
 
 	/*
 	 * The window starts at the aligned 64 KiB block or the VMA's start,
 	 * whichever is later, and runs 64 KiB from there (so a VMA starting
 	 * inside the block gets pages past it), clipped to the VMA and to the
-	 * PTE table (do_fault_around's from_pte and to_pte).
+	 * PTE table (do_fault_around's from_pte and to_pte), and to i_size.
 	 */
 	if (from < vma->vm_start)
 		from = vma->vm_start;
@@ -188,16 +206,25 @@ static int fault_around(struct machine *m, struct mm_struct *mm, struct vm_area_
 		to = vma->vm_end;
 	if (to > (addr | (PMD_SIZE - 1)) + 1)
 		to = (addr | (PMD_SIZE - 1)) + 1;
-	size = filemap_size_pages(m, vma->vm_file);
+	size = filemap_size_pages(m, f);
+	if (linear_page_index(vma, from) >= size)
+		return 0;
+	if (linear_page_index(vma, to - 1) >= size)
+		to = from + ((size - linear_page_index(vma, from)) << MM_PAGE_SHIFT);
+	if (!pte_lookup(m, mm, addr, 0, NULL)) {
+		uint64_t a = from;
+
+		while (a < to && !map_pages_candidate(f, linear_page_index(vma, a)))
+			a += MM_PAGE_SIZE;
+		if (a == to || (!page_is_shmem(filemap_find_page(f, linear_page_index(vma, a))) &&
+				linear_page_index(vma, a) == size - 1))
+			return 0;
+	}
 	for (uint64_t a = from; a < to; a += MM_PAGE_SIZE) {
-		uint64_t index = linear_page_index(vma, a);
-		struct page *page;
+		struct page *page = map_pages_candidate(f, linear_page_index(vma, a));
 		pte_t *pte;
 
-		if (index >= size)
-			break;
-		page = filemap_find_page(vma->vm_file, index);
-		if (!page || PageFlag(page, PG_readahead) || !PageFlag(page, PG_uptodate))
+		if (!page)
 			continue;
 		pte = pte_lookup(m, mm, a, 1, NULL);
 		if (!pte || !pte_none(*pte))
@@ -214,13 +241,19 @@ static int fault_around(struct machine *m, struct mm_struct *mm, struct vm_area_
 	return mapped_self;
 }
 
+/*
+ * A fault on a none PTE of a file or shmem VMA (kernel: do_fault). The PTE
+ * table is allocated only when a page is mapped (finish_fault), so a fault
+ * that ends in SIGBUS leaves none behind.
+ */
 static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-			 uint64_t addr, pte_t *pte, unsigned flags)
+			 uint64_t addr, unsigned flags)
 {
 	uint64_t index = linear_page_index(vma, addr);
 	int major = 0, err = 0, write = flags & FAULT_FLAG_WRITE, cached, async = 0;
 	struct page *page;
 	unsigned ret;
+	pte_t *pte;
 
 	if (!write && !(flags & FAULT_FLAG_REMOTE) && fault_around(m, mm, vma, addr))
 		return 0;
@@ -248,6 +281,9 @@ static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area
 	if (!write && !(flags & FAULT_FLAG_REMOTE) && (!cached || async) && !page_is_shmem(page) &&
 	    fault_around(m, mm, vma, addr))
 		return ret;
+	pte = pte_lookup(m, mm, addr, 1, NULL);
+	if (!pte)
+		return VM_FAULT_OOM;
 	if ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & MM_VM_SHARED)) {
 		struct page *copy = alloc_user_page(m);	/* do_cow_fault */
 
@@ -342,16 +378,20 @@ unsigned handle_mm_fault(struct machine *m, struct task *t, struct vm_area_struc
 	ret = huge_pmd_fault(m, mm, vma, addr, flags);
 	if (!(ret & VM_FAULT_FALLBACK))
 		goto done;
-	pte = pte_lookup(m, mm, addr, 1, NULL);
-	if (!pte)
+	/* a file fault allocates its PTE table only if it maps something */
+	pte = pte_lookup(m, mm, addr, vma_is_anonymous(vma) || vma->special != VMA_SPECIAL_NONE,
+			 NULL);
+	if (!pte && !vma_is_anonymous(vma) && vma->special == VMA_SPECIAL_NONE) {
+		ret = do_fault(m, mm, vma, addr, flags);
+	} else if (!pte) {
 		return VM_FAULT_OOM;
-	if (pte_none(*pte)) {
+	} else if (pte_none(*pte)) {
 		if (vma->special != VMA_SPECIAL_NONE)
 			ret = 0;	/* vvar/vdso: nothing the model maps */
 		else if (vma_is_anonymous(vma))
 			ret = do_anonymous_page(m, mm, vma, addr, pte, flags);
 		else
-			ret = do_fault(m, mm, vma, addr, pte, flags);
+			ret = do_fault(m, mm, vma, addr, flags);
 	} else if (pte_is_swap(*pte)) {
 		ret = VM_FAULT_SIGBUS;	/* swap-in comes with the reclaim work */
 	} else if ((flags & FAULT_FLAG_WRITE) && !pte_write(*pte)) {

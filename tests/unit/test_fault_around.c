@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fault-around (kernel: do_fault_around, filemap_map_pages) as Linux 6.18
+ * does it, pinned where it meets the end of the file and a PMD that has no
+ * PTE table yet. Every case uses a 2 MiB region of its own, so whether a
+ * table exists there is the test's to decide; mm_check runs after each step.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "leakcheck.h"
+#include "../../mm/internal.h"
+#include "../../mm/memory.h"
+#include "../../mm/pgtable.h"
+#include "../../mm/task.h"
+
+static struct machine *m;
+static char dir[] = "/tmp/mmfs-fa.XXXXXX";
+
+#include "mmtest.h"
+
+#define PMD(n)	(0x500000000000ULL + (uint64_t)(n) * PMD_SIZE)
+
+static int touch_err(uint64_t addr, uint64_t len)
+{
+	char why[256];
+	uint64_t ret;
+	struct mm_call c = { .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = 'r' };
+	int err = mm_syscall(m, 1, &c, &ret, why, sizeof(why));
+
+	check_ok();
+	return err;
+}
+
+static uint64_t map_at(uint64_t addr, uint64_t len, const char *path, uint64_t off, uint64_t flags)
+{
+	struct mm_call c = { .verb = MMV_MMAP, .addr = addr, .len = len, .off = off, .fd = -1,
+			     .prot = MM_PROT_READ, .flags = flags | MM_MAP_FIXED };
+
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	return call(1, c);
+}
+
+static void advise(uint64_t addr, uint64_t len, int64_t advice)
+{
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = addr, .len = len, .advice = advice });
+}
+
+/* Bring pages [first, first + n) of path into the cache without mapping them anywhere. */
+static void cache_pages(const char *path, uint64_t first, uint64_t n)
+{
+	uint64_t a = map_at(PMD(100), n << 12, path, first << 12, MM_MAP_SHARED);
+
+	advise(a, n << 12, MM_MADV_WILLNEED);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = n << 12 });
+}
+
+/* Whether the PTE table covering addr exists. */
+static int has_pte_table(uint64_t addr)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	int has;
+
+	machine_lock(m);
+	has = pte_lookup(m, t->mm, addr, 0, NULL) != NULL;
+	machine_unlock(m);
+	return has;
+}
+
+static void put_file(const char *name, size_t size)
+{
+	char path[300], page[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(fd >= 0);
+	memset(page, 'f', sizeof(page));
+	for (size_t off = 0; off < size; off += sizeof(page))
+		cr_assert_eq(write(fd, page, size - off < 4096 ? size - off : 4096),
+			     (ssize_t)(size - off < 4096 ? size - off : 4096));
+	close(fd);
+}
+
+static void setup(void)
+{
+	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1 };
+
+	strcpy(dir, "/tmp/mmfs-fa.XXXXXX");
+	cr_assert(mkdtemp(dir));
+	put_file("f16", 16 << 12);
+	put_file("f2", 4096 + 100);
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
+}
+
+static void teardown(void)
+{
+	char cmd[300];
+
+	mm_shutdown(m);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+	leak_check();
+}
+
+TestSuite(fault_around, .init = setup, .fini = teardown);
+
+/*
+ * The window of a fault past EOF holds one cached page, the file's last:
+ * with no PTE table in the PMD nothing is mapped and none is allocated;
+ * with one there, the page is mapped.
+ *
+ *	VMA at +0x9000, file pages 10..25:  [10 11 12 13 14 (15)] 16 ...
+ *	                                                      ^ cached, EOF after it
+ */
+Test(fault_around, last_page_first_needs_a_table)
+{
+	uint64_t a = PMD(1) + 0x9000, b = PMD(2) + 0x9000;
+
+	cache_pages("/f16", 15, 1);
+	map_at(a, 64 << 10, "/f16", 10 << 12, MM_MAP_PRIVATE);
+	cr_assert_eq(touch_err(a + (6 << 12), 1), -EFAULT);
+	cr_assert_eq(usage(1, a).rss, 0);
+	cr_assert(!has_pte_table(a));
+
+	call(1, (struct mm_call){ .verb = MMV_MMAP, .addr = PMD(2), .len = 4096, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE,
+		.flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED });
+	touch(1, PMD(2), 1, 1);
+	map_at(b, 64 << 10, "/f16", 10 << 12, MM_MAP_PRIVATE);
+	cr_assert_eq(touch_err(b + (6 << 12), 1), -EFAULT);
+	cr_assert_eq(usage(1, b).rss, 4096, "page 15, through the table the anon page made");
+}
+
+/* A first cached page before the last one installs the table: both are mapped. */
+Test(fault_around, earlier_page_first_maps_to_eof)
+{
+	uint64_t a = PMD(1) + 0x9000;
+
+	cache_pages("/f16", 14, 2);
+	map_at(a, 64 << 10, "/f16", 10 << 12, MM_MAP_PRIVATE);
+	cr_assert_eq(touch_err(a + (6 << 12), 1), -EFAULT);
+	cr_assert_eq(usage(1, a).rss, 8192);
+}
+
+/* A fault that ends in SIGBUS leaves no PTE table behind for a later one to use. */
+Test(fault_around, sigbus_allocates_no_table)
+{
+	uint64_t a = PMD(1);
+
+	map_at(a, 16 << 10, "/f2", 0, MM_MAP_PRIVATE);
+	cr_assert_eq(touch_err(a + (2 << 12), 1), -EFAULT);
+	cr_assert(!has_pte_table(a));
+	cache_pages("/f2", 1, 1);	/* the last page, partial */
+	cr_assert_eq(touch_err(a + (2 << 12), 1), -EFAULT);
+	cr_assert_eq(usage(1, a).rss, 0);
+	cr_assert(!has_pte_table(a));
+}
+
+/*
+ * A fault that reads its own page (MADV_RANDOM: that page alone): the
+ * first pass finds only the last page and maps nothing; the retry finds
+ * the faulting page first, installs the table and maps both.
+ */
+Test(fault_around, retry_maps_the_last_page_too)
+{
+	uint64_t a = PMD(1);
+
+	cache_pages("/f16", 15, 1);
+	map_at(a, 64 << 10, "/f16", 0, MM_MAP_PRIVATE);
+	advise(a, 64 << 10, MM_MADV_RANDOM);
+	touch(1, a, 1, 0);
+	cr_assert_eq(usage(1, a).rss, 8192);
+}
+
+/* Shmem is exempt: its last page first in the window is still mapped. */
+Test(fault_around, shmem_maps_its_last_page)
+{
+	uint64_t a = PMD(1), b = PMD(2);
+
+	call(1, (struct mm_call){ .verb = MMV_MMAP, .addr = a, .len = 16 << 10, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE,
+		.flags = MM_MAP_SHARED | MM_MAP_ANONYMOUS | MM_MAP_FIXED });
+	advise(a + (3 << 12), 4096, MM_MADV_POPULATE_WRITE);
+	/* a second mapping of the object, twice its size, with no PTEs yet */
+	call(1, (struct mm_call){ .verb = MMV_MREMAP, .addr = a, .len = 0, .new_len = 32 << 10,
+		.new_addr = b, .flags = MM_MREMAP_MAYMOVE | MM_MREMAP_FIXED });
+	cr_assert(!has_pte_table(b));
+	cr_assert_eq(touch_err(b + (4 << 12), 1), -EFAULT);
+	cr_assert_eq(usage(1, b).rss, 4096);
+}
