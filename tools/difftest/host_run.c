@@ -204,6 +204,10 @@ static long host_touch(const struct mm_call *c)
 	uint64_t end = c->addr + c->len;
 	volatile long ret = 0;
 
+	if (end < c->addr) {	/* as mmfs's touch answers a wrapping range */
+		errno = EINVAL;
+		return -1;
+	}
 	sigaction(SIGSEGV, &sa, &osegv);
 	sigaction(SIGBUS, &sa, &obus);
 	if (sigsetjmp(touch_env, 1)) {
