@@ -414,19 +414,25 @@ done:
 	return ret;
 }
 
-/* Grow a stack VMA down to addr (kernel: expand_downwards), or -ENOMEM. */
+/*
+ * Grow a stack VMA down to addr (kernel: expand_downwards), or -ENOMEM.
+ * Past the guard gap check the VMA gets its anon_vma, even if the growth
+ * then fails (that keeps VM_ACCOUNT through a later mprotect to read-only,
+ * and decides what it may merge with).
+ */
 static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr)
 {
 	struct vm_area_struct *prev = vma_prev_of(vma);
 
 	addr &= ~(MM_PAGE_SIZE - 1);
-	if (vma->vm_end - addr > RLIMIT_STACK_DEFAULT)
-		return -ENOMEM;
 	if (prev && !(prev->vm_flags & MM_VM_GROWSDOWN) &&
 	    (prev->vm_flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC)) &&
 	    addr - prev->vm_end < STACK_GUARD_GAP)
 		return -ENOMEM;
 	if (prev && prev->vm_end > addr)
+		return -ENOMEM;
+	anon_vma_prepare(mm, vma);
+	if (vma->vm_end - addr > RLIMIT_STACK_DEFAULT)
 		return -ENOMEM;
 	vma_adjust(mm, vma, addr, vma->vm_end,
 		   vma->vm_pgoff - ((vma->vm_start - addr) >> MM_PAGE_SHIFT));

@@ -219,6 +219,30 @@ Test(memory, stack_grows_down)
 	cr_assert_eq(t->mm->stack_vm, (stack->vm_end - stack->vm_start) >> 12);
 }
 
+/*
+ * Growing a stack gives it an anon_vma (expand_downwards), so making part
+ * of it read-only later keeps VM_ACCOUNT: mprotect drops the charge only
+ * from anonymous memory that has no anon_vma yet.
+ */
+Test(memory, stack_growth_prepares_anon_vma)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	uint64_t a = 0x500000103000ULL;
+	struct vm_area_struct *vma;
+
+	call(1, (struct mm_call){ .verb = MMV_MMAP, .addr = a, .len = 8 << 12, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE,
+		.flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED | MM_MAP_GROWSDOWN });
+	cr_assert_null(vma_lookup(t->mm, a)->anon_vma);
+	touch(1, a - 0x800, 4096, 0);	/* a load: the zero page, no anon page */
+	vma = vma_lookup(t->mm, a - 4096);
+	cr_assert_eq(vma->vm_start, a - 4096);
+	cr_assert_not_null(vma->anon_vma);
+	call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a + (6 << 12), .len = 2 << 12,
+				  .prot = MM_PROT_READ });
+	cr_assert(vma_lookup(t->mm, a + (6 << 12))->vm_flags & MM_VM_ACCOUNT);
+}
+
 /* Page tables are real pages: PageTables counts them all, VmPTE all but the PGD. */
 Test(memory, page_table_accounting)
 {
