@@ -257,6 +257,9 @@ static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area
 
 	if (!write && !(flags & FAULT_FLAG_REMOTE) && fault_around(m, mm, vma, addr))
 		return 0;
+	/* do_cow_fault prepares the anon_vma first: it stays if the read fails (SIGBUS) */
+	if (write && !(vma->vm_flags & MM_VM_SHARED))
+		anon_vma_prepare(mm, vma);
 	page = filemap_find_page(vma->vm_file, index);
 	cached = page != NULL;
 	if (page)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fault-around (kernel: do_fault_around, filemap_map_pages) as Linux 6.18
- * does it, pinned where it meets the end of the file and a PMD that has no
- * PTE table yet. Every case uses a 2 MiB region of its own, so whether a
- * table exists there is the test's to decide; mm_check runs after each step.
+ * Faults on file mappings next to the end of the file: fault-around
+ * (kernel: do_fault_around, filemap_map_pages) where it meets EOF and a
+ * PMD that has no PTE table yet, and private write faults (do_cow_fault)
+ * past EOF. Every case uses a 2 MiB region of its own, so whether a table
+ * exists there is the test's to decide; mm_check runs after each step.
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -25,15 +26,31 @@ static char dir[] = "/tmp/mmfs-fa.XXXXXX";
 
 #define PMD(n)	(0x500000000000ULL + (uint64_t)(n) * PMD_SIZE)
 
-static int touch_err(uint64_t addr, uint64_t len)
+/* A load ('r') or store ('w') of [addr, addr + len) by pid 1: 0 or -errno. */
+static int touch_mode(uint64_t addr, uint64_t len, int mode)
 {
 	char why[256];
 	uint64_t ret;
-	struct mm_call c = { .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = 'r' };
+	struct mm_call c = { .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = mode };
 	int err = mm_syscall(m, 1, &c, &ret, why, sizeof(why));
 
 	check_ok();
 	return err;
+}
+
+static int touch_err(uint64_t addr, uint64_t len)
+{
+	return touch_mode(addr, len, 'r');
+}
+
+static uint64_t map_prot(uint64_t addr, uint64_t len, const char *path, uint64_t off,
+			 uint64_t prot, uint64_t flags)
+{
+	struct mm_call c = { .verb = MMV_MMAP, .addr = addr, .len = len, .off = off, .fd = -1,
+			     .prot = prot, .flags = flags | MM_MAP_FIXED };
+
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	return call(1, c);
 }
 
 static uint64_t map_at(uint64_t addr, uint64_t len, const char *path, uint64_t off, uint64_t flags)
@@ -110,7 +127,7 @@ static void teardown(void)
 	leak_check();
 }
 
-TestSuite(fault_around, .init = setup, .fini = teardown);
+TestSuite(file_fault, .init = setup, .fini = teardown);
 
 /*
  * The window of a fault past EOF holds one cached page, the file's last:
@@ -120,7 +137,7 @@ TestSuite(fault_around, .init = setup, .fini = teardown);
  *	VMA at +0x9000, file pages 10..25:  [10 11 12 13 14 (15)] 16 ...
  *	                                                      ^ cached, EOF after it
  */
-Test(fault_around, last_page_first_needs_a_table)
+Test(file_fault, last_page_first_needs_a_table)
 {
 	uint64_t a = PMD(1) + 0x9000, b = PMD(2) + 0x9000;
 
@@ -140,7 +157,7 @@ Test(fault_around, last_page_first_needs_a_table)
 }
 
 /* A first cached page before the last one installs the table: both are mapped. */
-Test(fault_around, earlier_page_first_maps_to_eof)
+Test(file_fault, earlier_page_first_maps_to_eof)
 {
 	uint64_t a = PMD(1) + 0x9000;
 
@@ -151,7 +168,7 @@ Test(fault_around, earlier_page_first_maps_to_eof)
 }
 
 /* A fault that ends in SIGBUS leaves no PTE table behind for a later one to use. */
-Test(fault_around, sigbus_allocates_no_table)
+Test(file_fault, sigbus_allocates_no_table)
 {
 	uint64_t a = PMD(1);
 
@@ -169,7 +186,7 @@ Test(fault_around, sigbus_allocates_no_table)
  * first pass finds only the last page and maps nothing; the retry finds
  * the faulting page first, installs the table and maps both.
  */
-Test(fault_around, retry_maps_the_last_page_too)
+Test(file_fault, retry_maps_the_last_page_too)
 {
 	uint64_t a = PMD(1);
 
@@ -181,7 +198,7 @@ Test(fault_around, retry_maps_the_last_page_too)
 }
 
 /* Shmem is exempt: its last page first in the window is still mapped. */
-Test(fault_around, shmem_maps_its_last_page)
+Test(file_fault, shmem_maps_its_last_page)
 {
 	uint64_t a = PMD(1), b = PMD(2);
 
@@ -195,4 +212,20 @@ Test(fault_around, shmem_maps_its_last_page)
 	cr_assert(!has_pte_table(b));
 	cr_assert_eq(touch_err(b + (4 << 12), 1), -EFAULT);
 	cr_assert_eq(usage(1, b).rss, 4096);
+}
+
+/*
+ * A private store past EOF (do_cow_fault) prepares the VMA's anon_vma
+ * before it reads the file, so the VMA keeps it after the SIGBUS: an
+ * mlocked neighbour that populated the same way then cannot merge with it.
+ */
+Test(file_fault, cow_fault_past_eof_prepares_anon_vma)
+{
+	uint64_t a = PMD(1);
+	struct task *t = find_task_by_pid(m, 1);
+
+	map_prot(a, 8 << 12, "/f2", 0, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_PRIVATE);
+	cr_assert_eq(touch_mode(a + (4 << 12), 1, 'w'), -EFAULT);
+	cr_assert_not_null(vma_lookup(t->mm, a)->anon_vma);
+	cr_assert_eq(usage(1, a).rss, 0);
 }
