@@ -120,6 +120,18 @@ void page_add_file_rmap(struct machine *m, struct mm_struct *mm, struct page *pa
 	add_mm_counter(mm, mm_counter(page), 1);
 }
 
+/*
+ * A page that was mlocked goes back to an inactive list, the one its
+ * swap-backing says (folio_lru_list): anonymous memory and shmem on the
+ * anon list, but a lazily freeable anonymous page (MADV_FREE, no longer
+ * swap-backed) on the file list, where its page_lru() looks for it.
+ */
+static void putback_evictable(struct machine *m, struct page *page)
+{
+	lru_del(m, page);
+	lru_add(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+}
+
 void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
 {
 	VM_BUG_ON(page->mapcount <= 0);
@@ -131,9 +143,7 @@ void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page
 		/* the last mapping went: the page is evictable again */
 		ClearPageFlag(page, PG_mlocked);
 		mod_zone_page_state(page_zone(m, page), NR_MLOCK, -1);
-		lru_del(m, page);
-		lru_add(m, page, page_is_anon(page) || page_is_shmem(page) ?
-			LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+		putback_evictable(m, page);
 	}
 }
 
@@ -167,7 +177,5 @@ void munlock_page(struct machine *m, struct page *page)
 	ClearPageFlag(page, PG_mlocked);
 	mod_zone_page_state(page_zone(m, page), NR_MLOCK, -1);
 	count_vm_event(m, UNEVICTABLE_PGS_MUNLOCKED);
-	lru_del(m, page);
-	lru_add(m, page, page_is_anon(page) || page_is_shmem(page) ?
-		LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+	putback_evictable(m, page);
 }

@@ -14,6 +14,7 @@
 #include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/memory.h"
+#include "../../mm/pgtable.h"
 #include "../../mm/task.h"
 
 static struct machine *m;
@@ -241,6 +242,27 @@ Test(memory, stack_growth_prepares_anon_vma)
 	call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a + (6 << 12), .len = 2 << 12,
 				  .prot = MM_PROT_READ });
 	cr_assert(vma_lookup(t->mm, a + (6 << 12))->vm_flags & MM_VM_ACCOUNT);
+}
+
+/*
+ * An mlocked page that MADV_FREE made lazily freeable (no longer
+ * swap-backed) goes back to the file LRU when its mapping goes, where
+ * the LRU counters look for it (mm_check runs after the exit).
+ */
+Test(memory, munlocked_lazyfree_page_goes_to_the_file_list)
+{
+	char why[128];
+	int p;
+	uint64_t a;
+
+	cr_assert_eq(mm_spawn(m, "lazy", &p, why, sizeof(why)), 0);
+	a = map_anon(p, 8 << 12, MM_MAP_POPULATE);
+	call(p, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8 << 12,
+				  .advice = MM_MADV_FREE });
+	call(p, (struct mm_call){ .verb = MMV_MLOCK, .addr = a, .len = 4096 });
+	cr_assert(PageFlag(pfn_to_page(m, pte_pfn(*pte_lookup(m, find_task_by_pid(m, p)->mm, a, 0,
+							      NULL))), PG_unevictable));
+	kill_pid(p);
 }
 
 /* Page tables are real pages: PageTables counts them all, VmPTE all but the PGD. */
