@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Faults on file mappings next to the end of the file: fault-around
- * (kernel: do_fault_around, filemap_map_pages) where it meets EOF and a
- * PMD that has no PTE table yet, and private write faults (do_cow_fault)
- * past EOF. Every case uses a 2 MiB region of its own, so whether a table
- * exists there is the test's to decide; mm_check runs after each step.
+ * Faults on file mappings: fault-around (kernel: do_fault_around,
+ * filemap_map_pages) where it meets EOF and a PMD that has no PTE table
+ * yet, private write faults (do_cow_fault) past EOF, and the large folios
+ * readahead makes (a MADV_HUGEPAGE mapping's): how faults map them, how
+ * hole punch and MADV_PAGEOUT split them. Every case uses a 2 MiB region
+ * of its own, so whether a table exists there is the test's to decide;
+ * mm_check (which checks the folios too) runs after each step.
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -15,6 +17,7 @@
 
 #include "leakcheck.h"
 #include "../../mm/internal.h"
+#include "../../mm/filemap.h"
 #include "../../mm/memory.h"
 #include "../../mm/pgtable.h"
 #include "../../mm/task.h"
@@ -111,6 +114,7 @@ static void setup(void)
 	cr_assert(mkdtemp(dir));
 	put_file("f16", 16 << 12);
 	put_file("f2", 4096 + 100);
+	put_file("f41", (40 << 12) + 1000);
 	m = mm_boot(&cfg, NULL, 0);
 	cr_assert(m);
 	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
@@ -228,4 +232,123 @@ Test(file_fault, cow_fault_past_eof_prepares_anon_vma)
 	cr_assert_eq(touch_mode(a + (4 << 12), 1, 'w'), -EFAULT);
 	cr_assert_not_null(vma_lookup(t->mm, a)->anon_vma);
 	cr_assert_eq(usage(1, a).rss, 0);
+}
+
+/* The folio orders of cached pages [first, first + n) of path, as a string ("4444...", "-" uncached). */
+static void expect_orders(uint64_t addr, uint64_t first, const char *want)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	struct file_ref *inode;
+	char got[64] = "";
+	size_t n = strlen(want);
+
+	machine_lock(m);
+	inode = file_inode(vma_lookup(t->mm, addr)->vm_file);
+	for (size_t i = 0; i < n && i < sizeof(got) - 1; i++) {
+		struct page *p = filemap_find_page(inode, first + i);
+
+		got[i] = p ? (char)('0' + folio_order(p)) : '-';
+	}
+	machine_unlock(m);
+	cr_assert_str_eq(got, want);
+}
+
+static void hugepage_mapping(uint64_t a, uint64_t len, const char *path, uint64_t prot, uint64_t flags)
+{
+	map_prot(a, len, path, 0, prot, flags);
+	advise(a, len, MM_MADV_HUGEPAGE);
+}
+
+/*
+ * A MADV_HUGEPAGE mapping's first fault reads a PMD-aligned block in
+ * folios as large as alignment and EOF allow (16 pages: one order-4
+ * folio), and finish_fault maps the whole folio. In a fresh PMD, a fault
+ * past EOF then maps nothing: the window's first folio reaches EOF.
+ */
+Test(file_fault, hugepage_folio_mapped_whole)
+{
+	uint64_t a = PMD(1), b = PMD(2) + 0x9000;
+
+	hugepage_mapping(a, 16 << 12, "/f16", MM_PROT_READ, MM_MAP_SHARED);
+	touch(1, a + (3 << 12), 1, 0);
+	cr_assert_eq(usage(1, a).rss, 64 << 10);
+	expect_orders(a, 0, "4444444444444444");
+	map_at(b, 64 << 10, "/f16", 10 << 12, MM_MAP_PRIVATE);
+	cr_assert_eq(touch_err(b + (6 << 12), 1), -EFAULT);
+	cr_assert_eq(usage(1, b).rss, 0);
+}
+
+/*
+ * 41 pages read as folios 0-31, 32-39 and 40. The fault at page 0 maps
+ * the whole first folio, half of it past the 64 KiB window.
+ */
+Test(file_fault, hugepage_folio_beyond_the_window)
+{
+	uint64_t a = PMD(1);
+
+	hugepage_mapping(a, 41 << 12, "/f41", MM_PROT_READ, MM_MAP_PRIVATE);
+	touch(1, a, 1, 0);
+	cr_assert_eq(usage(1, a).rss, 32 << 12);
+	expect_orders(a, 30, "55333333330");
+}
+
+/*
+ * A VMA of 4 pages over a 16-page folio that reaches EOF: the retried
+ * fault's fault-around maps nothing (no PTE table, last page in the first
+ * folio), and finish_fault maps the faulting page alone (the folio does
+ * not fit the VMA).
+ */
+Test(file_fault, folio_larger_than_the_vma)
+{
+	uint64_t a = PMD(1);
+
+	hugepage_mapping(a, 4 << 12, "/f16", MM_PROT_READ, MM_MAP_PRIVATE);
+	touch(1, a, 1, 0);
+	cr_assert_eq(usage(1, a).rss, 4096);
+	expect_orders(a, 0, "4444");
+}
+
+/*
+ * A hole punched inside a folio splits it where the hole starts and where
+ * it ends (0-15, hole 2-4: 0-1, 2, 3, 4, 5, 6-7, 8-15); the pieces in the
+ * hole go, and the split unmapped the whole folio. A dirty folio cannot
+ * be split: it only leaves the mappings and stays, zeroed in the hole.
+ */
+Test(file_fault, hole_punch_splits_a_folio)
+{
+	uint64_t a = PMD(1), b = PMD(2);
+
+	hugepage_mapping(a, 16 << 12, "/f16", MM_PROT_READ | MM_PROT_WRITE, MM_MAP_SHARED);
+	touch(1, a, 1, 0);
+	advise(a + (2 << 12), 3 << 12, MM_MADV_REMOVE);
+	expect_orders(a, 0, "11---0113333333");
+	cr_assert_eq(usage(1, a).rss, 0);
+
+	hugepage_mapping(b, 41 << 12, "/f41", MM_PROT_READ | MM_PROT_WRITE, MM_MAP_SHARED);
+	touch(1, b, 1, 0);
+	touch(1, b + (33 << 12), 1, 1);	/* folio 32-39, mapped whole, is dirty now */
+	cr_assert_eq(usage(1, b).rss, 40 << 12);
+	advise(b + (30 << 12), 4 << 12, MM_MADV_REMOVE);
+	expect_orders(b, 28, "11--33333333");
+	cr_assert_eq(usage(1, b).rss, 0, "both folios left every mapping");
+}
+
+/*
+ * MADV_PAGEOUT of part of a clean folio splits it, which unmaps it all:
+ * nothing is mapped in the range any more, so nothing is reclaimed. Of a
+ * folio the range maps whole, the whole folio is reclaimed.
+ */
+Test(file_fault, pageout_of_part_of_a_folio)
+{
+	uint64_t a = PMD(1);
+
+	hugepage_mapping(a, 16 << 12, "/f16", MM_PROT_READ, MM_MAP_SHARED);
+	touch(1, a, 1, 0);
+	advise(a, 4 << 12, MM_MADV_PAGEOUT);
+	cr_assert_eq(usage(1, a).rss, 0);
+	expect_orders(a, 0, "0000000000000000");
+	touch(1, a, 1, 0);	/* fault-around maps the 16 single pages */
+	cr_assert_eq(usage(1, a).rss, 64 << 10);
+	advise(a, 16 << 12, MM_MADV_PAGEOUT);
+	expect_orders(a, 0, "----------------");
 }
