@@ -11,6 +11,10 @@
  *			pages into the cache (willneed, a load, populate) and
  *			unmaps again: cached pages with no mapping and no table
  *
+ * A quarter of the zone mappings get MADV_HUGEPAGE: their first fault
+ * reads large folios, which hole punches, page advice and stores (dirty
+ * folios cannot be split; msync cleans them) then cut up.
+ *
  * Linux's fault-around depends on which pages are cached and uptodate, on
  * readahead markers, on i_size and on whether the PMD has a PTE table yet;
  * these commands put every combination of them within reach.
@@ -78,6 +82,9 @@ static void gen_zone_mmap(struct gen *g, char *b, size_t n)
 	snprintf(b, n, "mmap 0x%" PRIx64 " %s %s %s,fixed%s %s 0x%" PRIx64, addr, sz,
 		 below(g, 2) ? "r--" : "rw-", below(g, 5) < 3 ? "private" : "shared",
 		 below(g, 10) ? "" : ",populate", f->name, (uint64_t)(off * PAGE));
+	/* large folios: a huge-page mapping's first fault reads PMD-sized folios */
+	if (!below(g, 4))
+		gen_queue(g, "madvise 0x%" PRIx64 " %s hugepage", addr, sz);
 }
 
 /* Warm some pages of a file's cache with no mapping left behind. */
@@ -126,11 +133,15 @@ void gen_file_fault(struct gen *g, char *b, size_t n)
 		snprintf(b, n, "munmap 0x%" PRIx64 " 2048K", ZONE(below(g, ZONES)));
 		return;
 	}
-	if (r < 90) {
+	if (r < 88) {
 		gen_put_size(sz, sizeof(sz), (1 + below(g, 16)) * PAGE);
 		snprintf(b, n, "madvise 0x%" PRIx64 " %s %s", addr, sz,
 			 PICK(g, "random", "sequential", "normal", "willneed", "dontneed", "cold",
 			      "pageout", "hugepage", "populate_read", "populate_write", "remove"));
+		return;
+	}
+	if (r < 90) {	/* clean what stores dirtied: a clean folio can be split */
+		snprintf(b, n, "msync 0x%" PRIx64 " 128K sync", ZONE(below(g, ZONES)));
 		return;
 	}
 	snprintf(b, n, "mincore 0x%" PRIx64 " 128K", ZONE(below(g, ZONES)));
