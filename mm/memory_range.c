@@ -21,6 +21,13 @@ struct zap_arg {
 	struct vm_area_struct *vma;
 };
 
+static int locked_at(struct mm_struct *mm, uint64_t addr)
+{
+	struct vm_area_struct *vma = vma_find(mm, addr);
+
+	return vma && vma->vm_start <= addr && (vma->vm_flags & MM_VM_LOCKED);
+}
+
 static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
 {
 	pte_t old = *pte;
@@ -38,6 +45,10 @@ static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t
 	if (pte_dirty(old))
 		set_page_dirty(m, page);
 	unmap_pte_page(m, mm, page);
+	/* munlock_vma_folio: a locked VMA's mapping went, others may remain */
+	if (page->mapcount && PageFlag(page, PG_mlocked) && locked_at(mm, addr) &&
+	    !page_locked_mappings(m, page))
+		munlock_page(m, page);
 	return 0;
 }
 
@@ -143,8 +154,8 @@ static int mlock_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte
 		return 0;	/* a PTE-mapped THP is never mlocked */
 	if (arg)
 		mlock_page(m, pfn_to_page(m, pte_pfn(*pte)));
-	else
-		munlock_page(m, pfn_to_page(m, pte_pfn(*pte)));
+	else if (!page_locked_mappings(m, pfn_to_page(m, pte_pfn(*pte))))
+		munlock_page(m, pfn_to_page(m, pte_pfn(*pte)));	/* no other locked VMA maps it */
 	return 0;
 }
 

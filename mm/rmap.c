@@ -12,6 +12,8 @@
  */
 #include "internal.h"
 #include "page_alloc.h"
+#include "filemap.h"
+#include "pgtable.h"
 #include "rmap.h"
 #include "task.h"
 #include "vma.h"
@@ -168,6 +170,32 @@ void mlock_page(struct machine *m, struct page *page)
 	count_vm_event(m, UNEVICTABLE_PGS_MLOCKED);
 	lru_del(m, page);
 	lru_add(m, page, LRU_UNEVICTABLE);
+}
+
+uint64_t page_locked_mappings(struct machine *m, struct page *page)
+{
+	uint64_t n = 0;
+
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t || !t->mm || !t->mm->pgd)
+			continue;
+		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
+			uint64_t addr;
+			pte_t *pte;
+
+			if (!(v->vm_flags & MM_VM_LOCKED) || page->index < v->vm_pgoff ||
+			    page->index - v->vm_pgoff >= vma_pages(v) ||
+			    (!page_is_anon(page) && (!v->vm_file || file_inode(v->vm_file) != page->mapping)))
+				continue;
+			addr = v->vm_start + ((page->index - v->vm_pgoff) << MM_PAGE_SHIFT);
+			pte = pte_lookup(m, t->mm, addr, 0, NULL);
+			if (pte && pte_present(*pte) && pte_pfn(*pte) == page_to_pfn(m, page))
+				n++;
+		}
+	}
+	return n;
 }
 
 void munlock_page(struct machine *m, struct page *page)

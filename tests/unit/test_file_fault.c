@@ -352,3 +352,41 @@ Test(file_fault, pageout_of_part_of_a_folio)
 	advise(a, 16 << 12, MM_MADV_PAGEOUT);
 	expect_orders(a, 0, "----------------");
 }
+
+/* Whether the cached page of the VMA at addr is mlocked. */
+static int page_mlocked_at(uint64_t addr)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	pte_t *pte;
+	int locked;
+
+	machine_lock(m);
+	pte = pte_lookup(m, t->mm, addr, 0, NULL);
+	locked = PageFlag(pfn_to_page(m, pte_pfn(*pte)), PG_mlocked);
+	machine_unlock(m);
+	return locked;
+}
+
+/*
+ * A page stays mlocked while a VM_LOCKED VMA maps it (folio->mlock_count):
+ * unmapping one locked mapping of it keeps it locked if another locked
+ * one remains, and makes it evictable if only unlocked ones remain, so
+ * that MADV_PAGEOUT through those then reclaims it.
+ */
+Test(file_fault, unmap_of_a_locked_mapping_munlocks)
+{
+	uint64_t a = PMD(1), b = PMD(2), c = PMD(3);
+
+	map_at(a, 4 << 12, "/f16", 0, MM_MAP_SHARED);
+	advise(a, 4 << 12, MM_MADV_RANDOM);
+	touch(1, a, 1, 0);
+	map_at(b, 4 << 12, "/f16", 0, MM_MAP_SHARED | MM_MAP_LOCKED);
+	map_at(c, 4 << 12, "/f16", 0, MM_MAP_SHARED | MM_MAP_LOCKED);
+	cr_assert(page_mlocked_at(a));
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = c, .len = 4 << 12 });
+	cr_assert(page_mlocked_at(a), "b still locks it");
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = b, .len = 4 << 12 });
+	cr_assert(!page_mlocked_at(a));
+	advise(a, 4 << 12, MM_MADV_PAGEOUT);
+	cr_assert_eq(usage(1, a).rss, 0);
+}
