@@ -369,6 +369,8 @@ int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 	if (write == FAULTIN_WRITE || (write == FAULTIN_POPULATE &&
 	    (vma->vm_flags & (MM_VM_WRITE | MM_VM_SHARED)) == MM_VM_WRITE))
 		flags |= FAULT_FLAG_WRITE;
+	if (write == FAULTIN_POPULATE)
+		flags |= FAULT_FLAG_RETRY_FRESH;
 	if (vma->vm_flags & (MM_VM_IO | MM_VM_PFNMAP))
 		return 0;
 	for (uint64_t a = start; a < end; a += MM_PAGE_SIZE) {

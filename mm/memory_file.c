@@ -203,38 +203,47 @@ unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct
 		  uint64_t addr, unsigned flags)
 {
 	uint64_t index = linear_page_index(vma, addr);
-	int major = 0, err = 0, write = flags & FAULT_FLAG_WRITE, cached, async = 0;
+	int write = flags & FAULT_FLAG_WRITE, around = !write && !(flags & FAULT_FLAG_REMOTE);
+	unsigned ret = 0;
 	struct page *page;
-	unsigned ret;
 
-	if (!write && !(flags & FAULT_FLAG_REMOTE) && fault_around(m, mm, vma, addr))
-		return 0;
 	/* do_cow_fault prepares the anon_vma first: it stays if the read fails (SIGBUS) */
 	if (write && !(vma->vm_flags & MM_VM_SHARED))
 		anon_vma_prepare(mm, vma);
-	page = filemap_find_page(vma->vm_file, index);
-	cached = page != NULL;
-	if (page)
-		async = do_async_mmap_readahead(m, vma, page, index);
-	else if (index < filemap_size_pages(m, vma->vm_file))
-		do_sync_mmap_readahead(m, vma, index);
-	page = filemap_get_page(m, vma->vm_file, index, &major, &err);
-	/* the fault waited for I/O (its own read or the readahead it started): major */
-	if (page && !cached && !page_is_shmem(page) && !PageFlag(page, PG_zeroed))
-		major = 1;
-	ret = major ? VM_FAULT_MAJOR : 0;
-	if (!page)
-		return err == -EFAULT ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
-	/*
-	 * filemap_fault drops mmap_lock for a read (the page was not cached)
-	 * or for async readahead at a marker, and the fault is retried
-	 * (VM_FAULT_RETRY): the retry's fault-around maps the window's cached
-	 * pages, this one among them. A remote access cannot retry; shmem
-	 * never drops the lock; a write fault has no fault-around.
-	 */
-	if (!write && !(flags & FAULT_FLAG_REMOTE) && (!cached || async) && !page_is_shmem(page) &&
-	    fault_around(m, mm, vma, addr))
-		return ret;
+	for (;;) {
+		int major = 0, err = 0, cached, async = 0;
+
+		if (around && fault_around(m, mm, vma, addr))
+			return ret;
+		page = filemap_find_page(vma->vm_file, index);
+		cached = page != NULL;
+		if (page)
+			async = do_async_mmap_readahead(m, vma, page, index);
+		else if (index < filemap_size_pages(m, vma->vm_file))
+			do_sync_mmap_readahead(m, vma, index);
+		page = filemap_get_page(m, vma->vm_file, index, &major, &err);
+		if (!page)
+			return err == -EFAULT ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
+		/* the fault waited for I/O (its own read or the readahead it started): major */
+		if (major || (!cached && !page_is_shmem(page) && !PageFlag(page, PG_zeroed)))
+			ret |= VM_FAULT_MAJOR;
+		/*
+		 * filemap_fault drops mmap_lock for a read (the page was not
+		 * cached) or for async readahead at a marker, and the fault is
+		 * retried (VM_FAULT_RETRY): with FAULT_FLAG_TRIED, whose
+		 * fault-around maps the window's cached pages, this one among
+		 * them, and which starts no readahead; or as a new fault
+		 * (FAULT_FLAG_RETRY_FRESH). A remote access cannot retry; shmem
+		 * never drops the lock; a write fault has no fault-around.
+		 */
+		if ((cached && !async) || page_is_shmem(page) || (flags & FAULT_FLAG_REMOTE))
+			break;
+		if (!(flags & FAULT_FLAG_RETRY_FRESH)) {
+			if (around && fault_around(m, mm, vma, addr))
+				return ret;
+			break;
+		}
+	}
 	if (write && !(vma->vm_flags & MM_VM_SHARED)) {
 		struct page *copy = alloc_user_page(m);	/* do_cow_fault */
 		pte_t *pte = pte_lookup(m, mm, addr, 1, NULL);

@@ -17,6 +17,7 @@
 
 #include "leakcheck.h"
 #include "../../mm/internal.h"
+#include "../../mm/mm.h"
 #include "../../mm/filemap.h"
 #include "../../mm/memory.h"
 #include "../../mm/pgtable.h"
@@ -389,4 +390,48 @@ Test(file_fault, unmap_of_a_locked_mapping_munlocks)
 	cr_assert(!page_mlocked_at(a));
 	advise(a, 4 << 12, MM_MADV_PAGEOUT);
 	cr_assert_eq(usage(1, a).rss, 0);
+}
+
+/* Whether cached page index of the file the VMA at addr maps is a readahead marker. */
+static int marked(uint64_t addr, uint64_t index)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	struct page *p;
+	int flag;
+
+	machine_lock(m);
+	p = filemap_find_page(file_inode(vma_lookup(t->mm, addr)->vm_file), index);
+	flag = p && PageFlag(p, PG_readahead);
+	machine_unlock(m);
+	return flag;
+}
+
+/*
+ * A populate fault that read its page starts over as a new fault
+ * (populate_vma_page_range), which finds the marker its own readahead put
+ * on that page and starts async readahead, clearing it; MADV_POPULATE_READ
+ * retries with FAULT_FLAG_TRIED and leaves the marker. (Readahead window
+ * 32 pages: the first window reads 0-31 with the marker at 24; a fault at
+ * 33 reads 17-40 around it, where only 32-40 are new, marker at 33.)
+ */
+Test(file_fault, populate_retries_as_a_new_fault)
+{
+	uint64_t a = PMD(1), b = PMD(2), c = PMD(3);
+	char why[128];
+
+	map_at(a, 36 << 12, "/f41", 7 << 12, MM_MAP_PRIVATE);
+	touch(1, a + (3 << 12), 1, 0);
+	cr_assert(marked(a, 24));
+	map_at(b, 8 << 12, "/f41", 33 << 12, MM_MAP_SHARED);
+	advise(b, 8 << 12, MM_MADV_POPULATE_READ);
+	cr_assert(marked(a, 33), "the retry with FAULT_FLAG_TRIED left it");
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = b, .len = 8 << 12 });
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 36 << 12 });
+	cr_assert_eq(mm_drop_caches(m, 1, why, sizeof(why)), 0);
+
+	map_at(a, 36 << 12, "/f41", 7 << 12, MM_MAP_PRIVATE);
+	touch(1, a + (3 << 12), 1, 0);
+	map_at(c, 8 << 12, "/f41", 33 << 12, MM_MAP_SHARED | MM_MAP_POPULATE);
+	cr_assert(!marked(a, 33), "the new fault started async readahead");
+	cr_assert_eq(usage(1, c).rss, 8 << 12);
 }
