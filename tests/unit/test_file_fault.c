@@ -435,3 +435,22 @@ Test(file_fault, populate_retries_as_a_new_fault)
 	cr_assert(!marked(a, 33), "the new fault started async readahead");
 	cr_assert_eq(usage(1, c).rss, 8 << 12);
 }
+
+/*
+ * mremap gives the new range a PTE table where the old range had one,
+ * even with no PTE set there (move_page_tables): a fault past EOF there
+ * then maps the cached last page, as it would where the table was.
+ */
+Test(file_fault, mremap_moves_the_table_too)
+{
+	uint64_t a = PMD(1), b = PMD(2) + 0x9000;
+
+	map_at(a, 16 << 12, "/f16", 8 << 12, MM_MAP_PRIVATE);
+	touch(1, a, 1, 0);	/* maps 8-15: a table in PMD(1) */
+	advise(a + (6 << 12), 10 << 12, MM_MADV_DONTNEED);
+	call(1, (struct mm_call){ .verb = MMV_MREMAP, .addr = a + (7 << 12), .len = 9 << 12,
+		.new_len = 9 << 12, .new_addr = b, .flags = MM_MREMAP_MAYMOVE | MM_MREMAP_FIXED });
+	cr_assert(has_pte_table(b));
+	cr_assert_eq(touch_err(b + 4096, 1), -EFAULT);
+	cr_assert_eq(usage(1, b).rss, 4096, "page 15");
+}
