@@ -11,6 +11,8 @@
  *			pages into the cache (willneed, a load, populate) and
  *			unmaps again: cached pages with no mapping and no table
  *
+ * Zone ranges also move to other zones (mremap), tables and all.
+ *
  * A quarter of the zone mappings get MADV_HUGEPAGE: their first fault
  * reads large folios, which hole punches, page advice and stores (dirty
  * folios cannot be split; msync cleans them) then cut up.
@@ -142,6 +144,12 @@ void gen_file_fault(struct gen *g, char *b, size_t n)
 	}
 	if (r < 90) {	/* clean what stores dirtied: a clean folio can be split */
 		snprintf(b, n, "msync 0x%" PRIx64 " 128K sync", ZONE(below(g, ZONES)));
+		return;
+	}
+	if (r < 94) {	/* to another zone: its PTE table comes along (or not) */
+		gen_put_size(sz, sizeof(sz), (1 + below(g, 12)) * PAGE);
+		snprintf(b, n, "mremap 0x%" PRIx64 " %s %s maymove,fixed 0x%" PRIx64, addr, sz, sz,
+			 zone_addr(g));
 		return;
 	}
 	snprintf(b, n, "mincore 0x%" PRIx64 " 128K", ZONE(below(g, ZONES)));
