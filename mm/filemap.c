@@ -28,21 +28,7 @@
 #include "rmap.h"
 #include "vma.h"
 #include "writeback.h"
-
-struct pc_node {
-	uint64_t index;
-	struct page *page;
-	struct pc_node *next;
-	struct list_head dirty;		/* on m->wb_dirty, or empty */
-	uint64_t dirtied_when;		/* sim ns the page was first seen dirty */
-};
-
-struct address_space {
-	struct machine *m;
-	struct pc_node **buckets;
-	uint64_t nbuckets;		/* a power of two */
-	uint64_t nrpages;
-};
+#include "filemap_internal.h"
 
 struct file_ref *file_inode(struct file_ref *f)
 {
@@ -290,7 +276,8 @@ struct page *filemap_add_folio(struct machine *m, struct file_ref *inode, uint64
 		struct page *page = add_one(m, as, inode, i, order, read, err);
 
 		if (!page) {	/* all or nothing: the pages added so far go again */
-			filemap_remove_range(m, inode, index, i);
+			for (uint64_t j = index; j < i; j++)
+				filemap_delete_page(filemap_find_page(inode, j));
 			return NULL;
 		}
 		if (!head)
@@ -303,75 +290,6 @@ struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_
 			      int *err)
 {
 	return filemap_add_folio(m, inode, index, 0, read, err);
-}
-
-void folio_set_readahead_flag(struct page *page, int on)
-{
-	struct file_ref *inode = page->mapping;
-
-	for (uint64_t i = folio_index(page), end = i + folio_nr_pages(page); i < end; i++) {
-		struct page *p = filemap_find_page(inode, i);
-
-		if (on)
-			SetPageFlag(p, PG_readahead);
-		else
-			ClearPageFlag(p, PG_readahead);
-	}
-}
-
-/* The pages [first, first + 2^order) become one folio of that order. */
-static void set_folio(struct file_ref *inode, uint64_t first, unsigned order)
-{
-	for (uint64_t i = first; i < first + (1ULL << order); i++)
-		filemap_find_page(inode, i)->private = order;
-}
-
-/*
- * A dirty folio of a regular file has dirty buffer heads (ext4): they
- * cannot be released, so the folio cannot be split (__folio_split's
- * filemap_release_folio fails) until writeback cleans it.
- */
-static int folio_has_dirty_buffers(struct page *page)
-{
-	struct file_ref *inode = page->mapping;
-
-	if (shmem_mapping(inode))
-		return 0;
-	for (uint64_t i = folio_index(page), end = i + folio_nr_pages(page); i < end; i++)
-		if (PageFlag(filemap_find_page(inode, i), PG_dirty))
-			return 1;
-	return 0;
-}
-
-int filemap_split_folio(struct machine *m, struct page *page, uint64_t at)
-{
-	struct file_ref *inode = page->mapping;
-	uint64_t first = folio_index(page);
-	unsigned order = folio_order(page);
-
-	if (!order)
-		return 0;
-	if (folio_has_dirty_buffers(page))
-		return -EBUSY;
-	unmap_mapping_range(m, inode, first, first + (1ULL << order), 0);
-	if (at == UINT64_MAX) {
-		for (uint64_t i = first; i < first + (1ULL << order); i++)
-			set_folio(inode, i, 0);
-		return 0;
-	}
-	/* halve the part holding at until it is one page; each other half stays whole */
-	while (order--) {
-		uint64_t half = 1ULL << order;
-
-		if (at < first + half) {
-			set_folio(inode, first + half, order);
-		} else {
-			set_folio(inode, first, order);
-			first += half;
-		}
-	}
-	set_folio(inode, first, 0);
-	return 0;
 }
 
 struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t index,
@@ -448,6 +366,13 @@ static void delete_from_page_cache(struct address_space *as, struct pc_node **pp
 	put_page(as->m, page);
 	kfree(p);
 	as->nrpages--;
+}
+
+void filemap_delete_page(struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+
+	delete_from_page_cache(inode->mapping, node_slot(inode->mapping, page));
 }
 
 void filemap_release(struct file_ref *f)
@@ -531,74 +456,6 @@ uint64_t filemap_remove_folio(struct machine *m, struct page *page)
 	if (!as || !*node_slot(as, page))
 		return 0;
 	return evict_folio(as, page);
-}
-
-/* Whether the folio of a cached page lies wholly in [first, end). */
-static int folio_within(struct page *page, uint64_t first, uint64_t end)
-{
-	return folio_index(page) >= first && folio_index(page) + folio_nr_pages(page) <= end;
-}
-
-/*
- * truncate_inode_partial_folio of a large folio the range [first, end)
- * covers in part: split where the range starts in it, then, if the range
- * ends inside it too, split the piece holding end at end, so that every
- * page of the range is in a piece wholly inside it. A folio that cannot
- * be split (try_folio_split_or_unmap) leaves every mapping and stays.
- */
-static void split_partial(struct machine *m, struct page *page, uint64_t first, uint64_t end)
-{
-	struct file_ref *inode = page->mapping;
-	uint64_t pos = folio_index(page), next = pos + folio_nr_pages(page);
-	struct page *at_end;
-
-	if (filemap_split_folio(m, page, first > pos ? first : pos)) {
-		unmap_mapping_range(m, inode, pos, next, 0);
-		return;
-	}
-	if (end >= next)
-		return;
-	at_end = filemap_find_page(inode, end);
-	if (at_end && folio_order(at_end) && filemap_split_folio(m, at_end, end))
-		unmap_mapping_range(m, inode, folio_index(at_end),
-				    folio_index(at_end) + folio_nr_pages(at_end), 0);
-}
-
-void filemap_remove_range(struct machine *m, struct file_ref *inode, uint64_t first, uint64_t end)
-{
-	struct address_space *as = file_inode(inode)->mapping;
-	struct page *head, *tail = NULL;
-	int same;
-
-	if (!as || first >= end)
-		return;
-	inode = file_inode(inode);
-	/* truncate_inode_pages_range: the partial folios at either end first */
-	head = filemap_find_page(inode, first);
-	same = head ? end - 1 < folio_index(head) + folio_nr_pages(head) : first == end - 1;
-	if (head && !folio_within(head, first, end))
-		split_partial(m, head, first, end);
-	if (!same && end != UINT64_MAX)
-		tail = filemap_find_page(inode, end - 1);
-	if (tail && !folio_within(tail, first, end))
-		split_partial(m, tail, first, end);
-	/* then every folio wholly inside; one that could not be split stays, zeroed there */
-	for (uint64_t i = 0; i < as->nbuckets; i++) {
-		struct pc_node **pp = &as->buckets[i];
-
-		while (*pp) {
-			struct page *page = (*pp)->page;
-
-			if (page->index < first || page->index >= end) {
-				pp = &(*pp)->next;
-			} else if (folio_within(page, first, end)) {
-				delete_from_page_cache(as, pp);
-			} else {
-				SetPageFlag(page, PG_zeroed);
-				pp = &(*pp)->next;
-			}
-		}
-	}
 }
 
 int filemap_writeback_range(struct machine *m, struct file_ref *f, uint64_t first, uint64_t last)
@@ -705,98 +562,4 @@ void filemap_notify_page(struct machine *m, struct page *page)
 {
 	if (is_file_page(page))
 		filemap_notify(m, page->mapping, page->index << MM_PAGE_SHIFT, MM_PAGE_SIZE);
-}
-
-/* ---- check ---- */
-
-#define CHECK_REPORT(...) do { if ((*bad)++ < 16) rbl_printf(out, __VA_ARGS__); } while (0)
-
-/* The folio of a cached page is cached whole, with one order and one PG_readahead. */
-static void check_folio(struct file_ref *f, struct page *page, struct rbuf_lite *out, int *bad)
-{
-	uint64_t first = folio_index(page), nr = folio_nr_pages(page);
-
-	if (folio_order(page) > 9) {
-		CHECK_REPORT("%s: page %llu has folio order %u\n", f->path,
-			     (unsigned long long)page->index, folio_order(page));
-		return;
-	}
-	for (uint64_t i = first; i < first + nr; i++) {
-		struct page *p = filemap_find_page(f, i);
-
-		if (!p || p->private != page->private ||
-		    PageFlag(p, PG_readahead) != PageFlag(page, PG_readahead)) {
-			CHECK_REPORT("%s: page %llu of the order-%u folio at %llu is %s\n", f->path,
-				     (unsigned long long)i, folio_order(page),
-				     (unsigned long long)first, !p ? "not cached" :
-				     p->private != page->private ? "of another order" :
-				     "marked differently");
-			return;
-		}
-	}
-}
-
-static void check_inode(struct machine *m, struct file_ref *f, struct rbuf_lite *out, int *bad,
-			int64_t *dirty)
-{
-	struct address_space *as = f->mapping;
-	uint64_t n = 0, eof = filemap_size_pages(m, f);
-
-	for (uint64_t b = 0; b < as->nbuckets; b++)
-		for (struct pc_node *p = as->buckets[b]; p; p = p->next, n++) {
-			struct page *page = p->page;
-
-			if (page->mapping != f || page->index != p->index || page->refcount < 1 ||
-			    page->refcount < page->mapcount + 1 || PageFlag(page, PG_buddy))
-				CHECK_REPORT("%s: cached page %llu (pfn %#llx) has mapping %s, index %llu, "
-					     "refcount %d, mapcount %d\n", f->path,
-					     (unsigned long long)p->index,
-					     (unsigned long long)page_to_pfn(m, page),
-					     page->mapping == f ? "ok" : "wrong",
-					     (unsigned long long)page->index, page->refcount,
-					     page->mapcount);
-			if (p->index >= eof)
-				CHECK_REPORT("%s: page %llu is cached past EOF (%llu pages)\n", f->path,
-					     (unsigned long long)p->index, (unsigned long long)eof);
-			check_folio(f, page, out, bad);
-			if (PageFlag(page, PG_dirty))
-				++*dirty;
-			if (!list_empty(&p->dirty) && !PageFlag(page, PG_dirty))
-				CHECK_REPORT("%s: clean page %llu is on the dirty list\n", f->path,
-					     (unsigned long long)p->index);
-		}
-	if (n != as->nrpages)
-		CHECK_REPORT("%s: %llu pages cached, nrpages says %llu\n", f->path,
-			     (unsigned long long)n, (unsigned long long)as->nrpages);
-}
-
-int filemap_check(struct machine *m, struct rbuf_lite *out)
-{
-	int nbad = 0, *bad = &nbad;
-	int64_t dirty = 0;
-	uint64_t listed = 0, last = 0;
-	struct list_head *pos;
-
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
-		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
-			if (f->mapping)
-				check_inode(m, f, out, bad, &dirty);
-	list_for_each(pos, &m->wb_dirty) {
-		struct pc_node *p = list_entry(pos, struct pc_node, dirty);
-
-		if (p->dirtied_when < last)
-			CHECK_REPORT("dirty list out of order at pfn %#llx\n",
-				     (unsigned long long)page_to_pfn(m, p->page));
-		last = p->dirtied_when;
-		if (++listed > m->wb_nr_listed)
-			break;
-	}
-	if (listed != m->wb_nr_listed)
-		CHECK_REPORT("dirty list holds %llu pages, its count says %llu\n",
-			     (unsigned long long)listed, (unsigned long long)m->wb_nr_listed);
-	/* stand-in files (no backing=) are outside the table: their pages cannot be checked */
-	if (m->backing_fd >= 0 && dirty != global_node_page_state(m, NR_DIRTY))
-		CHECK_REPORT("Dirty counts %lld pages, the page cache holds %lld dirty\n",
-			     (long long)global_node_page_state(m, NR_DIRTY), (long long)dirty);
-	return nbad;
 }
