@@ -488,12 +488,10 @@ static int is_file_page(struct page *page)
 	       !shmem_mapping(inode);
 }
 
-void filemap_mark_dirty(struct machine *m, struct page *page)
+static void mark_one_dirty(struct machine *m, struct page *page)
 {
 	struct pc_node *p;
 
-	if (!is_file_page(page))
-		return;
 	if (!PageFlag(page, PG_dirty)) {
 		SetPageFlag(page, PG_dirty);
 		mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTY, 1);
@@ -502,6 +500,21 @@ void filemap_mark_dirty(struct machine *m, struct page *page)
 	p = node_of(page);
 	if (p && list_empty(&p->dirty))
 		list_dirty(m, p);
+}
+
+/* folio_mark_dirty: a folio is dirty as a whole, every page of it (Dirty counts them all). */
+void filemap_mark_dirty(struct machine *m, struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+
+	if (!is_file_page(page))
+		return;
+	if (!folio_order(page) || !node_of(page)) {
+		mark_one_dirty(m, page);
+		return;
+	}
+	for (uint64_t i = folio_index(page), end = i + folio_nr_pages(page); i < end; i++)
+		mark_one_dirty(m, filemap_find_page(inode, i));
 }
 
 void filemap_account_dirty(struct machine *m)

@@ -11,7 +11,7 @@
 
 #define CHECK_REPORT(...) do { if ((*bad)++ < 16) rbl_printf(out, __VA_ARGS__); } while (0)
 
-/* The folio of a cached page is cached whole, with one order and one PG_readahead. */
+/* The folio of a cached page is cached whole, with one order, one PG_readahead, one PG_dirty. */
 static void check_folio(struct file_ref *f, struct page *page, struct rbuf_lite *out, int *bad)
 {
 	uint64_t first = folio_index(page), nr = folio_nr_pages(page);
@@ -25,12 +25,14 @@ static void check_folio(struct file_ref *f, struct page *page, struct rbuf_lite 
 		struct page *p = filemap_find_page(f, i);
 
 		if (!p || p->private != page->private ||
-		    PageFlag(p, PG_readahead) != PageFlag(page, PG_readahead)) {
+		    PageFlag(p, PG_readahead) != PageFlag(page, PG_readahead) ||
+		    PageFlag(p, PG_dirty) != PageFlag(page, PG_dirty)) {
 			CHECK_REPORT("%s: page %llu of the order-%u folio at %llu is %s\n", f->path,
 				     (unsigned long long)i, folio_order(page),
 				     (unsigned long long)first, !p ? "not cached" :
 				     p->private != page->private ? "of another order" :
-				     "marked differently");
+				     PageFlag(p, PG_readahead) != PageFlag(page, PG_readahead) ?
+				     "marked differently" : "dirty differently");
 			return;
 		}
 	}

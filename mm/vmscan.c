@@ -20,6 +20,7 @@
  */
 #include "internal.h"
 #include "pgtable.h"
+#include "memory_internal.h"
 #include "rmap.h"
 #include "filemap.h"
 #include "vmscan.h"
@@ -99,7 +100,7 @@ static void unmap_for_reclaim(struct machine *m, struct mm_struct *mm, pte_t *pt
 			      struct page *page)
 {
 	if (pte_dirty(*pte))
-		SetPageFlag(page, PG_dirty);
+		set_page_dirty(m, page);	/* the whole folio, as try_to_unmap's folio_mark_dirty */
 	*pte = 0;
 	page_remove_rmap(m, mm, page);
 	put_page(m, page);

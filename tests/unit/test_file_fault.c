@@ -454,3 +454,29 @@ Test(file_fault, mremap_moves_the_table_too)
 	cr_assert_eq(touch_err(b + 4096, 1), -EFAULT);
 	cr_assert_eq(usage(1, b).rss, 4096, "page 15");
 }
+
+/*
+ * A folio is dirty as a whole (folio_mark_dirty): a store to one page of
+ * a 16-page folio makes Dirty 64 kB, and writeback of any page of it
+ * (msync MS_SYNC of that page) writes and cleans all of it. MS_ASYNC
+ * writes nothing.
+ */
+Test(file_fault, a_folio_is_dirty_as_a_whole)
+{
+	uint64_t a = PMD(1);
+	struct mm_global_snap *g;
+
+	hugepage_mapping(a, 16 << 12, "/f16", MM_PROT_READ | MM_PROT_WRITE, MM_MAP_SHARED);
+	touch(1, a + (5 << 12), 1, 1);
+	g = mm_snap_global(m);
+	cr_assert_eq(g->meminfo[MI_DIRTY], 64);
+	free(g);
+	call(1, (struct mm_call){ .verb = MMV_MSYNC, .addr = a, .len = 4096, .flags = MM_MS_ASYNC });
+	g = mm_snap_global(m);
+	cr_assert_eq(g->meminfo[MI_DIRTY], 64);
+	free(g);
+	call(1, (struct mm_call){ .verb = MMV_MSYNC, .addr = a, .len = 4096, .flags = MM_MS_SYNC });
+	g = mm_snap_global(m);
+	cr_assert_eq(g->meminfo[MI_DIRTY], 0);
+	free(g);
+}
