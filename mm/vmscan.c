@@ -11,8 +11,9 @@
  * shmem page never written is only zeros: a later fault makes a new one);
  * a dirty shmem or anonymous page would need swap, which does not exist
  * yet, so dirty shmem stays cached (unmapped, as Linux leaves it with no
- * swap) and anonymous memory is not touched at all (try_to_unmap of anon
- * fails without a swap slot).
+ * swap) and anonymous memory is not touched (try_to_unmap of anon fails
+ * without a swap slot), except a lazily freeable page (MADV_FREE) whose
+ * PTE is still clean: that one is discarded.
  *
  * A large page-cache folio is taken whole when the range maps all of it,
  * in order; one the range maps only in part is first split into single
@@ -107,6 +108,30 @@ static void unmap_for_reclaim(struct machine *m, struct mm_struct *mm, pte_t *pt
 	count_vm_event(m, PGSCAN_DIRECT);
 }
 
+/*
+ * Reclaim of an anonymous page (try_to_unmap_one): one that needs swap
+ * stays; a lazily freeable one (MADV_FREE) is discarded, unless a store
+ * dirtied its PTE since, which makes it swap-backed again.
+ */
+static void reclaim_lazyfree(struct machine *m, struct mm_struct *mm, pte_t *pte,
+			     struct page *page)
+{
+	if (PageFlag(page, PG_swapbacked) || page->refcount != 1)
+		return;
+	if (pte_dirty(*pte)) {
+		lru_del(m, page);
+		SetPageFlag(page, PG_swapbacked);
+		lru_add(m, page, LRU_ACTIVE_ANON);
+		return;
+	}
+	*pte = 0;
+	page_remove_rmap(m, mm, page);
+	put_page(m, page);
+	count_vm_event(m, PGSCAN_DIRECT);
+	count_vm_event(m, PGSTEAL_DIRECT);
+	count_vm_event(m, PGLAZYFREED);
+}
+
 /* MADV_COLD: off the active list, unreferenced. */
 static void deactivate_page(struct machine *m, pte_t *pte, struct page *page)
 {
@@ -177,8 +202,12 @@ static int cold_or_pageout_one(struct machine *m, struct mm_struct *mm, uint64_t
 		deactivate_page(m, pte, page);
 		return 0;
 	}
-	if (page->mapcount != 1 || page_is_anon(page) || PageFlag(page, PG_unevictable))
+	if (page->mapcount != 1 || PageFlag(page, PG_unevictable))
 		return 0;
+	if (page_is_anon(page)) {
+		reclaim_lazyfree(m, mm, pte, page);
+		return 0;
+	}
 	unmap_for_reclaim(m, mm, pte, page);
 	if (!PageFlag(page, PG_dirty) && filemap_remove_folio(m, page))
 		count_vm_event(m, PGSTEAL_DIRECT);

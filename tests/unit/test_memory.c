@@ -341,3 +341,24 @@ Test(memory, mremap_locked_populates_new_part)
 	/* both mappings share each page now: Locked is their PSS */
 	cr_assert_eq(usage(1, a).locked_pss >> MM_PSS_SHIFT, 4096);
 }
+
+/*
+ * MADV_PAGEOUT discards lazily freeable pages (MADV_FREE) even with no
+ * swap, unless a store dirtied them since: that one stays, swap-backed
+ * again, and the discarded ones read as zeros (the zero page) later.
+ */
+Test(memory, pageout_discards_lazyfree_pages)
+{
+	uint64_t a = map_anon(1, 8 << 12, MM_MAP_POPULATE);
+	uint64_t freed0 = m->vm_events[PGLAZYFREED];
+
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8 << 12,
+				  .advice = MM_MADV_FREE });
+	touch(1, a + (4 << 12), 1, 1);
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8 << 12,
+				  .advice = MM_MADV_PAGEOUT });
+	cr_assert_eq(usage(1, a).rss, 4096);
+	cr_assert_eq(m->vm_events[PGLAZYFREED], freed0 + 7);
+	touch(1, a, 1, 0);
+	cr_assert_eq(usage(1, a).rss, 4096, "a load maps the zero page");
+}
