@@ -480,3 +480,30 @@ Test(file_fault, a_folio_is_dirty_as_a_whole)
 	cr_assert_eq(g->meminfo[MI_DIRTY], 0);
 	free(g);
 }
+
+/*
+ * The hardening issue's example: a 32 KiB file written in one write(2) is
+ * one folio (ext4's write_begin sizes it to the write), so a fault past
+ * EOF in a fresh PMD, whose window holds pages 6 and 7, maps nothing (Rss
+ * 0, as on the host); written 4 KiB at a time, it is eight single pages
+ * and the fault maps 6 and 7.
+ */
+Test(file_fault, issue_example_written_file)
+{
+	static char data[32 << 10];
+	uint64_t a = PMD(1) + 0x29000, b = PMD(2) + 0x29000;
+
+	memset(data, 'w', sizeof(data));
+	put_file("w1", 0);
+	put_file("w8", 0);
+	cr_assert_eq(mm_file_write(m, "/w1", 0, data, sizeof(data)), (long)sizeof(data));
+	for (int i = 0; i < 8; i++)
+		cr_assert_eq(mm_file_write(m, "/w8", (uint64_t)i << 12, data, 4096), 4096);
+	map_prot(a, 64 << 10, "/w1", 24576, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_PRIVATE);
+	expect_orders(a, 0, "33333333");
+	cr_assert_eq(touch_err(a + 0x6000, 8192), -EFAULT);
+	cr_assert_eq(usage(1, a).rss, 0);
+	map_prot(b, 64 << 10, "/w8", 24576, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_PRIVATE);
+	cr_assert_eq(touch_err(b + 0x6000, 8192), -EFAULT);
+	cr_assert_eq(usage(1, b).rss, 8192);
+}
