@@ -95,13 +95,18 @@ static int writeback_one(struct machine *m, struct page *page)
 	return 0;
 }
 
-/* A folio is written back whole: every dirty page of the page's folio (the first error). */
+/*
+ * A folio is written back whole: every dirty page of the page's folio (the
+ * first error). Its end clears PG_reclaim (folio_end_writeback), which is
+ * the PG_readahead bit: a readahead mark on a written folio goes too.
+ */
 int writeback_page(struct machine *m, struct page *page)
 {
 	struct file_ref *inode = page->mapping;
 	int err = 0;
 
-	if (!inode || PageFlag(page, PG_anon) || !folio_order(page))
+	if (!inode || PageFlag(page, PG_anon) || PageFlag(page, PG_swapbacked) ||
+	    !PageFlag(page, PG_dirty))
 		return writeback_one(m, page);
 	for (uint64_t i = folio_index(page), end = i + folio_nr_pages(page); i < end; i++) {
 		struct page *p = filemap_find_page(inode, i);
@@ -110,6 +115,7 @@ int writeback_page(struct machine *m, struct page *page)
 		if (e && !err)
 			err = e;
 	}
+	folio_set_readahead_flag(page, 0);
 	return err;
 }
 

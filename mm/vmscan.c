@@ -132,6 +132,24 @@ static void reclaim_lazyfree(struct machine *m, struct mm_struct *mm, pte_t *pte
 	count_vm_event(m, PGLAZYFREED);
 }
 
+/*
+ * A dirty file folio reclaim unmapped but cannot write (only kswapd writes
+ * file pages): shrink_folio_list marks it for immediate reclaim once the
+ * flusher has written it (PG_reclaim, which is the PG_readahead bit: so
+ * fault-around skips it, and a fault on it starts async readahead, until
+ * writeback ends) and activates it. Shmem gives its mark back at once.
+ */
+static void keep_dirty_folio(struct machine *m, struct page *page)
+{
+	if (!PageFlag(page, PG_dirty) || page_is_shmem(page) || page->mapcount)
+		return;
+	folio_set_readahead_flag(page, 1);
+	if (PageFlag(page, PG_lru) && !PageFlag(page, PG_unevictable)) {
+		lru_del(m, page);
+		lru_add(m, page, LRU_ACTIVE_FILE);
+	}
+}
+
 /* MADV_COLD: off the active list, unreferenced. */
 static void deactivate_page(struct machine *m, pte_t *pte, struct page *page)
 {
@@ -165,8 +183,12 @@ static void cold_or_pageout_folio(struct machine *m, struct mm_struct *mm, uint6
 		else
 			deactivate_page(m, pte, p);
 	}
-	if (pageout && (went = filemap_remove_folio(m, page)))
+	if (!pageout)
+		return;
+	if ((went = filemap_remove_folio(m, page)))
 		count_vm_events(m, PGSTEAL_DIRECT, (int64_t)went);
+	else
+		keep_dirty_folio(m, page);
 }
 
 static int cold_or_pageout_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
@@ -211,6 +233,8 @@ static int cold_or_pageout_one(struct machine *m, struct mm_struct *mm, uint64_t
 	unmap_for_reclaim(m, mm, pte, page);
 	if (!PageFlag(page, PG_dirty) && filemap_remove_folio(m, page))
 		count_vm_event(m, PGSTEAL_DIRECT);
+	else
+		keep_dirty_folio(m, page);
 	return 0;
 }
 

@@ -507,3 +507,25 @@ Test(file_fault, issue_example_written_file)
 	cr_assert_eq(touch_err(b + 0x6000, 8192), -EFAULT);
 	cr_assert_eq(usage(1, b).rss, 8192);
 }
+
+/*
+ * MADV_PAGEOUT unmaps a dirty file page but cannot write it: reclaim
+ * marks it PG_reclaim, which is the PG_readahead bit, so fault-around
+ * skips it until writeback ends (msync) and clears the bit.
+ */
+Test(file_fault, dirty_page_out_is_marked_for_reclaim)
+{
+	uint64_t a = PMD(1);
+
+	map_prot(a, 16 << 12, "/f16", 0, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_SHARED);
+	touch_mode(a + (3 << 12), 1, 'w');
+	advise(a, 16 << 12, MM_MADV_PAGEOUT);
+	cr_assert(marked(a, 3));
+	touch(1, a, 1, 0);
+	cr_assert_eq(usage(1, a).rss, 15 << 12, "all but the dirty page 3");
+	call(1, (struct mm_call){ .verb = MMV_MSYNC, .addr = a, .len = 16 << 12, .flags = MM_MS_SYNC });
+	cr_assert(!marked(a, 3));
+	advise(a, 16 << 12, MM_MADV_DONTNEED);
+	touch(1, a, 1, 0);
+	cr_assert_eq(usage(1, a).rss, 16 << 12);
+}
