@@ -28,34 +28,19 @@
 #include "rmap.h"
 #include "vma.h"
 #include "writeback.h"
-
-struct pc_node {
-	uint64_t index;
-	struct page *page;
-	struct pc_node *next;
-	struct list_head dirty;		/* on m->wb_dirty, or empty */
-	uint64_t dirtied_when;		/* sim ns the page was first seen dirty */
-};
-
-struct address_space {
-	struct machine *m;
-	struct pc_node **buckets;
-	uint64_t nbuckets;		/* a power of two */
-	uint64_t nrpages;
-};
+#include "filemap_internal.h"
 
 struct file_ref *file_inode(struct file_ref *f)
 {
 	return f->inode ? f->inode : f;
 }
 
-static int is_shmem_object(const struct file_ref *f)
+int shmem_mapping(const struct file_ref *f)
 {
 	return f->shmem_size != 0;
 }
 
-/* A stand-in (a file of a machine without backing=): endless zeros. */
-static int is_standin(const struct file_ref *f)
+int filemap_is_standin(const struct file_ref *f)
 {
 	return !f->shmem_size && !f->owner && !f->inode;
 }
@@ -158,7 +143,7 @@ uint64_t i_size_read(struct machine *m, struct file_ref *f)
 	int fd = filemap_host_fd(m, inode, 0);
 	struct stat st;
 
-	if (is_shmem_object(inode))
+	if (shmem_mapping(inode))
 		return inode->shmem_size;
 	if (fd >= 0 && !fstat(fd, &st))
 		return (uint64_t)st.st_size;
@@ -169,9 +154,9 @@ uint64_t filemap_size_pages(struct machine *m, struct file_ref *f)
 {
 	struct file_ref *inode = file_inode(f);
 
-	if (is_shmem_object(inode))
+	if (shmem_mapping(inode))
 		return inode->shmem_size >> MM_PAGE_SHIFT;
-	if (is_standin(inode))
+	if (filemap_is_standin(inode))
 		return UINT64_MAX >> MM_PAGE_SHIFT;
 	return (i_size_read(m, inode) + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
 }
@@ -188,7 +173,7 @@ int filemap_host_fd(struct machine *m, struct file_ref *inode, int write)
 {
 	long fd;
 
-	if (is_shmem_object(inode) || is_standin(inode) || m->backing_fd < 0)
+	if (shmem_mapping(inode) || filemap_is_standin(inode) || m->backing_fd < 0)
 		return -1;
 	if (inode->host_fd >= 0) {
 		int fl = fcntl(inode->host_fd, F_GETFL);
@@ -224,16 +209,16 @@ static int read_page(struct machine *m, struct file_ref *inode, struct page *pag
 	return 0;
 }
 
-struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_t index, int read,
-			      int *err)
+/* One page of a new folio of 2^order pages at index (see filemap_add_folio). */
+static struct page *add_one(struct machine *m, struct address_space *as, struct file_ref *inode,
+			    uint64_t index, unsigned order, int read, int *err)
 {
-	struct address_space *as = mapping_of(m, inode);
 	struct pc_node *node = kmalloc(sizeof(*node));
 	struct pglist_data *pgdat;
 	struct page *page;
-	int shmem = is_shmem_object(inode);
+	int shmem = shmem_mapping(inode);
 
-	page = as && node ? alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0) : NULL;
+	page = node ? alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0) : NULL;
 	if (!page) {
 		kfree(node);
 		*err = -ENOMEM;
@@ -242,7 +227,7 @@ struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_
 	if (shmem) {
 		SetPageFlag(page, PG_zeroed);
 		SetPageFlag(page, PG_swapbacked);
-	} else if (is_standin(inode) || !read) {
+	} else if (filemap_is_standin(inode) || !read) {
 		SetPageFlag(page, PG_zeroed);
 	} else if (read_page(m, inode, page, index)) {
 		put_page(m, page);
@@ -253,6 +238,7 @@ struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_
 	SetPageFlag(page, PG_uptodate);
 	page->mapping = inode;
 	page->index = index;
+	page->private = order;
 	node->index = index;
 	node->page = page;
 	INIT_LIST_HEAD(&node->dirty);
@@ -269,6 +255,43 @@ struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_
 	return page;
 }
 
+struct page *filemap_add_folio(struct machine *m, struct file_ref *inode, uint64_t index,
+			       unsigned order, int read, int *err)
+{
+	struct address_space *as = mapping_of(m, inode);
+	uint64_t nr = 1ULL << order;
+	struct page *head = NULL;
+
+	VM_BUG_ON(index & (nr - 1));
+	if (!as) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	for (uint64_t i = index; i < index + nr; i++)
+		if (filemap_find_page(inode, i)) {
+			*err = -EEXIST;
+			return NULL;
+		}
+	for (uint64_t i = index; i < index + nr; i++) {
+		struct page *page = add_one(m, as, inode, i, order, read, err);
+
+		if (!page) {	/* all or nothing: the pages added so far go again */
+			for (uint64_t j = index; j < i; j++)
+				filemap_delete_page(filemap_find_page(inode, j));
+			return NULL;
+		}
+		if (!head)
+			head = page;
+	}
+	return head;
+}
+
+struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_t index, int read,
+			      int *err)
+{
+	return filemap_add_folio(m, inode, index, 0, read, err);
+}
+
 struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t index,
 			      int *major, int *err)
 {
@@ -283,7 +306,7 @@ struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t in
 		return NULL;
 	}
 	page = filemap_add_page(m, inode, index, 1, err);
-	*major = page && !is_shmem_object(inode) && !is_standin(inode);
+	*major = page && !shmem_mapping(inode) && !filemap_is_standin(inode);
 	return page;
 }
 
@@ -339,9 +362,17 @@ static void delete_from_page_cache(struct address_space *as, struct pc_node **pp
 	if (PageFlag(page, PG_swapbacked))
 		mod_node_page_state(pgdat, NR_SHMEM, -1);
 	page->mapping = NULL;
+	page->private = 0;
 	put_page(as->m, page);
 	kfree(p);
 	as->nrpages--;
+}
+
+void filemap_delete_page(struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+
+	delete_from_page_cache(inode->mapping, node_slot(inode->mapping, page));
 }
 
 void filemap_release(struct file_ref *f)
@@ -362,24 +393,44 @@ void filemap_release(struct file_ref *f)
 	f->mapping = NULL;
 }
 
-/* Drop the clean, unmapped pages of one object; returns how many went. */
+/* Whether reclaim may take the page out of the cache (clean, unmapped, unused). */
+static int page_evictable_now(struct page *page)
+{
+	return !page->mapcount && page->refcount == 1 && !PageFlag(page, PG_dirty);
+}
+
+/* Take the folio of a cached page out of the cache if all of it may go: its page count, or 0. */
+static uint64_t evict_folio(struct address_space *as, struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+	uint64_t first = folio_index(page), nr = folio_nr_pages(page);
+
+	for (uint64_t i = first; i < first + nr; i++)
+		if (!page_evictable_now(filemap_find_page(inode, i)))
+			return 0;
+	for (uint64_t i = first; i < first + nr; i++)
+		delete_from_page_cache(as, node_slot(as, filemap_find_page(inode, i)));
+	return nr;
+}
+
+/*
+ * Drop the clean, unmapped folios of one object (mapping_evict_folio: a
+ * folio with one page mapped or dirty stays whole); returns the pages that
+ * went.
+ */
 static uint64_t invalidate_clean(struct address_space *as)
 {
 	uint64_t dropped = 0;
 
 	for (uint64_t i = 0; i < as->nbuckets; i++) {
-		struct pc_node **pp = &as->buckets[i];
+		struct pc_node *p = as->buckets[i];
 
-		while (*pp) {
-			struct page *page = (*pp)->page;
+		while (p) {
+			/* shmem is not cache to drop: only swap could take it */
+			uint64_t n = PageFlag(p->page, PG_swapbacked) ? 0 : evict_folio(as, p->page);
 
-			if (page->mapcount || page->refcount != 1 || PageFlag(page, PG_dirty) ||
-			    PageFlag(page, PG_swapbacked)) {
-				pp = &(*pp)->next;
-				continue;
-			}
-			delete_from_page_cache(as, pp);
-			dropped++;
+			dropped += n;
+			p = n ? as->buckets[i] : p->next;	/* the chain changed: start it again */
 		}
 	}
 	return dropped;
@@ -396,117 +447,15 @@ uint64_t filemap_drop_clean(struct machine *m)
 	return dropped;
 }
 
-#define RA_PAGES	((uint64_t)m->tun.read_ahead_kb >> (MM_PAGE_SHIFT - 10))	/* bdi->ra_pages */
-#define MMAP_LOTSAMISS	100
-
-/* Read [start, start + nr) into the cache (present pages and EOF bound it); mark one page. */
-static void ra_read(struct machine *m, struct file_ref *f, uint64_t start, uint64_t nr, uint64_t mark)
-{
-	uint64_t size = filemap_size_pages(m, f);
-
-	for (uint64_t i = start; i < start + nr && i < size; i++) {
-		int major, err;
-		struct page *page = filemap_find_page(f, i);
-
-		if (page)
-			continue;
-		page = filemap_get_page(m, f, i, &major, &err);
-		if (!page)
-			break;
-		if (i == mark)
-			SetPageFlag(page, PG_readahead);
-	}
-}
-
-void filemap_readahead_miss(struct machine *m, struct file_ref *f, uint64_t vm_flags, uint64_t index,
-			    uint64_t vma_first, uint64_t vma_end)
-{
-	if (is_shmem_object(file_inode(f)) || is_standin(file_inode(f)) ||
-	    (vm_flags & MM_VM_RAND_READ) || !RA_PAGES)
-		return;
-	if (vm_flags & MM_VM_SEQ_READ) {	/* a fresh sequential stream: ahead of index */
-		f->ra_start = index;
-		f->ra_size = RA_PAGES;
-		f->ra_async_size = RA_PAGES / 2;
-	} else {
-		if (f->ra_mmap_miss < MMAP_LOTSAMISS * 10)
-			f->ra_mmap_miss++;
-		if (f->ra_mmap_miss > MMAP_LOTSAMISS)
-			return;	/* it misses more than it hits: readahead would only hurt */
-		if (vm_flags & MM_VM_EXEC) {
-			/* code is read at random: within the VMA, from here, no async part */
-			f->ra_start = index > vma_first ? index : vma_first;
-			f->ra_size = f->ra_start + RA_PAGES < vma_end ? RA_PAGES : vma_end - f->ra_start;
-			f->ra_async_size = 0;
-			ra_read(m, f, f->ra_start, f->ra_size, UINT64_MAX);
-			return;
-		}
-		f->ra_start = index > RA_PAGES / 2 ? index - RA_PAGES / 2 : 0;
-		f->ra_size = RA_PAGES;
-		f->ra_async_size = RA_PAGES / 4;
-	}
-	ra_read(m, f, f->ra_start, f->ra_size, f->ra_start + f->ra_size - f->ra_async_size);
-}
-
-int filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_flags, struct page *page)
-{
-	if (is_shmem_object(file_inode(f)) || (vm_flags & MM_VM_RAND_READ) || !RA_PAGES)
-		return 0;
-	if (f->ra_mmap_miss)
-		f->ra_mmap_miss--;
-	if (!PageFlag(page, PG_readahead))
-		return 0;
-	ClearPageFlag(page, PG_readahead);
-	/*
-	 * The stream reached the marker: the next window, all of it async.
-	 * A marker this open did not set (another process's window) starts
-	 * the window at the first page not yet cached after it.
-	 */
-	if (page->index == f->ra_start + f->ra_size - f->ra_async_size) {
-		f->ra_start += f->ra_size;
-	} else {
-		f->ra_start = page->index + 1;
-		while (filemap_find_page(f, f->ra_start))
-			f->ra_start++;
-	}
-	f->ra_size = RA_PAGES;
-	f->ra_async_size = RA_PAGES;
-	ra_read(m, f, f->ra_start, f->ra_size, f->ra_start);
-	return 1;
-}
-
-int filemap_remove_page(struct machine *m, struct page *page)
+uint64_t filemap_remove_folio(struct machine *m, struct page *page)
 {
 	struct file_ref *inode = page->mapping;
 	struct address_space *as = inode ? inode->mapping : NULL;
-	struct pc_node **pp;
 
 	(void)m;
-	if (!as || page->mapcount || page->refcount != 1 || PageFlag(page, PG_dirty))
+	if (!as || !*node_slot(as, page))
 		return 0;
-	pp = node_slot(as, page);
-	if (!*pp)
-		return 0;
-	delete_from_page_cache(as, pp);
-	return 1;
-}
-
-void filemap_remove_range(struct machine *m, struct file_ref *inode, uint64_t first, uint64_t end)
-{
-	struct address_space *as = file_inode(inode)->mapping;
-
-	(void)m;
-	if (!as)
-		return;
-	for (uint64_t i = 0; i < as->nbuckets; i++) {
-		struct pc_node **pp = &as->buckets[i];
-
-		while (*pp)
-			if ((*pp)->index >= first && (*pp)->index < end)
-				delete_from_page_cache(as, pp);
-			else
-				pp = &(*pp)->next;
-	}
+	return evict_folio(as, page);
 }
 
 int filemap_writeback_range(struct machine *m, struct file_ref *f, uint64_t first, uint64_t last)
@@ -536,15 +485,13 @@ static int is_file_page(struct page *page)
 	struct file_ref *inode = page->mapping;
 
 	return inode && !PageFlag(page, PG_anon) && !PageFlag(page, PG_swapbacked) &&
-	       !is_shmem_object(inode);
+	       !shmem_mapping(inode);
 }
 
-void filemap_mark_dirty(struct machine *m, struct page *page)
+static void mark_one_dirty(struct machine *m, struct page *page)
 {
 	struct pc_node *p;
 
-	if (!is_file_page(page))
-		return;
 	if (!PageFlag(page, PG_dirty)) {
 		SetPageFlag(page, PG_dirty);
 		mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTY, 1);
@@ -553,6 +500,21 @@ void filemap_mark_dirty(struct machine *m, struct page *page)
 	p = node_of(page);
 	if (p && list_empty(&p->dirty))
 		list_dirty(m, p);
+}
+
+/* folio_mark_dirty: a folio is dirty as a whole, every page of it (Dirty counts them all). */
+void filemap_mark_dirty(struct machine *m, struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+
+	if (!is_file_page(page))
+		return;
+	if (!folio_order(page) || !node_of(page)) {
+		mark_one_dirty(m, page);
+		return;
+	}
+	for (uint64_t i = folio_index(page), end = i + folio_nr_pages(page); i < end; i++)
+		mark_one_dirty(m, filemap_find_page(inode, i));
 }
 
 void filemap_account_dirty(struct machine *m)
@@ -613,72 +575,4 @@ void filemap_notify_page(struct machine *m, struct page *page)
 {
 	if (is_file_page(page))
 		filemap_notify(m, page->mapping, page->index << MM_PAGE_SHIFT, MM_PAGE_SIZE);
-}
-
-/* ---- check ---- */
-
-#define CHECK_REPORT(...) do { if ((*bad)++ < 16) rbl_printf(out, __VA_ARGS__); } while (0)
-
-static void check_inode(struct machine *m, struct file_ref *f, struct rbuf_lite *out, int *bad,
-			int64_t *dirty)
-{
-	struct address_space *as = f->mapping;
-	uint64_t n = 0, eof = filemap_size_pages(m, f);
-
-	for (uint64_t b = 0; b < as->nbuckets; b++)
-		for (struct pc_node *p = as->buckets[b]; p; p = p->next, n++) {
-			struct page *page = p->page;
-
-			if (page->mapping != f || page->index != p->index || page->refcount < 1 ||
-			    page->refcount < page->mapcount + 1 || PageFlag(page, PG_buddy))
-				CHECK_REPORT("%s: cached page %llu (pfn %#llx) has mapping %s, index %llu, "
-					     "refcount %d, mapcount %d\n", f->path,
-					     (unsigned long long)p->index,
-					     (unsigned long long)page_to_pfn(m, page),
-					     page->mapping == f ? "ok" : "wrong",
-					     (unsigned long long)page->index, page->refcount,
-					     page->mapcount);
-			if (p->index >= eof)
-				CHECK_REPORT("%s: page %llu is cached past EOF (%llu pages)\n", f->path,
-					     (unsigned long long)p->index, (unsigned long long)eof);
-			if (PageFlag(page, PG_dirty))
-				++*dirty;
-			if (!list_empty(&p->dirty) && !PageFlag(page, PG_dirty))
-				CHECK_REPORT("%s: clean page %llu is on the dirty list\n", f->path,
-					     (unsigned long long)p->index);
-		}
-	if (n != as->nrpages)
-		CHECK_REPORT("%s: %llu pages cached, nrpages says %llu\n", f->path,
-			     (unsigned long long)n, (unsigned long long)as->nrpages);
-}
-
-int filemap_check(struct machine *m, struct rbuf_lite *out)
-{
-	int nbad = 0, *bad = &nbad;
-	int64_t dirty = 0;
-	uint64_t listed = 0, last = 0;
-	struct list_head *pos;
-
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
-		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
-			if (f->mapping)
-				check_inode(m, f, out, bad, &dirty);
-	list_for_each(pos, &m->wb_dirty) {
-		struct pc_node *p = list_entry(pos, struct pc_node, dirty);
-
-		if (p->dirtied_when < last)
-			CHECK_REPORT("dirty list out of order at pfn %#llx\n",
-				     (unsigned long long)page_to_pfn(m, p->page));
-		last = p->dirtied_when;
-		if (++listed > m->wb_nr_listed)
-			break;
-	}
-	if (listed != m->wb_nr_listed)
-		CHECK_REPORT("dirty list holds %llu pages, its count says %llu\n",
-			     (unsigned long long)listed, (unsigned long long)m->wb_nr_listed);
-	/* stand-in files (no backing=) are outside the table: their pages cannot be checked */
-	if (m->backing_fd >= 0 && dirty != global_node_page_state(m, NR_DIRTY))
-		CHECK_REPORT("Dirty counts %lld pages, the page cache holds %lld dirty\n",
-			     (long long)global_node_page_state(m, NR_DIRTY), (long long)dirty);
-	return nbad;
 }

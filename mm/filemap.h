@@ -13,12 +13,39 @@
 
 #include <stdint.h>
 
+#include "page.h"
+
 struct machine;
-struct page;
 struct file_ref;
+struct vm_area_struct;
+
+/*
+ * Folios. The page cache holds folios of 2^order pages, naturally aligned,
+ * as readahead allocates them (readahead.c); a page fault (and write(2))
+ * adds single pages. The pages of a folio are separate frames here (the
+ * model keeps no compound page for them), and page->private of every one
+ * holds the folio's order. These three read a page-cache page only.
+ */
+static inline unsigned folio_order(const struct page *page)
+{
+	return (unsigned)page->private;
+}
+static inline uint64_t folio_nr_pages(const struct page *page)
+{
+	return 1ULL << page->private;
+}
+/* The index of the folio's first page (kernel: folio->index). */
+static inline uint64_t folio_index(const struct page *page)
+{
+	return page->index & ~(folio_nr_pages(page) - 1);
+}
 
 /* The object whose cache serves an open file: its inode, or the shmem object itself. */
 struct file_ref *file_inode(struct file_ref *f);
+/* Whether an object (an inode or shmem object, not an open file) is shmem. */
+int shmem_mapping(const struct file_ref *inode);
+/* Whether an object is a stand-in (a file of a machine without backing=: endless zeros). */
+int filemap_is_standin(const struct file_ref *inode);
 
 /* Pages the object has (file size rounded up, or the shmem object's size). */
 uint64_t filemap_size_pages(struct machine *m, struct file_ref *f);
@@ -36,6 +63,14 @@ struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t in
  */
 struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_t index, int read,
 			      int *err);
+/*
+ * A new folio of 2^order pages at index (aligned to it), read from the
+ * backing file when read is set; returns the page at index. All or
+ * nothing: NULL with -EEXIST if a page of the range is cached already,
+ * -ENOMEM or -EIO.
+ */
+struct page *filemap_add_folio(struct machine *m, struct file_ref *inode, uint64_t index,
+			       unsigned order, int read, int *err);
 /* The cached page at index, or NULL; never reads. */
 struct page *filemap_find_page(struct file_ref *f, uint64_t index);
 /*
@@ -44,6 +79,19 @@ struct page *filemap_find_page(struct file_ref *f, uint64_t index);
  * the range and the cache.
  */
 long filemap_cached_indices(struct file_ref *f, uint64_t first, uint64_t end, uint64_t **out);
+/* Set or clear PG_readahead on the folio of a cached page (a folio flag in Linux). */
+void folio_set_readahead_flag(struct page *page, int on);
+/*
+ * Split the folio of a cached page (split_folio, folio_split): at
+ * UINT64_MAX into single pages; else the buddy-like way around the page
+ * at that index, which ends up alone while each half it leaves stays one
+ * folio (16 pages split at page 5: 0-3, 4, 5, 6-7, 8-15). A large file
+ * folio leaves every mapping first, as Linux's unmap_folio does (its
+ * pages are faulted back in later); a COW copy of it stays. 0, or -EBUSY
+ * for a dirty folio of a regular file (its buffers cannot be released),
+ * which stays as it was.
+ */
+int filemap_split_folio(struct machine *m, struct page *page, uint64_t at);
 
 /*
  * drop_caches 1: drop every clean, unmapped page-cache page of the file
@@ -52,24 +100,11 @@ long filemap_cached_indices(struct file_ref *f, uint64_t first, uint64_t end, ui
 uint64_t filemap_drop_clean(struct machine *m);
 
 /*
- * The readahead a file fault triggers (kernel: do_sync_mmap_readahead,
- * do_async_mmap_readahead): before a miss at index, read around it (or
- * ahead, for MADV_SEQUENTIAL; nothing for MADV_RANDOM); on a hit of a page
- * marked PG_readahead, read the next window. An executable mapping reads
- * from the faulting page to the end of its VMA at most, with no marker.
- * [vma_first, vma_end) are the file pages the faulting VMA maps. Shmem
- * objects do no readahead.
+ * Take the folio of a cached page out of its object's cache (reclaim):
+ * the pages that went, or 0 if something still holds one of them (mapped,
+ * dirty, referenced).
  */
-void filemap_readahead_miss(struct machine *m, struct file_ref *f, uint64_t vm_flags, uint64_t index,
-			    uint64_t vma_first, uint64_t vma_end);
-/* Returns 1 if the hit started async readahead (Linux drops mmap_lock for it). */
-int filemap_readahead_hit(struct machine *m, struct file_ref *f, uint64_t vm_flags, struct page *page);
-
-/*
- * Take one clean, unmapped page out of its object's cache (reclaim): 1 if
- * it went, 0 if something still holds it.
- */
-int filemap_remove_page(struct machine *m, struct page *page);
+uint64_t filemap_remove_folio(struct machine *m, struct page *page);
 
 /*
  * Write back the dirty pages of an inode's cache with index in [first,
@@ -123,7 +158,11 @@ void filemap_zero_tail(struct machine *m, struct file_ref *inode, uint64_t from,
 
 /*
  * Drop the cached pages of an inode or shmem object with first <= index <
- * end, dirty ones unwritten (truncate, hole punch: unmap them first).
+ * end, dirty ones unwritten (truncate, hole punch: unmap them first). A
+ * large folio straddling an end of the range is split first, where the
+ * range starts in it and where it ends (truncate_inode_partial_folio):
+ * its pages outside the range stay cached, as smaller folios. One that
+ * cannot be split leaves every mapping and stays whole, zeroed in the range.
  */
 void filemap_remove_range(struct machine *m, struct file_ref *inode, uint64_t first, uint64_t end);
 
@@ -133,6 +172,14 @@ void filemap_remove_range(struct machine *m, struct file_ref *inode, uint64_t fi
  * the cached partial last page is zeroed past size and dirtied.
  */
 void truncate_pagecache(struct machine *m, struct file_ref *inode, uint64_t size);
+
+/*
+ * Zap the pages with first <= index < end from every mapping of inode
+ * (truncate.c); with even_cows, private COW copies of them too (truncate),
+ * else only the PTEs that map the cache's pages (hole punch, folio split).
+ */
+void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint64_t first, uint64_t end,
+			 int even_cows);
 
 /*
  * fallocate(PUNCH_HOLE | KEEP_SIZE) of pages [first, end): the pages leave
@@ -153,7 +200,8 @@ void filemap_notify_page(struct machine *m, struct page *page);
 
 /*
  * check: per inode of the table, the cache index agrees with the pages
- * (mapping, index, refcount, nrpages), no page lies wholly past EOF; the
+ * (mapping, index, refcount, nrpages), no page lies wholly past EOF, every
+ * folio is cached whole with one order and one PG_readahead; the
  * dirty list is sorted, counted and holds dirty pages only; NR_DIRTY is
  * the dirty pages of the table's inodes. One line per violation.
  */

@@ -86,6 +86,35 @@ static struct page *grab_page(struct machine *m, struct file_ref *inode, uint64_
 	return page;
 }
 
+#define WRITE_CHUNK	(512ULL << MM_PAGE_SHIFT)	/* mapping_max_folio_size: a PMD */
+
+/*
+ * write_begin's folio (ext4_write_begin: __filemap_get_folio with
+ * fgf_set_order(len)): a write that finds the page at pos uncached puts a
+ * new folio there, as large as the bytes it still writes within this
+ * 2 MiB chunk allow (a power of two, at most a PMD), aligned at pos, and
+ * smaller where pages of it are cached already. (A 32 KiB file written at
+ * once is one folio; written 4 KiB at a time, eight single pages.)
+ */
+static void write_begin_folio(struct machine *m, struct file_ref *inode, uint64_t pos,
+			      uint64_t bytes)
+{
+	uint64_t index = pos >> MM_PAGE_SHIFT;
+	unsigned order;
+	int err;
+
+	if (filemap_find_page(inode, index) || bytes < 2 * MM_PAGE_SIZE)
+		return;	/* order 0: grab_page's single page */
+	order = 63 - (unsigned)__builtin_clzll(bytes) - MM_PAGE_SHIFT;
+	if (order > 9)
+		order = 9;
+	if (index & ((1ULL << order) - 1))
+		order = (unsigned)__builtin_ctzll(index);
+	for (; order; order--)
+		if (filemap_add_folio(m, inode, index, order, 1, &err) || err != -EEXIST)
+			return;
+}
+
 long mm_file_read(struct machine *m, const char *path, uint64_t off, void *buf, size_t len)
 {
 	struct file_ref *inode;
@@ -124,8 +153,12 @@ static long write_pages(struct machine *m, struct file_ref *inode, uint64_t pos,
 	while (done < len) {
 		uint64_t at = pos + done, in = at & (MM_PAGE_SIZE - 1);
 		uint64_t n = MM_PAGE_SIZE - in < len - done ? MM_PAGE_SIZE - in : len - done;
-		struct page *page = grab_page(m, inode, at >> MM_PAGE_SHIFT, n < MM_PAGE_SIZE, &err);
+		uint64_t chunk = WRITE_CHUNK - (at & (WRITE_CHUNK - 1));
+		struct page *page;
 		char *dst;
+
+		write_begin_folio(m, inode, at, chunk < len - done ? chunk : len - done);
+		page = grab_page(m, inode, at >> MM_PAGE_SHIFT, n < MM_PAGE_SIZE, &err);
 
 		if (!page)
 			break;

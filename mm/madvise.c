@@ -19,6 +19,7 @@
 #include "memory.h"
 #include "huge_memory.h"
 #include "filemap.h"
+#include "readahead.h"
 #include "rmap.h"
 #include "pgtable.h"
 #include "vmscan.h"
@@ -114,43 +115,11 @@ static void madvise_free_range(struct machine *m, struct mm_struct *mm, uint64_t
 	walk_ptes(m, mm, start, end, free_one, NULL);
 }
 
-static int deactivate_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
-			  void *arg)
-{
-	struct page *page;
-
-	(void)mm;
-	(void)addr;
-	(void)arg;
-	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
-		return 0;
-	page = pfn_to_page(m, pte_pfn(*pte));
-	*pte &= ~_PAGE_ACCESSED;
-	ClearPageFlag(page, PG_referenced);
-	if (PageFlag(page, PG_lru) && PageFlag(page, PG_active) && !PageFlag(page, PG_unevictable)) {
-		lru_del(m, page);
-		lru_add(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
-		count_vm_event(m, PGDEACTIVATE);
-	}
-	return 0;
-}
-
-static void deactivate_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
-{
-	walk_ptes(m, mm, start, end, deactivate_one, NULL);
-}
-
+/* madvise_willneed of a file: force_page_cache_ra of the range (vfs_fadvise WILLNEED). */
 static void readahead_range(struct machine *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
 {
-	uint64_t first = linear_page_index(vma, start);
-	uint64_t last = linear_page_index(vma, end);
-	uint64_t size = filemap_size_pages(m, vma->vm_file);
-
-	for (uint64_t i = first; i < last && i < size; i++) {
-		int major, err;
-
-		filemap_get_page(m, vma->vm_file, i, &major, &err);
-	}
+	force_page_cache_ra(m, vma->vm_file, linear_page_index(vma, start),
+			    (end - start) >> MM_PAGE_SHIFT);
 }
 
 /* Page advice: the checks Linux makes, then the effect on the pages. */
@@ -181,10 +150,10 @@ static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t 
 		madvise_free_range(x->m, x->mm, start, end);
 		break;
 	case MM_MADV_COLD:
-		deactivate_range(x->m, x->mm, start, end);
+		cold_or_pageout_range(x->m, x->mm, start, end, 0);
 		break;
 	case MM_MADV_PAGEOUT:
-		reclaim_range(x->m, x->mm, start, end);
+		cold_or_pageout_range(x->m, x->mm, start, end, 1);
 		break;
 	case MM_MADV_WILLNEED:
 		/* a shmem object's pages are only swapped in, and there is no swap yet */

@@ -4,8 +4,9 @@
  *
  *   none PTE, anonymous VMA  -> do_anonymous_page: read maps the shared zero
  *                               page (not counted in Rss); write allocates
- *   none PTE, file/shmem VMA -> do_fault: the page-cache page, or for a
- *                               private write its anonymous copy (COW)
+ *   none PTE, file/shmem VMA -> do_fault (memory_file.c): the page-cache
+ *                               page, or for a private write its anonymous
+ *                               copy (COW)
  *   present, write, RO PTE   -> do_wp_page: reuse an exclusive anonymous
  *                               page, copy a shared one, or (shared mapping)
  *                               make it writable and dirty
@@ -24,6 +25,7 @@
 #include "memory_internal.h"
 #include "rmap.h"
 #include "filemap.h"
+#include "readahead.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
 #include "task.h"
@@ -31,7 +33,7 @@
 
 #define RLIMIT_STACK_DEFAULT (8ULL << 20)
 
-static struct page *alloc_user_page(struct machine *m)
+struct page *alloc_user_page(struct machine *m)
 {
 	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0);
 
@@ -40,7 +42,7 @@ static struct page *alloc_user_page(struct machine *m)
 	return page;
 }
 
-static void copy_user_page(struct machine *m, struct page *dst, struct page *src)
+void copy_user_page(struct machine *m, struct page *dst, struct page *src)
 {
 	if (PageFlag(src, PG_zeroed) || page_to_pfn(m, src) == m->zero_pfn)
 		SetPageFlag(dst, PG_zeroed);
@@ -122,7 +124,7 @@ void set_page_dirty(struct machine *m, struct page *page)
 }
 
 /* The PTE bits for a page of vma: writable only if asked and allowed. */
-static pte_t mk_pte(struct machine *m, struct vm_area_struct *vma, struct page *page, int writable)
+pte_t mk_pte(struct machine *m, struct vm_area_struct *vma, struct page *page, int writable)
 {
 	pte_t pte = pfn_pte(page_to_pfn(m, page), vm_page_prot(vma->vm_flags) & ~_PAGE_RW);
 
@@ -132,7 +134,7 @@ static pte_t mk_pte(struct machine *m, struct vm_area_struct *vma, struct page *
 	return pte;
 }
 
-static void map_new_anon(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+void map_new_anon(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 			 uint64_t addr, pte_t *pte, struct page *page, int dirty)
 {
 	anon_vma_prepare(mm, vma);
@@ -158,118 +160,6 @@ static unsigned do_anonymous_page(struct machine *m, struct mm_struct *mm,
 		return VM_FAULT_OOM;
 	map_new_anon(m, mm, vma, addr, pte, page, 1);
 	return 0;
-}
-
-#define FAULT_AROUND_PAGES 16	/* fault_around_bytes = 64 KiB */
-
-/*
- * do_fault_around: a read fault also maps the pages of a 64 KiB window
- * around it (placed as below) that are already cached, uptodate and not
- * readahead markers, with old PTEs. Returns 1 if the faulting page itself
- * got mapped that way.
- */
-static int fault_around(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-			uint64_t addr)
-{
-	uint64_t win = FAULT_AROUND_PAGES << MM_PAGE_SHIFT;
-	uint64_t from = addr & ~(win - 1), to, size;
-	int mapped_self = 0;
-
-	/*
-	 * The window starts at the aligned 64 KiB block or the VMA's start,
-	 * whichever is later, and runs 64 KiB from there (so a VMA starting
-	 * inside the block gets pages past it), clipped to the VMA and to the
-	 * PTE table (do_fault_around's from_pte and to_pte).
-	 */
-	if (from < vma->vm_start)
-		from = vma->vm_start;
-	to = from + win;
-	if (to > vma->vm_end)
-		to = vma->vm_end;
-	if (to > (addr | (PMD_SIZE - 1)) + 1)
-		to = (addr | (PMD_SIZE - 1)) + 1;
-	size = filemap_size_pages(m, vma->vm_file);
-	for (uint64_t a = from; a < to; a += MM_PAGE_SIZE) {
-		uint64_t index = linear_page_index(vma, a);
-		struct page *page;
-		pte_t *pte;
-
-		if (index >= size)
-			break;
-		page = filemap_find_page(vma->vm_file, index);
-		if (!page || PageFlag(page, PG_readahead) || !PageFlag(page, PG_uptodate))
-			continue;
-		pte = pte_lookup(m, mm, a, 1, NULL);
-		if (!pte || !pte_none(*pte))
-			continue;
-		page_add_file_rmap(m, mm, page);
-		*pte = mk_pte(m, vma, page, page_is_shmem(page)) & ~(_PAGE_DIRTY | _PAGE_ACCESSED);
-		if (a == addr) {
-			*pte |= _PAGE_ACCESSED;
-			mapped_self = 1;
-		}
-		if (vma->vm_flags & MM_VM_LOCKED)
-			mlock_page(m, page);
-	}
-	return mapped_self;
-}
-
-static unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-			 uint64_t addr, pte_t *pte, unsigned flags)
-{
-	uint64_t index = linear_page_index(vma, addr);
-	int major = 0, err = 0, write = flags & FAULT_FLAG_WRITE, cached, async = 0;
-	struct page *page;
-	unsigned ret;
-
-	if (!write && !(flags & FAULT_FLAG_REMOTE) && fault_around(m, mm, vma, addr))
-		return 0;
-	page = filemap_find_page(vma->vm_file, index);
-	cached = page != NULL;
-	if (page)
-		async = filemap_readahead_hit(m, vma->vm_file, vma->vm_flags, page);
-	else if (index < filemap_size_pages(m, vma->vm_file))
-		filemap_readahead_miss(m, vma->vm_file, vma->vm_flags, index, vma->vm_pgoff,
-				       vma->vm_pgoff + vma_pages(vma));
-	page = filemap_get_page(m, vma->vm_file, index, &major, &err);
-	/* the fault waited for I/O (its own read or the readahead it started): major */
-	if (page && !cached && !page_is_shmem(page) && !PageFlag(page, PG_zeroed))
-		major = 1;
-	ret = major ? VM_FAULT_MAJOR : 0;
-	if (!page)
-		return err == -EFAULT ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
-	/*
-	 * filemap_fault drops mmap_lock for a read (the page was not cached)
-	 * or for async readahead at a marker, and the fault is retried
-	 * (VM_FAULT_RETRY): the retry's fault-around maps the window's cached
-	 * pages, this one among them. A remote access cannot retry; shmem
-	 * never drops the lock; a write fault has no fault-around.
-	 */
-	if (!write && !(flags & FAULT_FLAG_REMOTE) && (!cached || async) && !page_is_shmem(page) &&
-	    fault_around(m, mm, vma, addr))
-		return ret;
-	if ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & MM_VM_SHARED)) {
-		struct page *copy = alloc_user_page(m);	/* do_cow_fault */
-
-		if (!copy)
-			return VM_FAULT_OOM;
-		copy_user_page(m, copy, page);
-		map_new_anon(m, mm, vma, addr, pte, copy, 1);
-		return ret;
-	}
-	page_add_file_rmap(m, mm, page);
-	if (flags & FAULT_FLAG_WRITE) {
-		*pte = mk_pte(m, vma, page, 1);
-		set_page_dirty(m, page);
-	} else {
-		/* shmem needs no write notification: its PTEs may start writable */
-		*pte = mk_pte(m, vma, page, page_is_shmem(page));
-		if (page_is_shmem(page))
-			*pte &= ~_PAGE_DIRTY;
-	}
-	if (vma->vm_flags & MM_VM_LOCKED)
-		mlock_page(m, page);
-	return ret;
 }
 
 static unsigned do_wp_page(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
@@ -342,16 +232,20 @@ unsigned handle_mm_fault(struct machine *m, struct task *t, struct vm_area_struc
 	ret = huge_pmd_fault(m, mm, vma, addr, flags);
 	if (!(ret & VM_FAULT_FALLBACK))
 		goto done;
-	pte = pte_lookup(m, mm, addr, 1, NULL);
-	if (!pte)
+	/* a file fault allocates its PTE table only if it maps something */
+	pte = pte_lookup(m, mm, addr, vma_is_anonymous(vma) || vma->special != VMA_SPECIAL_NONE,
+			 NULL);
+	if (!pte && !vma_is_anonymous(vma) && vma->special == VMA_SPECIAL_NONE) {
+		ret = do_fault(m, mm, vma, addr, flags);
+	} else if (!pte) {
 		return VM_FAULT_OOM;
-	if (pte_none(*pte)) {
+	} else if (pte_none(*pte)) {
 		if (vma->special != VMA_SPECIAL_NONE)
 			ret = 0;	/* vvar/vdso: nothing the model maps */
 		else if (vma_is_anonymous(vma))
 			ret = do_anonymous_page(m, mm, vma, addr, pte, flags);
 		else
-			ret = do_fault(m, mm, vma, addr, pte, flags);
+			ret = do_fault(m, mm, vma, addr, flags);
 	} else if (pte_is_swap(*pte)) {
 		ret = VM_FAULT_SIGBUS;	/* swap-in comes with the reclaim work */
 	} else if ((flags & FAULT_FLAG_WRITE) && !pte_write(*pte)) {
@@ -374,19 +268,25 @@ done:
 	return ret;
 }
 
-/* Grow a stack VMA down to addr (kernel: expand_downwards), or -ENOMEM. */
+/*
+ * Grow a stack VMA down to addr (kernel: expand_downwards), or -ENOMEM.
+ * Past the guard gap check the VMA gets its anon_vma, even if the growth
+ * then fails (that keeps VM_ACCOUNT through a later mprotect to read-only,
+ * and decides what it may merge with).
+ */
 static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr)
 {
 	struct vm_area_struct *prev = vma_prev_of(vma);
 
 	addr &= ~(MM_PAGE_SIZE - 1);
-	if (vma->vm_end - addr > RLIMIT_STACK_DEFAULT)
-		return -ENOMEM;
 	if (prev && !(prev->vm_flags & MM_VM_GROWSDOWN) &&
 	    (prev->vm_flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC)) &&
 	    addr - prev->vm_end < STACK_GUARD_GAP)
 		return -ENOMEM;
 	if (prev && prev->vm_end > addr)
+		return -ENOMEM;
+	anon_vma_prepare(mm, vma);
+	if (vma->vm_end - addr > RLIMIT_STACK_DEFAULT)
 		return -ENOMEM;
 	vma_adjust(mm, vma, addr, vma->vm_end,
 		   vma->vm_pgoff - ((vma->vm_start - addr) >> MM_PAGE_SHIFT));
@@ -469,6 +369,8 @@ int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 	if (write == FAULTIN_WRITE || (write == FAULTIN_POPULATE &&
 	    (vma->vm_flags & (MM_VM_WRITE | MM_VM_SHARED)) == MM_VM_WRITE))
 		flags |= FAULT_FLAG_WRITE;
+	if (write == FAULTIN_POPULATE)
+		flags |= FAULT_FLAG_RETRY_FRESH;
 	if (vma->vm_flags & (MM_VM_IO | MM_VM_PFNMAP))
 		return 0;
 	for (uint64_t a = start; a < end; a += MM_PAGE_SIZE) {

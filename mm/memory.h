@@ -26,6 +26,14 @@ struct vm_area_struct;
 /* fault flags */
 #define FAULT_FLAG_WRITE	0x01
 #define FAULT_FLAG_REMOTE	0x02	/* a debugger's access (proc/PID/mem): FOLL_FORCE */
+/*
+ * A fault that drops mmap_lock to wait for I/O (VM_FAULT_RETRY) is taken
+ * again as a new fault, not with FAULT_FLAG_TRIED: populate_vma_page_range
+ * (MAP_POPULATE, mlock) starts over at that page, so the new fault sees a
+ * readahead marker there and starts async readahead. A page fault and
+ * MADV_POPULATE_* retry with FAULT_FLAG_TRIED, which starts no readahead.
+ */
+#define FAULT_FLAG_RETRY_FRESH	0x04
 
 /*
  * Resolve one fault at addr in vma (the caller checked access rights):

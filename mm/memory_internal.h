@@ -24,4 +24,21 @@ pte_t *follow_entry(struct machine *m, struct mm_struct *mm, uint64_t addr, uint
 /* A present PTE of an exclusive anonymous page (a forced write may go in place). */
 int page_is_anon_pte(struct machine *m, pte_t pte);
 
+struct vm_area_struct;
+/* A new user page (all zeros, PG_zeroed), or NULL. */
+struct page *alloc_user_page(struct machine *m);
+/* dst gets src's bytes (or its zeroed state). */
+void copy_user_page(struct machine *m, struct page *dst, struct page *src);
+/* The PTE bits for a page of vma: writable only if asked and allowed, accessed. */
+pte_t mk_pte(struct machine *m, struct vm_area_struct *vma, struct page *page, int writable);
+/* Map a new anonymous page of vma at addr through pte (dirty: a forced write). */
+void map_new_anon(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		  uint64_t addr, pte_t *pte, struct page *page, int dirty);
+/*
+ * A fault on a none PTE (or none PTE table) of a file or shmem VMA
+ * (memory_file.c, kernel: do_fault): read, COW or shared write fault.
+ */
+unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		  uint64_t addr, unsigned flags);
+
 #endif

@@ -21,6 +21,13 @@ struct zap_arg {
 	struct vm_area_struct *vma;
 };
 
+static int locked_at(struct mm_struct *mm, uint64_t addr)
+{
+	struct vm_area_struct *vma = vma_find(mm, addr);
+
+	return vma && vma->vm_start <= addr && (vma->vm_flags & MM_VM_LOCKED);
+}
+
 static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
 {
 	pte_t old = *pte;
@@ -38,6 +45,10 @@ static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t
 	if (pte_dirty(old))
 		set_page_dirty(m, page);
 	unmap_pte_page(m, mm, page);
+	/* munlock_vma_folio: a locked VMA's mapping went, others may remain */
+	if (page->mapcount && PageFlag(page, PG_mlocked) && locked_at(mm, addr) &&
+	    !page_locked_mappings(m, page))
+		munlock_page(m, page);
 	return 0;
 }
 
@@ -143,8 +154,8 @@ static int mlock_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte
 		return 0;	/* a PTE-mapped THP is never mlocked */
 	if (arg)
 		mlock_page(m, pfn_to_page(m, pte_pfn(*pte)));
-	else
-		munlock_page(m, pfn_to_page(m, pte_pfn(*pte)));
+	else if (!page_locked_mappings(m, pfn_to_page(m, pte_pfn(*pte))))
+		munlock_page(m, pfn_to_page(m, pte_pfn(*pte)));	/* no other locked VMA maps it */
 	return 0;
 }
 
@@ -209,11 +220,29 @@ static int move_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint
 	return split_huge_pmd(m, mm, addr & ~(PMD_SIZE - 1), pmd);
 }
 
+/*
+ * move_page_tables: where the old range has a PTE table, the new range
+ * gets one too (pte_alloc before move_ptes), whether or not a PTE in it is
+ * set; then the set PTEs move. A table there decides what fault-around may
+ * map later (memory_file.c).
+ */
 int move_page_tables(struct machine *m, struct mm_struct *mm, uint64_t old, uint64_t new,
 		     uint64_t len)
 {
 	struct move_arg ma = { new - old, 0 };
 
+	for (uint64_t addr = old, next; addr < old + len; addr = next) {
+		uint64_t to = addr + ma.delta;
+
+		/* an extent ends at a PMD boundary of either range */
+		next = (addr | (PMD_SIZE - 1)) + 1;
+		if (next - addr > (to | (PMD_SIZE - 1)) + 1 - to)
+			next = addr + ((to | (PMD_SIZE - 1)) + 1 - to);
+		if (next > old + len)
+			next = old + len;
+		if (pte_lookup(m, mm, addr, 0, NULL) && !pte_lookup(m, mm, to, 1, &ma.err))
+			return ma.err ? ma.err : -ENOMEM;
+	}
 	return walk_range(m, mm, old, old + len, move_pmd, move_one, &ma);
 }
 

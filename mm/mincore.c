@@ -5,9 +5,9 @@
  * mincore reports PTE residency for anonymous memory and page-cache
  * residency for file mappings. msync MS_SYNC writes back the dirty cache
  * pages of the file range a shared file mapping covers (the kernel's
- * vfs_fsync_range); MS_ASYNC does the same at once, where Linux leaves the
- * pages to the flusher (POSIX allows either); MS_INVALIDATE only checks
- * for locked mappings (EBUSY), the cache being coherent with the mappings.
+ * vfs_fsync_range, whole folios); MS_ASYNC writes nothing, as in Linux
+ * since 2.6.19 (the flusher will); MS_INVALIDATE only checks for locked
+ * mappings (EBUSY), the cache being coherent with the mappings.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -202,7 +202,7 @@ int sys_msync(struct sys_ctx *x, const struct mm_call *c)
 		}
 		if ((flags & MM_MS_INVALIDATE) && (vma->vm_flags & MM_VM_LOCKED))
 			return sys_fail(x, -EBUSY, "invalidate on a locked mapping");
-		if ((flags & (MM_MS_SYNC | MM_MS_ASYNC)) && msync_range(x, vma, start, end))
+		if ((flags & MM_MS_SYNC) && msync_range(x, vma, start, end))
 			return sys_fail(x, -EIO, "writing back a page failed");
 		start = vma->vm_end;
 		if (start >= end)

@@ -71,7 +71,7 @@ static int write_page(struct machine *m, struct file_ref *inode, struct page *pa
 	return pwrite(fd, src, n, (off_t)off) == (ssize_t)n ? 0 : -EIO;
 }
 
-int writeback_page(struct machine *m, struct page *page)
+static int writeback_one(struct machine *m, struct page *page)
 {
 	struct file_ref *inode = page->mapping;
 	struct pglist_data *pgdat;
@@ -93,6 +93,30 @@ int writeback_page(struct machine *m, struct page *page)
 	mod_node_page_state(pgdat, NR_WRITTEN, 1);
 	count_vm_events(m, PGPGOUT, 4);
 	return 0;
+}
+
+/*
+ * A folio is written back whole: every dirty page of the page's folio (the
+ * first error). Its end clears PG_reclaim (folio_end_writeback), which is
+ * the PG_readahead bit: a readahead mark on a written folio goes too.
+ */
+int writeback_page(struct machine *m, struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+	int err = 0;
+
+	if (!inode || PageFlag(page, PG_anon) || PageFlag(page, PG_swapbacked) ||
+	    !PageFlag(page, PG_dirty))
+		return writeback_one(m, page);
+	for (uint64_t i = folio_index(page), end = i + folio_nr_pages(page); i < end; i++) {
+		struct page *p = filemap_find_page(inode, i);
+		int e = p ? writeback_one(m, p) : 0;
+
+		if (e && !err)
+			err = e;
+	}
+	folio_set_readahead_flag(page, 0);
+	return err;
 }
 
 /* Write back the oldest dirty pages while more(m) holds; a failing page goes to the tail. */

@@ -12,6 +12,8 @@
  */
 #include "internal.h"
 #include "page_alloc.h"
+#include "filemap.h"
+#include "pgtable.h"
 #include "rmap.h"
 #include "task.h"
 #include "vma.h"
@@ -120,6 +122,18 @@ void page_add_file_rmap(struct machine *m, struct mm_struct *mm, struct page *pa
 	add_mm_counter(mm, mm_counter(page), 1);
 }
 
+/*
+ * A page that was mlocked goes back to an inactive list, the one its
+ * swap-backing says (folio_lru_list): anonymous memory and shmem on the
+ * anon list, but a lazily freeable anonymous page (MADV_FREE, no longer
+ * swap-backed) on the file list, where its page_lru() looks for it.
+ */
+static void putback_evictable(struct machine *m, struct page *page)
+{
+	lru_del(m, page);
+	lru_add(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+}
+
 void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
 {
 	VM_BUG_ON(page->mapcount <= 0);
@@ -131,9 +145,7 @@ void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page
 		/* the last mapping went: the page is evictable again */
 		ClearPageFlag(page, PG_mlocked);
 		mod_zone_page_state(page_zone(m, page), NR_MLOCK, -1);
-		lru_del(m, page);
-		lru_add(m, page, page_is_anon(page) || page_is_shmem(page) ?
-			LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+		putback_evictable(m, page);
 	}
 }
 
@@ -160,6 +172,32 @@ void mlock_page(struct machine *m, struct page *page)
 	lru_add(m, page, LRU_UNEVICTABLE);
 }
 
+uint64_t page_locked_mappings(struct machine *m, struct page *page)
+{
+	uint64_t n = 0;
+
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t || !t->mm || !t->mm->pgd)
+			continue;
+		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
+			uint64_t addr;
+			pte_t *pte;
+
+			if (!(v->vm_flags & MM_VM_LOCKED) || page->index < v->vm_pgoff ||
+			    page->index - v->vm_pgoff >= vma_pages(v) ||
+			    (!page_is_anon(page) && (!v->vm_file || file_inode(v->vm_file) != page->mapping)))
+				continue;
+			addr = v->vm_start + ((page->index - v->vm_pgoff) << MM_PAGE_SHIFT);
+			pte = pte_lookup(m, t->mm, addr, 0, NULL);
+			if (pte && pte_present(*pte) && pte_pfn(*pte) == page_to_pfn(m, page))
+				n++;
+		}
+	}
+	return n;
+}
+
 void munlock_page(struct machine *m, struct page *page)
 {
 	if (!PageFlag(page, PG_mlocked))
@@ -167,7 +205,5 @@ void munlock_page(struct machine *m, struct page *page)
 	ClearPageFlag(page, PG_mlocked);
 	mod_zone_page_state(page_zone(m, page), NR_MLOCK, -1);
 	count_vm_event(m, UNEVICTABLE_PGS_MUNLOCKED);
-	lru_del(m, page);
-	lru_add(m, page, page_is_anon(page) || page_is_shmem(page) ?
-		LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+	putback_evictable(m, page);
 }

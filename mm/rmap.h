@@ -46,6 +46,13 @@ void get_page(struct page *page);
 /* Make a mapped page unevictable (VM_LOCKED), or evictable again. */
 void mlock_page(struct machine *m, struct page *page);
 void munlock_page(struct machine *m, struct page *page);
+/*
+ * How many PTEs of VM_LOCKED VMAs map page, in every process (what
+ * Linux's folio->mlock_count counts): an rmap walk, for a page that loses
+ * a locked mapping (munlock, unmap) while it may keep others. Only when
+ * none is left does the page stop being mlocked (__munlock_folio).
+ */
+uint64_t page_locked_mappings(struct machine *m, struct page *page);
 /* Drop one reference; the page goes back to the buddy allocator at 0. */
 void put_page(struct machine *m, struct page *page);
 

@@ -42,12 +42,7 @@
 
 #define DELETED " (deleted)"
 
-/*
- * Zap the pages with first <= index < end from every mapping of inode;
- * with even_cows, private COW copies of them too (truncate), else only
- * the PTEs that map the cache's pages (hole punch).
- */
-static void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint64_t first,
+void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint64_t first,
 				uint64_t end, int even_cows)
 {
 	for (int pid = 0; pid < m->pid_max; pid++) {

@@ -50,8 +50,9 @@ struct file_ref {
 	struct address_space *mapping;	/* filemap.c: the page cache of an inode or shmem object */
 	uint64_t shmem_size;		/* shmem object (shared anon): its size in bytes */
 	int host_fd;			/* filemap.c: the backing file, opened on first read; -1 */
-	/* filemap.c: this open's readahead state (kernel: struct file_ra_state) */
-	uint64_t ra_start, ra_size, ra_async_size;
+	/* readahead.c: this open's readahead state (kernel: struct file_ra_state) */
+	uint64_t ra_start, ra_size, ra_async_size;	/* pages */
+	uint32_t ra_order;		/* the folio order readahead last used */
 	uint32_t ra_mmap_miss;
 	struct file_ref *hash_next;	/* file.c: the per-machine inode table */
 	struct machine *owner;		/* file.c: the machine whose table holds it */

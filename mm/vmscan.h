@@ -8,7 +8,12 @@
 struct machine;
 struct mm_struct;
 
-/* MADV_PAGEOUT: reclaim what can be reclaimed of the pages of [start, end). */
-void reclaim_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end);
+/*
+ * MADV_COLD (pageout 0): deactivate the pages of [start, end); MADV_PAGEOUT
+ * (1): reclaim what can be reclaimed of them. Either splits the large
+ * page-cache folios the range maps only in part (see vmscan.c).
+ */
+void cold_or_pageout_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
+			   int pageout);
 
 #endif

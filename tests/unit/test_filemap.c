@@ -480,7 +480,11 @@ Test(filemap, madvise_remove_punches_a_hole)
 	cr_assert(!memcmp(buf, "\0\0\0\0\0\0\0\0", 8), "the dirty page was never written");
 }
 
-/* msync MS_SYNC and MS_ASYNC write the mapping's dirty pages; MS_INVALIDATE of a locked one is EBUSY. */
+/*
+ * msync MS_SYNC writes the mapping's dirty pages; MS_ASYNC writes nothing
+ * (Linux since 2.6.19: the flusher will); MS_INVALIDATE of a locked one is
+ * EBUSY.
+ */
 Test(filemap, msync_reaches_backing_file)
 {
 	char big[2 * 4096], buf[4];
@@ -499,6 +503,10 @@ Test(filemap, msync_reaches_backing_file)
 	get_host("ms", 0, buf, 4);
 	cr_assert(!memcmp(buf, "....", 4));
 	call(1, (struct mm_call){ .verb = MMV_MSYNC, .addr = a, .len = 4096, .flags = MM_MS_ASYNC });
+	cr_assert_eq(meminfo(MI_DIRTY), 4);
+	get_host("ms", 0, buf, 4);
+	cr_assert(!memcmp(buf, "....", 4), "MS_ASYNC wrote");
+	call(1, (struct mm_call){ .verb = MMV_MSYNC, .addr = a, .len = 4096, .flags = MM_MS_SYNC });
 	cr_assert_eq(meminfo(MI_DIRTY), 0);
 	get_host("ms", 0, buf, 4);
 	cr_assert(!memcmp(buf, "ASYN", 4));

@@ -14,6 +14,7 @@
 #include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/memory.h"
+#include "../../mm/pgtable.h"
 #include "../../mm/task.h"
 
 static struct machine *m;
@@ -219,6 +220,51 @@ Test(memory, stack_grows_down)
 	cr_assert_eq(t->mm->stack_vm, (stack->vm_end - stack->vm_start) >> 12);
 }
 
+/*
+ * Growing a stack gives it an anon_vma (expand_downwards), so making part
+ * of it read-only later keeps VM_ACCOUNT: mprotect drops the charge only
+ * from anonymous memory that has no anon_vma yet.
+ */
+Test(memory, stack_growth_prepares_anon_vma)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	uint64_t a = 0x500000103000ULL;
+	struct vm_area_struct *vma;
+
+	call(1, (struct mm_call){ .verb = MMV_MMAP, .addr = a, .len = 8 << 12, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE,
+		.flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED | MM_MAP_GROWSDOWN });
+	cr_assert_null(vma_lookup(t->mm, a)->anon_vma);
+	touch(1, a - 0x800, 4096, 0);	/* a load: the zero page, no anon page */
+	vma = vma_lookup(t->mm, a - 4096);
+	cr_assert_eq(vma->vm_start, a - 4096);
+	cr_assert_not_null(vma->anon_vma);
+	call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a + (6 << 12), .len = 2 << 12,
+				  .prot = MM_PROT_READ });
+	cr_assert(vma_lookup(t->mm, a + (6 << 12))->vm_flags & MM_VM_ACCOUNT);
+}
+
+/*
+ * An mlocked page that MADV_FREE made lazily freeable (no longer
+ * swap-backed) goes back to the file LRU when its mapping goes, where
+ * the LRU counters look for it (mm_check runs after the exit).
+ */
+Test(memory, munlocked_lazyfree_page_goes_to_the_file_list)
+{
+	char why[128];
+	int p;
+	uint64_t a;
+
+	cr_assert_eq(mm_spawn(m, "lazy", &p, why, sizeof(why)), 0);
+	a = map_anon(p, 8 << 12, MM_MAP_POPULATE);
+	call(p, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8 << 12,
+				  .advice = MM_MADV_FREE });
+	call(p, (struct mm_call){ .verb = MMV_MLOCK, .addr = a, .len = 4096 });
+	cr_assert(PageFlag(pfn_to_page(m, pte_pfn(*pte_lookup(m, find_task_by_pid(m, p)->mm, a, 0,
+							      NULL))), PG_unevictable));
+	kill_pid(p);
+}
+
 /* Page tables are real pages: PageTables counts them all, VmPTE all but the PGD. */
 Test(memory, page_table_accounting)
 {
@@ -294,4 +340,25 @@ Test(memory, mremap_locked_populates_new_part)
 	cr_assert_eq(usage(1, b).rss, 8192);
 	/* both mappings share each page now: Locked is their PSS */
 	cr_assert_eq(usage(1, a).locked_pss >> MM_PSS_SHIFT, 4096);
+}
+
+/*
+ * MADV_PAGEOUT discards lazily freeable pages (MADV_FREE) even with no
+ * swap, unless a store dirtied them since: that one stays, swap-backed
+ * again, and the discarded ones read as zeros (the zero page) later.
+ */
+Test(memory, pageout_discards_lazyfree_pages)
+{
+	uint64_t a = map_anon(1, 8 << 12, MM_MAP_POPULATE);
+	uint64_t freed0 = m->vm_events[PGLAZYFREED];
+
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8 << 12,
+				  .advice = MM_MADV_FREE });
+	touch(1, a + (4 << 12), 1, 1);
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8 << 12,
+				  .advice = MM_MADV_PAGEOUT });
+	cr_assert_eq(usage(1, a).rss, 4096);
+	cr_assert_eq(m->vm_events[PGLAZYFREED], freed0 + 7);
+	touch(1, a, 1, 0);
+	cr_assert_eq(usage(1, a).rss, 4096, "a load maps the zero page");
 }

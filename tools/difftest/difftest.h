@@ -122,6 +122,14 @@ int read_whole(int dirfd, const char *path, struct rbuf *b);
 /* ops commands for seed into s (appended), deterministic per seed. */
 void gen_script(struct script *s, uint64_t seed, unsigned ops);
 
+/* The fixture: the files scripts map, by name under the files directory. */
+struct fixture_file {
+	const char *name;	/* "data/f1" */
+	uint64_t size;		/* bytes */
+};
+extern const struct fixture_file fixture_files[];
+extern const size_t fixture_nr_files;
+
 /* Create the files scripts map, under dir (which must exist). 0 or -1. */
 int fixture_create(const char *dir);
 

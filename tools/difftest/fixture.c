@@ -6,7 +6,13 @@
  *
  *	data/f1		16 pages		data/f2		16 pages
  *	data/big	256 pages		data/small	1 page + 100 bytes
- *	data/empty	0 bytes			data/		(a directory: ENODEV)
+ *	data/p8		8 pages (32 KiB)	data/p41	40 pages + 1000 bytes
+ *	data/p3		3 pages + 10 bytes	data/empty	0 bytes
+ *	data/		(a directory: ENODEV)
+ *
+ * The p files give faults next to EOF several shapes: a last page that is
+ * whole or partial, a file shorter than the readahead window, and one whose
+ * async readahead (past page 32) reaches EOF.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,16 +23,17 @@
 
 #include "difftest.h"
 
-static const struct {
-	const char *name;
-	size_t size;
-} fixture_files[] = {
+const struct fixture_file fixture_files[] = {
 	{ "data/f1", 16 * PAGE },
 	{ "data/f2", 16 * PAGE },
 	{ "data/big", 256 * PAGE },
 	{ "data/small", PAGE + 100 },
 	{ "data/empty", 0 },
+	{ "data/p8", 8 * PAGE },
+	{ "data/p41", 40 * PAGE + 1000 },
+	{ "data/p3", 3 * PAGE + 10 },
 };
+const size_t fixture_nr_files = sizeof(fixture_files) / sizeof(fixture_files[0]);
 
 /* name's content: every page starts with its name and page number, so a
  * misplaced page is visible; the rest is a byte pattern. */
@@ -61,7 +68,7 @@ int fixture_create(const char *dir)
 			close(dirfd);
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof(fixture_files) / sizeof(fixture_files[0]); i++) {
+	for (size_t i = 0; i < fixture_nr_files; i++) {
 		if (write_file(dirfd, fixture_files[i].name, fixture_files[i].size)) {
 			fprintf(stderr, "mmfs-difftest: %s/%s: %s\n", dir,
 				fixture_files[i].name, strerror(errno));

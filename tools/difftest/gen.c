@@ -15,22 +15,18 @@
  * mincore, mremap's new range).
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "difftest.h"
+#include "gen.h"
 
 #define AREA		(WIN_START + 0x100000)	/* the play area: 64 pages */
 #define AREA_PAGES	64
 #define FAR		(WIN_START + 0x4000000)	/* a quiet corner: 16 pages */
 #define FAR_PAGES	16
-#define MAX_FDS		6
-
-struct gen {
-	uint64_t state;		/* splitmix64 */
-	bool fd_open[3 + MAX_FDS];	/* predicted descriptors 3.. */
-};
+#define MAX_FDS		GEN_MAX_FDS
 
 static uint64_t next(struct gen *g)
 {
@@ -41,18 +37,27 @@ static uint64_t next(struct gen *g)
 	return z ^ (z >> 31);
 }
 
-/* Uniform in [0, n). */
-static unsigned below(struct gen *g, unsigned n)
+unsigned gen_below(struct gen *g, unsigned n)
 {
 	return (unsigned)(next(g) % n);
 }
+#define below gen_below
 
-static const char *pick(struct gen *g, const char *const *v, size_t n)
+const char *gen_pick(struct gen *g, const char *const *v, size_t n)
 {
 	return v[below(g, (unsigned)n)];
 }
-#define PICK(g, ...) ({ static const char *const v_[] = { __VA_ARGS__ }; \
-			pick(g, v_, sizeof(v_) / sizeof(v_[0])); })
+
+void gen_queue(struct gen *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (g->queued == GEN_QUEUE)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(g->queue[g->queued++], GEN_LINE, fmt, ap);
+	va_end(ap);
+}
 
 /* ---- addresses and lengths ---- */
 
@@ -99,14 +104,14 @@ static uint64_t gen_len(struct gen *g, bool wide)
 	return wide ? 1ULL << 47 : 0;
 }
 
-/* Sizes as people write them: "16K" when whole kibibytes. */
-static void put_size(char *b, size_t n, uint64_t v)
+void gen_put_size(char *b, size_t n, uint64_t v)
 {
 	if (v && !(v % 1024) && v < (1ULL << 40))
 		snprintf(b, n, "%" PRIu64 "K", v / 1024);
 	else
 		snprintf(b, n, "0x%" PRIx64, v);
 }
+#define put_size gen_put_size
 
 /* ---- the verbs ---- */
 
@@ -138,16 +143,18 @@ static const char *gen_file(struct gen *g, bool *is_dir)
 	unsigned r = below(g, 100);
 
 	*is_dir = false;
-	if (r < 40)
+	if (r < 34)
 		return "data/f1";
-	if (r < 62)
+	if (r < 50)
 		return "data/f2";
-	if (r < 76)
+	if (r < 62)
 		return "data/big";
-	if (r < 88)
+	if (r < 70)
 		return "data/small";
-	if (r < 93)
+	if (r < 75)
 		return "data/empty";
+	if (r < 93)
+		return PICK(g, "data/p8", "data/p41", "data/p3");
 	if (r < 97) {
 		*is_dir = true;
 		return "data";
@@ -301,11 +308,26 @@ static void gen_range(struct gen *g, char *b, size_t n, const char *verb, bool w
 		 extra ? extra : "");
 }
 
+/* A touch of a few pages: loads or stores, as a program makes them. */
+static void gen_touch(struct gen *g, char *b, size_t n)
+{
+	uint64_t len = below(g, 4) ? gen_pages(g) * PAGE : 1 + below(g, 3 * PAGE);
+	char sz[32];
+
+	put_size(sz, sizeof(sz), len);
+	snprintf(b, n, "touch 0x%" PRIx64 " %s %s", gen_addr(g), sz, below(g, 3) ? "r" : "w");
+}
+
 static void gen_line(struct gen *g, char *b, size_t n)
 {
 	unsigned r = below(g, 100);
 	int fd;
 
+	if (r < 20)
+		return gen_file_fault(g, b, n);
+	if (r < 26)
+		return gen_touch(g, b, n);
+	r = below(g, 100);
 	if (r < 26)
 		return gen_mmap(g, b, n);
 	if (r < 35)
@@ -356,7 +378,12 @@ void gen_script(struct script *s, uint64_t seed, unsigned ops)
 	char line[512];
 
 	for (unsigned i = 0; i < ops; i++) {
-		gen_line(&g, line, sizeof(line));
+		if (g.next_queued < g.queued) {
+			snprintf(line, sizeof(line), "%s", g.queue[g.next_queued++]);
+		} else {
+			g.queued = g.next_queued = 0;
+			gen_line(&g, line, sizeof(line));
+		}
 		if (script_add(s, line, (int)i + 1, true))
 			return;
 	}

@@ -17,6 +17,7 @@
 #include <ftw.h>
 #include <inttypes.h>
 #include <linux/openat2.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -204,6 +205,10 @@ static long host_touch(const struct mm_call *c)
 	uint64_t end = c->addr + c->len;
 	volatile long ret = 0;
 
+	if (end < c->addr) {	/* as mmfs's touch answers a wrapping range */
+		errno = EINVAL;
+		return -1;
+	}
 	sigaction(SIGSEGV, &sa, &osegv);
 	sigaction(SIGBUS, &sa, &obus);
 	if (sigsetjmp(touch_env, 1)) {
@@ -393,11 +398,32 @@ static void host_ready(const char *dir, struct rbuf *out)
 	rbuf_free(&maps);
 }
 
+/*
+ * Keep the runner on one CPU. New folios wait in per-CPU LRU batches, and
+ * MADV_PAGEOUT and MADV_COLD drain only the batch of the CPU they run on:
+ * a runner that migrated between its faults and its advice left pages off
+ * the LRU, which reclaim then skipped (a page that stayed resident now and
+ * then). mmfs has no such batches.
+ */
+static void pin_to_this_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 void host_child_main(int in, int out, const char *files_dir)
 {
 	char line[8192];
 	size_t have = 0;
 	struct rbuf b;
+
+	pin_to_this_cpu();
 
 	for (int i = 0; i < VFD_MAX; i++)
 		vfd[i] = -1;
