@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "rmap.h"
 #include "arena.h"
 #include "task.h"
 #include "vma.h"
@@ -147,7 +148,7 @@ static int map_one(struct mm_struct *mm, uint64_t start, uint64_t end, uint64_t 
 	vma->special = special;
 	/* Written private pages (relocations, data, stack) gave it an anon_vma. */
 	if (flags & MM_VM_ACCOUNT)
-		vma->anon_vma = ++mm->last_anon_vma;
+		vma->anon_vma = new_anon_vma_id(mm);
 	err = vma_insert(mm, vma);
 	if (err)
 		vm_area_free(vma);
@@ -286,7 +287,7 @@ static int build_layout(struct machine *m, struct mm_struct *mm, const struct ta
 
 int exec_mm(struct machine *m, struct task *t, const char *path)
 {
-	struct mm_struct *mm = mm_alloc();
+	struct mm_struct *mm = mm_alloc(m);
 	int err;
 
 	lockdep_assert_held(m);

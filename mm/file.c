@@ -26,6 +26,7 @@
 #include "internal.h"
 #include "file.h"
 #include "vma.h"
+#include "rmap.h"
 #include "filemap.h"
 #include "task.h"
 
@@ -76,8 +77,8 @@ static void reattach_files(struct machine *m)
 			}
 			if (!new)
 				continue;
-			file_ref_put(v->vm_file);
-			v->vm_file = file_ref_get(new);
+			vma_set_file(v, file_ref_get(new));
+			file_ref_put(old);	/* v's reference to the stand-in */
 		}
 		file_ref_put(new);
 	}

@@ -136,7 +136,7 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 
 	lockdep_assert_held(m);
 	t = task_alloc(m, parent->pid, parent->comm, parent->cmdline, parent->cmdline_len);
-	mm = mm_alloc();
+	mm = mm_alloc(m);
 	if (!t || !mm) {
 		kfree(mm);
 		if (t)

@@ -87,6 +87,10 @@ struct machine {
 	int64_t vm_events[NR_VM_EVENT_ITEMS];
 	uint64_t vm_committed_as;	/* pages charged by VM_ACCOUNT mappings and shmem objects */
 	uint64_t shmem_ino;		/* last inode number given to a shared anon object */
+	/* rmap_walk.c: anon_vma ids and the VMAs that carry them */
+	uint64_t last_anon_vma;		/* the last id handed out */
+	struct anon_vma **anon_vmas;	/* hash table, anon_nbuckets chains */
+	uint64_t anon_nbuckets, nr_anon_vmas;
 	/* swapfile.c: the swap devices, by type */
 	struct swap_info_struct *swap_info[32];	/* MAX_SWAPFILES */
 	int swap_least_prio;		/* the last priority swapon assigned (-1 at boot) */

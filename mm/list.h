@@ -35,5 +35,19 @@ static inline void list_del(struct list_head *e)
 	e->next = e->prev = NULL;
 }
 #define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
+/* As list_for_each, where the body may delete pos. */
+#define list_for_each_safe(pos, n, head) \
+	for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)
+/* Move e to just after head (the head end of an LRU list). */
+static inline void list_move(struct list_head *e, struct list_head *head)
+{
+	list_del(e);
+	list_add(e, head);
+}
+static inline void list_move_tail(struct list_head *e, struct list_head *head)
+{
+	list_del(e);
+	list_add_tail(e, head);
+}
 
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "rmap.h"
 #include "swap.h"
 #include "arena.h"
 #include "page_alloc.h"
@@ -333,6 +334,7 @@ void mm_shutdown(struct machine *m)
 	pthread_mutex_destroy(&m->turn_lock);
 	pthread_cond_destroy(&m->turn_cond);
 	kfree(m->zonelists);
+	kfree(m->anon_vmas);
 	a = m->arena;
 	kfree(m);
 	arena_check_empty(a);
@@ -395,7 +397,7 @@ char *mm_check(struct machine *m, int *nbad)
 
 	machine_lock(m);
 	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
-	    check_paging(m, &b);
+	    check_paging(m, &b) + rmap_check(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");

@@ -16,6 +16,7 @@
 #include "file.h"
 #include "hugetlb.h"
 #include "internal.h"
+#include "rmap.h"
 #include "swap.h"
 #include "syscalls.h"
 #include "task.h"
@@ -102,8 +103,8 @@ void shmem_release_mm(struct machine *m, struct mm_struct *mm)
 			continue;
 		if (f->refcount == 1)
 			vm_unacct_memory(m, f->shmem_pages);
+		vma_set_file(v, NULL);	/* off the object's i_mmap before it can go */
 		file_ref_put(f);
-		v->vm_file = NULL;
 	}
 }
 

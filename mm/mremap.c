@@ -14,6 +14,7 @@
 #include <errno.h>
 
 #include "internal.h"
+#include "rmap.h"
 #include "syscalls.h"
 #include "memory.h"
 #include "task.h"
@@ -71,7 +72,7 @@ static int move_vma(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 			vma_set_flags(x->mm, vma, vma->vm_flags & ~VM_LOCKED_MASK);
 		if (vma && vma != new && vma->vm_start == r->addr &&
 		    vma->vm_end == r->addr + r->old_len) {
-			vma->anon_vma = 0;
+			vma_set_anon_vma(vma, 0);
 			vma->anon_vma_shared = 0;
 		}
 	} else if (r->old_len) {

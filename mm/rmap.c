@@ -78,11 +78,11 @@ void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (vma->anon_vma)
 		return;
 	if (next && next->anon_vma && !next->anon_vma_shared && anon_vma_compatible(vma, next))
-		vma->anon_vma = next->anon_vma;
+		vma_set_anon_vma(vma, next->anon_vma);
 	else if (prev && prev->anon_vma && !prev->anon_vma_shared && anon_vma_compatible(prev, vma))
-		vma->anon_vma = prev->anon_vma;
+		vma_set_anon_vma(vma, prev->anon_vma);
 	else
-		vma->anon_vma = ++mm->last_anon_vma;
+		vma_set_anon_vma(vma, new_anon_vma_id(mm));
 }
 
 void get_page(struct page *page)

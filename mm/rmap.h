@@ -29,6 +29,29 @@ void lru_add(struct machine *m, struct page *page, enum lru_list lru);
 void lru_del(struct machine *m, struct page *page);
 enum lru_list page_lru(const struct page *page);
 
+/*
+ * rmap_walk.c: the indexes from a page to the VMAs that may map it. vma_insert
+ * and vma_remove link and unlink; a linked VMA changes its anon_vma or its
+ * file only through these setters.
+ */
+void rmap_link_vma(struct mm_struct *mm, struct vm_area_struct *vma);
+void rmap_unlink_vma(struct vm_area_struct *vma);
+void vma_set_anon_vma(struct vm_area_struct *vma, uint64_t id);
+struct file_ref;
+void vma_set_file(struct vm_area_struct *vma, struct file_ref *file);
+/* A fresh anon_vma id: one counter per machine. */
+uint64_t new_anon_vma_id(struct mm_struct *mm);
+
+/*
+ * Call fn for every PTE that maps page (not through a huge PMD), with its
+ * VMA and address; a non-zero return stops the walk and is returned.
+ */
+typedef int (*rmap_fn)(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+		       uint64_t *pte, void *arg);
+int rmap_walk(struct machine *m, struct page *page, rmap_fn fn, void *arg);
+struct rbuf_lite;
+int rmap_check(struct machine *m, struct rbuf_lite *out);
+
 /* Give vma an anon_vma before its first anonymous page (kernel: anon_vma_prepare). */
 void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma);
 

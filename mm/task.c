@@ -29,9 +29,13 @@ struct task *find_task_by_pid(struct machine *m, int pid)
 	return m->tasks[pid];
 }
 
-struct mm_struct *mm_alloc(void)
+struct mm_struct *mm_alloc(struct machine *m)
 {
-	return kzalloc(sizeof(struct mm_struct));
+	struct mm_struct *mm = kzalloc(sizeof(struct mm_struct));
+
+	if (mm)
+		mm->machine = m;
+	return mm;
 }
 
 void mmput(struct machine *m, struct mm_struct *mm)

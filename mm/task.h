@@ -29,6 +29,7 @@ struct machine;
 enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
 struct mm_struct {
+	struct machine *machine;	/* the machine it belongs to (NULL for a bare test mm) */
 	struct vma_store vmas;		/* vma.c only */
 	size_t map_count;		/* linked VMAs */
 
@@ -85,7 +86,7 @@ void vma_snap_fill(struct machine *m, const struct mm_struct *mm,
 		   const struct vm_area_struct *vma, struct mm_vma_snap *v, int want);
 /* Make parent the parent of t (ppid and children lists). */
 void task_reparent(struct task *t, struct task *parent);
-struct mm_struct *mm_alloc(void);
+struct mm_struct *mm_alloc(struct machine *m);
 /* fork's building blocks (task.c): a task with a stack, then a pid. */
 struct task *task_alloc(struct machine *m, int ppid, const char *comm,
 			const char *cmdline, size_t cmdline_len);

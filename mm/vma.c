@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "task.h"
 #include "vma.h"
+#include "rmap.h"
 #include "file.h"
 #include "filemap.h"
 #include "hugetlb.h"
@@ -134,6 +135,7 @@ int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (next && next->vm_start < vma->vm_end)
 		return -EEXIST;
 	vt_insert(&mm->vmas, vma);
+	rmap_link_vma(mm, vma);
 	mm->map_count++;
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), 1);
 	return 0;
@@ -143,6 +145,7 @@ void vma_remove(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	update_hiwater_vm(mm);
 	vt_erase(&mm->vmas, vma);
+	rmap_unlink_vma(vma);
 	mm->map_count--;
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
 }
@@ -183,6 +186,7 @@ void mm_free_vmas(struct mm_struct *mm)
 		struct vm_area_struct *next = vma->vm_next;
 
 		vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
+		rmap_unlink_vma(vma);
 		vm_area_free(vma);
 		vma = next;
 	}

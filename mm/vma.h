@@ -24,6 +24,7 @@
 
 #include "snapshot.h"
 #include "uapi.h"
+#include "list.h"
 
 /* x86-64 with 4-level page tables: the first address user space cannot map. */
 #define TASK_SIZE	0x7ffffffff000ULL
@@ -58,6 +59,7 @@ struct file_ref {
 	struct machine *owner;		/* file.c: the machine whose table holds it */
 	uint64_t shmem_pages;		/* shared anon object: pages charged to Committed_AS */
 	struct hugetlb_file *hugetlb;	/* hugetlb.c: a MAP_HUGETLB mapping's file, or NULL */
+	struct list_head i_mmap;	/* rmap_walk.c: an inode's VMAs; next NULL until the first */
 };
 
 /* file_refs allocated and not yet freed, all machines together (for leak tests) */
@@ -85,6 +87,10 @@ struct vm_area_struct {
 	uint64_t anon_vma;		/* id of the anon_vma, 0 = none yet */
 	int anon_vma_shared;		/* its chain has a fork's link: not reusable by neighbours */
 	enum vma_special special;
+	/* rmap_walk.c: who maps what */
+	struct mm_struct *vm_mm;	/* the mm it is linked into, NULL while unlinked */
+	struct list_head anon_link;	/* on its anon_vma's list; next NULL when not */
+	struct list_head mmap_link;	/* on its file's inode's i_mmap; next NULL when not */
 
 	/* vma_tree.c only: AVL links and the gap augmentation */
 	struct vm_area_struct *vt_left, *vt_right, *vt_parent;

@@ -17,6 +17,7 @@
 #include "file.h"
 #include "hugetlb.h"
 #include "internal.h"
+#include "rmap.h"
 #include "syscalls.h"
 #include "memory.h"
 #include "pgtable.h"
@@ -131,7 +132,7 @@ static struct vm_area_struct *modify_flags(struct machine *m, struct mm_struct *
 			uint64_t nend = next->vm_end;
 
 			if (!prev->anon_vma)
-				prev->anon_vma = anon ? anon : next->anon_vma;
+				vma_set_anon_vma(prev, anon ? anon : next->anon_vma);
 			vma_drop(mm, vma);
 			vma_drop(mm, next);
 			vma_adjust(mm, prev, prev->vm_start, nend, prev->vm_pgoff);
@@ -143,7 +144,7 @@ static struct vm_area_struct *modify_flags(struct machine *m, struct mm_struct *
 			vma_adjust(mm, prev, prev->vm_start, end, prev->vm_pgoff);
 		}
 		if (!prev->anon_vma)
-			prev->anon_vma = anon;
+			vma_set_anon_vma(prev, anon);
 		return prev;
 	}
 	if (right) {
@@ -153,7 +154,7 @@ static struct vm_area_struct *modify_flags(struct machine *m, struct mm_struct *
 			vma_adjust(mm, vma, vma->vm_start, start, vma->vm_pgoff);
 		vma_adjust(mm, next, start, next->vm_end, a.pgoff);
 		if (!next->anon_vma)
-			next->anon_vma = anon;
+			vma_set_anon_vma(next, anon);
 		return next;
 	}
 	if (start > vma->vm_start) {
@@ -203,7 +204,7 @@ struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint6
 		uint64_t nend = right ? next->vm_end : end;
 
 		if (!prev->anon_vma)
-			prev->anon_vma = attr->anon_vma ? attr->anon_vma : (right ? next->anon_vma : 0);
+			vma_set_anon_vma(prev, attr->anon_vma ? attr->anon_vma : (right ? next->anon_vma : 0));
 		if (right)
 			vma_drop(mm, next);
 		vma_adjust(mm, prev, prev->vm_start, nend, prev->vm_pgoff);
@@ -212,7 +213,7 @@ struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint6
 	if (right) {
 		vma_adjust(mm, next, start, next->vm_end, attr->pgoff);
 		if (!next->anon_vma)
-			next->anon_vma = attr->anon_vma;
+			vma_set_anon_vma(next, attr->anon_vma);
 		return next;
 	}
 	vma = vm_area_alloc();

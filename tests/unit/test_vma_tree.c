@@ -152,7 +152,7 @@ TestSuite(vma_tree, .init = arena_up, .fini = arena_down);
 
 Test(vma_tree, random_against_model)
 {
-	struct mm_struct *mm = mm_alloc();
+	struct mm_struct *mm = mm_alloc(NULL);
 
 	memset(owner, 0, sizeof(owner));
 	for (int step = 0; step < 6000; step++) {
@@ -215,7 +215,7 @@ Test(vma_tree, random_against_model)
 
 Test(vma_tree, million_vmas_stay_logarithmic)
 {
-	struct mm_struct *mm = mm_alloc();
+	struct mm_struct *mm = mm_alloc(NULL);
 	struct vm_unmapped_area_info info = { .flags = VM_UNMAPPED_AREA_TOPDOWN,
 		.length = 2 * PG, .low_limit = PG, .high_limit = 1ULL << 40 };
 	uint64_t addr;
