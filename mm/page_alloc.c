@@ -465,6 +465,20 @@ void free_pages(struct machine *m, struct page *page, unsigned order)
 }
 
 /*
+ * The first usable pfn at or after p, below end: past every hole or
+ * reserved range p falls in. The ranges are sorted and disjoint, so one
+ * pass steps over adjacent ones too, whole, never pfn by pfn (a node's
+ * memmap alone is 64K pages per 4 GiB).
+ */
+static uint64_t skip_unusable(struct machine *m, uint64_t p, uint64_t end)
+{
+	for (int r = 0; r < m->nr_ranges && p < end; r++)
+		if (m->ranges[r].start <= p && p < m->ranges[r].end)
+			p = m->ranges[r].end;
+	return p < end ? p : end;
+}
+
+/*
  * Boot: hand a zone's usable memory to the allocator. The largest usable
  * run's MAX_ORDER-aligned interior becomes the pristine range; everything
  * else is freed block by block, in increasing pfn order as memblock does.
@@ -480,8 +494,7 @@ void page_alloc_init_zone(struct machine *m, struct zone *z)
 		while (p < end) {
 			uint64_t run_s, run_e;
 
-			while (p < end && pfn_kind(m, p) != PFN_USABLE)
-				p++;
+			p = skip_unusable(m, p, end);
 			run_s = p;
 			while (p < end && pfn_kind(m, p) == PFN_USABLE) {
 				/* skip whole ranges quickly: find the next range start */
