@@ -11,10 +11,19 @@ MMFS_DEPS=(
 	procps python3 python3-psutil util-linux	# integration tests
 )
 
-# mmfs_install_deps: 0 when everything is installed, or after installing it.
+# The fuzz step of run-tests (scripts/fuzz): libFuzzer ships with clang's
+# compiler-rt, not with gcc; llvm-14 brings llvm-symbolizer for readable
+# sanitizer stacks. mmfs-up does not need them.
+MMFS_FUZZ_DEPS=(
+	clang-14 libclang-rt-14-dev llvm-14
+)
+
+# mmfs_install_deps [PKG...]: 0 when MMFS_DEPS and the PKGs named are all
+# installed, or after installing them; non-zero (apt-get's status) when
+# they cannot be installed.
 mmfs_install_deps() {
 	local pkg missing=() sudo=()
-	for pkg in "${MMFS_DEPS[@]}"; do
+	for pkg in "${MMFS_DEPS[@]}" "$@"; do
 		if [[ $(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null) != installed ]]; then
 			missing+=("$pkg")
 		fi
