@@ -28,6 +28,7 @@
 #include "readahead.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
+#include "syscalls.h"
 #include "task.h"
 #include "vma.h"
 
@@ -269,14 +270,19 @@ done:
 }
 
 /*
- * Grow a stack VMA down to addr (kernel: expand_downwards), or -ENOMEM.
+ * Grow t's stack VMA down to addr (kernel: expand_downwards), or -ENOMEM.
  * Past the guard gap check the VMA gets its anon_vma, even if the growth
  * then fails (that keeps VM_ACCOUNT through a later mprotect to read-only,
- * and decides what it may merge with).
+ * and decides what it may merge with). The growth is charged to
+ * Committed_AS as acct_stack_growth does, and the overcommit policy may
+ * refuse it; Linux charges even a VMA without VM_ACCOUNT, which it then
+ * never gives back: we charge only what munmap will uncharge.
  */
-static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr)
+static int expand_stack(struct machine *m, struct task *t, struct vm_area_struct *vma,
+			uint64_t addr)
 {
 	struct vm_area_struct *prev = vma_prev_of(vma);
+	struct sys_ctx x = { .m = m, .t = t, .mm = t->mm };
 
 	addr &= ~(MM_PAGE_SIZE - 1);
 	if (prev && !(prev->vm_flags & MM_VM_GROWSDOWN) &&
@@ -285,10 +291,13 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint64
 		return -ENOMEM;
 	if (prev && prev->vm_end > addr)
 		return -ENOMEM;
-	anon_vma_prepare(mm, vma);
+	anon_vma_prepare(t->mm, vma);
 	if (vma->vm_end - addr > RLIMIT_STACK_DEFAULT)
 		return -ENOMEM;
-	vma_adjust(mm, vma, addr, vma->vm_end,
+	if ((vma->vm_flags & MM_VM_ACCOUNT) &&
+	    vm_enough_memory(&x, (vma->vm_start - addr) >> MM_PAGE_SHIFT))
+		return -ENOMEM;
+	vma_adjust(t->mm, vma, addr, vma->vm_end,
 		   vma->vm_pgoff - ((vma->vm_start - addr) >> MM_PAGE_SHIFT));
 	return 0;
 }
@@ -335,7 +344,7 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 		vma = vma_find(t->mm, a);
 
 		if (vma && vma->vm_start > a && (!(vma->vm_flags & MM_VM_GROWSDOWN) ||
-						 expand_stack(t->mm, vma, a)))
+						 expand_stack(m, t, vma, a)))
 			vma = NULL;
 		if (!vma || !(vma->vm_flags & allowed)) {
 			log_fault(m, t, vma, at, write, vma && page_resident(m, t->mm, vma, a), 0);

@@ -265,6 +265,40 @@ Test(memory, munlocked_lazyfree_page_goes_to_the_file_list)
 	kill_pid(p);
 }
 
+/*
+ * Stack growth is charged to Committed_AS (acct_stack_growth), so that
+ * unmapping the grown stack gives back exactly what was charged. (Found
+ * by fuzz_model: a MAP_GROWSDOWN mapping grown by a fault and unmapped
+ * took Committed_AS below its boot value.) Under overcommit_memory=2 a
+ * growth past CommitLimit fails: the access is a segfault.
+ */
+Test(memory, stack_growth_is_committed)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	uint64_t c0 = m->vm_committed_as, a = 0x40000000;
+	struct mm_call map = { .verb = MMV_MMAP, .addr = a, .len = 4 << 12, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE,
+		.flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED | MM_MAP_GROWSDOWN };
+	char why[128];
+
+	call(1, map);
+	cr_assert_eq(m->vm_committed_as, c0 + 4);
+	touch(1, a - 3 * 4096, 8, 1);
+	cr_assert_eq(vma_lookup(t->mm, a - 3 * 4096)->vm_start, a - 3 * 4096);
+	cr_assert_eq(m->vm_committed_as, c0 + 7);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a - 3 * 4096, .len = 7 << 12 });
+	cr_assert_eq(m->vm_committed_as, c0);
+
+	call(1, map);
+	cr_assert_eq(mm_tunable_write(m, "overcommit_memory", "2", 1), 0);
+	cr_assert_eq(mm_tunable_write(m, "overcommit_kbytes", "4", 1), 0);	/* CommitLimit 1 page */
+	cr_assert_eq(call_err(1, (struct mm_call){ .verb = MMV_TOUCH, .addr = a - 4096, .len = 8,
+					 .mode = 'w' }, why, sizeof(why)), -EFAULT);
+	cr_assert_eq(vma_lookup(t->mm, a)->vm_start, a, "a refused growth leaves the VMA");
+	cr_assert_eq(m->vm_committed_as, c0 + 4);
+	check_ok();
+}
+
 /* Page tables are real pages: PageTables counts them all, VmPTE all but the PGD. */
 Test(memory, page_table_accounting)
 {
