@@ -11,6 +11,7 @@
  *   - each mm's Rss counters equal its PTEs, pgtables_bytes its tables
  *   - AnonPages/Mapped/PageTables equal what the walk found
  *   - each LRU list's length equals its counter, and its pages say so
+ *   - Committed_AS equals the VM_ACCOUNT pages and shmem objects charged
  * A huge PMD leaf (_PAGE_PSE) maps 512 pages at once: it counts 512 in
  * Rss and AnonPages/Mapped (once per compound page), but the mapcounts of
  * compound pages follow their own rules and are not checked here.
@@ -183,6 +184,57 @@ static void check_lru(struct machine *m, struct rbuf_lite *out, int *bad)
 		}
 }
 
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Committed_AS is what the address spaces hold charged: the pages of
+ * their VM_ACCOUNT VMAs, and each shared anonymous (shmem) object's pages
+ * once, however many VMAs map it.
+ */
+static void check_committed(struct machine *m, struct rbuf_lite *out, int *bad)
+{
+	const struct file_ref **objs = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t want = 0;
+
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t || !t->mm)
+			continue;
+		want += vma_accounted_pages(t->mm);
+		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
+			if (!v->vm_file || !v->vm_file->shmem_pages)
+				continue;
+			if (n == cap) {
+				const struct file_ref **o = realloc(objs, (cap = cap ? 2 * cap : 16) *
+								   sizeof(*o));
+
+				if (!o) {
+					free(objs);
+					return;
+				}
+				objs = o;
+			}
+			objs[n++] = v->vm_file;
+		}
+	}
+	if (n)
+		qsort(objs, n, sizeof(*objs), cmp_ptr);
+	for (size_t i = 0; i < n; i++)
+		if (!i || objs[i] != objs[i - 1])
+			want += objs[i]->shmem_pages;
+	free(objs);
+	if (want != m->vm_committed_as)
+		REPORT("Committed_AS is %llu pages, the address spaces charged %llu\n",
+		       (unsigned long long)m->vm_committed_as, (unsigned long long)want);
+}
+
 /* Is pfn a subpage of a compound page that some PMD maps (found in huge)? */
 static int huge_head_mapped(const struct pfn_count *huge, struct machine *m, uint64_t pfn)
 {
@@ -266,6 +318,7 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 		       (long long)global_node_page_state(m, NR_PAGE_TABLE_PAGES),
 		       (unsigned long long)w.all_tables);
 	check_lru(m, out, bad);
+	check_committed(m, out, bad);
 	nbad += filemap_check(m, out);
 	return nbad;
 }
