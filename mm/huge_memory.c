@@ -251,7 +251,8 @@ static int map_new_thp(struct machine *m, struct mm_struct *mm, struct vm_area_s
 	return 0;
 }
 
-static int get_huge_zero_page(struct machine *m)
+/* The huge zero page exists after this, unless the allocation failed. */
+static int alloc_huge_zero_page(struct machine *m)
 {
 	struct page *head;
 
@@ -265,9 +266,45 @@ static int get_huge_zero_page(struct machine *m)
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
 		head[i].flags = (1ULL << PG_zero) | (1ULL << PG_zeroed);
 	SetPageFlag(head, PG_head);
-	m->huge_zero_pfn = page_to_pfn(m, head);	/* the machine's reference, for good */
+	m->huge_zero_pfn = page_to_pfn(m, head);
 	count_vm_event(m, THP_ZERO_PAGE_ALLOC);
 	return 0;
+}
+
+/* mm_get_huge_zero_page: 0 with the page existing and held by mm, or -ENOMEM. */
+static int get_huge_zero_page(struct machine *m, struct mm_struct *mm)
+{
+	if (!mm->huge_zero_ref && !alloc_huge_zero_page(m)) {
+		mm->huge_zero_ref = 1;
+		m->huge_zero_users++;
+	}
+	return mm->huge_zero_ref ? 0 : -ENOMEM;
+}
+
+void mm_put_huge_zero_page(struct machine *m, struct mm_struct *mm)
+{
+	if (!mm->huge_zero_ref)
+		return;
+	mm->huge_zero_ref = 0;
+	m->huge_zero_users--;
+}
+
+/*
+ * The shrinker (shrink_huge_zero_page_scan): the page goes back to the
+ * buddy allocator once no address space holds it. No PMD maps it then:
+ * every mapper's mm holds it until mmput.
+ */
+void shrink_huge_zero_page(struct machine *m)
+{
+	struct page *head;
+
+	if (!m->huge_zero_pfn || m->huge_zero_users)
+		return;
+	head = pfn_to_page(m, m->huge_zero_pfn);
+	for (int i = 0; i < HPAGE_PMD_NR; i++)
+		head[i].flags = 0;
+	m->huge_zero_pfn = 0;
+	free_pages(m, head, HPAGE_PMD_ORDER);
 }
 
 unsigned do_huge_pmd_anonymous_page(struct machine *m, struct mm_struct *mm,
@@ -278,7 +315,7 @@ unsigned do_huge_pmd_anonymous_page(struct machine *m, struct mm_struct *mm,
 
 	if (pgtable_deposit_new(m, mm, pmd))
 		return VM_FAULT_FALLBACK;
-	if (!write && !get_huge_zero_page(m)) {
+	if (!write && !get_huge_zero_page(m, mm)) {
 		*pmd = pfn_pte(m->huge_zero_pfn, vm_page_prot(vma->vm_flags) & ~_PAGE_RW) |
 		       _PAGE_PSE | _PAGE_ACCESSED;
 		return 0;
@@ -367,7 +404,10 @@ int copy_huge_pmd(struct machine *m, struct mm_struct *dst, pte_t *dst_pmd, pte_
 
 	if (pgtable_deposit_new(m, dst, dst_pmd))
 		return -ENOMEM;
-	if (pte_pfn(*src_pmd) != m->huge_zero_pfn) {
+	if (pte_pfn(*src_pmd) == m->huge_zero_pfn && !dst->huge_zero_ref) {
+		dst->huge_zero_ref = 1;		/* the page exists: taking it cannot fail */
+		m->huge_zero_users++;
+	} else if (pte_pfn(*src_pmd) != m->huge_zero_pfn) {
 		thp_add_pmd(m, head);
 		add_anon_rss(dst, HPAGE_PMD_NR);
 		for (int i = 0; i < HPAGE_PMD_NR; i++)

@@ -51,6 +51,15 @@ int thp_maybe_shared(struct page *head);
 /* Could a PMD-sized THP map [haddr, haddr + 2 MiB) of vma (thp_vma_allowable_order)? */
 int thp_vma_suitable(struct machine *m, const struct vm_area_struct *vma, uint64_t haddr);
 
+/*
+ * The huge zero page: allocated at the first read fault that maps it, held
+ * by every address space that mapped it until that exits (mmput calls
+ * mm_put_huge_zero_page), and freed by the shrinker (drop_caches 2) once
+ * none holds it.
+ */
+void mm_put_huge_zero_page(struct machine *m, struct mm_struct *mm);
+void shrink_huge_zero_page(struct machine *m);
+
 /* Faults on an empty PMD, and write faults on a read-only huge PMD. */
 unsigned do_huge_pmd_anonymous_page(struct machine *m, struct mm_struct *mm,
 				    struct vm_area_struct *vma, uint64_t haddr, pte_t *pmd,

@@ -79,7 +79,8 @@ struct machine {
 
 	uint64_t zero_pfn;		/* the shared zero page (in the kernel image) */
 	struct zonelist (*zonelists)[MAX_NR_ZONES][2];	/* [nid][highest zone][THISNODE], lazily built */
-	uint64_t huge_zero_pfn;		/* head of the huge zero page, 0 until first needed */
+	uint64_t huge_zero_pfn;		/* head of the huge zero page, 0 while there is none */
+	uint64_t huge_zero_users;	/* address spaces holding it (mm->huge_zero_ref) */
 	uint64_t totalram_pages;	/* Σ managed */
 	uint64_t totalreserve_pages;	/* Σ zone reserves, see calculate_totalreserve_pages */
 	uint64_t memmap_pages;		/* pages the struct page array costs */

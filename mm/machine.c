@@ -26,6 +26,7 @@
 #include "arena.h"
 #include "page_alloc.h"
 #include "hugetlb.h"
+#include "huge_memory.h"
 #include "file.h"
 #include "filemap.h"
 #include "writeback.h"
@@ -350,8 +351,10 @@ int drop_caches_locked(struct machine *m, int mode)
 		filemap_drop_clean(m);
 		count_vm_event(m, DROP_PAGECACHE);
 	}
-	if (mode & 2)
+	if (mode & 2) {	/* drop_slab: the shrinkers run */
+		shrink_huge_zero_page(m);
 		count_vm_event(m, DROP_SLAB);
+	}
 	if (!(mode & 4))
 		kmsg_add(m, "mmfs (0): drop_caches: %d", mode);
 	return 0;

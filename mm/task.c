@@ -12,6 +12,7 @@
 #include "task.h"
 #include "task_mmu.h"
 #include "hugetlb.h"
+#include "huge_memory.h"
 #include "memory.h"
 #include "page_alloc.h"
 #include "syscalls.h"
@@ -45,6 +46,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 	if (!mm)
 		return;
 	exit_mmap(m, mm);
+	mm_put_huge_zero_page(m, mm);
 	acct = vma_accounted_pages(mm);
 	m->vm_committed_as -= acct < m->vm_committed_as ? acct : m->vm_committed_as;
 	shmem_release_mm(m, mm);

@@ -52,6 +52,7 @@ struct mm_struct {
 	uint64_t task_size;		/* TASK_SIZE */
 
 	uint64_t last_anon_vma;		/* last anon_vma id handed out in this mm */
+	int huge_zero_ref;		/* holds a reference to the huge zero page (MMF_HUGE_ZERO_PAGE) */
 	uint64_t def_flags;		/* VM_LOCKED(|VM_LOCKONFAULT) after mlockall(MCL_FUTURE) */
 
 	/* page tables (pgtable.c) */

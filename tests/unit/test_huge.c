@@ -150,6 +150,40 @@ Test(huge, read_maps_huge_zero_page_then_write_allocates)
 	cr_assert_eq(usage(1, a).anon_thp, 2 * MB);
 }
 
+/*
+ * Linux frees the huge zero page once no address space that used it is
+ * left (each holds a reference until it exits, MMF_HUGE_ZERO_PAGE), when
+ * its shrinker runs: under pressure, or at drop_caches 2. So a machine
+ * whose processes are all gone gets its 512 pages back. (Found by
+ * fuzz_model's boot-state check: the model kept the page for good.)
+ */
+Test(huge, huge_zero_page_freed_once_unused)
+{
+	uint64_t free0 = meminfo(MI_MEMFREE), a;
+	char why[64];
+	int pid, child;
+
+	cr_assert_eq(mm_spawn(m, "sh", &pid, why, sizeof(why)), 0);
+	a = map_thp(pid);
+	touch(pid, a + 2 * MB, 1, 1);	/* a THP: the VMA gets an anon_vma, fork copies it */
+	touch(pid, a, 1, 0);		/* the huge zero page */
+	cr_assert_eq(vmev(THP_ZERO_PAGE_ALLOC), 1);
+	child = fork_of(pid);		/* copies the PMD and takes its own hold */
+	kill_pid(pid);
+	cr_assert_eq(mm_drop_caches(m, 3, why, sizeof(why)), 0);
+	cr_assert_neq(m->huge_zero_pfn, 0, "the child still holds it");
+	kill_pid(child);
+	cr_assert_eq(meminfo(MI_MEMFREE), free0 - 2048, "freed only by the shrinker");
+	cr_assert_eq(mm_drop_caches(m, 1, why, sizeof(why)), 0);
+	cr_assert_eq(meminfo(MI_MEMFREE), free0 - 2048, "which drop_caches 1 does not run");
+	cr_assert_eq(mm_drop_caches(m, 2, why, sizeof(why)), 0);
+	cr_assert_eq(meminfo(MI_MEMFREE), free0);
+	cr_assert_eq(m->huge_zero_pfn, 0);
+	check_ok();
+	touch(1, map_thp(1), 1, 0);
+	cr_assert_eq(vmev(THP_ZERO_PAGE_ALLOC), 2, "allocated afresh at the next use");
+}
+
 /* Host: fork shares both PMDs; a parent write splits its PMD and copies one 4K page. */
 Test(huge, fork_then_write_splits_the_writers_pmd)
 {
