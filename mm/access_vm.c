@@ -46,7 +46,8 @@ long access_remote_vm(struct machine *m, struct task *t, uint64_t addr, void *bu
 		if (!vma || !remote_access_ok(vma, write) || vma->special != VMA_SPECIAL_NONE)
 			break;
 		pte = follow_entry(m, t->mm, a, &pfn);
-		if (!pte || !(*pte & _PAGE_PRESENT) ||
+		/* a PROT_NONE entry is followed as any other (gup_can_follow_protnone) */
+		if (!pte ||
 		    (write && !pte_write(*pte) && !(!pmd_trans_huge(*pte) && page_is_anon_pte(m, *pte) &&
 						    !(vma->vm_flags & MM_VM_WRITE)))) {
 			unsigned flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);

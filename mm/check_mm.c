@@ -134,9 +134,9 @@ static void walk_table(struct walk *w, uint64_t table, int level, uint64_t base)
 			continue;
 		if (level == 3) {
 			leaf(w, addr, t[i]);
-		} else if (!(t[i] & _PAGE_PRESENT)) {
+		} else if (!pte_present(t[i])) {
 			continue;
-		} else if ((t[i] & _PAGE_PSE) && level == 2) {
+		} else if ((t[i] & _PAGE_PSE) && level == 2) {	/* PROT_NONE ones too */
 			struct page *head = pfn_to_page(w->m, pte_pfn(t[i]));
 
 			if (!PageFlag(head, PG_hugetlb)) {

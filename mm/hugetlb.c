@@ -286,8 +286,6 @@ static pte_t mk_hugetlb_pmd(struct machine *m, struct vm_area_struct *vma, struc
 {
 	uint64_t f = vma->vm_flags;
 
-	if (!(f & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC)))
-		return pfn_pte(page_to_pfn(m, head), _PAGE_PROTNONE) | _PAGE_PSE | _PAGE_ACCESSED;
 	return pfn_pte(page_to_pfn(m, head), vm_page_prot(f) & ~_PAGE_RW) | _PAGE_PSE |
 	       _PAGE_ACCESSED | (writable && (f & MM_VM_WRITE) ? _PAGE_RW | _PAGE_DIRTY : 0);
 }

@@ -107,10 +107,6 @@ static int protect_one(struct machine *m, struct mm_struct *mm, uint64_t addr, p
 		cond_resched(m);
 	if (pte_is_swap(*pte))
 		return 0;
-	if (!(flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC))) {
-		*pte = pfn_pte(pfn, _PAGE_PROTNONE) | keep;	/* still mapped, not accessible */
-		return 0;
-	}
 	if (page && (flags & MM_VM_WRITE)) {
 		if (flags & MM_VM_SHARED)
 			writable = page_is_shmem(page) || PageFlag(page, PG_dirty);

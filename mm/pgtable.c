@@ -31,8 +31,13 @@ uint64_t vm_page_prot(uint64_t vm_flags)
 {
 	uint64_t prot = _PAGE_PRESENT | _PAGE_USER;
 
+	/*
+	 * PROT_NONE (x86's PAGE_NONE): mapped, so present to the kernel
+	 * (pte_present: Rss, pagemap, rmap, zap), but not to the CPU. Never 0:
+	 * a non-zero entry without either bit is a swap entry.
+	 */
 	if (!(vm_flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC)))
-		return 0;	/* PROT_NONE: nothing may be present */
+		return _PAGE_PROTNONE;
 	/* private writable mappings start read-only: the first write COWs */
 	if ((vm_flags & MM_VM_WRITE) && (vm_flags & MM_VM_SHARED))
 		prot |= _PAGE_RW;

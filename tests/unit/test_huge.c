@@ -251,6 +251,33 @@ Test(huge, partial_munmap_and_mprotect_split)
 	cr_assert_eq(meminfo(MI_ANONPAGES) < 4096, 1);
 }
 
+/*
+ * A debugger's write into a PROT_NONE range that may use THP faults in a
+ * huge page with a PROT_NONE PMD: present to the kernel (Rss,
+ * AnonHugePages), inaccessible to the process, freed by munmap. (Such a
+ * PMD used to get neither the present nor the PROT_NONE bit: it read as a
+ * swap entry and the folio leaked.)
+ */
+Test(huge, remote_write_into_prot_none_maps_a_thp)
+{
+	uint64_t a = map_thp(1), free1;
+	char buf[4] = "";
+
+	call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a, .len = 4 * MB,
+		.prot = MM_PROT_NONE });
+	cr_assert_eq(mm_mem_rw(m, 1, a + 5, "gdb", 3, 1), 3);
+	check_ok();
+	cr_assert_eq(vmev(THP_FAULT_ALLOC), 1);
+	cr_assert_eq(usage(1, a).anon_thp, 2 * MB);
+	cr_assert_eq(mm_mem_rw(m, 1, a + 5, buf, 3, 0), 3);
+	cr_assert_str_eq(buf, "gdb");
+	cr_assert_eq(mm_mem_rw(m, 1, a + 2 * MB, buf, 3, 0), 3, "the huge zero page");
+	check_ok();
+	free1 = meminfo(MI_MEMFREE);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 4 * MB });
+	cr_assert_geq(meminfo(MI_MEMFREE) - free1, 2048, "the folio is freed");
+}
+
 /* A whole aligned munmap frees the folio without a split. */
 Test(huge, whole_unmap_frees_without_split)
 {

@@ -468,6 +468,37 @@ Test(pagemap, mem_write_into_read_only_private_cows)
 	cr_assert_eq(pm(1, a), PM_PRESENT | PM_MMAP_EXCLUSIVE | parent_pfn);
 }
 
+/*
+ * A debugger reads and writes a private PROT_NONE mapping too (FOLL_FORCE,
+ * a COW mapping): the page it faults in is mapped with a PROT_NONE PTE,
+ * present to the kernel, counted in Rss, and freed by munmap. (Found by
+ * fuzz_model: the PTE had neither the present nor the PROT_NONE bit, so it
+ * read as a swap entry, the write failed with EIO, and the page was left
+ * counted in Rss and AnonPages and never freed.)
+ */
+Test(pagemap, mem_write_into_prot_none_private)
+{
+	uint64_t a = map(1, 4 * K, MM_PROT_NONE, PA), e;
+	int64_t anon0 = m->node[0]->vm_stat[NR_ANON_PAGES];
+	char buf[8] = "";
+
+	cr_assert_eq(mm_mem_rw(m, 1, a + 8, "gdb", 3, 1), 3);
+	check_ok();
+	e = pm(1, a);
+	cr_assert_eq(e & (PM_PRESENT | PM_MMAP_EXCLUSIVE), PM_PRESENT | PM_MMAP_EXCLUSIVE);
+	cr_assert_eq(m->node[0]->vm_stat[NR_ANON_PAGES], anon0 + 1);
+	cr_assert_eq(mm_mem_rw(m, 1, a + 8, buf, 3, 0), 3);
+	cr_assert_str_eq(buf, "gdb");
+	cr_assert_eq(mm_mem_rw(m, 1, a + 2 * K, buf, 4, 0), 4, "a read maps the zero page");
+	cr_assert_eq(pm(1, a + 2 * K), PM_PRESENT | m->zero_pfn);
+	call(1, (struct mm_call){ .verb = MMV_MPROTECT, .addr = a, .len = 4 * K, .prot = RW });
+	memset(buf, 0, sizeof(buf));
+	cr_assert_eq(mm_mem_rw(m, 1, a + 8, buf, 3, 0), 3);
+	cr_assert_str_eq(buf, "gdb");
+	unmap(1, a, 4 * K);
+	cr_assert_eq(m->node[0]->vm_stat[NR_ANON_PAGES], anon0, "the page is freed");
+}
+
 Test(pagemap, mem_write_to_read_only_file_mapping_leaves_the_file)
 {
 	uint64_t a = map_file(1, 4 * K, MM_PROT_READ, MM_MAP_PRIVATE);
