@@ -188,15 +188,15 @@ static struct file_ref *table_find(struct machine *m, uint64_t host_dev, uint64_
 
 void file_table_free(struct machine *m)
 {
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++) {
-		while (m->file_table[i]) {
-			struct file_ref *f = m->file_table[i];
+	while (m->files_first) {
+		struct file_ref *f = m->files_first;
 
-			m->file_table[i] = f->hash_next;
-			filemap_release(f);
-			file_ref_free(f);
-		}
+		m->files_first = f->table_next;
+		filemap_release(f);
+		file_ref_free(f);
 	}
+	m->files_last = NULL;
+	memset(m->file_table, 0, sizeof(m->file_table));
 }
 
 static int host_open(struct machine *m, const char *rel, int flags, mode_t mode)
@@ -272,6 +272,11 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 		node->owner = m;
 		node->hash_next = m->file_table[bucket(st.st_dev, st.st_ino)];
 		m->file_table[bucket(st.st_dev, st.st_ino)] = node;
+		if (m->files_last)
+			m->files_last->table_next = node;
+		else
+			m->files_first = node;
+		m->files_last = node;
 	}
 	node->is_dir = S_ISDIR(st.st_mode);
 	node->mode = st.st_mode & 07777;

@@ -56,6 +56,16 @@ int file_path_normalise(const char *path, char *abs, size_t len);
  */
 void backing_will_change(struct machine *m, const char *path);
 
+/*
+ * Every inode of the table, in the order the model first met them (their
+ * ino order). Walks over all files (drop_caches, sync, writeback, check,
+ * rename) take this order and never the hash table's, which follows the
+ * host's inode numbers: those differ from run to run, and the order pages
+ * are freed in decides which frames the next allocations get.
+ */
+#define for_each_inode(m, f) \
+	for (struct file_ref *f = (m)->files_first; f; f = f->table_next)
+
 /* Release the inode table at shutdown (every VMA must be gone). */
 void file_table_free(struct machine *m);
 

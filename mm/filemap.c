@@ -440,10 +440,9 @@ uint64_t filemap_drop_clean(struct machine *m)
 {
 	uint64_t dropped = 0;
 
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
-		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
-			if (f->mapping)
-				dropped += invalidate_clean(f->mapping);
+	for_each_inode(m, f)
+		if (f->mapping)
+			dropped += invalidate_clean(f->mapping);
 	return dropped;
 }
 
@@ -521,18 +520,17 @@ void filemap_account_dirty(struct machine *m)
 {
 	if (global_node_page_state(m, NR_DIRTY) == (int64_t)m->wb_nr_listed)
 		return;
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
-		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next) {
-			struct address_space *as = f->mapping;
+	for_each_inode(m, f) {
+		struct address_space *as = f->mapping;
 
-			for (uint64_t b = 0; as && b < as->nbuckets; b++)
-				for (struct pc_node *p = as->buckets[b]; p; p = p->next)
-					if (PageFlag(p->page, PG_dirty) && list_empty(&p->dirty)) {
-						list_dirty(m, p);
-						/* a store through a mapping: outside readers must look again */
-						filemap_notify(m, f, p->index << MM_PAGE_SHIFT, MM_PAGE_SIZE);
-					}
-		}
+		for (uint64_t b = 0; as && b < as->nbuckets; b++)
+			for (struct pc_node *p = as->buckets[b]; p; p = p->next)
+				if (PageFlag(p->page, PG_dirty) && list_empty(&p->dirty)) {
+					list_dirty(m, p);
+					/* a store through a mapping: outside readers must look again */
+					filemap_notify(m, f, p->index << MM_PAGE_SHIFT, MM_PAGE_SIZE);
+				}
+	}
 }
 
 void filemap_clear_dirty(struct machine *m, struct page *page)

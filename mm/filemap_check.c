@@ -5,6 +5,7 @@
  * and its counters. One line per violation, the first 16 of them.
  */
 #include "internal.h"
+#include "file.h"
 #include "filemap.h"
 #include "filemap_internal.h"
 #include "vma.h"
@@ -79,10 +80,9 @@ int filemap_check(struct machine *m, struct rbuf_lite *out)
 	uint64_t listed = 0, last = 0;
 	struct list_head *pos;
 
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
-		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
-			if (f->mapping)
-				check_inode(m, f, out, bad, &dirty);
+	for_each_inode(m, f)
+		if (f->mapping)
+			check_inode(m, f, out, bad, &dirty);
 	list_for_each(pos, &m->wb_dirty) {
 		struct pc_node *p = list_entry(pos, struct pc_node, dirty);
 

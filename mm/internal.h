@@ -117,6 +117,7 @@ struct machine {
 	uint64_t next_ino;		/* next inode number to hand out */
 #define FILE_TABLE_BUCKETS 256
 	struct file_ref *file_table[FILE_TABLE_BUCKETS];	/* by host inode */
+	struct file_ref *files_first, *files_last;	/* the same, in model inode order */
 
 	/* kernel log (kmsg.c) */
 	struct kmsg *kmsg;

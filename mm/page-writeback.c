@@ -162,13 +162,12 @@ int wb_sync_all(struct machine *m)
 {
 	int err = 0;
 
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
-		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next) {
-			int e = filemap_writeback(m, f);
+	for_each_inode(m, f) {
+		int e = filemap_writeback(m, f);
 
-			if (e && !err)
-				err = e;
-		}
+		if (e && !err)
+			err = e;
+	}
 	return err;
 }
 

@@ -198,28 +198,26 @@ static int inode_in_use(struct machine *m, struct file_ref *inode)
 /* The inodes at or below path leave the namespace (unlink, rmdir, replaced by a rename). */
 static void unlink_inodes(struct machine *m, const char *path)
 {
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
-		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next) {
-			if (f->host_dev == UINT64_MAX || !rename_path(f->path, path, NULL))
-				continue;
-			if (inode_in_use(m, f)) {
-				filemap_host_fd(m, f, 1);	/* keeps the bytes, if still there */
-			} else {
-				filemap_release(f);
-			}
-			/* no lookup finds it again: a new file of the name is a new inode */
-			f->host_dev = UINT64_MAX;
-			f->host_ino = f->ino;
+	for_each_inode(m, f) {
+		if (f->host_dev == UINT64_MAX || !rename_path(f->path, path, NULL))
+			continue;
+		if (inode_in_use(m, f)) {
+			filemap_host_fd(m, f, 1);	/* keeps the bytes, if still there */
+		} else {
+			filemap_release(f);
 		}
+		/* no lookup finds it again: a new file of the name is a new inode */
+		f->host_dev = UINT64_MAX;
+		f->host_ino = f->ino;
+	}
 	rename_open_files(m, path, NULL);
 }
 
 static struct file_ref *find_inode(struct machine *m, const char *path)
 {
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
-		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
-			if (f->host_dev != UINT64_MAX && !strcmp(f->path, path))
-				return f;
+	for_each_inode(m, f)
+		if (f->host_dev != UINT64_MAX && !strcmp(f->path, path))
+			return f;
 	return NULL;
 }
 
@@ -243,10 +241,9 @@ static int host_has(struct machine *m, const char *path, const struct file_ref *
 /* Move the names at or below old to new, in the table and in the open files. */
 static void move_names(struct machine *m, const char *old, const char *new)
 {
-	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
-		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
-			if (f->host_dev != UINT64_MAX)
-				rename_path(f->path, old, new);
+	for_each_inode(m, f)
+		if (f->host_dev != UINT64_MAX)
+			rename_path(f->path, old, new);
 	rename_open_files(m, old, new);
 }
 

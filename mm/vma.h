@@ -56,6 +56,7 @@ struct file_ref {
 	uint32_t ra_order;		/* the folio order readahead last used */
 	uint32_t ra_mmap_miss;
 	struct file_ref *hash_next;	/* file.c: the per-machine inode table */
+	struct file_ref *table_next;	/* file.c: the next inode the model met after this one */
 	struct machine *owner;		/* file.c: the machine whose table holds it */
 	uint64_t shmem_pages;		/* shared anon object: pages charged to Committed_AS */
 	struct hugetlb_file *hugetlb;	/* hugetlb.c: a MAP_HUGETLB mapping's file, or NULL */
