@@ -14,6 +14,7 @@ MMFS_DEPS=(
 # The fuzz step of run-tests (scripts/fuzz): libFuzzer ships with clang's
 # compiler-rt, not with gcc; llvm-14 brings llvm-symbolizer for readable
 # sanitizer stacks. mmfs-up does not need them.
+# shellcheck disable=SC2034  # used by the scripts that source this file
 MMFS_FUZZ_DEPS=(
 	clang-14 libclang-rt-14-dev llvm-14
 )
