@@ -95,6 +95,11 @@ uint64_t pick_file_off(struct cursor *c);
 void fill_pattern(uint8_t *buf, size_t len, uint8_t seed);
 void note_hot(struct fuzz_run *r, uint64_t addr);
 
+/* model_line.c: a call as a control line, and the check that it parses back. */
+struct mm_call;
+void call_line(const struct mm_call *c, char *buf, size_t len);
+void check_call_line(const struct mm_call *c, const char *line);
+
 /* model_ops.c: decode one record from c and run it. */
 void model_step(struct fuzz_run *r, struct cursor *c);
 

@@ -40,17 +40,19 @@ static void trace(struct fuzz_run *r, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* One system call for pid, traced as the shell form's fields in hex. */
+/*
+ * One system call for pid. Its control line must parse back to the same
+ * call (model_line.c); traced as that line.
+ */
 static uint64_t sys(struct fuzz_run *r, int pid, struct mm_call c)
 {
-	char why[256];
+	char why[256], line[512];
 	uint64_t ret = 0;
 	int err;
 
-	trace(r, "proc/%d/ctl: %s %#" PRIx64 " %#" PRIx64 " new_len=%#" PRIx64 " new_addr=%#" PRIx64
-	      " prot=%#" PRIx64 " flags=%#" PRIx64 " advice=%" PRId64 " fd=%d off=%#" PRIx64
-	      " mode=%d path='%s'", pid, mm_verb_name(c.verb), c.addr, c.len, c.new_len,
-	      c.new_addr, c.prot, c.flags, c.advice, c.fd, c.off, c.mode, c.path);
+	call_line(&c, line, sizeof(line));
+	check_call_line(&c, line);
+	trace(r, "proc/%d/ctl: %s", pid, line);
 	err = mm_syscall(r->m, pid, &c, &ret, why, sizeof(why));
 	if (r->trace)
 		fprintf(stderr, "    -> %d %#" PRIx64 " %s\n", err, ret, err ? why : "");
