@@ -100,6 +100,14 @@ struct mm_call;
 void call_line(const struct mm_call *c, char *buf, size_t len);
 void check_call_line(const struct mm_call *c, const char *line);
 
+/* model_io.c: files/, tunables, views. */
+void op_file(struct fuzz_run *r, enum fuzz_op op, struct cursor *c);
+void op_rename(struct fuzz_run *r, struct cursor *c);
+void op_tunable(struct fuzz_run *r, struct cursor *c);
+void op_view(struct fuzz_run *r, int pid, struct cursor *c);
+
+/* model_ops.c: with FUZZ_TRACE set, print one line about what runs. */
+void trace(struct fuzz_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* model_ops.c: decode one record from c and run it. */
 void model_step(struct fuzz_run *r, struct cursor *c);
 

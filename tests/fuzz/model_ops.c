@@ -8,7 +8,8 @@
  *
  * With FUZZ_TRACE set, each command is printed first, in the control
  * language where it has a form there, so a crashing input can be read and
- * replayed by hand.
+ * replayed by hand. The commands of files/, the tunables and the views are
+ * in model_io.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../fs/procbin.h"
-#include "../../fs/render.h"
 #include "../../mm/mm.h"
 #include "fuzz.h"
 #include "model.h"
@@ -26,8 +25,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_IO	(9 * 1024)	/* longest mem/file transfer: crosses two page edges */
 
-static void trace(struct fuzz_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace(struct fuzz_run *r, const char *fmt, ...)
+void trace(struct fuzz_run *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -366,136 +364,6 @@ static void op_mem_rw(struct fuzz_run *r, int pid, struct cursor *c)
 	n = mm_mem_rw(r->m, pid, addr, buf, len, b & 1);
 	FUZZ_ASSERT(n == -EIO || n == -ESRCH || (n >= 0 && (size_t)n <= len),
 		    "mm_mem_rw of %zu bytes returned %ld", len, n);
-}
-
-/* ---- files/ ---- */
-
-static void op_file(struct fuzz_run *r, enum fuzz_op op, struct cursor *c)
-{
-	const char *path = pick_path(c);
-	uint8_t buf[MAX_IO];
-	uint64_t off;
-	size_t len;
-	long n;
-
-	switch (op) {
-	case OP_FILE_WRITE:
-	case OP_FILE_READ:
-		off = pick_file_off(c);
-		len = in_u16(c) % MAX_IO;
-		fill_pattern(buf, len, in_u8(c));
-		trace(r, "files%s: %s %zu bytes at %#" PRIx64, path,
-		      op == OP_FILE_WRITE ? "write" : "read", len, off);
-		if (op == OP_FILE_WRITE)
-			n = mm_file_write(r->m, path, off, buf, len);
-		else
-			n = mm_file_read(r->m, path, off, buf, len);
-		FUZZ_ASSERT(n < 0 || (size_t)n <= len, "%zu bytes asked, %ld done", len, n);
-		FUZZ_ASSERT(op == OP_FILE_READ || n < 0 || (size_t)n == len,
-			    "short write: %ld of %zu", n, len);
-		break;
-	case OP_FILE_TRUNCATE:
-		off = (in_u8(c) & 1) ? pick_file_off(c) : in_u8(c) * 100ULL;
-		trace(r, "files%s: truncate to %#" PRIx64, path, off);
-		mm_file_truncate(r->m, path, off);
-		break;
-	default:
-		trace(r, "files%s: fsync", path);
-		mm_file_fsync(r->m, path);
-		break;
-	}
-}
-
-static void op_rename(struct fuzz_run *r, struct cursor *c)
-{
-	const char *from = pick_rename_path(c), *to = pick_rename_path(c);
-
-	if (in_u8(c) & 1)
-		to = NULL;
-	trace(r, "files: %s %s %s", to ? "rename" : "unlink", from, to ? to : "");
-	if (!backing_rename(r->backing, from, to))
-		mm_file_rename(r->m, from, to);
-}
-
-/* ---- tunables and views ---- */
-
-static void op_tunable(struct fuzz_run *r, struct cursor *c)
-{
-	static const struct {
-		const char *name;
-		const char *vals[4];
-	} tab[] = {
-		{ "nr_hugepages", { "0", "1", "3", "8" } },
-		{ "enabled", { "always", "madvise", "never", "bogus" } },
-		{ "overcommit_memory", { "0", "1", "2", "3" } },
-		{ "overcommit_ratio", { "50", "0", "200", "-1" } },
-		{ "max_map_count", { "65530", "20", "40", "0" } },
-		{ "min_free_kbytes", { "1024", "128", "16384", "x" } },
-		{ "dirty_background_bytes", { "0", "4096", "65536", "1" } },
-		{ "dirty_ratio", { "20", "0", "1", "100" } },
-		{ "dirty_writeback_centisecs", { "500", "0", "1", "2" } },
-		{ "dirty_expire_centisecs", { "3000", "0", "1", "10" } },
-		{ "read_ahead_kb", { "128", "0", "4", "2048" } },
-		{ "drop_caches", { "1", "2", "3", "4" } },
-		{ "compact_memory", { "1", "0", "1", "2" } },
-		{ "mmap_min_addr", { "65536", "0", "4096", "8192" } },
-	};
-	uint8_t b = in_u8(c), v = in_u8(c);
-	const char *name = tab[b % NELEM(tab)].name, *val = tab[b % NELEM(tab)].vals[v % 4];
-
-	trace(r, "tunable %s <- %s", name, val);
-	mm_tunable_write(r->m, name, val, strlen(val));
-}
-
-static void op_view(struct fuzz_run *r, int pid, struct cursor *c)
-{
-	uint8_t what = in_u8(c) % 5;
-	struct mm_task_snap *t;
-	struct mm_global_snap *g;
-	struct rbuf b;
-	uint64_t words[512];
-	char *k;
-	size_t len;
-
-	trace(r, "view %d of pid %d", what, pid);
-	rbuf_init(&b);
-	switch (what) {
-	case 0:
-		t = mm_snap_task(r->m, pid, 2);
-		if (t) {
-			render_smaps(&b, t);
-			render_smaps_rollup(&b, t);
-			render_status(&b, t);
-			render_maps(&b, t);
-			free(t);
-		}
-		break;
-	case 1:
-		g = mm_snap_global(r->m);
-		FUZZ_ASSERT(g, "no global snapshot");
-		render_meminfo(&b, g);
-		render_vmstat(&b, g);
-		render_zoneinfo(&b, g);
-		render_pagetypeinfo(&b, g);
-		free(g);
-		break;
-	case 2:
-		mm_pagemap_read(r->m, pid, pick_addr(r, pid, c) >> 12, words,
-				NELEM(words));
-		break;
-	case 3:
-		for (uint64_t pfn = 0; pfn < mm_max_pfn(r->m); pfn += NELEM(words)) {
-			mm_kpageflags_read(r->m, pfn, words, NELEM(words));
-			mm_kpagecount_read(r->m, pfn, words, NELEM(words));
-		}
-		break;
-	default:
-		k = mm_kmsg_text(r->m, &len);
-		FUZZ_ASSERT(k && strlen(k) == len, "kmsg text");
-		free(k);
-		break;
-	}
-	rbuf_free(&b);
 }
 
 void model_step(struct fuzz_run *r, struct cursor *c)
