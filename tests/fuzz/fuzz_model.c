@@ -110,11 +110,18 @@ static struct machine *boot(struct cursor *c, const char *dir)
 	return m;
 }
 
-/* Kill everyone but init, empty the pool, write back and drop the cache. */
+/*
+ * Check every process's smaps against its counters, then kill everyone
+ * but init, empty the pool, write back and drop the cache.
+ */
 static void wind_down(struct fuzz_run *r)
 {
 	int pids[256], n;
 	char why[256];
+
+	n = mm_pids(r->m, pids, 256);
+	for (int i = 0; i < n && i < 256; i++)
+		check_task_usage(r, pids[i]);
 
 	while ((n = mm_pids(r->m, pids, 256)) > 1) {
 		for (int i = 1; i < n && i < 256; i++)

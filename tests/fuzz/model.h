@@ -105,6 +105,8 @@ void op_file(struct fuzz_run *r, enum fuzz_op op, struct cursor *c);
 void op_rename(struct fuzz_run *r, struct cursor *c);
 void op_tunable(struct fuzz_run *r, struct cursor *c);
 void op_view(struct fuzz_run *r, int pid, struct cursor *c);
+/* smaps of pid must add up to its status counters; aborts if not. */
+void check_task_usage(struct fuzz_run *r, int pid);
 
 /* model_ops.c: with FUZZ_TRACE set, print one line about what runs. */
 void trace(struct fuzz_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -97,6 +97,43 @@ void op_tunable(struct fuzz_run *r, struct cursor *c)
 	mm_tunable_write(r->m, name, val, strlen(val));
 }
 
+/*
+ * smaps against the mm's own counters: smaps walks the page tables VMA by
+ * VMA (task_mmu.c), status reads the Rss counters rmap.c keeps, and the
+ * two must agree, as they do on Linux without concurrent faults.
+ */
+void check_task_usage(struct fuzz_run *r, int pid)
+{
+	struct mm_task_snap *t = mm_snap_task(r->m, pid, 2);
+	uint64_t rss = 0, anon = 0, size = 0;
+
+	if (!t || !t->has_mm) {
+		free(t);
+		return;
+	}
+	for (size_t i = 0; i < t->nr_vmas; i++) {
+		const struct mm_vma_usage *u = &t->vmas[i].u;
+
+		FUZZ_ASSERT(u->shared_clean + u->shared_dirty + u->private_clean + u->private_dirty ==
+			    u->rss, "pid %d VMA %#" PRIx64 ": clean + dirty is not Rss", pid,
+			    t->vmas[i].start);
+		FUZZ_ASSERT(u->pss <= u->rss << MM_PSS_SHIFT && u->rss <= t->vmas[i].end -
+			    t->vmas[i].start, "pid %d VMA %#" PRIx64 ": Pss %" PRIu64 " Rss %" PRIu64,
+			    pid, t->vmas[i].start, u->pss, u->rss);
+		rss += u->rss;
+		anon += u->anonymous;
+		size += t->vmas[i].end - t->vmas[i].start;
+	}
+	FUZZ_ASSERT(rss == (t->rss_anon + t->rss_file + t->rss_shmem) * 4096,
+		    "pid %d: smaps Rss adds up to %" PRIu64 " kB, status says %" PRIu64, pid,
+		    rss >> 10, (t->rss_anon + t->rss_file + t->rss_shmem) * 4);
+	FUZZ_ASSERT(anon == t->rss_anon * 4096, "pid %d: smaps Anonymous %" PRIu64
+		    " kB, RssAnon %" PRIu64, pid, anon >> 10, t->rss_anon * 4);
+	FUZZ_ASSERT(size == t->total_vm * 4096, "pid %d: VMAs span %" PRIu64 " kB, VmSize %"
+		    PRIu64, pid, size >> 10, t->total_vm * 4);
+	free(t);
+}
+
 void op_view(struct fuzz_run *r, int pid, struct cursor *c)
 {
 	uint8_t what = in_u8(c) % 5;
@@ -111,6 +148,7 @@ void op_view(struct fuzz_run *r, int pid, struct cursor *c)
 	rbuf_init(&b);
 	switch (what) {
 	case 0:
+		check_task_usage(r, pid);
 		t = mm_snap_task(r->m, pid, 2);
 		if (t) {
 			render_smaps(&b, t);
