@@ -199,6 +199,11 @@ def pop(name, *args):
     return op(name, PID, *args)
 
 
+def killed_at(step, record):
+    """record, run with a kill injected at its step-th step boundary"""
+    return bytes([0xe0 | record[0], (step - 1) % 16]) + record[1:]
+
+
 def madvise(rng, advice):
     return pop("madvise", rng, ADVICE.index(advice))
 
@@ -276,6 +281,12 @@ MODEL_SEEDS = {
     + pop("view", 3) + pop("view", 4),
     "overcommit": bytes([0]) + tunable("overcommit_memory", 2)
     + mmap(addr_null(), bytes([7, 4]), RW, PRIVATE | ANON),
+    "killed_fork": bytes([0]) + mmap(addr_win_huge(0), len_huge(4), RW, PRIVATE | ANON | FIXED)
+    + touch(range_win(0, len_huge(4)), True) + killed_at(2, pop("fork")),
+    "killed_touch": bytes([0]) + mmap(addr_win_huge(0), len_huge(4), RW, SHARED | ANON | FIXED)
+    + killed_at(3, touch(range_win(0, len_huge(4)), True)) + pop("fork"),
+    "killed_populate": bytes([0x08]) + killed_at(2, mmap(addr_win_huge(0), len_huge(4), RW,
+                                                       PRIVATE | ANON | FIXED | POPULATE)),
     "map_count": bytes([0]) + tunable("max_map_count", 1)
     + b"".join(mmap(addr_win(2 * i), len_pages(1), RW if i % 2 else R, PRIVATE | ANON | FIXED)
                for i in range(24)),
@@ -298,6 +309,8 @@ def model_dict():
         ("touch_r_hot", touch(range_whole_vma(1), False)),
         ("touch_w_window", touch(W0, True)),
         ("fork", pop("fork")),
+        ("killed_fork", killed_at(1, pop("fork"))),
+        ("killed_touch_w", killed_at(2, touch(range_whole_vma(0), True))),
         ("kill", op("kill", 1)),
         ("sync", op("sync")),
         ("drop_caches_3", op("drop_caches", 3)),

@@ -10,6 +10,8 @@
  *                 nodes (128M only), bits 3-4 THP mode (madvise always
  *                 never madvise), bit 5 a 64M swap device
  *   then records  [op % OP_NR] [arguments as that op reads them]
+ *                 (an op byte >= 0xe0 is followed by a byte N: the record
+ *                 runs with a kill injected at its (N % 16 + 1)-th step)
  *
  * gen-corpus.py writes seeds in this format; keep the two in step (an op's
  * number is its place in enum fuzz_op).

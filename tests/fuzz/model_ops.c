@@ -94,6 +94,7 @@ static void op_kill(struct fuzz_run *r, struct cursor *c)
 	else
 		return;
 	trace(r, "ctl: kill %d", pid);
+	mm_signal_kill(r->m, pid);	/* as ctl_run does, before the kill's turn */
 	mm_kill(r->m, pid, why, sizeof(why));
 }
 
@@ -366,12 +367,32 @@ static void op_mem_rw(struct fuzz_run *r, int pid, struct cursor *c)
 		    "mm_mem_rw of %zu bytes returned %ld", len, n);
 }
 
+static void run_op(struct fuzz_run *r, enum fuzz_op op, struct cursor *c);
+
+/*
+ * A record runs as one command of the daemon: in the command turn
+ * (mm_cmd_begin/end). An op byte of 0xe0 or more also injects a kill at
+ * the command's N-th step boundary (N from the next byte, 1..16), as a
+ * journal replay does: fork, touch and populate then stop there with
+ * EINTR and must leave a consistent model behind.
+ */
 void model_step(struct fuzz_run *r, struct cursor *c)
 {
-	enum fuzz_op op = (enum fuzz_op)(in_u8(c) % OP_NR);
-	int pid;
+	uint8_t b = in_u8(c);
+	uint64_t inject = b >= 0xe0 ? 1 + in_u8(c) % 16 : 0;
 
 	r->step++;
+	if (inject)
+		trace(r, "(interrupted at step boundary %" PRIu64 ")", inject);
+	mm_cmd_begin(r->m, inject);
+	run_op(r, (enum fuzz_op)(b % OP_NR), c);
+	mm_cmd_end(r->m);
+}
+
+static void run_op(struct fuzz_run *r, enum fuzz_op op, struct cursor *c)
+{
+	int pid;
+
 	switch (op) {
 	case OP_SPAWN: op_spawn(r, c); return;
 	case OP_KILL: op_kill(r, c); return;
