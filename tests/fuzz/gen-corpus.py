@@ -131,7 +131,8 @@ ADVICE = ["normal", "random", "sequential", "willneed", "dontneed", "free", "rem
 TUNABLES = ["nr_hugepages", "enabled", "overcommit_memory", "overcommit_ratio",
             "max_map_count", "min_free_kbytes", "dirty_background_bytes", "dirty_ratio",
             "dirty_writeback_centisecs", "dirty_expire_centisecs", "read_ahead_kb",
-            "drop_caches", "compact_memory", "mmap_min_addr"]
+            "drop_caches", "compact_memory", "mmap_min_addr", "lowmem_reserve_ratio",
+            "watermark_scale_factor"]
 
 PID = 0          # the first live process other than init (pid byte 0)
 PAGE = 4096
@@ -188,6 +189,12 @@ def mmap(addr, length, prot, flags, path=None, off=0):
     else:
         rec += bytes([0, PATHS.index(path)])     # by path
     return rec + (bytes([0]) if off == 0 else bytes([1, off]))
+
+
+def mmap_more(addr, length, prot, flags, more):
+    """an anonymous mmap whose flags have the second byte (bit 2: HUGETLB...)"""
+    return (bytes([OP["mmap"], PID]) + addr + length + bytes([prot, 0x80 | flags, more])
+            + bytes([0, 0]))
 
 
 def op(name, *args):
@@ -287,6 +294,30 @@ MODEL_SEEDS = {
     + killed_at(3, touch(range_win(0, len_huge(4)), True)) + pop("fork"),
     "killed_populate": bytes([0x08]) + killed_at(2, mmap(addr_win_huge(0), len_huge(4), RW,
                                                        PRIVATE | ANON | FIXED | POPULATE)),
+    "thp_split_protect_remap": bytes([0x08])
+    + mmap(addr_win_huge(0), len_huge(2), RW, PRIVATE | ANON | FIXED)
+    + touch(range_win(0, len_huge(2)), True) + pop("view", 2, addr_win_huge(0))
+    + pop("mincore", range_win(0, len_huge(2))) + pop("mprotect", range_win(0, len_huge(1)), R)
+    + pop("mremap", range_win(0, len_huge(1)), 0, 3, addr_win_huge(2)) + pop("fork")
+    + touch(range_win(512, len_pages(1)), True) + pop("munmap", range_win(520, len_pages(1)))
+    + pop("mprotect", range_win(1024, len_huge(1)), RW),
+    "thp_zero_then_write": bytes([0x08])
+    + mmap(addr_win_huge(1), len_huge(1), RW, PRIVATE | ANON | FIXED)
+    + touch(range_win(512, len_huge(1)), False) + pop("fork")
+    + touch(range_win(512, len_pages(2)), True) + op("drop_caches", 2),
+    "madv_free": bytes([0]) + mmap(addr_win(0), len_pages(8), RW, PRIVATE | ANON | FIXED)
+    + touch(range_win(0, len_pages(8)), True) + madvise(range_win(0, len_pages(8)), "free")
+    + touch(range_win(2, len_pages(1)), True) + pop("fork")
+    + madvise(range_win(0, len_pages(8)), "free") + madvise(range_win(0, len_pages(8)), "pageout")
+    + pop("mlock", range_win(0, len_pages(4))) + op("drop_caches", 3),
+    "hugetlb_fork_protect": bytes([0]) + tunable("nr_hugepages", 2)
+    + mmap_more(addr_win_huge(0), len_huge(1), RW, PRIVATE | ANON | FIXED, 0x04)
+    + touch(range_win(0, len_huge(1)), True) + pop("fork")
+    + pop("mprotect", range_win(0, len_huge(1)), R) + pop("mremap", range_win(0, len_huge(1)), 0, 1),
+    "reserves": bytes([0x06]) + tunable("lowmem_reserve_ratio", 1)
+    + tunable("watermark_scale_factor", 2)
+    + mmap(addr_null(), len_huge(4), RW, PRIVATE | ANON | POPULATE) + op("spawn", 1)
+    + pop("fork") + pop("fork"),
     "map_count": bytes([0]) + tunable("max_map_count", 1)
     + b"".join(mmap(addr_win(2 * i), len_pages(1), RW if i % 2 else R, PRIVATE | ANON | FIXED)
                for i in range(24)),
