@@ -40,9 +40,8 @@ void op_file(struct fuzz_run *r, enum fuzz_op op, struct cursor *c)
 			n = mm_file_write(r->m, path, off, buf, len);
 		else
 			n = mm_file_read(r->m, path, off, buf, len);
+		/* short counts are allowed: a write stops where the cache runs out of memory */
 		FUZZ_ASSERT(n < 0 || (size_t)n <= len, "%zu bytes asked, %ld done", len, n);
-		FUZZ_ASSERT(op == OP_FILE_READ || n < 0 || (size_t)n == len,
-			    "short write: %ld of %zu", n, len);
 		break;
 	case OP_FILE_TRUNCATE:
 		off = (in_u8(c) & 1) ? pick_file_off(c) : in_u8(c) * 100ULL;
