@@ -10,6 +10,8 @@
  *
  * Asserted:
  *  - after EVERY command, mm_check() finds nothing broken;
+ *  - every system call's control line parses back to the call
+ *    (model_line.c), smaps adds up to the mm counters (model_io.c);
  *  - at the end, after every process but init is killed, the hugetlb pool
  *    emptied, sync and drop_caches 3, the machine is back to its boot
  *    state (see check_boot_state for exactly what that means);
