@@ -32,6 +32,7 @@ static int remote_access_ok(struct vm_area_struct *vma, int write)
 long access_remote_vm(struct machine *m, struct task *t, uint64_t addr, void *buf,
 		      size_t len, int write)
 {
+	struct alloc_retry retry = { 0 };
 	size_t done = 0;
 
 	while (done < len) {
@@ -51,9 +52,13 @@ long access_remote_vm(struct machine *m, struct task *t, uint64_t addr, void *bu
 		    (write && !pte_write(*pte) && !(!pmd_trans_huge(*pte) && page_is_anon_pte(m, *pte) &&
 						    !(vma->vm_flags & MM_VM_WRITE)))) {
 			unsigned flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);
+			unsigned fault = handle_mm_fault(m, t, vma, a, flags);
 
-			if (handle_mm_fault(m, t, vma, a, flags) & VM_FAULT_ERROR)
+			if ((fault & VM_FAULT_OOM) && alloc_retry(m, &retry) == ALLOC_RETRY)
+				continue;	/* the same page again */
+			if (fault & VM_FAULT_ERROR)
 				break;
+			retry.no_progress_loops = 0;
 			pte = follow_entry(m, t->mm, a, &pfn);
 			if (!pte)
 				break;

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "vmscan.h"
+#include "page_alloc.h"
 #include "file.h"
 #include "filemap.h"
 #include "vma.h"
@@ -63,27 +65,27 @@ static int lookup_inode(struct machine *m, const char *path, struct file_ref **i
 
 /*
  * The cached page at index, creating it when absent (read: from the
- * file). Out of memory, the clean unmapped cache is dropped and, for a
- * writer, everything written back first: the reclaim a real kernel would
- * do, without its LRU order.
+ * file). Out of memory, the writer reclaims as any allocating task does
+ * (alloc_retry: direct reclaim, then the OOM killer).
  */
 static struct page *grab_page(struct machine *m, struct file_ref *inode, uint64_t index, int read,
 			      int *err)
 {
-	struct page *page = filemap_find_page(inode, index);
+	struct alloc_retry st = { 0 };
 
-	if (page)
-		return page;
-	page = filemap_add_page(m, inode, index, read, err);
-	if (!page && *err == -ENOMEM) {
-		if (!read)
-			wb_sync_all(m);
-		filemap_drop_clean(m);
+	for (;;) {
+		struct page *page = filemap_find_page(inode, index);
+
+		if (page)
+			return page;
 		page = filemap_add_page(m, inode, index, read, err);
+		if (page) {
+			*err = 0;
+			return page;
+		}
+		if (*err != -ENOMEM || alloc_retry(m, &st) != ALLOC_RETRY)
+			return NULL;
 	}
-	if (page)
-		*err = 0;
-	return page;
 }
 
 #define WRITE_CHUNK	(512ULL << MM_PAGE_SHIFT)	/* mapping_max_folio_size: a PMD */
@@ -139,6 +141,7 @@ long mm_file_read(struct machine *m, const char *path, uint64_t off, void *buf, 
 			memcpy((char *)buf + done, (char *)page_address(m, page) + in, n);
 		done += n;
 	}
+	kswapd_run(m);
 	machine_unlock(m);
 	return done || !err ? (long)done : err;
 }
@@ -212,6 +215,7 @@ long mm_file_write(struct machine *m, const char *path, uint64_t off, const void
 			filemap_notify(m, inode, from, end - from);
 	}
 	wb_flush(m);
+	kswapd_run(m);
 	machine_unlock(m);
 	return ret;
 }

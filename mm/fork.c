@@ -20,6 +20,7 @@
 #include "pgtable.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
+#include "memory_internal.h"
 #include "rmap.h"
 #include "syscalls.h"
 #include "task.h"
@@ -45,8 +46,10 @@ static int copy_one_pte(struct machine *m, struct mm_struct *src, uint64_t addr,
 	dst = pte_lookup(m, ca->dst, addr, 1, &ca->err);
 	if (!dst)
 		return ca->err ? ca->err : -ENOMEM;
-	if (pte_is_swap(v))
-		return 0;	/* swap entries come with the reclaim work */
+	if (pte_is_swap(v)) {
+		*dst = copy_swap_pte(m, ca->dst, pte);
+		return 0;
+	}
 	if (pte_pfn(v) != m->zero_pfn) {
 		page = pfn_to_page(m, pte_pfn(v));
 		if (page_in_thp(m, page))
@@ -144,6 +147,7 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
+	t->oom_score_adj = parent->oom_score_adj;
 	/* the layout fields travel with the address space */
 	mm->start_code = old->start_code;
 	mm->end_code = old->end_code;

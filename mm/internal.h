@@ -95,6 +95,18 @@ struct machine {
 	/* swapfile.c: the swap devices, by type */
 	struct swap_info_struct *swap_info[32];	/* MAX_SWAPFILES */
 	int swap_least_prio;		/* the last priority swapon assigned (-1 at boot) */
+	/* kswapd.c: some node's kswapd is woken or napping (kswapd_run has work) */
+	int kswapd_active;
+	/*
+	 * page_alloc.c: the last allocation that failed and may be retried
+	 * after reclaim (order <= 3): a command that failed with ENOMEM
+	 * retries only when this is set (page_alloc_slow.c)
+	 */
+	int alloc_failed;
+	unsigned alloc_fail_gfp;
+	int alloc_fail_order, alloc_fail_nid;
+	/* the process the running command works for (the OOM report's current), or NULL */
+	struct task *cur_task;
 
 	/* the persistent hugetlb pool (2 MiB pages taken from the buddy allocator) */
 	struct list_head hugepage_freelist;

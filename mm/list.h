@@ -15,6 +15,7 @@ struct list_head {
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 
 static inline void INIT_LIST_HEAD(struct list_head *h) { h->next = h; h->prev = h; }
+#define LIST_HEAD(name) struct list_head name = { &(name), &(name) }
 static inline int list_empty(const struct list_head *h) { return h->next == h; }
 
 static inline void __list_add(struct list_head *n, struct list_head *prev, struct list_head *next)
@@ -48,6 +49,30 @@ static inline void list_move_tail(struct list_head *e, struct list_head *head)
 {
 	list_del(e);
 	list_add_tail(e, head);
+}
+
+/* Move every entry of list to the front of head, in order; list is left empty. */
+static inline void list_splice(struct list_head *list, struct list_head *head)
+{
+	if (list_empty(list))
+		return;
+	list->prev->next = head->next;
+	head->next->prev = list->prev;
+	list->next->prev = head;
+	head->next = list->next;
+	INIT_LIST_HEAD(list);
+}
+
+/* Move every entry of list to the tail of head, in order; list is left empty. */
+static inline void list_splice_tail(struct list_head *list, struct list_head *head)
+{
+	if (list_empty(list))
+		return;
+	list->next->prev = head->prev;
+	head->prev->next = list->next;
+	list->prev->next = head;
+	head->prev = list->prev;
+	INIT_LIST_HEAD(list);
 }
 
 #endif

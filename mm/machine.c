@@ -133,6 +133,7 @@ static int layout(struct machine *m, char *why, size_t whylen)
 		pgdat->node_spanned_pages = starts[i + 1] - starts[i];
 		for (int l = 0; l < NR_LRU_LISTS; l++)
 			INIT_LIST_HEAD(&pgdat->lru[l]);
+		pgdat->kswapd_highest_zoneidx = -1;
 		setup_zone(m, pgdat, ZONE_DMA, 1, DMA_END_PFN);
 		setup_zone(m, pgdat, ZONE_DMA32, DMA_END_PFN, DMA32_END_PFN);
 		setup_zone(m, pgdat, ZONE_NORMAL, DMA32_END_PFN, UINT64_MAX);

@@ -26,6 +26,8 @@
 #include "rmap.h"
 #include "filemap.h"
 #include "readahead.h"
+#include "swap.h"
+#include "vmscan.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
 #include "syscalls.h"
@@ -175,6 +177,9 @@ static unsigned do_wp_page(struct machine *m, struct mm_struct *mm, struct vm_ar
 		set_page_dirty(m, old);
 		return 0;
 	}
+	/* a swap-cache copy nobody else refers to is given up rather than copied around */
+	if (old && page_is_anon(old) && PageFlag(old, PG_swapcache))
+		folio_free_swap(m, old);
 	if (old && page_is_anon_pte(m, *pte)) {
 		/* the only user: write to it in place (wp_page_reuse) */
 		SetPageFlag(old, PG_anon_exclusive);
@@ -248,7 +253,9 @@ unsigned handle_mm_fault(struct machine *m, struct task *t, struct vm_area_struc
 		else
 			ret = do_fault(m, mm, vma, addr, flags);
 	} else if (pte_is_swap(*pte)) {
-		ret = VM_FAULT_SIGBUS;	/* swap-in comes with the reclaim work */
+		ret = do_swap_page(m, mm, vma, addr, pte, flags);
+		if (!(ret & VM_FAULT_ERROR) && (flags & FAULT_FLAG_WRITE) && !pte_write(*pte))
+			ret |= do_wp_page(m, mm, vma, addr, pte, flags);
 	} else if ((flags & FAULT_FLAG_WRITE) && !pte_write(*pte)) {
 		ret = do_wp_page(m, mm, vma, addr, pte, flags);
 	} else {
@@ -325,6 +332,7 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 		char *why, size_t whylen)
 {
 	uint64_t end = addr + len, a = addr & ~(MM_PAGE_SIZE - 1);
+	struct alloc_retry retry = { 0 };
 
 	if (end < addr) {
 		snprintf(why, whylen, "addr + len overflows");
@@ -336,10 +344,13 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 		uint64_t at = a < addr ? addr : a;
 		unsigned fault;
 
-		if (step_boundary(a) && a != (addr & ~(MM_PAGE_SIZE - 1)) && resched_or_killed(m, t)) {
-			snprintf(why, whylen, "interrupted at %#llx: the process is being killed",
-				 (unsigned long long)a);
-			return -EINTR;
+		if (step_boundary(a) && a != (addr & ~(MM_PAGE_SIZE - 1))) {
+			kswapd_run(m);
+			if (resched_or_killed(m, t)) {
+				snprintf(why, whylen, "interrupted at %#llx: the process is being killed",
+					 (unsigned long long)a);
+				return -EINTR;
+			}
 		}
 		vma = vma_find(t->mm, a);
 
@@ -356,9 +367,19 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 			continue;
 		fault = handle_mm_fault(m, t, vma, a, write ? FAULT_FLAG_WRITE : 0);
 		if (fault & VM_FAULT_OOM) {
+			switch (alloc_retry(m, &retry)) {
+			case ALLOC_RETRY:
+				a -= MM_PAGE_SIZE;	/* the same page again */
+				continue;
+			case ALLOC_KILLED:
+				snprintf(why, whylen, "killed by the OOM killer at %#llx",
+					 (unsigned long long)at);
+				return -EINTR;
+			}
 			snprintf(why, whylen, "out of memory at %#llx", (unsigned long long)at);
 			return -ENOMEM;
 		}
+		retry.no_progress_loops = 0;
 		if (fault & VM_FAULT_ERROR) {
 			log_fault(m, t, vma, at, write, 0, fault);
 			snprintf(why, whylen, "bus error at %#llx (past the end of the file)",
@@ -372,6 +393,7 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end, int write)
 {
+	struct alloc_retry retry = { 0 };
 	unsigned flags = 0;
 
 	/* FAULTIN_POPULATE: write faults break COW in private writable mappings */
@@ -387,15 +409,26 @@ int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 		uint64_t pfn;
 		pte_t *e;
 
-		if (step_boundary(a) && a != start && resched_or_killed(m, t))
-			return -EINTR;
+		if (step_boundary(a) && a != start) {
+			kswapd_run(m);
+			if (resched_or_killed(m, t))
+				return -EINTR;
+		}
 		e = follow_entry(m, t->mm, a, &pfn);
 
 		if (e && (*e & _PAGE_PRESENT) && (!(flags & FAULT_FLAG_WRITE) || pte_write(*e)))
 			continue;
 		fault = handle_mm_fault(m, t, vma, a, flags);
-		if (fault & VM_FAULT_OOM)
-			return -ENOMEM;
+		if (fault & VM_FAULT_OOM) {
+			int r = alloc_retry(m, &retry);
+
+			if (r == ALLOC_RETRY) {
+				a -= MM_PAGE_SIZE;	/* the same page again */
+				continue;
+			}
+			return r == ALLOC_KILLED ? -EINTR : -ENOMEM;
+		}
+		retry.no_progress_loops = 0;
 		if (fault & VM_FAULT_ERROR)
 			return -EFAULT;
 	}

@@ -41,4 +41,20 @@ void map_new_anon(struct machine *m, struct mm_struct *mm, struct vm_area_struct
 unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		  uint64_t addr, unsigned flags);
 
+/*
+ * memory_swap.c. A fault on the swap PTE at addr (kernel: do_swap_page):
+ * VM_FAULT_MAJOR when the page had to be read, VM_FAULT_OOM, or
+ * VM_FAULT_SIGBUS for an entry naming no slot. A write fault may leave
+ * the PTE read-only (the page is not ours alone): do_wp_page follows.
+ */
+unsigned do_swap_page(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		      uint64_t addr, pte_t *pte, unsigned flags);
+/* A swap PTE of mm is cleared (zap): MM_SWAPENTS, and the slot's reference. */
+void zap_swap_pte(struct machine *m, struct mm_struct *mm, pte_t pte);
+/*
+ * fork copies the swap PTE *src_pte into dst: one more reference to the
+ * slot, and neither side is exclusive any more. Returns the child's PTE.
+ */
+pte_t copy_swap_pte(struct machine *m, struct mm_struct *dst, pte_t *src_pte);
+
 #endif

@@ -37,8 +37,10 @@ static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t
 	if (step_boundary(addr))
 		cond_resched(m);	/* an unmap always finishes, but readers get in */
 	*pte = 0;
-	if (pte_is_swap(old))
-		return 0;	/* swap slots come with the reclaim work */
+	if (pte_is_swap(old)) {
+		zap_swap_pte(m, mm, old);
+		return 0;
+	}
 	if (pte_pfn(old) == m->zero_pfn)
 		return 0;
 	page = pfn_to_page(m, pte_pfn(old));

@@ -90,6 +90,18 @@ struct pglist_data {
 	uint64_t node_present_pages;
 	struct zone node_zones[MAX_NR_ZONES];
 	int64_t vm_stat[NR_VM_NODE_STAT_ITEMS];
+	/* vmscan.c: the lruvec's reclaim state */
+	uint64_t anon_cost, file_cost;	/* decaying cost of reclaiming each (lru_note_cost) */
+	int64_t refaults[2];		/* WORKINGSET_ACTIVATE_ANON/FILE at the last reclaim */
+	uint64_t nonresident_age;	/* workingset.c: evictions and activations so far */
+	/* vmscan.c: this node's kswapd */
+	int kswapd_wake;		/* woken, runs at the next safe point */
+	int kswapd_order;		/* the largest order it was woken for */
+	int kswapd_highest_zoneidx;	/* the highest zone it was woken for, -1: none */
+	int kswapd_failures;		/* balance_pgdat runs that reclaimed nothing */
+	int kswapd_state;		/* kswapd.c: asleep, woken, napping */
+	uint64_t kswapd_nap_end;	/* sim ns when its short nap ends */
+	int reclaim_dirty;		/* PGDAT_DIRTY: kswapd met only dirty file pages */
 };
 
 #endif

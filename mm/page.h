@@ -48,6 +48,7 @@ enum pageflags {
 	PG_zeroed,	/* contents are all zero and not yet materialised in host memory */
 	PG_readahead,	/* a readahead marker: a fault here starts the next window */
 	PG_hugetlb,	/* head of a hugetlb pool page (a page type in Linux); a PG_head without it is a THP */
+	PG_workingset,	/* part of the working set: deactivated, or refaulted as recent */
 	NR_PAGEFLAGS
 };
 

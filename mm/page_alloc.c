@@ -19,6 +19,7 @@
 
 #include "internal.h"
 #include "page_alloc.h"
+#include "vmscan.h"
 
 /* alloc_flags */
 #define ALLOC_WMARK_MIN		0x0
@@ -396,22 +397,18 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int ni
 	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW, nid);
 	if (page)
 		return page;
-	/* slow path: kswapd would be woken here; dip to min (half of it for __GFP_HIGH) */
-	for (int retry = 0; retry < 2; retry++) {
-		page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_MIN,
-					      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, nid);
-		if (page || !try_to_free_pages(m, order, gfp))
-			break;
+	/* slow path: kswapd is woken; the allocation may dip to min (half of it for __GFP_HIGH) */
+	wake_all_kswapds(m, zl, nz, (int)order, gfp_zone(gfp));
+	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_MIN,
+				      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, nid);
+	if (!page && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		/* the caller's retry reclaims directly (page_alloc_slow.c) */
+		m->alloc_failed = 1;
+		m->alloc_fail_gfp = gfp;
+		m->alloc_fail_order = (int)order;
+		m->alloc_fail_nid = nid;
 	}
-	if (!page)
-		count_vm_event(m, ALLOCSTALL_DMA + gfp_zone(gfp));
 	return page;
-}
-
-uint64_t try_to_free_pages(struct machine *m, unsigned order, unsigned gfp)
-{
-	(void)m; (void)order; (void)gfp;
-	return 0;	/* no reclaimable memory is modelled yet */
 }
 
 /*

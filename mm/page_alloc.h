@@ -38,7 +38,8 @@ enum zone_type gfp_zone(unsigned gfp);
  * Allocate 2^order contiguous pages, preferring node nid (-1: node 0),
  * honouring watermarks and lowmem_reserve as Linux's fast and slow paths do.
  * Returns the head page with refcount 1, or NULL when no zone can satisfy the
- * request (the caller may reclaim and retry: see try_to_free_pages()).
+ * request (an order <= 3 failure is recorded for the caller's alloc_retry).
+ * Below the low watermark it wakes kswapd; it never reclaims itself.
  */
 struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid);
 /* Free a block obtained from alloc_pages with the same order. */
@@ -65,7 +66,24 @@ int zone_watermark_ok(struct machine *m, struct zone *z, unsigned order,
 uint64_t zone_free_pages(const struct zone *z);
 uint64_t si_mem_available(struct machine *m);
 
-/* The reclaim seam: returns pages freed (0 until the reclaim issue). */
-uint64_t try_to_free_pages(struct machine *m, unsigned order, unsigned gfp);
+#define PAGE_ALLOC_COSTLY_ORDER	3
+
+/*
+ * page_alloc_slow.c: the allocator's slow path, run between faults. An
+ * allocation failed (alloc_pages recorded it in m->alloc_failed): reclaim
+ * directly, retry while that helps or might (should_reclaim_retry: at
+ * most 16 passes without progress), then let the OOM killer free memory.
+ * The caller undoes nothing: it simply tries the failed step again.
+ */
+struct alloc_retry {
+	int no_progress_loops;
+};
+enum { ALLOC_RETRY, ALLOC_FAIL, ALLOC_KILLED };
+/*
+ * ALLOC_RETRY: try again; ALLOC_FAIL: give up with ENOMEM (a failure of
+ * policy, not of memory, or nothing left to kill); ALLOC_KILLED: the OOM
+ * killer chose the command's own process, which must stop (EINTR).
+ */
+int alloc_retry(struct machine *m, struct alloc_retry *st);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "vmscan.h"
 #include "hugetlb.h"
 #include "huge_memory.h"
 #include "memory.h"
@@ -377,8 +378,14 @@ long mm_mem_rw(struct machine *m, int pid, uint64_t addr, void *buf, size_t len,
 		ret = -ESRCH;
 	else if (!t->mm || !len)
 		ret = 0;
-	else
+	else {
+		m->cur_task = t;
 		ret = access_remote_vm(m, t, addr, buf, len, write);
+		m->cur_task = NULL;
+		if (t->oom_killed)	/* the OOM killer chose it while it was in use */
+			task_exit(m, t);
+	}
+	kswapd_run(m);
 	machine_unlock(m);
 	return ret;
 }

@@ -65,6 +65,9 @@ static inline pte_t swp_entry_to_pte(unsigned type, uint64_t offset)
 	return ((uint64_t)(type & 31) << 1) | (offset << 12);
 }
 static inline unsigned pte_swp_type(pte_t p) { return (unsigned)(p >> 1) & 31; }
+/* A swap PTE of a page that was exclusive to this mm when it went out (x86: the PSE bit). */
+#define _PAGE_SWP_EXCLUSIVE	_PAGE_PSE
+static inline int pte_swp_exclusive(pte_t p) { return (p & _PAGE_SWP_EXCLUSIVE) != 0; }
 static inline uint64_t pte_swp_offset(pte_t p) { return p >> 12; }
 
 /* The PTE protection bits a VMA's vm_flags give (kernel: vm_get_page_prot). */

@@ -105,6 +105,23 @@ void page_add_new_anon_rmap(struct machine *m, struct mm_struct *mm, struct page
 	lru_add(m, page, LRU_INACTIVE_ANON);
 }
 
+void page_add_anon_rmap(struct machine *m, struct mm_struct *mm, struct page *page,
+			struct vm_area_struct *vma, uint64_t addr)
+{
+	if (!PageFlag(page, PG_anon)) {	/* read in from swap: it joins vma now */
+		SetPageFlag(page, PG_anon);
+		SetPageFlag(page, PG_swapbacked);
+		page->private = vma->anon_vma;
+		page->index = linear_page_index(vma, addr);
+	}
+	if (page->mapcount++ == 0)
+		mod_node_page_state(page_pgdat(m, page), NR_ANON_PAGES, 1);
+	else
+		ClearPageFlag(page, PG_anon_exclusive);
+	page->refcount++;
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+}
+
 void page_dup_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
 {
 	(void)m;
@@ -168,6 +185,8 @@ void mlock_page(struct machine *m, struct page *page)
 	SetPageFlag(page, PG_mlocked);
 	mod_zone_page_state(page_zone(m, page), NR_MLOCK, 1);
 	count_vm_event(m, UNEVICTABLE_PGS_MLOCKED);
+	if (!PageFlag(page, PG_lru))
+		return;	/* isolated by reclaim: its putback sends it to the unevictable list */
 	lru_del(m, page);
 	lru_add(m, page, LRU_UNEVICTABLE);
 }

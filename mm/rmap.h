@@ -58,6 +58,12 @@ void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma);
 /* A freshly allocated anon page mapped once at addr of vma. */
 void page_add_new_anon_rmap(struct machine *m, struct mm_struct *mm, struct page *page,
 			    struct vm_area_struct *vma, uint64_t addr);
+/*
+ * A PTE maps an anonymous page that is already on the LRU (swap-in): one
+ * the swap cache read in joins vma at addr; one already anon gains a mapping.
+ */
+void page_add_anon_rmap(struct machine *m, struct mm_struct *mm, struct page *page,
+			struct vm_area_struct *vma, uint64_t addr);
 /* One more PTE maps an existing anon page (fork). */
 void page_dup_rmap(struct machine *m, struct mm_struct *mm, struct page *page);
 /* One more PTE maps a page-cache page. */

@@ -60,7 +60,12 @@ struct swap_info_struct {
 	uint64_t inuse_pages;		/* slots in use */
 	uint16_t *swap_map;		/* per slot: references | SWAP_HAS_CACHE */
 	uint64_t *zeromap;		/* per slot, a bit: stored as zeros (no bytes) */
-	uint64_t *shadow;		/* per slot: workingset shadow of the evicted page, or 0 */
+	/*
+	 * per slot, the swap cache (swap_state.c): the cached page's struct
+	 * page pointer, or (shadow << 1 | 1) for a page evicted from it
+	 * (workingset.c), or 0
+	 */
+	uint64_t *cache;
 	struct swap_cluster *clusters;	/* max / 512 rounded up */
 	uint64_t nr_clusters;
 	struct list_head free_clusters, nonfull_clusters, full_clusters;
@@ -126,6 +131,60 @@ int vm_swap_full(struct machine *m);
 int swap_write_page(struct machine *m, swp_entry_t e, struct page *page);
 /* The slot's bytes into page; 1 if it was a zero page, 0, -EIO. */
 int swap_read_page(struct machine *m, swp_entry_t e, struct page *page);
+
+/* ---- swap_state.c: the swap cache ---- */
+
+/* The page the swap cache holds for e, or NULL. */
+struct page *swap_cache_get(struct machine *m, swp_entry_t e);
+/* The shadow an evicted page left in e's slot, or 0. */
+uint64_t swap_cache_shadow(struct machine *m, swp_entry_t e);
+/*
+ * Put page in the swap cache under e (whose SWAP_HAS_CACHE the caller set:
+ * folio_alloc_swap or swapcache_prepare): PG_swapcache, page->swap, one
+ * reference, SwapCached and nr_file_pages.
+ */
+void add_to_swap_cache(struct machine *m, struct page *page, swp_entry_t e);
+/*
+ * Take page out of the swap cache, leaving shadow (0: none) in its slot;
+ * the slot loses SWAP_HAS_CACHE (and is freed if nothing else refers to
+ * it); the cache's reference is dropped.
+ */
+void delete_from_swap_cache(struct machine *m, struct page *page, uint64_t shadow);
+/*
+ * A free slot is about to get a page read in (swapin): set SWAP_HAS_CACHE.
+ * -EEXIST when the cache already holds it, -ENOENT when nothing refers to it.
+ */
+int swapcache_prepare(struct machine *m, swp_entry_t e);
+
+/*
+ * The slot lost a reference (a swap PTE was zapped): free it, and its
+ * swap-cache page if nothing maps it (kernel: free_swap_and_cache).
+ */
+void free_swap_and_cache(struct machine *m, swp_entry_t e);
+/*
+ * A swap-cache page whose slot nothing but the cache refers to: take it
+ * out and free the slot (folio_free_swap). 1 if it went.
+ */
+int folio_free_swap(struct machine *m, struct page *page);
+
+/*
+ * Read e's page into the swap cache (a new page on the anon LRU, read
+ * from the device: pswpin or swpin_zero, workingset refault). *hit when
+ * the cache had it. NULL when no memory is free (or the slot is gone).
+ */
+struct vm_area_struct;
+struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit);
+/*
+ * A fault at addr of vma on fault_entry, not in the swap cache: read it in
+ * with its VMA-based readahead window (page-cluster, the hits since the
+ * last miss; reclaim.md §8.3). Returns the fault's page, now in the swap
+ * cache, or NULL (no memory); *major when it had to be read.
+ */
+struct page *swapin_readahead(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			      swp_entry_t fault_entry, int *major);
+/* A swap-cache hit at addr of vma: readahead's hit count and position. */
+void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_struct *vma,
+			   uint64_t addr);
 
 /* check: swap_map against the PTEs, shmem entries and swap cache that refer to slots. */
 struct rbuf_lite;

@@ -187,10 +187,10 @@ int swapon(struct machine *m, const char *path, uint64_t bytes, int prio, int as
 	si->nr_clusters = (max + SWAPFILE_CLUSTER - 1) / SWAPFILE_CLUSTER;
 	si->swap_map = kcalloc(max, sizeof(*si->swap_map));
 	si->zeromap = kcalloc((max + BITS - 1) / BITS, sizeof(uint64_t));
-	si->shadow = kcalloc(max, sizeof(uint64_t));
+	si->cache = kcalloc(max, sizeof(uint64_t));
 	si->clusters = kcalloc(si->nr_clusters, sizeof(*si->clusters));
 	si->store_fd = memfd_create("mmfs-swap", MFD_CLOEXEC);
-	if (!si->swap_map || !si->zeromap || !si->shadow || !si->clusters || si->store_fd < 0 ||
+	if (!si->swap_map || !si->zeromap || !si->cache || !si->clusters || si->store_fd < 0 ||
 	    ftruncate(si->store_fd, (off_t)(max * MM_PAGE_SIZE)))
 		goto nomem;
 	INIT_LIST_HEAD(&si->free_clusters);
@@ -213,7 +213,7 @@ nomem:
 			close(si->store_fd);
 		kfree(si->swap_map);
 		kfree(si->zeromap);
-		kfree(si->shadow);
+		kfree(si->cache);
 		kfree(si->clusters);
 		kfree(si);
 	}
@@ -231,7 +231,7 @@ static void swap_destroy(struct machine *m, int type)
 	close(si->store_fd);
 	kfree(si->swap_map);
 	kfree(si->zeromap);
-	kfree(si->shadow);
+	kfree(si->cache);
 	kfree(si->clusters);
 	kfree(si);
 }
@@ -295,7 +295,7 @@ static void put_ref(struct machine *m, struct swap_info_struct *si, uint64_t off
 {
 	si->swap_map[off] -= d;
 	if (!si->swap_map[off]) {
-		si->shadow[off] = 0;
+		si->cache[off] = 0;	/* a shadow of a slot nobody refers to means nothing */
 		slot_release(m, si, off);
 	}
 }

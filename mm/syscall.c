@@ -16,6 +16,8 @@
 #include "memory.h"
 #include "task.h"
 #include "writeback.h"
+#include "page_alloc.h"
+#include "vmscan.h"
 
 static int is_process_verb(enum mm_verb v)
 {
@@ -71,6 +73,62 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	}
 }
 
+/*
+ * Calls that may fail for want of memory and are safe to run again:
+ * they undo what they did (fork, exec, mmap) or redo only what is left
+ * (populating, locking, willneed). The others answer ENOMEM as they are.
+ */
+static int retryable(enum mm_verb v)
+{
+	switch (v) {
+	case MMV_MMAP: case MMV_BRK: case MMV_MADVISE: case MMV_MLOCK: case MMV_MLOCK2:
+	case MMV_MLOCKALL: case MMV_EXEC: case MMV_TOUCH: case MMV_FORK:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * dispatch, and when it failed because an allocation did, reclaim and run
+ * the call again (page_alloc_slow.c); a process the OOM killer chose
+ * while it was running the call exits when the call has unwound.
+ */
+static int dispatch_retry(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
+{
+	struct alloc_retry st = { 0 };
+	int pid = x->t->pid;
+	struct task *t;
+	int err;
+
+	x->m->cur_task = x->t;
+	for (;;) {
+		x->m->alloc_failed = 0;
+		err = dispatch(x, c, ret);
+		/* exit and kill verbs may have freed the caller's task */
+		t = find_task_by_pid(x->m, pid);
+		if (err != -ENOMEM || !retryable(c->verb) || !t || t->oom_killed)
+			break;
+		switch (alloc_retry(x->m, &st)) {
+		case ALLOC_RETRY:
+			if (x->why && x->whylen)
+				x->why[0] = '\0';
+			continue;
+		case ALLOC_KILLED:
+			err = sys_fail(x, -EINTR, "killed by the OOM killer");
+			break;
+		}
+		break;
+	}
+	x->m->cur_task = NULL;
+	if (t && t->oom_killed) {
+		if (err != -EINTR)
+			err = sys_fail(x, -EINTR, "killed by the OOM killer");
+		task_exit(x->m, t);
+	}
+	return err;
+}
+
 /* Resolve pid to a task with an address space, or fail ESRCH. */
 static int sys_enter(struct machine *m, int pid, struct sys_ctx *x, char *why, size_t whylen)
 {
@@ -102,8 +160,9 @@ int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
 	if (!err && !is_process_verb(call->verb))
 		err = sys_fail(&x, -EINVAL, "not a per-process command");
 	else if (!err)
-		err = dispatch(&x, call, ret);
+		err = dispatch_retry(&x, call, ret);
 	wb_flush(m);
+	kswapd_run(m);
 	machine_unlock(m);
 	return err;
 }

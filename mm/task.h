@@ -69,6 +69,8 @@ struct task {
 	size_t cmdline_len;		/* bytes of cmdline, last NUL included */
 	char state;			/* 'S' (sleeping) for every live task */
 	int sigkill;			/* a kill is on its way (mm_signal_kill) */
+	int oom_killed;			/* the OOM killer chose it while a command used it */
+	int16_t oom_score_adj;		/* -1000..1000; fork inherits it */
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */
 	struct mm_struct *mm;		/* owned; NULL = no address space */

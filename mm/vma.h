@@ -92,6 +92,12 @@ struct vm_area_struct {
 	struct mm_struct *vm_mm;	/* the mm it is linked into, NULL while unlinked */
 	struct list_head anon_link;	/* on its anon_vma's list; next NULL when not */
 	struct list_head mmap_link;	/* on its file's inode's i_mmap; next NULL when not */
+	/*
+	 * swap_state.c: swap readahead's state, packed as Linux packs
+	 * swap_readahead_info: the last fault's page address, the last window
+	 * (bits 6-11) and the readahead hits since (bits 0-5); 0 reads as 4 hits
+	 */
+	uint64_t swap_ra;
 
 	/* vma_tree.c only: AVL links and the gap augmentation */
 	struct vm_area_struct *vt_left, *vt_right, *vt_parent;

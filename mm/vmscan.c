@@ -1,247 +1,483 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
- * vmscan.c - reclaim (kernel: mm/vmscan.c), and the walk MADV_COLD and
- * MADV_PAGEOUT share (madvise_cold_or_pageout_pte_range). Today:
- * reclaim_pages() on the pages of one range; LRU scanning, kswapd and
- * swap-out build on this.
+ * vmscan.c - what reclaim does to the pages it isolated (kernel:
+ * shrink_folio_list, folio_check_references, try_to_unmap, pageout,
+ * __remove_mapping in mm/vmscan.c and mm/rmap.c; reclaim.md §4.2, §6, §10).
  *
- * A page is reclaimed only if this mapping is its only one (the advice
- * concerns this process's memory). Unmapping is try_to_unmap; then the page
- * goes if it can: a clean file or shmem page leaves the page cache (a
- * shmem page never written is only zeros: a later fault makes a new one);
- * a dirty shmem or anonymous page would need swap, which does not exist
- * yet, so dirty shmem stays cached (unmapped, as Linux leaves it with no
- * swap) and anonymous memory is not touched (try_to_unmap of anon fails
- * without a swap slot), except a lazily freeable page (MADV_FREE) whose
- * PTE is still clean: that one is discarded.
+ * For each page of a batch, oldest first:
+ *   - mlocked: back to the unevictable list;
+ *   - the reference check (unless MADV_PAGEOUT): a young PTE the first
+ *     time keeps it with PG_referenced, a second time (or two young PTEs,
+ *     or an executable file page) activates it;
+ *   - an anonymous page gets a swap slot and joins the swap cache (none
+ *     free: activated);
+ *   - every PTE mapping it is unmapped: a swap entry for an anonymous page,
+ *     nothing for a file page; a lazily freeable page (MADV_FREE) dirtied
+ *     again is made swap-backed and activated instead;
+ *   - dirty: written. A swap write of zeros only marks the slot
+ *     (swpout_zero) and the page goes at once; one with data (pswpout) is
+ *     under writeback until the batch is put back, then it goes to the
+ *     inactive tail (pgrotated) and the next pass frees it, as a real
+ *     device's completion does. Dirty file pages are written only by
+ *     kswapd, and only once it has seen them marked for immediate reclaim
+ *     and the node's inactive file list full of them; otherwise marked
+ *     (PG_reclaim, nr_vmscan_immediate_reclaim) and activated;
+ *   - clean and unmapped: out of the swap cache (a shadow stays in the
+ *     slot) or the page cache, and freed.
  *
- * A large page-cache folio is taken whole when the range maps all of it,
- * in order; one the range maps only in part is first split into single
- * pages, unless another process maps it too (then it is left alone).
+ * Isolation takes a reference, as Linux's does: a page is freed only when
+ * nothing but reclaim holds it. A large page-cache folio (readahead's) is
+ * isolated, checked and freed whole through its first page. THPs are not
+ * reclaimed (see doc/reclaim.md).
  */
 #include "internal.h"
-#include "pgtable.h"
-#include "memory_internal.h"
-#include "rmap.h"
 #include "filemap.h"
-#include "vmscan.h"
+#include "huge_memory.h"
+#include "memory_internal.h"
+#include "pgtable.h"
+#include "rmap.h"
+#include "swap.h"
 #include "task.h"
 #include "vma.h"
+#include "vmscan.h"
+#include "workingset.h"
+#include "writeback.h"
 
-struct cold_walk {
-	uint64_t end;		/* of the advice's range */
-	uint64_t skip_to;	/* the PTEs below it belong to a folio already handled */
-	int pageout;		/* MADV_PAGEOUT, else MADV_COLD */
-};
+/* Linux's PG_reclaim is the PG_readahead bit; the model keeps it there too. */
+#define PG_reclaim_bit	PG_readahead
 
-/* The page a present PTE of a user page maps, or NULL (none, huge, the zero page). */
-static struct page *pte_page(struct machine *m, pte_t pte)
+enum folio_references { FOLIOREF_RECLAIM, FOLIOREF_RECLAIM_CLEAN, FOLIOREF_KEEP, FOLIOREF_ACTIVATE };
+enum pageout_t { PAGE_KEEP, PAGE_ACTIVATE, PAGE_SUCCESS };
+
+static struct pglist_data *pgdat_of(struct machine *m, struct page *page)
 {
-	if (!pte_present(pte) || (pte & _PAGE_PSE) || pte_pfn(pte) == m->zero_pfn)
-		return NULL;
-	return pfn_to_page(m, pte_pfn(pte));
+	return m->node[page_zone(m, page)->nid];
 }
 
-static int is_cache_page(const struct page *page)
+/* A page of a page-cache folio of more than one page. */
+static int large_file_folio(const struct page *page)
 {
-	return page->mapping && !page_is_anon(page);
+	return page->mapping && !PageFlag(page, PG_anon) && folio_order(page);
 }
 
-/*
- * How many PTEs from addr on map the pages of page's folio one after the
- * other, starting with page, within [addr, end) (folio_pte_batch).
- */
-static uint64_t folio_pte_batch(struct machine *m, struct mm_struct *mm, uint64_t addr,
-				uint64_t end, struct page *page)
+/* The pages of page's folio, first to last; n of them. */
+#define for_each_folio_page(page, p, i, n) \
+	for (uint64_t i = 0; i < (n) && ((p) = large_file_folio(page) ? \
+		filemap_find_page((page)->mapping, folio_index(page) + i) : (page)); i++)
+
+static uint64_t folio_pages(const struct page *page)
 {
-	uint64_t last = folio_index(page) + folio_nr_pages(page), nr = 0;
-
-	for (uint64_t i = page->index; i < last && addr < end; i++, addr += MM_PAGE_SIZE, nr++) {
-		pte_t *pte = pte_lookup(m, mm, addr, 0, NULL);
-
-		if (!pte || pte_page(m, *pte) != filemap_find_page(page->mapping, i))
-			break;
-	}
-	return nr;
+	return large_file_folio(page) ? folio_nr_pages(page) : 1;
 }
 
-/* The PTEs of mm that map pages of page's folio (every VMA of the file). */
-static uint64_t folio_maps_in_mm(struct machine *m, struct mm_struct *mm, struct page *page)
+/* Whether any page of the folio is mapped (folio_mapped) or dirty. */
+static int folio_any(struct page *page, int dirty)
 {
-	uint64_t first = folio_index(page), end = first + folio_nr_pages(page), n = 0;
+	uint64_t n = folio_pages(page);
+	struct page *p;
 
-	for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next_of(v)) {
-		if (!v->vm_file || file_inode(v->vm_file) != page->mapping)
-			continue;
-		for (uint64_t i = first; i < end; i++) {
-			pte_t *pte;
-
-			if (i < v->vm_pgoff || i >= v->vm_pgoff + vma_pages(v))
-				continue;
-			pte = pte_lookup(m, mm, v->vm_start + ((i - v->vm_pgoff) << MM_PAGE_SHIFT), 0, NULL);
-			if (pte && pte_page(m, *pte) == filemap_find_page(page->mapping, i))
-				n++;
-		}
-	}
-	return n;
-}
-
-/* folio_maybe_mapped_shared: does another process map a page of the folio? */
-static int folio_mapped_elsewhere(struct machine *m, struct mm_struct *mm, struct page *page)
-{
-	uint64_t mapcount = 0;
-
-	for (uint64_t i = folio_index(page), end = i + folio_nr_pages(page); i < end; i++)
-		mapcount += (uint64_t)filemap_find_page(page->mapping, i)->mapcount;
-	return mapcount > folio_maps_in_mm(m, mm, page);
-}
-
-/* try_to_unmap of one PTE for reclaim: the dirty bit goes to the page. */
-static void unmap_for_reclaim(struct machine *m, struct mm_struct *mm, pte_t *pte,
-			      struct page *page)
-{
-	if (pte_dirty(*pte))
-		set_page_dirty(m, page);	/* the whole folio, as try_to_unmap's folio_mark_dirty */
-	*pte = 0;
-	page_remove_rmap(m, mm, page);
-	put_page(m, page);
-	count_vm_event(m, PGSCAN_DIRECT);
-}
-
-/*
- * Reclaim of an anonymous page (try_to_unmap_one): one that needs swap
- * stays; a lazily freeable one (MADV_FREE) is discarded, unless a store
- * dirtied its PTE since, which makes it swap-backed again.
- */
-static void reclaim_lazyfree(struct machine *m, struct mm_struct *mm, pte_t *pte,
-			     struct page *page)
-{
-	if (PageFlag(page, PG_swapbacked) || page->refcount != 1)
-		return;
-	if (pte_dirty(*pte)) {
-		lru_del(m, page);
-		SetPageFlag(page, PG_swapbacked);
-		lru_add(m, page, LRU_ACTIVE_ANON);
-		return;
-	}
-	*pte = 0;
-	page_remove_rmap(m, mm, page);
-	put_page(m, page);
-	count_vm_event(m, PGSCAN_DIRECT);
-	count_vm_event(m, PGSTEAL_DIRECT);
-	count_vm_event(m, PGLAZYFREED);
-}
-
-/*
- * A dirty file folio reclaim unmapped but cannot write (only kswapd writes
- * file pages): shrink_folio_list marks it for immediate reclaim once the
- * flusher has written it (PG_reclaim, which is the PG_readahead bit: so
- * fault-around skips it, and a fault on it starts async readahead, until
- * writeback ends) and activates it. Shmem gives its mark back at once.
- */
-static void keep_dirty_folio(struct machine *m, struct page *page)
-{
-	if (!PageFlag(page, PG_dirty) || page_is_shmem(page) || page->mapcount)
-		return;
-	folio_set_readahead_flag(page, 1);
-	if (PageFlag(page, PG_lru) && !PageFlag(page, PG_unevictable)) {
-		lru_del(m, page);
-		lru_add(m, page, LRU_ACTIVE_FILE);
-	}
-}
-
-/* MADV_COLD: off the active list, unreferenced. */
-static void deactivate_page(struct machine *m, pte_t *pte, struct page *page)
-{
-	*pte &= ~_PAGE_ACCESSED;
-	ClearPageFlag(page, PG_referenced);
-	if (PageFlag(page, PG_lru) && PageFlag(page, PG_active) && !PageFlag(page, PG_unevictable)) {
-		lru_del(m, page);
-		lru_add(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
-		count_vm_event(m, PGDEACTIVATE);
-	}
-}
-
-/* A large folio the range maps whole, from addr on: cold or reclaimed as one. */
-static void cold_or_pageout_folio(struct machine *m, struct mm_struct *mm, uint64_t addr,
-				  struct page *page, int pageout)
-{
-	uint64_t first = folio_index(page), nr = folio_nr_pages(page), went;
-
-	for (uint64_t i = 0; i < nr; i++) {
-		struct page *p = filemap_find_page(page->mapping, first + i);
-
-		if (p->mapcount != 1 || PageFlag(p, PG_unevictable))
-			return;	/* mapped elsewhere too, or mlocked */
-	}
-	for (uint64_t i = 0; i < nr; i++) {
-		pte_t *pte = pte_lookup(m, mm, addr + (i << MM_PAGE_SHIFT), 0, NULL);
-		struct page *p = filemap_find_page(page->mapping, first + i);
-
-		if (pageout)
-			unmap_for_reclaim(m, mm, pte, p);
-		else
-			deactivate_page(m, pte, p);
-	}
-	if (!pageout)
-		return;
-	if ((went = filemap_remove_folio(m, page)))
-		count_vm_events(m, PGSTEAL_DIRECT, (int64_t)went);
-	else
-		keep_dirty_folio(m, page);
-}
-
-static int cold_or_pageout_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
-			       void *arg)
-{
-	struct cold_walk *w = arg;
-	struct page *page = pte_page(m, *pte);
-
-	if (!page || addr < w->skip_to)
-		return 0;
-	if (is_cache_page(page) && folio_order(page)) {
-		uint64_t nr = folio_pte_batch(m, mm, addr, w->end, page);
-
-		if (nr == folio_nr_pages(page)) {
-			w->skip_to = addr + (nr << MM_PAGE_SHIFT);
-			cold_or_pageout_folio(m, mm, addr, page, w->pageout);
-			return 0;
-		}
-		if (folio_mapped_elsewhere(m, mm, page)) {
-			w->skip_to = addr + (nr << MM_PAGE_SHIFT);
-			return 0;
-		}
-		/* split_folio unmaps a file folio: the page is handled only if still mapped */
-		if (filemap_split_folio(m, page, UINT64_MAX)) {
-			w->skip_to = addr + (nr << MM_PAGE_SHIFT);
-			return 0;
-		}
-		page = pte_page(m, *pte);
-		if (!page)
-			return 0;
-	}
-	if (!w->pageout) {
-		deactivate_page(m, pte, page);
-		return 0;
-	}
-	if (page->mapcount != 1 || PageFlag(page, PG_unevictable))
-		return 0;
-	if (page_is_anon(page)) {
-		reclaim_lazyfree(m, mm, pte, page);
-		return 0;
-	}
-	unmap_for_reclaim(m, mm, pte, page);
-	if (!PageFlag(page, PG_dirty) && filemap_remove_folio(m, page))
-		count_vm_event(m, PGSTEAL_DIRECT);
-	else
-		keep_dirty_folio(m, page);
+	for_each_folio_page(page, p, i, n)
+		if (dirty ? PageFlag(p, PG_dirty) : p->mapcount > 0)
+			return 1;
 	return 0;
 }
 
-void cold_or_pageout_range(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end,
-			   int pageout)
+static void folio_set_flag(struct page *page, enum pageflags f, int on)
 {
-	struct cold_walk w = { .end = end, .skip_to = 0, .pageout = pageout };
+	uint64_t n = folio_pages(page);
+	struct page *p;
 
-	walk_ptes(m, mm, start, end, cold_or_pageout_one, &w);
+	for_each_folio_page(page, p, i, n)
+		if (on)
+			SetPageFlag(p, f);
+		else
+			ClearPageFlag(p, f);
+}
+
+void lru_note_cost(struct machine *m, struct pglist_data *pgdat, int file, uint64_t nr_io,
+		   uint64_t nr_rotated)
+{
+	/* I/O is what reclaiming costs; a rotation only CPU */
+	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated, lrusize;
+
+	(void)m;
+	if (file)
+		pgdat->file_cost += cost;
+	else
+		pgdat->anon_cost += cost;
+	lrusize = (uint64_t)(pgdat->vm_stat[NR_INACTIVE_ANON] + pgdat->vm_stat[NR_ACTIVE_ANON] +
+			     pgdat->vm_stat[NR_INACTIVE_FILE] + pgdat->vm_stat[NR_ACTIVE_FILE]);
+	/* a floating average: recent costs weigh more than old ones */
+	if (pgdat->file_cost + pgdat->anon_cost > lrusize / 4) {
+		pgdat->file_cost /= 2;
+		pgdat->anon_cost /= 2;
+	}
+}
+
+/* ---- isolation ---- */
+
+uint64_t isolate_folio(struct machine *m, struct page *page, struct list_head *batch)
+{
+	uint64_t n;
+	struct page *p;
+
+	if (!PageFlag(page, PG_lru) || PageFlag(page, PG_head) || PageFlag(page, PG_mlocked))
+		return 0;
+	if (large_file_folio(page))
+		page = filemap_find_page(page->mapping, folio_index(page));
+	n = folio_pages(page);
+	for_each_folio_page(page, p, i, n)
+		lru_del(m, p);
+	get_page(page);		/* isolation's reference */
+	list_add_tail(&page->lru, batch);
+	return n;
+}
+
+void putback_folio_list(struct machine *m, struct list_head *batch)
+{
+	while (!list_empty(batch)) {
+		struct page *page = list_first_entry(batch, struct page, lru), *p;
+		uint64_t n = folio_pages(page);
+
+		list_del(&page->lru);
+		for_each_folio_page(page, p, i, n) {
+			if (PageFlag(p, PG_lru))
+				continue;
+			if (PageFlag(p, PG_mlocked)) {	/* found in a locked VMA meanwhile */
+				ClearPageFlag(p, PG_active);
+				lru_add(m, p, LRU_UNEVICTABLE);
+				count_vm_event(m, UNEVICTABLE_PGS_CULLED);
+			} else {
+				lru_add(m, p, page_lru(p));
+			}
+		}
+		/* its swap write ended: to the tail, where the next pass frees it */
+		if (PageFlag(page, PG_writeback)) {
+			ClearPageFlag(page, PG_writeback);
+			if (PageFlag(page, PG_reclaim_bit) && PageFlag(page, PG_lru) &&
+			    !PageFlag(page, PG_unevictable)) {
+				ClearPageFlag(page, PG_reclaim_bit);
+				list_move_tail(&page->lru, &pgdat_of(m, page)->lru[page_lru(page)]);
+				count_vm_event(m, PGROTATED);
+			}
+		}
+		put_page(m, page);	/* isolation's reference */
+	}
+}
+
+/* ---- references ---- */
+
+struct referenced_arg {
+	int young;
+	uint64_t vm_flags;
+};
+
+static int referenced_one(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			  pte_t *pte, void *arg)
+{
+	struct referenced_arg *ra = arg;
+
+	(void)m;
+	(void)addr;
+	if (vma->vm_flags & MM_VM_LOCKED) {
+		ra->vm_flags |= MM_VM_LOCKED;
+		return 1;	/* stop: the page is mlocked from now on */
+	}
+	if (pte_young(*pte)) {
+		*pte &= ~_PAGE_ACCESSED;
+		ra->young++;
+	}
+	ra->vm_flags |= vma->vm_flags;
+	return 0;
+}
+
+int folio_referenced(struct machine *m, struct page *page, uint64_t *vm_flags)
+{
+	struct referenced_arg ra = { 0, 0 };
+	uint64_t n = folio_pages(page);
+	struct page *p;
+
+	for_each_folio_page(page, p, i, n) {
+		if (!p->mapcount)
+			continue;
+		if (rmap_walk(m, p, referenced_one, &ra)) {
+			mlock_page(m, p);	/* found in a VM_LOCKED VMA (mlock_vma_folio) */
+			break;
+		}
+	}
+	*vm_flags = ra.vm_flags;
+	return ra.young;
+}
+
+static enum folio_references folio_check_references(struct machine *m, struct page *page)
+{
+	uint64_t vm_flags;
+	int young = folio_referenced(m, page, &vm_flags);
+	int referenced = PageFlag(page, PG_referenced);
+	int file = !PageFlag(page, PG_swapbacked);
+
+	ClearPageFlag(page, PG_referenced);
+	if (vm_flags & MM_VM_LOCKED)
+		return FOLIOREF_ACTIVATE;
+	if (young) {
+		/*
+		 * Every mapped page starts with the young PTE of the fault that
+		 * mapped it: look twice before calling it used.
+		 */
+		SetPageFlag(page, PG_referenced);
+		if (referenced || young > 1)
+			return FOLIOREF_ACTIVATE;
+		if ((vm_flags & MM_VM_EXEC) && file)
+			return FOLIOREF_ACTIVATE;	/* executable code stays */
+		return FOLIOREF_KEEP;
+	}
+	if (referenced && file)
+		return FOLIOREF_RECLAIM_CLEAN;	/* clean only: defer dirty ones to writeback */
+	return FOLIOREF_RECLAIM;
+}
+
+/* ---- unmapping ---- */
+
+struct unmap_arg {
+	struct page *page;
+	int abort;
+};
+
+static int unmap_one(struct machine *m, struct vm_area_struct *vma, uint64_t addr, pte_t *pte,
+		     void *arg)
+{
+	struct unmap_arg *ua = arg;
+	struct page *page = ua->page;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t old = *pte;
+
+	(void)addr;
+	if (vma->vm_flags & MM_VM_LOCKED) {
+		mlock_page(m, page);	/* leave it to the unevictable list */
+		ua->abort = 1;
+		return 1;
+	}
+	*pte = 0;
+	if (pte_dirty(old)) {
+		if (page_is_anon(page))
+			SetPageFlag(page, PG_dirty);	/* folio_mark_dirty of an anon folio */
+		else
+			set_page_dirty(m, page);
+	}
+	if (page_is_anon(page) && !PageFlag(page, PG_swapbacked)) {
+		/* MADV_FREE: only the isolation and the mappings may hold it, and clean */
+		if (page->refcount != 1 + page->mapcount || PageFlag(page, PG_dirty)) {
+			*pte = old;
+			SetPageFlag(page, PG_swapbacked);	/* dirtied again: it is data now */
+			ua->abort = 1;
+			return 1;
+		}
+	} else if (page_is_anon(page)) {
+		swp_entry_t e = { page->swap };
+
+		swap_duplicate(m, e);
+		*pte = swp_entry_to_pte(swp_type(e), swp_offset(e)) |
+		       (PageFlag(page, PG_anon_exclusive) ? _PAGE_SWP_EXCLUSIVE : 0);
+		mm->rss[MM_SWAPENTS]++;
+	}
+	page_remove_rmap(m, mm, page);
+	put_page(m, page);
+	return 0;
+}
+
+/* Unmap every page of the folio from every page table (try_to_unmap). 0 if all went. */
+static int try_to_unmap(struct machine *m, struct page *page)
+{
+	uint64_t n = folio_pages(page);
+	struct page *p;
+
+	for_each_folio_page(page, p, i, n) {
+		struct unmap_arg ua = { p, 0 };
+
+		if (p->mapcount)
+			rmap_walk(m, p, unmap_one, &ua);
+		if (ua.abort)
+			break;
+	}
+	return folio_any(page, 0);
+}
+
+/* ---- writing ---- */
+
+/* Write a dirty, unmapped folio out (kernel: pageout). */
+static enum pageout_t pageout(struct machine *m, struct page *page)
+{
+	uint64_t n = folio_pages(page);
+	struct page *p;
+
+	if (PageFlag(page, PG_swapcache)) {
+		swp_entry_t e = { page->swap };
+		int zero;
+
+		ClearPageFlag(page, PG_dirty);
+		zero = swap_write_page(m, e, page);
+		if (zero < 0) {
+			SetPageFlag(page, PG_dirty);
+			return PAGE_ACTIVATE;
+		}
+		count_vm_event(m, zero ? SWPOUT_ZERO : PSWPOUT);
+		if (!zero) {	/* I/O: it ends when the batch goes back (see putback) */
+			SetPageFlag(page, PG_writeback);
+			SetPageFlag(page, PG_reclaim_bit);
+		}
+		mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_WRITE, 1);
+		return PAGE_SUCCESS;
+	}
+	for_each_folio_page(page, p, i, n)
+		if (PageFlag(p, PG_dirty) && writeback_page(m, p))
+			return PAGE_KEEP;
+	mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_WRITE, (int64_t)n);
+	return PAGE_SUCCESS;
+}
+
+/*
+ * The last step: out of the swap cache or the page cache, then freed.
+ * Drops the isolation's reference; 0 (and the reference kept) if
+ * something else still holds the folio.
+ */
+static int remove_mapping(struct machine *m, struct page *page)
+{
+	if (page_is_anon(page) && !PageFlag(page, PG_swapbacked)) {
+		if (page->refcount != 1 || page->mapcount)
+			return 0;
+		put_page(m, page);	/* lazily freed: nothing to write */
+		return 1;
+	}
+	if (PageFlag(page, PG_swapcache)) {
+		if (page->refcount != 2 || page->mapcount || PageFlag(page, PG_dirty))
+			return 0;
+		page->refcount--;	/* the cache's reference is the last */
+		delete_from_swap_cache(m, page, workingset_eviction(m, page));
+		return 1;
+	}
+	if (!page->mapping)
+		return 0;
+	page->refcount--;
+	if (filemap_remove_folio(m, page))
+		return 1;
+	page->refcount++;
+	return 0;
+}
+
+/* ---- one batch ---- */
+
+uint64_t shrink_folio_list(struct machine *m, struct list_head *batch, struct scan_control *sc,
+			   struct reclaim_stat *stat)
+{
+	uint64_t nr_reclaimed = 0, pgactivate;
+	LIST_HEAD(ret);
+
+	*stat = (struct reclaim_stat){ 0 };
+	while (!list_empty(batch)) {
+		struct page *page = list_first_entry(batch, struct page, lru);
+		uint64_t nr = folio_pages(page);
+		int file = !PageFlag(page, PG_swapbacked);	/* folio_is_file_lru */
+		int lazyfree = page_is_anon(page) && file;
+		enum folio_references ref = FOLIOREF_RECLAIM;
+
+		list_del(&page->lru);
+		sc->nr_scanned += nr;
+		if (PageFlag(page, PG_mlocked))
+			goto activate;
+		if (!sc->may_unmap && folio_any(page, 0))
+			goto keep;
+		if (file && !lazyfree && folio_any(page, 1)) {
+			stat->nr_dirty += nr;
+			stat->nr_unqueued_dirty += nr;
+		}
+		if (!sc->ignore_references) {
+			ref = folio_check_references(m, page);
+			if (ref == FOLIOREF_ACTIVATE)
+				goto activate;
+			if (ref == FOLIOREF_KEEP) {
+				stat->nr_ref_keep += nr;
+				goto keep;
+			}
+		}
+		if (page_is_anon(page) && !file && !PageFlag(page, PG_swapcache)) {
+			swp_entry_t e = folio_alloc_swap(m);
+
+			if (!e.val)
+				goto activate;	/* no slot: it stays */
+			add_to_swap_cache(m, page, e);
+			SetPageFlag(page, PG_dirty);
+		}
+		if (folio_any(page, 0)) {
+			int was_swapbacked = PageFlag(page, PG_swapbacked);
+
+			if (try_to_unmap(m, page)) {
+				stat->nr_unmap_fail += nr;
+				if (!was_swapbacked && PageFlag(page, PG_swapbacked))
+					stat->nr_lazyfree_fail += nr;
+				goto activate;
+			}
+		}
+		if (folio_any(page, 1) && !lazyfree) {
+			if (page_is_shmem(page))
+				goto activate;	/* shmem does not go to swap (doc/reclaim.md) */
+			if (file && (sc->who != RECLAIMER_KSWAPD || !PageFlag(page, PG_reclaim_bit) ||
+				     !pgdat_of(m, page)->reclaim_dirty)) {
+				/* the flusher's job: mark it to be freed once written */
+				mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_IMMEDIATE_RECLAIM,
+						    (int64_t)nr);
+				stat->nr_immediate += nr;
+				folio_set_flag(page, PG_reclaim_bit, 1);
+				goto activate;
+			}
+			if (ref == FOLIOREF_RECLAIM_CLEAN || !sc->may_writepage)
+				goto keep;
+			switch (pageout(m, page)) {
+			case PAGE_KEEP:
+				goto keep;
+			case PAGE_ACTIVATE:
+				goto activate;
+			case PAGE_SUCCESS:
+				stat->nr_pageout += nr;
+				if (PageFlag(page, PG_writeback) || folio_any(page, 1))
+					goto keep;
+				if (file)
+					folio_set_flag(page, PG_reclaim_bit, 0);
+				break;
+			}
+		}
+		if (!remove_mapping(m, page))
+			goto keep;
+		if (lazyfree)
+			count_vm_events(m, PGLAZYFREED, (int64_t)nr);
+		nr_reclaimed += nr;
+		continue;
+activate:
+		/* not going to swap now: give the slot up if swap is short */
+		if (PageFlag(page, PG_swapcache) && (vm_swap_full(m) || PageFlag(page, PG_mlocked)))
+			folio_free_swap(m, page);
+		if (!PageFlag(page, PG_mlocked)) {
+			folio_set_flag(page, PG_active, 1);
+			stat->nr_activate[!PageFlag(page, PG_swapbacked)] += nr;
+		}
+keep:
+		list_add_tail(&page->lru, &ret);
+	}
+	list_splice_tail(&ret, batch);
+	pgactivate = stat->nr_activate[0] + stat->nr_activate[1];
+	if (pgactivate)
+		count_vm_events(m, PGACTIVATE, (int64_t)pgactivate);
+	return nr_reclaimed;
+}
+
+uint64_t reclaim_pages(struct machine *m, struct list_head *batch)
+{
+	struct scan_control sc = {
+		.gfp = 0, .reclaim_idx = MAX_NR_ZONES - 1, .who = RECLAIMER_NONE,
+		.may_writepage = 1, .may_unmap = 1, .may_swap = 1, .ignore_references = 1,
+	};
+	struct reclaim_stat stat;
+	uint64_t nr = shrink_folio_list(m, batch, &sc, &stat);
+
+	putback_folio_list(m, batch);
+	return nr;
 }

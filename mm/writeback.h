@@ -31,6 +31,13 @@ int writeback_page(struct machine *m, struct page *page);
 /* One step of the flusher (see above). */
 void wb_flush(struct machine *m);
 
+/*
+ * Reclaim met nothing but dirty pages: the flusher writes every dirty
+ * page, oldest first (wakeup_flusher_threads(WB_REASON_VMSCAN)). A page
+ * marked for immediate reclaim goes to the inactive tail once written.
+ */
+void wb_start_all(struct machine *m);
+
 /* Write back every dirty page of every file (sync). 0 or the first -EIO. */
 int wb_sync_all(struct machine *m);
 

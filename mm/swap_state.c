@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+/*
+ * swap_state.c - the swap cache and swap-in readahead (kernel:
+ * mm/swap_state.c).
+ *
+ * The swap cache maps a slot to the page that holds its bytes in memory:
+ * a page on its way out (reclaim put it there before unmapping it), or on
+ * its way in (read by a fault or by readahead), or one that is both mapped
+ * and still has a valid copy on swap (a read fault keeps the slot while
+ * swap is less than half full). Each device keeps it as an array by slot
+ * (swap.h: cache[]), which also holds the shadow an evicted page leaves
+ * behind for refault detection (workingset.c).
+ *
+ * Readahead is VMA-based, as on a non-rotational device (reference:
+ * reclaim.md §8.3): a window of up to 2^page-cluster pages (at most 32),
+ * grown by the hits of earlier readahead, placed forward, backward or
+ * centred on the fault, clipped to the VMA and to the fault's 2 MiB block.
+ */
+#include <errno.h>
+
+#include "internal.h"
+#include "page_alloc.h"
+#include "pgtable.h"
+#include "rmap.h"
+#include "swap.h"
+#include "vma.h"
+#include "workingset.h"
+
+#define CACHE_SHADOW(v)		(((v) & 1) ? (v) >> 1 : 0)
+#define CACHE_PAGE(v)		(((v) && !((v) & 1)) ? (struct page *)(uintptr_t)(v) : NULL)
+
+struct page *swap_cache_get(struct machine *m, swp_entry_t e)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+
+	return si ? CACHE_PAGE(si->cache[swp_offset(e)]) : NULL;
+}
+
+uint64_t swap_cache_shadow(struct machine *m, swp_entry_t e)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+
+	return si ? CACHE_SHADOW(si->cache[swp_offset(e)]) : 0;
+}
+
+static void cache_account(struct machine *m, struct page *page, int d)
+{
+	struct pglist_data *pgdat = m->node[page_zone(m, page)->nid];
+
+	mod_node_page_state(pgdat, NR_SWAPCACHED, d);
+	mod_node_page_state(pgdat, NR_FILE_PAGES, d);	/* Linux counts it there too */
+}
+
+void add_to_swap_cache(struct machine *m, struct page *page, swp_entry_t e)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+
+	VM_BUG_ON(!si || PageFlag(page, PG_swapcache) || CACHE_PAGE(si->cache[swp_offset(e)]));
+	si->cache[swp_offset(e)] = (uint64_t)(uintptr_t)page;
+	SetPageFlag(page, PG_swapcache);
+	SetPageFlag(page, PG_swapbacked);
+	page->swap = e.val;
+	page->refcount++;
+	cache_account(m, page, 1);
+}
+
+void delete_from_swap_cache(struct machine *m, struct page *page, uint64_t shadow)
+{
+	swp_entry_t e = { page->swap };
+	struct swap_info_struct *si = swp_info(m, e);
+
+	VM_BUG_ON(!si || !PageFlag(page, PG_swapcache));
+	si->cache[swp_offset(e)] = shadow ? shadow << 1 | 1 : 0;
+	ClearPageFlag(page, PG_swapcache);
+	page->swap = 0;
+	cache_account(m, page, -1);
+	swapcache_clear(m, e);
+	put_page(m, page);
+}
+
+int swapcache_prepare(struct machine *m, swp_entry_t e)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+	uint64_t off = swp_offset(e);
+
+	if (!si || !(si->swap_map[off] & SWAP_MAP_MAX))
+		return -ENOENT;
+	if (si->swap_map[off] & SWAP_HAS_CACHE)
+		return -EEXIST;
+	si->swap_map[off] |= SWAP_HAS_CACHE;
+	return 0;
+}
+
+int folio_free_swap(struct machine *m, struct page *page)
+{
+	swp_entry_t e = { page->swap };
+
+	if (!PageFlag(page, PG_swapcache) || swap_count(m, e))
+		return 0;
+	delete_from_swap_cache(m, page, 0);
+	return 1;
+}
+
+void free_swap_and_cache(struct machine *m, swp_entry_t e)
+{
+	struct page *page = swap_cache_get(m, e);
+
+	swap_free(m, e);
+	/* an unmapped cached copy nobody will fault in again goes too */
+	if (page && !page->mapcount && !swap_count(m, e))
+		delete_from_swap_cache(m, page, 0);
+}
+
+/* ---- reading in ---- */
+
+/*
+ * Read e's page into the swap cache (kernel: __read_swap_cache_async): a
+ * new page on the LRU, read from the device. *hit is set when the cache
+ * had it already. NULL when memory (or the slot) is gone.
+ */
+struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
+{
+	struct page *page = swap_cache_get(m, e);
+	uint64_t shadow;
+	int zero;
+
+	*hit = page != NULL;
+	if (page)
+		return page;
+	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0);
+	if (!page)
+		return NULL;
+	if (swapcache_prepare(m, e)) {
+		free_pages(m, page, 0);
+		return NULL;
+	}
+	shadow = swap_cache_shadow(m, e);
+	page->refcount = 0;	/* the cache's reference is the only one */
+	add_to_swap_cache(m, page, e);
+	SetPageFlag(page, PG_uptodate);
+	zero = swap_read_page(m, e, page);
+	count_vm_event(m, zero == 1 ? SWPIN_ZERO : PSWPIN);
+	workingset_refault(m, page, shadow, 0);
+	lru_add(m, page, PageFlag(page, PG_active) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON);
+	return page;
+}
+
+/* The per-VMA readahead state (kernel: vma->swap_readahead_info). */
+#define RA_WIN_SHIFT	6
+#define RA_HITS_MASK	0x3fULL
+#define RA_WIN_MASK	(0x3fULL << RA_WIN_SHIFT)
+#define RA_VAL(addr, win, hits)	(((addr) & ~(MM_PAGE_SIZE - 1)) | ((win) << RA_WIN_SHIFT) | (hits))
+
+static uint64_t ra_get(const struct vm_area_struct *vma)
+{
+	return vma->swap_ra ? vma->swap_ra : 4;	/* a fresh VMA counts as 4 hits */
+}
+
+/* The window from the hits since the last miss (kernel: __swapin_nr_pages). */
+static uint64_t swapin_nr_pages(uint64_t prev, uint64_t cur, uint64_t hits, uint64_t max,
+				uint64_t prev_win)
+{
+	uint64_t pages = hits + 2;
+
+	if (pages == 2) {
+		/* no hits to judge by: one page, unless faults walk next to each other */
+		if (cur != prev + 1 && cur + 1 != prev)
+			pages = 1;
+	} else {
+		uint64_t roundup = 4;
+
+		while (roundup < pages)
+			roundup <<= 1;
+		pages = roundup;
+	}
+	if (pages > max)
+		pages = max;
+	if (pages < prev_win / 2)	/* do not shrink too fast */
+		pages = prev_win / 2;
+	return pages;
+}
+
+struct page *swapin_readahead(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			      swp_entry_t fault_entry, int *major)
+{
+	uint64_t max = m->tun.page_cluster ? 1ULL << m->tun.page_cluster : 1, win;
+	uint64_t start, end, faddr = addr & ~(MM_PAGE_SIZE - 1), ra = ra_get(vma);
+	uint64_t prev = ra & ~(MM_PAGE_SIZE - 1), fpfn = faddr >> MM_PAGE_SHIFT;
+	uint64_t pmd_start = faddr & ~(PMD_SIZE - 1);
+	struct page *fault_page = NULL;
+	int hit;
+
+	if (max > 32)
+		max = 32;	/* SWAP_RA_ORDER_CEILING */
+	win = max == 1 ? 1 : swapin_nr_pages(prev >> MM_PAGE_SHIFT, fpfn, ra & RA_HITS_MASK, max,
+					     (ra & RA_WIN_MASK) >> RA_WIN_SHIFT);
+	vma->swap_ra = RA_VAL(faddr, win, 0ULL);
+	if (win == 1) {
+		start = fpfn;
+		end = fpfn + 1;
+	} else {
+		uint64_t lpfn, rpfn, ppfn = prev >> MM_PAGE_SHIFT;
+
+		if (fpfn == ppfn + 1) {		/* forward */
+			lpfn = fpfn;
+			rpfn = fpfn + win;
+		} else if (ppfn == fpfn + 1) {	/* backward */
+			lpfn = fpfn + 1 >= win ? fpfn + 1 - win : 0;
+			rpfn = fpfn + 1;
+		} else {			/* centred */
+			uint64_t left = (win - 1) / 2;
+
+			lpfn = fpfn >= left ? fpfn - left : 0;
+			rpfn = fpfn + win - left;
+		}
+		start = lpfn;
+		if (start < vma->vm_start >> MM_PAGE_SHIFT)
+			start = vma->vm_start >> MM_PAGE_SHIFT;
+		if (start < pmd_start >> MM_PAGE_SHIFT)
+			start = pmd_start >> MM_PAGE_SHIFT;
+		end = rpfn;
+		if (end > vma->vm_end >> MM_PAGE_SHIFT)
+			end = vma->vm_end >> MM_PAGE_SHIFT;
+		if (end > (pmd_start + PMD_SIZE) >> MM_PAGE_SHIFT)
+			end = (pmd_start + PMD_SIZE) >> MM_PAGE_SHIFT;
+	}
+	*major = 0;
+	for (uint64_t pfn = start; pfn < end; pfn++) {
+		uint64_t a = pfn << MM_PAGE_SHIFT;
+		swp_entry_t e;
+		struct page *page;
+
+		if (a == faddr) {
+			e = fault_entry;
+		} else {
+			pte_t *pte = pte_lookup(m, vma->vm_mm, a, 0, NULL);
+
+			if (!pte || !pte_is_swap(*pte))
+				continue;
+			e = swp_entry(pte_swp_type(*pte), pte_swp_offset(*pte));
+		}
+		page = read_swap_cache_async(m, e, &hit);
+		if (a == faddr) {
+			fault_page = page;
+			*major = page && !hit;
+		} else if (page && !hit) {
+			SetPageFlag(page, PG_readahead);
+			count_vm_event(m, SWAP_RA);
+		}
+	}
+	return fault_page;
+}
+
+void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_struct *vma,
+			   uint64_t addr)
+{
+	int readahead = PageFlag(page, PG_readahead);
+	uint64_t ra = ra_get(vma), hits = ra & RA_HITS_MASK;
+
+	ClearPageFlag(page, PG_readahead);
+	if (readahead && hits < RA_HITS_MASK)
+		hits++;
+	vma->swap_ra = RA_VAL(addr, (ra & RA_WIN_MASK) >> RA_WIN_SHIFT, hits);
+	if (readahead)
+		count_vm_event(m, SWAP_RA_HIT);
+}
