@@ -12,6 +12,8 @@
  *   - AnonPages/Mapped/PageTables equal what the walk found
  *   - each LRU list's length equals its counter, and its pages say so
  *   - Committed_AS equals the VM_ACCOUNT pages and shmem objects charged
+ *   - MM_SWAPENTS equals each mm's swap PTEs, and swap_check() holds
+ *     with the references they make to slots
  * A huge PMD leaf (_PAGE_PSE) maps 512 pages at once: it counts 512 in
  * Rss and AnonPages/Mapped (once per compound page), but the mapcounts of
  * compound pages follow their own rules and are not checked here.
@@ -24,6 +26,7 @@
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "rmap.h"
+#include "swap.h"
 #include "task.h"
 #include "vma.h"
 
@@ -91,6 +94,7 @@ struct walk {
 	uint64_t rss[NR_MM_COUNTERS];
 	uint64_t tables;		/* PUD/PMD/PTE tables of this mm */
 	uint64_t all_tables;		/* every table page, PGDs included */
+	uint32_t *swap_refs[MAX_SWAPFILES];	/* per device and slot: swap PTEs found */
 	struct rbuf_lite *out;
 	int *bad;
 };
@@ -108,7 +112,20 @@ static void leaf(struct walk *w, uint64_t addr, pte_t pte)
 
 	if (!vma)
 		REPORT("pid %d: PTE for %#llx outside every VMA\n", w->t->pid, (unsigned long long)addr);
-	if (!pte_present(pte) || pfn == m->zero_pfn)
+	if (pte_is_swap(pte)) {
+		unsigned type = pte_swp_type(pte);
+		uint64_t off = pte_swp_offset(pte);
+		const struct swap_info_struct *si = m->swap_info[type];
+
+		w->rss[MM_SWAPENTS]++;
+		if (!si || !off || off >= si->max)
+			REPORT("pid %d: %#llx holds swap entry %u:%llu of no slot\n", w->t->pid,
+			       (unsigned long long)addr, type, (unsigned long long)off);
+		else if (w->swap_refs[type])
+			w->swap_refs[type][off]++;
+		return;
+	}
+	if (pfn == m->zero_pfn)
 		return;
 	if (pfn >= m->max_pfn) {
 		REPORT("pid %d: PTE for %#llx maps pfn %#llx beyond memory\n", w->t->pid,
@@ -258,6 +275,9 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 	int64_t anon = 0, mapped = 0;
 
 	w.bad = bad;
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (m->swap_info[t])
+			w.swap_refs[t] = calloc(m->swap_info[t]->max, sizeof(uint32_t));
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
@@ -269,7 +289,7 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 		w.all_tables++;
 		walk_table(&w, t->mm->pgd, 0, 0);
 		for (int c = MM_FILEPAGES; c <= MM_SHMEMPAGES; c++)
-			if (c != MM_SWAPENTS && w.rss[c] != t->mm->rss[c])
+			if (w.rss[c] != t->mm->rss[c])
 				REPORT("pid %d: rss counter %d is %llu, its PTEs map %llu\n", pid, c,
 				       (unsigned long long)t->mm->rss[c], (unsigned long long)w.rss[c]);
 		if (w.tables * MM_PAGE_SIZE != t->mm->pgtables_bytes)
@@ -319,6 +339,9 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 		       (unsigned long long)w.all_tables);
 	check_lru(m, out, bad);
 	check_committed(m, out, bad);
+	nbad += swap_check(m, w.swap_refs, out);
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		free(w.swap_refs[t]);
 	nbad += filemap_check(m, out);
 	return nbad;
 }

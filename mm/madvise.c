@@ -24,6 +24,7 @@
 #include "pgtable.h"
 #include "vmscan.h"
 #include "task.h"
+#include "swap.h"
 #include "vma.h"
 
 #define MADV_DONTNEED_LOCKED	24
@@ -156,9 +157,11 @@ static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t 
 		cold_or_pageout_range(x->m, x->mm, start, end, 1);
 		break;
 	case MM_MADV_WILLNEED:
-		/* a shmem object's pages are only swapped in, and there is no swap yet */
+		/* a shmem object's pages are never swapped out (reclaim.md §10.3 gap) */
 		if (vma->vm_file && vma->special == VMA_SPECIAL_NONE && !vma->vm_file->shmem_size)
 			readahead_range(x->m, vma, start, end);
+		else if (!vma->vm_file)
+			madvise_willneed_swap(x->m, x->mm, start, end);
 		break;
 	}
 	return 0;

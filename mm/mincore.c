@@ -20,6 +20,7 @@
 #include "task.h"
 #include "vma.h"
 #include "pgtable.h"
+#include "swap.h"
 
 int mm_runs_push(struct mm_runs *r, uint8_t val, uint64_t len)
 {
@@ -53,7 +54,7 @@ void mm_runs_free(struct mm_runs *r)
  * The residency of one VMA's [start, end), appended to a run vector:
  * a walk of the page tables that skips every missing table, so a huge
  * sparse range costs what its tables cost. A PTE or huge PMD that maps
- * a page is resident; a swap entry is not (until a swap cache exists);
+ * a page is resident; a swap entry is when the swap cache holds its page;
  * an empty slot of a file mapping is resident when the page cache holds
  * the page (mincore_unmapped_range).
  */
@@ -100,7 +101,9 @@ static int mincore_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, p
 
 	mincore_hole(w, addr);
 	if (!w->err)
-		w->err = mm_runs_push(w->runs, pte_present(*pte), 1);
+		w->err = mm_runs_push(w->runs, pte_present(*pte) ||
+				      swap_cache_get(m, swp_entry(pte_swp_type(*pte),
+								  pte_swp_offset(*pte))) != NULL, 1);
 	w->cursor = addr + MM_PAGE_SIZE;
 	return w->err;
 }

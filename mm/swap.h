@@ -182,12 +182,22 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit);
  */
 struct page *swapin_readahead(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 			      swp_entry_t fault_entry, int *major);
+/*
+ * MADV_WILLNEED on anonymous memory: read every swapped page of [start,
+ * end) into the swap cache (pswpin, no fault, not readahead-flagged).
+ */
+struct mm_struct;
+void madvise_willneed_swap(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end);
 /* A swap-cache hit at addr of vma: readahead's hit count and position. */
 void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_struct *vma,
 			   uint64_t addr);
 
-/* check: swap_map against the PTEs, shmem entries and swap cache that refer to slots. */
+/*
+ * check (swap_check.c): swap_map, the swap cache and the clusters against
+ * refs[type][offset], the swap PTEs the caller found per slot (refs[type]
+ * NULL: none). Returns the violations, one line each in out.
+ */
 struct rbuf_lite;
-int swap_check(struct machine *m, struct rbuf_lite *out);
+int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rbuf_lite *out);
 
 #endif

@@ -264,3 +264,23 @@ void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_
 	if (readahead)
 		count_vm_event(m, SWAP_RA_HIT);
 }
+
+static int willneed_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+			void *arg)
+{
+	int hit;
+
+	(void)mm;
+	(void)addr;
+	(void)arg;
+	if (!pte_is_swap(*pte))
+		return 0;
+	/* no memory left: the advice is only a hint, stop quietly */
+	return read_swap_cache_async(m, swp_entry(pte_swp_type(*pte), pte_swp_offset(*pte)),
+				     &hit) ? 0 : 1;
+}
+
+void madvise_willneed_swap(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	walk_ptes(m, mm, start, end, willneed_pte, NULL);
+}

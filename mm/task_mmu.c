@@ -8,11 +8,14 @@
  * proportional share (PAGE_SIZE / mapcount, in 12-bit fixed point) in Pss.
  * A page with one reference is private whatever its mapcount says; one
  * with mapcount >= 2 is shared. Dirty is the PTE's dirty bit or the page's.
+ * A swap entry counts in Swap, and in SwapPss divided by the references to
+ * its slot (fork shares them), whether or not the swap cache holds the page.
  */
 #include "internal.h"
 #include "pgtable.h"
 #include "huge_memory.h"
 #include "rmap.h"
+#include "swap.h"
 #include "task.h"
 #include "vma.h"
 #include "task_mmu.h"
@@ -111,7 +114,16 @@ static int smaps_pte_entry(struct machine *m, struct mm_struct *mm, uint64_t add
 
 	(void)mm;
 	(void)addr;
-	if (!pte_present(*pte) || pte_pfn(*pte) == m->zero_pfn)
+	if (pte_is_swap(*pte)) {
+		/* Swap, and SwapPss shared by every reference to the slot */
+		unsigned refs = swap_count(m, swp_entry(pte_swp_type(*pte), pte_swp_offset(*pte)));
+
+		u->swap += MM_PAGE_SIZE;
+		u->swap_pss += refs >= 2 ? (MM_PAGE_SIZE << MM_PSS_SHIFT) / refs
+					 : MM_PAGE_SIZE << MM_PSS_SHIFT;
+		return 0;
+	}
+	if (pte_pfn(*pte) == m->zero_pfn)
 		return 0;
 	page = pfn_to_page(m, pte_pfn(*pte));
 	if (page_in_thp(m, page)) {

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * swap_check.c - what `check` verifies of the swap devices and the swap
+ * cache (swap.h: swap_check).
+ *
+ * The caller walked every page table and counted, per slot, the swap PTEs
+ * that refer to it; there are no other references (shmem does not swap
+ * yet). Then, for every device and every slot:
+ *   - swap_map's reference count equals the PTEs found
+ *   - SWAP_HAS_CACHE is set exactly when the swap cache holds a page for
+ *     the slot, and that page is PG_swapcache, names the slot, is in use
+ *   - a shadow (an evicted page's trace) lies only in a slot still in use
+ *   - inuse_pages and each cluster's count equal the slots in use
+ *   - slot 0, the header, is never in use
+ * and the swap-cache pages of all devices equal NR_SWAPCACHED.
+ */
+#include "internal.h"
+#include "page_alloc.h"
+#include "swap.h"
+
+#define MAX_REPORTS 16
+#define REPORT(...) do { if (bad++ < MAX_REPORTS) rbl_printf(out, __VA_ARGS__); } while (0)
+
+int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rbuf_lite *out)
+{
+	int64_t cached = 0;
+	int bad = 0;
+
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		const struct swap_info_struct *si = m->swap_info[t];
+		uint64_t inuse = 0;
+
+		if (!si)
+			continue;
+		if (si->swap_map[0])
+			REPORT("swap %d: the header slot is in use (%#x)\n", t, si->swap_map[0]);
+		for (uint64_t c = 0; c < si->nr_clusters; c++) {
+			uint64_t lo = c * SWAPFILE_CLUSTER, hi = lo + SWAPFILE_CLUSTER, n = 0;
+
+			for (uint64_t off = lo ? lo : 1; off < hi && off < si->max; off++) {
+				uint16_t map = si->swap_map[off];
+				uint64_t v = si->cache[off];
+				unsigned want = refs[t] ? refs[t][off] : 0;
+
+				n += map != 0;
+				if ((unsigned)(map & SWAP_MAP_MAX) != want)
+					REPORT("swap %d slot %llu: swap_map counts %u references, %u PTEs found\n",
+					       t, (unsigned long long)off, map & SWAP_MAP_MAX, want);
+				if (v & 1) {
+					if (!map)
+						REPORT("swap %d slot %llu: a shadow in a free slot\n", t,
+						       (unsigned long long)off);
+				} else if (v) {
+					const struct page *page = (const struct page *)(uintptr_t)v;
+
+					cached++;
+					if (!(map & SWAP_HAS_CACHE))
+						REPORT("swap %d slot %llu: cached page without SWAP_HAS_CACHE\n",
+						       t, (unsigned long long)off);
+					if (!PageFlag(page, PG_swapcache) || page->refcount <= 0 ||
+					    page->swap != swp_entry((unsigned)t, off).val)
+						REPORT("swap %d slot %llu: pfn %#llx is not its swap-cache page\n",
+						       t, (unsigned long long)off,
+						       (unsigned long long)page_to_pfn(m, page));
+				} else if (map & SWAP_HAS_CACHE) {
+					REPORT("swap %d slot %llu: SWAP_HAS_CACHE with no cached page\n", t,
+					       (unsigned long long)off);
+				}
+			}
+			inuse += n;
+			if (si->clusters[c].count != n)
+				REPORT("swap %d cluster %llu: counts %u slots in use, has %llu\n", t,
+				       (unsigned long long)c, si->clusters[c].count, (unsigned long long)n);
+		}
+		if (inuse != si->inuse_pages)
+			REPORT("swap %d: inuse_pages %llu, %llu slots in use\n", t,
+			       (unsigned long long)si->inuse_pages, (unsigned long long)inuse);
+	}
+	if (cached != global_node_page_state(m, NR_SWAPCACHED))
+		REPORT("SwapCached counts %lld pages, the swap cache holds %lld\n",
+		       (long long)global_node_page_state(m, NR_SWAPCACHED), (long long)cached);
+	return bad;
+}

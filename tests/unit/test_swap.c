@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Swap-out and swap-in (mm/swapfile.c, swap_state.c, memory_swap.c,
+ * vmscan.c) through MADV_PAGEOUT, which reclaims exactly the pages it is
+ * given, so every expectation is exact: slot numbers, the counters of
+ * reclaim.md §6-§9, the VMA readahead windows measured on the host
+ * (§8.3), and what smaps, pagemap and mincore show. mm_check, which
+ * checks swap_map against the swap PTEs and the swap cache, runs after
+ * every call.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakcheck.h"
+#include "../../mm/internal.h"
+#include "../../mm/memory.h"
+#include "../../mm/pgtable.h"
+#include "../../mm/swap.h"
+#include "../../mm/task.h"
+#include "../../mm/vmstat.h"
+
+static struct machine *m;
+
+#include "mmtest.h"
+
+#define K 4096ULL
+#define M (1024 * 1024ULL)
+
+static void boot(uint64_t ram, uint64_t swap)
+{
+	struct mm_config cfg = { .ram_bytes = ram, .nr_nodes = 1, .swap_bytes = swap };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+}
+
+static void setup(void)
+{
+	boot(256 * M, 64 * M);
+}
+
+static void teardown(void)
+{
+	mm_shutdown(m);
+	leak_check();
+}
+
+TestSuite(swap, .init = setup, .fini = teardown);
+
+static int64_t ev(enum vm_event_item i)
+{
+	return m->vm_events[i];
+}
+
+static int64_t node_pages(enum node_stat_item i)
+{
+	return global_node_page_state(m, i);
+}
+
+static void madvise(int pid, uint64_t addr, uint64_t len, int64_t advice)
+{
+	call(pid, (struct mm_call){ .verb = MMV_MADVISE, .addr = addr, .len = len, .advice = advice });
+}
+
+/* The swap offset in the PTE of addr, 0 when it holds none. */
+static uint64_t swap_offset(int pid, uint64_t addr)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	uint64_t off = 0;
+	pte_t *pte;
+	int err;
+
+	machine_lock(m);
+	pte = pte_lookup(m, t->mm, addr, 0, &err);
+	if (pte && pte_is_swap(*pte))
+		off = pte_swp_offset(*pte);
+	machine_unlock(m);
+	return off;
+}
+
+static uint64_t swap_used_kb(void)
+{
+	return (total_swap_pages(m) - nr_swap_pages(m)) * 4;
+}
+
+static char *mincore_of(int pid, uint64_t addr, uint64_t len)
+{
+	char why[128], *v;
+
+	cr_assert_eq(mincore_s(m, pid, addr, len, &v, why, sizeof(why)), 0, "%s", why);
+	return v;
+}
+
+/* Slots go out 1, 2, 3 ... on a fresh device; slot 0 is the header. */
+Test(swap, slots_are_handed_out_from_one_up)
+{
+	uint64_t a = map_anon(1, 8 * K, 0);
+
+	touch(1, a, 8 * K, 1);
+	madvise(1, a, 8 * K, MM_MADV_PAGEOUT);
+	for (int i = 0; i < 8; i++)
+		cr_assert_eq(swap_offset(1, a + i * K), (uint64_t)i + 1, "page %d", i);
+	cr_assert_eq(swap_used_kb(), 32);
+	cr_assert_eq(find_task_by_pid(m, 1)->mm->rss[MM_SWAPENTS], 8);
+}
+
+/*
+ * touch w leaves pages of zeros: they go out as swpout_zero and the device
+ * stores nothing; a page written through proc/PID/mem holds data: pswpout,
+ * and it stays in the swap cache once written (§6.2, c4: SwapCached), so
+ * reading it back is a cache hit. MADV_PAGEOUT does not scan: no
+ * pgscan/pgsteal (reclaim.md §12).
+ */
+Test(swap, zero_pages_and_data_pages_are_counted_apart)
+{
+	uint64_t a = map_anon(1, 4 * K, 0);
+
+	touch(1, a, 4 * K, 1);
+	mem_write(1, a + K, "data");
+	madvise(1, a, 4 * K, MM_MADV_PAGEOUT);
+	cr_assert_eq(ev(SWPOUT_ZERO), 3);
+	cr_assert_eq(ev(PSWPOUT), 1);
+	cr_assert_eq(ev(PGSCAN_DIRECT) + ev(PGSCAN_KSWAPD) + ev(PGSTEAL_DIRECT) + ev(PGSTEAL_KSWAPD), 0);
+	cr_assert_eq(node_pages(NR_ANON_PAGES), 0);
+	cr_assert_eq(node_pages(NR_SWAPCACHED), 1);
+	cr_assert_eq(ev(PGROTATED), 1, "its write ended: rotated to the inactive tail");
+	mem_expect(1, a + K, "data");
+	cr_assert_eq(ev(PSWPIN), 0);
+	cr_assert_eq(find_task_by_pid(m, 1)->maj_flt, 0);
+}
+
+/* §8.2: a read fault keeps the slot and the swap-cache copy; a write frees it. */
+Test(swap, read_fault_keeps_the_slot_write_fault_frees_it)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	uint64_t a = map_anon(1, 2 * K, 0);
+	struct mm_vma_usage u;
+
+	touch(1, a, 2 * K, 1);
+	madvise(1, a, 2 * K, MM_MADV_PAGEOUT);
+	u = usage(1, a);
+	cr_assert_eq(u.rss, 0);
+	cr_assert_eq(u.swap, 2 * K);
+	cr_assert_eq(u.swap_pss, (2 * K) << MM_PSS_SHIFT);
+
+	m->tun.page_cluster = 0;
+	touch(1, a, K, 0);
+	cr_assert_eq(t->maj_flt, 1, "majflt %llu", (unsigned long long)t->maj_flt);
+	cr_assert_eq(ev(PGMAJFAULT), 1);
+	cr_assert_eq(ev(SWPIN_ZERO), 1);
+	cr_assert_eq(node_pages(NR_SWAPCACHED), 1);
+	cr_assert_eq(swap_used_kb(), 8);
+	u = usage(1, a);
+	cr_assert_eq(u.rss, K);
+	cr_assert_eq(u.private_clean, K);
+	cr_assert_eq(u.swap, K);
+
+	touch(1, a + K, K, 1);
+	cr_assert_eq(t->maj_flt, 2);
+	cr_assert_eq(swap_used_kb(), 4);
+	cr_assert_eq(node_pages(NR_SWAPCACHED), 1);
+	u = usage(1, a);
+	cr_assert_eq(u.private_dirty, K);
+	cr_assert_eq(u.swap, 0);
+
+	/* paged out again: the clean copy needs no write, the slot is still there */
+	madvise(1, a, K, MM_MADV_PAGEOUT);
+	cr_assert_eq(ev(SWPOUT_ZERO), 2, "nothing written again");
+	cr_assert_eq(node_pages(NR_SWAPCACHED), 0);
+	cr_assert_eq(swap_offset(1, a), 1);
+}
+
+/* munmap, DONTNEED and exit free the slots of the swap entries they clear. */
+Test(swap, unmap_dontneed_and_exit_free_slots)
+{
+	uint64_t a = map_anon(1, 16 * K, 0);
+	int child;
+
+	touch(1, a, 16 * K, 1);
+	madvise(1, a, 16 * K, MM_MADV_PAGEOUT);
+	cr_assert_eq(swap_used_kb(), 64);
+	madvise(1, a, 4 * K, MM_MADV_DONTNEED);
+	cr_assert_eq(swap_used_kb(), 48);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + 4 * K, .len = 4 * K });
+	cr_assert_eq(swap_used_kb(), 32);
+	child = fork_of(1);
+	cr_assert_eq(swap_used_kb(), 32);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + 8 * K, .len = 8 * K });
+	cr_assert_eq(swap_used_kb(), 32, "the child still refers to them");
+	kill_pid(child);
+	cr_assert_eq(swap_used_kb(), 0);
+	cr_assert_eq(nr_swap_pages(m), total_swap_pages(m));
+}
+
+/* §9.1: after fork both processes show the whole Swap and half the SwapPss. */
+Test(swap, fork_shares_swap_entries)
+{
+	uint64_t a = map_anon(1, 8 * K, 0);
+	struct mm_vma_usage p, c;
+	int child;
+
+	touch(1, a, 8 * K, 1);
+	madvise(1, a, 8 * K, MM_MADV_PAGEOUT);
+	child = fork_of(1);
+	p = usage(1, a);
+	c = usage(child, a);
+	cr_assert_eq(p.swap, 8 * K);
+	cr_assert_eq(c.swap, 8 * K);
+	cr_assert_eq(p.swap_pss, (4 * K) << MM_PSS_SHIFT);
+	cr_assert_eq(c.swap_pss, (4 * K) << MM_PSS_SHIFT);
+	cr_assert_eq(find_task_by_pid(m, child)->mm->rss[MM_SWAPENTS], 8);
+	/* the child's write fault gets its own page: the slot keeps the parent's reference */
+	touch(child, a, K, 1);
+	cr_assert_eq(usage(child, a).swap, 7 * K);
+	cr_assert_eq(usage(1, a).swap_pss, (K << MM_PSS_SHIFT) + ((7 * K) << MM_PSS_SHIFT) / 2);
+	cr_assert_eq(swap_used_kb(), 32);
+}
+
+/*
+ * §8.3, measured on the host (reclaim-c3-vma-readahead-ssd.txt): a fresh
+ * 1 MiB region entirely swapped, page-cluster 3, read faults in this
+ * order bring exactly these windows into the swap cache.
+ */
+Test(swap, vma_readahead_windows_match_the_host)
+{
+	static const struct {
+		int page, major, first, last;	/* a major fault reads [first, last] */
+	} step[] = {
+		{ 100, 1, 97, 104 }, { 101, 0, 0, 0 }, { 102, 0, 0, 0 }, { 103, 0, 0, 0 }, { 104, 0, 0, 0 },
+		{ 105, 1, 105, 112 }, { 106, 0, 0, 0 }, { 107, 0, 0, 0 }, { 108, 0, 0, 0 }, { 109, 0, 0, 0 },
+		{ 110, 0, 0, 0 }, { 111, 0, 0, 0 }, { 112, 0, 0, 0 },
+		{ 140, 1, 137, 144 }, { 139, 0, 0, 0 }, { 138, 0, 0, 0 }, { 137, 0, 0, 0 },
+		{ 136, 1, 129, 136 },
+		{ 200, 1, 199, 202 },
+	};
+	struct task *t = find_task_by_pid(m, 1);
+	uint64_t a = map_anon(1, M, 0);
+	char want[257];
+	int64_t ra = 0, hits = 0;
+
+	touch(1, a, M, 1);
+	madvise(1, a, M, MM_MADV_PAGEOUT);
+	memset(want, '0', 256);
+	want[256] = '\0';
+	for (size_t i = 0; i < sizeof(step) / sizeof(step[0]); i++) {
+		uint64_t maj = t->maj_flt;
+		char *got;
+
+		touch(1, a + step[i].page * K, K, 0);
+		cr_assert_eq(t->maj_flt - maj, (uint64_t)step[i].major, "fault at page %d", step[i].page);
+		if (step[i].major) {
+			for (int p = step[i].first; p <= step[i].last; p++)
+				want[p] = '1';
+			ra += step[i].last - step[i].first;
+		} else {
+			hits++;
+		}
+		got = mincore_of(1, a, M);
+		cr_assert_str_eq(got, want, "after the fault at page %d", step[i].page);
+		free(got);
+		cr_assert_eq(ev(SWAP_RA), ra, "swap_ra after page %d", step[i].page);
+		cr_assert_eq(ev(SWAP_RA_HIT), hits, "swap_ra_hit after page %d", step[i].page);
+	}
+	cr_assert_eq(ev(PSWPIN) + ev(SWPIN_ZERO), ra + 5);
+}
+
+/* page-cluster 0 turns readahead off: every fault reads one page. */
+Test(swap, page_cluster_zero_reads_one_page)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	uint64_t a = map_anon(1, 64 * K, 0);
+
+	m->tun.page_cluster = 0;
+	touch(1, a, 64 * K, 1);
+	madvise(1, a, 64 * K, MM_MADV_PAGEOUT);
+	touch(1, a, 64 * K, 0);
+	cr_assert_eq(t->maj_flt, 64);
+	cr_assert_eq(ev(SWAP_RA), 0);
+	cr_assert_eq(ev(SWPIN_ZERO), 64);
+}
+
+/* §8.1: MADV_WILLNEED reads swapped pages into the swap cache without a fault. */
+Test(swap, willneed_fills_the_swap_cache)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	uint64_t a = map_anon(1, 64 * K, 0);
+	char *v;
+
+	touch(1, a, 64 * K, 1);
+	madvise(1, a, 64 * K, MM_MADV_PAGEOUT);
+	madvise(1, a, 64 * K, MM_MADV_WILLNEED);
+	cr_assert_eq(ev(SWPIN_ZERO), 64);
+	cr_assert_eq(node_pages(NR_SWAPCACHED), 64);
+	cr_assert_eq(usage(1, a).swap, 64 * K, "still swap entries");
+	v = mincore_of(1, a, 64 * K);
+	cr_assert_str_eq(v, "1111111111111111111111111111111111111111111111111111111111111111");
+	free(v);
+	touch(1, a, 64 * K, 0);
+	cr_assert_eq(t->maj_flt, 0);
+	cr_assert_eq(ev(SWAP_RA_HIT), 0, "not readahead pages");
+}
+
+/* §7: once swap is more than half full, a swap-in frees its slot. */
+Test(swap, swap_in_frees_the_slot_when_swap_is_half_full)
+{
+	uint64_t pages = total_swap_pages(m), n = pages / 2 + 16;
+	uint64_t a = map_anon(1, n * K, 0);
+
+	m->tun.page_cluster = 0;
+	touch(1, a, n * K, 1);
+	madvise(1, a, n * K, MM_MADV_PAGEOUT);
+	cr_assert(vm_swap_full(m));
+	touch(1, a, K, 0);
+	cr_assert_eq(node_pages(NR_SWAPCACHED), 0);
+	cr_assert_eq(swap_used_kb(), (n - 1) * 4);
+}
+
+/* §10.2: clean MADV_FREE pages are discarded, not swapped. */
+Test(swap, lazyfree_pages_are_dropped_not_swapped)
+{
+	uint64_t a = map_anon(1, 16 * K, 0);
+
+	touch(1, a, 16 * K, 1);
+	madvise(1, a, 16 * K, MM_MADV_FREE);
+	madvise(1, a, 16 * K, MM_MADV_PAGEOUT);
+	cr_assert_eq(ev(PGLAZYFREED), 16);
+	cr_assert_eq(ev(SWPOUT_ZERO) + ev(PSWPOUT), 0);
+	cr_assert_eq(swap_used_kb(), 0);
+	cr_assert_eq(usage(1, a).rss, 0);
+	cr_assert_eq(usage(1, a).swap, 0);
+}
