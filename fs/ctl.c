@@ -157,6 +157,11 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 		return mm_sync(m, why, whylen);
 	case MMV_CHECKPOINT:
 		return journal_checkpoint(m, why, whylen);
+	case MMV_SWAPON:
+		return mm_swapon(m, call->path, call->len, call->flags ? (int)call->advice : -1,
+				 why, whylen);
+	case MMV_SWAPOFF:
+		return mm_swapoff(m, call->path, why, whylen);
 	case MMV_CHECK:
 		report = mm_check(m, &nbad);
 		if (nbad)

@@ -393,6 +393,7 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   F name in path (shell)   s quoted string in path (strace)
  *   y mmap's fd: -1, N or N</path>   d fd   P pid   D drop_caches mode
  *   t touch mode   e exit status (checked, unused)   x anything (ignored)
+ *   R swap priority, -1..32767 (-1: assigned, as if absent)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -458,6 +459,11 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		else
 			return fail(p, "touch mode must be r or w, not '%.*s'", QUOTE_MAX, s);
 		return 0;
+	case 'R':
+		err = get_signed(p, s, -1, 32767, &v);
+		c->advice = v;
+		c->flags = v >= 0;
+		return err;
 	case 'x':
 		return 0;
 	}
@@ -539,6 +545,8 @@ static const struct verb_desc verbs[] = {
 	{ "check",	 MMV_CHECK,	 PARSE_GLOBAL,	"",	  "" },
 	{ "sync",	 MMV_SYNC,	 PARSE_GLOBAL,	"",	  "" },
 	{ "checkpoint",	 MMV_CHECKPOINT, PARSE_GLOBAL,	"",	  "" },
+	{ "swapon",	 MMV_SWAPON,	 PARSE_GLOBAL,	"Fl|R",	  "NAME SIZE [PRIORITY]" },
+	{ "swapoff",	 MMV_SWAPOFF,	 PARSE_GLOBAL,	"F",	  "NAME" },
 };
 
 /* strace's names; all are per-process calls. */

@@ -16,11 +16,18 @@
  * of nothing but the regions): it carries a hash of the executable, and a
  * different build refuses it.
  *
+ * The swap devices' stores (swap.h: store_fd, the bytes of swapped pages
+ * that hold data) are host memfds too: their written extents go in the
+ * image like a region's.
+ *
  * Layout (all integers little-endian u64):
- *   "mmfs image 1\0\0\0\0"  build-hash  machine-address  nr-regions  nr-files
+ *   "mmfs image 2\0\0\0\0"  build-hash  machine-address  nr-regions  nr-files
+ *   nr-swap-devices
  *   per region:  address  size  nr-extents  (offset length) * nr-extents
  *   per file:    inode-address  size
- *   then the bytes of every extent, region by region, then of every file.
+ *   per device:  type  nr-extents  (offset length) * nr-extents
+ *   then the bytes of every extent, region by region, then of every file,
+ *   then of every device's extents.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,9 +41,10 @@
 #include "internal.h"
 #include "arena.h"
 #include "file.h"
+#include "swap.h"
 #include "vma.h"
 
-#define IMAGE_MAGIC	"mmfs image 1\0\0\0"	/* 16 bytes with its NUL */
+#define IMAGE_MAGIC	"mmfs image 2\0\0\0"	/* 16 bytes with its NUL */
 #define NR_REGIONS	3
 
 /* FNV-1a over the running executable: the build this image belongs to. */
@@ -65,8 +73,8 @@ struct extent {
 	uint64_t off, len;
 };
 
-/* The written extents of a region's memfd. */
-static int extents_of(const struct region *r, struct extent **out, uint64_t *n)
+/* The written extents of a memfd. */
+static int fd_extents(int fd, struct extent **out, uint64_t *n)
 {
 	struct extent *v = NULL;
 	uint64_t cap = 0;
@@ -74,7 +82,7 @@ static int extents_of(const struct region *r, struct extent **out, uint64_t *n)
 
 	*n = 0;
 	for (;;) {
-		off_t data = lseek(r->fd, off, SEEK_DATA), hole;
+		off_t data = lseek(fd, off, SEEK_DATA), hole;
 
 		if (data < 0) {
 			if (errno == ENXIO)
@@ -82,7 +90,7 @@ static int extents_of(const struct region *r, struct extent **out, uint64_t *n)
 			free(v);
 			return -errno;
 		}
-		hole = lseek(r->fd, data, SEEK_HOLE);
+		hole = lseek(fd, data, SEEK_HOLE);
 		if (hole < 0) {
 			free(v);
 			return -errno;
@@ -101,6 +109,11 @@ static int extents_of(const struct region *r, struct extent **out, uint64_t *n)
 	}
 	*out = v;
 	return 0;
+}
+
+static int extents_of(const struct region *r, struct extent **out, uint64_t *n)
+{
+	return fd_extents(r->fd, out, n);
 }
 
 static int put64(image_write_fn fn, void *arg, uint64_t v)
@@ -143,23 +156,28 @@ int mm_image_save(struct machine *m, image_write_fn fn, void *arg, char *why, si
 {
 	const struct region *regions[NR_REGIONS] = {
 		arena_region(m->arena), &m->mem_map_region, &m->frames_region };
-	struct extent *ext[NR_REGIONS] = { 0 };
-	uint64_t next[NR_REGIONS] = { 0 }, nfiles = 0;
+	struct extent *ext[NR_REGIONS] = { 0 }, *sext[MAX_SWAPFILES] = { 0 };
+	uint64_t next[NR_REGIONS] = { 0 }, snext[MAX_SWAPFILES] = { 0 }, nfiles = 0, nswap = 0;
 	int err = 0;
 
 	machine_lock(m);
+	for (int t = 0; t < MAX_SWAPFILES && !err; t++)
+		if (m->swap_info[t]) {
+			nswap++;
+			err = fd_extents(m->swap_info[t]->store_fd, &sext[t], &snext[t]);
+		}
 	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
 		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
 			nfiles += nameless(f);
 	for (int r = 0; r < NR_REGIONS && !err; r++)
-		err = extents_of(regions[r], &ext[r], &next[r]);
+		err = err ?: extents_of(regions[r], &ext[r], &next[r]);
 	if (err) {
 		snprintf(why, whylen, "cannot list the model's memory: %s", strerror(-err));
 		goto out;
 	}
 	err = fn(arg, IMAGE_MAGIC, 16) ?: put64(fn, arg, build_hash()) ?:
 	      put64(fn, arg, (uint64_t)(uintptr_t)m) ?: put64(fn, arg, NR_REGIONS) ?:
-	      put64(fn, arg, nfiles);
+	      put64(fn, arg, nfiles) ?: put64(fn, arg, nswap);
 	for (int r = 0; r < NR_REGIONS && !err; r++) {
 		err = put64(fn, arg, (uint64_t)(uintptr_t)regions[r]->addr) ?:
 		      put64(fn, arg, regions[r]->size) ?: put64(fn, arg, next[r]);
@@ -177,6 +195,13 @@ int mm_image_save(struct machine *m, image_write_fn fn, void *arg, char *why, si
 				err = put64(fn, arg, (uint64_t)(uintptr_t)f) ?:
 				      put64(fn, arg, (uint64_t)st.st_size);
 		}
+	for (int t = 0; t < MAX_SWAPFILES && !err; t++) {
+		if (!m->swap_info[t])
+			continue;
+		err = put64(fn, arg, (uint64_t)t) ?: put64(fn, arg, snext[t]);
+		for (uint64_t e = 0; e < snext[t] && !err; e++)
+			err = put64(fn, arg, sext[t][e].off) ?: put64(fn, arg, sext[t][e].len);
+	}
 	/* through the memfds, not the mappings: freed objects there are poisoned under ASan */
 	for (int r = 0; r < NR_REGIONS && !err; r++)
 		for (uint64_t e = 0; e < next[r] && !err; e++)
@@ -201,12 +226,17 @@ int mm_image_save(struct machine *m, image_write_fn fn, void *arg, char *why, si
 				at += k;
 			}
 		}
+	for (int t = 0; t < MAX_SWAPFILES && !err; t++)
+		for (uint64_t e = 0; m->swap_info[t] && e < snext[t] && !err; e++)
+			err = copy_extent(m->swap_info[t]->store_fd, &sext[t][e], fn, arg);
 	if (err)
 		snprintf(why, whylen, "cannot write the image: %s", strerror(-err));
 out:
 	machine_unlock(m);
 	for (int r = 0; r < NR_REGIONS; r++)
 		free(ext[r]);
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		free(sext[t]);
 	return err;
 }
 
@@ -252,6 +282,37 @@ static void fixup(struct machine *m, struct region *regions)
 	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
 		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
 			f->host_fd = -1;	/* named files reopen by path; nameless ones below */
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		if (m->swap_info[t])
+			m->swap_info[t]->store_fd = -1;	/* filled from the image below */
+}
+
+/* A swap device's store back from the image: its extents into a new memfd. */
+static int load_swap_store(struct machine *m, struct cursor *t, const uint8_t **data,
+			   const uint8_t *end)
+{
+	uint64_t type = get64(t), n = get64(t);
+	struct swap_info_struct *si = type < MAX_SWAPFILES ? m->swap_info[type] : NULL;
+	int fd;
+
+	if (t->bad || !si || si->store_fd >= 0)
+		return -EINVAL;
+	fd = memfd_create("mmfs-swap", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)(si->max * MM_PAGE_SIZE))) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOMEM;
+	}
+	si->store_fd = fd;
+	for (uint64_t e = 0; e < n; e++) {
+		uint64_t off = get64(t), len = get64(t);
+
+		if (t->bad || len > (uint64_t)(end - *data) || off + len > si->max * MM_PAGE_SIZE ||
+		    pwrite(fd, *data, len, (off_t)off) != (ssize_t)len)
+			return -EINVAL;
+		*data += len;
+	}
+	return 0;
 }
 
 struct machine *mm_image_load(const void *buf, size_t len, char *why, size_t whylen)
@@ -259,7 +320,7 @@ struct machine *mm_image_load(const void *buf, size_t len, char *why, size_t why
 	struct cursor c = { buf, (const uint8_t *)buf + len, 0 };
 	struct region regions[NR_REGIONS];
 	const uint8_t *table;
-	uint64_t nreg, nfiles, maddr;
+	uint64_t nreg, nfiles, nswap, maddr;
 	struct machine *m;
 	int made = 0, err = 0;
 
@@ -276,7 +337,8 @@ struct machine *mm_image_load(const void *buf, size_t len, char *why, size_t why
 	maddr = get64(&c);
 	nreg = get64(&c);
 	nfiles = get64(&c);
-	if (c.bad || nreg != NR_REGIONS) {
+	nswap = get64(&c);
+	if (c.bad || nreg != NR_REGIONS || nswap > MAX_SWAPFILES) {
 		snprintf(why, whylen, "a damaged image");
 		return NULL;
 	}
@@ -297,6 +359,16 @@ struct machine *mm_image_load(const void *buf, size_t len, char *why, size_t why
 		c.bad = 1;
 	else
 		c.p += nfiles * 16;
+	for (uint64_t d = 0; d < nswap && !c.bad; d++) {
+		uint64_t n;
+
+		get64(&c);
+		n = get64(&c);
+		if (n > (uint64_t)(c.end - c.p) / 16)
+			c.bad = 1;
+		else
+			c.p += n * 16;
+	}
 	if (c.bad) {
 		snprintf(why, whylen, "a damaged image");
 		return NULL;
@@ -347,6 +419,19 @@ struct machine *mm_image_load(const void *buf, size_t len, char *why, size_t why
 			f->host_fd = fd;	/* the bytes, out of every name's reach as before */
 			data += size;
 		}
+		for (uint64_t d = 0; d < nswap; d++)
+			if (load_swap_store(m, &t, &data, c.end)) {
+				snprintf(why, whylen, "a damaged image (swap device %llu)",
+					 (unsigned long long)d);
+				mm_shutdown(m);
+				return NULL;
+			}
+		for (int ty = 0; ty < MAX_SWAPFILES; ty++)
+			if (m->swap_info[ty] && m->swap_info[ty]->store_fd < 0) {
+				snprintf(why, whylen, "a damaged image (swap device %d has no store)", ty);
+				mm_shutdown(m);
+				return NULL;
+			}
 	}
 	return m;
 fail:

@@ -190,6 +190,20 @@ int mm_spawn(struct machine *m, const char *name, int *pid, char *why, size_t wh
 int mm_kill(struct machine *m, int pid, char *why, size_t whylen);
 int mm_drop_caches(struct machine *m, int mode, char *why, size_t whylen);
 int mm_compact(struct machine *m, char *why, size_t whylen);
+/*
+ * swapon(8): a new swap device NAME of `bytes` (its header page included),
+ * priority prio (0..32767) or, when prio is -1, the next assigned one
+ * (-2, -3, ...). -EBUSY: NAME is in use; -EINVAL: too small or a bad name;
+ * -EPERM: 32 devices already; -ENOMEM.
+ */
+int mm_swapon(struct machine *m, const char *name, uint64_t bytes, int prio, char *why,
+	      size_t whylen);
+/*
+ * swapoff(8): every page on NAME comes back into memory, then the device
+ * goes. -EINVAL: no such device; -ENOMEM: memory cannot hold them (the
+ * device stays).
+ */
+int mm_swapoff(struct machine *m, const char *name, char *why, size_t whylen);
 /* sync(2): write every dirty page-cache page back to backing=DIR. */
 int mm_sync(struct machine *m, char *why, size_t whylen);
 

@@ -26,10 +26,12 @@
 #include "internal.h"
 #include "arena.h"
 #include "swap.h"
+#include "vmscan.h"
 
 enum { CLUSTER_FREE, CLUSTER_NONFULL, CLUSTER_FULL, CLUSTER_CURRENT };
 
 #define BITS 64
+#define MAX_SWAP_BYTES (16ULL << 40)
 
 static int test_bit(const uint64_t *map, uint64_t i) { return (map[i / BITS] >> (i % BITS)) & 1; }
 static void set_bit(uint64_t *map, uint64_t i) { map[i / BITS] |= 1ULL << (i % BITS); }
@@ -226,8 +228,14 @@ static void swap_destroy(struct machine *m, int type)
 	struct swap_info_struct *si = m->swap_info[type];
 
 	m->swap_info[type] = NULL;
-	if (!si->written_prio)
-		m->swap_least_prio++;	/* the assigned priority goes back */
+	if (!si->written_prio) {
+		/* the assigned priority goes back: the ones given after it move up */
+		for (int t = 0; t < MAX_SWAPFILES; t++)
+			if (m->swap_info[t] && !m->swap_info[t]->written_prio &&
+			    m->swap_info[t]->prio < si->prio)
+				m->swap_info[t]->prio++;
+		m->swap_least_prio++;
+	}
 	close(si->store_fd);
 	kfree(si->swap_map);
 	kfree(si->zeromap);
@@ -396,8 +404,36 @@ int swap_read_page(struct machine *m, swp_entry_t e, struct page *page)
 		     (off_t)(off * MM_PAGE_SIZE)) == (ssize_t)MM_PAGE_SIZE ? 0 : -EIO;
 }
 
-/* Placeholder until the swap cache exists: nothing can be on swap yet. */
-int try_to_unuse(struct machine *m, int type)
+/* ---- the global commands ---- */
+
+int mm_swapon(struct machine *m, const char *name, uint64_t bytes, int prio, char *why,
+	      size_t whylen)
 {
-	return m->swap_info[type]->inuse_pages ? -ENOMEM : 0;
+	int err;
+
+	if (!name[0] || strchr(name, ' ') || strchr(name, '\t')) {
+		snprintf(why, whylen, "a swap device needs a name without blanks");
+		return -EINVAL;
+	}
+	if (bytes > MAX_SWAP_BYTES) {
+		snprintf(why, whylen, "a swap device holds at most 16T");
+		return -EINVAL;
+	}
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	err = swapon(m, name, bytes, prio, prio < 0, why, whylen);
+	machine_unlock(m);
+	return err;
+}
+
+int mm_swapoff(struct machine *m, const char *name, char *why, size_t whylen)
+{
+	int err;
+
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	err = swapoff(m, name, why, whylen);
+	kswapd_run(m);
+	machine_unlock(m);
+	return err;
 }

@@ -31,6 +31,8 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_CHECK]		= "check",
 	[MMV_SYNC]		= "sync",
 	[MMV_CHECKPOINT]	= "checkpoint",
+	[MMV_SWAPON]		= "swapon",
+	[MMV_SWAPOFF]		= "swapoff",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

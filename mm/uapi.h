@@ -121,6 +121,8 @@ enum mm_verb {
 	MMV_CHECK,
 	MMV_SYNC,
 	MMV_CHECKPOINT,
+	MMV_SWAPON,
+	MMV_SWAPOFF,
 	MMV_NR
 };
 
@@ -143,6 +145,8 @@ enum mm_verb {
  *   close     fd
  *   spawn     path (the name, may be empty)    kill  pid
  *   drop_caches mode (1..3)        compact, check, sync  -
+ *   swapon    path len [advice = priority, flags = 1 when given]
+ *   swapoff   path
  */
 struct mm_call {
 	enum mm_verb verb;
