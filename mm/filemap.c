@@ -29,6 +29,7 @@
 #include "vma.h"
 #include "writeback.h"
 #include "filemap_internal.h"
+#include "workingset.h"
 
 struct file_ref *file_inode(struct file_ref *f)
 {
@@ -239,6 +240,8 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	page->mapping = inode;
 	page->index = index;
 	page->private = order;
+	/* a page evicted from here comes back: the refault may activate it */
+	workingset_refault(m, page, shadow_take(as, index), !shmem);
 	node->index = index;
 	node->page = page;
 	INIT_LIST_HEAD(&node->dirty);
@@ -251,7 +254,7 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
 	if (shmem)
 		mod_node_page_state(pgdat, NR_SHMEM, 1);
-	lru_add(m, page, shmem ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+	lru_add(m, page, page_lru(page));
 	return page;
 }
 
@@ -388,6 +391,7 @@ void filemap_release(struct file_ref *f)
 	for (uint64_t i = 0; i < as->nbuckets; i++)
 		while (as->buckets[i])
 			delete_from_page_cache(as, &as->buckets[i]);
+	shadow_release(as);
 	kfree(as->buckets);
 	kfree(as);
 	f->mapping = NULL;
@@ -446,15 +450,23 @@ uint64_t filemap_drop_clean(struct machine *m)
 	return dropped;
 }
 
-uint64_t filemap_remove_folio(struct machine *m, struct page *page)
+uint64_t filemap_remove_folio(struct machine *m, struct page *page, int leave_shadow)
 {
 	struct file_ref *inode = page->mapping;
 	struct address_space *as = inode ? inode->mapping : NULL;
+	uint64_t first = folio_index(page), nr = folio_nr_pages(page), shadow = 0;
 
-	(void)m;
 	if (!as || !*node_slot(as, page))
 		return 0;
-	return evict_folio(as, page);
+	for (uint64_t i = first; i < first + nr; i++)
+		if (!page_evictable_now(filemap_find_page(inode, i)))
+			return 0;
+	if (leave_shadow)	/* before the folio goes: the shadow reads its node and flags */
+		shadow = workingset_eviction(m, page, nr);
+	nr = evict_folio(as, page);
+	for (uint64_t i = 0; shadow && i < nr; i++)
+		shadow_store(as, first + i, shadow);
+	return nr;
 }
 
 int filemap_writeback_range(struct machine *m, struct file_ref *f, uint64_t first, uint64_t last)

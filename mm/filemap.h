@@ -102,9 +102,10 @@ uint64_t filemap_drop_clean(struct machine *m);
 /*
  * Take the folio of a cached page out of its object's cache (reclaim):
  * the pages that went, or 0 if something still holds one of them (mapped,
- * dirty, referenced).
+ * dirty, referenced). leave_shadow: each index keeps the eviction's
+ * shadow for refault detection (workingset.h), as reclaim does.
  */
-uint64_t filemap_remove_folio(struct machine *m, struct page *page);
+uint64_t filemap_remove_folio(struct machine *m, struct page *page, int leave_shadow);
 
 /*
  * Write back the dirty pages of an inode's cache with index in [first,

@@ -2,7 +2,7 @@
 /*
  * filemap_check.c - what check verifies of the page cache (filemap.h:
  * filemap_check): the index against the pages, the folios, the dirty list
- * and its counters. One line per violation, the first 16 of them.
+ * and its counters, the shadows of evicted pages. One line per violation, the first 16 of them.
  */
 #include "internal.h"
 #include "file.h"
@@ -71,6 +71,23 @@ static void check_inode(struct machine *m, struct file_ref *f, struct rbuf_lite 
 	if (n != as->nrpages)
 		CHECK_REPORT("%s: %llu pages cached, nrpages says %llu\n", f->path,
 			     (unsigned long long)n, (unsigned long long)as->nrpages);
+	n = 0;
+	for (uint64_t i = 0; i < as->shadow_cap; i++) {
+		uint64_t idx = as->shadows[i].index;
+
+		if (idx == UINT64_MAX)
+			continue;
+		n++;
+		if (filemap_find_page(f, idx))
+			CHECK_REPORT("%s: index %llu holds a page and a shadow\n", f->path,
+				     (unsigned long long)idx);
+		if (idx >= eof)
+			CHECK_REPORT("%s: a shadow at %llu, past EOF (%llu pages)\n", f->path,
+				     (unsigned long long)idx, (unsigned long long)eof);
+	}
+	if (n != as->nr_shadows)
+		CHECK_REPORT("%s: %llu shadows, nr_shadows says %llu\n", f->path,
+			     (unsigned long long)n, (unsigned long long)as->nr_shadows);
 }
 
 int filemap_check(struct machine *m, struct rbuf_lite *out)

@@ -124,6 +124,7 @@ void filemap_remove_range(struct machine *m, struct file_ref *inode, uint64_t fi
 	if (!file_inode(inode)->mapping || first >= end)
 		return;
 	inode = file_inode(inode);
+	shadow_drop_range(inode->mapping, first, end);	/* nothing there to refault any more */
 	/* truncate_inode_pages_range: the partial folios at either end first */
 	head = filemap_find_page(inode, first);
 	same = head ? end - 1 < folio_index(head) + folio_nr_pages(head) : first == end - 1;

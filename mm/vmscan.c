@@ -352,13 +352,13 @@ static int remove_mapping(struct machine *m, struct page *page)
 		if (page->refcount != 2 || page->mapcount || PageFlag(page, PG_dirty))
 			return 0;
 		page->refcount--;	/* the cache's reference is the last */
-		delete_from_swap_cache(m, page, workingset_eviction(m, page));
+		delete_from_swap_cache(m, page, workingset_eviction(m, page, 1));
 		return 1;
 	}
 	if (!page->mapping)
 		return 0;
 	page->refcount--;
-	if (filemap_remove_folio(m, page))
+	if (filemap_remove_folio(m, page, 1))	/* a shadow stays at its index */
 		return 1;
 	page->refcount++;
 	return 0;

@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "page.h"
 #include "swap.h"
+#include "vmscan.h"
 #include "workingset.h"
 
 #define SH_WORKINGSET	2ULL
@@ -21,12 +22,12 @@ void workingset_age_nonresident(struct pglist_data *pgdat, uint64_t nr)
 	pgdat->nonresident_age += nr;
 }
 
-uint64_t workingset_eviction(struct machine *m, struct page *page)
+uint64_t workingset_eviction(struct machine *m, struct page *page, uint64_t nr)
 {
 	struct pglist_data *pgdat = m->node[page_zone(m, page)->nid];
 	uint64_t age = pgdat->nonresident_age;
 
-	workingset_age_nonresident(pgdat, 1);
+	workingset_age_nonresident(pgdat, nr);
 	return 1 | (PageFlag(page, PG_workingset) ? SH_WORKINGSET : 0) |
 	       ((uint64_t)pgdat->node_id << SH_NODE_SHIFT) | (age << SH_AGE_SHIFT);
 }
@@ -68,10 +69,8 @@ void workingset_refault(struct machine *m, struct page *page, uint64_t shadow, i
 	mod_node_page_state(pgdat, file ? WORKINGSET_ACTIVATE_FILE : WORKINGSET_ACTIVATE_ANON, 1);
 	if (shadow & SH_WORKINGSET) {
 		SetPageFlag(page, PG_workingset);
-		if (file)
-			pgdat->file_cost++;	/* lru_note_cost_refault */
-		else
-			pgdat->anon_cost++;
+		/* lru_note_cost_refault: a refault of the working set costs an I/O */
+		lru_note_cost(m, pgdat, file, 1, 0);
 		mod_node_page_state(pgdat, file ? WORKINGSET_RESTORE_FILE : WORKINGSET_RESTORE_ANON, 1);
 	}
 }

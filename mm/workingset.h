@@ -19,8 +19,11 @@ struct machine;
 struct page;
 struct pglist_data;
 
-/* The shadow a page leaving memory leaves behind (ages the node). Never 0. */
-uint64_t workingset_eviction(struct machine *m, struct page *page);
+/*
+ * The shadow a folio of nr pages leaving memory leaves behind (it ages the
+ * node by nr). Never 0.
+ */
+uint64_t workingset_eviction(struct machine *m, struct page *page, uint64_t nr);
 /*
  * page was read back where shadow was (0: nothing there): count the
  * refault, and make the page active (and part of the working set) when
