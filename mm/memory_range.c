@@ -11,6 +11,7 @@
 #include "memory.h"
 #include "memory_internal.h"
 #include "rmap.h"
+#include "swap.h"
 #include "filemap.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
@@ -32,6 +33,7 @@ static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t
 {
 	pte_t old = *pte;
 	struct page *page;
+	int swapcache;
 
 	(void)arg;
 	if (step_boundary(addr))
@@ -46,7 +48,11 @@ static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t
 	page = pfn_to_page(m, pte_pfn(old));
 	if (pte_dirty(old))
 		set_page_dirty(m, page);
+	swapcache = PageFlag(page, PG_swapcache);	/* then the cache's reference keeps it */
 	unmap_pte_page(m, mm, page);
+	/* free_swap_cache: the last mapping gone, nothing will fault the copy in */
+	if (swapcache && !page->mapcount)
+		folio_free_swap(m, page);
 	/* munlock_vma_folio: a locked VMA's mapping went, others may remain */
 	if (page->mapcount && PageFlag(page, PG_mlocked) && locked_at(mm, addr) &&
 	    !page_locked_mappings(m, page))
