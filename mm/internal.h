@@ -180,6 +180,17 @@ int fatal_signal_pending(struct machine *m, struct task *t);
  */
 #define STEP_BYTES	(1ULL << 21)
 static inline int step_boundary(uint64_t addr) { return !(addr & (STEP_BYTES - 1)); }
+/*
+ * Where a woken kswapd runs inside a long fault loop: every 32 pages
+ * (SWAP_CLUSTER_MAX), as often as it reclaims a batch, standing in for a
+ * kswapd on another CPU that keeps pace with the faulting task. A fixed
+ * point of the command, so the model stays deterministic.
+ */
+#define KSWAPD_STEP_BYTES	(32ULL << 12)
+static inline int kswapd_point(struct machine *m, uint64_t addr)
+{
+	return m->kswapd_active && !(addr & (KSWAPD_STEP_BYTES - 1));
+}
 /* cond_resched, then fatal_signal_pending: the usual pair at a boundary. */
 static inline int resched_or_killed(struct machine *m, struct task *t)
 {

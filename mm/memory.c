@@ -351,6 +351,8 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 					 (unsigned long long)a);
 				return -EINTR;
 			}
+		} else if (kswapd_point(m, a)) {
+			kswapd_run(m);
 		}
 		vma = vma_find(t->mm, a);
 
@@ -413,6 +415,8 @@ int faultin_range(struct machine *m, struct task *t, struct vm_area_struct *vma,
 			kswapd_run(m);
 			if (resched_or_killed(m, t))
 				return -EINTR;
+		} else if (kswapd_point(m, a)) {
+			kswapd_run(m);
 		}
 		e = follow_entry(m, t->mm, a, &pfn);
 
