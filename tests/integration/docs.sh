@@ -1,0 +1,50 @@
+# docs: the sessions shown in doc/*.md are run, and must print what they show.
+#
+# A document opts in with a line "<!-- session: MOUNT-OPTIONS -->": it is then
+# one shell session on a fresh machine mounted with those options at ./mnt.
+# Every indented block line "    # COMMAND" is a command; the indented lines
+# after it, up to a blank line or the next command, are its output, exactly.
+# The commands of a document run in order in one bash (descriptors and
+# variables carry over), so a session reads as it would be typed.
+
+ROOT=$(realpath "$MMFS_IT_DIR/../..")
+n=0
+for doc in "$ROOT"/doc/*.md; do
+	opts=$(sed -n 's/^<!-- session: \(.*\) -->$/\1/p' "$doc" | head -n1)
+	[[ -n $opts ]] || continue
+	n=$((n + 1))
+	dir="$WORK/doc$n"
+	mkdir -p "$dir"
+	read -r -a o <<<"$opts"
+	mmfs_mount "$dir/mnt" "${o[@]}"
+	# the script, and the expected output of each command, from the document
+	"$PY" - "$doc" "$dir" <<'PY'
+import sys, re
+doc, d = sys.argv[1], sys.argv[2]
+cmds, outs = [], []
+cur = None
+for line in open(doc, encoding="utf-8").read().split("\n"):
+    if line.startswith("    # "):
+        cmds.append(line[6:]); outs.append([]); cur = outs[-1]
+    elif line.startswith("    ") and cur is not None:
+        cur.append(line[4:])
+    else:
+        cur = None
+with open(d + "/script.sh", "w") as f:
+    f.write("cd " + d + "\n")
+    for i, c in enumerate(cmds):
+        f.write("echo '@@@ %d'\n%s\n" % (i, c))
+with open(d + "/expected", "w") as f:
+    for i, o in enumerate(outs):
+        f.write("@@@ %d\n" % i)
+        for l in o:
+            f.write(l + "\n")
+PY
+	bash "$dir/script.sh" >"$dir/actual" 2>&1 || true
+	if ! cmp -s "$dir/expected" "$dir/actual"; then
+		diff -u "$dir/expected" "$dir/actual" | head -60 >&2 || true
+		fail "${doc#"$ROOT"/}: the session does not print what the document shows"
+	fi
+	mmfs_umount "$dir/mnt"
+done
+((n > 0)) || fail "no document has a session"
