@@ -30,7 +30,6 @@ enum pageflags {
 	PG_active,
 	PG_slab,
 	PG_writeback,
-	PG_reclaim,
 	PG_buddy,	/* head of a free buddy block: private = order (a page type in Linux) */
 	PG_mmap_unused,
 	PG_anon,
@@ -46,11 +45,17 @@ enum pageflags {
 	PG_anon_exclusive,
 	PG_lazyfree,
 	PG_zeroed,	/* contents are all zero and not yet materialised in host memory */
-	PG_readahead,	/* a readahead marker: a fault here starts the next window */
+	/*
+	 * a readahead marker (a fault here starts the next window); for a page
+	 * under writeback, "reclaim it when the write ends": Linux's PG_reclaim,
+	 * the same bit, so kpageflags reads it as RECLAIM either way
+	 */
+	PG_readahead,
 	PG_hugetlb,	/* head of a hugetlb pool page (a page type in Linux); a PG_head without it is a THP */
 	PG_workingset,	/* part of the working set: deactivated, or refaulted as recent */
 	NR_PAGEFLAGS
 };
+#define PG_reclaim	PG_readahead
 
 struct page {
 	uint64_t flags;			/* 1 << PG_* */

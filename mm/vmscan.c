@@ -43,8 +43,6 @@
 #include "workingset.h"
 #include "writeback.h"
 
-/* Linux's PG_reclaim is the PG_readahead bit; the model keeps it there too. */
-#define PG_reclaim_bit	PG_readahead
 
 enum folio_references { FOLIOREF_RECLAIM, FOLIOREF_RECLAIM_CLEAN, FOLIOREF_KEEP, FOLIOREF_ACTIVATE };
 enum pageout_t { PAGE_KEEP, PAGE_ACTIVATE, PAGE_SUCCESS };
@@ -154,9 +152,9 @@ void putback_folio_list(struct machine *m, struct list_head *batch)
 		/* its swap write ended: to the tail, where the next pass frees it */
 		if (PageFlag(page, PG_writeback)) {
 			ClearPageFlag(page, PG_writeback);
-			if (PageFlag(page, PG_reclaim_bit) && PageFlag(page, PG_lru) &&
+			if (PageFlag(page, PG_reclaim) && PageFlag(page, PG_lru) &&
 			    !PageFlag(page, PG_unevictable)) {
-				ClearPageFlag(page, PG_reclaim_bit);
+				ClearPageFlag(page, PG_reclaim);
 				list_move_tail(&page->lru, &pgdat_of(m, page)->lru[page_lru(page)]);
 				count_vm_event(m, PGROTATED);
 			}
@@ -323,7 +321,7 @@ static enum pageout_t pageout(struct machine *m, struct page *page)
 		count_vm_event(m, zero ? SWPOUT_ZERO : PSWPOUT);
 		if (!zero) {	/* I/O: it ends when the batch goes back (see putback) */
 			SetPageFlag(page, PG_writeback);
-			SetPageFlag(page, PG_reclaim_bit);
+			SetPageFlag(page, PG_reclaim);
 		}
 		mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_WRITE, 1);
 		return PAGE_SUCCESS;
@@ -420,13 +418,13 @@ uint64_t shrink_folio_list(struct machine *m, struct list_head *batch, struct sc
 		if (folio_any(page, 1) && !lazyfree) {
 			if (page_is_shmem(page))
 				goto activate;	/* shmem does not go to swap (doc/reclaim.md) */
-			if (file && (sc->who != RECLAIMER_KSWAPD || !PageFlag(page, PG_reclaim_bit) ||
+			if (file && (sc->who != RECLAIMER_KSWAPD || !PageFlag(page, PG_reclaim) ||
 				     !pgdat_of(m, page)->reclaim_dirty)) {
 				/* the flusher's job: mark it to be freed once written */
 				mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_IMMEDIATE_RECLAIM,
 						    (int64_t)nr);
 				stat->nr_immediate += nr;
-				folio_set_flag(page, PG_reclaim_bit, 1);
+				folio_set_flag(page, PG_reclaim, 1);
 				goto activate;
 			}
 			if (ref == FOLIOREF_RECLAIM_CLEAN || !sc->may_writepage)
@@ -441,7 +439,7 @@ uint64_t shrink_folio_list(struct machine *m, struct list_head *batch, struct sc
 				if (PageFlag(page, PG_writeback) || folio_any(page, 1))
 					goto keep;
 				if (file)
-					folio_set_flag(page, PG_reclaim_bit, 0);
+					folio_set_flag(page, PG_reclaim, 0);
 				break;
 			}
 		}

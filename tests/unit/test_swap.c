@@ -15,6 +15,7 @@
 #include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/memory.h"
+#include "../../mm/pagemap.h"
 #include "../../mm/pgtable.h"
 #include "../../mm/swap.h"
 #include "../../mm/task.h"
@@ -329,4 +330,34 @@ Test(swap, lazyfree_pages_are_dropped_not_swapped)
 	cr_assert_eq(swap_used_kb(), 0);
 	cr_assert_eq(usage(1, a).rss, 0);
 	cr_assert_eq(usage(1, a).swap, 0);
+}
+
+/*
+ * §9.3: a page the swap cache holds reads SWAPCACHE and SWAPBACKED in
+ * kpageflags; one readahead brought and nothing used yet also RECLAIM,
+ * which is the PG_readahead bit in Linux.
+ */
+Test(swap, kpageflags_of_swap_cache_pages)
+{
+	uint64_t a = map_anon(1, 64 * K, 0), flags;
+	struct page *page;
+	swp_entry_t e;
+
+	touch(1, a, 64 * K, 1);
+	madvise(1, a, 64 * K, MM_MADV_PAGEOUT);
+	touch(1, a + 8 * K, K, 0);	/* brings pages 5..12 with it */
+	e = swp_entry(0, swap_offset(1, a + 9 * K));
+	cr_assert_neq(e.val, 0);
+	machine_lock(m);
+	page = swap_cache_get(m, e);
+	machine_unlock(m);
+	cr_assert(page, "page 9 came in with the readahead window");
+	cr_assert_eq(mm_kpageflags_read(m, page_to_pfn(m, page), &flags, 1), 1);
+	cr_assert_eq(flags & (KPF(KPF_SWAPCACHE) | KPF(KPF_SWAPBACKED) | KPF(KPF_RECLAIM)),
+		     KPF(KPF_SWAPCACHE) | KPF(KPF_SWAPBACKED) | KPF(KPF_RECLAIM), "flags %#llx",
+		     (unsigned long long)flags);
+	touch(1, a + 9 * K, K, 0);	/* a readahead hit uses it: the mark goes */
+	cr_assert_eq(mm_kpageflags_read(m, page_to_pfn(m, page), &flags, 1), 1);
+	cr_assert_eq(flags & KPF(KPF_RECLAIM), 0, "flags %#llx", (unsigned long long)flags);
+	cr_assert_neq(flags & KPF(KPF_SWAPCACHE), 0);
 }
