@@ -339,6 +339,7 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 		       (unsigned long long)w.all_tables);
 	check_lru(m, out, bad);
 	check_committed(m, out, bad);
+	shmem_swap_refs(m, w.swap_refs);
 	nbad += swap_check(m, w.swap_refs, out);
 	for (int t = 0; t < MAX_SWAPFILES; t++)
 		free(w.swap_refs[t]);

@@ -29,6 +29,7 @@
 #include "vma.h"
 #include "writeback.h"
 #include "filemap_internal.h"
+#include "swap.h"
 #include "workingset.h"
 
 struct file_ref *file_inode(struct file_ref *f)
@@ -308,6 +309,8 @@ struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t in
 		*err = -EFAULT;
 		return NULL;
 	}
+	if (inode->mapping && shmem_swap_entry(inode->mapping, index))
+		return shmem_swapin(m, inode, index, major, err);
 	page = filemap_add_page(m, inode, index, 1, err);
 	*major = page && !shmem_mapping(inode) && !filemap_is_standin(inode);
 	return page;
@@ -465,7 +468,8 @@ uint64_t filemap_remove_folio(struct machine *m, struct page *page, int leave_sh
 		shadow = workingset_eviction(m, page, nr);
 	nr = evict_folio(as, page);
 	for (uint64_t i = 0; shadow && i < nr; i++)
-		shadow_store(as, first + i, shadow);
+		if (shadow_store(as, first + i, shadow))
+			break;	/* no room: those refaults will not be recognised */
 	return nr;
 }
 
@@ -585,4 +589,46 @@ void filemap_notify_page(struct machine *m, struct page *page)
 {
 	if (is_file_page(page))
 		filemap_notify(m, page->mapping, page->index << MM_PAGE_SHIFT, MM_PAGE_SIZE);
+}
+
+/* ---- shmem pages to swap and back (shmem_swap.c) ---- */
+
+void filemap_swap_out(struct machine *m, struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+	struct address_space *as = inode->mapping;
+	struct pc_node **pp = node_slot(as, page), *p = *pp;
+	struct pglist_data *pgdat = m->node[page_zone(m, page)->nid];
+
+	*pp = p->next;
+	kfree(p);
+	as->nrpages--;
+	mod_node_page_state(pgdat, NR_FILE_PAGES, -1);
+	mod_node_page_state(pgdat, NR_SHMEM, -1);
+	page->mapping = NULL;
+	page->private = 0;
+}
+
+int filemap_swap_in(struct machine *m, struct file_ref *inode, uint64_t index, struct page *page)
+{
+	struct address_space *as = inode->mapping;
+	struct pc_node *node = kmalloc(sizeof(*node));
+	struct pglist_data *pgdat = m->node[page_zone(m, page)->nid];
+
+	if (!node)
+		return -ENOMEM;
+	page->mapping = inode;
+	page->index = index;
+	page->private = 0;
+	node->index = index;
+	node->page = page;
+	INIT_LIST_HEAD(&node->dirty);
+	node->dirtied_when = 0;
+	node->next = as->buckets[hash_index(index, as->nbuckets)];
+	as->buckets[hash_index(index, as->nbuckets)] = node;
+	if (++as->nrpages > as->nbuckets)
+		grow(as);
+	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
+	mod_node_page_state(pgdat, NR_SHMEM, 1);
+	return 0;
 }

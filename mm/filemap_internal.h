@@ -47,13 +47,32 @@ struct address_space {
  * page comes back at the index; truncation and hole punching drop those
  * of the range, the object's release all of them.
  */
-void shadow_store(struct address_space *as, uint64_t index, uint64_t shadow);
-/* The shadow at index, removed; 0 when there is none. */
+/* 0, or -1 when the table cannot grow (a shadow is then simply not kept). */
+int shadow_store(struct address_space *as, uint64_t index, uint64_t shadow);
+/* The shadow at index, removed; 0 when there is none (or a swap entry). */
 uint64_t shadow_take(struct address_space *as, uint64_t index);
+/* Drop every value of [first, end): shadows, and swap entries with their slots. */
 void shadow_drop_range(struct address_space *as, uint64_t first, uint64_t end);
 void shadow_release(struct address_space *as);
+/*
+ * A shmem object's pages on swap: the same table holds the swap entry
+ * (swap.h swp_entry_t.val) of each, where its page was.
+ */
+int shmem_swap_store(struct address_space *as, uint64_t index, uint64_t entry);	/* 0, -1 */
+uint64_t shmem_swap_entry(const struct address_space *as, uint64_t index);	/* 0: none */
+void shmem_swap_clear(struct address_space *as, uint64_t index);	/* no slot freed */
+uint64_t shmem_swap_count(const struct address_space *as, uint64_t first, uint64_t end);
 
 /* Take one cached page out of the cache, dirty or not, dropping the cache's reference. */
 void filemap_delete_page(struct page *page);
+
+/*
+ * shmem_swap.c's use of the index: a shmem page leaves it for the swap
+ * cache (its reference goes with it; NR_FILE_PAGES and NR_SHMEM fall), and
+ * a page comes back at index holding the caller's reference as the
+ * cache's (-ENOMEM: no room for the entry).
+ */
+void filemap_swap_out(struct machine *m, struct page *page);
+int filemap_swap_in(struct machine *m, struct file_ref *inode, uint64_t index, struct page *page);
 
 #endif

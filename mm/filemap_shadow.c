@@ -6,11 +6,17 @@
  *
  * Linux keeps a shadow in the very slot the page occupied; here the index
  * of cached pages is a chained hash of pages, so shadows live beside it in
- * an open-addressed table of (index, shadow) that grows at half load and
- * deletes by backward shift, so lookups never cross tombstones.
+ * an open-addressed table of (index, value) that grows at half load and
+ * deletes by backward shift, so lookups never cross tombstones. A value is
+ * odd for a shadow (workingset.c makes them so) and even for the swap
+ * entry of a shmem page on swap (entry << 1), which holds a reference to
+ * its slot until it is taken back or dropped.
  */
 #include "internal.h"
 #include "filemap_internal.h"
+#include "swap.h"
+
+#define IS_SWAP(v)	(!((v) & 1))
 
 #define EMPTY UINT64_MAX
 
@@ -44,18 +50,19 @@ static int shadow_grow(struct address_space *as)
 	return 0;
 }
 
-void shadow_store(struct address_space *as, uint64_t index, uint64_t shadow)
+int shadow_store(struct address_space *as, uint64_t index, uint64_t shadow)
 {
 	uint64_t h;
 
 	if ((as->nr_shadows + 1) * 2 > as->shadow_cap && shadow_grow(as))
-		return;	/* no room: the refault will simply not be recognised */
+		return -1;
 	h = slot_of(index, as->shadow_cap);
 	while (as->shadows[h].index != EMPTY && as->shadows[h].index != index)
 		h = (h + 1) & (as->shadow_cap - 1);
 	if (as->shadows[h].index == EMPTY)
 		as->nr_shadows++;
 	as->shadows[h] = (struct pc_shadow){ index, shadow };
+	return 0;
 }
 
 /* Remove the entry at slot h, shifting back the ones its removal would orphan. */
@@ -80,20 +87,55 @@ static void shadow_remove_at(struct address_space *as, uint64_t h)
 	as->nr_shadows--;
 }
 
-uint64_t shadow_take(struct address_space *as, uint64_t index)
+/* The slot of index in the table, or UINT64_MAX. */
+static uint64_t shadow_find(const struct address_space *as, uint64_t index)
 {
-	uint64_t h, v;
+	uint64_t h;
 
 	if (!as->nr_shadows)
-		return 0;
+		return UINT64_MAX;
 	h = slot_of(index, as->shadow_cap);
 	while (as->shadows[h].index != EMPTY && as->shadows[h].index != index)
 		h = (h + 1) & (as->shadow_cap - 1);
-	if (as->shadows[h].index == EMPTY)
+	return as->shadows[h].index == EMPTY ? UINT64_MAX : h;
+}
+
+uint64_t shadow_take(struct address_space *as, uint64_t index)
+{
+	uint64_t h = shadow_find(as, index), v;
+
+	if (h == UINT64_MAX || IS_SWAP(as->shadows[h].shadow))
 		return 0;
 	v = as->shadows[h].shadow;
 	shadow_remove_at(as, h);
 	return v;
+}
+
+uint64_t shmem_swap_entry(const struct address_space *as, uint64_t index)
+{
+	uint64_t h = shadow_find(as, index);
+
+	return h == UINT64_MAX || !IS_SWAP(as->shadows[h].shadow) ? 0 : as->shadows[h].shadow >> 1;
+}
+
+void shmem_swap_clear(struct address_space *as, uint64_t index)
+{
+	uint64_t h = shadow_find(as, index);
+
+	if (h != UINT64_MAX)
+		shadow_remove_at(as, h);
+}
+
+uint64_t shmem_swap_count(const struct address_space *as, uint64_t first, uint64_t end)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; as->nr_shadows && i < as->shadow_cap; i++) {
+		uint64_t idx = as->shadows[i].index;
+
+		n += idx != EMPTY && idx >= first && idx < end && IS_SWAP(as->shadows[i].shadow);
+	}
+	return n;
 }
 
 void shadow_drop_range(struct address_space *as, uint64_t first, uint64_t end)
@@ -103,16 +145,27 @@ void shadow_drop_range(struct address_space *as, uint64_t first, uint64_t end)
 	while (as->nr_shadows && i < as->shadow_cap) {
 		uint64_t idx = as->shadows[i].index;
 
-		if (idx != EMPTY && idx >= first && idx < end)
+		if (idx != EMPTY && idx >= first && idx < end) {
+			uint64_t v = as->shadows[i].shadow;
+
 			shadow_remove_at(as, i);	/* slot i refilled: look at it again */
-		else
+			if (IS_SWAP(v))		/* a shmem page on swap: its slot goes too */
+				free_swap_and_cache(as->m, (swp_entry_t){ v >> 1 });
+		} else {
 			i++;
+		}
 	}
 }
 
 void shadow_release(struct address_space *as)
 {
+	shadow_drop_range(as, 0, UINT64_MAX);
 	kfree(as->shadows);
 	as->shadows = NULL;
 	as->shadow_cap = as->nr_shadows = 0;
+}
+
+int shmem_swap_store(struct address_space *as, uint64_t index, uint64_t entry)
+{
+	return shadow_store(as, index, entry << 1);
 }

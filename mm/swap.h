@@ -192,6 +192,29 @@ void madvise_willneed_swap(struct machine *m, struct mm_struct *mm, uint64_t sta
 void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_struct *vma,
 			   uint64_t addr);
 
+/* ---- shmem_swap.c: shmem pages on swap ---- */
+
+struct file_ref;
+/*
+ * Reclaim's writeout of an unmapped, dirty shmem page: a slot, the page to
+ * the swap cache, the entry at its index. -ENOSPC (no slot), -ENOMEM,
+ * -EBUSY (still mapped): the page stays where it was.
+ */
+int shmem_writeout(struct machine *m, struct page *page);
+/*
+ * The page of a shmem index that holds a swap entry, back in the page
+ * cache (dirty, its slot freed). *major when it had to be read. NULL with
+ * *err = -ENOMEM.
+ */
+struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t index, int *major,
+			  int *err);
+/* The pages of [first, end) of a shmem object that are on swap (smaps Swap). */
+uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t end);
+/* swapoff: every shmem page on device type back in memory. 0 or -ENOMEM. */
+int shmem_unuse(struct machine *m, int type);
+/* check: add the references shmem objects hold, per device and slot. */
+void shmem_swap_refs(struct machine *m, uint32_t *const refs[MAX_SWAPFILES]);
+
 /*
  * check (swap_check.c): swap_map, the swap cache and the clusters against
  * refs[type][offset], the swap PTEs the caller found per slot (refs[type]

@@ -4,8 +4,7 @@
  * cache (swap.h: swap_check).
  *
  * The caller walked every page table and counted, per slot, the swap PTEs
- * that refer to it; there are no other references (shmem does not swap
- * yet). Then, for every device and every slot:
+ * that refer to it, and added the shmem objects' entries. Then, for every device and every slot:
  *   - swap_map's reference count equals the PTEs found
  *   - SWAP_HAS_CACHE is set exactly when the swap cache holds a page for
  *     the slot, and that page is PG_swapcache, names the slot, is in use

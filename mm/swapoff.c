@@ -10,7 +10,8 @@
  * does; a later store takes the write-protect fault, which reuses the page
  * when it is the process's own. Then the page leaves the swap cache and
  * the slot is freed. Pages the swap cache holds with no PTE left
- * (readahead that was never used) are dropped last.
+ * (readahead that was never used) are dropped last, after the shmem
+ * objects' pages (shmem_unuse) have come back into their page caches.
  *
  * Memory may run short on the way: direct reclaim runs (to the other
  * devices; this one takes no new pages) and the read is tried again; if it
@@ -111,6 +112,8 @@ int try_to_unuse(struct machine *m, int type)
 		if (ua.err)
 			return ua.err;
 	}
+	if (shmem_unuse(m, type))
+		return -ENOMEM;
 	unuse_cache_only(m, si);
 	/* every reference is a PTE or the cache here; anything left is a bug */
 	return si->inuse_pages ? -ENOMEM : 0;

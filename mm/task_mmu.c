@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "pgtable.h"
 #include "huge_memory.h"
+#include "filemap.h"
 #include "rmap.h"
 #include "swap.h"
 #include "task.h"
@@ -152,4 +153,8 @@ void smaps_account_vma(struct machine *m, struct mm_struct *mm, const struct vm_
 	struct smaps_arg sa = { u, (vma->vm_flags & MM_VM_LOCKED) != 0 };
 
 	walk_range(m, mm, vma->vm_start, vma->vm_end, smaps_pmd_entry, smaps_pte_entry, &sa);
+	/* shmem: its pages on swap within the VMA's range, mapped here or not; no SwapPss */
+	if (vma->vm_file && shmem_mapping(file_inode(vma->vm_file)))
+		u->swap += shmem_swap_usage(file_inode(vma->vm_file), vma->vm_pgoff,
+					    vma->vm_pgoff + vma_pages(vma)) * MM_PAGE_SIZE;
 }

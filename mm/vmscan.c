@@ -308,6 +308,9 @@ static enum pageout_t pageout(struct machine *m, struct page *page)
 	uint64_t n = folio_pages(page);
 	struct page *p;
 
+	/* shmem: to the swap cache first, then written as an anonymous page is */
+	if (page_is_shmem(page) && shmem_writeout(m, page))
+		return PAGE_ACTIVATE;
 	if (PageFlag(page, PG_swapcache)) {
 		swp_entry_t e = { page->swap };
 		int zero;
@@ -356,7 +359,8 @@ static int remove_mapping(struct machine *m, struct page *page)
 	if (!page->mapping)
 		return 0;
 	page->refcount--;
-	if (filemap_remove_folio(m, page, 1))	/* a shadow stays at its index */
+	/* a shadow stays at a file page's index; a clean shmem page reads back as zeros */
+	if (filemap_remove_folio(m, page, !PageFlag(page, PG_swapbacked)))
 		return 1;
 	page->refcount++;
 	return 0;
@@ -416,8 +420,6 @@ uint64_t shrink_folio_list(struct machine *m, struct list_head *batch, struct sc
 			}
 		}
 		if (folio_any(page, 1) && !lazyfree) {
-			if (page_is_shmem(page))
-				goto activate;	/* shmem does not go to swap (doc/reclaim.md) */
 			if (file && (sc->who != RECLAIMER_KSWAPD || !PageFlag(page, PG_reclaim) ||
 				     !pgdat_of(m, page)->reclaim_dirty)) {
 				/* the flusher's job: mark it to be freed once written */

@@ -4,7 +4,8 @@
 # First the tool checks itself: the host against the host must agree, and a
 # trace with one wrong line must be caught. See doc/difftest.md.
 # mmfs-options: -o swap=0
-# (the host has no swap: MADV_PAGEOUT must not swap out on either side)
+# (MADV_PAGEOUT swaps out on both sides or on neither: a host with swap
+# active gets a second machine with swap, below)
 
 # MMFS_DIFFTEST (from scripts/run-tests: an uninstrumented build) wins over
 # the tool built beside this daemon: the host runner must not run under ASan.
@@ -43,8 +44,19 @@ zram_cleanup() {
 trap 'zram_cleanup; _mmfs_cleanup_extra' EXIT
 zram_fixture 2>/dev/null || { zram_cleanup; HOSTFIX=$WORK; }
 
+BACKINGS=("$WORK/backing")
+# The host swaps what MADV_PAGEOUT hands it (anonymous and shmem pages)
+# when it has an active swap device; so must the model, or neither.
+if awk 'NR > 1 { found = 1 } END { exit !found }' /proc/swaps; then
+	echo "difftest: the host has swap active: comparing with a machine that has swap too" >&2
+	mkdir -p "$WORK/backing-swap"
+	mmfs_mount "$WORK/mnt-swap" -o "swap=256M,backing=$WORK/backing-swap"
+	MNT=$WORK/mnt-swap
+	BACKINGS+=("$WORK/backing-swap")
+fi
+
 mkdir -p "$HOSTFIX/host-a" "$HOSTFIX/host-b" "$WORK/backing"
-for d in "$HOSTFIX/host-a" "$HOSTFIX/host-b" "$WORK/backing"; do
+for d in "$HOSTFIX/host-a" "$HOSTFIX/host-b" "${BACKINGS[@]}"; do
 	"$DT" files "$d" || fail "mmfs-difftest files $d"
 done
 

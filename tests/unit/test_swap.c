@@ -361,3 +361,46 @@ Test(swap, kpageflags_of_swap_cache_pages)
 	cr_assert_eq(flags & KPF(KPF_RECLAIM), 0, "flags %#llx", (unsigned long long)flags);
 	cr_assert_neq(flags & KPF(KPF_SWAPCACHE), 0);
 }
+
+/*
+ * §10.3 and §9: shared anonymous memory (shmem) goes to swap too. The
+ * object keeps the swap entry, not the PTE: smaps counts Swap with no
+ * SwapPss, VmSwap and pagemap do not see it, meminfo Shmem falls. A fault
+ * brings the page back into the object's page cache and frees the slot.
+ */
+Test(swap, shmem_pages_go_to_swap_and_back)
+{
+	struct task *t = find_task_by_pid(m, 1);
+	uint64_t a = call(1, (struct mm_call){ .verb = MMV_MMAP, .len = 8 * K, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_SHARED | MM_MAP_ANONYMOUS });
+	int64_t shmem0 = node_pages(NR_SHMEM);
+	struct mm_vma_usage u;
+
+	touch(1, a, 8 * K, 1);
+	mem_write(1, a + 3 * K, "shared");
+	cr_assert_eq(node_pages(NR_SHMEM), shmem0 + 8);
+	madvise(1, a, 8 * K, MM_MADV_PAGEOUT);
+	u = usage(1, a);
+	cr_assert_eq(u.rss, 0);
+	cr_assert_eq(u.swap, 8 * K);
+	cr_assert_eq(u.swap_pss, 0);
+	cr_assert_eq(t->mm->rss[MM_SWAPENTS], 0, "VmSwap does not count shmem");
+	cr_assert_eq(swap_offset(1, a), 0, "the PTE holds no swap entry");
+	cr_assert_eq(node_pages(NR_SHMEM), shmem0);
+	cr_assert_eq(ev(SWPOUT_ZERO), 7);
+	cr_assert_eq(ev(PSWPOUT), 1);
+	cr_assert_eq(swap_used_kb(), 32);
+
+	m->tun.page_cluster = 0;
+	mem_expect(1, a + 3 * K, "shared");	/* still in the swap cache: no read */
+	cr_assert_eq(swap_used_kb(), 28, "back in the page cache: its slot is free");
+	touch(1, a, K, 0);
+	cr_assert_eq(t->maj_flt, 1);
+	cr_assert_eq(ev(SWPIN_ZERO), 1);
+	cr_assert_eq(swap_used_kb(), 24);
+	cr_assert_eq(usage(1, a).swap, 6 * K);
+	/* unmapping the object frees the slots of the pages still on swap */
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 8 * K });
+	cr_assert_eq(swap_used_kb(), 0);
+	cr_assert_eq(node_pages(NR_SHMEM), shmem0);
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/*
+ * shmem_swap.c - shmem pages to swap and back (kernel: shmem_writeout,
+ * shmem_swapin_folio, shmem_unuse, shmem_partial_swap_usage in
+ * mm/shmem.c). See swap.h.
+ *
+ * A shmem object (the memory behind a shared anonymous mapping) keeps its
+ * pages in its page cache. Reclaim unmaps a dirty one from every process,
+ * then shmem_writeout moves it to the swap cache under a new slot and
+ * leaves the slot's swap entry at the page's index: the object holds one
+ * reference to the slot (swap_map), the PTEs none, so pagemap reads 0 and
+ * VmSwap does not count it, while smaps counts it in the Swap of every VMA
+ * that maps the index (SwapPss 0), as Linux does. A clean page is not
+ * written: it reads back as zeros anyway, so reclaim drops it.
+ *
+ * A fault (or swapoff) at such an index takes the page back: from the swap
+ * cache, or read from the device (a major fault); it returns to the page
+ * cache dirty, and the slot is freed at once, since the page cache is now
+ * the only copy's home. Truncation and the object's release free the slots
+ * of their range (filemap_shadow.c).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "filemap.h"
+#include "filemap_internal.h"
+#include "rmap.h"
+#include "swap.h"
+#include "task.h"
+#include "vma.h"
+
+int shmem_writeout(struct machine *m, struct page *page)
+{
+	struct file_ref *inode = page->mapping;
+	swp_entry_t e;
+
+	if (page->mapcount || !inode->mapping)
+		return -EBUSY;
+	e = folio_alloc_swap(m);
+	if (!e.val)
+		return -ENOSPC;
+	if (shmem_swap_store(inode->mapping, page->index, e.val)) {
+		swapcache_clear(m, e);	/* the slot goes back unused */
+		return -ENOMEM;
+	}
+	swap_duplicate(m, e);		/* the object's reference (swap_shmem_alloc) */
+	filemap_swap_out(m, page);
+	add_to_swap_cache(m, page, e);
+	page->refcount--;		/* the page cache's reference became the swap cache's */
+	SetPageFlag(page, PG_dirty);
+	return 0;
+}
+
+struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t index, int *major,
+			  int *err)
+{
+	swp_entry_t e = { shmem_swap_entry(inode->mapping, index) };
+	struct page *page = swap_cache_get(m, e);
+	int hit;
+
+	*major = 0;
+	if (!page) {
+		page = read_swap_cache_async(m, e, &hit);
+		if (!page) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		*major = 1;
+	}
+	get_page(page);			/* becomes the page cache's reference */
+	if (filemap_swap_in(m, inode, index, page)) {
+		put_page(m, page);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	shmem_swap_clear(inode->mapping, index);
+	ClearPageFlag(page, PG_readahead);
+	delete_from_swap_cache(m, page, 0);
+	swap_free(m, e);		/* the object's reference: the slot is free */
+	SetPageFlag(page, PG_dirty);	/* the only copy now */
+	return page;
+}
+
+uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t end)
+{
+	return inode->mapping ? shmem_swap_count(inode->mapping, first, end) : 0;
+}
+
+/*
+ * Every shmem object some VMA maps, once each, in the order of the tasks
+ * and their VMAs (a stable order). Returns a malloc'd array, *n set.
+ */
+static struct file_ref **shmem_objects(struct machine *m, size_t *n)
+{
+	struct file_ref **v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		for (struct vm_area_struct *vma = t && t->mm ? vma_first(t->mm) : NULL; vma;
+		     vma = vma_next_of(vma)) {
+			struct file_ref *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
+			size_t i;
+
+			if (!f || !shmem_mapping(f) || !f->mapping || !f->mapping->nr_shadows)
+				continue;
+			for (i = 0; i < *n && v[i] != f; i++)
+				;
+			if (i < *n)
+				continue;
+			if (*n == cap) {
+				struct file_ref **p = realloc(v, (cap = cap ? 2 * cap : 8) * sizeof(*p));
+
+				if (!p)
+					return v;	/* what was found so far */
+				v = p;
+			}
+			v[(*n)++] = f;
+		}
+	}
+	return v;
+}
+
+int shmem_unuse(struct machine *m, int type)
+{
+	size_t n;
+	struct file_ref **objs = shmem_objects(m, &n);
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++) {
+		struct address_space *as = objs[i]->mapping;
+
+		for (uint64_t s = 0; s < as->shadow_cap && !err;) {
+			uint64_t idx = as->shadows[s].index, v = as->shadows[s].shadow;
+			int major;
+
+			/* a swap-in reshuffles the table: look at slot s again after one */
+			if (idx == UINT64_MAX || (v & 1) || (int)swp_type((swp_entry_t){ v >> 1 }) != type) {
+				s++;
+				continue;
+			}
+			if (!shmem_swapin(m, objs[i], idx, &major, &err))
+				break;
+		}
+	}
+	free(objs);
+	return err;
+}
+
+void shmem_swap_refs(struct machine *m, uint32_t *const refs[MAX_SWAPFILES])
+{
+	size_t n;
+	struct file_ref **objs = shmem_objects(m, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct address_space *as = objs[i]->mapping;
+
+		for (uint64_t s = 0; s < as->shadow_cap; s++) {
+			uint64_t v = as->shadows[s].shadow;
+			swp_entry_t e = { v >> 1 };
+
+			if (as->shadows[s].index == UINT64_MAX || (v & 1))
+				continue;
+			if (swp_type(e) < MAX_SWAPFILES && refs[swp_type(e)] && m->swap_info[swp_type(e)] &&
+			    swp_offset(e) < m->swap_info[swp_type(e)]->max)
+				refs[swp_type(e)][swp_offset(e)]++;
+		}
+	}
+	free(objs);
+}
