@@ -127,7 +127,7 @@ static int oom_kill_process(struct machine *m, struct task *cur, struct task *vi
 			    unsigned gfp, int order, const char *message)
 {
 	if (oom_ratelimit(m)) {
-		oom_dump_header(m, cur, gfp, order);
+		oom_dump_header(m, cur, gfp, order, 1);
 		oom_dump_summary(m, victim);
 	}
 	count_vm_event(m, OOM_KILL);
@@ -155,7 +155,7 @@ int out_of_memory(struct machine *m, unsigned gfp, int order)
 		cur = init;	/* a command of no process: reported as init's */
 	totalpages = oom_totalpages(m);
 	if (m->tun.panic_on_oom) {	/* every OOM here is CONSTRAINT_NONE: 1 and 2 both panic */
-		oom_dump_header(m, cur, gfp, order);
+		oom_dump_header(m, cur, gfp, order, 0);
 		oom_panic(m, cur, m->tun.panic_on_oom == 2 ?
 			  "Out of memory: compulsory panic_on_oom is enabled" :
 			  "Out of memory: system-wide panic_on_oom is enabled");
@@ -167,7 +167,7 @@ int out_of_memory(struct machine *m, unsigned gfp, int order)
 					"Out of memory (oom_kill_allocating_task)");
 	victim = select_bad_process(m, totalpages);
 	if (!victim) {
-		oom_dump_header(m, cur, gfp, order);
+		oom_dump_header(m, cur, gfp, order, 0);
 		kmsg_add(m, "Out of memory and no killable processes...");
 		oom_panic(m, cur, "System is deadlocked on memory");
 		return OOM_NONE;

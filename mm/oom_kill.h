@@ -45,7 +45,8 @@ unsigned long oom_score(struct machine *m, const struct task *t);
 int oom_adj_of(int oom_score_adj);
 
 /* oom_report.c: the kernel log's lines (dump_header and its parts). */
-void oom_dump_header(struct machine *m, struct task *cur, unsigned gfp, int order);
+/* from_kill: called by oom_kill_process (its frame is in the trace), else by out_of_memory. */
+void oom_dump_header(struct machine *m, struct task *cur, unsigned gfp, int order, int from_kill);
 void oom_dump_summary(struct machine *m, const struct task *victim);
 void oom_kill_line(struct machine *m, const char *prefix, const struct task *victim);
 /* "0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO)": Linux's mask for an mmfs gfp. */

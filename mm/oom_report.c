@@ -111,15 +111,17 @@ void oom_format_gfp(unsigned gfp, char *buf, size_t len)
 		snprintf(buf + off, len - off, ")");
 }
 
-/* dump_stack: the CPU line and a fixed trace (frames of the failing path). */
-static void dump_stack(struct machine *m, const struct task *cur, const char *const *frames)
+/* dump_stack: the CPU line and a fixed trace (frames of the failing path, skip: one left out). */
+static void dump_stack(struct machine *m, const struct task *cur, const char *const *frames,
+		       const char *skip)
 {
 	kmsg_add(m, "CPU: 0 UID: 0 PID: %d Comm: %s Not tainted 6.18.0-mmfs #1 PREEMPT(voluntary) ",
 		 cur ? cur->pid : 0, cur ? cur->comm : "swapper/0");
 	kmsg_add(m, "Call Trace:");
 	kmsg_add(m, " <TASK>");
 	for (; *frames; frames++)
-		kmsg_add(m, " %s", *frames);
+		if (*frames != skip)
+			kmsg_add(m, " %s", *frames);
 	kmsg_add(m, " </TASK>");
 }
 
@@ -314,14 +316,14 @@ static void dump_tasks(struct machine *m)
 	free(v);
 }
 
-void oom_dump_header(struct machine *m, struct task *cur, unsigned gfp, int order)
+void oom_dump_header(struct machine *m, struct task *cur, unsigned gfp, int order, int from_kill)
 {
 	char mask[160];
 
 	oom_format_gfp(gfp, mask, sizeof(mask));
 	kmsg_add(m, "%s invoked oom-killer: gfp_mask=%s, order=%d, oom_score_adj=%hd",
 		 cur ? cur->comm : "swapper/0", mask, order, cur ? cur->oom_score_adj : 0);
-	dump_stack(m, cur, oom_frames);
+	dump_stack(m, cur, oom_frames, from_kill ? NULL : oom_frames[2]);
 	show_mem(m, (int)gfp_zone(gfp));
 	if (m->tun.oom_dump_tasks)
 		dump_tasks(m);
@@ -356,7 +358,7 @@ static const char *const panic_frames[] = {
 void oom_panic(struct machine *m, struct task *cur, const char *msg)
 {
 	kmsg_add(m, "Kernel panic - not syncing: %s", msg);
-	dump_stack(m, cur, panic_frames);
+	dump_stack(m, cur, panic_frames, NULL);
 	kmsg_add(m, "Kernel Offset: disabled");
 	kmsg_add(m, "---[ end Kernel panic - not syncing: %s ]---", msg);
 	snprintf(m->panic_msg, sizeof(m->panic_msg), "%s", msg);
