@@ -127,6 +127,20 @@ echo spawn >"$M/ctl"
 echo 345 >"$M/proc/2/oom_score_adj"
 echo 8 >"$M/proc/2/oom_adj"	# 470
 echo 123 >"$M/proc/1/oom_score_adj"
+# and an OOM kill replays the same: pid 3 (bigger) dies for pid 2's touch
+echo 1 >"$M/proc/sys/vm/overcommit_memory"
+echo spawn >"$M/ctl"
+echo 0 >"$M/proc/2/oom_score_adj"
+echo 'mmap 0 20M rw- private,anon,populate' >"$M/proc/3/ctl"
+exec 6<>"$M/proc/2/ctl"
+echo 'mmap 0 20M rw- private,anon' >&6 && read -r jm <&6
+echo "touch $jm 20M w" >&6 && read -r r <&6
+assert_eq 0 "$r" "the journaled OOM's touch"
+echo 470 >"$M/proc/2/oom_score_adj"
+exec 6>&-
+assert_missing "$M/proc/3"
+cp "$M/proc/kmsg" "$WORK/kmsg.before"
+cp "$M/proc/vmstat" "$WORK/vmstat.before"
 kill -9 "${_MMFS_PID[$M]}"
 wait "${_MMFS_PID[$M]}" 2>/dev/null || true
 unset "_MMFS_PID[$M]"
@@ -135,6 +149,11 @@ sleep 1.2	# past the 1 s entry cache: else mmfs_mount's -e sees the dead mount's
 mmfs_mount "$M" -o "journal=$J,backing=$WORK/jb,ram=64M,swap=0"
 assert_eq 470 "$(cat "$M/proc/2/oom_score_adj")" "oom_score_adj after a restart"
 assert_eq 123 "$(cat "$M/proc/1/oom_score_adj")" "init's oom_score_adj after a restart"
+assert_missing "$M/proc/3"
+cp "$M/proc/vmstat" "$WORK/vmstat.after"
+assert_file_eq "$WORK/vmstat.before" "$WORK/vmstat.after" "vmstat after the replay"
+head -n "$(wc -l <"$WORK/kmsg.before")" "$M/proc/kmsg" | cmp -s - "$WORK/kmsg.before" ||
+	fail "kmsg after the replay differs from before the crash"
 mmfs_umount "$M"
 
 # panic_on_oom: the command fails, kmsg has the panic, the machine takes no more commands.
