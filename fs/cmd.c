@@ -16,9 +16,34 @@
 #include "ctl.h"
 #include "journal.h"
 
+/*
+ * A machine that panicked (the OOM killer's panic_on_oom, or nothing left
+ * to kill) takes no more commands: each answers EIO, a control line with
+ * the panic's message (and a kmsg line, as every failed line). Left
+ * through: a rejected line (it fails anyway), the daemon's own kmsg notes,
+ * and sync, so that unmounting still writes back the dirty pages the page
+ * cache held (files written before the panic are not lost).
+ */
+static long refuse_if_panicked(struct machine *m, const struct cmd *c, struct replyq *reply)
+{
+	char msg[128], why[192];
+
+	if (c->type == CT_REJECT || c->type == CT_KMSG || c->type == CT_SYNC ||
+	    !mm_panicked(m, msg, sizeof(msg)))
+		return 0;
+	if (c->type != CT_CTL)
+		return -EIO;
+	snprintf(why, sizeof(why), "the machine has panicked (Kernel panic - not syncing: %s)", msg);
+	return ctl_reject_exec(m, c->pid, c->data, c->len, -EIO, why, reply);
+}
+
 /* What each type does; out and reply as in cmd_run. */
 static long cmd_exec(struct machine *m, const struct cmd *c, void *out, struct replyq *reply)
 {
+	long refused = refuse_if_panicked(m, c, reply);
+
+	if (refused)
+		return refused;
 	switch (c->type) {
 	case CT_CTL:
 		return ctl_exec(m, c->pid, c->data, c->len, reply);
@@ -44,6 +69,8 @@ static long cmd_exec(struct machine *m, const struct cmd *c, void *out, struct r
 		return mm_mem_rw(m, c->pid, c->off, (void *)c->data, c->len, 1);
 	case CT_TUNABLE:
 		return mm_tunable_write(m, c->path, c->data, c->len);
+	case CT_OOM_ADJ:
+		return mm_oom_adj_write(m, c->pid, (int)c->arg, c->data, c->len);
 	case CT_SYNC:
 		return mm_sync(m, NULL, 0);
 	case CT_KMSG:

@@ -48,6 +48,7 @@ enum cmd_type {
 	CT_NS_RENAME,		/* path -> path2, arg = RENAME_NOREPLACE / RENAME_EXCHANGE */
 	CT_NS_CHMOD,		/* path, arg = mode */
 	CT_NS_CHOWN,		/* path, off = uid, arg = gid ((uint32_t)-1: unchanged) */
+	CT_OOM_ADJ,		/* pid, arg = legacy (oom_adj), data/len = the text: mm_oom_adj_write */
 	CT_NR
 };
 
@@ -135,6 +136,16 @@ static inline int cmd_tunable_write(struct machine *m, const char *name, const c
 				    size_t len)
 {
 	struct cmd c = { .type = CT_TUNABLE, .path = name, .data = buf, .len = len };
+
+	return (int)cmd_run(m, &c, NULL, NULL);
+}
+
+/* A write to proc/PID/oom_score_adj (legacy 0) or oom_adj (1): bytes taken or -errno. */
+static inline int cmd_oom_adj_write(struct machine *m, int pid, int legacy, const char *buf,
+				    size_t len)
+{
+	struct cmd c = { .type = CT_OOM_ADJ, .pid = pid, .arg = (uint64_t)legacy, .data = buf,
+			 .len = len };
 
 	return (int)cmd_run(m, &c, NULL, NULL);
 }

@@ -67,6 +67,9 @@ void render_status(struct rbuf *b, const struct mm_task_snap *t);
 void render_statm(struct rbuf *b, const struct mm_task_snap *t);
 void render_stat_pid(struct rbuf *b, const struct mm_task_snap *t);
 void render_comm(struct rbuf *b, const struct mm_task_snap *t);
+void render_oom_score(struct rbuf *b, const struct mm_task_snap *t);
+void render_oom_score_adj(struct rbuf *b, const struct mm_task_snap *t);
+void render_oom_adj(struct rbuf *b, const struct mm_task_snap *t);
 void render_cmdline(struct rbuf *b, const struct mm_task_snap *t);
 
 /* The x86-64 gate VMA that maps/smaps print last and no counter includes. */

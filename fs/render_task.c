@@ -485,6 +485,23 @@ void render_stat_pid(struct rbuf *b, const struct mm_task_snap *t)
 	rbuf_puts(b, " 0\n");
 }
 
+/* oom_score, oom_score_adj, oom_adj (fs/proc/base.c): one number each. */
+void render_oom_score(struct rbuf *b, const struct mm_task_snap *t)
+{
+	rbuf_printf(b, "%lu\n", t->oom_score);
+}
+
+void render_oom_score_adj(struct rbuf *b, const struct mm_task_snap *t)
+{
+	rbuf_printf(b, "%d\n", t->oom_score_adj);
+}
+
+/* The legacy scale: adj * 17 / 1000 truncated, except 1000 reads 15. */
+void render_oom_adj(struct rbuf *b, const struct mm_task_snap *t)
+{
+	rbuf_printf(b, "%d\n", t->oom_score_adj == 1000 ? 15 : t->oom_score_adj * 17 / 1000);
+}
+
 void render_comm(struct rbuf *b, const struct mm_task_snap *t)
 {
 	rbuf_printf(b, "%.15s\n", t->comm);

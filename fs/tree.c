@@ -95,6 +95,11 @@ static const struct node pid_files[] = {
 	  .arg = PROCBIN_MEM },
 	{ .name = "pagemap", .parent = -1, .mode = S_IFREG | 0400, .kind = NK_BINARY,
 	  .arg = PROCBIN_PAGEMAP },
+	TASK_ROW("oom_score", render_oom_score, 0),
+	{ .name = "oom_score_adj", .parent = -1, .mode = S_IFREG | 0644, .kind = NK_TASK_ADJ,
+	  .arg = 0, .show.task = render_oom_score_adj },
+	{ .name = "oom_adj", .parent = -1, .mode = S_IFREG | 0644, .kind = NK_TASK_ADJ,
+	  .arg = 1, .show.task = render_oom_adj },
 };
 #define NR_PID_FILES	(sizeof(pid_files) / sizeof(pid_files[0]))
 #define PID_SLOT_BITS	6	/* slots per pid: 1 + NR_PID_FILES <= 64 */
@@ -417,8 +422,9 @@ struct tstream *tree_stream(const struct tree_ref *ref, int *err)
 static int render_task_node(const struct tree_ref *ref, struct rbuf *out)
 {
 	/* packed: smaps_rollup of a million VMAs must not cost an array of them */
-	struct mm_task_snap *t = ref->node->arg ? mm_snap_task_packed(mmfs.m, ref->pid, ref->node->arg)
-						: mm_snap_task(mmfs.m, ref->pid, 0);
+	int vmas = ref->node->kind == NK_TASK_ADJ ? 0 : ref->node->arg;
+	struct mm_task_snap *t = vmas ? mm_snap_task_packed(mmfs.m, ref->pid, vmas)
+				      : mm_snap_task(mmfs.m, ref->pid, 0);
 	int err = 0;
 
 	if (!t || ctl_pid_generation(ref->pid) != ref->gen) {
@@ -459,6 +465,7 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 		return render_global_node(ref->node, out);
 	case NK_TASK:
 	case NK_TASK_ERR:
+	case NK_TASK_ADJ:
 		return render_task_node(ref, out);
 	case NK_TASK_STREAM: {	/* whole, for callers that want it at once */
 		int err;
@@ -494,12 +501,17 @@ int tree_writable(const struct tree_ref *ref)
 {
 	const struct node *n = ref->node;
 
-	return n->kind == NK_CTL || (n->kind == NK_TUNABLE && (n->mode & 0200)) ||
+	return n->kind == NK_CTL || n->kind == NK_TASK_ADJ || (n->kind == NK_TUNABLE && (n->mode & 0200)) ||
 	       (n->kind == NK_BINARY && (n->mode & 0200));
 }
 
 int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
 {
+	if (ref->node->kind == NK_TASK_ADJ) {
+		if (ctl_pid_generation(ref->pid) != ref->gen)
+			return -ESRCH;	/* the process this file was opened for has gone */
+		return cmd_oom_adj_write(mmfs.m, ref->pid, ref->node->arg, buf, len);
+	}
 	if (ref->node->kind != NK_TUNABLE)
 		return -EIO;
 	return cmd_tunable_write(mmfs.m, ref->node->name, buf, len);

@@ -33,6 +33,7 @@ enum node_kind {
 	NK_TASK_ERR,	/* as NK_TASK, the renderer may fail (-ESRCH) */
 	NK_TASK_STREAM,	/* maps, smaps: printed as read (taskstream.h); .arg = want VMAs */
 	NK_BINARY,	/* procbin.c: pread/pwrite at any offset; .arg = enum procbin_kind */
+	NK_TASK_ADJ,	/* as NK_TASK without VMAs, and writable: mm_oom_adj_write; .arg = legacy */
 };
 
 struct node {

@@ -107,6 +107,11 @@ struct machine {
 	int alloc_fail_order, alloc_fail_nid;
 	/* the process the running command works for (the OOM report's current), or NULL */
 	struct task *cur_task;
+	/* oom_kill.c: the report's rate limit, the panic, the oom_adj warning */
+	uint64_t oom_rs_begin_ns;	/* the rate limit's interval start, 0: none yet */
+	int oom_rs_printed, oom_rs_missed;	/* reports printed / suppressed in it */
+	int oom_adj_warned;		/* the legacy oom_adj deprecation line was logged */
+	char panic_msg[128];		/* "" or the panic's message: the machine has stopped */
 
 	/* the persistent hugetlb pool (2 MiB pages taken from the buddy allocator) */
 	struct list_head hugepage_freelist;

@@ -38,7 +38,7 @@
 
 struct page *alloc_user_page(struct machine *m)
 {
-	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0);
+	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_USER_ZERO, 0, 0);
 
 	if (page)
 		SetPageFlag(page, PG_zeroed);

@@ -207,6 +207,22 @@ int mm_swapoff(struct machine *m, const char *name, char *why, size_t whylen);
 /* sync(2): write every dirty page-cache page back to backing=DIR. */
 int mm_sync(struct machine *m, char *why, size_t whylen);
 
+/* ---- the OOM killer (oom_kill.c) ---- */
+
+/*
+ * A write of buf[0..len) to proc/PID/oom_score_adj (legacy 0) or
+ * proc/PID/oom_adj (legacy 1), parsed as Linux does (the first 12 bytes,
+ * blanks stripped, kstrtoint base 0). Returns the bytes taken, min(len, 12),
+ * or -ESRCH, -EINVAL (not a number, out of range) or -ERANGE (beyond int).
+ */
+long mm_oom_adj_write(struct machine *m, int pid, int legacy, const char *buf, size_t len);
+/*
+ * Whether the machine has panicked (panic_on_oom, or an OOM with nothing
+ * to kill); the panic's message goes to msg. A panicked machine takes no
+ * more commands (fs/cmd.c answers EIO); its views stay readable.
+ */
+int mm_panicked(struct machine *m, char *msg, size_t len);
+
 /*
  * The invariant checker. Returns a malloc'd report: "ok\n", or one line per
  * broken invariant. *nbad receives the number of violations.

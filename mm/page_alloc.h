@@ -24,6 +24,12 @@ struct machine;
 #define __GFP_NOWARN		0x200u
 #define __GFP_THISNODE		0x400u	/* no fallback to other nodes */
 #define __GFP_NOFAIL_UNUSED	0x800u
+/*
+ * A user page that reads as zeros (PG_zeroed, no memset): what Linux asks
+ * with __GFP_ZERO for a new anonymous page. The allocator ignores it; the
+ * OOM report shows it as __GFP_ZERO (oom_report.c).
+ */
+#define __GFP_USER_ZERO		0x1000u
 
 #define GFP_KERNEL		0u			/* Unmovable, Normal and below */
 #define GFP_USER		0u

@@ -238,6 +238,8 @@ struct mm_task_snap {
 	char state;			/* 'R', 'S', 'Z' ... */
 	uint64_t start_ticks;		/* USER_HZ ticks after boot */
 	int has_mm;			/* 0 for a zombie or a kernel thread */
+	int oom_score_adj;		/* -1000..1000 */
+	unsigned long oom_score;	/* proc/PID/oom_score (oom_kill.h) */
 	/* mm counters, pages unless stated */
 	uint64_t total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
 	uint64_t hiwater_vm, hiwater_rss;

@@ -14,6 +14,7 @@
 #include "hugetlb.h"
 #include "huge_memory.h"
 #include "memory.h"
+#include "oom_kill.h"
 #include "page_alloc.h"
 #include "syscalls.h"
 #include "vma.h"
@@ -231,6 +232,7 @@ int task_attach(struct machine *m, struct task *t)
 	m->tasks[pid] = t;
 	m->nr_tasks++;
 	m->forks++;
+	t->seq = m->forks;
 	return 0;
 }
 
@@ -555,6 +557,8 @@ void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, i
 	s->min_flt = t->min_flt;
 	s->maj_flt = t->maj_flt;
 	s->thp_enabled = 1;
+	s->oom_score_adj = t->oom_score_adj;
+	s->oom_score = oom_score(m, t);
 	if (t->mm)
 		mm_snap_fill(m, t->mm, s, want_vmas);
 }

@@ -71,6 +71,7 @@ struct task {
 	int sigkill;			/* a kill is on its way (mm_signal_kill) */
 	int oom_killed;			/* the OOM killer chose it while a command used it */
 	int16_t oom_score_adj;		/* -1000..1000; fork inherits it */
+	uint64_t seq;			/* creation order (m->forks when attached): the OOM walk's order */
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */
 	struct mm_struct *mm;		/* owned; NULL = no address space */

@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The OOM killer (mm/oom_kill.c, mm/oom_report.c; reclaim.md §11): the
+ * badness and oom_score formulas, the victim's choice (size, adj, ties,
+ * -1000, the allocating task), the report's lines in kmsg, panic_on_oom,
+ * a machine with nothing to kill, and the oom_score_adj / oom_adj writes.
+ * A 64 MiB machine without swap runs out after ~45 MiB of anonymous
+ * memory; mm_check runs after every call (mmtest.h) and after every OOM.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakcheck.h"
+#include "../../mm/internal.h"
+#include "../../mm/memory.h"
+#include "../../mm/oom_kill.h"
+#include "../../mm/task.h"
+
+static struct machine *m;
+
+#include "mmtest.h"
+
+#define MiB (1ULL << 20)
+
+static void boot(uint64_t swap)
+{
+	struct mm_config cfg = { .ram_bytes = 64 * MiB, .nr_nodes = 1, .swap_bytes = swap };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+	/* mappings larger than the machine: the faults, not mmap, meet the limit */
+	cr_assert_eq(mm_tunable_write(m, "overcommit_memory", "1", 1), 0);
+}
+
+static void setup(void) { boot(0); }
+
+static void teardown(void)
+{
+	mm_shutdown(m);
+	leak_check();
+}
+
+TestSuite(oom, .init = setup, .fini = teardown);
+
+static int spawn(const char *name)
+{
+	char why[128];
+	int pid = 0;
+
+	cr_assert_eq(mm_spawn(m, name, &pid, why, sizeof(why)), 0, "%s", why);
+	return pid;
+}
+
+static void set_adj(int pid, const char *text)
+{
+	cr_assert_eq(mm_oom_adj_write(m, pid, 0, text, strlen(text)), (long)strlen(text));
+}
+
+static void tunable(const char *name, const char *v)
+{
+	cr_assert_eq(mm_tunable_write(m, name, v, strlen(v)), 0);
+}
+
+/* touch that may meet the OOM killer: its errno, mm_check after it. */
+static int try_touch(int pid, uint64_t addr, uint64_t len)
+{
+	struct mm_call c = { .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = 'w' };
+	char why[256] = "";
+	uint64_t ret;
+	int err = mm_syscall(m, pid, &c, &ret, why, sizeof(why));
+
+	check_ok();
+	return err;
+}
+
+/* A process of pid with size bytes of written anonymous memory. */
+static uint64_t fill(int pid, uint64_t size)
+{
+	uint64_t a = map_anon(pid, size, 0);
+
+	touch(pid, a, size, 1);
+	return a;
+}
+
+static int alive(int pid)
+{
+	machine_lock(m);
+	int yes = find_task_by_pid(m, pid) != NULL;
+	machine_unlock(m);
+	return yes;
+}
+
+static int64_t badness(int pid)
+{
+	machine_lock(m);
+	int64_t b = oom_badness(m, find_task_by_pid(m, pid), oom_totalpages(m));
+	machine_unlock(m);
+	return b;
+}
+
+static struct mm_task_snap *snap(int pid)
+{
+	struct mm_task_snap *s = mm_snap_task(m, pid, 0);
+
+	cr_assert(s);
+	return s;
+}
+
+/* The kernel log with its time stamps cut off, one line per line. */
+static char *kmsg(void)
+{
+	char *t = mm_kmsg_text(m, NULL), *o = t, *i = t;
+
+	while (*i) {
+		char *nl = strchr(i, '\n');
+		char *b = strstr(i, "] ");
+
+		if (b && b < nl)
+			i = b + 2;
+		memmove(o, i, (size_t)(nl - i) + 1);
+		o += nl - i + 1;
+		i = nl + 1;
+	}
+	*o = '\0';
+	return t;
+}
+
+static int has_line(const char *log, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = log; (p = strstr(p, line)); p += n)
+		if ((p == log || p[-1] == '\n') && p[n] == '\n')
+			return 1;
+	return 0;
+}
+
+static int count_of(const char *log, const char *s)
+{
+	int n = 0;
+
+	for (const char *p = log; (p = strstr(p, s)); p += strlen(s))
+		n++;
+	return n;
+}
+
+Test(oom, badness_and_oom_score_follow_the_formulas)
+{
+	int a = spawn("a");
+	uint64_t tp;
+
+	fill(a, 4 * MiB);
+	machine_lock(m);
+	tp = oom_totalpages(m);
+	struct mm_struct *mm = find_task_by_pid(m, a)->mm;
+	int64_t own = (int64_t)(mm->rss[MM_ANONPAGES] + mm->rss[MM_FILEPAGES] +
+				mm->rss[MM_SHMEMPAGES] + mm->rss[MM_SWAPENTS] + mm->pgtables_bytes / 4096);
+	machine_unlock(m);
+	cr_assert_eq(tp, m->totalram_pages);	/* no swap */
+	cr_assert_geq(own, 1024);
+	for (int adj = -999; adj <= 1000; adj += 37) {
+		char text[16];
+		struct mm_task_snap *s;
+		int64_t b = own + adj * (int64_t)(tp / 1000);
+
+		snprintf(text, sizeof(text), "%d", adj);
+		set_adj(a, text);
+		cr_assert_eq(badness(a), b, "adj %d", adj);
+		s = snap(a);
+		cr_assert_eq(s->oom_score, (unsigned long)((1000 + b * 1000 / (int64_t)tp) * 2 / 3));
+		cr_assert_eq(s->oom_score_adj, adj);
+		free(s);
+	}
+	set_adj(a, "-1000");
+	cr_assert_eq(badness(a), OOM_BADNESS_NEVER);
+	struct mm_task_snap *s = snap(a), *i = snap(1);
+
+	cr_assert_eq(s->oom_score, 0);
+	cr_assert_eq(i->oom_score, 0);	/* init is never a victim */
+	free(s);
+	free(i);
+}
+
+Test(oom, totalpages_counts_swap)
+{
+	mm_shutdown(m);
+	boot(32 * MiB);
+	machine_lock(m);
+	cr_assert_eq(oom_totalpages(m), m->totalram_pages + 8191);	/* header page excluded */
+	machine_unlock(m);
+}
+
+Test(oom, the_bigger_process_dies_and_the_allocation_completes)
+{
+	int a = spawn("a"), b = spawn("b");
+	uint64_t big, p;
+	char *log;
+
+	fill(a, 2 * MiB);
+	fill(b, 20 * MiB);
+	big = map_anon(a, 16 * MiB, 0);
+	cr_assert_eq(try_touch(a, big, 16 * MiB), 0);	/* retried after the kill, and done */
+	cr_assert(!alive(b));
+	cr_assert(alive(a));
+	cr_assert_eq(m->vm_events[OOM_KILL], 1);
+	p = usage(a, big).rss;	/* the two mappings merged into one VMA */
+	cr_assert_eq(p, 18 * MiB, "%llu", (unsigned long long)p);
+	log = kmsg();
+	cr_assert(has_line(log, "a invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|"
+			  "__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=0"), "%s", log);
+	cr_assert(strstr(log, "\noom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,"
+			 "mems_allowed=0,global_oom,task_memcg=/,task=b,pid=3,uid=0\n"));
+	cr_assert(strstr(log, "\nOut of memory: Killed process 3 (b) total-vm:"));
+	cr_assert_eq(count_of(log, "invoked oom-killer"), 1);
+	cr_assert_eq(count_of(log, "oom_reaper"), 0);
+	free(log);
+}
+
+Test(oom, the_allocating_process_may_be_the_victim)
+{
+	int a = spawn("a"), b = spawn("b");
+	uint64_t more;
+
+	fill(b, 4 * MiB);
+	fill(a, 16 * MiB);
+	more = map_anon(a, 20 * MiB, 0);
+	cr_assert_eq(try_touch(a, more, 20 * MiB), -EINTR);
+	cr_assert(!alive(a));
+	cr_assert(alive(b));
+	cr_assert_eq(m->vm_events[OOM_KILL], 1);
+}
+
+/* E3: a small process with adj 1000 goes first, then the biggest. */
+Test(oom, oom_score_adj_moves_the_choice)
+{
+	int a = spawn("a"), b = spawn("b"), c = spawn("c");
+	uint64_t more;
+	char *log;
+
+	fill(c, 1 * MiB);
+	set_adj(c, "1000");
+	fill(b, 20 * MiB);
+	fill(a, 1 * MiB);
+	more = map_anon(a, 16 * MiB, 0);
+	cr_assert_eq(try_touch(a, more, 16 * MiB), 0);
+	cr_assert(!alive(c));
+	cr_assert(!alive(b));
+	cr_assert(alive(a));
+	cr_assert_eq(m->vm_events[OOM_KILL], 2);
+	log = kmsg();
+	cr_assert(strstr(log, "Killed process 4 (c)") < strstr(log, "Killed process 3 (b)"));
+	cr_assert(strstr(log, "oom_score_adj:1000\n"));
+	free(log);
+}
+
+Test(oom, adj_minus_1000_is_never_killed)
+{
+	int a = spawn("a"), b = spawn("b");
+	uint64_t more;
+
+	fill(b, 20 * MiB);
+	set_adj(b, "-1000");
+	fill(a, 2 * MiB);
+	more = map_anon(a, 20 * MiB, 0);
+	cr_assert_eq(try_touch(a, more, 20 * MiB), -EINTR);
+	cr_assert(!alive(a));
+	cr_assert(alive(b));
+}
+
+/* Equal badness: the later process in creation order is the victim. */
+Test(oom, ties_go_to_the_later_process)
+{
+	int a = spawn("a"), b = spawn("b");
+	uint64_t more;
+
+	fill(a, 12 * MiB);
+	fill(b, 12 * MiB);
+	cr_assert_eq(badness(a), badness(b));
+	more = map_anon(1, 20 * MiB, 0);	/* init allocates: never its own victim */
+	cr_assert_eq(try_touch(1, more, 20 * MiB), 0);
+	cr_assert(!alive(b));
+	cr_assert(alive(a));
+	cr_assert_eq(m->vm_events[OOM_KILL], 1);
+	char *log = kmsg();
+
+	cr_assert(strstr(log, "Killed process 3 (b)"));
+	cr_assert(has_line(log, "init invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|"
+			  "__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=0"));
+	free(log);
+}
+
+Test(oom, oom_kill_allocating_task_kills_the_caller)
+{
+	int a = spawn("a"), b = spawn("b");
+	uint64_t more;
+	char *log;
+
+	tunable("oom_kill_allocating_task", "1");
+	fill(b, 20 * MiB);
+	fill(a, 2 * MiB);
+	more = map_anon(a, 20 * MiB, 0);
+	cr_assert_eq(try_touch(a, more, 20 * MiB), -EINTR);
+	cr_assert(!alive(a));
+	cr_assert(alive(b));
+	log = kmsg();
+	cr_assert(strstr(log, "\nOut of memory (oom_kill_allocating_task): Killed process 2 (a) "));
+	free(log);
+}
+
+static void expect_panic(const char *msg)
+{
+	char got[128], line[200];
+	char *log = kmsg();
+
+	cr_assert(mm_panicked(m, got, sizeof(got)));
+	cr_assert_str_eq(got, msg);
+	snprintf(line, sizeof(line), "Kernel panic - not syncing: %s", msg);
+	cr_assert(has_line(log, line), "%s", log);
+	snprintf(line, sizeof(line), "---[ end Kernel panic - not syncing: %s ]---", msg);
+	cr_assert(has_line(log, line));
+	cr_assert_eq(count_of(log, "Killed process"), 0);
+	cr_assert_eq(m->vm_events[OOM_KILL], 0);
+	free(log);
+}
+
+Test(oom, panic_on_oom_1_panics)
+{
+	int a = spawn("a"), b = spawn("b");
+	uint64_t more;
+
+	tunable("panic_on_oom", "1");
+	fill(b, 20 * MiB);
+	more = map_anon(a, 30 * MiB, 0);
+	cr_assert_eq(try_touch(a, more, 30 * MiB), -ENOMEM);
+	cr_assert(alive(a) && alive(b));
+	expect_panic("Out of memory: system-wide panic_on_oom is enabled");
+}
+
+Test(oom, panic_on_oom_2_panics_compulsorily)
+{
+	int a = spawn("a");
+	uint64_t more;
+
+	tunable("panic_on_oom", "2");
+	more = map_anon(a, 60 * MiB, 0);
+	cr_assert_eq(try_touch(a, more, 60 * MiB), -ENOMEM);
+	expect_panic("Out of memory: compulsory panic_on_oom is enabled");
+}
+
+Test(oom, nothing_to_kill_deadlocks_the_machine)
+{
+	uint64_t more = map_anon(1, 60 * MiB, 0);
+	char *log;
+
+	cr_assert_eq(try_touch(1, more, 60 * MiB), -ENOMEM);
+	log = kmsg();
+	cr_assert(has_line(log, "Out of memory and no killable processes..."));
+	free(log);
+	expect_panic("System is deadlocked on memory");
+}
+
+Test(oom, fork_inherits_oom_score_adj)
+{
+	int a = spawn("a"), c;
+	struct mm_task_snap *s;
+
+	set_adj(a, "321");
+	c = fork_of(a);
+	s = snap(c);
+	cr_assert_eq(s->oom_score_adj, 321);
+	free(s);
+}
