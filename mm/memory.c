@@ -177,10 +177,19 @@ static unsigned do_wp_page(struct machine *m, struct mm_struct *mm, struct vm_ar
 		set_page_dirty(m, old);
 		return 0;
 	}
-	/* a swap-cache copy nobody else refers to is given up rather than copied around */
-	if (old && page_is_anon(old) && PageFlag(old, PG_swapcache))
+	if (old && page_is_anon(old) && PageFlag(old, PG_swapcache)) {
+		/*
+		 * An exclusive page is reused as it is, its slot and swap-cache
+		 * copy kept (do_wp_page's PageAnonExclusive test comes first);
+		 * otherwise a copy nobody else refers to is given up rather than
+		 * copied around (wp_can_reuse_anon_folio)
+		 */
+		if (PageFlag(old, PG_anon_exclusive) && old->mapcount == 1)
+			goto reuse;
 		folio_free_swap(m, old);
+	}
 	if (old && page_is_anon_pte(m, *pte)) {
+reuse:
 		/* the only user: write to it in place (wp_page_reuse) */
 		SetPageFlag(old, PG_anon_exclusive);
 		*pte |= _PAGE_DIRTY | _PAGE_ACCESSED | (forced ? 0 : _PAGE_RW);

@@ -98,6 +98,7 @@ int folio_free_swap(struct machine *m, struct page *page)
 	if (!PageFlag(page, PG_swapcache) || swap_count(m, e))
 		return 0;
 	delete_from_swap_cache(m, page, 0);
+	SetPageFlag(page, PG_dirty);	/* the copy on swap is gone: the page is the data */
 	return 1;
 }
 
@@ -192,9 +193,13 @@ struct page *swapin_readahead(struct machine *m, struct vm_area_struct *vma, uin
 
 	if (max > 32)
 		max = 32;	/* SWAP_RA_ORDER_CEILING */
-	win = max == 1 ? 1 : swapin_nr_pages(prev >> MM_PAGE_SHIFT, fpfn, ra & RA_HITS_MASK, max,
-					     (ra & RA_WIN_MASK) >> RA_WIN_SHIFT);
-	vma->swap_ra = RA_VAL(faddr, win, 0ULL);
+	if (max == 1) {
+		win = 1;	/* readahead off: the VMA's state is left as it was */
+	} else {
+		win = swapin_nr_pages(prev >> MM_PAGE_SHIFT, fpfn, ra & RA_HITS_MASK, max,
+				      (ra & RA_WIN_MASK) >> RA_WIN_SHIFT);
+		vma->swap_ra = RA_VAL(faddr, win, 0ULL);
+	}
 	if (win == 1) {
 		start = fpfn;
 		end = fpfn + 1;
