@@ -105,7 +105,7 @@ scenario() {
 	# a fresh area: slots from 1 again, as in the fresh mount
 	swapoff "$LOOP" && swapon -p 32767 "$LOOP"
 	"$PROBE" host --dev "$LOOP" <<<"$steps" >"$h" || fail "$name: the host probe failed"
-	mmfs_mount "$dir"
+	mmfs_mount "$dir" -o swap=64M	# the size of the host's area
 	"$PROBE" mmfs --mount "$dir" <<<"$steps" >"$m" || rc=$?
 	mmfs_umount "$dir"
 	((rc == 0)) || fail "$name: the mmfs probe failed (exit $rc)"
@@ -252,6 +252,107 @@ fault w 8
 fault r 5
 child exit
 check 0-15
+EOF
+
+# page-cluster 5: the window grows with the hits, up to 32
+scenario ra_pc5 <<'EOF'
+pagecluster 5
+map 512
+write data 0-511
+pageout 0-511
+evict 0-511
+fault r 100-140
+fault r 300 200
+check 0-511
+EOF
+
+# a window over pages that are not on swap (none, present)
+scenario ra_holes <<'EOF'
+pagecluster 0
+map 256
+write data 0-255
+pageout 0-255
+evict 0-255
+dontneed 98-99
+fault w 102
+pagecluster 3
+fault r 100
+fault r 101 103 104 105
+check 100-110
+EOF
+
+# a window over zero-filled and data pages: swpin_zero and pswpin
+scenario ra_mixed_zero <<'EOF'
+pagecluster 3
+map 256
+write zero 0-255
+write data 100-103
+pageout 0-255
+evict 100-103
+fault r 98 102 110
+check 0-255
+EOF
+
+# a write fault on a page readahead brought in: minor, and the slot goes
+scenario ra_write_hit <<'EOF'
+pagecluster 3
+map 256
+write data 0-255
+pageout 0-255
+evict 0-255
+fault r 100
+fault w 103 97
+fault r 104
+check 90-110
+EOF
+
+# read fault in a read-only VMA, then a write after mprotect
+scenario mprotect_ro <<'EOF'
+pagecluster 0
+map 256
+write data 0-255
+pageout 0-255
+evict 0-255
+mprotect 0-255 r--
+fault r 10
+mprotect 0-255 rw-
+fault w 10
+fault r 11
+mprotect 0-127 r--
+fault r 12 200
+check 0-255
+EOF
+
+# more than half the swap area used: every swap-in frees its slot
+scenario swap_full <<'EOF'
+pagecluster 0
+map 9000
+write data 0-8999
+pageout 0-8999
+fault r 10
+fault w 11
+evict 0-99
+fault r 5
+munmap 8000-8999
+fault r 20
+check 0-7999
+EOF
+
+# readahead in a child: its VMA's state, the parent's hits
+scenario fork_ra <<'EOF'
+pagecluster 3
+map 256
+write data 0-255
+pageout 0-255
+evict 0-255
+fork
+child fault r 100
+fault r 101
+child fault r 102
+fault w 103
+child exit
+fault r 104 105
+check 96-110
 EOF
 
 ((${#FAILED[@]} == 0)) || fail "mmfs differs from the host in: ${FAILED[*]}"

@@ -16,6 +16,8 @@
  *   write data|zero A-B    store a stamp (data) or 0 in the first 8 bytes of
  *                          each page; mmfs: touch w, then pwrite proc/PID/mem
  *   pageout|willneed|dontneed|cold A-B    madvise
+ *   mprotect A-B PROT      PROT as rw- r-- ---
+ *   munmap A-LAST          the region's tail; the views cover what is left
  *   touch r|w A-B          one access per page, one snapshot at the end
  *   fault r|w P...         one access and one snapshot per page (P or A-B)
  *   evict A-B              touch r, then pageout: pushes swap-cache copies out
@@ -60,7 +62,7 @@
 
 #define PG 4096UL
 #define REGION 0x500000000000UL
-#define MAXPAGES 4096
+#define MAXPAGES 16384
 
 static int host;		/* else mmfs */
 static const char *mnt;		/* mmfs: the mount */
@@ -322,6 +324,34 @@ static void do_madvise(const char *adv, size_t a, size_t b)
 	ctl_ok(ctl_fd, "madvise %#lx %zu %s", REGION + a * PG, (b - a + 1) * PG, adv);
 }
 
+static void do_mprotect(size_t a, size_t b, const char *prot)
+{
+	need_region(a, b);
+	if (host) {
+		int p = (prot[0] == 'r' ? PROT_READ : 0) | (prot[1] == 'w' ? PROT_WRITE : 0);
+
+		if (strlen(prot) != 3 || mprotect((void *)(REGION + a * PG), (b - a + 1) * PG, p))
+			die("mprotect %s: %s", prot, strerror(errno));
+		return;
+	}
+	ctl_ok(ctl_fd, "mprotect %#lx %zu %s", REGION + a * PG, (b - a + 1) * PG, prot);
+}
+
+/* Only the tail: the views keep covering what is left. */
+static void do_munmap(size_t a, size_t b)
+{
+	need_region(a, b);
+	if (a == 0 || b != npages - 1)
+		die("munmap: only the region's tail, A-%zu with A > 0", npages - 1);
+	npages = a;
+	if (host) {
+		if (munmap((void *)(REGION + a * PG), (b - a + 1) * PG))
+			die("munmap: %s", strerror(errno));
+		return;
+	}
+	ctl_ok(ctl_fd, "munmap %#lx %zu", REGION + a * PG, (b - a + 1) * PG);
+}
+
 static void do_write(int data, size_t a, size_t b)
 {
 	need_region(a, b);
@@ -577,34 +607,49 @@ static void print_pagemap(pid_t pid)
 	printf("\n");
 }
 
-static void print_smaps(pid_t pid)
+/* The smaps values summed over the VMAs in the region, one line per VMA range. */
+static void print_smaps(const char *tag, pid_t pid)
 {
 	static const char *const keys[] = { "Rss", "Pss", "Shared_Clean", "Shared_Dirty",
 					    "Private_Clean", "Private_Dirty", "Anonymous", "Swap",
 					    "SwapPss" };
-	char path[4200], head[64], *b, *p, *end;
-	long v[sizeof keys / sizeof keys[0]];
+	enum { NK = sizeof keys / sizeof keys[0] };
+	char path[4200], *b, *line, *sv;
+	long v[NK] = { 0 };
+	int in = 0, nvma = 0;
 
 	snprintf(path, sizeof path, "%s/%d/smaps", procroot, (int)pid);
 	b = slurp(path, NULL);
-	snprintf(head, sizeof head, "%lx-", REGION);
-	p = strstr(b, head);
-	if (!p || (p != b && p[-1] != '\n'))
-		die("%s has no VMA at %#lx", path, REGION);
-	end = strstr(p, "VmFlags:");
-	if (end)
-		*end = 0;
-	printf(" smaps");
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-		char key[64], *q;
+	for (line = strtok_r(b, "\n", &sv); line; line = strtok_r(NULL, "\n", &sv)) {
+		unsigned long lo, hi;
+		char perms[8];
 
-		snprintf(key, sizeof key, "\n%s:", keys[k]);
-		q = strstr(p, key);
-		v[k] = q ? atol(q + strlen(key)) : -1;
-		printf(" %s=%ld", keys[k], v[k]);
+		if (((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f')) &&
+		    sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3) {
+			in = lo >= REGION && lo < REGION + npages * PG;
+			if (in) {
+				nvma++;
+				printf("%s vma %zu-%zu %s\n", tag, (size_t)((lo - REGION) / PG),
+				       (size_t)((hi - REGION) / PG - 1), perms);
+			}
+			continue;
+		}
+		if (!in)
+			continue;
+		for (size_t k = 0; k < NK; k++) {
+			size_t kl = strlen(keys[k]);
+
+			if (!strncmp(line, keys[k], kl) && line[kl] == ':')
+				v[k] += atol(line + kl + 1);
+		}
 	}
-	printf("\n");
 	free(b);
+	if (!nvma)
+		die("%s has no VMA in the region", path);
+	printf("%s smaps", tag);
+	for (size_t k = 0; k < NK; k++)
+		printf(" %s=%ld", keys[k], v[k]);
+	printf("\n");
 }
 
 static long majflt_of(pid_t pid)
@@ -622,6 +667,8 @@ static long majflt_of(pid_t pid)
 		die("cannot read majflt from %s", path);
 	return v;
 }
+
+static long swap_size;
 
 static long swap_used(void)
 {
@@ -643,6 +690,7 @@ static long swap_used(void)
 			continue;
 		if (!host || !strcmp(name, dev)) {
 			used = u;
+			swap_size = size;
 			break;
 		}
 	}
@@ -668,8 +716,7 @@ static void snapshot_proc(int is_child)
 	print_runs01(mc);
 	printf("%s", tag);
 	print_pagemap(pid);
-	printf("%s", tag);
-	print_smaps(pid);
+	print_smaps(tag, pid);
 }
 
 static void snapshot(void)
@@ -679,7 +726,11 @@ static void snapshot(void)
 	snapshot_proc(0);
 	if (child_pid)
 		snapshot_proc(1);
-	printf("swaps Used=%ld\nvmstat", swap_used());
+	{
+		long used = swap_used();
+
+		printf("swaps Size=%ld Used=%ld\nvmstat", swap_size, used);
+	}
 	for (size_t k = 0; k < NVM; k++) {
 		long v = vmstat_get(vmkeys[k]);
 
@@ -759,6 +810,12 @@ static void run_line(char *line)
 		    !strcmp(w[0], "dontneed") || !strcmp(w[0], "cold")) && n == 2) {
 		RANGE(1);
 		do_madvise(w[0], a, b);
+	} else if (!strcmp(w[0], "mprotect") && n == 3) {
+		RANGE(1);
+		do_mprotect(a, b, w[2]);
+	} else if (!strcmp(w[0], "munmap") && n == 2) {
+		RANGE(1);
+		do_munmap(a, b);
 	} else if (!strcmp(w[0], "touch") && n == 3) {
 		RANGE(2);
 		do_access(0, a, b, w[1][0] == 'w');
