@@ -122,7 +122,7 @@ scenario() {
 # The step where the traces part, with the steps before it, then the diff.
 first_difference() {
 	local n
-	n=$(cmp "$1" "$2" | sed -n 's/.* line \([0-9]*\)$/\1/p')
+	n=$({ cmp "$1" "$2" || true; } | sed -n 's/.* line \([0-9]*\)$/\1/p')
 	[[ -n $n ]] || n=$(($(wc -l <"$1") + 1))
 	echo "  steps up to there:"
 	head -n "$n" "$1" | grep '^##' | sed 's/^/    /'

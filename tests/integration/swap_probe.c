@@ -245,6 +245,23 @@ static void dev_io(long *rd, long *wr, long *inflight)
 	*inflight = a + c;
 }
 
+/*
+ * A completed swap write moves its page to the inactive tail through a batch
+ * of the CPU that completed it (folio_rotate_reclaimable), which holds a
+ * reference: a MADV_PAGEOUT on this CPU meanwhile cannot free the page and
+ * leaves it in the swap cache. mlock() begins with lru_add_drain_all(): one
+ * on a page of our own empties every CPU's batches.
+ */
+static void drain_all_cpus(void)
+{
+	static char pagebuf[2 * 4096];
+	char *p = (char *)(((uintptr_t)pagebuf + PG - 1) & ~(PG - 1));
+
+	p[0] = 1;
+	if (mlock(p, PG) || munlock(p, PG))
+		die("mlock: %s", strerror(errno));
+}
+
 /* Wait until the device completed every page pswpin/pswpout say was issued. */
 static void host_settle(void)
 {
@@ -253,8 +270,10 @@ static void host_settle(void)
 		long in = vmstat_get("pswpin") - vm_base_in, out = vmstat_get("pswpout") - vm_base_out;
 
 		dev_io(&rd, &wr, &fl);
-		if (fl == 0 && rd - io_base_rd >= in * 8 && wr - io_base_wr >= out * 8)
+		if (fl == 0 && rd - io_base_rd >= in * 8 && wr - io_base_wr >= out * 8) {
+			drain_all_cpus();
 			return;
+		}
 		usleep(5000);
 	}
 	fprintf(stderr, "swap_probe: the swap device's I/O did not settle in 5 s\n");
