@@ -94,17 +94,38 @@ echo "swap_host: host swap on $LOOP (other swap areas: $other_swaps), page-clust
 KEEP=${SWAP_HOST_KEEP:-}
 [[ -z $KEEP ]] || mkdir -p "$KEEP"
 FAILED=()
+UNJUDGED=()
 SEQ=0
+
+# What moves when something other than the probe reclaims or swaps: scans
+# (MADV_PAGEOUT counts none) and the set of swap areas. The host is shared:
+# another process's reclaim would put its pages on our area (the highest
+# priority), and another swapon changes readahead and vm_swap_full.
+host_noise() {
+	awk '/^pgscan_(kswapd|direct|khugepaged|proactive) / { s += $2 } END { print s + 0 }' /proc/vmstat
+	awk 'NR > 1 { print $1 }' /proc/swaps
+}
 
 # scenario NAME < STEPS: run it on a fresh host swap area and a fresh mount
 scenario() {
-	local name=$1 steps h m dir rc=0
+	local name=$1 steps h m dir rc=0 try before
 	steps=$(cat)
 	SEQ=$((SEQ + 1))
 	h="$WORK/$name.host" m="$WORK/$name.mmfs" dir="$WORK/mnt-$SEQ"
-	# a fresh area: slots from 1 again, as in the fresh mount
-	swapoff "$LOOP" && swapon -p 32767 "$LOOP"
-	"$PROBE" host --dev "$LOOP" <<<"$steps" >"$h" || fail "$name: the host probe failed"
+	for ((try = 1; ; try++)); do
+		# a fresh area: slots from 1 again, as in the fresh mount
+		swapoff "$LOOP" && swapon -p 32767 "$LOOP"
+		before=$(host_noise)
+		"$PROBE" host --dev "$LOOP" <<<"$steps" >"$h" || fail "$name: the host probe failed"
+		[[ $(host_noise) == "$before" ]] && break
+		if ((try == 5)); then
+			echo "swap_host: $name: NOT JUDGED: other reclaim or swapon on the host during all 5 runs" >&2
+			UNJUDGED+=("$name")
+			return 0
+		fi
+		echo "swap_host: $name: the host reclaimed or changed its swap areas meanwhile; again" >&2
+		sleep 1
+	done
 	mmfs_mount "$dir" -o swap=64M	# the size of the host's area
 	"$PROBE" mmfs --mount "$dir" <<<"$steps" >"$m" || rc=$?
 	mmfs_umount "$dir"
@@ -356,3 +377,4 @@ check 96-110
 EOF
 
 ((${#FAILED[@]} == 0)) || fail "mmfs differs from the host in: ${FAILED[*]}"
+((${#UNJUDGED[@]} == 0)) || skip "the host was too busy to judge: ${UNJUDGED[*]}"
