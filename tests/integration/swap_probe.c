@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -248,18 +249,23 @@ static void dev_io(long *rd, long *wr, long *inflight)
 /*
  * A completed swap write moves its page to the inactive tail through a batch
  * of the CPU that completed it (folio_rotate_reclaimable), which holds a
- * reference: a MADV_PAGEOUT on this CPU meanwhile cannot free the page and
- * leaves it in the swap cache. mlock() begins with lru_add_drain_all(): one
- * on a page of our own empties every CPU's batches.
+ * reference: a MADV_PAGEOUT meanwhile cannot free the page and leaves it in
+ * the swap cache (the last 256 % 31 pages of a region, say). swap_host.sh
+ * sets rq_affinity 2 on the loop device, so that completions run on the
+ * submitting CPU, ours, whose batches MADV_PAGEOUT drains; and move_pages()
+ * of a page of our own to the node it is on begins with lru_cache_disable(),
+ * which drains every CPU's batches (where there is no NUMA, ENOSYS: the
+ * first measure has to do).
  */
 static void drain_all_cpus(void)
 {
 	static char pagebuf[2 * 4096];
-	char *p = (char *)(((uintptr_t)pagebuf + PG - 1) & ~(PG - 1));
+	void *pages[1] = { (void *)(((uintptr_t)pagebuf + PG - 1) & ~(PG - 1)) };
+	int node = 0, status = -1;
 
-	p[0] = 1;
-	if (mlock(p, PG) || munlock(p, PG))
-		die("mlock: %s", strerror(errno));
+	((char *)pages[0])[0] = 1;
+	if (syscall(SYS_move_pages, 0, 1UL, pages, &node, &status, 0) && errno != ENOSYS)
+		die("move_pages: %s", strerror(errno));
 }
 
 /* Wait until the device completed every page pswpin/pswpout say was issued. */
