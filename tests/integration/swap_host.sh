@@ -9,7 +9,7 @@
 #
 # Host changes, all undone on exit: a file under /var/tmp, a loop device
 # over it (queue/rotational 0, so that swap-in uses VMA-based readahead as
-# reclaim.md §8.3 measured), swapon of it at priority 32767, and
+# reclaim.md §8.3 measured; rq_affinity 2), swapon of it at priority 32767, and
 # /proc/sys/vm/page-cluster. Skips (77) where that is impossible.
 #
 # SWAP_HOST_KEEP=DIR keeps both traces of every scenario in DIR.
