@@ -1,0 +1,921 @@
+// SPDX-License-Identifier: MIT
+/*
+ * swap_probe - run one swap scenario on the host kernel or on an mmfs mount
+ * and print what every step did, in one format for both, so that
+ * swap_host.sh can diff the two traces (doc/difftest.md, "Swap-in against
+ * the host").
+ *
+ *   swap_probe host --dev /dev/loopN  < SCENARIO    the host: this process
+ *   swap_probe mmfs --mount MNT       < SCENARIO    a process spawned on MNT
+ *
+ * The scenario (one step per line, '#' comments; pages count from the start
+ * of the region, A-B is inclusive):
+ *
+ *   pagecluster N          /proc/sys/vm/page-cluster (host) or MNT's
+ *   map NPAGES             private anonymous rw- at 0x500000000000 (PMD-aligned)
+ *   write data|zero A-B    store a stamp (data) or 0 in the first 8 bytes of
+ *                          each page; mmfs: touch w, then pwrite proc/PID/mem
+ *   pageout|willneed|dontneed|cold A-B    madvise
+ *   mprotect A-B PROT      PROT as rw- r-- ---
+ *   munmap A-LAST          the region's tail; the views cover what is left
+ *   touch r|w A-B          one access per page, one snapshot at the end
+ *   fault r|w P...         one access and one snapshot per page (P or A-B)
+ *   evict A-B              touch r, then pageout: pushes swap-cache copies out
+ *   check A-B              read every page: "check good G zero Z other O"
+ *   fork                   the child shows its own lines (C) from then on
+ *   child fault r|w P... | child exit
+ *   show | unmap
+ *
+ * A read is a load of the page's first 8 bytes; a write is a locked or of 0
+ * into them (a write fault that leaves the data as it is, as mmfs's
+ * `touch w`). After each step (each page of `fault`) it prints, for the
+ * process (P) and the child (C):
+ *   majflt +N           field 12 of proc/PID/stat, since the last snapshot
+ *   mincore RUNS        runs of the mincore string, "first-last:0|1"
+ *   pagemap RUNS        runs of entries: "first-last:present(FLAGS)" or
+ *                       "swap(FLAGS)@OFF1-OFF2", FLAGS = bits 55-63 in hex
+ *   smaps K=V...        of the region's VMA
+ * and for the machine: the swap device's Used (proc/swaps) and the deltas of
+ * pswpin pswpout swpin_zero swpout_zero swap_ra swap_ra_hit (proc/vmstat).
+ *
+ * The host side stays on one CPU (MADV_PAGEOUT drains only its own CPU's LRU
+ * batches) and, after every step, waits until the swap device has completed
+ * every read and write the counters say were issued, so that mincore (which
+ * needs an up-to-date page) and the swap cache do not depend on I/O timing.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PG 4096UL
+#define REGION 0x500000000000UL
+#define MAXPAGES 16384
+
+static int host;		/* else mmfs */
+static const char *mnt;		/* mmfs: the mount */
+static const char *dev;		/* host: /dev/loopN */
+static char procroot[4096];	/* /proc or MNT/proc */
+static size_t npages;		/* of the region, 0 before map */
+static uint64_t want[MAXPAGES];	/* what the first 8 bytes should hold */
+static uint64_t gen;
+
+static pid_t self_pid;		/* the process under test (host: getpid()) */
+static pid_t child_pid;		/* 0 when there is none */
+static long last_majflt[2];
+static int ctl_fd = -1, child_ctl = -1, gctl_fd = -1;	/* mmfs */
+static int to_child = -1, from_child = -1;		/* host */
+
+static const char *const vmkeys[] = { "pswpin", "pswpout", "swpin_zero", "swpout_zero",
+				      "swap_ra", "swap_ra_hit" };
+#define NVM (sizeof(vmkeys) / sizeof(vmkeys[0]))
+static long last_vm[NVM];
+static long io_base_rd, io_base_wr, vm_base_in, vm_base_out;	/* host */
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "swap_probe: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	if (!host && gctl_fd >= 0 && self_pid > 0) {
+		char b[64];
+		int n = snprintf(b, sizeof b, "kill %d\n", (int)self_pid);
+
+		if (child_pid > 0) {
+			char c[64];
+			int k = snprintf(c, sizeof c, "kill %d\n", (int)child_pid);
+
+			if (write(gctl_fd, c, k) < 0) { /* it may be gone */ }
+		}
+		if (write(gctl_fd, b, n) < 0) { /* nothing more to do */ }
+	}
+	if (host && child_pid > 0)
+		kill(child_pid, SIGKILL);
+	exit(2);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	size_t cap = 1 << 16, n = 0;
+	char *b;
+
+	if (fd < 0)
+		die("open %s: %s", path, strerror(errno));
+	b = malloc(cap + 1);
+	for (;;) {
+		ssize_t k;
+
+		if (n == cap)
+			b = realloc(b, (cap *= 2) + 1);
+		k = read(fd, b + n, cap - n);
+		if (k < 0)
+			die("read %s: %s", path, strerror(errno));
+		if (k == 0)
+			break;
+		n += k;
+	}
+	close(fd);
+	b[n] = 0;
+	if (len)
+		*len = n;
+	return b;
+}
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		die("write %s to %s: %s", s, path, strerror(errno));
+	close(fd);
+}
+
+/* ---- mmfs: the control files ---- */
+
+/* One command on a ctl stream; its reply line (without the newline). */
+static char *ctl(int fd, const char *fmt, ...)
+{
+	static char reply[1 << 16];
+	char cmd[512];
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd - 1, fmt, ap);
+	va_end(ap);
+	strcat(cmd, "\n");
+	if (write(fd, cmd, strlen(cmd)) < 0 && errno != EINVAL && errno != ENOMEM &&
+	    errno != EFAULT && errno != ESRCH && errno != EPERM && errno != EAGAIN)
+		die("ctl write '%s': %s", cmd, strerror(errno));
+	for (;;) {
+		ssize_t k = read(fd, reply + n, 1);
+
+		if (k <= 0)
+			die("ctl: no reply to '%s'", cmd);
+		if (reply[n] == '\n')
+			break;
+		if (++n == sizeof reply - 1)
+			die("ctl: reply too long");
+	}
+	reply[n] = 0;
+	return reply;
+}
+
+static char *ctl_ok(int fd, const char *fmt, ...)
+{
+	char cmd[512], *r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	r = ctl(fd, "%s", cmd);
+	if (!strncmp(r, "error", 5))
+		die("mmfs: '%s': %s", cmd, r);
+	return r;
+}
+
+static int open_ctl(pid_t pid)
+{
+	char p[4200];
+	int fd;
+
+	snprintf(p, sizeof p, "%s/%d/ctl", procroot, (int)pid);
+	fd = open(p, O_RDWR);
+	if (fd < 0)
+		die("open %s: %s", p, strerror(errno));
+	return fd;
+}
+
+/* ---- the host: its own I/O settles ---- */
+
+static long vmstat_get(const char *key)
+{
+	char path[4200], *b, *p;
+	size_t kl = strlen(key);
+	long v = -1;
+
+	snprintf(path, sizeof path, "%s/vmstat", procroot);
+	b = slurp(path, NULL);
+	for (p = b; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, kl) && p[kl] == ' ') {
+			v = atol(p + kl + 1);
+			break;
+		}
+	free(b);
+	if (v < 0)
+		die("vmstat has no %s", key);
+	return v;
+}
+
+static void dev_io(long *rd, long *wr, long *inflight)
+{
+	char path[256], *b;
+	long f[11] = { 0 }, a = 0, c = 0;
+	const char *base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+
+	snprintf(path, sizeof path, "/sys/block/%s/stat", base);
+	b = slurp(path, NULL);
+	sscanf(b, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld", &f[0], &f[1], &f[2], &f[3], &f[4],
+	       &f[5], &f[6], &f[7], &f[8], &f[9], &f[10]);
+	free(b);
+	*rd = f[2];
+	*wr = f[6];
+	snprintf(path, sizeof path, "/sys/block/%s/inflight", base);
+	b = slurp(path, NULL);
+	sscanf(b, "%ld %ld", &a, &c);
+	free(b);
+	*inflight = a + c;
+}
+
+/*
+ * A completed swap write moves its page to the inactive tail through a batch
+ * of the CPU that completed it (folio_rotate_reclaimable), which holds a
+ * reference: a MADV_PAGEOUT meanwhile cannot free the page and leaves it in
+ * the swap cache (the last 256 % 31 pages of a region, say). swap_host.sh
+ * sets rq_affinity 2 on the loop device, so that completions run on the
+ * submitting CPU, ours, whose batches MADV_PAGEOUT drains; and move_pages()
+ * of a page of our own to the node it is on begins with lru_cache_disable(),
+ * which drains every CPU's batches (where there is no NUMA, ENOSYS: the
+ * first measure has to do).
+ */
+static void drain_all_cpus(void)
+{
+	static char pagebuf[2 * 4096];
+	void *pages[1] = { (void *)(((uintptr_t)pagebuf + PG - 1) & ~(PG - 1)) };
+	int node = 0, status = -1;
+
+	((char *)pages[0])[0] = 1;
+	if (syscall(SYS_move_pages, 0, 1UL, pages, &node, &status, 0) && errno != ENOSYS)
+		die("move_pages: %s", strerror(errno));
+}
+
+/* Wait until the device completed every page pswpin/pswpout say was issued. */
+static void host_settle(void)
+{
+	for (int i = 0; i < 1000; i++) {
+		long rd, wr, fl;
+		long in = vmstat_get("pswpin") - vm_base_in, out = vmstat_get("pswpout") - vm_base_out;
+
+		dev_io(&rd, &wr, &fl);
+		if (fl == 0 && rd - io_base_rd >= in * 8 && wr - io_base_wr >= out * 8) {
+			drain_all_cpus();
+			return;
+		}
+		usleep(5000);
+	}
+	fprintf(stderr, "swap_probe: the swap device's I/O did not settle in 5 s\n");
+}
+
+/* ---- the steps ---- */
+
+static volatile uint64_t *page_at(size_t i)
+{
+	return (volatile uint64_t *)(REGION + i * PG);
+}
+
+static void host_access(size_t i, int w)
+{
+	volatile uint64_t *q = page_at(i);
+
+	if (w)
+		__asm__ volatile("lock orq $0, %0" : "+m"(*q));
+	else
+		(void)*q;
+}
+
+static void need_region(size_t a, size_t b)
+{
+	if (!npages || a > b || b >= npages)
+		die("pages %zu-%zu are not in the region (%zu pages)", a, b, npages);
+}
+
+static void do_access(int proc_is_child, size_t a, size_t b, int w)
+{
+	need_region(a, b);
+	if (host) {
+		if (!proc_is_child) {
+			for (size_t i = a; i <= b; i++)
+				host_access(i, w);
+		} else {
+			for (size_t i = a; i <= b; i++) {
+				uint32_t msg[2] = { w ? 'w' : 'r', (uint32_t)i };
+				char ack;
+
+				if (write(to_child, msg, sizeof msg) != sizeof msg ||
+				    read(from_child, &ack, 1) != 1)
+					die("the child does not answer");
+			}
+		}
+		return;
+	}
+	ctl_ok(proc_is_child ? child_ctl : ctl_fd, "touch %#lx %zu %c", REGION + a * PG,
+	       (b - a + 1) * PG, w ? 'w' : 'r');
+}
+
+static void do_madvise(const char *adv, size_t a, size_t b)
+{
+	need_region(a, b);
+	if (host) {
+		int advice = !strcmp(adv, "pageout") ? MADV_PAGEOUT :
+			     !strcmp(adv, "willneed") ? MADV_WILLNEED :
+			     !strcmp(adv, "dontneed") ? MADV_DONTNEED :
+			     !strcmp(adv, "cold") ? MADV_COLD : -1;
+
+		if (advice < 0)
+			die("unknown advice %s", adv);
+		if (madvise((void *)(REGION + a * PG), (b - a + 1) * PG, advice))
+			die("madvise %s: %s", adv, strerror(errno));
+		return;
+	}
+	ctl_ok(ctl_fd, "madvise %#lx %zu %s", REGION + a * PG, (b - a + 1) * PG, adv);
+}
+
+static void do_mprotect(size_t a, size_t b, const char *prot)
+{
+	need_region(a, b);
+	if (host) {
+		int p = (prot[0] == 'r' ? PROT_READ : 0) | (prot[1] == 'w' ? PROT_WRITE : 0);
+
+		if (strlen(prot) != 3 || mprotect((void *)(REGION + a * PG), (b - a + 1) * PG, p))
+			die("mprotect %s: %s", prot, strerror(errno));
+		return;
+	}
+	ctl_ok(ctl_fd, "mprotect %#lx %zu %s", REGION + a * PG, (b - a + 1) * PG, prot);
+}
+
+/* Only the tail: the views keep covering what is left. */
+static void do_munmap(size_t a, size_t b)
+{
+	need_region(a, b);
+	if (a == 0 || b != npages - 1)
+		die("munmap: only the region's tail, A-%zu with A > 0", npages - 1);
+	npages = a;
+	if (host) {
+		if (munmap((void *)(REGION + a * PG), (b - a + 1) * PG))
+			die("munmap: %s", strerror(errno));
+		return;
+	}
+	ctl_ok(ctl_fd, "munmap %#lx %zu", REGION + a * PG, (b - a + 1) * PG);
+}
+
+static void do_write(int data, size_t a, size_t b)
+{
+	need_region(a, b);
+	gen++;
+	for (size_t i = a; i <= b; i++)
+		want[i] = data ? 0x5357500000000000ULL | gen << 24 | i : 0;
+	if (host) {
+		for (size_t i = a; i <= b; i++)
+			*page_at(i) = want[i];
+		return;
+	}
+	do_access(0, a, b, 1);
+	{
+		size_t len = (b - a + 1) * PG;
+		char path[4200], *buf = calloc(1, len);
+		int fd;
+
+		for (size_t i = a; i <= b; i++)
+			memcpy(buf + (i - a) * PG, &want[i], 8);
+		snprintf(path, sizeof path, "%s/%d/mem", procroot, (int)self_pid);
+		fd = open(path, O_RDWR);
+		if (fd < 0 || pwrite(fd, buf, len, REGION + a * PG) != (ssize_t)len)
+			die("pwrite %s: %s", path, strerror(errno));
+		close(fd);
+		free(buf);
+	}
+}
+
+static void do_check(size_t a, size_t b)
+{
+	long good = 0, zero = 0, other = 0;
+	int fd = -1;
+
+	need_region(a, b);
+	if (!host) {
+		char path[4200];
+
+		do_access(0, a, b, 0);
+		snprintf(path, sizeof path, "%s/%d/mem", procroot, (int)self_pid);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			die("open %s: %s", path, strerror(errno));
+	}
+	for (size_t i = a; i <= b; i++) {
+		uint64_t v;
+
+		if (host)
+			v = *page_at(i);
+		else if (pread(fd, &v, 8, REGION + i * PG) != 8)
+			die("pread mem at page %zu: %s", i, strerror(errno));
+		if (v == want[i])
+			good++;
+		else if (!v)
+			zero++;
+		else
+			other++;
+	}
+	if (fd >= 0)
+		close(fd);
+	printf("check %zu-%zu good %ld zero %ld other %ld\n", a, b, good, zero, other);
+}
+
+static void do_map(size_t n)
+{
+	if (n == 0 || n > MAXPAGES)
+		die("map: 1..%d pages", MAXPAGES);
+	if (host) {
+		void *p = mmap((void *)REGION, n * PG, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (p != (void *)REGION)
+			die("mmap at %#lx: %s", REGION, p == MAP_FAILED ? strerror(errno) : "moved");
+	} else {
+		char *r = ctl_ok(ctl_fd, "mmap %#lx %zu rw- private,anon,fixed_noreplace", REGION,
+				 n * PG);
+
+		if (strtoul(r, NULL, 0) != REGION)
+			die("mmfs mapped the region at %s", r);
+	}
+	npages = n;
+	memset(want, 0, sizeof want);
+}
+
+static void do_unmap(void)
+{
+	if (host)
+		munmap((void *)REGION, npages * PG);
+	else
+		ctl_ok(ctl_fd, "munmap %#lx %zu", REGION, npages * PG);
+	npages = 0;
+}
+
+static void do_fork(void)
+{
+	if (child_pid)
+		die("one child at a time");
+	if (host) {
+		int down[2], up[2];
+
+		if (pipe(down) || pipe(up))
+			die("pipe: %s", strerror(errno));
+		fflush(stdout);
+		child_pid = fork();
+		if (child_pid < 0)
+			die("fork: %s", strerror(errno));
+		if (child_pid == 0) {
+			uint32_t msg[2];
+
+			close(down[1]);
+			close(up[0]);
+			while (read(down[0], msg, sizeof msg) == sizeof msg) {
+				char ack = 'k';
+
+				if (msg[0] == 'x')
+					_exit(0);
+				if (msg[0] == 'm') {
+					static unsigned char vec[MAXPAGES];
+
+					if (mincore((void *)REGION, npages * PG, vec))
+						_exit(3);
+					for (size_t i = 0; i < npages; i++)
+						vec[i] = '0' + (vec[i] & 1);
+					if (write(up[1], vec, npages) != (ssize_t)npages)
+						_exit(3);
+					continue;
+				}
+				host_access(msg[1], msg[0] == 'w');
+				if (write(up[1], &ack, 1) != 1)
+					_exit(3);
+			}
+			_exit(0);
+		}
+		close(down[0]);
+		close(up[1]);
+		to_child = down[1];
+		from_child = up[0];
+	} else {
+		child_pid = (pid_t)strtol(ctl_ok(ctl_fd, "fork"), NULL, 10);
+		child_ctl = open_ctl(child_pid);
+	}
+	last_majflt[1] = 0;
+}
+
+static void do_child_exit(void)
+{
+	if (!child_pid)
+		die("no child");
+	if (host) {
+		uint32_t msg[2] = { 'x', 0 };
+
+		if (write(to_child, msg, sizeof msg) != sizeof msg)
+			die("the child does not answer");
+		waitpid(child_pid, NULL, 0);
+		close(to_child);
+		close(from_child);
+	} else {
+		ctl_ok(child_ctl, "exit");
+		close(child_ctl);
+		child_ctl = -1;
+	}
+	child_pid = 0;
+}
+
+/* ---- what a snapshot shows ---- */
+
+static void mincore_of(int is_child, char *out)
+{
+	if (host && !is_child) {
+		static unsigned char vec[MAXPAGES];
+
+		if (mincore((void *)REGION, npages * PG, vec))
+			die("mincore: %s", strerror(errno));
+		for (size_t i = 0; i < npages; i++)
+			out[i] = '0' + (vec[i] & 1);
+	} else if (host) {
+		uint32_t msg[2] = { 'm', 0 };
+		size_t n = 0;
+
+		if (write(to_child, msg, sizeof msg) != sizeof msg)
+			die("the child does not answer");
+		while (n < npages) {
+			ssize_t k = read(from_child, out + n, npages - n);
+
+			if (k <= 0)
+				die("the child's mincore");
+			n += k;
+		}
+	} else {
+		char *r = ctl_ok(is_child ? child_ctl : ctl_fd, "mincore %#lx %zu", REGION, npages * PG);
+
+		if (strlen(r) != npages)
+			die("mmfs mincore gave %zu pages for %zu", strlen(r), npages);
+		memcpy(out, r, npages);
+	}
+	out[npages] = 0;
+}
+
+static void print_runs01(const char *s)
+{
+	size_t i = 0, n = strlen(s);
+
+	printf(" mincore");
+	while (i < n) {
+		size_t j = i;
+
+		while (j + 1 < n && s[j + 1] == s[i])
+			j++;
+		if (j == i)
+			printf(" %zu:%c", i, s[i]);
+		else
+			printf(" %zu-%zu:%c", i, j, s[i]);
+		i = j + 1;
+	}
+	printf("\n");
+}
+
+static void print_pagemap(pid_t pid)
+{
+	static uint64_t e[MAXPAGES];
+	char path[4200];
+	int fd;
+	size_t i = 0;
+
+	snprintf(path, sizeof path, "%s/%d/pagemap", procroot, (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || pread(fd, e, npages * 8, (REGION / PG) * 8) != (ssize_t)(npages * 8))
+		die("pread %s: %s", path, strerror(errno));
+	close(fd);
+	printf(" pagemap");
+	while (i < npages) {
+		uint64_t fl = e[i] >> 55, off = (e[i] >> 5) & ((1ULL << 50) - 1);
+		int swap = (e[i] >> 62 & 1) && !(e[i] >> 63 & 1);
+		size_t j = i;
+
+		while (j + 1 < npages && e[j + 1] >> 55 == fl &&
+		       (!swap || ((e[j + 1] >> 5) & ((1ULL << 50) - 1)) == off + (j + 1 - i)))
+			j++;
+		if (j == i)
+			printf(" %zu", i);
+		else
+			printf(" %zu-%zu", i, j);
+		if (e[i] >> 63 & 1)
+			printf(":present(%llx)", (unsigned long long)fl);
+		else if (swap)
+			printf(":swap(%llx)@%llu-%llu", (unsigned long long)fl, (unsigned long long)off,
+			       (unsigned long long)(off + j - i));
+		else if (!e[i])
+			printf(":none");
+		else
+			printf(":other(%llx)", (unsigned long long)e[i]);
+		i = j + 1;
+	}
+	printf("\n");
+}
+
+/* The smaps values summed over the VMAs in the region, one line per VMA range. */
+static void print_smaps(const char *tag, pid_t pid)
+{
+	static const char *const keys[] = { "Rss", "Pss", "Shared_Clean", "Shared_Dirty",
+					    "Private_Clean", "Private_Dirty", "Anonymous", "Swap",
+					    "SwapPss" };
+	enum { NK = sizeof keys / sizeof keys[0] };
+	char path[4200], *b, *line, *sv;
+	long v[NK] = { 0 };
+	int in = 0, nvma = 0;
+
+	snprintf(path, sizeof path, "%s/%d/smaps", procroot, (int)pid);
+	b = slurp(path, NULL);
+	for (line = strtok_r(b, "\n", &sv); line; line = strtok_r(NULL, "\n", &sv)) {
+		unsigned long lo, hi;
+		char perms[8];
+
+		if (((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f')) &&
+		    sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3) {
+			in = lo >= REGION && lo < REGION + npages * PG;
+			if (in) {
+				nvma++;
+				printf("%s vma %zu-%zu %s\n", tag, (size_t)((lo - REGION) / PG),
+				       (size_t)((hi - REGION) / PG - 1), perms);
+			}
+			continue;
+		}
+		if (!in)
+			continue;
+		for (size_t k = 0; k < NK; k++) {
+			size_t kl = strlen(keys[k]);
+
+			if (!strncmp(line, keys[k], kl) && line[kl] == ':')
+				v[k] += atol(line + kl + 1);
+		}
+	}
+	free(b);
+	if (!nvma)
+		die("%s has no VMA in the region", path);
+	printf("%s smaps", tag);
+	for (size_t k = 0; k < NK; k++)
+		printf(" %s=%ld", keys[k], v[k]);
+	printf("\n");
+}
+
+static long majflt_of(pid_t pid)
+{
+	char path[4200], *b, *p;
+	long v = -1;
+
+	snprintf(path, sizeof path, "%s/%d/stat", procroot, (int)pid);
+	b = slurp(path, NULL);
+	p = strrchr(b, ')');	/* field 2 may hold blanks */
+	if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %ld", &v) != 1)
+		v = -1;
+	free(b);
+	if (v < 0)
+		die("cannot read majflt from %s", path);
+	return v;
+}
+
+static long swap_size;
+
+static long swap_used(void)
+{
+	char path[4200], *b, *line;
+	long used = -1;
+	int first = 1;
+
+	snprintf(path, sizeof path, "%s/swaps", procroot);
+	b = slurp(path, NULL);
+	for (line = strtok(b, "\n"); line; line = strtok(NULL, "\n")) {
+		char name[4096], type[64];
+		long size, u;
+
+		if (first) {	/* the header */
+			first = 0;
+			continue;
+		}
+		if (sscanf(line, "%4095s %63s %ld %ld", name, type, &size, &u) != 4)
+			continue;
+		if (!host || !strcmp(name, dev)) {
+			used = u;
+			swap_size = size;
+			break;
+		}
+	}
+	free(b);
+	if (used < 0)
+		die("%s has no row for the swap device", path);
+	return used;
+}
+
+static void snapshot_proc(int is_child)
+{
+	pid_t pid = is_child ? child_pid : self_pid;
+	static char mc[MAXPAGES + 1];
+	long mf = majflt_of(pid);
+	const char *tag = is_child ? "C" : "P";
+
+	printf("%s majflt +%ld\n", tag, mf - last_majflt[is_child]);
+	last_majflt[is_child] = mf;
+	if (!npages)
+		return;
+	mincore_of(is_child, mc);
+	printf("%s", tag);
+	print_runs01(mc);
+	printf("%s", tag);
+	print_pagemap(pid);
+	print_smaps(tag, pid);
+}
+
+static void snapshot(void)
+{
+	if (host)
+		host_settle();
+	snapshot_proc(0);
+	if (child_pid)
+		snapshot_proc(1);
+	{
+		long used = swap_used();
+
+		printf("swaps Size=%ld Used=%ld\nvmstat", swap_size, used);
+	}
+	for (size_t k = 0; k < NVM; k++) {
+		long v = vmstat_get(vmkeys[k]);
+
+		printf(" %s+%ld", vmkeys[k], v - last_vm[k]);
+		last_vm[k] = v;
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+/* ---- the scenario ---- */
+
+static int parse_range(const char *s, size_t *a, size_t *b)
+{
+	char *e;
+
+	*a = strtoul(s, &e, 10);
+	if (e == s)
+		return -1;
+	if (*e == '-') {
+		const char *t = e + 1;
+
+		*b = strtoul(t, &e, 10);
+		if (e == t)
+			return -1;
+	} else {
+		*b = *a;
+	}
+	return *e ? -1 : 0;
+}
+
+static void run_line(char *line)
+{
+	char *w[64], *sv;
+	int n = 0;
+	size_t a = 0, b = 0;
+
+	for (char *t = strtok_r(line, " \t\n", &sv); t && n < 64; t = strtok_r(NULL, " \t\n", &sv))
+		w[n++] = t;
+	if (!n || w[0][0] == '#')
+		return;
+#define RANGE(k) do { if (n <= (k) || parse_range(w[k], &a, &b)) die("bad pages in '%s'", w[0]); } while (0)
+	if (!strcmp(w[0], "fault") || (!strcmp(w[0], "child") && n > 1 && !strcmp(w[1], "fault"))) {
+		int ch = w[0][0] == 'c', base = ch ? 2 : 1;
+
+		if (n < base + 2 || (strcmp(w[base], "r") && strcmp(w[base], "w")))
+			die("fault r|w PAGE...");
+		if (ch && !child_pid)
+			die("no child");
+		for (int k = base + 1; k < n; k++) {
+			RANGE(k);
+			for (size_t i = a; i <= b; i++) {
+				printf("## %sfault %s %zu\n", ch ? "child " : "", w[base], i);
+				do_access(ch, i, i, w[base][0] == 'w');
+				snapshot();
+			}
+		}
+		return;
+	}
+	for (int k = 0; k < n; k++)
+		printf("%s%s", k ? " " : "## ", w[k]);
+	printf("\n");
+	if (!strcmp(w[0], "pagecluster") && n == 2) {
+		char path[4200];
+
+		snprintf(path, sizeof path, "%s/sys/vm/page-cluster", procroot);
+		write_file(path, w[1]);
+		return;		/* nothing to show */
+	} else if (!strcmp(w[0], "map") && n == 2) {
+		do_map(strtoul(w[1], NULL, 10));
+	} else if (!strcmp(w[0], "unmap") && n == 1) {
+		do_unmap();
+	} else if (!strcmp(w[0], "write") && n == 3) {
+		RANGE(2);
+		do_write(!strcmp(w[1], "data"), a, b);
+	} else if ((!strcmp(w[0], "pageout") || !strcmp(w[0], "willneed") ||
+		    !strcmp(w[0], "dontneed") || !strcmp(w[0], "cold")) && n == 2) {
+		RANGE(1);
+		do_madvise(w[0], a, b);
+	} else if (!strcmp(w[0], "mprotect") && n == 3) {
+		RANGE(1);
+		do_mprotect(a, b, w[2]);
+	} else if (!strcmp(w[0], "munmap") && n == 2) {
+		RANGE(1);
+		do_munmap(a, b);
+	} else if (!strcmp(w[0], "touch") && n == 3) {
+		RANGE(2);
+		do_access(0, a, b, w[1][0] == 'w');
+	} else if (!strcmp(w[0], "evict") && n == 2) {
+		RANGE(1);
+		do_access(0, a, b, 0);
+		if (host)
+			host_settle();
+		do_madvise("pageout", a, b);
+	} else if (!strcmp(w[0], "check") && n == 2) {
+		RANGE(1);
+		do_check(a, b);
+	} else if (!strcmp(w[0], "fork") && n == 1) {
+		do_fork();
+	} else if (!strcmp(w[0], "child") && n == 2 && !strcmp(w[1], "exit")) {
+		do_child_exit();
+	} else if (!strcmp(w[0], "show") && n == 1) {
+	} else {
+		die("unknown step '%s'", w[0]);
+	}
+	snapshot();
+}
+
+int main(int argc, char **argv)
+{
+	char line[4096];
+
+	if (argc == 4 && !strcmp(argv[1], "host") && !strcmp(argv[2], "--dev")) {
+		cpu_set_t set;
+		int cpu = sched_getcpu();
+
+		host = 1;
+		dev = argv[3];
+		snprintf(procroot, sizeof procroot, "/proc");
+		CPU_ZERO(&set);
+		CPU_SET(cpu < 0 ? 0 : cpu, &set);
+		if (sched_setaffinity(0, sizeof set, &set))
+			die("sched_setaffinity: %s", strerror(errno));
+		self_pid = getpid();
+		{
+			long fl;
+
+			dev_io(&io_base_rd, &io_base_wr, &fl);
+		}
+		vm_base_in = vmstat_get("pswpin");
+		vm_base_out = vmstat_get("pswpout");
+	} else if (argc == 4 && !strcmp(argv[1], "mmfs") && !strcmp(argv[2], "--mount")) {
+		char path[4200];
+
+		mnt = argv[3];
+		snprintf(procroot, sizeof procroot, "%s/proc", mnt);
+		snprintf(path, sizeof path, "%s/ctl", mnt);
+		gctl_fd = open(path, O_RDWR);
+		if (gctl_fd < 0)
+			die("open %s: %s", path, strerror(errno));
+		self_pid = (pid_t)strtol(ctl_ok(gctl_fd, "spawn swapprobe"), NULL, 10);
+		ctl_fd = open_ctl(self_pid);
+	} else {
+		fprintf(stderr, "usage: swap_probe host --dev /dev/loopN < SCENARIO\n"
+				"       swap_probe mmfs --mount MNT < SCENARIO\n");
+		return 2;
+	}
+	last_majflt[0] = majflt_of(self_pid);
+	for (size_t k = 0; k < NVM; k++)
+		last_vm[k] = vmstat_get(vmkeys[k]);
+	while (fgets(line, sizeof line, stdin))
+		run_line(line);
+	if (child_pid)
+		do_child_exit();
+	if (npages)
+		do_unmap();
+	if (!host) {
+		ctl_ok(gctl_fd, "kill %d", (int)self_pid);
+		close(ctl_fd);
+		close(gctl_fd);
+	}
+	return 0;
+}
