@@ -53,8 +53,13 @@ static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t
 	/* free_swap_cache: the last mapping gone, nothing will fault the copy in */
 	if (swapcache && !page->mapcount)
 		folio_free_swap(m, page);
-	/* munlock_vma_folio: a locked VMA's mapping went, others may remain */
-	if (page->mapcount && PageFlag(page, PG_mlocked) && locked_at(mm, addr) &&
+	/*
+	 * munlock_vma_folio: a locked VMA's mapping went, others may remain. A
+	 * THP's mlock belongs to the folio and ends with its last PMD (as
+	 * mlock_one, a PTE-mapped THP page is never mlocked on its own)
+	 */
+	if (page->mapcount && !page_in_thp(m, page) && PageFlag(page, PG_mlocked) &&
+	    locked_at(mm, addr) &&
 	    !page_locked_mappings(m, page))
 		munlock_page(m, page);
 	return 0;
