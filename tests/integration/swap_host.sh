@@ -356,8 +356,7 @@ fault r 101 103 104 105
 check 100-110
 EOF
 
-# ---- open differences: each scenario below differs from the host today ----
-# (reported; they fail the test on purpose until mmfs is fixed)
+# ---- differences this test found, fixed since: kept as regressions ----
 
 # Linux's swap_vma_ra_win returns at once when page-cluster is 0, leaving
 # the VMA's readahead state (last fault, window, hits) as it was; a later
