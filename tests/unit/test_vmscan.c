@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reclaim's choices (mm/vmscan.c, vmscan_node.c, kswapd.c) seen from
+ * outside: which pages direct reclaim takes first, which lists
+ * get_scan_count lets it scan, what it never touches, and what kswapd
+ * counts when an allocation wakes it. mm_check runs after every call.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakcheck.h"
+#include "../../mm/internal.h"
+#include "../../mm/memory.h"
+#include "../../mm/page_alloc.h"
+#include "../../mm/pgtable.h"
+#include "../../mm/swap.h"
+#include "../../mm/task.h"
+#include "../../mm/vmscan.h"
+#include "../../mm/vmstat.h"
+
+static struct machine *m;
+
+#include "mmtest.h"
+
+#define K 4096ULL
+#define M (1024 * 1024ULL)
+
+static void boot(uint64_t ram, uint64_t swap)
+{
+	struct mm_config cfg = { .ram_bytes = ram, .nr_nodes = 1, .swap_bytes = swap };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+}
+
+static void teardown(void)
+{
+	mm_shutdown(m);
+	leak_check();
+}
+
+static void with_swap(void) { boot(128 * M, 64 * M); }
+static void without_swap(void) { boot(128 * M, 0); }
+
+TestSuite(vmscan, .init = with_swap, .fini = teardown);
+TestSuite(vmscan_noswap, .init = without_swap, .fini = teardown);
+
+static int64_t ev(enum vm_event_item i)
+{
+	return m->vm_events[i];
+}
+
+/* The swap offset in the PTE of addr, 0 when it holds none. */
+static uint64_t swap_offset(int pid, uint64_t addr)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	uint64_t off = 0;
+	pte_t *pte;
+	int err;
+
+	machine_lock(m);
+	pte = pte_lookup(m, t->mm, addr, 0, &err);
+	if (pte && pte_is_swap(*pte))
+		off = pte_swp_offset(*pte);
+	machine_unlock(m);
+	return off;
+}
+
+static uint64_t direct_reclaim(void)
+{
+	uint64_t n;
+
+	machine_lock(m);
+	n = try_to_free_pages(m, 0, GFP_HIGHUSER_MOVABLE, 0);
+	machine_unlock(m);
+	check_ok();
+	return n;
+}
+
+/*
+ * The inactive list is aged from its tail: pages written earlier go to
+ * swap before pages written later, and take slots in that order (§4.3,
+ * §6.3: offsets rise with the address of a region written in order).
+ */
+Test(vmscan, oldest_pages_go_first)
+{
+	uint64_t a = map_anon(1, 1024 * K, 0), swapped = 0, last = 0;
+
+	touch(1, a, 1024 * K, 1);
+	while (!swap_offset(1, a + 1023 * K) && direct_reclaim())
+		;
+	cr_assert(ev(SWPOUT_ZERO) > 0, "reclaim swapped");
+	for (uint64_t i = 0; i < 1024; i++) {
+		uint64_t off = swap_offset(1, a + i * K);
+
+		if (!off)
+			break;
+		cr_assert_gt(off, last, "page %llu: slot %llu after %llu", (unsigned long long)i,
+			     (unsigned long long)off, (unsigned long long)last);
+		last = off;
+		swapped++;
+	}
+	for (uint64_t i = swapped; i < 1024; i++)
+		cr_assert_eq(swap_offset(1, a + i * K), 0, "page %llu is on swap but an older one is not",
+			     (unsigned long long)i);
+	cr_assert_gt(swapped, 0);
+	/* each page was scanned twice: once to clear the accessed bit (second chance) */
+	cr_assert_geq(ev(PGSCAN_DIRECT), 2 * ev(PGSTEAL_DIRECT) - 64);
+	cr_assert_gt(ev(ALLOCSTALL_NORMAL) + ev(ALLOCSTALL_DMA32), 0);
+}
+
+/* mlocked pages are on the unevictable list: reclaim never scans them (§10.1). */
+Test(vmscan, mlocked_pages_stay)
+{
+	uint64_t l = map_anon(1, 256 * K, MM_MAP_LOCKED), a = map_anon(1, 256 * K, 0);
+
+	touch(1, a, 256 * K, 1);
+	for (int i = 0; i < 64; i++)
+		direct_reclaim();
+	cr_assert_gt(usage(1, a).swap, 0, "the other region went to swap");
+	cr_assert_eq(usage(1, l).swap, 0);
+	cr_assert_eq(usage(1, l).rss, 256 * K);
+}
+
+/* Without swap, get_scan_count never scans anonymous memory (§5.1). */
+Test(vmscan_noswap, anon_is_not_scanned_without_swap)
+{
+	uint64_t a = map_anon(1, 1024 * K, 0);
+
+	touch(1, a, 1024 * K, 1);
+	direct_reclaim();
+	cr_assert_eq(ev(PGSCAN_ANON), 0);
+	cr_assert_eq(usage(1, a).rss, 1024 * K);
+}
+
+/*
+ * Allocations that leave every zone below low wake kswapd; it runs at the
+ * next defined point (inside the touch, at its end) and reclaims until a
+ * zone is above high: pageoutrun, pgsteal_kswapd (reclaim.md §2).
+ */
+Test(vmscan, kswapd_balances_to_high)
+{
+	uint64_t len = (uint64_t)(global_zone_page_state(m, NR_FREE_PAGES) - 200) * K;
+	int balanced = 0;
+
+	touch(1, map_anon(1, len, 0), len, 1);
+	cr_assert_gt(ev(PAGEOUTRUN), 0, "kswapd ran");
+	cr_assert_gt(ev(PGSTEAL_KSWAPD), 0);
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &m->node[0]->node_zones[i];
+
+		if (z->managed_pages && (uint64_t)z->vm_stat[NR_FREE_PAGES] >= wmark_pages(z, WMARK_HIGH))
+			balanced = 1;
+	}
+	cr_assert(balanced, "some zone is above its high watermark once kswapd has run");
+}
