@@ -266,7 +266,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	m->zero_pfn = KERNEL_START_PFN + KERNEL_PAGES - 1;
 	pfn_to_page(m, m->zero_pfn)->flags = (1ULL << PG_reserved) | (1ULL << PG_zero);
 	boot_log(m);
-	if (cfg->swap_bytes && swapon(m, m->swap_path, cfg->swap_bytes, 0, 1, why, whylen)) {
+	if (cfg->swap_bytes && sys_swapon(m, m->swap_path, cfg->swap_bytes, 0, 1, why, whylen)) {
 		machine_unlock(m);
 		goto out_free;
 	}

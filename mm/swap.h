@@ -60,6 +60,7 @@ struct swap_info_struct {
 	uint64_t inuse_pages;		/* slots in use */
 	uint16_t *swap_map;		/* per slot: references | SWAP_HAS_CACHE */
 	uint64_t *zeromap;		/* per slot, a bit: stored as zeros (no bytes) */
+	uint64_t *datamap;		/* per slot, a bit: the store holds its bytes */
 	/*
 	 * per slot, the swap cache (swap_state.c): the cached page's struct
 	 * page pointer, or (shadow << 1 | 1) for a page evicted from it
@@ -83,14 +84,14 @@ struct swap_info_struct {
  * assign_prio. 0 or -errno (-EBUSY: path in use; -EPERM: no type left;
  * -EINVAL: too small).
  */
-int swapon(struct machine *m, const char *path, uint64_t bytes, int prio, int assign_prio,
+int sys_swapon(struct machine *m, const char *path, uint64_t bytes, int prio, int assign_prio,
 	   char *why, size_t whylen);
 /*
  * Take a device out of use: every page on it comes back into memory
  * (try_to_unuse); -ENOMEM (and the device stays) when memory cannot hold
  * them; -EINVAL when path is no swap device.
  */
-int swapoff(struct machine *m, const char *path, char *why, size_t whylen);
+int sys_swapoff(struct machine *m, const char *path, char *why, size_t whylen);
 /* swap_state.c: bring every page of device `type` back into memory. 0 or -ENOMEM. */
 int try_to_unuse(struct machine *m, int type);
 /* Release every device (shutdown). */

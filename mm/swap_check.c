@@ -11,6 +11,8 @@
  *   - a shadow (an evicted page's trace) lies only in a slot still in use
  *   - inuse_pages and each cluster's count equal the slots in use
  *   - slot 0, the header, is never in use
+ *   - a slot is stored as zeros or as bytes, never both, and a free one
+ *     as neither (its bytes left the host's memory)
  * and the swap-cache pages of all devices equal NR_SWAPCACHED.
  */
 #include "internal.h"
@@ -41,7 +43,13 @@ int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rb
 				uint64_t v = si->cache[off];
 				unsigned want = refs[t] ? refs[t][off] : 0;
 
+				int zero = (si->zeromap[off / 64] >> (off % 64)) & 1;
+				int data = (si->datamap[off / 64] >> (off % 64)) & 1;
+
 				n += map != 0;
+				if ((zero && data) || (!map && (zero || data)))
+					REPORT("swap %d slot %llu: zeromap %d, datamap %d, swap_map %#x\n", t,
+					       (unsigned long long)off, zero, data, map);
 				if ((unsigned)(map & SWAP_MAP_MAX) != want)
 					REPORT("swap %d slot %llu: swap_map counts %u references, %u PTEs found\n",
 					       t, (unsigned long long)off, map & SWAP_MAP_MAX, want);

@@ -130,6 +130,16 @@ static uint64_t alloc_slot(struct swap_info_struct *si)
 	}
 }
 
+/* The slot's bytes leave the store, if it holds any (a system call only then). */
+static void store_drop(struct swap_info_struct *si, uint64_t off)
+{
+	if (!test_bit(si->datamap, off))
+		return;
+	clear_bit(si->datamap, off);
+	fallocate(si->store_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		  (off_t)(off * MM_PAGE_SIZE), (off_t)MM_PAGE_SIZE);
+}
+
 static void slot_release(struct machine *m, struct swap_info_struct *si, uint64_t off)
 {
 	uint64_t c = off / SWAPFILE_CLUSTER;
@@ -137,11 +147,8 @@ static void slot_release(struct machine *m, struct swap_info_struct *si, uint64_
 	si->inuse_pages--;
 	si->clusters[c].count--;
 	cluster_settle(si, c);
-	if (test_bit(si->zeromap, off))
-		clear_bit(si->zeromap, off);
-	else		/* its bytes leave the store */
-		fallocate(si->store_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-			  (off_t)(off * MM_PAGE_SIZE), (off_t)MM_PAGE_SIZE);
+	clear_bit(si->zeromap, off);
+	store_drop(si, off);
 	(void)m;
 }
 
@@ -155,7 +162,7 @@ static int slot_of_path(struct machine *m, const char *path)
 	return -1;
 }
 
-int swapon(struct machine *m, const char *path, uint64_t bytes, int prio, int assign_prio,
+int sys_swapon(struct machine *m, const char *path, uint64_t bytes, int prio, int assign_prio,
 	   char *why, size_t whylen)
 {
 	struct swap_info_struct *si;
@@ -189,10 +196,12 @@ int swapon(struct machine *m, const char *path, uint64_t bytes, int prio, int as
 	si->nr_clusters = (max + SWAPFILE_CLUSTER - 1) / SWAPFILE_CLUSTER;
 	si->swap_map = kcalloc(max, sizeof(*si->swap_map));
 	si->zeromap = kcalloc((max + BITS - 1) / BITS, sizeof(uint64_t));
+	si->datamap = kcalloc((max + BITS - 1) / BITS, sizeof(uint64_t));
 	si->cache = kcalloc(max, sizeof(uint64_t));
 	si->clusters = kcalloc(si->nr_clusters, sizeof(*si->clusters));
 	si->store_fd = memfd_create("mmfs-swap", MFD_CLOEXEC);
-	if (!si->swap_map || !si->zeromap || !si->cache || !si->clusters || si->store_fd < 0 ||
+	if (!si->swap_map || !si->zeromap || !si->datamap || !si->cache || !si->clusters ||
+	    si->store_fd < 0 ||
 	    ftruncate(si->store_fd, (off_t)(max * MM_PAGE_SIZE)))
 		goto nomem;
 	INIT_LIST_HEAD(&si->free_clusters);
@@ -215,6 +224,7 @@ nomem:
 			close(si->store_fd);
 		kfree(si->swap_map);
 		kfree(si->zeromap);
+		kfree(si->datamap);
 		kfree(si->cache);
 		kfree(si->clusters);
 		kfree(si);
@@ -239,6 +249,7 @@ static void swap_destroy(struct machine *m, int type)
 	close(si->store_fd);
 	kfree(si->swap_map);
 	kfree(si->zeromap);
+	kfree(si->datamap);
 	kfree(si->cache);
 	kfree(si->clusters);
 	kfree(si);
@@ -251,7 +262,7 @@ void swap_release_all(struct machine *m)
 			swap_destroy(m, t);
 }
 
-int swapoff(struct machine *m, const char *path, char *why, size_t whylen)
+int sys_swapoff(struct machine *m, const char *path, char *why, size_t whylen)
 {
 	int type = slot_of_path(m, path), err;
 
@@ -377,15 +388,15 @@ int swap_write_page(struct machine *m, swp_entry_t e, struct page *page)
 	if (!si)
 		return -EIO;
 	if (PageFlag(page, PG_zeroed) || page_is_zero(src)) {
-		if (!test_bit(si->zeromap, off))	/* a stale copy there goes */
-			fallocate(si->store_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-				  (off_t)(off * MM_PAGE_SIZE), (off_t)MM_PAGE_SIZE);
+		store_drop(si, off);	/* a stale copy there goes */
 		set_bit(si->zeromap, off);
 		return 1;
 	}
 	clear_bit(si->zeromap, off);
-	return pwrite(si->store_fd, src, MM_PAGE_SIZE, (off_t)(off * MM_PAGE_SIZE)) ==
-	       (ssize_t)MM_PAGE_SIZE ? 0 : -EIO;
+	if (pwrite(si->store_fd, src, MM_PAGE_SIZE, (off_t)(off * MM_PAGE_SIZE)) != (ssize_t)MM_PAGE_SIZE)
+		return -EIO;
+	set_bit(si->datamap, off);
+	return 0;
 }
 
 int swap_read_page(struct machine *m, swp_entry_t e, struct page *page)
@@ -421,7 +432,7 @@ int mm_swapon(struct machine *m, const char *name, uint64_t bytes, int prio, cha
 	}
 	machine_lock(m);
 	sim_advance(m, MM_TICK_NS);
-	err = swapon(m, name, bytes, prio, prio < 0, why, whylen);
+	err = sys_swapon(m, name, bytes, prio, prio < 0, why, whylen);
 	machine_unlock(m);
 	return err;
 }
@@ -432,7 +443,7 @@ int mm_swapoff(struct machine *m, const char *name, char *why, size_t whylen)
 
 	machine_lock(m);
 	sim_advance(m, MM_TICK_NS);
-	err = swapoff(m, name, why, whylen);
+	err = sys_swapoff(m, name, why, whylen);
 	kswapd_run(m);
 	machine_unlock(m);
 	return err;
