@@ -18,9 +18,11 @@
  *     host baseline stores a zero byte for the same pages and the same
  *     path (swpout_zero, no I/O). A second host baseline (full mode) stores
  *     a non-zero stamp, so every page is written to the swap file.
- *     Rounds: model and host interleaved, median (3 rounds; 1 with --quick).
- *     Targets: model >= 20x the host; the daemon's VmRSS after the touch
- *     below R + 10 %.
+ *     Rounds: model and host interleaved (3 rounds; 1 with --quick); the
+ *     target compares the best round of each side (the host's time for
+ *     the same work varies up to 5x on a loaded machine), the medians are
+ *     printed too. Targets: model >= 20x the host; the daemon's VmRSS
+ *     after the touch below R + 10 %.
  *   big: ram=64G,swap=64G, touch 96 GiB (ram=1G,swap=1G, 1.5 GiB with
  *     --quick): wall time of the touch (target: under 60 s) and the
  *     daemon's VmRSS. A watchdog kills the daemon if its RSS passes 8 GiB
@@ -80,6 +82,17 @@ static double median(double *t, int n)
 {
 	qsort(t, (size_t)n, sizeof(t[0]), cmp_double);
 	return t[n / 2];
+}
+
+/* The largest of n rates. */
+static double best(const double *t, int n)
+{
+	double b = t[0];
+
+	for (int i = 1; i < n; i++)
+		if (t[i] > b)
+			b = t[i];
+	return b;
 }
 
 static const char *size_str(uint64_t b, char *buf, size_t cap)
@@ -691,7 +704,7 @@ static void swapout_figures(void)
 		return;
 	}
 	printf("# reclaim: model ram=%s,swap=%s touches %s 'w'; host: memory cgroup v1 of %s, "
-	       "swap file of %llu MiB, %s written; %d interleaved round%s, median\n",
+	       "swap file of %llu MiB, %s written; %d interleaved round%s, best and median\n",
 	       size_str(ram, a, sizeof(a)), size_str(len, b, sizeof(b)), b, a,
 	       (unsigned long long)(swap_file / MiB), b, n, n == 1 ? "" : "s");
 	fflush(stdout);
@@ -743,11 +756,19 @@ static void swapout_figures(void)
 	if (!nm)
 		return;
 
-	double mr = median(mrate, nm), hr = nh == n ? median(hrate, nh) : 0;
+	/*
+	 * The target compares the best round of each side: on a loaded host
+	 * the host kernel's time for the same work was seen to vary 5x
+	 * between rounds (system time 4.6-21.6 s for 4 GiB), so the best round
+	 * is the closest to its real cost; the medians follow.
+	 */
+	double mr = best(mrate, nm), hr = nh == n ? best(hrate, nh) : 0;
+	double mmed = median(mrate, nm), hmed = nh == n ? median(hrate, nh) : 0;
 	double rss_m = median(rss, nm), hwm_m = median(hwm, nm), limit = (double)(ram / MiB) * RSS_SLACK;
 
 	model_rate = mr;
 	row("reclaim", "swapout.model", mr, "pg/s", "host_memcg_zero", hr);
+	row("reclaim", "swapout.model_median", mmed, "pg/s", "host_memcg_zero_median", hmed);
 	if (stamped)
 		row("reclaim", "swapout.model", mr, "pg/s", "host_memcg_stamped", rate(&hs));
 	row("reclaim", "swapout.touch_s", median(ms, nm), "s", "host_memcg_zero_s",
