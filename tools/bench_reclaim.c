@@ -41,6 +41,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,18 @@ static double median(double *t, int n)
 {
 	qsort(t, (size_t)n, sizeof(t[0]), cmp_double);
 	return t[n / 2];
+}
+
+/* A '#' line, flushed: a signal may end the bench before the next one. */
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
 }
 
 /* The largest of n rates. */
@@ -703,7 +716,7 @@ static void swapout_figures(void)
 		row_skip("reclaim", no);
 		return;
 	}
-	printf("# reclaim: model ram=%s,swap=%s touches %s 'w'; host: memory cgroup v1 of %s, "
+	note("# reclaim: model ram=%s,swap=%s touches %s 'w'; host: memory cgroup v1 of %s, "
 	       "swap file of %llu MiB, %s written; %d interleaved round%s, best and median\n",
 	       size_str(ram, a, sizeof(a)), size_str(len, b, sizeof(b)), b, a,
 	       (unsigned long long)(swap_file / MiB), b, n, n == 1 ? "" : "s");
@@ -718,7 +731,7 @@ static void swapout_figures(void)
 			row_fail("reclaim", "swapout.model", "%s", why);
 			break;
 		}
-		printf("# reclaim: model round %d: %.3f s, pgsteal_kswapd %lld pgsteal_direct %lld, "
+		note("# reclaim: model round %d: %.3f s, pgsteal_kswapd %lld pgsteal_direct %lld, "
 		       "swpout_zero %lld pswpout %lld, VmRSS %.1f MiB (peak %.1f)\n", i + 1, m[nm].s,
 		       m[nm].kswapd, m[nm].direct, m[nm].zero, m[nm].pswpout, m[nm].rss, m[nm].hwm);
 		mrate[nm] = rate(&m[nm]);
@@ -734,7 +747,7 @@ static void swapout_figures(void)
 			have_host = 0;
 			continue;
 		}
-		printf("# reclaim: host round %d: %.3f s, cgroup pgpgout %lld, global pgsteal "
+		note("# reclaim: host round %d: %.3f s, cgroup pgpgout %lld, global pgsteal "
 		       "anon+file %lld, swpout_zero %lld pswpout %lld\n", i + 1, h[nh].s,
 		       h[nh].steal, h[nh].steal2, h[nh].zero, h[nh].pswpout);
 		hrate[nh] = rate(&h[nh]);
@@ -744,11 +757,11 @@ static void swapout_figures(void)
 	if (have_host && !opt.quick) {
 		if (host_touch(len, 1, &hs) == 0) {
 			stamped = 1;
-			printf("# reclaim: host stamped pages: %.3f s, cgroup pgpgout %lld, global "
+			note("# reclaim: host stamped pages: %.3f s, cgroup pgpgout %lld, global "
 			       "pgsteal anon+file %lld, swpout_zero %lld pswpout %lld\n", hs.s,
 			       hs.steal, hs.steal2, hs.zero, hs.pswpout);
 		} else {
-			printf("# reclaim: host stamped pages: %s\n", why);
+			note("# reclaim: host stamped pages: %s\n", why);
 		}
 	}
 	host_teardown();
@@ -802,7 +815,7 @@ static void big_figures(void)
 		       "big", "SKIP", avail / 1024, (unsigned long long)(BIG_MIN_AVAIL / MiB));
 		return;
 	}
-	printf("# reclaim: big machine ram=%s,swap=%s touches %s 'w' (watchdog: daemon "
+	note("# reclaim: big machine ram=%s,swap=%s touches %s 'w' (watchdog: daemon "
 	       "VmRSS > %llu MiB is killed)\n", size_str(ram, a, sizeof(a)),
 	       size_str(swap, b, sizeof(b)), size_str(len, c, sizeof(c)),
 	       (unsigned long long)(RSS_WATCHDOG / MiB));
@@ -811,7 +824,7 @@ static void big_figures(void)
 		row_fail("reclaim", "big.touch_s", "%s", why);
 		return;
 	}
-	printf("# reclaim: big: %.3f s, pgsteal_kswapd %lld pgsteal_direct %lld, swpout_zero "
+	note("# reclaim: big: %.3f s, pgsteal_kswapd %lld pgsteal_direct %lld, swpout_zero "
 	       "%lld pswpout %lld, VmRSS %.1f MiB (peak %.1f)\n", r.s, r.kswapd, r.direct,
 	       r.zero, r.pswpout, r.rss, r.hwm);
 	row("reclaim", "big.touch_s", r.s, "s", "limit_s", BIG_LIMIT_S);
