@@ -32,6 +32,10 @@
  *           the same reads on the idle machine.
  *   journal 1M commands with journal=FILE against none, the restart after
  *           a kill -9 (replay speed), and after a checkpoint.
+ *   reclaim ram=1G,swap=4G touched with 4 GiB: pages reclaimed per second
+ *           against the host kernel in a 1 GiB memory cgroup with a
+ *           temporary swap file; the daemon's RSS; ram=64G touched with
+ *           96 GiB (wall time, RSS); PASS/FAIL against the targets.
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -39,7 +43,7 @@
  * slower for a time, faster for a rate). Lines starting with '#' are notes.
  * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
  * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c, bench_fault.c,
- * bench_cat.c, bench_fair.c, bench_journal.c (the groups).
+ * bench_cat.c, bench_fair.c, bench_journal.c, bench_reclaim.c (the groups).
  *
  * Exit status: 0 when every figure was measured (a missed target is a FAIL
  * line, not an error), 1 when something could not be measured, 2 on usage.
@@ -199,6 +203,7 @@ static const struct group {
 	{ "cat", bench_cat },
 	{ "fair", bench_fair },
 	{ "journal", bench_journal },
+	{ "reclaim", bench_reclaim },
 };
 
 static const struct group *find_group(const char *name)
@@ -211,7 +216,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim]\n");
 }
 
 static void print_header(void)

@@ -99,5 +99,6 @@ void bench_fault(void);
 void bench_cat(void);
 void bench_fair(void);
 void bench_journal(void);
+void bench_reclaim(void);
 
 #endif
