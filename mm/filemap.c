@@ -211,12 +211,30 @@ static int read_page(struct machine *m, struct file_ref *inode, struct page *pag
 	return 0;
 }
 
+/* Enter page (its mapping and index set) in the index through node, and count it. */
+static void index_insert(struct machine *m, struct address_space *as, struct pc_node *node,
+			 struct page *page, int shmem)
+{
+	struct pglist_data *pgdat = m->node[page_zone(m, page)->nid];
+
+	node->index = page->index;
+	node->page = page;
+	INIT_LIST_HEAD(&node->dirty);
+	node->dirtied_when = 0;
+	node->next = as->buckets[hash_index(page->index, as->nbuckets)];
+	as->buckets[hash_index(page->index, as->nbuckets)] = node;
+	if (++as->nrpages > as->nbuckets)
+		grow(as);
+	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
+	if (shmem)
+		mod_node_page_state(pgdat, NR_SHMEM, 1);
+}
+
 /* One page of a new folio of 2^order pages at index (see filemap_add_folio). */
 static struct page *add_one(struct machine *m, struct address_space *as, struct file_ref *inode,
 			    uint64_t index, unsigned order, int read, int *err)
 {
 	struct pc_node *node = kmalloc(sizeof(*node));
-	struct pglist_data *pgdat;
 	struct page *page;
 	int shmem = shmem_mapping(inode);
 
@@ -243,18 +261,7 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	page->private = order;
 	/* a page evicted from here comes back: the refault may activate it */
 	workingset_refault(m, page, shadow_take(as, index), !shmem);
-	node->index = index;
-	node->page = page;
-	INIT_LIST_HEAD(&node->dirty);
-	node->dirtied_when = 0;
-	node->next = as->buckets[hash_index(index, as->nbuckets)];
-	as->buckets[hash_index(index, as->nbuckets)] = node;
-	if (++as->nrpages > as->nbuckets)
-		grow(as);
-	pgdat = m->node[page_zone(m, page)->nid];
-	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
-	if (shmem)
-		mod_node_page_state(pgdat, NR_SHMEM, 1);
+	index_insert(m, as, node, page, shmem);
 	lru_add(m, page, page_lru(page));
 	return page;
 }
@@ -611,24 +618,13 @@ void filemap_swap_out(struct machine *m, struct page *page)
 
 int filemap_swap_in(struct machine *m, struct file_ref *inode, uint64_t index, struct page *page)
 {
-	struct address_space *as = inode->mapping;
 	struct pc_node *node = kmalloc(sizeof(*node));
-	struct pglist_data *pgdat = m->node[page_zone(m, page)->nid];
 
 	if (!node)
 		return -ENOMEM;
 	page->mapping = inode;
 	page->index = index;
 	page->private = 0;
-	node->index = index;
-	node->page = page;
-	INIT_LIST_HEAD(&node->dirty);
-	node->dirtied_when = 0;
-	node->next = as->buckets[hash_index(index, as->nbuckets)];
-	as->buckets[hash_index(index, as->nbuckets)] = node;
-	if (++as->nrpages > as->nbuckets)
-		grow(as);
-	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
-	mod_node_page_state(pgdat, NR_SHMEM, 1);
+	index_insert(m, inode->mapping, node, page, 1);
 	return 0;
 }

@@ -18,11 +18,6 @@
 #include "task.h"
 #include "vma.h"
 
-int page_is_anon(const struct page *page)
-{
-	return PageFlag(page, PG_anon);
-}
-
 int page_is_shmem(const struct page *page)
 {
 	return !PageFlag(page, PG_anon) && PageFlag(page, PG_swapbacked);

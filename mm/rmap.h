@@ -17,6 +17,8 @@
 
 #include <stdint.h>
 
+#include "page.h"
+
 #include "mmzone.h"
 
 struct machine;
@@ -85,7 +87,7 @@ uint64_t page_locked_mappings(struct machine *m, struct page *page);
 /* Drop one reference; the page goes back to the buddy allocator at 0. */
 void put_page(struct machine *m, struct page *page);
 
-int page_is_anon(const struct page *page);
+static inline int page_is_anon(const struct page *page) { return PageFlag(page, PG_anon); }
 int page_is_shmem(const struct page *page);
 
 #endif

@@ -214,6 +214,7 @@ int sys_swapon(struct machine *m, const char *path, uint64_t bytes, int prio, in
 	si->cur_cluster = UINT64_MAX;
 	si->writeok = 1;
 	m->swap_info[type] = si;
+	m->swap_best = NULL;	/* the new device may come first */
 	kmsg_add(m, "Adding %lluk swap on %s.  Priority:%d extents:1 across:%lluk ",
 		 (unsigned long long)si->pages * 4, si->path, si->prio,
 		 (unsigned long long)si->pages * 4);
@@ -238,6 +239,7 @@ static void swap_destroy(struct machine *m, int type)
 	struct swap_info_struct *si = m->swap_info[type];
 
 	m->swap_info[type] = NULL;
+	m->swap_best = NULL;
 	if (!si->written_prio) {
 		/* the assigned priority goes back: the ones given after it move up */
 		for (int t = 0; t < MAX_SWAPFILES; t++)
@@ -272,9 +274,11 @@ int sys_swapoff(struct machine *m, const char *path, char *why, size_t whylen)
 		return -EINVAL;
 	}
 	m->swap_info[type]->writeok = 0;	/* no new pages go there */
+	m->swap_best = NULL;
 	err = try_to_unuse(m, type);
 	if (err) {
 		m->swap_info[type]->writeok = 1;
+		m->swap_best = NULL;
 		snprintf(why, whylen, "not enough memory to take back what %s holds", path);
 		return err;
 	}
@@ -289,13 +293,22 @@ swp_entry_t folio_alloc_swap(struct machine *m)
 	struct swap_info_struct *best = NULL;
 	uint64_t off;
 
-	/* the highest priority first; among equals the lowest type, a stable order */
-	for (int t = 0; t < MAX_SWAPFILES; t++) {
-		struct swap_info_struct *si = m->swap_info[t];
+	/*
+	 * the highest priority first; among equals the lowest type, a stable
+	 * order. The choice is kept while that device has room and no device
+	 * comes or goes (m->swap_best, reset by sys_swapon/sys_swapoff).
+	 */
+	best = m->swap_best;
+	if (!best || !best->writeok || best->inuse_pages >= best->pages) {
+		best = NULL;
+		for (int t = 0; t < MAX_SWAPFILES; t++) {
+			struct swap_info_struct *si = m->swap_info[t];
 
-		if (si && si->writeok && si->inuse_pages < si->pages &&
-		    (!best || si->prio > best->prio))
-			best = si;
+			if (si && si->writeok && si->inuse_pages < si->pages &&
+			    (!best || si->prio > best->prio))
+				best = si;
+		}
+		m->swap_best = best;
 	}
 	off = best ? alloc_slot(best) : 0;
 	return off ? swp_entry((unsigned)best->type, off) : (swp_entry_t){ 0 };

@@ -360,7 +360,7 @@ static struct {
 } host;
 
 /*
- * The model has its own swapon() and swapoff() (mm/), which the bench links:
+ * The model once had its own swapon() and swapoff() (now sys_swapon/off);
  * the host's are reached by their system calls.
  */
 static int host_swapon(const char *path)

@@ -127,4 +127,22 @@ static inline int mincore_s(struct machine *mm_, int pid, uint64_t addr, uint64_
 	return 0;
 }
 
+/* The swap offset in the PTE of addr, 0 when it holds none (needs pgtable.h). */
+#ifdef MM_PGTABLE_H
+static inline uint64_t swap_offset(int pid, uint64_t addr)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	uint64_t off = 0;
+	pte_t *pte;
+	int err;
+
+	machine_lock(m);
+	pte = pte_lookup(m, t->mm, addr, 0, &err);
+	if (pte && pte_is_swap(*pte))
+		off = pte_swp_offset(*pte);
+	machine_unlock(m);
+	return off;
+}
+#endif
+
 #endif

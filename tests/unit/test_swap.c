@@ -64,22 +64,6 @@ static void madvise(int pid, uint64_t addr, uint64_t len, int64_t advice)
 	call(pid, (struct mm_call){ .verb = MMV_MADVISE, .addr = addr, .len = len, .advice = advice });
 }
 
-/* The swap offset in the PTE of addr, 0 when it holds none. */
-static uint64_t swap_offset(int pid, uint64_t addr)
-{
-	struct task *t = find_task_by_pid(m, pid);
-	uint64_t off = 0;
-	pte_t *pte;
-	int err;
-
-	machine_lock(m);
-	pte = pte_lookup(m, t->mm, addr, 0, &err);
-	if (pte && pte_is_swap(*pte))
-		off = pte_swp_offset(*pte);
-	machine_unlock(m);
-	return off;
-}
-
 static uint64_t swap_used_kb(void)
 {
 	return (total_swap_pages(m) - nr_swap_pages(m)) * 4;

@@ -51,22 +51,6 @@ static int64_t ev(enum vm_event_item i)
 	return m->vm_events[i];
 }
 
-/* The swap offset in the PTE of addr, 0 when it holds none. */
-static uint64_t swap_offset(int pid, uint64_t addr)
-{
-	struct task *t = find_task_by_pid(m, pid);
-	uint64_t off = 0;
-	pte_t *pte;
-	int err;
-
-	machine_lock(m);
-	pte = pte_lookup(m, t->mm, addr, 0, &err);
-	if (pte && pte_is_swap(*pte))
-		off = pte_swp_offset(*pte);
-	machine_unlock(m);
-	return off;
-}
-
 static uint64_t direct_reclaim(void)
 {
 	uint64_t n;
