@@ -55,7 +55,7 @@ static const enum meminfo_item boot_items[] = {
 	MI_INACTIVE_FILE, MI_UNEVICTABLE, MI_MLOCKED, MI_DIRTY, MI_WRITEBACK, MI_ANONPAGES,
 	MI_MAPPED, MI_SHMEM, MI_KERNELSTACK, MI_PAGETABLES, MI_COMMITTED_AS, MI_ANONHUGEPAGES,
 	MI_HUGEPAGES_TOTAL, MI_HUGEPAGES_FREE, MI_HUGEPAGES_RSVD, MI_HUGEPAGES_SURP, MI_HUGETLB,
-	MI_SWAPFREE,
+	MI_SWAPCACHED,
 };
 
 /*
@@ -91,6 +91,11 @@ static void check_boot_state(const struct mm_global_snap *boot, const struct mm_
 					    (unsigned long long)x);
 			}
 		}
+	/* swapon/swapoff change SwapTotal; whatever devices are left, they are empty */
+	FUZZ_ASSERT(now->meminfo[MI_SWAPFREE] == now->meminfo[MI_SWAPTOTAL],
+		    "meminfo SwapFree is %llu kB of SwapTotal %llu once everything exited",
+		    (unsigned long long)now->meminfo[MI_SWAPFREE],
+		    (unsigned long long)now->meminfo[MI_SWAPTOTAL]);
 	for (size_t i = 0; i < sizeof(boot_items) / sizeof(boot_items[0]); i++)
 		FUZZ_ASSERT(boot->meminfo[boot_items[i]] == now->meminfo[boot_items[i]],
 			    "meminfo %s is %llu kB, %llu at boot", meminfo_names[boot_items[i]],

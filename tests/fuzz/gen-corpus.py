@@ -318,6 +318,18 @@ MODEL_SEEDS = {
     + tunable("watermark_scale_factor", 2)
     + mmap(addr_null(), len_huge(4), RW, PRIVATE | ANON | POPULATE) + op("spawn", 1)
     + pop("fork") + pop("fork"),
+    # 64 MiB of RAM and 64 MiB of swap: 80 MiB touched reclaims; then swap
+    # devices come and go (drop_caches bytes >= 250: model_ops.c op_swap)
+    "swap_pressure": bytes([0x20])
+    + b"".join(mmap(addr_null(), len_huge(4), RW, PRIVATE | ANON | POPULATE) for _ in range(10))
+    + pop("fork") + touch(range_vma(0, 3, 64), False) + touch(range_vma(1, 0, 16), True)
+    + op("drop_caches", 252, 64, 5) + op("drop_caches", 251) + op("drop_caches", 253)
+    + op("kill", 0),
+    "swap_shmem": bytes([0x20])
+    + b"".join(mmap(addr_null(), len_huge(4), RW, SHARED | ANON | POPULATE) for _ in range(10))
+    + madvise(range_vma(0, 0, 64), "pageout") + touch(range_vma(0, 0, 8), False)
+    + madvise(range_vma(0, 8, 64), "willneed") + op("drop_caches", 251)
+    + pop("munmap", range_vma(0, 0, 32)),
     "map_count": bytes([0]) + tunable("max_map_count", 1)
     + b"".join(mmap(addr_win(2 * i), len_pages(1), RW if i % 2 else R, PRIVATE | ANON | FIXED)
                for i in range(24)),

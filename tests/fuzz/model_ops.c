@@ -98,6 +98,32 @@ static void op_kill(struct fuzz_run *r, struct cursor *c)
 	mm_kill(r->m, pid, why, sizeof(why));
 }
 
+/*
+ * swapon or swapoff of one of three names (k: 0..5): the first is the
+ * mount's own device when the machine booted with swap. A swapoff that
+ * memory cannot hold answers ENOMEM and must leave everything checkable.
+ */
+static void op_swap(struct fuzz_run *r, int k, struct cursor *c)
+{
+	static const char *const names[] = { "/swapfile", "/swap2", "/swap3" };
+	const char *name = names[k / 2 % 3];
+	char why[256];
+	int err;
+
+	if (k % 2 == 0) {
+		uint64_t bytes = (uint64_t)(1 + in_u8(c)) << 16;	/* 64K .. 16M */
+		int prio = (int)(in_u8(c) % 12) - 1;		/* -1: assigned */
+
+		trace(r, "ctl: swapon %s %#" PRIx64 " %d", name, bytes, prio);
+		err = mm_swapon(r->m, name, bytes, prio, why, sizeof(why));
+	} else {
+		trace(r, "ctl: swapoff %s", name);
+		err = mm_swapoff(r->m, name, why, sizeof(why));
+	}
+	if (r->trace && err)
+		fprintf(stderr, "    -> %d %s\n", err, why);
+}
+
 static void op_global(struct fuzz_run *r, enum fuzz_op op, struct cursor *c)
 {
 	char why[256];
@@ -105,7 +131,12 @@ static void op_global(struct fuzz_run *r, enum fuzz_op op, struct cursor *c)
 
 	switch (op) {
 	case OP_DROP_CACHES:
-		mode = in_u8(c) % 5;	/* 0 and 4 are refused */
+		mode = in_u8(c);
+		if (mode >= 250) {	/* the rare values: swap devices come and go */
+			op_swap(r, mode - 250, c);
+			break;
+		}
+		mode %= 5;	/* 0 and 4 are refused */
 		trace(r, "ctl: drop_caches %d", mode);
 		mm_drop_caches(r->m, mode, why, sizeof(why));
 		break;
