@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "task.h"
+#include "vmscan.h"
 #include "task_mmu.h"
 #include "hugetlb.h"
 #include "huge_memory.h"
@@ -295,7 +296,14 @@ int mm_spawn(struct machine *m, const char *name, int *pid, char *why, size_t wh
 	sim_advance(m, MM_TICK_NS);
 	err = check_name(name, why, whylen);
 	if (!err) {
-		err = task_create(m, name, 1, &t);
+		struct alloc_retry st = { 0 };
+
+		/* short of memory: reclaim, then the OOM killer, as a fork would */
+		do {
+			m->alloc_failed = 0;
+			err = task_create(m, name, 1, &t);
+		} while (err == -ENOMEM && m->alloc_failed && alloc_retry(m, &st) == ALLOC_RETRY);
+		kswapd_run(m);
 		if (err == -EAGAIN)
 			set_why(why, whylen, "no free pid");
 		else if (err)

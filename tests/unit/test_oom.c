@@ -372,3 +372,35 @@ Test(oom, fork_inherits_oom_score_adj)
 	cr_assert_eq(s->oom_score_adj, 321);
 	free(s);
 }
+
+/*
+ * spawn (a fork in Linux) short of memory reclaims and then calls the OOM
+ * killer like any allocation, instead of failing with ENOMEM while a
+ * process could be killed.
+ */
+Test(oom, spawn_short_of_memory_kills_rather_than_fails)
+{
+	int b = spawn("b"), n = 0;
+	uint64_t floor = 256, big, a;
+
+	/* fill b to 256 pages above what user pages may not take (min and reserves) */
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &m->node[0]->node_zones[i];
+		uint64_t reserve = 0;
+
+		for (int j = 0; j < MAX_NR_ZONES; j++)
+			if (z->lowmem_reserve[j] > reserve)
+				reserve = z->lowmem_reserve[j];
+		if (z->managed_pages)
+			floor += wmark_pages(z, WMARK_MIN) + reserve;
+	}
+	big = ((uint64_t)global_zone_page_state(m, NR_FREE_PAGES) - floor) * 4096;
+	a = map_anon(b, big, 0);
+	cr_assert_eq(try_touch(b, a, big), 0);
+	cr_assert(alive(b));
+	cr_assert_eq(m->vm_events[OOM_KILL], 0);
+	while (alive(b) && n++ < 400)
+		spawn("c");	/* never ENOMEM: spawn asserts success */
+	cr_assert(!alive(b), "%d spawns and the big process still lives", n);
+	cr_assert_eq(m->vm_events[OOM_KILL], 1);
+}
