@@ -315,3 +315,64 @@ Test(image, save_load_and_go_on)
 	free(vb);
 	leak_check();
 }
+
+static int64_t vmstat_of(struct machine *mm, enum vm_event_item i)
+{
+	struct mm_global_snap *g = mm_snap_global(mm);
+	int64_t v = g->vm_events[i];
+
+	free(g);
+	return v;
+}
+
+/*
+ * A page with data that lives only on the swap device (reclaimed after its
+ * write) is part of the machine: the image carries the device's stored
+ * bytes, and the loaded machine reads them back.
+ */
+Test(image, swapped_data_comes_back)
+{
+	struct mm_config cfg = { .ram_bytes = 64ULL << 20, .nr_nodes = 1,
+				 .swap_bytes = 128ULL << 20, .image_base = MM_IMAGE_BASE };
+	static const char *const p2[] = { "mmap 0x100000000 16K rw- private,anon,fixed",
+					  "touch 0x100000000 16K w" };
+	static const char *const p3[] = { "mmap 0x200000000 96M rw- private,anon,fixed",
+					  "touch 0x200000000 96M w" };
+	struct sink img = { 0 };
+	struct replyq q;
+	struct machine *a, *b;
+	char why[256] = "", buf[9] = "";
+	int64_t in;
+	int nbad;
+	char *rep;
+
+	rq_init(&q);
+	a = mm_boot(&cfg, why, sizeof(why));
+	cr_assert(a, "%s", why);
+	ctl_run(a, 0, "spawn", 5, &q);
+	ctl_run(a, 0, "spawn", 5, &q);
+	for (size_t i = 0; i < 2; i++)
+		ctl_run(a, 2, p2[i], strlen(p2[i]), &q);
+	cr_assert_eq(mm_mem_rw(a, 2, 0x100001000ULL, "swapped!", 8, 1), 8);
+	/* pid 3's 96 MiB push everything of pid 2 out, its written page to the store */
+	for (size_t i = 0; i < 2; i++)
+		ctl_run(a, 3, p3[i], strlen(p3[i]), &q);
+	ctl_run(a, 0, "kill 3", 6, &q);
+	rq_free(&q);
+	cr_assert_gt(vmstat_of(a, PSWPOUT), 0, "the page with data went to the store");
+	cr_assert_eq(mm_image_save(a, sink_write, &img, why, sizeof(why)), 0, "%s", why);
+	mm_shutdown(a);
+
+	b = mm_image_load(img.p, img.len, why, sizeof(why));
+	cr_assert(b, "%s", why);
+	in = vmstat_of(b, PSWPIN);
+	cr_assert_eq(mm_mem_rw(b, 2, 0x100001000ULL, buf, 8, 0), 8);
+	cr_assert_str_eq(buf, "swapped!");
+	cr_assert_gt(vmstat_of(b, PSWPIN), in, "read from the device, not the swap cache");
+	rep = mm_check(b, &nbad);
+	cr_assert_eq(nbad, 0, "%s", rep);
+	free(rep);
+	mm_shutdown(b);
+	free(img.p);
+	leak_check();
+}
