@@ -78,6 +78,14 @@ read -r r <&4
 assert_match '^error EFAULT: bus error' "$r" "touch past EOF"
 printf 'HELLO' | dd of="$M/proc/$p2/mem" bs=1 seek=$((a)) conv=notrunc status=none
 echo 30 >"$M/proc/sys/vm/swappiness"
+# swap devices come and go, and pages go out to them (MADV_PAGEOUT)
+echo 'swapon /swap2 32M 7' >&3 && read -r r <&3
+assert_eq 0 "$r" "swapon"
+echo 'swapon /swap3 16M' >&3 && read -r r <&3
+echo "madvise $a 256K pageout" >&4 && read -r r <&4
+assert_eq 0 "$r" "pageout"
+echo 'swapoff /swap3' >&3 && read -r r <&3
+assert_eq 0 "$r" "swapoff"
 # "fsync'd data survives": a write made durable by fsync before the kill
 "$PY" - "$M/files/durable" <<'PY'
 import os, sys
