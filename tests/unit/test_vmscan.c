@@ -6,6 +6,7 @@
  * counts when an allocation wakes it. mm_check runs after every call.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +44,29 @@ static void teardown(void)
 static void with_swap(void) { boot(128 * M, 64 * M); }
 static void without_swap(void) { boot(128 * M, 0); }
 
+static char dir[64];
+
+/* With a backing directory, so that files/ has a page cache to reclaim. */
+static void with_files(void)
+{
+	boot(128 * M, 64 * M);
+	strcpy(dir, "/tmp/mmfs-vmscan.XXXXXX");
+	cr_assert(mkdtemp(dir));
+	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
+}
+
+static void teardown_files(void)
+{
+	char cmd[128];
+
+	teardown();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
 TestSuite(vmscan, .init = with_swap, .fini = teardown);
 TestSuite(vmscan_noswap, .init = without_swap, .fini = teardown);
+TestSuite(vmscan_files, .init = with_files, .fini = teardown_files);
 
 static int64_t ev(enum vm_event_item i)
 {
@@ -138,4 +160,35 @@ Test(vmscan, kswapd_balances_to_high)
 			balanced = 1;
 	}
 	cr_assert(balanced, "some zone is above its high watermark once kswapd has run");
+}
+
+/*
+ * get_scan_count (§5.1): while the inactive file list is large enough and
+ * not thrashing, reclaim takes page cache only, and anonymous memory is
+ * left alone even with swap free; only when the file list runs low does
+ * it scan anon.
+ */
+Test(vmscan_files, page_cache_goes_before_anonymous_memory)
+{
+	static char chunk[1 << 20];
+	uint64_t a = map_anon(1, 8 * M, 0);
+
+	char path[128];
+	FILE *f;
+
+	touch(1, a, 8 * M, 1);
+	snprintf(path, sizeof(path), "%s/cache", dir);	/* the daemon creates on the host first */
+	f = fopen(path, "w");
+	cr_assert(f);
+	fclose(f);
+	memset(chunk, 'x', sizeof(chunk));
+	for (int i = 0; i < 32; i++)
+		cr_assert_eq(mm_file_write(m, "/cache", (uint64_t)i << 20, chunk, sizeof(chunk)),
+			     (long)sizeof(chunk));
+	cr_assert_eq(mm_sync(m, NULL, 0), 0);	/* clean: reclaim may drop it */
+	for (int i = 0; i < 8; i++)
+		direct_reclaim();
+	cr_assert_gt(ev(PGSTEAL_FILE), 0, "page cache was reclaimed");
+	cr_assert_eq(ev(PGSCAN_ANON), 0, "anon was not even scanned");
+	cr_assert_eq(usage(1, a).swap, 0);
 }
