@@ -176,3 +176,26 @@ r=$(exec 7<>"$P/ctl"; echo check >&7; read -r r <&7; echo "$r")
 assert_match '^error EIO: the machine has panicked \(Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled\)$' "$r" "reply after the panic"
 assert_exists "$P/proc/2"	# nothing was killed, the views still read
 mmfs_umount "$P"
+
+# With swap: memory and swap both run out. Reclaim fills the device first
+# (every slot: 32764 kB are 8191 zero pages), then gives up at once, since
+# nothing is left to reclaim, and the OOM killer takes the only candidate,
+# the allocating process itself: its touch answers EINTR, its swap slots
+# are freed with it.
+S=$WORK/sm
+mmfs_mount "$S" -o "ram=64M,swap=32M"
+echo spawn >"$S/ctl"
+exec 6<>"$S/proc/2/ctl"
+echo 'mmap 0 150M rw- private,anon,noreserve' >&6 && read -r sa <&6
+{ echo "touch $sa 150M w" >&6; } 2>/dev/null || true	# the write fails: EINTR
+read -r r <&6
+assert_match '^error EINTR: killed by the OOM killer' "$r" "the touch of more than RAM + swap"
+exec 6>&-
+assert_missing "$S/proc/2"
+assert_eq 8191 "$(vmstat_val swpout_zero "$S")" "swap filled before the OOM killer"
+assert_eq 1 "$(vmstat_val oom_kill "$S")" "one kill"
+assert_eq "$(meminfo_kb SwapTotal "$S")" "$(meminfo_kb SwapFree "$S")" "swap empty after the kill"
+grep -q '\] Out of memory: Killed process 2 (sh) ' "$S/proc/kmsg" || fail "no kill line"
+r=$(exec 7<>"$S/ctl"; echo check >&7; read -r r <&7; echo "$r")
+assert_eq ok "$r" "check after the kill"
+mmfs_umount "$S"
