@@ -97,7 +97,8 @@ struct machine {
 	int swap_least_prio;		/* the last priority swapon assigned (-1 at boot) */
 	/* kswapd.c: some node's kswapd is woken or napping (kswapd_run has work) */
 	int kswapd_active;
-	struct swap_info_struct *swap_best;	/* swapfile.c: the device new slots come from */
+	struct swap_info_struct *swap_best;	/* swapfile.c: the device of the cluster in use */
+	uint64_t swap_avail_seq;		/* swapfile.c: orders devices of equal priority */
 	/*
 	 * page_alloc.c: the last allocation that failed and may be retried
 	 * after reclaim (order <= 3): a command that failed with ENOMEM

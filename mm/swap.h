@@ -54,6 +54,7 @@ struct swap_info_struct {
 	int type;			/* index in m->swap_info */
 	int prio;			/* higher is used first */
 	int written_prio;		/* given by the user (swapon -p) rather than assigned */
+	uint64_t avail_seq;		/* when last picked (swapon: added): equals take turns */
 	char path[256];			/* as /proc/swaps shows it */
 	uint64_t max;			/* slots, the header included */
 	uint64_t pages;			/* usable slots: max - 1 */

@@ -8,8 +8,12 @@
  * full, take a partly used cluster (oldest first), else a free one (lowest
  * first). On a fresh device this hands out 1, 2, 3 ... in the order pages
  * are reclaimed (slot 0 is the header), which is what the reference host
- * showed. Devices are used by priority, highest first; the ones assigned by
- * swapon without a priority get -2, -3, ... as Linux's least_priority.
+ * showed. Slots come from the cluster in use until it is exhausted; then
+ * the highest-priority device with room gives a new one, and devices of
+ * equal priority take turns, a cluster each (the kernel requeues the
+ * device it picks behind its equals: swapon(8)'s round robin). The ones
+ * assigned by swapon without a priority get -2, -3, ... as Linux's
+ * least_priority.
  *
  * A page swapped out with data goes to the device's store (a sparse
  * memfd); a page of zeros only sets its bit in zeromap. Freeing a slot
@@ -103,30 +107,44 @@ static int pick_cluster(struct swap_info_struct *si)
 	return 0;
 }
 
+/*
+ * The next free slot of si's current cluster, now SWAP_HAS_CACHE; 0 when
+ * it has no current cluster or nothing free past the cursor (the cluster
+ * then goes on its list, behind older ones).
+ */
+static uint64_t alloc_in_cluster(struct swap_info_struct *si)
+{
+	uint64_t c = si->cur_cluster, end;
+
+	if (c == UINT64_MAX)
+		return 0;
+	end = (c + 1) * SWAPFILE_CLUSTER < si->max ? (c + 1) * SWAPFILE_CLUSTER : si->max;
+	for (uint64_t off = si->cur_next; off < end; off++) {
+		if (si->swap_map[off])
+			continue;
+		si->swap_map[off] = SWAP_HAS_CACHE;
+		si->clusters[c].count++;
+		si->inuse_pages++;
+		si->cur_next = off + 1;
+		return off;
+	}
+	si->cur_cluster = UINT64_MAX;
+	si->clusters[c].where = CLUSTER_NONFULL;
+	list_add_tail(&si->clusters[c].list, &si->nonfull_clusters);
+	cluster_settle(si, c);
+	return 0;
+}
+
 /* A free slot of si, now SWAP_HAS_CACHE; 0 when the device is full. */
 static uint64_t alloc_slot(struct swap_info_struct *si)
 {
 	for (;;) {
-		uint64_t c, end;
+		uint64_t off = alloc_in_cluster(si);
 
-		if (si->cur_cluster == UINT64_MAX && pick_cluster(si))
-			return 0;
-		c = si->cur_cluster;
-		end = (c + 1) * SWAPFILE_CLUSTER < si->max ? (c + 1) * SWAPFILE_CLUSTER : si->max;
-		for (uint64_t off = si->cur_next; off < end; off++) {
-			if (si->swap_map[off])
-				continue;
-			si->swap_map[off] = SWAP_HAS_CACHE;
-			si->clusters[c].count++;
-			si->inuse_pages++;
-			si->cur_next = off + 1;
+		if (off)
 			return off;
-		}
-		/* nothing free past the cursor: it goes on its list, behind older ones */
-		si->cur_cluster = UINT64_MAX;
-		si->clusters[c].where = CLUSTER_NONFULL;
-		list_add_tail(&si->clusters[c].list, &si->nonfull_clusters);
-		cluster_settle(si, c);
+		if (pick_cluster(si))
+			return 0;
 	}
 }
 
@@ -214,7 +232,8 @@ int sys_swapon(struct machine *m, const char *path, uint64_t bytes, int prio, in
 	si->cur_cluster = UINT64_MAX;
 	si->writeok = 1;
 	m->swap_info[type] = si;
-	m->swap_best = NULL;	/* the new device may come first */
+	/* behind the devices of its priority; the cluster in use stays in use */
+	si->avail_seq = ++m->swap_avail_seq;
 	kmsg_add(m, "Adding %lluk swap on %s.  Priority:%d extents:1 across:%lluk ",
 		 (unsigned long long)si->pages * 4, si->path, si->prio,
 		 (unsigned long long)si->pages * 4);
@@ -290,28 +309,37 @@ int sys_swapoff(struct machine *m, const char *path, char *why, size_t whylen)
 
 swp_entry_t folio_alloc_swap(struct machine *m)
 {
-	struct swap_info_struct *best = NULL;
-	uint64_t off;
+	struct swap_info_struct *si = m->swap_best;
+	uint64_t off = 0, tried = 0;
 
+	/* the fast path: the next slot of the cluster in use, on whatever device */
+	if (si && si->writeok && (off = alloc_in_cluster(si)))
+		return swp_entry((unsigned)si->type, off);
 	/*
-	 * the highest priority first; among equals the lowest type, a stable
-	 * order. The choice is kept while that device has room and no device
-	 * comes or goes (m->swap_best, reset by sys_swapon/sys_swapoff).
+	 * The slow path: the first device in priority order (among equal
+	 * priorities, the one longest unused) goes behind its equals and gives
+	 * a new cluster: equal priorities take turns a cluster at a time.
 	 */
-	best = m->swap_best;
-	if (!best || !best->writeok || best->inuse_pages >= best->pages) {
-		best = NULL;
-		for (int t = 0; t < MAX_SWAPFILES; t++) {
-			struct swap_info_struct *si = m->swap_info[t];
+	for (;;) {
+		struct swap_info_struct *best = NULL;
 
-			if (si && si->writeok && si->inuse_pages < si->pages &&
-			    (!best || si->prio > best->prio))
+		for (int t = 0; t < MAX_SWAPFILES; t++) {
+			si = m->swap_info[t];
+			if (!si || !si->writeok || si->inuse_pages >= si->pages || (tried >> t & 1))
+				continue;
+			if (!best || si->prio > best->prio ||
+			    (si->prio == best->prio && si->avail_seq < best->avail_seq))
 				best = si;
 		}
 		m->swap_best = best;
+		if (!best)
+			return (swp_entry_t){ 0 };
+		best->avail_seq = ++m->swap_avail_seq;
+		off = alloc_slot(best);
+		if (off)
+			return swp_entry((unsigned)best->type, off);
+		tried |= 1ULL << best->type;
 	}
-	off = best ? alloc_slot(best) : 0;
-	return off ? swp_entry((unsigned)best->type, off) : (swp_entry_t){ 0 };
 }
 
 void swap_duplicate(struct machine *m, swp_entry_t e)

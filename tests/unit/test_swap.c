@@ -388,3 +388,50 @@ Test(swap, shmem_pages_go_to_swap_and_back)
 	cr_assert_eq(swap_used_kb(), 0);
 	cr_assert_eq(node_pages(NR_SHMEM), shmem0);
 }
+
+/* The device and slot of the swap entry in the PTE of addr ({-1, 0}: none). */
+static void swap_slot(int pid, uint64_t addr, int *type, uint64_t *off)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	pte_t *pte;
+	int err;
+
+	*type = -1;
+	*off = 0;
+	machine_lock(m);
+	pte = pte_lookup(m, t->mm, addr, 0, &err);
+	if (pte && pte_is_swap(*pte)) {
+		*type = (int)pte_swp_type(*pte);
+		*off = pte_swp_offset(*pte);
+	}
+	machine_unlock(m);
+}
+
+/*
+ * swapon(8): areas of equal priority are used round-robin, a cluster at a
+ * time (the cluster in use is finished first); a lower priority only when
+ * they are full. Here /a and /b (priority 5) take turns; the mount's
+ * /swapfile (-2) is not used.
+ */
+Test(swap, equal_priorities_take_turns_a_cluster_each)
+{
+	char why[128];
+	uint64_t a = map_anon(1, 1100 * K, 0), off;
+	int type;
+
+	cr_assert_eq(mm_swapon(m, "/a", 4 * M, 5, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_swapon(m, "/b", 4 * M, 5, why, sizeof(why)), 0, "%s", why);
+	touch(1, a, 1100 * K, 1);
+	madvise(1, a, 1100 * K, MM_MADV_PAGEOUT);
+	for (uint64_t i = 0; i < 1100; i++) {
+		/* /a: slots 1..511 (slot 0 is the header), /b: 1..511, /a again: 512.. */
+		int want_type = i < 511 ? 1 : i < 1022 ? 2 : 1;
+		uint64_t want_off = i < 511 ? i + 1 : i < 1022 ? i - 510 : i - 1022 + 512;
+
+		swap_slot(1, a + i * K, &type, &off);
+		cr_assert_eq(type, want_type, "page %llu: device %d", (unsigned long long)i, type);
+		cr_assert_eq(off, want_off, "page %llu: slot %llu", (unsigned long long)i,
+			     (unsigned long long)off);
+	}
+	cr_assert_eq(m->swap_info[0]->inuse_pages, 0, "the lower priority was not used");
+}
