@@ -88,6 +88,11 @@ int daemon_kill(void);
 int daemon_start(const char *opts, double *mount_ms, char *why, size_t whylen);
 /* Unmount, reap, remove. 0 if the daemon exited with status 0, else -1. */
 int daemon_stop(void);
+/*
+ * Write cmd (its newline included) to a ctl fd and read its one reply line
+ * into reply. 0, or -1 with why set: a short write, no reply, an error.
+ */
+int daemon_ctl_cmd(int fd, const char *cmd, char *reply, size_t cap, char *why, size_t whylen);
 
 /* The groups. */
 void bench_boot(void);

@@ -265,3 +265,29 @@ const char *fuse_unavailable(void)
 	return NULL;
 }
 
+int daemon_ctl_cmd(int fd, const char *cmd, char *reply, size_t cap, char *why, size_t whylen)
+{
+	size_t len = strlen(cmd), got = 0;
+	ssize_t n = write(fd, cmd, len);
+
+	if (n != (ssize_t)len) {
+		snprintf(why, whylen, "write(\"%.*s\") = %zd (%s)", (int)strcspn(cmd, "\n"),
+			 cmd, n, n < 0 ? strerror(errno) : "short");
+		return -1;
+	}
+	while (got < cap - 1) {
+		n = read(fd, reply + got, cap - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (reply[got - 1] == '\n')
+			break;
+	}
+	reply[got] = '\0';
+	if (n < 0 || !got || !strncmp(reply, "error", 5)) {
+		snprintf(why, whylen, "\"%.*s\" replied \"%.60s\"", (int)strcspn(cmd, "\n"),
+			 cmd, n < 0 ? strerror(errno) : reply);
+		return -1;
+	}
+	return 0;
+}

@@ -202,33 +202,6 @@ out:
 
 /* ---- the same through a daemon's ctl ---- */
 
-static int ctl_cmd(int fd, const char *cmd, char *reply, size_t cap)
-{
-	size_t len = strlen(cmd), got = 0;
-	ssize_t n = write(fd, cmd, len);
-
-	if (n != (ssize_t)len) {
-		snprintf(why, sizeof(why), "write(\"%.*s\") = %zd (%s)", (int)strcspn(cmd, "\n"),
-			 cmd, n, n < 0 ? strerror(errno) : "short");
-		return -1;
-	}
-	while (got < cap - 1) {
-		n = read(fd, reply + got, cap - 1 - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		if (reply[got - 1] == '\n')
-			break;
-	}
-	reply[got] = '\0';
-	if (n < 0 || !got || !strncmp(reply, "error", 5)) {
-		snprintf(why, sizeof(why), "\"%.*s\" replied \"%.60s\"", (int)strcspn(cmd, "\n"),
-			 cmd, n < 0 ? strerror(errno) : reply);
-		return -1;
-	}
-	return 0;
-}
-
 /* ns of one "touch ADDR 256M w" write+reply on fresh mappings, median. */
 static double ctl_touch_ns(int fd)
 {
@@ -239,12 +212,12 @@ static double ctl_touch_ns(int fd)
 
 	for (int i = 0; i < rounds(); i++) {
 		snprintf(cmd, sizeof(cmd), "mmap 0 %llu rw- private,anon\n", TOUCH_LEN);
-		if (ctl_cmd(fd, cmd, reply, sizeof(reply)))
+		if (daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), why, sizeof(why)))
 			return -1;
 		a = strtoull(reply, NULL, 0);
 		snprintf(cmd, sizeof(cmd), "touch 0x%llx %llu w\n", a, TOUCH_LEN);
 		t0 = now_ns();
-		if (ctl_cmd(fd, cmd, reply, sizeof(reply)))
+		if (daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), why, sizeof(why)))
 			return -1;
 		t[i] = (double)(now_ns() - t0);
 		if (strcmp(reply, "0\n")) {
@@ -252,7 +225,7 @@ static double ctl_touch_ns(int fd)
 			return -1;
 		}
 		snprintf(cmd, sizeof(cmd), "munmap 0x%llx %llu\n", a, TOUCH_LEN);
-		if (ctl_cmd(fd, cmd, reply, sizeof(reply)))
+		if (daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), why, sizeof(why)))
 			return -1;
 	}
 	return median(t, rounds());

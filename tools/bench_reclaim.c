@@ -157,33 +157,6 @@ static double vm_hwm_mib(pid_t pid)
 
 /* ---- the daemon side ---- */
 
-static int ctl_cmd(int fd, const char *cmd, char *reply, size_t cap)
-{
-	size_t len = strlen(cmd), got = 0;
-	ssize_t n = write(fd, cmd, len);
-
-	if (n != (ssize_t)len) {
-		snprintf(why, sizeof(why), "write(\"%.*s\") = %zd (%s)", (int)strcspn(cmd, "\n"),
-			 cmd, n, n < 0 ? strerror(errno) : "short");
-		return -1;
-	}
-	while (got < cap - 1) {
-		n = read(fd, reply + got, cap - 1 - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		if (reply[got - 1] == '\n')
-			break;
-	}
-	reply[got] = '\0';
-	if (n < 0 || !got || !strncmp(reply, "error", 5)) {
-		snprintf(why, sizeof(why), "\"%.*s\" replied \"%.60s\"", (int)strcspn(cmd, "\n"),
-			 cmd, n < 0 ? strerror(errno) : reply);
-		return -1;
-	}
-	return 0;
-}
-
 struct touch_result {
 	double s;		/* wall time of the touch */
 	long long steal;	/* pgsteal_kswapd + pgsteal_direct (host: cgroup pgpgout) */
@@ -285,7 +258,7 @@ static int model_touch(uint64_t ram, uint64_t swap, uint64_t len, int watchdog,
 		goto out;
 	}
 	snprintf(cmd, sizeof(cmd), "mmap 0 %s rw- private,anon\n", size_str(len, a, sizeof(a)));
-	if (ctl_cmd(fd, cmd, reply, sizeof(reply)))
+	if (daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), why, sizeof(why)))
 		goto out;
 	addr = strtoull(reply, NULL, 0);
 	k0 = kv_get(vmstat, "pgsteal_kswapd");
@@ -307,7 +280,7 @@ static int model_touch(uint64_t ram, uint64_t swap, uint64_t len, int watchdog,
 	}
 	snprintf(cmd, sizeof(cmd), "touch 0x%llx %s w\n", addr, size_str(len, a, sizeof(a)));
 	t0 = now_ns();
-	ret = ctl_cmd(fd, cmd, reply, sizeof(reply));
+	ret = daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), why, sizeof(why));
 	t1 = now_ns();
 	if (stop_fd >= 0)
 		killed = watchdog_stop(stop_fd, flag_fd);
