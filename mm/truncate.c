@@ -152,11 +152,14 @@ static int rename_path(char *path, const char *from, const char *to)
 
 	if (strncmp(path, from, n) || (path[n] && path[n] != '/'))
 		return 0;
-	if (to)
-		snprintf(buf, sizeof(buf), "%s%s", to, path + n);
-	else
-		snprintf(buf, sizeof(buf), "%s%s", path, DELETED);
-	snprintf(path, MM_SNAP_PATH_MAX, "%s", buf);
+	/*
+	 * The name an open file shows (maps, fd) holds MM_SNAP_PATH_MAX - 1
+	 * bytes: a longer one is shown cut, the file itself is unaffected.
+	 */
+	if ((to ? snprintf(buf, sizeof(buf), "%s%s", to, path + n)
+		: snprintf(buf, sizeof(buf), "%s%s", path, DELETED)) >= (int)sizeof(buf))
+		buf[sizeof(buf) - 1] = '\0';
+	strcpy(path, buf);
 	return 1;
 }
 
