@@ -137,9 +137,10 @@ mmfs_mount() {
 	pid=$!
 	_MMFS_PID[$dir]=$pid
 	_MMFS_ERR[$dir]=$err
-	# a live mount answers; a dead one left on dir is a mount point too
+	# a live mount answers a read; a dead one left on dir is a mount point too,
+	# and the kernel's entry cache may still say its files exist for a second
 	for ((i = 0; i < timeout * 20; i++)); do
-		[[ -e $dir/proc/meminfo ]] && { MMFS_LAST_PID=$pid; return 0; }
+		head -c 1 "$dir/proc/meminfo" >/dev/null 2>&1 && { MMFS_LAST_PID=$pid; return 0; }
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
