@@ -231,3 +231,26 @@ retry:
 	}
 	return 0;
 }
+
+int kswapd_check(struct machine *m, struct rbuf_lite *out)
+{
+	int active = 0, bad = 0;
+
+	for (int n = 0; n < m->nr_nodes; n++) {
+		const struct pglist_data *pgdat = m->node[n];
+
+		if (pgdat->kswapd_state != KSWAPD_ASLEEP)
+			active = 1;
+		if (pgdat->kswapd_state > KSWAPD_NAPPING) {
+			rbl_printf(out, "node %d: kswapd in state %d\n", n, pgdat->kswapd_state);
+			bad++;
+		}
+	}
+	/* a kswapd that is awake but not flagged would never run again */
+	if (active != !!m->kswapd_active) {
+		rbl_printf(out, "kswapd_active is %d, but %s node's kswapd is awake\n",
+			   m->kswapd_active, active ? "a" : "no");
+		bad++;
+	}
+	return bad;
+}

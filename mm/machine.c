@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "vmscan.h"
 #include "rmap.h"
 #include "swap.h"
 #include "arena.h"
@@ -401,7 +402,7 @@ char *mm_check(struct machine *m, int *nbad)
 
 	machine_lock(m);
 	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
-	    check_paging(m, &b) + rmap_check(m, &b);
+	    check_paging(m, &b) + rmap_check(m, &b) + kswapd_check(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");

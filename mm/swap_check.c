@@ -7,7 +7,8 @@
  * that refer to it, and added the shmem objects' entries. Then, for every device and every slot:
  *   - swap_map's reference count equals the PTEs found
  *   - SWAP_HAS_CACHE is set exactly when the swap cache holds a page for
- *     the slot, and that page is PG_swapcache, names the slot, is in use
+ *     the slot, and that page is PG_swapcache, swap-backed, on an LRU
+ *     list (nothing is isolated between commands), names the slot, is in use
  *   - a shadow (an evicted page's trace) lies only in a slot still in use
  *   - inuse_pages and each cluster's count equal the slots in use
  *   - slot 0, the header, is never in use
@@ -53,11 +54,10 @@ int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rb
 				if ((unsigned)(map & SWAP_MAP_MAX) != want)
 					REPORT("swap %d slot %llu: swap_map counts %u references, %u PTEs found\n",
 					       t, (unsigned long long)off, map & SWAP_MAP_MAX, want);
-				if (v & 1) {
-					if (!map)
-						REPORT("swap %d slot %llu: a shadow in a free slot\n", t,
-						       (unsigned long long)off);
-				} else if (v) {
+				if ((v & 1) && !map)
+					REPORT("swap %d slot %llu: a shadow in a free slot\n", t,
+					       (unsigned long long)off);
+				if (v && !(v & 1)) {
 					const struct page *page = (const struct page *)(uintptr_t)v;
 
 					cached++;
@@ -65,6 +65,7 @@ int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rb
 						REPORT("swap %d slot %llu: cached page without SWAP_HAS_CACHE\n",
 						       t, (unsigned long long)off);
 					if (!PageFlag(page, PG_swapcache) || page->refcount <= 0 ||
+					    !PageFlag(page, PG_swapbacked) || !PageFlag(page, PG_lru) ||
 					    page->swap != swp_entry((unsigned)t, off).val)
 						REPORT("swap %d slot %llu: pfn %#llx is not its swap-cache page\n",
 						       t, (unsigned long long)off,

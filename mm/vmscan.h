@@ -128,6 +128,9 @@ void wake_all_kswapds(struct machine *m, struct zone *const *zl, int nz, int ord
  * woken or napping.
  */
 void kswapd_run(struct machine *m);
+/* check: m->kswapd_active says whether some node's kswapd is awake. */
+struct rbuf_lite;
+int kswapd_check(struct machine *m, struct rbuf_lite *out);
 /* Whether the node is balanced for (order, highest zone) at the high watermark. */
 int pgdat_balanced(struct machine *m, struct pglist_data *pgdat, int order,
 		   enum zone_type highest_zoneidx);

@@ -435,3 +435,36 @@ Test(swap, equal_priorities_take_turns_a_cluster_each)
 	}
 	cr_assert_eq(m->swap_info[0]->inuse_pages, 0, "the lower priority was not used");
 }
+
+/* check sees a slot whose count disagrees with the PTEs, and a lost cache page. */
+Test(swap, check_reports_broken_swap_state)
+{
+	uint64_t a = map_anon(1, 2 * K, 0);
+	struct swap_info_struct *si = m->swap_info[0];
+	uint64_t saved;
+	char *r;
+	int nbad;
+
+	touch(1, a, 2 * K, 1);
+	madvise(1, a, 2 * K, MM_MADV_PAGEOUT);
+	machine_lock(m);
+	si->swap_map[1]++;
+	machine_unlock(m);
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 1, "%s", r);
+	cr_assert(strstr(r, "swap 0 slot 1: swap_map counts 2 references, 1 PTEs found"), "%s", r);
+	free(r);
+	machine_lock(m);
+	si->swap_map[1]--;
+	saved = si->swap_map[2];
+	si->swap_map[2] |= SWAP_HAS_CACHE;	/* the cache says it holds a page it does not */
+	machine_unlock(m);
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 1, "%s", r);
+	cr_assert(strstr(r, "swap 0 slot 2: SWAP_HAS_CACHE with no cached page"), "%s", r);
+	free(r);
+	machine_lock(m);
+	si->swap_map[2] = (uint16_t)saved;
+	machine_unlock(m);
+	check_ok();
+}
