@@ -2,10 +2,10 @@
 # reclaim: memory pressure through the mount, as a person watches it. A
 # machine of 128 MiB RAM and 256 MiB swap is made to hold more than its RAM;
 # each scenario checks what Linux 6.18 does (reference reclaim.md): the
-# oldest pages go first, clean page cache before anonymous memory, mlocked
-# memory stays, MADV_FREE pages are dropped rather than swapped, swap-in
-# counts major faults, fork shares swap entries, swapon/swapoff move pages
-# between devices. Every view must agree (Rss + Swap = what was touched,
+# oldest pages go first, mlocked memory stays, MADV_FREE pages are dropped
+# rather than swapped, swap-in counts major faults, fork shares swap
+# entries, swapon/swapoff move pages between devices, clean page cache goes
+# before anonymous memory and its refault is recognised. Every view must agree (Rss + Swap = what was touched,
 # Used = SwapTotal - SwapFree, SwapCached = nr_swapcached * 4), check must
 # answer ok after every step, and once everything has exited and swap is
 # empty the buddy allocator is back to its boot state.
@@ -170,9 +170,27 @@ assert_eq 65536 "$(($(vma_kb $W 700000000 Rss) + $(vma_kb $W 700000000 Swap)))" 
 views_agree "after swapoff"
 check_ok "swapoff"
 
-# ---- everything gone: swap empty, the buddy allocator as it booted ----
+# ---- clean page cache goes first, and a refault of it is recognised ----
 assert_eq 0 "$(pcmd $W munmap $F 32M)" "munmap F"
 assert_eq 0 "$(gcmd kill "$W")" "the worker exits, its memory still half on swap"
+assert_eq 0 "$(swap_used_kb)" "swap is empty again"
+head -c 48M /dev/zero | tr '\0' 'x' >"$MNT/files/cache"
+assert_eq 0 "$(gcmd sync)" "sync: the cache is clean"
+file0=$(vmstat_val pgsteal_file) out0=$(($(vmstat_val swpout_zero) + $(vmstat_val pswpout)))
+W=$(gcmd spawn worker2)
+open_ctl "$W"
+R=0x800000000
+assert_eq $R "$(pcmd $W mmap $R 64M rw- private,anon,fixed)" "mmap R"
+assert_eq 0 "$(pcmd $W touch $R 64M w)" "touch R: 48 MiB of cache + 64 MiB in 128 MiB"
+assert_lt "$file0" "$(vmstat_val pgsteal_file)" "page cache was reclaimed"
+assert_eq "$out0" "$(($(vmstat_val swpout_zero) + $(vmstat_val pswpout)))" \
+	"nothing was swapped while the cache could give way"
+cat "$MNT/files/cache" >/dev/null
+assert_lt 0 "$(vmstat_val workingset_refault_file)" "reading it again refaults its shadows"
+check_ok "page cache under pressure"
+assert_eq 0 "$(gcmd kill "$W")" "the second worker exits"
+rm "$MNT/files/cache"
+# ---- everything gone: swap empty, the buddy allocator as it booted ----
 assert_eq 0 "$(swap_used_kb)" "swap is empty"
 assert_eq 0 "$(meminfo_kb SwapCached)" "SwapCached"
 echo 3 >"$MNT/proc/sys/vm/drop_caches"
