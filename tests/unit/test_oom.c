@@ -21,6 +21,7 @@
 static struct machine *m;
 
 #include "mmtest.h"
+#include "kmsgtest.h"
 
 #define MiB (1ULL << 20)
 
@@ -106,44 +107,6 @@ static struct mm_task_snap *snap(int pid)
 
 	cr_assert(s);
 	return s;
-}
-
-/* The kernel log with its time stamps cut off, one line per line. */
-static char *kmsg(void)
-{
-	char *t = mm_kmsg_text(m, NULL), *o = t, *i = t;
-
-	while (*i) {
-		char *nl = strchr(i, '\n');
-		char *b = strstr(i, "] ");
-
-		if (b && b < nl)
-			i = b + 2;
-		memmove(o, i, (size_t)(nl - i) + 1);
-		o += nl - i + 1;
-		i = nl + 1;
-	}
-	*o = '\0';
-	return t;
-}
-
-static int has_line(const char *log, const char *line)
-{
-	size_t n = strlen(line);
-
-	for (const char *p = log; (p = strstr(p, line)); p += n)
-		if ((p == log || p[-1] == '\n') && p[n] == '\n')
-			return 1;
-	return 0;
-}
-
-static int count_of(const char *log, const char *s)
-{
-	int n = 0;
-
-	for (const char *p = log; (p = strstr(p, s)); p += strlen(s))
-		n++;
-	return n;
 }
 
 Test(oom, badness_and_oom_score_follow_the_formulas)

@@ -20,6 +20,7 @@
 static struct machine *m;
 
 #include "mmtest.h"
+#include "kmsgtest.h"
 
 #define MiB (1ULL << 20)
 
@@ -64,43 +65,6 @@ static int try_touch(int pid, uint64_t addr, uint64_t len)
 
 	check_ok();
 	return err;
-}
-
-/* The log without time stamps. */
-static char *kmsg(void)
-{
-	char *t = mm_kmsg_text(m, NULL), *o = t, *i = t;
-
-	while (*i) {
-		char *nl = strchr(i, '\n'), *b = strstr(i, "] ");
-
-		if (b && b < nl)
-			i = b + 2;
-		memmove(o, i, (size_t)(nl - i) + 1);
-		o += nl - i + 1;
-		i = nl + 1;
-	}
-	*o = '\0';
-	return t;
-}
-
-static int has_line(const char *log, const char *line)
-{
-	size_t n = strlen(line);
-
-	for (const char *p = log; (p = strstr(p, line)); p += n)
-		if ((p == log || p[-1] == '\n') && p[n] == '\n')
-			return 1;
-	return 0;
-}
-
-static int count_of(const char *log, const char *s)
-{
-	int n = 0;
-
-	for (const char *p = log; (p = strstr(p, s)); p += strlen(s))
-		n++;
-	return n;
 }
 
 /* The number after key in the first line starting with prefix, from p on. */
