@@ -23,11 +23,14 @@
 struct bench_daemon mmfsd;
 
 /*
- * Async-signal-safe: lazy unmount, stop the daemon, remove what we made
- * (rmdir only: a backing/ the daemon wrote into survives a killed bench).
+ * Async-signal-safe: lazy unmount, stop the daemon, remove what we made.
+ * backing/ holds what the daemon wrote: a child execs rm -r on it (fork and
+ * execve may be called from a handler; nftw may not).
  */
 static void daemon_emergency_cleanup(void)
 {
+	pid_t rm;
+
 	if (!mmfsd.pid)
 		return;
 	umount2(mmfsd.mnt, MNT_DETACH);
@@ -36,7 +39,17 @@ static void daemon_emergency_cleanup(void)
 	mmfsd.pid = 0;
 	unlink(mmfsd.log);
 	rmdir(mmfsd.mnt);
-	rmdir(mmfsd.backing);
+	rm = fork();
+	if (rm == 0) {
+		char *const argv[] = { "rm", "-rf", "--", mmfsd.backing, NULL };
+		char *const envp[] = { NULL };
+
+		execve("/bin/rm", argv, envp);
+		_exit(127);
+	}
+	if (rm > 0)
+		waitpid(rm, NULL, 0);
+	rmdir(mmfsd.backing);	/* rm could not run: at least an empty one goes */
 	rmdir(mmfsd.dir);
 }
 
