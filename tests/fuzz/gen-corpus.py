@@ -330,6 +330,12 @@ MODEL_SEEDS = {
     + madvise(range_vma(0, 0, 64), "pageout") + touch(range_vma(0, 0, 8), False)
     + madvise(range_vma(0, 8, 64), "willneed") + op("drop_caches", 251)
     + pop("munmap", range_vma(0, 0, 32)),
+    # a tunable byte >= 240: reclaim knobs and raw oom_score_adj/oom_adj
+    # writes (model_io.c op_pressure_knob)
+    "oom_adj_writes": bytes([0x20]) + op("tunable", 248, 6, 0) + b"-1000\n"
+    + op("tunable", 249, 4, 0) + b" 15\n" + op("tunable", 250, 5, 0) + b"0x3e8"
+    + op("tunable", 240, 0) + op("tunable", 241, 0)
+    + b"".join(mmap(addr_null(), len_huge(4), RW, PRIVATE | ANON | POPULATE) for _ in range(10)),
     "map_count": bytes([0]) + tunable("max_map_count", 1)
     + b"".join(mmap(addr_win(2 * i), len_pages(1), RW if i % 2 else R, PRIVATE | ANON | FIXED)
                for i in range(24)),

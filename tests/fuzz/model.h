@@ -106,6 +106,7 @@ void check_call_line(const struct mm_call *c, const char *line);
 void op_file(struct fuzz_run *r, enum fuzz_op op, struct cursor *c);
 void op_rename(struct fuzz_run *r, struct cursor *c);
 void op_tunable(struct fuzz_run *r, struct cursor *c);
+void op_pressure_knob(struct fuzz_run *r, int k, uint8_t v, struct cursor *c);
 void op_view(struct fuzz_run *r, int pid, struct cursor *c);
 /* smaps of pid must add up to its status counters; aborts if not. */
 void check_task_usage(struct fuzz_run *r, int pid);

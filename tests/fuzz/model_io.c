@@ -94,8 +94,49 @@ void op_tunable(struct fuzz_run *r, struct cursor *c)
 	uint8_t b = in_u8(c), v = in_u8(c);
 	const char *name = tab[b % NELEM(tab)].name, *val = tab[b % NELEM(tab)].vals[v % 4];
 
+	if (b >= 240) {		/* the rare values: reclaim and OOM knobs (op_pressure_knob) */
+		op_pressure_knob(r, b - 240, v, c);
+		return;
+	}
 	trace(r, "tunable %s <- %s", name, val);
 	mm_tunable_write(r->m, name, val, strlen(val));
+}
+
+/*
+ * k 0..7: swappiness, page-cluster, oom_kill_allocating_task (panic_on_oom
+ * is left out: a panicked machine refuses the end-of-input teardown);
+ * k 8..15: up to 15 raw bytes written to a process's oom_score_adj or, for
+ * odd k, its legacy oom_adj, as a shell's echo or any program may.
+ */
+void op_pressure_knob(struct fuzz_run *r, int k, uint8_t v, struct cursor *c)
+{
+	static const struct {
+		const char *name;
+		const char *vals[4];
+	} knob[] = {
+		{ "swappiness", { "0", "60", "200", "201" } },
+		{ "page-cluster", { "0", "3", "5", "32" } },
+		{ "oom_kill_allocating_task", { "0", "1", "1", "-1" } },
+		{ "swappiness", { "100", "1", "-1", "60" } },
+	};
+	char buf[16];
+	size_t len;
+	int pid;
+
+	if (k < 8) {
+		const char *name = knob[k % NELEM(knob)].name, *val = knob[k % NELEM(knob)].vals[v % 4];
+
+		trace(r, "tunable %s <- %s", name, val);
+		mm_tunable_write(r->m, name, val, strlen(val));
+		return;
+	}
+	pid = pick_pid(r, c);
+	len = v % 16;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)in_u8(c);
+	trace(r, "proc/%d/%s <- %zu bytes", pid, k & 1 ? "oom_adj" : "oom_score_adj", len);
+	if (pid)
+		mm_oom_adj_write(r->m, pid, k & 1, buf, len);
 }
 
 /*
