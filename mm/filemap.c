@@ -413,17 +413,26 @@ static int page_evictable_now(struct page *page)
 	return !page->mapcount && page->refcount == 1 && !PageFlag(page, PG_dirty);
 }
 
-/* Take the folio of a cached page out of the cache if all of it may go: its page count, or 0. */
-static uint64_t evict_folio(struct address_space *as, struct page *page)
+/*
+ * Take the folio of a cached page out of the cache if all of it may go:
+ * its page count, or 0. leave_shadow: each index keeps the eviction's
+ * shadow (taken before the folio goes: it reads the folio's node and flags).
+ */
+static uint64_t evict_folio(struct address_space *as, struct page *page, int leave_shadow)
 {
 	struct file_ref *inode = page->mapping;
-	uint64_t first = folio_index(page), nr = folio_nr_pages(page);
+	uint64_t first = folio_index(page), nr = folio_nr_pages(page), shadow = 0;
 
 	for (uint64_t i = first; i < first + nr; i++)
 		if (!page_evictable_now(filemap_find_page(inode, i)))
 			return 0;
+	if (leave_shadow)
+		shadow = workingset_eviction(as->m, page, nr);
 	for (uint64_t i = first; i < first + nr; i++)
 		delete_from_page_cache(as, node_slot(as, filemap_find_page(inode, i)));
+	for (uint64_t i = 0; shadow && i < nr; i++)
+		if (shadow_store(as, first + i, shadow))
+			break;	/* no room: those refaults will not be recognised */
 	return nr;
 }
 
@@ -441,7 +450,7 @@ static uint64_t invalidate_clean(struct address_space *as)
 
 		while (p) {
 			/* shmem is not cache to drop: only swap could take it */
-			uint64_t n = PageFlag(p->page, PG_swapbacked) ? 0 : evict_folio(as, p->page);
+			uint64_t n = PageFlag(p->page, PG_swapbacked) ? 0 : evict_folio(as, p->page, 0);
 
 			dropped += n;
 			p = n ? as->buckets[i] : p->next;	/* the chain changed: start it again */
@@ -464,20 +473,11 @@ uint64_t filemap_remove_folio(struct machine *m, struct page *page, int leave_sh
 {
 	struct file_ref *inode = page->mapping;
 	struct address_space *as = inode ? inode->mapping : NULL;
-	uint64_t first = folio_index(page), nr = folio_nr_pages(page), shadow = 0;
 
+	(void)m;
 	if (!as || !*node_slot(as, page))
 		return 0;
-	for (uint64_t i = first; i < first + nr; i++)
-		if (!page_evictable_now(filemap_find_page(inode, i)))
-			return 0;
-	if (leave_shadow)	/* before the folio goes: the shadow reads its node and flags */
-		shadow = workingset_eviction(m, page, nr);
-	nr = evict_folio(as, page);
-	for (uint64_t i = 0; shadow && i < nr; i++)
-		if (shadow_store(as, first + i, shadow))
-			break;	/* no room: those refaults will not be recognised */
-	return nr;
+	return evict_folio(as, page, leave_shadow);
 }
 
 int filemap_writeback_range(struct machine *m, struct file_ref *f, uint64_t first, uint64_t last)

@@ -261,6 +261,15 @@ static uint64_t get64(struct cursor *c)
 	return v;
 }
 
+/* Step over n (u64, u64) pairs of the table, or mark the cursor bad. */
+static void skip_pairs(struct cursor *c, uint64_t n)
+{
+	if (n > (uint64_t)(c->end - c->p) / 16)
+		c->bad = 1;
+	else
+		c->p += n * 16;
+}
+
 /* What the old process owned, redone for this one. */
 static void fixup(struct machine *m, struct region *regions)
 {
@@ -345,29 +354,14 @@ struct machine *mm_image_load(const void *buf, size_t len, char *why, size_t why
 	table = c.p;
 	/* first pass over the table: where the data starts */
 	for (uint64_t r = 0; r < nreg && !c.bad; r++) {
-		uint64_t n;
-
 		get64(&c);
 		get64(&c);
-		n = get64(&c);
-		if (n > (uint64_t)(c.end - c.p) / 16)
-			c.bad = 1;
-		else
-			c.p += n * 16;
+		skip_pairs(&c, get64(&c));
 	}
-	if (nfiles > (uint64_t)(c.end - c.p) / 16)
-		c.bad = 1;
-	else
-		c.p += nfiles * 16;
+	skip_pairs(&c, nfiles);
 	for (uint64_t d = 0; d < nswap && !c.bad; d++) {
-		uint64_t n;
-
 		get64(&c);
-		n = get64(&c);
-		if (n > (uint64_t)(c.end - c.p) / 16)
-			c.bad = 1;
-		else
-			c.p += n * 16;
+		skip_pairs(&c, get64(&c));
 	}
 	if (c.bad) {
 		snprintf(why, whylen, "a damaged image");

@@ -25,11 +25,6 @@
 #include "task.h"
 #include "vma.h"
 
-static swp_entry_t pte_to_swp_entry(pte_t pte)
-{
-	return swp_entry(pte_swp_type(pte), pte_swp_offset(pte));
-}
-
 /*
  * Give the slot up now rather than keep the copy on swap? (kernel:
  * should_try_to_free_swap). refs counts the cache's reference and the

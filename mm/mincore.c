@@ -102,8 +102,7 @@ static int mincore_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, p
 	mincore_hole(w, addr);
 	if (!w->err)
 		w->err = mm_runs_push(w->runs, pte_present(*pte) ||
-				      swap_cache_get(m, swp_entry(pte_swp_type(*pte),
-								  pte_swp_offset(*pte))) != NULL, 1);
+				      swap_cache_get(m, pte_to_swp_entry(*pte)) != NULL, 1);
 	w->cursor = addr + MM_PAGE_SIZE;
 	return w->err;
 }

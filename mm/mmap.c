@@ -16,13 +16,13 @@
 #include "file.h"
 #include "hugetlb.h"
 #include "internal.h"
+#include "pgtable.h"
 #include "rmap.h"
 #include "swap.h"
 #include "syscalls.h"
 #include "task.h"
 #include "vma.h"
 
-#define PMD_SIZE		(2ULL << 20)
 #define TASK_UNMAPPED_BASE	0x2aaaaaaab000ULL	/* PAGE_ALIGN(TASK_SIZE / 3) */
 #define SHMEM_DEV_MINOR		1			/* 00:01, the shm mount */
 

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "list.h"
+#include "pgtable.h"
 
 struct machine;
 struct page;
@@ -76,6 +77,12 @@ struct swap_info_struct {
 	int store_fd;			/* memfd: the bytes of slots that hold data */
 	int writeok;			/* takes new pages (cleared by swapoff) */
 };
+
+/* The entry a swap PTE holds (kernel: pte_to_swp_entry). */
+static inline swp_entry_t pte_to_swp_entry(pte_t pte)
+{
+	return swp_entry(pte_swp_type(pte), pte_swp_offset(pte));
+}
 
 /* ---- swapfile.c: devices and slots ---- */
 

@@ -242,7 +242,7 @@ struct page *swapin_readahead(struct machine *m, struct vm_area_struct *vma, uin
 
 			if (!pte || !pte_is_swap(*pte))
 				continue;
-			e = swp_entry(pte_swp_type(*pte), pte_swp_offset(*pte));
+			e = pte_to_swp_entry(*pte);
 		}
 		page = read_swap_cache_async(m, e, &hit);
 		if (a == faddr) {
@@ -281,7 +281,7 @@ static int willneed_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, 
 	if (!pte_is_swap(*pte))
 		return 0;
 	/* no memory left: the advice is only a hint, stop quietly */
-	return read_swap_cache_async(m, swp_entry(pte_swp_type(*pte), pte_swp_offset(*pte)),
+	return read_swap_cache_async(m, pte_to_swp_entry(*pte),
 				     &hit) ? 0 : 1;
 }
 

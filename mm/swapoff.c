@@ -59,7 +59,7 @@ static int unuse_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, pte
 
 	if (!pte_is_swap(*pte) || (int)pte_swp_type(*pte) != ua->type)
 		return 0;
-	e = swp_entry(pte_swp_type(*pte), pte_swp_offset(*pte));
+	e = pte_to_swp_entry(*pte);
 	page = unuse_get_page(m, e);
 	if (!page) {
 		ua->err = -ENOMEM;

@@ -117,7 +117,7 @@ static int smaps_pte_entry(struct machine *m, struct mm_struct *mm, uint64_t add
 	(void)addr;
 	if (pte_is_swap(*pte)) {
 		/* Swap, and SwapPss shared by every reference to the slot */
-		unsigned refs = swap_count(m, swp_entry(pte_swp_type(*pte), pte_swp_offset(*pte)));
+		unsigned refs = swap_count(m, pte_to_swp_entry(*pte));
 
 		u->swap += MM_PAGE_SIZE;
 		u->swap_pss += refs >= 2 ? (MM_PAGE_SIZE << MM_PSS_SHIFT) / refs
