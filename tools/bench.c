@@ -287,3 +287,16 @@ int main(int argc, char **argv)
 			groups[i].run();
 	return opt.errors ? 1 : 0;
 }
+
+int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double median_of(double *t, int n)
+{
+	qsort(t, (size_t)n, sizeof(t[0]), cmp_double);
+	return t[n / 2];
+}

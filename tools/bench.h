@@ -48,6 +48,10 @@ void row_skip(const char *group, const char *why);
  * it did (or -1 on error), until opt.min_ns has passed. Returns operations
  * per second, or -1 if a step failed.
  */
+/* qsort's comparison of doubles; the median of t[0..n) (t is sorted). */
+int cmp_double(const void *a, const void *b);
+double median_of(double *t, int n);
+
 typedef long (*step_fn)(void *ctx);
 double measure_rate(step_fn step, void *ctx);
 

@@ -53,13 +53,6 @@ static void *read_loop(void *arg)
 	return NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double pct(const struct reader *r, double p)
 {
 	size_t i = (size_t)((double)r->n * p);

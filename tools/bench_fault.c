@@ -51,20 +51,6 @@ static int rounds(void)
 	return opt.quick ? 3 : ROUNDS;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Sorts t; returns its median. */
-static double median(double *t, int n)
-{
-	qsort(t, (size_t)n, sizeof(t[0]), cmp_double);
-	return t[n / 2];
-}
-
 static int msys(struct machine *m, int pid, struct mm_call *c, uint64_t *ret)
 {
 	uint64_t r;
@@ -191,9 +177,9 @@ static int touch_rounds(struct machine *m, struct touch_result *r)
 			goto out;
 	}
 	r->cold_ns = tm[0];
-	r->host_ns = median(th, rounds());
-	r->floor_ns = median(tf, rounds());
-	r->model_ns = median(tm, rounds());
+	r->host_ns = median_of(th, rounds());
+	r->floor_ns = median_of(tf, rounds());
+	r->model_ns = median_of(tm, rounds());
 	err = 0;
 out:
 	munmap(buf, TOUCH_LEN);
@@ -228,7 +214,7 @@ static double ctl_touch_ns(int fd)
 		if (daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), why, sizeof(why)))
 			return -1;
 	}
-	return median(t, rounds());
+	return median_of(t, rounds());
 }
 
 static double rate(double ns)
@@ -331,8 +317,8 @@ static int model_fork_ns(double *fork_ns, double *kill_ns)
 			goto out;
 		tk[i] = (double)(now_ns() - t0);
 	}
-	*fork_ns = median(tf, rounds());
-	*kill_ns = median(tk, rounds());
+	*fork_ns = median_of(tf, rounds());
+	*kill_ns = median_of(tk, rounds());
 	err = 0;
 out:
 	mm_shutdown(m);
@@ -366,8 +352,8 @@ static void host_fork_helper(int fd)
 			waitpid(pid, NULL, 0);
 			tr[i] = (double)(now_ns() - t0);
 			if (i == rounds() - 1) {
-				out[0] = median(tf, rounds());
-				out[1] = median(tr, rounds());
+				out[0] = median_of(tf, rounds());
+				out[1] = median_of(tr, rounds());
 			}
 		}
 	}

@@ -54,35 +54,21 @@
 #include <sys/wait.h>
 
 #include "bench.h"
+#include "bench_reclaim.h"
 
-#define PG		4096ULL
 #define ROUNDS		3
 #define HOST_TARGET	20.0	/* model pages reclaimed/s >= this x the host's */
 #define RSS_SLACK	1.10	/* daemon VmRSS after the touch < ram x this */
 #define BIG_LIMIT_S	60.0	/* the 96 GiB touch in under this */
 #define RSS_WATCHDOG	(8 * GiB)	/* kill the big daemon beyond this */
 #define BIG_MIN_AVAIL	(12 * GiB)	/* host MemAvailable needed for big */
-#define CGROOT		"/sys/fs/cgroup/memory"
 
-static char why[256];
+char reclaim_why[256];
 static double model_rate;	/* swapout.model, for big.swapout */
 
 static int rounds(void)
 {
 	return opt.quick ? 1 : ROUNDS;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *t, int n)
-{
-	qsort(t, (size_t)n, sizeof(t[0]), cmp_double);
-	return t[n / 2];
 }
 
 /* A '#' line, flushed: a signal may end the bench before the next one. */
@@ -117,32 +103,6 @@ static const char *size_str(uint64_t b, char *buf, size_t cap)
 	return buf;
 }
 
-/* "key value" lines (vmstat, memory.stat): the value of key, or -1. */
-static long long kv_get(const char *path, const char *key)
-{
-	static char buf[1 << 16];
-	size_t klen = strlen(key), got = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	while (got < sizeof(buf) - 1 && (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	buf[got] = '\0';
-	for (char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, klen) && (p[klen] == ' ' || p[klen] == ':'))
-			return strtoll(p + klen + 1, NULL, 10);
-	return -1;
-}
-
-static long long kv_sum(const char *path, const char *k1, const char *k2)
-{
-	long long a = kv_get(path, k1), b = kv_get(path, k2);
-
-	return a < 0 || b < 0 ? -1 : a + b;
-}
 
 /* The peak RSS (VmHWM) of pid in MiB, or -1. */
 static double vm_hwm_mib(pid_t pid)
@@ -157,15 +117,6 @@ static double vm_hwm_mib(pid_t pid)
 
 /* ---- the daemon side ---- */
 
-struct touch_result {
-	double s;		/* wall time of the touch */
-	long long steal;	/* pgsteal_kswapd + pgsteal_direct (host: cgroup pgpgout) */
-	long long steal2;	/* host: global pgsteal_anon + pgsteal_file */
-	long long zero;		/* swpout_zero */
-	long long pswpout;
-	long long kswapd, direct;
-	double rss, hwm;	/* daemon MiB after the touch */
-};
 
 /*
  * Fork a watchdog that SIGKILLs `victim` when its VmRSS passes `limit`.
@@ -233,7 +184,7 @@ static int watchdog_stop(int stop_fd, int flag_fd)
 /*
  * Mount ram=RAM,swap=SWAP, map and touch LEN in pid 1, read the counters
  * and the daemon's RSS. watchdog: kill the daemon beyond RSS_WATCHDOG.
- * 0, or -1 with why (nothing left mounted).
+ * 0, or -1 with reclaim_why (nothing left mounted).
  */
 static int model_touch(uint64_t ram, uint64_t swap, uint64_t len, int watchdog,
 		       struct touch_result *r)
@@ -248,17 +199,17 @@ static int model_touch(uint64_t ram, uint64_t swap, uint64_t len, int watchdog,
 	memset(r, 0, sizeof(*r));
 	snprintf(opts, sizeof(opts), "ram=%s,swap=%s", size_str(ram, a, sizeof(a)),
 		 size_str(swap, b, sizeof(b)));
-	if (daemon_start(opts, &mount_ms, why, sizeof(why)) < 0)
+	if (daemon_start(opts, &mount_ms, reclaim_why, sizeof(reclaim_why)) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/proc/1/ctl", mmfsd.mnt);
 	snprintf(vmstat, sizeof(vmstat), "%s/proc/vmstat", mmfsd.mnt);
 	fd = open(path, O_RDWR);
 	if (fd < 0) {
-		snprintf(why, sizeof(why), "open %s: %s", path, strerror(errno));
+		snprintf(reclaim_why, sizeof(reclaim_why), "open %s: %s", path, strerror(errno));
 		goto out;
 	}
 	snprintf(cmd, sizeof(cmd), "mmap 0 %s rw- private,anon\n", size_str(len, a, sizeof(a)));
-	if (daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), why, sizeof(why)))
+	if (daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), reclaim_why, sizeof(reclaim_why)))
 		goto out;
 	addr = strtoull(reply, NULL, 0);
 	k0 = kv_get(vmstat, "pgsteal_kswapd");
@@ -266,7 +217,7 @@ static int model_touch(uint64_t ram, uint64_t swap, uint64_t len, int watchdog,
 	z0 = kv_get(vmstat, "swpout_zero");
 	p0 = kv_get(vmstat, "pswpout");
 	if (k0 < 0 || d0 < 0 || z0 < 0 || p0 < 0) {
-		snprintf(why, sizeof(why), "%s lacks pgsteal_kswapd/_direct, swpout_zero or pswpout",
+		snprintf(reclaim_why, sizeof(reclaim_why), "%s lacks pgsteal_kswapd/_direct, swpout_zero or pswpout",
 			 vmstat);
 		goto out;
 	}
@@ -274,18 +225,18 @@ static int model_touch(uint64_t ram, uint64_t swap, uint64_t len, int watchdog,
 	if (watchdog) {
 		stop_fd = watchdog_start(mmfsd.pid, RSS_WATCHDOG, &flag_fd);
 		if (stop_fd < 0) {
-			snprintf(why, sizeof(why), "watchdog: %s", strerror(errno));
+			snprintf(reclaim_why, sizeof(reclaim_why), "watchdog: %s", strerror(errno));
 			goto out;
 		}
 	}
 	snprintf(cmd, sizeof(cmd), "touch 0x%llx %s w\n", addr, size_str(len, a, sizeof(a)));
 	t0 = now_ns();
-	ret = daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), why, sizeof(why));
+	ret = daemon_ctl_cmd(fd, cmd, reply, sizeof(reply), reclaim_why, sizeof(reclaim_why));
 	t1 = now_ns();
 	if (stop_fd >= 0)
 		killed = watchdog_stop(stop_fd, flag_fd);
 	if (killed) {
-		snprintf(why, sizeof(why), "the daemon's RSS passed %llu MiB after %.1f s of the "
+		snprintf(reclaim_why, sizeof(reclaim_why), "the daemon's RSS passed %llu MiB after %.1f s of the "
 			 "touch: killed by the watchdog", (unsigned long long)(RSS_WATCHDOG / MiB),
 			 (double)(t1 - t0) / 1e9);
 		close(fd);
@@ -296,7 +247,7 @@ static int model_touch(uint64_t ram, uint64_t swap, uint64_t len, int watchdog,
 		goto out;
 	ret = -1;
 	if (strcmp(reply, "0\n")) {
-		snprintf(why, sizeof(why), "touch replied \"%.60s\"", reply);
+		snprintf(reclaim_why, sizeof(reclaim_why), "touch replied \"%.60s\"", reply);
 		goto out;
 	}
 	r->s = (double)(t1 - t0) / 1e9;
@@ -315,357 +266,10 @@ out:
 	if (fd >= 0)
 		close(fd);
 	if (daemon_stop() < 0 && !ret) {
-		snprintf(why, sizeof(why), "daemon did not exit cleanly after unmount");
+		snprintf(reclaim_why, sizeof(reclaim_why), "daemon did not exit cleanly after unmount");
 		ret = -1;
 	}
 	return ret;
-}
-
-/* ---- the host side: a memory cgroup v1 and a temporary swap file ---- */
-
-static struct {
-	char cg[128];		/* made: rmdir */
-	char swap[128];		/* made: unlink */
-	volatile int swap_on;	/* swapon'd: swapoff */
-	volatile pid_t child;	/* in the cgroup: SIGKILL, reap */
-	int handlers;
-	struct sigaction old[32];
-} host;
-
-/*
- * The model once had its own swapon() and swapoff() (now sys_swapon/off);
- * the host's are reached by their system calls.
- */
-static int host_swapon(const char *path)
-{
-	return (int)syscall(SYS_swapon, path, 0);
-}
-
-static int host_swapoff(const char *path)
-{
-	return (int)syscall(SYS_swapoff, path);
-}
-
-static const int fatal_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-				  SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
-
-/* Async-signal-safe: every step is a system call. Idempotent. */
-static void host_cleanup(void)
-{
-	if (host.child > 0) {
-		kill(host.child, SIGKILL);
-		waitpid(host.child, NULL, 0);
-		host.child = 0;
-	}
-	if (host.cg[0]) {
-		/* a just-reaped task may still be leaving the cgroup */
-		for (int i = 0; i < 100 && rmdir(host.cg) < 0 && errno == EBUSY; i++) {
-			struct timespec ts = { 0, 50000000 };
-
-			nanosleep(&ts, NULL);
-		}
-		host.cg[0] = '\0';
-	}
-	if (host.swap_on) {
-		host_swapoff(host.swap);
-		host.swap_on = 0;
-	}
-	if (host.swap[0]) {
-		unlink(host.swap);
-		host.swap[0] = '\0';
-	}
-}
-
-static void on_signal(int sig)
-{
-	host_cleanup();
-	sigaction(sig, &host.old[sig], NULL);
-	raise(sig);	/* delivered to the chained handler once this returns */
-}
-
-static void host_handlers(int on)
-{
-	struct sigaction sa;
-
-	if (on == host.handlers)
-		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(fatal_sigs) / sizeof(fatal_sigs[0]); i++) {
-		if (on)
-			sigaction(fatal_sigs[i], &sa, &host.old[fatal_sigs[i]]);
-		else
-			sigaction(fatal_sigs[i], &host.old[fatal_sigs[i]], NULL);
-	}
-	host.handlers = on;
-}
-
-static void host_teardown(void)
-{
-	host_cleanup();
-	host_handlers(0);
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return (int)n;
-	}
-	close(fd);
-	return 0;
-}
-
-static int write_u64(const char *dir, const char *file, unsigned long long v)
-{
-	char path[192], s[32];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	snprintf(s, sizeof(s), "%llu", v);
-	return write_str(path, s);
-}
-
-static int run_quiet(const char *prog, const char *arg)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execlp(prog, prog, arg, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Write zeros over the whole file (when a fallocated one is refused). */
-static int fill_zeros(int fd, uint64_t size)
-{
-	static char zero[1 << 20];
-
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return -1;
-	for (uint64_t done = 0; done < size; done += sizeof(zero))
-		if (write(fd, zero, sizeof(zero)) != (ssize_t)sizeof(zero))
-			return -1;
-	return fsync(fd);
-}
-
-/*
- * The cgroup (limit, memsw) and a swap file of swap_size, swapped on.
- * 0, or -1 with why (what was made is undone).
- */
-static int host_setup(uint64_t limit, uint64_t swap_size, uint64_t len)
-{
-	struct stat st;
-	int fd, err;
-
-	if (geteuid() != 0) {
-		snprintf(why, sizeof(why), "not root: no cgroup or swapon");
-		return -1;
-	}
-	if (stat(CGROOT "/memory.memsw.limit_in_bytes", &st) != 0) {
-		snprintf(why, sizeof(why), "no memory cgroup v1 with memsw at %s", CGROOT);
-		return -1;
-	}
-	static int registered;
-
-	host_handlers(1);
-	if (!registered++)
-		atexit(host_cleanup);	/* idempotent */
-
-	snprintf(host.swap, sizeof(host.swap), "/var/tmp/mmfs-bench-swap.%d", (int)getpid());
-	fd = open(host.swap, O_RDWR | O_CREAT | O_EXCL, 0600);
-	if (fd < 0) {
-		snprintf(why, sizeof(why), "create %s: %s", host.swap, strerror(errno));
-		host.swap[0] = '\0';
-		goto fail;
-	}
-	err = posix_fallocate(fd, 0, (off_t)swap_size);
-	if (err) {
-		snprintf(why, sizeof(why), "fallocate %s (%llu MiB): %s", host.swap,
-			 (unsigned long long)(swap_size / MiB), strerror(err));
-		close(fd);
-		goto fail;
-	}
-	if (run_quiet("mkswap", host.swap) != 0) {
-		snprintf(why, sizeof(why), "mkswap %s failed", host.swap);
-		close(fd);
-		goto fail;
-	}
-	if (host_swapon(host.swap) < 0) {
-		/* a file system that refuses unwritten extents: write it */
-		if (fill_zeros(fd, swap_size) < 0 || run_quiet("mkswap", host.swap) != 0 ||
-		    host_swapon(host.swap) < 0) {
-			snprintf(why, sizeof(why), "swapon %s: %s", host.swap, strerror(errno));
-			close(fd);
-			goto fail;
-		}
-	}
-	close(fd);
-	host.swap_on = 1;
-
-	snprintf(host.cg, sizeof(host.cg), CGROOT "/mmfs-bench.%d", (int)getpid());
-	if (mkdir(host.cg, 0755) < 0) {
-		snprintf(why, sizeof(why), "mkdir %s: %s", host.cg, strerror(errno));
-		host.cg[0] = '\0';
-		goto fail;
-	}
-	/* limit first: memsw must never be below it */
-	if ((err = write_u64(host.cg, "memory.limit_in_bytes", limit)) ||
-	    (err = write_u64(host.cg, "memory.memsw.limit_in_bytes", limit + len + 512 * MiB)) ||
-	    (err = write_u64(host.cg, "memory.swappiness", 60))) {
-		snprintf(why, sizeof(why), "limits of %s: %s", host.cg, strerror(-err));
-		goto fail;
-	}
-	return 0;
-fail:
-	host_teardown();
-	return -1;
-}
-
-static int read_byte(int fd, char want)
-{
-	char c;
-
-	return read(fd, &c, 1) == 1 && c == want ? 0 : -1;
-}
-
-/*
- * A child in the cgroup maps len and stores one 8-byte word in each page:
- * 0 (a zero-filled page, as the model's), or a non-zero stamp when `stamp`.
- * The touch is timed from the parent; the reclaim counters around it.
- */
-static int host_touch(uint64_t len, int stamp, struct touch_result *r)
-{
-	char pidbuf[32], stat_path[192];
-	int go[2], done[2];
-	long long pg0, pg1, g0, g1, z0, p0;
-	uint64_t t0, t1;
-	int status;
-	pid_t pid;
-
-	memset(r, 0, sizeof(*r));
-	snprintf(stat_path, sizeof(stat_path), "%s/memory.stat", host.cg);
-	if (pipe(go) < 0)
-		goto err;
-	if (pipe(done) < 0) {
-		close(go[0]);
-		close(go[1]);
-		goto err;
-	}
-	pid = fork();
-	if (pid < 0) {
-		close(go[0]); close(go[1]); close(done[0]); close(done[1]);
-		goto err;
-	}
-	if (pid == 0) {
-		char c;
-		volatile uint64_t *q;
-		char *p;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(go[1]);
-		close(done[0]);
-		/* wait to be put in the cgroup */
-		if (read(go[0], &c, 1) != 1)
-			_exit(1);
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			_exit(2);
-		madvise(p, len, MADV_NOHUGEPAGE);
-		if (write(done[1], "m", 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(3);
-		for (uint64_t o = 0; o < len; o += PG) {
-			q = (volatile uint64_t *)(p + o);
-			*q = stamp ? (0x5a5a000000000000ULL | (o / PG)) : 0;
-		}
-		if (write(done[1], "d", 1) != 1)
-			_exit(4);
-		pause();	/* until killed: exit is not timed */
-		_exit(0);
-	}
-	host.child = pid;
-	close(go[0]);
-	close(done[1]);
-	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
-	{
-		char procs[192];
-		int err;
-
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", host.cg);
-		if ((err = write_str(procs, pidbuf))) {
-			snprintf(why, sizeof(why), "join %s: %s", host.cg, strerror(-err));
-			goto fail;
-		}
-	}
-	if (write(go[1], "g", 1) != 1 || read_byte(done[0], 'm')) {
-		snprintf(why, sizeof(why), "host child could not map %llu MiB",
-			 (unsigned long long)(len / MiB));
-		goto fail;
-	}
-	pg0 = kv_get(stat_path, "pgpgout");
-	g0 = kv_sum("/proc/vmstat", "pgsteal_anon", "pgsteal_file");
-	z0 = kv_get("/proc/vmstat", "swpout_zero");
-	p0 = kv_get("/proc/vmstat", "pswpout");
-	t0 = now_ns();
-	if (write(go[1], "g", 1) != 1 || read_byte(done[0], 'd')) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			host.child = 0;
-			snprintf(why, sizeof(why), "host child died during the touch (status 0x%x%s)",
-				 status, WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ?
-				 ": OOM-killed in the cgroup?" : "");
-		} else {
-			snprintf(why, sizeof(why), "host child did not finish the touch");
-		}
-		goto fail;
-	}
-	t1 = now_ns();
-	pg1 = kv_get(stat_path, "pgpgout");
-	g1 = kv_sum("/proc/vmstat", "pgsteal_anon", "pgsteal_file");
-	r->s = (double)(t1 - t0) / 1e9;
-	r->steal = pg1 - pg0;
-	r->steal2 = g1 - g0;
-	r->zero = kv_get("/proc/vmstat", "swpout_zero") - z0;
-	r->pswpout = kv_get("/proc/vmstat", "pswpout") - p0;
-	close(go[1]);
-	close(done[0]);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	host.child = 0;
-	if (pg0 < 0 || pg1 < 0 || g0 < 0 || g1 < 0) {
-		snprintf(why, sizeof(why), "no pgpgout in %s or no pgsteal_anon in /proc/vmstat",
-			 stat_path);
-		return -1;
-	}
-	return 0;
-fail:
-	close(go[1]);
-	close(done[0]);
-	if (host.child > 0) {
-		kill(host.child, SIGKILL);
-		waitpid(host.child, NULL, 0);
-		host.child = 0;
-	}
-	return -1;
-err:
-	snprintf(why, sizeof(why), "pipe/fork: %s", strerror(errno));
-	return -1;
 }
 
 /* ---- the group ---- */
@@ -696,12 +300,12 @@ static void swapout_figures(void)
 	fflush(stdout);
 	if (host_setup(ram, swap_file, len) < 0) {
 		have_host = 0;
-		printf("reclaim %-30s %15s host baseline: %s\n", "host_memcg", "SKIP", why);
+		printf("reclaim %-30s %15s host baseline: %s\n", "host_memcg", "SKIP", reclaim_why);
 		fflush(stdout);
 	}
 	for (int i = 0; i < n; i++) {
 		if (model_touch(ram, len, len, 0, &m[nm]) < 0) {
-			row_fail("reclaim", "swapout.model", "%s", why);
+			row_fail("reclaim", "swapout.model", "%s", reclaim_why);
 			break;
 		}
 		note("# reclaim: model round %d: %.3f s, pgsteal_kswapd %lld pgsteal_direct %lld, "
@@ -715,7 +319,7 @@ static void swapout_figures(void)
 		if (!have_host)
 			continue;
 		if (host_touch(len, 0, &h[nh]) < 0) {
-			printf("reclaim %-30s %15s host baseline: %s\n", "host_memcg", "FAIL", why);
+			printf("reclaim %-30s %15s host baseline: %s\n", "host_memcg", "FAIL", reclaim_why);
 			opt.errors++;
 			have_host = 0;
 			continue;
@@ -734,7 +338,7 @@ static void swapout_figures(void)
 			       "pgsteal anon+file %lld, swpout_zero %lld pswpout %lld\n", hs.s,
 			       hs.steal, hs.steal2, hs.zero, hs.pswpout);
 		} else {
-			note("# reclaim: host stamped pages: %s\n", why);
+			note("# reclaim: host stamped pages: %s\n", reclaim_why);
 		}
 	}
 	host_teardown();
@@ -749,16 +353,16 @@ static void swapout_figures(void)
 	 * is the closest to its real cost; the medians follow.
 	 */
 	double mr = best(mrate, nm), hr = nh == n ? best(hrate, nh) : 0;
-	double mmed = median(mrate, nm), hmed = nh == n ? median(hrate, nh) : 0;
-	double rss_m = median(rss, nm), hwm_m = median(hwm, nm), limit = (double)(ram / MiB) * RSS_SLACK;
+	double mmed = median_of(mrate, nm), hmed = nh == n ? median_of(hrate, nh) : 0;
+	double rss_m = median_of(rss, nm), hwm_m = median_of(hwm, nm), limit = (double)(ram / MiB) * RSS_SLACK;
 
 	model_rate = mr;
 	row("reclaim", "swapout.model", mr, "pg/s", "host_memcg_zero", hr);
 	row("reclaim", "swapout.model_median", mmed, "pg/s", "host_memcg_zero_median", hmed);
 	if (stamped)
 		row("reclaim", "swapout.model", mr, "pg/s", "host_memcg_stamped", rate(&hs));
-	row("reclaim", "swapout.touch_s", median(ms, nm), "s", "host_memcg_zero_s",
-	    nh == n ? median(hsec, nh) : 0);
+	row("reclaim", "swapout.touch_s", median_of(ms, nm), "s", "host_memcg_zero_s",
+	    nh == n ? median_of(hsec, nh) : 0);
 	if (hr > 0)
 		row_verdict("target", "reclaim.model_over_host", mr / hr, "x", "limit_x", HOST_TARGET,
 			    mr / hr >= HOST_TARGET ? "PASS" : "FAIL");
@@ -794,7 +398,7 @@ static void big_figures(void)
 	       (unsigned long long)(RSS_WATCHDOG / MiB));
 	fflush(stdout);
 	if (model_touch(ram, swap, len, 1, &r) < 0) {
-		row_fail("reclaim", "big.touch_s", "%s", why);
+		row_fail("reclaim", "big.touch_s", "%s", reclaim_why);
 		return;
 	}
 	note("# reclaim: big: %.3f s, pgsteal_kswapd %lld pgsteal_direct %lld, swpout_zero "

@@ -504,13 +504,6 @@ static double read_once_us(const char *path, long *bytes)
 	return n < 0 ? -1 : (double)(now_ns() - t0) / 1e3;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median of n whole reads, in us; -1 on error. */
 static double median_read_us(const char *path, int n, long *bytes)
 {
@@ -519,8 +512,7 @@ static double median_read_us(const char *path, int n, long *bytes)
 	for (int i = 0; i < n; i++)
 		if ((t[i] = read_once_us(path, bytes)) < 0)
 			return -1;
-	qsort(t, (size_t)n, sizeof(t[0]), cmp_double);
-	return t[n / 2];
+	return median_of(t, n);
 }
 
 static void maps_figures(int fd)
