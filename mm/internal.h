@@ -88,6 +88,8 @@ struct machine {
 	int64_t vm_events[NR_VM_EVENT_ITEMS];
 	uint64_t vm_committed_as;	/* pages charged by VM_ACCOUNT mappings and shmem objects */
 	uint64_t shmem_ino;		/* last inode number given to a shared anon object */
+	/* pgtable.c: bumped when a table is freed; mm->ptc entries older are stale */
+	uint64_t pgtable_gen;
 	/* rmap_walk.c: anon_vma ids and the VMAs that carry them */
 	uint64_t last_anon_vma;		/* the last id handed out */
 	struct anon_vma **anon_vmas;	/* hash table, anon_nbuckets chains */

@@ -64,6 +64,7 @@ static void table_free(struct machine *m, uint64_t pfn)
 	struct page *page = pfn_to_page(m, pfn);
 
 	VM_BUG_ON(!PageFlag(page, PG_pgtable));
+	m->pgtable_gen++;	/* a cached walk may lead through it */
 	mod_node_page_state(m->node[pfn_zone(m, pfn)->nid], NR_PAGE_TABLE_PAGES, -1);
 	free_pages(m, page, 0);
 }
@@ -78,17 +79,29 @@ int pgd_alloc(struct machine *m, struct mm_struct *mm)
 	return 0;
 }
 
-/* The slot at level `depth` (2: PMD, 3: PTE) for addr, as pte_lookup describes. */
+/*
+ * The slot at level `depth` (2: PMD, 3: PTE) for addr, as pte_lookup describes.
+ *
+ * mm->ptc[depth - 2] remembers the table the last walk to that depth ended
+ * in, with the parent entry that led there. It is used only while no table
+ * has been freed since (m->pgtable_gen: the parent's own table is still a
+ * table of this mm) and the parent entry still holds the same value (it
+ * was not emptied, made huge, or pointed elsewhere): then the walk from
+ * the PGD would end in the same table.
+ */
 static pte_t *slot_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr, int depth,
 			  int alloc, int *err)
 {
-	uint64_t pfn = mm->pgd;
+	struct pt_cache *c = &mm->ptc[depth - 2];
+	uint64_t pfn = mm->pgd, key = addr >> level_shift[depth - 1];
+	pte_t *e = NULL;
 
 	if (!pfn)
 		return NULL;
+	if (c->pgd == pfn && c->key == key && c->gen == m->pgtable_gen && *c->parent == c->val)
+		return &table_at(m, pte_pfn(c->val))[idx(addr, depth)];
 	for (int level = 0; level < depth; level++) {
-		pte_t *e = &table_at(m, pfn)[idx(addr, level)];
-
+		e = &table_at(m, pfn)[idx(addr, level)];
 		if (pmd_trans_huge(*e))
 			return NULL;	/* level 2: no PTE table under a huge PMD */
 		if (!pte_present(*e)) {
@@ -107,6 +120,8 @@ static pte_t *slot_lookup(struct machine *m, struct mm_struct *mm, uint64_t addr
 		}
 		pfn = pte_pfn(*e);
 	}
+	*c = (struct pt_cache){ .gen = m->pgtable_gen, .pgd = mm->pgd, .key = key, .parent = e,
+				.val = *e };
 	return &table_at(m, pfn)[idx(addr, depth)];
 }
 

@@ -58,6 +58,18 @@ struct mm_struct {
 	/* page tables (pgtable.c) */
 	uint64_t pgd;			/* pfn of the PGD table, 0 until the first fault */
 	uint64_t pgtables_bytes;	/* PUD+PMD+PTE tables (status VmPTE) */
+	/*
+	 * The last walk's table at the PMD and at the PTE level (pgtable.c's
+	 * slot_lookup; a software TLB for the tables, not for pages). Only a
+	 * speed-up: every entry is checked against its parent before use.
+	 */
+	struct pt_cache {
+		uint64_t gen;		/* m->pgtable_gen when filled */
+		uint64_t pgd;		/* the PGD it was found under (0: empty) */
+		uint64_t key;		/* addr >> the parent level's shift */
+		uint64_t *parent;	/* the parent entry pointing at the table */
+		uint64_t val;		/* *parent when filled */
+	} ptc[2];
 };
 
 struct page;

@@ -232,11 +232,16 @@ static void print_header(void)
 	       opt.quick ? "quick" : "full");
 	printf("# host: %s %s, %ld cpus, %.1f GiB RAM\n", u.sysname, u.release,
 	       sysconf(_SC_NPROCESSORS_ONLN), (double)pages * (double)psz / (double)GiB);
-	printf("# build: %s, MM_DEBUG %s; mmfs: %s\n",
+	printf("# build: %s%s, MM_DEBUG %s; mmfs: %s\n",
 #ifdef __OPTIMIZE__
 	       "optimized",
 #else
 	       "NOT optimized",
+#endif
+#ifdef MMFS_LTO
+	       " with LTO",
+#else
+	       ", no LTO",
 #endif
 #ifdef MM_DEBUG
 	       "on",

@@ -11,6 +11,8 @@
 
 #define PG		4096ULL
 #define CGROOT		"/sys/fs/cgroup/memory"
+/* Held while a host swap area of a bench or test is on (see host_setup). */
+#define HOST_SWAP_LOCK "/run/lock/mmfs-host-swap"
 
 /* One touch, model or host. */
 struct touch_result {

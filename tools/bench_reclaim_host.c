@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -57,6 +58,7 @@ static struct {
 	char swap[128];		/* made: unlink */
 	volatile int swap_on;	/* swapon'd: swapoff */
 	volatile pid_t child;	/* in the cgroup: SIGKILL, reap */
+	int lock_fd;		/* HOST_SWAP_LOCK held: close (0: none) */
 	int handlers;
 	struct sigaction old[32];
 } host;
@@ -102,6 +104,10 @@ static void host_cleanup(void)
 	if (host.swap[0]) {
 		unlink(host.swap);
 		host.swap[0] = '\0';
+	}
+	if (host.lock_fd > 0) {
+		close(host.lock_fd);
+		host.lock_fd = 0;
 	}
 }
 
@@ -218,6 +224,16 @@ int host_setup(uint64_t limit, uint64_t swap_size, uint64_t len)
 	if (!registered++)
 		atexit(host_cleanup);	/* idempotent */
 
+	/*
+	 * The tests that measure the host's swap (swap_host.sh and others)
+	 * hold this lock while their swap area is on: a second swap area,
+	 * ours being rotational, would change their readahead.
+	 */
+	host.lock_fd = open(HOST_SWAP_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (host.lock_fd < 0 || flock(host.lock_fd, LOCK_EX) < 0) {
+		snprintf(reclaim_why, sizeof(reclaim_why), "lock %s: %s", HOST_SWAP_LOCK, strerror(errno));
+		goto fail;
+	}
 	snprintf(host.swap, sizeof(host.swap), "/var/tmp/mmfs-bench-swap.%d", (int)getpid());
 	fd = open(host.swap, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
