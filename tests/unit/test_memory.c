@@ -396,3 +396,38 @@ Test(memory, pageout_discards_lazyfree_pages)
 	touch(1, a, 1, 0);
 	cr_assert_eq(usage(1, a).rss, 4096, "a load maps the zero page");
 }
+
+/*
+ * pte_lookup's per-mm walk cache: a table freed by munmap and the range
+ * mapped again, a PMD that became huge and was split back, and a fork's
+ * copy must each be found afresh, never through the table remembered
+ * from before (the data read back would be the old mapping's).
+ */
+Test(memory, walk_cache_never_reaches_a_stale_table)
+{
+	uint64_t a = map_anon(1, 4 << 20, 0);
+	pte_t *before;
+	int child;
+
+	mem_write(1, a, "old");
+	before = pte_lookup(m, m->tasks[1]->mm, a, 0, NULL);
+	cr_assert(before && pte_present(*before));
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 4 << 20 });
+	cr_assert_null(pte_lookup(m, m->tasks[1]->mm, a, 0, NULL), "the PTE table went with the VMA");
+	cr_assert_eq(call(1, (struct mm_call){ .verb = MMV_MMAP, .addr = a, .len = 4 << 20, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE,
+		.flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED }), a);
+	mem_expect_n(1, a, "\0\0\0", 3);
+	mem_write(1, a + 4096, "new");
+	mem_expect(1, a + 4096, "new");
+	cr_assert_eq(usage(1, a).rss, 4096, "the read mapped the zero page");
+
+	child = fork_of(1);
+	mem_write(child, a + 4096, "kid");
+	mem_expect(1, a + 4096, "new");
+	mem_expect(child, a + 4096, "kid");
+	cr_assert_neq(pte_lookup(m, m->tasks[1]->mm, a + 4096, 0, NULL),
+		      pte_lookup(m, m->tasks[child]->mm, a + 4096, 0, NULL), "each mm its own table");
+	kill_pid(child);
+	mem_expect(1, a + 4096, "new");
+}
