@@ -244,12 +244,16 @@ unsigned handle_mm_fault(struct machine *m, struct task *t, struct vm_area_struc
 	addr &= ~(MM_PAGE_SIZE - 1);
 	if (!mm->pgd && pgd_alloc(m, mm))
 		return VM_FAULT_OOM;
-	ret = huge_pmd_fault(m, mm, vma, addr, flags);
-	if (!(ret & VM_FAULT_FALLBACK))
-		goto done;
-	/* a file fault allocates its PTE table only if it maps something */
-	pte = pte_lookup(m, mm, addr, vma_is_anonymous(vma) || vma->special != VMA_SPECIAL_NONE,
-			 NULL);
+	/* a PTE table already there: the PMD level has nothing to do (the common case) */
+	pte = pte_lookup(m, mm, addr, 0, NULL);
+	if (!pte) {
+		ret = huge_pmd_fault(m, mm, vma, addr, flags);
+		if (!(ret & VM_FAULT_FALLBACK))
+			goto done;
+		/* a file fault allocates its PTE table only if it maps something */
+		pte = pte_lookup(m, mm, addr,
+				 vma_is_anonymous(vma) || vma->special != VMA_SPECIAL_NONE, NULL);
+	}
 	if (!pte && !vma_is_anonymous(vma) && vma->special == VMA_SPECIAL_NONE) {
 		ret = do_fault(m, mm, vma, addr, flags);
 	} else if (!pte) {
