@@ -24,6 +24,7 @@
 
 #include "../mm/mm.h"
 #include "backing.h"
+#include "backing_tmp.h"
 #include "ctl.h"
 #include "journal.h"
 #include "mmfs.h"
@@ -76,9 +77,10 @@ static void usage(FILE *f, const char *prog)
 "                     at least 32M of RAM each                (default 1)\n"
 "    swap=SIZE        the first swap device, /swapfile; 0 = none;\n"
 "                     'swapon NAME SIZE' in MOUNT/ctl adds more (default 256M)\n"
-"    backing=DIR      real directory holding the files of files/, created\n"
-"                     if missing   (default: a fresh /tmp/mmfs-backing.XXXXXX,\n"
-"                     printed at mount and kept after unmount)\n"
+"    backing=DIR      real directory holding the files of files/; made if\n"
+"                     missing (its parent must exist)   (default: a fresh\n"
+"                     /tmp/mmfs-backing.XXXXXX, printed at mount, removed at\n"
+"                     unmount unless it holds files mmfs did not make)\n"
 "    script=FILE      global control commands run at mount, one per line,\n"
 "                     as if written to MOUNT/ctl; not run when a journal\n"
 "                     rebuilds the machine                      (default none)\n"
@@ -332,47 +334,47 @@ static int check_mountpoint(const char *mnt)
 	return 0;
 }
 
-/* mkdir -p */
-static int mkdir_parents(const char *path)
-{
-	char *p = strdup(path);
-	int err = 0;
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1; !err; s++) {
-		if (*s && *s != '/')
-			continue;
-		char c = *s;
-
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			err = -errno;
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return err;
-}
-
-/* backing=DIR, made if missing (or a fresh temporary one), as an absolute path. */
-static char *backing_setup(const char *dir)
+/*
+ * backing=DIR as an absolute path: an existing directory, or a new one made
+ * as mkdir(1) would, whose parent must exist (a mistyped path must not grow
+ * a tree of directories), and said. Without backing=, a fresh
+ * /tmp/mmfs-backing.XXXXXX (*fresh = 1: backing_tmp.c may remove it at
+ * unmount). NULL, said on stderr, when there is no usable directory.
+ */
+static char *backing_setup(const char *dir, int *fresh)
 {
 	char tmpl[] = "/tmp/mmfs-backing.XXXXXX", *abs;
-	int err;
+	struct stat st;
+	int made = 0;
 
+	*fresh = 0;
 	if (!dir) {
 		if (!mkdtemp(tmpl)) {
 			fprintf(stderr, "mmfs: cannot make a backing directory: %s\n", strerror(errno));
 			return NULL;
 		}
+		*fresh = 1;
 		return strdup(tmpl);
 	}
-	err = mkdir_parents(dir);
-	abs = err ? NULL : realpath(dir, NULL);
-	if (!abs)
-		fprintf(stderr, "mmfs: backing=%s: %s\n", dir, strerror(err ? -err : errno));
+	if (!mkdir(dir, 0755)) {
+		made = 1;
+	} else if (errno != EEXIST) {
+		fprintf(stderr, "mmfs: backing=%s: %s%s\n", dir, strerror(errno),
+			errno == ENOENT ? " (its parent directory does not exist; mmfs makes only the last one)" : "");
+		return NULL;
+	}
+	abs = realpath(dir, NULL);
+	if (!abs) {
+		fprintf(stderr, "mmfs: backing=%s: %s\n", dir, strerror(errno));
+		return NULL;
+	}
+	if (stat(abs, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mmfs: backing=%s: not a directory\n", dir);
+		free(abs);
+		return NULL;
+	}
+	if (made)
+		printf("mmfs: made the backing directory %s\n", abs);
 	return abs;
 }
 
@@ -464,7 +466,7 @@ int main(int argc, char *argv[])
 	struct fuse_session *se;
 	char why[512] = "";
 	char *backing = NULL, *jbacking = NULL;
-	int ret = 1, journaled = 0;
+	int ret = 1, journaled = 0, fresh_backing = 0;
 
 	if (fuse_opt_parse(&args, &conf, mmfs_opts, opt_proc) < 0)
 		goto out_args;
@@ -510,6 +512,15 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "mmfs: script=%s: %s\n", conf.script, strerror(errno));
 		goto out_tree;
 	}
+	if (conf.script) {
+		struct stat st;
+
+		if (!stat(conf.script, &st) && S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "mmfs: script=%s: is a directory, not a file of commands\n",
+				conf.script);
+			goto out_tree;
+		}
+	}
 	if (fuse_opt_add_arg(&args, "-odefault_permissions") ||
 	    fuse_opt_insert_arg(&args, 1, "-ofsname=mmfs"))
 		goto out_tree;
@@ -518,7 +529,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "mmfs: bad FUSE options (see above; try --help)\n");
 		goto out_tree;
 	}
-	backing = backing_setup(journaled > 0 ? jbacking : conf.backing);
+	backing = backing_setup(journaled > 0 ? jbacking : conf.backing, &fresh_backing);
 	if (!backing)
 		goto out_session;
 	mmfs.backing = backing;
@@ -535,6 +546,8 @@ int main(int argc, char *argv[])
 	 * device, fe:01 (a virtio disk's first partition), not the number the
 	 * kernel gave this mount, which changes from one mount to the next.
 	 */
+	if (fresh_backing && !conf.journal)
+		backing_tmp_track(mmfs.m);	/* before init's stand-ins are made */
 	if (mm_set_backing(mmfs.m, backing, FILES_DEV_MAJOR, FILES_DEV_MINOR) ||
 	    attach_backing(backing))
 		fprintf(stderr, "mmfs: backing=%s: cannot attach it\n", backing);
@@ -576,6 +589,8 @@ out_tree:
 out_shutdown:
 	mm_shutdown(mmfs.m);
 out_args:
+	if (backing && fresh_backing && !conf.journal)
+		backing_tmp_release(backing);
 	free(backing);
 	free(cmd.mountpoint);
 	free(conf.mountpoint);

@@ -109,6 +109,14 @@ void mm_set_backing_hook(struct machine *m, void (*fn)(void *arg, const char *pa
 	machine_unlock(m);
 }
 
+void mm_set_standin_hook(struct machine *m, void (*fn)(void *arg, const char *rel), void *arg)
+{
+	machine_lock(m);
+	m->standin_hook = fn;
+	m->standin_hook_arg = arg;
+	machine_unlock(m);
+}
+
 #define DELETED_SUFFIX " (deleted)"
 
 void backing_will_change(struct machine *m, const char *path)
@@ -334,11 +342,18 @@ uint64_t file_size(struct machine *m, struct file_ref *f)
 	return (uint64_t)st.st_size;
 }
 
+/* The model made rel beneath backing= itself (mm_set_standin_hook). */
+static void standin_made(struct machine *m, const char *rel)
+{
+	if (m->standin_hook)
+		m->standin_hook(m->standin_hook_arg, rel);
+}
+
 int file_ensure(struct machine *m, const char *path, uint64_t size)
 {
 	char rel[MM_SNAP_PATH_MAX];
 	struct stat st;
-	int fd, err;
+	int fd, err, missing;
 
 	if (m->backing_fd < 0)
 		return 0;
@@ -354,14 +369,17 @@ int file_ensure(struct machine *m, const char *path, uint64_t size)
 			snprintf(abs, sizeof(abs), "/%s", rel);
 			backing_will_change(m, abs);
 		}
-		if (mkdirat(m->backing_fd, rel, 0755) && errno != EEXIST) {
+		if (!mkdirat(m->backing_fd, rel, 0755)) {
+			standin_made(m, rel);
+		} else if (errno != EEXIST) {
 			err = -errno;
 			*s = '/';
 			return err;
 		}
 		*s = '/';
 	}
-	if (fstatat(m->backing_fd, rel, &st, AT_SYMLINK_NOFOLLOW) || (uint64_t)st.st_size < size) {
+	missing = fstatat(m->backing_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0;
+	if (missing || (uint64_t)st.st_size < size) {
 		char abs[MM_SNAP_PATH_MAX + 1];
 
 		snprintf(abs, sizeof(abs), "/%s", rel);
@@ -370,6 +388,8 @@ int file_ensure(struct machine *m, const char *path, uint64_t size)
 	fd = host_open(m, rel, O_RDWR | O_CREAT, 0755);
 	if (fd < 0)
 		return fd;
+	if (missing)
+		standin_made(m, rel);
 	err = 0;
 	if (fstat(fd, &st))
 		err = -errno;

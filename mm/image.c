@@ -288,6 +288,8 @@ static void fixup(struct machine *m, struct region *regions)
 	m->file_notify_arg = NULL;
 	m->backing_hook = NULL;
 	m->backing_hook_arg = NULL;
+	m->standin_hook = NULL;
+	m->standin_hook_arg = NULL;
 	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
 		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
 			f->host_fd = -1;	/* named files reopen by path; nameless ones below */

@@ -153,6 +153,9 @@ struct machine {
 	/* file.c: who hears before a backing file changes (mm_set_backing_hook) */
 	void (*backing_hook)(void *arg, const char *path);
 	void *backing_hook_arg;
+	/* file.c: who hears of each stand-in file or directory the model makes */
+	void (*standin_hook)(void *arg, const char *rel);
+	void *standin_hook_arg;
 	/* filemap_rw.c: who hears about changed file bytes (mm_set_file_notify) */
 	void (*file_notify)(void *arg, uint64_t ino, uint64_t off, uint64_t len);
 	void *file_notify_arg;

@@ -104,6 +104,13 @@ void mm_set_file_notify(struct machine *m, void (*fn)(void *arg, uint64_t ino, u
  * still mapped) are not reported.
  */
 void mm_set_backing_hook(struct machine *m, void (*fn)(void *arg, const char *path), void *arg);
+/*
+ * Who hears of what the model makes beneath backing= on its own: the
+ * directories and sparse stand-in files of exec/spawn's paths (file_ensure).
+ * fn(arg, rel) runs with the model's lock held just after rel (relative to
+ * backing=) was made. What processes create (open O_CREAT) is not reported.
+ */
+void mm_set_standin_hook(struct machine *m, void (*fn)(void *arg, const char *rel), void *arg);
 
 /* ---- images: the whole machine, saved and mapped back (image.c) ---- */
 

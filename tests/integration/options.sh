@@ -35,6 +35,55 @@ expect_refused "ram=--size=" --ram=garbage "$WORK/refused"
 expect_refused "missing mountpoint" -o ram=1G
 expect_refused "missing mountpoint" 
 
+# Bad mounts: a backing= that is a file, one whose parent is missing (made
+# only as mkdir would, never as mkdir -p), a script= that is a directory.
+: >"$WORK/a-file"
+expect_refused "backing= names a file" -o "backing=$WORK/a-file" "$WORK/refused"
+expect_refused "backing= below a missing directory" -o "backing=$WORK/no-parent/x" "$WORK/refused"
+assert_missing "$WORK/no-parent"
+expect_refused "script= names a directory" -o "script=$WORK" "$WORK/refused"
+err=$(timeout 20 "$MMFS" -o "backing=$WORK/a-file" "$WORK/refused" 2>&1 >/dev/null) || true
+assert_eq "mmfs: backing=$WORK/a-file: not a directory" "$err" "backing= a file: the reason"
+err=$(timeout 20 "$MMFS" -o "script=$WORK,backing=$WORK/refused-backing" "$WORK/refused" 2>&1 >/dev/null) || true
+assert_eq "mmfs: script=$WORK: is a directory, not a file of commands" "$err" "script= a directory: the reason"
+# a backing= whose parent exists is made, and said
+out=$(timeout 20 "$MMFS" -o "backing=$WORK/made-here" "$WORK/refused" 2>&1) ||
+	fail "backing= a new directory: mmfs exited $?: $out"
+assert_eq "mmfs: made the backing directory $WORK/made-here" "$out" "backing= made: what mmfs says"
+fusermount3 -u "$WORK/refused"
+assert_exists "$WORK/made-here/sbin/init"
+
+# Without backing=, the fresh /tmp/mmfs-backing.XXXXXX goes at unmount when
+# it holds only mmfs's own stand-ins; a file of the user's keeps it, named.
+default_backing() {	# default_backing MNT ERRFILE: mount in the foreground; d= the dir
+	"$MMFS" -f -o ram=256M "$1" >"$2.out" 2>"$2" &
+	dpid=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^mmfs: backing directory ' "$2.out" 2>/dev/null && mountpoint -q "$1" && break
+		sleep 0.1
+	done
+	d=$(sed -n 's/^mmfs: backing directory //p' "$2.out")
+	[[ $d == /tmp/mmfs-backing.* && -d $d ]] || fail "default backing directory: '$d'"
+}
+mkdir -p "$WORK/dflt"
+default_backing "$WORK/dflt" "$WORK/dflt.err"
+echo spawn >"$WORK/dflt/ctl"
+assert_exists "$d/usr/bin/sh"
+fusermount3 -u "$WORK/dflt"
+wait "$dpid" || fail "the daemon exited $?"
+assert_missing "$d"
+assert_eq "" "$(cat "$WORK/dflt.err")" "default backing removed: nothing to say"
+default_backing "$WORK/dflt" "$WORK/dflt.err"
+echo spawn >"$WORK/dflt/ctl"
+echo mine >"$WORK/dflt/files/notes.txt"
+fusermount3 -u "$WORK/dflt"
+wait "$dpid" || fail "the daemon exited $?"
+assert_exists "$d/notes.txt"
+assert_eq "mmfs: kept the backing directory $d: it holds notes.txt, which mmfs did not make" \
+	"$(cat "$WORK/dflt.err")" "default backing kept: the reason"
+rm -rf "$d"
+
 # a mountpoint that does not exist: refused, nothing created
 rc=0
 timeout 20 "$MMFS" -o "backing=$WORK/refused-backing" "$WORK/no/such/dir" 2>/dev/null || rc=$?
