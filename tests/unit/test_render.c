@@ -728,7 +728,7 @@ Test(node_meminfo, keys_units_and_widths)
 			 "Node 1 SReclaimable:        400 kB\n"
 			 "Node 1 SUnreclaim:          200 kB\n"
 			 "Node 1 AnonHugePages:      4096 kB\n"));
-	cr_assert(strstr(got, "\nNode 1 Balloon:               0 kB\n"
+	cr_assert(strstr(got, "\nNode 1 FilePmdMapped:         0 kB\n"
 			 "Node 1 HugePages_Total:     4\n"
 			 "Node 1 HugePages_Free:      0\n"
 			 "Node 1 HugePages_Surp:      0\n"));
