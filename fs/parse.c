@@ -138,20 +138,37 @@ struct pctx {
 	int ac;			/* arguments seen; only ARGS_MAX are kept */
 };
 
-/* Record a reason (one line, control bytes shown as '?') and return -EINVAL. */
+/*
+ * Record a reason and return -EINVAL. The reason quotes the input, so it is
+ * escaped as kmsg shows the command (ctl.c): a byte outside printable ASCII,
+ * and the backslash, as \xNN; one line, whatever the input held.
+ */
 __attribute__((format(printf, 2, 3)))
 static int fail(struct pctx *p, const char *fmt, ...)
 {
+	char raw[512];
+	size_t o = 0;
 	va_list ap;
 
 	if (!p->why || !p->whylen)
 		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(p->why, p->whylen, fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	for (char *c = p->why; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	for (const char *c = raw; *c; c++) {
+		unsigned char b = (unsigned char)*c;
+
+		if (b >= 0x20 && b < 0x7f && b != '\\') {
+			if (o + 1 >= p->whylen)
+				break;
+			p->why[o++] = (char)b;
+		} else {
+			if (o + 4 >= p->whylen)
+				break;
+			o += (size_t)snprintf(p->why + o, p->whylen - o, "\\x%02x", b);
+		}
+	}
+	p->why[o] = '\0';
 	return -EINVAL;
 }
 

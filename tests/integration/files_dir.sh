@@ -124,6 +124,15 @@ expect_fail "Permission denied" "ls '$F/d/sneak/'"
 assert_eq "$(ls "$F" | tr '\n' ' ')" "$(ls "$F/d/root/" | tr '\n' ' ')" "a symlink to the root"
 # the kernel's own ".." of files/ is the mount's root: not an escape
 assert_eq "$(cat "$MNT/proc/meminfo" | head -1)" "$(head -1 "$F/../proc/meminfo")" "files/../proc"
+# a process's open: ".." stops at the root as at "/"; only a symlink leads out
+exec 3<>"$MNT/proc/1/ctl"
+ctl_line() { echo "$1" >&3 2>/dev/null || true; read -r r <&3; echo "$r"; }
+assert_match '^[0-9]+$' "$(ctl_line "open ../..")" "open ../.. (the root, as /.. is /)"
+assert_eq "error ENOENT: cannot open '../../etc/passwd'" "$(ctl_line "open ../../etc/passwd")" \
+	"open ../../etc/passwd: the simulated /etc/passwd, which is missing"
+assert_eq "error EACCES: 'evil/passwd' leads outside the file system" \
+	"$(ctl_line "open evil/passwd")" "open through a symlink out of backing=DIR"
+exec 3>&-
 rm "$B/evil" "$B/up" "$B/d/root" "$B/d/sneak" "$F/d/up1" "$F/link"
 rmdir "$F/d"
 

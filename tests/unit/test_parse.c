@@ -377,7 +377,7 @@ Test(parse, blank_bytes)
 		cr_expect_eq(rc, blank ? 0 : -EINVAL, "'kill\\x%02x3': %d (%s)", c, rc, why);
 	}
 	cr_assert_eq(parse_command("\x85", 1, G, &got, why, sizeof(why)), -EINVAL);
-	cr_assert_str_eq(why, "unknown command '\x85'");
+	cr_assert_str_eq(why, "unknown command '\\x85'", "escaped as kmsg escapes the command");
 }
 
 Test(parse, reason_buffer)
