@@ -51,6 +51,20 @@ void lru_add(struct machine *m, struct page *page, enum lru_list lru)
 	account(m, page, lru, 1);
 }
 
+void lru_add_before(struct machine *m, struct page *page, enum lru_list lru, struct list_head *at)
+{
+	VM_BUG_ON(PageFlag(page, PG_lru));
+	ClearPageFlag(page, PG_active);
+	ClearPageFlag(page, PG_unevictable);
+	if (lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE)
+		SetPageFlag(page, PG_active);
+	if (lru == LRU_UNEVICTABLE)
+		SetPageFlag(page, PG_unevictable);
+	SetPageFlag(page, PG_lru);
+	list_add_tail(&page->lru, at);
+	account(m, page, lru, 1);
+}
+
 void lru_del(struct machine *m, struct page *page)
 {
 	if (!PageFlag(page, PG_lru))

@@ -8,7 +8,8 @@
  *   - swap_map's reference count equals the PTEs found
  *   - SWAP_HAS_CACHE is set exactly when the swap cache holds a page for
  *     the slot, and that page is PG_swapcache, swap-backed, on an LRU
- *     list (nothing is isolated between commands), names the slot, is in use
+ *     list (a THP's subpage: its head; nothing is isolated between
+ *     commands), names the slot, is in use
  *   - a shadow (an evicted page's trace) lies only in a slot still in use
  *   - inuse_pages and each cluster's count equal the slots in use
  *   - slot 0, the header, is never in use
@@ -17,6 +18,7 @@
  * and the swap-cache pages of all devices equal NR_SWAPCACHED.
  */
 #include "internal.h"
+#include "huge_memory.h"
 #include "page_alloc.h"
 #include "swap.h"
 
@@ -64,8 +66,12 @@ int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rb
 					if (!(map & SWAP_HAS_CACHE))
 						REPORT("swap %d slot %llu: cached page without SWAP_HAS_CACHE\n",
 						       t, (unsigned long long)off);
+					/* a THP's subpage: its head is on the LRU */
+					const struct page *folio = page_in_thp(m, (struct page *)page) ?
+						compound_head_of(m, (struct page *)page) : page;
+
 					if (!PageFlag(page, PG_swapcache) || page->refcount <= 0 ||
-					    !PageFlag(page, PG_swapbacked) || !PageFlag(page, PG_lru) ||
+					    !PageFlag(page, PG_swapbacked) || !PageFlag(folio, PG_lru) ||
 					    page->swap != swp_entry((unsigned)t, off).val)
 						REPORT("swap %d slot %llu: pfn %#llx is not its swap-cache page\n",
 						       t, (unsigned long long)off,
