@@ -39,16 +39,8 @@ static void account(struct machine *m, struct page *page, enum lru_list lru, int
 
 void lru_add(struct machine *m, struct page *page, enum lru_list lru)
 {
-	VM_BUG_ON(PageFlag(page, PG_lru));
-	ClearPageFlag(page, PG_active);
-	ClearPageFlag(page, PG_unevictable);
-	if (lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE)
-		SetPageFlag(page, PG_active);
-	if (lru == LRU_UNEVICTABLE)
-		SetPageFlag(page, PG_unevictable);
-	SetPageFlag(page, PG_lru);
-	list_add(&page->lru, &m->node[page_zone(m, page)->nid]->lru[lru]);
-	account(m, page, lru, 1);
+	/* the head of the list: in front of its first page */
+	lru_add_before(m, page, lru, m->node[page_zone(m, page)->nid]->lru[lru].next);
 }
 
 void lru_add_before(struct machine *m, struct page *page, enum lru_list lru, struct list_head *at)
