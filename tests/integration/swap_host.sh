@@ -495,7 +495,7 @@ EOF
 
 # THPs of zeros: zeromap bits only (swpout_zero 2048, no thp_swpout), out of
 # the swap cache at once; read back page by page with readahead
-scenario thp_zero <<'EOF'
+THP_ZERO=$(cat <<'EOF'
 pagecluster 3
 map 2048
 hugepage 0-2047
@@ -506,6 +506,8 @@ fault w 600
 fault r 1100
 check 0-2047
 EOF
+)
+scenario thp_zero <<<"$THP_ZERO"
 
 # read back and paged out again (clean: nothing written), then single-page
 # swap-in with readahead windows clipped to the 2 MiB block
@@ -567,17 +569,7 @@ EOF
 
 # the same with zeros: the split maps the shared zero page where a subpage
 # held only zeros, and those pages go without a slot
-scenario thp_fallback_zero 8M <<'EOF'
-pagecluster 3
-map 2048
-hugepage 0-2047
-write zero 0-2047
-pageout 0-2047
-fault r 5
-fault w 600
-fault r 1100
-check 0-2047
-EOF
+scenario thp_fallback_zero 8M <<<"$THP_ZERO"
 
 ((${#FAILED[@]} == 0)) || fail "mmfs differs from the host in: ${FAILED[*]}"
 ((${#UNJUDGED[@]} == 0)) || skip "the host was too busy to judge: ${UNJUDGED[*]}"

@@ -27,6 +27,7 @@
 static struct machine *m;
 
 #include "mmtest.h"
+#include "swaptest.h"
 
 #define K 4096ULL
 #define MB (1ULL << 20)
@@ -52,26 +53,6 @@ static void teardown(void)
 }
 
 TestSuite(thp_swap, .init = setup, .fini = teardown);
-
-static int64_t ev(enum vm_event_item i)
-{
-	return m->vm_events[i];
-}
-
-static int64_t node_pages(enum node_stat_item i)
-{
-	return global_node_page_state(m, i);
-}
-
-static void madvise(int pid, uint64_t addr, uint64_t len, int64_t advice)
-{
-	call(pid, (struct mm_call){ .verb = MMV_MADVISE, .addr = addr, .len = len, .advice = advice });
-}
-
-static uint64_t swap_used_kb(void)
-{
-	return (total_swap_pages(m) - nr_swap_pages(m)) * 4;
-}
 
 /* n THPs of pid, 2 MiB-aligned, faulted in; with data (a stamp in every page) or zeros. */
 static uint64_t map_thps(int pid, unsigned n, int data)
@@ -268,4 +249,33 @@ Test(thp_swap, cold_deactivates_whole_or_splits)
 	cr_assert_eq(ev(THP_SPLIT_PMD), 1);
 	cr_assert_eq(ev(THP_SPLIT_PAGE), 1);
 	cr_assert_eq(usage(1, a).rss, 0, "its pages of zeros map the zero page now");
+}
+
+/* A THP mapped back from the swap cache and unmapped: the folio and its slots go. */
+Test(thp_swap, munmap_of_a_thp_mapped_from_the_cache_frees_its_slots)
+{
+	uint64_t a = map_thps(1, 1, 1);
+
+	madvise(1, a, 2 * MB, MM_MADV_PAGEOUT);
+	touch(1, a, K, 0);
+	cr_assert_eq(usage(1, a).rss, 2 * MB);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 1 * MB });
+	cr_assert_eq(swap_used_kb(), 2048, "half of it still mapped");
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + 1 * MB, .len = 1 * MB });
+	cr_assert_eq(swap_used_kb(), 0);
+	cr_assert_eq(node_pages(NR_SWAPCACHED), 0);
+	cr_assert_eq(node_pages(NR_ANON_PAGES), 0);
+}
+
+/* After fork both map the THP: pageout leaves it alone (folio_maybe_mapped_shared). */
+Test(thp_swap, pageout_leaves_a_shared_thp_alone)
+{
+	uint64_t a = map_thps(1, 1, 1);
+	int child = fork_of(1);
+
+	madvise(1, a, 2 * MB, MM_MADV_PAGEOUT);
+	cr_assert_eq(ev(THP_SWPOUT) + ev(THP_SPLIT_PAGE) + ev(PSWPOUT), 0);
+	kill_pid(child);
+	madvise(1, a, 2 * MB, MM_MADV_PAGEOUT);
+	cr_assert_eq(ev(THP_SWPOUT), 1);
 }
