@@ -7,11 +7,13 @@
  *     cache holds it, plus (the head) the PMD mappings; folio_refs is their
  *     sum, folio_nr_mapped the subpages some PTE maps
  *   - the swap cache holds all 512 subpages or none; if all, their entries
- *     follow each other from the first slot of a cluster
+ *     follow each other from the first slot of a cluster that serves THPs
+ *     (order 9)
  *   - a folio on the deferred split queue is not mapped by a PMD
  */
 #include "internal.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "rmap.h"
 #include "swap.h"
 
@@ -53,6 +55,14 @@ static int check_one(struct machine *m, struct page *head, struct rbuf_lite *out
 		REPORT("THP %#llx: %llu subpages in the swap cache from slot %#llx\n",
 		       (unsigned long long)pfn, (unsigned long long)cached,
 		       (unsigned long long)head->swap);
+	else if (cached) {
+		swp_entry_t e = { head->swap };
+		struct swap_info_struct *si = swp_info(m, e);
+
+		if (!si || si->clusters[swp_offset(e) / SWAPFILE_CLUSTER].order != HPAGE_PMD_ORDER)
+			REPORT("THP %#llx: its slots from %#llx are not a THP's cluster\n",
+			       (unsigned long long)pfn, (unsigned long long)head->swap);
+	}
 	if (folio_partially_mapped(head) && entire)
 		REPORT("THP %#llx: on the deferred split queue and mapped by %llu PMDs\n",
 		       (unsigned long long)pfn, (unsigned long long)entire);

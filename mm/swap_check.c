@@ -11,7 +11,8 @@
  *     list (a THP's subpage: its head; nothing is isolated between
  *     commands), names the slot, is in use
  *   - a shadow (an evicted page's trace) lies only in a slot still in use
- *   - inuse_pages and each cluster's count equal the slots in use
+ *   - inuse_pages and each cluster's count equal the slots in use; a
+ *     cluster serves single slots (order 0) or THPs (order 9)
  *   - slot 0, the header, is never in use
  *   - a slot is stored as zeros or as bytes, never both, and a free one
  *     as neither (its bytes left the host's memory)
@@ -19,6 +20,7 @@
  */
 #include "internal.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "page_alloc.h"
 #include "swap.h"
 
@@ -82,6 +84,9 @@ int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rb
 				}
 			}
 			inuse += n;
+			if (si->clusters[c].order && si->clusters[c].order != HPAGE_PMD_ORDER)
+				REPORT("swap %d cluster %llu: serves order %u\n", t,
+				       (unsigned long long)c, si->clusters[c].order);
 			if (si->clusters[c].count != n)
 				REPORT("swap %d cluster %llu: counts %u slots in use, has %llu\n", t,
 				       (unsigned long long)c, si->clusters[c].count, (unsigned long long)n);

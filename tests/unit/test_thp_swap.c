@@ -16,6 +16,7 @@
 #include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/huge_memory.h"
+#include "../../mm/hugetlb.h"
 #include "../../mm/memory.h"
 #include "../../mm/pgtable.h"
 #include "../../mm/rmap.h"
@@ -278,4 +279,30 @@ Test(thp_swap, pageout_leaves_a_shared_thp_alone)
 	kill_pid(child);
 	madvise(1, a, 2 * MB, MM_MADV_PAGEOUT);
 	cr_assert_eq(ev(THP_SWPOUT), 1);
+}
+
+/* check reports a THP whose references, or whose cluster, are wrong. */
+Test(thp_swap, check_reports_broken_thp_state)
+{
+	uint64_t a = map_thps(1, 1, 1);
+	struct page *head;
+	int nbad = 0;
+	char *r;
+
+	madvise(1, a, 2 * MB, MM_MADV_PAGEOUT);
+	touch(1, a, K, 0);
+	machine_lock(m);
+	head = pfn_to_page(m, pte_pfn(*pte_lookup(m, find_task_by_pid(m, 1)->mm, a, 0, NULL)));
+	(*folio_refs(head))++;
+	m->swap_info[0]->clusters[1].order = 0;
+	machine_unlock(m);
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 2, "%s", r);
+	cr_assert(strstr(r, "folio_refs 1025, its pages hold 1024"), "%s", r);
+	cr_assert(strstr(r, "are not a THP's cluster"), "%s", r);
+	free(r);
+	machine_lock(m);
+	(*folio_refs(head))--;
+	m->swap_info[0]->clusters[1].order = HPAGE_PMD_ORDER;
+	machine_unlock(m);
 }
