@@ -187,7 +187,7 @@ void putback_folio_list(struct machine *m, struct list_head *batch)
 			    !PageFlag(page, PG_unevictable)) {
 				ClearPageFlag(page, PG_reclaim);
 				list_move_tail(&page->lru, &pgdat_of(m, page)->lru[page_lru(page)]);
-				count_vm_event(m, PGROTATED);
+				count_vm_events(m, PGROTATED, (int64_t)folio_size(page));
 			}
 		}
 		if (anon_thp(page))

@@ -86,6 +86,7 @@ Test(thp_swap, pageout_writes_a_thp_whole_to_one_cluster)
 		cr_assert_eq(swap_offset(1, a + p * K), 512 + p, "page %llu", (unsigned long long)p);
 	cr_assert_eq(swap_used_kb(), 4096);
 	cr_assert_eq(node_pages(NR_SWAPCACHED), 1024, "written, still cached (c4)");
+	cr_assert_eq(ev(PGROTATED), 1024, "their writes ended: to the inactive tail, 512 each");
 	cr_assert_eq(node_pages(NR_ANON_TRANSPARENT_HUGEPAGES), 0);
 	u = usage(1, a);
 	cr_assert_eq(u.rss, 0);
