@@ -16,13 +16,14 @@
  *     with the references they make to slots
  * A huge PMD leaf (_PAGE_PSE) maps 512 pages at once: it counts 512 in
  * Rss and AnonPages/Mapped (once per compound page), but the mapcounts of
- * compound pages follow their own rules and are not checked here.
+ * compound pages follow their own rules: huge_check.c checks THPs.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "filemap.h"
+#include "huge_memory.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "rmap.h"
@@ -338,6 +339,7 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 		       (long long)global_node_page_state(m, NR_PAGE_TABLE_PAGES),
 		       (unsigned long long)w.all_tables);
 	check_lru(m, out, bad);
+	nbad += thp_check(m, out);
 	check_committed(m, out, bad);
 	shmem_swap_refs(m, w.swap_refs);
 	nbad += swap_check(m, w.swap_refs, out);

@@ -69,6 +69,9 @@ int thp_maybe_shared(struct page *head)
 {
 	uint64_t entire = *folio_entire_mapcount(head), refs = *folio_refs(head);
 
+	if (PageFlag(head, PG_swapcache))
+		refs -= HPAGE_PMD_NR;	/* the swap cache's references map nothing */
+
 	if (entire)
 		return !(entire == 1 && refs == 1);
 	return refs != *folio_nr_mapped(head);
@@ -89,7 +92,7 @@ int thp_vma_suitable(struct machine *m, const struct vm_area_struct *vma, uint64
 
 /* ---- folio references and rmap ---- */
 
-static void folio_get(struct page *head, struct page *page)
+void thp_get(struct page *head, struct page *page)
 {
 	page->refcount++;
 	(*folio_refs(head))++;
@@ -111,7 +114,7 @@ static void free_thp(struct machine *m, struct page *head)
 	free_pages(m, head, HPAGE_PMD_ORDER);
 }
 
-static void folio_put(struct machine *m, struct page *head, struct page *page)
+void thp_put(struct machine *m, struct page *head, struct page *page)
 {
 	VM_BUG_ON(page->refcount <= 0 || !*folio_refs(head));
 	page->refcount--;
@@ -138,7 +141,9 @@ static void deferred_split_check(struct machine *m, struct page *head)
 {
 	uint64_t mapped = *folio_nr_mapped(head);
 
-	if (*folio_entire_mapcount(head) || !mapped || mapped == HPAGE_PMD_NR || head[2].private)
+	/* one reclaim is swapping out is left to it (deferred_split_folio skips the swap cache) */
+	if (*folio_entire_mapcount(head) || !mapped || mapped == HPAGE_PMD_NR || head[2].private ||
+	    PageFlag(head, PG_swapcache))
 		return;
 	head[2].private = 1;
 	count_vm_event(m, THP_DEFERRED_SPLIT_PAGE);
@@ -152,7 +157,7 @@ static void thp_add_pmd(struct machine *m, struct page *head)
 		mod_node_page_state(head_pgdat(m, head), NR_ANON_PAGES,
 				    HPAGE_PMD_NR - (int64_t)*folio_nr_mapped(head));
 	}
-	folio_get(head, head);
+	thp_get(head, head);
 }
 
 /* A PMD mapping head is gone: the mapping's reference is dropped too. */
@@ -165,18 +170,17 @@ static void thp_remove_pmd(struct machine *m, struct page *head)
 		thp_mlock(m, head, 0);
 		deferred_split_check(m, head);
 	}
-	folio_put(m, head, head);
+	thp_put(m, head, head);
 }
 
-/* One more PTE maps subpage page of head (rss is the caller's). */
-static void thp_add_pte(struct machine *m, struct page *head, struct page *page)
+void thp_add_pte(struct machine *m, struct page *head, struct page *page)
 {
 	if (page->mapcount++ == 0) {
 		(*folio_nr_mapped(head))++;
 		if (!*folio_entire_mapcount(head))
 			mod_node_page_state(head_pgdat(m, head), NR_ANON_PAGES, 1);
 	}
-	folio_get(head, page);
+	thp_get(head, page);
 }
 
 void thp_remove_pte(struct machine *m, struct mm_struct *mm, struct page *page)
@@ -191,7 +195,7 @@ void thp_remove_pte(struct machine *m, struct mm_struct *mm, struct page *page)
 			mod_node_page_state(head_pgdat(m, head), NR_ANON_PAGES, -1);
 		deferred_split_check(m, head);
 	}
-	folio_put(m, head, page);
+	thp_put(m, head, page);
 }
 
 void thp_dup_pte(struct machine *m, struct mm_struct *mm, struct page *page)

@@ -16,7 +16,13 @@
  * 512 while a PMD maps the folio); nr_anon_transparent_hugepages counts
  * PMD-mapped folios. A split PMD leaves the folio whole and PTE-mapped; a
  * folio left partly mapped is counted once in thp_deferred_split_page and
- * kept (no shrinker runs without memory pressure).
+ * kept (folio_partially_mapped: head[2].private), until reclaim or
+ * MADV_PAGEOUT/COLD splits it (huge_split.c: split_folio).
+ *
+ * Under reclaim a folio may go to swap whole (vmscan.c): then every
+ * subpage is PG_swapcache with its own entry in subpage->swap (the
+ * folio's first entry + i), the swap cache points each slot at its
+ * subpage, and holds one reference on each (folio_refs counts them).
  *
  * All functions expect m->lock held.
  */
@@ -38,6 +44,14 @@ struct vm_area_struct;
 static inline uint64_t *folio_entire_mapcount(struct page *head) { return &head[1].index; }
 static inline uint64_t *folio_refs(struct page *head) { return &head[1].private; }
 static inline uint64_t *folio_nr_mapped(struct page *head) { return &head[2].index; }
+
+/* A folio left partly mapped, on the deferred split queue (folio_test_partially_mapped). */
+static inline int folio_partially_mapped(const struct page *head) { return head[2].private != 0; }
+/* Some PMD or PTE maps a subpage of the folio (folio_mapped). */
+static inline int thp_mapped(struct page *head)
+{
+	return *folio_entire_mapcount(head) || *folio_nr_mapped(head);
+}
 
 /* The head of the compound page (THP, hugetlb, huge zero) page is part of, or NULL. */
 struct page *compound_head_of(struct machine *m, struct page *page);
@@ -79,9 +93,37 @@ void change_huge_pmd(struct machine *m, struct vm_area_struct *vma, pte_t *pmd);
 /* mlock / munlock of a whole PMD-mapped THP (512 pages Mlocked). */
 void mlock_huge_pmd(struct machine *m, pte_t *pmd, int lock);
 
+/* One more reference on subpage page of THP head (folio_get), and one fewer (folio_put: at 0 the block is freed). */
+void thp_get(struct page *head, struct page *page);
+void thp_put(struct machine *m, struct page *head, struct page *page);
+/* One more PTE maps subpage page of THP head (mapcount, AnonPages, a reference; rss is the caller's). */
+void thp_add_pte(struct machine *m, struct page *head, struct page *page);
+
 /* A PTE mapping subpage of a THP is gone (zap, COW): unmap and drop its reference. */
 void thp_remove_pte(struct machine *m, struct mm_struct *mm, struct page *page);
 /* fork: one more PTE maps subpage of a THP. */
 void thp_dup_pte(struct machine *m, struct mm_struct *mm, struct page *page);
+
+/*
+ * huge_split.c: split_folio (kernel: split_huge_page_to_list_to_order).
+ * Every PMD mapping the anonymous THP head is split first (thp_split_pmd
+ * each); then its 512 pages become order-0 pages: mapped ones keep their
+ * PTEs, except that a subpage holding only zeros is replaced by the shared
+ * zero page where a PTE maps it (RMP_USE_SHARED_ZEROPAGE); unmapped ones
+ * not in the swap cache are freed. thp_split_page +1.
+ *
+ * list NULL: head is on an LRU list; the new pages join that list next to
+ * it (reclaim meets head first, then 1, 2 ...). Otherwise head is isolated
+ * (reclaim holds it): the surviving tails go on list, last first, each with
+ * an isolation reference of its own, as lru_add_split_folio does. The
+ * caller holds a reference on head (reclaim's isolation, or its own), which
+ * stays on head, now an order-0 page, mapped or not: the caller drops it
+ * (put_page). Returns 0 (the model's splits do not fail).
+ */
+struct list_head;
+int split_folio(struct machine *m, struct page *head, struct list_head *list);
+/* check: every THP's references, mappings and swap-cache state (huge_check.c). */
+struct rbuf_lite;
+int thp_check(struct machine *m, struct rbuf_lite *out);
 
 #endif

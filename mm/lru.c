@@ -39,6 +39,12 @@ static void account(struct machine *m, struct page *page, enum lru_list lru, int
 
 void lru_add(struct machine *m, struct page *page, enum lru_list lru)
 {
+	/* the head of the list: in front of its first page */
+	lru_add_before(m, page, lru, m->node[page_zone(m, page)->nid]->lru[lru].next);
+}
+
+void lru_add_before(struct machine *m, struct page *page, enum lru_list lru, struct list_head *at)
+{
 	VM_BUG_ON(PageFlag(page, PG_lru));
 	ClearPageFlag(page, PG_active);
 	ClearPageFlag(page, PG_unevictable);
@@ -47,7 +53,7 @@ void lru_add(struct machine *m, struct page *page, enum lru_list lru)
 	if (lru == LRU_UNEVICTABLE)
 		SetPageFlag(page, PG_unevictable);
 	SetPageFlag(page, PG_lru);
-	list_add(&page->lru, &m->node[page_zone(m, page)->nid]->lru[lru]);
+	list_add_tail(&page->lru, at);
 	account(m, page, lru, 1);
 }
 

@@ -16,6 +16,13 @@
  * A large page-cache folio is taken whole when the range maps all of it;
  * one the range maps only in part is first split into single pages,
  * unless another process maps it too (then it is left alone).
+ *
+ * An anonymous THP likewise: a PMD the range covers whole, or 512 PTEs
+ * mapping it in order from its first page, give the folio whole to
+ * reclaim (or to the inactive list: pgdeactivate 512), unless it may be
+ * shared; a PMD covered in part is split with its folio (thp_split_pmd,
+ * thp_split_page), and a PTE-mapped folio the range covers in part is
+ * split unless it may be shared. The huge zero page is left alone.
  */
 #include "internal.h"
 #include "filemap.h"
@@ -118,6 +125,85 @@ static void pageout_page(struct machine *m, struct page *page, struct cold_walk 
 		isolate_folio(m, page, &w->batch);
 }
 
+/* MADV_COLD or MADV_PAGEOUT of a whole THP: old, unreferenced, deactivated or isolated. */
+static void cold_or_pageout_thp(struct machine *m, struct page *head, struct cold_walk *w)
+{
+	ClearPageFlag(head, PG_referenced);
+	if (PageFlag(head, PG_unevictable) || !PageFlag(head, PG_lru))
+		return;
+	if (w->pageout) {
+		pageout_page(m, head, w);
+	} else if (PageFlag(head, PG_active)) {
+		SetPageFlag(head, PG_workingset);
+		lru_del(m, head);
+		lru_add(m, head, LRU_INACTIVE_ANON);
+		count_vm_events(m, PGDEACTIVATE, HPAGE_PMD_NR);
+	}
+}
+
+/* Split a THP the advice covers in part (the walk holds a reference meanwhile). */
+static void split_thp(struct machine *m, struct page *head)
+{
+	thp_get(head, head);
+	split_folio(m, head, NULL);
+	put_page(m, head);
+}
+
+static int cold_or_pageout_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr,
+			       uint64_t next, pte_t *pmd, void *arg)
+{
+	struct page *head = pfn_to_page(m, pte_pfn(*pmd));
+
+	(void)mm;
+	if (pte_pfn(*pmd) == m->huge_zero_pfn || !page_in_thp(m, head))
+		return 0;
+	if (next - addr != PMD_SIZE) {
+		split_thp(m, head);	/* then its PTEs, one page at a time */
+		return 0;
+	}
+	if (thp_maybe_shared(head))
+		return 0;
+	*pmd &= ~_PAGE_ACCESSED;
+	cold_or_pageout_thp(m, head, arg);
+	return 0;
+}
+
+/*
+ * A PTE maps a subpage of a THP: the folio whole when the PTEs from here
+ * map all of it in order (the range covers it), else it is split.
+ * Returns the page the PTE maps now (an order-0 page), or NULL when done.
+ */
+static struct page *cold_or_pageout_pte_thp(struct machine *m, struct mm_struct *mm,
+					    uint64_t addr, pte_t *pte, struct page *page,
+					    struct cold_walk *w)
+{
+	struct page *head = compound_head_of(m, page);
+	uint64_t nr = 0, a = addr;
+
+	for (struct page *p = page; p < head + HPAGE_PMD_NR && a < w->end;
+	     p++, a += MM_PAGE_SIZE, nr++) {
+		pte_t *q = pte_lookup(m, mm, a, 0, NULL);
+
+		if (!q || pte_page(m, *q) != p)
+			break;
+	}
+	if (nr == HPAGE_PMD_NR) {
+		w->skip_to = addr + (nr << MM_PAGE_SHIFT);
+		if (thp_maybe_shared(head))
+			return NULL;
+		for (uint64_t k = 0; k < nr; k++)
+			*pte_lookup(m, mm, addr + (k << MM_PAGE_SHIFT), 0, NULL) &= ~_PAGE_ACCESSED;
+		cold_or_pageout_thp(m, head, w);
+		return NULL;
+	}
+	if (thp_maybe_shared(head)) {
+		w->skip_to = addr + (nr << MM_PAGE_SHIFT);
+		return NULL;
+	}
+	split_thp(m, head);
+	return pte_page(m, *pte);
+}
+
 /* A large folio the range maps whole, from addr on: cold or reclaimed as one. */
 static void cold_or_pageout_folio(struct machine *m, struct mm_struct *mm, uint64_t addr,
 				  struct page *page, struct cold_walk *w)
@@ -168,8 +254,10 @@ static int cold_or_pageout_one(struct machine *m, struct mm_struct *mm, uint64_t
 		if (!page)
 			return 0;
 	}
-	if (page_in_thp(m, page) || page->mapcount != 1 || !PageFlag(page, PG_lru))
-		return 0;	/* shared pages and THPs are left alone */
+	if (page_in_thp(m, page) && !(page = cold_or_pageout_pte_thp(m, mm, addr, pte, page, w)))
+		return 0;
+	if (page->mapcount != 1 || !PageFlag(page, PG_lru))
+		return 0;	/* shared pages are left alone */
 	if (w->pageout)
 		pageout_page(m, page, w);
 	else
@@ -183,7 +271,7 @@ void cold_or_pageout_range(struct machine *m, struct mm_struct *mm, uint64_t sta
 	struct cold_walk w = { .end = end, .skip_to = 0, .pageout = pageout };
 
 	INIT_LIST_HEAD(&w.batch);
-	walk_ptes(m, mm, start, end, cold_or_pageout_one, &w);
+	walk_range(m, mm, start, end, cold_or_pageout_pmd, cold_or_pageout_one, &w);
 	if (pageout)
 		reclaim_pages(m, &w.batch);
 }

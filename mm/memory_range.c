@@ -50,8 +50,9 @@ static int zap_one(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t
 		set_page_dirty(m, page);
 	swapcache = PageFlag(page, PG_swapcache);	/* then the cache's reference keeps it */
 	unmap_pte_page(m, mm, page);
-	/* free_swap_cache: the last mapping gone, nothing will fault the copy in */
-	if (swapcache && !page->mapcount)
+	/* free_swap_cache: the folio's last mapping gone, nothing will fault the copy in */
+	if (swapcache && (page_in_thp(m, page) ? !thp_mapped(compound_head_of(m, page))
+					      : !page->mapcount))
 		folio_free_swap(m, page);
 	/*
 	 * munlock_vma_folio: a locked VMA's mapping went, others may remain. A

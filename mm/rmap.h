@@ -29,6 +29,8 @@ struct vm_area_struct;
 /* LRU (lru.c) */
 void lru_add(struct machine *m, struct page *page, enum lru_list lru);
 void lru_del(struct machine *m, struct page *page);
+/* As lru_add, but in front of at (a page on that list): the younger side of it. */
+void lru_add_before(struct machine *m, struct page *page, enum lru_list lru, struct list_head *at);
 enum lru_list page_lru(const struct page *page);
 
 /*
@@ -51,6 +53,17 @@ uint64_t new_anon_vma_id(struct mm_struct *mm);
 typedef int (*rmap_fn)(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 		       uint64_t *pte, void *arg);
 int rmap_walk(struct machine *m, struct page *page, rmap_fn fn, void *arg);
+/*
+ * The same for an anonymous THP (head): pmdf for every huge PMD that maps
+ * it, ptef for every PTE that maps one of its subpages (i: which one). A
+ * PMD that pmdf split is walked again as PTEs.
+ */
+typedef int (*rmap_thp_pmd_fn)(struct machine *m, struct vm_area_struct *vma, uint64_t haddr,
+			       uint64_t *pmd, void *arg);
+typedef int (*rmap_thp_pte_fn)(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			       uint64_t *pte, unsigned i, void *arg);
+int rmap_walk_thp(struct machine *m, struct page *head, rmap_thp_pmd_fn pmdf,
+		  rmap_thp_pte_fn ptef, void *arg);
 struct rbuf_lite;
 int rmap_check(struct machine *m, struct rbuf_lite *out);
 

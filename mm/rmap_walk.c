@@ -238,6 +238,49 @@ int rmap_walk(struct machine *m, struct page *page, rmap_fn fn, void *arg)
 	return 0;
 }
 
+int rmap_walk_thp(struct machine *m, struct page *head, rmap_thp_pmd_fn pmdf,
+		  rmap_thp_pte_fn ptef, void *arg)
+{
+	struct anon_vma *av = av_find(m, head->private);
+	uint64_t pfn = page_to_pfn(m, head), first = head->index;
+	struct list_head *pos, *n;
+	int ret;
+
+	lockdep_assert_held(m);
+	if (!av)
+		return 0;
+	list_for_each_safe(pos, n, &av->vmas) {
+		struct vm_area_struct *v = list_entry(pos, struct vm_area_struct, anon_link);
+		uint64_t lo = first > v->vm_pgoff ? first : v->vm_pgoff;
+		uint64_t hi = v->vm_pgoff + vma_pages(v);
+
+		if (hi > first + 512)
+			hi = first + 512;
+		if (lo >= hi)
+			continue;
+		if (lo == first && hi == first + 512) {	/* the whole folio: a PMD may map it */
+			uint64_t haddr = v->vm_start + ((first - v->vm_pgoff) << MM_PAGE_SHIFT);
+			pte_t *pmd = pmd_lookup(m, v->vm_mm, haddr, 0, NULL);
+
+			if (pmd && pmd_trans_huge(*pmd) && pte_pfn(*pmd) == pfn) {
+				if ((ret = pmdf(m, v, haddr, pmd, arg)))
+					return ret;
+				if (pmd_trans_huge(*pmd))
+					continue;	/* still huge: no PTEs beneath */
+			}
+		}
+		for (uint64_t idx = lo; idx < hi; idx++) {
+			uint64_t addr = v->vm_start + ((idx - v->vm_pgoff) << MM_PAGE_SHIFT);
+			pte_t *pte = pte_lookup(m, v->vm_mm, addr, 0, NULL);
+
+			if (pte && pte_present(*pte) && pte_pfn(*pte) == pfn + (idx - first) &&
+			    (ret = ptef(m, v, addr, pte, (unsigned)(idx - first), arg)))
+				return ret;
+		}
+	}
+	return 0;
+}
+
 /* check: every linked VMA is in the index it belongs to, and nothing else is. */
 int rmap_check(struct machine *m, struct rbuf_lite *out)
 {

@@ -37,7 +37,7 @@ int shmem_writeout(struct machine *m, struct page *page)
 
 	if (page->mapcount || !inode->mapping)
 		return -EBUSY;
-	e = folio_alloc_swap(m);
+	e = folio_alloc_swap(m, 0);
 	if (!e.val)
 		return -ENOSPC;
 	if (shmem_swap_store(inode->mapping, page->index, e.val)) {

@@ -49,6 +49,7 @@ struct swap_cluster {
 	struct list_head list;		/* on free_clusters, nonfull_clusters or full_clusters */
 	uint32_t count;			/* slots in use */
 	uint32_t where;			/* which list: CLUSTER_FREE, _NONFULL, _FULL, _CURRENT */
+	uint32_t order;			/* of the allocations it serves: 0, or 9 (a THP's 512 slots) */
 };
 
 struct swap_info_struct {
@@ -76,6 +77,7 @@ struct swap_info_struct {
 	uint64_t cur_next;		/* the next slot to try in it */
 	int store_fd;			/* memfd: the bytes of slots that hold data */
 	int writeok;			/* takes new pages (cleared by swapoff) */
+	int blkdev;			/* a block device (a name under /dev/): SWP_BLKDEV */
 };
 
 /* The entry a swap PTE holds (kernel: pte_to_swp_entry). */
@@ -109,11 +111,16 @@ void swap_release_all(struct machine *m);
 struct swap_info_struct *swp_info(struct machine *m, swp_entry_t e);
 
 /*
- * One free slot of the best device (highest priority first), its
- * swap_map set to SWAP_HAS_CACHE: the swap cache's reference. 0 when no
- * device has a free slot (get_swap_pages).
+ * Slots for a folio of 2^order pages (order 0, or HPAGE_PMD_ORDER for a
+ * THP) from the best device (highest priority first), each swap_map set to
+ * SWAP_HAS_CACHE: the swap cache's references. Returns the first entry;
+ * the others follow it. 0 when no device can give them: an order-9
+ * request needs a block device (a swap file takes only single pages, as
+ * Linux's cluster allocator says) with a wholly free cluster, which it
+ * takes whole (reclaim then splits the folio and swaps its pages one by
+ * one: thp_swpout_fallback).
  */
-swp_entry_t folio_alloc_swap(struct machine *m);
+swp_entry_t folio_alloc_swap(struct machine *m, int order);
 
 /* Another reference to a slot (fork copies a swap PTE; shmem). */
 void swap_duplicate(struct machine *m, swp_entry_t e);
@@ -133,11 +140,20 @@ uint64_t total_swap_pages(struct machine *m);
 /* More than half of the swap space in use (vm_swap_full). */
 int vm_swap_full(struct machine *m);
 
+/* Does page hold only zeros (kernel: pages_identical with the zero page)? */
+int page_is_zero_filled(struct machine *m, struct page *page);
 /*
  * The page's bytes to its slot: nothing but a bit when they are all zeros.
  * Returns 1 for a zero page, 0 for one written, -EIO.
  */
 int swap_write_page(struct machine *m, swp_entry_t e, struct page *page);
+/*
+ * A folio of nr pages (page, page + 1 ...) to the nr slots from e on, as
+ * one write (swap_writeout of a large folio): zeromap bits only when every
+ * page is zeros (is_folio_zero_filled), else every page's bytes, zero
+ * pages too. 1 for all zeros, 0, -EIO.
+ */
+int swap_write_folio(struct machine *m, swp_entry_t e, struct page *page, uint64_t nr);
 /* The slot's bytes into page; 1 if it was a zero page, 0, -EIO. */
 int swap_read_page(struct machine *m, swp_entry_t e, struct page *page);
 

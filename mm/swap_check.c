@@ -8,15 +8,19 @@
  *   - swap_map's reference count equals the PTEs found
  *   - SWAP_HAS_CACHE is set exactly when the swap cache holds a page for
  *     the slot, and that page is PG_swapcache, swap-backed, on an LRU
- *     list (nothing is isolated between commands), names the slot, is in use
+ *     list (a THP's subpage: its head; nothing is isolated between
+ *     commands), names the slot, is in use
  *   - a shadow (an evicted page's trace) lies only in a slot still in use
- *   - inuse_pages and each cluster's count equal the slots in use
+ *   - inuse_pages and each cluster's count equal the slots in use; a
+ *     cluster serves single slots (order 0) or THPs (order 9)
  *   - slot 0, the header, is never in use
  *   - a slot is stored as zeros or as bytes, never both, and a free one
  *     as neither (its bytes left the host's memory)
  * and the swap-cache pages of all devices equal NR_SWAPCACHED.
  */
 #include "internal.h"
+#include "huge_memory.h"
+#include "hugetlb.h"
 #include "page_alloc.h"
 #include "swap.h"
 
@@ -64,8 +68,12 @@ int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rb
 					if (!(map & SWAP_HAS_CACHE))
 						REPORT("swap %d slot %llu: cached page without SWAP_HAS_CACHE\n",
 						       t, (unsigned long long)off);
+					/* a THP's subpage: its head is on the LRU */
+					const struct page *folio = page_in_thp(m, (struct page *)page) ?
+						compound_head_of(m, (struct page *)page) : page;
+
 					if (!PageFlag(page, PG_swapcache) || page->refcount <= 0 ||
-					    !PageFlag(page, PG_swapbacked) || !PageFlag(page, PG_lru) ||
+					    !PageFlag(page, PG_swapbacked) || !PageFlag(folio, PG_lru) ||
 					    page->swap != swp_entry((unsigned)t, off).val)
 						REPORT("swap %d slot %llu: pfn %#llx is not its swap-cache page\n",
 						       t, (unsigned long long)off,
@@ -76,6 +84,9 @@ int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rb
 				}
 			}
 			inuse += n;
+			if (si->clusters[c].order && si->clusters[c].order != HPAGE_PMD_ORDER)
+				REPORT("swap %d cluster %llu: serves order %u\n", t,
+				       (unsigned long long)c, si->clusters[c].order);
 			if (si->clusters[c].count != n)
 				REPORT("swap %d cluster %llu: counts %u slots in use, has %llu\n", t,
 				       (unsigned long long)c, si->clusters[c].count, (unsigned long long)n);

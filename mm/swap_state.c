@@ -11,6 +11,11 @@
  * (swap.h: cache[]), which also holds the shadow an evicted page leaves
  * behind for refault detection (workingset.c).
  *
+ * A THP goes in whole (reclaim gave it a cluster of 512 slots): every slot
+ * points at its own subpage, each subpage is PG_swapcache with its entry
+ * and holds the cache's reference, and the folio leaves whole, only once
+ * none of its slots is referenced by a PTE.
+ *
  * Readahead is VMA-based, as on a non-rotational device (reference:
  * reclaim.md §8.3): a window of up to 2^page-cluster pages (at most 32),
  * grown by the hits of earlier readahead, placed forward, backward or
@@ -19,6 +24,7 @@
 #include <errno.h>
 
 #include "internal.h"
+#include "huge_memory.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "rmap.h"
@@ -51,31 +57,72 @@ static void cache_account(struct machine *m, struct page *page, int d)
 	mod_node_page_state(pgdat, NR_FILE_PAGES, d);	/* Linux counts it there too */
 }
 
+/* The THP whose subpage page is, or NULL for an order-0 page. */
+static struct page *thp_of(struct machine *m, struct page *page)
+{
+	return page_in_thp(m, page) ? compound_head_of(m, page) : NULL;
+}
+
 void add_to_swap_cache(struct machine *m, struct page *page, swp_entry_t e)
 {
 	struct swap_info_struct *si = swp_info(m, e);
+	struct page *head = thp_of(m, page);
+	uint64_t nr = head ? HPAGE_PMD_NR : 1;
 
-	VM_BUG_ON(!si || PageFlag(page, PG_swapcache) || CACHE_PAGE(si->cache[swp_offset(e)]));
-	si->cache[swp_offset(e)] = (uint64_t)(uintptr_t)page;
-	SetPageFlag(page, PG_swapcache);
-	SetPageFlag(page, PG_swapbacked);
-	page->swap = e.val;
-	page->refcount++;
-	cache_account(m, page, 1);
+	VM_BUG_ON(!si || PageFlag(page, PG_swapcache) || (head && head != page));
+	for (uint64_t i = 0; i < nr; i++) {
+		struct page *p = page + i;
+
+		VM_BUG_ON(CACHE_PAGE(si->cache[swp_offset(e) + i]));
+		si->cache[swp_offset(e) + i] = (uint64_t)(uintptr_t)p;
+		SetPageFlag(p, PG_swapcache);
+		SetPageFlag(p, PG_swapbacked);
+		p->swap = e.val + i;
+		if (head)
+			thp_get(head, p);
+		else
+			p->refcount++;
+	}
+	cache_account(m, page, (int)nr);
 }
 
 void delete_from_swap_cache(struct machine *m, struct page *page, uint64_t shadow)
 {
-	swp_entry_t e = { page->swap };
-	struct swap_info_struct *si = swp_info(m, e);
+	struct page *head = thp_of(m, page);
+	uint64_t nr = head ? HPAGE_PMD_NR : 1;
+	swp_entry_t e;
+	struct swap_info_struct *si;
 
+	if (head)
+		page = head;
+	e.val = page->swap;
+	si = swp_info(m, e);
 	VM_BUG_ON(!si || !PageFlag(page, PG_swapcache));
-	si->cache[swp_offset(e)] = shadow ? shadow << 1 | 1 : 0;
-	ClearPageFlag(page, PG_swapcache);
-	page->swap = 0;
-	cache_account(m, page, -1);
-	swapcache_clear(m, e);
-	put_page(m, page);
+	cache_account(m, page, -(int)nr);
+	for (uint64_t i = 0; i < nr; i++) {
+		si->cache[swp_offset(e) + i] = shadow ? shadow << 1 | 1 : 0;
+		ClearPageFlag(page + i, PG_swapcache);
+		page[i].swap = 0;
+		swapcache_clear(m, swp_entry(swp_type(e), swp_offset(e) + i));
+	}
+	/* the cache's references last: the folio may go with them */
+	for (uint64_t i = nr; i-- > 0;) {
+		if (head)
+			thp_put(m, head, head + i);
+		else
+			put_page(m, page);
+	}
+}
+
+/* Does a PTE (or shmem) still refer to a slot of page's folio (folio_swapped)? */
+static int folio_swapped(struct machine *m, struct page *page, struct page *head)
+{
+	if (!head)
+		return swap_count(m, (swp_entry_t){ page->swap }) != 0;
+	for (unsigned i = 0; i < HPAGE_PMD_NR; i++)
+		if (swap_count(m, (swp_entry_t){ head[i].swap }))
+			return 1;
+	return 0;
 }
 
 int swapcache_prepare(struct machine *m, swp_entry_t e)
@@ -93,22 +140,36 @@ int swapcache_prepare(struct machine *m, swp_entry_t e)
 
 int folio_free_swap(struct machine *m, struct page *page)
 {
-	swp_entry_t e = { page->swap };
+	struct page *head = thp_of(m, page);
 
-	if (!PageFlag(page, PG_swapcache) || swap_count(m, e))
+	if (!PageFlag(page, PG_swapcache) || folio_swapped(m, page, head))
 		return 0;
+	if (head) {
+		page = head;
+		thp_get(head, head);	/* the folio outlives its cache references here */
+	} else {
+		get_page(page);
+	}
 	delete_from_swap_cache(m, page, 0);
 	SetPageFlag(page, PG_dirty);	/* the copy on swap is gone: the page is the data */
+	if (head)
+		thp_put(m, head, head);
+	else
+		put_page(m, page);
 	return 1;
 }
 
 void free_swap_and_cache(struct machine *m, swp_entry_t e)
 {
-	struct page *page = swap_cache_get(m, e);
+	struct page *page = swap_cache_get(m, e), *head;
 
 	swap_free(m, e);
-	/* an unmapped cached copy nobody will fault in again goes too */
-	if (page && !page->mapcount && !swap_count(m, e))
+	if (!page)
+		return;
+	/* an unmapped cached copy nobody will fault in again goes too (a THP: whole) */
+	head = thp_of(m, page);
+	if (head ? !thp_mapped(head) && !folio_swapped(m, head, head)
+		 : !page->mapcount && !swap_count(m, e))
 		delete_from_swap_cache(m, page, 0);
 }
 

@@ -15,6 +15,12 @@
  * assigned by swapon without a priority get -2, -3, ... as Linux's
  * least_priority.
  *
+ * A THP asks for a whole free cluster (alloc_huge_cluster): only a block
+ * device (a name under /dev/, shown as a partition) gives one, as Linux
+ * gives large entries only on SWP_BLKDEV devices; clusters remember the
+ * order they serve, and single slots prefer partly used clusters of order
+ * 0, then free ones, then what THPs left.
+ *
  * A page swapped out with data goes to the device's store (a sparse
  * memfd); a page of zeros only sets its bit in zeromap. Freeing a slot
  * punches its page out of the store, so the host gives the memory back.
@@ -29,6 +35,7 @@
 
 #include "internal.h"
 #include "arena.h"
+#include "hugetlb.h"
 #include "swap.h"
 #include "vmscan.h"
 
@@ -88,22 +95,69 @@ static void cluster_settle(struct swap_info_struct *si, uint64_t c)
 		cluster_move(si, c, where);
 }
 
-/* The next cluster to fill: a partly used one first, else a free one. */
+/* The first cluster of list h whose order is order (any order: -1), or NULL. */
+static struct swap_cluster *first_of_order(struct list_head *h, int order)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, h) {
+		struct swap_cluster *ci = list_entry(pos, struct swap_cluster, list);
+
+		if (order < 0 || ci->order == (uint32_t)order)
+			return ci;
+	}
+	return NULL;
+}
+
+/*
+ * The next cluster to fill with single slots: a partly used one of order 0
+ * first, else a free one, else one a THP left partly used (Linux's order-0
+ * stealing from the other orders' lists comes last too).
+ */
 static int pick_cluster(struct swap_info_struct *si)
 {
-	struct list_head *h = !list_empty(&si->nonfull_clusters) ? &si->nonfull_clusters
-			    : !list_empty(&si->free_clusters) ? &si->free_clusters : NULL;
-	struct swap_cluster *ci;
+	struct swap_cluster *ci = first_of_order(&si->nonfull_clusters, 0);
 	uint64_t c;
 
-	if (!h)
+	if (!ci && !list_empty(&si->free_clusters))
+		ci = list_entry(si->free_clusters.next, struct swap_cluster, list);
+	if (!ci)
+		ci = first_of_order(&si->nonfull_clusters, -1);
+	if (!ci)
 		return -ENOSPC;
-	ci = list_entry(h->next, struct swap_cluster, list);
 	c = (uint64_t)(ci - si->clusters);
 	list_del(&ci->list);
+	if (!ci->count)
+		ci->order = 0;
 	ci->where = CLUSTER_CURRENT;
 	si->cur_cluster = c;
 	si->cur_next = c ? c * SWAPFILE_CLUSTER : 1;
+	return 0;
+}
+
+/*
+ * A whole free cluster for a THP: the first on the free list that has its
+ * 512 slots (cluster 0 holds the header, the last one may be short); its
+ * slots are SWAP_HAS_CACHE and it is full. Returns the first slot, or 0.
+ */
+static uint64_t alloc_huge_cluster(struct swap_info_struct *si)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &si->free_clusters) {
+		struct swap_cluster *ci = list_entry(pos, struct swap_cluster, list);
+		uint64_t c = (uint64_t)(ci - si->clusters), first = c * SWAPFILE_CLUSTER;
+
+		if (cluster_slots(si, c) != SWAPFILE_CLUSTER)
+			continue;
+		for (uint64_t off = first; off < first + SWAPFILE_CLUSTER; off++)
+			si->swap_map[off] = SWAP_HAS_CACHE;
+		ci->count = SWAPFILE_CLUSTER;
+		ci->order = HPAGE_PMD_ORDER;
+		si->inuse_pages += SWAPFILE_CLUSTER;
+		cluster_move(si, c, CLUSTER_FULL);
+		return first;
+	}
 	return 0;
 }
 
@@ -231,6 +285,7 @@ int sys_swapon(struct machine *m, const char *path, uint64_t bytes, int prio, in
 	}
 	si->cur_cluster = UINT64_MAX;
 	si->writeok = 1;
+	si->blkdev = !strncmp(path, "/dev/", 5);
 	m->swap_info[type] = si;
 	/* behind the devices of its priority; the cluster in use stays in use */
 	si->avail_seq = ++m->swap_avail_seq;
@@ -307,35 +362,38 @@ int sys_swapoff(struct machine *m, const char *path, char *why, size_t whylen)
 
 /* ---- slots ---- */
 
-swp_entry_t folio_alloc_swap(struct machine *m)
+swp_entry_t folio_alloc_swap(struct machine *m, int order)
 {
 	struct swap_info_struct *si = m->swap_best;
 	uint64_t off = 0, tried = 0;
 
 	/* the fast path: the next slot of the cluster in use, on whatever device */
-	if (si && si->writeok && (off = alloc_in_cluster(si)))
+	if (!order && si && si->writeok && (off = alloc_in_cluster(si)))
 		return swp_entry((unsigned)si->type, off);
 	/*
 	 * The slow path: the first device in priority order (among equal
 	 * priorities, the one longest unused) goes behind its equals and gives
-	 * a new cluster: equal priorities take turns a cluster at a time.
+	 * a new cluster: equal priorities take turns a cluster at a time. A THP
+	 * asks each block device in that order for a free cluster.
 	 */
 	for (;;) {
 		struct swap_info_struct *best = NULL;
 
 		for (int t = 0; t < MAX_SWAPFILES; t++) {
 			si = m->swap_info[t];
-			if (!si || !si->writeok || si->inuse_pages >= si->pages || (tried >> t & 1))
+			if (!si || !si->writeok || si->inuse_pages >= si->pages || (tried >> t & 1) ||
+			    (order && !si->blkdev))
 				continue;
 			if (!best || si->prio > best->prio ||
 			    (si->prio == best->prio && si->avail_seq < best->avail_seq))
 				best = si;
 		}
-		m->swap_best = best;
+		if (!order)
+			m->swap_best = best;
 		if (!best)
 			return (swp_entry_t){ 0 };
 		best->avail_seq = ++m->swap_avail_seq;
-		off = alloc_slot(best);
+		off = order ? alloc_huge_cluster(best) : alloc_slot(best);
 		if (off)
 			return swp_entry((unsigned)best->type, off);
 		tried |= 1ULL << best->type;
@@ -410,10 +468,13 @@ int vm_swap_full(struct machine *m)
 
 /* ---- the store ---- */
 
-static int page_is_zero(const uint8_t *p)
+int page_is_zero_filled(struct machine *m, struct page *page)
 {
 	static const uint8_t zeros[64];
+	const uint8_t *p = page_address(m, page);
 
+	if (PageFlag(page, PG_zeroed))
+		return 1;
 	for (size_t i = 0; i < MM_PAGE_SIZE; i += sizeof(zeros))
 		if (memcmp(p + i, zeros, sizeof(zeros)))
 			return 0;
@@ -428,7 +489,7 @@ int swap_write_page(struct machine *m, swp_entry_t e, struct page *page)
 
 	if (!si)
 		return -EIO;
-	if (PageFlag(page, PG_zeroed) || page_is_zero(src)) {
+	if (page_is_zero_filled(m, page)) {
 		store_drop(si, off);	/* a stale copy there goes */
 		set_bit(si->zeromap, off);
 		return 1;
@@ -438,6 +499,32 @@ int swap_write_page(struct machine *m, swp_entry_t e, struct page *page)
 		return -EIO;
 	set_bit(si->datamap, off);
 	return 0;
+}
+
+int swap_write_folio(struct machine *m, swp_entry_t e, struct page *page, uint64_t nr)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+	uint64_t off = swp_offset(e), i;
+
+	if (!si)
+		return -EIO;
+	for (i = 0; i < nr && page_is_zero_filled(m, page + i); i++)
+		;
+	for (uint64_t k = 0; k < nr; k++) {
+		const uint8_t *src = page_address(m, page + k);
+
+		if (i == nr) {	/* all zeros: the zeromap bits only */
+			store_drop(si, off + k);
+			set_bit(si->zeromap, off + k);
+			continue;
+		}
+		clear_bit(si->zeromap, off + k);	/* one write of the whole folio, zeros too */
+		if (pwrite(si->store_fd, src, MM_PAGE_SIZE, (off_t)((off + k) * MM_PAGE_SIZE)) !=
+		    (ssize_t)MM_PAGE_SIZE)
+			return -EIO;
+		set_bit(si->datamap, off + k);
+	}
+	return i == nr;
 }
 
 int swap_read_page(struct machine *m, swp_entry_t e, struct page *page)

@@ -9,7 +9,8 @@
  * no readahead). The PTE maps it old and write-protected, as unuse_pte
  * does; a later store takes the write-protect fault, which reuses the page
  * when it is the process's own. Then the page leaves the swap cache and
- * the slot is freed. Pages the swap cache holds with no PTE left
+ * the slot is freed (a THP the swap cache still holds: page by page, the
+ * folio leaving the cache with its last slot). Pages the swap cache holds with no PTE left
  * (readahead that was never used) are dropped last, after the shmem
  * objects' pages (shmem_unuse) have come back into their page caches.
  *
@@ -21,6 +22,7 @@
 #include <errno.h>
 
 #include "internal.h"
+#include "huge_memory.h"
 #include "memory_internal.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -64,6 +66,21 @@ static int unuse_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, pte
 	if (!page) {
 		ua->err = -ENOMEM;
 		return 1;
+	}
+	if (page_in_thp(m, page)) {	/* a page of a THP still cached: that page alone */
+		struct page *head = compound_head_of(m, page);
+
+		thp_get(head, head);
+		if (pte_swp_exclusive(*pte))
+			SetPageFlag(page, PG_anon_exclusive);
+		swap_free(m, e);
+		mm->rss[MM_SWAPENTS]--;
+		thp_add_pte(m, head, page);
+		mm->rss[MM_ANONPAGES]++;
+		*pte = mk_pte(m, vma, page, 0) & ~_PAGE_ACCESSED;
+		folio_free_swap(m, head);	/* once its last slot is unreferenced */
+		thp_put(m, head, head);
+		return 0;
 	}
 	get_page(page);
 	if (pte_swp_exclusive(*pte))

@@ -27,12 +27,22 @@
  *
  * Isolation takes a reference, as Linux's does: a page is freed only when
  * nothing but reclaim holds it. A large page-cache folio (readahead's) is
- * isolated, checked and freed whole through its first page. THPs are not
- * reclaimed (see doc/reclaim.md).
+ * isolated, checked and freed whole through its first page.
+ *
+ * An anonymous THP (its head stands for 512 pages) not yet in the swap
+ * cache: one only partly mapped is split first (its unmapped pages go
+ * without I/O); else it asks for a whole cluster of 512 slots. If it gets
+ * one it goes to swap whole: the PMD is split into 512 PTEs that become
+ * swap entries (thp_split_pmd), the folio is written as one (pswpout 512,
+ * thp_swpout; all zeros: swpout_zero 512 and nothing written) and leaves
+ * as one. If not (a swap file, or no free cluster), it is split
+ * (thp_split_page, thp_swpout_fallback) and its pages go one by one: the
+ * head now, the others at the end of the batch, last page first.
  */
 #include "internal.h"
 #include "filemap.h"
 #include "huge_memory.h"
+#include "hugetlb.h"
 #include "memory_internal.h"
 #include "pgtable.h"
 #include "rmap.h"
@@ -68,12 +78,26 @@ static uint64_t folio_pages(const struct page *page)
 	return large_file_folio(page) ? folio_nr_pages(page) : 1;
 }
 
+/* The head of an anonymous THP (its flags are the folio's). */
+static int anon_thp(const struct page *page)
+{
+	return PageFlag(page, PG_head) && page_is_anon(page);
+}
+
+/* The pages a folio counts for (folio_nr_pages). */
+static uint64_t folio_size(const struct page *page)
+{
+	return anon_thp(page) ? HPAGE_PMD_NR : folio_pages(page);
+}
+
 /* Whether any page of the folio is mapped (folio_mapped) or dirty. */
 static int folio_any(struct page *page, int dirty)
 {
 	uint64_t n = folio_pages(page);
 	struct page *p;
 
+	if (anon_thp(page))
+		return dirty ? PageFlag(page, PG_dirty) : thp_mapped(page);
 	for_each_folio_page(page, p, i, n)
 		if (dirty ? PageFlag(p, PG_dirty) : p->mapcount > 0)
 			return 1;
@@ -119,8 +143,15 @@ uint64_t isolate_folio(struct machine *m, struct page *page, struct list_head *b
 	uint64_t n;
 	struct page *p;
 
-	if (!PageFlag(page, PG_lru) || PageFlag(page, PG_head) || PageFlag(page, PG_mlocked))
+	if (!PageFlag(page, PG_lru) || (PageFlag(page, PG_head) && !anon_thp(page)) ||
+	    PageFlag(page, PG_mlocked))
 		return 0;
+	if (anon_thp(page)) {
+		lru_del(m, page);
+		thp_get(page, page);	/* isolation's reference */
+		list_add_tail(&page->lru, batch);
+		return HPAGE_PMD_NR;
+	}
 	if (large_file_folio(page))
 		page = filemap_find_page(page->mapping, folio_index(page));
 	n = folio_pages(page);
@@ -156,10 +187,13 @@ void putback_folio_list(struct machine *m, struct list_head *batch)
 			    !PageFlag(page, PG_unevictable)) {
 				ClearPageFlag(page, PG_reclaim);
 				list_move_tail(&page->lru, &pgdat_of(m, page)->lru[page_lru(page)]);
-				count_vm_event(m, PGROTATED);
+				count_vm_events(m, PGROTATED, (int64_t)folio_size(page));
 			}
 		}
-		put_page(m, page);	/* isolation's reference */
+		if (anon_thp(page))
+			thp_put(m, page, page);	/* isolation's reference */
+		else
+			put_page(m, page);
 	}
 }
 
@@ -189,12 +223,30 @@ static int referenced_one(struct machine *m, struct vm_area_struct *vma, uint64_
 	return 0;
 }
 
+static int referenced_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t haddr,
+			  pte_t *pmd, void *arg)
+{
+	return referenced_one(m, vma, haddr, pmd, arg);
+}
+
+static int referenced_thp_pte(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			      pte_t *pte, unsigned i, void *arg)
+{
+	(void)i;
+	return referenced_one(m, vma, addr, pte, arg);
+}
+
 int folio_referenced(struct machine *m, struct page *page, uint64_t *vm_flags)
 {
 	struct referenced_arg ra = { 0, 0 };
 	uint64_t n = folio_pages(page);
 	struct page *p;
 
+	if (anon_thp(page)) {	/* a young PMD counts once, each young PTE once */
+		rmap_walk_thp(m, page, referenced_pmd, referenced_thp_pte, &ra);
+		*vm_flags = ra.vm_flags;
+		return ra.young;
+	}
 	for_each_folio_page(page, p, i, n) {
 		if (!p->mapcount)
 			continue;
@@ -283,12 +335,55 @@ static int unmap_one(struct machine *m, struct vm_area_struct *vma, uint64_t add
 	return 0;
 }
 
+/* TTU_SPLIT_HUGE_PMD: a PMD mapping the THP becomes 512 PTEs, then unmapped as such. */
+static int unmap_split_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t haddr,
+			   pte_t *pmd, void *arg)
+{
+	struct unmap_arg *ua = arg;
+
+	if (vma->vm_flags & MM_VM_LOCKED) {
+		ua->abort = 1;
+		return 1;
+	}
+	return split_huge_pmd(m, vma->vm_mm, haddr, pmd);
+}
+
+/* A PTE maps subpage i of a THP in the swap cache: it becomes that subpage's swap entry. */
+static int unmap_thp_pte(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+			 pte_t *pte, unsigned i, void *arg)
+{
+	struct unmap_arg *ua = arg;
+	struct page *head = ua->page, *page = head + i;
+	swp_entry_t e = { page->swap };
+	pte_t old = *pte;
+
+	(void)addr;
+	if (vma->vm_flags & MM_VM_LOCKED) {
+		ua->abort = 1;
+		return 1;
+	}
+	swap_duplicate(m, e);
+	*pte = swp_entry_to_pte(swp_type(e), swp_offset(e)) |
+	       (PageFlag(page, PG_anon_exclusive) ? _PAGE_SWP_EXCLUSIVE : 0);
+	vma->vm_mm->rss[MM_SWAPENTS]++;
+	if (pte_dirty(old))
+		SetPageFlag(head, PG_dirty);
+	thp_remove_pte(m, vma->vm_mm, page);
+	return 0;
+}
+
 /* Unmap every page of the folio from every page table (try_to_unmap). 0 if all went. */
 static int try_to_unmap(struct machine *m, struct page *page)
 {
 	uint64_t n = folio_pages(page);
 	struct page *p;
 
+	if (anon_thp(page)) {
+		struct unmap_arg ua = { page, 0 };
+
+		rmap_walk_thp(m, page, unmap_split_pmd, unmap_thp_pte, &ua);
+		return folio_any(page, 0);
+	}
 	for_each_folio_page(page, p, i, n) {
 		struct unmap_arg ua = { p, 0 };
 
@@ -316,17 +411,20 @@ static enum pageout_t pageout(struct machine *m, struct page *page)
 		int zero;
 
 		ClearPageFlag(page, PG_dirty);
-		zero = swap_write_page(m, e, page);
+		n = folio_size(page);
+		zero = n > 1 ? swap_write_folio(m, e, page, n) : swap_write_page(m, e, page);
 		if (zero < 0) {
 			SetPageFlag(page, PG_dirty);
 			return PAGE_ACTIVATE;
 		}
-		count_vm_event(m, zero ? SWPOUT_ZERO : PSWPOUT);
+		count_vm_events(m, zero ? SWPOUT_ZERO : PSWPOUT, (int64_t)n);
 		if (!zero) {	/* I/O: it ends when the batch goes back (see putback) */
 			SetPageFlag(page, PG_writeback);
 			SetPageFlag(page, PG_reclaim);
+			if (n == HPAGE_PMD_NR)
+				count_vm_event(m, THP_SWPOUT);
 		}
-		mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_WRITE, 1);
+		mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_WRITE, (int64_t)n);
 		return PAGE_SUCCESS;
 	}
 	for_each_folio_page(page, p, i, n)
@@ -347,6 +445,15 @@ static int remove_mapping(struct machine *m, struct page *page)
 		if (page->refcount != 1 || page->mapcount)
 			return 0;
 		put_page(m, page);	/* lazily freed: nothing to write */
+		return 1;
+	}
+	if (PageFlag(page, PG_swapcache) && anon_thp(page)) {
+		/* the isolation's reference and the cache's 512 are all that is left */
+		if (*folio_refs(page) != 1 + HPAGE_PMD_NR || thp_mapped(page) ||
+		    PageFlag(page, PG_dirty))
+			return 0;
+		thp_put(m, page, page);
+		delete_from_swap_cache(m, page, workingset_eviction(m, page, HPAGE_PMD_NR));
 		return 1;
 	}
 	if (PageFlag(page, PG_swapcache)) {
@@ -377,7 +484,7 @@ uint64_t shrink_folio_list(struct machine *m, struct list_head *batch, struct sc
 	*stat = (struct reclaim_stat){ 0 };
 	while (!list_empty(batch)) {
 		struct page *page = list_first_entry(batch, struct page, lru);
-		uint64_t nr = folio_pages(page);
+		uint64_t nr = folio_size(page);
 		int file = !PageFlag(page, PG_swapbacked);	/* folio_is_file_lru */
 		int lazyfree = page_is_anon(page) && file;
 		enum folio_references ref = FOLIOREF_RECLAIM;
@@ -402,8 +509,32 @@ uint64_t shrink_folio_list(struct machine *m, struct list_head *batch, struct sc
 			}
 		}
 		if (page_is_anon(page) && !file && !PageFlag(page, PG_swapcache)) {
-			swp_entry_t e = folio_alloc_swap(m);
+			swp_entry_t e = { 0 };
 
+			if (anon_thp(page)) {
+				if (folio_partially_mapped(page)) {
+					split_folio(m, page, batch);	/* the rest need no I/O */
+				} else if (!(e = folio_alloc_swap(m, HPAGE_PMD_ORDER)).val) {
+					split_folio(m, page, batch);
+					count_vm_event(m, THP_SWPOUT_FALLBACK);
+				}
+				if (!anon_thp(page)) {	/* the others make their own pass */
+					sc->nr_scanned -= nr - 1;
+					nr = 1;
+					/*
+					 * its PTE gone at the split (unmapped before, or
+					 * a page of zeros now mapping the zero page): it
+					 * goes without I/O, as the host showed
+					 */
+					if (!page->mapcount && page->refcount == 1) {
+						put_page(m, page);
+						nr_reclaimed++;
+						continue;
+					}
+				}
+			}
+			if (!e.val)
+				e = folio_alloc_swap(m, 0);
 			if (!e.val)
 				goto activate;	/* no slot: it stays */
 			add_to_swap_cache(m, page, e);

@@ -325,6 +325,25 @@ MODEL_SEEDS = {
     + pop("fork") + touch(range_vma(0, 3, 64), False) + touch(range_vma(1, 0, 16), True)
     + op("drop_caches", 252, 64, 5) + op("drop_caches", 251) + op("drop_caches", 253)
     + op("kill", 0),
+    # THPs on a block device (/dev/swap2, prio 10): a THP of zeros and one
+    # of data paged out whole, read back (the cached one mapped whole), one
+    # partly unmapped and split by pageout, one split by cold, swapoff
+    "thp_swap": bytes([0x20]) + op("drop_caches", 252, 255, 11)
+    + mmap(addr_win_huge(0), len_huge(4), RW, PRIVATE | ANON | FIXED)
+    + madvise(range_win(0, len_huge(4)), "hugepage") + touch(range_win(0, len_huge(4)), True)
+    + pop("mem_rw", addr_win(512), u16(200), 1)
+    + madvise(range_win(0, len_huge(2)), "pageout") + touch(range_win(4, len_pages(2)), False)
+    + touch(range_win(520, len_pages(1)), False)
+    + pop("munmap", range_win(1100, len_pages(50))) + madvise(range_win(1024, len_pages(70)), "pageout")
+    + madvise(range_win(1600, len_pages(8)), "cold") + op("drop_caches", 253),
+    # the same region under pressure: kswapd takes THPs whole, or splits them
+    # once the block device has no free cluster left
+    "thp_swap_pressure": bytes([0x20]) + op("drop_caches", 252, 40, 11)
+    + mmap(addr_win_huge(0), len_huge(4), RW, PRIVATE | ANON | FIXED)
+    + madvise(range_win(0, len_huge(4)), "hugepage")
+    + b"".join(mmap(addr_null(), len_huge(4), RW, PRIVATE | ANON | POPULATE) for _ in range(8))
+    + touch(range_win(0, len_huge(4)), True) + pop("mem_rw", addr_win(1030), u16(300), 1)
+    + touch(range_win(0, len_huge(4)), False) + pop("fork") + touch(range_win(0, len_huge(1)), True),
     "swap_shmem": bytes([0x20])
     + b"".join(mmap(addr_null(), len_huge(4), RW, SHARED | ANON | POPULATE) for _ in range(10))
     + madvise(range_vma(0, 0, 64), "pageout") + touch(range_vma(0, 0, 8), False)

@@ -100,12 +100,13 @@ static void op_kill(struct fuzz_run *r, struct cursor *c)
 
 /*
  * swapon or swapoff of one of three names (k: 0..5): the first is the
- * mount's own device when the machine booted with swap. A swapoff that
- * memory cannot hold answers ENOMEM and must leave everything checkable.
+ * mount's own device when the machine booted with swap; the second a block
+ * device, where THPs go to swap whole. A swapoff that memory cannot hold
+ * answers ENOMEM and must leave everything checkable.
  */
 static void op_swap(struct fuzz_run *r, int k, struct cursor *c)
 {
-	static const char *const names[] = { "/swapfile", "/swap2", "/swap3" };
+	static const char *const names[] = { "/swapfile", "/dev/swap2", "/swap3" };
 	const char *name = names[k / 2 % 3];
 	char why[256];
 	int err;

@@ -7,10 +7,21 @@
 # majflt, pagemap, smaps, /proc/swaps Used, swap vmstat events); the two
 # traces must be identical. See doc/difftest.md, "Swap-in against the host".
 #
-# Host changes, all undone on exit: a file under /var/tmp, a loop device
-# over it (queue/rotational 0, so that swap-in uses VMA-based readahead as
-# reclaim.md §8.3 measured; rq_affinity 2), swapon of it at priority 32767, and
+# Host changes, all undone on exit: files under /var/tmp, a loop device
+# over each (queue/rotational 0, so that swap-in uses VMA-based readahead as
+# reclaim.md §8.3 measured; rq_affinity 2): the 64 MiB area of most
+# scenarios, and one of another size made when a scenario asks for it;
+# swapon of them at priority 32767, one at a time, and
 # /proc/sys/vm/page-cluster. Skips (77) where that is impossible.
+#
+# The whole test holds /run/lock/mmfs-host-swap (flock, exclusive): other
+# tests and sessions that use the host's swap take the same lock.
+#
+# The THP scenarios (thp_*) need THP "madvise" or "always" on the host (the
+# probe asks with MADV_HUGEPAGE); they are not judged where it is "never",
+# or where the host could not fault the region in as huge pages. The mmfs
+# side's area is a block device (/dev/swaphost, as the host's loop device
+# is): a THP goes to swap whole only on one.
 #
 # SWAP_HOST_KEEP=DIR keeps both traces of every scenario in DIR.
 
@@ -20,6 +31,11 @@ skip() {
 	echo "swap_host: SKIP: $*" >&2
 	exit 77
 }
+
+# Everything below changes the host's swap: one test (or session) at a time.
+LOCK=/run/lock/mmfs-host-swap
+exec {LOCKFD}>"$LOCK" || skip "cannot open $LOCK"
+flock -x -w "${SWAP_HOST_LOCK_WAIT:-900}" "$LOCKFD" || skip "$LOCK is held by someone else"
 
 # ---- can the host do it? ----
 PC=/proc/sys/vm/page-cluster
@@ -36,6 +52,8 @@ for f in /sys/kernel/mm/transparent_hugepage/hugepages-*/enabled; do
 		skip "$f: $m: anonymous memory would get large folios"
 done
 [[ $thp == *'[always]'* ]] && skip "THP is always: anonymous memory would get huge pages"
+THP_OK=1
+[[ $thp == *'[madvise]'* ]] || THP_OK=	# [never]: no THP scenario can be judged
 command -v losetup >/dev/null && command -v mkswap >/dev/null && command -v swapon >/dev/null ||
 	skip "losetup, mkswap or swapon missing"
 
@@ -63,17 +81,18 @@ rot=$(rotational_areas)
 [[ -z $rot ]] || skip "the host's swap area $rot is rotational: VMA readahead is off"
 other_swaps=$(($(wc -l </proc/swaps) - 1))
 
-# ---- the host's swap device ----
+# ---- the host's swap devices ----
 PC_SAVED=$(cat $PC)
 SWDIR=
 LOOP=
+declare -A AREA=()	# size -> its loop device
 host_cleanup() {
-	local rc=$?
+	local rc=$? l
 	trap - EXIT INT TERM ERR
-	if [[ -n $LOOP ]]; then
-		grep -q "^$LOOP " /proc/swaps && swapoff "$LOOP"
-		losetup -d "$LOOP" || echo "swap_host: could not detach $LOOP" >&2
-	fi
+	for l in "${AREA[@]}"; do
+		grep -q "^$l " /proc/swaps && swapoff "$l"
+		losetup -d "$l" || echo "swap_host: could not detach $l" >&2
+	done
 	[[ -n $SWDIR ]] && rm -rf "$SWDIR"
 	echo "$PC_SAVED" >$PC
 	_mmfs_cleanup_extra
@@ -84,16 +103,26 @@ trap 'exit 130' INT TERM
 trap 'exit $?' ERR
 
 SWDIR=$(mktemp -d /var/tmp/mmfs-swaphost.XXXXXX)
-truncate -s 64M "$SWDIR/swap" || skip "cannot make $SWDIR/swap"
-LOOP=$(losetup -f --show --direct-io=on "$SWDIR/swap" 2>/dev/null ||
-	losetup -f --show "$SWDIR/swap" 2>/dev/null) || { LOOP=; skip "no loop device"; }
-echo 0 >"/sys/block/${LOOP#/dev/}/queue/rotational" 2>/dev/null ||
-	skip "cannot clear queue/rotational of $LOOP"
-[[ $(cat "/sys/block/${LOOP#/dev/}/queue/rotational") == 0 ]] ||
-	skip "$LOOP stays rotational"
-# completions on the submitting CPU (see drain_all_cpus in swap_probe.c)
-echo 2 >"/sys/block/${LOOP#/dev/}/queue/rq_affinity" 2>/dev/null || true
-mkswap "$LOOP" >/dev/null 2>&1 || skip "mkswap $LOOP failed"
+
+# area SIZE: AREA[SIZE] is the loop device of a swap area of SIZE (made if
+# needed, not swapped on by this)
+area() {
+	local size=$1 l
+	if [[ -z ${AREA[$size]:-} ]]; then
+		truncate -s "$size" "$SWDIR/swap-$size" || skip "cannot make $SWDIR/swap-$size"
+		l=$(losetup -f --show --direct-io=on "$SWDIR/swap-$size" 2>/dev/null ||
+			losetup -f --show "$SWDIR/swap-$size" 2>/dev/null) || skip "no loop device"
+		AREA[$size]=$l
+		echo 0 >"/sys/block/${l#/dev/}/queue/rotational" 2>/dev/null ||
+			skip "cannot clear queue/rotational of $l"
+		[[ $(cat "/sys/block/${l#/dev/}/queue/rotational") == 0 ]] || skip "$l stays rotational"
+		# completions on the submitting CPU (see drain_all_cpus in swap_probe_io.c)
+		echo 2 >"/sys/block/${l#/dev/}/queue/rq_affinity" 2>/dev/null || true
+		mkswap "$l" >/dev/null 2>&1 || skip "mkswap $l failed"
+	fi
+}
+area 64M
+LOOP=${AREA[64M]}
 swapon -p 32767 "$LOOP" 2>/dev/null || skip "swapon $LOOP failed"
 echo "swap_host: host swap on $LOOP (other swap areas: $other_swaps), page-cluster was $PC_SAVED"
 
@@ -112,12 +141,28 @@ host_areas() {
 	awk 'NR > 1 { print $1 }' /proc/swaps
 }
 
-# scenario NAME < STEPS: run it on a fresh host swap area and a fresh mount
+# thp_faulted TRACE: the host gave the region huge pages where the probe
+# wrote (the snapshot after the first write: AnonHugePages = Anonymous)
+thp_faulted() {
+	awk '/^## write/ { w = 1; next } w && /^P smaps/ {
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		exit !(v["AnonHugePages"] > 0 && v["AnonHugePages"] == v["Anonymous"]) }' "$1"
+}
+
+# scenario NAME [SIZE] < STEPS: run it on a fresh host swap area of SIZE
+# (64M) and on a fresh mount with a swap device of that size
 scenario() {
-	local name=$1 steps h m dir rc=0 try before
+	local name=$1 size=${2:-64M} steps h m dir rc=0 try before loop
 	steps=$(cat)
 	SEQ=$((SEQ + 1))
 	h="$WORK/$name.host" m="$WORK/$name.mmfs" dir="$WORK/mnt-$SEQ"
+	if [[ $name == thp_* && -z $THP_OK ]]; then
+		echo "swap_host: $name: NOT JUDGED: THP is never on the host" >&2
+		UNJUDGED+=("$name")
+		return 0
+	fi
+	area "$size"
+	loop=${AREA[$size]}
 	: >"$h.prev"
 	for ((try = 1; ; try++)); do
 		if [[ -n $(rotational_areas) ]]; then
@@ -125,20 +170,42 @@ scenario() {
 			UNJUDGED+=("$name")
 			return 0
 		fi
-		# a fresh area: slots from 1 again, as in the fresh mount
-		swapoff "$LOOP" && swapon -p 32767 "$LOOP"
+		# a fresh area: slots from 1 again, as in the fresh mount; one at a time
+		swapoff "$LOOP" 2>/dev/null || true
+		[[ $loop == "$LOOP" ]] || swapoff "$loop" 2>/dev/null || true
+		swapon -p 32767 "$loop"
 		before=$(host_areas)
-		"$PROBE" host --dev "$LOOP" <<<"$steps" >"$h" || fail "$name: the host probe failed"
+		if [[ $size != 64M && $(wc -l <<<"$before") != 1 ]]; then
+			# a full area sends pages, and THPs whole, to the next one
+			echo "swap_host: $name: NOT JUDGED: other swap areas are active on the host" >&2
+			UNJUDGED+=("$name")
+			swapoff "$loop"
+			swapon -p 32767 "$LOOP"
+			return 0
+		fi
+		"$PROBE" host --dev "$loop" <<<"$steps" >"$h" || fail "$name: the host probe failed"
+		if [[ $name == thp_* ]] && ! thp_faulted "$h"; then
+			echo "swap_host: $name: NOT JUDGED: the host did not fault the region in as THPs" >&2
+			UNJUDGED+=("$name")
+			break
+		fi
 		[[ $(host_areas) == "$before" ]] && cmp -s "$h" "$h.prev" && break
 		if ((try == 6)); then
 			echo "swap_host: $name: NOT JUDGED: no two host runs of 6 agreed (a busy host)" >&2
 			UNJUDGED+=("$name")
-			return 0
+			break
 		fi
 		((try == 1)) || echo "swap_host: $name: host run $try differs from the one before; again" >&2
 		mv "$h" "$h.prev"
 	done
-	mmfs_mount "$dir" -o swap=64M	# the size of the host's area
+	if [[ $loop != "$LOOP" ]]; then
+		swapoff "$loop"
+		swapon -p 32767 "$LOOP"
+	fi
+	[[ " ${UNJUDGED[*]} " == *" $name "* ]] && return 0
+	# the mount's daemon must not inherit the lock
+	mmfs_mount "$dir" -o swap=0 {LOCKFD}>&-
+	echo "swapon /dev/swaphost $size" >"$dir/ctl"	# a block device, as the host's
 	"$PROBE" mmfs --mount "$dir" <<<"$steps" >"$m" || rc=$?
 	mmfs_umount "$dir"
 	((rc == 0)) || fail "$name: the mmfs probe failed (exit $rc)"
@@ -408,6 +475,101 @@ munmap 8000-8999
 fault r 20
 check 0-7999
 EOF
+
+# ---- transparent huge pages (reclaim.md §6; doc/reclaim.md, "THP") ----
+
+# four THPs of data paged out: each takes a whole cluster (512-1023 ...,
+# thp_swpout, the PMD split into swap PTEs) and stays in the swap cache; a
+# read fault maps its whole folio back with PTEs (minor, no AnonHugePages)
+scenario thp_data <<'EOF'
+pagecluster 3
+map 2048
+hugepage 0-2047
+write data 0-2047
+pageout 0-2047
+fault r 5
+fault r 600
+fault w 601
+check 0-2047
+EOF
+
+# THPs of zeros: zeromap bits only (swpout_zero 2048, no thp_swpout), out of
+# the swap cache at once; read back page by page with readahead
+THP_ZERO=$(cat <<'EOF'
+pagecluster 3
+map 2048
+hugepage 0-2047
+write zero 0-2047
+pageout 0-2047
+fault r 5
+fault w 600
+fault r 1100
+check 0-2047
+EOF
+)
+scenario thp_zero <<<"$THP_ZERO"
+
+# read back and paged out again (clean: nothing written), then single-page
+# swap-in with readahead windows clipped to the 2 MiB block
+scenario thp_evict <<'EOF'
+pagecluster 3
+map 1024
+hugepage 0-1023
+write data 0-1023
+pageout 0-1023
+evict 0-1023
+fault r 100
+fault r 101
+fault w 700
+touch r 0-1023
+check 0-1023
+EOF
+
+# munmap of part of a THP splits its PMD and queues it for deferred split;
+# pageout then splits the folio (thp_split_page) and its mapped pages go one
+# by one (slots 1-188), its unmapped ones without I/O
+scenario thp_partial_munmap <<'EOF'
+pagecluster 3
+map 1024
+hugepage 0-1023
+write data 0-1023
+munmap 700-1023
+pageout 0-699
+fault r 600
+check 0-699
+EOF
+
+# pageout and cold over part of a PMD split the folio; cold over a whole one
+# only deactivates it
+scenario thp_part_pmd <<'EOF'
+pagecluster 3
+map 1024
+hugepage 0-1023
+write data 0-1023
+pageout 0-99
+cold 512-1023
+cold 600-700
+pageout 512-1023
+fault r 50
+check 0-1023
+EOF
+
+# an 8 MiB area: clusters 1-3 take three THPs whole; the fourth finds no
+# free cluster and is split (thp_swpout_fallback): its head takes slot 1,
+# then its other pages from the last one down, until the area is full
+scenario thp_fallback 8M <<'EOF'
+pagecluster 3
+map 2048
+hugepage 0-2047
+write data 0-2047
+pageout 0-2047
+fault r 1600
+check 0-2047
+EOF
+
+# the same with zeros: the split maps the shared zero page where a subpage
+# held only zeros, and those pages go without a slot
+scenario thp_fallback_zero 8M <<<"$THP_ZERO"
 
 ((${#FAILED[@]} == 0)) || fail "mmfs differs from the host in: ${FAILED[*]}"
 ((${#UNJUDGED[@]} == 0)) || skip "the host was too busy to judge: ${UNJUDGED[*]}"

@@ -15,7 +15,7 @@
  *   map NPAGES             private anonymous rw- at 0x500000000000 (PMD-aligned)
  *   write data|zero A-B    store a stamp (data) or 0 in the first 8 bytes of
  *                          each page; mmfs: touch w, then pwrite proc/PID/mem
- *   pageout|willneed|dontneed|cold A-B    madvise
+ *   pageout|willneed|dontneed|cold|hugepage A-B    madvise
  *   mprotect A-B PROT      PROT as rw- r-- ---
  *   munmap A-LAST          the region's tail; the views cover what is left
  *   touch r|w A-B          one access per page, one snapshot at the end
@@ -34,256 +34,33 @@
  *   mincore RUNS        runs of the mincore string, "first-last:0|1"
  *   pagemap RUNS        runs of entries: "first-last:present(FLAGS)" or
  *                       "swap(FLAGS)@OFF1-OFF2", FLAGS = bits 55-63 in hex
- *   smaps K=V...        of the region's VMA
+ *   smaps K=V...        of the region's VMA (AnonHugePages among them)
  * and for the machine: the swap device's Used (proc/swaps) and the deltas of
- * pswpin pswpout swpin_zero swpout_zero swap_ra swap_ra_hit (proc/vmstat).
+ * pswpin pswpout swpin_zero swpout_zero swap_ra swap_ra_hit and of the THP
+ * events thp_swpout thp_swpout_fallback thp_split_page thp_split_pmd
+ * thp_deferred_split_page (proc/vmstat).
  *
  * The host side stays on one CPU (MADV_PAGEOUT drains only its own CPU's LRU
  * batches) and, after every step, waits until the swap device has completed
  * every read and write the counters say were issued, so that mincore (which
  * needs an up-to-date page) and the swap cache do not depend on I/O timing.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include "swap_probe.h"
 
-#define PG 4096UL
-#define REGION 0x500000000000UL
-#define MAXPAGES 16384
-
-static int host;		/* else mmfs */
-static const char *mnt;		/* mmfs: the mount */
-static const char *dev;		/* host: /dev/loopN */
-static char procroot[4096];	/* /proc or MNT/proc */
-static size_t npages;		/* of the region, 0 before map */
-static uint64_t want[MAXPAGES];	/* what the first 8 bytes should hold */
+int host;
+const char *mnt;
+const char *dev;
+char procroot[4096];
+size_t npages;
+uint64_t want[MAXPAGES];
 static uint64_t gen;
 
-static pid_t self_pid;		/* the process under test (host: getpid()) */
-static pid_t child_pid;		/* 0 when there is none */
-static long last_majflt[2];
-static int ctl_fd = -1, child_ctl = -1, gctl_fd = -1;	/* mmfs */
-static int to_child = -1, from_child = -1;		/* host */
-
-static const char *const vmkeys[] = { "pswpin", "pswpout", "swpin_zero", "swpout_zero",
-				      "swap_ra", "swap_ra_hit" };
-#define NVM (sizeof(vmkeys) / sizeof(vmkeys[0]))
-static long last_vm[NVM];
-static long io_base_rd, io_base_wr, vm_base_in, vm_base_out;	/* host */
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "swap_probe: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	if (!host && gctl_fd >= 0 && self_pid > 0) {
-		char b[64];
-		int n = snprintf(b, sizeof b, "kill %d\n", (int)self_pid);
-
-		if (child_pid > 0) {
-			char c[64];
-			int k = snprintf(c, sizeof c, "kill %d\n", (int)child_pid);
-
-			if (write(gctl_fd, c, k) < 0) { /* it may be gone */ }
-		}
-		if (write(gctl_fd, b, n) < 0) { /* nothing more to do */ }
-	}
-	if (host && child_pid > 0)
-		kill(child_pid, SIGKILL);
-	exit(2);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY);
-	size_t cap = 1 << 16, n = 0;
-	char *b;
-
-	if (fd < 0)
-		die("open %s: %s", path, strerror(errno));
-	b = malloc(cap + 1);
-	for (;;) {
-		ssize_t k;
-
-		if (n == cap)
-			b = realloc(b, (cap *= 2) + 1);
-		k = read(fd, b + n, cap - n);
-		if (k < 0)
-			die("read %s: %s", path, strerror(errno));
-		if (k == 0)
-			break;
-		n += k;
-	}
-	close(fd);
-	b[n] = 0;
-	if (len)
-		*len = n;
-	return b;
-}
-
-static void write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-
-	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		die("write %s to %s: %s", s, path, strerror(errno));
-	close(fd);
-}
-
-/* ---- mmfs: the control files ---- */
-
-/* One command on a ctl stream; its reply line (without the newline). */
-static char *ctl(int fd, const char *fmt, ...)
-{
-	static char reply[1 << 16];
-	char cmd[512];
-	size_t n = 0;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd - 1, fmt, ap);
-	va_end(ap);
-	strcat(cmd, "\n");
-	if (write(fd, cmd, strlen(cmd)) < 0 && errno != EINVAL && errno != ENOMEM &&
-	    errno != EFAULT && errno != ESRCH && errno != EPERM && errno != EAGAIN)
-		die("ctl write '%s': %s", cmd, strerror(errno));
-	for (;;) {
-		ssize_t k = read(fd, reply + n, 1);
-
-		if (k <= 0)
-			die("ctl: no reply to '%s'", cmd);
-		if (reply[n] == '\n')
-			break;
-		if (++n == sizeof reply - 1)
-			die("ctl: reply too long");
-	}
-	reply[n] = 0;
-	return reply;
-}
-
-static char *ctl_ok(int fd, const char *fmt, ...)
-{
-	char cmd[512], *r;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	r = ctl(fd, "%s", cmd);
-	if (!strncmp(r, "error", 5))
-		die("mmfs: '%s': %s", cmd, r);
-	return r;
-}
-
-static int open_ctl(pid_t pid)
-{
-	char p[4200];
-	int fd;
-
-	snprintf(p, sizeof p, "%s/%d/ctl", procroot, (int)pid);
-	fd = open(p, O_RDWR);
-	if (fd < 0)
-		die("open %s: %s", p, strerror(errno));
-	return fd;
-}
-
-/* ---- the host: its own I/O settles ---- */
-
-static long vmstat_get(const char *key)
-{
-	char path[4200], *b, *p;
-	size_t kl = strlen(key);
-	long v = -1;
-
-	snprintf(path, sizeof path, "%s/vmstat", procroot);
-	b = slurp(path, NULL);
-	for (p = b; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, kl) && p[kl] == ' ') {
-			v = atol(p + kl + 1);
-			break;
-		}
-	free(b);
-	if (v < 0)
-		die("vmstat has no %s", key);
-	return v;
-}
-
-static void dev_io(long *rd, long *wr, long *inflight)
-{
-	char path[256], *b;
-	long f[11] = { 0 }, a = 0, c = 0;
-	const char *base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
-
-	snprintf(path, sizeof path, "/sys/block/%s/stat", base);
-	b = slurp(path, NULL);
-	sscanf(b, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld", &f[0], &f[1], &f[2], &f[3], &f[4],
-	       &f[5], &f[6], &f[7], &f[8], &f[9], &f[10]);
-	free(b);
-	*rd = f[2];
-	*wr = f[6];
-	snprintf(path, sizeof path, "/sys/block/%s/inflight", base);
-	b = slurp(path, NULL);
-	sscanf(b, "%ld %ld", &a, &c);
-	free(b);
-	*inflight = a + c;
-}
-
-/*
- * A completed swap write moves its page to the inactive tail through a batch
- * of the CPU that completed it (folio_rotate_reclaimable), which holds a
- * reference: a MADV_PAGEOUT meanwhile cannot free the page and leaves it in
- * the swap cache (the last 256 % 31 pages of a region, say). swap_host.sh
- * sets rq_affinity 2 on the loop device, so that completions run on the
- * submitting CPU, ours, whose batches MADV_PAGEOUT drains; and move_pages()
- * of a page of our own to the node it is on begins with lru_cache_disable(),
- * which drains every CPU's batches (where there is no NUMA, ENOSYS: the
- * first measure has to do).
- */
-static void drain_all_cpus(void)
-{
-	static char pagebuf[2 * 4096];
-	void *pages[1] = { (void *)(((uintptr_t)pagebuf + PG - 1) & ~(PG - 1)) };
-	int node = 0, status = -1;
-
-	((char *)pages[0])[0] = 1;
-	if (syscall(SYS_move_pages, 0, 1UL, pages, &node, &status, 0) && errno != ENOSYS)
-		die("move_pages: %s", strerror(errno));
-}
-
-/* Wait until the device completed every page pswpin/pswpout say was issued. */
-static void host_settle(void)
-{
-	for (int i = 0; i < 1000; i++) {
-		long rd, wr, fl;
-		long in = vmstat_get("pswpin") - vm_base_in, out = vmstat_get("pswpout") - vm_base_out;
-
-		dev_io(&rd, &wr, &fl);
-		if (fl == 0 && rd - io_base_rd >= in * 8 && wr - io_base_wr >= out * 8) {
-			drain_all_cpus();
-			return;
-		}
-		usleep(5000);
-	}
-	fprintf(stderr, "swap_probe: the swap device's I/O did not settle in 5 s\n");
-}
+pid_t self_pid;
+pid_t child_pid;
+long last_majflt[2];
+int ctl_fd = -1, child_ctl = -1, gctl_fd = -1;
+int to_child = -1, from_child = -1;
+long io_base_rd, io_base_wr, vm_base_in, vm_base_out;
 
 /* ---- the steps ---- */
 
@@ -338,7 +115,8 @@ static void do_madvise(const char *adv, size_t a, size_t b)
 		int advice = !strcmp(adv, "pageout") ? MADV_PAGEOUT :
 			     !strcmp(adv, "willneed") ? MADV_WILLNEED :
 			     !strcmp(adv, "dontneed") ? MADV_DONTNEED :
-			     !strcmp(adv, "cold") ? MADV_COLD : -1;
+			     !strcmp(adv, "cold") ? MADV_COLD :
+			     !strcmp(adv, "hugepage") ? MADV_HUGEPAGE : -1;
 
 		if (advice < 0)
 			die("unknown advice %s", adv);
@@ -540,232 +318,6 @@ static void do_child_exit(void)
 	child_pid = 0;
 }
 
-/* ---- what a snapshot shows ---- */
-
-static void mincore_of(int is_child, char *out)
-{
-	if (host && !is_child) {
-		static unsigned char vec[MAXPAGES];
-
-		if (mincore((void *)REGION, npages * PG, vec))
-			die("mincore: %s", strerror(errno));
-		for (size_t i = 0; i < npages; i++)
-			out[i] = '0' + (vec[i] & 1);
-	} else if (host) {
-		uint32_t msg[2] = { 'm', 0 };
-		size_t n = 0;
-
-		if (write(to_child, msg, sizeof msg) != sizeof msg)
-			die("the child does not answer");
-		while (n < npages) {
-			ssize_t k = read(from_child, out + n, npages - n);
-
-			if (k <= 0)
-				die("the child's mincore");
-			n += k;
-		}
-	} else {
-		char *r = ctl_ok(is_child ? child_ctl : ctl_fd, "mincore %#lx %zu", REGION, npages * PG);
-
-		if (strlen(r) != npages)
-			die("mmfs mincore gave %zu pages for %zu", strlen(r), npages);
-		memcpy(out, r, npages);
-	}
-	out[npages] = 0;
-}
-
-static void print_runs01(const char *s)
-{
-	size_t i = 0, n = strlen(s);
-
-	printf(" mincore");
-	while (i < n) {
-		size_t j = i;
-
-		while (j + 1 < n && s[j + 1] == s[i])
-			j++;
-		if (j == i)
-			printf(" %zu:%c", i, s[i]);
-		else
-			printf(" %zu-%zu:%c", i, j, s[i]);
-		i = j + 1;
-	}
-	printf("\n");
-}
-
-static void print_pagemap(pid_t pid)
-{
-	static uint64_t e[MAXPAGES];
-	char path[4200];
-	int fd;
-	size_t i = 0;
-
-	snprintf(path, sizeof path, "%s/%d/pagemap", procroot, (int)pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || pread(fd, e, npages * 8, (REGION / PG) * 8) != (ssize_t)(npages * 8))
-		die("pread %s: %s", path, strerror(errno));
-	close(fd);
-	printf(" pagemap");
-	while (i < npages) {
-		uint64_t fl = e[i] >> 55, off = (e[i] >> 5) & ((1ULL << 50) - 1);
-		int swap = (e[i] >> 62 & 1) && !(e[i] >> 63 & 1);
-		size_t j = i;
-
-		while (j + 1 < npages && e[j + 1] >> 55 == fl &&
-		       (!swap || ((e[j + 1] >> 5) & ((1ULL << 50) - 1)) == off + (j + 1 - i)))
-			j++;
-		if (j == i)
-			printf(" %zu", i);
-		else
-			printf(" %zu-%zu", i, j);
-		if (e[i] >> 63 & 1)
-			printf(":present(%llx)", (unsigned long long)fl);
-		else if (swap)
-			printf(":swap(%llx)@%llu-%llu", (unsigned long long)fl, (unsigned long long)off,
-			       (unsigned long long)(off + j - i));
-		else if (!e[i])
-			printf(":none");
-		else
-			printf(":other(%llx)", (unsigned long long)e[i]);
-		i = j + 1;
-	}
-	printf("\n");
-}
-
-/* The smaps values summed over the VMAs in the region, one line per VMA range. */
-static void print_smaps(const char *tag, pid_t pid)
-{
-	static const char *const keys[] = { "Rss", "Pss", "Shared_Clean", "Shared_Dirty",
-					    "Private_Clean", "Private_Dirty", "Anonymous", "Swap",
-					    "SwapPss" };
-	enum { NK = sizeof keys / sizeof keys[0] };
-	char path[4200], *b, *line, *sv;
-	long v[NK] = { 0 };
-	int in = 0, nvma = 0;
-
-	snprintf(path, sizeof path, "%s/%d/smaps", procroot, (int)pid);
-	b = slurp(path, NULL);
-	for (line = strtok_r(b, "\n", &sv); line; line = strtok_r(NULL, "\n", &sv)) {
-		unsigned long lo, hi;
-		char perms[8];
-
-		if (((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f')) &&
-		    sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3) {
-			in = lo >= REGION && lo < REGION + npages * PG;
-			if (in) {
-				nvma++;
-				printf("%s vma %zu-%zu %s\n", tag, (size_t)((lo - REGION) / PG),
-				       (size_t)((hi - REGION) / PG - 1), perms);
-			}
-			continue;
-		}
-		if (!in)
-			continue;
-		for (size_t k = 0; k < NK; k++) {
-			size_t kl = strlen(keys[k]);
-
-			if (!strncmp(line, keys[k], kl) && line[kl] == ':')
-				v[k] += atol(line + kl + 1);
-		}
-	}
-	free(b);
-	if (!nvma)
-		die("%s has no VMA in the region", path);
-	printf("%s smaps", tag);
-	for (size_t k = 0; k < NK; k++)
-		printf(" %s=%ld", keys[k], v[k]);
-	printf("\n");
-}
-
-static long majflt_of(pid_t pid)
-{
-	char path[4200], *b, *p;
-	long v = -1;
-
-	snprintf(path, sizeof path, "%s/%d/stat", procroot, (int)pid);
-	b = slurp(path, NULL);
-	p = strrchr(b, ')');	/* field 2 may hold blanks */
-	if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %ld", &v) != 1)
-		v = -1;
-	free(b);
-	if (v < 0)
-		die("cannot read majflt from %s", path);
-	return v;
-}
-
-static long swap_size;
-
-static long swap_used(void)
-{
-	char path[4200], *b, *line;
-	long used = -1;
-	int first = 1;
-
-	snprintf(path, sizeof path, "%s/swaps", procroot);
-	b = slurp(path, NULL);
-	for (line = strtok(b, "\n"); line; line = strtok(NULL, "\n")) {
-		char name[4096], type[64];
-		long size, u;
-
-		if (first) {	/* the header */
-			first = 0;
-			continue;
-		}
-		if (sscanf(line, "%4095s %63s %ld %ld", name, type, &size, &u) != 4)
-			continue;
-		if (!host || !strcmp(name, dev)) {
-			used = u;
-			swap_size = size;
-			break;
-		}
-	}
-	free(b);
-	if (used < 0)
-		die("%s has no row for the swap device", path);
-	return used;
-}
-
-static void snapshot_proc(int is_child)
-{
-	pid_t pid = is_child ? child_pid : self_pid;
-	static char mc[MAXPAGES + 1];
-	long mf = majflt_of(pid);
-	const char *tag = is_child ? "C" : "P";
-
-	printf("%s majflt +%ld\n", tag, mf - last_majflt[is_child]);
-	last_majflt[is_child] = mf;
-	if (!npages)
-		return;
-	mincore_of(is_child, mc);
-	printf("%s", tag);
-	print_runs01(mc);
-	printf("%s", tag);
-	print_pagemap(pid);
-	print_smaps(tag, pid);
-}
-
-static void snapshot(void)
-{
-	if (host)
-		host_settle();
-	snapshot_proc(0);
-	if (child_pid)
-		snapshot_proc(1);
-	{
-		long used = swap_used();
-
-		printf("swaps Size=%ld Used=%ld\nvmstat", swap_size, used);
-	}
-	for (size_t k = 0; k < NVM; k++) {
-		long v = vmstat_get(vmkeys[k]);
-
-		printf(" %s+%ld", vmkeys[k], v - last_vm[k]);
-		last_vm[k] = v;
-	}
-	printf("\n");
-	fflush(stdout);
-}
-
 /* ---- the scenario ---- */
 
 static int parse_range(const char *s, size_t *a, size_t *b)
@@ -832,7 +384,8 @@ static void run_line(char *line)
 		RANGE(2);
 		do_write(!strcmp(w[1], "data"), a, b);
 	} else if ((!strcmp(w[0], "pageout") || !strcmp(w[0], "willneed") ||
-		    !strcmp(w[0], "dontneed") || !strcmp(w[0], "cold")) && n == 2) {
+		    !strcmp(w[0], "dontneed") || !strcmp(w[0], "cold") ||
+		    !strcmp(w[0], "hugepage")) && n == 2) {
 		RANGE(1);
 		do_madvise(w[0], a, b);
 	} else if (!strcmp(w[0], "mprotect") && n == 3) {
@@ -903,9 +456,7 @@ int main(int argc, char **argv)
 				"       swap_probe mmfs --mount MNT < SCENARIO\n");
 		return 2;
 	}
-	last_majflt[0] = majflt_of(self_pid);
-	for (size_t k = 0; k < NVM; k++)
-		last_vm[k] = vmstat_get(vmkeys[k]);
+	snapshot_init();
 	while (fgets(line, sizeof line, stdin))
 		run_line(line);
 	if (child_pid)

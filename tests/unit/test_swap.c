@@ -24,6 +24,7 @@
 static struct machine *m;
 
 #include "mmtest.h"
+#include "swaptest.h"
 
 #define K 4096ULL
 #define M (1024 * 1024ULL)
@@ -48,26 +49,6 @@ static void teardown(void)
 }
 
 TestSuite(swap, .init = setup, .fini = teardown);
-
-static int64_t ev(enum vm_event_item i)
-{
-	return m->vm_events[i];
-}
-
-static int64_t node_pages(enum node_stat_item i)
-{
-	return global_node_page_state(m, i);
-}
-
-static void madvise(int pid, uint64_t addr, uint64_t len, int64_t advice)
-{
-	call(pid, (struct mm_call){ .verb = MMV_MADVISE, .addr = addr, .len = len, .advice = advice });
-}
-
-static uint64_t swap_used_kb(void)
-{
-	return (total_swap_pages(m) - nr_swap_pages(m)) * 4;
-}
 
 static char *mincore_of(int pid, uint64_t addr, uint64_t len)
 {
