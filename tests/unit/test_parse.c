@@ -394,6 +394,10 @@ Test(parse, reason_buffer)
 	/* a control byte of the line never reaches the reason */
 	cr_assert_eq(parse_command("fr\x01ob\nx", 7, P, &got, why, sizeof(why)), -EINVAL);
 	cr_assert_eq(strcspn(why, "\x01\n"), strlen(why));
+	/* a short buffer gets the start of the escaped reason, even inside an escape */
+	char mid[20];
+	cr_assert_eq(parse_command("\x01", 1, P, &got, mid, sizeof(mid)), -EINVAL);
+	cr_assert_str_eq(mid, "unknown command '\\x");
 }
 
 struct size_case {
