@@ -10,15 +10,13 @@
  * pcre2 splits a line into tokens (words for the shell form; strings, lists,
  * comments, -y "<path>" decorations and punctuation for the strace form);
  * take_arg() turns each argument into its mm_call field by a one-letter type
- * taken from the verb's signature. The patterns are compiled once and are
+ * taken from the verb's signature (the strace form's lexing is in
+ * parse_strace.c). The patterns are compiled once and are
  * read-only afterwards; each call owns its match data, so any number of FUSE
  * threads may parse at once.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <errno.h>
 #include <limits.h>
-#include <pcre2.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,26 +24,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parse.h"
 #include "parse_flags.h"
-
-#define LINE_MAX_BYTES	4096
-#define ARGS_MAX	8	/* more than any verb takes; the rest are only counted */
-#define QUOTE_MAX	48	/* how much of a bad token a reason quotes */
-
-/* ---- patterns ---------------------------------------------------------- */
-
-enum re_id {
-	RE_PID,		/* strace -f's "[pid 1234] " prefix */
-	RE_CALL,	/* "name(" opens the strace form */
-	RE_WORD,	/* one shell-form token */
-	RE_CTOK,	/* one strace-form token, see ctok_group */
-	RE_RETFD,	/* open's " = 3" or " = 3</path>" or " = -1 ENOENT (...)" */
-	RE_NR
-};
-
-/* Capture groups of RE_CTOK; none set means end of line. */
-enum ctok_group { CT_STR = 1, CT_ELLIPSIS, CT_LIST, CT_ANGLE, CT_COMMENT, CT_WORD, CT_PUNCT };
+#include "parse_internal.h"
 
 #define QSTR	"\"(?:[^\"\\\\]|\\\\.)*+\""
 /*
@@ -116,35 +96,13 @@ static void re_compile_all(void)
 	re_ok = true;
 }
 
-/* ---- per-call state ---------------------------------------------------- */
-
-enum arg_kind { ARG_WORD, ARG_STRING, ARG_LIST };
-
-struct arg {
-	enum arg_kind kind;
-	char *s;		/* word(s) joined by one space, or the decoded string */
-	char *fdpath;		/* strace -y "<path>" after a number, decoded; or NULL */
-};
-
-struct pctx {
-	char *why;
-	size_t whylen;
-	pcre2_match_data *md;
-	const char *name;	/* the verb as written, for reasons */
-	char text[LINE_MAX_BYTES + 1];		/* the trimmed line */
-	char store[2 * (LINE_MAX_BYTES + 1)];	/* arg texts, NUL-terminated */
-	size_t used;
-	struct arg av[ARGS_MAX];
-	int ac;			/* arguments seen; only ARGS_MAX are kept */
-};
-
 /*
  * Record a reason and return -EINVAL. The reason quotes the input, so it is
  * escaped as kmsg shows the command (ctl.c): a byte outside printable ASCII,
  * and the backslash, as \xNN; one line, whatever the input held.
  */
 __attribute__((format(printf, 2, 3)))
-static int fail(struct pctx *p, const char *fmt, ...)
+int pctx_fail(struct pctx *p, const char *fmt, ...)
 {
 	char raw[512], esc[4 * sizeof(raw)];
 	size_t o = 0;
@@ -169,14 +127,14 @@ static int fail(struct pctx *p, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int re_match(struct pctx *p, enum re_id id, size_t len, size_t start)
+int pctx_match(struct pctx *p, enum re_id id, size_t len, size_t start)
 {
 	return pcre2_match(re[id], (PCRE2_SPTR)p->text, len, start,
 			   PCRE2_ANCHORED, p->md, NULL);
 }
 
 /* Copy n bytes into the store as a NUL-terminated string. */
-static char *store_put(struct pctx *p, const char *s, size_t n)
+char *pctx_store(struct pctx *p, const char *s, size_t n)
 {
 	char *d = p->store + p->used;
 
@@ -191,7 +149,7 @@ static bool is_blank(char ch)
 	return blank_byte[(unsigned char)ch];
 }
 
-static size_t skip_blanks(const struct pctx *p, size_t len, size_t pos)
+size_t pctx_skip_blanks(const struct pctx *p, size_t len, size_t pos)
 {
 	while (pos < len && is_blank(p->text[pos]))
 		pos++;
@@ -200,7 +158,7 @@ static size_t skip_blanks(const struct pctx *p, size_t len, size_t pos)
 
 /* ---- numbers ----------------------------------------------------------- */
 
-static int hexval(int c)
+int parse_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -221,12 +179,12 @@ static int parse_u64(const char *s, bool suffix, unsigned long long *out)
 	bool range = false;
 	const char *d;
 
-	if (s[0] == '0' && (s[1] | 0x20) == 'x' && hexval(s[2]) >= 0) {
+	if (s[0] == '0' && (s[1] | 0x20) == 'x' && parse_hexval(s[2]) >= 0) {
 		base = 16;
 		s += 2;
 	}
-	for (d = s; hexval(*d) >= 0 && (unsigned int)hexval(*d) < base; d++) {
-		unsigned int x = hexval(*d);
+	for (d = s; parse_hexval(*d) >= 0 && (unsigned int)parse_hexval(*d) < base; d++) {
+		unsigned int x = parse_hexval(*d);
 
 		if (v > (ULLONG_MAX - x) / base)
 			range = true;
@@ -260,8 +218,8 @@ int parse_size(const char *s, unsigned long long *out)
 static int bad_number(struct pctx *p, const char *s, int err)
 {
 	if (err == -ERANGE)
-		return fail(p, "'%.*s' is out of range", QUOTE_MAX, s);
-	return fail(p, "'%.*s' is not a number", QUOTE_MAX, s);
+		return pctx_fail(p, "'%.*s' is out of range", QUOTE_MAX, s);
+	return pctx_fail(p, "'%.*s' is not a number", QUOTE_MAX, s);
 }
 
 /* An address, length or offset: a size, or strace's NULL. */
@@ -298,7 +256,7 @@ static int get_signed(struct pctx *p, const char *s, long long min, long long ma
 	return 0;
 }
 
-static int get_int(struct pctx *p, const char *s, int32_t *out)
+int parse_get_int(struct pctx *p, const char *s, int32_t *out)
 {
 	long long v;
 	int err = get_signed(p, s, INT32_MIN, INT32_MAX, &v);
@@ -336,7 +294,7 @@ static int get_flag(struct pctx *p, const struct flag_set *set, const char *s,
 			return 0;
 		}
 	}
-	return fail(p, "unknown %s '%.*s'", set->what, QUOTE_MAX, s);
+	return pctx_fail(p, "unknown %s '%.*s'", set->what, QUOTE_MAX, s);
 }
 
 /* Flags joined by ',' or '|' (blanks around them allowed): their union. */
@@ -354,7 +312,7 @@ static int get_flags(struct pctx *p, const struct flag_set *set, const char *s,
 		while (b > a && s[b - 1] == ' ')
 			b--;
 		if (b == a)
-			return fail(p, "empty %s in '%.*s'", set->what, QUOTE_MAX, s);
+			return pctx_fail(p, "empty %s in '%.*s'", set->what, QUOTE_MAX, s);
 		memcpy(piece, s + a, b - a);
 		piece[b - a] = '\0';
 		err = get_flag(p, set, piece, &v);
@@ -446,23 +404,23 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 	case 'F':
 	case 's':
 		if (strlen(s) >= sizeof(c->path))
-			return fail(p, "name is longer than %zu bytes", sizeof(c->path) - 1);
+			return pctx_fail(p, "name is longer than %zu bytes", sizeof(c->path) - 1);
 		strcpy(c->path, s);
 		return 0;
 	case 'y':
 		if (a->fdpath) {
 			if (strlen(a->fdpath) >= sizeof(c->path))
-				return fail(p, "name is longer than %zu bytes",
+				return pctx_fail(p, "name is longer than %zu bytes",
 					    sizeof(c->path) - 1);
 			strcpy(c->path, a->fdpath);
 		}
-		return get_int(p, s, &c->fd);
-	case 'd': return get_int(p, s, &c->fd);
-	case 'P': return get_int(p, s, &c->pid);
-	case 'e': return get_int(p, s, &status);
+		return parse_get_int(p, s, &c->fd);
+	case 'd': return parse_get_int(p, s, &c->fd);
+	case 'P': return parse_get_int(p, s, &c->pid);
+	case 'e': return parse_get_int(p, s, &status);
 	case 'D':
 		if (strcmp(s, "1") && strcmp(s, "2") && strcmp(s, "3"))
-			return fail(p, "drop_caches takes 1, 2 or 3, not '%.*s'", QUOTE_MAX, s);
+			return pctx_fail(p, "drop_caches takes 1, 2 or 3, not '%.*s'", QUOTE_MAX, s);
 		c->mode = s[0] - '0';
 		return 0;
 	case 't':
@@ -471,7 +429,7 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		else if (!strcasecmp(s, "w") || !strcasecmp(s, "write"))
 			c->mode = 'w';
 		else
-			return fail(p, "touch mode must be r or w, not '%.*s'", QUOTE_MAX, s);
+			return pctx_fail(p, "touch mode must be r or w, not '%.*s'", QUOTE_MAX, s);
 		return 0;
 	case 'R':
 		err = get_signed(p, s, -1, 32767, &v);
@@ -481,11 +439,11 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 	case 'x':
 		return 0;
 	}
-	return fail(p, "internal error: argument type '%c'", type);
+	return pctx_fail(p, "internal error: argument type '%c'", type);
 }
 
 /* Arguments of a signature: how many are needed, how many allowed. */
-static void sig_counts(const char *sig, int *min, int *max)
+void parse_sig_counts(const char *sig, int *min, int *max)
 {
 	const char *bar = strchr(sig, '|');
 
@@ -494,7 +452,7 @@ static void sig_counts(const char *sig, int *min, int *max)
 }
 
 /* Check kinds (strace form) and fill the call from av[] along the signature. */
-static int take_args(struct pctx *p, const char *sig, struct mm_call *c)
+int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c)
 {
 	int i = 0;
 
@@ -507,12 +465,12 @@ static int take_args(struct pctx *p, const char *sig, struct mm_call *c)
 		i++;
 		if (*t != 'x') {
 			if (*t == 's' && a->kind != ARG_STRING)
-				return fail(p, "%s argument %d must be a quoted string", p->name, i);
+				return pctx_fail(p, "%s argument %d must be a quoted string", p->name, i);
 			if (*t != 's' && a->kind != ARG_WORD)
-				return fail(p, "%s argument %d must not be a %s", p->name, i,
+				return pctx_fail(p, "%s argument %d must not be a %s", p->name, i,
 					    a->kind == ARG_STRING ? "string" : "list");
 			if (a->fdpath && *t != 'y' && *t != 'd')
-				return fail(p, "%s argument %d: unexpected '<%.*s>'", p->name, i,
+				return pctx_fail(p, "%s argument %d: unexpected '<%.*s>'", p->name, i,
 					    QUOTE_MAX, a->fdpath);
 		}
 		err = take_arg(p, *t, a, c);
@@ -563,42 +521,11 @@ static const struct verb_desc verbs[] = {
 	{ "swapoff",	 MMV_SWAPOFF,	 PARSE_GLOBAL,	"F",	  "NAME" },
 };
 
-/* strace's names; all are per-process calls. */
-static const struct {
-	const char *name;
-	enum mm_verb verb;
-	const char *sig;
-} syscalls[] = {
-	{ "mmap",	MMV_MMAP,	"alpmyo" },
-	{ "munmap",	MMV_MUNMAP,	"al" },
-	{ "mprotect",	MMV_MPROTECT,	"alp" },
-	{ "mremap",	MMV_MREMAP,	"alnr|N" },
-	{ "brk",	MMV_BRK,	"a" },
-	{ "madvise",	MMV_MADVISE,	"alv" },
-	{ "mlock",	MMV_MLOCK,	"al" },
-	{ "mlock2",	MMV_MLOCK2,	"alL" },
-	{ "munlock",	MMV_MUNLOCK,	"al" },
-	{ "mlockall",	MMV_MLOCKALL,	"C" },
-	{ "munlockall",	MMV_MUNLOCKALL,	"" },
-	{ "mincore",	MMV_MINCORE,	"alx" },
-	{ "msync",	MMV_MSYNC,	"alS" },
-	{ "open",	MMV_OPEN,	"sO|x" },
-	{ "openat",	MMV_OPEN,	"xsO|x" },
-	{ "close",	MMV_CLOSE,	"d" },
-	{ "exit",	MMV_EXIT,	"e" },
-	{ "exit_group",	MMV_EXIT,	"e" },
-	{ "fork",	MMV_FORK,	"" },
-	{ "vfork",	MMV_FORK,	"" },
-	{ "execve",	MMV_EXEC,	"sxx" },
-};
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static int wrong_scope(struct pctx *p, enum parse_scope verb_scope)
+int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)
 {
 	if (verb_scope == PARSE_GLOBAL)
-		return fail(p, "%s is a global command: write it to MOUNT/ctl", p->name);
-	return fail(p, "%s is a per-process command: write it to MOUNT/proc/PID/ctl", p->name);
+		return pctx_fail(p, "%s is a global command: write it to MOUNT/ctl", p->name);
+	return pctx_fail(p, "%s is a per-process command: write it to MOUNT/proc/PID/ctl", p->name);
 }
 
 /* ---- shell form -------------------------------------------------------- */
@@ -611,8 +538,8 @@ static int parse_shell(struct pctx *p, size_t len, enum parse_scope scope,
 	size_t pos = 0;
 	int min, max;
 
-	while (re_match(p, RE_WORD, len, pos) > 0) {
-		char *tok = store_put(p, p->text + ov[2], ov[3] - ov[2]);
+	while (pctx_match(p, RE_WORD, len, pos) > 0) {
+		char *tok = pctx_store(p, p->text + ov[2], ov[3] - ov[2]);
 
 		pos = ov[1];
 		if (!p->name)
@@ -621,221 +548,23 @@ static int parse_shell(struct pctx *p, size_t len, enum parse_scope scope,
 			p->av[p->ac - 1] = (struct arg){ ARG_WORD, tok, NULL };
 	}
 	if (!p->name)	/* parse_command trimmed the line: cannot happen */
-		return fail(p, "internal error: no command word");
+		return pctx_fail(p, "internal error: no command word");
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (!strcasecmp(p->name, verbs[i].name))
 			vd = &verbs[i];
 	if (!vd)
-		return fail(p, "unknown command '%.*s'", QUOTE_MAX, p->name);
+		return pctx_fail(p, "unknown command '%.*s'", QUOTE_MAX, p->name);
 	p->name = vd->name;
 	if (vd->scope != scope)
-		return wrong_scope(p, vd->scope);
-	sig_counts(vd->sig, &min, &max);
+		return parse_wrong_scope(p, vd->scope);
+	parse_sig_counts(vd->sig, &min, &max);
 	if (p->ac < min)
-		return fail(p, "%s needs %s", vd->name, vd->usage);
+		return pctx_fail(p, "%s needs %s", vd->name, vd->usage);
 	if (p->ac > max)
-		return max ? fail(p, "too many arguments: %s %s", vd->name, vd->usage)
-			   : fail(p, "%s takes no arguments", vd->name);
+		return max ? pctx_fail(p, "too many arguments: %s %s", vd->name, vd->usage)
+			   : pctx_fail(p, "%s takes no arguments", vd->name);
 	c->verb = vd->verb;
-	return take_args(p, vd->sig, c);
-}
-
-/* ---- strace form ------------------------------------------------------- */
-
-/* Decode strace's C escapes of s[0, n) into the store; 0 or -EINVAL. */
-static int unescape(struct pctx *p, const char *s, size_t n, char **out)
-{
-	char *d = p->store + p->used, *start = d;
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned int v = 0, k;
-		char e;
-
-		if (s[i] != '\\') {
-			*d++ = s[i++];
-			continue;
-		}
-		e = s[i + 1];	/* the patterns never end a token on a lone '\' */
-		i += 2;
-		switch (e) {
-		case 'n': v = '\n'; break;
-		case 't': v = '\t'; break;
-		case 'r': v = '\r'; break;
-		case 'v': v = '\v'; break;
-		case 'f': v = '\f'; break;
-		case 'a': v = '\a'; break;
-		case 'b': v = '\b'; break;
-		case '"': case '\\': case '\'': case '?': case '<': case '>':
-			v = (unsigned char)e;
-			break;
-		case 'x':
-			for (k = 0; k < 2 && i < n && hexval(s[i]) >= 0; k++)
-				v = v * 16 + hexval(s[i++]);
-			if (!k)
-				return fail(p, "'\\x' without hex digits in a string");
-			break;
-		default:
-			if (e < '0' || e > '7')
-				return fail(p, "unknown escape '\\%c' in a string", e);
-			v = e - '0';
-			for (k = 1; k < 3 && i < n && s[i] >= '0' && s[i] <= '7'; k++)
-				v = v * 8 + (s[i++] - '0');
-			if (v > 0xff)
-				return fail(p, "octal escape out of range in a string");
-		}
-		if (!v)
-			return fail(p, "string contains a NUL byte");
-		*d++ = (char)v;
-	}
-	*d = '\0';
-	p->used += (size_t)(d - start) + 1;
-	*out = start;
-	return 0;
-}
-
-/* The reason for a token the lexer could not match at pos. */
-static int lex_error(struct pctx *p, size_t len, size_t pos)
-{
-	pos = skip_blanks(p, len, pos);
-	switch (p->text[pos]) {
-	case '"': return fail(p, "unterminated string");
-	case '[': return fail(p, "unterminated list '['");
-	case '<': return fail(p, "unterminated '<'");
-	case '/': return fail(p, p->text[pos + 1] == '*' ? "unterminated comment"
-							 : "unexpected '/'");
-	}
-	return fail(p, "unexpected '%c' in %s()", p->text[pos], p->name);
-}
-
-/* Add one token to the argument being built; 0 or -EINVAL. */
-static int add_token(struct pctx *p, struct arg *a, bool *empty, int g,
-		     const char *s, size_t n)
-{
-	if (g == CT_ANGLE) {
-		if (*empty || a->kind != ARG_WORD || a->fdpath)
-			return fail(p, "unexpected '<' in %s()", p->name);
-		return unescape(p, s + 1, n - 2, &a->fdpath);
-	}
-	if (!*empty && (g != CT_WORD || a->kind != ARG_WORD || a->fdpath))
-		return fail(p, "malformed argument %d of %s()", p->ac + 1, p->name);
-	if (g == CT_WORD && !*empty) {
-		/* a word argument is the last thing in the store: extend it */
-		p->store[p->used - 1] = ' ';
-		store_put(p, s, n);
-		return 0;
-	}
-	*empty = false;
-	a->fdpath = NULL;
-	if (g == CT_WORD) {
-		a->kind = ARG_WORD;
-		a->s = store_put(p, s, n);
-		return 0;
-	}
-	if (g == CT_LIST) {
-		a->kind = ARG_LIST;
-		a->s = store_put(p, s, n);
-		return 0;
-	}
-	a->kind = ARG_STRING;
-	return unescape(p, s + 1, n - 2, &a->s);
-}
-
-/* Split "arg, arg, ...)" from pos; returns the offset after ')' or -EINVAL. */
-static long lex_args(struct pctx *p, size_t len, size_t pos)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
-	struct arg cur = { ARG_WORD, NULL, NULL };
-	bool empty = true;
-
-	for (;;) {
-		int rc = re_match(p, RE_CTOK, len, pos), g;
-		int err;
-
-		if (rc <= 0)
-			return lex_error(p, len, pos);
-		pos = ov[1];
-		if (rc == 1)
-			return fail(p, "missing ')' after the arguments of %s()", p->name);
-		g = rc - 1;	/* the last set group is the one that matched */
-		if (g == CT_ELLIPSIS)
-			g = CT_STR;
-		if (g == CT_COMMENT)
-			continue;
-		if (g == CT_PUNCT) {
-			bool close = p->text[ov[2 * g]] == ')';
-
-			if (empty && (!close || p->ac))
-				return fail(p, "empty argument %d of %s()", p->ac + 1, p->name);
-			if (!empty && p->ac == ARGS_MAX)
-				return fail(p, "too many arguments for %s()", p->name);
-			if (!empty)
-				p->av[p->ac++] = cur;
-			empty = true;
-			if (close)
-				return (long)pos;
-			continue;
-		}
-		err = add_token(p, &cur, &empty, g, p->text + ov[2 * g],
-				ov[2 * g + 1] - ov[2 * g]);
-		if (err)
-			return err;
-	}
-}
-
-/* What follows ')': nothing, or " = result", which only open reads (the fd). */
-static int parse_tail(struct pctx *p, size_t len, size_t pos, struct mm_call *c)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
-	char *ret;
-
-	pos = skip_blanks(p, len, pos);
-	if (pos == len)
-		return 0;
-	if (p->text[pos] != '=')
-		return fail(p, "unexpected '%.*s' after %s(...)", QUOTE_MAX,
-			    p->text + pos, p->name);
-	if (c->verb != MMV_OPEN)
-		return 0;
-	pos = skip_blanks(p, len, pos + 1);
-	if (re_match(p, RE_RETFD, len, pos) <= 0)
-		return fail(p, "%s returned '%.*s', not a file descriptor", p->name,
-			    QUOTE_MAX, p->text + pos);
-	ret = store_put(p, p->text + ov[2], ov[3] - ov[2]);
-	return get_int(p, ret, &c->fd);
-}
-
-static int parse_strace(struct pctx *p, size_t len, enum parse_scope scope,
-			struct mm_call *c)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
-	const char *sig = NULL;
-	int min, max;
-	long end;
-
-	p->name = store_put(p, p->text + ov[2], ov[3] - ov[2]);
-	for (size_t i = 0; i < ARRAY_SIZE(syscalls); i++) {
-		if (!strcasecmp(p->name, syscalls[i].name)) {
-			p->name = syscalls[i].name;
-			c->verb = syscalls[i].verb;
-			sig = syscalls[i].sig;
-		}
-	}
-	if (!sig)
-		return fail(p, "unknown system call '%.*s'", QUOTE_MAX, p->name);
-	if (scope != PARSE_PROCESS)
-		return wrong_scope(p, PARSE_PROCESS);
-	end = lex_args(p, len, ov[1]);
-	if (end < 0)
-		return (int)end;
-	sig_counts(sig, &min, &max);
-	if (p->ac < min || p->ac > max)
-		return min == max
-			? fail(p, "%s() takes %d argument%s, not %d", p->name, min,
-			       min == 1 ? "" : "s", p->ac)
-			: fail(p, "%s() takes %d to %d arguments, not %d", p->name,
-			       min, max, p->ac);
-	return take_args(p, sig, c) ?: parse_tail(p, len, (size_t)end, c);
+	return parse_take_args(p, vd->sig, c);
 }
 
 /* ---- entry ------------------------------------------------------------- */
@@ -845,14 +574,14 @@ static int parse_text(struct pctx *p, size_t len, enum parse_scope scope,
 {
 	size_t pos = 0;
 
-	if (re_match(p, RE_PID, len, 0) > 0) {
+	if (pctx_match(p, RE_PID, len, 0) > 0) {
 		pos = pcre2_get_ovector_pointer(p->md)[1];
 		if (pos == len)
-			return fail(p, "nothing after the '[pid N]' prefix");
+			return pctx_fail(p, "nothing after the '[pid N]' prefix");
 		memmove(p->text, p->text + pos, len - pos + 1);
 		len -= pos;
 	}
-	if (re_match(p, RE_CALL, len, 0) > 0)
+	if (pctx_match(p, RE_CALL, len, 0) > 0)
 		return parse_strace(p, len, scope, c);
 	return parse_shell(p, len, scope, c);
 }
@@ -875,12 +604,12 @@ int parse_command(const char *line, size_t len, enum parse_scope scope,
 	if (why && whylen)
 		why[0] = '\0';
 	if (len > LINE_MAX_BYTES)
-		return fail(&p, "line is longer than %d bytes", LINE_MAX_BYTES);
+		return pctx_fail(&p, "line is longer than %d bytes", LINE_MAX_BYTES);
 	if (len && memchr(line, '\0', len))
-		return fail(&p, "line contains a NUL byte");
+		return pctx_fail(&p, "line contains a NUL byte");
 	pthread_once(&re_once, re_compile_all);
 	if (!re_ok)
-		return fail(&p, "internal error: the parser's patterns did not compile");
+		return pctx_fail(&p, "internal error: the parser's patterns did not compile");
 	while (start < len && is_blank(line[start]))
 		start++;
 	while (len > start && is_blank(line[len - 1]))
@@ -893,7 +622,7 @@ int parse_command(const char *line, size_t len, enum parse_scope scope,
 
 	p.md = pcre2_match_data_create(CT_PUNCT + 1, NULL);
 	if (!p.md) {
-		fail(&p, "out of memory");
+		pctx_fail(&p, "out of memory");
 		return -ENOMEM;
 	}
 	err = parse_text(&p, len, scope, &c);
