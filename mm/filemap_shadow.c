@@ -12,6 +12,9 @@
  * entry of a shmem page on swap (entry << 1), which holds a reference to
  * its slot until it is taken back or dropped.
  */
+#include <errno.h>
+#include <stdlib.h>
+
 #include "internal.h"
 #include "filemap_internal.h"
 #include "swap.h"
@@ -136,6 +139,32 @@ uint64_t shmem_swap_count(const struct address_space *as, uint64_t first, uint64
 		n += idx != EMPTY && idx >= first && idx < end && IS_SWAP(as->shadows[i].shadow);
 	}
 	return n;
+}
+
+long shmem_swap_indices(const struct address_space *as, uint64_t first, uint64_t end,
+			uint64_t **out)
+{
+	uint64_t n = first < end ? shmem_swap_count(as, first, end) : 0, k = 0, *v;
+
+	*out = NULL;
+	if (!n)
+		return 0;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (end - first <= as->shadow_cap) {	/* probing the range is cheaper */
+		for (uint64_t i = first; k < n; i++)
+			if (shmem_swap_entry(as, i))
+				v[k++] = i;
+	} else {
+		for (uint64_t h = 0; k < n; h++)
+			if (as->shadows[h].index != EMPTY && as->shadows[h].index >= first &&
+			    as->shadows[h].index < end && IS_SWAP(as->shadows[h].shadow))
+				v[k++] = as->shadows[h].index;
+		qsort(v, n, sizeof(*v), cmp_u64);
+	}
+	*out = v;
+	return (long)n;
 }
 
 void shadow_drop_range(struct address_space *as, uint64_t first, uint64_t end)

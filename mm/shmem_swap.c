@@ -18,6 +18,14 @@
  * cache dirty, and the slot is freed at once, since the page cache is now
  * the only copy's home. Truncation and the object's release free the slots
  * of their range (filemap_shadow.c).
+ *
+ * A fault that has to read reads with cluster readahead (shmem_swapin_folio
+ * calls shmem_swapin_cluster: the device is not SWP_SYNCHRONOUS_IO): the
+ * aligned block of slots around the page's own, whoever holds them, goes
+ * into the swap cache and only there. A later fault on one of them finds
+ * it in the swap cache: a minor fault, a readahead hit, and the page moves
+ * into its object as any other. mincore counts an index whose page is in
+ * the swap cache as resident, as filemap_get_incore_folio does.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,16 +60,18 @@ int shmem_writeout(struct machine *m, struct page *page)
 	return 0;
 }
 
-struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t index, int *major,
-			  int *err)
+struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t index, int fault,
+			  int *major, int *err)
 {
 	swp_entry_t e = { shmem_swap_entry(inode->mapping, index) };
 	struct page *page = swap_cache_get(m, e);
 	int hit;
 
 	*major = 0;
-	if (!page) {
-		page = read_swap_cache_async(m, e, &hit);
+	if (page) {
+		swap_update_readahead(m, page, NULL, 0);	/* no VMA: the machine's hits */
+	} else {
+		page = fault ? swap_cluster_readahead(m, e) : read_swap_cache_async(m, e, &hit);
 		if (!page) {
 			*err = -ENOMEM;
 			return NULL;
@@ -75,11 +85,49 @@ struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t in
 		return NULL;
 	}
 	shmem_swap_clear(inode->mapping, index);
-	ClearPageFlag(page, PG_readahead);
 	delete_from_swap_cache(m, page, 0);
 	swap_free(m, e);		/* the object's reference: the slot is free */
 	SetPageFlag(page, PG_dirty);	/* the only copy now */
 	return page;
+}
+
+long shmem_swapcache_indices(struct machine *m, const struct file_ref *inode, uint64_t first,
+			     uint64_t end, uint64_t **out)
+{
+	long n = inode->mapping ? shmem_swap_indices(inode->mapping, first, end, out) : 0, k = 0;
+
+	if (!inode->mapping)
+		*out = NULL;
+	for (long i = 0; i < n; i++) {
+		swp_entry_t e = { shmem_swap_entry(inode->mapping, (*out)[i]) };
+
+		if (swap_cache_get(m, e))
+			(*out)[k++] = (*out)[i];
+	}
+	if (!k) {
+		free(*out);
+		*out = NULL;
+	}
+	return n < 0 ? n : k;
+}
+
+void shmem_swapin_range(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+			uint64_t end)
+{
+	struct file_ref *inode = file_inode(vma->vm_file);
+	uint64_t *idx;
+	long n;
+	int hit;
+
+	if (!inode->mapping)
+		return;
+	n = shmem_swap_indices(inode->mapping, linear_page_index(vma, start),
+			       linear_page_index(vma, end), &idx);
+	/* each read alone, unmarked, in index order; one that fails is skipped */
+	for (long i = 0; i < n; i++)
+		read_swap_cache_async(m, (swp_entry_t){ shmem_swap_entry(inode->mapping, idx[i]) },
+				      &hit);
+	free(idx);
 }
 
 uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t end)
@@ -142,7 +190,7 @@ int shmem_unuse(struct machine *m, int type)
 				s++;
 				continue;
 			}
-			if (!shmem_swapin(m, objs[i], idx, &major, &err))
+			if (!shmem_swapin(m, objs[i], idx, 0, &major, &err))
 				break;
 		}
 	}
