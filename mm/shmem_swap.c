@@ -136,10 +136,11 @@ uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t
 }
 
 /*
- * Every shmem object some VMA maps, once each, in the order of the tasks
- * and their VMAs (a stable order). Returns a malloc'd array, *n set.
+ * Every shmem object some VMA maps (on_swap: that has pages on swap), once
+ * each, in the order of the tasks and their VMAs (a stable order). Returns
+ * a malloc'd array, *n set.
  */
-static struct file_ref **shmem_objects(struct machine *m, size_t *n)
+static struct file_ref **shmem_objects(struct machine *m, int on_swap, size_t *n)
 {
 	struct file_ref **v = NULL;
 	size_t cap = 0;
@@ -153,7 +154,7 @@ static struct file_ref **shmem_objects(struct machine *m, size_t *n)
 			struct file_ref *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
 			size_t i;
 
-			if (!f || !shmem_mapping(f) || !f->mapping || !f->mapping->nr_shadows)
+			if (!f || !shmem_mapping(f) || !f->mapping || (on_swap && !f->mapping->nr_shadows))
 				continue;
 			for (i = 0; i < *n && v[i] != f; i++)
 				;
@@ -175,7 +176,7 @@ static struct file_ref **shmem_objects(struct machine *m, size_t *n)
 int shmem_unuse(struct machine *m, int type)
 {
 	size_t n;
-	struct file_ref **objs = shmem_objects(m, &n);
+	struct file_ref **objs = shmem_objects(m, 1, &n);
 	int err = 0;
 
 	for (size_t i = 0; i < n && !err; i++) {
@@ -201,7 +202,7 @@ int shmem_unuse(struct machine *m, int type)
 void shmem_swap_refs(struct machine *m, uint32_t *const refs[MAX_SWAPFILES])
 {
 	size_t n;
-	struct file_ref **objs = shmem_objects(m, &n);
+	struct file_ref **objs = shmem_objects(m, 1, &n);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct address_space *as = objs[i]->mapping;
@@ -218,4 +219,30 @@ void shmem_swap_refs(struct machine *m, uint32_t *const refs[MAX_SWAPFILES])
 		}
 	}
 	free(objs);
+}
+
+int shmem_swap_check(struct machine *m, struct rbuf_lite *out)
+{
+	size_t n;
+	struct file_ref **objs = shmem_objects(m, 0, &n);
+	int bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t *idx;
+		long k = filemap_cached_indices(objs[i], 0, UINT64_MAX, &idx);
+
+		for (long j = 0; j < k; j++) {
+			struct page *page = filemap_find_page(objs[i], idx[j]);
+
+			if ((PageFlag(page, PG_swapcache) || PageFlag(page, PG_readahead)) &&
+			    bad++ < 16)
+				rbl_printf(out, "shmem object %llu: page %llu is %s\n",
+					   (unsigned long long)objs[i]->ino, (unsigned long long)idx[j],
+					   PageFlag(page, PG_swapcache) ? "in the swap cache too" :
+					   "marked as read ahead");
+		}
+		free(idx);
+	}
+	free(objs);
+	return bad;
 }

@@ -250,13 +250,18 @@ uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t
 int shmem_unuse(struct machine *m, int type);
 /* check: add the references shmem objects hold, per device and slot. */
 void shmem_swap_refs(struct machine *m, uint32_t *const refs[MAX_SWAPFILES]);
+/*
+ * check: a page in a shmem object's page cache has left the swap cache
+ * and carries no readahead mark. The violations, one line each in out.
+ */
+struct rbuf_lite;
+int shmem_swap_check(struct machine *m, struct rbuf_lite *out);
 
 /*
  * check (swap_check.c): swap_map, the swap cache and the clusters against
  * refs[type][offset], the swap PTEs the caller found per slot (refs[type]
  * NULL: none). Returns the violations, one line each in out.
  */
-struct rbuf_lite;
 int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rbuf_lite *out);
 
 #endif
