@@ -37,6 +37,9 @@
 # plus free pages are under the high watermarks (file_is_tiny), it scans
 # anonymous pages alone.
 #
+# The test holds /run/lock/mmfs-host-swap (flock, exclusive) throughout,
+# unless a process it runs under holds it already.
+#
 # Host changes, all undone on exit: a file under /var/tmp and a loop device
 # over it (queue/rotational 0, rq_affinity 2) swapped on at priority 32767,
 # a memory cgroup, /proc/sys/vm/page-cluster. Skips (77) where the host
@@ -60,6 +63,27 @@ skip() {
 	echo "reclaim_host: SKIP: $*" >&2
 	exit 77
 }
+
+# ---- one user of the host's swap at a time ----
+
+# Tests and sessions that swap on the host hold this lock (flock,
+# exclusive). A run already under `flock LOCK ...` holds it in an ancestor:
+# taking it again would wait for ourselves.
+LOCK=/run/lock/mmfs-host-swap
+lock_held_above() {
+	local ino holder p
+	ino=$(stat -c %i "$LOCK" 2>/dev/null) || return 1
+	for holder in $(awk -v ino="$ino" '$2 == "FLOCK" { n = split($6, id, ":"); if (id[n] == ino) print $5 }' /proc/locks); do
+		for ((p = $$; p > 1; p = $(awk '$1 == "PPid:" { print $2 }' "/proc/$p/status" 2>/dev/null || echo 1))); do
+			((p != holder)) || return 0
+		done
+	done
+	return 1
+}
+if ! lock_held_above; then
+	exec {LOCK_FD}>>"$LOCK" || skip "cannot open $LOCK"
+	flock -x -w "${RECLAIM_HOST_LOCK_WAIT:-900}" "$LOCK_FD" || skip "$LOCK stayed held"
+fi
 
 # ---- undoing what the test does to the host ----
 
@@ -364,6 +388,37 @@ fault SH 3000 2999 2998 2997 2996 4100 4101
 check SH 1000-1020
 EOF
 
+# shmem and anonymous memory written in turns, 2 MiB of each: their slots
+# alternate by 512 (one cluster), so cluster readahead of a shmem page next
+# to the edge reads the anonymous region's pages, whose faults are then
+# minor readahead hits (to their VMA's readahead state).
+mixed_steps() {
+	echo "shared SH 12288"
+	echo "anon S 12288"
+	for ((i = 0; i < 12288; i += 512)); do
+		echo "write SH $i-$((i + 511))"
+		echo "write S $i-$((i + 511))"
+	done
+	cat <<'EOF'
+shape SH
+shape S
+emptycache
+pagecluster 3
+read SH 32
+read SH 96
+read SH 160
+read SH 224
+read SH 288
+read SH 352
+read SH 416
+mark
+fault SH 1528-1535
+fault S 1024 1025 1031
+fault SH 2047 2046
+check S 1024-1031
+EOF
+}
+scenario shmem_mixed < <(mixed_steps)
 
 ((${#BAD[@]} == 0)) || fail "mmfs differs from the host in: ${BAD[*]}"
 ((${#NOT_JUDGED[@]} == 0)) || skip "the host was too busy to judge: ${NOT_JUDGED[*]}"
