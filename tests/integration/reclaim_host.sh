@@ -375,13 +375,7 @@ write SH all 1024
 shape SH
 emptycache
 pagecluster 3
-read SH 32
-read SH 96
-read SH 160
-read SH 224
-read SH 288
-read SH 352
-read SH 416
+read SH 32 96 160 224 288 352 416
 mark
 fault SH 1000-1020 1500 1250 1200-1202 1100
 fault SH 3000 2999 2998 2997 2996 4100 4101
@@ -404,13 +398,7 @@ shape SH
 shape S
 emptycache
 pagecluster 3
-read SH 32
-read SH 96
-read SH 160
-read SH 224
-read SH 288
-read SH 352
-read SH 416
+read SH 32 96 160 224 288 352 416
 mark
 fault SH 1528-1535
 fault S 1024 1025 1031

@@ -25,7 +25,7 @@
  *                                           with STEP, a `between` step after
  *                                           every STEP pages
  *   between STEP[; STEP]...                 what `write ... STEP` runs each time
- *   read NAME A-B                           a load from each page
+ *   read NAME A-B...                        a load from each page
  *   fault NAME P...                         loads, one report line each
  *   cache NAME                              read(2) the whole file NAME
  *   mlock NAME | free NAME A-B              mlock(2), MADV_FREE
@@ -663,9 +663,11 @@ static void run_line(char *line)
 		for (int k = 1; k < n; k++)
 			snprintf(P.between + strlen(P.between), sizeof(P.between) - strlen(P.between),
 				 "%s%s", k == 1 ? "" : " ", w[k]);
-	} else if (n == 3 && !strcmp(w[0], "read")) {
-		range(region(w[1]), w[2], &a, &b);
-		read_pages(region(w[1]), a, b);
+	} else if (n >= 3 && !strcmp(w[0], "read")) {
+		for (int k = 2; k < n; k++) {
+			range(region(w[1]), w[k], &a, &b);
+			read_pages(region(w[1]), a, b);
+		}
 	} else if (n >= 3 && !strcmp(w[0], "fault")) {
 		fault_pages(region(w[1]), w + 2, n - 2);
 	} else if (n == 2 && !strcmp(w[0], "cache")) {
