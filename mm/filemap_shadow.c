@@ -144,27 +144,31 @@ uint64_t shmem_swap_count(const struct address_space *as, uint64_t first, uint64
 long shmem_swap_indices(const struct address_space *as, uint64_t first, uint64_t end,
 			uint64_t **out)
 {
-	uint64_t n = first < end ? shmem_swap_count(as, first, end) : 0, k = 0, *v;
+	/* probing each index of a short range is cheaper than a pass over the table */
+	int probe = end - first <= as->shadow_cap;
+	uint64_t k = 0, *v;
 
 	*out = NULL;
-	if (!n)
+	if (!as->nr_shadows || first >= end)
 		return 0;
-	v = malloc(n * sizeof(*v));
+	v = malloc((probe ? end - first : as->nr_shadows) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	if (end - first <= as->shadow_cap) {	/* probing the range is cheaper */
-		for (uint64_t i = first; k < n; i++)
-			if (shmem_swap_entry(as, i))
-				v[k++] = i;
-	} else {
-		for (uint64_t h = 0; k < n; h++)
-			if (as->shadows[h].index != EMPTY && as->shadows[h].index >= first &&
-			    as->shadows[h].index < end && IS_SWAP(as->shadows[h].shadow))
-				v[k++] = as->shadows[h].index;
-		qsort(v, n, sizeof(*v), cmp_u64);
+	for (uint64_t i = first; probe && i < end; i++)
+		if (shmem_swap_entry(as, i))
+			v[k++] = i;
+	for (uint64_t h = 0; !probe && h < as->shadow_cap; h++)
+		if (as->shadows[h].index != EMPTY && as->shadows[h].index >= first &&
+		    as->shadows[h].index < end && IS_SWAP(as->shadows[h].shadow))
+			v[k++] = as->shadows[h].index;
+	if (!probe)
+		qsort(v, k, sizeof(*v), cmp_u64);
+	if (!k) {
+		free(v);
+		v = NULL;
 	}
 	*out = v;
-	return (long)n;
+	return (long)k;
 }
 
 void shadow_drop_range(struct address_space *as, uint64_t first, uint64_t end)
