@@ -14,6 +14,8 @@
  *   - Committed_AS equals the VM_ACCOUNT pages and shmem objects charged
  *   - MM_SWAPENTS equals each mm's swap PTEs, and swap_check() holds
  *     with the references they make to slots
+ *   - shmem_swap_check(): no page of a shmem object's cache is in the
+ *     swap cache too, or marked as read ahead
  * A huge PMD leaf (_PAGE_PSE) maps 512 pages at once: it counts 512 in
  * Rss and AnonPages/Mapped (once per compound page), but the mapcounts of
  * compound pages follow their own rules: huge_check.c checks THPs.
@@ -343,6 +345,7 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 	check_committed(m, out, bad);
 	shmem_swap_refs(m, w.swap_refs);
 	nbad += swap_check(m, w.swap_refs, out);
+	nbad += shmem_swap_check(m, out);
 	for (int t = 0; t < MAX_SWAPFILES; t++)
 		free(w.swap_refs[t]);
 	nbad += filemap_check(m, out);

@@ -102,7 +102,7 @@ struct page *filemap_find_page(struct file_ref *f, uint64_t index)
 	return NULL;
 }
 
-static int cmp_u64(const void *a, const void *b)
+int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
@@ -317,7 +317,7 @@ struct page *filemap_get_page(struct machine *m, struct file_ref *f, uint64_t in
 		return NULL;
 	}
 	if (inode->mapping && shmem_swap_entry(inode->mapping, index))
-		return shmem_swapin(m, inode, index, major, err);
+		return shmem_swapin(m, inode, index, 1, major, err);
 	page = filemap_add_page(m, inode, index, 1, err);
 	*major = page && !shmem_mapping(inode) && !filemap_is_standin(inode);
 	return page;

@@ -62,6 +62,14 @@ int shmem_swap_store(struct address_space *as, uint64_t index, uint64_t entry);	
 uint64_t shmem_swap_entry(const struct address_space *as, uint64_t index);	/* 0: none */
 void shmem_swap_clear(struct address_space *as, uint64_t index);	/* no slot freed */
 uint64_t shmem_swap_count(const struct address_space *as, uint64_t first, uint64_t end);
+/*
+ * The indices of [first, end) that hold a swap entry, ascending, in a
+ * malloc'd *out (NULL when none): their number, or -ENOMEM.
+ */
+long shmem_swap_indices(const struct address_space *as, uint64_t first, uint64_t end,
+			uint64_t **out);
+/* qsort's order of uint64_t (page indices). */
+int cmp_u64(const void *a, const void *b);
 
 /* Take one cached page out of the cache, dirty or not, dropping the cache's reference. */
 void filemap_delete_page(struct page *page);

@@ -12,6 +12,9 @@
  * entry of a shmem page on swap (entry << 1), which holds a reference to
  * its slot until it is taken back or dropped.
  */
+#include <errno.h>
+#include <stdlib.h>
+
 #include "internal.h"
 #include "filemap_internal.h"
 #include "swap.h"
@@ -136,6 +139,36 @@ uint64_t shmem_swap_count(const struct address_space *as, uint64_t first, uint64
 		n += idx != EMPTY && idx >= first && idx < end && IS_SWAP(as->shadows[i].shadow);
 	}
 	return n;
+}
+
+long shmem_swap_indices(const struct address_space *as, uint64_t first, uint64_t end,
+			uint64_t **out)
+{
+	/* probing each index of a short range is cheaper than a pass over the table */
+	int probe = end - first <= as->shadow_cap;
+	uint64_t k = 0, *v;
+
+	*out = NULL;
+	if (!as->nr_shadows || first >= end)
+		return 0;
+	v = malloc((probe ? end - first : as->nr_shadows) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (uint64_t i = first; probe && i < end; i++)
+		if (shmem_swap_entry(as, i))
+			v[k++] = i;
+	for (uint64_t h = 0; !probe && h < as->shadow_cap; h++)
+		if (as->shadows[h].index != EMPTY && as->shadows[h].index >= first &&
+		    as->shadows[h].index < end && IS_SWAP(as->shadows[h].shadow))
+			v[k++] = as->shadows[h].index;
+	if (!probe)
+		qsort(v, k, sizeof(*v), cmp_u64);
+	if (!k) {
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	return (long)k;
 }
 
 void shadow_drop_range(struct address_space *as, uint64_t first, uint64_t end)

@@ -102,6 +102,15 @@ struct machine {
 	struct swap_info_struct *swap_best;	/* swapfile.c: the device of the cluster in use */
 	uint64_t swap_avail_seq;		/* swapfile.c: orders devices of equal priority */
 	/*
+	 * swap_state.c: cluster readahead (a shmem swap-in: no VMA keeps its
+	 * state), one for the machine as Linux's are statics: the readahead
+	 * hits since the last miss (4 at boot), the slot of the last miss that
+	 * had none to judge by, and the window of the last miss (pages)
+	 */
+	uint32_t swapin_readahead_hits;
+	uint32_t swapin_last_ra_pages;
+	uint64_t swapin_prev_offset;
+	/*
 	 * page_alloc.c: the last allocation that failed and may be retried
 	 * after reclaim (order <= 3): a command that failed with ENOMEM
 	 * retries only when this is set (page_alloc_slow.c)

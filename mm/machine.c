@@ -248,6 +248,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	}
 	snprintf(m->swap_path, sizeof(m->swap_path), "%s", cfg->swap_path ? cfg->swap_path : "/swapfile");
 	m->swap_least_prio = -1;
+	m->swapin_readahead_hits = 4;	/* a small first window, as at Linux's boot */
 	tunables_init(m);
 	m->kmsg = kmsg_new();
 	if (!m->kmsg || memmap_init(m)) {

@@ -157,9 +157,10 @@ static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t 
 		cold_or_pageout_range(x->m, x->mm, start, end, 1);
 		break;
 	case MM_MADV_WILLNEED:
-		/* a shmem object's pages are never swapped out (reclaim.md §10.3 gap) */
 		if (vma->vm_file && vma->special == VMA_SPECIAL_NONE && !vma->vm_file->shmem_size)
 			readahead_range(x->m, vma, start, end);
+		else if (vma->vm_file && vma->special == VMA_SPECIAL_NONE)
+			shmem_swapin_range(x->m, vma, start, end);	/* its pages on swap */
 		else if (!vma->vm_file)
 			madvise_willneed_swap(x->m, x->mm, start, end);
 		break;

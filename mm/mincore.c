@@ -67,7 +67,39 @@ struct mincore_walk {
 	int err;
 };
 
-/* Push the empty slots [w->cursor, to): cached file pages or nothing. */
+/*
+ * The indices of [first, end) of f whose page is in memory, ascending
+ * (kernel: filemap_get_incore_folio): in the page cache, or, for shmem, on
+ * swap with its page in the swap cache (read ahead, or on its way out).
+ */
+static long incore_indices(struct machine *m, struct file_ref *f, uint64_t first, uint64_t end,
+			   uint64_t **out)
+{
+	uint64_t *sw, *v;
+	long n = filemap_cached_indices(f, first, end, out), ns, i = 0, j = 0, k = 0;
+
+	if (n < 0 || !shmem_mapping(file_inode(f)))
+		return n;
+	ns = shmem_swapcache_indices(m, file_inode(f), first, end, &sw);
+	if (ns <= 0) {
+		if (ns < 0) {
+			free(*out);
+			*out = NULL;
+		}
+		return ns < 0 ? ns : n;
+	}
+	v = malloc((size_t)(n + ns) * sizeof(*v));
+	if (v) {	/* an index holds a page or a swap entry: the two never meet */
+		while (i < n || j < ns)
+			v[k++] = j == ns || (i < n && (*out)[i] < sw[j]) ? (*out)[i++] : sw[j++];
+	}
+	free(*out);
+	free(sw);
+	*out = v;
+	return v ? k : -ENOMEM;
+}
+
+/* Push the empty slots [w->cursor, to): pages in memory (the caches) or nothing. */
 static void mincore_hole(struct mincore_walk *w, uint64_t to)
 {
 	struct vm_area_struct *v = w->vma;
@@ -79,7 +111,7 @@ static void mincore_hole(struct mincore_walk *w, uint64_t to)
 	first = linear_page_index(v, w->cursor);
 	last = first + pages < w->eof ? first + pages : w->eof;
 	if (v->vm_file && v->special == VMA_SPECIAL_NONE && first < last)
-		n = filemap_cached_indices(v->vm_file, first, last, &idx);
+		n = incore_indices(w->m, v->vm_file, first, last, &idx);
 	if (n < 0)
 		w->err = (int)n;
 	for (long i = 0; i < n && !w->err; i++) {

@@ -18,6 +18,14 @@
  * cache dirty, and the slot is freed at once, since the page cache is now
  * the only copy's home. Truncation and the object's release free the slots
  * of their range (filemap_shadow.c).
+ *
+ * A fault that has to read reads with cluster readahead (shmem_swapin_folio
+ * calls shmem_swapin_cluster: the device is not SWP_SYNCHRONOUS_IO): the
+ * aligned block of slots around the page's own, whoever holds them, goes
+ * into the swap cache and only there. A later fault on one of them finds
+ * it in the swap cache: a minor fault, a readahead hit, and the page moves
+ * into its object as any other. mincore counts an index whose page is in
+ * the swap cache as resident, as filemap_get_incore_folio does.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,16 +60,18 @@ int shmem_writeout(struct machine *m, struct page *page)
 	return 0;
 }
 
-struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t index, int *major,
-			  int *err)
+struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t index, int fault,
+			  int *major, int *err)
 {
 	swp_entry_t e = { shmem_swap_entry(inode->mapping, index) };
 	struct page *page = swap_cache_get(m, e);
 	int hit;
 
 	*major = 0;
-	if (!page) {
-		page = read_swap_cache_async(m, e, &hit);
+	if (page) {
+		swap_update_readahead(m, page, NULL, 0);	/* no VMA: the machine's hits */
+	} else {
+		page = fault ? swap_cluster_readahead(m, e) : read_swap_cache_async(m, e, &hit);
 		if (!page) {
 			*err = -ENOMEM;
 			return NULL;
@@ -75,11 +85,49 @@ struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t in
 		return NULL;
 	}
 	shmem_swap_clear(inode->mapping, index);
-	ClearPageFlag(page, PG_readahead);
 	delete_from_swap_cache(m, page, 0);
 	swap_free(m, e);		/* the object's reference: the slot is free */
 	SetPageFlag(page, PG_dirty);	/* the only copy now */
 	return page;
+}
+
+long shmem_swapcache_indices(struct machine *m, const struct file_ref *inode, uint64_t first,
+			     uint64_t end, uint64_t **out)
+{
+	long n = inode->mapping ? shmem_swap_indices(inode->mapping, first, end, out) : 0, k = 0;
+
+	if (!inode->mapping)
+		*out = NULL;
+	for (long i = 0; i < n; i++) {
+		swp_entry_t e = { shmem_swap_entry(inode->mapping, (*out)[i]) };
+
+		if (swap_cache_get(m, e))
+			(*out)[k++] = (*out)[i];
+	}
+	if (!k) {
+		free(*out);
+		*out = NULL;
+	}
+	return n < 0 ? n : k;
+}
+
+void shmem_swapin_range(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+			uint64_t end)
+{
+	struct file_ref *inode = file_inode(vma->vm_file);
+	uint64_t *idx;
+	long n;
+	int hit;
+
+	if (!inode->mapping)
+		return;
+	n = shmem_swap_indices(inode->mapping, linear_page_index(vma, start),
+			       linear_page_index(vma, end), &idx);
+	/* each read alone, unmarked, in index order; one that fails is skipped */
+	for (long i = 0; i < n; i++)
+		read_swap_cache_async(m, (swp_entry_t){ shmem_swap_entry(inode->mapping, idx[i]) },
+				      &hit);
+	free(idx);
 }
 
 uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t end)
@@ -88,10 +136,11 @@ uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t
 }
 
 /*
- * Every shmem object some VMA maps, once each, in the order of the tasks
- * and their VMAs (a stable order). Returns a malloc'd array, *n set.
+ * Every shmem object some VMA maps (on_swap: that has pages on swap), once
+ * each, in the order of the tasks and their VMAs (a stable order). Returns
+ * a malloc'd array, *n set.
  */
-static struct file_ref **shmem_objects(struct machine *m, size_t *n)
+static struct file_ref **shmem_objects(struct machine *m, int on_swap, size_t *n)
 {
 	struct file_ref **v = NULL;
 	size_t cap = 0;
@@ -105,7 +154,7 @@ static struct file_ref **shmem_objects(struct machine *m, size_t *n)
 			struct file_ref *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
 			size_t i;
 
-			if (!f || !shmem_mapping(f) || !f->mapping || !f->mapping->nr_shadows)
+			if (!f || !shmem_mapping(f) || !f->mapping || (on_swap && !f->mapping->nr_shadows))
 				continue;
 			for (i = 0; i < *n && v[i] != f; i++)
 				;
@@ -127,7 +176,7 @@ static struct file_ref **shmem_objects(struct machine *m, size_t *n)
 int shmem_unuse(struct machine *m, int type)
 {
 	size_t n;
-	struct file_ref **objs = shmem_objects(m, &n);
+	struct file_ref **objs = shmem_objects(m, 1, &n);
 	int err = 0;
 
 	for (size_t i = 0; i < n && !err; i++) {
@@ -142,7 +191,7 @@ int shmem_unuse(struct machine *m, int type)
 				s++;
 				continue;
 			}
-			if (!shmem_swapin(m, objs[i], idx, &major, &err))
+			if (!shmem_swapin(m, objs[i], idx, 0, &major, &err))
 				break;
 		}
 	}
@@ -153,7 +202,7 @@ int shmem_unuse(struct machine *m, int type)
 void shmem_swap_refs(struct machine *m, uint32_t *const refs[MAX_SWAPFILES])
 {
 	size_t n;
-	struct file_ref **objs = shmem_objects(m, &n);
+	struct file_ref **objs = shmem_objects(m, 1, &n);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct address_space *as = objs[i]->mapping;
@@ -170,4 +219,30 @@ void shmem_swap_refs(struct machine *m, uint32_t *const refs[MAX_SWAPFILES])
 		}
 	}
 	free(objs);
+}
+
+int shmem_swap_check(struct machine *m, struct rbuf_lite *out)
+{
+	size_t n;
+	struct file_ref **objs = shmem_objects(m, 0, &n);
+	int bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t *idx;
+		long k = filemap_cached_indices(objs[i], 0, UINT64_MAX, &idx);
+
+		for (long j = 0; j < k; j++) {
+			struct page *page = filemap_find_page(objs[i], idx[j]);
+
+			if ((PageFlag(page, PG_swapcache) || PageFlag(page, PG_readahead)) &&
+			    bad++ < 16)
+				rbl_printf(out, "shmem object %llu: page %llu is %s\n",
+					   (unsigned long long)objs[i]->ino, (unsigned long long)idx[j],
+					   PageFlag(page, PG_swapcache) ? "in the swap cache too" :
+					   "marked as read ahead");
+		}
+		free(idx);
+	}
+	free(objs);
+	return bad;
 }

@@ -213,9 +213,21 @@ struct page *swapin_readahead(struct machine *m, struct vm_area_struct *vma, uin
  */
 struct mm_struct;
 void madvise_willneed_swap(struct machine *m, struct mm_struct *mm, uint64_t start, uint64_t end);
-/* A swap-cache hit at addr of vma: readahead's hit count and position. */
+/*
+ * A swap-cache hit at addr of vma: a page readahead brought counts a hit
+ * (swap_ra_hit) and loses its mark; the hit goes to the VMA's readahead
+ * state, or with no VMA (shmem) to cluster readahead's.
+ */
 void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_struct *vma,
 			   uint64_t addr);
+/*
+ * A miss on entry with no VMA to go by (shmem): read it in with the
+ * aligned block of 2^k slots around it (swapin_nr_pages: page-cluster, the
+ * machine's readahead hits since the last miss), every slot in use of the
+ * block into the swap cache (swap_ra, PG_readahead), whatever holds it.
+ * Returns entry's page, in the swap cache, or NULL (no memory).
+ */
+struct page *swap_cluster_readahead(struct machine *m, swp_entry_t entry);
 
 /* ---- shmem_swap.c: shmem pages on swap ---- */
 
@@ -228,24 +240,44 @@ struct file_ref;
 int shmem_writeout(struct machine *m, struct page *page);
 /*
  * The page of a shmem index that holds a swap entry, back in the page
- * cache (dirty, its slot freed). *major when it had to be read. NULL with
+ * cache (dirty, its slot freed). *major when it had to be read: by a
+ * fault with cluster readahead, by swapoff (!fault) alone. NULL with
  * *err = -ENOMEM.
  */
-struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t index, int *major,
-			  int *err);
+struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t index, int fault,
+			  int *major, int *err);
+/*
+ * mincore of a shmem object: the indices of [first, end) on swap whose
+ * page is in the swap cache, ascending, in a malloc'd *out (NULL: none).
+ * Their number, or -ENOMEM.
+ */
+long shmem_swapcache_indices(struct machine *m, const struct file_ref *inode, uint64_t first,
+			     uint64_t end, uint64_t **out);
+/*
+ * MADV_WILLNEED of a shmem mapping's [start, end) (kernel:
+ * shmem_swapin_range): every page of it on swap read into the swap cache,
+ * unmarked (no readahead hit later), no fault.
+ */
+void shmem_swapin_range(struct machine *m, struct vm_area_struct *vma, uint64_t start,
+			uint64_t end);
 /* The pages of [first, end) of a shmem object that are on swap (smaps Swap). */
 uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t end);
 /* swapoff: every shmem page on device type back in memory. 0 or -ENOMEM. */
 int shmem_unuse(struct machine *m, int type);
 /* check: add the references shmem objects hold, per device and slot. */
 void shmem_swap_refs(struct machine *m, uint32_t *const refs[MAX_SWAPFILES]);
+/*
+ * check: a page in a shmem object's page cache has left the swap cache
+ * and carries no readahead mark. The violations, one line each in out.
+ */
+struct rbuf_lite;
+int shmem_swap_check(struct machine *m, struct rbuf_lite *out);
 
 /*
  * check (swap_check.c): swap_map, the swap cache and the clusters against
  * refs[type][offset], the swap PTEs the caller found per slot (refs[type]
  * NULL: none). Returns the violations, one line each in out.
  */
-struct rbuf_lite;
 int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rbuf_lite *out);
 
 #endif

@@ -9,14 +9,18 @@
  *   - SWAP_HAS_CACHE is set exactly when the swap cache holds a page for
  *     the slot, and that page is PG_swapcache, swap-backed, on an LRU
  *     list (a THP's subpage: its head; nothing is isolated between
- *     commands), names the slot, is in use
+ *     commands), names the slot, is in use, is in no page cache, and
+ *     maps nowhere unless it joined an anon_vma
+ *     (a page read ahead for a shmem object or another process waits
+ *     unmapped until its own fault takes it)
  *   - a shadow (an evicted page's trace) lies only in a slot still in use
  *   - inuse_pages and each cluster's count equal the slots in use; a
  *     cluster serves single slots (order 0) or THPs (order 9)
  *   - slot 0, the header, is never in use
  *   - a slot is stored as zeros or as bytes, never both, and a free one
  *     as neither (its bytes left the host's memory)
- * and the swap-cache pages of all devices equal NR_SWAPCACHED.
+ * and the swap-cache pages of all devices equal NR_SWAPCACHED; cluster
+ * readahead's last window is a power of two (or 0 before the first).
  */
 #include "internal.h"
 #include "huge_memory.h"
@@ -78,6 +82,12 @@ int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rb
 						REPORT("swap %d slot %llu: pfn %#llx is not its swap-cache page\n",
 						       t, (unsigned long long)off,
 						       (unsigned long long)page_to_pfn(m, page));
+					else if (page->mapping || (!PageFlag(page, PG_anon) && page->mapcount))
+						REPORT("swap %d slot %llu: pfn %#llx is %s\n", t,
+						       (unsigned long long)off,
+						       (unsigned long long)page_to_pfn(m, page),
+						       page->mapping ? "in a page cache too" :
+						       "mapped without an anon_vma");
 				} else if (map & SWAP_HAS_CACHE) {
 					REPORT("swap %d slot %llu: SWAP_HAS_CACHE with no cached page\n", t,
 					       (unsigned long long)off);
@@ -95,6 +105,9 @@ int swap_check(struct machine *m, uint32_t *const refs[MAX_SWAPFILES], struct rb
 			REPORT("swap %d: inuse_pages %llu, %llu slots in use\n", t,
 			       (unsigned long long)si->inuse_pages, (unsigned long long)inuse);
 	}
+	if (m->swapin_last_ra_pages & (m->swapin_last_ra_pages - 1))
+		REPORT("cluster readahead's last window, %u pages, is no power of two\n",
+		       m->swapin_last_ra_pages);
 	if (cached != global_node_page_state(m, NR_SWAPCACHED))
 		REPORT("SwapCached counts %lld pages, the swap cache holds %lld\n",
 		       (long long)global_node_page_state(m, NR_SWAPCACHED), (long long)cached);

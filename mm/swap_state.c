@@ -16,10 +16,13 @@
  * and holds the cache's reference, and the folio leaves whole, only once
  * none of its slots is referenced by a PTE.
  *
- * Readahead is VMA-based, as on a non-rotational device (reference:
- * reclaim.md §8.3): a window of up to 2^page-cluster pages (at most 32),
- * grown by the hits of earlier readahead, placed forward, backward or
- * centred on the fault, clipped to the VMA and to the fault's 2 MiB block.
+ * Readahead of an anonymous page is VMA-based, as on a non-rotational
+ * device (reference: reclaim.md §8.3): a window of up to 2^page-cluster
+ * pages (at most 32), grown by the hits of earlier readahead, placed
+ * forward, backward or centred on the fault, clipped to the VMA and to the
+ * fault's 2 MiB block. A shmem page has no VMA to go by: its readahead is
+ * cluster-based (reclaim.md §8.3, §10.3), an aligned block of slots around
+ * its own, sized by the same rule from the machine's one record of hits.
  */
 #include <errno.h>
 
@@ -189,6 +192,8 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 	*hit = page != NULL;
 	if (page)
 		return page;
+	if (!swap_count(m, e))
+		return NULL;	/* a free slot: nothing to read (and no page to spend) */
 	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0);
 	if (!page)
 		return NULL;
@@ -218,9 +223,13 @@ static uint64_t ra_get(const struct vm_area_struct *vma)
 	return vma->swap_ra ? vma->swap_ra : 4;	/* a fresh VMA counts as 4 hits */
 }
 
-/* The window from the hits since the last miss (kernel: __swapin_nr_pages). */
-static uint64_t swapin_nr_pages(uint64_t prev, uint64_t cur, uint64_t hits, uint64_t max,
-				uint64_t prev_win)
+/*
+ * The window of a miss at cur, from the readahead hits since the last miss
+ * and the previous window (kernel: __swapin_nr_pages); prev is where the
+ * last miss was, in the same unit as cur (a page of the VMA, or a slot).
+ */
+static uint64_t __swapin_nr_pages(uint64_t prev, uint64_t cur, uint64_t hits, uint64_t max,
+				  uint64_t prev_win)
 {
 	uint64_t pages = hits + 2;
 
@@ -257,8 +266,8 @@ struct page *swapin_readahead(struct machine *m, struct vm_area_struct *vma, uin
 	if (max == 1) {
 		win = 1;	/* readahead off: the VMA's state is left as it was */
 	} else {
-		win = swapin_nr_pages(prev >> MM_PAGE_SHIFT, fpfn, ra & RA_HITS_MASK, max,
-				      (ra & RA_WIN_MASK) >> RA_WIN_SHIFT);
+		win = __swapin_nr_pages(prev >> MM_PAGE_SHIFT, fpfn, ra & RA_HITS_MASK, max,
+					(ra & RA_WIN_MASK) >> RA_WIN_SHIFT);
 		vma->swap_ra = RA_VAL(faddr, win, 0ULL);
 	}
 	if (win == 1) {
@@ -321,14 +330,79 @@ void swap_update_readahead(struct machine *m, struct page *page, struct vm_area_
 			   uint64_t addr)
 {
 	int readahead = PageFlag(page, PG_readahead);
-	uint64_t ra = ra_get(vma), hits = ra & RA_HITS_MASK;
 
 	ClearPageFlag(page, PG_readahead);
-	if (readahead && hits < RA_HITS_MASK)
-		hits++;
-	vma->swap_ra = RA_VAL(addr, (ra & RA_WIN_MASK) >> RA_WIN_SHIFT, hits);
-	if (readahead)
+	if (vma) {
+		uint64_t ra = ra_get(vma), hits = ra & RA_HITS_MASK;
+
+		if (readahead && hits < RA_HITS_MASK)
+			hits++;
+		vma->swap_ra = RA_VAL(addr, (ra & RA_WIN_MASK) >> RA_WIN_SHIFT, hits);
+	}
+	if (readahead) {
 		count_vm_event(m, SWAP_RA_HIT);
+		if (!vma)
+			m->swapin_readahead_hits++;	/* cluster readahead's record */
+	}
+}
+
+/*
+ * The window of a cluster-readahead miss at slot offset (kernel:
+ * swapin_nr_pages): the machine's hits since the last miss are used up;
+ * the miss is remembered as the last one only when it had no hits to
+ * judge by, so that a run of adjacent misses opens a window of 2.
+ */
+static uint64_t swapin_nr_pages(struct machine *m, uint64_t offset)
+{
+	uint64_t max = 1ULL << m->tun.page_cluster, hits, pages;
+
+	if (max <= 1)
+		return 1;	/* readahead off: the state is left as it was */
+	hits = m->swapin_readahead_hits;
+	m->swapin_readahead_hits = 0;
+	pages = __swapin_nr_pages(m->swapin_prev_offset, offset, hits, max,
+				  m->swapin_last_ra_pages);
+	if (!hits)
+		m->swapin_prev_offset = offset;
+	m->swapin_last_ra_pages = (uint32_t)pages;
+	return pages;
+}
+
+/*
+ * A power of two of slots, aligned, holding the fault's; slot 0 (the
+ * header) and slots past the device's end left out:
+ *
+ *	offset 21, window 8:   |16 17 18 19 20 [21] 22 23|
+ */
+struct page *swap_cluster_readahead(struct machine *m, swp_entry_t entry)
+{
+	struct swap_info_struct *si = swp_info(m, entry);
+	uint64_t offset = swp_offset(entry), mask;
+	int hit;
+
+	if (!si)
+		return NULL;
+	mask = swapin_nr_pages(m, offset) - 1;
+	if (mask) {
+		uint64_t start = offset & ~mask, end = offset | mask;
+
+		if (!start)
+			start = 1;
+		if (end >= si->max)
+			end = si->max - 1;
+		for (uint64_t off = start; off <= end; off++) {
+			/* any slot in use: another object's, a process's; free ones are skipped */
+			struct page *page = read_swap_cache_async(m, swp_entry(swp_type(entry), off),
+								  &hit);
+
+			if (page && !hit && off != offset) {
+				SetPageFlag(page, PG_readahead);
+				count_vm_event(m, SWAP_RA);
+			}
+		}
+	}
+	/* read above unless memory ran out on the way: then on its own */
+	return read_swap_cache_async(m, entry, &hit);
 }
 
 static int willneed_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
