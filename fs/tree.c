@@ -22,7 +22,7 @@
 
 enum {
 	N_ROOT, N_CTL, N_FILES, N_PROC, N_SYS,
-	N_PROC_SYS, N_PROC_SYS_VM,
+	N_PROC_SYS, N_PROC_SYS_VM, N_PROC_SYS_KERNEL,
 	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
 	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE,
 	N_FIRST_FILE
@@ -45,6 +45,7 @@ static const struct node static_nodes[] = {
 	DIR_ROW(N_SYS, "sys", N_ROOT),
 	DIR_ROW(N_PROC_SYS, "sys", N_PROC),
 	DIR_ROW(N_PROC_SYS_VM, "vm", N_PROC_SYS),
+	DIR_ROW(N_PROC_SYS_KERNEL, "kernel", N_PROC_SYS),
 	DIR_ROW(N_SYS_KERNEL, "kernel", N_SYS),
 	DIR_ROW(N_SYS_KERNEL_MM, "mm", N_SYS_KERNEL),
 	DIR_ROW(N_SYS_THP, "transparent_hugepage", N_SYS_KERNEL_MM),
@@ -139,7 +140,8 @@ int tree_init(int nr_numa)
 	nr_nodes = nr_static;
 	for (int i = 0; i < nr_tun; i++) {
 		int parent = tun[i].dir == MM_TUNABLE_SYSFS_THP ? N_SYS_THP :
-			     tun[i].dir == MM_TUNABLE_SYSFS_BDI ? N_SYS_BDI_FILES : N_PROC_SYS_VM;
+			     tun[i].dir == MM_TUNABLE_SYSFS_BDI ? N_SYS_BDI_FILES :
+			     tun[i].dir == MM_TUNABLE_SYSCTL_KERNEL ? N_PROC_SYS_KERNEL : N_PROC_SYS_VM;
 
 		node_add(tun[i].name, parent, S_IFREG | (tun[i].mode & 07777), NK_TUNABLE);
 	}
