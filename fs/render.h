@@ -52,6 +52,7 @@ void render_stat(struct rbuf *b, const struct mm_global_snap *s, const struct re
 void render_uptime(struct rbuf *b, const struct mm_global_snap *s, const struct render_clock *c);
 void render_loadavg(struct rbuf *b, const struct mm_global_snap *s, int last_pid);
 void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s);
+void render_osrelease(struct rbuf *b, const struct mm_global_snap *s);
 
 /* per-process files (fs/render_task.c) */
 void render_maps(struct rbuf *b, const struct mm_task_snap *t);
@@ -71,6 +72,20 @@ void render_oom_score(struct rbuf *b, const struct mm_task_snap *t);
 void render_oom_score_adj(struct rbuf *b, const struct mm_task_snap *t);
 void render_oom_adj(struct rbuf *b, const struct mm_task_snap *t);
 void render_cmdline(struct rbuf *b, const struct mm_task_snap *t);
+
+/* per-process files that are not about memory (fs/render_pid.c) */
+void render_environ(struct rbuf *b, const struct mm_task_snap *t);
+void render_limits(struct rbuf *b, const struct mm_task_snap *t);
+void render_io(struct rbuf *b, const struct mm_task_snap *t);
+void render_wchan(struct rbuf *b, const struct mm_task_snap *t);
+void render_cgroup(struct rbuf *b, const struct mm_task_snap *t);
+/* fdinfo/N of one open file; mnt_id is the mount the files/ tree counts as */
+void render_fdinfo(struct rbuf *b, const struct mm_fd_snap *f, int mnt_id);
+
+/* What wchan shows for a sleeping process: pause(2)'s symbol on Linux 6.18 x86-64. */
+#define WCHAN_SLEEPING	"__do_sys_pause"
+/* The mount id fdinfo gives the simulated root file system (files/). */
+#define FILES_MNT_ID	1
 
 /* The x86-64 gate VMA that maps/smaps print last and no counter includes. */
 #define GATE_VMA_START 0xffffffffff600000ULL

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * render_sys.c - the machine files that are not about memory: /proc/stat,
- * uptime, loadavg and cpuinfo.
+ * uptime, loadavg, cpuinfo and sys/kernel/osrelease.
  *
  * We simulate no scheduler. These files exist because procps and psutil
  * refuse to run without them, so they follow the host clock (render_clock)
@@ -118,4 +118,11 @@ void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s)
 			    "power management:\n\n",
 			    cpu, ncpu, cpu, ncpu, cpu, cpu, cpu_flags);
 	}
+}
+
+/* The release uname -r shows (top reads it for the kernel's version). */
+void render_osrelease(struct rbuf *b, const struct mm_global_snap *s)
+{
+	(void)s;
+	rbuf_puts(b, MM_UTS_RELEASE "\n");
 }

@@ -1073,6 +1073,9 @@ static struct mm_task_snap *layout_task(void)
 	t->min_flt = 146;
 	t->maj_flt = 1;
 	t->start_ticks = 22966;
+	t->nr_cpus = 2;
+	t->nr_nodes = 1;
+	t->rlim[MM_RLIMIT_SIGPENDING].cur = 96365;	/* the host's */
 	return t;
 }
 
@@ -1253,4 +1256,157 @@ Test(comm_cmdline, comm_newline_cmdline_raw)
 	cr_assert_eq(b.len, 0);
 	rbuf_free(&b);
 	free(t);
+}
+
+Test(status, cpus_and_nodes_of_the_machine)
+{
+	struct mm_task_snap *t = layout_task();
+	char *got;
+
+	t->nr_cpus = 4;
+	t->nr_nodes = 2;
+	t->rlim[MM_RLIMIT_SIGPENDING].cur = 3932;
+	got = RENDER(render_status(&_b, t));
+	cr_assert(strstr(got, "\nSigQ:\t0/3932\n"), "%s", got);
+	cr_assert(strstr(got, "\nCpus_allowed:\tf\nCpus_allowed_list:\t0-3\n"), "%s", got);
+	cr_assert(strstr(got, ",00000000,00000003\nMems_allowed_list:\t0-1\n"), "%s", got);
+	free(got);
+	/* %*pb of 40 CPUs: a first chunk of 8 bits, 2 digits, then 32 bits */
+	t->nr_cpus = 40;
+	got = RENDER(render_status(&_b, t));
+	cr_assert(strstr(got, "\nCpus_allowed:\tff,ffffffff\nCpus_allowed_list:\t0-39\n"), "%s", got);
+	free(got);
+	t->nr_cpus = 1;
+	t->nr_nodes = 1;
+	got = RENDER(render_status(&_b, t));
+	cr_assert(strstr(got, "\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"), "%s", got);
+	free(got);
+	free(t);
+}
+
+Test(stat_pid, wchan_field_is_one_for_a_sleeping_task)
+{
+	struct mm_task_snap *t = layout_task();
+	char *got;
+
+	t->state = 'S';
+	got = RENDER(render_stat_pid(&_b, t));
+	cr_assert(strstr(got, " 140721415108992 0 0 0 0 0 0 1 0 0 17 "), "%s", got);
+	free(got);
+	free(t);
+}
+
+/* ---- environ, limits, io, wchan, cgroup, fdinfo, osrelease ---- */
+
+Test(environ, raw_bytes_and_nothing_without_mm)
+{
+	struct mm_task_snap *t = task_new(0);
+	struct rbuf b;
+
+	memcpy(t->environ, "HOME=/\0TERM=linux\0", 18);
+	t->environ_len = 18;
+	rbuf_init(&b);
+	render_environ(&b, t);
+	cr_assert_eq(b.len, 18);
+	cr_assert(!memcmp(b.buf, "HOME=/\0TERM=linux\0", 18));
+	rbuf_reset(&b);
+	t->has_mm = 0;
+	render_environ(&b, t);
+	cr_assert_eq(b.len, 0);
+	rbuf_free(&b);
+	free(t);
+}
+
+/* init's limits on a 1 GiB machine (251649 pages: max_threads 7864), padded as Linux pads them */
+static const char limits_expected[] =
+	"Limit                     Soft Limit           Hard Limit           Units     \n"
+	"Max cpu time              unlimited            unlimited            seconds   \n"
+	"Max file size             unlimited            unlimited            bytes     \n"
+	"Max data size             unlimited            unlimited            bytes     \n"
+	"Max stack size            8388608              unlimited            bytes     \n"
+	"Max core file size        0                    unlimited            bytes     \n"
+	"Max resident set          unlimited            unlimited            bytes     \n"
+	"Max processes             3932                 3932                 processes \n"
+	"Max open files            1024                 4096                 files     \n"
+	"Max locked memory         8388608              8388608              bytes     \n"
+	"Max address space         unlimited            unlimited            bytes     \n"
+	"Max file locks            unlimited            unlimited            locks     \n"
+	"Max pending signals       3932                 3932                 signals   \n"
+	"Max msgqueue size         819200               819200               bytes     \n"
+	"Max nice priority         0                    0                    \n"
+	"Max realtime priority     0                    0                    \n"
+	"Max realtime timeout      unlimited            unlimited            us        \n";
+
+Test(limits, linux_layout)
+{
+	struct mm_task_snap *t = task_new(0);
+
+	for (int i = 0; i < MM_RLIM_NLIMITS; i++)
+		t->rlim[i] = (struct mm_rlimit){ MM_RLIM_INFINITY, MM_RLIM_INFINITY };
+	t->rlim[MM_RLIMIT_STACK].cur = 8388608;
+	t->rlim[MM_RLIMIT_CORE].cur = 0;
+	t->rlim[MM_RLIMIT_NPROC] = (struct mm_rlimit){ 3932, 3932 };
+	t->rlim[MM_RLIMIT_NOFILE] = (struct mm_rlimit){ 1024, 4096 };
+	t->rlim[MM_RLIMIT_MEMLOCK] = (struct mm_rlimit){ 8388608, 8388608 };
+	t->rlim[MM_RLIMIT_SIGPENDING] = (struct mm_rlimit){ 3932, 3932 };
+	t->rlim[MM_RLIMIT_MSGQUEUE] = (struct mm_rlimit){ 819200, 819200 };
+	t->rlim[MM_RLIMIT_NICE] = (struct mm_rlimit){ 0, 0 };
+	t->rlim[MM_RLIMIT_RTPRIO] = (struct mm_rlimit){ 0, 0 };
+	expect_text(RENDER(render_limits(&_b, t)), limits_expected);
+	free(t);
+}
+
+Test(io, seven_lines)
+{
+	struct mm_task_snap *t = task_new(0);
+
+	t->io.read_bytes = 131072;
+	t->io.write_bytes = 8192;
+	t->io.cancelled_write_bytes = 4096;
+	expect_text(RENDER(render_io(&_b, t)),
+		    "rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\nread_bytes: 131072\n"
+		    "write_bytes: 8192\ncancelled_write_bytes: 4096\n");
+	free(t);
+}
+
+Test(wchan, symbol_without_newline_or_zero)
+{
+	struct mm_task_snap *t = task_new(0);
+
+	t->state = 'S';
+	expect_text(RENDER(render_wchan(&_b, t)), "__do_sys_pause");
+	t->state = 'R';
+	expect_text(RENDER(render_wchan(&_b, t)), "0");
+	free(t);
+}
+
+Test(cgroup, the_root_cgroup)
+{
+	struct mm_task_snap *t = task_new(0);
+
+	expect_text(RENDER(render_cgroup(&_b, t)), "0::/\n");
+	free(t);
+}
+
+Test(fdinfo, flags_as_f_flags)
+{
+	struct mm_fd_snap f = { .fd = 3, .flags = 02 | 0100, .ino = 131077 };
+
+	/* O_CREAT is gone, O_LARGEFILE is there: as the host shows an O_RDWR|O_CREAT open */
+	expect_text(RENDER(render_fdinfo(&_b, &f, 1)),
+		    "pos:\t0\nflags:\t0100002\nmnt_id:\t1\nino:\t131077\n");
+	f.flags = 01 | 01000;	/* O_WRONLY|O_TRUNC */
+	expect_text(RENDER(render_fdinfo(&_b, &f, 27)),
+		    "pos:\t0\nflags:\t0100001\nmnt_id:\t27\nino:\t131077\n");
+	f.flags = 0;
+	expect_text(RENDER(render_fdinfo(&_b, &f, 1)),
+		    "pos:\t0\nflags:\t0100000\nmnt_id:\t1\nino:\t131077\n");
+}
+
+Test(osrelease, the_release)
+{
+	struct mm_global_snap *g = global_new(1, 2);
+
+	expect_text(RENDER(render_osrelease(&_b, g)), "6.18.0-mmfs\n");
+	free(g);
 }
