@@ -1,45 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * render_pid.c - the per-process files that are not about memory:
- * environ, limits, io, wchan, cgroup and fdinfo/N (fs/proc/base.c, fd.c,
- * kernel/cgroup/cgroup.c).
+ * render_pid.c - the per-process files that are not about memory: limits,
+ * io, wchan, cgroup and fdinfo/N (fs/proc/base.c, fd.c, kernel/cgroup/cgroup.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "render.h"
 
-/* The environment bytes as env_start..env_end hold them; nothing once the mm is gone. */
-void render_environ(struct rbuf *b, const struct mm_task_snap *t)
-{
-	size_t n = t->environ_len;
-
-	if (!t->has_mm)
-		return;
-	if (n > sizeof(t->environ))
-		n = sizeof(t->environ);
-	rbuf_put(b, t->environ, n);
-}
-
-static const struct {
-	const char *name, *unit;
-} rlim_names[MM_RLIM_NLIMITS] = {
-	[MM_RLIMIT_CPU] = { "Max cpu time", "seconds" },
-	[MM_RLIMIT_FSIZE] = { "Max file size", "bytes" },
-	[MM_RLIMIT_DATA] = { "Max data size", "bytes" },
-	[MM_RLIMIT_STACK] = { "Max stack size", "bytes" },
-	[MM_RLIMIT_CORE] = { "Max core file size", "bytes" },
-	[MM_RLIMIT_RSS] = { "Max resident set", "bytes" },
-	[MM_RLIMIT_NPROC] = { "Max processes", "processes" },
-	[MM_RLIMIT_NOFILE] = { "Max open files", "files" },
-	[MM_RLIMIT_MEMLOCK] = { "Max locked memory", "bytes" },
-	[MM_RLIMIT_AS] = { "Max address space", "bytes" },
-	[MM_RLIMIT_LOCKS] = { "Max file locks", "locks" },
-	[MM_RLIMIT_SIGPENDING] = { "Max pending signals", "signals" },
-	[MM_RLIMIT_MSGQUEUE] = { "Max msgqueue size", "bytes" },
-	[MM_RLIMIT_NICE] = { "Max nice priority", NULL },
-	[MM_RLIMIT_RTPRIO] = { "Max realtime priority", NULL },
-	[MM_RLIMIT_RTTIME] = { "Max realtime timeout", "us" },
+/* lnames[] of fs/proc/base.c: each limit's label and unit, in RLIMIT_* order. */
+static const char *const rlim_label[MM_RLIM_NLIMITS] = {
+	"Max cpu time", "Max file size", "Max data size", "Max stack size",
+	"Max core file size", "Max resident set", "Max processes", "Max open files",
+	"Max locked memory", "Max address space", "Max file locks", "Max pending signals",
+	"Max msgqueue size", "Max nice priority", "Max realtime priority", "Max realtime timeout",
+};
+static const char *const rlim_unit[MM_RLIM_NLIMITS] = {
+	"seconds", "bytes", "bytes", "bytes", "bytes", "bytes", "processes", "files",
+	"bytes", "bytes", "locks", "signals", "bytes", NULL, NULL, "us",
 };
 
 static void limit_value(struct rbuf *b, uint64_t v)
@@ -55,11 +33,11 @@ void render_limits(struct rbuf *b, const struct mm_task_snap *t)
 {
 	rbuf_printf(b, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
 	for (int i = 0; i < MM_RLIM_NLIMITS; i++) {
-		rbuf_printf(b, "%-25s ", rlim_names[i].name);
+		rbuf_printf(b, "%-25s ", rlim_label[i]);
 		limit_value(b, t->rlim[i].cur);
 		limit_value(b, t->rlim[i].max);
-		if (rlim_names[i].unit)
-			rbuf_printf(b, "%-10s\n", rlim_names[i].unit);
+		if (rlim_unit[i])
+			rbuf_printf(b, "%-10s\n", rlim_unit[i]);
 		else
 			rbuf_puts(b, "\n");
 	}

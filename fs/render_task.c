@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * render_task.c - the per-process files: maps, smaps, smaps_rollup, status,
- * statm, stat, comm and cmdline (fs/proc/task_mmu.c, array.c, base.c).
+ * statm, stat, comm, cmdline and environ (fs/proc/task_mmu.c, array.c, base.c).
  *
  * A task without an mm (zombie, kernel thread) renders as Linux shows it:
  * empty maps/smaps, ESRCH for smaps_rollup, no Vm* lines in status, zeros
@@ -549,14 +549,22 @@ void render_comm(struct rbuf *b, const struct mm_task_snap *t)
 	rbuf_printf(b, "%.15s\n", t->comm);
 }
 
-/* Raw argv bytes, NULs included; nothing once the mm is gone. */
+/* The bytes of an area of the stack, NULs included; nothing once the mm is gone. */
+static void put_stack_area(struct rbuf *b, const struct mm_task_snap *t, const char *bytes,
+			   size_t len, size_t cap)
+{
+	if (t->has_mm)
+		rbuf_put(b, bytes, len < cap ? len : cap);
+}
+
+/* argv, as arg_start..arg_end holds it */
 void render_cmdline(struct rbuf *b, const struct mm_task_snap *t)
 {
-	size_t n = t->cmdline_len;
+	put_stack_area(b, t, t->cmdline, t->cmdline_len, sizeof(t->cmdline));
+}
 
-	if (!t->has_mm)
-		return;
-	if (n > sizeof(t->cmdline))
-		n = sizeof(t->cmdline);
-	rbuf_put(b, t->cmdline, n);
+/* envp, as env_start..env_end holds it */
+void render_environ(struct rbuf *b, const struct mm_task_snap *t)
+{
+	put_stack_area(b, t, t->environ, t->environ_len, sizeof(t->environ));
 }

@@ -21,9 +21,11 @@
  * files to a reader outside the chroot.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../mm/mm.h"
 #include "ctl.h"
@@ -77,11 +79,11 @@ static const struct node pid_files[] = {
 	TASK_ROW("io", 0400, render_io),
 	TASK_ROW("wchan", 0444, render_wchan),
 	TASK_ROW("cgroup", 0444, render_cgroup),
+	{ .name = "fd", .parent = -1, .mode = S_IFDIR | 0500, .kind = NK_FD_DIR, .arg = 0 },
+	{ .name = "fdinfo", .parent = -1, .mode = S_IFDIR | 0555, .kind = NK_FD_DIR, .arg = 1 },
 	LINK_ROW("cwd", LINK_CWD),
 	LINK_ROW("root", LINK_ROOT),
 	LINK_ROW("exe", LINK_EXE),
-	{ .name = "fd", .parent = -1, .mode = S_IFDIR | 0500, .kind = NK_FD_DIR, .arg = 0 },
-	{ .name = "fdinfo", .parent = -1, .mode = S_IFDIR | 0555, .kind = NK_FD_DIR, .arg = 1 },
 	{ .name = "task", .parent = -1, .mode = S_IFDIR | 0555, .kind = NK_TASK_DIR,
 	  .flags = NODE_TGID_ONLY },
 };
@@ -170,21 +172,28 @@ static long parse_num(const char *name, int zero_ok, long max)
 	return v > max ? -1 : v;
 }
 
-/* The thread group of host thread tid, from the host's /proc; 0 if unknown. */
+/*
+ * The thread group of host thread tid, from the host's /proc (its status
+ * names it in the first lines); 0 if unknown.
+ */
 static pid_t host_tgid(pid_t tid)
 {
-	char path[64], line[128];
-	pid_t tgid = 0;
-	FILE *f;
+	char path[64], buf[512];
+	const char *tgid;
+	ssize_t n = -1;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return tgid;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	tgid = strstr(buf, "\nTgid:");
+	return tgid ? (pid_t)atoi(tgid + 6) : 0;
 }
 
 int pid_lookup_proc(const char *name, pid_t reader, struct tree_ref *ref)

@@ -21,42 +21,18 @@ static struct machine *m;
 static char dir[] = "/tmp/mmfs-pp.XXXXXX";
 
 #include "mmtest.h"
-
-static void put_file(const char *name, size_t size)
-{
-	char path[300], page[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert(fd >= 0);
-	memset(page, 'f', sizeof(page));
-	for (size_t off = 0; off < size; off += sizeof(page))
-		cr_assert_eq(write(fd, page, sizeof(page)), (ssize_t)sizeof(page));
-	close(fd);
-}
+#include "backingtest.h"
 
 static void setup(void)
 {
-	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 2 };
-
-	strcpy(dir, "/tmp/mmfs-pp.XXXXXX");
-	cr_assert(mkdtemp(dir));
-	put_file("data", 64 << 10);
-	m = mm_boot(&cfg, NULL, 0);
-	cr_assert(m);
-	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
+	backing_mkdir(dir, "/tmp/mmfs-pp.XXXXXX");
+	backing_put(dir, "data", 64 << 10);
+	backing_boot(dir, 1ULL << 30, 2);
 }
 
 static void teardown(void)
 {
-	char cmd[300];
-
-	mm_shutdown(m);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
-	leak_check();
+	backing_shutdown(dir);
 }
 
 TestSuite(proc_pid, .init = setup, .fini = teardown);

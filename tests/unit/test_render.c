@@ -1218,6 +1218,11 @@ Test(stat_pid, layout_process_52_fields)
 		"140721415117458 140721415118831 0\n");
 	cr_assert_eq(count_fields_after_comm(got), 52);
 	free(got);
+	/* wchan (field 35) is 1 for a task that is not running */
+	t->state = 'S';
+	got = RENDER(render_stat_pid(&_b, t));
+	cr_assert(strstr(got, " 140721415108992 0 0 0 0 0 0 1 0 0 17 "), "%s", got);
+	free(got);
 	free(t);
 }
 
@@ -1238,23 +1243,34 @@ Test(stat_pid, comm_with_spaces_and_paren_and_no_mm)
 	free(t);
 }
 
-Test(comm_cmdline, comm_newline_cmdline_raw)
+/* fn's output for t is exactly the n bytes of want, NULs included. */
+static void expect_bytes(void (*fn)(struct rbuf *, const struct mm_task_snap *),
+			 const struct mm_task_snap *t, const char *want, size_t n)
+{
+	struct rbuf b;
+
+	rbuf_init(&b);
+	fn(&b, t);
+	cr_assert_eq(b.len, n);
+	cr_assert(!n || !memcmp(b.buf, want, n));
+	rbuf_free(&b);
+}
+
+/* comm ends with a newline; cmdline and environ are raw bytes, none once the mm is gone */
+Test(comm_cmdline, comm_newline_cmdline_environ_raw)
 {
 	struct mm_task_snap *t = task_new(0);
-	struct rbuf b;
 
 	expect_text(RENDER(render_comm(&_b, t)), "layout\n");
 	memcpy(t->cmdline, "ls\0-l\0", 6);
 	t->cmdline_len = 6;
-	rbuf_init(&b);
-	render_cmdline(&b, t);
-	cr_assert_eq(b.len, 6);
-	cr_assert(!memcmp(b.buf, "ls\0-l\0", 6));
-	rbuf_reset(&b);
+	memcpy(t->environ, "HOME=/\0TERM=linux\0", 18);
+	t->environ_len = 18;
+	expect_bytes(render_cmdline, t, "ls\0-l\0", 6);
+	expect_bytes(render_environ, t, "HOME=/\0TERM=linux\0", 18);
 	t->has_mm = 0;
-	render_cmdline(&b, t);
-	cr_assert_eq(b.len, 0);
-	rbuf_free(&b);
+	expect_bytes(render_cmdline, t, "", 0);
+	expect_bytes(render_environ, t, "", 0);
 	free(t);
 }
 
@@ -1284,38 +1300,7 @@ Test(status, cpus_and_nodes_of_the_machine)
 	free(t);
 }
 
-Test(stat_pid, wchan_field_is_one_for_a_sleeping_task)
-{
-	struct mm_task_snap *t = layout_task();
-	char *got;
-
-	t->state = 'S';
-	got = RENDER(render_stat_pid(&_b, t));
-	cr_assert(strstr(got, " 140721415108992 0 0 0 0 0 0 1 0 0 17 "), "%s", got);
-	free(got);
-	free(t);
-}
-
-/* ---- environ, limits, io, wchan, cgroup, fdinfo, osrelease ---- */
-
-Test(environ, raw_bytes_and_nothing_without_mm)
-{
-	struct mm_task_snap *t = task_new(0);
-	struct rbuf b;
-
-	memcpy(t->environ, "HOME=/\0TERM=linux\0", 18);
-	t->environ_len = 18;
-	rbuf_init(&b);
-	render_environ(&b, t);
-	cr_assert_eq(b.len, 18);
-	cr_assert(!memcmp(b.buf, "HOME=/\0TERM=linux\0", 18));
-	rbuf_reset(&b);
-	t->has_mm = 0;
-	render_environ(&b, t);
-	cr_assert_eq(b.len, 0);
-	rbuf_free(&b);
-	free(t);
-}
+/* ---- limits, io, wchan, cgroup, fdinfo, osrelease ---- */
 
 /* init's limits on a 1 GiB machine (251649 pages: max_threads 7864), padded as Linux pads them */
 static const char limits_expected[] =
