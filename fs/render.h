@@ -50,9 +50,10 @@ void render_node_meminfo(struct rbuf *b, const struct mm_global_snap *s, int nid
 /* machine files (fs/render_sys.c) */
 void render_stat(struct rbuf *b, const struct mm_global_snap *s, const struct render_clock *c);
 void render_uptime(struct rbuf *b, const struct mm_global_snap *s, const struct render_clock *c);
-void render_loadavg(struct rbuf *b, const struct mm_global_snap *s, int last_pid);
+void render_loadavg(struct rbuf *b, const struct mm_global_snap *s);
 void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_osrelease(struct rbuf *b, const struct mm_global_snap *s);
+void render_tty_drivers(struct rbuf *b, const struct mm_global_snap *s);
 
 /* per-process files (fs/render_task.c) */
 void render_maps(struct rbuf *b, const struct mm_task_snap *t);

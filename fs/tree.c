@@ -23,7 +23,7 @@
 
 enum {
 	N_ROOT, N_CTL, N_FILES, N_PROC, N_SYS,
-	N_PROC_SYS, N_PROC_SYS_VM, N_PROC_SYS_KERNEL,
+	N_PROC_SYS, N_PROC_SYS_VM, N_PROC_SYS_KERNEL, N_PROC_TTY,
 	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
 	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE,
 	N_FIRST_FILE
@@ -47,6 +47,7 @@ static const struct node static_nodes[] = {
 	DIR_ROW(N_PROC_SYS, "sys", N_PROC),
 	DIR_ROW(N_PROC_SYS_VM, "vm", N_PROC_SYS),
 	DIR_ROW(N_PROC_SYS_KERNEL, "kernel", N_PROC_SYS),
+	DIR_ROW(N_PROC_TTY, "tty", N_PROC),
 	DIR_ROW(N_SYS_KERNEL, "kernel", N_SYS),
 	DIR_ROW(N_SYS_KERNEL_MM, "mm", N_SYS_KERNEL),
 	DIR_ROW(N_SYS_THP, "transparent_hugepage", N_SYS_KERNEL_MM),
@@ -65,7 +66,7 @@ static const struct node static_nodes[] = {
 	GLOBAL_ROW("cpuinfo", 0444, render_cpuinfo),
 	CLOCKED_ROW("stat", render_stat),
 	CLOCKED_ROW("uptime", render_uptime),
-	{ .name = "loadavg", .parent = N_PROC, .mode = S_IFREG | 0444, .kind = NK_LOADAVG },
+	GLOBAL_ROW("loadavg", 0444, render_loadavg),
 	{ .name = "kmsg", .parent = N_PROC, .mode = S_IFREG | 0400, .kind = NK_KMSG },
 	{ .name = "kpageflags", .parent = N_PROC, .mode = S_IFREG | 0400, .kind = NK_BINARY,
 	  .arg = PROCBIN_KPAGEFLAGS },
@@ -73,6 +74,8 @@ static const struct node static_nodes[] = {
 	  .arg = PROCBIN_KPAGECOUNT },
 	{ .name = "osrelease", .parent = N_PROC_SYS_KERNEL, .mode = S_IFREG | 0444,
 	  .kind = NK_GLOBAL, .show.global = render_osrelease },
+	{ .name = "drivers", .parent = N_PROC_TTY, .mode = S_IFREG | 0444, .kind = NK_GLOBAL,
+	  .show.global = render_tty_drivers },
 	{ .name = "self", .parent = N_PROC, .mode = S_IFLNK | 0777, .kind = NK_LINK,
 	  .arg = LINK_SELF },
 	{ .name = "thread-self", .parent = N_PROC, .mode = S_IFLNK | 0777, .kind = NK_LINK,
@@ -280,20 +283,10 @@ static void host_clock(struct render_clock *c)
 		    (double)(now.tv_nsec - mmfs.mount_mono.tv_nsec) / 1e9;
 }
 
-/* loadavg's last field: the newest pid, approximated by the largest live one. */
-static int last_pid(void)
-{
-	int n = 0, *pids = live_pids(&n), last = n > 0 && pids ? pids[n - 1] : 0;
-
-	free(pids);
-	return last;
-}
-
 static int render_global_node(const struct node *node, struct rbuf *out)
 {
 	struct mm_global_snap *g;
 	struct render_clock c;
-	int last = node->kind == NK_LOADAVG ? last_pid() : 0;
 
 	g = mm_snap_global(mmfs.m);
 	if (!g)
@@ -305,9 +298,6 @@ static int render_global_node(const struct node *node, struct rbuf *out)
 	case NK_CLOCKED:
 		host_clock(&c);
 		node->show.clocked(out, g, &c);
-		break;
-	case NK_LOADAVG:
-		render_loadavg(out, g, last);
 		break;
 	case NK_NODE_MEMINFO:
 		render_node_meminfo(out, g, node->arg);
@@ -382,7 +372,6 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	switch (ref->node->kind) {
 	case NK_GLOBAL:
 	case NK_CLOCKED:
-	case NK_LOADAVG:
 	case NK_NODE_MEMINFO:
 		return render_global_node(ref->node, out);
 	case NK_TASK:

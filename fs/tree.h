@@ -32,7 +32,6 @@ enum node_kind {
 	NK_CTL,		/* a control file (ctlfile.c) */
 	NK_GLOBAL,	/* render(global snapshot) */
 	NK_CLOCKED,	/* render(global snapshot, host clock): stat, uptime */
-	NK_LOADAVG,	/* render_loadavg */
 	NK_NODE_MEMINFO,/* render_node_meminfo for node .arg */
 	NK_KMSG,	/* the kernel log */
 	NK_TUNABLE,	/* mm_tunable_read / mm_tunable_write by name */

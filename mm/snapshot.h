@@ -148,6 +148,7 @@ struct mm_global_snap {
 	struct mm_swap_snap swap[32];		/* MAX_SWAPFILES */
 	uint64_t forks;				/* "processes" in /proc/stat */
 	int nr_running;				/* live tasks */
+	int last_pid;				/* the pid handed out last (loadavg) */
 	uint64_t sim_ns;			/* the simulated clock */
 	struct mm_node_snap node[];		/* nr_nodes entries */
 };

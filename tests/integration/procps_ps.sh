@@ -192,6 +192,10 @@ expect_fail "No such file or directory" "readlink -v '$MNT/proc/$C/exe'"
 cd "$WORK"
 out=$(in_proc_ns ps -eo pid=) || fail "ps after the kill failed: $out"
 assert_eq "1 $A $B" "$(echo $out)" "ps after the kill"
+# loadavg names the pid handed out last, alive or not
+echo "spawn gone" >&3 && read -r D <&3
+echo "kill $D" >&3 && read -r _ <&3
+assert_eq "0.00 0.00 0.00 1/3 $D" "$(cat "$MNT/proc/loadavg")" "loadavg after the last pid went"
 echo "close 3" >"$MNT/proc/$A/ctl"
 expect_fail "No such file or directory" "readlink -v '$MNT/proc/$A/fd/3'"
 assert_eq "" "$(ls "$MNT/proc/$A/fd")" "fd/ after close"

@@ -766,8 +766,9 @@ Test(sys, uptime_and_loadavg)
 	struct render_clock c = { .uptime = 100.5, .btime = 0 };
 
 	s->nr_running = 3;
+	s->last_pid = 77;
 	expect_text(RENDER(render_uptime(&_b, s, &c)), "100.50 402.00\n");
-	expect_text(RENDER(render_loadavg(&_b, s, 77)), "0.00 0.00 0.00 1/3 77\n");
+	expect_text(RENDER(render_loadavg(&_b, s)), "0.00 0.00 0.00 1/3 77\n");
 	free(s);
 }
 
@@ -1388,10 +1389,23 @@ Test(fdinfo, flags_as_f_flags)
 		    "pos:\t0\nflags:\t0100000\nmnt_id:\t1\nino:\t131077\n");
 }
 
-Test(osrelease, the_release)
+Test(osrelease, the_release_and_the_tty_drivers)
 {
 	struct mm_global_snap *g = global_new(1, 2);
+	char *got;
+	int n = 0;
 
 	expect_text(RENDER(render_osrelease(&_b, g)), "6.18.0-mmfs\n");
+	got = RENDER(render_tty_drivers(&_b, g));
+	/* the reference host's lines, in tty_drivers' columns: name, /dev/node, major, minors, type */
+	cr_assert(!strncmp(got, "/dev/tty             /dev/tty        5       0 system:/dev/tty\n", 63),
+		  "%s", got);
+	cr_assert(strstr(got, "\nserial               /dev/ttyS       4      64 serial\n"), "%s", got);
+	cr_assert(strstr(got, "\npty_master           /dev/ptm      128 0-1048575 pty:master\n"
+			      "unknown              /dev/tty        4 1-63 console\n"), "%s", got);
+	for (const char *l = got; *l; l = strchr(l, '\n') + 1)
+		n++;
+	cr_assert_eq(n, 8, "%s", got);
+	free(got);
 	free(g);
 }
