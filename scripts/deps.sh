@@ -9,6 +9,7 @@ MMFS_DEPS=(
 	libfuse3-dev fuse3 libpcre2-dev		# the daemon
 	libcriterion-dev			# unit tests
 	procps python3 python3-psutil util-linux	# integration tests
+	sysvinit-utils				# pidof (Debian's is not procps's)
 )
 
 # The fuzz step of run-tests (scripts/fuzz): libFuzzer ships with clang's
