@@ -291,7 +291,7 @@ int files_init(void)
 	if (files_root.fd >= 0)
 		goto out;
 	err = -ENOENT;
-	if (!mmfs.backing || tree_lookup(FUSE_ROOT_ID, "files", &ref))
+	if (!mmfs.backing || tree_lookup(FUSE_ROOT_ID, "files", 0, &ref))
 		goto out;
 	fd = open(mmfs.backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {

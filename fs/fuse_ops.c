@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ static void mmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		files_ops.lookup(req, parent, name);
 		return;
 	}
-	err = tree_lookup(parent, name, &ref);
+	err = tree_lookup(parent, name, fuse_req_ctx(req)->pid, &ref);
 	if (!err && ref.node->kind == NK_FILES) {
 		files_lookup_root(req);
 		return;
@@ -504,7 +505,21 @@ static void mmfs_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_d
 
 static void mmfs_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	files_ops.readlink(req, ino);
+	if (files_owns(ino)) {
+		files_ops.readlink(req, ino);
+		return;
+	}
+
+	char target[PATH_MAX];
+	struct tree_ref ref;
+	int err = tree_resolve(ino, &ref, 0);	/* a gone process: its links say ENOENT */
+
+	if (!err)
+		err = tree_readlink(&ref, target, sizeof(target));
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_readlink(req, target);
 }
 
 static void mmfs_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,

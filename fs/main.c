@@ -465,7 +465,7 @@ int main(int argc, char *argv[])
 	struct mm_config cfg = { 0 };
 	struct fuse_session *se;
 	char why[512] = "";
-	char *backing = NULL, *jbacking = NULL;
+	char *backing = NULL, *jbacking = NULL, *mountpoint = NULL;
 	int ret = 1, journaled = 0, fresh_backing = 0;
 
 	if (fuse_opt_parse(&args, &conf, mmfs_opts, opt_proc) < 0)
@@ -537,6 +537,8 @@ int main(int argc, char *argv[])
 		goto out_session;
 	mmfs.mount_time = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &mmfs.mount_mono);
+	mountpoint = realpath(conf.mountpoint, NULL);	/* before the mount hides it */
+	mmfs.mountpoint = mountpoint;
 	if (fuse_session_mount(se, conf.mountpoint)) {
 		fprintf(stderr, "mmfs: cannot mount on %s\n", conf.mountpoint);
 		goto out_signals;
@@ -591,6 +593,7 @@ out_shutdown:
 out_args:
 	if (backing && fresh_backing && !conf.journal)
 		backing_tmp_release(backing);
+	free(mountpoint);
 	free(backing);
 	free(cmd.mountpoint);
 	free(conf.mountpoint);

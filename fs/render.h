@@ -50,8 +50,10 @@ void render_node_meminfo(struct rbuf *b, const struct mm_global_snap *s, int nid
 /* machine files (fs/render_sys.c) */
 void render_stat(struct rbuf *b, const struct mm_global_snap *s, const struct render_clock *c);
 void render_uptime(struct rbuf *b, const struct mm_global_snap *s, const struct render_clock *c);
-void render_loadavg(struct rbuf *b, const struct mm_global_snap *s, int last_pid);
+void render_loadavg(struct rbuf *b, const struct mm_global_snap *s);
 void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s);
+void render_osrelease(struct rbuf *b, const struct mm_global_snap *s);
+void render_tty_drivers(struct rbuf *b, const struct mm_global_snap *s);
 
 /* per-process files (fs/render_task.c) */
 void render_maps(struct rbuf *b, const struct mm_task_snap *t);
@@ -71,6 +73,29 @@ void render_oom_score(struct rbuf *b, const struct mm_task_snap *t);
 void render_oom_score_adj(struct rbuf *b, const struct mm_task_snap *t);
 void render_oom_adj(struct rbuf *b, const struct mm_task_snap *t);
 void render_cmdline(struct rbuf *b, const struct mm_task_snap *t);
+void render_environ(struct rbuf *b, const struct mm_task_snap *t);
+
+/* per-process files that are not about memory (fs/render_pid.c) */
+/* limits: the 16 resource limits in proc_pid_limits' columns */
+void render_limits(struct rbuf *b, const struct mm_task_snap *t);
+/* io: the task_io_accounting counters */
+void render_io(struct rbuf *b, const struct mm_task_snap *t);
+/* cgroup: the root of the v2 hierarchy */
+void render_cgroup(struct rbuf *b, const struct mm_task_snap *t);
+
+/*
+ * wchan: where a process sleeps, without a newline: WCHAN_SLEEPING, the
+ * symbol Linux 6.18 x86-64 shows for pause(2), or "0" when it runs.
+ */
+#define WCHAN_SLEEPING	"__do_sys_pause"
+void render_wchan(struct rbuf *b, const struct mm_task_snap *t);
+
+/*
+ * fdinfo/N of one open file; mnt_id is the mount it is on: FILES_MNT_ID,
+ * the simulated root file system (files/), its only mount.
+ */
+#define FILES_MNT_ID	1
+void render_fdinfo(struct rbuf *b, const struct mm_fd_snap *f, int mnt_id);
 
 /* The x86-64 gate VMA that maps/smaps print last and no counter includes. */
 #define GATE_VMA_START 0xffffffffff600000ULL

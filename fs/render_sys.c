@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * render_sys.c - the machine files that are not about memory: /proc/stat,
- * uptime, loadavg and cpuinfo.
+ * uptime, loadavg, cpuinfo, sys/kernel/osrelease and tty/drivers.
  *
  * We simulate no scheduler. These files exist because procps and psutil
  * refuse to run without them, so they follow the host clock (render_clock)
@@ -66,10 +66,10 @@ void render_uptime(struct rbuf *b, const struct mm_global_snap *s, const struct 
 	rbuf_printf(b, "%.2f %.2f\n", up, up * ncpu);
 }
 
-/* No load: one runnable task (the reader), nr_running live tasks. */
-void render_loadavg(struct rbuf *b, const struct mm_global_snap *s, int last_pid)
+/* No load: one runnable task (the reader), nr_running live tasks, the last pid handed out. */
+void render_loadavg(struct rbuf *b, const struct mm_global_snap *s)
 {
-	rbuf_printf(b, "0.00 0.00 0.00 1/%d %d\n", s->nr_running, last_pid);
+	rbuf_printf(b, "0.00 0.00 0.00 1/%d %d\n", s->nr_running, s->last_pid);
 }
 
 static const char cpu_flags[] =
@@ -118,4 +118,29 @@ void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s)
 			    "power management:\n\n",
 			    cpu, ncpu, cpu, ncpu, cpu, cpu, cpu_flags);
 	}
+}
+
+/* The release uname -r shows (top reads it for the kernel's version). */
+void render_osrelease(struct rbuf *b, const struct mm_global_snap *s)
+{
+	(void)s;
+	rbuf_puts(b, MM_UTS_RELEASE "\n");
+}
+
+/*
+ * The tty drivers of a small x86-64 virtual machine with one serial port,
+ * as Linux 6.18 lists them (ps reads it to name a terminal; no simulated
+ * process has one).
+ */
+void render_tty_drivers(struct rbuf *b, const struct mm_global_snap *s)
+{
+	(void)s;
+	rbuf_puts(b, "/dev/tty             /dev/tty        5       0 system:/dev/tty\n"
+		  "/dev/console         /dev/console    5       1 system:console\n"
+		  "/dev/ptmx            /dev/ptmx       5       2 system\n"
+		  "/dev/vc/0            /dev/vc/0       4       0 system:vtmaster\n"
+		  "serial               /dev/ttyS       4      64 serial\n"
+		  "pty_slave            /dev/pts      136 0-1048575 pty:slave\n"
+		  "pty_master           /dev/ptm      128 0-1048575 pty:master\n"
+		  "unknown              /dev/tty        4 1-63 console\n");
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * render_task.c - the per-process files: maps, smaps, smaps_rollup, status,
- * statm, stat, comm and cmdline (fs/proc/task_mmu.c, array.c, base.c).
+ * statm, stat, comm, cmdline and environ (fs/proc/task_mmu.c, array.c, base.c).
  *
  * A task without an mm (zombie, kernel thread) renders as Linux shows it:
  * empty maps/smaps, ESRCH for smaps_rollup, no Vm* lines in status, zeros
@@ -395,14 +395,50 @@ static void status_ids(struct rbuf *b, const struct mm_task_snap *t)
 }
 
 /*
- * Root's credentials, no signals, no seccomp. Cpus_allowed is fixed at two
- * cpus and Mems_allowed at node 0 (the task snapshot carries neither): the
- * shape is Linux's, a 1024-bit nodemask in 32-bit groups.
+ * "%*pb" of the kernel (lib/vsprintf.c bitmap_string): nbits bits whose
+ * low nset are set, in hex, 32-bit chunks separated by commas, the first
+ * chunk as wide as the bits it holds, the others 8 digits.
  */
-static void status_tail(struct rbuf *b)
+static void put_bitmap(struct rbuf *b, unsigned nbits, unsigned nset)
 {
-	rbuf_puts(b, "Threads:\t1\nSigQ:\t0/96365\n"
-		  "SigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
+	unsigned chunk = nbits % 32 ? nbits % 32 : 32;
+
+	for (int lo = (int)((nbits + 31) / 32 - 1) * 32; lo >= 0; lo -= 32) {
+		unsigned set = nset > (unsigned)lo ? nset - (unsigned)lo : 0;
+		uint32_t v = set >= 32 ? 0xffffffffu : (uint32_t)((1ull << set) - 1);
+
+		if (chunk < 32)
+			v &= (uint32_t)((1ull << chunk) - 1);
+		rbuf_printf(b, "%s%0*x", lo == (int)((nbits + 31) / 32 - 1) * 32 ? "" : ",",
+			    (int)((chunk + 3) / 4), v);
+		chunk = 32;
+	}
+}
+
+/* "%*pbl": the list form, "0" or "0-3" (n >= 1 low bits set). */
+static void put_bitlist(struct rbuf *b, unsigned nset)
+{
+	if (nset > 1)
+		rbuf_printf(b, "0-%u", nset - 1);
+	else
+		rbuf_puts(b, "0");
+}
+
+#define NR_CPUS_IDS(t)	((unsigned)((t)->nr_cpus > 0 ? (t)->nr_cpus : 1))
+#define NR_NODES(t)	((unsigned)((t)->nr_nodes > 0 ? (t)->nr_nodes : 1))
+#define MAX_NUMNODES	1024	/* CONFIG_NODES_SHIFT=10: Mems_allowed's width */
+
+/*
+ * Root's credentials, no signals, no seccomp. Every task may run on every
+ * CPU and allocate from every node of the machine (nr_cpu_ids bits of
+ * Cpus_allowed, MAX_NUMNODES bits of Mems_allowed); SigQ's limit is
+ * RLIMIT_SIGPENDING.
+ */
+static void status_tail(struct rbuf *b, const struct mm_task_snap *t)
+{
+	rbuf_printf(b, "Threads:\t1\nSigQ:\t0/%" PRIu64 "\n",
+		    t->rlim[MM_RLIMIT_SIGPENDING].cur);
+	rbuf_puts(b, "SigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
 		  "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
 		  "SigCgt:\t0000000000000000\n"
 		  "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
@@ -411,12 +447,15 @@ static void status_tail(struct rbuf *b)
 		  "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"
 		  "Speculation_Store_Bypass:\tvulnerable\n"
 		  "SpeculationIndirectBranch:\talways enabled\n"
-		  "Cpus_allowed:\t3\nCpus_allowed_list:\t0-1\n"
-		  "Mems_allowed:\t");
-	for (int i = 0; i < 31; i++)
-		rbuf_puts(b, "00000000,");
-	rbuf_puts(b, "00000001\nMems_allowed_list:\t0\n"
-		  "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+		  "Cpus_allowed:\t");
+	put_bitmap(b, NR_CPUS_IDS(t), NR_CPUS_IDS(t));
+	rbuf_puts(b, "\nCpus_allowed_list:\t");
+	put_bitlist(b, NR_CPUS_IDS(t));
+	rbuf_puts(b, "\nMems_allowed:\t");
+	put_bitmap(b, MAX_NUMNODES, NR_NODES(t));
+	rbuf_puts(b, "\nMems_allowed_list:\t");
+	put_bitlist(b, NR_NODES(t));
+	rbuf_puts(b, "\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
 }
 
 void render_status(struct rbuf *b, const struct mm_task_snap *t)
@@ -424,7 +463,7 @@ void render_status(struct rbuf *b, const struct mm_task_snap *t)
 	status_ids(b, t);
 	if (t->has_mm)
 		status_mem(b, t);
-	status_tail(b);
+	status_tail(b, t);
 }
 
 /* ---- statm, stat, comm, cmdline ---- */
@@ -471,8 +510,11 @@ void render_stat_pid(struct rbuf *b, const struct mm_task_snap *t)
 	rbuf_printf(b, "%" PRIu64 " %" PRIu64 " " RLIM_INFINITY_STR " %" PRIu64 " %" PRIu64 " %" PRIu64 " ",
 		    mm ? t->total_vm << PAGE_SHIFT : 0, mm ? rss : 0,
 		    mm ? t->start_code : 0, mm ? t->end_code : 0, mm ? t->start_stack : 0);
-	/* kstkesp kstkeip signal blocked sigignore sigcatch wchan nswap cnswap */
-	rbuf_puts(b, "0 0 0 0 0 0 0 0 0 ");
+	/*
+	 * kstkesp kstkeip signal blocked sigignore sigcatch wchan nswap cnswap;
+	 * wchan is 1 for a task that is not running, as since Linux 5.16
+	 */
+	rbuf_printf(b, "0 0 0 0 0 0 %d 0 0 ", t->state != 'R');
 	/* exit_signal processor rt_priority policy blkio guest_time cguest_time */
 	rbuf_puts(b, "17 0 0 0 0 0 0");
 	if (mm)
@@ -507,14 +549,22 @@ void render_comm(struct rbuf *b, const struct mm_task_snap *t)
 	rbuf_printf(b, "%.15s\n", t->comm);
 }
 
-/* Raw argv bytes, NULs included; nothing once the mm is gone. */
+/* The bytes of an area of the stack, NULs included; nothing once the mm is gone. */
+static void put_stack_area(struct rbuf *b, const struct mm_task_snap *t, const char *bytes,
+			   size_t len, size_t cap)
+{
+	if (t->has_mm)
+		rbuf_put(b, bytes, len < cap ? len : cap);
+}
+
+/* argv, as arg_start..arg_end holds it */
 void render_cmdline(struct rbuf *b, const struct mm_task_snap *t)
 {
-	size_t n = t->cmdline_len;
+	put_stack_area(b, t, t->cmdline, t->cmdline_len, sizeof(t->cmdline));
+}
 
-	if (!t->has_mm)
-		return;
-	if (n > sizeof(t->cmdline))
-		n = sizeof(t->cmdline);
-	rbuf_put(b, t->cmdline, n);
+/* envp, as env_start..env_end holds it */
+void render_environ(struct rbuf *b, const struct mm_task_snap *t)
+{
+	put_stack_area(b, t, t->environ, t->environ_len, sizeof(t->environ));
 }

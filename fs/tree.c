@@ -5,7 +5,7 @@
  * Adding a file is one row here plus its renderer in render_*.c. Static
  * rows come first (the directories by name, for parent links), then rows
  * generated at boot: the tunables and sys/devices/system/node/node<N>.
- * Files under proc/<pid> come from pid_files[], indexed by "slot".
+ * Files under proc/<pid> are tree_pid.c's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,10 +19,11 @@
 #include "procbin.h"
 #include "taskstream.h"
 #include "tree.h"
+#include "tree_pid.h"
 
 enum {
 	N_ROOT, N_CTL, N_FILES, N_PROC, N_SYS,
-	N_PROC_SYS, N_PROC_SYS_VM,
+	N_PROC_SYS, N_PROC_SYS_VM, N_PROC_SYS_KERNEL, N_PROC_TTY,
 	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
 	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE,
 	N_FIRST_FILE
@@ -45,6 +46,8 @@ static const struct node static_nodes[] = {
 	DIR_ROW(N_SYS, "sys", N_ROOT),
 	DIR_ROW(N_PROC_SYS, "sys", N_PROC),
 	DIR_ROW(N_PROC_SYS_VM, "vm", N_PROC_SYS),
+	DIR_ROW(N_PROC_SYS_KERNEL, "kernel", N_PROC_SYS),
+	DIR_ROW(N_PROC_TTY, "tty", N_PROC),
 	DIR_ROW(N_SYS_KERNEL, "kernel", N_SYS),
 	DIR_ROW(N_SYS_KERNEL_MM, "mm", N_SYS_KERNEL),
 	DIR_ROW(N_SYS_THP, "transparent_hugepage", N_SYS_KERNEL_MM),
@@ -63,49 +66,20 @@ static const struct node static_nodes[] = {
 	GLOBAL_ROW("cpuinfo", 0444, render_cpuinfo),
 	CLOCKED_ROW("stat", render_stat),
 	CLOCKED_ROW("uptime", render_uptime),
-	{ .name = "loadavg", .parent = N_PROC, .mode = S_IFREG | 0444, .kind = NK_LOADAVG },
+	GLOBAL_ROW("loadavg", 0444, render_loadavg),
 	{ .name = "kmsg", .parent = N_PROC, .mode = S_IFREG | 0400, .kind = NK_KMSG },
 	{ .name = "kpageflags", .parent = N_PROC, .mode = S_IFREG | 0400, .kind = NK_BINARY,
 	  .arg = PROCBIN_KPAGEFLAGS },
 	{ .name = "kpagecount", .parent = N_PROC, .mode = S_IFREG | 0400, .kind = NK_BINARY,
 	  .arg = PROCBIN_KPAGECOUNT },
-};
-
-#define TASK_ROW(nm, fn, vmas) \
-	{ .name = nm, .parent = -1, .mode = S_IFREG | 0444, .kind = NK_TASK, \
-	  .arg = vmas, .show.task = fn }
-
-/* proc/<pid>/: slot i + 1 is pid_files[i]; slot 0 is the directory. */
-#define STREAM_ROW(nm, vma_fn, gate_fn, vmas) \
-	{ .name = nm, .parent = -1, .mode = S_IFREG | 0444, .kind = NK_TASK_STREAM, \
-	  .arg = vmas, .show.stream = { vma_fn, gate_fn } }
-
-static const struct node pid_files[] = {
-	STREAM_ROW("maps", render_maps_vma, render_maps_gate, 1),
-	STREAM_ROW("smaps", render_smaps_vma, render_smaps_gate, 2),
-	{ .name = "smaps_rollup", .parent = -1, .mode = S_IFREG | 0444,
-	  .kind = NK_TASK_ERR, .arg = 2, .show.task_err = render_smaps_rollup },
-	TASK_ROW("status", render_status, 0),
-	TASK_ROW("statm", render_statm, 0),
-	TASK_ROW("stat", render_stat_pid, 0),
-	TASK_ROW("comm", render_comm, 0),
-	TASK_ROW("cmdline", render_cmdline, 0),
-	{ .name = "ctl", .parent = -1, .mode = S_IFREG | 0600, .kind = NK_CTL },
-	{ .name = "mem", .parent = -1, .mode = S_IFREG | 0600, .kind = NK_BINARY,
-	  .arg = PROCBIN_MEM },
-	{ .name = "pagemap", .parent = -1, .mode = S_IFREG | 0400, .kind = NK_BINARY,
-	  .arg = PROCBIN_PAGEMAP },
-	TASK_ROW("oom_score", render_oom_score, 0),
-	{ .name = "oom_score_adj", .parent = -1, .mode = S_IFREG | 0644, .kind = NK_TASK_ADJ,
-	  .arg = 0, .show.task = render_oom_score_adj },
-	{ .name = "oom_adj", .parent = -1, .mode = S_IFREG | 0644, .kind = NK_TASK_ADJ,
-	  .arg = 1, .show.task = render_oom_adj },
-};
-#define NR_PID_FILES	(sizeof(pid_files) / sizeof(pid_files[0]))
-#define PID_SLOT_BITS	6	/* slots per pid: 1 + NR_PID_FILES <= 64 */
-
-static const struct node pid_dir = {
-	.name = "", .parent = N_PROC, .mode = S_IFDIR | 0555, .kind = NK_PID_DIR,
+	{ .name = "osrelease", .parent = N_PROC_SYS_KERNEL, .mode = S_IFREG | 0444,
+	  .kind = NK_GLOBAL, .show.global = render_osrelease },
+	{ .name = "drivers", .parent = N_PROC_TTY, .mode = S_IFREG | 0444, .kind = NK_GLOBAL,
+	  .show.global = render_tty_drivers },
+	{ .name = "self", .parent = N_PROC, .mode = S_IFLNK | 0777, .kind = NK_LINK,
+	  .arg = LINK_SELF },
+	{ .name = "thread-self", .parent = N_PROC, .mode = S_IFLNK | 0777, .kind = NK_LINK,
+	  .arg = LINK_THREAD_SELF },
 };
 
 static struct node *nodes;	/* static rows, then generated ones */
@@ -131,7 +105,6 @@ int tree_init(int nr_numa)
 	int nr_tun = mm_tunables(&tun);
 	char name[32];
 
-	_Static_assert(1 + NR_PID_FILES <= (1u << PID_SLOT_BITS), "pid slots");
 	nodes = calloc(nr_static + (size_t)nr_tun + 2 * (size_t)nr_numa, sizeof(*nodes));
 	if (!nodes)
 		return -ENOMEM;
@@ -139,7 +112,8 @@ int tree_init(int nr_numa)
 	nr_nodes = nr_static;
 	for (int i = 0; i < nr_tun; i++) {
 		int parent = tun[i].dir == MM_TUNABLE_SYSFS_THP ? N_SYS_THP :
-			     tun[i].dir == MM_TUNABLE_SYSFS_BDI ? N_SYS_BDI_FILES : N_PROC_SYS_VM;
+			     tun[i].dir == MM_TUNABLE_SYSFS_BDI ? N_SYS_BDI_FILES :
+			     tun[i].dir == MM_TUNABLE_SYSCTL_KERNEL ? N_PROC_SYS_KERNEL : N_PROC_SYS_VM;
 
 		node_add(tun[i].name, parent, S_IFREG | (tun[i].mode & 07777), NK_TUNABLE);
 	}
@@ -162,41 +136,11 @@ void tree_exit(void)
 
 /* ---- inodes ---- */
 
-static uint64_t pid_ino(int pid, unsigned slot)
-{
-	return TREE_PID_INO | ((uint64_t)pid << PID_SLOT_BITS) | slot;
-}
-
-static int pid_alive(int pid)
-{
-	struct mm_task_snap *t = mm_snap_task(mmfs.m, pid, 0);
-
-	free(t);
-	return t != NULL;
-}
-
-static int ref_pid(int pid, unsigned slot, struct tree_ref *ref, int need_alive)
-{
-	if (pid <= 0 || slot > NR_PID_FILES || (need_alive && !pid_alive(pid)))
-		return -ENOENT;
-	ref->ino = pid_ino(pid, slot);
-	ref->node = slot ? &pid_files[slot - 1] : &pid_dir;
-	ref->pid = pid;
-	ref->gen = ctl_pid_generation(pid);
-	return 0;
-}
-
 int tree_resolve(uint64_t ino, struct tree_ref *ref, int need_alive)
 {
 	memset(ref, 0, sizeof(*ref));
-	if (ino & TREE_PID_INO) {
-		uint64_t v = ino & ~TREE_PID_INO;
-
-		if (v >> PID_SLOT_BITS > (uint64_t)INT32_MAX)
-			return -ENOENT;
-		return ref_pid((int)(v >> PID_SLOT_BITS),
-			       (unsigned)(v & ((1u << PID_SLOT_BITS) - 1)), ref, need_alive);
-	}
+	if (ino & TREE_PID_INO)
+		return pid_resolve(ino, ref, need_alive);
 	if (ino < 1 || ino > nr_nodes)
 		return -ENOENT;
 	ref->ino = ino;
@@ -204,22 +148,7 @@ int tree_resolve(uint64_t ino, struct tree_ref *ref, int need_alive)
 	return 0;
 }
 
-/* A pid directory name: decimal, no sign, no leading zero. */
-static int parse_pid(const char *name)
-{
-	long v = 0;
-
-	if (name[0] < '1' || name[0] > '9')
-		return -1;
-	for (const char *p = name; *p; p++) {
-		if (*p < '0' || *p > '9' || v > INT32_MAX / 10)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	return v > INT32_MAX ? -1 : (int)v;
-}
-
-int tree_lookup(uint64_t parent, const char *name, struct tree_ref *ref)
+int tree_lookup(uint64_t parent, const char *name, pid_t reader, struct tree_ref *ref)
 {
 	struct tree_ref dir;
 	int err = tree_resolve(parent, &dir, 1);
@@ -228,12 +157,8 @@ int tree_lookup(uint64_t parent, const char *name, struct tree_ref *ref)
 		return err;
 	if (!S_ISDIR(dir.node->mode))
 		return -ENOTDIR;
-	if (dir.node->kind == NK_PID_DIR) {
-		for (unsigned i = 0; i < NR_PID_FILES; i++)
-			if (!strcmp(pid_files[i].name, name))
-				return ref_pid(dir.pid, i + 1, ref, 1);
-		return -ENOENT;
-	}
+	if (dir.pid)
+		return pid_lookup(&dir, name, ref);
 	if (dir.node->kind == NK_FILES)
 		return -ENOENT;
 	for (size_t i = 1; i < nr_nodes; i++) {
@@ -244,12 +169,8 @@ int tree_lookup(uint64_t parent, const char *name, struct tree_ref *ref)
 			return 0;
 		}
 	}
-	if (dir.node->kind == NK_PROC) {
-		int pid = parse_pid(name);
-
-		if (pid > 0)
-			return ref_pid(pid, 0, ref, 1);
-	}
+	if (dir.node->kind == NK_PROC)
+		return pid_lookup_proc(name, reader, ref);
 	return -ENOENT;
 }
 
@@ -264,6 +185,8 @@ void tree_stat(const struct tree_ref *ref, struct stat *st)
 	st->st_size = 0;	/* procfs: promise nothing, reads tell */
 	st->st_blksize = 4096;
 	st->st_atime = st->st_mtime = st->st_ctime = mmfs.mount_time;
+	if (ref->pid)
+		pid_stat(ref, st);
 }
 
 double tree_timeout(const struct tree_ref *ref)
@@ -305,10 +228,10 @@ static int *live_pids(int *n)
 
 int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 {
-	size_t cap = 2 + nr_nodes + NR_PID_FILES, k = 0;
-	int *pids = NULL, nr_pids = 0;
+	size_t cap = 2 + nr_nodes + NR_PID_ROWS, k = 0;
+	int *pids = NULL, nr_pids = 0, err = 0;
 	struct tree_dirent *d;
-	uint64_t parent_ino = dir->pid ? N_PROC + 1 : (uint64_t)dir->node->parent + 1;
+	uint64_t parent_ino = dir->pid ? pid_parent_ino(dir) : (uint64_t)dir->node->parent + 1;
 
 	if (!S_ISDIR(dir->node->mode))
 		return -ENOTDIR;
@@ -324,11 +247,9 @@ int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 		return -ENOMEM;
 	}
 	dirent_set(&d[k++], ".", dir->ino, S_IFDIR);
-	dirent_set(&d[k++], "..", parent_ino, S_IFDIR);
-	if (dir->node->kind == NK_PID_DIR) {
-		for (unsigned i = 0; i < NR_PID_FILES; i++)
-			dirent_set(&d[k++], pid_files[i].name, pid_ino(dir->pid, i + 1),
-				   pid_files[i].mode);
+	dirent_set(&d[k++], "..", parent_ino ? parent_ino : N_PROC + 1, S_IFDIR);
+	if (dir->pid) {
+		err = pid_list(dir, &d, &k);
 	} else if (dir->node->kind != NK_FILES) {
 		for (size_t i = 1; i < nr_nodes; i++)
 			if (nodes[i].parent == (int)(dir->ino - 1))
@@ -338,9 +259,13 @@ int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 		char name[sizeof(d->name)];
 
 		snprintf(name, sizeof(name), "%d", pids[i]);
-		dirent_set(&d[k++], name, pid_ino(pids[i], 0), S_IFDIR | 0555);
+		dirent_set(&d[k++], name, pid_dir_ino(pids[i]), S_IFDIR | 0555);
 	}
 	free(pids);
+	if (err) {
+		free(d);
+		return err;
+	}
 	*out = d;
 	*n = k;
 	return 0;
@@ -358,20 +283,10 @@ static void host_clock(struct render_clock *c)
 		    (double)(now.tv_nsec - mmfs.mount_mono.tv_nsec) / 1e9;
 }
 
-/* loadavg's last field: the newest pid, approximated by the largest live one. */
-static int last_pid(void)
-{
-	int n = 0, *pids = live_pids(&n), last = n > 0 && pids ? pids[n - 1] : 0;
-
-	free(pids);
-	return last;
-}
-
 static int render_global_node(const struct node *node, struct rbuf *out)
 {
 	struct mm_global_snap *g;
 	struct render_clock c;
-	int last = node->kind == NK_LOADAVG ? last_pid() : 0;
 
 	g = mm_snap_global(mmfs.m);
 	if (!g)
@@ -383,9 +298,6 @@ static int render_global_node(const struct node *node, struct rbuf *out)
 	case NK_CLOCKED:
 		host_clock(&c);
 		node->show.clocked(out, g, &c);
-		break;
-	case NK_LOADAVG:
-		render_loadavg(out, g, last);
 		break;
 	case NK_NODE_MEMINFO:
 		render_node_meminfo(out, g, node->arg);
@@ -460,7 +372,6 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	switch (ref->node->kind) {
 	case NK_GLOBAL:
 	case NK_CLOCKED:
-	case NK_LOADAVG:
 	case NK_NODE_MEMINFO:
 		return render_global_node(ref->node, out);
 	case NK_TASK:
@@ -485,6 +396,8 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	}
 	case NK_TUNABLE:
 		return render_tunable(ref->node, out);
+	case NK_FDINFO:
+		return pid_render_fdinfo(ref, out);
 	case NK_KMSG:
 		text = mm_kmsg_text(mmfs.m, &len);
 		if (!text)
@@ -495,6 +408,25 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	default:
 		return -EISDIR;
 	}
+}
+
+int tree_readlink(const struct tree_ref *ref, char *buf, size_t size)
+{
+	int n;
+
+	if (ref->node->kind != NK_LINK)
+		return -EINVAL;
+	switch (ref->node->arg) {
+	case LINK_SELF:
+		n = snprintf(buf, size, "%d", TREE_SELF_PID);
+		break;
+	case LINK_THREAD_SELF:
+		n = snprintf(buf, size, "%d/task/%d", TREE_SELF_PID, TREE_SELF_PID);
+		break;
+	default:
+		return pid_readlink(ref, buf, size);
+	}
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
 int tree_writable(const struct tree_ref *ref)

@@ -3,9 +3,16 @@
  * tree.h - the file tree of interface.md, as one table of nodes.
  *
  * Inodes are ours (the low-level API): a static node's inode is its table
- * index + 1, so the root is FUSE_ROOT_ID; a node under proc/<pid> encodes
- * (pid, slot) with TREE_PID_INO set, and carries the pid's generation
- * (ctl_pid_generation) so a reused pid gets inodes the kernel sees as new.
+ * index + 1, so the root is FUSE_ROOT_ID; a node under proc/<pid> has
+ * TREE_PID_INO set and encodes where it is (tree_pid.c), and carries the
+ * pid's generation (ctl_pid_generation) so a reused pid gets inodes the
+ * kernel sees as new.
+ *
+ * proc/self is a symbolic link to TREE_SELF_PID, init, whoever reads it:
+ * the readers are host processes, none of them simulated, and init is the
+ * one process that always exists. A reader that looks up its own host pid
+ * in proc/ (ps does: it wants its own stat) finds that pid too, as another
+ * name for self; the listing of proc/ does not show it.
  */
 #ifndef FS_TREE_H
 #define FS_TREE_H
@@ -25,7 +32,6 @@ enum node_kind {
 	NK_CTL,		/* a control file (ctlfile.c) */
 	NK_GLOBAL,	/* render(global snapshot) */
 	NK_CLOCKED,	/* render(global snapshot, host clock): stat, uptime */
-	NK_LOADAVG,	/* render_loadavg */
 	NK_NODE_MEMINFO,/* render_node_meminfo for node .arg */
 	NK_KMSG,	/* the kernel log */
 	NK_TUNABLE,	/* mm_tunable_read / mm_tunable_write by name */
@@ -34,7 +40,27 @@ enum node_kind {
 	NK_TASK_STREAM,	/* maps, smaps: printed as read (taskstream.h); .arg = want VMAs */
 	NK_BINARY,	/* procbin.c: pread/pwrite at any offset; .arg = enum procbin_kind */
 	NK_TASK_ADJ,	/* as NK_TASK without VMAs, and writable: mm_oom_adj_write; .arg = legacy */
+	NK_TASK_DIR,	/* proc/<pid>/task/: one directory per thread (tree_pid.c) */
+	NK_FD_DIR,	/* proc/<pid>/fd/ (.arg 0) or fdinfo/ (.arg 1): one entry per open fd */
+	NK_LINK,	/* a symbolic link; .arg = enum tree_link */
+	NK_FDINFO,	/* proc/<pid>/fdinfo/<fd> */
 };
+
+/* What a symbolic link of the tree points at. */
+enum tree_link {
+	LINK_SELF,		/* proc/self: TREE_SELF_PID */
+	LINK_THREAD_SELF,	/* proc/thread-self: its thread */
+	LINK_CWD,		/* the process's working directory: files/ */
+	LINK_ROOT,		/* its root: files/ */
+	LINK_EXE,		/* its program, under files/ */
+	LINK_FD,		/* fd/<n>: the open file, under files/ */
+};
+
+/* The process proc/self names (see the top of this file). */
+#define TREE_SELF_PID	1
+
+/* Flags of a node. */
+#define NODE_TGID_ONLY	1	/* a per-process row that task/<tid>/ does not have */
 
 struct node {
 	char name[32];
@@ -42,6 +68,7 @@ struct node {
 	mode_t mode;		/* S_IFDIR | 0555, S_IFREG | 0444 ... */
 	enum node_kind kind;
 	int arg;		/* kind-specific, see enum node_kind */
+	unsigned flags;		/* NODE_* */
 	union {
 		void (*global)(struct rbuf *, const struct mm_global_snap *);
 		void (*clocked)(struct rbuf *, const struct mm_global_snap *,
@@ -61,8 +88,11 @@ struct node {
 struct tree_ref {
 	uint64_t ino;
 	const struct node *node;
-	int pid;		/* 0 outside proc/<pid> */
+	int pid;		/* the process shown; 0 outside proc/<pid> */
 	uint64_t gen;		/* the pid's generation; 0 outside proc/<pid> */
+	uint64_t pid_ino;	/* the inode of the proc/<pid> directory it is under */
+	int thread;		/* under task/<tid>/ */
+	int fd;			/* fd/<n> and fdinfo/<n>: n */
 };
 
 /* One directory entry of tree_list(). */
@@ -81,8 +111,11 @@ void tree_exit(void);
  * (an open file of a dead process still has attributes, as in procfs).
  */
 int tree_resolve(uint64_t ino, struct tree_ref *ref, int need_alive);
-/* Resolve name in directory parent; -ENOENT / -ENOTDIR. */
-int tree_lookup(uint64_t parent, const char *name, struct tree_ref *ref);
+/*
+ * Resolve name in directory parent for the host process reader (its tid,
+ * as FUSE reports the caller; 0 if unknown); -ENOENT / -ENOTDIR.
+ */
+int tree_lookup(uint64_t parent, const char *name, pid_t reader, struct tree_ref *ref);
 /* Attributes of a resolved node. */
 void tree_stat(const struct tree_ref *ref, struct stat *st);
 /* Entry/attr cache timeout in seconds: 1 for static nodes, 0 per pid. */
@@ -106,6 +139,12 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out);
  */
 struct tstream;
 struct tstream *tree_stream(const struct tree_ref *ref, int *err);
+
+/*
+ * The target of an NK_LINK node, NUL-terminated, into buf: 0, -ENOENT (its
+ * process or fd has gone, or it has no program) or -ENAMETOOLONG.
+ */
+int tree_readlink(const struct tree_ref *ref, char *buf, size_t size);
 
 /* Whether the node accepts writes (ctl files and writable tunables). */
 int tree_writable(const struct tree_ref *ref);

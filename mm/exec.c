@@ -117,6 +117,21 @@ static const struct {
 /* The environment the kernel hands init (envp_init); every task gets it. */
 static const char *const exec_envp[] = { "HOME=/", "TERM=linux" };
 
+size_t exec_environ(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(exec_envp) / sizeof(exec_envp[0]); i++) {
+		size_t k = strlen(exec_envp[i]) + 1;
+
+		if (n + k > len)
+			break;
+		memcpy(buf + n, exec_envp[i], k);
+		n += k;
+	}
+	return n;
+}
+
 /* auxv words on this kernel: 22 entries plus AT_NULL, two words each. */
 #define AUXV_WORDS	(2 * 23)
 #define PLATFORM_LEN	sizeof("x86_64")
@@ -184,8 +199,9 @@ static uint64_t image_file_size(const struct seg *segs, size_t nr)
 	return size;
 }
 
+/* Map an image at base; *opened (when not NULL) keeps a reference to its file. */
 static int map_image(struct machine *m, struct mm_struct *mm, uint64_t base, const char *path,
-		     const struct seg *segs, size_t nr)
+		     const struct seg *segs, size_t nr, struct file_ref **opened)
 {
 	struct file_ref *file = exec_file(m, path, image_file_size(segs, nr));
 	int err = file ? 0 : -ENOMEM;
@@ -193,6 +209,8 @@ static int map_image(struct machine *m, struct mm_struct *mm, uint64_t base, con
 	for (size_t i = 0; !err && i < nr; i++)
 		err = map_one(mm, base + segs[i].start, base + segs[i].end, segs[i].flags,
 			      segs[i].file ? file : NULL, segs[i].pgoff, VMA_SPECIAL_NONE);
+	if (!err && opened)
+		*opened = file_ref_get(file);
 	file_ref_put(file);
 	return err;
 }
@@ -210,7 +228,7 @@ static int map_mmap_area(struct machine *m, struct mm_struct *mm)
 	int err;
 
 	top -= LD_SIZE;
-	err = map_image(m, mm, top, LD_PATH, ld_segs, sizeof(ld_segs) / sizeof(ld_segs[0]));
+	err = map_image(m, mm, top, LD_PATH, ld_segs, sizeof(ld_segs) / sizeof(ld_segs[0]), NULL);
 	base = top;
 	for (size_t i = sizeof(vdso_image) / sizeof(vdso_image[0]); !err && i-- > 0;) {
 		base -= vdso_image[i].pages << MM_PAGE_SHIFT;
@@ -223,7 +241,8 @@ static int map_mmap_area(struct machine *m, struct mm_struct *mm)
 	top -= LD_CACHE_PAGES << MM_PAGE_SHIFT;
 	top -= LIBC_SIZE;
 	if (!err)
-		err = map_image(m, mm, top, LIBC_PATH, libc_segs, sizeof(libc_segs) / sizeof(libc_segs[0]));
+		err = map_image(m, mm, top, LIBC_PATH, libc_segs, sizeof(libc_segs) / sizeof(libc_segs[0]),
+				 NULL);
 	if (!err)
 		err = map_below(mm, &top, LD_TLS_PAGES << MM_PAGE_SHIFT, VMF_DATA);
 	return err;
@@ -274,7 +293,9 @@ static int build_layout(struct machine *m, struct mm_struct *mm, const struct ta
 	mm->end_data = base + PROG_END_DATA;
 	mm->start_brk = mm->brk = base + PROG_BRK;
 
-	err = map_image(m, mm, base, path, prog_segs, sizeof(prog_segs) / sizeof(prog_segs[0]));
+	/* the program's open file is also mm->exe_file, as binfmt_elf sets it */
+	err = map_image(m, mm, base, path, prog_segs, sizeof(prog_segs) / sizeof(prog_segs[0]),
+			&mm->exe_file);
 	if (!err)
 		err = map_mmap_area(m, mm);
 	if (!err)
@@ -296,6 +317,7 @@ int exec_mm(struct machine *m, struct task *t, const char *path)
 	err = build_layout(m, mm, t, path);
 	if (err) {
 		mm_free_vmas(mm);
+		file_ref_put(mm->exe_file);
 		kfree(mm);
 		return err;
 	}

@@ -16,6 +16,7 @@
  * there is replaced, as dup2 would.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "file.h"
@@ -107,4 +108,58 @@ int sys_close(struct sys_ctx *x, const struct mm_call *c)
 	e->file = NULL;
 	e->flags = 0;
 	return 0;
+}
+
+/* ---- proc/PID/fd and fdinfo ---- */
+
+static void fd_snap_fill(int fd, const struct fd_entry *e, struct mm_fd_snap *s)
+{
+	s->fd = fd;
+	s->flags = e->flags;
+	s->ino = e->file->ino;
+	snprintf(s->path, sizeof(s->path), "%s", e->file->path);
+}
+
+int mm_snap_files(struct machine *m, int pid, struct mm_fd_snap **out)
+{
+	struct task *t;
+	int n = 0, k = 0;
+
+	*out = NULL;
+	machine_lock(m);
+	t = find_task_by_pid(m, pid);
+	if (!t) {
+		machine_unlock(m);
+		return -ESRCH;
+	}
+	for (int fd = 0; t->files && fd < FDTABLE_MAX; fd++)
+		n += t->files->fd[fd].file != NULL;
+	if (n && !(*out = malloc((size_t)n * sizeof(**out)))) {
+		machine_unlock(m);
+		return -ENOMEM;
+	}
+	for (int fd = 0; n && fd < FDTABLE_MAX; fd++)
+		if (t->files->fd[fd].file)
+			fd_snap_fill(fd, &t->files->fd[fd], &(*out)[k++]);
+	machine_unlock(m);
+	return n;
+}
+
+int mm_snap_file(struct machine *m, int pid, int fd, struct mm_fd_snap *out)
+{
+	struct fd_entry *e;
+	struct task *t;
+	int err = 0;
+
+	machine_lock(m);
+	t = find_task_by_pid(m, pid);
+	e = t ? fd_lookup(t, fd) : NULL;
+	if (!t)
+		err = -ESRCH;
+	else if (!e)
+		err = -ENOENT;
+	else
+		fd_snap_fill(fd, e, out);
+	machine_unlock(m);
+	return err;
 }

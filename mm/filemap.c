@@ -30,6 +30,7 @@
 #include "writeback.h"
 #include "filemap_internal.h"
 #include "swap.h"
+#include "task.h"
 #include "workingset.h"
 
 struct file_ref *file_inode(struct file_ref *f)
@@ -208,6 +209,7 @@ static int read_page(struct machine *m, struct file_ref *inode, struct page *pag
 		return -EIO;
 	memset(dst + n, 0, MM_PAGE_SIZE - (size_t)n);
 	count_vm_events(m, PGPGIN, 4);
+	task_io_account_read(m, MM_PAGE_SIZE);	/* submit_bio counts both */
 	return 0;
 }
 
@@ -368,8 +370,10 @@ static void delete_from_page_cache(struct address_space *as, struct pc_node **pp
 
 	*pp = p->next;
 	unlist_dirty(as->m, p);
-	if (PageFlag(page, PG_dirty) && !PageFlag(page, PG_swapbacked))
+	if (PageFlag(page, PG_dirty) && !PageFlag(page, PG_swapbacked)) {
 		mod_node_page_state(pgdat, NR_DIRTY, -1);
+		task_io_account_cancelled_write(as->m, MM_PAGE_SIZE);	/* folio_account_cleaned */
+	}
 	ClearPageFlag(page, PG_dirty);
 	mod_node_page_state(pgdat, NR_FILE_PAGES, -1);
 	if (PageFlag(page, PG_swapbacked))
@@ -518,6 +522,7 @@ static void mark_one_dirty(struct machine *m, struct page *page)
 		SetPageFlag(page, PG_dirty);
 		mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTY, 1);
 		mod_node_page_state(m->node[page_zone(m, page)->nid], NR_DIRTIED, 1);
+		task_io_account_write(m, MM_PAGE_SIZE);	/* folio_account_dirtied */
 	}
 	p = node_of(page);
 	if (p && list_empty(&p->dirty))

@@ -163,6 +163,7 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 	mm->mmap_base = old->mmap_base;
 	mm->task_size = old->task_size;
 	mm->last_anon_vma = old->last_anon_vma;
+	mm->exe_file = old->exe_file ? file_ref_get(old->exe_file) : NULL;
 	t->mm = mm;
 	err = dup_mmap(m, parent, mm);
 	if (!err)

@@ -150,7 +150,7 @@ static void boot_log(struct machine *m)
 	uint64_t lim[] = { 1, DMA_END_PFN, DMA32_END_PFN, m->max_pfn };
 	uint64_t present = 0;
 
-	kmsg_add(m, "Linux version 6.18.0-mmfs (mmfs " MMFS_VERSION ") #1 SMP PREEMPT_DYNAMIC");
+	kmsg_add(m, "Linux version " MM_UTS_RELEASE " (mmfs " MMFS_VERSION ") #1 SMP PREEMPT_DYNAMIC");
 	kmsg_add(m, "Zone ranges:");
 	for (int z = 0; z < 3; z++) {
 		uint64_t hi = lim[z + 1] < m->max_pfn ? lim[z + 1] : m->max_pfn;

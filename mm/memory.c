@@ -34,8 +34,6 @@
 #include "task.h"
 #include "vma.h"
 
-#define RLIMIT_STACK_DEFAULT (8ULL << 20)
-
 struct page *alloc_user_page(struct machine *m)
 {
 	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_USER_ZERO, 0, 0);

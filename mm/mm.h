@@ -44,6 +44,9 @@ struct mm_config {
 #define MM_MIN_RAM	(64ULL << 20)
 #define MM_MAX_RAM	(64ULL << 40)
 
+/* The simulated kernel's release: uname -r, proc/sys/kernel/osrelease, kmsg. */
+#define MM_UTS_RELEASE	"6.18.0-mmfs"
+
 /*
  * Boot a machine: nodes, zones, buddy allocators, reserved memory, pid 1.
  * Returns NULL with a reason in why on bad configuration.
@@ -157,6 +160,15 @@ struct mm_task_snap *mm_snap_task(struct machine *m, int pid, int want_vmas);
  */
 struct mm_task_snap *mm_snap_task_packed(struct machine *m, int pid, int want_vmas);
 
+/*
+ * The open files of pid in ascending fd order, malloc'd into *out (NULL when
+ * there are none): their count, -ESRCH (no such pid) or -ENOMEM.
+ */
+struct mm_fd_snap;
+int mm_snap_files(struct machine *m, int pid, struct mm_fd_snap **out);
+/* One of them: 0, -ESRCH (no such pid) or -ENOENT (fd not open). */
+int mm_snap_file(struct machine *m, int pid, int fd, struct mm_fd_snap *out);
+
 /* Live pids in ascending order; returns how many (may exceed max). */
 int mm_pids(struct machine *m, int *pids, int max);
 
@@ -243,6 +255,7 @@ enum mm_tunable_dir {
 	MM_TUNABLE_SYSCTL_VM,	/* proc/sys/vm/<name> */
 	MM_TUNABLE_SYSFS_THP,	/* sys/kernel/mm/transparent_hugepage/<name> */
 	MM_TUNABLE_SYSFS_BDI,	/* sys/class/bdi/254:1/<name>: the disk behind files/ */
+	MM_TUNABLE_SYSCTL_KERNEL, /* proc/sys/kernel/<name> */
 };
 
 struct mm_tunable_info {

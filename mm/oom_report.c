@@ -115,7 +115,7 @@ void oom_format_gfp(unsigned gfp, char *buf, size_t len)
 static void dump_stack(struct machine *m, const struct task *cur, const char *const *frames,
 		       const char *skip)
 {
-	kmsg_add(m, "CPU: 0 UID: 0 PID: %d Comm: %s Not tainted 6.18.0-mmfs #1 PREEMPT(voluntary) ",
+	kmsg_add(m, "CPU: 0 UID: 0 PID: %d Comm: %s Not tainted " MM_UTS_RELEASE " #1 PREEMPT(voluntary) ",
 		 cur ? cur->pid : 0, cur ? cur->comm : "swapper/0");
 	kmsg_add(m, "Call Trace:");
 	kmsg_add(m, " <TASK>");

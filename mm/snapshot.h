@@ -148,6 +148,7 @@ struct mm_global_snap {
 	struct mm_swap_snap swap[32];		/* MAX_SWAPFILES */
 	uint64_t forks;				/* "processes" in /proc/stat */
 	int nr_running;				/* live tasks */
+	int last_pid;				/* the pid handed out last (loadavg) */
 	uint64_t sim_ns;			/* the simulated clock */
 	struct mm_node_snap node[];		/* nr_nodes entries */
 };
@@ -230,6 +231,23 @@ struct mm_runs {
 int mm_runs_push(struct mm_runs *r, uint8_t val, uint64_t len);
 void mm_runs_free(struct mm_runs *r);
 
+/* Resource limits in RLIMIT_* order (asm-generic/resource.h), proc/PID/limits. */
+enum {
+	MM_RLIMIT_CPU, MM_RLIMIT_FSIZE, MM_RLIMIT_DATA, MM_RLIMIT_STACK, MM_RLIMIT_CORE,
+	MM_RLIMIT_RSS, MM_RLIMIT_NPROC, MM_RLIMIT_NOFILE, MM_RLIMIT_MEMLOCK, MM_RLIMIT_AS,
+	MM_RLIMIT_LOCKS, MM_RLIMIT_SIGPENDING, MM_RLIMIT_MSGQUEUE, MM_RLIMIT_NICE,
+	MM_RLIMIT_RTPRIO, MM_RLIMIT_RTTIME, MM_RLIM_NLIMITS
+};
+#define MM_RLIM_INFINITY	UINT64_MAX
+struct mm_rlimit {
+	uint64_t cur, max;		/* soft and hard limit; MM_RLIM_INFINITY: unlimited */
+};
+
+/* proc/PID/io: struct task_io_accounting's counters (bytes, or calls for sysc*). */
+struct mm_task_io {
+	uint64_t rchar, wchar, syscr, syscw, read_bytes, write_bytes, cancelled_write_bytes;
+};
+
 struct mm_task_snap {
 	int pid, ppid;
 	char comm[16];			/* NUL-terminated, at most 15 chars */
@@ -250,6 +268,13 @@ struct mm_task_snap {
 	uint64_t arg_start, arg_end, env_start, env_end;
 	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
 	int thp_enabled;		/* status THP_enabled */
+	int nr_cpus, nr_nodes;		/* the machine's: what Cpus_allowed and Mems_allowed allow */
+	struct mm_task_io io;
+	struct mm_rlimit rlim[MM_RLIM_NLIMITS];
+	char exe[MM_SNAP_PATH_MAX];	/* the program (mm->exe_file) as maps names it; "" without one */
+	uint64_t exe_ino;		/* its inode number */
+	char environ[64];		/* NUL-separated, as env_start..env_end holds it */
+	size_t environ_len;		/* bytes of environ, last NUL included; 0 without an mm */
 	size_t nr_vmas;			/* map_count; the gate VMA is not included */
 	/*
 	 * The VMAs, ascending: in vmas[] (mm_snap_task), or packed into
@@ -260,6 +285,14 @@ struct mm_task_snap {
 	size_t packed_len;
 	int have_vmas;			/* the VMAs were asked for (vmas[] or packed) */
 	struct mm_vma_snap vmas[];	/* nr_vmas entries when asked for and not packed */
+};
+
+/* One open file of a process (proc/PID/fd/N, fdinfo/N). */
+struct mm_fd_snap {
+	int fd;
+	int flags;			/* MM_O_* (uapi.h) as opened */
+	uint64_t ino;			/* inode number, as maps and files/ show it */
+	char path[MM_SNAP_PATH_MAX];	/* as maps names it; " (deleted)" once unlinked */
 };
 
 /*

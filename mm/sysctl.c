@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sysctl.c - proc/sys/vm/<name> and sys/kernel/mm/transparent_hugepage/<name>.
+ * sysctl.c - proc/sys/vm/<name>, proc/sys/kernel/pid_max and
+ * sys/kernel/mm/transparent_hugepage/<name>.
  *
  * One table row per tunable: where it lives, its mode, how it parses
  * (proc_dointvec_minmax / proc_doulongvec_minmax semantics: base-0 number,
@@ -17,6 +18,7 @@
 #include "internal.h"
 #include "page_alloc.h"
 #include "hugetlb.h"
+#include "task.h"
 
 enum tkind { T_INT, T_ULONG, T_LIST5, T_THP, T_ACTION, T_CONST };
 
@@ -118,6 +120,9 @@ static const struct tunable tunables[] = {
 	{ THP("defrag", 0644), T_THP, F(thp_defrag), 0, 0, NULL, NULL },
 	{ THP("hpage_pmd_size", 0444), T_CONST, 0, 0, 0, NULL, "2097152\n" },
 	{ { "read_ahead_kb", MM_TUNABLE_SYSFS_BDI, 0644 }, T_ULONG, F(read_ahead_kb), 0, INT_MAX, NULL, NULL },
+	/* where alloc_pid wraps; existing pids above it stay */
+	{ { "pid_max", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(pid_max), RESERVED_PIDS + 1,
+	  PID_MAX_LIMIT, NULL, NULL },
 };
 #define NR_TUNABLES ((int)(sizeof(tunables) / sizeof(tunables[0])))
 
@@ -158,6 +163,7 @@ void tunables_init(struct machine *m)
 	t->extfrag_threshold = 500;
 	t->oom_dump_tasks = 1;
 	t->read_ahead_kb = 128;
+	t->pid_max = PID_MAX_LIMIT;	/* as Debian's systemd sets it (50-pid-max.conf) */
 	t->thp_enabled = THP_MADVISE;
 	t->thp_defrag = THP_MADVISE;
 }

@@ -38,6 +38,7 @@ struct vm_tunables {
 	int64_t zone_reclaim_mode;
 	int64_t laptop_mode;
 	int64_t read_ahead_kb;		/* the files/ disk's readahead window */
+	int64_t pid_max;		/* kernel.pid_max: pids wrap below it (task.c) */
 	enum thp_mode thp_enabled;
 	enum thp_mode thp_defrag;
 };

@@ -53,7 +53,26 @@ void mmput(struct machine *m, struct mm_struct *mm)
 	m->vm_committed_as -= acct < m->vm_committed_as ? acct : m->vm_committed_as;
 	shmem_release_mm(m, mm);
 	mm_free_vmas(mm);
+	file_ref_put(mm->exe_file);
 	kfree(mm);
+}
+
+void task_io_account_read(struct machine *m, uint64_t bytes)
+{
+	if (m->cur_task)
+		m->cur_task->ioac.read_bytes += bytes;
+}
+
+void task_io_account_write(struct machine *m, uint64_t bytes)
+{
+	if (m->cur_task)
+		m->cur_task->ioac.write_bytes += bytes;
+}
+
+void task_io_account_cancelled_write(struct machine *m, uint64_t bytes)
+{
+	if (m->cur_task)
+		m->cur_task->ioac.cancelled_write_bytes += bytes;
 }
 
 void task_reparent(struct task *t, struct task *parent)
@@ -120,17 +139,17 @@ static int pid_table_grow(struct machine *m, int pid)
 }
 
 /*
- * The next free pid after last_pid, wrapping to RESERVED_PIDS past
- * PID_MAX_LIMIT (kernel: alloc_pid's idr_alloc_cyclic). -EAGAIN when full,
- * as fork(2) reports it.
+ * The next free pid after last_pid, wrapping to RESERVED_PIDS at pid_max
+ * (kernel: alloc_pid's idr_alloc_cyclic). -EAGAIN when full, as fork(2)
+ * reports it.
  */
 static int alloc_pid(struct machine *m)
 {
 	int min = m->last_pid >= RESERVED_PIDS ? RESERVED_PIDS : 1;
-	int pid = m->last_pid + 1;
+	int pid = m->last_pid + 1, max = (int)m->tun.pid_max;
 
-	for (int tries = 0; tries < PID_MAX_LIMIT; tries++, pid++) {
-		if (pid >= PID_MAX_LIMIT)
+	for (int tries = 0; tries < max; tries++, pid++) {
+		if (pid >= max)
 			pid = min;
 		if (!find_task_by_pid(m, pid)) {
 			if (pid_table_grow(m, pid))
@@ -539,6 +558,11 @@ static void mm_snap_fill(struct machine *m, struct mm_struct *mm, struct mm_task
 	s->arg_end = mm->arg_end;
 	s->env_start = mm->env_start;
 	s->env_end = mm->env_end;
+	if (mm->exe_file) {
+		snprintf(s->exe, sizeof(s->exe), "%s", mm->exe_file->path);
+		s->exe_ino = mm->exe_file->ino;
+	}
+	s->environ_len = exec_environ(s->environ, sizeof(s->environ));
 	s->nr_vmas = vma_count(mm);
 	if (!want_vmas)
 		return;
@@ -565,6 +589,16 @@ void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, i
 	s->min_flt = t->min_flt;
 	s->maj_flt = t->maj_flt;
 	s->thp_enabled = 1;
+	s->nr_cpus = m->nr_cpus;
+	s->nr_nodes = m->nr_nodes;
+	s->io.rchar = t->ioac.rchar;
+	s->io.wchar = t->ioac.wchar;
+	s->io.syscr = t->ioac.syscr;
+	s->io.syscw = t->ioac.syscw;
+	s->io.read_bytes = t->ioac.read_bytes;
+	s->io.write_bytes = t->ioac.write_bytes;
+	s->io.cancelled_write_bytes = t->ioac.cancelled_write_bytes;
+	task_rlimits(m, t, s->rlim);
 	s->oom_score_adj = t->oom_score_adj;
 	s->oom_score = oom_score(m, t);
 	if (t->mm)

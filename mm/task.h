@@ -20,10 +20,11 @@
 
 struct machine;
 
-#define PID_MAX_LIMIT	4194304		/* kernel.pid_max on 64-bit */
+#define PID_MAX_LIMIT	4194304		/* the largest kernel.pid_max on 64-bit */
 #define RESERVED_PIDS	300		/* first pid after a wrap */
 #define TASK_COMM_LEN	16
 #define TASK_CMDLINE_MAX 256		/* argv bytes, NULs included */
+#define RLIMIT_STACK_DEFAULT (8ULL << 20)	/* _STK_LIM: how far a stack grows (resource.c) */
 
 /* rss counters (kernel: MM_FILEPAGES...); pages */
 enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
@@ -51,6 +52,7 @@ struct mm_struct {
 	uint64_t mmap_base;		/* top of the top-down mmap area */
 	uint64_t task_size;		/* TASK_SIZE */
 
+	struct file_ref *exe_file;	/* the program exec mapped (proc/PID/exe); one reference */
 	uint64_t last_anon_vma;		/* last anon_vma id handed out in this mm */
 	int huge_zero_ref;		/* holds a reference to the huge zero page (MMF_HUGE_ZERO_PAGE) */
 	uint64_t def_flags;		/* VM_LOCKED(|VM_LOCKONFAULT) after mlockall(MCL_FUTURE) */
@@ -74,6 +76,19 @@ struct mm_struct {
 
 struct page;
 
+/*
+ * The I/O a task caused (kernel: struct task_io_accounting), proc/PID/io.
+ * Counted while the task's own command runs (m->cur_task): a read or write
+ * through files/ is a host process's, nobody's here.
+ */
+struct task_io_accounting {
+	uint64_t rchar, wchar;		/* bytes through read/write calls: there are none */
+	uint64_t syscr, syscw;		/* read/write calls: none */
+	uint64_t read_bytes;		/* bytes its faults read from a file's disk (pgpgin) */
+	uint64_t write_bytes;		/* bytes of file pages it dirtied (nr_dirtied) */
+	uint64_t cancelled_write_bytes;	/* dirty file bytes discarded under it */
+};
+
 struct task {
 	int pid, ppid;
 	char comm[TASK_COMM_LEN];	/* NUL-terminated, at most 15 chars */
@@ -86,6 +101,7 @@ struct task {
 	uint64_t seq;			/* creation order (m->forks when attached): the OOM walk's order */
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */
+	struct task_io_accounting ioac;	/* zero at fork, kept across exec */
 	struct mm_struct *mm;		/* owned; NULL = no address space */
 	struct fdtable *files;		/* syscalls.h; owned, NULL until the first open */
 #define THREAD_STACK_PAGES 4
@@ -116,6 +132,10 @@ void task_exit(struct machine *m, struct task *t);
 int task_exec(struct machine *m, struct task *t, const char *name, char *why, size_t whylen);
 /* Drop an address space: uncharge VM_ACCOUNT pages and shmem, free VMAs and mm. */
 void mmput(struct machine *m, struct mm_struct *mm);
+/* Charge bytes to the I/O of the task whose command runs, if any (kernel: task_io_account_*). */
+void task_io_account_read(struct machine *m, uint64_t bytes);
+void task_io_account_write(struct machine *m, uint64_t bytes);
+void task_io_account_cancelled_write(struct machine *m, uint64_t bytes);
 
 /*
  * exec.c: replace t->mm with a fresh exec-time layout of the program at
@@ -124,5 +144,17 @@ void mmput(struct machine *m, struct mm_struct *mm);
  * 0 or -ENOMEM (t unchanged).
  */
 int exec_mm(struct machine *m, struct task *t, const char *path);
+/*
+ * The environment exec gives every process (NUL-separated, as
+ * env_start..env_end holds it) into buf; returns its length in bytes.
+ */
+size_t exec_environ(char *buf, size_t len);
+
+/*
+ * resource.c: the resource limits of t (kernel: signal->rlim), in RLIMIT_*
+ * order: init's, which every task inherits (there is no setrlimit).
+ */
+struct mm_rlimit;
+void task_rlimits(struct machine *m, const struct task *t, struct mm_rlimit *rlim);
 
 #endif

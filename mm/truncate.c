@@ -174,13 +174,15 @@ static void rename_open_files(struct machine *m, const char *from, const char *t
 		for (struct vm_area_struct *v = t->mm ? vma_first(t->mm) : NULL; v; v = vma_next_of(v))
 			if (v->vm_file && v->vm_file->inode)
 				rename_path(v->vm_file->path, from, to);
+		if (t->mm && t->mm->exe_file && t->mm->exe_file->inode)
+			rename_path(t->mm->exe_file->path, from, to);
 		for (int fd = 0; t->files && fd < FDTABLE_MAX; fd++)
 			if (t->files->fd[fd].file && t->files->fd[fd].file->inode)
 				rename_path(t->files->fd[fd].file->path, from, to);
 	}
 }
 
-/* Does a VMA or an fd still hold an open file of inode? */
+/* Does a VMA, an fd or a program (exe_file) still hold an open file of inode? */
 static int inode_in_use(struct machine *m, struct file_ref *inode)
 {
 	for (int pid = 0; pid < m->pid_max; pid++) {
@@ -191,6 +193,8 @@ static int inode_in_use(struct machine *m, struct file_ref *inode)
 		for (struct vm_area_struct *v = t->mm ? vma_first(t->mm) : NULL; v; v = vma_next_of(v))
 			if (v->vm_file && v->vm_file->inode == inode)
 				return 1;
+		if (t->mm && t->mm->exe_file && t->mm->exe_file->inode == inode)
+			return 1;
 		for (int fd = 0; t->files && fd < FDTABLE_MAX; fd++)
 			if (t->files->fd[fd].file && t->files->fd[fd].file->inode == inode)
 				return 1;

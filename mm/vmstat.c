@@ -231,6 +231,7 @@ struct mm_global_snap *mm_snap_global(struct machine *m)
 	}
 	s->forks = m->forks;
 	s->nr_running = m->nr_tasks;
+	s->last_pid = m->last_pid;
 	s->sim_ns = m->sim_ns;
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct pglist_data *pgdat = m->node[n];

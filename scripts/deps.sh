@@ -10,6 +10,7 @@ MMFS_DEPS=(
 	libcriterion-dev			# unit tests
 	procps python3 python3-psutil util-linux	# integration tests
 	groff-base				# the man pages' test renders them
+	sysvinit-utils				# pidof (Debian's is not procps's)
 )
 
 # The fuzz step of run-tests (scripts/fuzz): libFuzzer ships with clang's

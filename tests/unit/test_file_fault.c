@@ -27,6 +27,7 @@ static struct machine *m;
 static char dir[] = "/tmp/mmfs-fa.XXXXXX";
 
 #include "mmtest.h"
+#include "backingtest.h"
 
 #define PMD(n)	(0x500000000000ULL + (uint64_t)(n) * PMD_SIZE)
 
@@ -94,42 +95,21 @@ static int has_pte_table(uint64_t addr)
 
 static void put_file(const char *name, size_t size)
 {
-	char path[300], page[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert(fd >= 0);
-	memset(page, 'f', sizeof(page));
-	for (size_t off = 0; off < size; off += sizeof(page))
-		cr_assert_eq(write(fd, page, size - off < 4096 ? size - off : 4096),
-			     (ssize_t)(size - off < 4096 ? size - off : 4096));
-	close(fd);
+	backing_put(dir, name, size);
 }
 
 static void setup(void)
 {
-	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1 };
-
-	strcpy(dir, "/tmp/mmfs-fa.XXXXXX");
-	cr_assert(mkdtemp(dir));
+	backing_mkdir(dir, "/tmp/mmfs-fa.XXXXXX");
 	put_file("f16", 16 << 12);
 	put_file("f2", 4096 + 100);
 	put_file("f41", (40 << 12) + 1000);
-	m = mm_boot(&cfg, NULL, 0);
-	cr_assert(m);
-	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
+	backing_boot(dir, 1ULL << 30, 1);
 }
 
 static void teardown(void)
 {
-	char cmd[300];
-
-	mm_shutdown(m);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
-	leak_check();
+	backing_shutdown(dir);
 }
 
 TestSuite(file_fault, .init = setup, .fini = teardown);

@@ -21,6 +21,8 @@
 static struct machine *m;
 static char dir[] = "/tmp/mmfs-pc.XXXXXX";
 
+#include "backingtest.h"
+
 static void check_ok(void)
 {
 	int nbad = -1;
@@ -180,24 +182,13 @@ static void tunable(const char *name, const char *val)
 
 static void setup(void)
 {
-	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1 };
-
-	strcpy(dir, "/tmp/mmfs-pc.XXXXXX");
-	cr_assert(mkdtemp(dir));
-	m = mm_boot(&cfg, NULL, 0);
-	cr_assert(m);
-	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
+	backing_mkdir(dir, "/tmp/mmfs-pc.XXXXXX");
+	backing_boot(dir, 1ULL << 30, 1);
 }
 
 static void teardown(void)
 {
-	char cmd[300];
-
-	mm_shutdown(m);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
-	leak_check();
+	backing_shutdown(dir);
 }
 
 TestSuite(filemap, .init = setup, .fini = teardown);

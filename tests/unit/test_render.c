@@ -766,8 +766,9 @@ Test(sys, uptime_and_loadavg)
 	struct render_clock c = { .uptime = 100.5, .btime = 0 };
 
 	s->nr_running = 3;
+	s->last_pid = 77;
 	expect_text(RENDER(render_uptime(&_b, s, &c)), "100.50 402.00\n");
-	expect_text(RENDER(render_loadavg(&_b, s, 77)), "0.00 0.00 0.00 1/3 77\n");
+	expect_text(RENDER(render_loadavg(&_b, s)), "0.00 0.00 0.00 1/3 77\n");
 	free(s);
 }
 
@@ -1073,6 +1074,9 @@ static struct mm_task_snap *layout_task(void)
 	t->min_flt = 146;
 	t->maj_flt = 1;
 	t->start_ticks = 22966;
+	t->nr_cpus = 2;
+	t->nr_nodes = 1;
+	t->rlim[MM_RLIMIT_SIGPENDING].cur = 96365;	/* the host's */
 	return t;
 }
 
@@ -1215,6 +1219,11 @@ Test(stat_pid, layout_process_52_fields)
 		"140721415117458 140721415118831 0\n");
 	cr_assert_eq(count_fields_after_comm(got), 52);
 	free(got);
+	/* wchan (field 35) is 1 for a task that is not running */
+	t->state = 'S';
+	got = RENDER(render_stat_pid(&_b, t));
+	cr_assert(strstr(got, " 140721415108992 0 0 0 0 0 0 1 0 0 17 "), "%s", got);
+	free(got);
 	free(t);
 }
 
@@ -1235,22 +1244,168 @@ Test(stat_pid, comm_with_spaces_and_paren_and_no_mm)
 	free(t);
 }
 
-Test(comm_cmdline, comm_newline_cmdline_raw)
+/* fn's output for t is exactly the n bytes of want, NULs included. */
+static void expect_bytes(void (*fn)(struct rbuf *, const struct mm_task_snap *),
+			 const struct mm_task_snap *t, const char *want, size_t n)
+{
+	struct rbuf b;
+
+	rbuf_init(&b);
+	fn(&b, t);
+	cr_assert_eq(b.len, n);
+	cr_assert(!n || !memcmp(b.buf, want, n));
+	rbuf_free(&b);
+}
+
+/* comm ends with a newline; cmdline and environ are raw bytes, none once the mm is gone */
+Test(comm_cmdline, comm_newline_cmdline_environ_raw)
 {
 	struct mm_task_snap *t = task_new(0);
-	struct rbuf b;
 
 	expect_text(RENDER(render_comm(&_b, t)), "layout\n");
 	memcpy(t->cmdline, "ls\0-l\0", 6);
 	t->cmdline_len = 6;
-	rbuf_init(&b);
-	render_cmdline(&b, t);
-	cr_assert_eq(b.len, 6);
-	cr_assert(!memcmp(b.buf, "ls\0-l\0", 6));
-	rbuf_reset(&b);
+	memcpy(t->environ, "HOME=/\0TERM=linux\0", 18);
+	t->environ_len = 18;
+	expect_bytes(render_cmdline, t, "ls\0-l\0", 6);
+	expect_bytes(render_environ, t, "HOME=/\0TERM=linux\0", 18);
 	t->has_mm = 0;
-	render_cmdline(&b, t);
-	cr_assert_eq(b.len, 0);
-	rbuf_free(&b);
+	expect_bytes(render_cmdline, t, "", 0);
+	expect_bytes(render_environ, t, "", 0);
 	free(t);
+}
+
+Test(status, cpus_and_nodes_of_the_machine)
+{
+	struct mm_task_snap *t = layout_task();
+	char *got;
+
+	t->nr_cpus = 4;
+	t->nr_nodes = 2;
+	t->rlim[MM_RLIMIT_SIGPENDING].cur = 3932;
+	got = RENDER(render_status(&_b, t));
+	cr_assert(strstr(got, "\nSigQ:\t0/3932\n"), "%s", got);
+	cr_assert(strstr(got, "\nCpus_allowed:\tf\nCpus_allowed_list:\t0-3\n"), "%s", got);
+	cr_assert(strstr(got, ",00000000,00000003\nMems_allowed_list:\t0-1\n"), "%s", got);
+	free(got);
+	/* %*pb of 40 CPUs: a first chunk of 8 bits, 2 digits, then 32 bits */
+	t->nr_cpus = 40;
+	got = RENDER(render_status(&_b, t));
+	cr_assert(strstr(got, "\nCpus_allowed:\tff,ffffffff\nCpus_allowed_list:\t0-39\n"), "%s", got);
+	free(got);
+	t->nr_cpus = 1;
+	t->nr_nodes = 1;
+	got = RENDER(render_status(&_b, t));
+	cr_assert(strstr(got, "\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"), "%s", got);
+	free(got);
+	free(t);
+}
+
+/* ---- limits, io, wchan, cgroup, fdinfo, osrelease ---- */
+
+/* init's limits on a 1 GiB machine (251649 pages: max_threads 7864), padded as Linux pads them */
+static const char limits_expected[] =
+	"Limit                     Soft Limit           Hard Limit           Units     \n"
+	"Max cpu time              unlimited            unlimited            seconds   \n"
+	"Max file size             unlimited            unlimited            bytes     \n"
+	"Max data size             unlimited            unlimited            bytes     \n"
+	"Max stack size            8388608              unlimited            bytes     \n"
+	"Max core file size        0                    unlimited            bytes     \n"
+	"Max resident set          unlimited            unlimited            bytes     \n"
+	"Max processes             3932                 3932                 processes \n"
+	"Max open files            1024                 4096                 files     \n"
+	"Max locked memory         8388608              8388608              bytes     \n"
+	"Max address space         unlimited            unlimited            bytes     \n"
+	"Max file locks            unlimited            unlimited            locks     \n"
+	"Max pending signals       3932                 3932                 signals   \n"
+	"Max msgqueue size         819200               819200               bytes     \n"
+	"Max nice priority         0                    0                    \n"
+	"Max realtime priority     0                    0                    \n"
+	"Max realtime timeout      unlimited            unlimited            us        \n";
+
+Test(limits, linux_layout)
+{
+	struct mm_task_snap *t = task_new(0);
+
+	for (int i = 0; i < MM_RLIM_NLIMITS; i++)
+		t->rlim[i] = (struct mm_rlimit){ MM_RLIM_INFINITY, MM_RLIM_INFINITY };
+	t->rlim[MM_RLIMIT_STACK].cur = 8388608;
+	t->rlim[MM_RLIMIT_CORE].cur = 0;
+	t->rlim[MM_RLIMIT_NPROC] = (struct mm_rlimit){ 3932, 3932 };
+	t->rlim[MM_RLIMIT_NOFILE] = (struct mm_rlimit){ 1024, 4096 };
+	t->rlim[MM_RLIMIT_MEMLOCK] = (struct mm_rlimit){ 8388608, 8388608 };
+	t->rlim[MM_RLIMIT_SIGPENDING] = (struct mm_rlimit){ 3932, 3932 };
+	t->rlim[MM_RLIMIT_MSGQUEUE] = (struct mm_rlimit){ 819200, 819200 };
+	t->rlim[MM_RLIMIT_NICE] = (struct mm_rlimit){ 0, 0 };
+	t->rlim[MM_RLIMIT_RTPRIO] = (struct mm_rlimit){ 0, 0 };
+	expect_text(RENDER(render_limits(&_b, t)), limits_expected);
+	free(t);
+}
+
+Test(io, seven_lines)
+{
+	struct mm_task_snap *t = task_new(0);
+
+	t->io.read_bytes = 131072;
+	t->io.write_bytes = 8192;
+	t->io.cancelled_write_bytes = 4096;
+	expect_text(RENDER(render_io(&_b, t)),
+		    "rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\nread_bytes: 131072\n"
+		    "write_bytes: 8192\ncancelled_write_bytes: 4096\n");
+	free(t);
+}
+
+Test(wchan, symbol_without_newline_or_zero)
+{
+	struct mm_task_snap *t = task_new(0);
+
+	t->state = 'S';
+	expect_text(RENDER(render_wchan(&_b, t)), "__do_sys_pause");
+	t->state = 'R';
+	expect_text(RENDER(render_wchan(&_b, t)), "0");
+	free(t);
+}
+
+Test(cgroup, the_root_cgroup)
+{
+	struct mm_task_snap *t = task_new(0);
+
+	expect_text(RENDER(render_cgroup(&_b, t)), "0::/\n");
+	free(t);
+}
+
+Test(fdinfo, flags_as_f_flags)
+{
+	struct mm_fd_snap f = { .fd = 3, .flags = 02 | 0100, .ino = 131077 };
+
+	/* O_CREAT is gone, O_LARGEFILE is there: as the host shows an O_RDWR|O_CREAT open */
+	expect_text(RENDER(render_fdinfo(&_b, &f, 1)),
+		    "pos:\t0\nflags:\t0100002\nmnt_id:\t1\nino:\t131077\n");
+	f.flags = 01 | 01000;	/* O_WRONLY|O_TRUNC */
+	expect_text(RENDER(render_fdinfo(&_b, &f, 27)),
+		    "pos:\t0\nflags:\t0100001\nmnt_id:\t27\nino:\t131077\n");
+	f.flags = 0;
+	expect_text(RENDER(render_fdinfo(&_b, &f, 1)),
+		    "pos:\t0\nflags:\t0100000\nmnt_id:\t1\nino:\t131077\n");
+}
+
+Test(osrelease, the_release_and_the_tty_drivers)
+{
+	struct mm_global_snap *g = global_new(1, 2);
+	char *got;
+	int n = 0;
+
+	expect_text(RENDER(render_osrelease(&_b, g)), "6.18.0-mmfs\n");
+	got = RENDER(render_tty_drivers(&_b, g));
+	/* the reference host's lines, in tty_drivers' columns: name, /dev/node, major, minors, type */
+	cr_assert(!strncmp(got, "/dev/tty             /dev/tty        5       0 system:/dev/tty\n", 63),
+		  "%s", got);
+	cr_assert(strstr(got, "\nserial               /dev/ttyS       4      64 serial\n"), "%s", got);
+	cr_assert(strstr(got, "\npty_master           /dev/ptm      128 0-1048575 pty:master\n"
+			      "unknown              /dev/tty        4 1-63 console\n"), "%s", got);
+	for (const char *l = got; *l; l = strchr(l, '\n') + 1)
+		n++;
+	cr_assert_eq(n, 8, "%s", got);
+	free(got);
+	free(g);
 }
