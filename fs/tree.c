@@ -19,12 +19,13 @@
 #include "procbin.h"
 #include "taskstream.h"
 #include "tree.h"
+#include "view.h"
 
 enum {
 	N_ROOT, N_CTL, N_FILES, N_PROC, N_SYS,
 	N_PROC_SYS, N_PROC_SYS_VM,
 	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
-	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE,
+	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE, N_VIEW,
 	N_FIRST_FILE
 };
 
@@ -33,6 +34,8 @@ enum {
 #define GLOBAL_ROW(nm, perm, fn) \
 	{ .name = nm, .parent = N_PROC, .mode = S_IFREG | (perm), \
 	  .kind = NK_GLOBAL, .show.global = fn }
+#define VIEW_ROW(nm, what) \
+	{ .name = nm, .parent = N_VIEW, .mode = S_IFREG | 0444, .kind = NK_VIEW, .arg = what }
 #define CLOCKED_ROW(nm, fn) \
 	{ .name = nm, .parent = N_PROC, .mode = S_IFREG | 0444, \
 	  .kind = NK_CLOCKED, .show.clocked = fn }
@@ -54,6 +57,10 @@ static const struct node static_nodes[] = {
 	DIR_ROW(N_SYS_DEVICES, "devices", N_SYS),
 	DIR_ROW(N_SYS_DEVICES_SYSTEM, "system", N_SYS_DEVICES),
 	DIR_ROW(N_SYS_NODE, "node", N_SYS_DEVICES_SYSTEM),
+	[N_VIEW] = { .name = "view", .parent = N_ROOT, .mode = S_IFDIR | 0555, .kind = NK_VIEW_DIR },
+	VIEW_ROW("index.html", VIEW_INDEX),
+	VIEW_ROW("buddy.svg", VIEW_BUDDY),
+	VIEW_ROW("physical.svg", VIEW_PHYSICAL),
 	GLOBAL_ROW("meminfo", 0444, render_meminfo),
 	GLOBAL_ROW("vmstat", 0444, render_vmstat),
 	GLOBAL_ROW("buddyinfo", 0444, render_buddyinfo),
@@ -189,6 +196,8 @@ static int ref_pid(int pid, unsigned slot, struct tree_ref *ref, int need_alive)
 int tree_resolve(uint64_t ino, struct tree_ref *ref, int need_alive)
 {
 	memset(ref, 0, sizeof(*ref));
+	if (ino & TREE_VIEW_INO)
+		return view_resolve(ino, ref, need_alive);
 	if (ino & TREE_PID_INO) {
 		uint64_t v = ino & ~TREE_PID_INO;
 
@@ -236,6 +245,8 @@ int tree_lookup(uint64_t parent, const char *name, struct tree_ref *ref)
 	}
 	if (dir.node->kind == NK_FILES)
 		return -ENOENT;
+	if (dir.node->kind == NK_VIEW_PID_DIR)
+		return view_lookup(&dir, name, ref);
 	for (size_t i = 1; i < nr_nodes; i++) {
 		if (nodes[i].parent == (int)(dir.ino - 1) && !strcmp(nodes[i].name, name)) {
 			memset(ref, 0, sizeof(*ref));
@@ -244,9 +255,11 @@ int tree_lookup(uint64_t parent, const char *name, struct tree_ref *ref)
 			return 0;
 		}
 	}
-	if (dir.node->kind == NK_PROC) {
+	if (dir.node->kind == NK_PROC || dir.node->kind == NK_VIEW_DIR) {
 		int pid = parse_pid(name);
 
+		if (pid > 0 && dir.node->kind == NK_VIEW_DIR)
+			return view_resolve(view_pid_ino(pid, 0), ref, 1);
 		if (pid > 0)
 			return ref_pid(pid, 0, ref, 1);
 	}
@@ -262,13 +275,15 @@ void tree_stat(const struct tree_ref *ref, struct stat *st)
 	st->st_uid = mmfs.uid;
 	st->st_gid = mmfs.gid;
 	st->st_size = 0;	/* procfs: promise nothing, reads tell */
+	if (ref->node->kind == NK_VIEW)
+		st->st_size = view_size(ref);	/* browsers trust it: the real size */
 	st->st_blksize = 4096;
 	st->st_atime = st->st_mtime = st->st_ctime = mmfs.mount_time;
 }
 
 double tree_timeout(const struct tree_ref *ref)
 {
-	return ref->pid ? 0.0 : 1.0;
+	return ref->pid || ref->node->kind == NK_VIEW ? 0.0 : 1.0;
 }
 
 /* ---- directories ---- */
@@ -312,7 +327,9 @@ int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 
 	if (!S_ISDIR(dir->node->mode))
 		return -ENOTDIR;
-	if (dir->node->kind == NK_PROC) {
+	if (dir->node->kind == NK_VIEW_PID_DIR)
+		return view_list(dir, out, n);
+	if (dir->node->kind == NK_PROC || dir->node->kind == NK_VIEW_DIR) {
 		pids = live_pids(&nr_pids);
 		if (!pids)
 			return -ENOMEM;
@@ -338,7 +355,8 @@ int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 		char name[sizeof(d->name)];
 
 		snprintf(name, sizeof(name), "%d", pids[i]);
-		dirent_set(&d[k++], name, pid_ino(pids[i], 0), S_IFDIR | 0555);
+		dirent_set(&d[k++], name, dir->node->kind == NK_VIEW_DIR ? view_pid_ino(pids[i], 0)
+					  : pid_ino(pids[i], 0), S_IFDIR | 0555);
 	}
 	free(pids);
 	*out = d;
@@ -485,6 +503,8 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	}
 	case NK_TUNABLE:
 		return render_tunable(ref->node, out);
+	case NK_VIEW:
+		return view_render(ref, out);
 	case NK_KMSG:
 		text = mm_kmsg_text(mmfs.m, &len);
 		if (!text)

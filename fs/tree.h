@@ -34,6 +34,9 @@ enum node_kind {
 	NK_TASK_STREAM,	/* maps, smaps: printed as read (taskstream.h); .arg = want VMAs */
 	NK_BINARY,	/* procbin.c: pread/pwrite at any offset; .arg = enum procbin_kind */
 	NK_TASK_ADJ,	/* as NK_TASK without VMAs, and writable: mm_oom_adj_write; .arg = legacy */
+	NK_VIEW_DIR,	/* view/: table rows plus one directory per live pid */
+	NK_VIEW_PID_DIR,/* view/<pid>/: view.c's rows */
+	NK_VIEW,	/* a picture (view.c); .arg = enum view_file */
 };
 
 struct node {

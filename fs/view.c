@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+/*
+ * view.c - view/ in the tree: which picture a node is, the snapshot it is
+ * drawn from, and st_size.
+ *
+ * A picture is rendered whole, from one snapshot (taken in one hold of the
+ * model's lock), at stat and at open; an open file reads the bytes it was
+ * opened with. A browser trusts st_size, so a stat renders the picture and
+ * keeps the bytes for the next open of that node: a stat, open, read
+ * sequence reads exactly the size it was promised, unless the model
+ * changed in between (then the open has the newer picture, whole).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "mmfs.h"
+#include "tree.h"
+#include "view.h"
+
+#define VIEW_SLOT_BITS	6
+
+static const struct node view_pid_files[] = {
+	{ .name = "address-space.svg", .parent = -1, .mode = S_IFREG | 0444, .kind = NK_VIEW,
+	  .arg = VIEW_ASPACE },
+};
+#define NR_VIEW_PID_FILES (sizeof(view_pid_files) / sizeof(view_pid_files[0]))
+
+static const struct node view_pid_dir = {
+	.name = "", .parent = -1, .mode = S_IFDIR | 0555, .kind = NK_VIEW_PID_DIR,
+};
+
+uint64_t view_pid_ino(int pid, unsigned slot)
+{
+	return TREE_VIEW_INO | ((uint64_t)pid << VIEW_SLOT_BITS) | slot;
+}
+
+static int pid_alive(int pid)
+{
+	struct mm_task_snap *t = mm_snap_task(mmfs.m, pid, 0);
+
+	free(t);
+	return t != NULL;
+}
+
+int view_resolve(uint64_t ino, struct tree_ref *ref, int need_alive)
+{
+	uint64_t v = ino & ~TREE_VIEW_INO;
+	unsigned slot = (unsigned)(v & ((1u << VIEW_SLOT_BITS) - 1));
+	uint64_t pid = v >> VIEW_SLOT_BITS;
+
+	memset(ref, 0, sizeof(*ref));
+	if (!pid || pid > INT32_MAX || slot > NR_VIEW_PID_FILES ||
+	    (need_alive && !pid_alive((int)pid)))
+		return -ENOENT;
+	ref->ino = ino;
+	ref->node = slot ? &view_pid_files[slot - 1] : &view_pid_dir;
+	ref->pid = (int)pid;
+	ref->gen = ctl_pid_generation((int)pid);
+	return 0;
+}
+
+int view_lookup(const struct tree_ref *dir, const char *name, struct tree_ref *ref)
+{
+	for (unsigned i = 0; i < NR_VIEW_PID_FILES; i++)
+		if (!strcmp(view_pid_files[i].name, name))
+			return view_resolve(view_pid_ino(dir->pid, i + 1), ref, 1);
+	return -ENOENT;
+}
+
+int view_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
+{
+	struct tree_dirent *d = calloc(2 + NR_VIEW_PID_FILES, sizeof(*d));
+	struct tree_ref parent;
+	size_t k = 0;
+
+	if (!d)
+		return -ENOMEM;
+	if (tree_lookup(1, "view", &parent))
+		parent.ino = 1;
+	snprintf(d[k].name, sizeof(d[k].name), ".");
+	d[k].ino = dir->ino;
+	d[k++].mode = S_IFDIR;
+	snprintf(d[k].name, sizeof(d[k].name), "..");
+	d[k].ino = parent.ino;
+	d[k++].mode = S_IFDIR;
+	for (unsigned i = 0; i < NR_VIEW_PID_FILES; i++, k++) {
+		snprintf(d[k].name, sizeof(d[k].name), "%s", view_pid_files[i].name);
+		d[k].ino = view_pid_ino(dir->pid, i + 1);
+		d[k].mode = view_pid_files[i].mode;
+	}
+	*out = d;
+	*n = k;
+	return 0;
+}
+
+/* ---- rendering ---- */
+
+static int render_index(struct rbuf *out)
+{
+	int max = 1024, n;
+	int *pids = malloc((size_t)max * sizeof(*pids));
+	char (*comms)[16];
+
+	if (!pids)
+		return -ENOMEM;
+	while ((n = mm_pids(mmfs.m, pids, max)) > max) {
+		int *p = realloc(pids, (size_t)n * sizeof(*p));
+
+		if (!p) {
+			free(pids);
+			return -ENOMEM;
+		}
+		pids = p;
+		max = n;
+	}
+	comms = calloc((size_t)n + 1, sizeof(*comms));
+	if (!comms) {
+		free(pids);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		struct mm_task_snap *t = mm_snap_task(mmfs.m, pids[i], 0);
+
+		snprintf(comms[i], sizeof(comms[i]), "%s", t ? t->comm : "");
+		free(t);
+	}
+	render_view_index(out, pids, (const char (*)[16])comms, n);
+	free(comms);
+	free(pids);
+	return 0;
+}
+
+static int render_global_picture(const struct tree_ref *ref, struct rbuf *out)
+{
+	struct mm_global_snap *g = NULL;
+	struct mm_phys_snap *p = NULL;
+
+	if (ref->node->arg == VIEW_PHYSICAL) {
+		p = mm_snap_phys(mmfs.m, VIEW_PHYS_CELLS, &g);
+		if (!p)
+			return -ENOMEM;
+		render_physical_svg(out, p, g);
+	} else {
+		g = mm_snap_global(mmfs.m);
+		if (!g)
+			return -ENOMEM;
+		render_buddy_svg(out, g);
+	}
+	free(p);
+	free(g);
+	return 0;
+}
+
+int view_render(const struct tree_ref *ref, struct rbuf *out)
+{
+	struct mm_aspace_snap *a;
+
+	switch (ref->node->arg) {
+	case VIEW_INDEX:
+		return render_index(out);
+	case VIEW_BUDDY:
+	case VIEW_PHYSICAL:
+		return render_global_picture(ref, out);
+	case VIEW_ASPACE:
+		a = mm_snap_aspace(mmfs.m, ref->pid, VIEW_VMA_BINS, VIEW_BIN_VMAS);
+		if (!a || ctl_pid_generation(ref->pid) != ref->gen) {
+			free(a);
+			return -ESRCH;
+		}
+		render_aspace_svg(out, a);
+		free(a);
+		return 0;
+	default:
+		return -EIO;
+	}
+}
+
+/* ---- the last picture stat rendered, per node, for the next open ---- */
+
+#define CACHE_SLOTS 16
+
+static struct {
+	uint64_t ino, gen;
+	struct rbuf bytes;
+} cache[CACHE_SLOTS];
+static unsigned cache_next;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void cache_put(const struct tree_ref *ref, struct rbuf *bytes)
+{
+	unsigned slot = cache_next;
+
+	pthread_mutex_lock(&cache_lock);
+	for (unsigned i = 0; i < CACHE_SLOTS; i++)
+		if (cache[i].ino == ref->ino) {
+			slot = i;
+			break;
+		}
+	if (slot == cache_next)
+		cache_next = (cache_next + 1) % CACHE_SLOTS;
+	rbuf_free(&cache[slot].bytes);
+	cache[slot].ino = ref->ino;
+	cache[slot].gen = ref->gen;
+	cache[slot].bytes = *bytes;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static int cache_take(const struct tree_ref *ref, struct rbuf *out)
+{
+	int found = 0;
+
+	pthread_mutex_lock(&cache_lock);
+	for (unsigned i = 0; i < CACHE_SLOTS && !found; i++)
+		if (cache[i].ino == ref->ino && cache[i].gen == ref->gen &&
+		    cache[i].bytes.buf) {
+			*out = cache[i].bytes;
+			rbuf_init(&cache[i].bytes);
+			cache[i].ino = 0;
+			found = 1;
+		}
+	pthread_mutex_unlock(&cache_lock);
+	return found;
+}
+
+int64_t view_size(const struct tree_ref *ref)
+{
+	struct rbuf r;
+	int64_t size;
+
+	rbuf_init(&r);
+	if (view_render(ref, &r)) {
+		rbuf_free(&r);
+		return 0;
+	}
+	size = (int64_t)r.len;
+	cache_put(ref, &r);
+	return size;
+}
+
+int view_open(const struct tree_ref *ref, struct rbuf *out)
+{
+	rbuf_init(out);
+	if (cache_take(ref, out))
+		return 0;
+	return view_render(ref, out);
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * view_snap.h - plain-data snapshots for the pictures of view/ (fs/view*.c):
+ * the physical map, an address space page by page, a page-table tree.
+ * Each is taken in one hold of the model's lock, together with the global
+ * or task snapshot the text files are rendered from, and is released with
+ * one free(). Sizes are bounded by the caller's budget, not by the
+ * machine: a 1 TiB machine or a process with 100k VMAs aggregates.
+ */
+#ifndef MM_VIEW_SNAP_H
+#define MM_VIEW_SNAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+struct machine;
+
+/* ---- physical memory, as cells of whole pageblocks ---- */
+
+/* What a frame holds (kpageflags' view of it), in legend order. */
+enum mm_frame_use {
+	MM_USE_FREE,		/* in a free buddy block */
+	MM_USE_ANON,		/* anonymous, order 0 */
+	MM_USE_THP,		/* part of an anonymous transparent huge page */
+	MM_USE_CACHE,		/* page cache of a file */
+	MM_USE_SHMEM,		/* shmem/tmpfs, or swap cache */
+	MM_USE_PGTABLE,		/* a page-table page */
+	MM_USE_SLAB,		/* a slab page */
+	MM_USE_HUGETLB,		/* a hugetlb pool page, in use or free in the pool */
+	MM_USE_KERNEL,		/* allocated otherwise: kernel stacks, the zero pages... */
+	MM_USE_RESERVED,	/* memblock-reserved: firmware, kernel image, memmap */
+	MM_USE_HOLE,		/* no RAM behind the pfn */
+	MM_NR_USES
+};
+extern const char *const mm_frame_use_names[MM_NR_USES];
+
+struct mm_phys_cell {
+	uint64_t start_pfn, end_pfn;		/* [start, end), inside one zone */
+	uint32_t pages[MM_NR_USES];		/* Σ = end_pfn - start_pfn */
+	uint32_t pageblocks[MIGRATE_TYPES];	/* pageblocks starting or lying here, by type */
+};
+
+struct mm_phys_zone {
+	int nid, zid;			/* zid: enum zone_type */
+	uint64_t start_pfn, end_pfn;	/* the zone's span */
+	size_t first_cell, nr_cells;	/* its cells in mm_phys_snap.cell[] */
+};
+
+struct mm_phys_snap {
+	uint64_t pfns_per_cell;		/* a power-of-two multiple of a pageblock (512) */
+	int nr_zones;			/* populated zones, node by node */
+	struct mm_phys_zone zone[MM_MAX_NODES * MAX_NR_ZONES];
+	size_t nr_cells;
+	struct mm_phys_cell cell[];
+};
+
+/*
+ * The physical map in at most max_cells cells (at least one per populated
+ * zone), and, in the same lock hold, the global snapshot (*g, free it too).
+ * Cells are aligned to pfns_per_cell and clipped to their zone. NULL on
+ * -ENOMEM.
+ */
+struct mm_phys_snap *mm_snap_phys(struct machine *m, size_t max_cells,
+				  struct mm_global_snap **g);
+
+/* ---- an address space, page by page ---- */
+
+/* The state of one virtual page of a VMA, in legend order. */
+enum mm_page_state {
+	MM_PS_NONE,		/* not present: never touched, or dropped */
+	MM_PS_RESIDENT,		/* mapped by a PTE */
+	MM_PS_HUGE,		/* mapped by a huge PMD (THP or hugetlb) */
+	MM_PS_ZERO,		/* the shared zero page */
+	MM_PS_SWAP,		/* a swap entry */
+	MM_NR_PS
+};
+extern const char *const mm_page_state_names[MM_NR_PS];
+
+struct mm_aspace_vma {
+	uint64_t start, end;		/* [start, end) */
+	uint64_t flags;			/* MM_VM_* */
+	uint64_t pgoff;			/* pages */
+	int is_file;
+	uint32_t dev_major, dev_minor;	/* of the file, as maps shows them */
+	uint64_t ino;
+	uint32_t name;			/* offset of its NUL-terminated name in names */
+	uint64_t pages[MM_NR_PS];	/* the whole VMA */
+	uint32_t nr_bins;		/* 0: pages[] only; else bins[first_bin..+nr_bins) */
+	size_t first_bin;
+};
+
+/* Bin i of n of a VMA of P pages covers pages [i*P/n, (i+1)*P/n). */
+struct mm_aspace_bin {
+	uint32_t pages[MM_NR_PS];
+};
+
+struct mm_aspace_snap {
+	struct mm_task_snap task;	/* no VMAs in it: they are below */
+	size_t nr_vmas, nr_bins;
+	struct mm_aspace_vma *vmas;	/* in this allocation */
+	struct mm_aspace_bin *bins;
+	const char *names;
+};
+
+/*
+ * The VMAs of pid with the state of their pages, binned: up to max_bins
+ * bins per VMA while it has at most bin_vmas VMAs, none beyond (totals
+ * only). NULL if pid does not exist (or -ENOMEM).
+ */
+struct mm_aspace_snap *mm_snap_aspace(struct machine *m, int pid, unsigned max_bins,
+				      size_t bin_vmas);
+
+#endif
