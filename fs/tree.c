@@ -522,6 +522,7 @@ int tree_writable(const struct tree_ref *ref)
 	const struct node *n = ref->node;
 
 	return n->kind == NK_CTL || n->kind == NK_TASK_ADJ || (n->kind == NK_TUNABLE && (n->mode & 0200)) ||
+	       (n->kind == NK_VIEW && (n->mode & 0200)) ||
 	       (n->kind == NK_BINARY && (n->mode & 0200));
 }
 
@@ -532,6 +533,8 @@ int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
 			return -ESRCH;	/* the process this file was opened for has gone */
 		return cmd_oom_adj_write(mmfs.m, ref->pid, ref->node->arg, buf, len);
 	}
+	if (ref->node->kind == NK_VIEW)
+		return view_write(ref, buf, len);	/* view/PID/walk */
 	if (ref->node->kind != NK_TUNABLE)
 		return -EIO;
 	return cmd_tunable_write(mmfs.m, ref->node->name, buf, len);

@@ -26,7 +26,12 @@
 static const struct node view_pid_files[] = {
 	{ .name = "address-space.svg", .parent = -1, .mode = S_IFREG | 0444, .kind = NK_VIEW,
 	  .arg = VIEW_ASPACE },
+	{ .name = "pagetable.svg", .parent = -1, .mode = S_IFREG | 0444, .kind = NK_VIEW,
+	  .arg = VIEW_PAGETABLE },
+	{ .name = "walk", .parent = -1, .mode = S_IFREG | 0644, .kind = NK_VIEW,
+	  .arg = VIEW_WALK },
 };
+#define SLOT_PAGETABLE	2	/* view_pid_files[1] */
 #define NR_VIEW_PID_FILES (sizeof(view_pid_files) / sizeof(view_pid_files[0]))
 
 static const struct node view_pid_dir = {
@@ -97,6 +102,60 @@ int view_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 	return 0;
 }
 
+/* ---- the address each process's pagetable.svg walks ---- */
+
+#define WALK_SLOTS 64	/* processes whose walk was set; the oldest is forgotten */
+
+static struct {
+	int pid;
+	uint64_t gen, addr;
+} walks[WALK_SLOTS];
+static unsigned walk_next;
+static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The address set for ref's process, or ~0 (the first VMA's start). */
+static uint64_t walk_addr(const struct tree_ref *ref)
+{
+	uint64_t addr = ~0ULL;
+
+	pthread_mutex_lock(&walk_lock);
+	for (unsigned i = 0; i < WALK_SLOTS; i++)
+		if (walks[i].pid == ref->pid && walks[i].gen == ref->gen)
+			addr = walks[i].addr;
+	pthread_mutex_unlock(&walk_lock);
+	return addr;
+}
+
+static void cache_drop(uint64_t ino);
+
+int view_write(const struct tree_ref *ref, const char *buf, size_t len)
+{
+	unsigned slot;
+	uint64_t addr;
+
+	if (ref->node->arg != VIEW_WALK)
+		return -EIO;
+	if (view_parse_addr(buf, len, &addr))
+		return -EINVAL;
+	if (ctl_pid_generation(ref->pid) != ref->gen)
+		return -ESRCH;
+	pthread_mutex_lock(&walk_lock);
+	slot = walk_next;
+	for (unsigned i = 0; i < WALK_SLOTS; i++)
+		if (walks[i].pid == ref->pid) {
+			slot = i;
+			break;
+		}
+	if (slot == walk_next)
+		walk_next = (walk_next + 1) % WALK_SLOTS;
+	walks[slot].pid = ref->pid;
+	walks[slot].gen = ref->gen;
+	walks[slot].addr = addr;
+	pthread_mutex_unlock(&walk_lock);
+	cache_drop(view_pid_ino(ref->pid, SLOT_PAGETABLE));
+	return 0;
+}
+
 /* ---- rendering ---- */
 
 static int render_index(struct rbuf *out)
@@ -155,6 +214,23 @@ static int render_global_picture(const struct tree_ref *ref, struct rbuf *out)
 	return 0;
 }
 
+static int render_pgtable(const struct tree_ref *ref, struct rbuf *out)
+{
+	struct mm_pt_snap *s = mm_snap_pgtable(mmfs.m, ref->pid, walk_addr(ref),
+					       ref->node->arg == VIEW_WALK ? 0 : VIEW_PT_TABLES);
+
+	if (!s || ctl_pid_generation(ref->pid) != ref->gen) {
+		free(s);
+		return -ESRCH;
+	}
+	if (ref->node->arg == VIEW_WALK)
+		rbuf_printf(out, "0x%llx\n", (unsigned long long)s->addr);
+	else
+		render_pgtable_svg(out, s);
+	free(s);
+	return 0;
+}
+
 int view_render(const struct tree_ref *ref, struct rbuf *out)
 {
 	struct mm_aspace_snap *a;
@@ -174,6 +250,9 @@ int view_render(const struct tree_ref *ref, struct rbuf *out)
 		render_aspace_svg(out, a);
 		free(a);
 		return 0;
+	case VIEW_PAGETABLE:
+	case VIEW_WALK:
+		return render_pgtable(ref, out);
 	default:
 		return -EIO;
 	}
@@ -224,6 +303,17 @@ static int cache_take(const struct tree_ref *ref, struct rbuf *out)
 		}
 	pthread_mutex_unlock(&cache_lock);
 	return found;
+}
+
+static void cache_drop(uint64_t ino)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (unsigned i = 0; i < CACHE_SLOTS; i++)
+		if (cache[i].ino == ino) {
+			rbuf_free(&cache[i].bytes);
+			cache[i].ino = 0;
+		}
+	pthread_mutex_unlock(&cache_lock);
 }
 
 int64_t view_size(const struct tree_ref *ref)

@@ -8,6 +8,8 @@
  *   view/buddy.svg             free blocks per zone, order and migratetype
  *   view/physical.svg          every zone's frames, pageblock by pageblock
  *   view/PID/address-space.svg the VMAs and the state of their pages
+ *   view/PID/pagetable.svg     the page-table tree and the walk of one address
+ *   view/PID/walk              that address: write a hex address and a newline
  */
 #ifndef FS_VIEW_H
 #define FS_VIEW_H
@@ -25,12 +27,14 @@
 #define VIEW_VMA_ROWS	160	/* rows of an address space; more VMAs share rows */
 #define VIEW_VMA_BINS	32	/* page-state bins per VMA ... */
 #define VIEW_BIN_VMAS	4096	/* ... while a process has at most this many VMAs */
+#define VIEW_PT_TABLES	20	/* tables listed a level (the walk's too) */
 
 /* renderers (view_phys.c, view_aspace.c, view_index.c) */
 void render_buddy_svg(struct rbuf *b, const struct mm_global_snap *g);
 void render_physical_svg(struct rbuf *b, const struct mm_phys_snap *p,
 			 const struct mm_global_snap *g);
 void render_aspace_svg(struct rbuf *b, const struct mm_aspace_snap *a);
+void render_pgtable_svg(struct rbuf *b, const struct mm_pt_snap *s);
 void render_view_index(struct rbuf *b, const int *pids, const char (*comms)[16], int n);
 
 /* SVG helpers (view_svg.c) */
@@ -62,7 +66,7 @@ struct tree_ref;
 struct tree_dirent;
 
 /* What a NK_VIEW node shows (its .arg). */
-enum view_file { VIEW_INDEX, VIEW_BUDDY, VIEW_PHYSICAL, VIEW_ASPACE };
+enum view_file { VIEW_INDEX, VIEW_BUDDY, VIEW_PHYSICAL, VIEW_ASPACE, VIEW_PAGETABLE, VIEW_WALK };
 
 /* Inodes of view/PID and its files: this bit, pid << 6, slot. */
 #define TREE_VIEW_INO	(1ULL << 42)	/* 40: TREE_PID_INO, 41: FILES_INO */
@@ -82,3 +86,10 @@ int view_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n);
 int view_render(const struct tree_ref *ref, struct rbuf *out);
 int64_t view_size(const struct tree_ref *ref);
 int view_open(const struct tree_ref *ref, struct rbuf *out);
+/*
+ * A write to view/PID/walk: a hex address (0x optional) and a newline,
+ * below the top of user space. 0, or -EINVAL for anything else, -ESRCH.
+ */
+int view_write(const struct tree_ref *ref, const char *buf, size_t len);
+/* Parse what view_write takes: 0 and *addr, or -EINVAL. */
+int view_parse_addr(const char *buf, size_t len, uint64_t *addr);

@@ -32,6 +32,8 @@ void render_view_index(struct rbuf *b, const int *pids, const char (*comms)[16],
 		svg_escape(b, comms[i]);
 		rbuf_printf(b, ")</h2>\n<img src=\"%d/address-space.svg\" "
 			    "alt=\"address space of pid %d\">\n", pids[i], pids[i]);
+		rbuf_printf(b, "<img src=\"%d/pagetable.svg\" alt=\"page tables of pid %d\">\n",
+			    pids[i], pids[i]);
 	}
 	rbuf_puts(b, "</body>\n</html>\n");
 }

@@ -113,3 +113,49 @@ struct mm_aspace_snap *mm_snap_aspace(struct machine *m, int pid, unsigned max_b
 				      size_t bin_vmas);
 
 #endif
+
+/* ---- a page-table tree, and the walk of one address ---- */
+
+/* What one entry on the walk holds. */
+enum mm_pt_kind {
+	MM_PT_NONE,		/* empty: the walk ends, nothing mapped */
+	MM_PT_TABLE,		/* points to the next level's table */
+	MM_PT_HUGE,		/* a PMD mapping 2 MiB itself: the walk ends */
+	MM_PT_PAGE,		/* a PTE mapping a page (PROT_NONE ones too) */
+	MM_PT_SWAP,		/* a PTE holding a swap entry */
+};
+
+struct mm_pt_step {
+	uint64_t table_pfn;	/* the table read at this level */
+	unsigned index;		/* the entry's index in it, 0..511 */
+	uint64_t entry;		/* its raw x86-64 value */
+	enum mm_pt_kind kind;
+};
+
+struct mm_pt_table {
+	uint64_t pfn;		/* the table's frame */
+	uint64_t va;		/* the first address it covers */
+	uint16_t level;		/* 0 PGD, 1 PUD, 2 PMD, 3 PTE */
+	uint16_t used;		/* non-zero entries, of 512 */
+	uint16_t huge;		/* PMD: entries mapping 2 MiB themselves */
+	uint16_t swap;		/* PTE: swap entries */
+	int on_walk;		/* the walk of addr goes through it */
+};
+
+struct mm_pt_snap {
+	struct mm_task_snap task;	/* no VMAs */
+	uint64_t addr;			/* the address walked */
+	int nr_steps;			/* entries read: 0 (no PGD yet) to 4 */
+	struct mm_pt_step step[4];
+	uint64_t tables[4];		/* tables at each level */
+	uint64_t used[4];		/* entries used at each level */
+	size_t nr_listed;		/* table[]: by level, then address */
+	struct mm_pt_table table[];	/* up to per_level a level, plus the walk's */
+};
+
+/*
+ * The page tables of pid: every level counted, up to per_level tables a
+ * level listed (those of the walk always), and the walk of addr (~0: the
+ * first VMA's start). NULL if pid does not exist (or -ENOMEM).
+ */
+struct mm_pt_snap *mm_snap_pgtable(struct machine *m, int pid, uint64_t addr, size_t per_level);

@@ -21,13 +21,14 @@ echo "touch $addr 4M w" >"$MNT/proc/2/ctl"
 echo "touch $((addr + (8 << 20))) 1M r" >"$MNT/proc/2/ctl"
 
 # st_size is what a read returns; two reads of the same state are the same bytes
-for f in index.html buddy.svg physical.svg 1/address-space.svg 2/address-space.svg; do
+for f in index.html buddy.svg physical.svg 1/address-space.svg 2/address-space.svg \
+	2/pagetable.svg 2/walk; do
 	size=$(stat -c %s "$V/$f")
 	cat "$V/$f" >"$WORK/a"
 	cat "$V/$f" >"$WORK/b"
 	assert_eq "$size" "$(stat -c %s "$WORK/a")" "st_size of view/$f"
 	assert_file_eq "$WORK/a" "$WORK/b" "view/$f read twice"
-	assert_lt 200 "$size" "size of view/$f"
+	assert_lt 10 "$size" "size of view/$f"
 done
 
 # the pictures against the text files, and what every picture must carry
@@ -94,6 +95,13 @@ anon_kb = int(re.search(r'AnonPages:\s+(\d+)', open(f'{mnt}/proc/meminfo').read(
 if anon * 4 != anon_kb:
     fail(f'physical.svg anonymous pages {anon} vs AnonPages {anon_kb} kB')
 
+# pagetable.svg: four levels, a legend, tables drawn
+for pid in ('1', '2'):
+    root, texts = svg(f'{pid}/pagetable.svg')
+    for key in ('PGD', 'PUD', 'PMD', 'PTE', 'on the walk', 'entries used'):
+        if key not in texts:
+            fail(f'pid {pid}: pagetable.svg lacks {key}')
+
 # address-space.svg: one row per VMA, titled with its line of maps
 for pid in ('1', '2'):
     root, texts = svg(f'{pid}/address-space.svg')
@@ -118,10 +126,37 @@ if '<meta http-equiv="refresh" content="1">' not in html:
     fail('index.html does not refresh')
 if '<script' in html:
     fail('index.html has JavaScript')
-for src in ('buddy.svg', 'physical.svg', '1/address-space.svg', '2/address-space.svg'):
+for src in ('buddy.svg', 'physical.svg', '1/address-space.svg', '2/address-space.svg',
+            '1/pagetable.svg', '2/pagetable.svg'):
     if f'src="{src}"' not in html:
         fail(f'index.html lacks {src}')
 PYEOF
+
+# pagetable.svg walks what view/PID/walk was given, to the frame pagemap names
+assert_eq "address-space.svg pagetable.svg walk" "$(ls "$V/2" | tr '\n' ' ' | sed 's/ $//')" "ls view/2"
+first=$(head -n1 "$MNT/proc/2/maps" | cut -d- -f1)
+assert_eq "0x$first" "$(cat "$V/2/walk")" "the walk before one is asked: the first VMA"
+where=$((addr + 0x5000))
+printf '%#x\n' "$where" >"$V/2/walk"
+assert_eq "$(printf '%#x' "$where")" "$(cat "$V/2/walk")" "view/2/walk"
+pfn=$("$PY" -c "
+import struct, sys
+with open('$MNT/proc/2/pagemap', 'rb') as f:
+    f.seek(($where >> 12) * 8)
+    e = struct.unpack('<Q', f.read(8))[0]
+print(hex(e & ((1 << 55) - 1)) if e >> 63 else 'absent')")
+svg=$(cat "$V/2/pagetable.svg")
+[[ $svg == *"data-addr=\"$(printf '%#x' "$where")\""* ]] || fail "pagetable.svg walks another address"
+[[ $svg == *"PTE["$(((where >> 12) & 511))"] of the table"*"a 4 KiB page, pfn $pfn<"* ]] ||
+	fail "the walk does not end at pagemap's pfn $pfn"
+assert_eq 4 "$(grep -c 'data-walk="1"' <<<"$svg")" "tables on the walk"
+for bad in zz "" 0x 0x800000000000 "12 34" 0x10000000000000000; do
+	expect_fail "Invalid argument" "printf '%s\n' '$bad' >'$V/2/walk'"
+done
+head -c 100000 /dev/urandom >"$WORK/junk"
+expect_fail "Invalid argument" "cat '$WORK/junk' >'$V/2/walk'"
+assert_eq "$(printf '%#x' "$where")" "$(cat "$V/2/walk")" "view/2/walk after bad input"
+expect_fail "Permission denied" "echo 1 >'$V/2/pagetable.svg'"
 
 # the picture follows the model: a kill takes the process away
 echo 'kill 2' >"$MNT/ctl"

@@ -6,6 +6,7 @@
  * bytes for the same state; and a process with 100k VMAs renders at once.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,4 +381,87 @@ Test(view, sizes_in_binary_units)
 	cr_assert_str_eq(s, "1 TiB");
 	fmt_size(s, sizeof(s), 100);
 	cr_assert_str_eq(s, "100 B");
+}
+
+/* ---- pagetable.svg and its walk ---- */
+
+static uint64_t pagemap_pfn(int pid, uint64_t addr)
+{
+	uint64_t e = 0;
+
+	cr_assert_eq(mm_pagemap_read(m, pid, addr >> 12, &e, 1), 1);
+	return e & ((1ULL << 55) - 1);
+}
+
+Test(view, pagetable_walk_is_pagemap)
+{
+	int pid = spawn();
+	uint64_t a = map_anon(pid, 4 << 20, 0);
+	struct mm_pt_snap *s;
+	struct mm_task_snap *t;
+	struct rbuf b;
+	char *svg;
+	uint64_t tables = 0;
+	size_t walked = 0;
+
+	touch(pid, a, 4 << 20, 1);
+	s = mm_snap_pgtable(m, pid, a + 0x3000, VIEW_PT_TABLES);
+	t = mm_snap_task(m, pid, 0);
+	cr_assert(s && t);
+	cr_assert_eq(s->nr_steps, 4);
+	for (int l = 0; l < 3; l++)
+		cr_assert(s->step[l].kind == MM_PT_TABLE || s->step[l].kind == MM_PT_HUGE);
+	if (s->step[2].kind == MM_PT_TABLE) {
+		cr_assert_eq(s->step[3].kind, MM_PT_PAGE);
+		cr_assert_eq((s->step[3].entry & 0x000ffffffffff000ULL) >> 12,
+			     pagemap_pfn(pid, a + 0x3000), "the walk ends where pagemap says");
+		cr_assert_eq(s->step[3].index, ((a + 0x3000) >> 12) & 511);
+	}
+	for (int l = 0; l < 4; l++)
+		tables += s->tables[l];
+	cr_assert_eq(s->tables[0], 1, "one PGD");
+	cr_assert_eq((tables - 1) * 4096, t->pgtables_bytes, "VmPTE: every table but the PGD, %" PRIu64 " vs %" PRIu64, tables, t->pgtables_bytes);
+	for (size_t i = 0; i < s->nr_listed; i++)
+		walked += s->table[i].on_walk;
+	cr_assert_eq(walked, (size_t)s->nr_steps, "each table of the walk listed once");
+	rbuf_init(&b);
+	render_pgtable_svg(&b, s);
+	svg = str(&b);
+	cr_assert_eq(count(svg, "data-walk=\"1\""), (size_t)s->nr_steps);
+	cr_assert_eq(count(svg, "<text class=\"step\""), (size_t)s->nr_steps);
+	cr_assert(strstr(svg, "on the walk") && strstr(svg, ">PTE</text>"), "a legend");
+	free(svg);
+	free(s);
+	free(t);
+
+	/* an unmapped address: the walk stops at the first empty entry */
+	s = mm_snap_pgtable(m, pid, 0x1000, VIEW_PT_TABLES);
+	cr_assert(s->nr_steps >= 1 && s->step[s->nr_steps - 1].kind == MM_PT_NONE);
+	free(s);
+	/* ~0: the first VMA's start */
+	s = mm_snap_pgtable(m, pid, ~0ULL, 0);
+	t = mm_snap_task(m, pid, 1);
+	cr_assert_eq(s->addr, t->vmas[0].start);
+	cr_assert_eq(s->nr_listed, (size_t)s->nr_steps, "per_level 0 lists only the walk");
+	free(s);
+	free(t);
+}
+
+Test(view, walk_takes_a_hex_address)
+{
+	uint64_t a = 1;
+
+	cr_assert_eq(view_parse_addr("0x7ffff7dc0000\n", 15, &a), 0);
+	cr_assert_eq(a, 0x7ffff7dc0000);
+	cr_assert_eq(view_parse_addr("DEAD000", 7, &a), 0);
+	cr_assert_eq(a, 0xdead000);
+	cr_assert_eq(view_parse_addr("0\n", 2, &a), 0);
+	cr_assert_eq(a, 0);
+	static const char *const bad[] = { "", "\n", "0x", "0x\n", "zz\n", "12 34\n",
+					   "0x800000000000\n", "-1\n", "1\n\n", "0x7fff\n ",
+					   "0x10000000000000000\n", "0x0000000000000000001\n" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(view_parse_addr(bad[i], strlen(bad[i]), &a), -EINVAL, "[%s]", bad[i]);
+	cr_assert_eq(view_parse_addr("1\0", 2, &a), -EINVAL, "a NUL");
 }
