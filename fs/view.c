@@ -102,14 +102,37 @@ int view_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 	return 0;
 }
 
+/*
+ * A few remembered things keyed by inode: the walk of each process, the
+ * last picture stat rendered. Full, the oldest is forgotten.
+ */
+struct ring_slot {
+	uint64_t key, gen;	/* an inode, the pid's generation; key 0: free */
+	uint64_t addr;		/* walks: the address */
+	struct rbuf bytes;	/* pictures: the rendering */
+};
+
+/* The slot of key, or the next one to reuse (caller holds the ring's lock). */
+static struct ring_slot *ring_get(struct ring_slot *ring, unsigned n, unsigned *next,
+				  uint64_t key)
+{
+	struct ring_slot *s;
+
+	for (unsigned i = 0; i < n; i++)
+		if (ring[i].key == key)
+			return &ring[i];
+	s = &ring[*next];
+	*next = (*next + 1) % n;
+	rbuf_free(&s->bytes);
+	s->key = key;
+	return s;
+}
+
 /* ---- the address each process's pagetable.svg walks ---- */
 
-#define WALK_SLOTS 64	/* processes whose walk was set; the oldest is forgotten */
+#define WALK_SLOTS 64	/* processes whose walk was set */
 
-static struct {
-	int pid;
-	uint64_t gen, addr;
-} walks[WALK_SLOTS];
+static struct ring_slot walks[WALK_SLOTS];	/* key: view/PID's inode */
 static unsigned walk_next;
 static pthread_mutex_t walk_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -120,7 +143,7 @@ static uint64_t walk_addr(const struct tree_ref *ref)
 
 	pthread_mutex_lock(&walk_lock);
 	for (unsigned i = 0; i < WALK_SLOTS; i++)
-		if (walks[i].pid == ref->pid && walks[i].gen == ref->gen)
+		if (walks[i].key == view_pid_ino(ref->pid, 0) && walks[i].gen == ref->gen)
 			addr = walks[i].addr;
 	pthread_mutex_unlock(&walk_lock);
 	return addr;
@@ -130,7 +153,7 @@ static void cache_drop(uint64_t ino);
 
 int view_write(const struct tree_ref *ref, const char *buf, size_t len)
 {
-	unsigned slot;
+	struct ring_slot *slot;
 	uint64_t addr;
 
 	if (ref->node->arg != VIEW_WALK)
@@ -140,17 +163,9 @@ int view_write(const struct tree_ref *ref, const char *buf, size_t len)
 	if (ctl_pid_generation(ref->pid) != ref->gen)
 		return -ESRCH;
 	pthread_mutex_lock(&walk_lock);
-	slot = walk_next;
-	for (unsigned i = 0; i < WALK_SLOTS; i++)
-		if (walks[i].pid == ref->pid) {
-			slot = i;
-			break;
-		}
-	if (slot == walk_next)
-		walk_next = (walk_next + 1) % WALK_SLOTS;
-	walks[slot].pid = ref->pid;
-	walks[slot].gen = ref->gen;
-	walks[slot].addr = addr;
+	slot = ring_get(walks, WALK_SLOTS, &walk_next, view_pid_ino(ref->pid, 0));
+	slot->gen = ref->gen;
+	slot->addr = addr;
 	pthread_mutex_unlock(&walk_lock);
 	cache_drop(view_pid_ino(ref->pid, SLOT_PAGETABLE));
 	return 0;
@@ -262,29 +277,19 @@ int view_render(const struct tree_ref *ref, struct rbuf *out)
 
 #define CACHE_SLOTS 16
 
-static struct {
-	uint64_t ino, gen;
-	struct rbuf bytes;
-} cache[CACHE_SLOTS];
+static struct ring_slot cache[CACHE_SLOTS];	/* key: the picture's inode */
 static unsigned cache_next;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void cache_put(const struct tree_ref *ref, struct rbuf *bytes)
 {
-	unsigned slot = cache_next;
+	struct ring_slot *slot;
 
 	pthread_mutex_lock(&cache_lock);
-	for (unsigned i = 0; i < CACHE_SLOTS; i++)
-		if (cache[i].ino == ref->ino) {
-			slot = i;
-			break;
-		}
-	if (slot == cache_next)
-		cache_next = (cache_next + 1) % CACHE_SLOTS;
-	rbuf_free(&cache[slot].bytes);
-	cache[slot].ino = ref->ino;
-	cache[slot].gen = ref->gen;
-	cache[slot].bytes = *bytes;
+	slot = ring_get(cache, CACHE_SLOTS, &cache_next, ref->ino);
+	rbuf_free(&slot->bytes);
+	slot->gen = ref->gen;
+	slot->bytes = *bytes;
 	pthread_mutex_unlock(&cache_lock);
 }
 
@@ -294,11 +299,11 @@ static int cache_take(const struct tree_ref *ref, struct rbuf *out)
 
 	pthread_mutex_lock(&cache_lock);
 	for (unsigned i = 0; i < CACHE_SLOTS && !found; i++)
-		if (cache[i].ino == ref->ino && cache[i].gen == ref->gen &&
+		if (cache[i].key == ref->ino && cache[i].gen == ref->gen &&
 		    cache[i].bytes.buf) {
 			*out = cache[i].bytes;
 			rbuf_init(&cache[i].bytes);
-			cache[i].ino = 0;
+			cache[i].key = 0;
 			found = 1;
 		}
 	pthread_mutex_unlock(&cache_lock);
@@ -309,9 +314,9 @@ static void cache_drop(uint64_t ino)
 {
 	pthread_mutex_lock(&cache_lock);
 	for (unsigned i = 0; i < CACHE_SLOTS; i++)
-		if (cache[i].ino == ino) {
+		if (cache[i].key == ino) {
 			rbuf_free(&cache[i].bytes);
-			cache[i].ino = 0;
+			cache[i].key = 0;
 		}
 	pthread_mutex_unlock(&cache_lock);
 }
