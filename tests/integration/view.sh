@@ -13,10 +13,7 @@ done
 assert_eq "1 buddy.svg index.html physical.svg" "$(ls "$V" | sort | tr '\n' ' ' | sed 's/ $//')" "ls view"
 
 echo spawn >"$MNT/ctl"
-exec 3<>"$MNT/proc/2/ctl"
-echo 'mmap 0 16M rw- private,anon' >&3
-read -r addr <&3
-exec 3>&-
+addr=$(mmap_anon 2 16M)
 echo "touch $addr 4M w" >"$MNT/proc/2/ctl"
 echo "touch $((addr + (8 << 20))) 1M r" >"$MNT/proc/2/ctl"
 
@@ -176,10 +173,7 @@ time_ms() {
 # 100k VMAs: every other page of a mapping made writable
 echo 300000 >"$MNT/proc/sys/vm/max_map_count"
 echo spawn >"$MNT/ctl"
-exec 3<>"$MNT/proc/3/ctl"
-echo 'mmap 0 400M r-- private,anon' >&3
-read -r addr <&3
-exec 3>&-
+addr=$(mmap_anon 3 400M r--)
 "$PY" -c "
 import sys
 sys.stdout.write(''.join('mprotect %#x 4096 rw-\n' % ($addr + i * 8192) for i in range(50000)))

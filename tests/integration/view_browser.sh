@@ -16,10 +16,7 @@ if [[ -z $chromium ]] ||
 fi
 
 echo spawn >"$MNT/ctl"
-exec 3<>"$MNT/proc/2/ctl"
-echo 'mmap 0 16M rw- private,anon' >&3
-read -r addr <&3
-exec 3>&-
+addr=$(mmap_anon 2 16M)
 echo "touch $addr 4M w" >"$MNT/proc/2/ctl"
 printf '%#x\n' $((addr + 0x1000)) >"$MNT/view/2/walk"
 
