@@ -89,13 +89,34 @@ static void visit(struct machine *m, struct lister *ls, int level, uint64_t pfn,
 	}
 }
 
-/* The first VMA's start: what a picture walks before it is told. */
-static uint64_t first_vma(struct mm_struct *mm)
+static int found_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
+		     pte_t *pmd, void *arg)
+{
+	(void)m, (void)mm, (void)end, (void)pmd;
+	*(uint64_t *)arg = addr;
+	return 1;
+}
+
+static int found_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+		     void *arg)
+{
+	(void)m, (void)mm, (void)pte;
+	*(uint64_t *)arg = addr;
+	return 1;
+}
+
+/*
+ * What a picture walks before it is told: the lowest mapped page (a walk
+ * to the bottom), else the first VMA's start.
+ */
+static uint64_t default_addr(struct machine *m, struct mm_struct *mm)
 {
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma = vma_next(&vmi);
+	uint64_t addr = vma ? vma->vm_start : 0;
 
-	return vma ? vma->vm_start : 0;
+	walk_range(m, mm, 0, mm->task_size, found_pmd, found_pte, &addr);
+	return addr;
 }
 
 struct mm_pt_snap *mm_snap_pgtable(struct machine *m, int pid, uint64_t addr, size_t per_level)
@@ -111,7 +132,7 @@ struct mm_pt_snap *mm_snap_pgtable(struct machine *m, int pid, uint64_t addr, si
 		s = calloc(1, sizeof(*s) + 4 * slots * sizeof(s->table[0]));
 	if (s) {
 		task_snap_fill(m, t, &s->task, 0);
-		s->addr = addr == ~0ULL && t->mm ? first_vma(t->mm) : addr;
+		s->addr = addr == ~0ULL && t->mm ? default_addr(m, t->mm) : addr;
 		if (t->mm && t->mm->pgd) {
 			walk_addr(m, t->mm->pgd, s);
 			ls.s = s;

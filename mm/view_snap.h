@@ -156,6 +156,7 @@ struct mm_pt_snap {
 /*
  * The page tables of pid: every level counted, up to per_level tables a
  * level listed (those of the walk always), and the walk of addr (~0: the
- * first VMA's start). NULL if pid does not exist (or -ENOMEM).
+ * lowest mapped page, else the first VMA's start). NULL if pid does not exist
+ * (or -ENOMEM).
  */
 struct mm_pt_snap *mm_snap_pgtable(struct machine *m, int pid, uint64_t addr, size_t per_level);

@@ -438,11 +438,18 @@ Test(view, pagetable_walk_is_pagemap)
 	s = mm_snap_pgtable(m, pid, 0x1000, VIEW_PT_TABLES);
 	cr_assert(s->nr_steps >= 1 && s->step[s->nr_steps - 1].kind == MM_PT_NONE);
 	free(s);
-	/* ~0: the first VMA's start */
+	/* ~0: the lowest mapped page, a walk to the bottom */
+	s = mm_snap_pgtable(m, pid, ~0ULL, 0);
+	cr_assert_eq(s->nr_steps, 4);
+	cr_assert(s->step[3].kind == MM_PT_PAGE || s->step[2].kind == MM_PT_HUGE);
+	cr_assert_neq(pagemap_pfn(pid, s->addr), 0, "a mapped page");
+	cr_assert_eq(s->nr_listed, (size_t)s->nr_steps, "per_level 0 lists only the walk");
+	free(s);
+	/* a process that never faulted: the first VMA's start, no tables */
+	pid = spawn();
 	s = mm_snap_pgtable(m, pid, ~0ULL, 0);
 	t = mm_snap_task(m, pid, 1);
 	cr_assert_eq(s->addr, t->vmas[0].start);
-	cr_assert_eq(s->nr_listed, (size_t)s->nr_steps, "per_level 0 lists only the walk");
 	free(s);
 	free(t);
 }
