@@ -146,7 +146,7 @@ struct pctx {
 __attribute__((format(printf, 2, 3)))
 static int fail(struct pctx *p, const char *fmt, ...)
 {
-	char raw[512];
+	char raw[512], esc[4 * sizeof(raw)];	/* every byte may become \xNN */
 	size_t o = 0;
 	va_list ap;
 
@@ -158,17 +158,14 @@ static int fail(struct pctx *p, const char *fmt, ...)
 	for (const char *c = raw; *c; c++) {
 		unsigned char b = (unsigned char)*c;
 
-		if (b >= 0x20 && b < 0x7f && b != '\\') {
-			if (o + 1 >= p->whylen)
-				break;
-			p->why[o++] = (char)b;
-		} else {
-			if (o + 4 >= p->whylen)
-				break;
-			o += (size_t)snprintf(p->why + o, p->whylen - o, "\\x%02x", b);
-		}
+		if (b >= 0x20 && b < 0x7f && b != '\\')
+			esc[o++] = (char)b;
+		else
+			o += (size_t)snprintf(esc + o, sizeof(esc) - o, "\\x%02x", b);
 	}
-	p->why[o] = '\0';
+	esc[o] = '\0';
+	/* cut at the buffer's end, escapes too: a short buffer holds a prefix */
+	snprintf(p->why, p->whylen, "%s", esc);
 	return -EINVAL;
 }
 
