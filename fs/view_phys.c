@@ -9,8 +9,9 @@
  * physical.svg: each zone as a grid of cells, a cell being one pageblock
  * (2 MiB) or, on a machine with more than VIEW_PHYS_CELLS of them, a
  * power of two of them. A cell's body is split left to right by what its
- * frames hold (legend order); the strip above it is the migratetype most
- * of its pageblocks have.
+ * frames hold: free ones first, by the order of their buddy block (large
+ * blocks pale, small ones deep green), then the rest in legend order; the
+ * strip above it is the migratetype most of its pageblocks have.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,10 +26,16 @@ static const char *const mt_colour[MIGRATE_TYPES] = {
 };
 
 static const char *const use_colour[MM_NR_USES] = {
-	[MM_USE_FREE] = "#d9f2d9", [MM_USE_ANON] = "#e4572e", [MM_USE_THP] = "#a0261b",
+	[MM_USE_FREE] = "#d9f2d9" /* free_colour[MM_MAX_ORDER] */, [MM_USE_ANON] = "#e4572e", [MM_USE_THP] = "#a0261b",
 	[MM_USE_CACHE] = "#2e86de", [MM_USE_SHMEM] = "#8e44ad", [MM_USE_PGTABLE] = "#f1c40f",
 	[MM_USE_SLAB] = "#16a085", [MM_USE_HUGETLB] = "#6d4c41", [MM_USE_KERNEL] = "#7f8c8d",
 	[MM_USE_RESERVED] = "#2c3e50", [MM_USE_HOLE] = "#eeeeee",
+};
+
+/* Free frames by the order of their block: large blocks pale, fragments deep. */
+static const char *const free_colour[MM_NR_ORDERS] = {
+	"#2a8018", "#3a9420", "#4aa828", "#5bbb30", "#6dc348", "#7fcb60",
+	"#91d378", "#a3db90", "#b5e3a8", "#c7ebc0", "#d9f2d9",
 };
 
 static void mt_legend(struct rbuf *b, int y, const char *heading)
@@ -179,20 +186,31 @@ static void phys_cell(struct rbuf *b, const struct mm_phys_cell *c, int x, int y
 		rbuf_printf(b, "%s%s %" PRIu32, sep, mm_frame_use_names[u], c->pages[u]);
 		sep = ", ";
 	}
-	rbuf_printf(b, " pages; pageblocks: %s</title>\n", migratetype_names[mt]);
+	rbuf_puts(b, " pages");
+	sep = "; free by order: ";
+	for (int o = 0; o < MM_NR_ORDERS; o++)
+		if (c->free_pages[o]) {
+			rbuf_printf(b, "%s%d: %" PRIu32, sep, o, c->free_pages[o]);
+			sep = ", ";
+		}
+	rbuf_printf(b, "; pageblocks: %s</title>\n", migratetype_names[mt]);
 	rbuf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n", x, y,
 		    PHYS_CELL, PHYS_STRIP, mt_colour[mt]);
-	for (int u = 0; u < MM_NR_USES; u++) {
+	/* free first, order by order, then the other uses in legend order */
+	for (int k = 0; k < MM_NR_ORDERS + MM_NR_USES - 1; k++) {
+		int u = k < MM_NR_ORDERS ? MM_USE_FREE : k - MM_NR_ORDERS + 1;
+		uint32_t n = k < MM_NR_ORDERS ? c->free_pages[k] : c->pages[u];
 		int end;
 
-		if (!c->pages[u])
+		if (!n)
 			continue;
-		cum += c->pages[u];
+		cum += n;
 		end = (int)(PHYS_CELL * cum / total);
 		if (end > px)
 			rbuf_printf(b, "<rect class=\"use\" data-use=\"%d\" x=\"%d\" y=\"%d\" "
 				    "width=\"%d\" height=\"%d\" fill=\"%s\"/>\n", u, x + px,
-				    y + PHYS_STRIP, end - px, PHYS_CELL - PHYS_STRIP, use_colour[u]);
+				    y + PHYS_STRIP, end - px, PHYS_CELL - PHYS_STRIP,
+				    k < MM_NR_ORDERS ? free_colour[k] : use_colour[u]);
 		px = end;
 	}
 	rbuf_puts(b, "</g>\n");
@@ -201,8 +219,11 @@ static void phys_cell(struct rbuf *b, const struct mm_phys_cell *c, int x, int y
 void render_physical_svg(struct rbuf *b, const struct mm_phys_snap *p,
 			 const struct mm_global_snap *g)
 {
-	int height = 128, y;
-	struct svg_key keys[MM_NR_USES];
+	int height = 148, y;
+	struct svg_key keys[MM_NR_USES], orders[MM_NR_ORDERS];
+	static const char *const order_names[MM_NR_ORDERS] = {
+		"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
+	};
 	char line[200], sz[32], sz2[32];
 
 	for (int i = 0; i < p->nr_zones; i++)
@@ -221,8 +242,11 @@ void render_physical_svg(struct rbuf *b, const struct mm_phys_snap *p,
 	for (int u = 0; u < MM_NR_USES; u++)
 		keys[u] = (struct svg_key){ use_colour[u], mm_frame_use_names[u] };
 	y = svg_legend(b, 10, 56, "frames:", keys, MM_NR_USES);
+	for (int o = 0; o < MM_NR_ORDERS; o++)
+		orders[o] = (struct svg_key){ free_colour[o], order_names[o] };
+	y = svg_legend(b, 10, y, "free frames by block order:", orders, MM_NR_ORDERS);
 	mt_legend(b, y, "pageblocks:");
-	y = 128;
+	y = 148;
 	for (int i = 0; i < p->nr_zones; i++) {
 		const struct mm_phys_zone *z = &p->zone[i];
 

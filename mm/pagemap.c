@@ -127,12 +127,21 @@ static uint64_t stable_page_flags(struct machine *m, uint64_t pfn)
  */
 uint64_t free_block_end(struct machine *m, uint64_t pfn)
 {
+	unsigned order;
+
+	return free_block_find(m, pfn, &order);
+}
+
+uint64_t free_block_find(struct machine *m, uint64_t pfn, unsigned *order)
+{
 	for (unsigned o = 0; o <= MM_MAX_ORDER; o++) {
 		uint64_t head = pfn & ~((1ULL << o) - 1);
 		const struct page *hp = pfn_to_page(m, head);
 
-		if (PageFlag(hp, PG_buddy) && hp->private >= o)
+		if (PageFlag(hp, PG_buddy) && hp->private >= o) {
+			*order = (unsigned)hp->private;
 			return head + (1ULL << hp->private);
+		}
 	}
 	return 0;
 }

@@ -22,6 +22,8 @@ enum pfn_run {
 uint64_t pfn_run(struct machine *m, uint64_t pfn, uint64_t end, enum pfn_run *kind);
 /* The end of the free buddy block holding pfn, or 0 when it is in none. */
 uint64_t free_block_end(struct machine *m, uint64_t pfn);
+/* The same, and the block's order in *order (untouched when in none). */
+uint64_t free_block_find(struct machine *m, uint64_t pfn, unsigned *order);
 /* The head of the compound page pfn belongs to, or pfn itself. */
 uint64_t compound_head_pfn(struct machine *m, uint64_t pfn);
 

@@ -40,8 +40,12 @@ struct phys_walk {
 	const struct mm_phys_zone *z;
 };
 
-/* Count [pfn, end) of zone w->z as use, across as many cells as it spans. */
-static void add_run(struct phys_walk *w, uint64_t pfn, uint64_t end, enum mm_frame_use use)
+/*
+ * Count [pfn, end) of zone w->z as use (free: in blocks of order), across as
+ * many cells as it spans.
+ */
+static void add_run_order(struct phys_walk *w, uint64_t pfn, uint64_t end, enum mm_frame_use use,
+			  unsigned order)
 {
 	uint64_t ppc = w->s->pfns_per_cell, base = w->z->start_pfn / ppc;
 
@@ -50,8 +54,15 @@ static void add_run(struct phys_walk *w, uint64_t pfn, uint64_t end, enum mm_fra
 		uint64_t stop = end < c->end_pfn ? end : c->end_pfn;
 
 		c->pages[use] += (uint32_t)(stop - pfn);
+		if (use == MM_USE_FREE)
+			c->free_pages[order] += (uint32_t)(stop - pfn);
 		pfn = stop;
 	}
+}
+
+static void add_run(struct phys_walk *w, uint64_t pfn, uint64_t end, enum mm_frame_use use)
+{
+	add_run_order(w, pfn, end, use, MM_MAX_ORDER);
 }
 
 /* What an allocated frame holds, from its folio's flags (kpageflags' view). */
@@ -81,17 +92,20 @@ static enum mm_frame_use page_use(struct machine *m, uint64_t pfn)
 
 static void walk_pages(struct phys_walk *w, struct machine *m, uint64_t pfn, uint64_t stop)
 {
-	uint64_t free_end = free_block_end(m, pfn);
+	unsigned order = 0;
+	uint64_t free_end = free_block_find(m, pfn, &order);
 
 	while (pfn < stop) {
 		const struct page *page = pfn_to_page(m, pfn);
 
-		if (pfn >= free_end && PageFlag(page, PG_buddy))
-			free_end = pfn + (1ULL << page->private);
+		if (pfn >= free_end && PageFlag(page, PG_buddy)) {
+			order = (unsigned)page->private;
+			free_end = pfn + (1ULL << order);
+		}
 		if (pfn < free_end) {
 			uint64_t end = free_end < stop ? free_end : stop;
 
-			add_run(w, pfn, end, MM_USE_FREE);
+			add_run_order(w, pfn, end, MM_USE_FREE, order);
 			pfn = end;
 			continue;
 		}
@@ -111,7 +125,7 @@ static void walk_zone(struct phys_walk *w, struct machine *m)
 			add_run(w, pfn, stop, pfn_kind(m, pfn) == PFN_HOLE ? MM_USE_HOLE
 									 : MM_USE_RESERVED);
 			break;
-		case RUN_FREE:
+		case RUN_FREE:	/* the pristine range: MAX_ORDER blocks */
 			add_run(w, pfn, stop, MM_USE_FREE);
 			break;
 		case RUN_NOPAGE:

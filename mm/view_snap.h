@@ -39,6 +39,7 @@ extern const char *const mm_frame_use_names[MM_NR_USES];
 struct mm_phys_cell {
 	uint64_t start_pfn, end_pfn;		/* [start, end), inside one zone */
 	uint32_t pages[MM_NR_USES];		/* Σ = end_pfn - start_pfn */
+	uint32_t free_pages[MM_NR_ORDERS];	/* free ones by the order of their block */
 	uint32_t pageblocks[MIGRATE_TYPES];	/* pageblocks starting or lying here, by type */
 };
 

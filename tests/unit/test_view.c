@@ -196,6 +196,25 @@ Test(view, physical_cells_add_up_to_meminfo)
 			pages += p->cell[i].pages[u];
 		}
 		cr_assert_eq(pages, p->cell[i].end_pfn - p->cell[i].start_pfn);
+		pages = 0;
+		for (int o = 0; o < MM_NR_ORDERS; o++)
+			pages += p->cell[i].free_pages[o];
+		cr_assert_eq(pages, p->cell[i].pages[MM_USE_FREE], "free pages by order add up");
+	}
+	/* free pages by order, zone by zone, are buddyinfo's blocks << order */
+	for (int z = 0; z < p->nr_zones; z++) {
+		const struct mm_phys_zone *pz = &p->zone[z];
+
+		for (int o = 0; o < MM_NR_ORDERS; o++) {
+			uint64_t cells_o = 0, buddy = 0;
+
+			for (size_t i = 0; i < pz->nr_cells; i++)
+				cells_o += p->cell[pz->first_cell + i].free_pages[o];
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+				buddy += g->node[pz->nid].zone[pz->zid].nr_free[o][mt] << o;
+			cr_assert_eq(cells_o, buddy, "zone %s order %d: %" PRIu64 " pages in cells, "
+				     "%" PRIu64 " in buddyinfo", zone_names[pz->zid], o, cells_o, buddy);
+		}
 	}
 	for (int z = 0; z < p->nr_zones; z++) {
 		spanned += p->zone[z].end_pfn - p->zone[z].start_pfn;
@@ -210,6 +229,7 @@ Test(view, physical_cells_add_up_to_meminfo)
 	cr_assert_eq(count(svg, "<g class=\"cell\""), p->nr_cells);
 	cr_assert_eq(count(svg, "<g class=\"zone\""), (size_t)p->nr_zones);
 	cr_assert(strstr(svg, "one cell = 1 pageblock = 2 MiB"), "units");
+	cr_assert(strstr(svg, "free frames by block order:"), "the order legend");
 	cr_assert(strstr(svg, ">anonymous</text>") && strstr(svg, ">free</text>") &&
 		  strstr(svg, ">page tables</text>"), "a legend");
 	(void)spanned;
