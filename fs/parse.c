@@ -146,7 +146,7 @@ struct pctx {
 __attribute__((format(printf, 2, 3)))
 static int fail(struct pctx *p, const char *fmt, ...)
 {
-	char raw[512], esc[4 * sizeof(raw)];	/* every byte may become \xNN */
+	char raw[512], esc[4 * sizeof(raw)];
 	size_t o = 0;
 	va_list ap;
 
@@ -164,7 +164,7 @@ static int fail(struct pctx *p, const char *fmt, ...)
 			o += (size_t)snprintf(esc + o, sizeof(esc) - o, "\\x%02x", b);
 	}
 	esc[o] = '\0';
-	/* cut at the buffer's end, escapes too: a short buffer holds a prefix */
+	/* a short buffer gets the start of the same text, as snprintf cuts */
 	snprintf(p->why, p->whylen, "%s", esc);
 	return -EINVAL;
 }
