@@ -28,6 +28,7 @@
 #include "mmfs.h"
 #include "taskstream.h"
 #include "tree.h"
+#include "view.h"
 
 /* One open file (fi->fh). */
 struct ofile {
@@ -261,6 +262,17 @@ static void mmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	of->ref = ref;
 	pthread_mutex_init(&of->lock, NULL);
 	rbuf_init(&of->text);
+	if (ref.node->kind == NK_VIEW) {	/* a picture: the bytes st_size promised */
+		err = view_open(&ref, &of->text);
+		if (err) {
+			rbuf_free(&of->text);
+			pthread_mutex_destroy(&of->lock);
+			free(of);
+			fuse_reply_err(req, -err);
+			return;
+		}
+		of->filled = 1;
+	}
 	fi->fh = (uintptr_t)of;
 	fi->direct_io = 1;
 	fi->nonseekable = of->cf != NULL;
@@ -375,7 +387,7 @@ static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	pthread_mutex_lock(&of->lock);
 	filled = of->filled;
 	pthread_mutex_unlock(&of->lock);
-	if (off == 0 || !filled) {
+	if ((off == 0 && of->ref.node->kind != NK_VIEW) || !filled) {
 		rbuf_init(&fresh);
 		err = tree_render(&of->ref, &fresh);
 		if (err) {

@@ -20,12 +20,13 @@
 #include "taskstream.h"
 #include "tree.h"
 #include "tree_pid.h"
+#include "view.h"
 
 enum {
 	N_ROOT, N_CTL, N_FILES, N_PROC, N_SYS,
 	N_PROC_SYS, N_PROC_SYS_VM, N_PROC_SYS_KERNEL, N_PROC_TTY,
 	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
-	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE,
+	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE, N_VIEW,
 	N_FIRST_FILE
 };
 
@@ -34,6 +35,8 @@ enum {
 #define GLOBAL_ROW(nm, perm, fn) \
 	{ .name = nm, .parent = N_PROC, .mode = S_IFREG | (perm), \
 	  .kind = NK_GLOBAL, .show.global = fn }
+#define VIEW_ROW(nm, what) \
+	{ .name = nm, .parent = N_VIEW, .mode = S_IFREG | 0444, .kind = NK_VIEW, .arg = what }
 #define CLOCKED_ROW(nm, fn) \
 	{ .name = nm, .parent = N_PROC, .mode = S_IFREG | 0444, \
 	  .kind = NK_CLOCKED, .show.clocked = fn }
@@ -57,6 +60,10 @@ static const struct node static_nodes[] = {
 	DIR_ROW(N_SYS_DEVICES, "devices", N_SYS),
 	DIR_ROW(N_SYS_DEVICES_SYSTEM, "system", N_SYS_DEVICES),
 	DIR_ROW(N_SYS_NODE, "node", N_SYS_DEVICES_SYSTEM),
+	[N_VIEW] = { .name = "view", .parent = N_ROOT, .mode = S_IFDIR | 0555, .kind = NK_VIEW_DIR },
+	VIEW_ROW("index.html", VIEW_INDEX),
+	VIEW_ROW("buddy.svg", VIEW_BUDDY),
+	VIEW_ROW("physical.svg", VIEW_PHYSICAL),
 	GLOBAL_ROW("meminfo", 0444, render_meminfo),
 	GLOBAL_ROW("vmstat", 0444, render_vmstat),
 	GLOBAL_ROW("buddyinfo", 0444, render_buddyinfo),
@@ -139,6 +146,8 @@ void tree_exit(void)
 int tree_resolve(uint64_t ino, struct tree_ref *ref, int need_alive)
 {
 	memset(ref, 0, sizeof(*ref));
+	if (ino & TREE_VIEW_INO)
+		return view_resolve(ino, ref, need_alive);
 	if (ino & TREE_PID_INO)
 		return pid_resolve(ino, ref, need_alive);
 	if (ino < 1 || ino > nr_nodes)
@@ -157,6 +166,8 @@ int tree_lookup(uint64_t parent, const char *name, pid_t reader, struct tree_ref
 		return err;
 	if (!S_ISDIR(dir.node->mode))
 		return -ENOTDIR;
+	if (dir.node->kind == NK_VIEW_PID_DIR)	/* before dir.pid: view/<pid> has one too */
+		return view_lookup(&dir, name, ref);
 	if (dir.pid)
 		return pid_lookup(&dir, name, ref);
 	if (dir.node->kind == NK_FILES)
@@ -171,6 +182,11 @@ int tree_lookup(uint64_t parent, const char *name, pid_t reader, struct tree_ref
 	}
 	if (dir.node->kind == NK_PROC)
 		return pid_lookup_proc(name, reader, ref);
+	if (dir.node->kind == NK_VIEW_DIR) {
+		long pid = tree_parse_num(name, 0, INT32_MAX);
+
+		return pid > 0 ? view_resolve(view_pid_ino((int)pid, 0), ref, 1) : -ENOENT;
+	}
 	return -ENOENT;
 }
 
@@ -183,15 +199,17 @@ void tree_stat(const struct tree_ref *ref, struct stat *st)
 	st->st_uid = mmfs.uid;
 	st->st_gid = mmfs.gid;
 	st->st_size = 0;	/* procfs: promise nothing, reads tell */
+	if (ref->node->kind == NK_VIEW)
+		st->st_size = view_size(ref);	/* browsers trust it: the real size */
 	st->st_blksize = 4096;
 	st->st_atime = st->st_mtime = st->st_ctime = mmfs.mount_time;
-	if (ref->pid)
+	if (ref->pid && !(ref->ino & TREE_VIEW_INO))
 		pid_stat(ref, st);
 }
 
 double tree_timeout(const struct tree_ref *ref)
 {
-	return ref->pid ? 0.0 : 1.0;
+	return ref->pid || ref->node->kind == NK_VIEW ? 0.0 : 1.0;
 }
 
 /* ---- directories ---- */
@@ -235,7 +253,9 @@ int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 
 	if (!S_ISDIR(dir->node->mode))
 		return -ENOTDIR;
-	if (dir->node->kind == NK_PROC) {
+	if (dir->node->kind == NK_VIEW_PID_DIR)
+		return view_list(dir, out, n);
+	if (dir->node->kind == NK_PROC || dir->node->kind == NK_VIEW_DIR) {
 		pids = live_pids(&nr_pids);
 		if (!pids)
 			return -ENOMEM;
@@ -259,7 +279,8 @@ int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 		char name[sizeof(d->name)];
 
 		snprintf(name, sizeof(name), "%d", pids[i]);
-		dirent_set(&d[k++], name, pid_dir_ino(pids[i]), S_IFDIR | 0555);
+		dirent_set(&d[k++], name, dir->node->kind == NK_VIEW_DIR ? view_pid_ino(pids[i], 0)
+					  : pid_dir_ino(pids[i]), S_IFDIR | 0555);
 	}
 	free(pids);
 	if (err) {
@@ -398,6 +419,8 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 		return render_tunable(ref->node, out);
 	case NK_FDINFO:
 		return pid_render_fdinfo(ref, out);
+	case NK_VIEW:
+		return view_render(ref, out);
 	case NK_KMSG:
 		text = mm_kmsg_text(mmfs.m, &len);
 		if (!text)
@@ -434,6 +457,7 @@ int tree_writable(const struct tree_ref *ref)
 	const struct node *n = ref->node;
 
 	return n->kind == NK_CTL || n->kind == NK_TASK_ADJ || (n->kind == NK_TUNABLE && (n->mode & 0200)) ||
+	       (n->kind == NK_VIEW && (n->mode & 0200)) ||
 	       (n->kind == NK_BINARY && (n->mode & 0200));
 }
 
@@ -444,6 +468,8 @@ int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
 			return -ESRCH;	/* the process this file was opened for has gone */
 		return cmd_oom_adj_write(mmfs.m, ref->pid, ref->node->arg, buf, len);
 	}
+	if (ref->node->kind == NK_VIEW)
+		return view_write(ref, buf, len);	/* view/PID/walk */
 	if (ref->node->kind != NK_TUNABLE)
 		return -EIO;
 	return cmd_tunable_write(mmfs.m, ref->node->name, buf, len);

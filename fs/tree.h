@@ -44,6 +44,9 @@ enum node_kind {
 	NK_FD_DIR,	/* proc/<pid>/fd/ (.arg 0) or fdinfo/ (.arg 1): one entry per open fd */
 	NK_LINK,	/* a symbolic link; .arg = enum tree_link */
 	NK_FDINFO,	/* proc/<pid>/fdinfo/<fd> */
+	NK_VIEW_DIR,	/* view/: table rows plus one directory per live pid */
+	NK_VIEW_PID_DIR,/* view/<pid>/: view.c's rows */
+	NK_VIEW,	/* a picture (view.c); .arg = enum view_file */
 };
 
 /* What a symbolic link of the tree points at. */

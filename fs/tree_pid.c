@@ -156,7 +156,7 @@ int pid_resolve(uint64_t ino, struct tree_ref *ref, int need_alive)
 }
 
 /* A decimal name without sign or leading zero ("0" itself when zero_ok); -1 otherwise. */
-static long parse_num(const char *name, int zero_ok, long max)
+long tree_parse_num(const char *name, int zero_ok, long max)
 {
 	long v = 0;
 
@@ -198,7 +198,7 @@ static pid_t host_tgid(pid_t tid)
 
 int pid_lookup_proc(const char *name, pid_t reader, struct tree_ref *ref)
 {
-	long pid = parse_num(name, 0, (long)PID_MASK);
+	long pid = tree_parse_num(name, 0, (long)PID_MASK);
 
 	if (pid <= 0)
 		return -ENOENT;
@@ -226,11 +226,11 @@ int pid_lookup(const struct tree_ref *dir, const char *name, struct tree_ref *re
 			return -ENOENT;
 		return pid_resolve(under(dir) | slot, ref, 1);
 	case NK_TASK_DIR:
-		if (parse_num(name, 0, (long)PID_MASK) != dir->pid)
+		if (tree_parse_num(name, 0, (long)PID_MASK) != dir->pid)
 			return -ENOENT;
 		return pid_resolve(dir->pid_ino | PID_THREAD, ref, 1);
 	case NK_FD_DIR:
-		n = parse_num(name, 1, (long)FD_MASK);
+		n = tree_parse_num(name, 1, (long)FD_MASK);
 		if (n < 0)
 			return -ENOENT;
 		return pid_resolve(under(dir) | ((uint64_t)n << FD_SHIFT) |

@@ -16,6 +16,8 @@
 #include "tree.h"
 
 /* The inode of proc/<pid>/ (a listing of proc/ names it). */
+/* A decimal name without sign or leading zero ("0" itself when zero_ok), at most max; -1 otherwise. */
+long tree_parse_num(const char *name, int zero_ok, long max);
 uint64_t pid_dir_ino(int pid);
 /* Resolve an inode with TREE_PID_INO set; need_alive as tree_resolve. */
 int pid_resolve(uint64_t ino, struct tree_ref *ref, int need_alive);

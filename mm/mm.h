@@ -20,6 +20,7 @@
 
 #include "snapshot.h"
 #include "uapi.h"
+#include "view_snap.h"
 
 struct machine;
 

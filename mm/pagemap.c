@@ -21,6 +21,7 @@
 #include "memory.h"
 #include "page_alloc.h"
 #include "pagemap.h"
+#include "pfn_run.h"
 #include "pgtable.h"
 #include "task.h"
 
@@ -31,7 +32,7 @@
  * pages are order-9 blocks whose head carries PG_head: hugetlb pool pages
  * (PG_hugetlb), THPs and the huge zero page (PG_zero).
  */
-static uint64_t compound_head_pfn(struct machine *m, uint64_t pfn)
+uint64_t compound_head_pfn(struct machine *m, uint64_t pfn)
 {
 	struct page *head = compound_head_of(m, pfn_to_page(m, pfn));
 
@@ -124,26 +125,28 @@ static uint64_t stable_page_flags(struct machine *m, uint64_t pfn)
  * (is_free_buddy_page: every page of a free block reads BUDDY, not only
  * its head, as the host's kpageflags shows).
  */
-static uint64_t free_block_end(struct machine *m, uint64_t pfn)
+uint64_t free_block_end(struct machine *m, uint64_t pfn)
+{
+	unsigned order;
+
+	return free_block_find(m, pfn, &order);
+}
+
+uint64_t free_block_find(struct machine *m, uint64_t pfn, unsigned *order)
 {
 	for (unsigned o = 0; o <= MM_MAX_ORDER; o++) {
 		uint64_t head = pfn & ~((1ULL << o) - 1);
 		const struct page *hp = pfn_to_page(m, head);
 
-		if (PageFlag(hp, PG_buddy) && hp->private >= o)
+		if (PageFlag(hp, PG_buddy) && hp->private >= o) {
+			*order = (unsigned)hp->private;
 			return head + (1ULL << hp->private);
+		}
 	}
 	return 0;
 }
 
 /* ---- runs of pfns that the layout alone describes ---- */
-
-enum pfn_run {
-	RUN_PAGES,	/* look at each struct page */
-	RUN_RESERVED,	/* memblock-reserved, or a hole inside a zone's span */
-	RUN_FREE,	/* a zone's pristine free blocks */
-	RUN_NOPAGE,	/* no struct page at all */
-};
 
 /* The first layout range ending after pfn, or NULL. */
 static const struct mem_range *range_after(struct machine *m, uint64_t pfn)
@@ -172,7 +175,7 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
  * BIOS area) lie inside the first memory section, where Linux keeps
  * reserved struct pages, and the host's kpageflags shows RESERVED there.
  */
-static uint64_t pfn_run(struct machine *m, uint64_t pfn, uint64_t end, enum pfn_run *kind)
+uint64_t pfn_run(struct machine *m, uint64_t pfn, uint64_t end, enum pfn_run *kind)
 {
 	const struct mem_range *r = range_after(m, pfn);
 	struct zone *z;

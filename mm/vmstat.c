@@ -199,16 +199,15 @@ static void snap_zone(struct machine *m, const struct zone *z, struct mm_zone_sn
 	memcpy(zs->numa_stat, z->numa_stat, sizeof(zs->numa_stat));
 }
 
-struct mm_global_snap *mm_snap_global(struct machine *m)
+/* mm_snap_global with m->lock held: for snapshots that take more in the same hold. */
+struct mm_global_snap *snap_global_locked(struct machine *m)
 {
 	struct mm_global_snap *s;
 
-	machine_lock(m);
+	lockdep_assert_held(m);
 	s = calloc(1, sizeof(*s) + (size_t)m->nr_nodes * sizeof(s->node[0]));
-	if (!s) {
-		machine_unlock(m);
+	if (!s)
 		return NULL;
-	}
 	s->nr_nodes = m->nr_nodes;
 	s->nr_cpus = m->nr_cpus;
 	vmstat_fill_meminfo(m, s->meminfo);
@@ -246,6 +245,15 @@ struct mm_global_snap *mm_snap_global(struct machine *m)
 		ns->hugepages_total = m->nr_huge_pages_node[n];
 		ns->hugepages_free = m->free_huge_pages_node[n];
 	}
+	return s;
+}
+
+struct mm_global_snap *mm_snap_global(struct machine *m)
+{
+	struct mm_global_snap *s;
+
+	machine_lock(m);
+	s = snap_global_locked(m);
 	machine_unlock(m);
 	return s;
 }

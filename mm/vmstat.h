@@ -32,5 +32,7 @@ void dirty_limits(struct machine *m, uint64_t *thresh, uint64_t *bg);
 
 /* Fill the meminfo array of a global snapshot (kernel: meminfo_proc_show). */
 void vmstat_fill_meminfo(struct machine *m, uint64_t *meminfo);
+/* mm_snap_global with m->lock held (view_snap.c takes more in the same hold). */
+struct mm_global_snap *snap_global_locked(struct machine *m);
 
 #endif

@@ -13,6 +13,13 @@ MMFS_DEPS=(
 	sysvinit-utils				# pidof (Debian's is not procps's)
 )
 
+# The browser test (tests/integration/view_browser.sh) draws view/'s pictures
+# with headless chromium; without it that test skips. run-tests installs it.
+# shellcheck disable=SC2034  # used by the scripts that source this file
+MMFS_BROWSER_DEPS=(
+	chromium fonts-dejavu-core
+)
+
 # The fuzz step of run-tests (scripts/fuzz): libFuzzer ships with clang's
 # compiler-rt, not with gcc; llvm-14 brings llvm-symbolizer for readable
 # sanitizer stacks. mmfs-up does not need them.

@@ -1,6 +1,6 @@
 # files: every file of the tree reads, with the layout Linux 6.x gives it.
 
-assert_eq "ctl files proc sys" "$(ls "$MNT" | tr '\n' ' ' | sed 's/ $//')" "ls MNT"
+assert_eq "ctl files proc sys view" "$(ls "$MNT" | tr '\n' ' ' | sed 's/ $//')" "ls MNT"
 
 # Every text file reads in one cat, is non-empty, ends with a newline, and its
 # st_size promises no more than a read returns (procfs says 0).

@@ -14,6 +14,19 @@
 
 PY=/usr/bin/python3	# Debian's python, the one python3-psutil installs into
 
+# ---- the simulated processes ----
+
+# mmap_anon PID SIZE [PROT]: map SIZE of private anonymous memory (PROT rw- by
+# default) in process PID; prints the address the model chose
+mmap_anon() {
+	local addr fd
+	exec {fd}<>"$MNT/proc/$1/ctl"
+	echo "mmap 0 $2 ${3:-rw-} private,anon" >&"$fd"
+	read -r addr <&"$fd"
+	exec {fd}>&-
+	echo "$addr"
+}
+
 # ---- failing with a clear message ----
 
 fail() {
