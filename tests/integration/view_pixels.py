@@ -3,8 +3,9 @@
 browser draws them: headless chromium takes a screenshot of each, and the
 colours at the places where the SVG put a known region must be that
 region's (the 16 MiB anonymous mapping's kind and resident pages, a free and
-an anonymous pageblock, a buddy bar, the walk's tables), and every legend
-swatch must be drawn in its colour. Exits 1 on the first wrong pixel."""
+an anonymous pageblock, a buddy bar, the walk's tables), every legend
+swatch must be drawn in its colour, and the legend's labels and the
+mapping's own label must be drawn (dark glyph pixels where the text is). Exits 1 on the first wrong pixel."""
 import re
 import struct
 import subprocess
@@ -83,16 +84,32 @@ def centre(rect):
             float(rect.get('y')) + float(rect.get('height')) / 2)
 
 
+def expect_text(img, t, what):
+    """Glyphs drawn where the text element t says: dark pixels in its box."""
+    size, x, y = float(t.get('font-size')), float(t.get('x')), float(t.get('y'))
+    width = 0.45 * size * len(t.text or '')
+    x0 = {'start': x, 'middle': x - width / 2, 'end': x - width}[t.get('text-anchor', 'start')]
+    dark = sum(1 for yy in range(int(y - size), int(y) + 2) for xx in range(int(x0), int(x0 + width) + 1)
+               if 0 <= yy < img[1] and 0 <= xx < img[0] and sum(img[2][yy][xx]) < 300)
+    if dark < 3 * len((t.text or '').strip()):
+        fail(f'{what}: the text {t.text!r} is not drawn at ({x}, {y}) ({dark} dark pixels)')
+
+
 def picture(rel):
     root = ET.parse(f'{mnt}/view/{rel}').getroot()
     img = shot(rel, int(root.get('height')))
-    # every legend swatch, in its colour
-    keys = [r for g in root.iter(NS + 'g') if g.get('class') == 'legend'
-            for r in g.iter(NS + 'rect') if r.get('class') == 'key']
+    # every legend swatch, in its colour, and every legend label, drawn
+    legends = [g for g in root.iter(NS + 'g') if g.get('class') == 'legend']
+    keys = [r for g in legends for r in g.iter(NS + 'rect') if r.get('class') == 'key']
     if len(keys) < 4:
         fail(f'{rel}: {len(keys)} legend keys')
     for r in keys:
         expect(img, *centre(r), r.get('fill'), f'{rel}: legend key {r.get("fill")}')
+    labels = [t for g in legends for t in g.iter(NS + 'text')]
+    if len(labels) < len(keys):
+        fail(f'{rel}: {len(labels)} legend labels for {len(keys)} keys')
+    for t in labels:
+        expect_text(img, t, f'{rel}: legend label')
     return root, img
 
 
@@ -111,6 +128,12 @@ absent = [r for r in ps if r.get('data-state') == '0' and float(r.get('width')) 
 if not resident or not absent:
     fail('the mapping has no resident or no absent slice')
 expect(img, *centre(resident[0]), '#2ca02c', 'resident pages')
+# its label (the maps line's size and permissions, as text) is drawn
+texts = [t for t in row[0].iter(NS + 'text') if (t.text or '').strip()]
+if not texts:
+    fail('the mapping has no label')
+for t in texts:
+    expect_text(img, t, 'the mapping\'s label')
 expect(img, *centre(absent[-1]), '#f0f0f0', 'pages not present')
 
 # physical.svg: a pageblock of anonymous pages, a free one, the kernel image
