@@ -395,11 +395,10 @@ static void status_ids(struct rbuf *b, const struct mm_task_snap *t)
 }
 
 /*
- * Root's credentials, no signals, no seccomp. Cpus_allowed is fixed at two
- * cpus and Mems_allowed at node 0 (the task snapshot carries neither): the
- * shape is Linux's, a 1024-bit nodemask in 32-bit groups.
+ * Root's credentials, no signals, no seccomp. Every task may run on every
+ * CPU and allocate on every node (render_status_allowed).
  */
-static void status_tail(struct rbuf *b)
+static void status_tail(struct rbuf *b, const struct mm_task_snap *t)
 {
 	rbuf_puts(b, "Threads:\t1\nSigQ:\t0/96365\n"
 		  "SigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
@@ -410,13 +409,9 @@ static void status_tail(struct rbuf *b)
 		  "CapAmb:\t0000000000000000\n"
 		  "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"
 		  "Speculation_Store_Bypass:\tvulnerable\n"
-		  "SpeculationIndirectBranch:\talways enabled\n"
-		  "Cpus_allowed:\t3\nCpus_allowed_list:\t0-1\n"
-		  "Mems_allowed:\t");
-	for (int i = 0; i < 31; i++)
-		rbuf_puts(b, "00000000,");
-	rbuf_puts(b, "00000001\nMems_allowed_list:\t0\n"
-		  "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+		  "SpeculationIndirectBranch:\talways enabled\n");
+	render_status_allowed(b, t->nr_cpus ? t->nr_cpus : 2, t->nr_nodes ? t->nr_nodes : 1);
+	rbuf_puts(b, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
 }
 
 void render_status(struct rbuf *b, const struct mm_task_snap *t)
@@ -424,7 +419,7 @@ void render_status(struct rbuf *b, const struct mm_task_snap *t)
 	status_ids(b, t);
 	if (t->has_mm)
 		status_mem(b, t);
-	status_tail(b);
+	status_tail(b, t);
 }
 
 /* ---- statm, stat, comm, cmdline ---- */

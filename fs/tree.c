@@ -100,6 +100,7 @@ static const struct node pid_files[] = {
 	  .arg = 0, .show.task = render_oom_score_adj },
 	{ .name = "oom_adj", .parent = -1, .mode = S_IFREG | 0644, .kind = NK_TASK_ADJ,
 	  .arg = 1, .show.task = render_oom_adj },
+	{ .name = "numa_maps", .parent = -1, .mode = S_IFREG | 0444, .kind = NK_NUMA_MAPS },
 };
 #define NR_PID_FILES	(sizeof(pid_files) / sizeof(pid_files[0]))
 #define PID_SLOT_BITS	6	/* slots per pid: 1 + NR_PID_FILES <= 64 */
@@ -124,15 +125,89 @@ static struct node *node_add(const char *name, int parent, mode_t mode,
 	return n;
 }
 
-int tree_init(int nr_numa)
+static struct node *sys_add(const char *name, int parent,
+			    void (*fn)(struct rbuf *, const struct mm_global_snap *, int), int arg)
+{
+	struct node *n = node_add(name, parent, S_IFREG | 0444, NK_SYS);
+
+	n->show.sys = fn;
+	n->arg = arg;
+	return n;
+}
+
+#define NUMA_ROWS_PER_NODE	20
+#define NUMA_ROWS_PER_CPU	(3 + CPU_TOPO_NR)
+#define NUMA_ROWS		16
+
+/* sys/devices/system/node and sys/devices/system/cpu (render_node.c) */
+static void tree_add_numa(int nr_numa, int nr_cpus)
+{
+	static const char *const node_all[] = { "possible", "online", "has_normal_memory",
+						"has_memory" };
+	static const char *const hp_files[] = { "nr_hugepages", "free_hugepages",
+						"surplus_hugepages" };
+	static const char *const hp_sizes[] = { "hugepages-1048576kB", "hugepages-2048kB" };
+	char name[32];
+	int cpu_dir;
+
+	for (size_t i = 0; i < sizeof(node_all) / sizeof(node_all[0]); i++)
+		sys_add(node_all[i], N_SYS_NODE, render_node_all, 0);
+	sys_add("has_cpu", N_SYS_NODE, render_node_has_cpu, 0);
+	for (int nid = 0; nid < nr_numa; nid++) {
+		int dir = (int)nr_nodes, hp;
+
+		snprintf(name, sizeof(name), "node%d", nid);
+		node_add(name, N_SYS_NODE, S_IFDIR | 0555, NK_DIR);
+		node_add("meminfo", dir, S_IFREG | 0444, NK_NODE_MEMINFO)->arg = nid;
+		sys_add("cpumap", dir, render_node_cpumap, nid);
+		sys_add("cpulist", dir, render_node_cpulist, nid);
+		sys_add("distance", dir, render_node_distance, nid);
+		sys_add("numastat", dir, render_node_numastat, nid);
+		sys_add("vmstat", dir, render_node_vmstat, nid);
+		hp = (int)nr_nodes;
+		node_add("hugepages", dir, S_IFDIR | 0555, NK_DIR);
+		for (int size = 0; size < 2; size++) {
+			int sdir = (int)nr_nodes;
+
+			node_add(hp_sizes[size], hp, S_IFDIR | 0555, NK_DIR);
+			/* 1 GiB pages are never reserved: .arg % 4 == 3 prints 0 */
+			for (int f = 0; f < 3; f++)
+				sys_add(hp_files[f], sdir, render_node_hugepages,
+					nid * 4 + (size ? f : 3));
+		}
+	}
+	cpu_dir = (int)nr_nodes;
+	node_add("cpu", N_SYS_DEVICES_SYSTEM, S_IFDIR | 0555, NK_DIR);
+	sys_add("kernel_max", cpu_dir, render_cpu_kernel_max, 0);
+	sys_add("possible", cpu_dir, render_cpu_all, 0);
+	sys_add("present", cpu_dir, render_cpu_all, 0);
+	sys_add("online", cpu_dir, render_cpu_all, 0);
+	sys_add("offline", cpu_dir, render_cpu_none, 0);
+	sys_add("isolated", cpu_dir, render_cpu_none, 0);
+	for (int cpu = 0; cpu < nr_cpus; cpu++) {
+		int dir = (int)nr_nodes, topo;
+
+		snprintf(name, sizeof(name), "cpu%d", cpu);
+		node_add(name, cpu_dir, S_IFDIR | 0555, NK_DIR);
+		if (cpu)	/* x86 cannot take the boot CPU offline: cpu0 has no online */
+			sys_add("online", dir, render_cpu_online, cpu);
+		topo = (int)nr_nodes;
+		node_add("topology", dir, S_IFDIR | 0555, NK_DIR);
+		for (int t = 0; t < CPU_TOPO_NR; t++)
+			sys_add(cpu_topo_names[t], topo, render_cpu_topology, cpu * CPU_TOPO_NR + t);
+	}
+}
+
+int tree_init(int nr_numa, int nr_cpus)
 {
 	const size_t nr_static = sizeof(static_nodes) / sizeof(static_nodes[0]);
 	const struct mm_tunable_info *tun;
 	int nr_tun = mm_tunables(&tun);
-	char name[32];
 
 	_Static_assert(1 + NR_PID_FILES <= (1u << PID_SLOT_BITS), "pid slots");
-	nodes = calloc(nr_static + (size_t)nr_tun + 2 * (size_t)nr_numa, sizeof(*nodes));
+	nodes = calloc(nr_static + (size_t)nr_tun + NUMA_ROWS +
+		       NUMA_ROWS_PER_NODE * (size_t)nr_numa + NUMA_ROWS_PER_CPU * (size_t)nr_cpus,
+		       sizeof(*nodes));
 	if (!nodes)
 		return -ENOMEM;
 	memcpy(nodes, static_nodes, sizeof(static_nodes));
@@ -143,13 +218,7 @@ int tree_init(int nr_numa)
 
 		node_add(tun[i].name, parent, S_IFREG | (tun[i].mode & 07777), NK_TUNABLE);
 	}
-	for (int nid = 0; nid < nr_numa; nid++) {
-		int dir = (int)nr_nodes;
-
-		snprintf(name, sizeof(name), "node%d", nid);
-		node_add(name, N_SYS_NODE, S_IFDIR | 0555, NK_DIR);
-		node_add("meminfo", dir, S_IFREG | 0444, NK_NODE_MEMINFO)->arg = nid;
-	}
+	tree_add_numa(nr_numa, nr_cpus);
 	return 0;
 }
 
@@ -390,6 +459,9 @@ static int render_global_node(const struct node *node, struct rbuf *out)
 	case NK_NODE_MEMINFO:
 		render_node_meminfo(out, g, node->arg);
 		break;
+	case NK_SYS:
+		node->show.sys(out, g, node->arg);
+		break;
 	default:
 		break;
 	}
@@ -439,6 +511,20 @@ static int render_task_node(const struct tree_ref *ref, struct rbuf *out)
 	return err;
 }
 
+static int render_numa_maps_node(const struct tree_ref *ref, struct rbuf *out)
+{
+	struct mm_numa_vma *v;
+	size_t n;
+	int err = mm_numa_maps(mmfs.m, ref->pid, &v, &n);
+
+	if (!err && ctl_pid_generation(ref->pid) != ref->gen)
+		err = -ESRCH;
+	if (!err)
+		render_numa_maps(out, v, n, mmfs.nr_nodes);
+	free(v);
+	return err;
+}
+
 static int render_tunable(const struct node *node, struct rbuf *out)
 {
 	char buf[4096];
@@ -462,7 +548,10 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	case NK_CLOCKED:
 	case NK_LOADAVG:
 	case NK_NODE_MEMINFO:
+	case NK_SYS:
 		return render_global_node(ref->node, out);
+	case NK_NUMA_MAPS:
+		return render_numa_maps_node(ref, out);
 	case NK_TASK:
 	case NK_TASK_ERR:
 	case NK_TASK_ADJ:

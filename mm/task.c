@@ -565,6 +565,8 @@ void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, i
 	s->min_flt = t->min_flt;
 	s->maj_flt = t->maj_flt;
 	s->thp_enabled = 1;
+	s->nr_cpus = m->nr_cpus;
+	s->nr_nodes = m->nr_nodes;
 	s->oom_score_adj = t->oom_score_adj;
 	s->oom_score = oom_score(m, t);
 	if (t->mm)

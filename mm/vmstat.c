@@ -211,6 +211,7 @@ struct mm_global_snap *mm_snap_global(struct machine *m)
 	}
 	s->nr_nodes = m->nr_nodes;
 	s->nr_cpus = m->nr_cpus;
+	memcpy(s->distance, m->node_distance, sizeof(s->distance));
 	vmstat_fill_meminfo(m, s->meminfo);
 	memcpy(s->vm_events, m->vm_events, sizeof(s->vm_events));
 	dirty_limits(m, &s->dirty_threshold, &s->dirty_background_threshold);
