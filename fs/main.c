@@ -201,8 +201,13 @@ static int journal_config(const struct mmfs_conf *conf, const struct mm_config *
 		return -1;
 	}
 	free(real);
-	j.nr_cpus = given->nr_cpus;	/* not journaled: give them again */
-	j.distance = given->distance;
+	if ((conf->cpus && given->nr_cpus != j.nr_cpus) ||
+	    (conf->distance && (!j.distance || memcmp(given->distance, j.distance,
+						      (size_t)j.nr_nodes * (size_t)j.nr_nodes)))) {
+		fprintf(stderr, "mmfs: journal=%s records other cpus= or distance=: mount it "
+			"without them, or with those values\n", conf->journal);
+		return -1;
+	}
 	*cfg = j;
 	*backing = jbacking;
 	return 1;

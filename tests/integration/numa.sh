@@ -196,3 +196,15 @@ assert_eq "node   0   1   2
   2:  15  30  10 " "$(sed -n '/^node distances:/,$p' <<<"$out" | tail -n +2)" "numactl distances"
 assert_match "node 2 cpus: *$" "$(grep '^node 2 cpus:' <<<"$out")" "numactl: node 2 has no CPUs"
 mmfs_umount "$WORK/m3"
+
+# the journal keeps cpus= and distance=
+mmfs_mount "$WORK/mj" -o "ram=256M,nodes=2,cpus=3,distance=31,journal=$WORK/j,backing=$WORK/bj"
+mmfs_umount "$WORK/mj"
+mmfs_mount "$WORK/mj" -o "journal=$WORK/j,backing=$WORK/bj"
+assert_eq "0-2|31 10" "$(cat "$WORK/mj/sys/devices/system/cpu/online" \
+	"$WORK/mj/sys/devices/system/node/node1/distance" | paste -sd'|')" "cpus= and distance= from the journal"
+mmfs_umount "$WORK/mj"
+err=$(timeout 20 "$MMFS" -o "journal=$WORK/j,cpus=4" "$WORK/mj" 2>&1 >/dev/null) &&
+	fail "a journal mounted with other cpus="
+assert_eq "mmfs: journal=$WORK/j records other cpus= or distance=: mount it without them, or with those values" \
+	"$err" "journal with other cpus="
