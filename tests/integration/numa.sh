@@ -208,3 +208,27 @@ err=$(timeout 20 "$MMFS" -o "journal=$WORK/j,cpus=4" "$WORK/mj" 2>&1 >/dev/null)
 	fail "a journal mounted with other cpus="
 assert_eq "mmfs: journal=$WORK/j records other cpus= or distance=: mount it without them, or with those values" \
 	"$err" "journal with other cpus="
+
+# numa_maps lines against the host's own for the same kinds of VMA: a shared
+# anonymous mapping and a private rwx one (which merges with nothing), written
+host=$("$PY" - <<'PY'
+import ctypes, mmap
+s = mmap.mmap(-1, 8192, flags=mmap.MAP_SHARED)
+p = mmap.mmap(-1, 16384, flags=mmap.MAP_PRIVATE,
+              prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+for m, n in ((s, 2), (p, 4)):
+    for i in range(n):
+        m[i * 4096] = 1
+want = [ctypes.addressof(ctypes.c_char.from_buffer(m)) for m in (s, p)]
+lines = {int(l.split()[0], 16): l.split(' ', 1)[1].strip() for l in open('/proc/self/numa_maps')}
+print('\n'.join(lines[a] for a in want))
+PY
+)
+exec 3<>"$MNT/proc/1/ctl"
+echo 'mmap 0 8K rw- shared,anon' >&3 && read -r sh <&3
+echo "touch $sh 8K w" >&3 && read -r r <&3
+echo 'mmap 0 16K rwx private,anon' >&3 && read -r px <&3
+echo "touch $px 16K w" >&3 && read -r r <&3
+exec 3>&-
+ours=$(for a in "$sh" "$px"; do grep "^${a#0x} " "$MNT/proc/1/numa_maps" | cut -d' ' -f2-; done)
+assert_eq "$host" "$ours" "numa_maps lines vs the host's"
