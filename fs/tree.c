@@ -153,6 +153,7 @@ static void tree_add_numa(int nr_numa, int nr_cpus)
 	for (size_t i = 0; i < sizeof(node_all) / sizeof(node_all[0]); i++)
 		sys_add(node_all[i], N_SYS_NODE, render_node_all, 0);
 	sys_add("has_cpu", N_SYS_NODE, render_node_has_cpu, 0);
+	sys_add("has_generic_initiator", N_SYS_NODE, render_cpu_none, 0);
 	for (int nid = 0; nid < nr_numa; nid++) {
 		int dir = (int)nr_nodes, hp;
 

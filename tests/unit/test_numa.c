@@ -148,6 +148,24 @@ Test(node, memory_only_nodes)
 	cr_assert_eq(mm_cpu_to_node(5, 2, 3), 1);
 }
 
+/* proc/cpuinfo says what cpuN/topology says: a package per node */
+Test(node, cpuinfo_packages)
+{
+	struct mm_global_snap *s = global_new(2, 4);
+	struct rbuf b;
+	char *p;
+
+	rbuf_init(&b);
+	render_cpuinfo(&b, s);
+	rbuf_put(&b, "", 1);
+	p = strstr(b.buf, "processor\t: 3\n");
+	cr_assert(p);
+	cr_assert(strstr(p, "physical id\t: 1\nsiblings\t: 2\ncore id\t\t: 1\ncpu cores\t: 2\n"
+			    "apicid\t\t: 3\n"));
+	rbuf_free(&b);
+	free(s);
+}
+
 Test(status, allowed)
 {
 	struct rbuf b;
