@@ -135,65 +135,87 @@ static struct node *sys_add(const char *name, int parent,
 	return n;
 }
 
+/* rows of tree_add_nodes and tree_add_cpus: 16 per node, 19 per CPU, 13 besides */
 #define NUMA_ROWS_PER_NODE	20
 #define NUMA_ROWS_PER_CPU	(3 + CPU_TOPO_NR)
 #define NUMA_ROWS		16
 
-/* sys/devices/system/node and sys/devices/system/cpu (render_node.c) */
-static void tree_add_numa(int nr_numa, int nr_cpus)
+/* A directory row; its index, the parent of what goes in it. */
+static int dir_add(const char *name, int parent)
 {
-	static const char *const node_all[] = { "possible", "online", "has_normal_memory",
-						"has_memory" };
+	node_add(name, parent, S_IFDIR | 0555, NK_DIR);
+	return (int)nr_nodes - 1;
+}
+
+struct sys_row {
+	const char *name;
+	void (*fn)(struct rbuf *, const struct mm_global_snap *, int);
+};
+
+static void sys_rows(const struct sys_row *r, size_t n, int parent, int arg)
+{
+	for (size_t i = 0; i < n; i++)
+		sys_add(r[i].name, parent, r[i].fn, arg);
+}
+#define SYS_ROWS(r, parent, arg)	sys_rows(r, sizeof(r) / sizeof(r[0]), parent, arg)
+
+static const struct sys_row node_top[] = {
+	{ "possible", render_node_all }, { "online", render_node_all },
+	{ "has_normal_memory", render_node_all }, { "has_memory", render_node_all },
+	{ "has_cpu", render_node_has_cpu }, { "has_generic_initiator", render_cpu_none },
+};
+static const struct sys_row node_files[] = {	/* .arg = the node */
+	{ "cpumap", render_node_cpumap }, { "cpulist", render_node_cpulist },
+	{ "distance", render_node_distance }, { "numastat", render_node_numastat },
+	{ "vmstat", render_node_vmstat },
+};
+static const struct sys_row cpu_top[] = {
+	{ "kernel_max", render_cpu_kernel_max }, { "possible", render_cpu_all },
+	{ "present", render_cpu_all }, { "online", render_cpu_all },
+	{ "offline", render_cpu_none }, { "isolated", render_cpu_none },
+};
+
+/* sys/devices/system/node (render_node.c) */
+static void tree_add_nodes(int nr_numa)
+{
 	static const char *const hp_files[] = { "nr_hugepages", "free_hugepages",
 						"surplus_hugepages" };
-	static const char *const hp_sizes[] = { "hugepages-1048576kB", "hugepages-2048kB" };
 	char name[32];
-	int cpu_dir;
 
-	for (size_t i = 0; i < sizeof(node_all) / sizeof(node_all[0]); i++)
-		sys_add(node_all[i], N_SYS_NODE, render_node_all, 0);
-	sys_add("has_cpu", N_SYS_NODE, render_node_has_cpu, 0);
-	sys_add("has_generic_initiator", N_SYS_NODE, render_cpu_none, 0);
+	SYS_ROWS(node_top, N_SYS_NODE, 0);
 	for (int nid = 0; nid < nr_numa; nid++) {
-		int dir = (int)nr_nodes, hp;
+		int dir, hp, sdir;
 
 		snprintf(name, sizeof(name), "node%d", nid);
-		node_add(name, N_SYS_NODE, S_IFDIR | 0555, NK_DIR);
+		dir = dir_add(name, N_SYS_NODE);
 		node_add("meminfo", dir, S_IFREG | 0444, NK_NODE_MEMINFO)->arg = nid;
-		sys_add("cpumap", dir, render_node_cpumap, nid);
-		sys_add("cpulist", dir, render_node_cpulist, nid);
-		sys_add("distance", dir, render_node_distance, nid);
-		sys_add("numastat", dir, render_node_numastat, nid);
-		sys_add("vmstat", dir, render_node_vmstat, nid);
-		hp = (int)nr_nodes;
-		node_add("hugepages", dir, S_IFDIR | 0555, NK_DIR);
-		for (int size = 0; size < 2; size++) {
-			int sdir = (int)nr_nodes;
-
-			node_add(hp_sizes[size], hp, S_IFDIR | 0555, NK_DIR);
-			/* 1 GiB pages are never reserved: .arg % 4 == 3 prints 0 */
-			for (int f = 0; f < 3; f++)
-				sys_add(hp_files[f], sdir, render_node_hugepages,
-					nid * 4 + (size ? f : 3));
-		}
+		SYS_ROWS(node_files, dir, nid);
+		hp = dir_add("hugepages", dir);
+		/* 1 GiB pages are never reserved: .arg % 4 == 3 prints 0 */
+		sdir = dir_add("hugepages-1048576kB", hp);
+		for (int f = 0; f < 3; f++)
+			sys_add(hp_files[f], sdir, render_node_hugepages, nid * 4 + 3);
+		sdir = dir_add("hugepages-2048kB", hp);
+		for (int f = 0; f < 3; f++)
+			sys_add(hp_files[f], sdir, render_node_hugepages, nid * 4 + f);
 	}
-	cpu_dir = (int)nr_nodes;
-	node_add("cpu", N_SYS_DEVICES_SYSTEM, S_IFDIR | 0555, NK_DIR);
-	sys_add("kernel_max", cpu_dir, render_cpu_kernel_max, 0);
-	sys_add("possible", cpu_dir, render_cpu_all, 0);
-	sys_add("present", cpu_dir, render_cpu_all, 0);
-	sys_add("online", cpu_dir, render_cpu_all, 0);
-	sys_add("offline", cpu_dir, render_cpu_none, 0);
-	sys_add("isolated", cpu_dir, render_cpu_none, 0);
+}
+
+/* sys/devices/system/cpu (render_node.c) */
+static void tree_add_cpus(int nr_cpus)
+{
+	int cpu_dir = dir_add("cpu", N_SYS_DEVICES_SYSTEM);
+	char name[32];
+
+	SYS_ROWS(cpu_top, cpu_dir, 0);
 	for (int cpu = 0; cpu < nr_cpus; cpu++) {
-		int dir = (int)nr_nodes, topo;
+		int dir, topo;
 
 		snprintf(name, sizeof(name), "cpu%d", cpu);
-		node_add(name, cpu_dir, S_IFDIR | 0555, NK_DIR);
+		dir = dir_add(name, cpu_dir);
 		if (cpu)	/* x86 cannot take the boot CPU offline: cpu0 has no online */
 			sys_add("online", dir, render_cpu_online, cpu);
-		topo = (int)nr_nodes;
-		node_add("topology", dir, S_IFDIR | 0555, NK_DIR);
+		topo = dir_add("topology", dir);
 		for (int t = 0; t < CPU_TOPO_NR; t++)
 			sys_add(cpu_topo_names[t], topo, render_cpu_topology, cpu * CPU_TOPO_NR + t);
 	}
@@ -219,7 +241,8 @@ int tree_init(int nr_numa, int nr_cpus)
 
 		node_add(tun[i].name, parent, S_IFREG | (tun[i].mode & 07777), NK_TUNABLE);
 	}
-	tree_add_numa(nr_numa, nr_cpus);
+	tree_add_nodes(nr_numa);
+	tree_add_cpus(nr_cpus);
 	return 0;
 }
 
