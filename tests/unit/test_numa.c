@@ -148,6 +148,36 @@ Test(node, memory_only_nodes)
 	cr_assert_eq(mm_cpu_to_node(5, 2, 3), 1);
 }
 
+/* node vmstat: proc/vmstat's first three parts, this node's values; hugepages */
+Test(node, vmstat_and_hugepages)
+{
+	struct mm_global_snap *s = global_new(2, 2);
+	struct rbuf b;
+	char line[64];
+
+	s->node[1].zone[1].stat[NR_FREE_PAGES] = 100;
+	s->node[1].zone[2].stat[NR_FREE_PAGES] = 23;
+	s->node[0].zone[1].stat[NR_FREE_PAGES] = 7;
+	s->node[1].zone[2].numa_stat[NUMA_OTHER] = 5;
+	s->node[1].stat[NR_FILE_PAGES] = 9;
+	s->node[1].hugepages_total = 3;
+	s->node[1].hugepages_free = 2;
+	rbuf_init(&b);
+	render_node_vmstat(&b, s, 1);
+	rbuf_put(&b, "", 1);
+	cr_assert(!strncmp(b.buf, "nr_free_pages 123\n", 18));
+	cr_assert(strstr(b.buf, "\nnuma_other 5\n"));
+	snprintf(line, sizeof(line), "\n%s 9\n", node_stat_names[NR_FILE_PAGES]);
+	cr_assert(strstr(b.buf, line));
+	cr_assert_null(strstr(b.buf, "nr_dirty_threshold"));
+	rbuf_free(&b);
+	expect(s, render_node_hugepages, 1 * 4 + 0, "3\n");
+	expect(s, render_node_hugepages, 1 * 4 + 1, "2\n");
+	expect(s, render_node_hugepages, 1 * 4 + 2, "0\n");
+	expect(s, render_node_hugepages, 1 * 4 + 3, "0\n");
+	free(s);
+}
+
 /* proc/cpuinfo says what cpuN/topology says: a package per node */
 Test(node, cpuinfo_packages)
 {
