@@ -290,7 +290,7 @@ struct mm_task_snap {
 	uint64_t arg_start, arg_end, env_start, env_end;
 	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
 	int thp_enabled;		/* status THP_enabled */
-	int nr_cpus, nr_nodes;		/* status Cpus_allowed, Mems_allowed: the machine's */
+	int nr_cpus, nr_nodes;		/* the machine's: what Cpus_allowed and Mems_allowed allow */
 	size_t nr_vmas;			/* map_count; the gate VMA is not included */
 	/*
 	 * The VMAs, ascending: in vmas[] (mm_snap_task), or packed into
