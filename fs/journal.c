@@ -259,6 +259,30 @@ static void unmap_file(struct jfile *f)
 		munmap(f->base, f->size);
 }
 
+/*
+ * After the version, cpus= and the SLIT (empty for the default); a journal
+ * written before them has neither, and boots with their defaults.
+ */
+static int read_header_numa(struct jcur *c, struct mm_config *cfg)
+{
+	static unsigned char slit[MM_MAX_NODES * MM_MAX_NODES];
+	const void *d;
+	size_t n;
+
+	jc_bytes(c, &n);	/* the version that wrote it */
+	if (c->err || c->p == c->end)
+		return c->err ? -EINVAL : 0;
+	cfg->nr_cpus = (int)jc_varint(c);
+	d = jc_bytes(c, &n);
+	if (c->err || (n && n != (size_t)cfg->nr_nodes * (size_t)cfg->nr_nodes))
+		return -EINVAL;
+	if (n) {
+		memcpy(slit, d, n);
+		cfg->distance = slit;
+	}
+	return 0;
+}
+
 /* The header record's fields; 0 or -EINVAL. */
 static int read_header(struct jcur *c, struct mm_config *cfg, char *backing, size_t blen)
 {
@@ -284,7 +308,7 @@ static int read_header(struct jcur *c, struct mm_config *cfg, char *backing, siz
 	if (c->err || !bk || !n || bk[n - 1] || n > blen)
 		return -EINVAL;
 	memcpy(backing, bk, n);
-	return 0;
+	return read_header_numa(c, cfg);
 }
 
 int journal_peek(const char *path, struct mm_config *cfg, char *backing, size_t blen,
@@ -429,6 +453,8 @@ static int write_header(const struct mm_config *cfg, const char *backing)
 	jb_str(&b, cfg->swap_path);
 	jb_str(&b, backing);
 	jb_str(&b, MMFS_VERSION);
+	jb_varint(&b, (uint64_t)cfg->nr_cpus);
+	jb_bytes(&b, cfg->distance, cfg->distance ? (size_t)cfg->nr_nodes * (size_t)cfg->nr_nodes : 0);
 	jb_end(&b, start);
 	err = write_record(&b);
 	jb_free(&b);

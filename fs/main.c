@@ -38,7 +38,7 @@ struct mmfs mmfs;
 
 /* The options as given; NULL = default. Filled by fuse_opt_parse. */
 struct mmfs_conf {
-	char *ram, *nodes, *swap, *backing, *script, *journal;
+	char *ram, *nodes, *swap, *backing, *script, *journal, *cpus, *distance;
 	int help, version;
 	char *mountpoint;
 	char *error;		/* first command-line error, reported after parsing */
@@ -54,6 +54,8 @@ static const struct fuse_opt mmfs_opts[] = {
 	MMFS_OPT("ram", ram),
 	MMFS_OPT("nodes", nodes),
 	MMFS_OPT("swap", swap),
+	MMFS_OPT("cpus", cpus),
+	MMFS_OPT("distance", distance),
 	MMFS_OPT("backing", backing),
 	MMFS_OPT("script", script),
 	MMFS_OPT("journal", journal),
@@ -75,6 +77,13 @@ static void usage(FILE *f, const char *prog)
 "    ram=SIZE         simulated physical memory, 64M..64T     (default 1G)\n"
 "    nodes=N          NUMA nodes, RAM split evenly, 1..64,\n"
 "                     at least 32M of RAM each                (default 1)\n"
+"    cpus=N           CPUs, 1..256, in blocks over the nodes\n"
+"                     (cpus=4,nodes=2: 0-1 on node 0, 2-3 on node 1)\n"
+"                                              (default 2, or one per node)\n"
+"    distance=D       node distances (the SLIT): one number, the distance\n"
+"                     between any two nodes, 11..254; or the whole matrix,\n"
+"                     nodes*nodes numbers row by row joined with ':' (10 on\n"
+"                     the diagonal): distance=10:21:21:10     (default 20)\n"
 "    swap=SIZE        the first swap device, /swapfile; 0 = none;\n"
 "                     'swapon NAME SIZE' in MOUNT/ctl adds more (default 256M)\n"
 "    backing=DIR      real directory holding the files of files/; made if\n"
@@ -192,13 +201,60 @@ static int journal_config(const struct mmfs_conf *conf, const struct mm_config *
 		return -1;
 	}
 	free(real);
+	if ((conf->cpus && given->nr_cpus != j.nr_cpus) ||
+	    (conf->distance && (!j.distance || memcmp(given->distance, j.distance,
+						      (size_t)j.nr_nodes * (size_t)j.nr_nodes)))) {
+		fprintf(stderr, "mmfs: journal=%s records other cpus= or distance=: mount it "
+			"without them, or with those values\n", conf->journal);
+		return -1;
+	}
 	*cfg = j;
 	*backing = jbacking;
 	return 1;
 }
 
+/*
+ * distance=R or distance=D:D:...: the SLIT of nodes nodes into table
+ * (row-major); mm_boot checks the values. 0 or -1 (reported).
+ */
+static int distance_opt(const char *arg, long nodes, unsigned char *table)
+{
+	long n = 0, uniform;
+	const char *p = arg;
+	char *end;
+
+	for (;;) {
+		long d;
+
+		errno = 0;
+		d = strtol(p, &end, 10);
+		if (errno || end == p || d < 1 || d > 255 || n >= nodes * nodes) {
+			fprintf(stderr, "mmfs: distance=%s: not a distance, or more than %ld\n",
+				arg, nodes * nodes);
+			return -1;
+		}
+		table[n++] = (unsigned char)d;
+		if (*end != ':')
+			break;
+		p = end + 1;
+	}
+	if (*end || (n != 1 && n != nodes * nodes)) {
+		fprintf(stderr, "mmfs: distance=%s: one distance, or %ld of them joined with ':'\n",
+			arg, nodes * nodes);
+		return -1;
+	}
+	if (n == 1) {
+		uniform = table[0];
+		for (long i = 0; i < nodes * nodes; i++)
+			table[i] = i / nodes == i % nodes ? MM_LOCAL_DISTANCE : (unsigned char)uniform;
+	}
+	return 0;
+}
+
 static int conf_to_config(const struct mmfs_conf *conf, struct mm_config *cfg)
 {
+	static unsigned char slit[MM_MAX_NODES * MM_MAX_NODES];
+	long cpus = 0;
 	unsigned long long ram = 1ULL << 30, swap = 256ULL << 20;
 	long nodes = 1;
 	char *end;
@@ -228,6 +284,19 @@ static int conf_to_config(const struct mmfs_conf *conf, struct mm_config *cfg)
 			nodes, conf->ram ? conf->ram : "1G");
 		return -1;
 	}
+	if (conf->cpus) {
+		errno = 0;
+		cpus = strtol(conf->cpus, &end, 10);
+		if (errno || end == conf->cpus || *end || cpus < 1 || cpus > MM_MAX_CPUS) {
+			fprintf(stderr, "mmfs: cpus=%s: not a number of CPUs (1..%d)\n",
+				conf->cpus, MM_MAX_CPUS);
+			return -1;
+		}
+	}
+	if (conf->distance && distance_opt(conf->distance, nodes, slit))
+		return -1;
+	cfg->nr_cpus = (int)cpus;
+	cfg->distance = conf->distance ? slit : NULL;
 	cfg->ram_bytes = ram;
 	cfg->nr_nodes = (int)nodes;
 	cfg->swap_bytes = swap;
@@ -504,7 +573,7 @@ int main(int argc, char *argv[])
 	mmfs.nr_nodes = cfg.nr_nodes;
 	mmfs.uid = getuid();
 	mmfs.gid = getgid();
-	if (tree_init(cfg.nr_nodes)) {
+	if (tree_init(cfg.nr_nodes, mm_nr_cpus(mmfs.m))) {
 		fprintf(stderr, "mmfs: out of memory\n");
 		goto out_shutdown;
 	}
@@ -600,6 +669,8 @@ out_args:
 	free(conf.ram);
 	free(conf.nodes);
 	free(conf.swap);
+	free(conf.cpus);
+	free(conf.distance);
 	free(conf.backing);
 	free(conf.script);
 	free(conf.journal);

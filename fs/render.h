@@ -47,6 +47,33 @@ void render_zoneinfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_swaps(struct rbuf *b, const struct mm_global_snap *s);
 void render_node_meminfo(struct rbuf *b, const struct mm_global_snap *s, int nid);
 
+/* sys/devices/system/{node,cpu} and the NUMA lines of proc/PID (fs/render_node.c) */
+enum cpu_topo {
+	CPU_TOPO_PACKAGE_ID, CPU_TOPO_DIE_ID, CPU_TOPO_CLUSTER_ID, CPU_TOPO_CORE_ID,
+	CPU_TOPO_THREAD_SIBLINGS, CPU_TOPO_THREAD_SIBLINGS_LIST,
+	CPU_TOPO_CORE_CPUS, CPU_TOPO_CORE_CPUS_LIST,
+	CPU_TOPO_CLUSTER_CPUS, CPU_TOPO_CLUSTER_CPUS_LIST,
+	CPU_TOPO_CORE_SIBLINGS, CPU_TOPO_CORE_SIBLINGS_LIST,
+	CPU_TOPO_DIE_CPUS, CPU_TOPO_DIE_CPUS_LIST,
+	CPU_TOPO_PACKAGE_CPUS, CPU_TOPO_PACKAGE_CPUS_LIST,
+	CPU_TOPO_NR
+};
+extern const char *const cpu_topo_names[CPU_TOPO_NR];
+void render_node_all(struct rbuf *b, const struct mm_global_snap *s, int arg);
+void render_node_has_cpu(struct rbuf *b, const struct mm_global_snap *s, int arg);
+void render_node_cpumap(struct rbuf *b, const struct mm_global_snap *s, int nid);
+void render_node_cpulist(struct rbuf *b, const struct mm_global_snap *s, int nid);
+void render_node_distance(struct rbuf *b, const struct mm_global_snap *s, int nid);
+void render_node_numastat(struct rbuf *b, const struct mm_global_snap *s, int nid);
+void render_node_vmstat(struct rbuf *b, const struct mm_global_snap *s, int nid);
+void render_node_hugepages(struct rbuf *b, const struct mm_global_snap *s, int arg);
+void render_cpu_kernel_max(struct rbuf *b, const struct mm_global_snap *s, int arg);
+void render_cpu_all(struct rbuf *b, const struct mm_global_snap *s, int arg);
+void render_cpu_none(struct rbuf *b, const struct mm_global_snap *s, int arg);
+void render_cpu_online(struct rbuf *b, const struct mm_global_snap *s, int cpu);
+void render_cpu_topology(struct rbuf *b, const struct mm_global_snap *s, int arg);
+void render_numa_maps(struct rbuf *b, const struct mm_numa_vma *v, size_t nr, int nr_nodes);
+
 /* machine files (fs/render_sys.c) */
 void render_stat(struct rbuf *b, const struct mm_global_snap *s, const struct render_clock *c);
 void render_uptime(struct rbuf *b, const struct mm_global_snap *s, const struct render_clock *c);

@@ -83,12 +83,18 @@ static const char cpu_flags[] =
 	"smap clflushopt clwb avx512cd avx512bw avx512vl xsaveopt xsavec xgetbv1 "
 	"xsaves arat pku ospke md_clear arch_capabilities";
 
-/* One block per cpu in arch/x86/kernel/cpu/proc.c's layout ("key\t: value"). */
+/*
+ * One block per cpu in arch/x86/kernel/cpu/proc.c's layout ("key\t: value");
+ * a package per node, as sys/devices/system/cpu/cpuN/topology says.
+ */
 void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s)
 {
-	int ncpu = s->nr_cpus > 0 ? s->nr_cpus : 1;
+	int ncpu = s->nr_cpus > 0 ? s->nr_cpus : 1, nodes = s->nr_nodes > 0 ? s->nr_nodes : 1;
 
 	for (int cpu = 0; cpu < ncpu; cpu++) {
+		int nid = mm_cpu_to_node(ncpu, nodes, cpu);
+		int cores = mm_node_nr_cpus(ncpu, nodes, nid);
+
 		rbuf_printf(b,
 			    "processor\t: %d\n"
 			    "vendor_id\t: GenuineIntel\n"
@@ -99,7 +105,7 @@ void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s)
 			    "microcode\t: 0x1\n"
 			    "cpu MHz\t\t: 2400.000\n"
 			    "cache size\t: 36608 KB\n"
-			    "physical id\t: 0\n"
+			    "physical id\t: %d\n"
 			    "siblings\t: %d\n"
 			    "core id\t\t: %d\n"
 			    "cpu cores\t: %d\n"
@@ -116,7 +122,8 @@ void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s)
 			    "cache_alignment\t: 64\n"
 			    "address sizes\t: 46 bits physical, 48 bits virtual\n"
 			    "power management:\n\n",
-			    cpu, ncpu, cpu, ncpu, cpu, cpu, cpu_flags);
+			    cpu, nid, cores, cpu - mm_node_first_cpu(ncpu, nodes, nid), cores, cpu, cpu,
+			    cpu_flags);
 	}
 }
 

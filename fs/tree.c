@@ -105,14 +105,111 @@ static struct node *node_add(const char *name, int parent, mode_t mode,
 	return n;
 }
 
-int tree_init(int nr_numa)
+static struct node *sys_add(const char *name, int parent,
+			    void (*fn)(struct rbuf *, const struct mm_global_snap *, int), int arg)
+{
+	struct node *n = node_add(name, parent, S_IFREG | 0444, NK_SYS);
+
+	n->show.sys = fn;
+	n->arg = arg;
+	return n;
+}
+
+/* rows of tree_add_nodes and tree_add_cpus: 16 per node, 19 per CPU, 13 besides */
+#define NUMA_ROWS_PER_NODE	20
+#define NUMA_ROWS_PER_CPU	(3 + CPU_TOPO_NR)
+#define NUMA_ROWS		16
+
+/* A directory row; its index, the parent of what goes in it. */
+static int dir_add(const char *name, int parent)
+{
+	node_add(name, parent, S_IFDIR | 0555, NK_DIR);
+	return (int)nr_nodes - 1;
+}
+
+struct sys_row {
+	const char *name;
+	void (*fn)(struct rbuf *, const struct mm_global_snap *, int);
+};
+
+static void sys_rows(const struct sys_row *r, size_t n, int parent, int arg)
+{
+	for (size_t i = 0; i < n; i++)
+		sys_add(r[i].name, parent, r[i].fn, arg);
+}
+#define SYS_ROWS(r, parent, arg)	sys_rows(r, sizeof(r) / sizeof(r[0]), parent, arg)
+
+static const struct sys_row node_top[] = {
+	{ "possible", render_node_all }, { "online", render_node_all },
+	{ "has_normal_memory", render_node_all }, { "has_memory", render_node_all },
+	{ "has_cpu", render_node_has_cpu }, { "has_generic_initiator", render_cpu_none },
+};
+static const struct sys_row node_files[] = {	/* .arg = the node */
+	{ "cpumap", render_node_cpumap }, { "cpulist", render_node_cpulist },
+	{ "distance", render_node_distance }, { "numastat", render_node_numastat },
+	{ "vmstat", render_node_vmstat },
+};
+static const struct sys_row cpu_top[] = {
+	{ "kernel_max", render_cpu_kernel_max }, { "possible", render_cpu_all },
+	{ "present", render_cpu_all }, { "online", render_cpu_all },
+	{ "offline", render_cpu_none }, { "isolated", render_cpu_none },
+};
+
+/* sys/devices/system/node (render_node.c) */
+static void tree_add_nodes(int nr_numa)
+{
+	static const char *const hp_files[] = { "nr_hugepages", "free_hugepages",
+						"surplus_hugepages" };
+	char name[32];
+
+	SYS_ROWS(node_top, N_SYS_NODE, 0);
+	for (int nid = 0; nid < nr_numa; nid++) {
+		int dir, hp, sdir;
+
+		snprintf(name, sizeof(name), "node%d", nid);
+		dir = dir_add(name, N_SYS_NODE);
+		node_add("meminfo", dir, S_IFREG | 0444, NK_NODE_MEMINFO)->arg = nid;
+		SYS_ROWS(node_files, dir, nid);
+		hp = dir_add("hugepages", dir);
+		/* 1 GiB pages are never reserved: .arg % 4 == 3 prints 0 */
+		sdir = dir_add("hugepages-1048576kB", hp);
+		for (int f = 0; f < 3; f++)
+			sys_add(hp_files[f], sdir, render_node_hugepages, nid * 4 + 3);
+		sdir = dir_add("hugepages-2048kB", hp);
+		for (int f = 0; f < 3; f++)
+			sys_add(hp_files[f], sdir, render_node_hugepages, nid * 4 + f);
+	}
+}
+
+/* sys/devices/system/cpu (render_node.c) */
+static void tree_add_cpus(int nr_cpus)
+{
+	int cpu_dir = dir_add("cpu", N_SYS_DEVICES_SYSTEM);
+	char name[32];
+
+	SYS_ROWS(cpu_top, cpu_dir, 0);
+	for (int cpu = 0; cpu < nr_cpus; cpu++) {
+		int dir, topo;
+
+		snprintf(name, sizeof(name), "cpu%d", cpu);
+		dir = dir_add(name, cpu_dir);
+		if (cpu)	/* x86 cannot take the boot CPU offline: cpu0 has no online */
+			sys_add("online", dir, render_cpu_online, cpu);
+		topo = dir_add("topology", dir);
+		for (int t = 0; t < CPU_TOPO_NR; t++)
+			sys_add(cpu_topo_names[t], topo, render_cpu_topology, cpu * CPU_TOPO_NR + t);
+	}
+}
+
+int tree_init(int nr_numa, int nr_cpus)
 {
 	const size_t nr_static = sizeof(static_nodes) / sizeof(static_nodes[0]);
 	const struct mm_tunable_info *tun;
 	int nr_tun = mm_tunables(&tun);
-	char name[32];
 
-	nodes = calloc(nr_static + (size_t)nr_tun + 2 * (size_t)nr_numa, sizeof(*nodes));
+	nodes = calloc(nr_static + (size_t)nr_tun + NUMA_ROWS +
+		       NUMA_ROWS_PER_NODE * (size_t)nr_numa + NUMA_ROWS_PER_CPU * (size_t)nr_cpus,
+		       sizeof(*nodes));
 	if (!nodes)
 		return -ENOMEM;
 	memcpy(nodes, static_nodes, sizeof(static_nodes));
@@ -124,13 +221,8 @@ int tree_init(int nr_numa)
 
 		node_add(tun[i].name, parent, S_IFREG | (tun[i].mode & 07777), NK_TUNABLE);
 	}
-	for (int nid = 0; nid < nr_numa; nid++) {
-		int dir = (int)nr_nodes;
-
-		snprintf(name, sizeof(name), "node%d", nid);
-		node_add(name, N_SYS_NODE, S_IFDIR | 0555, NK_DIR);
-		node_add("meminfo", dir, S_IFREG | 0444, NK_NODE_MEMINFO)->arg = nid;
-	}
+	tree_add_nodes(nr_numa);
+	tree_add_cpus(nr_cpus);
 	return 0;
 }
 
@@ -323,6 +415,9 @@ static int render_global_node(const struct node *node, struct rbuf *out)
 	case NK_NODE_MEMINFO:
 		render_node_meminfo(out, g, node->arg);
 		break;
+	case NK_SYS:
+		node->show.sys(out, g, node->arg);
+		break;
 	default:
 		break;
 	}
@@ -372,6 +467,20 @@ static int render_task_node(const struct tree_ref *ref, struct rbuf *out)
 	return err;
 }
 
+static int render_numa_maps_node(const struct tree_ref *ref, struct rbuf *out)
+{
+	struct mm_numa_vma *v;
+	size_t n;
+	int err = mm_numa_maps(mmfs.m, ref->pid, &v, &n);
+
+	if (!err && ctl_pid_generation(ref->pid) != ref->gen)
+		err = -ESRCH;
+	if (!err)
+		render_numa_maps(out, v, n, mmfs.nr_nodes);
+	free(v);
+	return err;
+}
+
 static int render_tunable(const struct node *node, struct rbuf *out)
 {
 	char buf[4096];
@@ -394,7 +503,10 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	case NK_GLOBAL:
 	case NK_CLOCKED:
 	case NK_NODE_MEMINFO:
+	case NK_SYS:
 		return render_global_node(ref->node, out);
+	case NK_NUMA_MAPS:
+		return render_numa_maps_node(ref, out);
 	case NK_TASK:
 	case NK_TASK_ERR:
 	case NK_TASK_ADJ:

@@ -33,6 +33,8 @@ enum node_kind {
 	NK_GLOBAL,	/* render(global snapshot) */
 	NK_CLOCKED,	/* render(global snapshot, host clock): stat, uptime */
 	NK_NODE_MEMINFO,/* render_node_meminfo for node .arg */
+	NK_SYS,		/* render(global snapshot, .arg): sys/devices/system/{node,cpu} */
+	NK_NUMA_MAPS,	/* proc/<pid>/numa_maps: render_numa_maps(mm_numa_maps) */
 	NK_KMSG,	/* the kernel log */
 	NK_TUNABLE,	/* mm_tunable_read / mm_tunable_write by name */
 	NK_TASK,	/* render(task snapshot); .arg = want VMAs */
@@ -77,6 +79,7 @@ struct node {
 		void (*clocked)(struct rbuf *, const struct mm_global_snap *,
 				const struct render_clock *);
 		void (*task)(struct rbuf *, const struct mm_task_snap *);
+		void (*sys)(struct rbuf *, const struct mm_global_snap *, int);
 		int (*task_err)(struct rbuf *, const struct mm_task_snap *);
 		struct {
 			void (*vma)(struct rbuf *, const struct mm_vma_snap *);
@@ -105,8 +108,11 @@ struct tree_dirent {
 	mode_t mode;
 };
 
-/* Build the table: static rows, tunables, node<N> for nr_nodes nodes. */
-int tree_init(int nr_nodes);
+/*
+ * Build the table: static rows, tunables, sys/devices/system/node/node<N>
+ * for nr_nodes nodes and sys/devices/system/cpu/cpu<N> for nr_cpus CPUs.
+ */
+int tree_init(int nr_nodes, int nr_cpus);
 void tree_exit(void);
 
 /*

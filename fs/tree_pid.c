@@ -84,6 +84,7 @@ static const struct node pid_files[] = {
 	LINK_ROW("cwd", LINK_CWD),
 	LINK_ROW("root", LINK_ROOT),
 	LINK_ROW("exe", LINK_EXE),
+	{ .name = "numa_maps", .parent = -1, .mode = S_IFREG | 0444, .kind = NK_NUMA_MAPS },
 	{ .name = "task", .parent = -1, .mode = S_IFDIR | 0555, .kind = NK_TASK_DIR,
 	  .flags = NODE_TGID_ONLY },
 };

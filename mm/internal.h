@@ -56,6 +56,10 @@ struct machine {
 	char swap_path[256];
 	int nr_nodes;
 	int nr_cpus;
+	uint8_t node_distance[MM_MAX_NODES][MM_MAX_NODES];	/* the SLIT, [from][to] */
+	/* zonelist node order of each node (page_alloc.c build_node_orders), once built */
+	int8_t node_order[MM_MAX_NODES][MM_MAX_NODES];
+	int node_order_built;
 	struct pglist_data *node[MM_MAX_NODES];	/* [0, nr_nodes) are set */
 
 	/* physical memory: [0, max_pfn), see memmap.h */

@@ -185,6 +185,13 @@ static void boot_log(struct machine *m)
 		 (unsigned long long)KERNEL_PAGES * 4, (unsigned long long)(present - m->totalram_pages) * 4);
 }
 
+static int check_distance(const struct mm_config *cfg, char *why, size_t whylen);
+
+int mm_nr_cpus(const struct machine *m)
+{
+	return m->nr_cpus;	/* fixed at boot */
+}
+
 static int check_config(const struct mm_config *cfg, char *why, size_t whylen)
 {
 	if (cfg->ram_bytes < MM_MIN_RAM || cfg->ram_bytes > MM_MAX_RAM) {
@@ -204,6 +211,33 @@ static int check_config(const struct mm_config *cfg, char *why, size_t whylen)
 		snprintf(why, whylen, "swap must be 0 or between 40K and 16T");
 		return -EINVAL;
 	}
+	if (cfg->nr_cpus < 0 || cfg->nr_cpus > MM_MAX_CPUS) {
+		snprintf(why, whylen, "cpus must be between 1 and %d", MM_MAX_CPUS);
+		return -EINVAL;
+	}
+	return check_distance(cfg, why, whylen);
+}
+
+/*
+ * The SLIT as Linux accepts it (arch/x86/mm/numa.c, acpi slit_valid):
+ * LOCAL_DISTANCE (10) from a node to itself, more than that between two.
+ */
+static int check_distance(const struct mm_config *cfg, char *why, size_t whylen)
+{
+	int n = cfg->nr_nodes;
+
+	if (!cfg->distance)
+		return 0;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++) {
+			int d = cfg->distance[i * n + j];
+
+			if (i == j ? d != MM_LOCAL_DISTANCE : d <= MM_LOCAL_DISTANCE || d > 254) {
+				snprintf(why, whylen, "distance from node %d to node %d is %d: "
+					 "must be 10 to itself, 11..254 to another", i, j, d);
+				return -EINVAL;
+			}
+		}
 	return 0;
 }
 
@@ -237,7 +271,14 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	m->cfg = *cfg;
 	m->cfg.swap_path = m->swap_path;	/* the caller's string does not last */
 	m->nr_nodes = cfg->nr_nodes;
-	m->nr_cpus = 2 * cfg->nr_nodes;
+	m->nr_cpus = cfg->nr_cpus ? cfg->nr_cpus : cfg->nr_nodes > 2 ? cfg->nr_nodes : 2;
+	m->cfg.nr_cpus = m->nr_cpus;
+	for (int i = 0; i < cfg->nr_nodes; i++)
+		for (int j = 0; j < cfg->nr_nodes; j++)
+			m->node_distance[i][j] = cfg->distance ?
+				cfg->distance[i * cfg->nr_nodes + j] :
+				i == j ? MM_LOCAL_DISTANCE : MM_REMOTE_DISTANCE;
+	m->cfg.distance = NULL;	/* the caller's table does not last: node_distance */
 	m->max_pfn = cfg->ram_bytes >> MM_PAGE_SHIFT;
 	INIT_LIST_HEAD(&m->hugepage_freelist);
 	INIT_LIST_HEAD(&m->wb_dirty);

@@ -28,6 +28,14 @@ struct machine;
 struct mm_config {
 	uint64_t ram_bytes;	/* simulated physical memory; >= 64 MiB, <= 64 TiB */
 	int nr_nodes;		/* NUMA nodes, 1..MM_MAX_NODES; RAM split evenly */
+	int nr_cpus;		/* CPUs, 0..MM_MAX_CPUS, in blocks by node (mm_cpu_to_node);
+				 * 0: the default, max(2, nr_nodes) */
+	/*
+	 * The SLIT: nr_nodes * nr_nodes distances, row-major (distance[from *
+	 * nr_nodes + to]), 10 on the diagonal and 11..254 elsewhere; NULL for
+	 * 10 local, 20 remote. Copied at boot.
+	 */
+	const unsigned char *distance;
 	uint64_t swap_bytes;	/* size of the one swap device; 0 = none */
 	const char *swap_path;	/* name shown in /proc/swaps (NULL: "/swapfile") */
 	/*
@@ -144,6 +152,9 @@ uint64_t mm_arena_bytes(struct machine *m);
 
 /* ---- snapshots (plain data, caller frees with free()) ---- */
 
+/* CPUs of the machine (cpus=, or its default). */
+int mm_nr_cpus(const struct machine *m);
+
 /* Everything the global files need: meminfo, vmstat, zoneinfo, buddyinfo... */
 struct mm_global_snap *mm_snap_global(struct machine *m);
 
@@ -169,6 +180,12 @@ struct mm_fd_snap;
 int mm_snap_files(struct machine *m, int pid, struct mm_fd_snap **out);
 /* One of them: 0, -ESRCH (no such pid) or -ENOENT (fd not open). */
 int mm_snap_file(struct machine *m, int pid, int fd, struct mm_fd_snap *out);
+/*
+ * proc/PID/numa_maps: one entry per VMA, ascending, into a malloc'd *out
+ * (free it), *nr entries (none for a process without an mm). 0, -ESRCH
+ * when pid does not exist, -ENOMEM.
+ */
+int mm_numa_maps(struct machine *m, int pid, struct mm_numa_vma **out, size_t *nr);
 
 /* Live pids in ascending order; returns how many (may exceed max). */
 int mm_pids(struct machine *m, int *pids, int max);

@@ -15,6 +15,7 @@
  * per-cpu page lists are not modelled (zoneinfo shows count 0), so every
  * order-0 allocation goes straight to the buddy lists.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "internal.h"
@@ -332,10 +333,66 @@ int zone_watermark_ok(struct machine *m, struct zone *z, unsigned order,
 }
 
 /*
+ * find_next_best_node: the local node first, then the nearest unused one;
+ * at equal distance a node above the local one before one below, a node
+ * without CPUs before one with, the less loaded before the more.
+ */
+static int find_next_best_node(struct machine *m, int node, uint64_t *used, const int *load)
+{
+	int best = -1, min_val = INT_MAX;
+
+	if (!(*used & (1ULL << node))) {
+		*used |= 1ULL << node;
+		return node;
+	}
+	for (int n = 0; n < m->nr_nodes; n++) {
+		int val;
+
+		if (*used & (1ULL << n))
+			continue;
+		val = m->node_distance[node][n] + (n < node);
+		if (mm_node_nr_cpus(m->nr_cpus, m->nr_nodes, n))
+			val += 1;	/* PENALTY_FOR_NODE_WITH_CPUS */
+		val = val * 1024 + load[n];	/* MAX_NUMNODES of the reference host */
+		if (val < min_val) {
+			min_val = val;
+			best = n;
+		}
+	}
+	if (best >= 0)
+		*used |= 1ULL << best;
+	return best;
+}
+
+/*
+ * build_zonelists for every node in id order, as __build_all_zonelists
+ * does: node_load, shared by all of them, gives the first node of each
+ * distance group a penalty, so that equidistant nodes take turns. With
+ * the default SLIT node N falls back to N+1, N+2 ... wrapping.
+ */
+static void build_node_orders(struct machine *m)
+{
+	int load[MM_MAX_NODES] = { 0 };
+
+	for (int local = 0; local < m->nr_nodes; local++) {
+		uint64_t used = 0;
+		int node, prev = local, nr = 0;
+
+		while ((node = find_next_best_node(m, local, &used, load)) >= 0) {
+			if (m->node_distance[local][node] != m->node_distance[local][prev])
+				load[node]++;
+			m->node_order[local][nr++] = (int8_t)node;
+			prev = node;
+		}
+	}
+	m->node_order_built = 1;
+}
+
+/*
  * Zones in allocation order: the preferred node's zones from the highest
- * allowed downwards, then the other nodes in increasing distance (here:
- * increasing id after the preferred one, wrapping). Built once per
- * (node, highest zone, THISNODE) on first use: zones never change.
+ * allowed downwards, then the other nodes' in build_node_orders' order.
+ * Built once per (node, highest zone, THISNODE) on first use: zones never
+ * change.
  */
 static const struct zonelist *get_zonelist(struct machine *m, unsigned gfp, int nid)
 {
@@ -345,8 +402,10 @@ static const struct zonelist *get_zonelist(struct machine *m, unsigned gfp, int 
 
 	if (zl->built)
 		return zl;
+	if (!m->node_order_built)
+		build_node_orders(m);
 	for (int i = 0; i < m->nr_nodes; i++) {
-		struct pglist_data *pgdat = m->node[(nid + i) % m->nr_nodes];
+		struct pglist_data *pgdat = m->node[m->node_order[nid][i]];
 
 		if (i && thisnode)
 			break;

@@ -15,6 +15,9 @@
 #include "vmstat_items.h"
 
 #define MM_MAX_NODES	64
+#define MM_MAX_CPUS	256	/* NR_CPUS of the reference host (cpu/kernel_max 255) */
+#define MM_LOCAL_DISTANCE	10
+#define MM_REMOTE_DISTANCE	20
 #define MM_MAX_ORDER	10		/* orders 0..MM_MAX_ORDER */
 #define MM_NR_ORDERS	(MM_MAX_ORDER + 1)
 #define MM_PAGEBLOCK_ORDER 9		/* 2 MiB pageblocks */
@@ -139,6 +142,7 @@ struct mm_swap_snap {
 struct mm_global_snap {
 	int nr_nodes;
 	int nr_cpus;
+	uint8_t distance[MM_MAX_NODES][MM_MAX_NODES];	/* the SLIT, [from][to] */
 	uint64_t meminfo[NR_MEMINFO_ITEMS];	/* computed by mm, see MM_MEMINFO_FIELDS */
 	int64_t vm_events[NR_VM_EVENT_ITEMS];
 	/* the four computed lines between node items and events in vmstat */
@@ -153,7 +157,43 @@ struct mm_global_snap {
 	struct mm_node_snap node[];		/* nr_nodes entries */
 };
 
+/*
+ * CPUs go to nodes in blocks, the first nr_cpus % nr_nodes nodes one more:
+ * cpus=4,nodes=2 gives node 0 CPUs 0-1 and node 1 CPUs 2-3; with fewer
+ * CPUs than nodes the last nodes have none (memory-only nodes).
+ */
+static inline int mm_node_first_cpu(int nr_cpus, int nr_nodes, int nid)
+{
+	int each = nr_cpus / nr_nodes, extra = nr_cpus % nr_nodes;
+
+	return nid * each + (nid < extra ? nid : extra);
+}
+
+static inline int mm_node_nr_cpus(int nr_cpus, int nr_nodes, int nid)
+{
+	return nr_cpus / nr_nodes + (nid < nr_cpus % nr_nodes);
+}
+
+static inline int mm_cpu_to_node(int nr_cpus, int nr_nodes, int cpu)
+{
+	for (int nid = nr_nodes - 1; nid > 0; nid--)
+		if (cpu >= mm_node_first_cpu(nr_cpus, nr_nodes, nid) &&
+		    mm_node_nr_cpus(nr_cpus, nr_nodes, nid))
+			return nid;
+	return 0;
+}
+
 /* ---- one process ---- */
+
+/* One line of proc/PID/numa_maps: a VMA and what gather_stats counted in it (pages). */
+struct mm_numa_vma {
+	uint64_t start;
+	int is_file, heap, stack, huge;	/* file=name, heap, stack, huge */
+	char name[MM_SNAP_PATH_MAX];	/* the file's path, as maps shows it */
+	uint32_t kernel_page_kb;
+	uint64_t pages, anon, dirty, swapcache, active, writeback, mapcount_max;
+	uint64_t node[MM_MAX_NODES];
+};
 
 /* vm_flags bits, with the kernel's bit numbers (smaps VmFlags order). */
 #define MM_VM_READ		(1ULL << 0)

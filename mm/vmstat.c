@@ -210,6 +210,7 @@ struct mm_global_snap *snap_global_locked(struct machine *m)
 		return NULL;
 	s->nr_nodes = m->nr_nodes;
 	s->nr_cpus = m->nr_cpus;
+	memcpy(s->distance, m->node_distance, sizeof(s->distance));
 	vmstat_fill_meminfo(m, s->meminfo);
 	memcpy(s->vm_events, m->vm_events, sizeof(s->vm_events));
 	dirty_limits(m, &s->dirty_threshold, &s->dirty_background_threshold);

@@ -9,6 +9,7 @@ MMFS_DEPS=(
 	libfuse3-dev fuse3 libpcre2-dev		# the daemon
 	libcriterion-dev			# unit tests
 	procps python3 python3-psutil util-linux	# integration tests
+	numactl hwloc-nox			# tests/integration/numa.sh
 	groff-base				# the man pages' test renders them
 	sysvinit-utils				# pidof (Debian's is not procps's)
 )
