@@ -195,11 +195,25 @@ void kswapd_run(struct machine *m)
 
 /* ---- direct reclaim ---- */
 
+/*
+ * The highest zone reclaim may take from (sc.reclaim_idx). Linux's user and
+ * page-cache pages are GFP_HIGHUSER_MOVABLE, whose __GFP_MOVABLE|__GFP_HIGHMEM
+ * names ZONE_MOVABLE: so a stall for one counts in allocstall_movable
+ * (reclaim.md §1). ZONE_MOVABLE holds no pages here, so nothing but the
+ * counter differs from ZONE_NORMAL.
+ */
+static enum zone_type reclaim_zone(unsigned gfp)
+{
+	enum zone_type z = gfp_zone(gfp);
+
+	return (gfp & __GFP_MOVABLE) && z == ZONE_NORMAL ? ZONE_MOVABLE : z;
+}
+
 uint64_t try_to_free_pages(struct machine *m, int order, unsigned gfp, int nid)
 {
 	struct scan_control sc = {
 		.nr_to_reclaim = SWAP_CLUSTER_MAX, .gfp = gfp, .order = order,
-		.reclaim_idx = gfp_zone(gfp), .who = RECLAIMER_DIRECT,
+		.reclaim_idx = reclaim_zone(gfp), .who = RECLAIMER_DIRECT,
 		.may_writepage = !m->tun.laptop_mode, .may_unmap = 1, .may_swap = 1,
 	};
 
