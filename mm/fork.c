@@ -148,6 +148,7 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 		return -ENOMEM;
 	}
 	t->oom_score_adj = parent->oom_score_adj;
+	t->cpu = parent->cpu;
 	/* the layout fields travel with the address space */
 	mm->start_code = old->start_code;
 	mm->end_code = old->end_code;

@@ -215,6 +215,11 @@ static int check_name(const char *name, char *why, size_t whylen)
 
 /* Create a task running name (already checked) with parent ppid. */
 /* A new task, not yet in the pid table: its kernel stack, no mm. */
+int task_node(const struct machine *m, const struct task *t)
+{
+	return mm_cpu_to_node(m->nr_cpus, m->nr_nodes, t->cpu);
+}
+
 struct task *task_alloc(struct machine *m, int ppid, const char *comm,
 			const char *cmdline, size_t cmdline_len)
 {

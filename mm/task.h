@@ -98,6 +98,7 @@ struct task {
 	int sigkill;			/* a kill is on its way (mm_signal_kill) */
 	int oom_killed;			/* the OOM killer chose it while a command used it */
 	int16_t oom_score_adj;		/* -1000..1000; fork inherits it */
+	int cpu;			/* the CPU it runs on (stat's processor); fork inherits it */
 	uint64_t seq;			/* creation order (m->forks when attached): the OOM walk's order */
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */
@@ -111,6 +112,8 @@ struct task {
 };
 
 /* task.c */
+/* The node of the task's CPU: "local" for memory policies and numa_local. */
+int task_node(const struct machine *m, const struct task *t);
 struct task *find_task_by_pid(struct machine *m, int pid);
 struct mm_vma_snap;
 /* One VMA as maps (want 1) or smaps (want 2, with residency) shows it. */
