@@ -366,6 +366,7 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   y mmap's fd: -1, N or N</path>   d fd   P pid   D drop_caches mode
  *   t touch mode   e exit status (checked, unused)   x anything (ignored)
  *   R swap priority, -1..32767 (-1: assigned, as if absent)
+ *   M nodemask into nodes[0]   W nodemask into nodes[1] (strace: a list)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -436,6 +437,15 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		c->advice = v;
 		c->flags = v >= 0;
 		return err;
+	case 'M':
+	case 'W': {
+		int i = type == 'W';
+		bool far;
+
+		err = parse_nodemask(p, s, &c->nodes[i], &far);
+		c->nodes_far[i] = far;
+		return err;
+	}
 	case 'x':
 		return 0;
 	}
@@ -466,7 +476,8 @@ int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c)
 		if (*t != 'x') {
 			if (*t == 's' && a->kind != ARG_STRING)
 				return pctx_fail(p, "%s argument %d must be a quoted string", p->name, i);
-			if (*t != 's' && a->kind != ARG_WORD)
+			if (*t != 's' && a->kind != ARG_WORD &&
+			    !((*t == 'M' || *t == 'W') && a->kind == ARG_LIST))
 				return pctx_fail(p, "%s argument %d must not be a %s", p->name, i,
 					    a->kind == ARG_STRING ? "string" : "list");
 			if (a->fdpath && *t != 'y' && *t != 'd')

@@ -68,6 +68,12 @@ size_t pctx_skip_blanks(const struct pctx *p, size_t len, size_t pos);
 int parse_hexval(int c);
 /* A decimal or 0x-hex int32 into *out; 0 or -EINVAL with a reason. */
 int parse_get_int(struct pctx *p, const char *s, int32_t *out);
+/*
+ * A set of nodes (parse_nodemask.c): shell "0-1", "0,2", "0x3", "none";
+ * strace "[0x..., ...]", "NULL". Nodes 0..63 go to *mask, *far says a higher
+ * one was named. 0 or -EINVAL with the reason in p.
+ */
+int parse_nodemask(struct pctx *p, const char *s, uint64_t *mask, bool *far);
 /* Fill the call from p->av[] along a verb signature (parse.c's table of types). */
 int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c);
 /* How many arguments a signature needs (*min) and allows (*max). */

@@ -161,6 +161,8 @@ struct mm_call {
 	int32_t fd;
 	int32_t mode;
 	int32_t pid;
+	uint64_t nodes[2];	/* nodemasks (nodes 0..63): mbind/set_mempolicy [0]; old, new */
+	uint8_t nodes_far[2];	/* the nodemask named a node above 63 */
 	char path[MM_PATH_MAX];	/* NUL-terminated; "" when absent */
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../fs/parse.h"
+#include "../../fs/parse_internal.h"
 
 /* CALL() defaults fd to -1 and lets a row override it. */
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -543,5 +544,46 @@ Test(parse, threads)
 
 		pthread_join(t[i], &ret);
 		cr_expect_eq((intptr_t)ret, 0, "thread %d failed at round %ld", i, (long)(intptr_t)ret);
+	}
+}
+
+/* Node sets as shell users and strace write them (parse_nodemask.c). */
+Test(parse, nodemasks)
+{
+	static const struct {
+		const char *s;
+		uint64_t mask;
+		bool far;
+	} ok[] = {
+		{ "0", 0x1, false }, { "1", 0x2, false }, { "0-1", 0x3, false },
+		{ "0,2-3", 0xd, false }, { "63", 1ULL << 63, false }, { "64", 0, true },
+		{ "1,64-65", 0x2, true }, { "0x3", 0x3, false }, { "0X10", 0x10, false },
+		{ "none", 0, false }, { "NULL", 0, false }, { "[]", 0, false },
+		{ "[0x00000000000003]", 0x3, false },
+		{ "[0x00000000000001, 0x00000000000000]", 0x1, false },
+		{ "[0x00000000000000, 0x00000000000001]", 0, true },
+	};
+	static const char *const bad[] = {
+		"", "-1", "1-0", "0-", "a", "0,,1", "0x", "0xg", "[0x3", "[0x3 0x1]",
+		"0x10000000000000000", "[zz]", "1 2",
+	};
+	char why[128];
+	struct pctx p = { .why = why, .whylen = sizeof(why) };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		uint64_t mask = 7;
+		bool far = !ok[i].far;
+
+		cr_expect_eq(parse_nodemask(&p, ok[i].s, &mask, &far), 0, "'%s': %s", ok[i].s, why);
+		cr_expect_eq(mask, ok[i].mask, "'%s': mask %#llx", ok[i].s, (unsigned long long)mask);
+		cr_expect_eq(far, ok[i].far, "'%s': far", ok[i].s);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint64_t mask;
+		bool far;
+
+		why[0] = '\0';
+		cr_expect_eq(parse_nodemask(&p, bad[i], &mask, &far), -EINVAL, "'%s' accepted", bad[i]);
+		cr_expect_neq(why[0], '\0', "'%s': no reason", bad[i]);
 	}
 }
