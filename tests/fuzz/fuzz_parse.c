@@ -20,6 +20,7 @@
 
 #include "../../fs/ctl.h"
 #include "../../fs/parse.h"
+#include "../../fs/strace_line.h"
 #include "../../mm/mm.h"
 #include "fuzz.h"
 
@@ -279,6 +280,40 @@ static bool any_line_parses(const uint8_t *data, size_t size)
 	return false;
 }
 
+/*
+ * strace_line.h's contract: 0 with the text inside the line, or -EINVAL
+ * with a reason; a join never writes past its buffer and keeps its count.
+ */
+static void check_strace_line(const uint8_t *data, size_t size)
+{
+	static struct strace_join j;
+	struct strace_line l;
+	char why[WHY_LEN], out[512];
+	int rc;
+
+	why[0] = '\0';
+	rc = strace_line_split((const char *)data, size, &l, why, sizeof(why));
+	FUZZ_ASSERT(rc == 0 || rc == -EINVAL, "strace_line_split returned %d", rc);
+	if (rc) {
+		check_reason(why, sizeof(why));
+		return;
+	}
+	if (l.kind != SL_CALL && l.kind != SL_UNFINISHED && l.kind != SL_RESUMED)
+		return;
+	FUZZ_ASSERT(l.text >= (const char *)data && l.text + l.text_len <= (const char *)data + size,
+		    "the call's text is outside the line");
+	FUZZ_ASSERT(l.name[0] != '\0', "a call without a name");
+	if (l.kind == SL_CALL)
+		return;
+	rc = strace_join(&j, &l, out, sizeof(out), why, sizeof(why));
+	FUZZ_ASSERT(rc >= -EINVAL && rc <= 1, "strace_join returned %d", rc);
+	FUZZ_ASSERT(j.used >= 0 && j.used <= STRACE_JOIN_SLOTS, "join slots %d", j.used);
+	if (rc == 1)
+		FUZZ_ASSERT(strlen(out) < sizeof(out), "joined call overflows");
+	if (j.used == STRACE_JOIN_SLOTS)
+		j.used = 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int g = check_parse(data, size, PARSE_GLOBAL);
@@ -286,6 +321,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	FUZZ_ASSERT(g != 0 || p != 0, "the line parses in both scopes");
 	check_size(data, size);
+	check_strace_line(data, size);
 	if (any_line_parses(data, size))
 		run_script(data, size);
 	return 0;
