@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "ctl.h"
 #include "journal.h"
+#include "strace_replay.h"
 
 #define CTL_WHY_MAX	4096	/* longest reason we reply (check may list many) */
 #define CTL_CMD_LOG_MAX	200	/* longest command echoed into kmsg */
@@ -181,6 +182,47 @@ static int verb_returns_addr(enum mm_verb v)
 	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK;
 }
 
+int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *val,
+	     struct replyq *reply, char *why, size_t whylen)
+{
+	int err;
+
+	*val = 0;
+	if (pid && call->verb == MMV_MINCORE) {
+		struct mm_runs *vec = calloc(1, sizeof(*vec));
+
+		if (!vec)
+			abort();
+		err = mm_mincore(m, pid, call->addr, call->len, vec, why, whylen);
+		if (err < 0) {
+			free(vec);
+			return err;
+		}
+		rq_put_runs(reply, vec, "\n");
+		return 1;
+	}
+	if (!pid)
+		err = ctl_global(m, call, val, why, whylen);
+	else
+		err = mm_syscall(m, pid, call, val, why, whylen);
+	if (err < 0)
+		return err;
+	if (pid && call->verb == MMV_FORK)
+		ctl_pid_born((int)*val);
+	return 0;
+}
+
+void ctl_reply_value(struct replyq *reply, int pid, enum mm_verb verb, uint64_t val,
+		     const char *suffix)
+{
+	if (!pid && verb == MMV_CHECK)
+		rq_printf(reply, "ok%s\n", suffix);
+	else if (pid && verb_returns_addr(verb))
+		rq_printf(reply, "0x%" PRIx64 "%s\n", val, suffix);
+	else
+		rq_printf(reply, "%" PRIu64 "%s\n", val, suffix);
+}
+
 int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
 	     struct replyq *reply)
 {
@@ -194,38 +236,23 @@ int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
 	if (!why)
 		abort();
 	why[0] = '\0';
+	if (pid && strace_is_line(line, len)) {
+		err = strace_replay(m, pid, line, len, reply, why, CTL_WHY_MAX);
+		if (err < 0)
+			goto fail;
+		err = 0;
+		goto out;
+	}
 	err = parse_command(line, len, scope, &call, why, CTL_WHY_MAX);
 	if (err == PARSE_EMPTY)
 		goto out;
 	if (err < 0)
 		goto fail;
-	if (pid && call.verb == MMV_MINCORE) {
-		struct mm_runs *vec = calloc(1, sizeof(*vec));
-
-		if (!vec)
-			abort();
-		err = mm_mincore(m, pid, call.addr, call.len, vec, why, CTL_WHY_MAX);
-		if (err < 0) {
-			free(vec);
-			goto fail;
-		}
-		rq_put_runs(reply, vec, "\n");
-		goto out;
-	}
-	if (!pid)
-		err = ctl_global(m, &call, &val, why, CTL_WHY_MAX);
-	else
-		err = mm_syscall(m, pid, &call, &val, why, CTL_WHY_MAX);
+	err = ctl_call(m, pid, &call, &val, reply, why, CTL_WHY_MAX);
 	if (err < 0)
 		goto fail;
-	if (pid && call.verb == MMV_FORK)
-		ctl_pid_born((int)val);
-	if (!pid && call.verb == MMV_CHECK)
-		rq_puts(reply, "ok\n");
-	else if (pid && verb_returns_addr(call.verb))
-		rq_printf(reply, "0x%" PRIx64 "\n", val);
-	else
-		rq_printf(reply, "%" PRIu64 "\n", val);
+	if (!err)
+		ctl_reply_value(reply, pid, call.verb, val, "");
 	err = 0;
 	goto out;
 fail:

@@ -45,6 +45,19 @@ int ctl_reject_exec(struct machine *m, int pid, const char *line, size_t len, in
 		    const char *why, struct replyq *reply);
 
 /*
+ * Run one parsed call for pid (0: the global control file), inside the
+ * command turn. 0 with the call's value in *val (the caller replies it with
+ * ctl_reply_value), 1 when the reply is already queued (mincore's runs), or
+ * the failure's -errno with the reason in why (nothing queued, nothing
+ * logged). ctl_exec and the strace replay share it.
+ */
+int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *val,
+	     struct replyq *reply, char *why, size_t whylen);
+/* The reply of a successful call: its value as the verb writes it, then suffix. */
+void ctl_reply_value(struct replyq *reply, int pid, enum mm_verb verb, uint64_t val,
+		     const char *suffix);
+
+/*
  * Births seen through ctl_run (spawn, fork) bump a per-pid generation, so a
  * reused pid is told apart from its predecessor (the daemon hands it out as
  * the FUSE inode generation). Pids never born through ctl_run (pid 1) are

@@ -34,6 +34,9 @@ enum parse_scope {
 int parse_command(const char *line, size_t len, enum parse_scope scope,
 		  struct mm_call *out, char *why, size_t whylen);
 
+/* Whether name is a system call the strace form runs (strace's spelling). */
+int parse_strace_knows(const char *name);
+
 /*
  * Parse a size or number as the control language writes them: decimal or
  * 0x-hex, optionally followed by K, M, G or T (binary; also KB/KiB...).

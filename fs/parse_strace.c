@@ -24,6 +24,7 @@ static const struct {
 	{ "mmap",	MMV_MMAP,	"alpmyo" },
 	{ "munmap",	MMV_MUNMAP,	"al" },
 	{ "mprotect",	MMV_MPROTECT,	"alp" },
+	{ "pkey_mprotect", MMV_MPROTECT, "alpx" },	/* the key is not modelled */
 	{ "mremap",	MMV_MREMAP,	"alnr|N" },
 	{ "brk",	MMV_BRK,	"a" },
 	{ "madvise",	MMV_MADVISE,	"alv" },
@@ -43,6 +44,14 @@ static const struct {
 	{ "vfork",	MMV_FORK,	"" },
 	{ "execve",	MMV_EXEC,	"sxx" },
 };
+
+int parse_strace_knows(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(syscalls); i++)
+		if (!strcmp(name, syscalls[i].name))
+			return 1;
+	return 0;
+}
 
 /* Decode strace's C escapes of s[0, n) into the store; 0 or -EINVAL. */
 static int unescape(struct pctx *p, const char *s, size_t n, char **out)

@@ -166,7 +166,9 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 	mm->last_anon_vma = old->last_anon_vma;
 	mm->exe_file = old->exe_file ? file_ref_get(old->exe_file) : NULL;
 	t->mm = mm;
-	err = dup_mmap(m, parent, mm);
+	err = trace_xlate_dup(mm, old);
+	if (!err)
+		err = dup_mmap(m, parent, mm);
 	if (!err)
 		err = fdtable_dup(t, parent);
 	if (err) {

@@ -31,6 +31,7 @@
 #include "file.h"
 #include "filemap.h"
 #include "writeback.h"
+#include "task.h"
 
 #define KERNEL_START_PFN	0x1000ULL	/* 16 MiB, CONFIG_PHYSICAL_START */
 #define KERNEL_PAGES		(24ULL << 8)	/* 24 MiB: text, rodata, data, bss */
@@ -444,7 +445,8 @@ char *mm_check(struct machine *m, int *nbad)
 
 	machine_lock(m);
 	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
-	    check_paging(m, &b) + rmap_check(m, &b) + kswapd_check(m, &b);
+	    check_paging(m, &b) + rmap_check(m, &b) + kswapd_check(m, &b) +
+	    trace_check(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");

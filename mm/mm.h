@@ -244,6 +244,40 @@ int mm_swapoff(struct machine *m, const char *name, char *why, size_t whylen);
 /* sync(2): write every dirty page-cache page back to backing=DIR. */
 int mm_sync(struct machine *m, char *why, size_t whylen);
 
+/* ---- a traced program mirrored into the model (trace_map.c) ---- */
+
+/*
+ * The session of anchor (the process whose ctl receives a trace): trace
+ * pid tpid is simulated pid pid. A tpid bound before is rebound (the trace
+ * reused it). 0, -ESRCH (no anchor or pid), -EINVAL (tpid <= 0), -ENOMEM.
+ */
+int mm_trace_bind(struct machine *m, int anchor, int pid, int tpid);
+/* The live simulated pid bound to tpid in anchor's session, or 0. */
+int mm_trace_find(struct machine *m, int anchor, int tpid);
+/*
+ * The trace's [taddr, taddr + len) is the model's [maddr, ...) in pid's
+ * address space, replacing older ranges it overlaps (taddr == maddr only
+ * removes them). 0, -ESRCH (no pid or no mm), -EINVAL (empty or wrapping),
+ * -ENOMEM.
+ */
+int mm_trace_xlate_set(struct machine *m, int pid, uint64_t taddr, uint64_t len, uint64_t maddr);
+/* A trace address of pid's into the model's, in place. 0 or -ESRCH. */
+int mm_trace_xlate(struct machine *m, int pid, uint64_t *addr);
+/*
+ * The call strace left <unfinished ...> for tpid, kept until its resumed
+ * line (len 0 clears it). set: 0, -ESRCH (tpid not in the session),
+ * -ENOMEM. get: its length (0: none), -ESRCH, -ENOSPC (cap too small).
+ */
+int mm_trace_pending_set(struct machine *m, int anchor, int tpid, const char *text, size_t len);
+long mm_trace_pending_get(struct machine *m, int anchor, int tpid, char *buf, size_t cap);
+/* The session's members in binding order; returns how many (may exceed max). */
+struct mm_trace_member {
+	int tpid;
+	int pid;		/* 0: the simulated task is gone */
+	int pending;		/* a call is unfinished */
+};
+int mm_trace_session(struct machine *m, int anchor, struct mm_trace_member *out, int max);
+
 /* ---- the OOM killer (oom_kill.c) ---- */
 
 /*

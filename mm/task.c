@@ -54,6 +54,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 	shmem_release_mm(m, mm);
 	mm_free_vmas(mm);
 	file_ref_put(mm->exe_file);
+	trace_xlate_free(mm);
 	kfree(mm);
 }
 
@@ -115,6 +116,7 @@ static void free_task(struct machine *m, struct task *t)
 {
 	mmput(m, t->mm);
 	fdtable_free(t);
+	trace_session_free(t);
 	free_thread_stack(m, t);
 	kfree(t);
 }

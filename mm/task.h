@@ -56,6 +56,7 @@ struct mm_struct {
 	uint64_t last_anon_vma;		/* last anon_vma id handed out in this mm */
 	int huge_zero_ref;		/* holds a reference to the huge zero page (MMF_HUGE_ZERO_PAGE) */
 	uint64_t def_flags;		/* VM_LOCKED(|VM_LOCKONFAULT) after mlockall(MCL_FUTURE) */
+	struct trace_xlate *trace_xlate;	/* trace_map.c: a mirrored trace's moved addresses */
 
 	/* page tables (pgtable.c) */
 	uint64_t pgd;			/* pfn of the PGD table, 0 until the first fault */
@@ -99,6 +100,7 @@ struct task {
 	int oom_killed;			/* the OOM killer chose it while a command used it */
 	int16_t oom_score_adj;		/* -1000..1000; fork inherits it */
 	int cpu;			/* the CPU it runs on (stat's processor); fork inherits it */
+	struct trace_session *trace;	/* trace_map.c: the trace pids this task's ctl mirrors */
 	uint64_t seq;			/* creation order (m->forks when attached): the OOM walk's order */
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */
@@ -110,6 +112,14 @@ struct task {
 	struct list_head children;	/* tasks whose parent this is, via their sibling */
 	struct list_head sibling;	/* in the parent's children; self-linked for init */
 };
+
+/* trace_map.c (the public side is in mm.h) */
+void trace_session_free(struct task *t);
+uint64_t trace_xlate(const struct mm_struct *mm, uint64_t taddr);
+int trace_xlate_dup(struct mm_struct *mm, const struct mm_struct *old);
+void trace_xlate_free(struct mm_struct *mm);
+struct rbuf_lite;
+int trace_check(struct machine *m, struct rbuf_lite *out);
 
 /* task.c */
 /* The node of the task's CPU: "local" for memory policies and numa_local. */
