@@ -366,6 +366,7 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   y mmap's fd: -1, N or N</path>   d fd   P pid   D drop_caches mode
  *   t touch mode   e exit status (checked, unused)   x anything (ignored)
  *   R swap priority, -1..32767 (-1: assigned, as if absent)
+ *   g dup's new fd into mode (flags 1)
  *   M nodemask into nodes[0]   W nodemask into nodes[1] (strace: a list)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
@@ -418,6 +419,9 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		return parse_get_int(p, s, &c->fd);
 	case 'd': return parse_get_int(p, s, &c->fd);
 	case 'P': return parse_get_int(p, s, &c->pid);
+	case 'g':
+		c->flags = 1;
+		return parse_get_int(p, s, &c->mode);
 	case 'e': return parse_get_int(p, s, &status);
 	case 'D':
 		if (strcmp(s, "1") && strcmp(s, "2") && strcmp(s, "3"))
@@ -480,7 +484,7 @@ int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c)
 			    !((*t == 'M' || *t == 'W') && a->kind == ARG_LIST))
 				return pctx_fail(p, "%s argument %d must not be a %s", p->name, i,
 					    a->kind == ARG_STRING ? "string" : "list");
-			if (a->fdpath && *t != 'y' && *t != 'd')
+			if (a->fdpath && *t != 'y' && *t != 'd' && *t != 'g')
 				return pctx_fail(p, "%s argument %d: unexpected '<%.*s>'", p->name, i,
 					    QUOTE_MAX, a->fdpath);
 		}
@@ -521,6 +525,7 @@ static const struct verb_desc verbs[] = {
 	{ "exit",	 MMV_EXIT,	 PARSE_PROCESS, "",	  "" },
 	{ "open",	 MMV_OPEN,	 PARSE_PROCESS, "F|O",	  "PATH [FLAGS]" },
 	{ "close",	 MMV_CLOSE,	 PARSE_PROCESS, "d",	  "FD" },
+	{ "dup",	 MMV_DUP,	 PARSE_PROCESS, "d|g",	  "FD [NEWFD]" },
 	{ "spawn",	 MMV_SPAWN,	 PARSE_GLOBAL,	"|F",	  "[NAME]" },
 	{ "kill",	 MMV_KILL,	 PARSE_GLOBAL,	"P",	  "PID" },
 	{ "drop_caches", MMV_DROP_CACHES, PARSE_GLOBAL,	"D",	  "1|2|3" },

@@ -7,7 +7,7 @@
  * The arguments are lexed by RE_CTOK (strings with strace's C escapes,
  * [lists], -y "<path>" decorations, comments, words, punctuation) and then
  * taken along the same signatures as the shell form (parse.c). Of the
- * " = result" only open's is read: the fd it returned.
+ * " = result" only open's and dup's are read: the fd they returned.
  */
 #include <errno.h>
 #include <string.h>
@@ -38,6 +38,10 @@ static const struct {
 	{ "open",	MMV_OPEN,	"sO|x" },
 	{ "openat",	MMV_OPEN,	"xsO|x" },
 	{ "close",	MMV_CLOSE,	"d" },
+	{ "dup",	MMV_DUP,	"d" },
+	{ "dup2",	MMV_DUP,	"dg" },
+	{ "dup3",	MMV_DUP,	"dgx" },
+	{ "fcntl",	MMV_DUP,	"dx|x" },	/* F_DUPFD*: strace_replay skips the rest */
 	{ "exit",	MMV_EXIT,	"e" },
 	{ "exit_group",	MMV_EXIT,	"e" },
 	{ "fork",	MMV_FORK,	"" },
@@ -206,13 +210,17 @@ static int parse_tail(struct pctx *p, size_t len, size_t pos, struct mm_call *c)
 	if (p->text[pos] != '=')
 		return pctx_fail(p, "unexpected '%.*s' after %s(...)", QUOTE_MAX,
 			    p->text + pos, p->name);
-	if (c->verb != MMV_OPEN)
+	if (c->verb != MMV_OPEN && c->verb != MMV_DUP)
 		return 0;
 	pos = pctx_skip_blanks(p, len, pos + 1);
 	if (pctx_match(p, RE_RETFD, len, pos) <= 0)
 		return pctx_fail(p, "%s returned '%.*s', not a file descriptor", p->name,
 			    QUOTE_MAX, p->text + pos);
 	ret = pctx_store(p, p->text + ov[2], ov[3] - ov[2]);
+	if (c->verb == MMV_DUP) {
+		c->flags = 1;	/* the new fd is the one the trace got */
+		return parse_get_int(p, ret, &c->mode);
+	}
 	return parse_get_int(p, ret, &c->fd);
 }
 

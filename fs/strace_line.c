@@ -197,6 +197,8 @@ static int take_result(const char *s, size_t len, struct strace_line *l, char *w
 		return fail(why, whylen, "the call's result is not a number");
 	memcpy(num, s + i, e - i);
 	num[e - i] = '\0';
+	if (e < len && s[e] != ' ' && s[e] != '<')
+		return 0;	/* "= 0x7f..." as docs abbreviate it: no result to use */
 	errno = 0;
 	l->result = (num[0] == '-') ? strtoll(num, &end, 0) : (int64_t)strtoull(num, &end, 0);
 	if (errno || *end)

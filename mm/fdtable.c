@@ -110,6 +110,26 @@ int sys_close(struct sys_ctx *x, const struct mm_call *c)
 	return 0;
 }
 
+int sys_dup(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
+{
+	struct fd_entry *e = fd_lookup(x->t, c->fd);
+	int fd;
+
+	if (!e)
+		return sys_fail(x, -EBADF, "fd %d is not open", c->fd);
+	if (c->flags && (c->mode < 0 || c->mode >= FDTABLE_MAX))
+		return sys_fail(x, -EBADF, "new fd %d is out of range", c->mode);
+	if (c->flags && c->mode == c->fd) {
+		*ret = (uint64_t)c->fd;	/* dup2 onto itself: nothing to do */
+		return 0;
+	}
+	fd = fd_install(x->t, c->flags ? c->mode : -1, e->file, e->flags);
+	if (fd < 0)
+		return sys_fail(x, fd, fd == -EMFILE ? "too many open files" : "out of memory");
+	*ret = (uint64_t)fd;
+	return 0;
+}
+
 /* ---- proc/PID/fd and fdinfo ---- */
 
 static void fd_snap_fill(int fd, const struct fd_entry *e, struct mm_fd_snap *s)

@@ -21,7 +21,7 @@
 
 static int is_process_verb(enum mm_verb v)
 {
-	return v >= MMV_MMAP && v <= MMV_CLOSE;
+	return v >= MMV_MMAP && v <= MMV_DUP;
 }
 
 static int sys_exit(struct sys_ctx *x)
@@ -57,6 +57,7 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 		return err;
 	case MMV_OPEN: return sys_open(x, c, ret);
 	case MMV_CLOSE: return sys_close(x, c);
+	case MMV_DUP: return sys_dup(x, c, ret);
 	case MMV_EXEC: return task_exec(x->m, x->t, c->path, x->why, x->whylen);
 	case MMV_EXIT: return sys_exit(x);
 	case MMV_TOUCH:

@@ -169,6 +169,8 @@ struct fdtable {
 /* open(path, flags): at fd want (>= 0, strace replay) or the lowest free. */
 int sys_open(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret);
 int sys_close(struct sys_ctx *x, const struct mm_call *c);
+/* dup/dup2/dup3/fcntl(F_DUPFD): c->fd again at c->mode (flags 1) or the lowest free fd. */
+int sys_dup(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret);
 /* The entry of fd, or NULL when it is not open. */
 struct fd_entry *fd_lookup(struct task *t, int fd);
 /* Install an opened file at fd (>= 0) or the lowest free slot; the fd or -EMFILE/-EBADF. */

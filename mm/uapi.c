@@ -24,6 +24,7 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_EXIT]		= "exit",
 	[MMV_OPEN]		= "open",
 	[MMV_CLOSE]		= "close",
+	[MMV_DUP]		= "dup",
 	[MMV_SPAWN]		= "spawn",
 	[MMV_KILL]		= "kill",
 	[MMV_DROP_CACHES]	= "drop_caches",

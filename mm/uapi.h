@@ -113,6 +113,7 @@ enum mm_verb {
 	MMV_EXIT,
 	MMV_OPEN,
 	MMV_CLOSE,
+	MMV_DUP,
 	/* global (MOUNT/ctl) */
 	MMV_SPAWN,
 	MMV_KILL,
@@ -143,6 +144,7 @@ enum mm_verb {
  *   fork exec(path, may be empty) exit
  *   open      path flags, fd = the fd strace said it returned, or -1
  *   close     fd
+ *   dup       fd [mode = the new fd, when flags is 1]
  *   spawn     path (the name, may be empty)    kill  pid
  *   drop_caches mode (1..3)        compact, check, sync  -
  *   swapon    path len [advice = priority, flags = 1 when given]
