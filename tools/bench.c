@@ -204,6 +204,7 @@ static const struct group {
 	{ "fair", bench_fair },
 	{ "journal", bench_journal },
 	{ "reclaim", bench_reclaim },
+	{ "replay", bench_replay },
 };
 
 static const struct group *find_group(const char *name)
@@ -216,7 +217,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay]\n");
 }
 
 static void print_header(void)
@@ -258,6 +259,8 @@ static void print_header(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--replay-workload"))
+		return replay_workload(atol(argv[2]));	/* traced by the replay group */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			opt.quick = 1;

@@ -109,5 +109,8 @@ void bench_cat(void);
 void bench_fair(void);
 void bench_journal(void);
 void bench_reclaim(void);
+void bench_replay(void);
+/* mmfs-bench --replay-workload N: the traced program of the replay group. */
+int replay_workload(long rounds);
 
 #endif

@@ -24,7 +24,7 @@
 
 #include "../fs/strace_line.h"
 
-#define BATCH_DEFAULT 256
+#define BATCH_DEFAULT 1024
 
 struct counts {
 	long lines, run, skipped, failed, unfinished, events, refused, diverged;
