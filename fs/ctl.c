@@ -236,12 +236,14 @@ int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
 	if (!why)
 		abort();
 	why[0] = '\0';
-	if (pid && strace_is_line(line, len)) {
-		err = strace_replay(m, pid, line, len, reply, why, CTL_WHY_MAX);
+	if (pid) {
+		bool handled;
+
+		err = strace_replay(m, pid, line, len, reply, why, CTL_WHY_MAX, &handled);
 		if (err < 0)
 			goto fail;
-		err = 0;
-		goto out;
+		if (handled)
+			goto out;
 	}
 	err = parse_command(line, len, scope, &call, why, CTL_WHY_MAX);
 	if (err == PARSE_EMPTY)

@@ -32,13 +32,6 @@
 #define BRK_SPAN (1ULL << 40)	/* how far a moved heap's translation reaches */
 #define DONE_MARK "=done "	/* a pending clone already run for its child's line */
 
-bool strace_is_line(const char *line, size_t len)
-{
-	struct strace_line l;
-
-	return strace_line_split(line, len, &l, NULL, 0) == 0;
-}
-
 static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -194,13 +187,7 @@ static int run_call(struct machine *m, int anchor, int pid, const struct strace_
 		rq_printf(reply, "skipped %s\n", l->name);
 		return 0;
 	}
-	text = malloc(l->text_len + 1);
-	if (!text)
-		abort();
-	memcpy(text, l->text, l->text_len);
-	text[l->text_len] = '\0';
-	err = parse_command(text, l->text_len, PARSE_PROCESS, &c, why, whylen);
-	free(text);
+	err = parse_command(l->text, l->text_len, PARSE_PROCESS, &c, why, whylen);
 	if (err)
 		return err < 0 ? err : fail(why, whylen, -EINVAL, "nothing to run");
 	if (takes_addr(c.verb) && c.addr)
@@ -244,7 +231,7 @@ static int end_task(struct machine *m, int pid, const struct strace_line *l,
 }
 
 int strace_replay(struct machine *m, int anchor, const char *line, size_t len,
-		  struct replyq *reply, char *why, size_t whylen)
+		  struct replyq *reply, char *why, size_t whylen, bool *handled)
 {
 	struct strace_line l;
 	struct mm_trace_member first;
@@ -252,9 +239,9 @@ int strace_replay(struct machine *m, int anchor, const char *line, size_t len,
 	long n;
 	int pid = anchor, err;
 
-	err = strace_line_split(line, len, &l, why, whylen);
-	if (err)
-		return err;
+	*handled = strace_line_split(line, len, &l, NULL, 0) == 0;
+	if (!*handled)
+		return 0;
 	if (l.kind == SL_SIGNAL) {
 		rq_printf(reply, "signal %d\n", l.status);
 		return 0;

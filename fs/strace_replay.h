@@ -20,15 +20,14 @@
 
 struct machine;
 
-/* Whether a line is strace's (a call, a split call or an event), not the shell form. */
-bool strace_is_line(const char *line, size_t len);
-
 /*
- * Run one strace line written to anchor's ctl, inside the command turn.
- * 0 with one reply line queued, or -errno with the reason in why (the
- * caller replies and logs it as any failed command).
+ * Run one line written to anchor's ctl, inside the command turn, if it is
+ * strace's (a call, a split call or an event; *handled tells): 0 with one
+ * reply line queued, or -errno with the reason in why (the caller replies
+ * and logs it as any failed command). A line that is not strace's (the
+ * shell form) is left to the caller: *handled false, 0.
  */
 int strace_replay(struct machine *m, int anchor, const char *line, size_t len,
-		  struct replyq *reply, char *why, size_t whylen);
+		  struct replyq *reply, char *why, size_t whylen, bool *handled);
 
 #endif
