@@ -21,6 +21,7 @@
 #include "../../fs/ctl.h"
 #include "../../fs/parse.h"
 #include "../../fs/strace_line.h"
+#include "../../fs/view.h"
 #include "../../mm/mm.h"
 #include "fuzz.h"
 
@@ -314,6 +315,40 @@ static void check_strace_line(const uint8_t *data, size_t size)
 		j.used = 0;
 }
 
+/*
+ * view/PID/walk's address (view_parse_addr) against strtoull: one optional
+ * trailing newline, an optional 0x, 1..16 hex digits, below 2^47.
+ */
+static void check_view_addr(const uint8_t *data, size_t size)
+{
+	char buf[32], *end;
+	size_t n = size && data[size - 1] == '\n' ? size - 1 : size, skip = 0;
+	bool want = n > 0 && n < sizeof(buf);
+	unsigned long long v = 0;
+	uint64_t got = 0;
+	int rc = view_parse_addr((const char *)data, size, &got);
+
+	if (want) {
+		memcpy(buf, data, n);
+		buf[n] = '\0';
+		if (n >= 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
+			skip = 2;
+		for (size_t i = skip; i < n; i++)
+			want = want && strchr("0123456789abcdefABCDEF", buf[i]) && buf[i];
+		want = want && n > skip && n - skip <= 16;
+		if (want) {
+			v = strtoull(buf + skip, &end, 16);
+			want = *end == '\0' && v < (1ULL << 47);
+		}
+	}
+	FUZZ_ASSERT(rc == 0 || rc == -EINVAL, "view_parse_addr returned %d", rc);
+	FUZZ_ASSERT((rc == 0) == want, "view_parse_addr %s a line the oracle %s",
+		    rc ? "refused" : "took", want ? "takes" : "refuses");
+	if (want)
+		FUZZ_ASSERT(got == v, "view_parse_addr read %#llx, not %#llx",
+			    (unsigned long long)got, v);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int g = check_parse(data, size, PARSE_GLOBAL);
@@ -322,6 +357,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(g != 0 || p != 0, "the line parses in both scopes");
 	check_size(data, size);
 	check_strace_line(data, size);
+	check_view_addr(data, size);
 	if (any_line_parses(data, size))
 		run_script(data, size);
 	return 0;
