@@ -32,6 +32,7 @@
 #include "pgtable.h"
 #include "rmap.h"
 #include "swap.h"
+#include "task.h"
 #include "vma.h"
 #include "workingset.h"
 
@@ -207,6 +208,11 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 	SetPageFlag(page, PG_uptodate);
 	zero = swap_read_page(m, e, page);
 	count_vm_event(m, zero == 1 ? SWPIN_ZERO : PSWPIN);
+	if (zero == 0) {
+		/* a read bio: submit_bio counts it for the machine and the task */
+		count_vm_events(m, PGPGIN, 4);
+		task_io_account_read(m, MM_PAGE_SIZE);
+	}
 	workingset_refault(m, page, shadow, 0);
 	lru_add(m, page, PageFlag(page, PG_active) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON);
 	return page;

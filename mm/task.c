@@ -369,9 +369,23 @@ int mm_kill(struct machine *m, int pid, char *why, size_t whylen)
 
 void task_exit(struct machine *m, struct task *t)
 {
-	struct task *init = find_task_by_pid(m, 1);
+	struct task *init = find_task_by_pid(m, 1), *parent = find_task_by_pid(m, t->ppid);
 
 	lockdep_assert_held(m);
+	/*
+	 * There are no zombies: the parent reaps at once, and wait_task_zombie
+	 * adds what the child read and wrote (its reaped children's included)
+	 * to the parent's proc/PID/io.
+	 */
+	if (parent && parent != t) {
+		parent->ioac.rchar += t->ioac.rchar;
+		parent->ioac.wchar += t->ioac.wchar;
+		parent->ioac.syscr += t->ioac.syscr;
+		parent->ioac.syscw += t->ioac.syscw;
+		parent->ioac.read_bytes += t->ioac.read_bytes;
+		parent->ioac.write_bytes += t->ioac.write_bytes;
+		parent->ioac.cancelled_write_bytes += t->ioac.cancelled_write_bytes;
+	}
 	while (!list_empty(&t->children))
 		task_reparent(list_first_entry(&t->children, struct task, sibling), init);
 	list_del(&t->sibling);

@@ -30,7 +30,8 @@
  * into them (a write fault that leaves the data as it is, as mmfs's
  * `touch w`). After each step (each page of `fault`) it prints, for the
  * process (P) and the child (C):
- *   majflt +N           field 12 of proc/PID/stat, since the last snapshot
+ *   majflt +N read_bytes +B   field 12 of proc/PID/stat and read_bytes of
+ *                       proc/PID/io (swap-ins are reads), since the last snapshot
  *   mincore RUNS        runs of the mincore string, "first-last:0|1"
  *   pagemap RUNS        runs of entries: "first-last:present(FLAGS)" or
  *                       "swap(FLAGS)@OFF1-OFF2", FLAGS = bits 55-63 in hex
@@ -57,7 +58,7 @@ static uint64_t gen;
 
 pid_t self_pid;
 pid_t child_pid;
-long last_majflt[2];
+long last_majflt[2], last_read_bytes[2];
 int ctl_fd = -1, child_ctl = -1, gctl_fd = -1;
 int to_child = -1, from_child = -1;
 long io_base_rd, io_base_wr, vm_base_in, vm_base_out;
@@ -296,6 +297,7 @@ static void do_fork(void)
 		child_ctl = open_ctl(child_pid);
 	}
 	last_majflt[1] = 0;
+	last_read_bytes[1] = 0;	/* a fork's io starts at 0 */
 }
 
 static void do_child_exit(void)

@@ -39,7 +39,7 @@ extern uint64_t want[MAXPAGES];	/* what the first 8 bytes should hold */
 
 extern pid_t self_pid;		/* the process under test (host: getpid()) */
 extern pid_t child_pid;		/* 0 when there is none */
-extern long last_majflt[2];
+extern long last_majflt[2], last_read_bytes[2];
 extern int ctl_fd, child_ctl, gctl_fd;	/* mmfs */
 extern int to_child, from_child;	/* host */
 extern long io_base_rd, io_base_wr, vm_base_in, vm_base_out;	/* host */

@@ -165,6 +165,23 @@ static long majflt_of(pid_t pid)
 	return v;
 }
 
+/* read_bytes of proc/PID/io: what the process's faults read from the disk. */
+static long read_bytes_of(pid_t pid)
+{
+	char path[4200], *b, *p;
+	long v = -1;
+
+	snprintf(path, sizeof path, "%s/%d/io", procroot, (int)pid);
+	b = slurp(path, NULL);
+	p = strstr(b, "\nread_bytes: ");
+	if (p)
+		v = atol(p + 13);
+	free(b);
+	if (v < 0)
+		die("cannot read read_bytes from %s", path);
+	return v;
+}
+
 static long swap_size;
 
 static long swap_used(void)
@@ -201,11 +218,13 @@ static void snapshot_proc(int is_child)
 {
 	pid_t pid = is_child ? child_pid : self_pid;
 	static char mc[MAXPAGES + 1];
-	long mf = majflt_of(pid);
+	long mf = majflt_of(pid), rb = read_bytes_of(pid);
 	const char *tag = is_child ? "C" : "P";
 
-	printf("%s majflt +%ld\n", tag, mf - last_majflt[is_child]);
+	printf("%s majflt +%ld read_bytes +%ld\n", tag, mf - last_majflt[is_child],
+	       rb - last_read_bytes[is_child]);
 	last_majflt[is_child] = mf;
+	last_read_bytes[is_child] = rb;
 	if (!npages)
 		return;
 	mincore_of(is_child, mc);
@@ -242,6 +261,7 @@ void snapshot(void)
 void snapshot_init(void)
 {
 	last_majflt[0] = majflt_of(self_pid);
+	last_read_bytes[0] = read_bytes_of(self_pid);
 	for (size_t k = 0; k < NVM; k++)
 		last_vm[k] = vmstat_get(vmkeys[k]);
 }

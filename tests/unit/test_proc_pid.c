@@ -181,6 +181,11 @@ Test(proc_pid, io_accounting_is_the_faulting_processs)
 	cr_assert_eq(io_of(child).read_bytes, 0);
 	cr_assert_eq(io_of(child).write_bytes, 0);
 	cr_assert_eq(io_of(pid).rchar + io_of(pid).syscr + io_of(pid).cancelled_write_bytes, 0);
+	/* the child's own I/O goes to its parent when it is reaped (at its exit) */
+	touch(child, a + 8192, 4096, 1);
+	cr_assert_eq(io_of(child).write_bytes, 4096);
+	call(child, (struct mm_call){ .verb = MMV_EXIT, .fd = -1 });
+	cr_assert_eq(io_of(pid).write_bytes, 8192 + 4096);
 }
 
 static int open_file(int pid, const char *path, int flags)
