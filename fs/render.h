@@ -42,6 +42,9 @@ struct render_clock {
 void render_meminfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_vmstat(struct rbuf *b, const struct mm_global_snap *s);
 void render_buddyinfo(struct rbuf *b, const struct mm_global_snap *s);
+/* render_extfrag.c: sys/kernel/debug/extfrag/ */
+void render_unusable_index(struct rbuf *b, const struct mm_global_snap *s);
+void render_extfrag_index(struct rbuf *b, const struct mm_global_snap *s);
 void render_pagetypeinfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_zoneinfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_swaps(struct rbuf *b, const struct mm_global_snap *s);

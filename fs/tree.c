@@ -27,6 +27,7 @@ enum {
 	N_PROC_SYS, N_PROC_SYS_VM, N_PROC_SYS_KERNEL, N_PROC_TTY,
 	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
 	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE, N_VIEW,
+	N_SYS_DEBUG, N_SYS_DEBUG_EXTFRAG,
 	N_FIRST_FILE
 };
 
@@ -61,6 +62,15 @@ static const struct node static_nodes[] = {
 	DIR_ROW(N_SYS_DEVICES_SYSTEM, "system", N_SYS_DEVICES),
 	DIR_ROW(N_SYS_NODE, "node", N_SYS_DEVICES_SYSTEM),
 	[N_VIEW] = { .name = "view", .parent = N_ROOT, .mode = S_IFDIR | 0555, .kind = NK_VIEW_DIR },
+	/* debugfs: its root is root's only, as mounted by default */
+	[N_SYS_DEBUG] = { .name = "debug", .parent = N_SYS_KERNEL, .mode = S_IFDIR | 0700,
+			  .kind = NK_DIR },
+	[N_SYS_DEBUG_EXTFRAG] = { .name = "extfrag", .parent = N_SYS_DEBUG,
+				  .mode = S_IFDIR | 0755, .kind = NK_DIR },
+	{ .name = "extfrag_index", .parent = N_SYS_DEBUG_EXTFRAG, .mode = S_IFREG | 0444,
+	  .kind = NK_GLOBAL, .show.global = render_extfrag_index },
+	{ .name = "unusable_index", .parent = N_SYS_DEBUG_EXTFRAG, .mode = S_IFREG | 0444,
+	  .kind = NK_GLOBAL, .show.global = render_unusable_index },
 	VIEW_ROW("index.html", VIEW_INDEX),
 	VIEW_ROW("buddy.svg", VIEW_BUDDY),
 	VIEW_ROW("physical.svg", VIEW_PHYSICAL),
