@@ -125,9 +125,11 @@ static int do_setattr(const struct fnode *n, const struct stat *attr, int to_set
 		      struct fuse_file_info *fi)
 {
 	char mpath[PATH_MAX];
-	int err = node_mpath(n, mpath, sizeof(mpath));
+	int err = node_upper((struct fnode *)n);	/* never a lower file's attributes */
 
 	(void)fi;
+	if (!err)
+		err = node_mpath(n, mpath, sizeof(mpath));
 	if (err)
 		return err;
 	if ((to_set & FUSE_SET_ATTR_MODE) &&
