@@ -304,6 +304,8 @@ static void files_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	if (!name_ok(newname))
 		err = -EACCES;
 	if (!err)
+		err = node_upper(n);	/* a link of a lower file links its copy */
+	if (!err)
 		err = node_mpath(n, from, sizeof(from));
 	if (!err)
 		err = child_mpath(dir, newname, to, sizeof(to));
@@ -348,6 +350,9 @@ static void files_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		err = child_mpath(dir, name, from, sizeof(from));
 	if (!err)
 		err = child_mpath(newdir, newname, to, sizeof(to));
+	/* the kernel keeps the source's inode: a lower file's node becomes its copy */
+	if (!err && !(flags & RENAME_EXCHANGE))
+		err = node_upper_name(dir, name);
 	if (!err)
 		err = cmd_ns(mmfs.m, CT_NS_RENAME, from, to, flags, 0);
 	fuse_reply_err(req, -err);

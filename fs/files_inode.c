@@ -442,6 +442,28 @@ int node_upper(struct fnode *n)
 	return 0;
 }
 
+int node_upper_name(struct fnode *dir, const char *name)
+{
+	char mpath[PATH_MAX];
+	struct fnode *n = NULL;
+	struct stat st;
+	int err, fd, layer;
+
+	if (mm_lower_fd(mmfs.m) < 0)
+		return 0;
+	err = child_mpath(dir, name, mpath, sizeof(mpath));
+	fd = err ? err : mm_lower_lookup(mmfs.m, mpath, &layer);
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;	/* the command answers ENOENT */
+	if (layer == 2 && !fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) {
+		pthread_mutex_lock(&files_lock);
+		n = host_find(st.st_dev, st.st_ino);
+		pthread_mutex_unlock(&files_lock);
+	}
+	close(fd);
+	return n ? node_upper(n) : 0;
+}
+
 /* The st_ino of a host file we have a node for, else 0. */
 uint64_t known_ino(const struct stat *st)
 {

@@ -72,6 +72,8 @@ int do_lookup(struct fnode *dir, const char *name, struct fuse_entry_param *e);
  * 0 or -errno.
  */
 int node_upper(struct fnode *n);
+/* The same for the node of name in dir, if the kernel holds one (rename's source). */
+int node_upper_name(struct fnode *dir, const char *name);
 
 /* files_io.c */
 void files_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
