@@ -234,7 +234,7 @@ static const struct bad bad[] = {
 	{ "munmap 0x1000", P, "munmap needs ADDR LEN" },
 	{ "close", P, "close needs FD" },
 	{ "open", P, "open needs PATH [FLAGS]" },
-	{ "exec a b", P, "too many arguments: exec [NAME]" },
+	{ "exec a b c d e f g h i", P, "too many arguments: exec [NAME | PATH [ARG...]]" },
 	{ "munmap 12q 4K", P, "'12q' is not a number" },
 	{ "munmap 0x 4K", P, "'0x' is not a number" },
 	{ "munmap 0 -4K", P, "'-4K' is not a number" },
