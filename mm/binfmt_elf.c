@@ -14,8 +14,8 @@
  *   PT_LOAD   one private file mapping per segment, [PAGESTART(vaddr),
  *             PAGEALIGN(vaddr + filesz)) at PAGESTART(offset), its p_flags
  *             as protection; bss past the file's last page is an anonymous
- *             mapping as vm_brk_flags makes it (the partial last page is
- *             zeroed in place, which makes it dirty, as padzero does)
+ *             mapping as vm_brk_flags makes it (padzero's store to the
+ *             partial last page is not made: the page is not faulted in)
  *   interp    PT_INTERP's file, loaded the same way top-down below mmap_base
  *   vdso      [vvar] [vvar_vclock] [vdso] right below what is mapped there
  *   brk       start_brk = brk = PAGEALIGN(the program's end of bss)
