@@ -85,3 +85,30 @@ assert_eq "$before" "$(cat "$MNT/proc/$pid/maps")" "maps after the failed execs"
 # spawn NAME and exec NAME keep the ready-made layout of the tutorial
 assert_eq 0 "$(ctl_reply "$pid" "exec myprog")" "exec NAME"
 grep -q '/usr/bin/myprog$' "$MNT/proc/$pid/maps" || fail "exec NAME: no /usr/bin/myprog in maps"
+
+# ---- the journal: exec of real ELF files and lower='s copy-ups replay the same ----
+
+J=$WORK/journal
+JB=$WORK/jbacking
+JM=$WORK/jm
+mmfs_mount "$JM" -o "journal=$J,backing=$JB,lower=/"
+jctl() {	# jctl FILE LINE: a reply of the ctl file FILE
+	local fd r
+	exec {fd}<>"$1"
+	echo "$2" >&"$fd" 2>/dev/null || true
+	read -r r <&"$fd" || true
+	exec {fd}>&-
+	echo "$r"
+}
+p1=$(jctl "$JM/ctl" spawn)
+p2=$(jctl "$JM/ctl" spawn)
+assert_eq 0 "$(jctl "$JM/proc/$p1/ctl" "exec /usr/bin/ls -l /")" "journaled exec of ls"
+assert_eq 0 "$(jctl "$JM/proc/$p2/ctl" "exec $WORK/static")" "journaled exec of a static program"
+assert_eq 5 "$(jctl "$JM/proc/$p2/ctl" 'openat(AT_FDCWD, "/etc/hostname", O_RDWR) = 5')" "open O_RDWR: a copy-up"
+[[ -f $JB/etc/hostname ]] || fail "no copy-up of /etc/hostname in the journaled backing="
+jmaps() { for p in 1 "$p1" "$p2"; do echo "== $p"; cat "$JM/proc/$p/maps"; done; }
+first=$(jmaps)
+mmfs_umount "$JM"
+mmfs_mount "$JM" -o "journal=$J,backing=$JB,lower=/"
+assert_eq "$first" "$(jmaps)" "maps after the journal's replay"
+mmfs_umount "$JM"
