@@ -209,6 +209,48 @@ static void rel_dirname(char *rel)
 		rel[0] = '\0';
 }
 
+/*
+ * lower=DIR: a link's target as files/ shows it. The model resolves an
+ * absolute target from the merged root (file_lower.c), so files/ turns it
+ * into the relative path that reaches the same place inside the mount
+ * ("/usr/x" read in etc/ shows as "../usr/x"); a relative one that climbs
+ * above the root escapes: -EACCES. The kernel walks what we answer one
+ * component at a time, so every link on the way is checked here too.
+ */
+static int lower_target(const char *rel, char *target, size_t len)
+{
+	char out[PATH_MAX];
+	size_t n = 0, depth = 0;
+	const char *p;
+
+	for (p = rel; *p; p++)
+		depth += *p == '/';
+	depth += *rel != '\0';
+	if (target[0] == '/') {
+		for (size_t i = 0; i < depth; i++)
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "../");
+		p = target + strspn(target, "/");
+		if (n + strlen(p) + 2 >= sizeof(out) || n + strlen(p) + 2 >= len)
+			return -ENAMETOOLONG;
+		snprintf(out + n, sizeof(out) - n, "%s", *p ? p : ".");
+		snprintf(target, len, "%s", out);
+		return 0;
+	}
+	for (p = target; *p;) {
+		size_t cl = strcspn(p, "/");
+
+		if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			if (!depth--)
+				return -EACCES;
+		} else if (cl && !(cl == 1 && p[0] == '.')) {
+			depth++;
+		}
+		p += cl;
+		p += strspn(p, "/");
+	}
+	return 0;
+}
+
 static void files_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct fnode *n = node_get(ino);
@@ -225,7 +267,9 @@ static void files_readlink(fuse_req_t req, fuse_ino_t ino)
 	if (!err) {
 		target[k] = '\0';
 		rel_dirname(rel);
-		if (target_escapes(rel, target))
+		if (mm_lower_fd(mmfs.m) >= 0)
+			err = lower_target(rel, target, sizeof(target));
+		else if (target_escapes(rel, target))
 			err = -EACCES;
 	}
 	if (err)

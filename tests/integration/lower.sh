@@ -57,6 +57,8 @@ head -c 12288 /dev/urandom >"$low/map.bin"
 printf 'deep\n' >"$low/dir/sub/b"
 printf 'gone\n' >"$low/dir/del"
 ln -s dir/sub/b "$low/link"
+ln -s /dir/sub/b "$low/dir/abslink"	# absolute: from the merged root
+ln -s ../../etc/passwd "$low/dir/escape"	# climbs above the root
 chmod 640 "$low/a.txt"
 sum_low() { (cd "$low" && find . -printf '%p %y %m %s %T@\n' | sort && find . -type f -exec md5sum {} + | sort); }
 before=$(sum_low)
@@ -66,6 +68,9 @@ mmfs_mount "$M" -o "backing=$up,lower=$low"
 # visible, merged, through symlinks of the lower layer
 assert_eq 'lower bytes' "$(cat "$M/files/a.txt")" "a lower file under files/"
 assert_eq 'deep' "$(cat "$M/files/link")" "a lower symlink"
+assert_eq '../dir/sub/b' "$(readlink "$M/files/dir/abslink")" "an absolute lower link as files/ shows it"
+assert_eq 'deep' "$(cat "$M/files/dir/abslink")" "an absolute lower link followed"
+expect_fail 'Permission denied' "cat '$M/files/dir/escape'"
 assert_eq '640' "$(stat -c %a "$M/files/a.txt")" "a lower file's mode"
 assert_missing "$up/a.txt"
 
@@ -88,7 +93,7 @@ assert_eq 'b new' "$(ls "$M/files/dir/sub" | tr '\n' ' ' | sed 's/ $//')" "the m
 rm "$M/files/dir/del"
 assert_missing "$M/files/dir/del"
 assert_eq 'character special file 0,0' "$(stat -c '%F %t,%T' "$up/dir/del")" "the whiteout"
-assert_eq 'sub' "$(ls "$M/files/dir")" "dir/ without the deleted name"
+assert_eq 'abslink escape sub' "$(ls "$M/files/dir" | tr '\n' ' ' | sed 's/ $//')" "dir/ without the deleted name"
 # a name created again over its whiteout is a new file
 printf 'again\n' >"$M/files/dir/del"
 assert_eq 'again' "$(cat "$M/files/dir/del")" "a file made over a whiteout"
