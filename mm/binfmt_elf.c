@@ -14,8 +14,10 @@
  *   PT_LOAD   one private file mapping per segment, [PAGESTART(vaddr),
  *             PAGEALIGN(vaddr + filesz)) at PAGESTART(offset), its p_flags
  *             as protection; bss past the file's last page is an anonymous
- *             mapping as vm_brk_flags makes it (padzero's store to the
- *             partial last page is not made: the page is not faulted in)
+ *             mapping as vm_brk_flags makes it; padzero's store zeroes
+ *             the tail of a writable segment's partial last page, which
+ *             faults it in (a private copy), as the kernel's clear_user
+ *             does
  *   interp    PT_INTERP's file, loaded the same way top-down below mmap_base
  *   vdso      [vvar] [vvar_vclock] [vdso] right below what is mapped there
  *   brk       start_brk = brk = PAGEALIGN(the program's end of bss)
@@ -24,7 +26,9 @@
  *             then platform string, AT_RANDOM bytes, argc/argv/envp/auxv
  *
  * The headers are read through the page cache (kernel_read), so exec
- * leaves the first pages of the program and interpreter Cached.
+ * leaves the first pages of the program and interpreter Cached; the pages
+ * the kernel writes (padzero, the stack's strings and tables) are faulted
+ * in as its stores fault them, so Rss matches the host's at the exec stop.
  */
 #include <elf.h>
 #include <errno.h>
@@ -32,6 +36,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "memory.h"
 #include "file.h"
 #include "filemap.h"
 #include "task.h"
@@ -57,6 +62,14 @@ struct elf_image {
 	struct file_ref *file;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph[64];
+	int nr;
+};
+
+#define PADZERO_MAX	4	/* program and interpreter: their writable segments' tails */
+
+/* Addresses padzero stores to, made while mapping, faulted once the mm is the task's. */
+struct padzero {
+	uint64_t addr[PADZERO_MAX];
 	int nr;
 };
 
@@ -184,7 +197,7 @@ static uint64_t max_align(const struct elf_image *img)
  * page as vm_brk_flags' anonymous mapping. *brk gets the end of bss.
  */
 static int map_segments(struct machine *m, struct mm_struct *mm, struct elf_image *img,
-			uint64_t bias, uint64_t *brk, char *why, size_t whylen)
+			uint64_t bias, uint64_t *brk, struct padzero *pz, char *why, size_t whylen)
 {
 	*brk = 0;
 	for (int i = 0; i < img->nr; i++) {
@@ -205,6 +218,10 @@ static int map_segments(struct machine *m, struct mm_struct *mm, struct elf_imag
 			err = exec_map_one(mm, start, end, seg_vm_flags(ph->p_flags), img->file,
 					   PAGESTART(ph->p_offset) >> MM_PAGE_SHIFT, VMA_SPECIAL_NONE);
 			zero_start = vaddr + ph->p_filesz;
+			/* padzero: clear_user to the page's end, which only a writable one takes */
+			if (ph->p_memsz > ph->p_filesz && PAGEOFFSET(zero_start) &&
+			    (ph->p_flags & PF_W) && pz->nr < PADZERO_MAX)
+				pz->addr[pz->nr++] = zero_start;
 		} else {
 			zero_start = PAGESTART(vaddr);
 		}
@@ -314,7 +331,7 @@ static int setup_stack(struct machine *m, struct mm_struct *mm, const char *exec
 }
 
 static int build(struct machine *m, struct mm_struct *mm, const char *path, const char *argv,
-		 size_t argv_len, size_t argc, char *why, size_t whylen)
+		 size_t argv_len, size_t argc, struct padzero *pz, char *why, size_t whylen)
 {
 	struct elf_image prog, interp;
 	char ipath[MM_SNAP_PATH_MAX];
@@ -355,7 +372,7 @@ static int build(struct machine *m, struct mm_struct *mm, const char *path, cons
 	} else if (prog.eh.e_type == ET_DYN) {
 		bias = topdown_bias(&prog, &top);	/* static PIE: where mmap puts it */
 	}
-	err = map_segments(m, mm, &prog, bias, &brk, why, whylen);
+	err = map_segments(m, mm, &prog, bias, &brk, pz, why, whylen);
 	if (!err) {
 		code_data_bounds(mm, &prog, bias);
 		mm->start_brk = mm->brk = PAGEALIGN(brk);
@@ -364,7 +381,7 @@ static int build(struct machine *m, struct mm_struct *mm, const char *path, cons
 	if (!err && has_interp) {
 		uint64_t ibias = interp.eh.e_type == ET_DYN ? topdown_bias(&interp, &top) : 0;
 
-		err = map_segments(m, mm, &interp, ibias, &ibrk, why, whylen);
+		err = map_segments(m, mm, &interp, ibias, &ibrk, pz, why, whylen);
 		if (!err && interp.eh.e_type != ET_DYN && load_extent(&interp, &first, &size) == 0 &&
 		    PAGESTART(first) < top)
 			top = PAGESTART(first);
@@ -383,6 +400,7 @@ out_prog:
 int binfmt_elf_exec(struct machine *m, struct task *t, const char *path, const char *argv,
 		    size_t argv_len, char *why, size_t whylen)
 {
+	struct padzero pz = { .nr = 0 };
 	struct mm_struct *mm;
 	size_t argc = 0;
 	const char *base;
@@ -398,7 +416,7 @@ int binfmt_elf_exec(struct machine *m, struct task *t, const char *path, const c
 	mm = mm_alloc(m);
 	if (!mm)
 		return -ENOMEM;
-	err = build(m, mm, path, argv, argv_len, argc, why, whylen);
+	err = build(m, mm, path, argv, argv_len, argc, &pz, why, whylen);
 	if (err) {
 		mm_free_vmas(mm);
 		file_ref_put(mm->exe_file);
@@ -414,5 +432,15 @@ int binfmt_elf_exec(struct machine *m, struct task *t, const char *path, const c
 	snprintf(t->comm, sizeof(t->comm), "%s", base ? base + 1 : path);
 	memcpy(t->cmdline, argv, argv_len);
 	t->cmdline_len = argv_len;
+	/*
+	 * The kernel's own stores, in its order: padzero of each segment as it
+	 * was loaded, then the strings and tables at the top of the stack.
+	 * They cannot fail for want of a mapping; out of memory, the process
+	 * keeps its new layout with those pages not yet present.
+	 */
+	for (int i = 0; i < pz.nr; i++)
+		touch_range(m, t, PAGESTART(pz.addr[i]), MM_PAGE_SIZE, 1, NULL, 0);
+	touch_range(m, t, PAGESTART(mm->start_stack), STACK_TOP - PAGESTART(mm->start_stack), 1,
+		    NULL, 0);
 	return 0;
 }

@@ -50,6 +50,11 @@ same_as_host() {
 		fail "exec_probe $*"
 	grep -q '\[stack\]' "$WORK/host.maps" || fail "the probe's maps have no [stack]"
 	assert_file_eq "$WORK/host.maps" "$WORK/model.maps" "maps after exec $*"
+	# the pages the kernel stored to (padzero, the stack's top): Rss and Anonymous
+	rss() { awk '/^[0-9a-f]+-/ { r = $1 } /^(Rss|Anonymous):/ && $2 { print r, $1, $2 }'; }
+	rss <"$MNT/proc/$pid/smaps" >"$WORK/model.rss"
+	setarch -R "$PROBE" -s "$@" | rss >"$WORK/host.rss" || fail "exec_probe -s $*"
+	assert_file_eq "$WORK/host.rss" "$WORK/model.rss" "Rss after exec $*"
 	comm=$(cat "$MNT/proc/$pid/comm")
 	assert_eq "$(basename "$1" | cut -c1-15)" "$comm" "comm after exec $1"
 	assert_eq "$*" "$(tr '\0' ' ' <"$MNT/proc/$pid/cmdline" | sed 's/ $//')" "cmdline after exec"

@@ -3,8 +3,9 @@
  * exec_probe - the host's side of exec_elf.sh: run PATH ARG... under
  * ptrace with the environment mmfs gives every process (HOME=/ TERM=linux),
  * stop at the exec (the kernel has loaded the program and its interpreter;
- * not one user instruction has run) and print /proc/PID/maps there. Run it
- * under `setarch -R`, as the model has no ASLR. Exit 0, or 1 with a reason.
+ * not one user instruction has run) and print /proc/PID/maps there (with -s
+ * first: smaps). Run it under `setarch -R`, as the model has no ASLR. Exit
+ * 0, or 1 with a reason.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -17,13 +18,19 @@ int main(int argc, char **argv)
 {
 	char *envp[] = { "HOME=/", "TERM=linux", NULL };
 	char path[64], buf[4096];
+	const char *file = "maps";
 	int status;
 	size_t n;
 	pid_t pid;
 	FILE *f;
 
+	if (argc > 1 && !strcmp(argv[1], "-s")) {
+		file = "smaps";
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: exec_probe PATH [ARG...]\n");
+		fprintf(stderr, "usage: exec_probe [-s] PATH [ARG...]\n");
 		return 1;
 	}
 	pid = fork();
@@ -39,7 +46,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "exec_probe: %s did not stop at its exec\n", argv[1]);
 		return 1;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	f = fopen(path, "r");
 	if (!f) {
 		perror(path);
