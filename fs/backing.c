@@ -268,6 +268,8 @@ long backing_exec(struct machine *m, const struct cmd *c)
 	case CT_NS_SYMLINK:
 		journal_preserve(c->path);
 		err = ns_create(c, name, dir);
+		if (!err && c->type == CT_NS_MKDIR && mm_lower_fd(m) >= 0)
+			err = mm_lower_made_dir(m, c->path);	/* over a whiteout: opaque */
 		break;
 	case CT_NS_LINK:
 		journal_preserve(c->path2);

@@ -170,7 +170,14 @@ static int fdir_fill(struct fdir *d)
 	if (err)
 		return err;
 	dfd = openat(files_root.fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	lfd = openat(mm_lower_fd(mmfs.m), *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	{
+		char mpath[PATH_MAX + 1];
+
+		snprintf(mpath, sizeof(mpath), "/%s", rel);
+		lfd = !mm_lower_dir_merged(mmfs.m, mpath) ? -1 :	/* opaque */
+		      openat(mm_lower_fd(mmfs.m), *rel ? rel : ".",
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
 	other = dfd >= 0 ? dup(dfd) : -1;
 	err = dfd >= 0 ? fdir_scan(d, &cap, dfd, -1, 0) : 0;
 	if (!err && lfd >= 0) {

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -62,6 +63,23 @@ int layer_open(int root, const char *rel, int flags, mode_t mode)
 int is_whiteout(const struct stat *st)
 {
 	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
+}
+
+/* overlayfs' opaque marks: trusted. when we may, user. otherwise (userxattr) */
+static const char *const opaque_xattrs[] = { "trusted.overlay.opaque", "user.overlay.opaque" };
+
+/* Whether the upper directory rel is opaque: the lower one beneath it is hidden. */
+static int is_opaque(struct machine *m, const char *rel)
+{
+	int fd = layer_open(m->backing_fd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0), opaque = 0;
+	char v[4];
+
+	if (fd < 0)
+		return 0;
+	for (size_t i = 0; i < 2 && !opaque; i++)
+		opaque = fgetxattr(fd, opaque_xattrs[i], v, sizeof(v)) == 1 && v[0] == 'y';
+	close(fd);
+	return opaque;
 }
 
 /* lstat of rel in one layer: 0, or -errno (-ENOENT, -ENOTDIR...). */
@@ -100,7 +118,8 @@ static int layer_readlink(int root, const char *rel, char *buf, size_t len)
  * LAYER_LOWER, or LAYER_NONE (*whiteout set when an upper whiteout hides
  * it). st gets its attributes.
  */
-static int merged_stat(struct machine *m, const char *cand, struct stat *st, int *whiteout)
+static int merged_stat(struct machine *m, const char *cand, struct stat *st, int *whiteout,
+		       int lower_ok)
 {
 	int err = layer_stat(m->backing_fd, cand, st);
 
@@ -113,6 +132,8 @@ static int merged_stat(struct machine *m, const char *cand, struct stat *st, int
 		return LAYER_UPPER;
 	if (err != -ENOENT && err != -ENOTDIR)
 		return err;
+	if (!lower_ok)
+		return LAYER_NONE;	/* below an opaque directory */
 	if (m->lower_hide[0] && !strcmp(cand, m->lower_hide))
 		return LAYER_NONE;	/* the mount itself: the daemon never enters it */
 	err = layer_stat(m->lower_fd, cand, st);
@@ -169,7 +190,8 @@ int merged_walk(struct machine *m, const char *path, int follow, struct merged_p
 		memcpy(w->rel + n, p, cl);
 		n += cl;
 		w->rel[n] = '\0';
-		layer = merged_stat(m, w->rel, &st, &wo);
+		w->hidden_above = w->lower_hidden;
+		layer = merged_stat(m, w->rel, &st, &wo, !w->lower_hidden);
 		if (layer < 0)
 			return layer;
 		if (layer == LAYER_NONE) {
@@ -189,6 +211,8 @@ int merged_walk(struct machine *m, const char *path, int follow, struct merged_p
 			if (err)
 				return err;
 			n = target[0] == '/' ? 0 : save;	/* absolute: from the merged root */
+			if (target[0] == '/')
+				w->lower_hidden = 0;
 			w->rel[n] = '\0';
 			tl = strlen(target);
 			if (tl + 1 + strlen(e) >= sizeof(rest))
@@ -200,6 +224,9 @@ int merged_walk(struct machine *m, const char *path, int follow, struct merged_p
 		}
 		if (!last && !S_ISDIR(st.st_mode))
 			return -ENOTDIR;
+		if (layer == LAYER_UPPER && S_ISDIR(st.st_mode) && !w->lower_hidden &&
+		    is_opaque(m, w->rel))
+			w->lower_hidden = 1;
 		w->layer = layer;
 		w->st = st;
 		p = e;
@@ -478,9 +505,9 @@ out:
 }
 
 /* Whether the merged directory rel has any entry left. */
-static int merged_dir_empty(struct machine *m, const char *rel)
+static int merged_dir_empty(struct machine *m, const char *rel, int lower_hidden)
 {
-	for (int root = 0; root < 2; root++) {
+	for (int root = 0; root < 2 - lower_hidden; root++) {
 		int fd = layer_open(root ? m->lower_fd : m->backing_fd, rel,
 				    O_RDONLY | O_DIRECTORY, 0);
 		struct dirent *de;
@@ -533,8 +560,8 @@ int mm_lower_remove(struct machine *m, const char *path, int dir, int (*host_rm)
 		err = -EISDIR;
 		goto out;
 	}
-	in_lower = !layer_stat(m->lower_fd, w.rel, &lst);
-	if (dir && in_lower && !merged_dir_empty(m, w.rel)) {
+	in_lower = !w.hidden_above && !layer_stat(m->lower_fd, w.rel, &lst);
+	if (dir && !merged_dir_empty(m, w.rel, w.lower_hidden || !in_lower)) {
 		err = -ENOTEMPTY;
 		goto out;
 	}
@@ -543,7 +570,7 @@ int mm_lower_remove(struct machine *m, const char *path, int dir, int (*host_rm)
 		goto out;
 	}
 	if (w.layer == LAYER_UPPER) {
-		if (dir && in_lower) {
+		if (dir) {
 			/* its upper part may hold only whiteouts: clear them */
 			int fd = layer_open(m->backing_fd, w.rel, O_RDONLY | O_DIRECTORY, 0);
 			DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -573,4 +600,42 @@ int mm_lower_remove(struct machine *m, const char *path, int dir, int (*host_rm)
 out:
 	machine_unlock(m);
 	return err;
+}
+
+int mm_lower_made_dir(struct machine *m, const char *path)
+{
+	char rel[MM_SNAP_PATH_MAX];
+	struct merged_path w;
+	struct stat st;
+	int err = 0, fd;
+
+	machine_lock(m);
+	if (m->lower_fd < 0 || mpath_rel(path, rel, sizeof(rel)) || merged_walk(m, rel, 0, &w) ||
+	    w.layer != LAYER_UPPER || layer_stat(m->lower_fd, w.rel, &st))
+		goto out;	/* nothing of the lower layer to hide */
+	fd = layer_open(m->backing_fd, w.rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd < 0) {
+		err = fd;
+		goto out;
+	}
+	err = -ENOTSUP;
+	for (size_t i = 0; i < 2 && err; i++)
+		err = fsetxattr(fd, opaque_xattrs[i], "y", 1, 0) ? -errno : 0;
+	close(fd);
+out:
+	machine_unlock(m);
+	return err;
+}
+
+int mm_lower_dir_merged(struct machine *m, const char *path)
+{
+	char rel[MM_SNAP_PATH_MAX];
+	struct merged_path w;
+	int merged;
+
+	machine_lock(m);
+	merged = m->lower_fd >= 0 && !mpath_rel(path, rel, sizeof(rel)) &&
+		 !merged_walk(m, rel, 1, &w) && !w.lower_hidden;
+	machine_unlock(m);
+	return merged;
 }

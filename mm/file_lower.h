@@ -21,6 +21,8 @@ struct merged_path {
 	int layer;			/* where the last component is (LAYER_NONE: missing) */
 	int whiteout;			/* missing because an upper whiteout hides it */
 	int missing_last;		/* -ENOENT for the last component only: rel names it */
+	int lower_hidden;		/* an opaque upper directory on the way hides the lower */
+	int hidden_above;		/* the same, not counting the last component itself */
 	struct stat st;			/* its attributes (not for the root) */
 };
 

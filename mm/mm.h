@@ -108,6 +108,15 @@ int mm_lower_prepare(struct machine *m, const char *path, int self);
  */
 int mm_lower_remove(struct machine *m, const char *path, int dir, int (*host_rm)(void *arg),
 		    void *arg);
+/*
+ * After mkdir of path under lower=: if the lower layer has that name (a
+ * whiteout was there), mark the new directory opaque, as overlayfs does
+ * (xattr trusted.overlay.opaque, else user.overlay.opaque), so the lower
+ * directory's entries stay hidden. 0 or -errno.
+ */
+int mm_lower_made_dir(struct machine *m, const char *path);
+/* Whether the directory at path shows the lower layer's entries too (not opaque). */
+int mm_lower_dir_merged(struct machine *m, const char *path);
 
 /*
  * The inode number the model gives path of the simulated file system

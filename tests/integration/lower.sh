@@ -50,7 +50,9 @@ assert_eq "$want" "$got" "libc's first bytes through proc/PID/mem"
 low=$WORK/low
 up=$WORK/up
 M=$WORK/m2
-mkdir -p "$low/dir/sub" "$low/empty"
+mkdir -p "$low/dir/sub" "$low/empty" "$low/tree/deeper"
+printf 'x\n' >"$low/tree/x"
+printf 'y\n' >"$low/tree/deeper/y"
 printf 'lower bytes\n' >"$low/a.txt"
 printf 'mode\n' >"$low/mode.txt"
 head -c 12288 /dev/urandom >"$low/map.bin"
@@ -101,6 +103,14 @@ assert_eq 'again' "$(cat "$M/files/dir/del")" "a file made over a whiteout"
 expect_fail 'Directory not empty' "rmdir '$M/files/dir/sub'"
 rmdir "$M/files/empty"
 assert_missing "$M/files/empty"
+# rm -rf of a lower tree, then mkdir of its name: an opaque directory (overlayfs'
+# xattr), so none of the lower entries show through again
+rm -rf "$M/files/tree"
+assert_missing "$M/files/tree"
+mkdir "$M/files/tree"
+assert_eq '' "$(ls -A "$M/files/tree")" "a directory made again over a removed lower tree"
+assert_eq y "$($PY -c 'import os, sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque").decode())' "$up/tree")" "the opaque mark"
+expect_fail 'No such file or directory' "cat '$M/files/tree/x'"
 # a rename of a lower file: copied up, moved, the old name whited out
 mv "$M/files/dir/sub/b" "$M/files/b-moved"
 assert_eq 'deep' "$(cat "$M/files/b-moved")" "the renamed lower file"
