@@ -401,8 +401,17 @@ int file_ensure(struct machine *m, const char *path, uint64_t size)
 		struct merged_path w;
 
 		/* a real file of the lower layer is used as it is, never hidden */
-		if (!merged_walk(m, rel, 1, &w) && w.layer == LAYER_LOWER && S_ISREG(w.st.st_mode))
+		err = merged_walk(m, rel, 1, &w);
+		if (!err && w.layer == LAYER_LOWER && S_ISREG(w.st.st_mode))
 			return 0;
+		/*
+		 * Else the stand-in goes where the merged tree resolves the path
+		 * (/sbin/init is usr/sbin/init when the lower /sbin is a link), so
+		 * that no directory made for it shadows a lower symlink.
+		 */
+		if ((!err || err == -ENOENT) &&
+		    (size_t)snprintf(rel, sizeof(rel), "%s%s", w.rel, err ? w.rest : "") >= sizeof(rel))
+			return -ENAMETOOLONG;
 	}
 	/* create the parent directories, one component at a time */
 	for (char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {

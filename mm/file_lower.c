@@ -198,6 +198,7 @@ int merged_walk(struct machine *m, const char *path, int follow, struct merged_p
 			w->layer = LAYER_NONE;
 			w->whiteout = wo;
 			w->missing_last = last;
+			snprintf(w->rest, sizeof(w->rest), "%s", last ? "" : e);
 			return -ENOENT;
 		}
 		if (S_ISLNK(st.st_mode) && (!last || follow)) {

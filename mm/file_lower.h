@@ -23,6 +23,7 @@ struct merged_path {
 	int missing_last;		/* -ENOENT for the last component only: rel names it */
 	int lower_hidden;		/* an opaque upper directory on the way hides the lower */
 	int hidden_above;		/* the same, not counting the last component itself */
+	char rest[MM_SNAP_PATH_MAX];	/* -ENOENT: what followed rel's missing component ("/a/b") */
 	struct stat st;			/* its attributes (not for the root) */
 };
 

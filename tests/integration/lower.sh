@@ -62,6 +62,8 @@ ln -s dir/sub/b "$low/link"
 ln -s /dir/sub/b "$low/dir/abslink"	# absolute: from the merged root
 ln -s ../../etc/passwd "$low/dir/escape"	# climbs above the root
 chmod 640 "$low/a.txt"
+mkdir -p "$low/usr/sbin"
+ln -s usr/sbin "$low/sbin"	# merged /usr: init's stand-in must not shadow the link
 sum_low() { (cd "$low" && find . -printf '%p %y %m %s %T@\n' | sort && find . -type f -exec md5sum {} + | sort); }
 before=$(sum_low)
 
@@ -75,6 +77,9 @@ assert_eq 'deep' "$(cat "$M/files/dir/abslink")" "an absolute lower link followe
 expect_fail 'Permission denied' "cat '$M/files/dir/escape'"
 assert_eq '640' "$(stat -c %a "$M/files/a.txt")" "a lower file's mode"
 assert_missing "$up/a.txt"
+[[ -L $M/files/sbin ]] || fail "the lower /sbin link is shadowed: $(ls -la "$M/files/")"
+assert_exists "$up/usr/sbin/init"
+grep -q ' /usr/sbin/init$' "$M/proc/1/maps" || fail "init does not map /usr/sbin/init: $(cat "$M/proc/1/maps")"
 
 # a write through files/ copies the file up first
 printf 'more\n' >>"$M/files/a.txt"
