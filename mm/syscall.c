@@ -41,8 +41,11 @@ static int sys_exit(struct sys_ctx *x)
 static int sys_exec(struct sys_ctx *x, const struct mm_call *c)
 {
 	char argv[TASK_CMDLINE_MAX];
-	size_t n = strlen(c->path) + 1;
+	size_t n = strnlen(c->path, sizeof(c->path)) + 1;
 
+	if (n > sizeof(c->path) || c->argv_len > sizeof(c->argv) ||
+	    (c->argv_len && c->argv[c->argv_len - 1]))
+		return sys_fail(x, -EINVAL, "malformed exec arguments");
 	if (c->path[0] == '/' && (c->argv_len || binfmt_elf_is_elf(x->m, c->path))) {
 		if (n + c->argv_len > sizeof(argv))
 			return sys_fail(x, -E2BIG, "arguments longer than %zu bytes", sizeof(argv));
