@@ -31,6 +31,10 @@ struct merged_path {
 int layer_open(int root, const char *rel, int flags, mode_t mode);
 /* A whiteout: a character device 0:0 in the upper layer (overlayfs' own). */
 int is_whiteout(const struct stat *st);
+/* lstat of rel in one layer (root: its fd): 0, or -errno. */
+int layer_stat(int root, const char *rel, struct stat *st);
+/* The opaque marks of an upper directory, the one to set first. */
+extern const char *const opaque_xattrs[2];
 
 /*
  * Resolve path over both layers, component by component (follow: also a
