@@ -20,7 +20,9 @@
  *             does
  *   interp    PT_INTERP's file, loaded the same way top-down below mmap_base
  *   vdso      [vvar] [vvar_vclock] [vdso] right below what is mapped there
- *   brk       start_brk = brk = PAGEALIGN(the program's end of bss)
+ *   brk       start_brk = brk = PAGEALIGN(the program's end of bss); a
+ *             static PIE's at PAGEALIGN(ELF_ET_DYN_BASE), out of the mmap
+ *             area (load_elf_binary does so with or without ASLR)
  *   stack     the strings (argv, envp, the file name) below STACK_TOP - 8,
  *             the VMA from their lowest page down by 128 KiB (stack_expand),
  *             then platform string, AT_RANDOM bytes, argc/argv/envp/auxv
@@ -375,6 +377,8 @@ static int build(struct machine *m, struct mm_struct *mm, const char *path, cons
 	err = map_segments(m, mm, &prog, bias, &brk, pz, why, whylen);
 	if (!err) {
 		code_data_bounds(mm, &prog, bias);
+		if (prog.eh.e_type == ET_DYN && !has_interp)
+			brk = DYN_BASE;	/* the brk of a static PIE leaves the mmap area */
 		mm->start_brk = mm->brk = PAGEALIGN(brk);
 		mm->exe_file = file_ref_get(prog.file);
 	}

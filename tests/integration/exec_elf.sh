@@ -2,7 +2,9 @@
 # the maps of a simulated process right after exec must equal the host's at
 # the interpreter's first instruction (exec_probe: PTRACE_TRACEME + execve
 # under setarch -R, the exec stop), every VMA's start, end, perms, offset and
-# path, [stack] included. Then execve's errnos, and spawn's layout unchanged.
+# path, [stack] included; Rss and Anonymous of each VMA (the pages the kernel
+# stored to); stat's start_code..env_end. Then execve's errnos, spawn's
+# layout unchanged, and a journal's replay.
 # mmfs-options: -o lower=/
 
 PROBE=${MMFS_EXEC_PROBE:-}
@@ -55,6 +57,10 @@ same_as_host() {
 	rss <"$MNT/proc/$pid/smaps" >"$WORK/model.rss"
 	setarch -R "$PROBE" -s "$@" | rss >"$WORK/host.rss" || fail "exec_probe -s $*"
 	assert_file_eq "$WORK/host.rss" "$WORK/model.rss" "Rss after exec $*"
+	# stat's startcode endcode startstack start_data end_data start_brk arg_* env_*
+	bounds() { awk '{ print $26, $27, $28, $45, $46, $47, $48, $49, $50, $51 }'; }
+	assert_eq "$(setarch -R "$PROBE" -t "$@" | bounds)" "$(bounds <"$MNT/proc/$pid/stat")" \
+		"stat's code, data, brk, stack, argument and environment bounds after exec $*"
 	comm=$(cat "$MNT/proc/$pid/comm")
 	assert_eq "$(basename "$1" | cut -c1-15)" "$comm" "comm after exec $1"
 	assert_eq "$*" "$(tr '\0' ' ' <"$MNT/proc/$pid/cmdline" | sed 's/ $//')" "cmdline after exec"

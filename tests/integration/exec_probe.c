@@ -4,8 +4,8 @@
  * ptrace with the environment mmfs gives every process (HOME=/ TERM=linux),
  * stop at the exec (the kernel has loaded the program and its interpreter;
  * not one user instruction has run) and print /proc/PID/maps there (with -s
- * first: smaps). Run it under `setarch -R`, as the model has no ASLR. Exit
- * 0, or 1 with a reason.
+ * first: smaps; with -t: stat). Run it under `setarch -R`, as the model has
+ * no ASLR. Exit 0, or 1 with a reason.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -24,13 +24,13 @@ int main(int argc, char **argv)
 	pid_t pid;
 	FILE *f;
 
-	if (argc > 1 && !strcmp(argv[1], "-s")) {
-		file = "smaps";
+	if (argc > 1 && (!strcmp(argv[1], "-s") || !strcmp(argv[1], "-t"))) {
+		file = argv[1][1] == 's' ? "smaps" : "stat";
 		argv++;
 		argc--;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: exec_probe [-s] PATH [ARG...]\n");
+		fprintf(stderr, "usage: exec_probe [-s | -t] PATH [ARG...]\n");
 		return 1;
 	}
 	pid = fork();
