@@ -244,3 +244,33 @@ Test(binfmt_elf, errnos)
 	cr_expect_str_eq(after->vmas[0].name, "/text");
 	free(after);
 }
+
+/* A static PIE: top-down below mmap_base like an mmap, its brk at PAGEALIGN(ELF_ET_DYN_BASE). */
+Test(binfmt_elf, static_pie)
+{
+	Elf64_Phdr ph[] = {
+		load(0, 0, 0x900, 0x900, PF_R | PF_X),
+		load(0x1e00, 0xe00, 0x100, 0x2400, PF_R | PF_W),	/* bss to 0x4200 */
+	};
+	struct mm_task_snap *t;
+	uint64_t base = MMAP_BASE - 0x5000;
+
+	put_elf("spie", ET_DYN, ph, 2, NULL, 0x1000, 0755);
+	backing_boot(dir, 256ULL << 20, 1);
+	cr_assert_eq(do_exec("/spie", "", 0), 0);
+	struct want w[] = {
+		{ base - 0x8000, base - 0x4000, RO, 0, "[vvar]" },
+		{ base - 0x4000, base - 0x2000, RO, 0, "[vvar_vclock]" },
+		{ base - 0x2000, base, RX, 0, "[vdso]" },
+		{ base, base + 0x1000, RX, 0, "/spie" },
+		{ base + 0x1000, base + 0x2000, RW, 0, "/spie" },
+		{ base + 0x2000, base + 0x5000, RW, 0, "" },
+		{ TOP - 0x21000, TOP, RW, 0, "[stack]" },
+	};
+	expect_maps(w, sizeof(w) / sizeof(w[0]));
+	t = mm_snap_task(m, 1, 1);
+	cr_assert(t);
+	cr_expect_eq(t->start_brk, 0x555555555000ULL);
+	cr_expect_eq(t->start_code, base);
+	free(t);
+}
