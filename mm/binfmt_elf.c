@@ -134,6 +134,8 @@ static int elf_open(struct machine *m, const char *path, struct elf_image *img, 
 	img->nr = img->eh.e_phnum;
 	phsize = (size_t)img->nr * sizeof(Elf64_Phdr);
 	err = read_exact(m, img->file, img->eh.e_phoff, img->ph, phsize);
+	if (err == -ENOMEM)
+		return err;	/* the caller reclaims and runs exec again */
 	if (err) {
 		WHY("%s '%s': program headers past its end", what, path);
 		return -ENOEXEC;
