@@ -97,6 +97,13 @@ assert_eq "$before" "$(cat "$MNT/proc/$pid/maps")" "maps after the failed execs"
 assert_eq 0 "$(ctl_reply "$pid" "exec myprog")" "exec NAME"
 grep -q '/usr/bin/myprog$' "$MNT/proc/$pid/maps" || fail "exec NAME: no /usr/bin/myprog in maps"
 
+# the invariant checker agrees with everything exec built
+exec {cfd}<>"$MNT/ctl"
+echo check >&"$cfd"
+read -r r <&"$cfd"
+exec {cfd}>&-
+assert_eq ok "$r" "check after the execs"
+
 # ---- the journal: exec of real ELF files and lower='s copy-ups replay the same ----
 
 J=$WORK/journal
