@@ -456,6 +456,33 @@ static char *backing_setup(const char *dir, int *fresh)
 }
 
 /*
+ * An existing journal records lower=DIR (or none): replaying it over
+ * another lower layer would build another machine. Without lower= the
+ * journal's is taken; a different one, or one the journal lacks, is an
+ * error.
+ */
+static int journal_lower(struct mmfs_conf *conf)
+{
+	const char *jl = journal_peek_lower();
+	char *real = conf->lower ? realpath(conf->lower, NULL) : NULL;
+	int bad = conf->lower && (!real || strcmp(real, jl));
+
+	free(real);
+	if (bad) {
+		fprintf(stderr, *jl ? "mmfs: journal=%s records lower=%s: mount it without lower= "
+				      "or with that directory\n"
+				    : "mmfs: journal=%s records no lower=: mount it without lower=\n%s",
+			conf->journal, jl);
+		return -1;
+	}
+	if (!conf->lower && *jl && !(conf->lower = strdup(jl))) {
+		fprintf(stderr, "mmfs: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * lower=DIR as an absolute path: an existing, readable directory that is
  * neither backing=DIR nor inside it (the upper layer would show through
  * itself). NULL, said on stderr, otherwise.
@@ -602,6 +629,8 @@ int main(int argc, char *argv[])
 		journaled = journal_config(&conf, &cfg, &cfg, &jbacking);
 		if (journaled < 0)
 			goto out_args;
+		if (journaled > 0 && journal_lower(&conf))
+			goto out_args;
 	}
 
 	cfg.image_base = MM_IMAGE_BASE;	/* one machine per daemon, at an address a checkpoint keeps */
@@ -673,6 +702,8 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "mmfs: backing=%s: cannot attach it\n", backing);
 	if (conf.journal) {
 		uint64_t t0 = now_ms();
+
+		journal_set_lower(lower);	/* a new journal's header records it */
 		long n = journal_open(mmfs.m, conf.journal, &cfg, backing, why, sizeof(why));
 
 		if (n < 0) {

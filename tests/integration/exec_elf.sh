@@ -130,3 +130,11 @@ mmfs_umount "$JM"
 mmfs_mount "$JM" -o "journal=$J,backing=$JB,lower=/"
 assert_eq "$first" "$(jmaps)" "maps after the journal's replay"
 mmfs_umount "$JM"
+# the header records lower=/: left out, it is taken from there; another is refused
+mmfs_mount "$JM" -o "journal=$J,backing=$JB"
+assert_eq "$first" "$(jmaps)" "maps after a replay without lower="
+mmfs_umount "$JM"
+err=$(timeout 20 "$MMFS" -f -o "journal=$J,backing=$JB,lower=$WORK" "$JM" 2>&1) &&
+	fail "a journal of lower=/ mounted with lower=$WORK"
+assert_match "^mmfs: journal=$J records lower=/: " "$err" "the refusal"
+if mountpoint -q "$JM"; then fail "$JM is mounted"; fi
