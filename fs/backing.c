@@ -152,12 +152,101 @@ static long ns_attr(const struct cmd *c)
 	return err;
 }
 
+/* unlink/rmdir of the upper name, for mm_lower_remove. */
+struct rm_arg {
+	struct machine *m;
+	const struct cmd *c;
+};
+
+static int rm_upper(void *arg)
+{
+	const struct rm_arg *a = arg;
+	char name[256];
+	int dir = parent_of(a->c->path, name, sizeof(name)), err;
+
+	if (dir < 0)
+		return dir;
+	journal_preserve(a->c->path);
+	err = unlinkat(dir, name, a->c->type == CT_NS_RMDIR ? AT_REMOVEDIR : 0) ? -errno : 0;
+	close(dir);
+	if (!err)
+		mm_file_rename(a->m, a->c->path, NULL);
+	return err;
+}
+
+/*
+ * lower=DIR (mm/file_lower.c): before the host call, what the upper layer
+ * needs: a lower name copied up, parent directories made, a whiteout
+ * cleared; unlink and rmdir are done here whole (a whiteout hides the
+ * lower name). 1: done, *err the result; 0: go on with the host call.
+ */
+static int lower_ns(struct machine *m, const struct cmd *c, long *err)
+{
+	int layer, fd;
+
+	*err = 0;
+	switch (c->type) {
+	case CT_NS_CHMOD:
+	case CT_NS_CHOWN:
+		*err = mm_lower_prepare(m, c->path, 1);
+		return *err != 0;
+	case CT_NS_CREATE:
+	case CT_NS_MKNOD:
+	case CT_NS_MKDIR:
+	case CT_NS_SYMLINK:
+		fd = mm_lower_lookup(m, c->path, &layer);
+		if (fd >= 0) {
+			close(fd);
+			if (c->type != CT_NS_CREATE || (c->off & 1)) {
+				*err = -EEXIST;
+				return 1;
+			}
+			/* a create without O_EXCL of an existing file: the open copies up */
+			return layer == 2;
+		}
+		*err = mm_lower_prepare(m, c->path, 0);
+		return *err != 0;
+	case CT_NS_LINK:
+	case CT_NS_RENAME:
+		fd = mm_lower_lookup(m, c->path, &layer);
+		if (fd < 0) {
+			*err = fd;
+			return 1;
+		}
+		if (c->type == CT_NS_RENAME && layer == 2) {
+			struct stat st;
+
+			if (!fstat(fd, &st) && S_ISDIR(st.st_mode)) {
+				close(fd);
+				*err = -EXDEV;	/* overlayfs without redirect_dir */
+				return 1;
+			}
+		}
+		close(fd);
+		*err = mm_lower_prepare(m, c->path, 1);
+		if (!*err)
+			*err = mm_lower_prepare(m, c->path2, 0);
+		return *err != 0;
+	case CT_NS_UNLINK:
+	case CT_NS_RMDIR: {
+		struct rm_arg a = { m, c };
+
+		*err = mm_lower_remove(m, c->path, c->type == CT_NS_RMDIR, rm_upper, &a);
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
 long backing_exec(struct machine *m, const struct cmd *c)
 {
 	char name[256], name2[256];
 	int dir = -1, dir2 = -1;
 	long err;
 
+	if (mm_lower_fd(m) >= 0 && lower_ns(m, c, &err))
+		return err;
 	if (c->type == CT_NS_CHMOD || c->type == CT_NS_CHOWN) {
 		journal_preserve(c->path);
 		return ns_attr(c);
@@ -179,6 +268,8 @@ long backing_exec(struct machine *m, const struct cmd *c)
 	case CT_NS_SYMLINK:
 		journal_preserve(c->path);
 		err = ns_create(c, name, dir);
+		if (!err && c->type == CT_NS_MKDIR && mm_lower_fd(m) >= 0)
+			err = mm_lower_made_dir(m, c->path);	/* over a whiteout: opaque */
 		break;
 	case CT_NS_LINK:
 		journal_preserve(c->path2);
@@ -204,6 +295,12 @@ long backing_exec(struct machine *m, const struct cmd *c)
 			mm_file_rename(m, parked, c->path2);
 		} else if (!err) {
 			mm_file_rename(m, c->path, c->path2);
+			if (mm_lower_fd(m) >= 0) {
+				/* the source's lower name, if any, stays hidden */
+				struct rm_arg a = { m, c };
+
+				mm_lower_remove(m, c->path, 0, NULL, &a);
+			}
 		}
 		break;
 	default:

@@ -125,9 +125,11 @@ static int do_setattr(const struct fnode *n, const struct stat *attr, int to_set
 		      struct fuse_file_info *fi)
 {
 	char mpath[PATH_MAX];
-	int err = node_mpath(n, mpath, sizeof(mpath));
+	int err = node_upper((struct fnode *)n);	/* never a lower file's attributes */
 
 	(void)fi;
+	if (!err)
+		err = node_mpath(n, mpath, sizeof(mpath));
 	if (err)
 		return err;
 	if ((to_set & FUSE_SET_ATTR_MODE) &&
@@ -207,6 +209,48 @@ static void rel_dirname(char *rel)
 		rel[0] = '\0';
 }
 
+/*
+ * lower=DIR: a link's target as files/ shows it. The model resolves an
+ * absolute target from the merged root (file_lower.c), so files/ turns it
+ * into the relative path that reaches the same place inside the mount
+ * ("/usr/x" read in etc/ shows as "../usr/x"); a relative one that climbs
+ * above the root escapes: -EACCES. The kernel walks what we answer one
+ * component at a time, so every link on the way is checked here too.
+ */
+static int lower_target(const char *rel, char *target, size_t len)
+{
+	char out[PATH_MAX];
+	size_t n = 0, depth = 0;
+	const char *p;
+
+	for (p = rel; *p; p++)
+		depth += *p == '/';
+	depth += *rel != '\0';
+	if (target[0] == '/') {
+		for (size_t i = 0; i < depth; i++)
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "../");
+		p = target + strspn(target, "/");
+		if (n + strlen(p) + 2 >= sizeof(out) || n + strlen(p) + 2 >= len)
+			return -ENAMETOOLONG;
+		snprintf(out + n, sizeof(out) - n, "%s", *p ? p : ".");
+		snprintf(target, len, "%s", out);
+		return 0;
+	}
+	for (p = target; *p;) {
+		size_t cl = strcspn(p, "/");
+
+		if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			if (!depth--)
+				return -EACCES;
+		} else if (cl && !(cl == 1 && p[0] == '.')) {
+			depth++;
+		}
+		p += cl;
+		p += strspn(p, "/");
+	}
+	return 0;
+}
+
 static void files_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct fnode *n = node_get(ino);
@@ -223,7 +267,9 @@ static void files_readlink(fuse_req_t req, fuse_ino_t ino)
 	if (!err) {
 		target[k] = '\0';
 		rel_dirname(rel);
-		if (target_escapes(rel, target))
+		if (mm_lower_fd(mmfs.m) >= 0)
+			err = lower_target(rel, target, sizeof(target));
+		else if (target_escapes(rel, target))
 			err = -EACCES;
 	}
 	if (err)
@@ -302,6 +348,8 @@ static void files_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	if (!name_ok(newname))
 		err = -EACCES;
 	if (!err)
+		err = node_upper(n);	/* a link of a lower file links its copy */
+	if (!err)
 		err = node_mpath(n, from, sizeof(from));
 	if (!err)
 		err = child_mpath(dir, newname, to, sizeof(to));
@@ -346,6 +394,9 @@ static void files_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		err = child_mpath(dir, name, from, sizeof(from));
 	if (!err)
 		err = child_mpath(newdir, newname, to, sizeof(to));
+	/* the kernel keeps the source's inode: a lower file's node becomes its copy */
+	if (!err && !(flags & RENAME_EXCHANGE))
+		err = node_upper_name(dir, name);
 	if (!err)
 		err = cmd_ns(mmfs.m, CT_NS_RENAME, from, to, flags, 0);
 	fuse_reply_err(req, -err);

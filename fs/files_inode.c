@@ -38,6 +38,7 @@ static struct fnode *by_id[NODE_BUCKETS], *by_host[NODE_BUCKETS], *by_model[NODE
 static uint64_t next_nodeid = 1;
 struct fnode files_root = { .fd = -1 };
 static char root_path[PATH_MAX];	/* backing=DIR as /proc/self/fd shows it */
+static char lower_path[PATH_MAX];	/* lower=DIR as /proc/self/fd shows it, or "" */
 
 /* ---- the node table ---- */
 
@@ -144,7 +145,7 @@ void fd_path(int fd, char buf[static 64])
 int node_relpath(const struct fnode *n, char *buf, size_t len)
 {
 	char link[64], full[PATH_MAX];
-	size_t blen = strlen(root_path);
+	size_t blen = strlen(n->lower ? lower_path : root_path);
 	struct stat st;
 	ssize_t k;
 
@@ -163,7 +164,7 @@ int node_relpath(const struct fnode *n, char *buf, size_t len)
 	full[k] = '\0';
 	if (blen == 1)		/* backing=/ */
 		blen = 0;
-	if (strncmp(full, root_path, blen) || full[blen] != '/')
+	if (strncmp(full, n->lower ? lower_path : root_path, blen) || full[blen] != '/')
 		return -ENOENT;
 	if (strlen(full + blen + 1) >= len)
 		return -ENAMETOOLONG;
@@ -213,7 +214,7 @@ uint64_t model_ino(const struct fnode *dir, const char *name, const struct stat 
  * as name in dir. Returns its node, or NULL (-ENOMEM).
  */
 static struct fnode *node_install(const struct fnode *dir, const char *name, int fd,
-				  const struct stat *st)
+				  const struct stat *st, int lower)
 {
 	struct fnode *n, *fresh;
 
@@ -234,6 +235,7 @@ static struct fnode *node_install(const struct fnode *dir, const char *name, int
 	fresh->dev = st->st_dev;
 	fresh->ino = st->st_ino;
 	fresh->fd = fd;
+	fresh->lower = lower;
 	fresh->nlookup = 1;
 	fresh->st_ino = model_ino(dir, name, st);	/* the model's lock, not ours */
 	pthread_mutex_lock(&files_lock);
@@ -307,6 +309,16 @@ int files_init(void)
 	else
 		snprintf(root_path, sizeof(root_path), "%s", mmfs.backing);
 	err = 0;
+	lower_path[0] = '\0';
+	if (mmfs.lower) {
+		int lfd = open(mmfs.lower, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		fd_path(lfd, link);
+		k = lfd >= 0 ? readlink(link, lower_path, sizeof(lower_path) - 1) : -1;
+		lower_path[k > 0 ? k : 0] = '\0';
+		if (lfd >= 0)
+			close(lfd);
+	}
 	umask(0);
 	files_root.nodeid = ref.ino;
 	files_root.dev = st.st_dev;
@@ -358,13 +370,22 @@ int name_ok(const char *name)
 int do_lookup(struct fnode *dir, const char *name, struct fuse_entry_param *e)
 {
 	struct fnode *n;
-	int fd;
+	int fd, layer = 1;
 
 	if (!name_ok(name))
 		return -EACCES;
-	fd = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (mm_lower_fd(mmfs.m) >= 0) {
+		char mpath[PATH_MAX];
+		int err = child_mpath(dir, name, mpath, sizeof(mpath));
+
+		fd = err ? err : mm_lower_lookup(mmfs.m, mpath, &layer);
+		if (fd < 0)
+			return fd;
+	} else {
+		fd = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
 	memset(e, 0, sizeof(*e));
 	if (fstatat(fd, "", &e->attr, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) {
 		int err = -errno;
@@ -372,13 +393,75 @@ int do_lookup(struct fnode *dir, const char *name, struct fuse_entry_param *e)
 		close(fd);
 		return err;
 	}
-	n = node_install(dir, name, fd, &e->attr);
+	n = node_install(dir, name, fd, &e->attr, layer == 2);
 	if (!n)
 		return -ENOMEM;
 	e->ino = n->nodeid;
 	e->attr.st_ino = n->st_ino;
 	e->attr_timeout = e->entry_timeout = FILES_TIMEOUT;
 	return 0;
+}
+
+int node_upper(struct fnode *n)
+{
+	char mpath[PATH_MAX];
+	struct stat st;
+	int err, fd, layer, old;
+
+	if (!n->lower)
+		return 0;
+	err = node_mpath(n, mpath, sizeof(mpath));
+	if (!err)
+		err = mm_lower_prepare(mmfs.m, mpath, 1);
+	fd = err ? err : mm_lower_lookup(mmfs.m, mpath, &layer);
+	if (fd < 0)
+		return fd;
+	if (layer != 1 || fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) {
+		close(fd);
+		return -EIO;
+	}
+	/* the node now stands for the copy: rehash it by its new host identity */
+	pthread_mutex_lock(&files_lock);
+	if (n->lower) {
+		struct fnode **p;
+
+		for (p = &by_host[host_bucket(n->dev, n->ino)]; *p != n; p = &(*p)->host_next)
+			;
+		*p = n->host_next;
+		n->dev = st.st_dev;
+		n->ino = st.st_ino;
+		n->host_next = by_host[host_bucket(n->dev, n->ino)];
+		by_host[host_bucket(n->dev, n->ino)] = n;
+		old = n->fd;
+		n->fd = fd;
+		n->lower = 0;
+		fd = old;
+	}
+	pthread_mutex_unlock(&files_lock);
+	close(fd);
+	return 0;
+}
+
+int node_upper_name(struct fnode *dir, const char *name)
+{
+	char mpath[PATH_MAX];
+	struct fnode *n = NULL;
+	struct stat st;
+	int err, fd, layer;
+
+	if (mm_lower_fd(mmfs.m) < 0)
+		return 0;
+	err = child_mpath(dir, name, mpath, sizeof(mpath));
+	fd = err ? err : mm_lower_lookup(mmfs.m, mpath, &layer);
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;	/* the command answers ENOENT */
+	if (layer == 2 && !fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) {
+		pthread_mutex_lock(&files_lock);
+		n = host_find(st.st_dev, st.st_ino);
+		pthread_mutex_unlock(&files_lock);
+	}
+	close(fd);
+	return n ? node_upper(n) : 0;
 }
 
 /* The st_ino of a host file we have a node for, else 0. */

@@ -21,6 +21,7 @@ struct fnode {
 	uint64_t st_ino;		/* what stat shows */
 	int fd;				/* O_PATH */
 	uint64_t nlookup;		/* the kernel's references */
+	int lower;			/* fd is in lower=DIR (read-only: copy up to write) */
 	struct fnode *id_next, *host_next, *model_next;
 };
 
@@ -64,6 +65,15 @@ int node_stat(const struct fnode *n, struct stat *st);
 int name_ok(const char *name);
 /* Look name up in dir and take a kernel reference: every entry reply. */
 int do_lookup(struct fnode *dir, const char *name, struct fuse_entry_param *e);
+
+/*
+ * Before anything writes to n's host file (an open for writing, setattr):
+ * a node of lower=DIR is copied up into backing=DIR and becomes that file.
+ * 0 or -errno.
+ */
+int node_upper(struct fnode *n);
+/* The same for the node of name in dir, if the kernel holds one (rename's source). */
+int node_upper_name(struct fnode *dir, const char *name);
 
 /* files_io.c */
 void files_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);

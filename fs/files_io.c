@@ -17,6 +17,7 @@
 #include <fuse_lowlevel.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,27 +91,53 @@ static uint64_t dirent_ino(struct fnode *dir, int dfd, const char *name, mode_t 
 	return ino ? ino : model_ino(dir, name, &st);
 }
 
-static int fdir_fill(struct fdir *d)
+/* The mount point, as the lower layer would list it (mm_lower_hidden). */
+static int hidden(struct fdir *d, const char *name)
+{
+	char rel[PATH_MAX], path[PATH_MAX + 256];
+
+	if (node_relpath(d->node, rel, sizeof(rel)))
+		return 0;
+	snprintf(path, sizeof(path), "%s%s%s", rel, *rel ? "/" : "", name);
+	return mm_lower_hidden(mmfs.m, path);
+}
+
+/*
+ * The entries of one layer's directory dfd (consumed). With lower=DIR the
+ * upper layer is read first (whiteouts left out), then the lower one
+ * (other: the upper directory, or -1): a name the upper has, or hides with
+ * a whiteout, is skipped.
+ */
+static int fdir_scan(struct fdir *d, size_t *cap, int dfd, int other, int lower)
 {
 	struct fnode *dir = d->node;
-	size_t cap = 0;
-	struct dirent *de;
-	DIR *dp;
-	int dfd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = 0;
 	uint64_t up = dir == &files_root ? FUSE_ROOT_ID : 0;
+	struct dirent *de;
+	DIR *dp = fdopendir(dfd);
+	int err = 0;
 
-	if (dfd < 0)
-		return -errno;
-	dp = fdopendir(dfd);
 	if (!dp) {
 		close(dfd);
 		return -errno;
 	}
-	fdir_clear(d);
 	while (!err && (errno = 0, de = readdir(dp))) {
 		mode_t type = (mode_t)DTTOIF(de->d_type);
+		struct stat st;
 		uint64_t ino;
+		int seen = 0;
 
+		if (lower) {
+			for (size_t i = 0; i < d->n && !seen; i++)
+				seen = !strcmp(d->ents[i].name, de->d_name);
+			if (seen || (other >= 0 && !fstatat(other, de->d_name, &st, AT_SYMLINK_NOFOLLOW)))
+				continue;
+			if (hidden(d, de->d_name))
+				continue;
+		} else if (mm_lower_fd(mmfs.m) >= 0 && de->d_type == DT_CHR &&
+			   !fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+			   S_ISCHR(st.st_mode) && st.st_rdev == 0) {
+			continue;	/* a whiteout */
+		}
 		if (!strcmp(de->d_name, "."))
 			ino = dir->st_ino;
 		else if (!strcmp(de->d_name, ".."))
@@ -118,11 +145,49 @@ static int fdir_fill(struct fdir *d)
 		else
 			ino = dirent_ino(dir, dfd, de->d_name, &type);
 		if (ino)	/* 0: gone meanwhile */
-			err = fdir_add(d, &cap, de->d_name, ino, type);
+			err = fdir_add(d, cap, de->d_name, ino, type);
 	}
 	if (!err && errno)
 		err = -errno;
 	closedir(dp);
+	return err;
+}
+
+static int fdir_fill(struct fdir *d)
+{
+	struct fnode *dir = d->node;
+	char rel[PATH_MAX];
+	size_t cap = 0;
+	int dfd, lfd, other, err;
+
+	fdir_clear(d);
+	if (mm_lower_fd(mmfs.m) < 0) {
+		dfd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return dfd < 0 ? -errno : fdir_scan(d, &cap, dfd, -1, 0);
+	}
+	/* both layers' directories at dir's path */
+	err = node_relpath(dir, rel, sizeof(rel));
+	if (err)
+		return err;
+	dfd = openat(files_root.fd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	{
+		char mpath[PATH_MAX + 1];
+
+		snprintf(mpath, sizeof(mpath), "/%s", rel);
+		lfd = !mm_lower_dir_merged(mmfs.m, mpath) ? -1 :	/* opaque */
+		      openat(mm_lower_fd(mmfs.m), *rel ? rel : ".",
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	other = dfd >= 0 ? dup(dfd) : -1;
+	err = dfd >= 0 ? fdir_scan(d, &cap, dfd, -1, 0) : 0;
+	if (!err && lfd >= 0) {
+		err = fdir_scan(d, &cap, lfd, other, 1);
+		lfd = -1;
+	}
+	if (lfd >= 0)
+		close(lfd);
+	if (other >= 0)
+		close(other);
 	return err;
 }
 
@@ -208,11 +273,19 @@ static int ffile_open(struct fnode *n, int dirfd, const char *name, int flags,
 
 	if (!f)
 		return -ENOMEM;
+	/* a lower file is copied up before the host file is opened for writing */
+	if (n && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) && (err = node_upper(n))) {
+		free(f);
+		return err;
+	}
 	if (n) {
 		fd_path(n->fd, path);
 		f->fd = open(path, hflags & ~(O_CREAT | O_EXCL));
-	} else {
+	} else if (name) {
 		f->fd = openat(dirfd, name, hflags | O_NOFOLLOW, mode);
+	} else {
+		f->fd = -1;
+		errno = ENOENT;
 	}
 	if (f->fd < 0) {
 		err = -errno;
@@ -297,10 +370,10 @@ void files_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	if (!err)
 		err = cmd_ns(mmfs.m, CT_NS_CREATE, mpath, NULL, mode & 07777, !!(fi->flags & O_EXCL));
 	if (!err)
-		err = ffile_open(NULL, dir->fd, name, fi->flags & ~(O_CREAT | O_EXCL), mode, &f);
-	if (!err)
 		err = do_lookup(dir, name, &e);
 	looked = !err;
+	if (!err)
+		err = ffile_open(node_get(e.ino), -1, NULL, fi->flags & ~(O_CREAT | O_EXCL), mode, &f);
 	if (!err)
 		err = open_trunc(node_get(e.ino), fi->flags);
 	if (err) {

@@ -46,6 +46,8 @@ static struct {
 	struct mm_config cfg;	/* what the header says, for a checkpoint's new header */
 	char swap_path[256];
 	char backing[4096];
+	char lower[4096];	/* lower=DIR the header records ("" for none) */
+	char peeked_lower[4096];	/* what the last header read recorded */
 	struct kept *set[SET_BUCKETS];	/* paths kept since the journal began */
 } J = { .lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1 };
 
@@ -280,7 +282,25 @@ static int read_header_numa(struct jcur *c, struct mm_config *cfg)
 		memcpy(slit, d, n);
 		cfg->distance = slit;
 	}
+	/* after the SLIT, lower=DIR ("" for none); a journal written before it has none */
+	J.peeked_lower[0] = '\0';
+	if (c->p == c->end)
+		return 0;
+	d = jc_bytes(c, &n);
+	if (c->err || !d || !n || ((const char *)d)[n - 1] || n > sizeof(J.peeked_lower))
+		return -EINVAL;
+	memcpy(J.peeked_lower, d, n);
 	return 0;
+}
+
+const char *journal_peek_lower(void)
+{
+	return J.peeked_lower;
+}
+
+void journal_set_lower(const char *lower)
+{
+	snprintf(J.lower, sizeof(J.lower), "%s", lower ? lower : "");
 }
 
 /* The header record's fields; 0 or -EINVAL. */
@@ -455,6 +475,7 @@ static int write_header(const struct mm_config *cfg, const char *backing)
 	jb_str(&b, MMFS_VERSION);
 	jb_varint(&b, (uint64_t)cfg->nr_cpus);
 	jb_bytes(&b, cfg->distance, cfg->distance ? (size_t)cfg->nr_nodes * (size_t)cfg->nr_nodes : 0);
+	jb_str(&b, J.lower);
 	jb_end(&b, start);
 	err = write_record(&b);
 	jb_free(&b);

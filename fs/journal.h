@@ -37,6 +37,13 @@ struct mm_config;
  * 1 when there is one, 0 when path is missing or empty, -errno with a
  * reason in why when it is not a journal or cannot be read.
  */
+/*
+ * lower=DIR: the one the new journal's header records (journal_set_lower,
+ * before journal_open; NULL or "" for none), and the one the header
+ * journal_peek last read records ("" for none, or a journal older than it).
+ */
+void journal_set_lower(const char *lower);
+const char *journal_peek_lower(void);
 int journal_peek(const char *path, struct mm_config *cfg, char *backing, size_t blen,
 		 char *why, size_t whylen);
 

@@ -39,6 +39,7 @@ struct mmfs mmfs;
 /* The options as given; NULL = default. Filled by fuse_opt_parse. */
 struct mmfs_conf {
 	char *ram, *nodes, *swap, *backing, *script, *journal, *cpus, *distance;
+	char *lower;
 	int help, version;
 	char *mountpoint;
 	char *error;		/* first command-line error, reported after parsing */
@@ -59,6 +60,7 @@ static const struct fuse_opt mmfs_opts[] = {
 	MMFS_OPT("backing", backing),
 	MMFS_OPT("script", script),
 	MMFS_OPT("journal", journal),
+	MMFS_OPT("lower", lower),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -96,6 +98,12 @@ static void usage(FILE *f, const char *prog)
 "    journal=FILE     record every command that changes the machine in\n"
 "                     FILE; mounting with an existing FILE rebuilds that\n"
 "                     machine (and its backing=) and goes on   (default none)\n"
+"    lower=DIR        a read-only directory beneath backing=, as overlayfs'\n"
+"                     lower layer: names backing= lacks are found in DIR,\n"
+"                     the first write copies a file up into backing=, an\n"
+"                     unlink leaves a whiteout; nothing is ever written in\n"
+"                     DIR. lower=/ shows the host's files to the simulated\n"
+"                     processes under their real paths      (default none)\n"
 "\n"
 "FUSE options:\n"
 "    -f               stay in the foreground\n"
@@ -448,6 +456,66 @@ static char *backing_setup(const char *dir, int *fresh)
 }
 
 /*
+ * An existing journal records lower=DIR (or none): replaying it over
+ * another lower layer would build another machine. Without lower= the
+ * journal's is taken; a different one, or one the journal lacks, is an
+ * error.
+ */
+static int journal_lower(struct mmfs_conf *conf)
+{
+	const char *jl = journal_peek_lower();
+	char *real = conf->lower ? realpath(conf->lower, NULL) : NULL;
+	int bad = conf->lower && (!real || strcmp(real, jl));
+
+	free(real);
+	if (bad) {
+		fprintf(stderr, *jl ? "mmfs: journal=%s records lower=%s: mount it without lower= "
+				      "or with that directory\n"
+				    : "mmfs: journal=%s records no lower=: mount it without lower=\n%s",
+			conf->journal, jl);
+		return -1;
+	}
+	if (!conf->lower && *jl && !(conf->lower = strdup(jl))) {
+		fprintf(stderr, "mmfs: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * lower=DIR as an absolute path: an existing, readable directory that is
+ * neither backing=DIR nor inside it (the upper layer would show through
+ * itself). NULL, said on stderr, otherwise.
+ */
+static char *lower_setup(const char *dir, const char *backing)
+{
+	char *abs = realpath(dir, NULL);
+	size_t n;
+	int fd;
+
+	if (!abs) {
+		fprintf(stderr, "mmfs: lower=%s: %s\n", dir, strerror(errno));
+		return NULL;
+	}
+	fd = open(abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "mmfs: lower=%s: %s\n", dir,
+			errno == ENOTDIR ? "not a directory" : strerror(errno));
+		free(abs);
+		return NULL;
+	}
+	close(fd);
+	n = strlen(backing);
+	if (!strncmp(abs, backing, n) && (abs[n] == '/' || !abs[n])) {
+		fprintf(stderr, "mmfs: lower=%s: is backing=%s or inside it; the lower layer "
+			"must lie outside the upper one\n", dir, backing);
+		free(abs);
+		return NULL;
+	}
+	return abs;
+}
+
+/*
  * script=FILE: each line goes through ctl_run like a write to MOUNT/ctl.
  * A failing line is reported and skipped; only an unreadable file is fatal.
  */
@@ -534,7 +602,7 @@ int main(int argc, char *argv[])
 	struct mm_config cfg = { 0 };
 	struct fuse_session *se;
 	char why[512] = "";
-	char *backing = NULL, *jbacking = NULL, *mountpoint = NULL;
+	char *backing = NULL, *jbacking = NULL, *mountpoint = NULL, *lower = NULL;
 	int ret = 1, journaled = 0, fresh_backing = 0;
 
 	if (fuse_opt_parse(&args, &conf, mmfs_opts, opt_proc) < 0)
@@ -560,6 +628,8 @@ int main(int argc, char *argv[])
 	if (conf.journal) {
 		journaled = journal_config(&conf, &cfg, &cfg, &jbacking);
 		if (journaled < 0)
+			goto out_args;
+		if (journaled > 0 && journal_lower(&conf))
 			goto out_args;
 	}
 
@@ -602,6 +672,9 @@ int main(int argc, char *argv[])
 	if (!backing)
 		goto out_session;
 	mmfs.backing = backing;
+	if (conf.lower && !(lower = lower_setup(conf.lower, backing)))
+		goto out_session;
+	mmfs.lower = lower;
 	if (fuse_set_signal_handlers(se))
 		goto out_session;
 	mmfs.mount_time = time(NULL);
@@ -619,11 +692,18 @@ int main(int argc, char *argv[])
 	 */
 	if (fresh_backing && !conf.journal)
 		backing_tmp_track(mmfs.m);	/* before init's stand-ins are made */
+	/* the lower layer first: init's stand-ins must not hide its files */
+	if (lower && mm_set_lower(mmfs.m, lower, mountpoint)) {
+		fprintf(stderr, "mmfs: lower=%s: cannot attach it\n", lower);
+		goto out_unmount;
+	}
 	if (mm_set_backing(mmfs.m, backing, FILES_DEV_MAJOR, FILES_DEV_MINOR) ||
 	    attach_backing(backing))
 		fprintf(stderr, "mmfs: backing=%s: cannot attach it\n", backing);
 	if (conf.journal) {
 		uint64_t t0 = now_ms();
+
+		journal_set_lower(lower);	/* a new journal's header records it */
 		long n = journal_open(mmfs.m, conf.journal, &cfg, backing, why, sizeof(why));
 
 		if (n < 0) {
@@ -663,6 +743,7 @@ out_args:
 	if (backing && fresh_backing && !conf.journal)
 		backing_tmp_release(backing);
 	free(mountpoint);
+	free(lower);
 	free(backing);
 	free(cmd.mountpoint);
 	free(conf.mountpoint);
@@ -674,6 +755,7 @@ out_args:
 	free(conf.backing);
 	free(conf.script);
 	free(conf.journal);
+	free(conf.lower);
 	free(conf.error);
 	fuse_opt_free_args(&args);
 	return ret;

@@ -19,6 +19,7 @@ struct mmfs {
 	time_t mount_time;		/* btime, and every node's timestamps */
 	struct timespec mount_mono;	/* CLOCK_MONOTONIC at mount, for uptime */
 	const char *backing;		/* backing=DIR, absolute */
+	const char *lower;		/* lower=DIR, absolute, or NULL */
 	const char *mountpoint;		/* MOUNTPOINT, absolute: where links to files/ point */
 };
 

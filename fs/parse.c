@@ -417,6 +417,15 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 			strcpy(c->path, a->fdpath);
 		}
 		return parse_get_int(p, s, &c->fd);
+	case 'V': {	/* one more argument of exec PATH ARG... */
+		size_t n = strlen(s) + 1;
+
+		if (n > sizeof(c->argv) - c->argv_len)
+			return pctx_fail(p, "arguments are longer than %zu bytes", sizeof(c->argv));
+		memcpy(c->argv + c->argv_len, s, n);
+		c->argv_len += (uint32_t)n;
+		return 0;
+	}
 	case 'd': return parse_get_int(p, s, &c->fd);
 	case 'P': return parse_get_int(p, s, &c->pid);
 	case 'g':
@@ -521,7 +530,7 @@ static const struct verb_desc verbs[] = {
 	{ "msync",	 MMV_MSYNC,	 PARSE_PROCESS, "alS",	  "ADDR LEN FLAGS" },
 	{ "touch",	 MMV_TOUCH,	 PARSE_PROCESS, "alt",	  "ADDR LEN r|w" },
 	{ "fork",	 MMV_FORK,	 PARSE_PROCESS, "",	  "" },
-	{ "exec",	 MMV_EXEC,	 PARSE_PROCESS, "|F",	  "[NAME]" },
+	{ "exec",	 MMV_EXEC,	 PARSE_PROCESS, "|FVVVVVVV", "[NAME | PATH [ARG...]]" },
 	{ "exit",	 MMV_EXIT,	 PARSE_PROCESS, "",	  "" },
 	{ "open",	 MMV_OPEN,	 PARSE_PROCESS, "F|O",	  "PATH [FLAGS]" },
 	{ "close",	 MMV_CLOSE,	 PARSE_PROCESS, "d",	  "FD" },

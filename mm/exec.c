@@ -147,8 +147,8 @@ static uint64_t path_ino(const char *path)
 	return 100000 + h % 9900000;
 }
 
-static int map_one(struct mm_struct *mm, uint64_t start, uint64_t end, uint64_t flags,
-		   struct file_ref *file, uint64_t pgoff, enum vma_special special)
+int exec_map_one(struct mm_struct *mm, uint64_t start, uint64_t end, uint64_t flags,
+		 struct file_ref *file, uint64_t pgoff, enum vma_special special)
 {
 	struct vm_area_struct *vma = vm_area_alloc();
 	int err;
@@ -207,7 +207,7 @@ static int map_image(struct machine *m, struct mm_struct *mm, uint64_t base, con
 	int err = file ? 0 : -ENOMEM;
 
 	for (size_t i = 0; !err && i < nr; i++)
-		err = map_one(mm, base + segs[i].start, base + segs[i].end, segs[i].flags,
+		err = exec_map_one(mm, base + segs[i].start, base + segs[i].end, segs[i].flags,
 			      segs[i].file ? file : NULL, segs[i].pgoff, VMA_SPECIAL_NONE);
 	if (!err && opened)
 		*opened = file_ref_get(file);
@@ -215,11 +215,25 @@ static int map_image(struct machine *m, struct mm_struct *mm, uint64_t base, con
 	return err;
 }
 
+int exec_map_vdso(struct mm_struct *mm, uint64_t *top)
+{
+	uint64_t base = *top;
+	int err = 0;
+
+	for (size_t i = sizeof(vdso_image) / sizeof(vdso_image[0]); !err && i-- > 0;) {
+		base -= vdso_image[i].pages << MM_PAGE_SHIFT;
+		err = exec_map_one(mm, base, base + (vdso_image[i].pages << MM_PAGE_SHIFT),
+				   vdso_image[i].flags, NULL, 0, vdso_image[i].kind);
+	}
+	*top = base;
+	return err;
+}
+
 /* Top-down placement below *top (the kernel's and ld.so's mapping order). */
 static int map_below(struct mm_struct *mm, uint64_t *top, uint64_t size, uint64_t flags)
 {
 	*top -= size;
-	return map_one(mm, *top, *top + size, flags, NULL, 0, VMA_SPECIAL_NONE);
+	return exec_map_one(mm, *top, *top + size, flags, NULL, 0, VMA_SPECIAL_NONE);
 }
 
 static int map_mmap_area(struct machine *m, struct mm_struct *mm)
@@ -230,11 +244,8 @@ static int map_mmap_area(struct machine *m, struct mm_struct *mm)
 	top -= LD_SIZE;
 	err = map_image(m, mm, top, LD_PATH, ld_segs, sizeof(ld_segs) / sizeof(ld_segs[0]), NULL);
 	base = top;
-	for (size_t i = sizeof(vdso_image) / sizeof(vdso_image[0]); !err && i-- > 0;) {
-		base -= vdso_image[i].pages << MM_PAGE_SHIFT;
-		err = map_one(mm, base, base + (vdso_image[i].pages << MM_PAGE_SHIFT),
-			      vdso_image[i].flags, NULL, 0, vdso_image[i].kind);
-	}
+	if (!err)
+		err = exec_map_vdso(mm, &base);
 	top = base;
 	if (!err)
 		err = map_below(mm, &top, LD_EARLY_PAGES << MM_PAGE_SHIFT, VMF_DATA);
@@ -299,7 +310,7 @@ static int build_layout(struct machine *m, struct mm_struct *mm, const struct ta
 	if (!err)
 		err = map_mmap_area(m, mm);
 	if (!err)
-		err = map_one(mm, STACK_TOP - STACK_VMA_SIZE, STACK_TOP, VMF_STACK, NULL, 0,
+		err = exec_map_one(mm, STACK_TOP - STACK_VMA_SIZE, STACK_TOP, VMF_STACK, NULL, 0,
 			      VMA_SPECIAL_NONE);
 	setup_stack_strings(mm, t, path);
 	mm->hiwater_vm = mm->total_vm;

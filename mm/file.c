@@ -25,6 +25,7 @@
 
 #include "internal.h"
 #include "file.h"
+#include "file_lower.h"
 #include "vma.h"
 #include "rmap.h"
 #include "filemap.h"
@@ -207,16 +208,43 @@ void file_table_free(struct machine *m)
 	memset(m->file_table, 0, sizeof(m->file_table));
 }
 
-static int host_open(struct machine *m, const char *rel, int flags, mode_t mode)
+int file_host_open(struct machine *m, const char *rel, int flags, mode_t mode, int copyup)
 {
 	struct open_how how = {
 		.flags = (uint64_t)flags | O_CLOEXEC,
 		.mode = (flags & O_CREAT) ? mode : 0,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
-	long fd = syscall(SYS_openat2, m->backing_fd, *rel ? rel : ".", &how, sizeof(how));
+	long fd;
 
+	if (m->lower_fd >= 0)
+		return lower_open(m, rel, flags, mode, copyup, NULL, 0);
+	fd = syscall(SYS_openat2, m->backing_fd, *rel ? rel : ".", &how, sizeof(how));
 	return fd < 0 ? -errno : (int)fd;
+}
+
+static int host_open(struct machine *m, const char *rel, int flags, mode_t mode)
+{
+	return file_host_open(m, rel, flags, mode, 1);
+}
+
+void file_table_rekey(struct machine *m, uint64_t old_dev, uint64_t old_ino,
+		      uint64_t new_dev, uint64_t new_ino)
+{
+	struct file_ref *f = table_find(m, old_dev, old_ino), **pp;
+
+	if (!f)
+		return;
+	for (pp = &m->file_table[bucket(old_dev, old_ino)]; *pp != f; pp = &(*pp)->hash_next)
+		;
+	*pp = f->hash_next;
+	f->host_dev = new_dev;
+	f->host_ino = new_ino;
+	if (f->host_fd >= 0)
+		close(f->host_fd);	/* the lower file's: reads reopen the copy */
+	f->host_fd = -1;
+	f->hash_next = m->file_table[bucket(new_dev, new_ino)];
+	m->file_table[bucket(new_dev, new_ino)] = f;
 }
 
 int file_open(struct machine *m, const char *path, int flags, struct file_ref **out,
@@ -254,7 +282,16 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 			backing_will_change(m, abs);
 		}
 	}
-	fd = host_open(m, rel, hflags, 0644);
+	if (m->lower_fd >= 0) {
+		/* the merged tree: rel becomes the resolved path, as d_path shows it */
+		char resolved[sizeof(rel)];
+
+		fd = lower_open(m, rel, hflags, 0644, 1, resolved, sizeof(resolved));
+		if (fd >= 0)
+			memcpy(rel, resolved, sizeof(rel));
+	} else {
+		fd = host_open(m, rel, hflags, 0644);
+	}
 	if (fd == -EXDEV || fd == -ELOOP) {
 		WHY("'%s' leads outside the file system", path);
 		return fd == -EXDEV ? -EACCES : -ELOOP;
@@ -360,6 +397,22 @@ int file_ensure(struct machine *m, const char *path, uint64_t size)
 	err = normalise(path, rel, sizeof(rel));
 	if (err)
 		return err;
+	if (m->lower_fd >= 0) {
+		struct merged_path w;
+
+		/* a real file of the lower layer is used as it is, never hidden */
+		err = merged_walk(m, rel, 1, &w);
+		if (!err && w.layer == LAYER_LOWER && S_ISREG(w.st.st_mode))
+			return 0;
+		/*
+		 * Else the stand-in goes where the merged tree resolves the path
+		 * (/sbin/init is usr/sbin/init when the lower /sbin is a link), so
+		 * that no directory made for it shadows a lower symlink.
+		 */
+		if ((!err || err == -ENOENT) &&
+		    (size_t)snprintf(rel, sizeof(rel), "%s%s", w.rel, err ? w.rest : "") >= sizeof(rel))
+			return -ENAMETOOLONG;
+	}
 	/* create the parent directories, one component at a time */
 	for (char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
 		*s = 0;

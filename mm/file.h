@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct machine;
 struct file_ref;
@@ -33,6 +34,18 @@ struct file_ref;
  */
 int file_open(struct machine *m, const char *path, int flags, struct file_ref **out,
 	      char *why, size_t whylen);
+
+/*
+ * openat2 of rel (relative to the simulated root) in the file system:
+ * beneath backing=DIR, or over both layers with lower=DIR (file_lower.c),
+ * where a write open of a lower file copies it up only when copyup (else
+ * -EROFS). An fd or -errno. Expects m->lock held.
+ */
+int file_host_open(struct machine *m, const char *rel, int flags, mode_t mode, int copyup);
+
+/* A copy-up moved the host file of an inode: find it by its new identity. */
+void file_table_rekey(struct machine *m, uint64_t old_dev, uint64_t old_ino,
+		      uint64_t new_dev, uint64_t new_ino);
 
 /* Current size in bytes of the file behind f (stat of the backing file). */
 uint64_t file_size(struct machine *m, struct file_ref *f);

@@ -164,12 +164,10 @@ uint64_t filemap_size_pages(struct machine *m, struct file_ref *f)
 	return (i_size_read(m, inode) + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
 }
 
-static long open_beneath(struct machine *m, const char *rel, int flags)
+/* Only a write (writeback) copies a lower file up; a read opens it read-only. */
+static long open_beneath(struct machine *m, const char *rel, int flags, int write)
 {
-	struct open_how how = { .flags = (uint64_t)flags | O_CLOEXEC,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-
-	return syscall(SYS_openat2, m->backing_fd, rel, &how, sizeof(how));
+	return file_host_open(m, rel, flags, 0, write);
 }
 
 int filemap_host_fd(struct machine *m, struct file_ref *inode, int write)
@@ -184,9 +182,9 @@ int filemap_host_fd(struct machine *m, struct file_ref *inode, int write)
 		if (!write || (fl >= 0 && (fl & O_ACCMODE) == O_RDWR))
 			return inode->host_fd;
 	}
-	fd = open_beneath(m, inode->path + 1, O_RDWR);
+	fd = open_beneath(m, inode->path + 1, O_RDWR, write);
 	if (fd < 0 && !write && inode->host_fd < 0)
-		fd = open_beneath(m, inode->path + 1, O_RDONLY);
+		fd = open_beneath(m, inode->path + 1, O_RDONLY, 0);
 	if (fd < 0)
 		return write ? -1 : inode->host_fd;
 	if (inode->host_fd >= 0)

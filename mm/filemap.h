@@ -72,6 +72,12 @@ struct page *filemap_add_page(struct machine *m, struct file_ref *inode, uint64_
 struct page *filemap_add_folio(struct machine *m, struct file_ref *inode, uint64_t index,
 			       unsigned order, int read, int *err);
 /* The cached page at index, or NULL; never reads. */
+/*
+ * Read len bytes of inode at off through the page cache (missing pages
+ * read from the file, as kernel_read does): bytes read (short at EOF) or
+ * -errno. Expects m->lock held.
+ */
+long filemap_read(struct machine *m, struct file_ref *inode, uint64_t off, void *buf, size_t len);
 struct page *filemap_find_page(struct file_ref *f, uint64_t index);
 /*
  * The indices in [first, end) the cache holds, ascending, in a malloc'd

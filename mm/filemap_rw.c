@@ -120,12 +120,23 @@ static void write_begin_folio(struct machine *m, struct file_ref *inode, uint64_
 long mm_file_read(struct machine *m, const char *path, uint64_t off, void *buf, size_t len)
 {
 	struct file_ref *inode;
-	uint64_t size, done = 0;
+	long ret;
 	int err;
 
 	machine_lock(m);
 	err = lookup_inode(m, path, &inode);
-	size = err ? 0 : i_size_read(m, inode);
+	ret = err ? err : filemap_read(m, inode, off, buf, len);
+	kswapd_run(m);
+	machine_unlock(m);
+	return ret;
+}
+
+long filemap_read(struct machine *m, struct file_ref *inode, uint64_t off, void *buf, size_t len)
+{
+	uint64_t size, done = 0;
+	int err = 0;
+
+	size = i_size_read(m, inode);
 	if (!err && off < size && len > size - off)
 		len = (size_t)(size - off);
 	while (!err && off < size && done < len) {
@@ -141,8 +152,6 @@ long mm_file_read(struct machine *m, const char *path, uint64_t off, void *buf, 
 			memcpy((char *)buf + done, (char *)page_address(m, page) + in, n);
 		done += n;
 	}
-	kswapd_run(m);
-	machine_unlock(m);
 	return done || !err ? (long)done : err;
 }
 

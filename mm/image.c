@@ -284,6 +284,7 @@ static void fixup(struct machine *m, struct region *regions)
 	m->mem_map_region = regions[1];
 	m->frames_region = regions[2];
 	m->backing_fd = -1;
+	m->lower_fd = -1;
 	m->file_notify = NULL;
 	m->file_notify_arg = NULL;
 	m->backing_hook = NULL;

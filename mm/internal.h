@@ -147,6 +147,8 @@ struct machine {
 
 	/* the simulated file system (file.c) */
 	int backing_fd;			/* backing=DIR, or -1 */
+	int lower_fd;			/* lower=DIR beneath it (file_lower.c), or -1 */
+	char lower_hide[256];		/* relative to lower=DIR: never entered (the mount) */
 	uint32_t files_dev_major, files_dev_minor;	/* the device maps shows */
 	uint64_t next_ino;		/* next inode number to hand out */
 #define FILE_TABLE_BUCKETS 256

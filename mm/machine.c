@@ -268,6 +268,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	pthread_mutex_init(&m->turn_lock, NULL);
 	pthread_cond_init(&m->turn_cond, NULL);
 	m->backing_fd = -1;
+	m->lower_fd = -1;
 	m->next_ino = 131073;	/* as the first files of a fresh ext4 root are numbered */
 	m->cfg = *cfg;
 	m->cfg.swap_path = m->swap_path;	/* the caller's string does not last */
@@ -373,6 +374,8 @@ void mm_shutdown(struct machine *m)
 	memmap_free(m);
 	if (m->backing_fd >= 0)
 		close(m->backing_fd);
+	if (m->lower_fd >= 0)
+		close(m->lower_fd);
 	if (m->kmsg)
 		kmsg_free(m->kmsg);
 	pthread_mutex_destroy(&m->lock);

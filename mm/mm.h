@@ -74,6 +74,51 @@ void mm_shutdown(struct machine *m);
 int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint32_t dev_minor);
 
 /*
+ * lower=DIR (file_lower.c): a read-only directory beneath backing=DIR, as
+ * overlayfs' lower layer. Call it before mm_set_backing. hide (an
+ * absolute host path, may be NULL) is left out of the lower layer if it
+ * lies inside it. 0 or -errno.
+ */
+int mm_set_lower(struct machine *m, const char *dir, const char *hide);
+/* lower=DIR's descriptor, or -1 without one. */
+int mm_lower_fd(struct machine *m);
+/*
+ * Whether rel (relative to lower=DIR) is the one place of the lower layer
+ * never entered: hide of mm_set_lower, the mount point, which lies inside
+ * the lower layer with lower=/ (the daemon would call into itself).
+ */
+int mm_lower_hidden(struct machine *m, const char *rel);
+/*
+ * The entry at path (absolute in the simulated root) of the merged tree,
+ * not followed if a symlink: an O_PATH descriptor, *layer 1 (backing=DIR)
+ * or 2 (lower=DIR); -ENOENT for a whiteout or a missing name.
+ */
+int mm_lower_lookup(struct machine *m, const char *path, int *layer);
+/*
+ * Before files/ changes path under lower=: self: copy path itself up if
+ * only the lower layer has it (chmod, link, rename's source); !self, or
+ * path missing: make its parent directories in backing=DIR and clear a
+ * whiteout at path (a create there). 0 or -errno; 0 without lower=.
+ */
+int mm_lower_prepare(struct machine *m, const char *path, int self);
+/*
+ * unlink (dir 0) or rmdir (dir 1) of path under lower=: host_rm(arg)
+ * removes the upper name when backing=DIR has one, then a whiteout hides
+ * the lower name if lower=DIR has one. 0 or -errno.
+ */
+int mm_lower_remove(struct machine *m, const char *path, int dir, int (*host_rm)(void *arg),
+		    void *arg);
+/*
+ * After mkdir of path under lower=: if the lower layer has that name (a
+ * whiteout was there), mark the new directory opaque, as overlayfs does
+ * (xattr trusted.overlay.opaque, else user.overlay.opaque), so the lower
+ * directory's entries stay hidden. 0 or -errno.
+ */
+int mm_lower_made_dir(struct machine *m, const char *path);
+/* Whether the directory at path shows the lower layer's entries too (not opaque). */
+int mm_lower_dir_merged(struct machine *m, const char *path);
+
+/*
  * The inode number the model gives path of the simulated file system
  * (what maps prints for it), handed out on first lookup and stable for
  * the life of the machine. 0 or -errno as file lookup fails.

@@ -32,6 +32,32 @@ static int sys_exit(struct sys_ctx *x)
 	return 0;
 }
 
+/*
+ * exec: a real ELF file (binfmt_elf.c) when PATH is absolute and arguments
+ * follow it or the file starts with ELF's magic; otherwise (a bare NAME, no
+ * arguments, a missing file or spawn's sparse stand-in) the ready-made
+ * layout of task_exec, as the tutorial uses it.
+ */
+static int sys_exec(struct sys_ctx *x, const struct mm_call *c)
+{
+	char argv[TASK_CMDLINE_MAX];
+	size_t n = strnlen(c->path, sizeof(c->path)) + 1;
+
+	if (n > sizeof(c->path) || c->argv_len > sizeof(c->argv) ||
+	    (c->argv_len && c->argv[c->argv_len - 1]))
+		return sys_fail(x, -EINVAL, "malformed exec arguments");
+	if (c->path[0] == '/' && (c->argv_len || binfmt_elf_is_elf(x->m, c->path))) {
+		if (n + c->argv_len > sizeof(argv))
+			return sys_fail(x, -E2BIG, "arguments longer than %zu bytes", sizeof(argv));
+		memcpy(argv, c->path, n);
+		memcpy(argv + n, c->argv, c->argv_len);
+		return binfmt_elf_exec(x->m, x->t, c->path, argv, n + c->argv_len, x->why, x->whylen);
+	}
+	if (c->argv_len)
+		return sys_fail(x, -EINVAL, "exec NAME takes no arguments: give the absolute PATH of an ELF file");
+	return task_exec(x->m, x->t, c->path, x->why, x->whylen);
+}
+
 static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 {
 	struct mm_runs vec;
@@ -58,7 +84,7 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	case MMV_OPEN: return sys_open(x, c, ret);
 	case MMV_CLOSE: return sys_close(x, c);
 	case MMV_DUP: return sys_dup(x, c, ret);
-	case MMV_EXEC: return task_exec(x->m, x->t, c->path, x->why, x->whylen);
+	case MMV_EXEC: return sys_exec(x, c);
 	case MMV_EXIT: return sys_exit(x);
 	case MMV_TOUCH:
 		return touch_range(x->m, x->t, c->addr, c->len, c->mode == 'w', x->why, x->whylen);

@@ -162,6 +162,23 @@ int exec_mm(struct machine *m, struct task *t, const char *path);
  * env_start..env_end holds it) into buf; returns its length in bytes.
  */
 size_t exec_environ(char *buf, size_t len);
+/* One VMA of an exec-time layout (VM_ACCOUNT ones get an anon_vma, as written pages did). */
+enum vma_special;
+int exec_map_one(struct mm_struct *mm, uint64_t start, uint64_t end, uint64_t flags,
+		 struct file_ref *file, uint64_t pgoff, enum vma_special special);
+/* [vvar] [vvar_vclock] [vdso] right below *top, which becomes their start. */
+int exec_map_vdso(struct mm_struct *mm, uint64_t *top);
+/*
+ * binfmt_elf.c: exec of a real ELF file at path (absolute, resolved by the
+ * model's file layer) with argv (argc NUL-terminated strings back to back,
+ * argv[0] first) and exec's environment, as fs/binfmt_elf.c loads it with
+ * ASLR off. 0, or execve's errno (-ENOENT, -EACCES, -ENOEXEC, -ENOMEM...)
+ * with a reason in why; t is unchanged on failure.
+ */
+int binfmt_elf_exec(struct machine *m, struct task *t, const char *path, const char *argv,
+		    size_t argv_len, char *why, size_t whylen);
+/* Whether path names a file of the simulated file system that starts with ELF's magic. */
+int binfmt_elf_is_elf(struct machine *m, const char *path);
 
 /*
  * resource.c: the resource limits of t (kernel: signal->rlim), in RLIMIT_*

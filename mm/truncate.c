@@ -231,9 +231,7 @@ static struct file_ref *find_inode(struct machine *m, const char *path)
 /* Is inode what the host has at path now? */
 static int host_has(struct machine *m, const char *path, const struct file_ref *inode)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-	long fd = syscall(SYS_openat2, m->backing_fd, path[1] ? path + 1 : ".", &how, sizeof(how));
+	long fd = file_host_open(m, path[1] ? path + 1 : ".", O_PATH, 0, 0);
 	struct stat st;
 	int same;
 

@@ -166,6 +166,9 @@ struct mm_call {
 	uint64_t nodes[2];	/* nodemasks (nodes 0..63): mbind/set_mempolicy [0]; old, new */
 	uint8_t nodes_far[2];	/* the nodemask named a node above 63 */
 	char path[MM_PATH_MAX];	/* NUL-terminated; "" when absent */
+	/* exec PATH ARG...: the arguments after PATH, each NUL-terminated */
+	char argv[MM_PATH_MAX];
+	uint32_t argv_len;	/* bytes of argv used; 0: no arguments */
 };
 
 /* The verb's name as users type it ("mmap", "drop_caches"...). */

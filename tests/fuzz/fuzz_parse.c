@@ -73,6 +73,8 @@ static void check_call(const struct mm_call *c, enum parse_scope scope)
 	FUZZ_ASSERT((c->verb >= MMV_SPAWN) == (scope == PARSE_GLOBAL),
 		    "%s accepted in the wrong scope", mm_verb_name(c->verb));
 	FUZZ_ASSERT(memchr(c->path, '\0', sizeof(c->path)), "path not NUL-terminated");
+	FUZZ_ASSERT(c->argv_len <= sizeof(c->argv) && (!c->argv_len || !c->argv[c->argv_len - 1]),
+		    "exec arguments of %u bytes, not NUL-terminated", c->argv_len);
 	switch (c->verb) {
 	case MMV_FORK: case MMV_EXIT: case MMV_MUNLOCKALL: case MMV_COMPACT: case MMV_CHECK:
 	case MMV_SYNC:

@@ -240,7 +240,7 @@ static const struct bad bad[] = {
 	{ "munmap 0x1000", P, "munmap needs ADDR LEN" },
 	{ "close", P, "close needs FD" },
 	{ "open", P, "open needs PATH [FLAGS]" },
-	{ "exec a b", P, "too many arguments: exec [NAME]" },
+	{ "exec a b c d e f g h i", P, "too many arguments: exec [NAME | PATH [ARG...]]" },
 	{ "munmap 12q 4K", P, "'12q' is not a number" },
 	{ "munmap 0x 4K", P, "'0x' is not a number" },
 	{ "munmap 0 -4K", P, "'-4K' is not a number" },
@@ -592,4 +592,25 @@ Test(parse, nodemasks)
 		cr_expect_eq(parse_nodemask(&p, bad[i], &mask, &far), -EINVAL, "'%s' accepted", bad[i]);
 		cr_expect_neq(why[0], '\0', "'%s': no reason", bad[i]);
 	}
+}
+
+/* exec PATH ARG...: the arguments after PATH, each NUL-terminated, in order. */
+Test(parse, exec_arguments)
+{
+	struct mm_call c;
+	char why[128];
+	static const char line[] = "exec /usr/bin/ls -l /";
+	char big[512];
+
+	cr_assert_eq(parse_command(line, strlen(line), PARSE_PROCESS, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.verb, MMV_EXEC);
+	cr_expect_str_eq(c.path, "/usr/bin/ls");
+	cr_expect_eq(c.argv_len, 5);
+	cr_expect_eq(memcmp(c.argv, "-l\0/\0", 5), 0);
+	cr_assert_eq(parse_command("exec", 4, PARSE_PROCESS, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.argv_len, 0);
+	/* arguments past the 256 bytes of argv: EINVAL with the reason */
+	snprintf(big, sizeof(big), "exec /x %0200d %0200d", 1, 2);
+	cr_expect_eq(parse_command(big, strlen(big), PARSE_PROCESS, &c, why, sizeof(why)), -EINVAL);
+	cr_expect(strstr(why, "arguments are longer than"), "%s", why);
 }
