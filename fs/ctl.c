@@ -178,7 +178,7 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 /* Verbs whose result is an address, replied in 0x-hex. */
 static int verb_returns_addr(enum mm_verb v)
 {
-	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK;
+	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK || v == MMV_SHMAT;
 }
 
 int ctl_exec(struct machine *m, int pid, const char *line, size_t len,

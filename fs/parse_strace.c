@@ -42,6 +42,10 @@ static const struct {
 	{ "fork",	MMV_FORK,	"" },
 	{ "vfork",	MMV_FORK,	"" },
 	{ "execve",	MMV_EXEC,	"sxx" },
+	{ "shmget",	MMV_SHMGET,	"KlI" },
+	{ "shmat",	MMV_SHMAT,	"daH" },
+	{ "shmdt",	MMV_SHMDT,	"a" },
+	{ "shmctl",	MMV_SHMCTL,	"dQa" },
 };
 
 /* Decode strace's C escapes of s[0, n) into the store; 0 or -EINVAL. */

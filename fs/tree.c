@@ -27,6 +27,7 @@ enum {
 	N_PROC_SYS, N_PROC_SYS_VM, N_PROC_SYS_KERNEL, N_PROC_TTY,
 	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
 	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE, N_VIEW,
+	N_PROC_SYSVIPC,
 	N_FIRST_FILE
 };
 
@@ -61,6 +62,7 @@ static const struct node static_nodes[] = {
 	DIR_ROW(N_SYS_DEVICES_SYSTEM, "system", N_SYS_DEVICES),
 	DIR_ROW(N_SYS_NODE, "node", N_SYS_DEVICES_SYSTEM),
 	[N_VIEW] = { .name = "view", .parent = N_ROOT, .mode = S_IFDIR | 0555, .kind = NK_VIEW_DIR },
+	DIR_ROW(N_PROC_SYSVIPC, "sysvipc", N_PROC),
 	VIEW_ROW("index.html", VIEW_INDEX),
 	VIEW_ROW("buddy.svg", VIEW_BUDDY),
 	VIEW_ROW("physical.svg", VIEW_PHYSICAL),
@@ -87,6 +89,8 @@ static const struct node static_nodes[] = {
 	  .arg = LINK_SELF },
 	{ .name = "thread-self", .parent = N_PROC, .mode = S_IFLNK | 0777, .kind = NK_LINK,
 	  .arg = LINK_THREAD_SELF },
+	{ .name = "shm", .parent = N_PROC_SYSVIPC, .mode = S_IFREG | 0444, .kind = NK_CLOCKED,
+	  .show.clocked = render_sysvipc_shm },
 };
 
 static struct node *nodes;	/* static rows, then generated ones */

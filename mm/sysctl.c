@@ -123,6 +123,12 @@ static const struct tunable tunables[] = {
 	/* where alloc_pid wraps; existing pids above it stay */
 	{ { "pid_max", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(pid_max), RESERVED_PIDS + 1,
 	  PID_MAX_LIMIT, NULL, NULL },
+	/* System V shared memory (shm.c); shmmax and shmall are fixed at Linux's default */
+	{ { "shmmax", MM_TUNABLE_SYSCTL_KERNEL, 0444 }, T_CONST, 0, 0, 0, NULL, "18446744073692774399\n" },
+	{ { "shmall", MM_TUNABLE_SYSCTL_KERNEL, 0444 }, T_CONST, 0, 0, 0, NULL, "18446744073692774399\n" },
+	{ { "shmmni", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(shmmni), 0, 32768, NULL, NULL },
+	{ { "shm_rmid_forced", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(shm_rmid_forced), 0, 1,
+	  NULL, NULL },
 };
 #define NR_TUNABLES ((int)(sizeof(tunables) / sizeof(tunables[0])))
 
@@ -166,6 +172,7 @@ void tunables_init(struct machine *m)
 	t->pid_max = PID_MAX_LIMIT;	/* as Debian's systemd sets it (50-pid-max.conf) */
 	t->thp_enabled = THP_MADVISE;
 	t->thp_defrag = THP_MADVISE;
+	t->shmmni = 4096;		/* SHMMNI */
 }
 
 /* user_reserve_kbytes' boot value: min(3% of free memory, 128 MiB), in kB. */

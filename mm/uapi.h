@@ -123,6 +123,11 @@ enum mm_verb {
 	MMV_CHECKPOINT,
 	MMV_SWAPON,
 	MMV_SWAPOFF,
+	/* per-process, System V shared memory (shm.c) */
+	MMV_SHMGET,
+	MMV_SHMAT,
+	MMV_SHMDT,
+	MMV_SHMCTL,
 	MMV_NR
 };
 
@@ -147,6 +152,10 @@ enum mm_verb {
  *   drop_caches mode (1..3)        compact, check, sync  -
  *   swapon    path len [advice = priority, flags = 1 when given]
  *   swapoff   path
+ *   shmget    advice = key, len = size, flags = IPC_* | mode
+ *   shmat     fd = shmid, addr, flags = SHM_*
+ *   shmdt     addr
+ *   shmctl    fd = shmid, mode = cmd (IPC_RMID...), addr = the buffer (0: NULL)
  */
 struct mm_call {
 	enum mm_verb verb;
