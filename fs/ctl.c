@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "ctl.h"
 #include "journal.h"
+#include "backing.h"
 
 #define CTL_WHY_MAX	4096	/* longest reason we reply (check may list many) */
 #define CTL_CMD_LOG_MAX	200	/* longest command echoed into kmsg */
@@ -210,6 +211,20 @@ int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
 			goto fail;
 		}
 		rq_put_runs(reply, vec, "\n");
+		goto out;
+	}
+	if (pid && call.verb == MMV_SHM_UNLINK) {
+		/* glibc's shm_unlink is unlink: a change of files/, done as files/ does it */
+		struct cmd uc = { .type = CT_NS_UNLINK, .path = call.path };
+
+		err = (int)backing_exec(m, &uc);
+		if (err == -EPERM)
+			err = -EACCES;	/* shm_unlink's mapping, as glibc does */
+		if (err < 0) {
+			snprintf(why, CTL_WHY_MAX, "%s: %s", call.path, strerror(-err));
+			goto fail;
+		}
+		rq_puts(reply, "0\n");
 		goto out;
 	}
 	if (!pid)

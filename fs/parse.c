@@ -369,6 +369,25 @@ static int get_ipc_flags(struct pctx *p, const struct flag_set *set, const char 
 	return 0;
 }
 
+/*
+ * A POSIX shm name as glibc's __shm_get_name takes it: leading '/'s
+ * dropped, then not empty, no '/', shorter than NAME_MAX; the path is
+ * /dev/shm/NAME.
+ */
+static int get_shm_name(struct pctx *p, const char *s, struct mm_call *c)
+{
+	while (*s == '/')
+		s++;
+	if (!*s || strchr(s, '/'))
+		return pctx_fail(p, "shm name '%.*s' must not be empty or hold '/'", QUOTE_MAX, s);
+	if (strlen(s) > sizeof(c->path) - sizeof("/dev/shm/"))
+		return pctx_fail(p, "shm name is longer than %zu bytes",
+				 sizeof(c->path) - sizeof("/dev/shm/"));
+	memcpy(c->path, "/dev/shm/", 9);
+	memcpy(c->path + 9, s, strlen(s) + 1);
+	return 0;
+}
+
 /* A System V key: IPC_PRIVATE or a number (a u32, or a negative int). */
 static int get_ipc_key(struct pctx *p, const char *s, int64_t *out)
 {
@@ -438,6 +457,7 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   M nodemask into nodes[0]   W nodemask into nodes[1] (strace: a list)
  *   K System V key (IPC_PRIVATE or a number) into advice
  *   I shmget flags | octal mode   H shmat flags   Q shmctl command into mode
+ *   Z POSIX shm name into path (/dev/shm/NAME)   J shm_open's mode (octal)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -518,6 +538,15 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		return err;
 	}
 	case 'K': return get_ipc_key(p, s, &c->advice);
+	case 'Z': return get_shm_name(p, s, c);
+	case 'J':
+		/* shm_open's MODE, its last argument: glibc's open flags join the caller's */
+		err = get_ipc_flags(p, &ipc_names_set, s, &u);
+		if (!err && u > 07777)
+			err = pctx_fail(p, "mode '%.*s' has bits above 07777", QUOTE_MAX, s);
+		c->mode = MM_OPEN_MODE_GIVEN | (int32_t)u;
+		c->flags |= MM_O_NOFOLLOW | MM_O_CLOEXEC;
+		return err;
 	case 'I': return get_ipc_flags(p, &ipc_names_set, s, &c->flags);
 	case 'H': return get_ipc_flags(p, &shmat_names_set, s, &c->flags);
 	case 'Q':
@@ -615,6 +644,8 @@ static const struct verb_desc verbs[] = {
 	{ "shmat",	 MMV_SHMAT,	 PARSE_PROCESS, "daH",	  "SHMID ADDR FLAGS" },
 	{ "shmdt",	 MMV_SHMDT,	 PARSE_PROCESS, "a",	  "ADDR" },
 	{ "shmctl",	 MMV_SHMCTL,	 PARSE_PROCESS, "dQ",	  "SHMID rmid|stat|lock|unlock|info|shm_info" },
+	{ "shm_open",	 MMV_OPEN,	 PARSE_PROCESS, "ZOJ",	  "NAME FLAGS MODE" },
+	{ "shm_unlink",	 MMV_SHM_UNLINK, PARSE_PROCESS, "Z",	  "NAME" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)

@@ -97,6 +97,9 @@ int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint3
 	m->files_dev_major = dev_major;
 	m->files_dev_minor = dev_minor;
 	reattach_files(m);
+	/* the directory of POSIX shared memory (shm_open), there as a tmpfs is */
+	if ((!mkdirat(fd, "dev", 0755) || errno == EEXIST) && !mkdirat(fd, "dev/shm", 01777))
+		(void)fchmodat(fd, "dev/shm", 01777, 0);	/* past the daemon's umask */
 	machine_unlock(m);
 	return 0;
 }
@@ -222,6 +225,12 @@ static int host_open(struct machine *m, const char *rel, int flags, mode_t mode)
 int file_open(struct machine *m, const char *path, int flags, struct file_ref **out,
 	      char *why, size_t whylen)
 {
+	return file_open_mode(m, path, flags, 0644, out, why, whylen);
+}
+
+int file_open_mode(struct machine *m, const char *path, int flags, unsigned mode,
+		   struct file_ref **out, char *why, size_t whylen)
+{
 	char rel[MM_SNAP_PATH_MAX - 1];
 	int acc = flags & MM_O_ACCMODE, hflags, fd, err;
 	struct file_ref *f, *node;
@@ -242,6 +251,10 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 		hflags |= O_CREAT;
 	if (flags & MM_O_TRUNC)
 		hflags |= O_TRUNC;
+	if (flags & MM_O_EXCL)
+		hflags |= O_EXCL;
+	if (flags & MM_O_NOFOLLOW)
+		hflags |= O_NOFOLLOW;
 	if (m->backing_hook && (flags & (MM_O_CREAT | MM_O_TRUNC))) {
 		/* a create of a missing file, or a truncate, changes the backing */
 		fd = host_open(m, rel, O_PATH, 0);
@@ -254,7 +267,7 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 			backing_will_change(m, abs);
 		}
 	}
-	fd = host_open(m, rel, hflags, 0644);
+	fd = host_open(m, rel, hflags, mode);
 	if (fd == -EXDEV || fd == -ELOOP) {
 		WHY("'%s' leads outside the file system", path);
 		return fd == -EXDEV ? -EACCES : -ELOOP;

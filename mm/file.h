@@ -33,6 +33,9 @@ struct file_ref;
  */
 int file_open(struct machine *m, const char *path, int flags, struct file_ref **out,
 	      char *why, size_t whylen);
+/* file_open creating a missing file with mode (before the umask, 022) instead of 0644. */
+int file_open_mode(struct machine *m, const char *path, int flags, unsigned mode,
+		   struct file_ref **out, char *why, size_t whylen);
 
 /* Current size in bytes of the file behind f (stat of the backing file). */
 uint64_t file_size(struct machine *m, struct file_ref *f);

@@ -90,6 +90,11 @@
 #define MM_O_ACCMODE		03
 #define MM_O_CREAT		0100
 #define MM_O_TRUNC		01000
+#define MM_O_EXCL		0200
+#define MM_O_NOFOLLOW		0400000
+#define MM_O_CLOEXEC		02000000
+/* open's mode field: MODE given (shm_open), applied with the umask 022 */
+#define MM_OPEN_MODE_GIVEN	0x10000
 
 /* The verbs of both control files. */
 enum mm_verb {
@@ -128,6 +133,8 @@ enum mm_verb {
 	MMV_SHMAT,
 	MMV_SHMDT,
 	MMV_SHMCTL,
+	/* per-process, POSIX shared memory: files/dev/shm/NAME (fs/ctl.c unlinks it) */
+	MMV_SHM_UNLINK,
 	MMV_NR
 };
 
@@ -156,6 +163,9 @@ enum mm_verb {
  *   shmat     fd = shmid, addr, flags = SHM_*
  *   shmdt     addr
  *   shmctl    fd = shmid, mode = cmd (IPC_RMID...), addr = the buffer (0: NULL)
+ *   shm_open  is open: path "/dev/shm/NAME", flags | nofollow | cloexec,
+ *             mode = MM_OPEN_MODE_GIVEN | MODE
+ *   shm_unlink path "/dev/shm/NAME"
  */
 struct mm_call {
 	enum mm_verb verb;
