@@ -80,6 +80,13 @@ void shm_exit_ns(struct machine *m)
 	m->ipc = NULL;
 }
 
+/* shm_may_destroy: unattached, and removed or the namespace forces removal. */
+static int shm_may_destroy(const struct shmid_kernel *shp)
+{
+	return shp->live && !shp->nattch &&
+	       ((shp->mode & SHM_DEST) || shp->m->tun.shm_rmid_forced);
+}
+
 /* ---- ids (ipc_idr_alloc with idr_alloc_cyclic) ---- */
 
 static struct shmid_kernel *shm_obtain(struct machine *m, int id)
@@ -187,7 +194,7 @@ static int newseg(struct sys_ctx *x, int32_t key, uint64_t size, uint64_t flg, u
 	shp->key = shp->orig_key = key;
 	shp->mode = flg & 0777;
 	shp->segsz = size;
-	shp->cpid = x->t->pid;
+	shp->cpid = shp->creator = x->t->pid;
 	shp->ctime = now_sec(m);
 	shp->acct = acct;
 	shp->refs = 1;
@@ -280,7 +287,7 @@ int sys_shmat(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	err = do_mmap_fd(x, &mc, &fe, ret);
 	shp->nattch--;
 	file_ref_put(fe.file);
-	if (shp->live && !shp->nattch && (shp->mode & SHM_DEST))
+	if (shm_may_destroy(shp))
 		shm_destroy(x->m, shp);
 	return err;
 }
@@ -415,7 +422,7 @@ void shm_vma_close(struct mm_struct *mm, struct vm_area_struct *vma)
 	shp->nattch--;
 	shp->dtime = now_sec(shp->m);
 	shp->lpid = current_tgid(shp->m);
-	if (shp->live && !shp->nattch && (shp->mode & SHM_DEST))
+	if (shm_may_destroy(shp))
 		shm_destroy(shp->m, shp);
 }
 
@@ -434,8 +441,29 @@ void shm_exit_begin(struct machine *m, struct task *t)
 
 void shm_exit_end(struct machine *m)
 {
-	if (m->ipc)
-		m->ipc->exit_tgid = 0;
+	struct ipc_namespace *ns = m->ipc;
+
+	if (!ns)
+		return;
+	for (int i = 0; i < ns->cap; i++) {
+		struct shmid_kernel *shp = ns->shm[i];
+
+		if (!shp || shp->creator != ns->exit_tgid)
+			continue;
+		shp->creator = 0;
+		if (m->tun.shm_rmid_forced && !shp->nattch)
+			shm_destroy(m, shp);
+	}
+	ns->exit_tgid = 0;
+}
+
+void shm_rmid_forced_changed(struct machine *m)
+{
+	struct ipc_namespace *ns = m->ipc;
+
+	for (int i = 0; ns && m->tun.shm_rmid_forced && i < ns->cap; i++)
+		if (ns->shm[i] && !ns->shm[i]->creator && !ns->shm[i]->nattch)
+			shm_destroy(m, ns->shm[i]);
 }
 
 /* ---- check and snapshots ---- */
@@ -480,7 +508,7 @@ int shm_check(struct machine *m, struct rbuf_lite *out)
 			bad++, rbl_printf(out, "shm segment %d: nattch %llu, %llu VMAs attach it\n",
 					  shp->id, (unsigned long long)shp->nattch,
 					  (unsigned long long)vmas);
-		if (!shp->nattch && (shp->mode & SHM_DEST))
+		if (shm_may_destroy(shp) && (shp->mode & SHM_DEST))
 			bad++, rbl_printf(out, "shm segment %d: removed and unattached, yet kept\n",
 					  shp->id);
 	}

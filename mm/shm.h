@@ -71,6 +71,7 @@ struct shmid_kernel {
 	unsigned mode;			/* 0777 bits | SHM_DEST | SHM_LOCKED */
 	uint64_t segsz;			/* bytes, as asked */
 	int cpid, lpid;			/* tgids: creator, last attach/detach */
+	int creator;			/* cpid while the creator lives, then 0 (shm_creator) */
 	uint64_t nattch;		/* linked VMAs of the segment */
 	uint64_t atime, dtime, ctime;	/* simulated ns of the event, 0: never */
 	uint64_t acct;			/* pages charged to Committed_AS */
@@ -105,9 +106,15 @@ void shm_vma_open(struct mm_struct *mm, struct vm_area_struct *vma);
 void shm_vma_close(struct mm_struct *mm, struct vm_area_struct *vma);
 /* vma.c file_ref_put: an attach file goes; drops its segment reference. */
 void shm_file_release(struct file_ref *f);
-/* task.c: the VMAs of t are being torn down (lpid is t's). */
+/*
+ * task.c: the VMAs of t are being torn down (lpid is t's); then exit_shm:
+ * t created no segment any more, and with shm_rmid_forced its unattached
+ * ones go.
+ */
 void shm_exit_begin(struct machine *m, struct task *t);
 void shm_exit_end(struct machine *m);
+/* sysctl.c: shm_rmid_forced was written; 1 destroys the orphans (shm_destroy_orphaned). */
+void shm_rmid_forced_changed(struct machine *m);
 
 /* check: segments against the VMAs; pages charged (Committed_AS). */
 int shm_check(struct machine *m, struct rbuf_lite *out);

@@ -19,6 +19,7 @@
 #include "page_alloc.h"
 #include "hugetlb.h"
 #include "task.h"
+#include "shm.h"
 
 enum tkind { T_INT, T_ULONG, T_LIST5, T_THP, T_ACTION, T_CONST };
 
@@ -35,6 +36,12 @@ struct tunable {
 #define VM(name) { name, MM_TUNABLE_SYSCTL_VM, 0644 }
 #define VMWO(name) { name, MM_TUNABLE_SYSCTL_VM, 0200 }
 #define THP(name, mode) { name, MM_TUNABLE_SYSFS_THP, mode }
+
+static void shm_forced_changed(struct machine *m, const struct tunable *t)
+{
+	(void)t;
+	shm_rmid_forced_changed(m);
+}
 
 static void wmarks_changed(struct machine *m, const struct tunable *t)
 {
@@ -128,7 +135,7 @@ static const struct tunable tunables[] = {
 	{ { "shmall", MM_TUNABLE_SYSCTL_KERNEL, 0444 }, T_CONST, 0, 0, 0, NULL, "18446744073692774399\n" },
 	{ { "shmmni", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(shmmni), 0, 32768, NULL, NULL },
 	{ { "shm_rmid_forced", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(shm_rmid_forced), 0, 1,
-	  NULL, NULL },
+	  shm_forced_changed, NULL },
 };
 #define NR_TUNABLES ((int)(sizeof(tunables) / sizeof(tunables[0])))
 

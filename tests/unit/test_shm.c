@@ -316,3 +316,32 @@ Test(shm, limits_and_ids_wrap_with_a_new_sequence)
 	       "error EINVAL: SHM_HUGETLB segments are not modelled yet");
 	EXPECT(2, "shmget IPC_PRIVATE 4096 IPC_CREAT|0600|0999", "error EINVAL: '0999' is not an octal number");
 }
+
+/* As the host with kernel.shm_rmid_forced = 1 in a fresh namespace. */
+Test(shm, shm_rmid_forced_destroys_at_the_last_detach_and_with_the_creator)
+{
+	EXPECT(0, "spawn", "2");
+	EXPECT(2, "shmget IPC_PRIVATE 4096 0600", "0");
+	EXPECT(2, "fork", "3");
+	EXPECT(3, "shmget IPC_PRIVATE 4096 0600", "1");
+	EXPECT(3, "exit", "0");
+	/* an orphan (its creator gone, unattached) stays while not forced... */
+	expect_sysvipc(HDR
+		"         0          0   600                  4096     2     0      0     0     0     0     0          0          0 " T "                     0                     0\n"
+		"         0          1   600                  4096     3     0      0     0     0     0     0          0          0 " T "                     0                     0\n");
+	/* ...and goes when the sysctl is set */
+	cr_assert_eq(mm_tunable_write(m, "shm_rmid_forced", "1", 1), 0);
+	check_ok();
+	EXPECT(2, "shmget IPC_PRIVATE 4096 0600", "2");
+	EXPECT(2, "shmat 0 0 0", "0x7ffff7fbf000");
+	expect_sysvipc(HDR
+		"         0          0   600                  4096     2     2      1     0     0     0     0 " T "          0 " T "                     0                     0\n"
+		"         0          2   600                  4096     2     0      0     0     0     0     0          0          0 " T "                     0                     0\n");
+	/* the last detach destroys, SHM_DEST or not */
+	EXPECT(2, "shmdt 0x7ffff7fbf000", "0");
+	expect_sysvipc(HDR
+		"         0          2   600                  4096     2     0      0     0     0     0     0          0          0 " T "                     0                     0\n");
+	/* the creator's exit takes its unattached segments */
+	EXPECT(2, "exit", "0");
+	expect_sysvipc(HDR);
+}
