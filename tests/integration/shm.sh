@@ -135,4 +135,37 @@ sleep 1.2	# the kernel's entry cache of files/ (1 s) still knows the name
 assert_missing "$MNT/files/dev/shm/demo"
 assert_eq "HOST!, reader" "$(dd if="$MNT/proc/$R/mem" bs=1 skip=$((ra)) count=13 status=none)" \
 	"mapped after unlink"
-exec 5>&- 6>&- 4>&- 3>&-
+
+# ---- POSIX against the host: shm_open's errno, fdinfo, mode, maps ----
+
+echo "spawn posix" >&3 && read -r X <&3
+exec 7<>"$MNT/proc/$X/ctl"
+px() { local r; { echo "$1" >&7 || true; } 2>/dev/null; read -r r <&7; echo "$r"; }
+pres() {
+	local r
+	r=$(px "$2")
+	case $r in error*) r=${r#error }; r=${r%%:*} ;; esac
+	echo "$1 => $r"
+}
+pmaps() { awk '/\/dev\/shm\/mmfs-it/ { $1 = $4 = $5 = ""; $0 = $0; $1 = $1; print }' "$MNT/proc/$X/maps"; }
+{
+	pres "shm_open /NAME O_CREAT|O_RDWR 0666" "shm_open /mmfs-it O_CREAT|O_RDWR 0666"
+	pres "shm_open /NAME O_CREAT|O_EXCL|O_RDWR 0600" "shm_open /mmfs-it O_CREAT|O_EXCL|O_RDWR 0600"
+	pres "shm_open a/b O_RDWR 0" "shm_open a/b O_RDWR 0"
+	pres "shm_open / O_RDWR 0" "shm_open / O_RDWR 0"
+	pres "shm_open NAME-none O_RDWR 0" "shm_open mmfs-it-none O_RDWR 0"
+	grep '^flags:' "$MNT/proc/$X/fdinfo/3"
+	echo "mode $(stat -c %a "$MNT/files/dev/shm/mmfs-it")"
+	truncate -s 4096 "$MNT/files/dev/shm/mmfs-it"
+	px "mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0)" >/dev/null
+	pmaps
+	pres "shm_unlink NAME" "shm_unlink mmfs-it"
+	pres "shm_unlink NAME" "shm_unlink mmfs-it"
+	pmaps
+} | sed 's/mmfs-it/NAME/g' >"$WORK/posix.mmfs"
+if ((have_cc)); then
+	cc -o "$WORK/shm_posix_host" "$MMFS_IT_DIR/shm_posix_host.c"
+	"$WORK/shm_posix_host" "mmfs-it-$$" 3>&- 4>&- 5>&- 6>&- 7>&- | sed "s/mmfs-it-$$/NAME/g" >"$WORK/posix.host"
+	assert_file_eq "$WORK/posix.host" "$WORK/posix.mmfs" "POSIX: the host and mmfs"
+fi
+exec 7>&- 5>&- 6>&- 4>&- 3>&-
