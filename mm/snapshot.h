@@ -167,7 +167,7 @@ struct mm_global_snap {
 	int last_pid;				/* the pid handed out last (loadavg) */
 	uint64_t sim_ns;			/* the simulated clock */
 	int nr_shm;				/* System V segments, in shm[] */
-	struct mm_shm_snap *shm;		/* in the same allocation, after node[] */
+	struct mm_shm_snap *shm;		/* in the same allocation, after node[]; NULL if none */
 	struct mm_node_snap node[];		/* nr_nodes entries */
 };
 

@@ -212,8 +212,9 @@ struct mm_global_snap *snap_global_locked(struct machine *m)
 		   (size_t)nr_shm * sizeof(*s->shm));
 	if (!s)
 		return NULL;
-	s->shm = (struct mm_shm_snap *)&s->node[m->nr_nodes];
-	s->nr_shm = shm_snap_fill(m, s->shm, nr_shm);
+	/* NULL without segments: equal machines give byte-equal snapshots */
+	s->shm = nr_shm ? (struct mm_shm_snap *)&s->node[m->nr_nodes] : NULL;
+	s->nr_shm = nr_shm ? shm_snap_fill(m, s->shm, nr_shm) : 0;
 	s->nr_nodes = m->nr_nodes;
 	s->nr_cpus = m->nr_cpus;
 	memcpy(s->distance, m->node_distance, sizeof(s->distance));
