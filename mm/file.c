@@ -84,6 +84,12 @@ static void reattach_files(struct machine *m)
 	}
 }
 
+static void standin_made(struct machine *m, const char *rel)
+{
+	if (m->standin_hook)
+		m->standin_hook(m->standin_hook_arg, rel);
+}
+
 int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint32_t dev_minor)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -97,9 +103,16 @@ int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint3
 	m->files_dev_major = dev_major;
 	m->files_dev_minor = dev_minor;
 	reattach_files(m);
-	/* the directory of POSIX shared memory (shm_open), there as a tmpfs is */
-	if ((!mkdirat(fd, "dev", 0755) || errno == EEXIST) && !mkdirat(fd, "dev/shm", 01777))
+	/*
+	 * The directory of POSIX shared memory (shm_open), there as a tmpfs is;
+	 * what is made here is a stand-in (a default backing= may go at unmount).
+	 */
+	if (!mkdirat(fd, "dev", 0755))
+		standin_made(m, "dev");
+	if (!mkdirat(fd, "dev/shm", 01777)) {
 		(void)fchmodat(fd, "dev/shm", 01777, 0);	/* past the daemon's umask */
+		standin_made(m, "dev/shm");
+	}
 	machine_unlock(m);
 	return 0;
 }
@@ -356,11 +369,6 @@ uint64_t file_size(struct machine *m, struct file_ref *f)
 }
 
 /* The model made rel beneath backing= itself (mm_set_standin_hook). */
-static void standin_made(struct machine *m, const char *rel)
-{
-	if (m->standin_hook)
-		m->standin_hook(m->standin_hook_arg, rel);
-}
 
 int file_ensure(struct machine *m, const char *path, uint64_t size)
 {
