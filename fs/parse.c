@@ -45,7 +45,8 @@ static const struct {
 	[RE_WORD]  = { BLANK "*+([^" BLANK_SET "]++)", 0 },
 	[RE_CTOK]  = { BLANK "*+(?:"
 		       "(" QSTR ")(\\.\\.\\.)?"
-		       "|(\\[(?:[^\\]\"]|" QSTR ")*+\\])"
+		       "|(\\[(?:[^\\]\"]|" QSTR ")*+\\]"
+		       "|\\{(?:[^{}\"]|" QSTR "|(?3))*+\\})"
 		       "|(<(?:[^>\\\\]|\\\\.)*+>)"
 		       "|(/\\*(?:[^*]|\\*(?!/))*+\\*/)"
 		       "|([^" BLANK_SET ",()\"\\[\\]<>/]++)"
@@ -458,6 +459,7 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   K System V key (IPC_PRIVATE or a number) into advice
  *   I shmget flags | octal mode   H shmat flags   Q shmctl command into mode
  *   Z POSIX shm name into path (/dev/shm/NAME)   J shm_open's mode (octal)
+ *   B shmctl's buffer into addr: NULL, an address, or strace's {...} (non-NULL)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -539,6 +541,13 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 	}
 	case 'K': return get_ipc_key(p, s, &c->advice);
 	case 'Z': return get_shm_name(p, s, c);
+	case 'B':
+		/* shmctl's buffer: strace's {...} (a struct it read or wrote), NULL or an address */
+		if (a->kind == ARG_LIST) {
+			c->addr = 1;
+			return 0;
+		}
+		return get_size(p, s, &c->addr);
 	case 'J':
 		/* shm_open's MODE, its last argument: glibc's open flags join the caller's */
 		err = get_ipc_flags(p, &ipc_names_set, s, &u);
@@ -587,7 +596,7 @@ int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c)
 			if (*t == 's' && a->kind != ARG_STRING)
 				return pctx_fail(p, "%s argument %d must be a quoted string", p->name, i);
 			if (*t != 's' && a->kind != ARG_WORD &&
-			    !((*t == 'M' || *t == 'W') && a->kind == ARG_LIST))
+			    !((*t == 'M' || *t == 'W' || *t == 'B') && a->kind == ARG_LIST))
 				return pctx_fail(p, "%s argument %d must not be a %s", p->name, i,
 					    a->kind == ARG_STRING ? "string" : "list");
 			if (a->fdpath && *t != 'y' && *t != 'd')

@@ -45,7 +45,7 @@ static const struct {
 	{ "shmget",	MMV_SHMGET,	"KlI" },
 	{ "shmat",	MMV_SHMAT,	"daH" },
 	{ "shmdt",	MMV_SHMDT,	"a" },
-	{ "shmctl",	MMV_SHMCTL,	"dQa" },
+	{ "shmctl",	MMV_SHMCTL,	"dQB" },
 };
 
 /* Decode strace's C escapes of s[0, n) into the store; 0 or -EINVAL. */

@@ -288,6 +288,16 @@ Test(shm, strace_forms)
 	EXPECT(2, "shmctl(1, IPC_STAT, NULL) = -1 EFAULT (Bad address)",
 	       "error EFAULT: no buffer for the answer");
 	EXPECT(2, "shmctl(1, IPC_INFO, 0x7ffc0000) = 1", "1");
+	/* strace shows the structure it read: a buffer, whatever it holds */
+	EXPECT(2, "shmctl(1, IPC_STAT, {shm_perm={uid=0, gid=0, mode=02640, key=65, cuid=0, "
+		  "cgid=0}, shm_segsz=4096, shm_cpid=15000, shm_lpid=15000, shm_nattch=1, "
+		  "shm_atime=1796274634, shm_dtime=0, shm_ctime=1796274634}) = 0", "0");
+	EXPECT(2, "shmctl(1, IPC_INFO, {shmmax=18446744073692774399, shmmin=1, shmmni=4096, "
+		  "shmseg=4096, shmall=18446744073692774399}) = 1", "1");
+	EXPECT(2, "shmctl(1, SHM_INFO, {used_ids=1, shm_tot=1, shm_rss=0, shm_swp=0, "
+		  "swap_attempts=0, swap_successes=0}) = 1", "1");
+	EXPECT(2, "shmctl(1, IPC_STAT, {shm_perm={uid=0) = 0",
+	       "error EINVAL: '{shm_perm={uid=0' is not a number");
 	EXPECT(2, "shmctl(1, IPC_RMID, NULL) = 0", "0");
 	EXPECT(2, "shmdt(0x10000000) = 0", "0");
 	expect_sysvipc(HDR);
