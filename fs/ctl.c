@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "ctl.h"
 #include "journal.h"
+#include "backing.h"
 #include "strace_replay.h"
 
 #define CTL_WHY_MAX	4096	/* longest reason we reply (check may list many) */
@@ -179,7 +180,7 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 /* Verbs whose result is an address, replied in 0x-hex. */
 static int verb_returns_addr(enum mm_verb v)
 {
-	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK;
+	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK || v == MMV_SHMAT;
 }
 
 int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *val,
@@ -200,6 +201,17 @@ int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *v
 		}
 		rq_put_runs(reply, vec, "\n");
 		return 1;
+	}
+	if (pid && call->verb == MMV_SHM_UNLINK) {
+		/* glibc's shm_unlink is unlink: a change of files/, done as files/ does it */
+		struct cmd uc = { .type = CT_NS_UNLINK, .path = call->path };
+
+		err = (int)backing_exec(m, &uc);
+		if (err == -EPERM)
+			err = -EACCES;	/* shm_unlink's mapping, as glibc does */
+		if (err < 0)
+			snprintf(why, whylen, "%s: %s", call->path, strerror(-err));
+		return err < 0 ? err : 0;
 	}
 	if (!pid)
 		err = ctl_global(m, call, val, why, whylen);

@@ -45,7 +45,8 @@ static const struct {
 	[RE_WORD]  = { BLANK "*+([^" BLANK_SET "]++)", 0 },
 	[RE_CTOK]  = { BLANK "*+(?:"
 		       "(" QSTR ")(\\.\\.\\.)?"
-		       "|(\\[(?:[^\\]\"]|" QSTR ")*+\\])"
+		       "|(\\[(?:[^\\]\"]|" QSTR ")*+\\]"
+		       "|\\{(?:[^{}\"]|" QSTR "|(?3))*+\\})"
 		       "|(<(?:[^>\\\\]|\\\\.)*+>)"
 		       "|(/\\*(?:[^*]|\\*(?!/))*+\\*/)"
 		       "|([^" BLANK_SET ",()\"\\[\\]<>/]++)"
@@ -328,6 +329,94 @@ static int get_flags(struct pctx *p, const struct flag_set *set, const char *s,
 }
 
 /*
+ * System V flags: names of the set and numbers joined by '|' or ',', where
+ * a number with a leading 0 is octal, as strace prints the mode (0640).
+ */
+static int get_ipc_flags(struct pctx *p, const struct flag_set *set, const char *s,
+			 uint64_t *out)
+{
+	char piece[LINE_MAX_BYTES + 1];
+	uint64_t acc = 0, v;
+
+	for (;;) {
+		size_t n = strcspn(s, ",|");
+		int err;
+
+		if (!n)
+			return pctx_fail(p, "empty %s in '%.*s'", set->what, QUOTE_MAX, s);
+		memcpy(piece, s, n);
+		piece[n] = '\0';
+		if (piece[0] == '0' && piece[1] >= '0' && piece[1] <= '9') {
+			v = 0;
+			for (const char *d = piece + 1; *d; d++) {
+				if (*d < '0' || *d > '7')
+					return pctx_fail(p, "'%.*s' is not an octal number", QUOTE_MAX,
+							 piece);
+				if (v > (UINT64_MAX >> 3))
+					return bad_number(p, piece, -ERANGE);
+				v = v * 8 + (uint64_t)(*d - '0');
+			}
+		} else {
+			err = get_flag(p, set, piece, &v);
+			if (err)
+				return err;
+		}
+		acc |= v;
+		if (!s[n])
+			break;
+		s += n + 1;
+	}
+	*out = acc;
+	return 0;
+}
+
+/*
+ * A POSIX shm name as glibc's __shm_get_name takes it: leading '/'s
+ * dropped, then not empty, no '/', shorter than NAME_MAX; the path is
+ * /dev/shm/NAME.
+ */
+static int get_shm_name(struct pctx *p, const char *s, struct mm_call *c)
+{
+	while (*s == '/')
+		s++;
+	if (!*s || strchr(s, '/'))
+		return pctx_fail(p, "shm name '%.*s' must not be empty or hold '/'", QUOTE_MAX, s);
+	if (strlen(s) > sizeof(c->path) - sizeof("/dev/shm/"))
+		return pctx_fail(p, "shm name is longer than %zu bytes",
+				 sizeof(c->path) - sizeof("/dev/shm/"));
+	memcpy(c->path, "/dev/shm/", 9);
+	memcpy(c->path + 9, s, strlen(s) + 1);
+	return 0;
+}
+
+/* A System V key: IPC_PRIVATE or a number (a u32, or a negative int). */
+static int get_ipc_key(struct pctx *p, const char *s, int64_t *out)
+{
+	long long v;
+	int err;
+
+	if (!strcasecmp(s, "IPC_PRIVATE")) {
+		*out = 0;
+		return 0;
+	}
+	if (s[0] == '-') {
+		err = get_signed(p, s, INT32_MIN, 0, &v);
+	} else {
+		unsigned long long u;
+
+		err = parse_u64(s, false, &u);
+		if (err)
+			return bad_number(p, s, err);
+		if (u > UINT32_MAX)
+			return bad_number(p, s, -ERANGE);
+		v = (long long)(int32_t)(uint32_t)u;
+	}
+	if (!err)
+		*out = v;
+	return err;
+}
+
+/*
  * "rw-" "r-x" "---": each position is its letter or '-'. Shorter positional
  * forms ("r", "rw") and letter sets without '-' ("wx", "x") are accepted too.
  */
@@ -368,6 +457,10 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   R swap priority, -1..32767 (-1: assigned, as if absent)
  *   g dup's new fd into mode (flags 1)
  *   M nodemask into nodes[0]   W nodemask into nodes[1] (strace: a list)
+ *   K System V key (IPC_PRIVATE or a number) into advice
+ *   I shmget flags | octal mode   H shmat flags   Q shmctl command into mode
+ *   Z POSIX shm name into path (/dev/shm/NAME)   J shm_open's mode (octal)
+ *   B shmctl's buffer into addr: NULL, an address, or strace's {...} (non-NULL)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -459,6 +552,32 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		c->nodes_far[i] = far;
 		return err;
 	}
+	case 'K': return get_ipc_key(p, s, &c->advice);
+	case 'Z': return get_shm_name(p, s, c);
+	case 'B':
+		/* shmctl's buffer: strace's {...} (a struct it read or wrote), NULL or an address */
+		if (a->kind == ARG_LIST) {
+			c->addr = 1;
+			return 0;
+		}
+		return get_size(p, s, &c->addr);
+	case 'J':
+		/* shm_open's MODE, its last argument: glibc's open flags join the caller's */
+		err = get_ipc_flags(p, &ipc_names_set, s, &u);
+		if (!err && u > 07777)
+			err = pctx_fail(p, "mode '%.*s' has bits above 07777", QUOTE_MAX, s);
+		c->mode = MM_OPEN_MODE_GIVEN | (int32_t)u;
+		c->flags |= MM_O_NOFOLLOW | MM_O_CLOEXEC;
+		return err;
+	case 'I': return get_ipc_flags(p, &ipc_names_set, s, &c->flags);
+	case 'H': return get_ipc_flags(p, &shmat_names_set, s, &c->flags);
+	case 'Q':
+		err = get_ipc_flags(p, &shmctl_names_set, s, &u);
+		if (!err && u > INT32_MAX)
+			err = bad_number(p, s, -ERANGE);
+		c->mode = (int32_t)u;
+		c->addr = 1;	/* the shell form: the command holds the buffer (strace: 'a' next) */
+		return err;
 	case 'x':
 		return 0;
 	}
@@ -490,7 +609,7 @@ int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c)
 			if (*t == 's' && a->kind != ARG_STRING)
 				return pctx_fail(p, "%s argument %d must be a quoted string", p->name, i);
 			if (*t != 's' && a->kind != ARG_WORD &&
-			    !((*t == 'M' || *t == 'W') && a->kind == ARG_LIST))
+			    !((*t == 'M' || *t == 'W' || *t == 'B') && a->kind == ARG_LIST))
 				return pctx_fail(p, "%s argument %d must not be a %s", p->name, i,
 					    a->kind == ARG_STRING ? "string" : "list");
 			if (a->fdpath && *t != 'y' && *t != 'd' && *t != 'g')
@@ -544,6 +663,12 @@ static const struct verb_desc verbs[] = {
 	{ "checkpoint",	 MMV_CHECKPOINT, PARSE_GLOBAL,	"",	  "" },
 	{ "swapon",	 MMV_SWAPON,	 PARSE_GLOBAL,	"Fl|R",	  "NAME SIZE [PRIORITY]" },
 	{ "swapoff",	 MMV_SWAPOFF,	 PARSE_GLOBAL,	"F",	  "NAME" },
+	{ "shmget",	 MMV_SHMGET,	 PARSE_PROCESS, "KlI",	  "KEY SIZE FLAGS" },
+	{ "shmat",	 MMV_SHMAT,	 PARSE_PROCESS, "daH",	  "SHMID ADDR FLAGS" },
+	{ "shmdt",	 MMV_SHMDT,	 PARSE_PROCESS, "a",	  "ADDR" },
+	{ "shmctl",	 MMV_SHMCTL,	 PARSE_PROCESS, "dQ",	  "SHMID rmid|stat|lock|unlock|info|shm_info" },
+	{ "shm_open",	 MMV_OPEN,	 PARSE_PROCESS, "ZOJ",	  "NAME FLAGS MODE" },
+	{ "shm_unlink",	 MMV_SHM_UNLINK, PARSE_PROCESS, "Z",	  "NAME" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)

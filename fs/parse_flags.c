@@ -85,3 +85,28 @@ static const struct flag_name open_names[] = {
 	{ "path", 010000000 }, { "tmpfile", 020200000 }, { NULL, 0 }
 };
 FLAG_SET("open flag", "O_", open_names);
+
+/* System V shm (Linux x86-64 values); the access mode is an octal number */
+static const struct flag_name ipc_names[] = {
+	{ "IPC_CREAT", 01000 }, { "IPC_EXCL", 02000 }, { "IPC_NOWAIT", 04000 },
+	{ "SHM_HUGETLB", 04000 }, { "SHM_NORESERVE", 010000 },
+	{ "creat", 01000 }, { "excl", 02000 }, { "nowait", 04000 },
+	{ "hugetlb", 04000 }, { "noreserve", 010000 }, { NULL, 0 }
+};
+FLAG_SET("shmget flag", "", ipc_names);
+
+static const struct flag_name shmat_names[] = {
+	{ "rdonly", 010000 }, { "rnd", 020000 }, { "remap", 040000 }, { "exec", 0100000 },
+	{ NULL, 0 }
+};
+FLAG_SET("shmat flag", "SHM_", shmat_names);
+
+static const struct flag_name shmctl_names[] = {
+	{ "IPC_RMID", 0 }, { "IPC_SET", 1 }, { "IPC_STAT", 2 }, { "IPC_INFO", 3 },
+	{ "SHM_LOCK", 11 }, { "SHM_UNLOCK", 12 }, { "SHM_STAT", 13 }, { "SHM_INFO", 14 },
+	{ "SHM_STAT_ANY", 15 },
+	{ "rmid", 0 }, { "set", 1 }, { "stat", 2 }, { "info", 3 }, { "lock", 11 },
+	{ "unlock", 12 }, { "shm_stat", 13 }, { "shm_info", 14 }, { "stat_any", 15 },
+	{ NULL, 0 }
+};
+FLAG_SET("shmctl command", "", shmctl_names);

@@ -47,6 +47,10 @@ static const struct {
 	{ "fork",	MMV_FORK,	"" },
 	{ "vfork",	MMV_FORK,	"" },
 	{ "execve",	MMV_EXEC,	"sxx" },
+	{ "shmget",	MMV_SHMGET,	"KlI" },
+	{ "shmat",	MMV_SHMAT,	"daH" },
+	{ "shmdt",	MMV_SHMDT,	"a" },
+	{ "shmctl",	MMV_SHMCTL,	"dQB" },
 };
 
 int parse_strace_knows(const char *name)

@@ -83,6 +83,9 @@ void render_uptime(struct rbuf *b, const struct mm_global_snap *s, const struct 
 void render_loadavg(struct rbuf *b, const struct mm_global_snap *s);
 void render_cpuinfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_osrelease(struct rbuf *b, const struct mm_global_snap *s);
+/* render_ipc.c: proc/sysvipc/shm */
+void render_sysvipc_shm(struct rbuf *b, const struct mm_global_snap *s,
+			const struct render_clock *c);
 void render_tty_drivers(struct rbuf *b, const struct mm_global_snap *s);
 
 /* per-process files (fs/render_task.c) */

@@ -28,6 +28,7 @@ enum {
 	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
 	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE, N_VIEW,
 	N_SYS_DEBUG, N_SYS_DEBUG_EXTFRAG,
+	N_PROC_SYSVIPC,
 	N_FIRST_FILE
 };
 
@@ -67,6 +68,7 @@ static const struct node static_nodes[] = {
 			  .kind = NK_DIR },
 	[N_SYS_DEBUG_EXTFRAG] = { .name = "extfrag", .parent = N_SYS_DEBUG,
 				  .mode = S_IFDIR | 0755, .kind = NK_DIR },
+	DIR_ROW(N_PROC_SYSVIPC, "sysvipc", N_PROC),
 	{ .name = "extfrag_index", .parent = N_SYS_DEBUG_EXTFRAG, .mode = S_IFREG | 0444,
 	  .kind = NK_GLOBAL, .show.global = render_extfrag_index },
 	{ .name = "unusable_index", .parent = N_SYS_DEBUG_EXTFRAG, .mode = S_IFREG | 0444,
@@ -97,6 +99,8 @@ static const struct node static_nodes[] = {
 	  .arg = LINK_SELF },
 	{ .name = "thread-self", .parent = N_PROC, .mode = S_IFLNK | 0777, .kind = NK_LINK,
 	  .arg = LINK_THREAD_SELF },
+	{ .name = "shm", .parent = N_PROC_SYSVIPC, .mode = S_IFREG | 0444, .kind = NK_CLOCKED,
+	  .show.clocked = render_sysvipc_shm },
 };
 
 static struct node *nodes;	/* static rows, then generated ones */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shm.h"
 #include "internal.h"
 #include "filemap.h"
 #include "huge_memory.h"
@@ -250,6 +251,7 @@ static void check_committed(struct machine *m, struct rbuf_lite *out, int *bad)
 		if (!i || objs[i] != objs[i - 1])
 			want += objs[i]->shmem_pages;
 	free(objs);
+	want += shm_committed(m);	/* System V segments stay charged unattached */
 	if (want != m->vm_committed_as)
 		REPORT("Committed_AS is %llu pages, the address spaces charged %llu\n",
 		       (unsigned long long)m->vm_committed_as, (unsigned long long)want);
@@ -349,5 +351,6 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 	for (int t = 0; t < MAX_SWAPFILES; t++)
 		free(w.swap_refs[t]);
 	nbad += filemap_check(m, out);
+	nbad += shm_check(m, out);
 	return nbad;
 }

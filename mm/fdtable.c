@@ -87,7 +87,9 @@ int sys_open(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 
 	if (c->fd >= FDTABLE_MAX)
 		return sys_fail(x, -EBADF, "fd %d is beyond the %d-entry table", c->fd, FDTABLE_MAX);
-	err = file_open(x->m, c->path, (int)c->flags, &f, x->why, x->whylen);
+	err = file_open_mode(x->m, c->path, (int)c->flags,
+			     c->mode & MM_OPEN_MODE_GIVEN ? (c->mode & 07777) & ~022u : 0644,
+			     &f, x->why, x->whylen);
 	if (err)
 		return err;
 	fd = fd_install(x->t, c->fd, f, (int)c->flags);

@@ -85,6 +85,12 @@ static void reattach_files(struct machine *m)
 	}
 }
 
+static void standin_made(struct machine *m, const char *rel)
+{
+	if (m->standin_hook)
+		m->standin_hook(m->standin_hook_arg, rel);
+}
+
 int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint32_t dev_minor)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -98,6 +104,16 @@ int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint3
 	m->files_dev_major = dev_major;
 	m->files_dev_minor = dev_minor;
 	reattach_files(m);
+	/*
+	 * The directory of POSIX shared memory (shm_open), there as a tmpfs is;
+	 * what is made here is a stand-in (a default backing= may go at unmount).
+	 */
+	if (!mkdirat(fd, "dev", 0755))
+		standin_made(m, "dev");
+	if (!mkdirat(fd, "dev/shm", 01777)) {
+		(void)fchmodat(fd, "dev/shm", 01777, 0);	/* past the daemon's umask */
+		standin_made(m, "dev/shm");
+	}
 	machine_unlock(m);
 	return 0;
 }
@@ -250,6 +266,12 @@ void file_table_rekey(struct machine *m, uint64_t old_dev, uint64_t old_ino,
 int file_open(struct machine *m, const char *path, int flags, struct file_ref **out,
 	      char *why, size_t whylen)
 {
+	return file_open_mode(m, path, flags, 0644, out, why, whylen);
+}
+
+int file_open_mode(struct machine *m, const char *path, int flags, unsigned mode,
+		   struct file_ref **out, char *why, size_t whylen)
+{
 	char rel[MM_SNAP_PATH_MAX - 1];
 	int acc = flags & MM_O_ACCMODE, hflags, fd, err;
 	struct file_ref *f, *node;
@@ -270,6 +292,10 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 		hflags |= O_CREAT;
 	if (flags & MM_O_TRUNC)
 		hflags |= O_TRUNC;
+	if (flags & MM_O_EXCL)
+		hflags |= O_EXCL;
+	if (flags & MM_O_NOFOLLOW)
+		hflags |= O_NOFOLLOW;
 	if (m->backing_hook && (flags & (MM_O_CREAT | MM_O_TRUNC))) {
 		/* a create of a missing file, or a truncate, changes the backing */
 		fd = host_open(m, rel, O_PATH, 0);
@@ -286,11 +312,11 @@ int file_open(struct machine *m, const char *path, int flags, struct file_ref **
 		/* the merged tree: rel becomes the resolved path, as d_path shows it */
 		char resolved[sizeof(rel)];
 
-		fd = lower_open(m, rel, hflags, 0644, 1, resolved, sizeof(resolved));
+		fd = lower_open(m, rel, hflags, mode, 1, resolved, sizeof(resolved));
 		if (fd >= 0)
 			memcpy(rel, resolved, sizeof(rel));
 	} else {
-		fd = host_open(m, rel, hflags, 0644);
+		fd = host_open(m, rel, hflags, mode);
 	}
 	if (fd == -EXDEV || fd == -ELOOP) {
 		WHY("'%s' leads outside the file system", path);
@@ -380,11 +406,6 @@ uint64_t file_size(struct machine *m, struct file_ref *f)
 }
 
 /* The model made rel beneath backing= itself (mm_set_standin_hook). */
-static void standin_made(struct machine *m, const char *rel)
-{
-	if (m->standin_hook)
-		m->standin_hook(m->standin_hook_arg, rel);
-}
 
 int file_ensure(struct machine *m, const char *path, uint64_t size)
 {

@@ -34,6 +34,9 @@ struct file_ref;
  */
 int file_open(struct machine *m, const char *path, int flags, struct file_ref **out,
 	      char *why, size_t whylen);
+/* file_open creating a missing file with mode (before the umask, 022) instead of 0644. */
+int file_open_mode(struct machine *m, const char *path, int flags, unsigned mode,
+		   struct file_ref **out, char *why, size_t whylen);
 
 /*
  * openat2 of rel (relative to the simulated root) in the file system:

@@ -174,6 +174,8 @@ struct machine {
 	/* filemap_rw.c: who hears about changed file bytes (mm_set_file_notify) */
 	void (*file_notify)(void *arg, uint64_t ino, uint64_t off, uint64_t len);
 	void *file_notify_arg;
+	/* shm.c: the mount's IPC namespace (System V shared memory) */
+	struct ipc_namespace *ipc;
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "shm.h"
 #include "internal.h"
 #include "vmscan.h"
 #include "rmap.h"
@@ -318,7 +319,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	tunables_init_reserves(m);
 	init_per_zone_wmark_min(m);
 	set_recommended_min_free_kbytes(m);
-	if (task_init(m)) {
+	if (shm_init(m) || task_init(m)) {
 		machine_unlock(m);
 		snprintf(why, whylen, "cannot create init");
 		goto out_free;
@@ -364,6 +365,7 @@ void mm_shutdown(struct machine *m)
 		task_exit_all(m);
 		hugetlb_release_all(m);
 	}
+	shm_exit_ns(m);		/* the segments' memory, now that nothing attaches them */
 	wb_sync_all(m);		/* unmount: every dirty page reaches backing=DIR */
 	file_table_free(m);	/* gives the page cache back to the buddy allocator */
 	swap_release_all(m);

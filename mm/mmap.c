@@ -511,6 +511,11 @@ static int do_mmap(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *
 	return 0;
 }
 
+int do_mmap_fd(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *fe, uint64_t *ret)
+{
+	return do_mmap(x, c, fe, ret);
+}
+
 /*
  * MAP_ANONYMOUS|MAP_HUGETLB (ksys_mmap_pgoff): the size field picks the
  * hstate (default or 2 MiB; no 1 GiB pool exists here, so it cannot

@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "shm.h"
 #include "internal.h"
 #include "filemap.h"
 #include "filemap_internal.h"
@@ -136,6 +137,42 @@ uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t
 }
 
 /*
+ * The System V segments' objects not in v[0, *n) yet (an unattached
+ * segment keeps its pages and swap entries), appended in id order.
+ */
+static struct file_ref **shm_objects_add(struct machine *m, int on_swap, struct file_ref **v,
+					 size_t *n, size_t *cap)
+{
+	int k = shm_objects(m, NULL, 0);
+	struct file_ref **segs = k ? malloc((size_t)k * sizeof(*segs)) : NULL;
+
+	if (!segs)
+		return v;
+	shm_objects(m, segs, k);
+	for (int j = 0; j < k; j++) {
+		struct file_ref *f = segs[j];
+		size_t i;
+
+		if (!f->mapping || (on_swap && !f->mapping->nr_shadows))
+			continue;
+		for (i = 0; i < *n && v[i] != f; i++)
+			;
+		if (i < *n)
+			continue;
+		if (*n == *cap) {
+			struct file_ref **p = realloc(v, (*cap = *cap ? 2 * *cap : 8) * sizeof(*p));
+
+			if (!p)
+				break;
+			v = p;
+		}
+		v[(*n)++] = f;
+	}
+	free(segs);
+	return v;
+}
+
+/*
  * Every shmem object some VMA maps (on_swap: that has pages on swap), once
  * each, in the order of the tasks and their VMAs (a stable order). Returns
  * a malloc'd array, *n set.
@@ -170,7 +207,7 @@ static struct file_ref **shmem_objects(struct machine *m, int on_swap, size_t *n
 			v[(*n)++] = f;
 		}
 	}
-	return v;
+	return shm_objects_add(m, on_swap, v, n, &cap);
 }
 
 int shmem_unuse(struct machine *m, int type)

@@ -139,6 +139,18 @@ struct mm_swap_snap {
 	int priority;
 };
 
+/* One System V segment, as proc/sysvipc/shm shows it (shm.c). */
+struct mm_shm_snap {
+	int32_t key;			/* 0 once removed */
+	int id;
+	unsigned mode;			/* 0777 | SHM_DEST 01000 | SHM_LOCKED 02000 */
+	uint64_t segsz;			/* bytes */
+	int cpid, lpid;
+	uint64_t nattch;
+	uint64_t atime, dtime, ctime;	/* simulated ns (sim_ns) of the event, 0: never */
+	uint64_t rss, swap;		/* pages */
+};
+
 struct mm_global_snap {
 	int nr_nodes;
 	int nr_cpus;
@@ -154,6 +166,8 @@ struct mm_global_snap {
 	int nr_running;				/* live tasks */
 	int last_pid;				/* the pid handed out last (loadavg) */
 	uint64_t sim_ns;			/* the simulated clock */
+	int nr_shm;				/* System V segments, in shm[] */
+	struct mm_shm_snap *shm;		/* in the same allocation, after node[]; NULL if none */
 	struct mm_node_snap node[];		/* nr_nodes entries */
 };
 

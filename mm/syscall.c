@@ -18,10 +18,11 @@
 #include "writeback.h"
 #include "page_alloc.h"
 #include "vmscan.h"
+#include "shm.h"
 
 static int is_process_verb(enum mm_verb v)
 {
-	return v >= MMV_MMAP && v <= MMV_DUP;
+	return (v >= MMV_MMAP && v <= MMV_DUP) || (v >= MMV_SHMGET && v <= MMV_SHMCTL);
 }
 
 static int sys_exit(struct sys_ctx *x)
@@ -83,6 +84,10 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 		return err;
 	case MMV_OPEN: return sys_open(x, c, ret);
 	case MMV_CLOSE: return sys_close(x, c);
+	case MMV_SHMGET: return sys_shmget(x, c, ret);
+	case MMV_SHMAT: return sys_shmat(x, c, ret);
+	case MMV_SHMDT: return sys_shmdt(x, c);
+	case MMV_SHMCTL: return sys_shmctl(x, c, ret);
 	case MMV_DUP: return sys_dup(x, c, ret);
 	case MMV_EXEC: return sys_exec(x, c);
 	case MMV_EXIT: return sys_exit(x);

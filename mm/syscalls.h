@@ -124,6 +124,12 @@ int vma_range_past_eof(struct machine *m, struct vm_area_struct *vma, uint64_t s
 
 /* __vm_enough_memory: charge pages to Committed_AS, or -ENOMEM (no charge). */
 int vm_enough_memory(struct sys_ctx *x, uint64_t pages);
+/*
+ * do_mmap of an open file the caller built (shmat: the attach file):
+ * c's addr, len, prot and flags, fe's file and access mode.
+ */
+struct fd_entry;
+int do_mmap_fd(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *fe, uint64_t *ret);
 void vm_unacct_memory(struct machine *m, uint64_t pages);
 /*
  * Placement (kernel: __get_unmapped_area). hint 0 = none; file and shared

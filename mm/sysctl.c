@@ -19,6 +19,7 @@
 #include "page_alloc.h"
 #include "hugetlb.h"
 #include "task.h"
+#include "shm.h"
 
 enum tkind { T_INT, T_ULONG, T_LIST5, T_THP, T_ACTION, T_CONST };
 
@@ -35,6 +36,12 @@ struct tunable {
 #define VM(name) { name, MM_TUNABLE_SYSCTL_VM, 0644 }
 #define VMWO(name) { name, MM_TUNABLE_SYSCTL_VM, 0200 }
 #define THP(name, mode) { name, MM_TUNABLE_SYSFS_THP, mode }
+
+static void shm_forced_changed(struct machine *m, const struct tunable *t)
+{
+	(void)t;
+	shm_rmid_forced_changed(m);
+}
 
 static void wmarks_changed(struct machine *m, const struct tunable *t)
 {
@@ -123,6 +130,12 @@ static const struct tunable tunables[] = {
 	/* where alloc_pid wraps; existing pids above it stay */
 	{ { "pid_max", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(pid_max), RESERVED_PIDS + 1,
 	  PID_MAX_LIMIT, NULL, NULL },
+	/* System V shared memory (shm.c); shmmax and shmall are fixed at Linux's default */
+	{ { "shmmax", MM_TUNABLE_SYSCTL_KERNEL, 0444 }, T_CONST, 0, 0, 0, NULL, "18446744073692774399\n" },
+	{ { "shmall", MM_TUNABLE_SYSCTL_KERNEL, 0444 }, T_CONST, 0, 0, 0, NULL, "18446744073692774399\n" },
+	{ { "shmmni", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(shmmni), 0, 32768, NULL, NULL },
+	{ { "shm_rmid_forced", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(shm_rmid_forced), 0, 1,
+	  shm_forced_changed, NULL },
 };
 #define NR_TUNABLES ((int)(sizeof(tunables) / sizeof(tunables[0])))
 
@@ -166,6 +179,7 @@ void tunables_init(struct machine *m)
 	t->pid_max = PID_MAX_LIMIT;	/* as Debian's systemd sets it (50-pid-max.conf) */
 	t->thp_enabled = THP_MADVISE;
 	t->thp_defrag = THP_MADVISE;
+	t->shmmni = 4096;		/* SHMMNI */
 }
 
 /* user_reserve_kbytes' boot value: min(3% of free memory, 128 MiB), in kB. */

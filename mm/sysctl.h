@@ -41,6 +41,8 @@ struct vm_tunables {
 	int64_t pid_max;		/* kernel.pid_max: pids wrap below it (task.c) */
 	enum thp_mode thp_enabled;
 	enum thp_mode thp_defrag;
+	int64_t shmmni;			/* kernel.shmmni: System V segments at most (shm.c) */
+	int64_t shm_rmid_forced;	/* kernel.shm_rmid_forced: stored */
 };
 
 struct machine;

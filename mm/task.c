@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shm.h"
 #include "internal.h"
 #include "arena.h"
 #include "task.h"
@@ -391,7 +392,9 @@ void task_exit(struct machine *m, struct task *t)
 	list_del(&t->sibling);
 	m->tasks[t->pid] = NULL;
 	m->nr_tasks--;
+	shm_exit_begin(m, t);	/* its detaches are its own (shm_close's lpid) */
 	free_task(m, t);
+	shm_exit_end(m);
 }
 
 /*

@@ -34,6 +34,11 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_CHECKPOINT]	= "checkpoint",
 	[MMV_SWAPON]		= "swapon",
 	[MMV_SWAPOFF]		= "swapoff",
+	[MMV_SHMGET]		= "shmget",
+	[MMV_SHMAT]		= "shmat",
+	[MMV_SHMDT]		= "shmdt",
+	[MMV_SHMCTL]		= "shmctl",
+	[MMV_SHM_UNLINK]	= "shm_unlink",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

@@ -90,6 +90,11 @@
 #define MM_O_ACCMODE		03
 #define MM_O_CREAT		0100
 #define MM_O_TRUNC		01000
+#define MM_O_EXCL		0200
+#define MM_O_NOFOLLOW		0400000
+#define MM_O_CLOEXEC		02000000
+/* open's mode field: MODE given (shm_open), applied with the umask 022 */
+#define MM_OPEN_MODE_GIVEN	0x10000
 
 /* The verbs of both control files. */
 enum mm_verb {
@@ -124,6 +129,13 @@ enum mm_verb {
 	MMV_CHECKPOINT,
 	MMV_SWAPON,
 	MMV_SWAPOFF,
+	/* per-process, System V shared memory (shm.c) */
+	MMV_SHMGET,
+	MMV_SHMAT,
+	MMV_SHMDT,
+	MMV_SHMCTL,
+	/* per-process, POSIX shared memory: files/dev/shm/NAME (fs/ctl.c unlinks it) */
+	MMV_SHM_UNLINK,
 	MMV_NR
 };
 
@@ -149,6 +161,13 @@ enum mm_verb {
  *   drop_caches mode (1..3)        compact, check, sync  -
  *   swapon    path len [advice = priority, flags = 1 when given]
  *   swapoff   path
+ *   shmget    advice = key, len = size, flags = IPC_* | mode
+ *   shmat     fd = shmid, addr, flags = SHM_*
+ *   shmdt     addr
+ *   shmctl    fd = shmid, mode = cmd (IPC_RMID...), addr = the buffer (0: NULL)
+ *   shm_open  is open: path "/dev/shm/NAME", flags | nofollow | cloexec,
+ *             mode = MM_OPEN_MODE_GIVEN | MODE
+ *   shm_unlink path "/dev/shm/NAME"
  */
 struct mm_call {
 	enum mm_verb verb;

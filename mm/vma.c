@@ -19,6 +19,7 @@
 #include "file.h"
 #include "filemap.h"
 #include "hugetlb.h"
+#include "shm.h"
 
 long file_refs_live;
 
@@ -63,6 +64,7 @@ void file_ref_put(struct file_ref *f)
 	if (f && --f->refcount == 0 && !f->owner) {
 		filemap_release(f);	/* a shmem object's pages die with it */
 		hugetlb_file_release(f);
+		shm_file_release(f);
 		file_ref_free(f);
 	}
 }
@@ -138,12 +140,16 @@ int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 	rmap_link_vma(mm, vma);
 	mm->map_count++;
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), 1);
+	if (vma->vm_file && vma->vm_file->shm)
+		shm_vma_open(mm, vma);
 	return 0;
 }
 
 void vma_remove(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	update_hiwater_vm(mm);
+	if (vma->vm_file && vma->vm_file->shm)
+		shm_vma_close(mm, vma);
 	vt_erase(&mm->vmas, vma);
 	rmap_unlink_vma(vma);
 	mm->map_count--;
@@ -186,6 +192,8 @@ void mm_free_vmas(struct mm_struct *mm)
 		struct vm_area_struct *next = vma->vm_next;
 
 		vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
+		if (vma->vm_file && vma->vm_file->shm)
+			shm_vma_close(mm, vma);
 		rmap_unlink_vma(vma);
 		vm_area_free(vma);
 		vma = next;

@@ -61,6 +61,7 @@ struct file_ref {
 	uint64_t shmem_pages;		/* shared anon object: pages charged to Committed_AS */
 	struct hugetlb_file *hugetlb;	/* hugetlb.c: a MAP_HUGETLB mapping's file, or NULL */
 	struct list_head i_mmap;	/* rmap_walk.c: an inode's VMAs; next NULL until the first */
+	struct shmid_kernel *shm;	/* shm.c: a shmat's attach file: its segment (a reference) */
 };
 
 /* file_refs allocated and not yet freed, all machines together (for leak tests) */

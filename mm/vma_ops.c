@@ -37,6 +37,9 @@ static int attr_mergeable(const struct vm_area_struct *v, const struct vma_attr 
 		return 0;
 	if ((v->vm_flags | a->flags) & VM_SPECIAL_MASK)
 		return 0;
+	/* a merge would remove a VMA whose vm_ops have ->close (shm_close): refused */
+	if (v->vm_file && v->vm_file->shm)
+		return 0;
 	return anon_vma_compatible(v->anon_vma, a->anon_vma);
 }
 

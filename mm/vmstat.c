@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shm.h"
 #include "internal.h"
 #include "swap.h"
 #include "page_alloc.h"
@@ -203,11 +204,17 @@ static void snap_zone(struct machine *m, const struct zone *z, struct mm_zone_sn
 struct mm_global_snap *snap_global_locked(struct machine *m)
 {
 	struct mm_global_snap *s;
+	int nr_shm;
 
 	lockdep_assert_held(m);
-	s = calloc(1, sizeof(*s) + (size_t)m->nr_nodes * sizeof(s->node[0]));
+	nr_shm = shm_count(m);
+	s = calloc(1, sizeof(*s) + (size_t)m->nr_nodes * sizeof(s->node[0]) +
+		   (size_t)nr_shm * sizeof(*s->shm));
 	if (!s)
 		return NULL;
+	/* NULL without segments: equal machines give byte-equal snapshots */
+	s->shm = nr_shm ? (struct mm_shm_snap *)&s->node[m->nr_nodes] : NULL;
+	s->nr_shm = nr_shm ? shm_snap_fill(m, s->shm, nr_shm) : 0;
 	s->nr_nodes = m->nr_nodes;
 	s->nr_cpus = m->nr_cpus;
 	memcpy(s->distance, m->node_distance, sizeof(s->distance));

@@ -137,8 +137,31 @@ static uint64_t page_tables_kb(struct machine *m)
 }
 
 /*
+ * System V segments outlive their processes: init removes every one left
+ * (nothing attaches them once the others are gone), so their memory and
+ * their charge go.
+ */
+static void remove_segments(struct fuzz_run *r)
+{
+	struct mm_global_snap *g = mm_snap_global(r->m);
+	char why[256];
+
+	FUZZ_ASSERT(g, "snapshot");
+	for (int i = 0; i < g->nr_shm; i++) {
+		struct mm_call c = { .verb = MMV_SHMCTL, .fd = g->shm[i].id, .mode = 0 };
+		uint64_t ret;
+
+		FUZZ_ASSERT(!mm_syscall(r->m, 1, &c, &ret, why, sizeof(why)), "shmctl %d rmid: %s",
+			    g->shm[i].id, why);
+	}
+	free(g);
+	check(r, "shm rmid");
+}
+
+/*
  * Check every process's smaps against its counters, then kill everyone
- * but init, empty the pool, write back and drop the cache.
+ * but init, remove the shm segments, empty the pool, write back and drop
+ * the cache.
  */
 static void wind_down(struct fuzz_run *r)
 {
@@ -155,6 +178,7 @@ static void wind_down(struct fuzz_run *r)
 				    pids[i], why);
 		check(r, "kill");
 	}
+	remove_segments(r);
 	FUZZ_ASSERT(!mm_tunable_write(r->m, "nr_hugepages", "0", 1), "nr_hugepages 0");
 	FUZZ_ASSERT(!mm_sync(r->m, why, sizeof(why)), "sync: %s", why);
 	FUZZ_ASSERT(!mm_drop_caches(r->m, 3, why, sizeof(why)), "drop_caches: %s", why);

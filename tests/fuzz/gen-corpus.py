@@ -23,6 +23,10 @@ PARSE_SEEDS = {
     "kill": "kill 2",
     "drop_caches": "drop_caches 3",
     "compact_check_sync": "compact\ncheck\nsync",
+    "shm_sysv": ("shmget IPC_PRIVATE 10000 IPC_CREAT|0640\nshmat 0 0 SHM_RDONLY|SHM_RND\n"
+                 "shmdt 0x7ffff7fbd000\nshmctl 0 rmid\nshmget(0x1234, 8192, IPC_CREAT|IPC_EXCL|0600) = 1\n"
+                 "shmat(1, 0x10000001, SHM_RDONLY|SHM_RND) = 0x10000000\nshmctl(1, IPC_STAT, NULL)"),
+    "shm_posix": "shm_open /demo O_CREAT|O_RDWR 0600\nshm_unlink demo",
     "mmap_anon": "mmap 0 64K rw- private,anon",
     "mmap_file": "mmap 0 8K r-- shared /a 4096",
     "mmap_flags": "mmap 0x200000000 2M rwx private|anonymous|fixed|populate|locked|noreserve",
@@ -65,7 +69,8 @@ PARSE_SEEDS = {
 VERBS = ["mmap", "munmap", "mprotect", "mremap", "brk", "madvise", "mlock", "mlock2",
          "munlock", "mlockall", "munlockall", "mincore", "msync", "touch", "fork", "exec",
          "exit", "open", "close", "spawn", "kill", "drop_caches", "compact", "check", "sync",
-         "openat", "exit_group", "vfork", "execve"]
+         "openat", "exit_group", "vfork", "execve", "shmget", "shmat", "shmdt", "shmctl",
+         "shm_open", "shm_unlink"]
 FLAG_NAMES = ["32bit", "anon", "anonymous", "append", "async", "cloexec", "cold", "collapse",
               "creat", "current", "denywrite", "direct", "directory", "dodump", "dofork",
               "dontdump", "dontfork", "dontneed", "dontneed_locked", "dontunmap", "dsync",
@@ -117,7 +122,7 @@ OPS = ["spawn", "kill", "drop_caches", "compact", "sync",
        "mincore", "msync", "touch", "fork", "exec", "exit",
        "open", "close", "mem_rw",
        "file_write", "file_truncate", "file_read", "file_fsync", "file_rename",
-       "tunable", "view"]
+       "tunable", "view", "shm"]
 OP = {name: i for i, name in enumerate(OPS)}
 
 # model_pick.c's tables, by index

@@ -70,6 +70,18 @@ void call_line(const struct mm_call *c, char *buf, size_t len)
 	case MMV_CLOSE:
 		snprintf(buf, len, "close %d", c->fd);
 		break;
+	case MMV_SHMGET:
+		snprintf(buf, len, "shmget(%d, " X ", " X ")", (int32_t)c->advice, c->len, c->flags);
+		break;
+	case MMV_SHMAT:
+		snprintf(buf, len, "shmat(%d, " X ", " X ")", c->fd, c->addr, c->flags);
+		break;
+	case MMV_SHMDT:
+		snprintf(buf, len, "shmdt " X, c->addr);
+		break;
+	case MMV_SHMCTL:
+		snprintf(buf, len, "shmctl(%d, %d, " X ")", c->fd, c->mode, c->addr);
+		break;
 	default:	/* munlockall fork exit */
 		snprintf(buf, len, "%s", v);
 		break;

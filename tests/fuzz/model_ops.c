@@ -38,6 +38,8 @@ void trace(struct fuzz_run *r, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static void op_shm(struct fuzz_run *r, int pid, struct cursor *c);
+
 /*
  * One system call for pid. Its control line must parse back to the same
  * call (model_line.c); traced as that line.
@@ -447,6 +449,7 @@ static void run_op(struct fuzz_run *r, enum fuzz_op op, struct cursor *c)
 	case OP_MINCORE: op_mincore(r, pid, c); return;
 	case OP_MEM_RW: op_mem_rw(r, pid, c); return;
 	case OP_VIEW: op_view(r, pid, c); return;
+	case OP_SHM: op_shm(r, pid, c); return;
 	case OP_MLOCKALL: case OP_MUNLOCKALL: case OP_FORK: case OP_EXEC: case OP_EXIT:
 	case OP_OPEN: case OP_CLOSE:
 		op_task(r, op, pid, c);
@@ -455,4 +458,45 @@ static void run_op(struct fuzz_run *r, enum fuzz_op op, struct cursor *c)
 		op_range(r, op, pid, c);
 		return;
 	}
+}
+
+/*
+ * System V shared memory: a shmget of a few keys and sizes (IPC_PRIVATE,
+ * creat/excl, random bits too), an shmat of ids 0..3 or 32768 at no
+ * address, a window address or a random one, an shmdt, an shmctl of any
+ * command with a NULL or a non-NULL buffer.
+ */
+static void op_shm(struct fuzz_run *r, int pid, struct cursor *c)
+{
+	static const int32_t keys[] = { 0, 42, 0x1234, -1 };
+	static const uint64_t sizes[] = { 4096, 10000, 2ULL << 20, 0, 1, 64ULL << 20 };
+	uint8_t k = in_u8(c), b = in_u8(c);
+	struct mm_call call = { .fd = -1 };
+	int32_t ids[] = { 0, 1, 2, 3, 32768, -1 };
+
+	switch (k % 4) {
+	case 0:
+		call.verb = MMV_SHMGET;
+		call.advice = keys[b % NELEM(keys)];
+		call.len = sizes[(b >> 2) % NELEM(sizes)];
+		call.flags = (b & 0x80) ? in_u32(c) : 01000 | (b & 0x40 ? 02000 : 0) | 0640;
+		break;
+	case 1:
+		call.verb = MMV_SHMAT;
+		call.fd = ids[b % NELEM(ids)];
+		call.addr = (b & 0x10) ? pick_addr(r, pid, c) : 0;
+		call.flags = (b & 0x21) == 0x21 ? in_u32(c) : (b & 0x40 ? 010000 : 0);
+		break;
+	case 2:
+		call.verb = MMV_SHMDT;
+		call.addr = pick_addr(r, pid, c);
+		break;
+	default:
+		call.verb = MMV_SHMCTL;
+		call.fd = ids[b % NELEM(ids)];
+		call.mode = in_u8(c) % 17;
+		call.addr = (b & 0x80) ? 0x7ffc0000 : 0;
+		break;
+	}
+	sys(r, pid, call);
 }

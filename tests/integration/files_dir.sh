@@ -5,7 +5,7 @@ F=$MNT/files
 B=$WORK/backing		# run.sh's backing=
 
 # exec of init made /sbin/init and the libraries.
-assert_eq "sbin usr" "$(ls "$F" | tr '\n' ' ' | sed 's/ $//')" "ls files/"
+assert_eq "dev sbin usr" "$(ls "$F" | tr '\n' ' ' | sed 's/ $//')" "ls files/"
 assert_eq "init" "$(ls "$F/sbin")" "ls files/sbin"
 libc=$F/usr/lib/x86_64-linux-gnu/libc.so.6
 assert_eq "$(stat -c %s "$B/usr/lib/x86_64-linux-gnu/libc.so.6")" "$(stat -c %s "$libc")" "libc size"

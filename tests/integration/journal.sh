@@ -22,6 +22,8 @@ snapshot() {
 		cat "$f" >"$dir/sysvm.${f##*/}"
 	done
 	pids "$root" >"$dir/pids"
+	# System V segments, their times aside (wall clock: btime + simulated time)
+	awk '{ $12 = $13 = $14 = ""; print }' "$root/proc/sysvipc/shm" >"$dir/sysvipc.shm"
 	for p in $(pids "$root"); do
 		for f in maps smaps smaps_rollup status statm stat comm cmdline; do
 			cat "$root/proc/$p/$f" >"$dir/$p.$f"
@@ -78,6 +80,18 @@ read -r r <&4
 assert_match '^error EFAULT: bus error' "$r" "touch past EOF"
 printf 'HELLO' | dd of="$M/proc/$p2/mem" bs=1 seek=$((a)) conv=notrunc status=none
 echo 30 >"$M/proc/sys/vm/swappiness"
+# shared memory: System V segments and POSIX shm_open/shm_unlink
+echo 'shmget 0x2a 64K IPC_CREAT|0600' >&4 && read -r r <&4
+assert_eq 0 "$r" "shmget"
+echo 'shmat 0 0 0' >&4 && read -r sa <&4
+echo "touch $sa 16K w" >&4 && read -r r <&4
+echo 'shmget IPC_PRIVATE 8K 0640' >&4 && read -r r <&4
+echo 'shmat 1 0 SHM_RDONLY' >&4 && read -r r <&4
+echo 'shmctl 1 rmid' >&4 && read -r r <&4
+echo 'shm_open /j O_CREAT|O_RDWR 0600' >&4 && read -r r <&4
+echo 'shm_open /gone O_CREAT|O_RDWR 0600' >&4 && read -r r <&4
+echo 'shm_unlink /gone' >&4 && read -r r <&4
+assert_eq 0 "$r" "shm_unlink"
 # swap devices come and go, and pages go out to them (MADV_PAGEOUT)
 echo 'swapon /swap2 32M 7' >&3 && read -r r <&3
 assert_eq 0 "$r" "swapon"
