@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../mm/mm.h"
+#include "../mm/snapshot.h"
 #include "ctl.h"
 #include "parse.h"
 #include "strace_line.h"
@@ -57,7 +58,7 @@ static bool takes_addr(enum mm_verb v)
 	switch (v) {
 	case MMV_MMAP: case MMV_MUNMAP: case MMV_MPROTECT: case MMV_MREMAP: case MMV_BRK:
 	case MMV_MADVISE: case MMV_MLOCK: case MMV_MLOCK2: case MMV_MUNLOCK:
-	case MMV_MINCORE: case MMV_MSYNC: case MMV_TOUCH:
+	case MMV_MINCORE: case MMV_MSYNC: case MMV_TOUCH: case MMV_SHMAT: case MMV_SHMDT:
 		return true;
 	default:
 		return false;
@@ -131,6 +132,19 @@ static int early_child(struct machine *m, int anchor, int tpid, char *why, size_
 		    "made it", tpid);
 }
 
+/* The length of the attach shmat made at addr (its VMA), 0 if none. */
+static uint64_t attach_len(struct machine *m, int pid, uint64_t addr)
+{
+	struct mm_task_snap *s = mm_snap_task(m, pid, 1);
+	uint64_t len = 0;
+
+	for (size_t i = 0; s && i < s->nr_vmas; i++)
+		if (s->vmas[i].start == addr)
+			len = s->vmas[i].end - addr;
+	free(s);
+	return len;
+}
+
 /*
  * The translation a call that placed memory leaves: the trace's range is
  * where the model put it. Only a placement the translation did not already
@@ -141,12 +155,14 @@ static void record_place(struct machine *m, int pid, const struct mm_call *c,
 {
 	uint64_t t = (uint64_t)l->result, expect = t, len;
 
-	if (!l->has_result || (c->verb != MMV_MMAP && c->verb != MMV_MREMAP && c->verb != MMV_BRK))
+	if (!l->has_result || (c->verb != MMV_MMAP && c->verb != MMV_MREMAP && c->verb != MMV_BRK &&
+			       c->verb != MMV_SHMAT))
 		return;
 	mm_trace_xlate(m, pid, &expect);
 	if (c->verb == MMV_BRK && expect == val)
 		return;	/* the heap keeps the translation its start has */
-	len = c->verb == MMV_MMAP ? c->len : c->verb == MMV_MREMAP ? c->new_len : BRK_SPAN;
+	len = c->verb == MMV_MMAP ? c->len : c->verb == MMV_MREMAP ? c->new_len :
+	      c->verb == MMV_SHMAT ? attach_len(m, pid, val) : BRK_SPAN;
 	len = (len + 4095) & ~4095ULL;
 	if (len)
 		mm_trace_xlate_set(m, pid, t, len, val);
@@ -198,6 +214,8 @@ static int run_call(struct machine *m, int anchor, int pid, const struct strace_
 	if (err < 0) {
 		size_t n = strlen(why);
 
+		if (!l->has_result)
+			return err;	/* the trace does not say how it went */
 		snprintf(why + n, whylen - n, "%s(the traced call succeeded)", n ? "; " : "");
 		mm_kmsg(m, "mmfs replay[%d]: %s failed in the model but not in the trace", pid,
 			l->name);

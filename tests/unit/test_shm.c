@@ -279,14 +279,16 @@ Test(shm, strace_forms)
 {
 	EXPECT(0, "spawn", "2");
 	EXPECT(2, "shmget(IPC_PRIVATE, 4096, IPC_CREAT|0600) = 0", "0");
-	EXPECT(2, "shmat(0, NULL, 0) = 0x7fdb3a7cb000", "0x7ffff7fbf000");
-	EXPECT(2, "shmdt(0x7ffff7fbf000) = 0", "0");
+	/* the model attaches elsewhere: the trace's address is translated */
+	EXPECT(2, "shmat(0, NULL, 0) = 0x7fdb3a7cb000", "0x7ffff7fbf000 (trace 0x7fdb3a7cb000)");
+	EXPECT(2, "shmdt(0x7fdb3a7cb000) = 0", "0");
 	EXPECT(2, "shmctl(0, IPC_RMID, NULL) = 0", "0");
 	EXPECT(2, "shmget(0x41, 4096, IPC_CREAT|IPC_EXCL|0640) = 1", "1");
 	EXPECT(2, "shmat(1, 0x10000001, SHM_RDONLY|SHM_RND) = 0x10000000", "0x10000000");
 	EXPECT(2, "shmctl(1, SHM_LOCK, NULL) = 0", "0");
-	EXPECT(2, "shmctl(1, IPC_STAT, NULL) = -1 EFAULT (Bad address)",
-	       "error EFAULT: no buffer for the answer");
+	/* a call that failed in the trace is not run (doc/strace.md) */
+	EXPECT(2, "shmctl(1, IPC_STAT, NULL) = -1 EFAULT (Bad address)", "failed EFAULT");
+	EXPECT(2, "shmctl(1, IPC_STAT, NULL)", "error EFAULT: no buffer for the answer");
 	EXPECT(2, "shmctl(1, IPC_INFO, 0x7ffc0000) = 1", "1");
 	/* strace shows the structure it read: a buffer, whatever it holds */
 	EXPECT(2, "shmctl(1, IPC_STAT, {shm_perm={uid=0, gid=0, mode=02640, key=65, cuid=0, "
