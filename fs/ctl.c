@@ -178,7 +178,8 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 /* Verbs whose result is an address, replied in 0x-hex. */
 static int verb_returns_addr(enum mm_verb v)
 {
-	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK;
+	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK || v == MMV_MALLOC ||
+	       v == MMV_CALLOC || v == MMV_REALLOC || v == MMV_MEMALIGN;
 }
 
 int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
@@ -210,6 +211,15 @@ int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
 			goto fail;
 		}
 		rq_put_runs(reply, vec, "\n");
+		goto out;
+	}
+	if (pid && call.verb == MMV_MALLOC_STATS) {
+		char stats[512];
+
+		err = mm_malloc_stats(m, pid, stats, sizeof(stats), why, CTL_WHY_MAX);
+		if (err < 0)
+			goto fail;
+		rq_puts(reply, stats);
 		goto out;
 	}
 	if (!pid)

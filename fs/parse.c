@@ -357,6 +357,31 @@ static bool prot_letters(const char *s, uint64_t *out)
 
 /* ---- arguments --------------------------------------------------------- */
 
+/* mallopt's parameter: a malloc.h name (M_ optional) or its number. */
+static int parse_mallopt_param(struct pctx *p, const char *s, int64_t *out)
+{
+	static const struct { const char *name; int val; } names[] = {
+		{ "MXFAST", 1 }, { "TRIM_THRESHOLD", -1 }, { "TOP_PAD", -2 },
+		{ "MMAP_THRESHOLD", -3 }, { "MMAP_MAX", -4 }, { "CHECK_ACTION", -5 },
+		{ "PERTURB", -6 }, { "ARENA_TEST", -7 }, { "ARENA_MAX", -8 },
+	};
+	const char *n = strncasecmp(s, "M_", 2) ? s : s + 2;
+	int32_t v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcasecmp(n, names[i].name)) {
+			*out = names[i].val;
+			return 0;
+		}
+	if (*s == '-' || (*s >= '0' && *s <= '9')) {
+		int err = parse_get_int(p, s, &v);
+
+		*out = v;
+		return err;
+	}
+	return pctx_fail(p, "unknown mallopt parameter '%.*s'", QUOTE_MAX, s);
+}
+
 /*
  * Argument types of a verb signature ('|' starts the optional ones):
  *   a addr   l len   n new_len   N new_addr   o off      (sizes; NULL = 0)
@@ -367,6 +392,8 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   t touch mode   e exit status (checked, unused)   x anything (ignored)
  *   R swap priority, -1..32767 (-1: assigned, as if absent)
  *   M nodemask into nodes[0]   W nodemask into nodes[1] (strace: a list)
+ *   Q mallopt parameter (M_MMAP_THRESHOLD..., or its number) into advice
+ *   V a signed int into mode (mallopt's value)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -446,6 +473,10 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		c->nodes_far[i] = far;
 		return err;
 	}
+	case 'Q':
+		return parse_mallopt_param(p, s, &c->advice);
+	case 'V':
+		return parse_get_int(p, s, &c->mode);
 	case 'x':
 		return 0;
 	}
@@ -530,6 +561,14 @@ static const struct verb_desc verbs[] = {
 	{ "checkpoint",	 MMV_CHECKPOINT, PARSE_GLOBAL,	"",	  "" },
 	{ "swapon",	 MMV_SWAPON,	 PARSE_GLOBAL,	"Fl|R",	  "NAME SIZE [PRIORITY]" },
 	{ "swapoff",	 MMV_SWAPOFF,	 PARSE_GLOBAL,	"F",	  "NAME" },
+	{ "malloc",	 MMV_MALLOC,	 PARSE_PROCESS, "l",	  "SIZE" },
+	{ "free",	 MMV_FREE,	 PARSE_PROCESS, "a",	  "PTR" },
+	{ "calloc",	 MMV_CALLOC,	 PARSE_PROCESS, "ln",	  "N SIZE" },
+	{ "realloc",	 MMV_REALLOC,	 PARSE_PROCESS, "an",	  "PTR SIZE" },
+	{ "memalign",	 MMV_MEMALIGN,	 PARSE_PROCESS, "ln",	  "ALIGN SIZE" },
+	{ "malloc_trim", MMV_MALLOC_TRIM, PARSE_PROCESS, "l",	  "PAD" },
+	{ "mallopt",	 MMV_MALLOPT,	 PARSE_PROCESS, "QV",	  "PARAM VALUE" },
+	{ "malloc_stats", MMV_MALLOC_STATS, PARSE_PROCESS, "",	  "" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)

@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "task.h"
+#include "libc/malloc.h"
 #include "vmscan.h"
 #include "task_mmu.h"
 #include "hugetlb.h"
@@ -54,6 +55,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 	shmem_release_mm(m, mm);
 	mm_free_vmas(mm);
 	file_ref_put(mm->exe_file);
+	libc_malloc_release(mm);
 	kfree(mm);
 }
 

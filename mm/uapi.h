@@ -123,6 +123,15 @@ enum mm_verb {
 	MMV_CHECKPOINT,
 	MMV_SWAPON,
 	MMV_SWAPOFF,
+	/* per-process: glibc's allocator (mm/libc/) */
+	MMV_MALLOC,
+	MMV_FREE,
+	MMV_CALLOC,
+	MMV_REALLOC,
+	MMV_MEMALIGN,
+	MMV_MALLOC_TRIM,
+	MMV_MALLOPT,
+	MMV_MALLOC_STATS,
 	MMV_NR
 };
 
@@ -147,6 +156,11 @@ enum mm_verb {
  *   drop_caches mode (1..3)        compact, check, sync  -
  *   swapon    path len [advice = priority, flags = 1 when given]
  *   swapoff   path
+ *   malloc    len                  free      addr
+ *   calloc    len (n) new_len (size)       realloc   addr new_len
+ *   memalign  len (alignment) new_len (size)
+ *   malloc_trim len (pad)          mallopt   advice (param) mode (value)
+ *   malloc_stats -
  */
 struct mm_call {
 	enum mm_verb verb;

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * malloc_diff.c - `mmfs-difftest malloc`: the host's glibc judges mmfs's
+ * allocator. One malloc script (generated from a seed, or given) runs in
+ * mmfs-malloc-host (a real program with the host's glibc, ASLR off) and in
+ * a process spawned in mmfs; after every call both sides write the
+ * result, the break and the maps (malloc_norm.h), and the two texts must
+ * be identical (doc/difftest.md, "malloc mode").
+ *
+ *   mmfs-difftest malloc --mount MNT [--host PROG] --seed S [--seeds N] --ops N
+ *   mmfs-difftest malloc --seed S --ops N --print
+ *   mmfs-difftest malloc --mount MNT [--host PROG] SCRIPT...
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "difftest.h"
+#include "malloc_norm.h"
+
+#define MD_SAME		0
+#define MD_DIFF		1
+#define MD_ERROR	2
+
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void tput(struct text *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (t->len + n + 1 > t->cap) {
+		t->cap = (t->len + n + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+		if (!t->s)
+			abort();
+	}
+	memcpy(t->s + t->len, s, n + 1);
+	t->len += n;
+}
+
+/* ---- the generator: a pure function of the seed ---- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t rnd(uint64_t *s, uint64_t n)
+{
+	return n ? rng_next(s) % n : 0;
+}
+
+/* 1 byte to 64 MiB, mostly small: the tcache, the bins, then mmap'd chunks. */
+static uint64_t gen_size(uint64_t *s)
+{
+	uint64_t r = rnd(s, 100);
+
+	if (r < 55)
+		return 1 + rnd(s, 1032);
+	if (r < 80)
+		return 1033 + rnd(s, 64 * 1024);
+	if (r < 93)
+		return 64 * 1024 + rnd(s, 1024 * 1024);
+	if (r < 98)
+		return (1 << 20) + rnd(s, 7 << 20);
+	return (8 << 20) + rnd(s, 56 << 20);
+}
+
+static void malloc_gen_script(struct text *t, uint64_t seed, unsigned ops)
+{
+	static const char *const params[] = { "M_MMAP_THRESHOLD", "M_TRIM_THRESHOLD",
+					       "M_TOP_PAD", "M_MMAP_MAX", "M_ARENA_MAX" };
+	static const uint64_t aligns[] = { 16, 32, 64, 256, 4096, 65536 };
+	uint64_t s = seed, *live = calloc(ops, sizeof(*live));
+	unsigned nlive = 0;
+	char line[128];
+
+	for (unsigned k = 0; k < ops; k++) {
+		uint64_t r = rnd(&s, 100);
+		int made = 0;
+
+		if (r < 30 && nlive) {
+			unsigned i = (unsigned)rnd(&s, nlive);
+
+			snprintf(line, sizeof(line), "free #%" PRIu64 "\n", live[i]);
+			live[i] = live[--nlive];
+		} else if (r < 38 && nlive) {
+			unsigned i = (unsigned)rnd(&s, nlive);
+
+			snprintf(line, sizeof(line), "realloc #%" PRIu64 " %" PRIu64 "\n", live[i],
+				 gen_size(&s));
+			live[i] = live[--nlive];
+			made = 1;
+		} else if (r < 45) {
+			uint64_t n = 1 + rnd(&s, 16), sz = gen_size(&s) / n + 1;
+
+			snprintf(line, sizeof(line), "calloc %" PRIu64 " %" PRIu64 "\n", n, sz);
+			made = 1;
+		} else if (r < 50) {
+			snprintf(line, sizeof(line), "memalign %" PRIu64 " %" PRIu64 "\n",
+				 aligns[rnd(&s, 6)], gen_size(&s));
+			made = 1;
+		} else if (r < 52) {
+			unsigned p = (unsigned)rnd(&s, 5);
+			uint64_t v;
+
+			switch (p) {
+			case 0: v = 4096 << rnd(&s, 12); break;		/* 4K .. 8M */
+			case 1: v = 4096 << rnd(&s, 10); break;
+			case 2: v = rnd(&s, 3) == 0 ? 0 : 4096 << rnd(&s, 9); break;
+			case 3: v = rnd(&s, 2) ? 0 : 65536; break;
+			default: v = 1 + rnd(&s, 8); break;
+			}
+			snprintf(line, sizeof(line), "mallopt %s %" PRIu64 "\n", params[p], v);
+		} else if (r < 54) {
+			static const uint64_t pads[] = { 0, 4096, 128 * 1024 };
+
+			snprintf(line, sizeof(line), "malloc_trim %" PRIu64 "\n", pads[rnd(&s, 3)]);
+		} else if (r < 55) {
+			snprintf(line, sizeof(line), "malloc_stats\n");
+		} else {
+			snprintf(line, sizeof(line), "malloc %" PRIu64 "\n", gen_size(&s));
+			made = 1;
+		}
+		if (made)
+			live[nlive++] = k;
+		tput(t, line);
+	}
+	free(live);
+}
+
+/* ---- the host side ---- */
+
+static int run_host(const char *prog, const char *script_path, uint64_t heap, struct text *out)
+{
+	char heaparg[32];
+
+	int pfd[2], status;
+	char buf[65536];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		snprintf(heaparg, sizeof(heaparg), "0x%" PRIx64, heap);
+		execl(prog, prog, script_path, heaparg, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		tput(out, buf);
+	}
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		char note[96];
+
+		snprintf(note, sizeof(note), "(host program ended with status %#x)\n", status);
+		tput(out, note);
+	}
+	return 0;
+}
+
+/* ---- the mmfs side ---- */
+
+/* Write one command to fd and read its reply lines (nlines of them) into reply. */
+static int ctl_call(int fd, const char *cmd, char *reply, size_t len, int nlines)
+{
+	size_t got = 0;
+	int lines = 0;
+
+	if (write(fd, cmd, strlen(cmd)) < 0 && errno != EINTR && errno != ESRCH &&
+	    errno != ENOMEM && errno != EINVAL)
+		return -1;
+	while (lines < nlines && got + 1 < len) {
+		ssize_t n = read(fd, reply + got, len - 1 - got);
+
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++)
+			lines += reply[got + i] == '\n';
+		got += (size_t)n;
+	}
+	reply[got] = '\0';
+	return 0;
+}
+
+static void mmfs_maps(const char *mnt, int pid, uint64_t heap, struct text *out)
+{
+	char path[512], line[600], *buf = NULL, prog[512] = "";
+	size_t cap = 0;
+	FILE *f;
+	bool first = true;
+
+	snprintf(path, sizeof(path), "%s/proc/%d/maps", mnt, pid);
+	f = fopen(path, "r");
+	if (!f) {
+		tput(out, "(no maps)\n");
+		return;
+	}
+	while (getline(&buf, &cap, f) > 0) {
+		size_t n = strcspn(buf, "\n");
+
+		if (first) {
+			const char *p = buf;
+
+			for (int field = 0; *p && field < 5; field++) {
+				while (*p && *p != ' ')
+					p++;
+				while (*p == ' ')
+					p++;
+			}
+			snprintf(prog, sizeof(prog), "%.*s", (int)strcspn(p, "\n"), p);
+			first = false;
+		}
+		mnorm_maps_line(line, sizeof(line), buf, n, heap, prog);
+		tput(out, line);
+	}
+	free(buf);
+	fclose(f);
+}
+
+static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct text *out,
+		    uint64_t *heapp)
+{
+	char path[512], reply[4096], cmd[256], val[64], b[64];
+	uint64_t heap, *results = calloc(ops + 1, sizeof(*results));
+	int gfd, fd, pid, k = 0;
+	const char *s = script;
+
+	snprintf(path, sizeof(path), "%s/ctl", mnt);
+	gfd = open(path, O_RDWR);
+	if (gfd < 0 || ctl_call(gfd, "spawn malloctest\n", reply, sizeof(reply), 1))
+		return -1;
+	pid = atoi(reply);
+	snprintf(path, sizeof(path), "%s/proc/%d/ctl", mnt, pid);
+	fd = open(path, O_RDWR);
+	if (fd < 0 || ctl_call(fd, "brk 0\n", reply, sizeof(reply), 1))
+		return -1;
+	heap = strtoull(reply, NULL, 0);
+	*heapp = heap;
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		char line[256], *w[4], *save;
+		int nw = 0;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, s);
+		s += n + (s[n] == '\n');
+		for (char *t = strtok_r(line, " ", &save); t && nw < 4; t = strtok_r(NULL, " ", &save))
+			w[nw++] = t;
+		if (!nw || w[0][0] == '#')
+			continue;
+		snprintf(b, sizeof(b), "#%d ", k);
+		tput(out, b);
+		cmd[0] = '\0';
+		for (int i = 0; i < nw; i++) {
+			tput(out, i ? " " : "");
+			tput(out, w[i]);
+			if (w[i][0] == '#') {
+				unsigned long r = strtoul(w[i] + 1, NULL, 10);
+
+				snprintf(val, sizeof(val), "0x%" PRIx64, r < ops ? results[r] : 0);
+			} else {
+				snprintf(val, sizeof(val), "%s", w[i]);
+			}
+			strcat(cmd, i ? " " : "");
+			strcat(cmd, val);
+		}
+		strcat(cmd, "\n");
+		tput(out, " -> ");
+		if (!strcmp(w[0], "malloc_stats")) {
+			tput(out, "stats\n");
+			ctl_call(fd, cmd, reply, sizeof(reply), 7);
+			tput(out, reply);
+		} else {
+			uint64_t r;
+
+			ctl_call(fd, cmd, reply, sizeof(reply), 1);
+			if (!strncmp(reply, "error", 5)) {
+				tput(out, reply);
+				break;
+			}
+			r = strtoull(reply, NULL, 0);
+			if (!strcmp(w[0], "free"))
+				snprintf(val, sizeof(val), "0");
+			else if (!strcmp(w[0], "mallopt") || !strcmp(w[0], "malloc_trim"))
+				snprintf(val, sizeof(val), "%" PRIu64, r);
+			else
+				mnorm_addr(val, sizeof(val), heap, r);
+			if ((unsigned)k < ops)
+				results[k] = r;
+			tput(out, val);
+			ctl_call(fd, "brk 0\n", reply, sizeof(reply), 1);
+			mnorm_addr(b, sizeof(b), heap, strtoull(reply, NULL, 0));
+			tput(out, " brk ");
+			tput(out, b);
+			tput(out, "\n");
+		}
+		k++;
+		mmfs_maps(mnt, pid, heap, out);
+	}
+	snprintf(cmd, sizeof(cmd), "kill %d\n", pid);
+	ctl_call(gfd, cmd, reply, sizeof(reply), 1);
+	close(fd);
+	close(gfd);
+	free(results);
+	return 0;
+}
+
+/* The first differing line, with the call that led there. */
+static int compare(const char *name, const struct text *h, const struct text *m)
+{
+	const char *a = h->s ? h->s : "", *b = m->s ? m->s : "", *call = NULL;
+	unsigned line = 1;
+
+	while (*a || *b) {
+		size_t na = strcspn(a, "\n"), nb = strcspn(b, "\n");
+
+		if (na != nb || memcmp(a, b, na)) {
+			printf("%s: differs at line %u\n", name, line);
+			if (call)
+				printf("  after: %.*s\n", (int)strcspn(call, "\n"), call);
+			printf("  host: %.*s\n  mmfs: %.*s\n", (int)na, a, (int)nb, b);
+			return MD_DIFF;
+		}
+		if (*a == '#')
+			call = a;
+		a += na + (a[na] == '\n');
+		b += nb + (b[nb] == '\n');
+		line++;
+	}
+	return MD_SAME;
+}
+
+static int one(const char *name, const char *mnt, const char *host, const char *script,
+	       unsigned ops)
+{
+	char tmpl[] = "/tmp/mmfs-malloc-XXXXXX";
+	struct text h = { 0 }, m = { 0 };
+	int fd = mkstemp(tmpl), rc;
+
+	if (fd < 0 || write(fd, script, strlen(script)) < 0) {
+		perror("mmfs-difftest malloc: script file");
+		return MD_ERROR;
+	}
+	close(fd);
+	uint64_t heap = 0;
+
+	if (run_mmfs(mnt, script, ops, &m, &heap) || run_host(host, tmpl, heap, &h)) {
+		fprintf(stderr, "mmfs-difftest malloc: %s: a side failed to run\n", name);
+		unlink(tmpl);
+		return MD_ERROR;
+	}
+	unlink(tmpl);
+	if (getenv("MMFS_DIFFTEST_MALLOC_DUMP")) {
+		fputs(h.s ? h.s : "", stdout);
+		fputs("=====\n", stdout);
+		fputs(m.s ? m.s : "", stdout);
+	}
+	rc = compare(name, &h, &m);
+	free(h.s);
+	free(m.s);
+	return rc;
+}
+
+static char *default_host(void)
+{
+	static char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+
+	if (n <= 0)
+		return NULL;
+	path[n] = '\0';
+	strcpy(strrchr(path, '/') + 1, "mmfs-malloc-host");
+	return path;
+}
+
+int malloc_diff_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "mount", required_argument, 0, 'm' }, { "host", required_argument, 0, 'H' },
+		{ "seed", required_argument, 0, 's' }, { "seeds", required_argument, 0, 'n' },
+		{ "ops", required_argument, 0, 'o' }, { "print", no_argument, 0, 'p' },
+		{ 0, 0, 0, 0 } };
+	const char *mnt = NULL, *host = NULL;
+	uint64_t seed = 0;
+	unsigned seeds = 1, ops = 0;
+	bool print = false, seeded = false;
+	int c, rc = MD_SAME;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'm': mnt = optarg; break;
+		case 'H': host = optarg; break;
+		case 's': seed = strtoull(optarg, NULL, 0); seeded = true; break;
+		case 'n': seeds = (unsigned)atoi(optarg); break;
+		case 'o': ops = (unsigned)atoi(optarg); break;
+		case 'p': print = true; break;
+		default: return MD_ERROR;
+		}
+	}
+	if (!host)
+		host = default_host();
+	if ((!print && !mnt) || (seeded && !ops) || (!seeded && optind >= argc)) {
+		fputs("usage: mmfs-difftest malloc --mount MNT [--host PROG] --seed S [--seeds N]"
+		      " --ops N\n       mmfs-difftest malloc --seed S --ops N --print\n"
+		      "       mmfs-difftest malloc --mount MNT [--host PROG] SCRIPT...\n", stderr);
+		return MD_ERROR;
+	}
+	if (seeded) {
+		for (unsigned i = 0; i < seeds && rc != MD_ERROR; i++) {
+			struct text t = { 0 };
+			char name[64];
+			int r;
+
+			malloc_gen_script(&t, seed + i, ops);
+			snprintf(name, sizeof(name), "malloc seed %" PRIu64, seed + i);
+			if (print) {
+				printf("# %s, %u calls\n%s", name, ops, t.s ? t.s : "");
+				r = MD_SAME;
+			} else {
+				r = one(name, mnt, host, t.s ? t.s : "", ops);
+			}
+			rc = r > rc ? r : rc;
+			free(t.s);
+		}
+		return rc;
+	}
+	for (int i = optind; i < argc && rc != MD_ERROR; i++) {
+		FILE *f = fopen(argv[i], "r");
+		struct text t = { 0 };
+		char *buf = NULL;
+		size_t cap = 0;
+		unsigned n = 0;
+		int r;
+
+		if (!f) {
+			perror(argv[i]);
+			return MD_ERROR;
+		}
+		while (getline(&buf, &cap, f) > 0) {
+			tput(&t, buf);
+			n++;
+		}
+		free(buf);
+		fclose(f);
+		r = one(argv[i], mnt, host, t.s ? t.s : "", n);
+		rc = r > rc ? r : rc;
+		free(t.s);
+	}
+	return rc;
+}
