@@ -673,6 +673,8 @@ int check_tasks(struct machine *m, struct rbuf_lite *out)
 		bad += check_children(m, t, out, &nr_children);
 		if (t->mm)
 			bad += vma_check(t->mm, pid, out);
+		if (t->mm)
+			bad += libc_malloc_check(t->mm, pid, out);
 	}
 	if (live && nr_children != live - 1) {
 		rbl_printf(out, "tasks: %d on children lists, want %d\n", nr_children, live - 1);

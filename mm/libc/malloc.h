@@ -47,5 +47,8 @@ int libc_malloc_stats(struct sys_ctx *x, char *buf, size_t len);
 /* The state of an mm: free it with the mm, copy it at fork (NULL: untouched). */
 void libc_malloc_release(struct mm_struct *mm);
 int libc_malloc_dup(struct mm_struct *dst, const struct mm_struct *src);
+/* check: the allocator state of mm (pid's) is sane; one line per problem in out. */
+struct rbuf_lite;
+int libc_malloc_check(struct mm_struct *mm, int pid, struct rbuf_lite *out);
 
 #endif

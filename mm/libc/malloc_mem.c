@@ -67,7 +67,8 @@ static unsigned char *upage(struct mctx *c, uint64_t addr, int write)
 	pte = follow_entry(m, mm, vpage, &pfn);
 	if (!pte || !(*pte & _PAGE_PRESENT) || (write && !pte_write(*pte))) {
 		char why[160];
-		int err = touch_range(m, c->x->t, vpage, MM_PAGE_SIZE, write, why, sizeof(why));
+		/* the access itself faults: a bad one is logged at its own address */
+		int err = touch_range(m, c->x->t, addr, 1, write, why, sizeof(why));
 
 		utlb_flush(c);
 		if (err == -EFAULT) {

@@ -29,55 +29,41 @@ static void mallopt_fn(struct mctx *c, void *arg)
 	uint64_t v = (uint64_t)(int64_t)o->value;	/* glibc takes size_t from an int */
 
 	malloc_consolidate(c, c->lm->arena_va);
-	o->ret = 0;
+	o->ret = 1;	/* glibc 2.36: 1 unless a setter refuses, unknown parameters too */
 	switch (o->param) {
 	case M_MXFAST:
-		if (o->value >= 0 && (uint64_t)o->value <= MAX_FAST_SIZE) {
+		if (o->value >= 0 && (uint64_t)o->value <= MAX_FAST_SIZE)
 			mp->global_max_fast = o->value == 0 ? MINSIZE / 2
 				: ((uint64_t)o->value + SIZE_SZ) & ~MALLOC_ALIGN_MASK;
-			o->ret = 1;
-		}
+		else
+			o->ret = 0;
 		break;
 	case M_TRIM_THRESHOLD:
 		mp->trim_threshold = v;
 		mp->no_dyn_threshold = 1;
-		o->ret = 1;
 		break;
 	case M_TOP_PAD:
 		mp->top_pad = v;
 		mp->no_dyn_threshold = 1;
-		o->ret = 1;
 		break;
-	case M_MMAP_THRESHOLD:
-		if (v <= HEAP_MAX_SIZE / 2) {
-			mp->mmap_threshold = v;
-			mp->no_dyn_threshold = 1;
-			o->ret = 1;
-		}
+	case M_MMAP_THRESHOLD:	/* 2.36 sets any value (the host takes SIZE_MAX) */
+		mp->mmap_threshold = v;
+		mp->no_dyn_threshold = 1;
 		break;
 	case M_MMAP_MAX:
 		mp->n_mmaps_max = o->value;
 		mp->no_dyn_threshold = 1;
-		o->ret = 1;
-		break;
-	case M_CHECK_ACTION:
-		o->ret = 1;
 		break;
 	case M_PERTURB:
-		mp->perturb_byte = o->value;	/* kept and reported; not applied (doc/malloc.md) */
-		o->ret = 1;
+		mp->perturb_byte = o->value;	/* kept; not applied (doc/malloc.md) */
 		break;
 	case M_ARENA_TEST:
-		if (o->value > 0) {
+		if (o->value > 0)
 			mp->arena_test = v;
-			o->ret = 1;
-		}
 		break;
 	case M_ARENA_MAX:
-		if (o->value > 0) {
+		if (o->value > 0)
 			mp->arena_max = v;
-			o->ret = 1;
-		}
 		break;
 	}
 }

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_malloc.c - glibc 2.36's allocator in a simulated process (mm/libc/),
+ * hand-checked cases whose pointers and breaks were taken from the host's
+ * glibc (Debian 12, 2.36-9+deb12u14) running the same calls with ASLR off
+ * in a program whose heap started at 0x555555559000, as spawn's does
+ * (tools/difftest/malloc_host.c). The invariant checker runs after every
+ * call.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakcheck.h"
+#include "../../mm/internal.h"
+#include "../../mm/task.h"
+#include "../../mm/vma.h"
+#include "../../mm/libc/malloc.h"
+
+#define HEAP	0x555555559000ULL
+
+static struct machine *m;
+static char why[256];
+static int pid;
+
+static void check(void)
+{
+	int nbad = -1;
+	char *r = mm_check(m, &nbad);
+
+	cr_assert_str_eq(r, "ok\n", "mm_check: %s", r);
+	free(r);
+}
+
+static void boot(void)
+{
+	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1, .swap_bytes = 0 };
+	char buf[128] = "";
+
+	m = mm_boot(&cfg, buf, sizeof(buf));
+	cr_assert_not_null(m, "mm_boot: %s", buf);
+	cr_assert_eq(mm_spawn(m, "a.out", &pid, why, sizeof(why)), 0, "%s", why);
+}
+
+static void shutdown(void)
+{
+	check();
+	mm_shutdown(m);
+	leak_check();
+}
+
+TestSuite(malloc, .init = boot, .fini = shutdown);
+
+static int call_on(int p, struct mm_call c, uint64_t *ret)
+{
+	uint64_t r = 0;
+	int err;
+
+	why[0] = '\0';
+	err = mm_syscall(m, p, &c, &r, why, sizeof(why));
+	if (ret)
+		*ret = r;
+	check();
+	return err;
+}
+
+/* The call's value; the test fails when the call does. */
+static uint64_t ok_on(int p, struct mm_call c)
+{
+	uint64_t r;
+	int err = call_on(p, c, &r);
+
+	cr_assert_eq(err, 0, "%s: %s", mm_verb_name(c.verb), why);
+	return r;
+}
+
+#define C(...)		((struct mm_call){ .fd = -1, __VA_ARGS__ })
+#define MALLOC(n)	ok_on(pid, C(.verb = MMV_MALLOC, .len = (n)))
+#define FREE(p)		ok_on(pid, C(.verb = MMV_FREE, .addr = (p)))
+#define REALLOC(p, n)	ok_on(pid, C(.verb = MMV_REALLOC, .addr = (p), .new_len = (n)))
+#define CALLOC(n, s)	ok_on(pid, C(.verb = MMV_CALLOC, .len = (n), .new_len = (s)))
+#define MEMALIGN(a, n)	ok_on(pid, C(.verb = MMV_MEMALIGN, .len = (a), .new_len = (n)))
+#define MALLOPT(p, v)	ok_on(pid, C(.verb = MMV_MALLOPT, .advice = (p), .mode = (v)))
+#define BRK()		ok_on(pid, C(.verb = MMV_BRK, .addr = 0))
+
+/* [start, end) of the VMA holding addr, "" when none. */
+static void vma_at(uint64_t addr, uint64_t *start, uint64_t *end)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	struct vm_area_struct *v = t ? vma_lookup(t->mm, addr) : NULL;
+
+	*start = v ? v->vm_start : 0;
+	*end = v ? v->vm_end : 0;
+}
+
+static uint64_t peek(uint64_t addr)
+{
+	uint64_t v = 0;
+
+	cr_assert_eq(mm_mem_rw(m, pid, addr, &v, 8, 0), 8);
+	return v;
+}
+
+Test(malloc, first_malloc_sets_up_the_heap)
+{
+	cr_expect_eq(BRK(), HEAP);
+	cr_expect_eq(MALLOC(10), HEAP + 0x2a0);
+	cr_expect_eq(BRK(), HEAP + 0x21000);
+	/* the tcache_perthread_struct's chunk, then the 10-byte one, then the top */
+	cr_expect_eq(peek(HEAP + 8), 0x291);
+	cr_expect_eq(peek(HEAP + 0x298), 0x21);
+	cr_expect_eq(peek(HEAP + 0x2b8), 0x21000 - 0x290 - 0x20 + 1);
+}
+
+Test(malloc, big_request_is_mmapped_and_munmapped)
+{
+	uint64_t s, e, p;
+
+	MALLOC(10);
+	p = MALLOC(200 * 1024);
+	cr_expect_eq(p, 0x7ffff7d9d010ULL);
+	vma_at(p, &s, &e);
+	/* merged with the anonymous TLS mapping above it, as on the host */
+	cr_expect_eq(s, 0x7ffff7d9d000ULL);
+	cr_expect_eq(e, 0x7ffff7dd3000ULL);
+	cr_expect_eq(peek(p - 8), 0x33000 | 2);	/* size | IS_MMAPPED */
+	FREE(p);
+	vma_at(p, &s, &e);
+	cr_expect_eq(s, 0);
+	vma_at(0x7ffff7dd0000ULL, &s, &e);
+	cr_expect_eq(s, 0x7ffff7dd0000ULL);
+	cr_expect_eq(e, 0x7ffff7dd3000ULL);
+	cr_expect_eq(BRK(), HEAP + 0x21000);
+	/* the dynamic threshold rose to the freed chunk's size: the same request now uses brk */
+	cr_expect_eq(MALLOC(200 * 1024), HEAP + 0x2c0);
+	cr_expect_eq(BRK(), HEAP + 0x53000);
+}
+
+Test(malloc, tcache_fastbin_and_consolidation)
+{
+	uint64_t a[8];
+
+	MALLOC(10);
+	a[0] = MALLOC(24);
+	cr_expect_eq(a[0], HEAP + 0x2c0);
+	FREE(a[0]);
+	cr_expect_eq(MALLOC(24), HEAP + 0x2c0);	/* the tcache gives it back */
+	for (int i = 1; i < 8; i++)
+		a[i] = MALLOC(24);
+	cr_expect_eq(a[7], HEAP + 0x3a0);
+	for (int i = 1; i < 8; i++)
+		FREE(a[i]);			/* 7 fill the tcache bin */
+	FREE(a[0]);				/* the 8th goes to a fastbin */
+	cr_expect_eq(peek(a[0] + 8), 0);	/* no tcache key in a fastbin chunk */
+	cr_expect_eq(MALLOC(24), HEAP + 0x3a0);	/* the tcache, last freed first */
+	/* two neighbours freed past the tcache's sizes merge in the unsorted list */
+	uint64_t b1 = MALLOC(1272), b2 = MALLOC(1272);
+
+	cr_expect_eq(b1, HEAP + 0x3c0);
+	cr_expect_eq(b2, HEAP + 0x8c0);
+	MALLOC(1272);
+	MALLOC(1272);
+	FREE(b2);
+	FREE(b1);
+	cr_expect_eq(MALLOC(2544), HEAP + 0x3c0);
+}
+
+Test(malloc, realloc_of_mmapped_chunk_mremaps_and_top_trims)
+{
+	uint64_t p, q, s, e;
+
+	MALLOC(10);
+	p = MALLOC(300000);
+	cr_expect_eq(p, 0x7ffff7d86010ULL);
+	q = REALLOC(p, 600000);
+	cr_expect_eq(q, 0x7ffff7cf3010ULL);	/* mremap moved it below */
+	vma_at(q, &s, &e);
+	cr_expect_eq(s, 0x7ffff7cf3000ULL);
+	cr_expect_eq(e, 0x7ffff7d86000ULL);
+	FREE(q);
+	cr_expect_eq(MALLOPT(M_MMAP_MAX, 0), 1);
+	cr_expect_eq(MALLOPT(M_TRIM_THRESHOLD, 131072), 1);
+	p = MALLOC(204800);
+	cr_expect_eq(p, HEAP + 0x2c0);
+	cr_expect_eq(BRK(), HEAP + 0x53000);
+	FREE(p);
+	cr_expect_eq(BRK(), HEAP + 0x21000);	/* trimmed: top_pad kept above the top */
+}
+
+Test(malloc, calloc_memalign_stats)
+{
+	char text[512];
+
+	cr_expect_eq(CALLOC(3, 77), HEAP + 0x2a0);
+	cr_expect_eq(MEMALIGN(65536, 663), HEAP + 0x7000);
+	cr_expect_eq(MALLOPT(M_MMAP_THRESHOLD, 64 * 1024 * 1024), 1);	/* 2.36 takes any value */
+	cr_expect_eq(MALLOPT(M_MXFAST, 200), 0);			/* above MAX_FAST_SIZE */
+	cr_expect_eq(MALLOPT(999, 1), 1);				/* unknown: 1 too */
+	cr_expect_eq(mm_malloc_stats(m, pid, text, sizeof(text), why, sizeof(why)), 0);
+	cr_expect_str_eq(text,
+		"Arena 0:\n"
+		"system bytes     =     135168\n"
+		"in use bytes     =       1568\n"
+		"Total (incl. mmap):\n"
+		"system bytes     =     135168\n"
+		"in use bytes     =       1568\n"
+		"max mmap regions =          0\n"
+		"max mmap bytes   =          0\n");
+}
+
+Test(malloc, double_free_aborts_the_process)
+{
+	uint64_t p, r;
+	size_t len;
+	char *log;
+	int err;
+
+	p = MALLOC(24);
+	FREE(p);
+	err = call_on(pid, C(.verb = MMV_FREE, .addr = p), &r);
+	cr_expect_eq(err, -EINTR);
+	cr_expect_str_eq(why, "free(): double free detected in tcache 2: the process was killed by SIGABRT");
+	cr_expect_null(find_task_by_pid(m, pid));
+	log = mm_kmsg_text(m, &len);
+	cr_expect(strstr(log, "a.out[2]: free(): double free detected in tcache 2: killed by signal 6 (SIGABRT)"),
+		  "%s", log);
+	free(log);
+}
+
+Test(malloc, corrupted_size_is_detected)
+{
+	uint64_t p, bad = 0x1234567, r;
+
+	/* IS_MMAPPED set: glibc takes it for an mmap'd chunk, badly placed */
+	p = MALLOC(100);
+	cr_assert_eq(mm_mem_rw(m, pid, p - 8, &bad, 8, 1), 8);
+	cr_expect_eq(call_on(pid, C(.verb = MMV_FREE, .addr = p), &r), -EINTR);
+	cr_expect_str_eq(why, "munmap_chunk(): invalid pointer: the process was killed by SIGABRT");
+	cr_expect_null(find_task_by_pid(m, pid));
+	/* a size below MINSIZE */
+	cr_assert_eq(mm_spawn(m, "b.out", &pid, why, sizeof(why)), 0, "%s", why);
+	p = MALLOC(100);
+	bad = 0x9;
+	cr_assert_eq(mm_mem_rw(m, pid, p - 8, &bad, 8, 1), 8);
+	cr_expect_eq(call_on(pid, C(.verb = MMV_FREE, .addr = p), &r), -EINTR);
+	cr_expect_str_eq(why, "free(): invalid size: the process was killed by SIGABRT");
+}
+
+Test(malloc, fork_copies_the_allocator)
+{
+	uint64_t a, child;
+
+	a = MALLOC(24);
+	child = ok_on(pid, C(.verb = MMV_FORK));
+	ok_on((int)child, C(.verb = MMV_FREE, .addr = a));
+	cr_expect_eq(ok_on((int)child, C(.verb = MMV_MALLOC, .len = 24)), a);
+	cr_expect_eq(MALLOC(24), a + 0x20);	/* the parent's tcache never had it */
+	ok_on((int)child, C(.verb = MMV_EXIT));
+}
+
+Test(malloc, wild_pointer_segfaults)
+{
+	uint64_t r;
+	size_t len;
+	char *log;
+
+	MALLOC(1);
+	cr_expect_eq(call_on(pid, C(.verb = MMV_FREE, .addr = 0x10000010), &r), -EINTR);
+	log = mm_kmsg_text(m, &len);
+	cr_expect(strstr(log, "a.out[2]: segfault at 10000008"), "%s", log);
+	cr_expect(strstr(log, "a.out[2]: killed by signal 11 (SIGSEGV)"), "%s", log);
+	free(log);
+}
