@@ -79,19 +79,26 @@ void ptmalloc_init(struct mctx *c)
 	mp->tcache_bins = TCACHE_MAX_BINS;
 	mp->tcache_max_bytes = (TCACHE_MAX_BINS - 1) * MALLOC_ALIGNMENT + MINSIZE - SIZE_SZ;
 	malloc_init_state(c, lm->arena_va);
+	lm->narenas = 1;
+	c->thr->arena = lm->arena_va;	/* thread_arena of the thread that starts it */
+}
+
+/* The arena of a call: main_arena while the process has one thread (SINGLE_THREAD_P). */
+static uint64_t call_arena(struct mctx *c, uint64_t bytes)
+{
+	return c->lm->multi_thread ? arena_get(c, bytes) : c->lm->arena_va;
 }
 
 /* tcache_init: the thread's tcache_perthread_struct, from its arena. */
 static void maybe_init_tcache(struct mctx *c)
 {
-	struct libc_malloc *lm = c->lm;
 	uint64_t victim;
 
-	if (lm->tcache || lm->tcache_shutting_down)
+	if (c->thr->tcache || c->thr->shutting_down)
 		return;
-	victim = int_malloc(c, lm->arena_va, TC_SIZEOF);
+	victim = int_malloc(c, arena_get(c, TC_SIZEOF), TC_SIZEOF);
 	if (victim) {
-		lm->tcache = victim;
+		c->thr->tcache = victim;
 		umemset(c, victim, 0, TC_SIZEOF);
 	}
 }
@@ -107,10 +114,10 @@ static uint64_t do_malloc(struct mctx *c, uint64_t bytes)
 		return 0;
 	tc_idx = csize2tidx(tbytes);
 	maybe_init_tcache(c);
-	if (tc_idx < lm->mp.tcache_bins && lm->tcache &&
-	    rd16(c, lm->tcache + TC_COUNTS + 2 * tc_idx) > 0)
+	if (tc_idx < lm->mp.tcache_bins && c->thr->tcache &&
+	    rd16(c, c->thr->tcache + TC_COUNTS + 2 * tc_idx) > 0)
 		return tcache_get(c, tc_idx);
-	return int_malloc(c, lm->arena_va, bytes);
+	return int_malloc(c, call_arena(c, bytes), bytes);
 }
 
 /* The arena a heap chunk belongs to: the main one, unless NON_MAIN_ARENA says otherwise. */
@@ -143,6 +150,11 @@ static void do_free(struct mctx *c, uint64_t mem)
 	}
 	maybe_init_tcache(c);
 	int_free(c, arena_for_chunk(c, p), p, 0);
+}
+
+void libc_free_chunk(struct mctx *c, uint64_t mem)
+{
+	do_free(c, mem);
 }
 
 static uint64_t do_realloc(struct mctx *c, uint64_t oldmem, uint64_t bytes)
@@ -243,23 +255,33 @@ static uint64_t do_memalign(struct mctx *c, uint64_t alignment, uint64_t bytes)
 			a <<= 1;
 		alignment = a;
 	}
-	return int_memalign(c, c->lm->arena_va, alignment, bytes);
+	return int_memalign(c, call_arena(c, bytes), alignment, bytes);
 }
 
 static uint64_t do_calloc(struct mctx *c, uint64_t n, uint64_t elem)
 {
 	struct libc_malloc *lm = c->lm;
-	uint64_t bytes, av = lm->arena_va, oldtop, oldtopsize, mem, p, csz;
+	uint64_t bytes, av, oldtop, oldtopsize, mem, p, csz;
 
 	if (__builtin_mul_overflow(n, elem, &bytes))
 		return 0;
 	ptmalloc_init(c);
 	maybe_init_tcache(c);
+	av = call_arena(c, bytes);
+	if (!av)
+		return 0;
 	oldtop = av_top(c, av);
 	oldtopsize = chunksize(c, oldtop);
-	/* MORECORE_CLEARS: what brk gave the heap past the old top is known zero */
-	if (oldtopsize < lm->mp.sbrk_base + rd64(c, av + AV_MAX_SYSMEM) - oldtop)
-		oldtopsize = lm->mp.sbrk_base + rd64(c, av + AV_MAX_SYSMEM) - oldtop;
+	/* MORECORE_CLEARS: what brk (or mprotect) gave past the old top is known zero */
+	if (is_main_arena(c, av)) {
+		if (oldtopsize < lm->mp.sbrk_base + rd64(c, av + AV_MAX_SYSMEM) - oldtop)
+			oldtopsize = lm->mp.sbrk_base + rd64(c, av + AV_MAX_SYSMEM) - oldtop;
+	} else {
+		uint64_t h = heap_for_ptr(oldtop), end = h + rd64(c, h + 0x18);	/* mprotect_size */
+
+		if (oldtopsize < end - oldtop)
+			oldtopsize = end - oldtop;
+	}
 	mem = int_malloc(c, av, bytes);
 	if (!mem)
 		return 0;
@@ -275,7 +297,7 @@ static uint64_t do_calloc(struct mctx *c, uint64_t n, uint64_t elem)
 
 /* ---- the calls, and how they end ---- */
 
-enum mcall { MC_MALLOC, MC_FREE, MC_CALLOC, MC_REALLOC, MC_MEMALIGN };
+enum mcall { MC_MALLOC, MC_FREE, MC_CALLOC, MC_REALLOC, MC_MEMALIGN, MC_THREAD_EXIT };
 
 static const char *const sig_name[] = { [6] = "SIGABRT", [9] = "SIGKILL", [11] = "SIGSEGV" };
 
@@ -297,7 +319,8 @@ static int kill_caller(struct mctx *c)
 	return -EINTR;
 }
 
-static int run(struct sys_ctx *x, enum mcall what, uint64_t a, uint64_t b, uint64_t *ret)
+static int run(struct sys_ctx *x, int thread, enum mcall what, uint64_t a, uint64_t b,
+	       uint64_t *ret)
 {
 	struct mctx *c;
 	volatile int err = 0;
@@ -311,6 +334,10 @@ static int run(struct sys_ctx *x, enum mcall what, uint64_t a, uint64_t b, uint6
 		kfree(c);
 		return sys_fail(x, -ENOMEM, "out of memory");
 	}
+	c->thr = &c->lm->thr[thread];
+	c->thr->used = 1;
+	if (thread)
+		c->lm->multi_thread = 1;	/* a second thread exists: !SINGLE_THREAD_P */
 	utlb_flush(c);
 	if (setjmp(c->out) == 0) {
 		switch (what) {
@@ -319,6 +346,7 @@ static int run(struct sys_ctx *x, enum mcall what, uint64_t a, uint64_t b, uint6
 		case MC_CALLOC: *ret = do_calloc(c, a, b); break;
 		case MC_REALLOC: *ret = do_realloc(c, a, b); break;
 		case MC_MEMALIGN: *ret = do_memalign(c, a, b); break;
+		case MC_THREAD_EXIT: arena_thread_exit(c); *ret = 0; break;
 		}
 	} else if (c->sig) {
 		err = kill_caller(c);
@@ -332,29 +360,29 @@ static int run(struct sys_ctx *x, enum mcall what, uint64_t a, uint64_t b, uint6
 
 int libc_malloc(struct sys_ctx *x, uint64_t bytes, uint64_t *ret)
 {
-	return run(x, MC_MALLOC, bytes, 0, ret);
+	return run(x, 0, MC_MALLOC, bytes, 0, ret);
 }
 
 int libc_free(struct sys_ctx *x, uint64_t mem)
 {
 	uint64_t dummy;
 
-	return run(x, MC_FREE, mem, 0, &dummy);
+	return run(x, 0, MC_FREE, mem, 0, &dummy);
 }
 
 int libc_calloc(struct sys_ctx *x, uint64_t n, uint64_t elem, uint64_t *ret)
 {
-	return run(x, MC_CALLOC, n, elem, ret);
+	return run(x, 0, MC_CALLOC, n, elem, ret);
 }
 
 int libc_realloc(struct sys_ctx *x, uint64_t mem, uint64_t bytes, uint64_t *ret)
 {
-	return run(x, MC_REALLOC, mem, bytes, ret);
+	return run(x, 0, MC_REALLOC, mem, bytes, ret);
 }
 
 int libc_memalign(struct sys_ctx *x, uint64_t alignment, uint64_t bytes, uint64_t *ret)
 {
-	return run(x, MC_MEMALIGN, alignment, bytes, ret);
+	return run(x, 0, MC_MEMALIGN, alignment, bytes, ret);
 }
 
 /* For malloc_stats.c: run fn on the caller's allocator state as a call does. */
@@ -372,6 +400,7 @@ int libc_malloc_run(struct sys_ctx *x, void (*fn)(struct mctx *c, void *arg), vo
 		kfree(c);
 		return sys_fail(x, -ENOMEM, "out of memory");
 	}
+	c->thr = &c->lm->thr[0];
 	utlb_flush(c);
 	if (setjmp(c->out) == 0) {
 		ptmalloc_init(c);
@@ -383,4 +412,33 @@ int libc_malloc_run(struct sys_ctx *x, void (*fn)(struct mctx *c, void *arg), vo
 	}
 	kfree(c);
 	return err;
+}
+
+int libc_malloc_thread_call(struct sys_ctx *x, int thread, const struct mm_call *mc, uint64_t *ret)
+{
+	uint64_t dummy;
+
+	if (thread < 0 || thread >= LIBC_THREADS_MAX)
+		return sys_fail(x, -EINVAL, "thread %d: the model keeps %d threads' allocator state",
+				thread, LIBC_THREADS_MAX);
+	if (!ret)
+		ret = &dummy;
+	switch (mc->verb) {
+	case MMV_MALLOC: return run(x, thread, MC_MALLOC, mc->len, 0, ret);
+	case MMV_FREE: return run(x, thread, MC_FREE, mc->addr, 0, ret);
+	case MMV_CALLOC: return run(x, thread, MC_CALLOC, mc->len, mc->new_len, ret);
+	case MMV_REALLOC: return run(x, thread, MC_REALLOC, mc->addr, mc->new_len, ret);
+	case MMV_MEMALIGN: return run(x, thread, MC_MEMALIGN, mc->len, mc->new_len, ret);
+	default: return sys_fail(x, -EINVAL, "not an allocator call");
+	}
+}
+
+int libc_malloc_thread_exit(struct sys_ctx *x, int thread)
+{
+	uint64_t dummy;
+
+	if (thread <= 0 || thread >= LIBC_THREADS_MAX || !x->mm->libc_malloc ||
+	    !x->mm->libc_malloc->thr[thread].used)
+		return 0;
+	return run(x, thread, MC_THREAD_EXIT, 0, 0, &dummy);
 }

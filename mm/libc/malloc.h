@@ -44,6 +44,19 @@ int libc_malloc_trim(struct sys_ctx *x, uint64_t pad, uint64_t *ret);
 /* malloc_stats: the text glibc writes to stderr, in buf (NUL-terminated). */
 int libc_malloc_stats(struct sys_ctx *x, char *buf, size_t len);
 
+/*
+ * The calls of one thread of the process (index 0: the main thread, which the
+ * functions above are). glibc keeps a tcache and an arena per thread; the
+ * first call of another thread makes the process multi-threaded, and its
+ * first call gets it an arena (a new heap while under the arena limit).
+ * mc is a parsed malloc/free/calloc/realloc/memalign command. The thread
+ * index is the caller's mapping of its tasks (0 .. 63).
+ */
+struct mm_call;
+int libc_malloc_thread_call(struct sys_ctx *x, int thread, const struct mm_call *mc, uint64_t *ret);
+/* Thread exit: its tcache emptied and freed, its arena to the free list. */
+int libc_malloc_thread_exit(struct sys_ctx *x, int thread);
+
 /* The state of an mm: free it with the mm, copy it at fork (NULL: untouched). */
 void libc_malloc_release(struct mm_struct *mm);
 int libc_malloc_dup(struct mm_struct *dst, const struct mm_struct *src);

@@ -143,7 +143,7 @@ static void mark_bin(struct mctx *c, uint64_t av, unsigned i)
 
 static uint64_t tcache_count_of(struct mctx *c, size_t tc_idx)
 {
-	return rd16(c, c->lm->tcache + TC_COUNTS + 2 * tc_idx);
+	return rd16(c, c->thr->tcache + TC_COUNTS + 2 * tc_idx);
 }
 
 /* Split victim (size) at nb: the rest goes to the front of the unsorted list. */
@@ -154,6 +154,8 @@ static void split_to_unsorted(struct mctx *c, uint64_t av, uint64_t victim, uint
 
 	if (rsize < MINSIZE) {
 		set_inuse_bit_at(c, victim, size);
+		if (!is_main_arena(c, av))
+			set_head(c, victim, size_nomask(c, victim) | NON_MAIN_ARENA);
 		return;
 	}
 	rem = victim + nb;
@@ -245,7 +247,7 @@ static uint64_t malloc_fast(struct mctx *c, uint64_t av, uint64_t nb)
 	if (fastbin_index(chunksize(c, victim)) != idx)
 		malloc_printerr(c, "malloc(): memory corruption (fast)");
 	tc_idx = csize2tidx(nb);
-	if (c->lm->tcache && tc_idx < c->lm->mp.tcache_bins) {
+	if (c->thr->tcache && tc_idx < c->lm->mp.tcache_bins) {
 		uint64_t tcv;
 
 		while (tcache_count_of(c, tc_idx) < c->lm->mp.tcache_count && (tcv = rd64(c, fb))) {
@@ -276,7 +278,7 @@ static uint64_t malloc_small(struct mctx *c, uint64_t av, uint64_t nb)
 	if (nma)
 		set_head(c, victim, size_nomask(c, victim) | nma);
 	tc_idx = csize2tidx(nb);
-	if (c->lm->tcache && tc_idx < c->lm->mp.tcache_bins) {
+	if (c->thr->tcache && tc_idx < c->lm->mp.tcache_bins) {
 		uint64_t tcv;
 
 		while (tcache_count_of(c, tc_idx) < c->lm->mp.tcache_count &&
@@ -383,7 +385,7 @@ uint64_t int_malloc(struct mctx *c, uint64_t av, uint64_t bytes)
 			malloc_consolidate(c, av);
 	}
 	tc_idx = csize2tidx(nb);
-	if (lm->tcache && tc_idx < lm->mp.tcache_bins)
+	if (c->thr->tcache && tc_idx < lm->mp.tcache_bins)
 		tcache_nb = nb;
 
 	for (;;) {

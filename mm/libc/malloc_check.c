@@ -28,13 +28,14 @@ int libc_malloc_check(struct mm_struct *mm, int pid, struct rbuf_lite *out)
 	if (!lm)
 		return 0;
 	mp = &lm->mp;
-	if (av_word(lm, AV_NEXT) != lm->arena_va) {
+	/* with one arena the list is main_arena alone (the others live in process memory) */
+	if (lm->narenas <= 1 && av_word(lm, AV_NEXT) != lm->arena_va) {
 		rbl_printf(out, "pid %d: malloc: main_arena.next %#llx is not main_arena %#llx\n", pid,
 			   (unsigned long long)av_word(lm, AV_NEXT), (unsigned long long)lm->arena_va);
 		bad++;
 	}
 	if (!lm->initialized) {
-		if (lm->tcache || mp->sbrk_base || mp->n_mmaps) {
+		if (lm->thr[0].tcache || mp->sbrk_base || mp->n_mmaps || lm->narenas) {
 			rbl_printf(out, "pid %d: malloc: state in use before ptmalloc_init\n", pid);
 			bad++;
 		}

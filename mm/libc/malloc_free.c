@@ -15,12 +15,12 @@
 
 static uint64_t tc_count_addr(struct mctx *c, size_t tc_idx)
 {
-	return c->lm->tcache + TC_COUNTS + 2 * tc_idx;
+	return c->thr->tcache + TC_COUNTS + 2 * tc_idx;
 }
 
 static uint64_t tc_entry_addr(struct mctx *c, size_t tc_idx)
 {
-	return c->lm->tcache + TC_ENTRIES + 8 * tc_idx;
+	return c->thr->tcache + TC_ENTRIES + 8 * tc_idx;
 }
 
 void tcache_put(struct mctx *c, uint64_t chunk, size_t tc_idx)
@@ -52,7 +52,7 @@ static int free_to_tcache(struct mctx *c, uint64_t p, uint64_t size)
 	size_t tc_idx = csize2tidx(size);
 	uint64_t e = chunk2mem(p);
 
-	if (!lm->tcache || tc_idx >= lm->mp.tcache_bins)
+	if (!c->thr->tcache || tc_idx >= lm->mp.tcache_bins)
 		return 0;
 	if (rd64(c, e + TE_KEY) == lm->tcache_key) {
 		uint64_t cnt = 0;
@@ -145,7 +145,9 @@ static void free_merge(struct mctx *c, uint64_t av, uint64_t p, uint64_t size)
 	if (size >= FASTBIN_CONSOLIDATION_THRESHOLD) {
 		if (rd32(c, av + AV_HAVE_FAST))
 			malloc_consolidate(c, av);
-		if (is_main_arena(c, av) && chunksize(c, av_top(c, av)) >= c->lm->mp.trim_threshold)
+		if (!is_main_arena(c, av))
+			heap_trim(c, heap_for_ptr(av_top(c, av)), c->lm->mp.top_pad);
+		else if (chunksize(c, av_top(c, av)) >= c->lm->mp.trim_threshold)
 			systrim(c, c->lm->mp.top_pad, av);
 	}
 }

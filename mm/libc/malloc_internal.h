@@ -125,10 +125,24 @@ struct malloc_par {
  * The allocator's state of one address space (what libc's .data and the
  * main thread's TLS hold in glibc). Copied by fork, dropped with the mm.
  */
+/* What glibc keeps per thread (TLS): its tcache and its arena. */
+struct libc_thread {
+	uint64_t tcache;		/* tcache_perthread_struct (user address), 0: none yet */
+	uint64_t arena;			/* thread_arena, 0: none yet */
+	int used;			/* the thread has called the allocator */
+	int shutting_down;		/* tcache_shutting_down: the thread is exiting */
+};
+#define LIBC_THREADS_MAX	64
+
 struct libc_malloc {
 	int initialized;		/* __malloc_initialized */
-	int tcache_shutting_down;
-	uint64_t tcache;		/* the main thread's tcache (user address), 0: none yet */
+	int multi_thread;		/* !SINGLE_THREAD_P: a second thread has called */
+	uint64_t narenas;		/* arenas made (main included) */
+	uint64_t narenas_limit;		/* 0 until computed (arena_get2) */
+	uint64_t next_to_use;		/* reused_arena's cursor */
+	uint64_t free_list;		/* arenas of exited threads (next_free chain) */
+	uint64_t aligned_heap_area;	/* where new_heap tries first */
+	struct libc_thread thr[LIBC_THREADS_MAX];	/* [0] is the main thread */
 	uint64_t tcache_key;		/* tcache_key: marks a chunk as in a tcache */
 	uint64_t curbrk;		/* libc's __curbrk, 0 until the first sbrk */
 	uint64_t arena_va;		/* &main_arena in the process */
@@ -141,6 +155,7 @@ struct libc_malloc {
 struct mctx {
 	struct sys_ctx *x;
 	struct libc_malloc *lm;
+	struct libc_thread *thr;	/* the calling thread's */
 	jmp_buf out;			/* where an abort or a fault unwinds to */
 	int err;			/* set before longjmp: -EINTR (killed), -ENOMEM... */
 	int sig;			/* the signal that kills the process, 0: none */
@@ -174,6 +189,8 @@ _Noreturn void malloc_die(struct mctx *c, int err);
 /* ---- malloc_sys.c: the system calls and what rests on them ---- */
 uint64_t msys_sbrk(struct mctx *c, int64_t incr);	/* (uint64_t)-1 on failure */
 uint64_t msys_mmap(struct mctx *c, uint64_t len);	/* (uint64_t)-1 on failure */
+uint64_t msys_mmap_prot(struct mctx *c, uint64_t hint, uint64_t len, uint64_t prot, uint64_t flags);
+int msys_mprotect(struct mctx *c, uint64_t addr, uint64_t len, uint64_t prot);
 void msys_munmap(struct mctx *c, uint64_t addr, uint64_t len);
 uint64_t msys_mremap(struct mctx *c, uint64_t addr, uint64_t old, uint64_t new_len);
 void msys_madvise_dontneed(struct mctx *c, uint64_t addr, uint64_t len);
@@ -199,6 +216,16 @@ void ptmalloc_init(struct mctx *c);
 uint64_t int_memalign(struct mctx *c, uint64_t av, uint64_t alignment, uint64_t bytes);
 /* Run fn(c, arg) as one allocator call of x's task (ptmalloc_init first). */
 int libc_malloc_run(struct sys_ctx *x, void (*fn)(struct mctx *c, void *arg), void *arg);
+
+/* free() of a user pointer by the calling thread (the thread-exit path). */
+void libc_free_chunk(struct mctx *c, uint64_t mem);
+
+/* ---- malloc_arena.c: non-main arenas and their heaps ---- */
+uint64_t heap_for_ptr(uint64_t p);
+int heap_trim(struct mctx *c, uint64_t heap, uint64_t pad);
+int grow_arena_top(struct mctx *c, uint64_t nb, uint64_t av);
+uint64_t arena_get(struct mctx *c, uint64_t size);
+void arena_thread_exit(struct mctx *c);
 
 /* ---- malloc_realloc.c ---- */
 uint64_t int_realloc(struct mctx *c, uint64_t av, uint64_t oldp, uint64_t oldsize, uint64_t nb);

@@ -78,10 +78,9 @@ int libc_mallopt(struct sys_ctx *x, int param, int value, uint64_t *ret)
 }
 
 /* mtrim: give back the whole pages inside free chunks, then trim the top. */
-static void trim_fn(struct mctx *c, void *arg)
+static void trim_arena(struct mctx *c, struct opt_arg *o, uint64_t av)
 {
-	struct opt_arg *o = arg;
-	uint64_t av = c->lm->arena_va, psm1 = MM_PAGE_SIZE - 1;
+	uint64_t psm1 = MM_PAGE_SIZE - 1;
 	unsigned psindex = bin_index(MM_PAGE_SIZE);
 	int result = 0;
 
@@ -104,22 +103,37 @@ static void trim_fn(struct mctx *c, void *arg)
 			}
 		}
 	}
-	o->ret = (uint64_t)(result | systrim(c, o->ret, av));
+	o->ret = (uint64_t)(result | (is_main_arena(c, av) ? systrim(c, o->ret, av) : 0));
+}
+
+/* __malloc_trim: every arena, main first. */
+static void trim_all_fn(struct mctx *c, void *arg)
+{
+	struct opt_arg *o = arg;
+	uint64_t pad = o->ret, av = c->lm->arena_va, result = 0;
+
+	do {
+		o->ret = pad;
+		trim_arena(c, o, av);
+		result |= o->ret;
+		av = rd64(c, av + AV_NEXT);
+	} while (av != c->lm->arena_va);
+	o->ret = result;
 }
 
 int libc_malloc_trim(struct sys_ctx *x, uint64_t pad, uint64_t *ret)
 {
 	struct opt_arg o = { .ret = pad };
-	int err = libc_malloc_run(x, trim_fn, &o);
+	int err = libc_malloc_run(x, trim_all_fn, &o);
 
 	*ret = o.ret;
 	return err;
 }
 
-/* int_mallinfo of the main arena: system bytes and in-use bytes. */
-static void mallinfo_main(struct mctx *c, uint64_t *arena, uint64_t *inuse)
+/* int_mallinfo of one arena: system bytes and in-use bytes. */
+static void mallinfo_arena(struct mctx *c, uint64_t av, uint64_t *arena, uint64_t *inuse)
 {
-	uint64_t av = c->lm->arena_va, avail = chunksize(c, av_top(c, av));
+	uint64_t avail = chunksize(c, av_top(c, av));
 
 	for (unsigned i = 0; i < NFASTBINS; i++)
 		for (uint64_t p = rd64(c, fastbin_addr(av, i)); p;
@@ -142,23 +156,29 @@ static void stats_fn(struct mctx *c, void *arg)
 {
 	struct opt_arg *o = arg;
 	struct malloc_par *mp = &c->lm->mp;
-	uint64_t arena, inuse;
+	uint64_t arena, inuse, av = c->lm->arena_va;
 	unsigned in_use_b = (unsigned)mp->mmapped_mem, system_b = in_use_b;
+	size_t n = 0;
+	int i = 0;
 
-	mallinfo_main(c, &arena, &inuse);
-	system_b += (unsigned)arena;
-	in_use_b += (unsigned)inuse;
-	snprintf(o->buf, o->len,
-		 "Arena 0:\n"
-		 "system bytes     = %10u\n"
-		 "in use bytes     = %10u\n"
+	do {
+		mallinfo_arena(c, av, &arena, &inuse);
+		n += (size_t)snprintf(o->buf + n, n < o->len ? o->len - n : 0,
+				      "Arena %d:\n"
+				      "system bytes     = %10u\n"
+				      "in use bytes     = %10u\n",
+				      i++, (unsigned)arena, (unsigned)inuse);
+		system_b += (unsigned)arena;
+		in_use_b += (unsigned)inuse;
+		av = rd64(c, av + AV_NEXT);
+	} while (av != c->lm->arena_va && n < o->len);
+	snprintf(o->buf + (n < o->len ? n : o->len), n < o->len ? o->len - n : 0,
 		 "Total (incl. mmap):\n"
 		 "system bytes     = %10u\n"
 		 "in use bytes     = %10u\n"
 		 "max mmap regions = %10u\n"
 		 "max mmap bytes   = %10lu\n",
-		 (unsigned)arena, (unsigned)inuse, system_b, in_use_b,
-		 (unsigned)mp->max_n_mmaps, (unsigned long)mp->max_mmapped_mem);
+		 system_b, in_use_b, (unsigned)mp->max_n_mmaps, (unsigned long)mp->max_mmapped_mem);
 }
 
 int libc_malloc_stats(struct sys_ctx *x, char *buf, size_t len)

@@ -61,9 +61,25 @@ uint64_t msys_sbrk(struct mctx *c, int64_t incr)
 
 uint64_t msys_mmap(struct mctx *c, uint64_t len)
 {
-	struct mm_call call = { .verb = MMV_MMAP, .len = len,
-				.prot = MM_PROT_READ | MM_PROT_WRITE,
-				.flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS, .fd = -1 };
+	return msys_mmap_prot(c, 0, len, MM_PROT_READ | MM_PROT_WRITE, 0);
+}
+
+int msys_mprotect(struct mctx *c, uint64_t addr, uint64_t len, uint64_t prot)
+{
+	struct mm_call call = { .verb = MMV_MPROTECT, .addr = addr, .len = len, .prot = prot,
+				.fd = -1 };
+	int err = sys_mprotect(c->x, &call);
+
+	utlb_flush(c);
+	quiet(c);
+	return err;
+}
+
+/* glibc's MMAP(): private anonymous, with extra flags (MAP_NORESERVE for heaps). */
+uint64_t msys_mmap_prot(struct mctx *c, uint64_t hint, uint64_t len, uint64_t prot, uint64_t flags)
+{
+	struct mm_call call = { .verb = MMV_MMAP, .addr = hint, .len = len, .prot = prot,
+				.flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | flags, .fd = -1 };
 	uint64_t ret = 0;
 	int err = sys_mmap(c->x, &call, &ret);
 
@@ -238,15 +254,24 @@ uint64_t sysmalloc(struct mctx *c, uint64_t nb, uint64_t av)
 	}
 	if (av == 0)
 		return 0;
-	/* non-main arenas grow their heaps (malloc_arena.c); only the main one here */
-	grow_main_top(c, nb, av);
+	if (!is_main_arena(c, av)) {
+		if (!grow_arena_top(c, nb, av) && !(nb >= mp->mmap_threshold && mp->n_mmaps < mp->n_mmaps_max)) {
+			/* glibc's try_mmap when the heap could not grow */
+			uint64_t mm = sysmalloc_mmap(c, nb);
+
+			if (mm != MFAIL)
+				return mm;
+		}
+	} else {
+		grow_main_top(c, nb, av);
+	}
 	if (rd64(c, av + AV_SYSTEM_MEM) > rd64(c, av + AV_MAX_SYSMEM))
 		wr64(c, av + AV_MAX_SYSMEM, rd64(c, av + AV_SYSTEM_MEM));
 	p = av_top(c, av);
 	size = chunksize(c, p);
 	if (size >= nb + MINSIZE) {
 		wr64(c, av + AV_TOP, p + nb);
-		set_head(c, p, nb | PREV_INUSE);
+		set_head(c, p, nb | PREV_INUSE | (is_main_arena(c, av) ? 0 : NON_MAIN_ARENA));
 		set_head(c, p + nb, (size - nb) | PREV_INUSE);
 		return chunk2mem(p);
 	}

@@ -18,6 +18,7 @@
 #include "../../mm/task.h"
 #include "../../mm/vma.h"
 #include "../../mm/libc/malloc.h"
+#include "../../mm/syscalls.h"
 
 #define HEAP	0x555555559000ULL
 
@@ -272,4 +273,100 @@ Test(malloc, wild_pointer_segfaults)
 	cr_expect(strstr(log, "a.out[2]: segfault at 10000008"), "%s", log);
 	cr_expect(strstr(log, "a.out[2]: killed by signal 11 (SIGSEGV)"), "%s", log);
 	free(log);
+}
+
+/*
+ * A second thread (explicit index 1, until threads exist): its own arena in
+ * a 64 MiB-aligned heap, reserved PROT_NONE and made read-write as it grows,
+ * its own tcache. The host's glibc, in a thread of a program with ASLR off,
+ * gave the same offsets in the same heap at 0x7ffff0000000 (its mmap'd
+ * chunk lands elsewhere: the thread's stack is there), and the same
+ * malloc_stats but for main_arena's 288 bytes of the thread's dtv.
+ */
+static uint64_t tcall(int thread, struct mm_call c)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	struct sys_ctx x = { .m = m, .t = t, .mm = t->mm, .why = why, .whylen = sizeof(why) };
+	uint64_t r = 0;
+	int err;
+
+	machine_lock(m);
+	err = libc_malloc_thread_call(&x, thread, &c, &r);
+	machine_unlock(m);
+	cr_assert_eq(err, 0, "%s", why);
+	check();
+	return r;
+}
+
+#define TMALLOC(n)	tcall(1, C(.verb = MMV_MALLOC, .len = (n)))
+#define TFREE(p)	tcall(1, C(.verb = MMV_FREE, .addr = (p)))
+
+Test(malloc, second_thread_gets_an_arena)
+{
+	const uint64_t h = 0x7ffff0000000ULL;
+	uint64_t a, b, c, e, f, s, en;
+	char text[512];
+
+	cr_expect_eq(MALLOC(10), HEAP + 0x2a0);
+	a = TMALLOC(10);
+	cr_expect_eq(a, h + 0xb70);	/* heap_info, malloc_state, the tcache, then it */
+	vma_at(h, &s, &en);
+	cr_expect_eq(s, h);
+	cr_expect_eq(en, h + 0x21000);
+	vma_at(h + 0x21000, &s, &en);
+	cr_expect_eq(en, h + (64 << 20));	/* the rest of the heap: PROT_NONE */
+	cr_expect_eq(peek(a - 8), 0x20 | 4 | 1);	/* NON_MAIN_ARENA | PREV_INUSE */
+	cr_expect_eq(peek(h), h + 0x30);		/* heap_info.ar_ptr: the arena after it */
+	b = TMALLOC(200);
+	cr_expect_eq(b, h + 0xb90);
+	c = TMALLOC(100000);
+	cr_expect_eq(c, h + 0xc60);
+	TFREE(c);
+	cr_expect_eq(TMALLOC(300000) & 0xfff, 0x010);	/* an mmap'd chunk */
+	e = TMALLOC(100000);
+	f = TMALLOC(100000);
+	cr_expect_eq(e, h + 0xc60);
+	cr_expect_eq(f, h + 0x19310);
+	vma_at(h, &s, &en);
+	cr_expect_eq(en, h + 0x32000);		/* grow_heap: mprotect */
+	TFREE(e);
+	TFREE(f);				/* heap_trim: MADV_DONTNEED, the VMA stays */
+	vma_at(h, &s, &en);
+	cr_expect_eq(en, h + 0x32000);
+	TFREE(b);
+	cr_expect_eq(TMALLOC(200), h + 0xb90);	/* thread 1's tcache */
+	cr_expect_eq(mm_malloc_stats(m, pid, text, sizeof(text), why, sizeof(why)), 0);
+	cr_expect_str_eq(text,
+		"Arena 0:\n"
+		"system bytes     =     135168\n"
+		"in use bytes     =        688\n"
+		"Arena 1:\n"
+		"system bytes     =     135168\n"
+		"in use bytes     =       3152\n"
+		"Total (incl. mmap):\n"
+		"system bytes     =     573440\n"
+		"in use bytes     =     306944\n"
+		"max mmap regions =          1\n"
+		"max mmap bytes   =     303104\n");
+	cr_expect_eq(MALLOC(10), HEAP + 0x2c0);	/* the main thread stays on main_arena */
+}
+
+/* A thread exits: its tcache goes back to its arena, the arena to the free list; the next thread takes both (host: same pointers). */
+Test(malloc, exited_thread_arena_is_reused)
+{
+	const uint64_t h = 0x7ffff0000000ULL;
+	struct task *t;
+	struct sys_ctx x;
+
+	MALLOC(10);
+	cr_expect_eq(TMALLOC(10), h + 0xb70);
+	TFREE(TMALLOC(5000));
+	t = find_task_by_pid(m, pid);
+	x = (struct sys_ctx){ .m = m, .t = t, .mm = t->mm, .why = why, .whylen = sizeof(why) };
+	machine_lock(m);
+	cr_assert_eq(libc_malloc_thread_exit(&x, 1), 0, "%s", why);
+	machine_unlock(m);
+	check();
+	cr_expect_eq(tcall(2, C(.verb = MMV_MALLOC, .len = 10)), h + 0xb90);
+	cr_expect_eq(tcall(2, C(.verb = MMV_MALLOC, .len = 5000)), h + 0xbb0);
 }
