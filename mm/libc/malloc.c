@@ -322,23 +322,21 @@ static int kill_caller(struct mctx *c)
 static int run(struct sys_ctx *x, int thread, enum mcall what, uint64_t a, uint64_t b,
 	       uint64_t *ret)
 {
-	struct mctx *c;
+	struct mctx ctx, *c = &ctx;	/* on the stack: a call is short and never nests */
 	volatile int err = 0;
 
-	c = kzalloc(sizeof(*c));
-	if (!c)
-		return sys_fail(x, -ENOMEM, "out of memory");
 	c->x = x;
 	c->lm = lm_get(x);
-	if (!c->lm) {
-		kfree(c);
+	if (!c->lm)
 		return sys_fail(x, -ENOMEM, "out of memory");
-	}
 	c->thr = &c->lm->thr[thread];
 	c->thr->used = 1;
+	c->steps = 0;
+	c->msg = NULL;
+	c->sig = 0;
+	c->err = 0;
 	if (thread)
 		c->lm->multi_thread = 1;	/* a second thread exists: !SINGLE_THREAD_P */
-	utlb_flush(c);
 	if (setjmp(c->out) == 0) {
 		switch (what) {
 		case MC_MALLOC: *ret = do_malloc(c, a); break;
@@ -354,7 +352,6 @@ static int run(struct sys_ctx *x, int thread, enum mcall what, uint64_t a, uint6
 		err = sys_fail(x, c->err, "%s", c->err == -EINTR ? "killed by the OOM killer" :
 			       "out of memory");
 	}
-	kfree(c);
 	return err;
 }
 

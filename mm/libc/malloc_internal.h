@@ -133,6 +133,7 @@ struct libc_thread {
 	int shutting_down;		/* tcache_shutting_down: the thread is exiting */
 };
 #define LIBC_THREADS_MAX	64
+#define UTLB_SLOTS		4
 
 struct libc_malloc {
 	int initialized;		/* __malloc_initialized */
@@ -143,6 +144,21 @@ struct libc_malloc {
 	uint64_t free_list;		/* arenas of exited threads (next_free chain) */
 	uint64_t aligned_heap_area;	/* where new_heap tries first */
 	struct libc_thread thr[LIBC_THREADS_MAX];	/* [0] is the main thread */
+	/*
+	 * The last pages the allocator used (a software TLB). An entry holds while
+	 * its PTE keeps the value it had (no unmap, COW, reclaim, writeback
+	 * changed it) and no page table has been freed (m->pgtable_gen); the
+	 * allocator's own system calls and faults drop them all. Not copied by fork.
+	 */
+	struct utlb_entry {
+		uint64_t vpage;
+		unsigned char *host;
+		uint64_t *pte;
+		uint64_t pteval;
+		uint64_t gen;
+		int writable;
+	} tlb[UTLB_SLOTS];
+	unsigned tlb_next;
 	uint64_t tcache_key;		/* tcache_key: marks a chunk as in a tcache */
 	uint64_t curbrk;		/* libc's __curbrk, 0 until the first sbrk */
 	uint64_t arena_va;		/* &main_arena in the process */
@@ -151,7 +167,6 @@ struct libc_malloc {
 };
 
 /* One call of the allocator by one thread. */
-#define UTLB_SLOTS 4
 struct mctx {
 	struct sys_ctx *x;
 	struct libc_malloc *lm;
@@ -161,12 +176,6 @@ struct mctx {
 	int sig;			/* the signal that kills the process, 0: none */
 	const char *msg;		/* malloc_printerr's message */
 	uint64_t steps;			/* loads and stores: a corrupted heap may loop */
-	struct {			/* translations valid until the next syscall or fault */
-		uint64_t vpage;
-		unsigned char *host;
-		int writable;
-	} tlb[UTLB_SLOTS];
-	unsigned tlb_next;
 };
 
 /* ---- malloc_mem.c: loads and stores of the process, aborts ---- */

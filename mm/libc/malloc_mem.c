@@ -26,7 +26,13 @@
 void utlb_flush(struct mctx *c)
 {
 	for (unsigned i = 0; i < UTLB_SLOTS; i++)
-		c->tlb[i].vpage = 1;	/* never a page address */
+		c->lm->tlb[i].vpage = 1;	/* never a page address */
+}
+
+/* Whether entry e still translates as when it was filled. */
+static inline int utlb_valid(struct mctx *c, const struct utlb_entry *e)
+{
+	return e->gen == c->x->m->pgtable_gen && *e->pte == e->pteval;
 }
 
 _Noreturn void malloc_printerr(struct mctx *c, const char *msg)
@@ -56,9 +62,15 @@ static unsigned char *upage(struct mctx *c, uint64_t addr, int write)
 	unsigned char *host;
 	pte_t *pte;
 
-	for (unsigned i = 0; i < UTLB_SLOTS; i++)
-		if (c->tlb[i].vpage == vpage && (!write || c->tlb[i].writable))
-			return c->tlb[i].host;
+	for (unsigned i = 0; i < UTLB_SLOTS; i++) {
+		struct utlb_entry *e = &c->lm->tlb[i];
+
+		if (e->vpage == vpage && (!write || e->writable)) {
+			if (utlb_valid(c, e))
+				return e->host;
+			e->vpage = 1;
+		}
+	}
 	if (++c->steps > MALLOC_STEP_LIMIT) {
 		c->msg = "the heap is corrupted: the allocator loops for ever";
 		c->sig = 9;
@@ -95,10 +107,13 @@ static unsigned char *upage(struct mctx *c, uint64_t addr, int write)
 	}
 	if (write)
 		set_page_dirty(m, page);
-	c->tlb[c->tlb_next].vpage = vpage;
-	c->tlb[c->tlb_next].host = host;
-	c->tlb[c->tlb_next].writable = write;
-	c->tlb_next = (c->tlb_next + 1) % UTLB_SLOTS;
+	if (!pmd_trans_huge(*pte)) {	/* a THP's entry maps 512 pages: not cached */
+		struct utlb_entry *e = &c->lm->tlb[c->lm->tlb_next];
+
+		*e = (struct utlb_entry){ .vpage = vpage, .host = host, .pte = pte, .pteval = *pte,
+					  .gen = m->pgtable_gen, .writable = write };
+		c->lm->tlb_next = (c->lm->tlb_next + 1) % UTLB_SLOTS;
+	}
 	return host;
 }
 
@@ -152,16 +167,43 @@ static void uwrite(struct mctx *c, uint64_t addr, const void *buf, size_t n)
 	}
 }
 
+/* An aligned word in a page the TLB holds: the common case, kept short. */
+static inline unsigned char *tlb_hit(struct mctx *c, uint64_t addr, unsigned n, int write)
+{
+	uint64_t vpage = addr & ~(MM_PAGE_SIZE - 1);
+
+	if ((addr & (n - 1)) || addr - c->lm->arena_va < AV_SIZEOF || ++c->steps > MALLOC_STEP_LIMIT)
+		return NULL;	/* (the slow path stops a looping heap) */
+	for (unsigned i = 0; i < UTLB_SLOTS; i++) {
+		const struct utlb_entry *e = &c->lm->tlb[i];
+
+		if (e->vpage == vpage && (!write || e->writable) && utlb_valid(c, e))
+			return e->host + (addr & (MM_PAGE_SIZE - 1));
+	}
+	return NULL;
+}
+
 uint64_t rd64(struct mctx *c, uint64_t addr)
 {
+	unsigned char *h = tlb_hit(c, addr, 8, 0);
 	uint64_t v;
 
+	if (h) {
+		memcpy(&v, h, sizeof(v));
+		return v;
+	}
 	uread(c, addr, &v, sizeof(v));
 	return v;
 }
 
 void wr64(struct mctx *c, uint64_t addr, uint64_t v)
 {
+	unsigned char *h = tlb_hit(c, addr, 8, 1);
+
+	if (h) {
+		memcpy(h, &v, sizeof(v));
+		return;
+	}
 	uwrite(c, addr, &v, sizeof(v));
 }
 
@@ -180,14 +222,25 @@ void wr32(struct mctx *c, uint64_t addr, uint32_t v)
 
 uint16_t rd16(struct mctx *c, uint64_t addr)
 {
+	unsigned char *h = tlb_hit(c, addr, 2, 0);
 	uint16_t v;
 
+	if (h) {
+		memcpy(&v, h, sizeof(v));
+		return v;
+	}
 	uread(c, addr, &v, sizeof(v));
 	return v;
 }
 
 void wr16(struct mctx *c, uint64_t addr, uint16_t v)
 {
+	unsigned char *h = tlb_hit(c, addr, 2, 1);
+
+	if (h) {
+		memcpy(h, &v, sizeof(v));
+		return;
+	}
 	uwrite(c, addr, &v, sizeof(v));
 }
 

@@ -207,6 +207,8 @@ int libc_malloc_dup(struct mm_struct *dst, const struct mm_struct *src)
 	if (!lm)
 		return -ENOMEM;
 	memcpy(lm, src->libc_malloc, sizeof(*lm));
+	for (unsigned i = 0; i < UTLB_SLOTS; i++)
+		lm->tlb[i].vpage = 1;	/* the parent's translations are not the child's */
 	dst->libc_malloc = lm;
 	return 0;
 }
