@@ -301,21 +301,31 @@ enum mcall { MC_MALLOC, MC_FREE, MC_CALLOC, MC_REALLOC, MC_MEMALIGN, MC_THREAD_E
 
 static const char *const sig_name[] = { [6] = "SIGABRT", [9] = "SIGKILL", [11] = "SIGSEGV" };
 
-/* The process dies of c->sig: a kmsg line, its pages freed. -EINTR. */
+/*
+ * The process dies of c->sig: a kmsg line, its pages freed. -EINTR. Init
+ * (pid 1) cannot die here (mmfs keeps it, as kill does): the call is
+ * abandoned where it stopped, and said so.
+ */
 static int kill_caller(struct mctx *c)
 {
 	struct sys_ctx *x = c->x;
 	struct task *t = x->t;
 	const char *sn = sig_name[c->sig] ? sig_name[c->sig] : "signal";
+	int init = t->pid == 1;
 
 	if (c->msg)
-		kmsg_add(x->m, "%s[%d]: %s: killed by signal %d (%s)", t->comm, t->pid, c->msg,
+		kmsg_add(x->m, "%s[%d]: %s: %s by signal %d (%s)", t->comm, t->pid, c->msg,
+			 init ? "init cannot be killed: the call was abandoned, not" : "killed",
 			 c->sig, sn);
 	else
-		kmsg_add(x->m, "%s[%d]: killed by signal %d (%s)", t->comm, t->pid, c->sig, sn);
-	sys_fail(x, -EINTR, "%s%sthe process was killed by %s", c->msg ? c->msg : "",
-		 c->msg ? ": " : "", sn);
-	task_exit(x->m, t);
+		kmsg_add(x->m, "%s[%d]: %s by signal %d (%s)", t->comm, t->pid,
+			 init ? "init cannot be killed: the call was abandoned, not" : "killed",
+			 c->sig, sn);
+	sys_fail(x, -EINTR, "%s%s%s %s", c->msg ? c->msg : "", c->msg ? ": " : "",
+		 init ? "init cannot be killed: the call was abandoned, not by" :
+			"the process was killed by", sn);
+	if (!init)
+		task_exit(x->m, t);
 	return -EINTR;
 }
 
