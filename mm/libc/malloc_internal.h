@@ -27,6 +27,8 @@
 
 #include "malloc.h"
 
+struct page;
+
 struct sys_ctx;
 
 #define SIZE_SZ			8ULL
@@ -155,6 +157,7 @@ struct libc_malloc {
 		unsigned char *host;
 		uint64_t *pte;
 		uint64_t pteval;
+		struct page *page;
 		uint64_t gen;
 		int writable;
 	} tlb[UTLB_SLOTS];

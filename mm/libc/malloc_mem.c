@@ -29,10 +29,16 @@ void utlb_flush(struct mctx *c)
 		c->lm->tlb[i].vpage = 1;	/* never a page address */
 }
 
-/* Whether entry e still translates as when it was filled. */
+/*
+ * Whether entry e still translates as when it was filled: no page table
+ * freed, the same PTE (so the same frame, mapped the same way), and the
+ * frame not one handed out again as "all zeros, not yet written" (a page
+ * unmapped and faulted back at the same address may be the same frame).
+ */
 static inline int utlb_valid(struct mctx *c, const struct utlb_entry *e)
 {
-	return e->gen == c->x->m->pgtable_gen && *e->pte == e->pteval;
+	return e->gen == c->x->m->pgtable_gen && *e->pte == e->pteval &&
+	       !PageFlag(e->page, PG_zeroed);
 }
 
 _Noreturn void malloc_printerr(struct mctx *c, const char *msg)
@@ -111,7 +117,7 @@ static unsigned char *upage(struct mctx *c, uint64_t addr, int write)
 		struct utlb_entry *e = &c->lm->tlb[c->lm->tlb_next];
 
 		*e = (struct utlb_entry){ .vpage = vpage, .host = host, .pte = pte, .pteval = *pte,
-					  .gen = m->pgtable_gen, .writable = write };
+					  .page = page, .gen = m->pgtable_gen, .writable = write };
 		c->lm->tlb_next = (c->lm->tlb_next + 1) % UTLB_SLOTS;
 	}
 	return host;

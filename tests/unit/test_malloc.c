@@ -370,3 +370,46 @@ Test(malloc, exited_thread_arena_is_reused)
 	cr_expect_eq(tcall(2, C(.verb = MMV_MALLOC, .len = 10)), h + 0xb90);
 	cr_expect_eq(tcall(2, C(.verb = MMV_MALLOC, .len = 5000)), h + 0xbb0);
 }
+
+/*
+ * The heap unmapped and mapped again behind the allocator's back: the new
+ * page reads as zeros, so glibc finds a zero size (the translations the
+ * allocator kept from its last call must not show it the old page).
+ */
+Test(malloc, heap_replaced_behind_its_back)
+{
+	uint64_t p, r;
+
+	MALLOC(10);
+	p = MALLOC(24);
+	ok_on(pid, C(.verb = MMV_MUNMAP, .addr = HEAP, .len = 0x21000));
+	cr_expect_eq(ok_on(pid, C(.verb = MMV_MMAP, .addr = HEAP, .len = 0x21000,
+				  .prot = MM_PROT_READ | MM_PROT_WRITE,
+				  .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED)), HEAP);
+	ok_on(pid, C(.verb = MMV_TOUCH, .addr = HEAP, .len = 0x1000, .mode = 'w'));
+	cr_expect_eq(call_on(pid, C(.verb = MMV_FREE, .addr = p), &r), -EINTR);
+	cr_expect_str_eq(why, "free(): invalid pointer: the process was killed by SIGABRT");
+}
+
+/* exec drops the allocator with the address space: the next program starts afresh */
+Test(malloc, exec_starts_afresh)
+{
+	MALLOC(10);
+	MALLOC(5000);
+	ok_on(pid, C(.verb = MMV_EXEC));
+	cr_expect_eq(MALLOC(10), HEAP + 0x2a0);
+	cr_expect_eq(BRK(), HEAP + 0x21000);
+}
+
+/* init survives what would kill another process: the call is abandoned */
+Test(malloc, init_is_not_killed)
+{
+	uint64_t r;
+	int p = pid;
+
+	pid = 1;
+	cr_expect_eq(call_on(1, C(.verb = MMV_FREE, .addr = 0x1010), &r), -EINTR);
+	cr_expect_str_eq(why, "init cannot be killed: the call was abandoned, not by SIGSEGV");
+	cr_expect_not_null(find_task_by_pid(m, 1));
+	pid = p;
+}
