@@ -85,3 +85,6 @@ mmfs_umount "$M"
 # ---- the host's glibc judges: fixed seeds ----
 out=$("$DT" malloc --mount "$MNT" --seed 1 --seeds "$SEEDS" --ops "$OPS") ||
 	fail "mmfs-difftest malloc: $out"
+# the heap profile: no mmap'd chunks; large bins, consolidation, trims
+out=$("$DT" malloc --heap --mount "$MNT" --seed 200 --seeds "$((SEEDS / 2))" --ops "$OPS") ||
+	fail "mmfs-difftest malloc --heap: $out"

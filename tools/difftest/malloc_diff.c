@@ -7,8 +7,11 @@
  * result, the break and the maps (malloc_norm.h), and the two texts must
  * be identical (doc/difftest.md, "malloc mode").
  *
- *   mmfs-difftest malloc --mount MNT [--host PROG] --seed S [--seeds N] --ops N
- *   mmfs-difftest malloc --seed S --ops N --print
+ *   mmfs-difftest malloc --mount MNT [--host PROG] [--heap] --seed S [--seeds N] --ops N
+ *   mmfs-difftest malloc [--heap] --seed S --ops N --print
+ *
+ * --heap: the heap profile (mallopt M_MMAP_MAX 0 first; sizes up to 1 MiB;
+ * more frees): large bins, consolidation and trims rather than mmap'd chunks.
  *   mmfs-difftest malloc --mount MNT [--host PROG] SCRIPT...
  */
 #include <errno.h>
@@ -64,10 +67,21 @@ static uint64_t rnd(uint64_t *s, uint64_t n)
 	return n ? rng_next(s) % n : 0;
 }
 
+/* The heap profile: no mmap'd chunks, sizes for the large bins, more frees. */
+static bool heap_profile;
+
 /* 1 byte to 64 MiB, mostly small: the tcache, the bins, then mmap'd chunks. */
 static uint64_t gen_size(uint64_t *s)
 {
 	uint64_t r = rnd(s, 100);
+
+	if (heap_profile) {
+		if (r < 40)
+			return 1 + rnd(s, 1032);
+		if (r < 80)
+			return 1033 + rnd(s, 64 * 1024);
+		return 64 * 1024 + rnd(s, 1024 * 1024);
+	}
 
 	if (r < 55)
 		return 1 + rnd(s, 1032);
@@ -93,6 +107,14 @@ static void malloc_gen_script(struct text *t, uint64_t seed, unsigned ops)
 		uint64_t r = rnd(&s, 100);
 		int made = 0;
 
+		if (heap_profile && k == 0) {
+			tput(t, "mallopt M_MMAP_MAX 0\n");
+			continue;
+		}
+		if (heap_profile && r < 52 && r >= 45)
+			r = 10;		/* fewer callocs and memaligns, more frees */
+		if (heap_profile && r >= 50 && r < 55)
+			r = 60;		/* no mallopt that would bring mmap back */
 		if (r < 30 && nlive) {
 			unsigned i = (unsigned)rnd(&s, nlive);
 
@@ -404,6 +426,7 @@ int malloc_diff_main(int argc, char **argv)
 		{ "mount", required_argument, 0, 'm' }, { "host", required_argument, 0, 'H' },
 		{ "seed", required_argument, 0, 's' }, { "seeds", required_argument, 0, 'n' },
 		{ "ops", required_argument, 0, 'o' }, { "print", no_argument, 0, 'p' },
+		{ "heap", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 } };
 	const char *mnt = NULL, *host = NULL;
 	uint64_t seed = 0;
@@ -420,6 +443,7 @@ int malloc_diff_main(int argc, char **argv)
 		case 'n': seeds = (unsigned)atoi(optarg); break;
 		case 'o': ops = (unsigned)atoi(optarg); break;
 		case 'p': print = true; break;
+		case 'h': heap_profile = true; break;
 		default: return MD_ERROR;
 		}
 	}
