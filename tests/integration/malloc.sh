@@ -88,3 +88,8 @@ out=$("$DT" malloc --mount "$MNT" --seed 1 --seeds "$SEEDS" --ops "$OPS") ||
 # the heap profile: no mmap'd chunks; large bins, consolidation, trims
 out=$("$DT" malloc --heap --mount "$MNT" --seed 200 --seeds "$((SEEDS / 2))" --ops "$OPS") ||
 	fail "mmfs-difftest malloc --heap: $out"
+# the bug profile: each script ends with a double free (tcache, fasttop), a
+# size or next size overwritten, or a free chunk's link overwritten; glibc's
+# message and the signal must be the host's
+out=$("$DT" malloc --bug --mount "$MNT" --seed 1 --seeds "$SEEDS" --ops 50) ||
+	fail "mmfs-difftest malloc --bug: $out"

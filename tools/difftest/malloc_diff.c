@@ -10,6 +10,8 @@
  *   mmfs-difftest malloc --mount MNT [--host PROG] [--heap] --seed S [--seeds N] --ops N
  *   mmfs-difftest malloc [--heap] --seed S --ops N --print
  *
+ * --bug: the script ends with a program's bug (a double free, a stray store
+ * over a header or a link) that glibc reports and aborts on, or that faults.
  * --heap: the heap profile (mallopt M_MMAP_MAX 0 first; sizes up to 1 MiB;
  * more frees): large bins, consolidation and trims rather than mmap'd chunks.
  *   mmfs-difftest malloc --mount MNT [--host PROG] SCRIPT...
@@ -69,6 +71,40 @@ static uint64_t rnd(uint64_t *s, uint64_t n)
 
 /* The heap profile: no mmap'd chunks, sizes for the large bins, more frees. */
 static bool heap_profile;
+/* End each script with a program bug glibc catches (or that faults). */
+static bool bug_profile;
+
+/* The bugs: the script's last calls, k the index of the first of them. */
+static void gen_bug(struct text *t, uint64_t *s, unsigned k)
+{
+	char line[512];
+
+	switch (rnd(s, 5)) {
+	case 0:		/* double free into the tcache */
+		snprintf(line, sizeof(line), "malloc 40\nfree #%u\nfree #%u\n", k, k);
+		break;
+	case 1:		/* double free at a fastbin's top, the tcache bin full */
+		snprintf(line, sizeof(line),
+			 "malloc 40\nmalloc 40\nmalloc 40\nmalloc 40\nmalloc 40\nmalloc 40\n"
+			 "malloc 40\nmalloc 40\nfree #%u\nfree #%u\nfree #%u\nfree #%u\n"
+			 "free #%u\nfree #%u\nfree #%u\nfree #%u\nfree #%u\n",
+			 k, k + 1, k + 2, k + 3, k + 4, k + 5, k + 6, k + 7, k + 7);
+		break;
+	case 2:		/* a size below MINSIZE */
+		snprintf(line, sizeof(line), "malloc 100\npoke #%u -8 9\nfree #%u\n", k, k);
+		break;
+	case 3:		/* the next chunk's size overwritten */
+		snprintf(line, sizeof(line), "malloc 2000\nmalloc 100\npoke #%u -8 1\nfree #%u\n",
+			 k + 1, k);
+		break;
+	default:	/* a free chunk's bk overwritten: the next malloc follows it */
+		snprintf(line, sizeof(line),
+			 "malloc 2000\nmalloc 100\nfree #%u\npoke #%u 8 0x4141414141414140\n"
+			 "malloc 3000\n", k, k);
+		break;
+	}
+	tput(t, line);
+}
 
 /* 1 byte to 64 MiB, mostly small: the tcache, the bins, then mmap'd chunks. */
 static uint64_t gen_size(uint64_t *s)
@@ -162,6 +198,8 @@ static void malloc_gen_script(struct text *t, uint64_t seed, unsigned ops)
 			live[nlive++] = k;
 		tput(t, line);
 	}
+	if (bug_profile)
+		gen_bug(t, &s, ops);
 	free(live);
 }
 
@@ -197,10 +235,13 @@ static int run_host(const char *prog, const char *script_path, uint64_t heap, st
 	close(pfd[0]);
 	if (waitpid(pid, &status, 0) < 0)
 		return -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+	if (WIFSIGNALED(status) || WEXITSTATUS(status)) {
 		char note[96];
 
-		snprintf(note, sizeof(note), "(host program ended with status %#x)\n", status);
+		if (WIFSIGNALED(status))
+			snprintf(note, sizeof(note), "(killed by signal %d)\n", WTERMSIG(status));
+		else
+			snprintf(note, sizeof(note), "(host program ended with status %#x)\n", status);
 		tput(out, note);
 	}
 	return 0;
@@ -269,9 +310,13 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 		    uint64_t *heapp)
 {
 	char path[512], reply[4096], cmd[256], val[64], b[64];
-	uint64_t heap, *results = calloc(ops + 1, sizeof(*results));
+	uint64_t heap, *results;
 	int gfd, fd, pid, k = 0;
 	const char *s = script;
+
+	for (const char *q = script; *q; q++)	/* a call a line: the bug lines too */
+		ops += *q == '\n';
+	results = calloc(ops + 1, sizeof(*results));
 
 	snprintf(path, sizeof(path), "%s/ctl", mnt);
 	gfd = open(path, O_RDWR);
@@ -320,13 +365,45 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 		} else {
 			uint64_t r;
 
-			ctl_call(fd, cmd, reply, sizeof(reply), 1);
+			if (!strcmp(w[0], "poke") && nw == 4) {
+				uint64_t at = strtoull(cmd + 5, NULL, 0) + strtoull(w[2], NULL, 0);
+				uint64_t v = strtoull(w[3], NULL, 0);
+				int mfd;
+
+				snprintf(path, sizeof(path), "%s/proc/%d/mem", mnt, pid);
+				mfd = open(path, O_RDWR);
+				if (mfd < 0 || pwrite(mfd, &v, 8, (off_t)at) != 8)
+					tput(out, "(poke failed)");
+				if (mfd >= 0)
+					close(mfd);
+				snprintf(reply, sizeof(reply), "0\n");
+			} else {
+				ctl_call(fd, cmd, reply, sizeof(reply), 1);
+			}
 			if (!strncmp(reply, "error", 5)) {
-				tput(out, reply);
+				/* "error EINTR: MSG: the process was killed by SIGxxx": glibc's own words */
+				const char *killed = strstr(reply, "the process was killed by SIG");
+				const char *msg = strchr(reply, ':');
+
+				if (killed) {
+					int sig = strstr(killed, "SIGABRT") ? 6 : strstr(killed, "SIGSEGV") ? 11 : 9;
+					char note[64];
+
+					if (msg && msg + 2 < killed) {
+						char m2[512];
+
+						snprintf(m2, sizeof(m2), "%.*s\n", (int)(killed - msg - 4), msg + 2);
+						tput(out, m2);
+					}
+					snprintf(note, sizeof(note), "(killed by signal %d)\n", sig);
+					tput(out, note);
+				} else {
+					tput(out, reply);
+				}
 				break;
 			}
 			r = strtoull(reply, NULL, 0);
-			if (!strcmp(w[0], "free"))
+			if (!strcmp(w[0], "free") || !strcmp(w[0], "poke"))
 				snprintf(val, sizeof(val), "0");
 			else if (!strcmp(w[0], "mallopt") || !strcmp(w[0], "malloc_trim"))
 				snprintf(val, sizeof(val), "%" PRIu64, r);
@@ -426,7 +503,7 @@ int malloc_diff_main(int argc, char **argv)
 		{ "mount", required_argument, 0, 'm' }, { "host", required_argument, 0, 'H' },
 		{ "seed", required_argument, 0, 's' }, { "seeds", required_argument, 0, 'n' },
 		{ "ops", required_argument, 0, 'o' }, { "print", no_argument, 0, 'p' },
-		{ "heap", no_argument, 0, 'h' },
+		{ "heap", no_argument, 0, 'h' }, { "bug", no_argument, 0, 'b' },
 		{ 0, 0, 0, 0 } };
 	const char *mnt = NULL, *host = NULL;
 	uint64_t seed = 0;
@@ -444,6 +521,7 @@ int malloc_diff_main(int argc, char **argv)
 		case 'o': ops = (unsigned)atoi(optarg); break;
 		case 'p': print = true; break;
 		case 'h': heap_profile = true; break;
+		case 'b': bug_profile = true; break;
 		default: return MD_ERROR;
 		}
 	}

@@ -17,7 +17,8 @@
  *
  * Script lines: malloc SIZE | free REF | calloc N SIZE | realloc REF SIZE |
  * memalign ALIGN SIZE | mallopt NAME VALUE | malloc_trim PAD | malloc_stats,
- * where REF is #K (what call K returned, K from 0) or a number.
+ * where REF is #K (what call K returned, K from 0) or a number; and
+ * poke REF OFFSET VALUE, a program's bug: 8 bytes stored at REF + OFFSET.
  */
 #include <fcntl.h>
 #include <malloc.h>
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "malloc_norm.h"
@@ -139,7 +141,12 @@ int main(int argc, char **argv)
 	if (argc != 2 && argc != 3)
 		return 2;
 	if (!(personality(0xffffffff) & ADDR_NO_RANDOMIZE)) {
+		struct rlimit nocore = { 0, 0 };
+
 		personality(ADDR_NO_RANDOMIZE);
+		/* glibc's fatal messages to stderr, not /dev/tty; an abort leaves no core */
+		setenv("LIBC_FATAL_STDERR_", "1", 1);
+		setrlimit(RLIMIT_CORE, &nocore);
 		execv("/proc/self/exe", argv);
 		return 5;
 	}
@@ -182,6 +189,7 @@ int main(int argc, char **argv)
 			put(w[i]);
 		}
 		put(" -> ");
+		flush_out();	/* an abort's message follows the call it ends */
 		if (!strcmp(w[0], "malloc_stats")) {
 			put("stats\n");
 			flush_out();
@@ -201,9 +209,11 @@ int main(int argc, char **argv)
 				r = (uint64_t)mallopt(param(w[1]), atoi(w[2]));
 			else if (!strcmp(w[0], "malloc_trim") && nw == 2)
 				r = (uint64_t)malloc_trim(num(w[1]));
+			else if (!strcmp(w[0], "poke") && nw == 4)	/* a bug: a stray store */
+				*(volatile uint64_t *)(ref(w[1]) + num(w[2])) = num(w[3]);
 			else
 				return 2;
-			if (!strcmp(w[0], "free"))
+			if (!strcmp(w[0], "free") || !strcmp(w[0], "poke"))
 				snprintf(val, sizeof(val), "0");
 			else if (!strcmp(w[0], "mallopt") || !strcmp(w[0], "malloc_trim"))
 				snprintf(val, sizeof(val), "%llu", (unsigned long long)r);
