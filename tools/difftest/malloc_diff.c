@@ -412,6 +412,21 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 			if ((unsigned)k < ops)
 				results[k] = r;
 			tput(out, val);
+			if (r && strcmp(w[0], "free") && strcmp(w[0], "poke") && strcmp(w[0], "mallopt") &&
+			    strcmp(w[0], "malloc_trim")) {
+				/* the chunk's size word, as glibc wrote it in the process's memory */
+				uint64_t hdr = 0;
+				int mfd;
+
+				snprintf(path, sizeof(path), "%s/proc/%d/mem", mnt, pid);
+				mfd = open(path, O_RDONLY);
+				if (mfd < 0 || pread(mfd, &hdr, 8, (off_t)(r - 8)) != 8)
+					hdr = ~0ULL;
+				if (mfd >= 0)
+					close(mfd);
+				snprintf(b, sizeof(b), " size 0x%" PRIx64, hdr);
+				tput(out, b);
+			}
 			ctl_call(fd, "brk 0\n", reply, sizeof(reply), 1);
 			mnorm_addr(b, sizeof(b), heap, strtoull(reply, NULL, 0));
 			tput(out, " brk ");

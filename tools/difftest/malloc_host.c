@@ -220,6 +220,12 @@ int main(int argc, char **argv)
 			else
 				mnorm_addr(val, sizeof(val), heap, r);
 			put(val);
+			if (r && strcmp(w[0], "free") && strcmp(w[0], "poke") && strcmp(w[0], "mallopt") &&
+			    strcmp(w[0], "malloc_trim")) {
+				snprintf(b, sizeof(b), " size 0x%llx",
+					 (unsigned long long)*(const uint64_t *)(r - 8));
+				put(b);
+			}
 			put(" brk ");
 			mnorm_addr(b, sizeof(b), heap, (uint64_t)sbrk(0));
 			put(b);

@@ -10,6 +10,7 @@
  *  - any other address: absolute ("0x7ffff7d9d010"): the host side runs
  *    with ASLR off (personality ADDR_NO_RANDOMIZE), where its mmap area
  *    is spawn's, VMA for VMA;
+ *  - after a pointer, the chunk's size word (glibc's header: size and flag bits);
  *  - maps: every VMA but the program's (its file, its bss: all below the
  *    heap) and [stack]/[vsyscall]
  *    (the host's stack grew with its frames), as "START-END PERMS NAME"
