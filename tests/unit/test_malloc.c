@@ -413,3 +413,24 @@ Test(malloc, init_is_not_killed)
 	cr_expect_not_null(find_task_by_pid(m, 1));
 	pid = p;
 }
+
+/*
+ * spawn's mmap area has no hole of 64 KiB or more (its largest, 44 KiB, is
+ * where ld.so.cache was mapped during startup, as on the host), so an mmap'd
+ * chunk of the default threshold's sizes lands below the lowest mapping, where
+ * a real program's does (the difftest compares every VMA with the host's).
+ */
+Test(malloc, spawn_mmap_area_holes_are_small)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	struct vm_area_struct *v, *prev = NULL;
+	uint64_t largest = 0;
+
+	for (v = vma_first(t->mm); v; v = vma_next_of(v)) {
+		if (prev && prev->vm_start >= 0x7f0000000000ULL && v->vm_start < 0x7ffffff00000ULL &&
+		    v->vm_start - prev->vm_end > largest)
+			largest = v->vm_start - prev->vm_end;
+		prev = v;
+	}
+	cr_expect_eq(largest, 44 * 1024, "largest hole %#llx", (unsigned long long)largest);
+}
