@@ -260,7 +260,6 @@ static uint64_t do_memalign(struct mctx *c, uint64_t alignment, uint64_t bytes)
 
 static uint64_t do_calloc(struct mctx *c, uint64_t n, uint64_t elem)
 {
-	struct libc_malloc *lm = c->lm;
 	uint64_t bytes, av, oldtop, oldtopsize, mem, p, csz;
 
 	if (__builtin_mul_overflow(n, elem, &bytes))
@@ -272,11 +271,13 @@ static uint64_t do_calloc(struct mctx *c, uint64_t n, uint64_t elem)
 		return 0;
 	oldtop = av_top(c, av);
 	oldtopsize = chunksize(c, oldtop);
-	/* MORECORE_CLEARS: what brk (or mprotect) gave past the old top is known zero */
-	if (is_main_arena(c, av)) {
-		if (oldtopsize < lm->mp.sbrk_base + rd64(c, av + AV_MAX_SYSMEM) - oldtop)
-			oldtopsize = lm->mp.sbrk_base + rd64(c, av + AV_MAX_SYSMEM) - oldtop;
-	} else {
+	/*
+	 * MORECORE_CLEARS: what brk gives past the old top is known zero, even
+	 * where the heap once reached and was trimmed (the host's glibc clears
+	 * only the old top then: its calloc leaves those pages unfaulted). In a
+	 * non-main heap, only what lies past the mprotect'ed part.
+	 */
+	if (!is_main_arena(c, av)) {
 		uint64_t h = heap_for_ptr(oldtop), end = h + rd64(c, h + 0x18);	/* mprotect_size */
 
 		if (oldtopsize < end - oldtop)

@@ -306,6 +306,29 @@ static void mmfs_maps(const char *mnt, int pid, uint64_t heap, struct text *out)
 	fclose(f);
 }
 
+static void mmfs_heap_rss(const char *mnt, int pid, struct text *out)
+{
+	char path[512], line[64], buf[65536];
+	struct text t = { 0 };
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/%d/smaps", mnt, pid);
+	f = fopen(path, "r");
+	if (!f) {
+		tput(out, "(no smaps)\n");
+		return;
+	}
+	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		buf[n] = '\0';
+		tput(&t, buf);
+	}
+	fclose(f);
+	snprintf(line, sizeof(line), "  heap rss %ld kB\n", mnorm_heap_rss(t.s ? t.s : "", t.len));
+	tput(out, line);
+	free(t.s);
+}
+
 static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct text *out,
 		    uint64_t *heapp)
 {
@@ -434,6 +457,7 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 			tput(out, "\n");
 		}
 		k++;
+		mmfs_heap_rss(mnt, pid, out);
 		mmfs_maps(mnt, pid, heap, out);
 	}
 	snprintf(cmd, sizeof(cmd), "kill %d\n", pid);

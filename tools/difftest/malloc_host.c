@@ -66,6 +66,24 @@ static void put(const char *s)
 	outlen += n;
 }
 
+static char smapsbuf[1 << 18];
+
+static void put_heap_rss(void)
+{
+	int fd = open("/proc/self/smaps", O_RDONLY);
+	size_t len = 0;
+	ssize_t n;
+	char line[64];
+
+	if (fd < 0)
+		_exit(4);
+	while ((n = read(fd, smapsbuf + len, sizeof(smapsbuf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	snprintf(line, sizeof(line), "  heap rss %ld kB\n", mnorm_heap_rss(smapsbuf, len));
+	put(line);
+}
+
 static void put_maps(void)
 {
 	int fd = open("/proc/self/maps", O_RDONLY);
@@ -234,6 +252,7 @@ int main(int argc, char **argv)
 		if (k < MAX_OPS)
 			results[k] = r;
 		k++;
+		put_heap_rss();
 		put_maps();
 		flush_out();
 	}

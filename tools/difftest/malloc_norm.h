@@ -11,6 +11,7 @@
  *    with ASLR off (personality ADDR_NO_RANDOMIZE), where its mmap area
  *    is spawn's, VMA for VMA;
  *  - after a pointer, the chunk's size word (glibc's header: size and flag bits);
+ *  - the heap's Rss (smaps), in kB;
  *  - maps: every VMA but the program's (its file, its bss: all below the
  *    heap) and [stack]/[vsyscall]
  *    (the host's stack grew with its frames), as "START-END PERMS NAME"
@@ -23,6 +24,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MNORM_HEAP_SPAN	(1ULL << 30)
@@ -75,6 +77,28 @@ static inline void mnorm_maps_line(char *out, size_t len, const char *line, size
 	mnorm_addr(s1, sizeof(s1), heap, a);
 	mnorm_addr(s2, sizeof(s2), heap, b);
 	snprintf(out, len, "  %s-%s %s %.300s\n", s1, s2, perms, name);
+}
+
+/*
+ * The Rss of the [heap] VMA in a smaps text (kB), 0 when there is none (the
+ * host's shifted break makes one before the first malloc): the pages glibc's
+ * stores (headers, the tcache, calloc's zeroing, realloc's copies) faulted in.
+ */
+static inline long mnorm_heap_rss(const char *t, size_t len)
+{
+	const char *end = t + len, *h = NULL;
+
+	for (const char *p = t; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n > 6 && !memcmp(p + n - 6, "[heap]", 6))
+			h = p;
+		else if (h && n > 4 && !memcmp(p, "Rss:", 4))
+			return strtol(p + 4, NULL, 10);
+		p += n + 1;
+	}
+	return 0;
 }
 
 #endif
