@@ -10,7 +10,7 @@
  * its break to the same address modulo 2 MiB, so that aligned requests
  * (memalign) fall at the same offsets from the heap start on both sides.
  * It re-executes itself with ASLR off first (the mmap area then matches a
- * process spawned in mmfs). It must not allocate behind the script's back:
+ * process spawned in mmfs), without the environment's malloc tunables. It must not allocate behind the script's back:
  * no stdio streams, the script is read with read(2) into static memory,
  * output goes out with write(2); malloc_stats writes to stderr, which is
  * made the same pipe as stdout so its lines fall in order.
@@ -158,12 +158,21 @@ int main(int argc, char **argv)
 
 	if (argc != 2 && argc != 3)
 		return 2;
-	if (!(personality(0xffffffff) & ADDR_NO_RANDOMIZE)) {
+	if (!getenv("MMFS_MALLOC_HOST_READY")) {
+		static const char *const tunables[] = {
+			"MALLOC_PERTURB_", "MALLOC_CHECK_", "MALLOC_TOP_PAD_", "MALLOC_TRIM_THRESHOLD_",
+			"MALLOC_MMAP_THRESHOLD_", "MALLOC_MMAP_MAX_", "MALLOC_ARENA_MAX",
+			"MALLOC_ARENA_TEST", "GLIBC_TUNABLES", "LD_PRELOAD",
+		};
 		struct rlimit nocore = { 0, 0 };
 
 		personality(ADDR_NO_RANDOMIZE);
+		/* glibc's defaults (meson sets MALLOC_PERTURB_, for one) */
+		for (size_t i = 0; i < sizeof(tunables) / sizeof(tunables[0]); i++)
+			unsetenv(tunables[i]);
 		/* glibc's fatal messages to stderr, not /dev/tty; an abort leaves no core */
 		setenv("LIBC_FATAL_STDERR_", "1", 1);
+		setenv("MMFS_MALLOC_HOST_READY", "1", 1);
 		setrlimit(RLIMIT_CORE, &nocore);
 		execv("/proc/self/exe", argv);
 		return 5;
