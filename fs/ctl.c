@@ -214,7 +214,7 @@ int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
 		goto out;
 	}
 	if (pid && call.verb == MMV_MALLOC_STATS) {
-		char stats[512];
+		char stats[4096];	/* 8 lines, and 3 more per arena */
 
 		err = mm_malloc_stats(m, pid, stats, sizeof(stats), why, CTL_WHY_MAX);
 		if (err < 0)

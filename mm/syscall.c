@@ -77,7 +77,7 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	case MMV_MALLOC_TRIM: return libc_malloc_trim(x, c->len, ret);
 	case MMV_MALLOPT: return libc_mallopt(x, (int)c->advice, c->mode, ret);
 	case MMV_MALLOC_STATS: {
-		char buf[512];
+		char buf[4096];	/* the text goes to ctl through mm_malloc_stats */
 
 		return libc_malloc_stats(x, buf, sizeof(buf));
 	}
