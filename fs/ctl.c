@@ -180,7 +180,8 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 /* Verbs whose result is an address, replied in 0x-hex. */
 static int verb_returns_addr(enum mm_verb v)
 {
-	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK || v == MMV_SHMAT;
+	return v == MMV_MMAP || v == MMV_MREMAP || v == MMV_BRK || v == MMV_SHMAT ||
+	       v == MMV_MALLOC || v == MMV_CALLOC || v == MMV_REALLOC || v == MMV_MEMALIGN;
 }
 
 int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *val,
@@ -212,6 +213,15 @@ int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *v
 		if (err < 0)
 			snprintf(why, whylen, "%s: %s", call->path, strerror(-err));
 		return err < 0 ? err : 0;
+	}
+	if (pid && call->verb == MMV_MALLOC_STATS) {
+		char stats[4096];	/* 8 lines, and 3 more per arena */
+
+		err = mm_malloc_stats(m, pid, stats, sizeof(stats), why, whylen);
+		if (err < 0)
+			return err;
+		rq_puts(reply, stats);
+		return 1;
 	}
 	if (!pid)
 		err = ctl_global(m, call, val, why, whylen);

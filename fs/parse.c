@@ -446,6 +446,31 @@ static bool prot_letters(const char *s, uint64_t *out)
 
 /* ---- arguments --------------------------------------------------------- */
 
+/* mallopt's parameter: a malloc.h name (M_ optional) or its number. */
+static int parse_mallopt_param(struct pctx *p, const char *s, int64_t *out)
+{
+	static const struct { const char *name; int val; } names[] = {
+		{ "MXFAST", 1 }, { "TRIM_THRESHOLD", -1 }, { "TOP_PAD", -2 },
+		{ "MMAP_THRESHOLD", -3 }, { "MMAP_MAX", -4 }, { "CHECK_ACTION", -5 },
+		{ "PERTURB", -6 }, { "ARENA_TEST", -7 }, { "ARENA_MAX", -8 },
+	};
+	const char *n = strncasecmp(s, "M_", 2) ? s : s + 2;
+	int32_t v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcasecmp(n, names[i].name)) {
+			*out = names[i].val;
+			return 0;
+		}
+	if (*s == '-' || (*s >= '0' && *s <= '9')) {
+		int err = parse_get_int(p, s, &v);
+
+		*out = v;
+		return err;
+	}
+	return pctx_fail(p, "unknown mallopt parameter '%.*s'", QUOTE_MAX, s);
+}
+
 /*
  * Argument types of a verb signature ('|' starts the optional ones):
  *   a addr   l len   n new_len   N new_addr   o off      (sizes; NULL = 0)
@@ -461,6 +486,8 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   I shmget flags | octal mode   H shmat flags   Q shmctl command into mode
  *   Z POSIX shm name into path (/dev/shm/NAME)   J shm_open's mode (octal)
  *   B shmctl's buffer into addr: NULL, an address, or strace's {...} (non-NULL)
+ *   E mallopt parameter (M_MMAP_THRESHOLD..., or its number) into advice
+ *   i a signed int into mode (mallopt's value)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -578,6 +605,10 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		c->mode = (int32_t)u;
 		c->addr = 1;	/* the shell form: the command holds the buffer (strace: 'a' next) */
 		return err;
+	case 'E':
+		return parse_mallopt_param(p, s, &c->advice);
+	case 'i':
+		return parse_get_int(p, s, &c->mode);
 	case 'x':
 		return 0;
 	}
@@ -669,6 +700,14 @@ static const struct verb_desc verbs[] = {
 	{ "shmctl",	 MMV_SHMCTL,	 PARSE_PROCESS, "dQ",	  "SHMID rmid|stat|lock|unlock|info|shm_info" },
 	{ "shm_open",	 MMV_OPEN,	 PARSE_PROCESS, "ZOJ",	  "NAME FLAGS MODE" },
 	{ "shm_unlink",	 MMV_SHM_UNLINK, PARSE_PROCESS, "Z",	  "NAME" },
+	{ "malloc",	 MMV_MALLOC,	 PARSE_PROCESS, "l",	  "SIZE" },
+	{ "free",	 MMV_FREE,	 PARSE_PROCESS, "a",	  "PTR" },
+	{ "calloc",	 MMV_CALLOC,	 PARSE_PROCESS, "ln",	  "N SIZE" },
+	{ "realloc",	 MMV_REALLOC,	 PARSE_PROCESS, "an",	  "PTR SIZE" },
+	{ "memalign",	 MMV_MEMALIGN,	 PARSE_PROCESS, "ln",	  "ALIGN SIZE" },
+	{ "malloc_trim", MMV_MALLOC_TRIM, PARSE_PROCESS, "l",	  "PAD" },
+	{ "mallopt",	 MMV_MALLOPT,	 PARSE_PROCESS, "Ei",	  "PARAM VALUE" },
+	{ "malloc_stats", MMV_MALLOC_STATS, PARSE_PROCESS, "",	  "" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "libc/malloc.h"
 #include "arena.h"
 #include "pgtable.h"
 #include "huge_memory.h"
@@ -171,6 +172,8 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 		err = dup_mmap(m, parent, mm);
 	if (!err)
 		err = fdtable_dup(t, parent);
+	if (!err)
+		err = libc_malloc_dup(mm, old);
 	if (err) {
 		task_discard(m, t);
 		if (err == -EINTR) {

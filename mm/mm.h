@@ -387,6 +387,8 @@ int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
  * command is their text, one '0' or '1' per page. A sparse range of any
  * size costs what its page tables and cached pages cost.
  */
+/* malloc_stats: the text glibc 2.36 prints, for pid's allocator (mm/libc/). */
+int mm_malloc_stats(struct machine *m, int pid, char *buf, size_t len, char *why, size_t whylen);
 int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, struct mm_runs *vec,
 	       char *why, size_t whylen);
 

@@ -19,10 +19,12 @@
 #include "page_alloc.h"
 #include "vmscan.h"
 #include "shm.h"
+#include "libc/malloc.h"
 
 static int is_process_verb(enum mm_verb v)
 {
-	return (v >= MMV_MMAP && v <= MMV_DUP) || (v >= MMV_SHMGET && v <= MMV_SHMCTL);
+	/* shm_unlink is an unlink of files/: fs/ctl.c runs it */
+	return v >= MMV_MMAP && v < MMV_NR && !mm_verb_is_global(v) && v != MMV_SHM_UNLINK;
 }
 
 static int sys_exit(struct sys_ctx *x)
@@ -99,6 +101,18 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 
 		*ret = (uint64_t)pid;
 		return err2;
+	}
+	case MMV_MALLOC: return libc_malloc(x, c->len, ret);
+	case MMV_FREE: return libc_free(x, c->addr);
+	case MMV_CALLOC: return libc_calloc(x, c->len, c->new_len, ret);
+	case MMV_REALLOC: return libc_realloc(x, c->addr, c->new_len, ret);
+	case MMV_MEMALIGN: return libc_memalign(x, c->len, c->new_len, ret);
+	case MMV_MALLOC_TRIM: return libc_malloc_trim(x, c->len, ret);
+	case MMV_MALLOPT: return libc_mallopt(x, (int)c->advice, c->mode, ret);
+	case MMV_MALLOC_STATS: {
+		char buf[4096];	/* the text goes to ctl through mm_malloc_stats */
+
+		return libc_malloc_stats(x, buf, sizeof(buf));
 	}
 	default:
 		return sys_fail(x, -EINVAL, "not a per-process command");
@@ -211,6 +225,25 @@ int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, struct m
 	err = sys_enter(m, pid, &x, why, whylen);
 	if (!err)
 		err = sys_mincore(&x, addr, len, vec);
+	machine_unlock(m);
+	return err;
+}
+
+int mm_malloc_stats(struct machine *m, int pid, char *buf, size_t len, char *why, size_t whylen)
+{
+	struct sys_ctx x;
+	int err;
+
+	if (len)
+		buf[0] = '\0';
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	err = sys_enter(m, pid, &x, why, whylen);
+	if (!err) {
+		m->cur_task = x.t;
+		err = libc_malloc_stats(&x, buf, len);
+		m->cur_task = NULL;
+	}
 	machine_unlock(m);
 	return err;
 }

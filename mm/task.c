@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "task.h"
+#include "libc/malloc.h"
 #include "vmscan.h"
 #include "task_mmu.h"
 #include "hugetlb.h"
@@ -56,6 +57,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 	mm_free_vmas(mm);
 	file_ref_put(mm->exe_file);
 	trace_xlate_free(mm);
+	libc_malloc_release(mm);
 	kfree(mm);
 }
 
@@ -690,6 +692,8 @@ int check_tasks(struct machine *m, struct rbuf_lite *out)
 		bad += check_children(m, t, out, &nr_children);
 		if (t->mm)
 			bad += vma_check(t->mm, pid, out);
+		if (t->mm)
+			bad += libc_malloc_check(t->mm, pid, out);
 	}
 	if (live && nr_children != live - 1) {
 		rbl_printf(out, "tasks: %d on children lists, want %d\n", nr_children, live - 1);

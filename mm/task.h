@@ -73,6 +73,8 @@ struct mm_struct {
 		uint64_t *parent;	/* the parent entry pointing at the table */
 		uint64_t val;		/* *parent when filled */
 	} ptc[2];
+
+	struct libc_malloc *libc_malloc;	/* the process's glibc allocator state (mm/libc/), NULL until used */
 };
 
 struct page;

@@ -39,6 +39,14 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_SHMDT]		= "shmdt",
 	[MMV_SHMCTL]		= "shmctl",
 	[MMV_SHM_UNLINK]	= "shm_unlink",
+	[MMV_MALLOC]		= "malloc",
+	[MMV_FREE]		= "free",
+	[MMV_CALLOC]		= "calloc",
+	[MMV_REALLOC]		= "realloc",
+	[MMV_MEMALIGN]		= "memalign",
+	[MMV_MALLOC_TRIM]	= "malloc_trim",
+	[MMV_MALLOPT]		= "mallopt",
+	[MMV_MALLOC_STATS]	= "malloc_stats",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

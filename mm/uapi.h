@@ -136,6 +136,15 @@ enum mm_verb {
 	MMV_SHMCTL,
 	/* per-process, POSIX shared memory: files/dev/shm/NAME (fs/ctl.c unlinks it) */
 	MMV_SHM_UNLINK,
+	/* per-process: glibc's allocator (mm/libc/) */
+	MMV_MALLOC,
+	MMV_FREE,
+	MMV_CALLOC,
+	MMV_REALLOC,
+	MMV_MEMALIGN,
+	MMV_MALLOC_TRIM,
+	MMV_MALLOPT,
+	MMV_MALLOC_STATS,
 	MMV_NR
 };
 
@@ -168,6 +177,11 @@ enum mm_verb {
  *   shm_open  is open: path "/dev/shm/NAME", flags | nofollow | cloexec,
  *             mode = MM_OPEN_MODE_GIVEN | MODE
  *   shm_unlink path "/dev/shm/NAME"
+ *   malloc    len                  free      addr
+ *   calloc    len (n) new_len (size)       realloc   addr new_len
+ *   memalign  len (alignment) new_len (size)
+ *   malloc_trim len (pad)          mallopt   advice (param) mode (value)
+ *   malloc_stats -
  */
 struct mm_call {
 	enum mm_verb verb;
@@ -189,6 +203,16 @@ struct mm_call {
 	char argv[MM_PATH_MAX];
 	uint32_t argv_len;	/* bytes of argv used; 0: no arguments */
 };
+
+/*
+ * Whether the verb is a global command (MOUNT/ctl); every other verb is a
+ * process's (MOUNT/proc/PID/ctl). Per-process verbs are also appended after
+ * the global ones, so a range of the enum says nothing.
+ */
+static inline int mm_verb_is_global(enum mm_verb v)
+{
+	return v >= MMV_SPAWN && v <= MMV_SWAPOFF;
+}
 
 /* The verb's name as users type it ("mmap", "drop_caches"...). */
 const char *mm_verb_name(enum mm_verb v);

@@ -36,6 +36,9 @@
  *           against the host kernel in a 1 GiB memory cgroup with a
  *           temporary swap file; the daemon's RSS; ram=64G touched with
  *           96 GiB (wall time, RSS); PASS/FAIL against the targets.
+ *   malloc  glibc's malloc+free pairs in a simulated process (mm/libc/),
+ *           through mm_syscall and through one ctl fd, against the host
+ *           glibc's malloc+free in the same run.
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -43,7 +46,8 @@
  * slower for a time, faster for a rate). Lines starting with '#' are notes.
  * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
  * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c, bench_fault.c,
- * bench_cat.c, bench_fair.c, bench_journal.c, bench_reclaim.c (the groups).
+ * bench_cat.c, bench_fair.c, bench_journal.c, bench_reclaim.c, bench_malloc.c
+ * (the groups).
  *
  * Exit status: 0 when every figure was measured (a missed target is a FAIL
  * line, not an error), 1 when something could not be measured, 2 on usage.
@@ -205,6 +209,7 @@ static const struct group {
 	{ "journal", bench_journal },
 	{ "reclaim", bench_reclaim },
 	{ "replay", bench_replay },
+	{ "malloc", bench_malloc },
 };
 
 static const struct group *find_group(const char *name)
@@ -217,7 +222,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc]\n");
 }
 
 static void print_header(void)

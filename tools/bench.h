@@ -112,5 +112,6 @@ void bench_reclaim(void);
 void bench_replay(void);
 /* mmfs-bench --replay-workload N: the traced program of the replay group. */
 int replay_workload(long rounds);
+void bench_malloc(void);
 
 #endif

@@ -70,7 +70,9 @@ VERBS = ["mmap", "munmap", "mprotect", "mremap", "brk", "madvise", "mlock", "mlo
          "munlock", "mlockall", "munlockall", "mincore", "msync", "touch", "fork", "exec",
          "exit", "open", "close", "spawn", "kill", "drop_caches", "compact", "check", "sync",
          "openat", "exit_group", "vfork", "execve", "shmget", "shmat", "shmdt", "shmctl",
-         "shm_open", "shm_unlink"]
+         "shm_open", "shm_unlink",
+         "malloc", "free", "calloc", "realloc", "memalign", "malloc_trim", "mallopt",
+         "malloc_stats"]
 FLAG_NAMES = ["32bit", "anon", "anonymous", "append", "async", "cloexec", "cold", "collapse",
               "creat", "current", "denywrite", "direct", "directory", "dodump", "dofork",
               "dontdump", "dontfork", "dontneed", "dontneed_locked", "dontunmap", "dsync",

@@ -448,7 +448,7 @@ Test(parse, verb_names)
 	cr_expect_str_eq(mm_verb_name(MMV_NR), "?");
 	/* every name parses back to its verb, in its own control file */
 	for (int v = 0; v < MMV_NR; v++) {
-		enum parse_scope s = v >= MMV_SPAWN && v <= MMV_SWAPOFF ? G : P;
+		enum parse_scope s = mm_verb_is_global(v) ? G : P;
 		char line[64], why[128];
 		struct mm_call got;
 		int rc;
@@ -613,4 +613,33 @@ Test(parse, exec_arguments)
 	snprintf(big, sizeof(big), "exec /x %0200d %0200d", 1, 2);
 	cr_expect_eq(parse_command(big, strlen(big), PARSE_PROCESS, &c, why, sizeof(why)), -EINVAL);
 	cr_expect(strstr(why, "arguments are longer than"), "%s", why);
+/* glibc's allocator as commands (mm/libc/): sizes, pointers, mallopt names */
+Test(parse, malloc_family)
+{
+	struct mm_call c;
+	char why[128];
+
+	cr_assert_eq(parse_command("malloc 200K", 11, P, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.verb, MMV_MALLOC);
+	cr_expect_eq(c.len, 200 * 1024);
+	cr_assert_eq(parse_command("calloc 4 100", 12, P, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.len, 4);
+	cr_expect_eq(c.new_len, 100);
+	cr_assert_eq(parse_command("realloc 0x5555555592a0 64", 25, P, &c, why, sizeof(why)), 0);
+	cr_expect_eq(c.addr, 0x5555555592a0ULL);
+	cr_expect_eq(c.new_len, 64);
+	cr_assert_eq(parse_command("mallopt M_MMAP_THRESHOLD 65536", 30, P, &c, why, sizeof(why)), 0);
+	cr_expect_eq(c.verb, MMV_MALLOPT);
+	cr_expect_eq(c.advice, -3);
+	cr_expect_eq(c.mode, 65536);
+	cr_assert_eq(parse_command("mallopt top_pad -1", 18, P, &c, why, sizeof(why)), 0);
+	cr_expect_eq(c.advice, -2);
+	cr_expect_eq(c.mode, -1);
+	cr_expect_eq(parse_command("mallopt M_FOO 1", 15, P, &c, why, sizeof(why)), -EINVAL);
+	cr_expect_str_eq(why, "unknown mallopt parameter 'M_FOO'");
+	cr_expect_eq(parse_command("malloc", 6, P, &c, why, sizeof(why)), -EINVAL);
+	cr_expect_str_eq(why, "malloc needs SIZE");
+	cr_expect_eq(parse_command("malloc 1", 8, G, &c, why, sizeof(why)), -EINVAL);
+	cr_assert_eq(parse_command("malloc_stats", 12, P, &c, why, sizeof(why)), 0);
+	cr_expect_eq(c.verb, MMV_MALLOC_STATS);
 }

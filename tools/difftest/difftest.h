@@ -133,4 +133,7 @@ extern const size_t fixture_nr_files;
 /* Create the files scripts map, under dir (which must exist). 0 or -1. */
 int fixture_create(const char *dir);
 
+/* malloc_diff.c: `mmfs-difftest malloc ...` (argv[0] is "malloc"). */
+int malloc_diff_main(int argc, char **argv);
+
 #endif

@@ -26,6 +26,8 @@ static const char usage[] =
 	"                             [--rss] SCRIPT...\n"
 	"       mmfs-difftest random [the options of compare] --seed S [--seeds N]\n"
 	"                            --ops N [--print]\n"
+	"       mmfs-difftest malloc --mount MNT [--host PROG] --seed S [--seeds N] --ops N\n"
+	"                            [--print] | SCRIPT...\n"
 	"SIDE is host[:DIR], mmfs:MNT or trace:FILE; compare's default is\n"
 	"-a host:FILES -b mmfs:MNT. Exit status: 0 identical, 1 a difference, 2 error.\n";
 
@@ -275,6 +277,8 @@ int main(int argc, char **argv)
 	bool random = !strcmp(cmd, "random");
 	int rc;
 
+	if (!strcmp(cmd, "malloc"))	/* malloc_diff.c: its own options */
+		return malloc_diff_main(argc - 1, argv + 1);
 	if (argc < 2 || parse_opts(argc - 1, argv + 1, &o)) {
 		fputs(usage, stderr);
 		return DT_ERROR;
