@@ -229,7 +229,7 @@ int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *v
 		err = mm_syscall(m, pid, call, val, why, whylen);
 	if (err < 0)
 		return err;
-	if (pid && call->verb == MMV_FORK)
+	if (pid && (call->verb == MMV_FORK || call->verb == MMV_CLONE))
 		ctl_pid_born((int)*val);
 	return 0;
 }

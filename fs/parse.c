@@ -611,6 +611,7 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		return parse_get_int(p, s, &c->mode);
 	case 'x':
 		return 0;
+	case 'X': return get_flags(p, &clone_names_set, s, &c->flags);
 	}
 	return pctx_fail(p, "internal error: argument type '%c'", type);
 }
@@ -708,6 +709,8 @@ static const struct verb_desc verbs[] = {
 	{ "malloc_trim", MMV_MALLOC_TRIM, PARSE_PROCESS, "l",	  "PAD" },
 	{ "mallopt",	 MMV_MALLOPT,	 PARSE_PROCESS, "Ei",	  "PARAM VALUE" },
 	{ "malloc_stats", MMV_MALLOC_STATS, PARSE_PROCESS, "",	  "" },
+	{ "clone",	 MMV_CLONE,	 PARSE_PROCESS, "X",	  "FLAGS" },
+	{ "exit_group",	 MMV_EXIT_GROUP, PARSE_PROCESS, "",	  "" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)

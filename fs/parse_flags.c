@@ -110,3 +110,20 @@ static const struct flag_name shmctl_names[] = {
 	{ NULL, 0 }
 };
 FLAG_SET("shmctl command", "", shmctl_names);
+
+/*
+ * clone's flags (include/uapi/linux/sched.h) and the exit signal of the low
+ * byte, as strace prints them: CLONE_VM|...|SIGCHLD. The signal names carry
+ * no CLONE_ prefix; a number gives any other signal.
+ */
+static const struct flag_name clone_names[] = {
+	{ "vm", 0x100 }, { "fs", 0x200 }, { "files", 0x400 }, { "sighand", 0x800 },
+	{ "pidfd", 0x1000 }, { "ptrace", 0x2000 }, { "vfork", 0x4000 }, { "parent", 0x8000 },
+	{ "thread", 0x10000 }, { "newns", 0x20000 }, { "sysvsem", 0x40000 },
+	{ "settls", 0x80000 }, { "parent_settid", 0x100000 }, { "child_cleartid", 0x200000 },
+	{ "detached", 0x400000 }, { "untraced", 0x800000 }, { "child_settid", 0x1000000 },
+	{ "newcgroup", 0x2000000 }, { "newuts", 0x4000000 }, { "newipc", 0x8000000 },
+	{ "newuser", 0x10000000 }, { "newpid", 0x20000000 }, { "newnet", 0x40000000 },
+	{ "io", 0x80000000ULL }, { "sigchld", 17 }, { NULL, 0 }
+};
+FLAG_SET("clone flag", "CLONE_", clone_names);

@@ -386,11 +386,12 @@ static void status_ids(struct rbuf *b, const struct mm_task_snap *t)
 		rbuf_puts(b, "Umask:\t0022\n");
 	rbuf_printf(b, "State:\t%s\n", task_state_name(t->state));
 	rbuf_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
-		    t->pid, t->pid, t->ppid);
+		    t->tgid ? t->tgid : t->pid, t->pid, t->ppid);
 	rbuf_puts(b, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
 	rbuf_puts(b, "FDSize:\t64\nGroups:\t \n");
 	rbuf_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-		    t->pid, t->pid, t->pid, t->pid);
+		    t->tgid ? t->tgid : t->pid, t->pid, t->tgid ? t->tgid : t->pid,
+		    t->tgid ? t->tgid : t->pid);
 	rbuf_printf(b, "Kthread:\t%d\n", is_kthread(t));
 }
 
@@ -436,8 +437,8 @@ static void put_bitlist(struct rbuf *b, unsigned nset)
  */
 static void status_tail(struct rbuf *b, const struct mm_task_snap *t)
 {
-	rbuf_printf(b, "Threads:\t1\nSigQ:\t0/%" PRIu64 "\n",
-		    t->rlim[MM_RLIMIT_SIGPENDING].cur);
+	rbuf_printf(b, "Threads:\t%d\nSigQ:\t0/%" PRIu64 "\n",
+		    t->nr_threads > 0 ? t->nr_threads : 1, t->rlim[MM_RLIMIT_SIGPENDING].cur);
 	rbuf_puts(b, "SigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
 		  "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
 		  "SigCgt:\t0000000000000000\n"
@@ -503,10 +504,13 @@ void render_stat_pid(struct rbuf *b, const struct mm_task_snap *t)
 	int mm = t->has_mm;
 	uint64_t rss = t->rss_anon + t->rss_file + t->rss_shmem;
 
+	int tgid = t->tgid ? t->tgid : t->pid;
+
 	rbuf_printf(b, "%d (%s) %c %d %d %d 0 -1 %u ", t->pid, t->comm, t->state,
-		    t->ppid, t->pid, t->pid, stat_flags(t));
-	rbuf_printf(b, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 0 0 0 20 0 1 0 %" PRIu64 " ",
-		    t->min_flt, t->cmin_flt, t->maj_flt, t->cmaj_flt, t->start_ticks);
+		    t->ppid, tgid, tgid, stat_flags(t));
+	rbuf_printf(b, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 0 0 0 20 0 %d 0 %" PRIu64 " ",
+		    t->min_flt, t->cmin_flt, t->maj_flt, t->cmaj_flt,
+		    t->nr_threads > 0 ? t->nr_threads : 1, t->start_ticks);
 	rbuf_printf(b, "%" PRIu64 " %" PRIu64 " " RLIM_INFINITY_STR " %" PRIu64 " %" PRIu64 " %" PRIu64 " ",
 		    mm ? t->total_vm << PAGE_SHIFT : 0, mm ? rss : 0,
 		    mm ? t->start_code : 0, mm ? t->end_code : 0, mm ? t->start_stack : 0);

@@ -63,8 +63,8 @@ static const struct node pid_files[] = {
 	TASK_ROW("stat", 0444, render_stat_pid),
 	TASK_ROW("comm", 0444, render_comm),
 	TASK_ROW("cmdline", 0444, render_cmdline),
-	{ .name = "ctl", .parent = -1, .mode = S_IFREG | 0600, .kind = NK_CTL,
-	  .flags = NODE_TGID_ONLY },
+	/* under task/TID/ too: commands run as that thread (threads.md) */
+	{ .name = "ctl", .parent = -1, .mode = S_IFREG | 0600, .kind = NK_CTL },
 	{ .name = "mem", .parent = -1, .mode = S_IFREG | 0600, .kind = NK_BINARY,
 	  .arg = PROCBIN_MEM },
 	{ .name = "pagemap", .parent = -1, .mode = S_IFREG | 0400, .kind = NK_BINARY,
@@ -226,10 +226,25 @@ int pid_lookup(const struct tree_ref *dir, const char *name, struct tree_ref *re
 		if (!slot)
 			return -ENOENT;
 		return pid_resolve(under(dir) | slot, ref, 1);
-	case NK_TASK_DIR:
-		if (tree_parse_num(name, 0, (long)PID_MASK) != dir->pid)
+	case NK_TASK_DIR: {
+		/* a TID of the group: its directory is named by the TID's own inode */
+		struct mm_task_snap *t, *d;
+		int ok;
+
+		n = tree_parse_num(name, 0, (long)PID_MASK);
+		if (n <= 0)
 			return -ENOENT;
-		return pid_resolve(dir->pid_ino | PID_THREAD, ref, 1);
+		if (n == dir->pid)
+			return pid_resolve(dir->pid_ino | PID_THREAD, ref, 1);
+		t = mm_snap_task(mmfs.m, (int)n, 0);
+		d = mm_snap_task(mmfs.m, dir->pid, 0);
+		ok = t && d && t->tgid == d->tgid;
+		free(t);
+		free(d);
+		if (!ok)
+			return -ENOENT;
+		return pid_resolve(pid_dir_ino((int)n) | PID_THREAD, ref, 1);
+	}
 	case NK_FD_DIR:
 		n = tree_parse_num(name, 1, (long)FD_MASK);
 		if (n < 0)
@@ -287,10 +302,26 @@ int pid_list(const struct tree_ref *dir, struct tree_dirent **d, size_t *k)
 				dirent_put(&(*d)[(*k)++], pid_files[i].name, under(dir) | (i + 1),
 					   pid_files[i].mode);
 		return 0;
-	case NK_TASK_DIR:
-		snprintf(name, sizeof(name), "%d", dir->pid);
-		dirent_put(&(*d)[(*k)++], name, dir->pid_ino | PID_THREAD, S_IFDIR | 0555);
+	case NK_TASK_DIR: {
+		int tids[64], n = mm_tids(mmfs.m, dir->pid, tids, 64);
+		struct tree_dirent *nd;
+
+		if (n <= 1) {	/* one thread: its TID is the pid (a reader's own pid included) */
+			snprintf(name, sizeof(name), "%d", dir->pid);
+			dirent_put(&(*d)[(*k)++], name, dir->pid_ino | PID_THREAD, S_IFDIR | 0555);
+			return 0;
+		}
+		n = n < 64 ? n : 64;	/* clone keeps a group at 64 tasks */
+		nd = realloc(*d, (*k + (size_t)n + 1) * sizeof(*nd));
+		if (!nd)
+			return -ENOMEM;
+		*d = nd;
+		for (int i = 0; i < n; i++) {
+			snprintf(name, sizeof(name), "%d", tids[i]);
+			dirent_put(&nd[(*k)++], name, pid_dir_ino(tids[i]) | PID_THREAD, S_IFDIR | 0555);
+		}
 		return 0;
+	}
 	case NK_FD_DIR:
 		return list_fds(dir, d, k);
 	default:

@@ -226,8 +226,8 @@ static void check_committed(struct machine *m, struct rbuf_lite *out, int *bad)
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
-		if (!t || !t->mm)
-			continue;
+		if (!t || !t->mm || !thread_group_leader(t))
+			continue;	/* a shared mm once */
 		want += vma_accounted_pages(t->mm);
 		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
 			if (!v->vm_file || !v->vm_file->shmem_pages)
@@ -286,8 +286,8 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
-		if (!t || !t->mm || !t->mm->pgd)
-			continue;
+		if (!t || !t->mm || !t->mm->pgd || !thread_group_leader(t))
+			continue;	/* a shared mm once */
 		w.t = t;
 		memset(w.rss, 0, sizeof(w.rss));
 		w.tables = 0;

@@ -30,6 +30,7 @@
 
 struct fd_entry *fd_lookup(struct task *t, int fd)
 {
+	t = task_files_owner(t);	/* CLONE_FILES: a thread uses its leader's */
 	if (!t->files || fd < 0 || fd >= FDTABLE_MAX || !t->files->fd[fd].file)
 		return NULL;
 	return &t->files->fd[fd];
@@ -37,6 +38,7 @@ struct fd_entry *fd_lookup(struct task *t, int fd)
 
 int fd_install(struct task *t, int fd, struct file_ref *f, int flags)
 {
+	t = task_files_owner(t);
 	if (!t->files) {
 		t->files = kzalloc(sizeof(*t->files));
 		if (!t->files)
@@ -69,6 +71,7 @@ void fdtable_free(struct task *t)
 /* fork: the child shares the parent's open files, fd for fd. */
 int fdtable_dup(struct task *child, const struct task *parent)
 {
+	parent = task_files_owner(parent);
 	if (!parent->files)
 		return 0;
 	child->files = kmalloc(sizeof(*child->files));
@@ -154,6 +157,7 @@ int mm_snap_files(struct machine *m, int pid, struct mm_fd_snap **out)
 		machine_unlock(m);
 		return -ESRCH;
 	}
+	t = task_files_owner(t);
 	for (int fd = 0; t->files && fd < FDTABLE_MAX; fd++)
 		n += t->files->fd[fd].file != NULL;
 	if (n && !(*out = malloc((size_t)n * sizeof(**out)))) {

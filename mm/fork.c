@@ -139,7 +139,9 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 	int err;
 
 	lockdep_assert_held(m);
-	t = task_alloc(m, parent->pid, parent->comm, parent->cmdline, parent->cmdline_len);
+	/* from a thread: the child's parent is the process (copy_process's real_parent's tgid) */
+	t = task_alloc(m, parent->tgid ? parent->tgid : parent->pid, parent->comm, parent->cmdline,
+		       parent->cmdline_len);
 	mm = mm_alloc(m);
 	if (!t || !mm) {
 		kfree(mm);

@@ -234,6 +234,11 @@ int mm_numa_maps(struct machine *m, int pid, struct mm_numa_vma **out, size_t *n
 
 /* Live pids in ascending order; returns how many (may exceed max). */
 int mm_pids(struct machine *m, int *pids, int max);
+/*
+ * The TIDs of pid's thread group, leader first then ascending, into tids
+ * (at most max); returns how many there are (0: no such task).
+ */
+int mm_tids(struct machine *m, int pid, int *tids, int max);
 
 /*
  * The kernel log since boot as dmesg-style text ("[    0.000000] ...\n"),

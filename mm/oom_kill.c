@@ -84,8 +84,8 @@ static struct task *select_bad_process(struct machine *m, uint64_t totalpages)
 		struct task *t = m->tasks[pid];
 		int64_t points;
 
-		if (!t || t->oom_killed)	/* a victim not yet gone: it exits at once here */
-			continue;
+		if (!t || t->oom_killed || !thread_group_leader(t))
+			continue;	/* a victim not yet gone exits at once here; a group scores once */
 		points = oom_badness(m, t, totalpages);
 		if (points == OOM_BADNESS_NEVER || points < chosen_points)
 			continue;
@@ -132,7 +132,9 @@ static int oom_kill_process(struct machine *m, struct task *cur, struct task *vi
 	}
 	count_vm_event(m, OOM_KILL);
 	oom_kill_line(m, message, victim);
-	if (victim == m->cur_task) {
+	if (m->cur_task && m->cur_task->tgid == victim->tgid) {
+		/* the caller's group: it exits when the call has unwound */
+		m->cur_task->oom_killed = 1;
 		victim->oom_killed = 1;
 		return OOM_KILLED_CURRENT;
 	}
@@ -163,8 +165,8 @@ int out_of_memory(struct machine *m, unsigned gfp, int order)
 	}
 	if (m->tun.oom_kill_allocating_task && cur && cur->mm && cur->pid != 1 &&
 	    cur->oom_score_adj != OOM_SCORE_ADJ_MIN)
-		return oom_kill_process(m, cur, cur, gfp, order,
-					"Out of memory (oom_kill_allocating_task)");
+		return oom_kill_process(m, cur, cur->group_leader ? cur->group_leader : cur, gfp,
+					order, "Out of memory (oom_kill_allocating_task)");
 	victim = select_bad_process(m, totalpages);
 	if (!victim) {
 		oom_dump_header(m, cur, gfp, order, 0);

@@ -298,7 +298,7 @@ static void dump_tasks(struct machine *m)
 	if (!v)
 		return;
 	for (int pid = 2; pid < m->pid_max && nr < m->nr_tasks; pid++)
-		if (m->tasks[pid] && m->tasks[pid]->mm)
+		if (m->tasks[pid] && m->tasks[pid]->mm && thread_group_leader(m->tasks[pid]))
 			v[nr++] = m->tasks[pid];
 	qsort(v, (size_t)nr, sizeof(*v), by_seq);
 	for (int i = 0; i < nr; i++) {

@@ -35,8 +35,8 @@ static void page_mkclean(struct machine *m, struct page *page)
 	for (int pid = 0; pid < m->pid_max && page->mapcount; pid++) {
 		struct task *t = m->tasks[pid];
 
-		if (!t || !t->mm || !t->mm->pgd)
-			continue;
+		if (!t || !t->mm || !t->mm->pgd || !thread_group_leader(t))
+			continue;	/* a shared mm once */
 		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
 			uint64_t addr;
 			pte_t *pte;

@@ -310,8 +310,8 @@ int rmap_check(struct machine *m, struct rbuf_lite *out)
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
-		if (!t || !t->mm)
-			continue;
+		if (!t || !t->mm || !thread_group_leader(t))
+			continue;	/* a shared mm once */
 		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
 			linked += v->anon_vma != 0;
 			if (v->vm_mm != t->mm || (v->anon_vma && !v->anon_link.next) ||

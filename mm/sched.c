@@ -119,6 +119,8 @@ int mm_signal_kill(struct machine *m, int pid)
 
 	machine_lock(m);
 	t = pid > 1 ? find_task_by_pid(m, pid) : NULL;
+	if (t && t->group_leader)
+		t = t->group_leader;	/* fatal_signal_pending looks at the leader too */
 	found = t != NULL;
 	if (t)
 		t->sigkill = 1;
@@ -137,7 +139,7 @@ int fatal_signal_pending(struct machine *m, struct task *t)
 	if (m->cmd_inject)
 		hit = m->cmd_polls == m->cmd_inject;	/* a replay: stop where the run did */
 	else
-		hit = t && t->sigkill;
+		hit = t && (t->sigkill || (t->group_leader && t->group_leader->sigkill));
 	if (hit)
 		m->cmd_interrupted = m->cmd_polls;
 	return hit;

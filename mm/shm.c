@@ -497,7 +497,8 @@ int shm_check(struct machine *m, struct rbuf_lite *out)
 		for (int pid = 0; pid < m->pid_max; pid++) {
 			struct task *t = m->tasks[pid];
 
-			for (struct vm_area_struct *v = t && t->mm ? vma_first(t->mm) : NULL; v;
+			for (struct vm_area_struct *v = t && t->mm && thread_group_leader(t) ?
+							 vma_first(t->mm) : NULL; v;
 			     v = vma_next_of(v))
 				vmas += v->vm_file && v->vm_file->shm == shp;
 		}

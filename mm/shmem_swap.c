@@ -186,7 +186,8 @@ static struct file_ref **shmem_objects(struct machine *m, int on_swap, size_t *n
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
-		for (struct vm_area_struct *vma = t && t->mm ? vma_first(t->mm) : NULL; vma;
+		for (struct vm_area_struct *vma = t && t->mm && thread_group_leader(t) ?
+						  vma_first(t->mm) : NULL; vma;
 		     vma = vma_next_of(vma)) {
 			struct file_ref *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
 			size_t i;

@@ -304,6 +304,7 @@ struct mm_task_io {
 
 struct mm_task_snap {
 	int pid, ppid;
+	int tgid, nr_threads;		/* its thread group (pid for a process) and the group's size */
 	char comm[16];			/* NUL-terminated, at most 15 chars */
 	char cmdline[256];		/* NUL-separated argv */
 	size_t cmdline_len;		/* bytes of cmdline, last NUL included */

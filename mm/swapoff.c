@@ -120,8 +120,8 @@ int try_to_unuse(struct machine *m, int type)
 	for (int pid = 0; pid < m->pid_max && si->inuse_pages; pid++) {
 		struct task *t = m->tasks[pid];
 
-		if (!t || !t->mm)
-			continue;
+		if (!t || !t->mm || !thread_group_leader(t))
+			continue;	/* a shared mm once */
 		for (struct vm_area_struct *v = vma_first(t->mm); v && !ua.err; v = vma_next_of(v)) {
 			ua.vma = v;
 			walk_ptes(m, t->mm, v->vm_start, v->vm_end, unuse_pte, &ua);

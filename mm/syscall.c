@@ -27,12 +27,34 @@ static int is_process_verb(enum mm_verb v)
 	return v >= MMV_MMAP && v < MMV_NR && !mm_verb_is_global(v) && v != MMV_SHM_UNLINK;
 }
 
-static int sys_exit(struct sys_ctx *x)
+/*
+ * exit: the caller only — a thread's exit ends that thread, a leader's
+ * ends its group (thread.c: there are no zombie leaders). exit_group: the
+ * caller's whole group.
+ */
+static int sys_exit(struct sys_ctx *x, int group)
 {
-	if (x->t->pid == 1)
+	if (x->t->tgid == 1)
 		return sys_fail(x, -EPERM, "init cannot exit");
-	task_exit(x->m, x->t);
+	if (group)
+		do_group_exit(x->m, x->t);
+	else
+		task_exit(x->m, x->t);
 	return 0;
+}
+
+/* A thread's allocator calls go to its own glibc thread state (its tcache and arena). */
+static int sys_malloc_call(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
+{
+	if (x->t->malloc_thread)
+		return libc_malloc_thread_call(x, x->t->malloc_thread, c, ret);
+	switch (c->verb) {
+	case MMV_MALLOC: return libc_malloc(x, c->len, ret);
+	case MMV_FREE: return libc_free(x, c->addr);
+	case MMV_CALLOC: return libc_calloc(x, c->len, c->new_len, ret);
+	case MMV_REALLOC: return libc_realloc(x, c->addr, c->new_len, ret);
+	default: return libc_memalign(x, c->len, c->new_len, ret);
+	}
 }
 
 /*
@@ -45,6 +67,11 @@ static int sys_exec(struct sys_ctx *x, const struct mm_call *c)
 {
 	char argv[TASK_CMDLINE_MAX];
 	size_t n = strnlen(c->path, sizeof(c->path)) + 1;
+
+	/* de_thread: the other threads go first; a thread taking the leader's place is not modelled */
+	if (!thread_group_leader(x->t))
+		return sys_fail(x, -ENOSYS, "exec from a thread other than the leader is not modelled");
+	exit_threads(x->m, x->t);
 
 	if (n > sizeof(c->path) || c->argv_len > sizeof(c->argv) ||
 	    (c->argv_len && c->argv[c->argv_len - 1]))
@@ -92,7 +119,15 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	case MMV_SHMCTL: return sys_shmctl(x, c, ret);
 	case MMV_DUP: return sys_dup(x, c, ret);
 	case MMV_EXEC: return sys_exec(x, c);
-	case MMV_EXIT: return sys_exit(x);
+	case MMV_EXIT: return sys_exit(x, 0);
+	case MMV_EXIT_GROUP: return sys_exit(x, 1);
+	case MMV_CLONE: {
+		int tid = 0;
+		int err2 = do_clone(x->m, x->t, c->flags, &tid, x->why, x->whylen);
+
+		*ret = (uint64_t)tid;
+		return err2;
+	}
 	case MMV_TOUCH:
 		return touch_range(x->m, x->t, c->addr, c->len, c->mode == 'w', x->why, x->whylen);
 	case MMV_FORK: {
@@ -102,11 +137,8 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 		*ret = (uint64_t)pid;
 		return err2;
 	}
-	case MMV_MALLOC: return libc_malloc(x, c->len, ret);
-	case MMV_FREE: return libc_free(x, c->addr);
-	case MMV_CALLOC: return libc_calloc(x, c->len, c->new_len, ret);
-	case MMV_REALLOC: return libc_realloc(x, c->addr, c->new_len, ret);
-	case MMV_MEMALIGN: return libc_memalign(x, c->len, c->new_len, ret);
+	case MMV_MALLOC: case MMV_FREE: case MMV_CALLOC: case MMV_REALLOC: case MMV_MEMALIGN:
+		return sys_malloc_call(x, c, ret);
 	case MMV_MALLOC_TRIM: return libc_malloc_trim(x, c->len, ret);
 	case MMV_MALLOPT: return libc_mallopt(x, (int)c->advice, c->mode, ret);
 	case MMV_MALLOC_STATS: {
@@ -128,7 +160,7 @@ static int retryable(enum mm_verb v)
 {
 	switch (v) {
 	case MMV_MMAP: case MMV_BRK: case MMV_MADVISE: case MMV_MLOCK: case MMV_MLOCK2:
-	case MMV_MLOCKALL: case MMV_EXEC: case MMV_TOUCH: case MMV_FORK:
+	case MMV_MLOCKALL: case MMV_EXEC: case MMV_TOUCH: case MMV_FORK: case MMV_CLONE:
 		return 1;
 	default:
 		return 0;
@@ -170,7 +202,7 @@ static int dispatch_retry(struct sys_ctx *x, const struct mm_call *c, uint64_t *
 	if (t && t->oom_killed) {
 		if (err != -EINTR)
 			err = sys_fail(x, -EINTR, "killed by the OOM killer");
-		task_exit(x->m, t);
+		do_group_exit(x->m, t);	/* the OOM killer's SIGKILL ends the group */
 	}
 	return err;
 }

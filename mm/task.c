@@ -38,8 +38,10 @@ struct mm_struct *mm_alloc(struct machine *m)
 {
 	struct mm_struct *mm = kzalloc(sizeof(struct mm_struct));
 
-	if (mm)
+	if (mm) {
 		mm->machine = m;
+		mm->mm_users = 1;
+	}
 	return mm;
 }
 
@@ -49,6 +51,8 @@ void mmput(struct machine *m, struct mm_struct *mm)
 
 	if (!mm)
 		return;
+	if (--mm->mm_users > 0)
+		return;		/* another thread still uses it */
 	exit_mmap(m, mm);
 	mm_put_huge_zero_page(m, mm);
 	acct = vma_accounted_pages(mm);
@@ -257,7 +261,11 @@ int task_attach(struct machine *m, struct task *t)
 		return pid;
 	}
 	t->pid = pid;
-	if (find_task_by_pid(m, t->ppid))
+	if (!t->tgid) {		/* a process: its own group (thread.c sets a thread's) */
+		t->tgid = pid;
+		t->nr_threads = 1;
+	}
+	if (thread_group_leader(t) && find_task_by_pid(m, t->ppid))
 		list_add_tail(&t->sibling, &find_task_by_pid(m, t->ppid)->children);
 	m->tasks[pid] = t;
 	m->nr_tasks++;
@@ -357,10 +365,12 @@ int mm_kill(struct machine *m, int pid, char *why, size_t whylen)
 	machine_lock(m);
 	sim_advance(m, MM_TICK_NS);
 	t = find_task_by_pid(m, pid);
+	if (t && t->group_leader)
+		t = t->group_leader;	/* SIGKILL to a thread kills its group */
 	if (!t) {
 		set_why(why, whylen, "no such process");
 		err = -ESRCH;
-	} else if (pid == 1) {
+	} else if (t->pid == 1) {
 		set_why(why, whylen, "init cannot be killed");
 		err = -EPERM;
 	} else {
@@ -375,12 +385,16 @@ void task_exit(struct machine *m, struct task *t)
 	struct task *init = find_task_by_pid(m, 1), *parent = find_task_by_pid(m, t->ppid);
 
 	lockdep_assert_held(m);
+	if (thread_group_leader(t))
+		exit_threads(m, t);	/* the leader goes last: exit_group */
+	else
+		thread_release(m, t);
 	/*
 	 * There are no zombies: the parent reaps at once, and wait_task_zombie
 	 * adds what the child read and wrote (its reaped children's included)
 	 * to the parent's proc/PID/io.
 	 */
-	if (parent && parent != t) {
+	if (parent && parent != t && thread_group_leader(t)) {
 		parent->ioac.rchar += t->ioac.rchar;
 		parent->ioac.wchar += t->ioac.wchar;
 		parent->ioac.syscr += t->ioac.syscr;
@@ -449,8 +463,8 @@ int mm_pids(struct machine *m, int *pids, int max)
 
 	machine_lock(m);
 	for (int pid = 1; pid < m->pid_max; pid++) {
-		if (!m->tasks[pid])
-			continue;
+		if (!m->tasks[pid] || !thread_group_leader(m->tasks[pid]))
+			continue;	/* readdir of /proc shows thread group leaders only */
 		if (n < max)
 			pids[n] = pid;
 		n++;
@@ -606,7 +620,9 @@ void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, i
 {
 	lockdep_assert_held(m);
 	s->pid = t->pid;
-	s->ppid = t->ppid;
+	s->ppid = t->group_leader ? t->group_leader->ppid : t->ppid;	/* the process's parent */
+	s->tgid = t->tgid;
+	s->nr_threads = get_nr_threads(m, t);
 	memcpy(s->comm, t->comm, sizeof(s->comm));
 	memcpy(s->cmdline, t->cmdline, t->cmdline_len);
 	s->cmdline_len = t->cmdline_len;
@@ -659,7 +675,7 @@ static int check_children(struct machine *m, struct task *t, struct rbuf_lite *o
  */
 int check_tasks(struct machine *m, struct rbuf_lite *out)
 {
-	int bad = 0, live = 0, nr_children = 0;
+	int bad = 0, live = 0, leaders = 0, nr_children = 0;
 
 	lockdep_assert_held(m);
 	if (m->last_pid < 0 || m->last_pid >= PID_MAX_LIMIT) {
@@ -676,11 +692,12 @@ int check_tasks(struct machine *m, struct rbuf_lite *out)
 		if (!t)
 			continue;
 		live++;
+		leaders += thread_group_leader(t);
 		if (t->pid != pid) {
 			rbl_printf(out, "tasks: slot %d holds pid %d\n", pid, t->pid);
 			bad++;
 		}
-		if (pid != 1 && !find_task_by_pid(m, t->ppid)) {
+		if (pid != 1 && thread_group_leader(t) && !find_task_by_pid(m, t->ppid)) {
 			rbl_printf(out, "pid %d: parent %d does not exist\n", pid, t->ppid);
 			bad++;
 		}
@@ -690,18 +707,18 @@ int check_tasks(struct machine *m, struct rbuf_lite *out)
 			bad++;
 		}
 		bad += check_children(m, t, out, &nr_children);
-		if (t->mm)
+		if (t->mm && thread_group_leader(t))	/* a shared mm once */
 			bad += vma_check(t->mm, pid, out);
-		if (t->mm)
+		if (t->mm && thread_group_leader(t))
 			bad += libc_malloc_check(t->mm, pid, out);
 	}
-	if (live && nr_children != live - 1) {
-		rbl_printf(out, "tasks: %d on children lists, want %d\n", nr_children, live - 1);
+	if (leaders && nr_children != leaders - 1) {
+		rbl_printf(out, "tasks: %d on children lists, want %d\n", nr_children, leaders - 1);
 		bad++;
 	}
 	if (live != m->nr_tasks) {
 		rbl_printf(out, "tasks: nr_tasks %d but %d in the pid table\n", m->nr_tasks, live);
 		bad++;
 	}
-	return bad;
+	return bad + check_threads(m, out);
 }

@@ -75,6 +75,7 @@ struct mm_struct {
 	} ptc[2];
 
 	struct libc_malloc *libc_malloc;	/* the process's glibc allocator state (mm/libc/), NULL until used */
+	int mm_users;			/* tasks using it (threads share one); mmput frees it at 0 */
 };
 
 struct page;
@@ -113,7 +114,30 @@ struct task {
 	struct page *stack[THREAD_STACK_PAGES];	/* the kernel stack (16 KiB) */
 	struct list_head children;	/* tasks whose parent this is, via their sibling */
 	struct list_head sibling;	/* in the parent's children; self-linked for init */
+	/*
+	 * Threads (thread.c). tgid is the thread group's id, the leader's pid
+	 * (task_attach sets it to pid for a process). A thread (tgid != pid)
+	 * shares the leader's mm (mm_users counts it) and fd table, is on no
+	 * children list, and never outlives its leader: the leader's exit
+	 * ends the group first.
+	 */
+	int tgid;
+	struct task *group_leader;	/* NULL for a leader; the leader for a thread */
+	int malloc_thread;		/* glibc allocator thread index (mm/libc/): 0 for the leader */
+	int nr_threads;			/* a leader's: tasks in its group, itself included */
 };
+
+/* Whether t leads its thread group (every process without threads does). */
+static inline int thread_group_leader(const struct task *t)
+{
+	return t->group_leader == NULL;
+}
+
+/* The task owning the fd table t uses (CLONE_FILES: the leader's). */
+static inline struct task *task_files_owner(const struct task *t)
+{
+	return (struct task *)(t->group_leader ? t->group_leader : t);
+}
 
 /* trace_map.c (the public side is in mm.h) */
 void trace_session_free(struct task *t);
@@ -181,6 +205,24 @@ int binfmt_elf_exec(struct machine *m, struct task *t, const char *path, const c
 		    size_t argv_len, char *why, size_t whylen);
 /* Whether path names a file of the simulated file system that starts with ELF's magic. */
 int binfmt_elf_is_elf(struct machine *m, const char *path);
+
+/*
+ * thread.c: clone(CLONE_VM|CLONE_THREAD|...) from t: a thread sharing t's
+ * mm and files, with a pid of its own and t's tgid. 0 and *tid, or
+ * -EINVAL (flags glibc never passes, reason in why), -ENOSYS (a clone
+ * this model does not make), -ENOMEM, -EAGAIN (no pid).
+ */
+int do_clone(struct machine *m, struct task *t, uint64_t flags, int *tid, char *why, size_t whylen);
+/* The number of tasks in t's thread group (status Threads:). */
+int get_nr_threads(struct machine *m, const struct task *t);
+/* task_exit of a thread (not a leader): glibc's thread exit, the group's count. */
+void thread_release(struct machine *m, struct task *t);
+/* exit_group: t's whole group leaves (the leader's task_exit). */
+void do_group_exit(struct machine *m, struct task *t);
+/* Every thread of leader's group but the leader leaves (exit_group, kill, exec). */
+void exit_threads(struct machine *m, struct task *leader);
+/* check: tgids, leaders and mm_users; one line per problem. */
+int check_threads(struct machine *m, struct rbuf_lite *out);
 
 /*
  * resource.c: the resource limits of t (kernel: signal->rlim), in RLIMIT_*

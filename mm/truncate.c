@@ -48,8 +48,8 @@ void unmap_mapping_range(struct machine *m, struct file_ref *inode, uint64_t fir
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
-		if (!t || !t->mm || !t->mm->pgd)
-			continue;
+		if (!t || !t->mm || !t->mm->pgd || !thread_group_leader(t))
+			continue;	/* a shared mm once */
 		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
 			uint64_t from, to;
 
@@ -169,8 +169,8 @@ static void rename_open_files(struct machine *m, const char *from, const char *t
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
-		if (!t)
-			continue;
+		if (!t || !thread_group_leader(t))
+			continue;	/* a shared mm once */
 		for (struct vm_area_struct *v = t->mm ? vma_first(t->mm) : NULL; v; v = vma_next_of(v))
 			if (v->vm_file && v->vm_file->inode)
 				rename_path(v->vm_file->path, from, to);
@@ -188,8 +188,8 @@ static int inode_in_use(struct machine *m, struct file_ref *inode)
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
-		if (!t)
-			continue;
+		if (!t || !thread_group_leader(t))
+			continue;	/* a shared mm once */
 		for (struct vm_area_struct *v = t->mm ? vma_first(t->mm) : NULL; v; v = vma_next_of(v))
 			if (v->vm_file && v->vm_file->inode == inode)
 				return 1;

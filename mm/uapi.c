@@ -47,6 +47,8 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_MALLOC_TRIM]	= "malloc_trim",
 	[MMV_MALLOPT]		= "mallopt",
 	[MMV_MALLOC_STATS]	= "malloc_stats",
+	[MMV_CLONE]		= "clone",
+	[MMV_EXIT_GROUP]	= "exit_group",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

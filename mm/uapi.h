@@ -145,6 +145,9 @@ enum mm_verb {
 	MMV_MALLOC_TRIM,
 	MMV_MALLOPT,
 	MMV_MALLOC_STATS,
+	/* per-process: threads (thread.c) */
+	MMV_CLONE,
+	MMV_EXIT_GROUP,
 	MMV_NR
 };
 
@@ -182,6 +185,7 @@ enum mm_verb {
  *   memalign  len (alignment) new_len (size)
  *   malloc_trim len (pad)          mallopt   advice (param) mode (value)
  *   malloc_stats -
+ *   clone     flags (CLONE_* | exit signal)   exit_group -
  */
 struct mm_call {
 	enum mm_verb verb;
