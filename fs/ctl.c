@@ -229,7 +229,8 @@ int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *v
 		err = mm_syscall(m, pid, call, val, why, whylen);
 	if (err < 0)
 		return err;
-	if (pid && (call->verb == MMV_FORK || call->verb == MMV_CLONE))
+	if (pid && (call->verb == MMV_FORK || call->verb == MMV_CLONE ||
+		    call->verb == MMV_PTHREAD_CREATE))
 		ctl_pid_born((int)*val);
 	return 0;
 }

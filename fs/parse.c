@@ -711,6 +711,8 @@ static const struct verb_desc verbs[] = {
 	{ "malloc_stats", MMV_MALLOC_STATS, PARSE_PROCESS, "",	  "" },
 	{ "clone",	 MMV_CLONE,	 PARSE_PROCESS, "X",	  "FLAGS" },
 	{ "exit_group",	 MMV_EXIT_GROUP, PARSE_PROCESS, "",	  "" },
+	{ "pthread_create", MMV_PTHREAD_CREATE, PARSE_PROCESS, "|l", "[STACKSIZE]" },
+	{ "pthread_exit", MMV_PTHREAD_EXIT, PARSE_PROCESS, "",	  "" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)

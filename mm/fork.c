@@ -167,6 +167,9 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 	mm->mmap_base = old->mmap_base;
 	mm->task_size = old->task_size;
 	mm->last_anon_vma = old->last_anon_vma;
+	/* glibc's stack cache is process memory: the child has it too */
+	memcpy(mm->stack_cache, old->stack_cache, sizeof(mm->stack_cache));
+	mm->stack_cache_nr = old->stack_cache_nr;
 	mm->exe_file = old->exe_file ? file_ref_get(old->exe_file) : NULL;
 	t->mm = mm;
 	err = trace_xlate_dup(mm, old);

@@ -121,6 +121,8 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	case MMV_EXEC: return sys_exec(x, c);
 	case MMV_EXIT: return sys_exit(x, 0);
 	case MMV_EXIT_GROUP: return sys_exit(x, 1);
+	case MMV_PTHREAD_CREATE: return sys_pthread_create(x, c->len, ret);
+	case MMV_PTHREAD_EXIT: return sys_pthread_exit(x);
 	case MMV_CLONE: {
 		int tid = 0;
 		int err2 = do_clone(x->m, x->t, c->flags, &tid, x->why, x->whylen);

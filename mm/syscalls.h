@@ -153,6 +153,9 @@ int sys_mlock2(struct sys_ctx *x, const struct mm_call *c);
 int sys_mlockall(struct sys_ctx *x, const struct mm_call *c);
 int sys_munlockall(struct sys_ctx *x);
 int sys_madvise(struct sys_ctx *x, const struct mm_call *c);
+/* pthread.c: glibc's pthread_create (*ret: the TID) and a pthread's exit */
+int sys_pthread_create(struct sys_ctx *x, uint64_t stacksize, uint64_t *ret);
+int sys_pthread_exit(struct sys_ctx *x);
 int sys_msync(struct sys_ctx *x, const struct mm_call *c);
 /* mincore: *vec (malloc'd, NUL-terminated) gets one '0'/'1' per page. */
 struct mm_runs;

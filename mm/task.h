@@ -76,6 +76,9 @@ struct mm_struct {
 
 	struct libc_malloc *libc_malloc;	/* the process's glibc allocator state (mm/libc/), NULL until used */
 	int mm_users;			/* tasks using it (threads share one); mmput frees it at 0 */
+#define PTHREAD_STACK_CACHE_MAX 32
+	struct { uint64_t addr, size; } stack_cache[PTHREAD_STACK_CACHE_MAX];	/* pthread.c, oldest first */
+	int stack_cache_nr;
 };
 
 struct page;
@@ -125,6 +128,7 @@ struct task {
 	struct task *group_leader;	/* NULL for a leader; the leader for a thread */
 	int malloc_thread;		/* glibc allocator thread index (mm/libc/): 0 for the leader */
 	int nr_threads;			/* a leader's: tasks in its group, itself included */
+	uint64_t pthread_stack, pthread_stack_size;	/* pthread.c: the thread's stack mapping (0: none) */
 };
 
 /* Whether t leads its thread group (every process without threads does). */

@@ -49,6 +49,8 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_MALLOC_STATS]	= "malloc_stats",
 	[MMV_CLONE]		= "clone",
 	[MMV_EXIT_GROUP]	= "exit_group",
+	[MMV_PTHREAD_CREATE]	= "pthread_create",
+	[MMV_PTHREAD_EXIT]	= "pthread_exit",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

@@ -148,6 +148,8 @@ enum mm_verb {
 	/* per-process: threads (thread.c) */
 	MMV_CLONE,
 	MMV_EXIT_GROUP,
+	MMV_PTHREAD_CREATE,
+	MMV_PTHREAD_EXIT,
 	MMV_NR
 };
 
@@ -186,6 +188,7 @@ enum mm_verb {
  *   malloc_trim len (pad)          mallopt   advice (param) mode (value)
  *   malloc_stats -
  *   clone     flags (CLONE_* | exit signal)   exit_group -
+ *   pthread_create len (the stack size, 0: RLIMIT_STACK's)   pthread_exit -
  */
 struct mm_call {
 	enum mm_verb verb;

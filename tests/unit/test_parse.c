@@ -645,3 +645,35 @@ Test(parse, malloc_family)
 	cr_assert_eq(parse_command("malloc_stats", 12, P, &c, why, sizeof(why)), 0);
 	cr_expect_eq(c.verb, MMV_MALLOC_STATS);
 }
+
+/* Threads: clone's flags by name (strace's spelling, SIGCHLD included) or number. */
+Test(parse, clone_and_thread_verbs)
+{
+	struct mm_call c;
+	char why[128];
+	static const char glibc[] = "clone CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|"
+		"CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID";
+	static const char forkish[] = "clone child_cleartid|child_settid|SIGCHLD";
+
+	cr_assert_eq(parse_command(glibc, strlen(glibc), PARSE_PROCESS, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.verb, MMV_CLONE);
+	cr_expect_eq(c.flags, 0x3d0f00);
+	cr_assert_eq(parse_command(forkish, strlen(forkish), PARSE_PROCESS, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.flags, 0x1200011);
+	cr_assert_eq(parse_command("clone 0x10d00", 13, PARSE_PROCESS, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.flags, 0x10d00);
+	cr_expect_eq(parse_command("clone", 5, PARSE_PROCESS, &c, why, sizeof(why)), -EINVAL);
+	cr_expect_str_eq(why, "clone needs FLAGS");
+	cr_expect_eq(parse_command("clone CLONE_BOGUS", 17, PARSE_PROCESS, &c, why, sizeof(why)), -EINVAL);
+	cr_expect_str_eq(why, "unknown clone flag 'CLONE_BOGUS'");
+	cr_assert_eq(parse_command("exit_group", 10, PARSE_PROCESS, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.verb, MMV_EXIT_GROUP);
+	cr_assert_eq(parse_command("pthread_create", 14, PARSE_PROCESS, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.verb, MMV_PTHREAD_CREATE);
+	cr_expect_eq(c.len, 0);
+	cr_assert_eq(parse_command("pthread_create 64k", 18, PARSE_PROCESS, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.len, 65536);
+	cr_assert_eq(parse_command("pthread_exit", 12, PARSE_PROCESS, &c, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(c.verb, MMV_PTHREAD_EXIT);
+	cr_expect_eq(parse_command("clone 0x100", 11, PARSE_GLOBAL, &c, why, sizeof(why)), -EINVAL);
+}

@@ -294,3 +294,85 @@ Test(thread, malloc_of_a_thread_uses_its_arena)
 	cr_expect_eq(call(t2, (struct mm_call){ .verb = MMV_MALLOC, .len = 5000 }), h + 0xbb0);
 	cr_expect_eq(call(a, (struct mm_call){ .verb = MMV_MALLOC, .len = 10 }), heap + 0x2c0);
 }
+
+static int vma_of(int pid, uint64_t addr, uint64_t *start, uint64_t *end, uint64_t *prot)
+{
+	struct mm_task_snap *s = mm_snap_task(m, pid, 1);
+	int found = 0;
+
+	for (size_t i = 0; i < s->nr_vmas; i++)
+		if (s->vmas[i].start <= addr && addr < s->vmas[i].end) {
+			*start = s->vmas[i].start;
+			*end = s->vmas[i].end;
+			*prot = s->vmas[i].flags & (MM_VM_READ | MM_VM_WRITE | MM_VM_EXEC);
+			found = 1;
+		}
+	free(s);
+	return found;
+}
+
+static int pthread_of(int pid, uint64_t stacksize)
+{
+	return (int)call(pid, (struct mm_call){ .verb = MMV_PTHREAD_CREATE, .len = stacksize });
+}
+
+static uint64_t stack_of(int tid)
+{
+	machine_lock(m);
+	uint64_t a = find_task_by_pid(m, tid)->pthread_stack;
+	machine_unlock(m);
+	return a;
+}
+
+/*
+ * pthread_create as the host's glibc 2.36 does it: 8 MiB + a guard page
+ * mapped PROT_NONE, all but the lowest page made read-write; the thread's
+ * exit madvises the stack and caches it; the next thread takes it back.
+ */
+Test(thread, pthread_create_maps_a_guarded_stack_and_caches_it)
+{
+	int a = spawn("a"), t1, t2;
+	uint64_t mem, s, e, prot, rss;
+
+	t1 = pthread_of(a, 0);
+	mem = stack_of(t1);
+	cr_assert(vma_of(a, mem, &s, &e, &prot));
+	cr_expect_eq(s, mem);
+	cr_expect_eq(e, mem + 4096);
+	cr_expect_eq(prot, 0);
+	cr_assert(vma_of(a, mem + 4096, &s, &e, &prot));
+	cr_expect_eq(e, mem + 8392704);
+	cr_expect_eq(prot, MM_VM_READ | MM_VM_WRITE);
+	touch(t1, mem + 4096, 8 * MiB, 1);
+	call(t1, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });
+	cr_expect(!alive(t1));
+	/* madvise(mem, 8368128, MADV_DONTNEED): the top 24 KiB stay resident */
+	rss = usage(a, mem + 4096).rss;
+	cr_expect_eq(rss, 24 * 1024, "%llu", (unsigned long long)rss);
+	t2 = pthread_of(a, 0);
+	cr_expect_eq(stack_of(t2), mem);	/* from the cache: no new mapping */
+	cr_assert(vma_of(a, mem + 4096, &s, &e, &prot));
+	cr_expect_eq(e, mem + 8392704);
+}
+
+Test(thread, the_stack_cache_keeps_40_mib)
+{
+	int a = spawn("a"), t[5];
+	uint64_t mem[5], s, e, prot;
+	char why[256];
+
+	for (int i = 0; i < 5; i++) {
+		t[i] = pthread_of(a, 0);
+		mem[i] = stack_of(t[i]);
+	}
+	for (int i = 0; i < 5; i++)
+		call(t[i], (struct mm_call){ .verb = MMV_PTHREAD_EXIT });
+	/* five 8 MiB + 4 KiB stacks are more than 40 MiB: the oldest is unmapped */
+	cr_expect(!vma_of(a, mem[0], &s, &e, &prot));
+	for (int i = 1; i < 5; i++)
+		cr_expect(vma_of(a, mem[i], &s, &e, &prot));
+	cr_expect_eq(try_call(a, (struct mm_call){ .verb = MMV_PTHREAD_EXIT }, NULL, why, sizeof(why)),
+		     -ENOSYS);
+	cr_expect_eq(try_call(a, (struct mm_call){ .verb = MMV_PTHREAD_CREATE, .len = 4096 }, NULL,
+			      why, sizeof(why)), -EINVAL);
+}
