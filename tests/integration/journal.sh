@@ -28,6 +28,7 @@ snapshot() {
 		for f in maps smaps smaps_rollup status statm stat comm cmdline; do
 			cat "$root/proc/$p/$f" >"$dir/$p.$f"
 		done
+		ls "$root/proc/$p/task" | sort -n >"$dir/$p.task"
 		"$PY" -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY)
 sys.stdout.write(os.pread(fd, 65536, 0x7ffff7000000 // 512).hex())' \
 			"$root/proc/$p/pagemap" >"$dir/$p.pagemap"
@@ -65,6 +66,14 @@ exec 4<>"$M/proc/$p2/ctl"
 echo 'mmap 0 2M rw- private,anon' >&4 && read -r a <&4
 echo "touch $a 1M w" >&4 && read -r r <&4
 echo fork >&4 && read -r child <&4
+# threads (threads.md): pthread_create, clone, a thread's malloc and exit
+echo pthread_create >&4 && read -r t1 <&4
+echo 'clone vm|files|sighand|thread' >&4 && read -r t2 <&4
+exec 6<>"$M/proc/$p2/task/$t2/ctl"
+echo 'malloc 100' >&6 && read -r r <&6
+echo exit >&6 && read -r r <&6
+exec 6>&-
+assert_eq "$p2 $t1" "$(ls "$M/proc/$p2/task" | sort -n | tr '\n' ' ' | sed 's/ $//')" "the threads"
 printf 'journal test\n' >"$M/files/notes.txt"
 mkdir -p "$M/files/d/e"
 printf 'x%.0s' {1..5000} >"$M/files/d/e/big"
