@@ -43,7 +43,7 @@ static const struct {
 	{ "dup3",	MMV_DUP,	"dgx" },
 	{ "fcntl",	MMV_DUP,	"dx|x" },	/* F_DUPFD*: strace_replay skips the rest */
 	{ "exit",	MMV_EXIT,	"e" },
-	{ "exit_group",	MMV_EXIT,	"e" },
+	{ "exit_group",	MMV_EXIT_GROUP,	"e" },
 	{ "fork",	MMV_FORK,	"" },
 	{ "vfork",	MMV_FORK,	"" },
 	{ "execve",	MMV_EXEC,	"sxx" },

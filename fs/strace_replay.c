@@ -66,8 +66,28 @@ static bool takes_addr(enum mm_verb v)
 }
 
 /*
+ * A clone with CLONE_THREAD: the call's flags= (clone's and clone3's as
+ * strace prints them), run as the shell's clone FLAGS (threads.md).
+ */
+static int thread_call(const char *text, int tpid, struct mm_call *c, char *why, size_t whylen)
+{
+	const char *f = strstr(text, "flags=");
+	char cmd[512];
+	size_t n;
+
+	if (!f)
+		return fail(why, whylen, -EINVAL, "trace pid %d: a clone without flags=", tpid);
+	f += strlen("flags=");
+	n = strcspn(f, ",})");
+	if (n > sizeof(cmd) - 8)
+		return fail(why, whylen, -EINVAL, "trace pid %d: clone flags too long", tpid);
+	snprintf(cmd, sizeof(cmd), "clone %.*s", (int)n, f);
+	return parse_command(cmd, strlen(cmd), PARSE_PROCESS, c, why, whylen) < 0 ? -EINVAL : 0;
+}
+
+/*
  * A clone's child, made now for parent pid: a process (fork) unless the
- * flags share the thread group. Threads are not modelled yet: refused.
+ * flags share the thread group; then a thread of pid's process.
  */
 static int make_child(struct machine *m, int anchor, int pid, const char *text, int tpid,
 		      uint64_t *child, char *why, size_t whylen)
@@ -76,9 +96,11 @@ static int make_child(struct machine *m, int anchor, int pid, const char *text, 
 	struct replyq dummy;
 	int err;
 
-	if (strstr(text, "CLONE_THREAD"))
-		return fail(why, whylen, -ENOSYS, "trace pid %d is a thread (CLONE_THREAD): "
-			    "threads are not modelled", tpid);
+	if (strstr(text, "CLONE_THREAD")) {
+		err = thread_call(text, tpid, &c, why, whylen);
+		if (err < 0)
+			return err;
+	}
 	rq_init(&dummy);
 	err = ctl_call(m, pid, &c, child, &dummy, why, whylen);
 	rq_free(&dummy);

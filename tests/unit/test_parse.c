@@ -174,7 +174,7 @@ static const struct good good[] = {
 	{ "dup2(3</x>, 0</dev/pts/1>) = 0</x>", P, CALL(MMV_DUP, .fd = 3, .mode = 0, .flags = 1) },
 	{ "dup3(3, 7, O_CLOEXEC) = 7", P, CALL(MMV_DUP, .fd = 3, .mode = 7, .flags = 1) },
 	{ "fcntl(3, F_DUPFD_CLOEXEC, 10) = 12", P, CALL(MMV_DUP, .fd = 3, .mode = 12, .flags = 1) },
-	{ "exit_group(0) = ?", P, CALL(MMV_EXIT) },
+	{ "exit_group(0) = ?", P, CALL(MMV_EXIT_GROUP) },
 	{ "exit(1)", P, CALL(MMV_EXIT) },
 	{ "fork() = 1235", P, CALL(MMV_FORK) },
 	{ "vfork() = 1236", P, CALL(MMV_FORK) },

@@ -170,3 +170,48 @@ Test(replay, split_memory_calls_run_when_they_resume)
 	cr_expect(!strncmp(run(2, "[pid 100] <... munmap resumed>) = 0"), "error EINVAL: ", 14),
 		  "got '%s'", last);
 }
+
+/*
+ * A thread (CLONE_THREAD), as strace -f of a pthread program on the host
+ * prints it: clone3 makes a thread of the process bound to the trace's TID,
+ * the thread's calls act on the shared memory, its exit(0) ends it alone,
+ * and exit_group from another thread ends them all.
+ */
+#define CLONE3_GLIBC "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|" \
+	"CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, " \
+	"child_tid=0x7ffff7dcf990, parent_tid=0x7ffff7dcf990, exit_signal=0, " \
+	"stack=0x7ffff75cf000, stack_size=0x7fff80, tls=0x7ffff7dcf6c0}"
+
+Test(replay, clone_thread_makes_a_thread_whose_exit_ends_it_alone)
+{
+	struct mm_task_snap *s;
+
+	cr_assert_str_eq(run(0, "spawn"), "2");
+	cr_expect_str_eq(run(2, "100 mmap(NULL, 8392704, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|"
+			    "MAP_STACK, -1, 0) = 0x7ffff75cf000"), "0x7ffff75cf000");
+	cr_expect_str_eq(run(2, "100 mprotect(0x7ffff75d0000, 8388608, PROT_READ|PROT_WRITE) = 0"),
+			 "0");
+	cr_expect_str_eq(run(2, "100 " CLONE3_GLIBC " => {parent_tid=[101]}, 88) = 101"), "3");
+	s = mm_snap_task(m, 3, 0);
+	cr_assert_not_null(s);
+	cr_expect_eq(s->tgid, 2);
+	cr_expect_eq(s->nr_threads, 2);
+	free(s);
+	cr_expect_str_eq(run(2, "[pid   101] madvise(0x7ffff75cf000, 8368128, MADV_DONTNEED) = 0"),
+			 "0");
+	cr_expect_str_eq(run(2, "[pid   101] exit(0)                     = ?"), "0");
+	cr_expect(!alive(3));
+	cr_expect(alive(2));
+	cr_expect_str_eq(run(2, "[pid   101] +++ exited with 0 +++"), "exited 0");
+	cr_expect(alive(2));
+	/* the split form, then exit_group from the thread: the whole process goes */
+	cr_expect_str_eq(run(2, "100 " CLONE3_GLIBC " <unfinished ...>"),
+			 "unfinished clone3");
+	cr_expect_str_eq(run(2, "100 <... clone3 resumed> => {parent_tid=[102]}, 88) = 102"), "4");
+	cr_expect(alive(4), "%s", last);
+	cr_expect_eq(PROT_OF(vma_at(4, 0x7ffff75d0000ULL)), RW, "the thread sees the stack");
+	cr_expect_str_eq(run(2, "[pid   102] exit_group(0)               = ?"), "0");
+	cr_expect(!alive(4));
+	cr_expect(!alive(2));
+	cr_expect_str_eq(run(2, "+++ exited with 0 +++"), "exited 0");
+}
