@@ -294,6 +294,7 @@ static long oom_adj_write(struct machine *m, struct task *t, int legacy, const c
 		}
 	}
 	t->oom_score_adj = (int16_t)v;
+	thread_group_set_oom_score_adj(m, t);	/* signal->oom_score_adj: the group's */
 	return (long)count;
 }
 

@@ -225,6 +225,8 @@ void thread_release(struct machine *m, struct task *t);
 void do_group_exit(struct machine *m, struct task *t);
 /* Every thread of leader's group but the leader leaves (exit_group, kill, exec). */
 void exit_threads(struct machine *m, struct task *leader);
+/* Give every task of t's group t's oom_score_adj (a signal_struct field in Linux). */
+void thread_group_set_oom_score_adj(struct machine *m, struct task *t);
 /* check: tgids, leaders and mm_users; one line per problem. */
 int check_threads(struct machine *m, struct rbuf_lite *out);
 

@@ -252,3 +252,13 @@ int mm_tids(struct machine *m, int pid, int *tids, int max)
 	machine_unlock(m);
 	return n;
 }
+
+void thread_group_set_oom_score_adj(struct machine *m, struct task *t)
+{
+	struct task *leader = t->group_leader ? t->group_leader : t, *o;
+
+	leader->oom_score_adj = t->oom_score_adj;
+	if (leader->nr_threads > 1)
+		for_each_other_thread(m, leader, o)
+			o->oom_score_adj = t->oom_score_adj;
+}

@@ -376,3 +376,19 @@ Test(thread, the_stack_cache_keeps_40_mib)
 	cr_expect_eq(try_call(a, (struct mm_call){ .verb = MMV_PTHREAD_CREATE, .len = 4096 }, NULL,
 			      why, sizeof(why)), -EINVAL);
 }
+
+/* oom_score_adj is the group's (signal->oom_score_adj): written through a thread, the leader has it. */
+Test(thread, oom_score_adj_is_the_groups)
+{
+	int a = spawn("a"), t1 = clone_of(a);
+	struct mm_task_snap *s;
+
+	cr_assert_eq(mm_oom_adj_write(m, t1, 0, "500\n", 4), 4);
+	s = snap(a);
+	cr_expect_eq(s->oom_score_adj, 500);
+	free(s);
+	cr_assert_eq(mm_oom_adj_write(m, a, 0, "-3\n", 3), 3);
+	s = snap(t1);
+	cr_expect_eq(s->oom_score_adj, -3);
+	free(s);
+}
