@@ -175,6 +175,32 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 	}
 }
 
+/*
+ * get_mempolicy's reply: "POLICY NODES", the int the kernel stores (a mode
+ * with its flags, or a node with MPOL_F_NODE) and the nodemask as a node
+ * list ("0-1,3") or "none"; both read back as set_mempolicy arguments.
+ */
+static void ctl_put_mempolicy(struct replyq *reply, int policy, uint64_t nodes)
+{
+	char list[256];
+	size_t o = 0;
+
+	list[0] = '\0';
+	for (int n = 0; n < 64; n++) {
+		int e = n;
+
+		if (!(nodes >> n & 1))
+			continue;
+		while (e + 1 < 64 && (nodes >> (e + 1) & 1))
+			e++;
+		o += (size_t)snprintf(list + o, sizeof(list) - o, o ? ",%d" : "%d", n);
+		if (e > n)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "-%d", e);
+		n = e;
+	}
+	rq_printf(reply, "%d %s\n", policy, o ? list : "none");
+}
+
 /* Verbs whose result is an address, replied in 0x-hex. */
 static int verb_returns_addr(enum mm_verb v)
 {
@@ -210,6 +236,16 @@ int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
 			goto fail;
 		}
 		rq_put_runs(reply, vec, "\n");
+		goto out;
+	}
+	if (pid && call.verb == MMV_GET_MEMPOLICY) {
+		int policy;
+		uint64_t nodes;
+
+		err = mm_get_mempolicy(m, pid, &call, &policy, &nodes, why, CTL_WHY_MAX);
+		if (err < 0)
+			goto fail;
+		ctl_put_mempolicy(reply, policy, nodes);
 		goto out;
 	}
 	if (!pid)

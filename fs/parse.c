@@ -367,6 +367,9 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   t touch mode   e exit status (checked, unused)   x anything (ignored)
  *   R swap priority, -1..32767 (-1: assigned, as if absent)
  *   M nodemask into nodes[0]   W nodemask into nodes[1] (strace: a list)
+ *   Y memory policy mode|flags   B mbind flags   G get_mempolicy flags
+ *   X maxnode   K strace nodemask: [list], NULL, or a pointer it could not read
+ *   q Q get_mempolicy's policy / nodemask outputs: NULL, or anything (asked)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -444,8 +447,33 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 
 		err = parse_nodemask(p, s, &c->nodes[i], &far);
 		c->nodes_far[i] = far;
+		c->nodes_ptr[i] = strcmp(s, "NULL") != 0;
 		return err;
 	}
+	case 'K': {
+		bool far;
+
+		if (a->kind != ARG_LIST && strcmp(s, "NULL")) {
+			c->nodes_ptr[0] = 2;	/* strace printed a pointer: it could not read it */
+			return get_size(p, s, &u);
+		}
+		err = parse_nodemask(p, s, &c->nodes[0], &far);
+		c->nodes_far[0] = far;
+		c->nodes_ptr[0] = a->kind == ARG_LIST;
+		return err;
+	}
+	case 'Y':
+		err = get_flags(p, &mpol_names_set, s, &u);
+		c->mode = (int32_t)u;	/* an int in the system call */
+		return err;
+	case 'B': return get_flags(p, &mpol_mf_names_set, s, &c->flags);
+	case 'G': return get_flags(p, &mpol_get_names_set, s, &c->flags);
+	case 'X': return get_size(p, s, &c->maxnode);
+	case 'q':
+	case 'Q':
+		if (strcmp(s, "NULL"))
+			c->advice |= type == 'q' ? 1 : 2;
+		return 0;
 	case 'x':
 		return 0;
 	}
@@ -477,7 +505,8 @@ int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c)
 			if (*t == 's' && a->kind != ARG_STRING)
 				return pctx_fail(p, "%s argument %d must be a quoted string", p->name, i);
 			if (*t != 's' && a->kind != ARG_WORD &&
-			    !((*t == 'M' || *t == 'W') && a->kind == ARG_LIST))
+			    !((*t == 'M' || *t == 'W') && a->kind == ARG_LIST) &&
+			    !((*t == 'K' || *t == 'q' || *t == 'Q') && a->kind == ARG_LIST))
 				return pctx_fail(p, "%s argument %d must not be a %s", p->name, i,
 					    a->kind == ARG_STRING ? "string" : "list");
 			if (a->fdpath && *t != 'y' && *t != 'd')
@@ -530,6 +559,9 @@ static const struct verb_desc verbs[] = {
 	{ "checkpoint",	 MMV_CHECKPOINT, PARSE_GLOBAL,	"",	  "" },
 	{ "swapon",	 MMV_SWAPON,	 PARSE_GLOBAL,	"Fl|R",	  "NAME SIZE [PRIORITY]" },
 	{ "swapoff",	 MMV_SWAPOFF,	 PARSE_GLOBAL,	"F",	  "NAME" },
+	{ "set_mempolicy", MMV_SET_MEMPOLICY, PARSE_PROCESS, "Y|M", "MODE [NODES]" },
+	{ "mbind",	 MMV_MBIND,	 PARSE_PROCESS, "alYM|B", "ADDR LEN MODE NODES [FLAGS]" },
+	{ "get_mempolicy", MMV_GET_MEMPOLICY, PARSE_PROCESS, "|aG", "[ADDR FLAGS]" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)
@@ -575,6 +607,11 @@ static int parse_shell(struct pctx *p, size_t len, enum parse_scope scope,
 		return max ? pctx_fail(p, "too many arguments: %s %s", vd->name, vd->usage)
 			   : pctx_fail(p, "%s takes no arguments", vd->name);
 	c->verb = vd->verb;
+	/* the shell form's node sets hold nodes 0..63: maxnode 65, both outputs asked */
+	if (c->verb == MMV_SET_MEMPOLICY || c->verb == MMV_MBIND || c->verb == MMV_GET_MEMPOLICY)
+		c->maxnode = 65;
+	if (c->verb == MMV_GET_MEMPOLICY)
+		c->advice = 3;
 	return parse_take_args(p, vd->sig, c);
 }
 

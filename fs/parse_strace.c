@@ -42,6 +42,9 @@ static const struct {
 	{ "fork",	MMV_FORK,	"" },
 	{ "vfork",	MMV_FORK,	"" },
 	{ "execve",	MMV_EXEC,	"sxx" },
+	{ "set_mempolicy", MMV_SET_MEMPOLICY, "YKX" },
+	{ "mbind",	MMV_MBIND,	"alYKXB" },
+	{ "get_mempolicy", MMV_GET_MEMPOLICY, "qQXaG" },
 };
 
 /* Decode strace's C escapes of s[0, n) into the store; 0 or -EINVAL. */

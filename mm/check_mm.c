@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "mempolicy.h"
 #include "filemap.h"
 #include "huge_memory.h"
 #include "page_alloc.h"
@@ -349,5 +350,6 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 	for (int t = 0; t < MAX_SWAPFILES; t++)
 		free(w.swap_refs[t]);
 	nbad += filemap_check(m, out);
+	nbad += mpol_check(m, out);
 	return nbad;
 }

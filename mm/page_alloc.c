@@ -437,6 +437,13 @@ static struct page *get_page_from_freelist(struct machine *m, unsigned gfp, unsi
 
 struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid)
 {
+	return __alloc_pages(m, gfp, order, nid, 0, nid);
+}
+
+struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid,
+			   uint64_t nodemask, int cpu_nid)
+{
+	struct zone *allowed[MM_MAX_NODES * MAX_NR_ZONES];
 	const struct zonelist *list;
 	struct zone *const *zl;
 	struct page *page;
@@ -450,22 +457,33 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int ni
 	list = get_zonelist(m, gfp, nid);
 	zl = list->zones;
 	nz = list->nr;
+	if (nodemask) {
+		/* for_each_zone_zonelist_nodemask: the zonelist's order, the mask's nodes */
+		int n = 0;
+
+		for (int i = 0; i < nz; i++)
+			if (nodemask >> zl[i]->nid & 1)
+				allowed[n++] = zl[i];
+		zl = allowed;
+		nz = n;
+	}
 	if (!nz)
 		return NULL;
 	/* fast path: stay above the low watermark */
-	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW, nid);
+	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW, cpu_nid);
 	if (page)
 		return page;
 	/* slow path: kswapd is woken; the allocation may dip to min (half of it for __GFP_HIGH) */
 	wake_all_kswapds(m, zl, nz, (int)order, gfp_zone(gfp));
 	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_MIN,
-				      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, nid);
+				      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, cpu_nid);
 	if (!page && order <= PAGE_ALLOC_COSTLY_ORDER) {
 		/* the caller's retry reclaims directly (page_alloc_slow.c) */
 		m->alloc_failed = 1;
 		m->alloc_fail_gfp = gfp;
 		m->alloc_fail_order = (int)order;
 		m->alloc_fail_nid = nid;
+		m->alloc_fail_nodemask = nodemask;
 	}
 	return page;
 }

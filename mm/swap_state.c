@@ -27,6 +27,7 @@
 #include <errno.h>
 
 #include "internal.h"
+#include "mempolicy.h"
 #include "huge_memory.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -194,7 +195,7 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 		return page;
 	if (!swap_count(m, e))
 		return NULL;	/* a free slot: nothing to read (and no page to spend) */
-	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0);
+	page = alloc_pages_task_policy(m, GFP_HIGHUSER_MOVABLE, 0);	/* no VMA here: the task's policy */
 	if (!page)
 		return NULL;
 	if (swapcache_prepare(m, e)) {

@@ -33,6 +33,9 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_CHECKPOINT]	= "checkpoint",
 	[MMV_SWAPON]		= "swapon",
 	[MMV_SWAPOFF]		= "swapoff",
+	[MMV_SET_MEMPOLICY]	= "set_mempolicy",
+	[MMV_MBIND]		= "mbind",
+	[MMV_GET_MEMPOLICY]	= "get_mempolicy",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

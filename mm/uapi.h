@@ -91,6 +91,28 @@
 #define MM_O_CREAT		0100
 #define MM_O_TRUNC		01000
 
+/* NUMA memory policies (set_mempolicy, mbind, get_mempolicy) */
+#define MM_MPOL_DEFAULT			0
+#define MM_MPOL_PREFERRED		1
+#define MM_MPOL_BIND			2
+#define MM_MPOL_INTERLEAVE		3
+#define MM_MPOL_LOCAL			4
+#define MM_MPOL_PREFERRED_MANY		5
+#define MM_MPOL_WEIGHTED_INTERLEAVE	6
+#define MM_MPOL_MAX			7
+#define MM_MPOL_F_STATIC_NODES		(1 << 15)
+#define MM_MPOL_F_RELATIVE_NODES	(1 << 14)
+#define MM_MPOL_F_NUMA_BALANCING	(1 << 13)
+#define MM_MPOL_MODE_FLAGS	(MM_MPOL_F_STATIC_NODES | MM_MPOL_F_RELATIVE_NODES | \
+				 MM_MPOL_F_NUMA_BALANCING)
+#define MM_MPOL_F_NODE			(1 << 0)	/* get_mempolicy flags */
+#define MM_MPOL_F_ADDR			(1 << 1)
+#define MM_MPOL_F_MEMS_ALLOWED		(1 << 2)
+#define MM_MPOL_MF_STRICT		(1 << 0)	/* mbind flags */
+#define MM_MPOL_MF_MOVE			(1 << 1)
+#define MM_MPOL_MF_MOVE_ALL		(1 << 2)
+#define MM_MPOL_MF_VALID	(MM_MPOL_MF_STRICT | MM_MPOL_MF_MOVE | MM_MPOL_MF_MOVE_ALL)
+
 /* The verbs of both control files. */
 enum mm_verb {
 	/* per-process (MOUNT/proc/PID/ctl) */
@@ -123,6 +145,10 @@ enum mm_verb {
 	MMV_CHECKPOINT,
 	MMV_SWAPON,
 	MMV_SWAPOFF,
+	/* per-process, appended (mempolicy.c) */
+	MMV_SET_MEMPOLICY,
+	MMV_MBIND,
+	MMV_GET_MEMPOLICY,
 	MMV_NR
 };
 
@@ -147,6 +173,10 @@ enum mm_verb {
  *   drop_caches mode (1..3)        compact, check, sync  -
  *   swapon    path len [advice = priority, flags = 1 when given]
  *   swapoff   path
+ *   set_mempolicy mode(+flags) nodes[0] maxnode
+ *   mbind     addr len mode(+flags) nodes[0] maxnode flags
+ *   get_mempolicy maxnode addr flags, advice = outputs asked (1 policy, 2 nodemask)
+ *   (nodes_ptr[i]: 0 = NULL mask, 1 = a mask, 2 = a pointer strace could not read)
  */
 struct mm_call {
 	enum mm_verb verb;
@@ -164,6 +194,8 @@ struct mm_call {
 	uint64_t nodes[2];	/* nodemasks (nodes 0..63): mbind/set_mempolicy [0]; old, new */
 	uint8_t nodes_far[2];	/* the nodemask named a node above 63 */
 	char path[MM_PATH_MAX];	/* NUL-terminated; "" when absent */
+	uint64_t maxnode;	/* mempolicy calls: bits of the nodemask (+1), as passed */
+	uint8_t nodes_ptr[2];	/* how nodes[i] was passed: see above */
 };
 
 /* The verb's name as users type it ("mmap", "drop_caches"...). */
