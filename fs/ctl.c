@@ -179,8 +179,9 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
  * get_mempolicy's reply: "POLICY NODES", the int the kernel stores (a mode
  * with its flags, or a node with MPOL_F_NODE) and the nodemask as a node
  * list ("0-1,3") or "none"; both read back as set_mempolicy arguments.
+ * An output the call passed NULL for (strace form) is "-".
  */
-static void ctl_put_mempolicy(struct replyq *reply, int policy, uint64_t nodes)
+static void ctl_put_mempolicy(struct replyq *reply, int policy, uint64_t nodes, int64_t asked)
 {
 	char list[256];
 	size_t o = 0;
@@ -198,7 +199,11 @@ static void ctl_put_mempolicy(struct replyq *reply, int policy, uint64_t nodes)
 			o += (size_t)snprintf(list + o, sizeof(list) - o, "-%d", e);
 		n = e;
 	}
-	rq_printf(reply, "%d %s\n", policy, o ? list : "none");
+	if (asked & 1)
+		rq_printf(reply, "%d ", policy);
+	else
+		rq_puts(reply, "- ");
+	rq_printf(reply, "%s\n", !(asked & 2) ? "-" : o ? list : "none");
 }
 
 /* Verbs whose result is an address, replied in 0x-hex. */
@@ -245,7 +250,7 @@ int ctl_exec(struct machine *m, int pid, const char *line, size_t len,
 		err = mm_get_mempolicy(m, pid, &call, &policy, &nodes, why, CTL_WHY_MAX);
 		if (err < 0)
 			goto fail;
-		ctl_put_mempolicy(reply, policy, nodes);
+		ctl_put_mempolicy(reply, policy, nodes, call.advice);
 		goto out;
 	}
 	if (!pid)

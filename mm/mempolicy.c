@@ -404,15 +404,19 @@ int sys_mbind(struct sys_ctx *x, const struct mm_call *c)
 		err = mbind_check_holes(x, start, end, pol == NULL);
 	if (err)
 		goto out;
-	if (flags & (MM_MPOL_MF_MOVE | MM_MPOL_MF_MOVE_ALL)) {
-		failed = (uint64_t)mbind_migrate_range(x->m, x->t, start, end, nodes, flags);
-	} else if (flags & MM_MPOL_MF_STRICT) {
+	if ((flags & (MM_MPOL_MF_STRICT | MM_MPOL_MF_MOVE | MM_MPOL_MF_MOVE_ALL)) ==
+	    MM_MPOL_MF_STRICT) {
+		/* strictly unmovable: the walk stops at the first misplaced page, nothing applied */
 		struct strict_arg sa = { nodes, 0 };
 
 		for (vma = vma_find(x->mm, start); vma && vma->vm_start < end; vma = vma_next_of(vma))
 			walk_range(x->m, x->mm, vma->vm_start > start ? vma->vm_start : start,
 				   vma->vm_end < end ? vma->vm_end : end, strict_pmd, strict_pte, &sa);
-		failed = sa.failed;
+		if (sa.failed) {
+			err = sys_fail(x, -EIO, "%llu page%s of the range on a node the policy does not allow",
+				       (unsigned long long)sa.failed, sa.failed == 1 ? "" : "s");
+			goto out;
+		}
 	}
 	/* mbind_range on each VMA: split at the edges, merge with equal neighbours */
 	vma = vma_find(x->mm, start);
@@ -429,8 +433,11 @@ int sys_mbind(struct sys_ctx *x, const struct mm_call *c)
 		}
 		vma = vma_next_of(vma);
 	}
+	/* then the pages move (migrate_pages after mbind_range); what could not, fails STRICT */
+	if (flags & (MM_MPOL_MF_MOVE | MM_MPOL_MF_MOVE_ALL))
+		failed = (uint64_t)mbind_migrate_range(x->m, x->t, start, end, nodes, flags);
 	if (failed && (flags & MM_MPOL_MF_STRICT))
-		err = sys_fail(x, -EIO, "%llu page%s of the range on a node the policy does not allow",
+		err = sys_fail(x, -EIO, "%llu page%s of the range could not be moved",
 			       (unsigned long long)failed, failed == 1 ? "" : "s");
 out:
 	mpol_put(pol);
@@ -536,6 +543,8 @@ copy_out:
 	if (want_mask && copy > ((uint64_t)x->m->nr_nodes + 63) / 64 * 8 && copy > MM_PAGE_SIZE)
 		return sys_fail(x, -EINVAL, "maxnode %llu is more than a page of bits",
 				(unsigned long long)c->maxnode);
+	if (!copy)
+		*out = 0;	/* maxnode 1: not a word is copied out */
 	return 0;
 }
 

@@ -42,7 +42,7 @@ assert_eq "7f0000000000 interleave:0-1 anon=16 dirty=16 active=0 N0=8 N1=8 kerne
 7f0000010000 bind:1 anon=16 dirty=16 active=0 N0=8 N1=8 kernelpagesize_kB=4
 7f0000020000 interleave:0-1 anon=32 dirty=32 active=0 N0=16 N1=16 kernelpagesize_kB=4" \
 	"$(grep '^7f00000' "$MNT/proc/$p/numa_maps")" "numa_maps after the split"
-# STRICT: pages of the range already on node 0 fail the new policy: EIO, policy set anyway
+# STRICT: pages of the range on node 0 fail the policy: EIO, and nothing changes
 assert_eq "error EIO: 8 pages of the range on a node the policy does not allow" \
 	"$(ctl "mbind 0x7f0000010000 64K bind 1 strict")" "mbind strict"
 assert_eq 0 "$(ctl "mbind(0x7f0000010000, 65536, MPOL_BIND, [0x00000000000002], 64, MPOL_MF_STRICT|MPOL_MF_MOVE) = 0")" \
