@@ -501,3 +501,37 @@ Test(placement, task_interleave_round_robin)
 	cr_assert_str_eq(getpol(pid, "get_mempolicy 0 node"), "1 0x3");
 	mm_shutdown(m);
 }
+
+/* The checker recounts every policy's holders and checks its fields. */
+Test(check, policy_refcounts_and_fields)
+{
+	struct mempolicy *pol;
+	char *r;
+	int pid, child, nbad = 0;
+
+	boot(256, 2);
+	pid = spawn();
+	map_at(pid, "16K");
+	cr_assert_eq(run(pid, "set_mempolicy interleave 0-1"), 0);
+	cr_assert_eq(run(pid, "mbind 0x7f0000001000 4K bind 1"), 0);
+	child = fork_of(pid);
+	pol = find_task_by_pid(m, pid)->mempolicy;
+	cr_assert_eq(pol, find_task_by_pid(m, child)->mempolicy, "fork shares the policy");
+	cr_assert_eq(pol->refcnt, 2);
+	pol->refcnt++;
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 1, "%s", r);
+	cr_assert(strstr(r, "policy refcnt 3 but 2 holders"), "%s", r);
+	free(r);
+	pol->refcnt--;
+	pol->nodes = 0x4;	/* node 2 does not exist */
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 1, "%s", r);
+	cr_assert(strstr(r, "policy nodes 0x4 not a non-empty set of online nodes"), "%s", r);
+	free(r);
+	pol->nodes = 0x3;
+	check_ok();
+	kill_pid(child);
+	cr_assert_eq(pol->refcnt, 1);
+	mm_shutdown(m);
+}
