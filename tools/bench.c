@@ -43,7 +43,7 @@
  * slower for a time, faster for a rate). Lines starting with '#' are notes.
  * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
  * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c, bench_fault.c,
- * bench_cat.c, bench_fair.c, bench_journal.c, bench_reclaim.c (the groups).
+ * bench_cat.c, bench_fair.c, bench_journal.c, bench_reclaim.c, bench_mempolicy.c (the groups).
  *
  * Exit status: 0 when every figure was measured (a missed target is a FAIL
  * line, not an error), 1 when something could not be measured, 2 on usage.
@@ -204,6 +204,7 @@ static const struct group {
 	{ "fair", bench_fair },
 	{ "journal", bench_journal },
 	{ "reclaim", bench_reclaim },
+	{ "mempolicy", bench_mempolicy },
 };
 
 static const struct group *find_group(const char *name)
@@ -216,7 +217,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|mempolicy]\n");
 }
 
 static void print_header(void)
