@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "hugetlb.h"
 #include "mempolicy.h"
 #include "memory.h"
 #include "pgtable.h"
@@ -425,6 +426,11 @@ int sys_mbind(struct sys_ctx *x, const struct mm_call *c)
 		uint64_t ve = vma->vm_end < end ? vma->vm_end : end;
 
 		if (!mpol_equal(vma->vm_policy, pol)) {
+			/* hugetlb_vm_op_split: a hugetlb VMA splits only at 2 MiB */
+			if ((vma->vm_flags & MM_VM_HUGETLB) && hugetlb_check_split(x->mm, vs, ve)) {
+				err = sys_fail(x, -EINVAL, "range cuts a hugetlb mapping off its 2 MiB pages");
+				goto out;
+			}
 			vma = vma_modify_policy(x->m, x->mm, vma, vs, ve, pol, &err);
 			if (!vma) {
 				sys_fail(x, err, "max_map_count reached");

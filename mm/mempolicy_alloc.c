@@ -49,10 +49,12 @@ static int nth_node(uint64_t nodes, uint64_t k)
 	return __builtin_ctzll(nodes);
 }
 
-/* interleave_nid: the (ilx mod |nodes|)-th node. */
+/* interleave_nid: the (ilx mod |nodes|)-th node (a mask, not a division, for 2^k nodes). */
 static int interleave_nid(uint64_t nodes, uint64_t ilx)
 {
-	return nth_node(nodes, ilx % (uint64_t)__builtin_popcountll(nodes));
+	uint64_t w = (uint64_t)__builtin_popcountll(nodes);
+
+	return nth_node(nodes, (w & (w - 1)) ? ilx % w : ilx & (w - 1));
 }
 
 static int weighted_interleave_nid(const struct machine *m, uint64_t nodes, uint64_t ilx)
@@ -103,10 +105,10 @@ static int interleave_nodes(const struct machine *m, struct task *t, const struc
 
 /* alloc_pages_mpol: where pol sends 2^order pages; ilx for interleave. */
 static struct page *alloc_pages_mpol(struct machine *m, unsigned gfp, unsigned order,
-				     const struct mempolicy *pol, uint64_t ilx)
+				     const struct mempolicy *pol, uint64_t ilx, int local)
 {
 	struct task *t = m->cur_task;
-	int local = t ? task_node(m, t) : 0, nid = local, interleave = 0;
+	int nid = local, interleave = 0;
 	uint64_t mask = 0;
 	struct page *page;
 
@@ -143,8 +145,12 @@ static struct page *alloc_pages_mpol(struct machine *m, unsigned gfp, unsigned o
 	if (order == HPAGE_PMD_ORDER && !interleave && (!mask || (mask >> nid & 1)))
 		return __alloc_pages(m, gfp | __GFP_THISNODE, order, nid, 0, local);
 	page = __alloc_pages(m, gfp, order, nid, mask, local);
-	if (interleave && page && page_zone(m, page)->nid == nid)
-		page_zone(m, page)->numa_stat[NUMA_INTERLEAVE]++;
+	if (interleave && page) {
+		struct zone *z = page_zone(m, page);
+
+		if (z->nid == nid)
+			z->numa_stat[NUMA_INTERLEAVE]++;
+	}
 	return page;
 }
 
@@ -152,18 +158,18 @@ struct page *vma_alloc_pages(struct machine *m, unsigned gfp, unsigned order,
 			     struct vm_area_struct *vma, uint64_t addr)
 {
 	const struct mempolicy *pol = vma_effective_policy(m->cur_task, vma);
+	int local = m->cur_task ? task_node(m, m->cur_task) : 0;
 	uint64_t ilx = 0;
 
 	if (!pol && order != HPAGE_PMD_ORDER)	/* the common case, kept short: the local node */
-		return __alloc_pages(m, gfp, order, m->cur_task ? task_node(m, m->cur_task) : 0, 0,
-				     m->cur_task ? task_node(m, m->cur_task) : 0);
+		return __alloc_pages(m, gfp, order, local, 0, local);
 	if (pol && (pol->mode == MM_MPOL_INTERLEAVE || pol->mode == MM_MPOL_WEIGHTED_INTERLEAVE))
 		ilx = (vma->vm_pgoff >> order) + ((addr - vma->vm_start) >> (MM_PAGE_SHIFT + order));
-	return alloc_pages_mpol(m, gfp, order, pol, ilx);
+	return alloc_pages_mpol(m, gfp, order, pol, ilx, local);
 }
 
 struct page *alloc_pages_task_policy(struct machine *m, unsigned gfp, unsigned order)
 {
 	return alloc_pages_mpol(m, gfp, order, m->cur_task ? m->cur_task->mempolicy : NULL,
-				NO_INTERLEAVE_INDEX);
+				NO_INTERLEAVE_INDEX, m->cur_task ? task_node(m, m->cur_task) : 0);
 }

@@ -417,15 +417,21 @@ static const struct zonelist *get_zonelist(struct machine *m, unsigned gfp, int 
 	return zl;
 }
 
+/*
+ * The zones of zl[0, nz) whose node is in nodemask (0: all), in order;
+ * zl[0] is the preferred zone: the caller starts zl at the first allowed one.
+ */
 static struct page *get_page_from_freelist(struct machine *m, unsigned gfp, unsigned order,
 					   struct zone *const *zl, int nz, enum zone_watermarks w,
-					   unsigned alloc_flags, int nid)
+					   unsigned alloc_flags, int nid, uint64_t nodemask)
 {
 	enum zone_type high = gfp_zone(gfp);
 
 	for (int i = 0; i < nz; i++) {
 		struct page *page;
 
+		if (nodemask && !(nodemask >> zl[i]->nid & 1))
+			continue;
 		if (!zone_watermark_ok(m, zl[i], order, wmark_pages(zl[i], w), high, alloc_flags))
 			continue;
 		page = rmqueue(m, zl[0], zl[i], order, gfp_migratetype(gfp), gfp, nid);
@@ -457,8 +463,20 @@ struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int 
 	list = get_zonelist(m, gfp, nid);
 	zl = list->zones;
 	nz = list->nr;
+	/* for_each_zone_zonelist_nodemask: the zonelist's order, the mask's nodes */
+	while (nodemask && nz && !(nodemask >> zl[0]->nid & 1)) {
+		zl++;
+		nz--;
+	}
+	if (!nz)
+		return NULL;
+	/* fast path: stay above the low watermark */
+	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW, cpu_nid,
+				      nodemask);
+	if (page)
+		return page;
+	/* slow path: kswapd is woken; the allocation may dip to min (half of it for __GFP_HIGH) */
 	if (nodemask) {
-		/* for_each_zone_zonelist_nodemask: the zonelist's order, the mask's nodes */
 		int n = 0;
 
 		for (int i = 0; i < nz; i++)
@@ -467,16 +485,9 @@ struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int 
 		zl = allowed;
 		nz = n;
 	}
-	if (!nz)
-		return NULL;
-	/* fast path: stay above the low watermark */
-	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW, cpu_nid);
-	if (page)
-		return page;
-	/* slow path: kswapd is woken; the allocation may dip to min (half of it for __GFP_HIGH) */
 	wake_all_kswapds(m, zl, nz, (int)order, gfp_zone(gfp));
 	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_MIN,
-				      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, cpu_nid);
+				      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, cpu_nid, 0);
 	if (!page && order <= PAGE_ALLOC_COSTLY_ORDER) {
 		/* the caller's retry reclaims directly (page_alloc_slow.c) */
 		m->alloc_failed = 1;
