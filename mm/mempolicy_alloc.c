@@ -37,9 +37,7 @@
 
 int mpol_wi_weight(const struct machine *m, int nid)
 {
-	(void)m;
-	(void)nid;
-	return 1;	/* Linux 6.18's default ("auto" without bandwidth data) */
+	return (int)m->tun.wi_weight[nid & 63];	/* sys/kernel/mm/mempolicy/weighted_interleave */
 }
 
 static int nth_node(uint64_t nodes, uint64_t k)

@@ -274,6 +274,8 @@ enum mm_tunable_dir {
 	MM_TUNABLE_SYSFS_THP,	/* sys/kernel/mm/transparent_hugepage/<name> */
 	MM_TUNABLE_SYSFS_BDI,	/* sys/class/bdi/254:1/<name>: the disk behind files/ */
 	MM_TUNABLE_SYSCTL_KERNEL, /* proc/sys/kernel/<name> */
+	MM_TUNABLE_SYSFS_WI,	/* sys/kernel/mm/mempolicy/weighted_interleave/<name>:
+				 * nodeN for N < nodes=, and the auto switch */
 };
 
 struct mm_tunable_info {

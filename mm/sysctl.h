@@ -41,6 +41,9 @@ struct vm_tunables {
 	int64_t pid_max;		/* kernel.pid_max: pids wrap below it (task.c) */
 	enum thp_mode thp_enabled;
 	enum thp_mode thp_defrag;
+	/* sys/kernel/mm/mempolicy/weighted_interleave (mempolicy_alloc.c) */
+	int64_t wi_weight[64];		/* node N's weight, 1..255 (default 1) */
+	int64_t wi_auto;		/* the auto switch: 1 until a node weight is written */
 };
 
 struct machine;

@@ -106,6 +106,19 @@ assert_match "^${b#0x} bind:1 anon=[0-9]+ dirty=[0-9]+ active=0 N1=[0-9]+ kernel
 	"$(numa_line "$q" "$b")" "every page on node 1"
 exec 6>&-
 
+# weighted interleave: node1 weighs 3, so 3 pages of every 4 go to node 1
+WI=$MNT/sys/kernel/mm/mempolicy/weighted_interleave
+assert_eq "__auto_type node0 node1" "$(ls "$WI" | tr '\n' ' ' | sed 's/ $//')" "weighted_interleave files"
+assert_eq "true 1" "$(cat "$WI/__auto_type" "$WI/node1" | tr '\n' ' ' | sed 's/ $//')" "defaults"
+echo 3 >"$WI/node1"
+assert_eq false "$(cat "$WI/__auto_type")" "a weight turns auto off"
+expect_fail "Invalid argument" "echo 0 >$WI/node1"
+assert_eq 0x7f0000100000 "$(ctl "mmap 0x7f0000100000 64K rw- private,anon,fixed")" "mmap"
+assert_eq 0 "$(ctl "mbind 0x7f0000100000 64K weighted_interleave 0-1")" "mbind weighted"
+assert_eq 0 "$(ctl "touch 0x7f0000100000 64K w")" "touch"
+assert_eq "7f0000100000 weighted interleave:0-1 anon=16 dirty=16 active=0 N0=4 N1=12 kernelpagesize_kB=4" \
+	"$(numa_line "$p" 0x7f0000100000)" "numa_maps weighted interleave"
+
 echo check >&3 && read -r r <&3
 assert_eq ok "$r" "check"
 exec 3>&- 4>&-

@@ -535,3 +535,39 @@ Test(check, policy_refcounts_and_fields)
 	cr_assert_eq(pol->refcnt, 1);
 	mm_shutdown(m);
 }
+
+/*
+ * Weighted interleave: node n takes weight(n) consecutive slots of the
+ * interleave index (weighted_interleave_nid). node1 = 3: of every 4 pages
+ * one goes to node 0 and three to node 1. Writing a weight turns auto off;
+ * auto on gives every node weight 1 again (no bandwidth data).
+ */
+Test(placement, weighted_interleave_weights)
+{
+	char pol[96], buf[16];
+	uint64_t n0 = 0, n1 = 0;
+	int pid;
+
+	boot(256, 2);
+	pid = spawn();
+	cr_assert_eq(mm_tunable_read(m, "__auto_type", buf, sizeof(buf)), 5);
+	cr_assert_str_eq(buf, "true\n");
+	cr_assert_eq(mm_tunable_write(m, "node1", "3\n", 2), 0);
+	cr_assert_eq(mm_tunable_write(m, "node1", "0", 1), -EINVAL);
+	cr_assert_eq(mm_tunable_write(m, "node1", "256", 3), -EINVAL);
+	cr_assert_eq(mm_tunable_read(m, "__auto_type", buf, sizeof(buf)), 6);
+	cr_assert_str_eq(buf, "false\n");
+	map_at(pid, "64K");
+	cr_assert_eq(run(pid, "mbind " A " 64K weighted_interleave 0-1"), 0);
+	touch(pid, ADDR, 64 << 10, 1);
+	for (int k = 0; k < 16; k++)
+		cr_assert_eq(node_at(pid, ADDR + k * 4096ULL), ((ADDR >> 12) + k) % 4 ? 1 : 0, "page %d", k);
+	numa_vma(pid, ADDR, pol, &n0, &n1);
+	cr_assert_str_eq(pol, "weighted interleave:0-1");
+	cr_assert_eq(n0, 4);
+	cr_assert_eq(n1, 12);
+	cr_assert_eq(mm_tunable_write(m, "__auto_type", "on", 2), 0);
+	cr_assert_eq(mm_tunable_read(m, "node1", buf, sizeof(buf)), 2);
+	cr_assert_str_eq(buf, "1\n");
+	mm_shutdown(m);
+}
