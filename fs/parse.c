@@ -367,7 +367,7 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   t touch mode   e exit status (checked, unused)   x anything (ignored)
  *   R swap priority, -1..32767 (-1: assigned, as if absent)
  *   M nodemask into nodes[0]   W nodemask into nodes[1] (strace: a list)
- *   Y memory policy mode|flags   B mbind flags   G get_mempolicy flags
+ *   Y memory policy mode|flags   U mbind flags   Z get_mempolicy flags
  *   X maxnode   K strace nodemask: [list], NULL, or a pointer it could not read
  *   q Q get_mempolicy's policy / nodemask outputs: NULL, or anything (asked)
  */
@@ -466,8 +466,8 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		err = get_flags(p, &mpol_names_set, s, &u);
 		c->mode = (int32_t)u;	/* an int in the system call */
 		return err;
-	case 'B': return get_flags(p, &mpol_mf_names_set, s, &c->flags);
-	case 'G': return get_flags(p, &mpol_get_names_set, s, &c->flags);
+	case 'U': return get_flags(p, &mpol_mf_names_set, s, &c->flags);
+	case 'Z': return get_flags(p, &mpol_get_names_set, s, &c->flags);
 	case 'X': return get_size(p, s, &c->maxnode);
 	case 'q':
 	case 'Q':
@@ -560,8 +560,8 @@ static const struct verb_desc verbs[] = {
 	{ "swapon",	 MMV_SWAPON,	 PARSE_GLOBAL,	"Fl|R",	  "NAME SIZE [PRIORITY]" },
 	{ "swapoff",	 MMV_SWAPOFF,	 PARSE_GLOBAL,	"F",	  "NAME" },
 	{ "set_mempolicy", MMV_SET_MEMPOLICY, PARSE_PROCESS, "Y|M", "MODE [NODES]" },
-	{ "mbind",	 MMV_MBIND,	 PARSE_PROCESS, "alYM|B", "ADDR LEN MODE NODES [FLAGS]" },
-	{ "get_mempolicy", MMV_GET_MEMPOLICY, PARSE_PROCESS, "|aG", "[ADDR FLAGS]" },
+	{ "mbind",	 MMV_MBIND,	 PARSE_PROCESS, "alYM|U", "ADDR LEN MODE NODES [FLAGS]" },
+	{ "get_mempolicy", MMV_GET_MEMPOLICY, PARSE_PROCESS, "|aZ", "[ADDR FLAGS]" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)

@@ -43,8 +43,8 @@ static const struct {
 	{ "vfork",	MMV_FORK,	"" },
 	{ "execve",	MMV_EXEC,	"sxx" },
 	{ "set_mempolicy", MMV_SET_MEMPOLICY, "YKX" },
-	{ "mbind",	MMV_MBIND,	"alYKXB" },
-	{ "get_mempolicy", MMV_GET_MEMPOLICY, "qQXaG" },
+	{ "mbind",	MMV_MBIND,	"alYKXU" },
+	{ "get_mempolicy", MMV_GET_MEMPOLICY, "qQXaZ" },
 };
 
 /* Decode strace's C escapes of s[0, n) into the store; 0 or -EINVAL. */
