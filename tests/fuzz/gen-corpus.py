@@ -128,7 +128,7 @@ OPS = ["spawn", "kill", "drop_caches", "compact", "sync",
        "mincore", "msync", "touch", "fork", "exec", "exit",
        "open", "close", "mem_rw",
        "file_write", "file_truncate", "file_read", "file_fsync", "file_rename",
-       "tunable", "view"]
+       "tunable", "view", "mbind", "set_mempolicy", "get_mempolicy"]
 OP = {name: i for i, name in enumerate(OPS)}
 
 # model_pick.c's tables, by index
@@ -239,6 +239,11 @@ W0H = range_win(0, len_huge(1))
 
 MODEL_SEEDS = {
     "empty": bytes([0]),
+    # a 2-node machine (128M): interleave a range, bind a task, fault, fork, ask
+    "mempolicy": bytes([6]) + mmap(addr_win(0), len_pages(16), RW, PRIVATE | ANON | FIXED)
+    + pop("mbind", W0, 3, 3, 1) + pop("set_mempolicy", 2 | 8, 2) + touch(W0, True)
+    + pop("mbind", range_win(2, len_pages(4)), 4, 0x80, 0) + pop("fork")
+    + pop("get_mempolicy", 8 | 3, addr_win(0)) + pop("set_mempolicy", 7, 1),
     "anon_touch": bytes([0]) + mmap(addr_win(0), len_pages(16), RW, PRIVATE | ANON | FIXED)
     + touch(W0, True),
     "anon_fork_cow": bytes([0]) + mmap(addr_null(), len_pages(8), RW, PRIVATE | ANON)
