@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * mempolicy.c - NUMA memory policies: the objects and the three system
- * calls (kernel: mm/mempolicy.c). Allocation under a policy is
- * mempolicy_alloc.c's.
+ * mempolicy.c - NUMA memory policies: the objects, building one from a
+ * call, set_mempolicy and get_mempolicy (kernel: mm/mempolicy.c). mbind is
+ * mempolicy_mbind.c's, allocation under a policy mempolicy_alloc.c's, the
+ * checker's part mempolicy_check.c's.
  *
  * The order of the checks is the kernel's, because it decides which errno
  * a call with several faults gets (verified against the host, doc/numa.md):
@@ -21,7 +22,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "hugetlb.h"
 #include "mempolicy.h"
 #include "memory.h"
 #include "pgtable.h"
@@ -32,7 +32,7 @@
 #define MAX_NUMNODES	1024
 #define BITS_PER_PAGE	(MM_PAGE_SIZE * 8)
 
-static uint64_t node_mask_all(const struct machine *m)
+uint64_t node_mask_all(const struct machine *m)
 {
 	return m->nr_nodes >= 64 ? ~0ULL : (1ULL << m->nr_nodes) - 1;
 }
@@ -137,7 +137,7 @@ void mpol_task_exit(struct task *t)
 /* ---- building a policy from a call ---- */
 
 /* sanitize_mpol_flags: split the int into mode and mode flags. */
-static int sanitize_mpol_flags(struct sys_ctx *x, int32_t arg, int *mode, unsigned *flags)
+int sanitize_mpol_flags(struct sys_ctx *x, int32_t arg, int *mode, unsigned *flags)
 {
 	*flags = (unsigned)arg & MM_MPOL_MODE_FLAGS;
 	*mode = (int)((unsigned)arg & ~(unsigned)MM_MPOL_MODE_FLAGS);
@@ -157,7 +157,7 @@ static int sanitize_mpol_flags(struct sys_ctx *x, int32_t arg, int *mode, unsign
  * dropped later; the model cannot tell a bit above MAX_NUMNODES from one
  * below it, and takes them all to be below (doc/numa.md).
  */
-static int get_nodes(struct sys_ctx *x, const struct mm_call *c, uint64_t *nodes)
+int get_nodes(struct sys_ctx *x, const struct mm_call *c, uint64_t *nodes)
 {
 	uint64_t maxnode = c->maxnode - 1;
 
@@ -176,7 +176,7 @@ static int get_nodes(struct sys_ctx *x, const struct mm_call *c, uint64_t *nodes
 }
 
 /* mpol_new's checks: 0 and *pol (NULL for MPOL_DEFAULT), or -EINVAL. */
-static int mpol_new(struct sys_ctx *x, int mode, unsigned flags, uint64_t nodes,
+int mpol_new(struct sys_ctx *x, int mode, unsigned flags, uint64_t nodes,
 		    struct mempolicy **pol)
 {
 	*pol = NULL;
@@ -222,7 +222,7 @@ static uint64_t relative_nodes(uint64_t user, uint64_t allowed)
 }
 
 /* mpol_set_nodemask: the nodes in effect, from the allowed ones. */
-static int mpol_set_nodemask(struct sys_ctx *x, struct mempolicy *pol, uint64_t nodes)
+int mpol_set_nodemask(struct sys_ctx *x, struct mempolicy *pol, uint64_t nodes)
 {
 	uint64_t allowed = node_mask_all(x->m), eff;
 
@@ -282,172 +282,6 @@ int sys_set_mempolicy(struct sys_ctx *x, const struct mm_call *c)
 		x->t->il_weight = 0;
 	}
 	return 0;
-}
-
-/* ---- mbind ---- */
-
-struct strict_arg {
-	uint64_t nodes;		/* the nodes the pages may be on */
-	uint64_t failed;	/* pages found elsewhere */
-};
-
-static void strict_count(struct machine *m, struct strict_arg *sa, uint64_t pfn, uint64_t nr)
-{
-	struct zone *z = pfn_zone(m, pfn);
-
-	if (z && !(sa->nodes >> z->nid & 1))
-		sa->failed += nr;
-}
-
-static int strict_pmd(struct machine *m, struct mm_struct *mm, uint64_t addr, uint64_t end,
-		      pte_t *pmd, void *arg)
-{
-	(void)mm;
-	(void)addr;
-	(void)end;
-	if (pte_pfn(*pmd) != m->huge_zero_pfn)
-		strict_count(m, arg, pte_pfn(*pmd), 1);	/* a folio counts once (strictly_unmovable stops) */
-	return 0;
-}
-
-static int strict_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, pte_t *pte, void *arg)
-{
-	(void)mm;
-	(void)addr;
-	if (pte_present(*pte) && pte_pfn(*pte) != m->zero_pfn &&
-	    !PageFlag(pfn_to_page(m, pte_pfn(*pte)), PG_reserved))
-		strict_count(m, arg, pte_pfn(*pte), 1);
-	return 0;
-}
-
-int mbind_migrate_range(struct machine *m, struct task *t, uint64_t start, uint64_t end,
-			uint64_t nodes, unsigned flags)
-{
-	/*
-	 * MIGRATION SEAM: the lead wires mm/migrate.c's range migration here
-	 * (migrate_pages of the pages of [start, end) not on nodes; with
-	 * MPOL_MF_MOVE only pages mapped once, with MPOL_MF_MOVE_ALL all).
-	 * Returns the number of pages that could not be moved.
-	 */
-	(void)m;
-	(void)t;
-	(void)start;
-	(void)end;
-	(void)nodes;
-	(void)flags;
-	return 0;
-}
-
-/*
- * queue_pages_range's verdict on the range before anything changes:
- * -EFAULT for a hole (at the head, between VMAs or at the tail) unless
- * discontig, or when no VMA meets the range at all.
- */
-static int mbind_check_holes(struct sys_ctx *x, uint64_t start, uint64_t end, int discontig)
-{
-	struct vm_area_struct *vma = vma_find(x->mm, start);
-
-	if (!vma || vma->vm_start >= end)
-		return sys_fail(x, -EFAULT, "no mapping in the range");
-	if (discontig)
-		return 0;
-	if (vma->vm_start > start)
-		return sys_fail(x, -EFAULT, "a hole at %#llx", (unsigned long long)start);
-	for (; vma && vma->vm_end < end; vma = vma_next_of(vma)) {
-		struct vm_area_struct *next = vma_next_of(vma);
-
-		if (!next || next->vm_start != vma->vm_end)
-			return sys_fail(x, -EFAULT, "a hole at %#llx",
-					(unsigned long long)vma->vm_end);
-	}
-	return 0;
-}
-
-int sys_mbind(struct sys_ctx *x, const struct mm_call *c)
-{
-	unsigned flags = (unsigned)c->flags;
-	uint64_t start = c->addr, len, end, nodes, failed = 0;
-	struct mempolicy *pol = NULL;
-	struct vm_area_struct *vma;
-	int mode, err;
-	unsigned mf;
-
-	{
-		unsigned mflags;
-
-		err = sanitize_mpol_flags(x, c->mode, &mode, &mflags);
-		if (err)
-			return err;
-		err = get_nodes(x, c, &nodes);
-		if (err)
-			return err;
-		mf = mflags;
-	}
-	if (flags & ~(unsigned)MM_MPOL_MF_VALID)
-		return sys_fail(x, -EINVAL, "unknown mbind flags %#x", flags & ~(unsigned)MM_MPOL_MF_VALID);
-	/* MPOL_MF_MOVE_ALL needs CAP_SYS_NICE: every simulated process is root's */
-	if (start & (MM_PAGE_SIZE - 1))
-		return sys_fail(x, -EINVAL, "address %#llx is not page-aligned",
-				(unsigned long long)start);
-	if (mode == MM_MPOL_DEFAULT)
-		flags &= ~(unsigned)MM_MPOL_MF_STRICT;
-	len = (c->len + MM_PAGE_SIZE - 1) & ~(MM_PAGE_SIZE - 1);
-	end = start + len;
-	if (end < start)
-		return sys_fail(x, -EINVAL, "the range wraps around");
-	if (end == start)
-		return 0;
-	err = mpol_new(x, mode, mf, nodes, &pol);
-	if (err)
-		return err;
-	err = mpol_set_nodemask(x, pol, nodes);
-	if (!err)
-		err = mbind_check_holes(x, start, end, pol == NULL);
-	if (err)
-		goto out;
-	if ((flags & (MM_MPOL_MF_STRICT | MM_MPOL_MF_MOVE | MM_MPOL_MF_MOVE_ALL)) ==
-	    MM_MPOL_MF_STRICT) {
-		/* strictly unmovable: the walk stops at the first misplaced page, nothing applied */
-		struct strict_arg sa = { nodes, 0 };
-
-		for (vma = vma_find(x->mm, start); vma && vma->vm_start < end; vma = vma_next_of(vma))
-			walk_range(x->m, x->mm, vma->vm_start > start ? vma->vm_start : start,
-				   vma->vm_end < end ? vma->vm_end : end, strict_pmd, strict_pte, &sa);
-		if (sa.failed) {
-			err = sys_fail(x, -EIO, "%llu page%s of the range on a node the policy does not allow",
-				       (unsigned long long)sa.failed, sa.failed == 1 ? "" : "s");
-			goto out;
-		}
-	}
-	/* mbind_range on each VMA: split at the edges, merge with equal neighbours */
-	vma = vma_find(x->mm, start);
-	while (vma && vma->vm_start < end) {
-		uint64_t vs = vma->vm_start > start ? vma->vm_start : start;
-		uint64_t ve = vma->vm_end < end ? vma->vm_end : end;
-
-		if (!mpol_equal(vma->vm_policy, pol)) {
-			/* hugetlb_vm_op_split: a hugetlb VMA splits only at 2 MiB */
-			if ((vma->vm_flags & MM_VM_HUGETLB) && hugetlb_check_split(x->mm, vs, ve)) {
-				err = sys_fail(x, -EINVAL, "range cuts a hugetlb mapping off its 2 MiB pages");
-				goto out;
-			}
-			vma = vma_modify_policy(x->m, x->mm, vma, vs, ve, pol, &err);
-			if (!vma) {
-				sys_fail(x, err, "max_map_count reached");
-				goto out;
-			}
-		}
-		vma = vma_next_of(vma);
-	}
-	/* then the pages move (migrate_pages after mbind_range); what could not, fails STRICT */
-	if (flags & (MM_MPOL_MF_MOVE | MM_MPOL_MF_MOVE_ALL))
-		failed = (uint64_t)mbind_migrate_range(x->m, x->t, start, end, nodes, flags);
-	if (failed && (flags & MM_MPOL_MF_STRICT))
-		err = sys_fail(x, -EIO, "%llu page%s of the range could not be moved",
-			       (unsigned long long)failed, failed == 1 ? "" : "s");
-out:
-	mpol_put(pol);
-	return err;
 }
 
 /* ---- get_mempolicy ---- */
@@ -552,98 +386,4 @@ copy_out:
 	if (!copy)
 		*out = 0;	/* maxnode 1: not a word is copied out */
 	return 0;
-}
-
-/* ---- the checker ---- */
-
-static void mpol_check_one(struct machine *m, const struct mempolicy *pol, const char *who,
-			   struct rbuf_lite *out, int *bad)
-{
-	if (pol->mode == MM_MPOL_DEFAULT || pol->mode >= MM_MPOL_MAX ||
-	    (pol->flags & ~MM_MPOL_MODE_FLAGS)) {
-		rbl_printf(out, "%s: policy mode %u flags %#x invalid\n", who, pol->mode, pol->flags);
-		(*bad)++;
-	}
-	if (pol->mode != MM_MPOL_LOCAL && (!pol->nodes || (pol->nodes & ~node_mask_all(m)))) {
-		rbl_printf(out, "%s: policy nodes %#llx not a non-empty set of online nodes\n",
-				 who, (unsigned long long)pol->nodes);
-		(*bad)++;
-	}
-	if (pol->refcnt <= 0) {
-		rbl_printf(out, "%s: policy refcnt %d\n", who, pol->refcnt);
-		(*bad)++;
-	}
-}
-
-/*
- * A policy's refcnt must equal the tasks and VMAs pointing at it. Counted
- * without a table: every holder takes HOLDER_BIAS off the count (pass 1),
- * so a policy with count k and h holders reads k - h * HOLDER_BIAS; the
- * first holder met in pass 2 recovers h and k from that, compares them and
- * restores k (a restored count is positive, so later holders skip it).
- */
-#define HOLDER_BIAS (1 << 20)
-
-typedef void (*holder_fn)(struct machine *m, struct mempolicy *pol, const char *who,
-			  struct rbuf_lite *out, int *bad);
-
-static void for_each_holder(struct machine *m, holder_fn fn, struct rbuf_lite *out, int *bad)
-{
-	char who[64];
-
-	for (int pid = 0; pid < m->pid_max; pid++) {
-		struct task *t = m->tasks[pid];
-		struct vm_area_struct *vma;
-
-		if (!t)
-			continue;
-		if (t->mempolicy) {
-			snprintf(who, sizeof(who), "pid %d task", pid);
-			fn(m, t->mempolicy, who, out, bad);
-		}
-		if (!t->mm)
-			continue;
-		VMA_ITERATOR(vmi, t->mm, 0);
-		for_each_vma(vmi, vma) {
-			if (!vma->vm_policy)
-				continue;
-			snprintf(who, sizeof(who), "pid %d vma %#llx", pid,
-				 (unsigned long long)vma->vm_start);
-			fn(m, vma->vm_policy, who, out, bad);
-		}
-	}
-}
-
-static void holder_take(struct machine *m, struct mempolicy *pol, const char *who,
-			struct rbuf_lite *out, int *bad)
-{
-	if (pol->refcnt > 0)	/* the first time this policy is met */
-		mpol_check_one(m, pol, who, out, bad);
-	pol->refcnt -= HOLDER_BIAS;
-}
-
-static void holder_settle(struct machine *m, struct mempolicy *pol, const char *who,
-			  struct rbuf_lite *out, int *bad)
-{
-	int h, k;
-
-	(void)m;
-	if (pol->refcnt > 0)
-		return;
-	h = (-pol->refcnt + HOLDER_BIAS - 1) / HOLDER_BIAS;
-	k = pol->refcnt + h * HOLDER_BIAS;
-	if (k != h) {
-		rbl_printf(out, "%s: policy refcnt %d but %d holders\n", who, k, h);
-		(*bad)++;
-	}
-	pol->refcnt = k;
-}
-
-int mpol_check(struct machine *m, struct rbuf_lite *out)
-{
-	int bad = 0;
-
-	for_each_holder(m, holder_take, out, &bad);
-	for_each_holder(m, holder_settle, out, &bad);
-	return bad;
 }

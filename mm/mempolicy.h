@@ -89,7 +89,14 @@ int mbind_migrate_range(struct machine *m, struct task *t, uint64_t start, uint6
 /* weighted_interleave/nodeN (sysfs): 1..255, default 1. */
 int mpol_wi_weight(const struct machine *m, int nid);
 
-/* check_mm.c: policy refcounts and fields; one line per problem appended to out. */
+/* Inside mempolicy*.c: the kernel's steps of building a policy from a call. */
+uint64_t node_mask_all(const struct machine *m);	/* every node: mems_allowed */
+int sanitize_mpol_flags(struct sys_ctx *x, int32_t arg, int *mode, unsigned *flags);
+int get_nodes(struct sys_ctx *x, const struct mm_call *c, uint64_t *nodes);
+int mpol_new(struct sys_ctx *x, int mode, unsigned flags, uint64_t nodes, struct mempolicy **pol);
+int mpol_set_nodemask(struct sys_ctx *x, struct mempolicy *pol, uint64_t nodes);
+
+/* mempolicy_check.c (check_mm.c calls it): refcounts and fields, one line per problem. */
 struct rbuf_lite;
 int mpol_check(struct machine *m, struct rbuf_lite *out);
 
