@@ -571,3 +571,37 @@ Test(placement, weighted_interleave_weights)
 	cr_assert_str_eq(buf, "1\n");
 	mm_shutdown(m);
 }
+
+/* Swap-in allocates under the faulting VMA's policy (swap_vma_readahead's mpol). */
+Test(placement, swapin_follows_the_vma_policy)
+{
+	struct mm_config cfg = { .ram_bytes = 256ULL << 20, .nr_nodes = 2, .swap_bytes = 64ULL << 20 };
+	char why[256], pol[96];
+	uint64_t n0 = 0, n1 = 0;
+	int pid;
+
+	m = mm_boot(&cfg, why, sizeof(why));
+	cr_assert(m, "%s", why);
+	pid = spawn();
+	map_at(pid, "64K");
+	mem_write(pid, ADDR, "hello");	/* a page that is not zeros: it goes to the device */
+	touch(pid, ADDR, 64 << 10, 1);
+	cr_assert_eq(node_at(pid, ADDR), 0);
+	cr_assert_eq(run(pid, "madvise " A " 64K pageout"), 0);
+	cr_assert_eq(node_at(pid, ADDR), -1, "paged out");
+	cr_assert_eq(run(pid, "mbind " A " 64K bind 1"), 0);
+	touch(pid, ADDR, 64 << 10, 0);
+	mem_expect(pid, ADDR, "hello");
+	numa_vma(pid, ADDR, pol, &n0, &n1);
+	cr_assert_str_eq(pol, "bind:1");
+	/*
+	 * 15 pages of zeros came back from nothing into new pages on node 1;
+	 * the page written to the device is still in the swap cache after
+	 * its writeback, and a swap-cache hit maps that page where it is
+	 */
+	cr_assert_eq(n0, 1, "N0=%llu N1=%llu", (unsigned long long)n0, (unsigned long long)n1);
+	cr_assert_eq(n1, 15, "N1=%llu", (unsigned long long)n1);
+	cr_assert_eq(node_at(pid, ADDR), 0);
+	cr_assert_eq(node_at(pid, ADDR + 4096), 1);
+	mm_shutdown(m);
+}
