@@ -124,9 +124,13 @@ struct machine {
 	int alloc_fail_order, alloc_fail_nid;
 	uint64_t alloc_fail_nodemask;	/* the failed allocation's nodes (0: all): reclaim's */
 	uint64_t reclaim_nodemask;	/* direct reclaim's nodes while alloc_retry runs it (0: all) */
-	/* swap_state.c: the VMA and address a swap-in reads for (its policy places the page) */
-	struct vm_area_struct *swapin_vma;
-	uint64_t swapin_addr;
+	/*
+	 * The VMA and address an allocation made without one in hand is for
+	 * (a swap-in's readahead page, a shmem fault's page-cache page): its
+	 * memory policy places the page (mempolicy_alloc.c); NULL otherwise.
+	 */
+	struct vm_area_struct *policy_vma;
+	uint64_t policy_addr;
 	/* the process the running command works for (the OOM report's current), or NULL */
 	struct task *cur_task;
 	/* oom_kill.c: the report's rate limit, the panic, the oom_adj warning */

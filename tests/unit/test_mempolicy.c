@@ -605,3 +605,26 @@ Test(placement, swapin_follows_the_vma_policy)
 	cr_assert_eq(node_at(pid, ADDR + 4096), 1);
 	mm_shutdown(m);
 }
+
+/* A shmem fault (shared anonymous memory) allocates under its VMA's policy. */
+Test(placement, shmem_follows_the_vma_policy)
+{
+	char pol[96];
+	uint64_t n0 = 0, n1 = 0;
+	int pid;
+
+	boot(256, 2);
+	pid = spawn();
+	cr_assert_eq(run(pid, "mmap " A " 64K rw- shared,anon,fixed"), 0);
+	cr_assert_eq(run(pid, "mbind " A " 32K interleave 0-1"), 0);
+	cr_assert_eq(run(pid, "mbind 0x7f0000008000 32K bind 1"), 0);
+	touch(pid, ADDR, 64 << 10, 1);
+	/* vm_pgoff of a shared anonymous mapping is its offset in the object: 0 */
+	for (int k = 0; k < 8; k++)
+		cr_assert_eq(node_at(pid, ADDR + k * 4096ULL), k % 2, "page %d", k);
+	numa_vma(pid, ADDR + 0x8000, pol, &n0, &n1);
+	cr_assert_str_eq(pol, "bind:1");
+	cr_assert_eq(n0, 0);
+	cr_assert_eq(n1, 8);
+	mm_shutdown(m);
+}
