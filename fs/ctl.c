@@ -177,6 +177,37 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 	}
 }
 
+/*
+ * get_mempolicy's reply: "POLICY NODES", the int the kernel stores (a mode
+ * with its flags, or a node with MPOL_F_NODE) and the nodemask as a node
+ * list ("0-1,3") or "none"; both read back as set_mempolicy arguments.
+ * An output the call passed NULL for (strace form) is "-".
+ */
+static void ctl_put_mempolicy(struct replyq *reply, int policy, uint64_t nodes, int64_t asked)
+{
+	char list[256];
+	size_t o = 0;
+
+	list[0] = '\0';
+	for (int n = 0; n < 64; n++) {
+		int e = n;
+
+		if (!(nodes >> n & 1))
+			continue;
+		while (e + 1 < 64 && (nodes >> (e + 1) & 1))
+			e++;
+		o += (size_t)snprintf(list + o, sizeof(list) - o, o ? ",%d" : "%d", n);
+		if (e > n)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "-%d", e);
+		n = e;
+	}
+	if (asked & 1)
+		rq_printf(reply, "%d ", policy);
+	else
+		rq_puts(reply, "- ");
+	rq_printf(reply, "%s\n", !(asked & 2) ? "-" : o ? list : "none");
+}
+
 /* Verbs whose result is an address, replied in 0x-hex. */
 static int verb_returns_addr(enum mm_verb v)
 {
@@ -213,6 +244,16 @@ int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *v
 		if (err < 0)
 			snprintf(why, whylen, "%s: %s", call->path, strerror(-err));
 		return err < 0 ? err : 0;
+	}
+	if (pid && call->verb == MMV_GET_MEMPOLICY) {
+		int policy;
+		uint64_t nodes;
+
+		err = mm_get_mempolicy(m, pid, call, &policy, &nodes, why, whylen);
+		if (err < 0)
+			return err;
+		ctl_put_mempolicy(reply, policy, nodes, call->advice);
+		return 1;
 	}
 	if (pid && call->verb == MMV_MALLOC_STATS) {
 		char stats[4096];	/* 8 lines, and 3 more per arena */

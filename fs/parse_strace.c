@@ -51,6 +51,9 @@ static const struct {
 	{ "shmat",	MMV_SHMAT,	"daH" },
 	{ "shmdt",	MMV_SHMDT,	"a" },
 	{ "shmctl",	MMV_SHMCTL,	"dQB" },
+	{ "set_mempolicy", MMV_SET_MEMPOLICY, "YkX" },
+	{ "mbind",	MMV_MBIND,	"alYkXU" },
+	{ "get_mempolicy", MMV_GET_MEMPOLICY, "qwXaz" },
 };
 
 int parse_strace_knows(const char *name)

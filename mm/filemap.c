@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "mempolicy.h"
 #include "arena.h"
 #include "page_alloc.h"
 #include "filemap.h"
@@ -238,7 +239,16 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	struct page *page;
 	int shmem = shmem_mapping(inode);
 
-	page = node ? alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0) : NULL;
+	/*
+	 * the page cache follows the task policy (filemap_alloc_folio: no VMA,
+	 * no interleave index); a shmem fault's page its VMA's (m->policy_vma)
+	 */
+	if (!node)
+		page = NULL;
+	else if (shmem && m->policy_vma)
+		page = vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->policy_vma, m->policy_addr);
+	else
+		page = alloc_pages_task_policy(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!page) {
 		kfree(node);
 		*err = -ENOMEM;

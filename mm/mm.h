@@ -353,6 +353,8 @@ enum mm_tunable_dir {
 	MM_TUNABLE_SYSFS_THP,	/* sys/kernel/mm/transparent_hugepage/<name> */
 	MM_TUNABLE_SYSFS_BDI,	/* sys/class/bdi/254:1/<name>: the disk behind files/ */
 	MM_TUNABLE_SYSCTL_KERNEL, /* proc/sys/kernel/<name> */
+	MM_TUNABLE_SYSFS_WI,	/* sys/kernel/mm/mempolicy/weighted_interleave/<name>:
+				 * nodeN for N < nodes=, and the auto switch */
 };
 
 struct mm_tunable_info {
@@ -391,6 +393,13 @@ int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
 int mm_malloc_stats(struct machine *m, int pid, char *buf, size_t len, char *why, size_t whylen);
 int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, struct mm_runs *vec,
 	       char *why, size_t whylen);
+/*
+ * get_mempolicy (mempolicy.c): on success *policy is what the kernel
+ * stores in the caller's int (a mode with its flags, or a node with
+ * MPOL_F_NODE) and *nodes the nodemask it copies out (nodes 0..63).
+ */
+int mm_get_mempolicy(struct machine *m, int pid, const struct mm_call *call, int *policy,
+		     uint64_t *nodes, char *why, size_t whylen);
 
 /* ---- the binary proc files (pagemap.c); see pagemap.h for the bits ---- */
 

@@ -207,6 +207,7 @@ struct mm_numa_vma {
 	uint32_t kernel_page_kb;
 	uint64_t pages, anon, dirty, swapcache, active, writeback, mapcount_max;
 	uint64_t node[MM_MAX_NODES];
+	char policy[96];		/* mempolicy.c's mpol_to_str: "default", "bind:1"... */
 };
 
 /* vm_flags bits, with the kernel's bit numbers (smaps VmFlags order). */

@@ -21,6 +21,7 @@
 #include "page_alloc.h"
 #include "syscalls.h"
 #include "vma.h"
+#include "mempolicy.h"
 
 #define INIT_PATH	"/sbin/init"
 #define DEFAULT_NAME	"sh"
@@ -117,6 +118,7 @@ static void free_thread_stack(struct machine *m, struct task *t)
 
 static void free_task(struct machine *m, struct task *t)
 {
+	mpol_task_exit(t);
 	mmput(m, t->mm);
 	fdtable_free(t);
 	trace_session_free(t);

@@ -113,6 +113,10 @@ struct task {
 	struct page *stack[THREAD_STACK_PAGES];	/* the kernel stack (16 KiB) */
 	struct list_head children;	/* tasks whose parent this is, via their sibling */
 	struct list_head sibling;	/* in the parent's children; self-linked for init */
+	/* mempolicy.c: set_mempolicy's policy (one reference; NULL = default), interleave state */
+	struct mempolicy *mempolicy;
+	int il_prev;			/* the node task-level interleave used last */
+	int il_weight;			/* weighted interleave: pages left on il_prev */
 };
 
 /* trace_map.c (the public side is in mm.h) */

@@ -47,6 +47,9 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_MALLOC_TRIM]	= "malloc_trim",
 	[MMV_MALLOPT]		= "mallopt",
 	[MMV_MALLOC_STATS]	= "malloc_stats",
+	[MMV_SET_MEMPOLICY]	= "set_mempolicy",
+	[MMV_MBIND]		= "mbind",
+	[MMV_GET_MEMPOLICY]	= "get_mempolicy",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

@@ -96,6 +96,28 @@
 /* open's mode field: MODE given (shm_open), applied with the umask 022 */
 #define MM_OPEN_MODE_GIVEN	0x10000
 
+/* NUMA memory policies (set_mempolicy, mbind, get_mempolicy) */
+#define MM_MPOL_DEFAULT			0
+#define MM_MPOL_PREFERRED		1
+#define MM_MPOL_BIND			2
+#define MM_MPOL_INTERLEAVE		3
+#define MM_MPOL_LOCAL			4
+#define MM_MPOL_PREFERRED_MANY		5
+#define MM_MPOL_WEIGHTED_INTERLEAVE	6
+#define MM_MPOL_MAX			7
+#define MM_MPOL_F_STATIC_NODES		(1 << 15)
+#define MM_MPOL_F_RELATIVE_NODES	(1 << 14)
+#define MM_MPOL_F_NUMA_BALANCING	(1 << 13)
+#define MM_MPOL_MODE_FLAGS	(MM_MPOL_F_STATIC_NODES | MM_MPOL_F_RELATIVE_NODES | \
+				 MM_MPOL_F_NUMA_BALANCING)
+#define MM_MPOL_F_NODE			(1 << 0)	/* get_mempolicy flags */
+#define MM_MPOL_F_ADDR			(1 << 1)
+#define MM_MPOL_F_MEMS_ALLOWED		(1 << 2)
+#define MM_MPOL_MF_STRICT		(1 << 0)	/* mbind flags */
+#define MM_MPOL_MF_MOVE			(1 << 1)
+#define MM_MPOL_MF_MOVE_ALL		(1 << 2)
+#define MM_MPOL_MF_VALID	(MM_MPOL_MF_STRICT | MM_MPOL_MF_MOVE | MM_MPOL_MF_MOVE_ALL)
+
 /* The verbs of both control files. */
 enum mm_verb {
 	/* per-process (MOUNT/proc/PID/ctl) */
@@ -145,6 +167,10 @@ enum mm_verb {
 	MMV_MALLOC_TRIM,
 	MMV_MALLOPT,
 	MMV_MALLOC_STATS,
+	/* per-process, appended (mempolicy.c) */
+	MMV_SET_MEMPOLICY,
+	MMV_MBIND,
+	MMV_GET_MEMPOLICY,
 	MMV_NR
 };
 
@@ -182,6 +208,10 @@ enum mm_verb {
  *   memalign  len (alignment) new_len (size)
  *   malloc_trim len (pad)          mallopt   advice (param) mode (value)
  *   malloc_stats -
+ *   set_mempolicy mode(+flags) nodes[0] maxnode
+ *   mbind     addr len mode(+flags) nodes[0] maxnode flags
+ *   get_mempolicy maxnode addr flags, advice = outputs asked (1 policy, 2 nodemask)
+ *   (nodes_ptr[i]: 0 = NULL mask, 1 = a mask, 2 = a pointer strace could not read)
  */
 struct mm_call {
 	enum mm_verb verb;
@@ -202,6 +232,8 @@ struct mm_call {
 	/* exec PATH ARG...: the arguments after PATH, each NUL-terminated */
 	char argv[MM_PATH_MAX];
 	uint32_t argv_len;	/* bytes of argv used; 0: no arguments */
+	uint64_t maxnode;	/* mempolicy calls: bits of the nodemask (+1), as passed */
+	uint8_t nodes_ptr[2];	/* how nodes[i] was passed: see above */
 };
 
 /*

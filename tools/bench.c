@@ -46,8 +46,8 @@
  * slower for a time, faster for a rate). Lines starting with '#' are notes.
  * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
  * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c, bench_fault.c,
- * bench_cat.c, bench_fair.c, bench_journal.c, bench_reclaim.c, bench_malloc.c
- * (the groups).
+ * bench_cat.c, bench_fair.c, bench_journal.c, bench_reclaim.c, bench_malloc.c,
+ * bench_mempolicy.c, bench_replay.c (the groups).
  *
  * Exit status: 0 when every figure was measured (a missed target is a FAIL
  * line, not an error), 1 when something could not be measured, 2 on usage.
@@ -210,6 +210,7 @@ static const struct group {
 	{ "reclaim", bench_reclaim },
 	{ "replay", bench_replay },
 	{ "malloc", bench_malloc },
+	{ "mempolicy", bench_mempolicy },
 };
 
 static const struct group *find_group(const char *name)
@@ -222,7 +223,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc|mempolicy]\n");
 }
 
 static void print_header(void)
