@@ -367,6 +367,8 @@ static bool prot_letters(const char *s, uint64_t *out)
  *   t touch mode   e exit status (checked, unused)   x anything (ignored)
  *   R swap priority, -1..32767 (-1: assigned, as if absent)
  *   M nodemask into nodes[0]   W nodemask into nodes[1] (strace: a list)
+ *   A move_pages' pages   G its nodes (or NULL)   B its flags   c a CPU set
+ *   (A G c: strace lists too; parse_numa.c)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -446,6 +448,10 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		c->nodes_far[i] = far;
 		return err;
 	}
+	case 'A': return parse_page_list(p, s, c);
+	case 'G': return parse_page_nodes(p, s, c);
+	case 'B': return parse_mpol_mf(p, s, c);
+	case 'c': return parse_cpu_set(p, s, c);
 	case 'x':
 		return 0;
 	}
@@ -477,7 +483,8 @@ int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c)
 			if (*t == 's' && a->kind != ARG_STRING)
 				return pctx_fail(p, "%s argument %d must be a quoted string", p->name, i);
 			if (*t != 's' && a->kind != ARG_WORD &&
-			    !((*t == 'M' || *t == 'W') && a->kind == ARG_LIST))
+			    !((*t == 'M' || *t == 'W') && a->kind == ARG_LIST) &&
+			    !((*t == 'A' || *t == 'G' || *t == 'c') && a->kind == ARG_LIST))
 				return pctx_fail(p, "%s argument %d must not be a %s", p->name, i,
 					    a->kind == ARG_STRING ? "string" : "list");
 			if (a->fdpath && *t != 'y' && *t != 'd')
@@ -530,6 +537,11 @@ static const struct verb_desc verbs[] = {
 	{ "checkpoint",	 MMV_CHECKPOINT, PARSE_GLOBAL,	"",	  "" },
 	{ "swapon",	 MMV_SWAPON,	 PARSE_GLOBAL,	"Fl|R",	  "NAME SIZE [PRIORITY]" },
 	{ "swapoff",	 MMV_SWAPOFF,	 PARSE_GLOBAL,	"F",	  "NAME" },
+	{ "migrate_pages", MMV_MIGRATE_PAGES, PARSE_PROCESS, "PMW", "PID OLD_NODES NEW_NODES" },
+	{ "move_pages",	 MMV_MOVE_PAGES, PARSE_PROCESS, "PA|GB",  "PID ADDR[,ADDR...] [NODE[,NODE...]|NULL [FLAGS]]" },
+	{ "sched_setaffinity", MMV_SCHED_SETAFFINITY, PARSE_PROCESS, "Pc", "PID CPUS" },
+	{ "sched_getaffinity", MMV_SCHED_GETAFFINITY, PARSE_PROCESS, "P|l", "PID [SIZE]" },
+	{ "taskset",	 MMV_TASKSET,	 PARSE_GLOBAL,	"Pc",	  "PID CPUS" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)

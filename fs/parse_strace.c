@@ -42,6 +42,10 @@ static const struct {
 	{ "fork",	MMV_FORK,	"" },
 	{ "vfork",	MMV_FORK,	"" },
 	{ "execve",	MMV_EXEC,	"sxx" },
+	{ "migrate_pages", MMV_MIGRATE_PAGES, "PxMW" },
+	{ "move_pages",	MMV_MOVE_PAGES,	"PlAGxB" },
+	{ "sched_setaffinity", MMV_SCHED_SETAFFINITY, "Plc" },
+	{ "sched_getaffinity", MMV_SCHED_GETAFFINITY, "Plx" },
 };
 
 /* Decode strace's C escapes of s[0, n) into the store; 0 or -EINVAL. */

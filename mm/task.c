@@ -596,6 +596,11 @@ void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, i
 	s->thp_enabled = 1;
 	s->nr_cpus = m->nr_cpus;
 	s->nr_nodes = m->nr_nodes;
+	s->cpu = t->cpu;
+	memset(s->cpus_allowed, 0, sizeof(s->cpus_allowed));
+	for (int c = 0; c < m->nr_cpus && c < MM_MAX_CPUS; c++)
+		if (!t->affinity_set || (t->cpus_allowed[c / 64] >> (c % 64)) & 1)
+			s->cpus_allowed[c / 64] |= 1ULL << (c % 64);
 	s->io.rchar = t->ioac.rchar;
 	s->io.wchar = t->ioac.wchar;
 	s->io.syscr = t->ioac.syscr;

@@ -33,6 +33,11 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_CHECKPOINT]	= "checkpoint",
 	[MMV_SWAPON]		= "swapon",
 	[MMV_SWAPOFF]		= "swapoff",
+	[MMV_MIGRATE_PAGES]	= "migrate_pages",
+	[MMV_MOVE_PAGES]	= "move_pages",
+	[MMV_SCHED_SETAFFINITY]	= "sched_setaffinity",
+	[MMV_SCHED_GETAFFINITY]	= "sched_getaffinity",
+	[MMV_TASKSET]		= "taskset",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */

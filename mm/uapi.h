@@ -123,10 +123,25 @@ enum mm_verb {
 	MMV_CHECKPOINT,
 	MMV_SWAPON,
 	MMV_SWAPOFF,
+	/* per-process: migration and CPU affinity (doc/migrate.md) */
+	MMV_MIGRATE_PAGES,
+	MMV_MOVE_PAGES,
+	MMV_SCHED_SETAFFINITY,
+	MMV_SCHED_GETAFFINITY,
+	/* global */
+	MMV_TASKSET,
 	MMV_NR
 };
 
 #define MM_PATH_MAX 256
+/*
+ * move_pages takes its page list in the line itself, so the call carries
+ * it by value: a bounded array keeps mm_call plain data (copied, no
+ * ownership). A 4096-byte line holds no more addresses than this anyway
+ * once each is written in full; the cost is 3 KiB per mm_call.
+ */
+#define MM_MOVE_PAGES_MAX 256
+#define MM_CPUS_WORDS	4	/* MM_MAX_CPUS (256) bits of a CPU mask */
 
 /*
  * One typed call. Which fields mean something depends on the verb; unused
@@ -147,6 +162,11 @@ enum mm_verb {
  *   drop_caches mode (1..3)        compact, check, sync  -
  *   swapon    path len [advice = priority, flags = 1 when given]
  *   swapoff   path
+ *   migrate_pages  pid nodes[0] = old, nodes[1] = new (nodes_far[1])
+ *   move_pages     pid len = count, pages[nr_pages], page_nodes[nr_page_nodes]
+ *                  (has_page_nodes 0: NULL, query), flags = MPOL_MF_*
+ *   sched_setaffinity pid len = mask bytes (strace), cpus;  taskset pid cpus
+ *   sched_getaffinity pid len (shell form: 128, what glibc's cpu_set_t holds)
  */
 struct mm_call {
 	enum mm_verb verb;
@@ -164,6 +184,13 @@ struct mm_call {
 	uint64_t nodes[2];	/* nodemasks (nodes 0..63): mbind/set_mempolicy [0]; old, new */
 	uint8_t nodes_far[2];	/* the nodemask named a node above 63 */
 	char path[MM_PATH_MAX];	/* NUL-terminated; "" when absent */
+	/* move_pages, sched_*affinity (appended: see the verbs above) */
+	uint32_t nr_pages;			/* entries of pages[] */
+	uint32_t nr_page_nodes;			/* entries of page_nodes[] */
+	uint8_t has_page_nodes;			/* 0: NODES was NULL (query mode) */
+	uint64_t pages[MM_MOVE_PAGES_MAX];
+	int32_t page_nodes[MM_MOVE_PAGES_MAX];
+	uint64_t cpus[MM_CPUS_WORDS];		/* a CPU set, CPU n at bit n % 64 of word n / 64 */
 };
 
 /* The verb's name as users type it ("mmap", "drop_caches"...). */
