@@ -463,13 +463,25 @@ static void put_masklist(struct rbuf *b, unsigned nbits, const uint64_t *mask)
 #define MAX_NUMNODES	1024	/* CONFIG_NODES_SHIFT=10: Mems_allowed's width */
 
 /*
- * Root's credentials, no signals, no seccomp. Every task may run on every
- * CPU and allocate from every node of the machine (nr_cpu_ids bits of
- * Cpus_allowed, MAX_NUMNODES bits of Mems_allowed); SigQ's limit is
- * RLIMIT_SIGPENDING.
+ * Root's credentials, no signals, no seccomp. A task runs on the CPUs of
+ * its affinity mask (nr_cpu_ids bits of Cpus_allowed; every CPU until
+ * sched_setaffinity) and may allocate from every node of the machine
+ * (MAX_NUMNODES bits of Mems_allowed); SigQ's limit is RLIMIT_SIGPENDING.
  */
 static void status_tail(struct rbuf *b, const struct mm_task_snap *t)
 {
+	uint64_t all[MM_MAX_CPUS / 64] = { 0 };
+	const uint64_t *cpus = t->cpus_allowed;
+	unsigned any = 0;
+
+	/* a task may always run somewhere: an empty mask is a snapshot that did not say (every CPU) */
+	for (unsigned w = 0; w < MM_MAX_CPUS / 64; w++)
+		any |= t->cpus_allowed[w] != 0;
+	if (!any) {
+		for (unsigned c = 0; c < NR_CPUS_IDS(t) && c < MM_MAX_CPUS; c++)
+			all[c / 64] |= 1ULL << (c % 64);
+		cpus = all;
+	}
 	rbuf_printf(b, "Threads:\t1\nSigQ:\t0/%" PRIu64 "\n",
 		    t->rlim[MM_RLIMIT_SIGPENDING].cur);
 	rbuf_puts(b, "SigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
@@ -482,9 +494,9 @@ static void status_tail(struct rbuf *b, const struct mm_task_snap *t)
 		  "Speculation_Store_Bypass:\tvulnerable\n"
 		  "SpeculationIndirectBranch:\talways enabled\n"
 		  "Cpus_allowed:\t");
-	put_maskmap(b, NR_CPUS_IDS(t), t->cpus_allowed);	/* sched_setaffinity's mask */
+	put_maskmap(b, NR_CPUS_IDS(t), cpus);	/* sched_setaffinity's mask */
 	rbuf_puts(b, "\nCpus_allowed_list:\t");
-	put_masklist(b, NR_CPUS_IDS(t), t->cpus_allowed);
+	put_masklist(b, NR_CPUS_IDS(t), cpus);
 	rbuf_puts(b, "\nMems_allowed:\t");
 	put_bitmap(b, MAX_NUMNODES, NR_NODES(t));
 	rbuf_puts(b, "\nMems_allowed_list:\t");
