@@ -40,11 +40,25 @@ int migrate_page_nid(struct machine *m, struct page *page)
 	return pfn_zone(m, page_to_pfn(m, page))->nid;
 }
 
+/*
+ * From the mappings alone, as folio_maybe_mapped_shared looks at them
+ * (thp_maybe_shared counts references, and an isolated folio has one more):
+ * a THP is shared when two PMDs map it, or a PMD and a PTE, or two PTEs one
+ * of its pages.
+ */
 int migrate_folio_shared(struct machine *m, struct page *folio)
 {
-	if (page_in_thp(m, folio))
-		return thp_maybe_shared(folio);
-	return folio->mapcount > 1;
+	uint64_t entire;
+
+	if (!page_in_thp(m, folio))
+		return folio->mapcount > 1;
+	entire = *folio_entire_mapcount(folio);
+	if (entire > 1)
+		return 1;
+	for (int i = 0; i < HPAGE_PMD_NR; i++)
+		if (folio[i].mapcount + entire > 1)
+			return 1;
+	return 0;
 }
 
 int migrate_isolate(struct machine *m, struct page *page, struct list_head *list)
