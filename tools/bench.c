@@ -36,6 +36,9 @@
  *           against the host kernel in a 1 GiB memory cgroup with a
  *           temporary swap file; the daemon's RSS; ram=64G touched with
  *           96 GiB (wall time, RSS); PASS/FAIL against the targets.
+ *   migrate move_pages of 1 GiB to the other node of a 2-node machine, and
+ *           to the node it is on, in pages/s, against the host's
+ *           move_pages of 1 GiB to its one node (bench_migrate.c).
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -204,6 +207,7 @@ static const struct group {
 	{ "fair", bench_fair },
 	{ "journal", bench_journal },
 	{ "reclaim", bench_reclaim },
+	{ "migrate", bench_migrate },
 };
 
 static const struct group *find_group(const char *name)
@@ -216,7 +220,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|migrate]\n");
 }
 
 static void print_header(void)

@@ -109,5 +109,6 @@ void bench_cat(void);
 void bench_fair(void);
 void bench_journal(void);
 void bench_reclaim(void);
+void bench_migrate(void);
 
 #endif
