@@ -5,9 +5,11 @@
  * address range for mbind and migrate_pages, migrate_sys.c has the calls.
  *
  * A folio here is an order-0 page (anonymous, file, shmem, in the swap
- * cache or not) or an anonymous THP, an order-9 block whose head alone is
- * on an LRU list. The pages of a large page-cache folio are separate
- * frames in this model (filemap.h), so each moves as an order-0 page.
+ * cache or not), an anonymous THP (an order-9 block whose head alone is
+ * on an LRU list), or a large page-cache folio, whose pages are separate
+ * frames each on the LRU (filemap.h): it is named by its first page, and
+ * moves whole, page by page, after every page was checked and every new
+ * frame allocated.
  */
 #include <string.h>
 
@@ -25,14 +27,39 @@
 /* The bits of page->flags that say where the allocator put the page. */
 #define PAGE_ZONE_BITS	(PAGE_ZONE_VALID | (63ULL << PAGE_NID_SHIFT) | (7ULL << PAGE_ZID_SHIFT))
 
+/* Is page the page cache's page at its index (not a truncated or anonymous one)? */
+static int in_page_cache(struct page *page)
+{
+	return !page_is_anon(page) && !PageFlag(page, PG_swapcache) && page->mapping &&
+	       filemap_find_page(page->mapping, page->index) == page;
+}
+
+/* A large folio of the page cache: 2^order separate frames, all cached (filemap.h). */
+static int file_folio_large(struct page *page)
+{
+	return in_page_cache(page) && folio_order(page) > 0;
+}
+
+/* Page i of the cached folio whose first page is folio. */
+static struct page *file_folio_page(struct page *folio, uint64_t i)
+{
+	return filemap_find_page(folio->mapping, folio->index + i);
+}
+
 struct page *migrate_folio_of(struct machine *m, struct page *page)
 {
-	return page_in_thp(m, page) ? compound_head_of(m, page) : page;
+	if (page_in_thp(m, page))
+		return compound_head_of(m, page);
+	if (file_folio_large(page))
+		return filemap_find_page(page->mapping, folio_index(page));
+	return page;
 }
 
 uint64_t migrate_folio_nr(struct machine *m, struct page *folio)
 {
-	return page_in_thp(m, folio) ? HPAGE_PMD_NR : 1;
+	if (page_in_thp(m, folio))
+		return HPAGE_PMD_NR;
+	return file_folio_large(folio) ? folio_nr_pages(folio) : 1;
 }
 
 int migrate_page_nid(struct machine *m, struct page *page)
@@ -50,6 +77,12 @@ int migrate_folio_shared(struct machine *m, struct page *folio)
 {
 	uint64_t entire;
 
+	if (file_folio_large(folio)) {
+		for (uint64_t i = 0; i < folio_nr_pages(folio); i++)
+			if (file_folio_page(folio, i)->mapcount > 1)
+				return 1;
+		return 0;
+	}
 	if (!page_in_thp(m, folio))
 		return folio->mapcount > 1;
 	entire = *folio_entire_mapcount(folio);
@@ -67,6 +100,16 @@ int migrate_isolate(struct machine *m, struct page *page, struct list_head *list
 
 	if (!PageFlag(folio, PG_lru) || PageFlag(folio, PG_hugetlb))
 		return -EBUSY;
+	if (file_folio_large(folio)) {
+		/* every page of it, each on the LRU on its own; folio->lru links the list */
+		for (uint64_t i = 0; i < folio_nr_pages(folio); i++)
+			if (!PageFlag(file_folio_page(folio, i), PG_lru))
+				return -EBUSY;
+		for (uint64_t i = 1; i < folio_nr_pages(folio); i++) {
+			lru_del(m, file_folio_page(folio, i));
+			get_page(file_folio_page(folio, i));
+		}
+	}
 	lru_del(m, folio);
 	if (page_in_thp(m, folio))
 		thp_get(folio, folio);
@@ -79,6 +122,13 @@ int migrate_isolate(struct machine *m, struct page *page, struct list_head *list
 /* Back on an LRU list of its node, youngest (folio_putback_lru), and the isolation's reference goes. */
 static void putback(struct machine *m, struct page *folio)
 {
+	if (file_folio_large(folio))
+		for (uint64_t i = folio_nr_pages(folio) - 1; i >= 1; i--) {
+			struct page *p = file_folio_page(folio, i);
+
+			lru_add(m, p, page_lru(p));
+			put_page(m, p);
+		}
 	lru_add(m, folio, page_lru(folio));
 	if (page_in_thp(m, folio))
 		thp_put(m, folio, folio);
@@ -87,13 +137,6 @@ static void putback(struct machine *m, struct page *folio)
 }
 
 /* ---- order-0 pages ---- */
-
-/* Is page the page cache's page at its index (not a truncated or anonymous one)? */
-static int in_page_cache(struct page *page)
-{
-	return !page_is_anon(page) && !PageFlag(page, PG_swapcache) && page->mapping &&
-	       filemap_find_page(page->mapping, page->index) == page;
-}
 
 /*
  * What page adds to its node's counters besides the LRU lists (which
@@ -162,24 +205,26 @@ static int32_t expected_refs(struct page *page)
 	return page->mapcount + 1 + in_page_cache(page) + PageFlag(page, PG_swapcache);
 }
 
-/* Move one isolated order-0 page to nid; *newp is the folio to put back. */
-static int migrate_one(struct machine *m, struct page *old, int nid, struct page **newp)
+/* Why an isolated order-0 page cannot move now, or 0. */
+static int cannot_move(struct page *old)
 {
-	struct page *new;
-	uint64_t pfn;
-
-	*newp = old;
-	if (old->refcount == 1 && !old->mapcount && !in_page_cache(old) &&
-	    !PageFlag(old, PG_swapcache))
-		return 1;		/* freed under us: the putback frees it (migrate_folio_unmap) */
 	if (PageFlag(old, PG_writeback) || PageFlag(old, PG_locked))
 		return -EBUSY;
 	if (old->refcount != expected_refs(old))
 		return -EAGAIN;		/* someone else holds it (folio_migrate_mapping) */
-	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN, 0, nid);
-	if (!new)
-		return -ENOMEM;
-	pfn = page_to_pfn(m, new);
+	return 0;
+}
+
+static struct page *alloc_target(struct machine *m, int nid, unsigned order)
+{
+	return alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN, order, nid);
+}
+
+/* Move the isolated page old into the frame new (from alloc_target). */
+static void move_page(struct machine *m, struct page *old, struct page *new)
+{
+	uint64_t pfn = page_to_pfn(m, new);
+
 	if (old->mapcount)
 		rmap_walk(m, old, repoint_pte, &pfn);
 	node_stats(m, old, page_zone(m, old), -1);
@@ -194,8 +239,59 @@ static int migrate_one(struct machine *m, struct page *old, int nid, struct page
 	node_stats(m, new, page_zone(m, new), +1);
 	clear_page_state(old);
 	free_pages(m, old, 0);
+}
+
+/* Move one isolated order-0 page to nid; *newp is the folio to put back. */
+static int migrate_one(struct machine *m, struct page *old, int nid, struct page **newp)
+{
+	struct page *new;
+	int err;
+
+	*newp = old;
+	if (old->refcount == 1 && !old->mapcount && !in_page_cache(old) &&
+	    !PageFlag(old, PG_swapcache))
+		return 1;		/* freed under us: the putback frees it (migrate_folio_unmap) */
+	err = cannot_move(old);
+	if (err)
+		return err;
+	new = alloc_target(m, nid, 0);
+	if (!new)
+		return -ENOMEM;
+	move_page(m, old, new);
 	*newp = new;
 	return 0;
+}
+
+/*
+ * An isolated large page-cache folio moves whole or not at all: every page
+ * is checked and every new frame allocated before the first one moves.
+ * Returns the number of pages moved (0 on failure, with *err).
+ */
+static uint64_t migrate_file_folio(struct machine *m, struct page *folio, int nid,
+				   struct page **newp, int *err)
+{
+	uint64_t nr = folio_nr_pages(folio), first = folio->index;
+	struct file_ref *inode = folio->mapping;
+	struct page *new[1ULL << 9];	/* folio orders stop at 9 (filemap_check) */
+
+	*newp = folio;
+	*err = 0;
+	for (uint64_t i = 0; i < nr && !*err; i++)
+		*err = cannot_move(file_folio_page(folio, i));
+	for (uint64_t i = 0; i < nr && !*err; i++) {
+		new[i] = alloc_target(m, nid, 0);
+		if (!new[i]) {
+			while (i--)
+				free_pages(m, new[i], 0);
+			*err = -ENOMEM;
+		}
+	}
+	if (*err)
+		return 0;
+	for (uint64_t i = 0; i < nr; i++)
+		move_page(m, filemap_find_page(inode, first + i), new[i]);
+	*newp = filemap_find_page(inode, first);
+	return nr;
 }
 
 /* ---- THPs ---- */
@@ -290,6 +386,18 @@ uint64_t migrate_pages_list(struct machine *m, struct list_head *list, int nid,
 		list_del(&folio->lru);
 		if (!(n % HPAGE_PMD_NR))
 			cond_resched(m);	/* a step boundary: isolated folios are off the lists, as in Linux */
+		if (!thp && file_folio_large(folio)) {
+			uint64_t nr = folio_nr_pages(folio);
+
+			if (migrate_file_folio(m, folio, nid, &done, &err)) {
+				s.nr_succeeded += nr;
+			} else {
+				s.nr_failed_pages += nr;
+				stayed++;
+			}
+			putback(m, done);
+			continue;
+		}
 		if (!thp) {
 			err = migrate_one(m, folio, nid, &done);
 			if (err < 0) {

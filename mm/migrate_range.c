@@ -51,7 +51,7 @@ static void offer(struct machine *m, struct range_walk *w, struct page *page, ui
 		w->nr_failed += migrate_folio_nr(m, folio);
 		return;
 	}
-	if (folio != page || page_in_thp(m, folio))
+	if (migrate_folio_nr(m, folio) > 1)
 		w->large = folio;
 	w->queued++;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../mm/internal.h"
+#include "../../mm/filemap.h"
 #include "../../mm/memory.h"
 #include "../../mm/migrate.h"
 #include "../../mm/page_alloc.h"
@@ -40,6 +41,7 @@ static void setup(void)
 
 	backing_mkdir(dir, "/tmp/test_migrate.XXXXXX");
 	backing_put(dir, "f", 64 * K);
+	backing_put(dir, "big", 2 * MB);
 	m = mm_boot(&cfg, NULL, 0);
 	cr_assert(m);
 	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
@@ -276,6 +278,54 @@ Test(migrate, file_pages_move_in_the_cache)
 		touch(1, b, K, 0);
 		cr_assert_eq(page_of(1, b), page_of(1, a));
 	}
+}
+
+/*
+ * Readahead's large folios move whole (their pages are separate frames
+ * here, each moved, all or none); a second address in a folio already
+ * taken is -EBUSY, as Linux's second isolation of a folio fails.
+ */
+Test(migrate, readahead_folios_move_whole)
+{
+	struct mm_call c = { .verb = MMV_MMAP, .len = 2 * MB, .fd = -1, .prot = MM_PROT_READ,
+			     .flags = MM_MAP_PRIVATE };
+	uint64_t a, big = 0;
+	int64_t file0 = nstat(0, NR_FILE_PAGES), file1 = nstat(1, NR_FILE_PAGES), cached;
+
+	strcpy(c.path, "big");
+	a = call(1, c);
+	touch(1, a, 2 * MB, 0);
+	cached = nstat(0, NR_FILE_PAGES) - file0;
+	for (uint64_t i = 0; i < 512; i++) {
+		struct page *p = page_of(1, a + i * K);
+
+		if (p && folio_order(p) > (unsigned)big)
+			big = folio_order(p);
+	}
+	cr_assert_gt(big, 0, "readahead made a large folio");
+	{
+		uint64_t i = 0, pages[2];
+		int32_t nodes[2] = { 1, 1 }, st[2];
+		long ret;
+
+		while (folio_order(page_of(1, a + i * K)) == 0)
+			i++;
+		pages[0] = a + i * K;
+		pages[1] = a + (i + 1) * K;
+		cr_assert_eq(movep(1, 2, pages, nodes, 0, st, &ret), 0);
+		cr_assert_eq(ret, 0);
+		cr_assert_eq(st[0], 1);
+		cr_assert_eq(st[1], -EBUSY, "its folio is taken already (folio_isolate_lru fails)");
+		cr_assert_eq(node_of(1, pages[1]), 1, "the folio went whole");
+		cr_assert_eq(ev(PGMIGRATE_SUCCESS), 1 << folio_order(page_of(1, pages[0])));
+		cr_assert_eq(node_of(1, pages[0] + (K << folio_order(page_of(1, pages[0]))) - K), 1);
+	}
+	cr_assert_eq(migrate(1, 0x1, 0x2), 0);
+	for (uint64_t i = 0; i < 512; i += 37)
+		cr_assert_eq(node_of(1, a + i * K), 1);
+	cr_assert_eq(nstat(1, NR_FILE_PAGES) - file1, (int64_t)usage(1, a).rss / 4096);
+	cr_assert_eq(nstat(0, NR_FILE_PAGES) - file0, cached - (int64_t)usage(1, a).rss / 4096);
+	mem_expect(1, a + 2 * MB - 4, "ffff");
 }
 
 Test(migrate, dirty_shared_file_page_reaches_the_file)
