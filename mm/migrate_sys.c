@@ -398,7 +398,11 @@ out:
 int mm_sched_getaffinity(struct machine *m, int caller, int pid, uint64_t len, uint64_t *mask,
 			 long *ret, char *why, size_t whylen)
 {
-	uint64_t size = (((uint64_t)m->nr_cpus + 63) / 64) * 8;	/* cpumask_size() */
+	/*
+	 * cpumask_size(): NR_CPUS bits (the reference host's kernel_max 255, no
+	 * CPUMASK_OFFSTACK), 32 bytes whatever cpus= says; the host answers 32 too
+	 */
+	uint64_t size = MM_MAX_CPUS / 8;
 	struct sys_ctx x;
 	struct task *t;
 	int err;

@@ -371,7 +371,7 @@ int mm_sched_setaffinity(struct machine *m, int caller, int pid, const uint64_t 
 			 char *why, size_t whylen);
 /*
  * sched_getaffinity(pid, len, mask): MM_MAX_CPUS bits into mask, *ret =
- * the bytes the kernel would copy (min(len, cpumask_size)). -EINVAL when
+ * the bytes the kernel would copy (min(len, cpumask_size), 32). -EINVAL when
  * len is not whole longs or holds fewer bits than CPUs, -ESRCH.
  */
 int mm_sched_getaffinity(struct machine *m, int caller, int pid, uint64_t len, uint64_t *mask,

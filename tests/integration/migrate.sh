@@ -76,7 +76,7 @@ echo "sched_setaffinity 0 2-3" >&4 && read -r r <&4 && assert_eq 0 "$r" "sched_s
 assert_eq 2 "$(cpu "$pid")" "processor: the first allowed CPU"
 assert_eq "c" "$(allowed "$pid" Cpus_allowed)" "Cpus_allowed"
 assert_eq "2-3" "$(allowed "$pid" Cpus_allowed_list)" "Cpus_allowed_list"
-echo "sched_getaffinity(0, 128, [2 3]) = 8" >&4 && read -r r <&4 && assert_eq "8 [2 3]" "$r" "getaffinity"
+echo "sched_getaffinity(0, 128, [2 3]) = 32" >&4 && read -r r <&4 && assert_eq "32 [2 3]" "$r" "getaffinity"
 echo fork >&4 && read -r c2 <&4
 assert_eq 2 "$(cpu "$c2")" "fork inherits the CPU"
 assert_eq "2-3" "$(allowed "$c2" Cpus_allowed_list)" "fork inherits the mask"

@@ -4,7 +4,8 @@
 # written page, the zero page, a page never touched, no mapping) and the
 # errno of every bad call (a node without memory, a negative node, unknown
 # flags, no such process, no online node in NEW, no online CPU, a mask
-# size that is not whole longs). migrate_probe (migrate_probe.c) makes the
+# size that is not whole longs), and the affinity of its two CPUs (as
+# mmfs's default cpus=2) with the bytes sched_getaffinity copies. migrate_probe (migrate_probe.c) makes the
 # calls on the host; the same calls, in strace's form, go to a process of
 # a one-node mmfs machine, and the two transcripts must be equal.
 
@@ -53,10 +54,13 @@ run() {
 	run setaffinity_nopid "sched_setaffinity($NOPID, 128, [100]) = -1 ESRCH (No such process)"
 	run getaffinity_4 "sched_getaffinity(0, 4, 0x7ffc0000) = -1 EINVAL (Invalid argument)"
 	run getaffinity_12 "sched_getaffinity(0, 12, 0x7ffc0000) = -1 EINVAL (Invalid argument)"
+	run getaffinity_128 "sched_getaffinity(0, 128, [0 1]) = 32"
+	run setaffinity_1 "sched_setaffinity(0, 128, [1]) = 0"
+	run getaffinity_8 "sched_getaffinity(0, 8, [1]) = 8"
 } >"$WORK/mmfs.txt"
 exec 3>&- 4>&-
 
 if ! diff -u "$WORK/host.txt" "$WORK/mmfs.txt"; then
 	fail "mmfs answers migrate_pages/move_pages/affinity calls unlike the host (diff above)"
 fi
-assert_eq 14 "$(wc -l <"$WORK/host.txt")" "cases compared"
+assert_eq 17 "$(wc -l <"$WORK/host.txt")" "cases compared"

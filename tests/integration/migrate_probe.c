@@ -6,13 +6,16 @@
  *
  *   NAME RET [STATUS, ...]     a call that succeeded (move_pages' statuses as strace names them)
  *   NAME RET                   migrate_pages, sched_setaffinity
+ *   NAME RET [CPU ...]         sched_getaffinity
  *   NAME error ENAME           a call that failed
  *
  * The scenario: four private anonymous pages at a, the first two written,
  * the third read (the zero page), the fourth untouched, and 0x1000 where
  * nothing is mapped. No address is printed, so both sides compare as text.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -45,6 +48,24 @@ static void plain_line(const char *name, long r)
 		printf("%s error %s\n", name, strerrorname_np(errno));
 	else
 		printf("%s %ld\n", name, r);
+}
+
+/* sched_getaffinity: the bytes copied and the CPUs, "32 [0 1]" */
+static void cpus_line(const char *name, long r, const unsigned long *mask)
+{
+	int first = 1;
+
+	if (r < 0) {
+		plain_line(name, r);
+		return;
+	}
+	printf("%s %ld [", name, r);
+	for (long c = 0; c < r * 8; c++)
+		if ((mask[c / 64] >> (c % 64)) & 1) {
+			printf(first ? "%ld" : " %ld", c);
+			first = 0;
+		}
+	printf("]\n");
 }
 
 int main(void)
@@ -104,5 +125,15 @@ int main(void)
 	plain_line("getaffinity_4", r);
 	r = syscall(SYS_sched_getaffinity, 0, 12, mask);
 	plain_line("getaffinity_12", r);
+	/* the host's two CPUs, as mmfs's default cpus=2 */
+	memset(mask, 0xff, sizeof(mask));
+	r = syscall(SYS_sched_getaffinity, 0, 128, mask);
+	cpus_line("getaffinity_128", r, mask);
+	memset(mask, 0, sizeof(mask));
+	mask[0] = 2;
+	r = syscall(SYS_sched_setaffinity, 0, 128, mask);
+	plain_line("setaffinity_1", r);
+	r = syscall(SYS_sched_getaffinity, 0, 8, mask);
+	cpus_line("getaffinity_8", r, mask);
 	return 0;
 }

@@ -601,6 +601,8 @@ Test(migrate, affinity)
 
 	cr_assert_eq(find_task_by_pid(m, 1)->cpu, 0, "a task starts on CPU 0");
 	cr_assert_eq(mm_sched_getaffinity(m, 1, 0, 128, got, &ret, why, sizeof(why)), 0);
+	cr_assert_eq(ret, 32, "cpumask_size: NR_CPUS (256) bits");
+	cr_assert_eq(mm_sched_getaffinity(m, 1, 0, 8, got, &ret, why, sizeof(why)), 0);
 	cr_assert_eq(ret, 8);
 	cr_assert_eq(got[0], 0xf);
 	cr_assert_eq(mm_sched_setaffinity(m, 1, 0, mask, why, sizeof(why)), 0);
