@@ -154,6 +154,8 @@ static int one_cpu(struct pctx *p, const char *item, size_t n, void *arg)
 int parse_page_list(struct pctx *p, const char *s, struct mm_call *c)
 {
 	c->nr_pages = 0;
+	if (!strcasecmp(s, "NULL"))
+		return 0;	/* move_pages(0, 0, NULL, ...): nothing to do */
 	return each_item(p, "page address", s, false, one_page, c);
 }
 

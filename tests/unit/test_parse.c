@@ -628,6 +628,8 @@ Test(parse, migration_lines)
 	cr_assert_eq(c.nr_pages, 2);
 	cr_assert_eq(c.nr_page_nodes, 1);
 	cr_assert_eq(c.flags, 2);
+	OK("move_pages(0, 0, NULL, NULL, NULL, 0) = 0", PARSE_PROCESS);
+	cr_assert_eq(c.nr_pages, 0);
 	OK("move_pages 7 0x1000", PARSE_PROCESS);
 	cr_assert_eq(c.has_page_nodes, 0);
 	OK("move_pages 7 0x1000 NULL all", PARSE_PROCESS);
