@@ -57,6 +57,13 @@ PARSE_SEEDS = {
     "suffixes": "touch 0x1K 1KiB r",
     "nel": "spawn\x85",
     "nul": "spawn\x00sh",
+    "migrate_pages": "migrate_pages 0 0 1",
+    "move_pages": "move_pages 0 0x7ffff7dc0000,0x7ffff7dc1000 1,0 move_all",
+    "affinity": "sched_setaffinity 0 0-1,3\nsched_getaffinity 0 128\ntaskset 2 0x3",
+    "strace_migrate_pages": "migrate_pages(1234, 64, [0x00000000000001], [0x00000000000002]) = 0",
+    "strace_move_pages": ("move_pages(0, 2, [0x7f34bd740000, 0x7f34bd741000], [0, 1], "
+                          "[0, -EFAULT], MPOL_MF_MOVE) = 0"),
+    "strace_affinity": "sched_setaffinity(0, 128, [0 1]) = 0\nsched_getaffinity(0, 128, [0 1]) = 32",
     "script": ("spawn\nmmap 0 2M rw- private,anon\nmadvise 0x7ffff7c00000 2M hugepage\n"
                "touch 0x7ffff7c00000 2M w\nfork\nmunmap 0x7ffff7c00000 4K\ncheck\n"
                "mlockall current\nmadvise 0x7ffff7d00000 64K free\nmunlockall\ncheck"),
@@ -65,7 +72,8 @@ PARSE_SEEDS = {
 VERBS = ["mmap", "munmap", "mprotect", "mremap", "brk", "madvise", "mlock", "mlock2",
          "munlock", "mlockall", "munlockall", "mincore", "msync", "touch", "fork", "exec",
          "exit", "open", "close", "spawn", "kill", "drop_caches", "compact", "check", "sync",
-         "openat", "exit_group", "vfork", "execve"]
+         "openat", "exit_group", "vfork", "execve",
+         "migrate_pages", "move_pages", "sched_setaffinity", "sched_getaffinity", "taskset"]
 FLAG_NAMES = ["32bit", "anon", "anonymous", "append", "async", "cloexec", "cold", "collapse",
               "creat", "current", "denywrite", "direct", "directory", "dodump", "dofork",
               "dontdump", "dontfork", "dontneed", "dontneed_locked", "dontunmap", "dsync",
@@ -78,7 +86,8 @@ FLAG_NAMES = ["32bit", "anon", "anonymous", "append", "async", "cloexec", "cold"
               "rdwr", "read", "remove", "sem", "sequential", "shared", "shared_validate",
               "stack", "sync", "tmpfile", "trunc", "uninitialized", "unmergeable",
               "willneed", "wipeonfork", "write", "wronly",
-              "PROT_", "MAP_", "MADV_", "MCL_", "MLOCK_", "MREMAP_", "MS_", "O_"]
+              "PROT_", "MAP_", "MADV_", "MCL_", "MLOCK_", "MREMAP_", "MS_", "O_",
+              "move", "move_all", "all", "query", "MPOL_MF_MOVE", "MPOL_MF_MOVE_ALL"]
 PARSE_WORDS = ["0", "1", "3", "-1", "0x", "0x7ffff7dc0000", "0x555555559000", "4096", "4K",
                "64K", "2M", "1G", "1T", "16E", "KiB", "KB", "18446744073709551615",
                "18446744073709551616", "0xffffffffffffffff", "NULL", "rw-", "r-x", "---",
