@@ -47,3 +47,12 @@ const char *mm_verb_name(enum mm_verb v)
 		return "?";
 	return verb_names[v];
 }
+
+/*
+ * The global verbs sat after the per-process ones until per-process verbs
+ * were appended after them (migrate_pages...): ask here, not by order.
+ */
+int mm_verb_is_global(enum mm_verb v)
+{
+	return (v >= MMV_SPAWN && v <= MMV_SWAPOFF) || v == MMV_TASKSET;
+}

@@ -195,5 +195,7 @@ struct mm_call {
 
 /* The verb's name as users type it ("mmap", "drop_caches"...). */
 const char *mm_verb_name(enum mm_verb v);
+/* Whether v is a command of MOUNT/ctl (else of MOUNT/proc/PID/ctl). */
+int mm_verb_is_global(enum mm_verb v);
 
 #endif

@@ -68,7 +68,7 @@ static void check_no_args(const struct mm_call *c)
 static void check_call(const struct mm_call *c, enum parse_scope scope)
 {
 	FUZZ_ASSERT(c->verb >= 0 && c->verb < MMV_NR, "verb %d", (int)c->verb);
-	FUZZ_ASSERT((c->verb >= MMV_SPAWN) == (scope == PARSE_GLOBAL),
+	FUZZ_ASSERT(mm_verb_is_global(c->verb) == (scope == PARSE_GLOBAL),
 		    "%s accepted in the wrong scope", mm_verb_name(c->verb));
 	FUZZ_ASSERT(memchr(c->path, '\0', sizeof(c->path)), "path not NUL-terminated");
 	switch (c->verb) {

@@ -442,8 +442,7 @@ Test(parse, verb_names)
 	cr_expect_str_eq(mm_verb_name(MMV_NR), "?");
 	/* every name parses back to its verb, in its own control file */
 	for (int v = 0; v < MMV_NR; v++) {
-		enum parse_scope s = v >= MMV_SPAWN &&
-				     !(v >= MMV_MIGRATE_PAGES && v <= MMV_SCHED_GETAFFINITY) ? G : P;
+		enum parse_scope s = mm_verb_is_global(v) ? G : P;
 		char line[64], why[128];
 		struct mm_call got;
 		int rc;
