@@ -238,6 +238,23 @@ static int ctl_numa(struct machine *m, int pid, struct mm_call *c, struct replyq
 
 	switch (c->verb) {
 	case MMV_MIGRATE_PAGES:
+		/*
+		 * strace's MAXNODE (len; the shell form has none: 0): get_nodes
+		 * reads maxnode - 1 bits of each mask, and refuses more than a
+		 * page of them
+		 */
+		if (c->len > 4096 * 8) {
+			snprintf(why, whylen, "maxnode %llu is more than %d bits",
+				 (unsigned long long)c->len, 4096 * 8);
+			return -EINVAL;
+		}
+		if (c->len && c->len - 1 < 64) {
+			uint64_t keep = (1ULL << (c->len - 1)) - 1;
+
+			c->nodes[0] &= keep;
+			c->nodes[1] &= keep;
+			c->nodes_far[1] = 0;
+		}
 		err = mm_migrate_pages(m, pid, c->pid, c->nodes[0], c->nodes[1], c->nodes_far[1],
 				       &val, why, whylen);
 		if (!err)

@@ -42,7 +42,7 @@ static const struct {
 	{ "fork",	MMV_FORK,	"" },
 	{ "vfork",	MMV_FORK,	"" },
 	{ "execve",	MMV_EXEC,	"sxx" },
-	{ "migrate_pages", MMV_MIGRATE_PAGES, "PxMW" },
+	{ "migrate_pages", MMV_MIGRATE_PAGES, "PlMW" },
 	{ "move_pages",	MMV_MOVE_PAGES,	"PlAGxB" },
 	{ "sched_setaffinity", MMV_SCHED_SETAFFINITY, "Plc" },
 	{ "sched_getaffinity", MMV_SCHED_GETAFFINITY, "Plx" },

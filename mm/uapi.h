@@ -162,7 +162,8 @@ enum mm_verb {
  *   drop_caches mode (1..3)        compact, check, sync  -
  *   swapon    path len [advice = priority, flags = 1 when given]
  *   swapoff   path
- *   migrate_pages  pid nodes[0] = old, nodes[1] = new (nodes_far[1])
+ *   migrate_pages  pid nodes[0] = old, nodes[1] = new (nodes_far[1]), len = maxnode
+ *                  (strace form; 0: none given)
  *   move_pages     pid len = count, pages[nr_pages], page_nodes[nr_page_nodes]
  *                  (has_page_nodes 0: NULL, query), flags = MPOL_MF_*
  *   sched_setaffinity pid len = mask bytes (strace), cpus;  taskset pid cpus

@@ -50,6 +50,9 @@ run() {
 	run migrate_0_0 "migrate_pages(0, 64, [0x00000000000001], [0x00000000000001]) = 0"
 	run migrate_0_1 "migrate_pages(0, 64, [0x00000000000001], [0x00000000000002]) = -1 EINVAL (Invalid argument)"
 	run migrate_nopid "migrate_pages($NOPID, 64, [0x00000000000001], [0x00000000000001]) = -1 ESRCH (No such process)"
+	run migrate_maxnode1 "migrate_pages(0, 1, 0x7ffddfd272c8, 0x7ffddfd272c0) = -1 EINVAL (Invalid argument)"
+	run migrate_maxnode2 "migrate_pages(0, 2, [0x00000000000001], [0x00000000000001]) = 0"
+	run migrate_maxnode40000 "migrate_pages(0, 40000, 0x7ffc0000, 0x7ffc0008) = -1 EINVAL (Invalid argument)"
 	run setaffinity_100 "sched_setaffinity(0, 128, [100]) = -1 EINVAL (Invalid argument)"
 	run setaffinity_nopid "sched_setaffinity($NOPID, 128, [100]) = -1 ESRCH (No such process)"
 	run getaffinity_4 "sched_getaffinity(0, 4, 0x7ffc0000) = -1 EINVAL (Invalid argument)"
@@ -63,4 +66,4 @@ exec 3>&- 4>&-
 if ! diff -u "$WORK/host.txt" "$WORK/mmfs.txt"; then
 	fail "mmfs answers migrate_pages/move_pages/affinity calls unlike the host (diff above)"
 fi
-assert_eq 17 "$(wc -l <"$WORK/host.txt")" "cases compared"
+assert_eq 20 "$(wc -l <"$WORK/host.txt")" "cases compared"

@@ -114,6 +114,13 @@ int main(void)
 	plain_line("migrate_0_1", r);
 	r = syscall(SYS_migrate_pages, NOPID, 64, &old, &old);
 	plain_line("migrate_nopid", r);
+	new = 1;
+	r = syscall(SYS_migrate_pages, 0, 1, &old, &new);	/* maxnode - 1 = 0 bits: nothing */
+	plain_line("migrate_maxnode1", r);
+	r = syscall(SYS_migrate_pages, 0, 2, &old, &new);
+	plain_line("migrate_maxnode2", r);
+	r = syscall(SYS_migrate_pages, 0, 40000, &old, &new);	/* more than a page of bits */
+	plain_line("migrate_maxnode40000", r);
 
 	memset(mask, 0, sizeof(mask));
 	mask[1] = 1UL << 36;	/* CPU 100 */
