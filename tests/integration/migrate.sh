@@ -130,8 +130,10 @@ jsnap() {
 jsnap "$WORK/jbefore"
 assert_eq 4 "$(vmstat_val thp_migration_success "$JM")" "two THPs there and back, whole"
 assert_eq 2048 "$(vmstat_val pgmigrate_success "$JM")" "pgmigrate_success counts base pages"
-kill -9 "${_MMFS_PID[$JM]}"
-wait "${_MMFS_PID[$JM]}" 2>/dev/null || true
+{
+	kill -9 "${_MMFS_PID[$JM]}"
+	wait "${_MMFS_PID[$JM]}" || true
+} 2>/dev/null
 unset "_MMFS_PID[$JM]"
 mmfs_mount "$JM" -o "journal=$J,backing=$WORK/jb"
 jsnap "$WORK/jafter"
