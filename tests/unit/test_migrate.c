@@ -436,6 +436,32 @@ Test(migrate, thp_moves_whole)
 	cr_assert_eq(usage(1, a).anon_thp, 2 * MB);
 }
 
+/* A THP both sides of a fork map by PMD: MOVE_ALL moves it whole, both PMDs follow. */
+Test(migrate, thp_shared_by_fork_moves_with_both_pmds)
+{
+	uint64_t a = map_thp(1), addr;
+	int32_t node = 1, st = 7;
+	long ret;
+	int child;
+
+	touch(1, a, K, 1);
+	mem_write(1, a + 5 * K, "both");
+	child = fork_of(1);
+	addr = a + 5 * K;
+	cr_assert_eq(movep(1, 1, &addr, &node, 0, &st, &ret), 0);
+	cr_assert_eq(st, -EACCES);
+	cr_assert_eq(movep(1, 1, &addr, &node, MPOL_MF_MOVE_ALL, &st, &ret), 0);
+	cr_assert_eq(st, 1);
+	cr_assert_eq(ev(THP_MIGRATION_SUCCESS), 1);
+	cr_assert_eq(nstat(1, NR_ANON_TRANSPARENT_HUGEPAGES), 1);
+	cr_assert_eq(node_of(child, a + 2 * MB - K), 1);
+	mem_expect(child, a + 5 * K, "both");
+	cr_assert_eq(usage(child, a).anon_thp, 2 * MB);
+	/* a write in the child still breaks COW as before */
+	mem_write(child, a + 5 * K, "kid!");
+	mem_expect(1, a + 5 * K, "both");
+}
+
 /*
  * No order-9 block free on node 1: the THP is split and its pages move one
  * by one (every page written, so the split maps no zero page).
