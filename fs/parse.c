@@ -491,6 +491,8 @@ static int parse_mallopt_param(struct pctx *p, const char *s, int64_t *out)
  *   Y memory policy mode|flags   U mbind flags   z get_mempolicy flags
  *   X maxnode   k strace nodemask: [list], NULL, or a pointer it could not read
  *   q w get_mempolicy's policy / nodemask outputs: NULL, or anything (asked)
+ *   A move_pages' pages   G its nodes (or NULL)   b its flags   c a CPU set
+ *   (A G c: strace lists too; parse_numa.c)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -637,6 +639,10 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		if (strcmp(s, "NULL"))
 			c->advice |= type == 'q' ? 1 : 2;
 		return 0;
+	case 'A': return parse_page_list(p, s, c);
+	case 'G': return parse_page_nodes(p, s, c);
+	case 'b': return parse_mpol_mf(p, s, c);
+	case 'c': return parse_cpu_set(p, s, c);
 	case 'x':
 		return 0;
 	}
@@ -669,7 +675,8 @@ int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c)
 				return pctx_fail(p, "%s argument %d must be a quoted string", p->name, i);
 			if (*t != 's' && a->kind != ARG_WORD &&
 			    !((*t == 'M' || *t == 'W' || *t == 'B') && a->kind == ARG_LIST) &&
-			    !((*t == 'k' || *t == 'q' || *t == 'w') && a->kind == ARG_LIST))
+			    !((*t == 'k' || *t == 'q' || *t == 'w') && a->kind == ARG_LIST) &&
+			    !((*t == 'A' || *t == 'G' || *t == 'c') && a->kind == ARG_LIST))
 				return pctx_fail(p, "%s argument %d must not be a %s", p->name, i,
 					    a->kind == ARG_STRING ? "string" : "list");
 			if (a->fdpath && *t != 'y' && *t != 'd' && *t != 'g')
@@ -740,6 +747,11 @@ static const struct verb_desc verbs[] = {
 	{ "set_mempolicy", MMV_SET_MEMPOLICY, PARSE_PROCESS, "Y|M", "MODE [NODES]" },
 	{ "mbind",	 MMV_MBIND,	 PARSE_PROCESS, "alYM|U", "ADDR LEN MODE NODES [FLAGS]" },
 	{ "get_mempolicy", MMV_GET_MEMPOLICY, PARSE_PROCESS, "|az", "[ADDR FLAGS]" },
+	{ "migrate_pages", MMV_MIGRATE_PAGES, PARSE_PROCESS, "PMW", "PID OLD_NODES NEW_NODES" },
+	{ "move_pages",	 MMV_MOVE_PAGES, PARSE_PROCESS, "PA|Gb",  "PID ADDR[,ADDR...] [NODE[,NODE...]|NULL [FLAGS]]" },
+	{ "sched_setaffinity", MMV_SCHED_SETAFFINITY, PARSE_PROCESS, "Pc", "PID CPUS" },
+	{ "sched_getaffinity", MMV_SCHED_GETAFFINITY, PARSE_PROCESS, "P|l", "PID [SIZE]" },
+	{ "taskset",	 MMV_TASKSET,	 PARSE_GLOBAL,	"Pc",	  "PID CPUS" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)

@@ -641,3 +641,17 @@ int filemap_swap_in(struct machine *m, struct file_ref *inode, uint64_t index, s
 	index_insert(m, inode->mapping, node, page, 1);
 	return 0;
 }
+
+/*
+ * Migration (migrate.c): the cache's entry for old now names new, which
+ * took old's index and mapping (kernel: __folio_migrate_mapping's xas_store).
+ * The entry keeps its place on the dirty list: it is the entry that is listed.
+ */
+void filemap_replace_page(struct page *old, struct page *new)
+{
+	struct file_ref *inode = old->mapping;
+	struct pc_node *p = *node_slot(inode->mapping, old);
+
+	VM_BUG_ON(!p);
+	p->page = new;
+}

@@ -153,6 +153,8 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 	t->oom_score_adj = parent->oom_score_adj;
 	t->cpu = parent->cpu;
 	mpol_fork(t, parent);
+	memcpy(t->cpus_allowed, parent->cpus_allowed, sizeof(t->cpus_allowed));
+	t->affinity_set = parent->affinity_set;
 	/* the layout fields travel with the address space */
 	mm->start_code = old->start_code;
 	mm->end_code = old->end_code;

@@ -427,4 +427,44 @@ long mm_kpagecount_read(struct machine *m, uint64_t first_pfn, uint64_t *out, si
 /* The number of pfns: those files end at max_pfn * 8 bytes. */
 uint64_t mm_max_pfn(struct machine *m);
 
+/* ---- migration and CPU affinity (migrate_sys.c; doc/migrate.md) ---- */
+
+/*
+ * Process caller's system calls; pid 0 names the caller. Each returns 0 or
+ * -errno (the reason in why), as Linux's call would.
+ *
+ * migrate_pages(pid, old, new): the pages of pid on the nodes of old go to
+ * new (old's k-th node to new's k-th, modulo); *ret = pages not moved.
+ * new_far: new named a node above 63 (never online). -ESRCH, -EINVAL (no
+ * online node in new).
+ */
+int mm_migrate_pages(struct machine *m, int caller, int pid, uint64_t old, uint64_t new,
+		     int new_far, uint64_t *ret, char *why, size_t whylen);
+/*
+ * move_pages(pid, nr, pages, nodes, status, flags): nodes NULL asks where
+ * each page is (status[i] = its node, -EFAULT, -ENOENT); else page i goes
+ * to nodes[i] and status[i] says where it is or why not (-EFAULT, -ENOENT,
+ * -EACCES shared without MPOL_MF_MOVE_ALL, -EBUSY). *ret = pages not moved
+ * when some failed (their batch's statuses are left as they were), as
+ * Linux; -ENODEV for a node without memory, -EINVAL for bad flags, -ESRCH.
+ * status is filled only where the call wrote it: the caller initialises it.
+ */
+int mm_move_pages(struct machine *m, int caller, int pid, uint64_t nr, const uint64_t *pages,
+		  const int32_t *nodes, int32_t *status, int flags, long *ret, char *why,
+		  size_t whylen);
+/*
+ * sched_setaffinity(pid, mask): mask holds MM_MAX_CPUS bits; the online
+ * ones become the task's allowed CPUs, and a task not on one of them moves
+ * to the first. -EINVAL when none is online, -ESRCH.
+ */
+int mm_sched_setaffinity(struct machine *m, int caller, int pid, const uint64_t *mask,
+			 char *why, size_t whylen);
+/*
+ * sched_getaffinity(pid, len, mask): MM_MAX_CPUS bits into mask, *ret =
+ * the bytes the kernel would copy (min(len, cpumask_size), 32). -EINVAL when
+ * len is not whole longs or holds fewer bits than CPUs, -ESRCH.
+ */
+int mm_sched_getaffinity(struct machine *m, int caller, int pid, uint64_t len, uint64_t *mask,
+			 long *ret, char *why, size_t whylen);
+
 #endif

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "list.h"
+#include "snapshot.h"
 #include "vma.h"
 
 struct machine;
@@ -103,6 +104,12 @@ struct task {
 	int16_t oom_score_adj;		/* -1000..1000; fork inherits it */
 	int cpu;			/* the CPU it runs on (stat's processor); fork inherits it */
 	struct trace_session *trace;	/* trace_map.c: the trace pids this task's ctl mirrors */
+	/*
+	 * sched_setaffinity's mask (CPUs 0..MM_MAX_CPUS-1), valid when
+	 * affinity_set; else the task may run on every CPU. fork inherits both.
+	 */
+	uint64_t cpus_allowed[MM_MAX_CPUS / 64];
+	int affinity_set;
 	uint64_t seq;			/* creation order (m->forks when attached): the OOM walk's order */
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */

@@ -39,6 +39,9 @@
  *   malloc  glibc's malloc+free pairs in a simulated process (mm/libc/),
  *           through mm_syscall and through one ctl fd, against the host
  *           glibc's malloc+free in the same run.
+ *   migrate move_pages of 1 GiB to the other node of a 2-node machine, and
+ *           to the node it is on, in pages/s, against the host's
+ *           move_pages of 1 GiB to its one node (bench_migrate.c).
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -211,6 +214,7 @@ static const struct group {
 	{ "replay", bench_replay },
 	{ "malloc", bench_malloc },
 	{ "mempolicy", bench_mempolicy },
+	{ "migrate", bench_migrate },
 };
 
 static const struct group *find_group(const char *name)
@@ -223,7 +227,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc|mempolicy]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc|mempolicy|migrate]\n");
 }
 
 static void print_header(void)

@@ -114,5 +114,6 @@ void bench_replay(void);
 int replay_workload(long rounds);
 void bench_malloc(void);
 void bench_mempolicy(void);
+void bench_migrate(void);
 
 #endif

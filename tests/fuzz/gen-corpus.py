@@ -61,6 +61,13 @@ PARSE_SEEDS = {
     "suffixes": "touch 0x1K 1KiB r",
     "nel": "spawn\x85",
     "nul": "spawn\x00sh",
+    "migrate_pages": "migrate_pages 0 0 1",
+    "move_pages": "move_pages 0 0x7ffff7dc0000,0x7ffff7dc1000 1,0 move_all",
+    "affinity": "sched_setaffinity 0 0-1,3\nsched_getaffinity 0 128\ntaskset 2 0x3",
+    "strace_migrate_pages": "migrate_pages(1234, 64, [0x00000000000001], [0x00000000000002]) = 0",
+    "strace_move_pages": ("move_pages(0, 2, [0x7f34bd740000, 0x7f34bd741000], [0, 1], "
+                          "[0, -EFAULT], MPOL_MF_MOVE) = 0"),
+    "strace_affinity": "sched_setaffinity(0, 128, [0 1]) = 0\nsched_getaffinity(0, 128, [0 1]) = 32",
     "script": ("spawn\nmmap 0 2M rw- private,anon\nmadvise 0x7ffff7c00000 2M hugepage\n"
                "touch 0x7ffff7c00000 2M w\nfork\nmunmap 0x7ffff7c00000 4K\ncheck\n"
                "mlockall current\nmadvise 0x7ffff7d00000 64K free\nmunlockall\ncheck"),
@@ -80,7 +87,8 @@ VERBS = ["mmap", "munmap", "mprotect", "mremap", "brk", "madvise", "mlock", "mlo
          "openat", "exit_group", "vfork", "execve", "shmget", "shmat", "shmdt", "shmctl",
          "shm_open", "shm_unlink",
          "malloc", "free", "calloc", "realloc", "memalign", "malloc_trim", "mallopt",
-         "malloc_stats", "set_mempolicy", "mbind", "get_mempolicy"]
+         "malloc_stats", "set_mempolicy", "mbind", "get_mempolicy",
+         "migrate_pages", "move_pages", "sched_setaffinity", "sched_getaffinity", "taskset"]
 FLAG_NAMES = ["32bit", "anon", "anonymous", "append", "async", "cloexec", "cold", "collapse",
               "creat", "current", "denywrite", "direct", "directory", "dodump", "dofork",
               "dontdump", "dontfork", "dontneed", "dontneed_locked", "dontunmap", "dsync",
@@ -96,7 +104,8 @@ FLAG_NAMES = ["32bit", "anon", "anonymous", "append", "async", "cloexec", "cold"
               "PROT_", "MAP_", "MADV_", "MCL_", "MLOCK_", "MREMAP_", "MS_", "O_",
               "default", "preferred", "bind", "interleave", "local", "preferred_many",
               "weighted_interleave", "static", "relative", "balancing", "strict", "move",
-              "move_all", "node", "addr", "mems_allowed", "MPOL_", "MPOL_F_", "MPOL_MF_"]
+              "move_all", "node", "addr", "mems_allowed", "MPOL_", "MPOL_F_", "MPOL_MF_",
+              "all", "query", "MPOL_MF_MOVE", "MPOL_MF_MOVE_ALL"]
 PARSE_WORDS = ["0", "1", "3", "-1", "0x", "0x7ffff7dc0000", "0x555555559000", "4096", "4K",
                "64K", "2M", "1G", "1T", "16E", "KiB", "KB", "18446744073709551615",
                "18446744073709551616", "0xffffffffffffffff", "NULL", "rw-", "r-x", "---",

@@ -750,3 +750,101 @@ Test(parse, mempolicy_lines)
 		cr_expect(strstr(why, no[i].why), "%s: reason '%s' lacks '%s'", no[i].line, why, no[i].why);
 	}
 }
+
+/* migrate_pages, move_pages and the affinity calls, both forms (parse_numa.c) */
+Test(parse, migration_lines)
+{
+	struct mm_call c;
+	char why[256];
+
+#define OK(line, scope) cr_assert_eq(parse_command(line, strlen(line), scope, &c, why, sizeof(why)), 0, \
+				     "%s: %s", line, why)
+	OK("migrate_pages 0 0 1", PARSE_PROCESS);
+	cr_assert_eq(c.verb, MMV_MIGRATE_PAGES);
+	cr_assert_eq(c.nodes[0], 1);
+	cr_assert_eq(c.nodes[1], 2);
+	OK("migrate_pages(1234, 64, [0x00000000000001], [0x00000000000002]) = 0", PARSE_PROCESS);
+	cr_assert_eq(c.pid, 1234);
+	cr_assert_eq(c.nodes[0], 1);
+	cr_assert_eq(c.nodes[1], 2);
+	OK("move_pages(0, 5, [0x7f34bd740000, 0x7f34bd741000, 0x7f34bd742000, 0x7f34bd743000, 0x1000], "
+	   "NULL, [0, 0, -EFAULT, -ENOENT, -EFAULT], 0) = 0", PARSE_PROCESS);
+	cr_assert_eq(c.verb, MMV_MOVE_PAGES);
+	cr_assert_eq(c.len, 5);
+	cr_assert_eq(c.nr_pages, 5);
+	cr_assert_eq(c.pages[0], 0x7f34bd740000ULL);
+	cr_assert_eq(c.pages[4], 0x1000);
+	cr_assert_eq(c.has_page_nodes, 0);
+	OK("move_pages(0, 2, [0x7f34bd740000, 0x7f34bd741000], [0, 1], 0x7ffef1e9dca0, MPOL_MF_MOVE_ALL) = 0",
+	   PARSE_PROCESS);
+	cr_assert_eq(c.has_page_nodes, 1);
+	cr_assert_eq(c.nr_page_nodes, 2);
+	cr_assert_eq(c.page_nodes[1], 1);
+	cr_assert_eq(c.flags, 4);
+	OK("move_pages(0, 2, [0x1000, 0x2000], NULL, 0x7ffef1e9dca0, 0x8 /* MPOL_??? */) = -1 EINVAL (Invalid argument)",
+	   PARSE_PROCESS);
+	cr_assert_eq(c.flags, 8);
+	OK("move_pages 7 0x1000,0x2000 1 move", PARSE_PROCESS);
+	cr_assert_eq(c.pid, 7);
+	cr_assert_eq(c.len, 0);
+	cr_assert_eq(c.nr_pages, 2);
+	cr_assert_eq(c.nr_page_nodes, 1);
+	cr_assert_eq(c.flags, 2);
+	OK("move_pages(0, 0, NULL, NULL, NULL, 0) = 0", PARSE_PROCESS);
+	cr_assert_eq(c.nr_pages, 0);
+	OK("move_pages 7 0x1000", PARSE_PROCESS);
+	cr_assert_eq(c.has_page_nodes, 0);
+	OK("move_pages 7 0x1000 NULL all", PARSE_PROCESS);
+	cr_assert_eq(c.has_page_nodes, 0);
+	cr_assert_eq(c.flags, 4);
+	OK("sched_setaffinity(0, 128, [0 1]) = 0", PARSE_PROCESS);
+	cr_assert_eq(c.verb, MMV_SCHED_SETAFFINITY);
+	cr_assert_eq(c.len, 128);
+	cr_assert_eq(c.cpus[0], 3);
+	OK("sched_setaffinity(0, 128, [100]) = -1 EINVAL (Invalid argument)", PARSE_PROCESS);
+	cr_assert_eq(c.cpus[1], 1ULL << 36);
+	OK("sched_setaffinity 0 0-1,3", PARSE_PROCESS);
+	cr_assert_eq(c.cpus[0], 0xb);
+	OK("sched_setaffinity 0 0x6", PARSE_PROCESS);
+	cr_assert_eq(c.cpus[0], 0x6);
+	OK("sched_getaffinity(0, 128, [0]) = 32", PARSE_PROCESS);
+	cr_assert_eq(c.verb, MMV_SCHED_GETAFFINITY);
+	cr_assert_eq(c.len, 128);
+	OK("sched_getaffinity 3", PARSE_PROCESS);
+	cr_assert_eq(c.pid, 3);
+	OK("taskset 3 1-2", PARSE_GLOBAL);
+	cr_assert_eq(c.verb, MMV_TASKSET);
+	cr_assert_eq(c.cpus[0], 6);
+#undef OK
+	static const struct bad nbad[] = {
+		{ "move_pages(0, 40, [0x1000, 0x2000, ...], NULL, 0x7ff, 0)", P, "cut the list" },
+		{ "move_pages 0 0x1000,,0x2000", P, "empty page address" },
+		{ "move_pages 0 zz", P, "bad page address 'zz'" },
+		{ "move_pages 0 0x1000 1,x", P, "'x' is not a number" },
+		{ "move_pages 0 0x1000 1 sideways", P, "unknown move_pages flag 'sideways'" },
+		{ "move_pages 0", P, "move_pages needs PID ADDR" },
+		{ "sched_setaffinity 0 256", P, "CPUs are 0..255" },
+		{ "sched_setaffinity 0 3-1", P, "bad CPU range" },
+		{ "sched_setaffinity(0, 128, [0,, 1])", P, "empty CPU" },
+		{ "taskset 3 1", P, "taskset is a global command" },
+		{ "migrate_pages 0 0 x", P, "bad node list" },
+		{ "move_pages(0, 1, [0x1000], \"x\", 0, 0)", P, "must not be a string" },
+	};
+
+	for (size_t i = 0; i < sizeof(nbad) / sizeof(nbad[0]); i++) {
+		why[0] = '\0';
+		cr_expect_eq(parse_command(nbad[i].line, strlen(nbad[i].line), nbad[i].scope, &c, why,
+					   sizeof(why)), -EINVAL, "%s accepted", nbad[i].line);
+		cr_expect(strstr(why, nbad[i].why), "%s: reason '%s'", nbad[i].line, why);
+	}
+	/* 256 pages fit; the 257th does not */
+	{
+		char line[4096];
+		size_t o = (size_t)snprintf(line, sizeof(line), "move_pages 0 ");
+
+		for (int i = 0; i < 257; i++)
+			o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%d", i ? "," : "", i);
+		cr_expect_eq(parse_command(line, o, PARSE_PROCESS, &c, why, sizeof(why)), -EINVAL);
+		cr_expect(strstr(why, "more than 256 pages"), "%s", why);
+	}
+}
