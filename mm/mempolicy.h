@@ -79,10 +79,17 @@ int sys_get_mempolicy(struct sys_ctx *x, const struct mm_call *c, int *policy, u
 
 /*
  * THE migration seam: mbind with MPOL_MF_MOVE / MPOL_MF_MOVE_ALL moves the
- * pages of [start, end) that are not on a node of nodes. Page migration is
- * mm/migrate.c's (another branch); until it is wired here this moves
- * nothing and answers 0 (no page failed).
+ * pages of [start, end) that are not on a node of nodes (queue_pages_range's
+ * choice) to the node the range's new policy gives them (mpol_target_node),
+ * through mm/migrate.c's migrate_range. Returns the pages that could not
+ * be moved.
  */
+/*
+ * The node a new page at addr of vma would come from under the policy in
+ * force for task t (alloc_migration_target_by_mpol's choice): the
+ * interleave node of its index, the preferred node, BIND's nearest node.
+ */
+int mpol_target_node(struct machine *m, struct task *t, struct vm_area_struct *vma, uint64_t addr);
 int mbind_migrate_range(struct machine *m, struct task *t, uint64_t start, uint64_t end,
 			uint64_t nodes, unsigned flags);
 

@@ -101,6 +101,40 @@ static int interleave_nodes(const struct machine *m, struct task *t, const struc
 	return nid;
 }
 
+/* The first node of nodes in local's fallback order (its own first): where BIND goes. */
+static int nearest_node(const struct machine *m, int local, uint64_t nodes)
+{
+	if (nodes >> local & 1)
+		return local;
+	for (int i = 0; m->node_order_built && i < m->nr_nodes; i++)
+		if (nodes >> m->node_order[local][i] & 1)
+			return m->node_order[local][i];
+	return nodes ? __builtin_ctzll(nodes) : local;
+}
+
+int mpol_target_node(struct machine *m, struct task *t, struct vm_area_struct *vma, uint64_t addr)
+{
+	const struct mempolicy *pol = vma_effective_policy(t, vma);
+	int local = t ? task_node(m, t) : 0;
+	uint64_t ilx = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+
+	if (!pol)
+		return local;
+	switch (pol->mode) {
+	case MM_MPOL_PREFERRED:
+		return __builtin_ctzll(pol->nodes);
+	case MM_MPOL_INTERLEAVE:
+		return interleave_nid(pol->nodes, ilx);
+	case MM_MPOL_WEIGHTED_INTERLEAVE:
+		return weighted_interleave_nid(m, pol->nodes, ilx);
+	case MM_MPOL_BIND:
+	case MM_MPOL_PREFERRED_MANY:
+		return nearest_node(m, local, pol->nodes);
+	default:
+		return local;
+	}
+}
+
 /* alloc_pages_mpol: where pol sends 2^order pages; ilx for interleave. */
 static struct page *alloc_pages_mpol(struct machine *m, unsigned gfp, unsigned order,
 				     const struct mempolicy *pol, uint64_t ilx, int local)

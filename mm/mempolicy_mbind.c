@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "mempolicy.h"
+#include "migrate.h"
 #include "hugetlb.h"
 #include "pgtable.h"
 #include "syscalls.h"
@@ -55,22 +56,33 @@ static int strict_pte(struct machine *m, struct mm_struct *mm, uint64_t addr, pt
 	return 0;
 }
 
+struct mbind_move {
+	struct machine *m;
+	struct task *t;
+	uint64_t nodes;		/* where the pages may stay */
+};
+
+/* queue_pages_range: only a page off the nodes moves, to where the policy allocates. */
+static int mbind_target(void *arg, struct vm_area_struct *vma, uint64_t addr, int nid)
+{
+	struct mbind_move *mv = arg;
+
+	if (mv->nodes >> nid & 1)
+		return -1;
+	return mpol_target_node(mv->m, mv->t, vma, addr);
+}
+
 int mbind_migrate_range(struct machine *m, struct task *t, uint64_t start, uint64_t end,
 			uint64_t nodes, unsigned flags)
 {
-	/*
-	 * MIGRATION SEAM: the lead wires mm/migrate.c's range migration here
-	 * (migrate_pages of the pages of [start, end) not on nodes; with
-	 * MPOL_MF_MOVE only pages mapped once, with MPOL_MF_MOVE_ALL all).
-	 * Returns the number of pages that could not be moved.
-	 */
-	(void)m;
-	(void)t;
-	(void)start;
-	(void)end;
-	(void)nodes;
-	(void)flags;
-	return 0;
+	struct mbind_move mv = { m, t, nodes };
+	uint64_t failed = 0;
+
+	if (!nodes)
+		return 0;	/* MPOL_DEFAULT, MPOL_LOCAL: an empty nodemask queues nothing */
+	migrate_range(m, t->mm, start, end, mbind_target, &mv,
+		      (flags & MM_MPOL_MF_MOVE_ALL) ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE, &failed);
+	return (int)failed;
 }
 
 /*

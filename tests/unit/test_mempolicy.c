@@ -628,3 +628,49 @@ Test(placement, shmem_follows_the_vma_policy)
 	cr_assert_eq(n1, 8);
 	mm_shutdown(m);
 }
+
+static int64_t vm_event(int item)
+{
+	struct mm_global_snap *g = mm_snap_global(m);
+	int64_t v = g->vm_events[item];
+
+	free(g);
+	return v;
+}
+
+/*
+ * mbind with MPOL_MF_MOVE: the pages of the range that are on a node the new
+ * policy leaves out move to where the policy allocates (bind: its node;
+ * interleave: the node of each page's index), with their bytes; pages
+ * already on an allowed node stay (queue_pages_range takes only the
+ * misplaced ones).
+ */
+Test(migrate, mbind_move_moves_the_misplaced_pages)
+{
+	int64_t moved0 = 0;
+	int pid;
+
+	boot(256, 2);
+	pid = spawn();
+	map_at(pid, "64K");
+	touch(pid, ADDR, 64 << 10, 1);
+	mem_write(pid, ADDR + 5 * 4096, "page five");
+	for (int k = 0; k < 16; k++)
+		cr_assert_eq(node_at(pid, ADDR + k * 4096ULL), 0);
+	moved0 = vm_event(PGMIGRATE_SUCCESS);
+	cr_assert_eq(run(pid, "mbind " A " 64K bind 1 move"), 0);
+	for (int k = 0; k < 16; k++)
+		cr_assert_eq(node_at(pid, ADDR + k * 4096ULL), 1, "page %d", k);
+	cr_assert_eq(vm_event(PGMIGRATE_SUCCESS) - moved0, 16);
+	mem_expect(pid, ADDR + 5 * 4096, "page five");
+	/* interleave over both: every page is already on an allowed node */
+	cr_assert_eq(run(pid, "mbind " A " 64K interleave 0-1 move,strict"), 0);
+	cr_assert_eq(vm_event(PGMIGRATE_SUCCESS) - moved0, 16);
+	/* interleave over node 0 alone: all come back */
+	cr_assert_eq(run(pid, "mbind " A " 32K interleave 0 move"), 0);
+	for (int k = 0; k < 16; k++)
+		cr_assert_eq(node_at(pid, ADDR + k * 4096ULL), k < 8 ? 0 : 1, "page %d", k);
+	cr_assert_eq(vm_event(PGMIGRATE_SUCCESS) - moved0, 24);
+	mem_expect(pid, ADDR + 5 * 4096, "page five");
+	mm_shutdown(m);
+}
