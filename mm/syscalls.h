@@ -180,6 +180,11 @@ struct fd_entry {
 
 struct fdtable {
 	struct fd_entry fd[FDTABLE_MAX];
+	/*
+	 * fds 0-2 stand for the terminal a real process inherits, with no
+	 * file behind them; bit n: fd n was closed (it is free then).
+	 */
+	uint8_t std_closed;
 };
 
 /* open(path, flags): at fd want (>= 0, strace replay) or the lowest free. */
