@@ -97,6 +97,7 @@ struct mempolicy;
 struct vm_area_struct *vma_modify_policy(struct machine *m, struct mm_struct *mm,
 					 struct vm_area_struct *vma, uint64_t start,
 					 uint64_t end, struct mempolicy *pol, int *err);
+/* only_prev: 0 merge with either neighbour, 1 only with the previous VMA, 2 with none */
 struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint64_t end,
 				     const struct vma_attr *attr, int only_prev);
 

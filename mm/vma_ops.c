@@ -228,7 +228,7 @@ struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint6
 	struct vm_area_struct *next = vma_find(mm, start);
 	struct vm_area_struct *prev = next ? vma_prev_of(next) : vma_last(mm);
 	struct vm_area_struct *vma;
-	int left = can_merge_after(prev, attr, start);
+	int left = only_prev < 2 && can_merge_after(prev, attr, start);
 	int right = !only_prev && can_merge_before(next, attr, start, end);
 
 	if (left && right && !anon_vma_compatible(prev->anon_vma, next->anon_vma))
