@@ -173,6 +173,38 @@ static void record_place(struct machine *m, int pid, const struct mm_call *c,
 	}
 }
 
+/*
+ * openat(DIRFD, "relative", ...): the name is DIRFD's directory's (an fd
+ * the trace opened, whose path the model knows) or, for AT_FDCWD, the
+ * directory strace -y printed after it (AT_FDCWD</tmp>). Without either
+ * the name stays relative to the root, the simulated processes' cwd.
+ */
+static void at_dir(struct machine *m, int pid, const struct strace_line *l, struct mm_call *c)
+{
+	const char *a = l->text + strlen("openat("), *end = l->text + l->text_len;
+	char dir[MM_PATH_MAX] = "";
+	struct mm_fd_snap f;
+
+	if (a < end && *a >= '0' && *a <= '9') {
+		if (!mm_snap_file(m, pid, atoi(a), &f))
+			snprintf(dir, sizeof(dir), "%s", f.path);
+	} else if ((size_t)(end - a) > 10 && !memcmp(a, "AT_FDCWD</", 10)) {
+		const char *gt = memchr(a + 9, '>', (size_t)(end - a - 9));
+
+		if (gt && gt - (a + 9) < (long)sizeof(dir))
+			snprintf(dir, sizeof(dir), "%.*s", (int)(gt - (a + 9)), a + 9);
+	}
+	if (dir[0] == '/') {
+		char joined[MM_PATH_MAX * 2];
+		size_t n = strlen(dir);
+
+		snprintf(joined, sizeof(joined), "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/",
+			 c->path);
+		if (strlen(joined) < sizeof(c->path))
+			strcpy(c->path, joined);
+	}
+}
+
 static int run_call(struct machine *m, int anchor, int pid, const struct strace_line *l,
 		    struct replyq *reply, char *why, size_t whylen)
 {
@@ -206,6 +238,8 @@ static int run_call(struct machine *m, int anchor, int pid, const struct strace_
 	err = parse_command(l->text, l->text_len, PARSE_PROCESS, &c, why, whylen);
 	if (err)
 		return err < 0 ? err : fail(why, whylen, -EINVAL, "nothing to run");
+	if (c.verb == MMV_OPEN && !strcmp(l->name, "openat") && c.path[0] != '/')
+		at_dir(m, pid, l, &c);
 	if (takes_addr(c.verb) && c.addr)
 		mm_trace_xlate(m, pid, &c.addr);
 	if (c.verb == MMV_MREMAP && c.new_addr)
