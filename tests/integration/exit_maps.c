@@ -12,7 +12,9 @@
  * only so that their stops do not hold it up. Exit status: CMD's, or 125
  * when the probe itself failed.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
