@@ -152,6 +152,7 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 	}
 	t->oom_score_adj = parent->oom_score_adj;
 	t->cpu = parent->cpu;
+	t->cpu_nid = parent->cpu_nid;
 	mpol_fork(t, parent);
 	memcpy(t->cpus_allowed, parent->cpus_allowed, sizeof(t->cpus_allowed));
 	t->affinity_set = parent->affinity_set;

@@ -389,7 +389,7 @@ int mm_sched_setaffinity(struct machine *m, int caller, int pid, const uint64_t 
 	t->affinity_set = 1;
 	/* a task already on an allowed CPU stays there (__set_cpus_allowed_ptr) */
 	if (!((eff[t->cpu / 64] >> (t->cpu % 64)) & 1))
-		t->cpu = first;
+		task_set_cpu(m, t, first);
 out:
 	leave(m);
 	return err;

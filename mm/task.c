@@ -222,9 +222,10 @@ static int check_name(const char *name, char *why, size_t whylen)
 
 /* Create a task running name (already checked) with parent ppid. */
 /* A new task, not yet in the pid table: its kernel stack, no mm. */
-int task_node(const struct machine *m, const struct task *t)
+void task_set_cpu(const struct machine *m, struct task *t, int cpu)
 {
-	return mm_cpu_to_node(m->nr_cpus, m->nr_nodes, t->cpu);
+	t->cpu = cpu;
+	t->cpu_nid = mm_cpu_to_node(m->nr_cpus, m->nr_nodes, cpu);
 }
 
 struct task *task_alloc(struct machine *m, int ppid, const char *comm,
@@ -672,6 +673,11 @@ static int check_affinity(struct machine *m, const struct task *t, struct rbuf_l
 	if (t->cpu < 0 || t->cpu >= m->nr_cpus) {
 		rbl_printf(out, "pid %d: runs on CPU %d of %d\n", t->pid, t->cpu, m->nr_cpus);
 		return 1;
+	}
+	if (t->cpu_nid != mm_cpu_to_node(m->nr_cpus, m->nr_nodes, t->cpu)) {
+		rbl_printf(out, "pid %d: CPU %d is on node %d, not %d\n", t->pid, t->cpu,
+			   mm_cpu_to_node(m->nr_cpus, m->nr_nodes, t->cpu), t->cpu_nid);
+		bad++;
 	}
 	if (!t->affinity_set)
 		return 0;

@@ -103,6 +103,7 @@ struct task {
 	int oom_killed;			/* the OOM killer chose it while a command used it */
 	int16_t oom_score_adj;		/* -1000..1000; fork inherits it */
 	int cpu;			/* the CPU it runs on (stat's processor); fork inherits it */
+	int cpu_nid;			/* cpu's node, kept with it (task_set_cpu): every fault asks */
 	struct trace_session *trace;	/* trace_map.c: the trace pids this task's ctl mirrors */
 	/*
 	 * sched_setaffinity's mask (CPUs 0..MM_MAX_CPUS-1), valid when
@@ -136,7 +137,13 @@ int trace_check(struct machine *m, struct rbuf_lite *out);
 
 /* task.c */
 /* The node of the task's CPU: "local" for memory policies and numa_local. */
-int task_node(const struct machine *m, const struct task *t);
+static inline int task_node(const struct machine *m, const struct task *t)
+{
+	(void)m;
+	return t->cpu_nid;
+}
+/* Put t on cpu (and cpu's node). */
+void task_set_cpu(const struct machine *m, struct task *t, int cpu);
 struct task *find_task_by_pid(struct machine *m, int pid);
 struct mm_vma_snap;
 /* One VMA as maps (want 1) or smaps (want 2, with residency) shows it. */
