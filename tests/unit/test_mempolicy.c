@@ -360,7 +360,7 @@ Test(placement, local_follows_task_node)
 	map_at(pid, "32K");
 	cr_assert_eq(run(pid, "set_mempolicy local"), 0);
 	machine_lock(m);
-	find_task_by_pid(m, pid)->cpu = 1;	/* what taskset will do (the migrate branch) */
+	task_set_cpu(m, find_task_by_pid(m, pid), 1);	/* what taskset does */
 	machine_unlock(m);
 	touch(pid, ADDR, 16384, 1);
 	cr_assert_eq(run(pid, "set_mempolicy default"), 0);
