@@ -63,12 +63,15 @@ assert_eq 0 "$(ctl "set_mempolicy local")" "local"
 assert_match ' local stack$' "$(grep ' stack' "$MNT/proc/$p/numa_maps")" "local"
 
 # bad calls: Linux's errno, a reason
-assert_eq "error EINVAL: unknown memory policy mode 0x63" \
+# (a strace line that failed on the host answers "failed ENAME" when mmfs fails alike)
+assert_eq "failed EINVAL" \
 	"$(ctl "set_mempolicy(0x63 /* MPOL_??? */, [0x00000000000001], 64) = -1 EINVAL (Invalid argument)")" "bad mode"
+assert_eq "error EINVAL: unknown memory policy mode 0x63" \
+	"$(ctl "set_mempolicy(0x63 /* MPOL_??? */, [0x00000000000001], 64)")" "bad mode, no result"
 assert_eq "error EINVAL: the nodemask is empty" "$(ctl "set_mempolicy bind none")" "empty mask"
 assert_eq "error EINVAL: no node of the nodemask is online (nodes 0-1)" "$(ctl "set_mempolicy bind 2-3")" "offline nodes"
 assert_eq "error EINVAL: unknown mbind flags 0x18" \
-	"$(ctl "mbind(0x7f0000000000, 262144, MPOL_BIND, [0x00000000000001], 64, MPOL_MF_STRICT|MPOL_MF_MOVE|MPOL_MF_MOVE_ALL|0x18) = -1 EINVAL (Invalid argument)")" "bad mbind flags"
+	"$(ctl "mbind(0x7f0000000000, 262144, MPOL_BIND, [0x00000000000001], 64, MPOL_MF_STRICT|MPOL_MF_MOVE|MPOL_MF_MOVE_ALL|0x18)")" "bad mbind flags"
 assert_eq "error EINVAL: address 0x7f0000000001 is not page-aligned" "$(ctl "mbind 0x7f0000000001 4K bind 0")" "unaligned"
 assert_eq "error EFAULT: no mapping in the range" "$(ctl "mbind 0x1000 4K bind 0")" "hole"
 assert_eq "error EINVAL: maxnode 1 is below the 2 nodes" \

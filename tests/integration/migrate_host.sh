@@ -36,6 +36,8 @@ run() {
 	read -r reply <&4
 	if [[ $reply == error* ]]; then
 		reply=${reply%%:*}
+	elif [[ $reply == failed* ]]; then	# failed as the host's call did
+		reply="error ${reply#failed }"
 	fi
 	echo "$1 $reply"
 }
