@@ -25,6 +25,7 @@
 
 #include "shm.h"
 #include "internal.h"
+#include "mempolicy.h"
 #include "filemap.h"
 #include "huge_memory.h"
 #include "page_alloc.h"
@@ -352,5 +353,6 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 		free(w.swap_refs[t]);
 	nbad += filemap_check(m, out);
 	nbad += shm_check(m, out);
+	nbad += mpol_check(m, out);
 	return nbad;
 }

@@ -25,6 +25,7 @@
 #include "internal.h"
 #include "libc/malloc.h"
 #include "libc/malloc_internal.h"
+#include "mempolicy.h"
 #include "syscalls.h"
 #include "task.h"
 
@@ -113,7 +114,11 @@ int do_clone(struct machine *m, struct task *t, uint64_t flags, int *tid, char *
 	nt->group_leader = leader;
 	nt->malloc_thread = idx;
 	nt->oom_score_adj = leader->oom_score_adj;	/* a signal_struct field: shared */
-	nt->cpu = t->cpu;
+	nt->cpu = t->cpu;	/* copy_process: the caller's CPU, policy and affinity, as fork */
+	nt->cpu_nid = t->cpu_nid;
+	mpol_fork(nt, t);
+	memcpy(nt->cpus_allowed, t->cpus_allowed, sizeof(nt->cpus_allowed));
+	nt->affinity_set = t->affinity_set;
 	nt->mm = t->mm;
 	t->mm->mm_users++;	/* task_attach's failure path drops it again */
 	err = task_attach(m, nt);
