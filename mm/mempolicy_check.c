@@ -58,8 +58,8 @@ static void for_each_holder(struct machine *m, holder_fn fn, struct rbuf_lite *o
 			snprintf(who, sizeof(who), "pid %d task", pid);
 			fn(m, t->mempolicy, who, out, bad);
 		}
-		if (!t->mm)
-			continue;
+		if (!t->mm || !thread_group_leader(t))
+			continue;	/* a shared mm's VMAs once */
 		VMA_ITERATOR(vmi, t->mm, 0);
 		for_each_vma(vmi, vma) {
 			if (!vma->vm_policy)
