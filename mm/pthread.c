@@ -20,11 +20,18 @@
  * more than four times the size asked) without any call. The cache keeps
  * 40 MiB; past that the oldest stacks are unmapped (free_stacks). The model
  * keeps at most PTHREAD_STACK_CACHE_MAX stacks (more unmaps the oldest).
+ *
+ * A new stack also gets the thread's DTV from the creating thread's malloc
+ * (_dl_allocate_tls: calloc(max_dtv_idx 1 + DTV_SURPLUS 14 + 2, 16), a
+ * 288-byte chunk; the host shows its brk when it is the process's first
+ * malloc). A cached stack keeps its DTV; it is freed when the cache unmaps
+ * the stack (_dl_deallocate_tls), by the joining thread (the leader here).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
+#include "libc/malloc.h"
 #include "syscalls.h"
 #include "task.h"
 
@@ -34,6 +41,29 @@
 #define STACK_CACHE_BYTES	(40ULL << 20)	/* stack_cache_maxsize */
 #define SP_TOP_BYTES		8192ULL		/* the exiting thread's frames, TLS and struct pthread */
 #define GLIBC_CLONE_FLAGS	0x3d0f00ULL
+#define DTV_ENTRIES		17ULL		/* max_dtv_idx (libc's TLS) + DTV_SURPLUS + 2 */
+#define DTV_ENTRY_SIZE		16ULL
+
+/* The caller's calloc: its own allocator thread state (syscall.c's routing). */
+static int dtv_alloc(struct sys_ctx *x, uint64_t *dtv)
+{
+	struct mm_call c = { .verb = MMV_CALLOC, .len = DTV_ENTRIES, .new_len = DTV_ENTRY_SIZE,
+			     .fd = -1 };
+
+	if (x->t->malloc_thread)
+		return libc_malloc_thread_call(x, x->t->malloc_thread, &c, dtv);
+	return libc_calloc(x, DTV_ENTRIES, DTV_ENTRY_SIZE, dtv);
+}
+
+/* An unmapped cached stack: its DTV is freed first, then the mapping goes. */
+static void stack_free(struct sys_ctx *x, uint64_t addr, uint64_t size, uint64_t dtv)
+{
+	struct mm_call c = { .verb = MMV_MUNMAP, .addr = addr, .len = size, .fd = -1 };
+
+	if (dtv)
+		libc_free(x, dtv);
+	sys_munmap(x, &c);
+}
 
 static uint64_t cache_bytes(const struct mm_struct *mm)
 {
@@ -52,7 +82,7 @@ static void cache_del(struct mm_struct *mm, int i)
 }
 
 /* get_cached_stack: newest first, the smallest that fits; an exact size ends the search. */
-static int cache_take(struct mm_struct *mm, uint64_t size, uint64_t *addr)
+static int cache_take(struct mm_struct *mm, uint64_t size, uint64_t *addr, uint64_t *dtv)
 {
 	int best = -1;
 
@@ -68,37 +98,33 @@ static int cache_take(struct mm_struct *mm, uint64_t size, uint64_t *addr)
 	if (best < 0 || mm->stack_cache[best].size > 4 * size)
 		return 0;
 	*addr = mm->stack_cache[best].addr;
+	*dtv = mm->stack_cache[best].dtv;
 	cache_del(mm, best);
 	return 1;
 }
 
 /* queue_stack then free_stacks: the oldest go while the cache is over its size. */
-static void cache_put(struct sys_ctx *x, uint64_t addr, uint64_t size)
+static void cache_put(struct sys_ctx *x, uint64_t addr, uint64_t size, uint64_t dtv)
 {
 	struct mm_struct *mm = x->mm;
 
 	if (mm->stack_cache_nr == PTHREAD_STACK_CACHE_MAX) {
-		struct mm_call c = { .verb = MMV_MUNMAP, .addr = mm->stack_cache[0].addr,
-				     .len = mm->stack_cache[0].size, .fd = -1 };
-
-		sys_munmap(x, &c);
+		stack_free(x, mm->stack_cache[0].addr, mm->stack_cache[0].size, mm->stack_cache[0].dtv);
 		cache_del(mm, 0);
 	}
 	mm->stack_cache[mm->stack_cache_nr].addr = addr;
 	mm->stack_cache[mm->stack_cache_nr].size = size;
+	mm->stack_cache[mm->stack_cache_nr].dtv = dtv;
 	mm->stack_cache_nr++;
 	while (mm->stack_cache_nr && cache_bytes(mm) > STACK_CACHE_BYTES) {
-		struct mm_call c = { .verb = MMV_MUNMAP, .addr = mm->stack_cache[0].addr,
-				     .len = mm->stack_cache[0].size, .fd = -1 };
-
-		sys_munmap(x, &c);
+		stack_free(x, mm->stack_cache[0].addr, mm->stack_cache[0].size, mm->stack_cache[0].dtv);
 		cache_del(mm, 0);
 	}
 }
 
 int sys_pthread_create(struct sys_ctx *x, uint64_t stacksize, uint64_t *ret)
 {
-	uint64_t size = stacksize ? stacksize : RLIMIT_STACK_DEFAULT, mem;
+	uint64_t size = stacksize ? stacksize : RLIMIT_STACK_DEFAULT, mem, dtv = 0;
 	struct task *nt;
 	int tid = 0, err;
 
@@ -108,7 +134,7 @@ int sys_pthread_create(struct sys_ctx *x, uint64_t stacksize, uint64_t *ret)
 		return sys_fail(x, -EINVAL, "stack size too large");
 	size = (size + PAGE - 1) & ~(PAGE - 1);	/* the model takes whole pages */
 	size += GUARD;
-	if (!cache_take(x->mm, size, &mem)) {
+	if (!cache_take(x->mm, size, &mem, &dtv)) {
 		struct mm_call c = { .verb = MMV_MMAP, .len = size, .prot = MM_PROT_NONE,
 				     .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_STACK, .fd = -1 };
 
@@ -118,6 +144,8 @@ int sys_pthread_create(struct sys_ctx *x, uint64_t stacksize, uint64_t *ret)
 		c = (struct mm_call){ .verb = MMV_MPROTECT, .addr = mem + GUARD, .len = size - GUARD,
 				      .prot = MM_PROT_READ | MM_PROT_WRITE, .fd = -1 };
 		err = sys_mprotect(x, &c);
+		if (!err)
+			err = dtv_alloc(x, &dtv);
 		if (err) {
 			c = (struct mm_call){ .verb = MMV_MUNMAP, .addr = mem, .len = size, .fd = -1 };
 			sys_munmap(x, &c);
@@ -126,12 +154,13 @@ int sys_pthread_create(struct sys_ctx *x, uint64_t stacksize, uint64_t *ret)
 	}
 	err = do_clone(x->m, x->t, GLIBC_CLONE_FLAGS, &tid, x->why, x->whylen);
 	if (err) {
-		cache_put(x, mem, size);	/* __nptl_deallocate_stack */
+		cache_put(x, mem, size, dtv);	/* __nptl_deallocate_stack */
 		return err;
 	}
 	nt = find_task_by_pid(x->m, tid);
 	nt->pthread_stack = mem;
 	nt->pthread_stack_size = size;
+	nt->pthread_dtv = dtv;
 	*ret = (uint64_t)tid;
 	return 0;
 }
@@ -139,7 +168,7 @@ int sys_pthread_create(struct sys_ctx *x, uint64_t stacksize, uint64_t *ret)
 int sys_pthread_exit(struct sys_ctx *x)
 {
 	struct task *t = x->t, *leader = t->group_leader;
-	uint64_t mem = t->pthread_stack, size = t->pthread_stack_size;
+	uint64_t mem = t->pthread_stack, size = t->pthread_stack_size, dtv = t->pthread_dtv;
 	struct sys_ctx lx;
 
 	if (!leader)
@@ -157,7 +186,7 @@ int sys_pthread_exit(struct sys_ctx *x)
 		/* joined (or detached): the stack goes to the cache, the leader's mm keeps it */
 		lx = (struct sys_ctx){ .m = x->m, .t = leader, .mm = leader->mm, .why = x->why,
 				       .whylen = x->whylen };
-		cache_put(&lx, mem, size);
+		cache_put(&lx, mem, size, dtv);
 	}
 	return 0;
 }

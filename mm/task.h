@@ -78,7 +78,7 @@ struct mm_struct {
 	struct libc_malloc *libc_malloc;	/* the process's glibc allocator state (mm/libc/), NULL until used */
 	int mm_users;			/* tasks using it (threads share one); mmput frees it at 0 */
 #define PTHREAD_STACK_CACHE_MAX 32
-	struct { uint64_t addr, size; } stack_cache[PTHREAD_STACK_CACHE_MAX];	/* pthread.c, oldest first */
+	struct { uint64_t addr, size, dtv; } stack_cache[PTHREAD_STACK_CACHE_MAX];	/* pthread.c, oldest first */
 	int stack_cache_nr;
 };
 
@@ -137,6 +137,7 @@ struct task {
 	int malloc_thread;		/* glibc allocator thread index (mm/libc/): 0 for the leader */
 	int nr_threads;			/* a leader's: tasks in its group, itself included */
 	uint64_t pthread_stack, pthread_stack_size;	/* pthread.c: the thread's stack mapping (0: none) */
+	uint64_t pthread_dtv;		/* pthread.c: its DTV's malloc'd pointer (0: none) */
 	/* mempolicy.c: set_mempolicy's policy (one reference; NULL = default), interleave state */
 	struct mempolicy *mempolicy;
 	int il_prev;			/* the node task-level interleave used last */

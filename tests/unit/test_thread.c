@@ -392,3 +392,26 @@ Test(thread, oom_score_adj_is_the_groups)
 	cr_expect_eq(s->oom_score_adj, -3);
 	free(s);
 }
+
+/*
+ * The DTV: a new stack's thread gets it from the creating thread's calloc
+ * (288 bytes of main_arena here); a cached stack keeps its own. The host's
+ * glibc (ASLR off, the same heap start) answers the leader's malloc(10)
+ * after each create and join with these pointers, and the brk it set.
+ */
+Test(thread, pthread_create_callocs_the_dtv_as_the_host)
+{
+	const uint64_t heap = 0x555555559000ULL;
+	int a = spawn("a.out"), t;
+	struct mm_task_snap *s;
+
+	t = pthread_of(a, 0);
+	call(t, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });
+	cr_expect_eq(call(a, (struct mm_call){ .verb = MMV_MALLOC, .len = 10 }), heap + 0x3c0);
+	t = pthread_of(a, 0);
+	call(t, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });
+	cr_expect_eq(call(a, (struct mm_call){ .verb = MMV_MALLOC, .len = 10 }), heap + 0x3e0);
+	s = snap(a);
+	cr_expect_eq(s->brk, 0x55555557a000ULL);
+	free(s);
+}
