@@ -415,3 +415,34 @@ Test(thread, pthread_create_callocs_the_dtv_as_the_host)
 	cr_expect_eq(s->brk, 0x55555557a000ULL);
 	free(s);
 }
+
+/* The checker finds a wrong mm_users, a thread whose tgid names no leader, a wrong count. */
+Test(thread, check_finds_broken_thread_state)
+{
+	int a = spawn("a"), t1 = clone_of(a);
+	struct task *l, *t;
+	char *r;
+	int nbad = 0;
+
+	machine_lock(m);
+	l = find_task_by_pid(m, a);
+	t = find_task_by_pid(m, t1);
+	l->mm->mm_users++;
+	l->nr_threads++;
+	machine_unlock(m);
+	r = mm_check(m, &nbad);
+	cr_expect(strstr(r, "mm_users 3 but 2 tasks use the mm"), "%s", r);
+	cr_expect(strstr(r, "nr_threads 3 but 2 threads"), "%s", r);
+	free(r);
+	machine_lock(m);
+	l->mm->mm_users--;
+	l->nr_threads--;
+	t->tgid = 1;
+	machine_unlock(m);
+	r = mm_check(m, &nbad);
+	cr_expect(strstr(r, "tgid 1 is not a live leader"), "%s", r);
+	free(r);
+	machine_lock(m);
+	t->tgid = a;
+	machine_unlock(m);
+}
