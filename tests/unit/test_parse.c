@@ -613,6 +613,8 @@ Test(parse, exec_arguments)
 	snprintf(big, sizeof(big), "exec /x %0200d %0200d", 1, 2);
 	cr_expect_eq(parse_command(big, strlen(big), PARSE_PROCESS, &c, why, sizeof(why)), -EINVAL);
 	cr_expect(strstr(why, "arguments are longer than"), "%s", why);
+}
+
 /* glibc's allocator as commands (mm/libc/): sizes, pointers, mallopt names */
 Test(parse, malloc_family)
 {
