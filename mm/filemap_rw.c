@@ -22,6 +22,8 @@
 #include "filemap.h"
 #include "vma.h"
 #include "writeback.h"
+#include "swap.h"
+#include "filemap_internal.h"
 
 void mm_set_file_notify(struct machine *m, void (*fn)(void *arg, uint64_t ino, uint64_t off,
 						      uint64_t len), void *arg)
@@ -78,7 +80,13 @@ static struct page *grab_page(struct machine *m, struct file_ref *inode, uint64_
 
 		if (page)
 			return page;
-		page = filemap_add_page(m, inode, index, read, err);
+		if (inode->tmpfs && inode->mapping && shmem_swap_entry(inode->mapping, index)) {
+			int major;	/* a tmpfs page on swap comes back (shmem_get_folio) */
+
+			page = shmem_swapin(m, inode, index, 0, &major, err);
+		} else {
+			page = filemap_add_page(m, inode, index, read, err);
+		}
 		if (page) {
 			*err = 0;
 			return page;
@@ -105,8 +113,8 @@ static void write_begin_folio(struct machine *m, struct file_ref *inode, uint64_
 	unsigned order;
 	int err;
 
-	if (filemap_find_page(inode, index) || bytes < 2 * MM_PAGE_SIZE)
-		return;	/* order 0: grab_page's single page */
+	if (filemap_find_page(inode, index) || bytes < 2 * MM_PAGE_SIZE || inode->tmpfs)
+		return;	/* order 0: grab_page's single page (tmpfs: huge=never) */
 	order = 63 - (unsigned)__builtin_clzll(bytes) - MM_PAGE_SHIFT;
 	if (order > 9)
 		order = 9;

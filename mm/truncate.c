@@ -39,6 +39,7 @@
 #include "task.h"
 #include "vma.h"
 #include "writeback.h"
+#include "shmem_file.h"
 
 #define DELETED " (deleted)"
 
@@ -183,7 +184,7 @@ static void rename_open_files(struct machine *m, const char *from, const char *t
 }
 
 /* Does a VMA, an fd or a program (exe_file) still hold an open file of inode? */
-static int inode_in_use(struct machine *m, struct file_ref *inode)
+int inode_in_use(struct machine *m, struct file_ref *inode)
 {
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
