@@ -115,7 +115,6 @@ int mm_set_backing(struct machine *m, const char *dir, uint32_t dev_major, uint3
 		(void)fchmodat(fd, "dev/shm", 01777, 0);	/* past the daemon's umask */
 		standin_made(m, "dev/shm");
 	}
-	tmpfs_clear(m);		/* a tmpfs is empty at mount */
 	machine_unlock(m);
 	return 0;
 }

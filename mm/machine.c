@@ -375,7 +375,6 @@ void mm_shutdown(struct machine *m)
 	for (int n = 0; n < MM_MAX_NODES; n++)
 		kfree(m->node[n]);
 	memmap_free(m);
-	tmpfs_clear(m);		/* /dev/shm's files die with the machine */
 	if (m->backing_fd >= 0)
 		close(m->backing_fd);
 	if (m->lower_fd >= 0)

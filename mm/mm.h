@@ -144,6 +144,11 @@ int mm_file_fsync(struct machine *m, const char *path);
 /* A rename or unlink (to NULL) done through files/: the model's inode keeps up. */
 int mm_file_rename(struct machine *m, const char *from, const char *to);
 /*
+ * Empty backing=DIR/dev/shm, the stand-ins of the tmpfs files (shmem_file.c):
+ * the daemon calls it at mount and at unmount of a machine without journal.
+ */
+void mm_tmpfs_clear(struct machine *m);
+/*
  * Register who to tell when the model changes bytes of a file that outside
  * readers (a real process's mmap, the kernel's page cache of the mount)
  * may hold: fn(arg, ino, off, len) runs with the model's lock held, so it

@@ -16,8 +16,11 @@
  * per tmpfs file, carrying its name, mode, times and size (a sparse file:
  * ftruncate, never a data write), so lookup, readdir, stat, rename and
  * unlink through files/ work unchanged and are journaled as before. Those
- * stand-ins go at unmount and at mount (tmpfs starts empty), so nothing of
- * a tmpfs file outlives the machine.
+ * stand-ins go at unmount and at mount (mm_tmpfs_clear: a tmpfs starts
+ * empty), so nothing of a tmpfs file outlives the machine. A machine with
+ * a journal outlives its mounts (the next mount replays it, or maps its
+ * checkpoint back): the daemon keeps its stand-ins then, as its files'
+ * pages are in the journal's commands or in the checkpoint's frames.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "mm.h"
 #include "file.h"
 #include "filemap.h"
 #include "filemap_internal.h"
@@ -97,6 +101,15 @@ void tmpfs_clear(struct machine *m)
 	fd = openat(m->backing_fd, DEVSHM, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0)
 		clear_dir(fd);
+}
+
+void mm_tmpfs_clear(struct machine *m)
+{
+	if (!m)
+		return;
+	machine_lock(m);
+	tmpfs_clear(m);
+	machine_unlock(m);
 }
 
 struct file_ref **tmpfs_objects_add(struct machine *m, int on_swap, struct file_ref **v,
