@@ -49,7 +49,7 @@ int tmpfs_path(const char *rel)
 
 void tmpfs_inode_init(struct file_ref *inode)
 {
-	inode->tmpfs = 1;
+	inode->tmpfs = TMPFS_INODE;
 	inode->dev_major = DEVSHM_DEV_MAJOR;
 	inode->dev_minor = DEVSHM_DEV_MINOR;
 }
@@ -136,9 +136,49 @@ struct file_ref **tmpfs_objects_add(struct machine *m, int on_swap, struct file_
 	return v;
 }
 
+void tmpfs_orphan(struct machine *m, struct file_ref *inode)
+{
+	if (inode->tmpfs != TMPFS_INODE)
+		return;
+	inode->tmpfs = TMPFS_ORPHAN;
+	m->tmpfs_orphans++;
+}
+
 void tmpfs_evict_unused(struct machine *m)
 {
+	if (!m->tmpfs_orphans)
+		return;
 	for_each_inode(m, f)
-		if (f->tmpfs && f->host_dev == UINT64_MAX && f->mapping && !inode_in_use(m, f))
-			filemap_release(f);
+		if (f->tmpfs == TMPFS_ORPHAN && !inode_in_use(m, f)) {
+			filemap_release(f);	/* its pages, and its slots on swap */
+			f->tmpfs = TMPFS_INODE;
+			m->tmpfs_orphans--;
+		}
+}
+
+#define CHECK_REPORT(...) do { if (bad++ < 16) rbl_printf(out, __VA_ARGS__); } while (0)
+
+int tmpfs_check(struct machine *m, struct rbuf_lite *out)
+{
+	uint64_t orphans = 0;
+	int bad = 0;
+
+	for_each_inode(m, f) {
+		if (!f->tmpfs)
+			continue;
+		if (f->dev_major != DEVSHM_DEV_MAJOR || f->dev_minor != DEVSHM_DEV_MINOR ||
+		    f->shmem_size || f->is_dir)
+			CHECK_REPORT("tmpfs inode %llu (%s) is not a tmpfs file\n",
+				     (unsigned long long)f->ino, f->path);
+		if (f->tmpfs == TMPFS_ORPHAN) {
+			orphans++;
+			if (f->host_dev != UINT64_MAX)
+				CHECK_REPORT("tmpfs inode %llu (%s) is an orphan with a name\n",
+					     (unsigned long long)f->ino, f->path);
+		}
+	}
+	if (orphans != m->tmpfs_orphans)
+		CHECK_REPORT("%llu unlinked tmpfs files are held, tmpfs_orphans says %llu\n",
+			     (unsigned long long)orphans, (unsigned long long)m->tmpfs_orphans);
+	return bad;
 }

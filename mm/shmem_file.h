@@ -17,6 +17,10 @@ struct file_ref;
 #define DEVSHM_DEV_MAJOR	0
 #define DEVSHM_DEV_MINOR	0x1b
 
+/* file_ref.tmpfs: a file of /dev/shm; one unlinked while mapped or open (counted) */
+#define TMPFS_INODE	1
+#define TMPFS_ORPHAN	2
+
 /* Is rel (normalised, relative to backing=DIR: "dev/shm/x") inside /dev/shm's tmpfs? */
 int tmpfs_path(const char *rel);
 
@@ -42,7 +46,17 @@ struct file_ref **tmpfs_objects_add(struct machine *m, int on_swap, struct file_
 /* Does a VMA, an fd or a program still hold an open file of inode? (truncate.c) */
 int inode_in_use(struct machine *m, struct file_ref *inode);
 
-/* An unlinked tmpfs inode nobody holds any more loses its pages (shmem_evict_inode). */
+/*
+ * An unlinked tmpfs inode nobody holds any more loses its pages
+ * (shmem_evict_inode): run after every command, a no-op without orphans.
+ */
 void tmpfs_evict_unused(struct machine *m);
+
+/* unlink_inodes: inode (a tmpfs one) left the namespace while still held. */
+void tmpfs_orphan(struct machine *m, struct file_ref *inode);
+
+/* What check verifies: the orphan count, the tmpfs inodes' device. */
+struct rbuf_lite;
+int tmpfs_check(struct machine *m, struct rbuf_lite *out);
 
 #endif

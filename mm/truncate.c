@@ -211,6 +211,7 @@ static void unlink_inodes(struct machine *m, const char *path)
 			continue;
 		if (inode_in_use(m, f)) {
 			filemap_host_fd(m, f, 1);	/* keeps the bytes, if still there */
+			tmpfs_orphan(m, f);	/* a tmpfs file's pages go at its last holder */
 		} else {
 			filemap_release(f);
 		}

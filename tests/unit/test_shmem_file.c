@@ -346,3 +346,29 @@ Test(shmem_file, the_tmpfs_is_empty_at_boot_and_gone_at_shutdown)
 	cr_assert_eq(host_size("dev/shm/left", NULL), -1);
 	check_ok();
 }
+
+Test(shmem_file, an_exit_frees_the_pages_of_an_unlinked_file_it_held)
+{
+	int64_t s0;
+	int nbad = 0;
+	char *r;
+
+	EXPECT(0, "spawn", "2");
+	EXPECT(2, "shm_open /k O_CREAT|O_RDWR 0600", "3");
+	s0 = shmem();
+	write_pages("/dev/shm/k", 3);
+	EXPECT(2, "shm_unlink k", "0");
+	cr_assert_eq(shmem() - s0, 3);	/* fd 3 holds it */
+	cr_assert_eq(m->tmpfs_orphans, 1);
+	/* the checker knows the count */
+	m->tmpfs_orphans++;
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 1);
+	cr_assert(strstr(r, "1 unlinked tmpfs files are held, tmpfs_orphans says 2"), "%s", r);
+	free(r);
+	m->tmpfs_orphans--;
+	check_ok();
+	EXPECT(0, "kill 2", "0");
+	cr_assert_eq(shmem() - s0, 0);
+	cr_assert_eq(m->tmpfs_orphans, 0);
+}
