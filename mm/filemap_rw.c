@@ -65,6 +65,13 @@ static int lookup_inode(struct machine *m, const char *path, struct file_ref **i
 	return (*inode)->is_dir ? -EISDIR : 0;
 }
 
+/* A tmpfs index with no page and nothing on swap: a read gives zeros, allocating none. */
+static int tmpfs_hole(struct file_ref *inode, uint64_t index)
+{
+	return inode->tmpfs && !filemap_find_page(inode, index) &&
+	       !(inode->mapping && shmem_swap_entry(inode->mapping, index));
+}
+
 /*
  * The cached page at index, creating it when absent (read: from the
  * file). Out of memory, the writer reclaims as any allocating task does
@@ -150,8 +157,14 @@ long filemap_read(struct machine *m, struct file_ref *inode, uint64_t off, void 
 	while (!err && off < size && done < len) {
 		uint64_t pos = off + done, in = pos & (MM_PAGE_SIZE - 1);
 		uint64_t n = MM_PAGE_SIZE - in < len - done ? MM_PAGE_SIZE - in : len - done;
-		struct page *page = grab_page(m, inode, pos >> MM_PAGE_SHIFT, 1, &err);
+		struct page *page;
 
+		if (tmpfs_hole(inode, pos >> MM_PAGE_SHIFT)) {
+			memset((char *)buf + done, 0, n);	/* SGP_READ: a hole stays a hole */
+			done += n;
+			continue;
+		}
+		page = grab_page(m, inode, pos >> MM_PAGE_SHIFT, 1, &err);
 		if (!page)
 			break;
 		if (PageFlag(page, PG_zeroed))

@@ -178,6 +178,17 @@ Test(shmem_file, pages_are_shmem_never_written_to_the_backing_directory)
 	cr_assert_eq(mm_file_truncate(m, "/dev/shm/t", 64 * PAGE), 0);
 	check_ok();
 	cr_assert_eq(shmem() - s0, 2);
+	{	/* a read of the holes allocates nothing (shmem's SGP_READ) */
+		char *big = malloc(64 * PAGE), zero[PAGE] = { 0 };
+
+		cr_assert_eq(mm_file_read(m, "/dev/shm/t", 0, big, 64 * PAGE), (long)(64 * PAGE));
+		check_ok();
+		cr_assert_str_eq(big, "page0");
+		cr_assert_eq(memcmp(big + 40 * PAGE, zero, PAGE), 0);
+		cr_assert_eq(big[PAGE + 5], 0);
+		free(big);
+		cr_assert_eq(shmem() - s0, 2);
+	}
 	cr_assert_eq(host_size("dev/shm/t", &blocks), (long long)(64 * PAGE));
 	cr_assert_eq(blocks, 0);
 }
