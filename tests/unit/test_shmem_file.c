@@ -325,6 +325,13 @@ Test(shmem_file, renames_out_of_dev_shm_cross_file_systems)
 	cr_assert_eq(backing_exec(m, &c), 0);
 	check_ok();
 	cr_assert_eq(host_size("dev/shm/q", NULL), 0);
+	/* the mount points stay */
+	c = (struct cmd){ .type = CT_NS_RMDIR, .path = "/dev/shm" };
+	cr_assert_eq(backing_exec(m, &c), -EBUSY);
+	c = (struct cmd){ .type = CT_NS_RENAME, .path = "/dev", .path2 = "/devx" };
+	cr_assert_eq(backing_exec(m, &c), -EBUSY);
+	c = (struct cmd){ .type = CT_NS_RENAME, .path = "/x", .path2 = "/dev/shm" };
+	cr_assert_eq(backing_exec(m, &c), -EBUSY);
 }
 
 Test(shmem_file, the_tmpfs_is_empty_at_boot_and_gone_at_shutdown)
