@@ -104,9 +104,11 @@ uint64_t mm_cmd_interrupted(struct machine *m)
 
 void mm_cmd_end(struct machine *m)
 {
-	machine_lock(m);
-	tmpfs_evict_unused(m);	/* whatever the command was: a kill, an unlink, a close */
-	machine_unlock(m);
+	if (m->tmpfs_orphans) {	/* only commands change it, and this one still has its turn */
+		machine_lock(m);
+		tmpfs_evict_unused(m);	/* whatever the command was: a kill, an unlink, a close */
+		machine_unlock(m);
+	}
 	m->cmd_inject = 0;
 	pthread_mutex_lock(&m->turn_lock);
 	m->turn_serving++;
