@@ -390,3 +390,27 @@ Test(shmem_file, an_exit_frees_the_pages_of_an_unlinked_file_it_held)
 	cr_assert_eq(shmem() - s0, 0);
 	cr_assert_eq(m->tmpfs_orphans, 0);
 }
+
+Test(shmem_file, open_creat_below_dev_shm_and_a_mmap_by_path_are_tmpfs_too)
+{
+	int64_t s0 = shmem();
+	uint64_t a;
+	char line[128];
+
+	EXPECT(0, "spawn", "2");
+	EXPECT(2, "open /dev/shm/sub O_CREAT|O_RDWR", "3");
+	cr_assert_eq(mm_file_truncate(m, "/dev/shm/sub", 2 * PAGE), 0);
+	check_ok();
+	a = strtoull(run(2, "mmap 0 8K rw- shared /dev/shm/sub 0"), NULL, 0);
+	cr_assert(a);
+	snprintf(line, sizeof(line), "touch %#llx 8K w", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(shmem() - s0, 2);
+	cr_assert_eq(vma_at(2, a)->vm_file->dev_minor, 0x1b);
+	/* a file elsewhere stays a file: Cached, not Shmem */
+	EXPECT(2, "open /plain O_CREAT|O_RDWR", "4");
+	cr_assert_eq(mm_file_write(m, "/plain", 0, "x", 1), 1);
+	check_ok();
+	cr_assert_eq(shmem() - s0, 2);
+	cr_assert_eq(global_node_page_state(m, NR_DIRTY), 1);
+}
