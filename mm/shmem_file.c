@@ -15,7 +15,8 @@
  * The namespace stays the host's: backing=DIR/dev/shm holds one host file
  * per tmpfs file, carrying its name, mode, times and size (a sparse file:
  * ftruncate, never a data write), so lookup, readdir, stat, rename and
- * unlink through files/ work unchanged and are journaled as before. Those
+ * unlink through files/ work unchanged and are journaled as before (stat's
+ * st_blocks alone comes from here: mm_tmpfs_blocks). Those
  * stand-ins go at unmount and at mount (mm_tmpfs_clear: a tmpfs starts
  * empty), so nothing of a tmpfs file outlives the machine. A machine with
  * a journal outlives its mounts (the next mount replays it, or maps its
@@ -23,6 +24,7 @@
  * pages are in the journal's commands or in the checkpoint's frames.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +103,24 @@ void tmpfs_clear(struct machine *m)
 	fd = openat(m->backing_fd, DEVSHM, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0)
 		clear_dir(fd);
+}
+
+int mm_tmpfs_blocks(struct machine *m, uint64_t ino, uint64_t *blocks)
+{
+	int err = -ENOENT;
+
+	machine_lock(m);
+	for_each_inode(m, f)
+		if (f->tmpfs && f->ino == ino) {
+			struct address_space *as = f->mapping;
+
+			*blocks = as ? (as->nrpages + shmem_swap_count(as, 0, UINT64_MAX)) *
+				       (MM_PAGE_SIZE / 512) : 0;
+			err = 0;
+			break;
+		}
+	machine_unlock(m);
+	return err;
 }
 
 void mm_tmpfs_clear(struct machine *m)

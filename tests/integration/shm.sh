@@ -188,6 +188,7 @@ head -c 12288 /dev/urandom >"$WORK/pages"
 dd if="$WORK/pages" of="$T/files/dev/shm/big" bs=4096 status=none
 assert_eq $((sh0 + 16)) "$(meminfo_kb Shmem "$T")" "Shmem: exactly the pages written"
 assert_eq $((c0 + 16)) "$(meminfo_kb Cached "$T")" "Cached includes Shmem"
+assert_eq "12288 24" "$(stat -c '%s %b' "$T/files/dev/shm/big")" "stat: tmpfs blocks are the pages"
 assert_eq 0 "$(meminfo_kb Dirty "$T")" "tmpfs pages are never Dirty"
 echo sync >&3 && read -r ok <&3
 assert_eq "12288 0" "$(stat -c '%s %b' "$TB/dev/shm/big")" "backing=DIR: a size, no data"

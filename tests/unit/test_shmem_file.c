@@ -250,6 +250,14 @@ Test(shmem_file, pageout_sends_the_pages_to_swap_and_they_come_back_intact)
 	cr_assert_eq(m->vm_events[PSWPOUT] - out0, 8);
 	cr_assert_eq(shmem() - s0, 0);
 	cr_assert_eq(usage(2, a).swap, 8 * PAGE);
+	{	/* i_blocks: the pages in memory and on swap */
+		uint64_t ino, blocks = 0;
+
+		cr_assert_eq(mm_file_ino(m, "/dev/shm/s", &ino), 0);
+		cr_assert_eq(mm_tmpfs_blocks(m, ino, &blocks), 0);
+		cr_assert_eq(blocks, 64);
+		cr_assert_eq(mm_tmpfs_blocks(m, 999999, &blocks), -ENOENT);
+	}
 	/* drop_caches never loses what is on swap */
 	EXPECT(0, "drop_caches 3", "0");
 	/* a read through files/ swaps in; the mapping faults the rest back */
