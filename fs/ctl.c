@@ -164,6 +164,8 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 				 why, whylen);
 	case MMV_SWAPOFF:
 		return mm_swapoff(m, call->path, why, whylen);
+	case MMV_TASKSET:	/* as init's sched_setaffinity(PID, ...) */
+		return mm_sched_setaffinity(m, 1, call->pid, call->cpus, why, whylen);
 	case MMV_CHECK:
 		report = mm_check(m, &nbad);
 		if (nbad)
@@ -173,6 +175,146 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 	default:
 		snprintf(why, whylen, "%s is not a global command",
 			 mm_verb_name(call->verb));
+		return -EINVAL;
+	}
+}
+
+/*
+ * get_mempolicy's reply: "POLICY NODES", the int the kernel stores (a mode
+ * with its flags, or a node with MPOL_F_NODE) and the nodemask as a node
+ * list ("0-1,3") or "none"; both read back as set_mempolicy arguments.
+ * An output the call passed NULL for (strace form) is "-".
+ */
+static void ctl_put_mempolicy(struct replyq *reply, int policy, uint64_t nodes, int64_t asked)
+{
+	char list[256];
+	size_t o = 0;
+
+	list[0] = '\0';
+	for (int n = 0; n < 64; n++) {
+		int e = n;
+
+		if (!(nodes >> n & 1))
+			continue;
+		while (e + 1 < 64 && (nodes >> (e + 1) & 1))
+			e++;
+		o += (size_t)snprintf(list + o, sizeof(list) - o, o ? ",%d" : "%d", n);
+		if (e > n)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "-%d", e);
+		n = e;
+	}
+	if (asked & 1)
+		rq_printf(reply, "%d ", policy);
+	else
+		rq_puts(reply, "- ");
+	rq_printf(reply, "%s\n", !(asked & 2) ? "-" : o ? list : "none");
+}
+
+/* ---- migration and affinity: replies with arrays (doc/migrate.md) ---- */
+
+static int ctl_is_numa_verb(enum mm_verb v)
+{
+	return v == MMV_MIGRATE_PAGES || v == MMV_MOVE_PAGES || v == MMV_SCHED_SETAFFINITY ||
+	       v == MMV_SCHED_GETAFFINITY;
+}
+
+/* A status as strace prints it: a node, or -ENAME. */
+static void put_status(struct replyq *reply, int32_t st, int first)
+{
+	char buf[16];
+
+	if (st < 0)
+		rq_printf(reply, "%s-%s", first ? "" : ", ", errno_name(-st, buf, sizeof(buf)));
+	else
+		rq_printf(reply, "%s%d", first ? "" : ", ", st);
+}
+
+/* move_pages: "RET [STATUS, ...]", the return value and status[] as strace shows them. */
+static int ctl_move_pages(struct machine *m, int pid, struct mm_call *c, struct replyq *reply,
+			  char *why, size_t whylen)
+{
+	int32_t status[MM_MOVE_PAGES_MAX] = { 0 };
+	uint64_t nr = c->len ? c->len : c->nr_pages;
+	long ret = 0;
+	int err;
+
+	if (nr != c->nr_pages) {
+		snprintf(why, whylen, "move_pages count %llu but %u page addresses",
+			 (unsigned long long)nr, c->nr_pages);
+		return -EINVAL;
+	}
+	if (c->has_page_nodes && c->nr_page_nodes == 1 && nr > 1)
+		for (uint64_t i = 1; i < nr; i++)	/* the shell form's one node for all */
+			c->page_nodes[i] = c->page_nodes[0];
+	else if (c->has_page_nodes && c->nr_page_nodes != nr) {
+		snprintf(why, whylen, "move_pages has %llu pages but %u nodes",
+			 (unsigned long long)nr, c->nr_page_nodes);
+		return -EINVAL;
+	}
+	err = mm_move_pages(m, pid, c->pid, nr, c->pages, c->has_page_nodes ? c->page_nodes : NULL,
+			    status, (int)c->flags, &ret, why, whylen);
+	if (err < 0)
+		return err;
+	rq_printf(reply, "%ld [", ret);
+	for (uint64_t i = 0; i < nr; i++)
+		put_status(reply, status[i], i == 0);
+	rq_puts(reply, "]\n");
+	return 0;
+}
+
+static int ctl_numa(struct machine *m, int pid, struct mm_call *c, struct replyq *reply,
+		    char *why, size_t whylen)
+{
+	uint64_t mask[MM_CPUS_WORDS], val = 0;
+	long ret = 0;
+	int err;
+
+	switch (c->verb) {
+	case MMV_MIGRATE_PAGES:
+		/*
+		 * strace's MAXNODE (len; the shell form has none: 0): get_nodes
+		 * reads maxnode - 1 bits of each mask, and refuses more than a
+		 * page of them
+		 */
+		if (c->len > 4096 * 8) {
+			snprintf(why, whylen, "maxnode %llu is more than %d bits",
+				 (unsigned long long)c->len, 4096 * 8);
+			return -EINVAL;
+		}
+		if (c->len && c->len - 1 < 64) {
+			uint64_t keep = (1ULL << (c->len - 1)) - 1;
+
+			c->nodes[0] &= keep;
+			c->nodes[1] &= keep;
+			c->nodes_far[1] = 0;
+		}
+		err = mm_migrate_pages(m, pid, c->pid, c->nodes[0], c->nodes[1], c->nodes_far[1],
+				       &val, why, whylen);
+		if (!err)
+			rq_printf(reply, "%" PRIu64 "\n", val);
+		return err;
+	case MMV_MOVE_PAGES:
+		return ctl_move_pages(m, pid, c, reply, why, whylen);
+	case MMV_SCHED_SETAFFINITY:
+		err = mm_sched_setaffinity(m, pid, c->pid, c->cpus, why, whylen);
+		if (!err)
+			rq_puts(reply, "0\n");
+		return err;
+	case MMV_SCHED_GETAFFINITY:
+		/* the shell form without SIZE asks with glibc's cpu_set_t: 128 bytes */
+		err = mm_sched_getaffinity(m, pid, c->pid, c->len ? c->len : 128, mask, &ret,
+					   why, whylen);
+		if (err)
+			return err;
+		rq_printf(reply, "%ld [", ret);
+		for (int cpu = 0, first = 1; cpu < 64 * MM_CPUS_WORDS; cpu++)
+			if ((mask[cpu / 64] >> (cpu % 64)) & 1) {
+				rq_printf(reply, first ? "%d" : " %d", cpu);
+				first = 0;
+			}
+		rq_puts(reply, "]\n");
+		return 0;
+	default:
 		return -EINVAL;
 	}
 }
@@ -213,6 +355,22 @@ int ctl_call(struct machine *m, int pid, const struct mm_call *call, uint64_t *v
 		if (err < 0)
 			snprintf(why, whylen, "%s: %s", call->path, strerror(-err));
 		return err < 0 ? err : 0;
+	}
+	if (pid && ctl_is_numa_verb(call->verb)) {
+		struct mm_call c = *call;	/* ctl_numa fills in the shell form's defaults */
+
+		err = ctl_numa(m, pid, &c, reply, why, whylen);
+		return err < 0 ? err : 1;
+	}
+	if (pid && call->verb == MMV_GET_MEMPOLICY) {
+		int policy;
+		uint64_t nodes;
+
+		err = mm_get_mempolicy(m, pid, call, &policy, &nodes, why, whylen);
+		if (err < 0)
+			return err;
+		ctl_put_mempolicy(reply, policy, nodes, call->advice);
+		return 1;
 	}
 	if (pid && call->verb == MMV_MALLOC_STATS) {
 		char stats[4096];	/* 8 lines, and 3 more per arena */

@@ -488,6 +488,11 @@ static int parse_mallopt_param(struct pctx *p, const char *s, int64_t *out)
  *   B shmctl's buffer into addr: NULL, an address, or strace's {...} (non-NULL)
  *   E mallopt parameter (M_MMAP_THRESHOLD..., or its number) into advice
  *   i a signed int into mode (mallopt's value)
+ *   Y memory policy mode|flags   U mbind flags   z get_mempolicy flags
+ *   X maxnode   k strace nodemask: [list], NULL, or a pointer it could not read
+ *   q w get_mempolicy's policy / nodemask outputs: NULL, or anything (asked)
+ *   A move_pages' pages   G its nodes (or NULL)   b its flags   c a CPU set
+ *   (A G c: strace lists too; parse_numa.c)
  */
 static int take_arg(struct pctx *p, char type, const struct arg *a,
 		    struct mm_call *c)
@@ -577,6 +582,7 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 
 		err = parse_nodemask(p, s, &c->nodes[i], &far);
 		c->nodes_far[i] = far;
+		c->nodes_ptr[i] = strcmp(s, "NULL") != 0;
 		return err;
 	}
 	case 'K': return get_ipc_key(p, s, &c->advice);
@@ -609,6 +615,34 @@ static int take_arg(struct pctx *p, char type, const struct arg *a,
 		return parse_mallopt_param(p, s, &c->advice);
 	case 'i':
 		return parse_get_int(p, s, &c->mode);
+	case 'k': {
+		bool far;
+
+		if (a->kind != ARG_LIST && strcmp(s, "NULL")) {
+			c->nodes_ptr[0] = 2;	/* strace printed a pointer: it could not read it */
+			return get_size(p, s, &u);
+		}
+		err = parse_nodemask(p, s, &c->nodes[0], &far);
+		c->nodes_far[0] = far;
+		c->nodes_ptr[0] = a->kind == ARG_LIST;
+		return err;
+	}
+	case 'Y':
+		err = get_flags(p, &mpol_names_set, s, &u);
+		c->mode = (int32_t)u;	/* an int in the system call */
+		return err;
+	case 'U': return get_flags(p, &mpol_mf_names_set, s, &c->flags);
+	case 'z': return get_flags(p, &mpol_get_names_set, s, &c->flags);
+	case 'X': return get_size(p, s, &c->maxnode);
+	case 'q':
+	case 'w':
+		if (strcmp(s, "NULL"))
+			c->advice |= type == 'q' ? 1 : 2;
+		return 0;
+	case 'A': return parse_page_list(p, s, c);
+	case 'G': return parse_page_nodes(p, s, c);
+	case 'b': return parse_mpol_mf(p, s, c);
+	case 'c': return parse_cpu_set(p, s, c);
 	case 'x':
 		return 0;
 	}
@@ -640,7 +674,9 @@ int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c)
 			if (*t == 's' && a->kind != ARG_STRING)
 				return pctx_fail(p, "%s argument %d must be a quoted string", p->name, i);
 			if (*t != 's' && a->kind != ARG_WORD &&
-			    !((*t == 'M' || *t == 'W' || *t == 'B') && a->kind == ARG_LIST))
+			    !((*t == 'M' || *t == 'W' || *t == 'B') && a->kind == ARG_LIST) &&
+			    !((*t == 'k' || *t == 'q' || *t == 'w') && a->kind == ARG_LIST) &&
+			    !((*t == 'A' || *t == 'G' || *t == 'c') && a->kind == ARG_LIST))
 				return pctx_fail(p, "%s argument %d must not be a %s", p->name, i,
 					    a->kind == ARG_STRING ? "string" : "list");
 			if (a->fdpath && *t != 'y' && *t != 'd' && *t != 'g')
@@ -708,6 +744,14 @@ static const struct verb_desc verbs[] = {
 	{ "malloc_trim", MMV_MALLOC_TRIM, PARSE_PROCESS, "l",	  "PAD" },
 	{ "mallopt",	 MMV_MALLOPT,	 PARSE_PROCESS, "Ei",	  "PARAM VALUE" },
 	{ "malloc_stats", MMV_MALLOC_STATS, PARSE_PROCESS, "",	  "" },
+	{ "set_mempolicy", MMV_SET_MEMPOLICY, PARSE_PROCESS, "Y|M", "MODE [NODES]" },
+	{ "mbind",	 MMV_MBIND,	 PARSE_PROCESS, "alYM|U", "ADDR LEN MODE NODES [FLAGS]" },
+	{ "get_mempolicy", MMV_GET_MEMPOLICY, PARSE_PROCESS, "|az", "[ADDR FLAGS]" },
+	{ "migrate_pages", MMV_MIGRATE_PAGES, PARSE_PROCESS, "PMW", "PID OLD_NODES NEW_NODES" },
+	{ "move_pages",	 MMV_MOVE_PAGES, PARSE_PROCESS, "PA|Gb",  "PID ADDR[,ADDR...] [NODE[,NODE...]|NULL [FLAGS]]" },
+	{ "sched_setaffinity", MMV_SCHED_SETAFFINITY, PARSE_PROCESS, "Pc", "PID CPUS" },
+	{ "sched_getaffinity", MMV_SCHED_GETAFFINITY, PARSE_PROCESS, "P|l", "PID [SIZE]" },
+	{ "taskset",	 MMV_TASKSET,	 PARSE_GLOBAL,	"Pc",	  "PID CPUS" },
 };
 
 int parse_wrong_scope(struct pctx *p, enum parse_scope verb_scope)
@@ -753,6 +797,11 @@ static int parse_shell(struct pctx *p, size_t len, enum parse_scope scope,
 		return max ? pctx_fail(p, "too many arguments: %s %s", vd->name, vd->usage)
 			   : pctx_fail(p, "%s takes no arguments", vd->name);
 	c->verb = vd->verb;
+	/* the shell form's node sets hold nodes 0..63: maxnode 65, both outputs asked */
+	if (c->verb == MMV_SET_MEMPOLICY || c->verb == MMV_MBIND || c->verb == MMV_GET_MEMPOLICY)
+		c->maxnode = 65;
+	if (c->verb == MMV_GET_MEMPOLICY)
+		c->advice = 3;
 	return parse_take_args(p, vd->sig, c);
 }
 

@@ -110,3 +110,32 @@ static const struct flag_name shmctl_names[] = {
 	{ NULL, 0 }
 };
 FLAG_SET("shmctl command", "", shmctl_names);
+
+/*
+ * Memory policy modes and mode flags (one set: strace prints them joined,
+ * MPOL_BIND|MPOL_F_STATIC_NODES); the shell may say bind,static.
+ */
+static const struct flag_name mpol_names[] = {
+	{ "default", MM_MPOL_DEFAULT }, { "preferred", MM_MPOL_PREFERRED },
+	{ "prefer", MM_MPOL_PREFERRED }, { "bind", MM_MPOL_BIND },
+	{ "interleave", MM_MPOL_INTERLEAVE }, { "local", MM_MPOL_LOCAL },
+	{ "preferred_many", MM_MPOL_PREFERRED_MANY },
+	{ "weighted_interleave", MM_MPOL_WEIGHTED_INTERLEAVE },
+	{ "f_static_nodes", MM_MPOL_F_STATIC_NODES }, { "static", MM_MPOL_F_STATIC_NODES },
+	{ "f_relative_nodes", MM_MPOL_F_RELATIVE_NODES }, { "relative", MM_MPOL_F_RELATIVE_NODES },
+	{ "f_numa_balancing", MM_MPOL_F_NUMA_BALANCING },
+	{ "balancing", MM_MPOL_F_NUMA_BALANCING }, { NULL, 0 }
+};
+FLAG_SET("memory policy mode", "MPOL_", mpol_names);
+
+static const struct flag_name mpol_mf_names[] = {
+	{ "strict", MM_MPOL_MF_STRICT }, { "move", MM_MPOL_MF_MOVE },
+	{ "move_all", MM_MPOL_MF_MOVE_ALL }, { NULL, 0 }
+};
+FLAG_SET("mbind flag", "MPOL_MF_", mpol_mf_names);
+
+static const struct flag_name mpol_get_names[] = {
+	{ "node", MM_MPOL_F_NODE }, { "addr", MM_MPOL_F_ADDR },
+	{ "mems_allowed", MM_MPOL_F_MEMS_ALLOWED }, { NULL, 0 }
+};
+FLAG_SET("get_mempolicy flag", "MPOL_F_", mpol_get_names);

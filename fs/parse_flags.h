@@ -22,5 +22,7 @@ struct flag_set {
 extern const struct flag_set prot_names_set, map_names_set, mremap_names_set,
 	madv_names_set, mlock2_names_set, mcl_names_set, ms_names_set, open_names_set;
 extern const struct flag_set ipc_names_set, shmat_names_set, shmctl_names_set;
+/* memory policies: modes and mode flags, mbind flags, get_mempolicy flags */
+extern const struct flag_set mpol_names_set, mpol_mf_names_set, mpol_get_names_set;
 
 #endif

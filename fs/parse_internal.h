@@ -74,6 +74,15 @@ int parse_get_int(struct pctx *p, const char *s, int32_t *out);
  * one was named. 0 or -EINVAL with the reason in p.
  */
 int parse_nodemask(struct pctx *p, const char *s, uint64_t *mask, bool *far);
+/*
+ * parse_numa.c: move_pages' page list (c->pages) and node list
+ * (c->page_nodes; NULL: query), its flags (c->flags), a CPU set (c->cpus):
+ * shell "a,b" or strace "[a, b]" ("[0 1]" for CPUs). 0 or -EINVAL.
+ */
+int parse_page_list(struct pctx *p, const char *s, struct mm_call *c);
+int parse_page_nodes(struct pctx *p, const char *s, struct mm_call *c);
+int parse_mpol_mf(struct pctx *p, const char *s, struct mm_call *c);
+int parse_cpu_set(struct pctx *p, const char *s, struct mm_call *c);
 /* Fill the call from p->av[] along a verb signature (parse.c's table of types). */
 int parse_take_args(struct pctx *p, const char *sig, struct mm_call *c);
 /* How many arguments a signature needs (*min) and allows (*max). */

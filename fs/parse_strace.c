@@ -51,6 +51,13 @@ static const struct {
 	{ "shmat",	MMV_SHMAT,	"daH" },
 	{ "shmdt",	MMV_SHMDT,	"a" },
 	{ "shmctl",	MMV_SHMCTL,	"dQB" },
+	{ "set_mempolicy", MMV_SET_MEMPOLICY, "YkX" },
+	{ "mbind",	MMV_MBIND,	"alYkXU" },
+	{ "get_mempolicy", MMV_GET_MEMPOLICY, "qwXaz" },
+	{ "migrate_pages", MMV_MIGRATE_PAGES, "PlMW" },
+	{ "move_pages",	MMV_MOVE_PAGES,	"PlAGxb" },
+	{ "sched_setaffinity", MMV_SCHED_SETAFFINITY, "Plc" },
+	{ "sched_getaffinity", MMV_SCHED_GETAFFINITY, "Plx" },
 };
 
 int parse_strace_knows(const char *name)

@@ -296,7 +296,7 @@ const char *const cpu_topo_names[CPU_TOPO_NR] = {
 void render_numa_maps(struct rbuf *b, const struct mm_numa_vma *v, size_t nr, int nr_nodes)
 {
 	for (size_t i = 0; i < nr; i++, v++) {
-		rbuf_printf(b, "%08" PRIx64 " default", v->start);
+		rbuf_printf(b, "%08" PRIx64 " %s", v->start, v->policy[0] ? v->policy : "default");
 		if (v->is_file) {
 			rbuf_puts(b, " file=");
 			for (const char *p = v->name; *p; p++) {

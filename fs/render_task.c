@@ -424,18 +424,64 @@ static void put_bitlist(struct rbuf *b, unsigned nset)
 		rbuf_puts(b, "0");
 }
 
+/* "%*pb" of a mask of nbits bits: 32-bit hex words, highest first, joined by ','. */
+static void put_maskmap(struct rbuf *b, unsigned nbits, const uint64_t *mask)
+{
+	unsigned chunk = nbits % 32 ? nbits % 32 : 32;
+	int top = (int)((nbits + 31) / 32 - 1) * 32;
+
+	for (int lo = top; lo >= 0; lo -= 32) {
+		uint32_t v = (uint32_t)(mask[lo / 64] >> (lo % 64));
+
+		if (chunk < 32)
+			v &= (uint32_t)((1ull << chunk) - 1);
+		rbuf_printf(b, "%s%0*x", lo == top ? "" : ",", (int)((chunk + 3) / 4), v);
+		chunk = 32;
+	}
+}
+
+/* "%*pbl" of a mask: ranges "0-1,3", or "" when empty. */
+static void put_masklist(struct rbuf *b, unsigned nbits, const uint64_t *mask)
+{
+	int first = 1;
+
+	for (unsigned a = 0; a < nbits; a++) {
+		unsigned z = a;
+
+		if (!((mask[a / 64] >> (a % 64)) & 1))
+			continue;
+		while (z + 1 < nbits && (mask[(z + 1) / 64] >> ((z + 1) % 64)) & 1)
+			z++;
+		rbuf_printf(b, z > a ? "%s%u-%u" : "%s%u", first ? "" : ",", a, z);
+		first = 0;
+		a = z;
+	}
+}
+
 #define NR_CPUS_IDS(t)	((unsigned)((t)->nr_cpus > 0 ? (t)->nr_cpus : 1))
 #define NR_NODES(t)	((unsigned)((t)->nr_nodes > 0 ? (t)->nr_nodes : 1))
 #define MAX_NUMNODES	1024	/* CONFIG_NODES_SHIFT=10: Mems_allowed's width */
 
 /*
- * Root's credentials, no signals, no seccomp. Every task may run on every
- * CPU and allocate from every node of the machine (nr_cpu_ids bits of
- * Cpus_allowed, MAX_NUMNODES bits of Mems_allowed); SigQ's limit is
- * RLIMIT_SIGPENDING.
+ * Root's credentials, no signals, no seccomp. A task runs on the CPUs of
+ * its affinity mask (nr_cpu_ids bits of Cpus_allowed; every CPU until
+ * sched_setaffinity) and may allocate from every node of the machine
+ * (MAX_NUMNODES bits of Mems_allowed); SigQ's limit is RLIMIT_SIGPENDING.
  */
 static void status_tail(struct rbuf *b, const struct mm_task_snap *t)
 {
+	uint64_t all[MM_MAX_CPUS / 64] = { 0 };
+	const uint64_t *cpus = t->cpus_allowed;
+	unsigned any = 0;
+
+	/* a task may always run somewhere: an empty mask is a snapshot that did not say (every CPU) */
+	for (unsigned w = 0; w < MM_MAX_CPUS / 64; w++)
+		any |= t->cpus_allowed[w] != 0;
+	if (!any) {
+		for (unsigned c = 0; c < NR_CPUS_IDS(t) && c < MM_MAX_CPUS; c++)
+			all[c / 64] |= 1ULL << (c % 64);
+		cpus = all;
+	}
 	rbuf_printf(b, "Threads:\t1\nSigQ:\t0/%" PRIu64 "\n",
 		    t->rlim[MM_RLIMIT_SIGPENDING].cur);
 	rbuf_puts(b, "SigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
@@ -448,9 +494,9 @@ static void status_tail(struct rbuf *b, const struct mm_task_snap *t)
 		  "Speculation_Store_Bypass:\tvulnerable\n"
 		  "SpeculationIndirectBranch:\talways enabled\n"
 		  "Cpus_allowed:\t");
-	put_bitmap(b, NR_CPUS_IDS(t), NR_CPUS_IDS(t));
+	put_maskmap(b, NR_CPUS_IDS(t), cpus);	/* sched_setaffinity's mask */
 	rbuf_puts(b, "\nCpus_allowed_list:\t");
-	put_bitlist(b, NR_CPUS_IDS(t));
+	put_masklist(b, NR_CPUS_IDS(t), cpus);
 	rbuf_puts(b, "\nMems_allowed:\t");
 	put_bitmap(b, MAX_NUMNODES, NR_NODES(t));
 	rbuf_puts(b, "\nMems_allowed_list:\t");
@@ -516,7 +562,7 @@ void render_stat_pid(struct rbuf *b, const struct mm_task_snap *t)
 	 */
 	rbuf_printf(b, "0 0 0 0 0 0 %d 0 0 ", t->state != 'R');
 	/* exit_signal processor rt_priority policy blkio guest_time cguest_time */
-	rbuf_puts(b, "17 0 0 0 0 0 0");
+	rbuf_printf(b, "17 %d 0 0 0 0 0", t->cpu);
 	if (mm)
 		rbuf_printf(b, " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
 			    " %" PRIu64 " %" PRIu64,

@@ -8,8 +8,9 @@
  * refused a call the traced program made successfully:
  *   the call's value       a memory, file or process call that ran
  *   VALUE (trace 0xT)      ... that the model placed elsewhere than the trace
- *   failed ENAME           a call that failed in the trace: not run, since a
- *                          failed call changed nothing there
+ *   failed ENAME           a call that failed in the trace with ENAME and in
+ *                          the model alike
+ *   VALUE (the trace says ENAME)  one the model let succeed: a divergence
  *   skipped NAME           a system call with no effect on memory
  *   unfinished NAME        the first half of a split call
  *   signal SIGX            --- SIGX {...} ---
@@ -173,6 +174,38 @@ static void record_place(struct machine *m, int pid, const struct mm_call *c,
 	}
 }
 
+/*
+ * openat(DIRFD, "relative", ...): the name is DIRFD's directory's (an fd
+ * the trace opened, whose path the model knows) or, for AT_FDCWD, the
+ * directory strace -y printed after it (AT_FDCWD</tmp>). Without either
+ * the name stays relative to the root, the simulated processes' cwd.
+ */
+static void at_dir(struct machine *m, int pid, const struct strace_line *l, struct mm_call *c)
+{
+	const char *a = l->text + strlen("openat("), *end = l->text + l->text_len;
+	char dir[MM_PATH_MAX] = "";
+	struct mm_fd_snap f;
+
+	if (a < end && *a >= '0' && *a <= '9') {
+		if (!mm_snap_file(m, pid, atoi(a), &f))
+			snprintf(dir, sizeof(dir), "%s", f.path);
+	} else if ((size_t)(end - a) > 10 && !memcmp(a, "AT_FDCWD</", 10)) {
+		const char *gt = memchr(a + 9, '>', (size_t)(end - a - 9));
+
+		if (gt && gt - (a + 9) < (long)sizeof(dir))
+			snprintf(dir, sizeof(dir), "%.*s", (int)(gt - (a + 9)), a + 9);
+	}
+	if (dir[0] == '/') {
+		char joined[MM_PATH_MAX * 2];
+		size_t n = strlen(dir);
+
+		snprintf(joined, sizeof(joined), "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/",
+			 c->path);
+		if (strlen(joined) < sizeof(c->path))
+			strcpy(c->path, joined);
+	}
+}
+
 static int run_call(struct machine *m, int anchor, int pid, const struct strace_line *l,
 		    struct replyq *reply, char *why, size_t whylen)
 {
@@ -181,8 +214,10 @@ static int run_call(struct machine *m, int anchor, int pid, const struct strace_
 	uint64_t val = 0;
 	int err;
 
-	if (l->has_result && l->result < 0 && l->err[0]) {
-		rq_printf(reply, "failed %s\n", l->err);
+	bool trace_failed = l->has_result && l->result < 0 && l->err[0];
+
+	if (is_clone(l->name) && trace_failed) {
+		rq_printf(reply, "failed %s\n", l->err);	/* no child was made */
 		return 0;
 	}
 	if (is_clone(l->name)) {
@@ -206,6 +241,8 @@ static int run_call(struct machine *m, int anchor, int pid, const struct strace_
 	err = parse_command(l->text, l->text_len, PARSE_PROCESS, &c, why, whylen);
 	if (err)
 		return err < 0 ? err : fail(why, whylen, -EINVAL, "nothing to run");
+	if (c.verb == MMV_OPEN && !strcmp(l->name, "openat") && c.path[0] != '/')
+		at_dir(m, pid, l, &c);
 	if (takes_addr(c.verb) && c.addr)
 		mm_trace_xlate(m, pid, &c.addr);
 	if (c.verb == MMV_MREMAP && c.new_addr)
@@ -213,15 +250,29 @@ static int run_call(struct machine *m, int anchor, int pid, const struct strace_
 	err = ctl_call(m, pid, &c, &val, reply, why, whylen);
 	if (err < 0) {
 		size_t n = strlen(why);
+		const char *name = strerrorname_np(-err);
 
 		if (!l->has_result)
 			return err;	/* the trace does not say how it went */
-		snprintf(why + n, whylen - n, "%s(the traced call succeeded)", n ? "; " : "");
-		mm_kmsg(m, "mmfs replay[%d]: %s failed in the model but not in the trace", pid,
-			l->name);
+		if (trace_failed && name && !strcmp(name, l->err)) {
+			rq_printf(reply, "failed %s\n", l->err);	/* as in the trace */
+			return 0;
+		}
+		if (trace_failed)
+			snprintf(why + n, whylen - n, "%s(the trace says %s)", n ? "; " : "", l->err);
+		else
+			snprintf(why + n, whylen - n, "%s(the traced call succeeded)", n ? "; " : "");
+		mm_kmsg(m, "mmfs replay[%d]: %s failed in the model with %s, in the trace %s", pid,
+			l->name, name ? name : "?", trace_failed ? l->err : "not");
 		return err;
 	}
-	if (err == 0) {
+	if (err == 0 && trace_failed) {
+		/* the model did what the traced program could not: say so, it changed the state */
+		snprintf(note, sizeof(note), " (the trace says %s)", l->err);
+		mm_kmsg(m, "mmfs replay[%d]: %s succeeded in the model but failed in the trace (%s)",
+			pid, l->name, l->err);
+		ctl_reply_value(reply, pid, c.verb, val, note);
+	} else if (err == 0) {
 		record_place(m, pid, &c, l, val, note, sizeof(note));
 		ctl_reply_value(reply, pid, c.verb, val, note);
 	}

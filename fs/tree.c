@@ -26,7 +26,7 @@ enum {
 	N_ROOT, N_CTL, N_FILES, N_PROC, N_SYS,
 	N_PROC_SYS, N_PROC_SYS_VM, N_PROC_SYS_KERNEL, N_PROC_TTY,
 	N_SYS_KERNEL, N_SYS_KERNEL_MM, N_SYS_THP, N_SYS_CLASS, N_SYS_BDI, N_SYS_BDI_FILES,
-	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE, N_VIEW,
+	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE, N_SYS_MEMPOLICY, N_SYS_WI, N_VIEW,
 	N_SYS_DEBUG, N_SYS_DEBUG_EXTFRAG,
 	N_PROC_SYSVIPC,
 	N_FIRST_FILE
@@ -56,6 +56,8 @@ static const struct node static_nodes[] = {
 	DIR_ROW(N_SYS_KERNEL, "kernel", N_SYS),
 	DIR_ROW(N_SYS_KERNEL_MM, "mm", N_SYS_KERNEL),
 	DIR_ROW(N_SYS_THP, "transparent_hugepage", N_SYS_KERNEL_MM),
+	DIR_ROW(N_SYS_MEMPOLICY, "mempolicy", N_SYS_KERNEL_MM),
+	DIR_ROW(N_SYS_WI, "weighted_interleave", N_SYS_MEMPOLICY),
 	DIR_ROW(N_SYS_CLASS, "class", N_SYS),
 	DIR_ROW(N_SYS_BDI, "bdi", N_SYS_CLASS),
 	DIR_ROW(N_SYS_BDI_FILES, "254:1", N_SYS_BDI),	/* the disk behind files/ (maps: fe:01) */
@@ -229,10 +231,15 @@ int tree_init(int nr_numa, int nr_cpus)
 	memcpy(nodes, static_nodes, sizeof(static_nodes));
 	nr_nodes = nr_static;
 	for (int i = 0; i < nr_tun; i++) {
-		int parent = tun[i].dir == MM_TUNABLE_SYSFS_THP ? N_SYS_THP :
+		int parent = tun[i].dir == MM_TUNABLE_SYSFS_WI ? N_SYS_WI :
+			     tun[i].dir == MM_TUNABLE_SYSFS_THP ? N_SYS_THP :
 			     tun[i].dir == MM_TUNABLE_SYSFS_BDI ? N_SYS_BDI_FILES :
 			     tun[i].dir == MM_TUNABLE_SYSCTL_KERNEL ? N_PROC_SYS_KERNEL : N_PROC_SYS_VM;
 
+		/* weighted_interleave/nodeN exists for the machine's nodes only */
+		if (parent == N_SYS_WI && !strncmp(tun[i].name, "node", 4) &&
+		    atoi(tun[i].name + 4) >= nr_numa)
+			continue;
 		node_add(tun[i].name, parent, S_IFREG | (tun[i].mode & 07777), NK_TUNABLE);
 	}
 	tree_add_nodes(nr_numa);

@@ -26,6 +26,7 @@
 #include "shm.h"
 #include "shmem_file.h"
 #include "internal.h"
+#include "mempolicy.h"
 #include "filemap.h"
 #include "huge_memory.h"
 #include "page_alloc.h"
@@ -354,5 +355,6 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 	nbad += filemap_check(m, out);
 	nbad += tmpfs_check(m, out);
 	nbad += shm_check(m, out);
+	nbad += mpol_check(m, out);
 	return nbad;
 }

@@ -6,9 +6,10 @@
  * opened with. The table is allocated on the first open and freed with the
  * task; exec keeps it (nothing here is close-on-exec).
  *
- * fds 0-2 stand for the terminal a real process inherits: they are never
- * handed out, so the first open answers 3, as on the host (closing them
- * answers EBADF: there is no file behind them).
+ * fds 0-2 stand for the terminal a real process inherits: the first open
+ * answers 3, as on the host. Closing one succeeds once (a traced program
+ * closes its stdout at exit) and frees it: the next open may answer it, as
+ * the lowest free fd. fork copies which are closed.
  *
  * `open PATH [FLAGS]` takes the lowest free fd, as open(2) does. The
  * strace form `openat(AT_FDCWD, "x", O_RDWR) = 5` asks for fd 5 so a
@@ -26,7 +27,19 @@
 #include "task.h"
 #include "vma.h"
 
-#define FD_FIRST_FREE	3	/* after stdin, stdout, stderr */
+#define FD_STD	3	/* stdin, stdout, stderr: the terminal's until closed */
+
+static struct fdtable *fdtable_get(struct task *t)
+{
+	if (!t->files)
+		t->files = kzalloc(sizeof(*t->files));
+	return t->files;
+}
+
+static int fd_busy(const struct fdtable *ft, int fd)
+{
+	return ft->fd[fd].file || (fd < FD_STD && !(ft->std_closed >> fd & 1));
+}
 
 struct fd_entry *fd_lookup(struct task *t, int fd)
 {
@@ -37,15 +50,12 @@ struct fd_entry *fd_lookup(struct task *t, int fd)
 
 int fd_install(struct task *t, int fd, struct file_ref *f, int flags)
 {
-	if (!t->files) {
-		t->files = kzalloc(sizeof(*t->files));
-		if (!t->files)
-			return -ENOMEM;
-	}
+	if (!fdtable_get(t))
+		return -ENOMEM;
 	if (fd >= FDTABLE_MAX)
 		return -EBADF;
 	if (fd < 0) {
-		for (fd = FD_FIRST_FREE; fd < FDTABLE_MAX && t->files->fd[fd].file; fd++)
+		for (fd = 0; fd < FDTABLE_MAX && fd_busy(t->files, fd); fd++)
 			;
 		if (fd == FDTABLE_MAX)
 			return -EMFILE;
@@ -104,11 +114,19 @@ int sys_close(struct sys_ctx *x, const struct mm_call *c)
 {
 	struct fd_entry *e = fd_lookup(x->t, c->fd);
 
+	if (!e && c->fd >= 0 && c->fd < FD_STD && !(x->t->files && x->t->files->std_closed >> c->fd & 1)) {
+		if (!fdtable_get(x->t))
+			return sys_fail(x, -ENOMEM, "out of memory");
+		x->t->files->std_closed |= (uint8_t)(1 << c->fd);	/* the terminal's */
+		return 0;
+	}
 	if (!e)
 		return sys_fail(x, -EBADF, "fd %d is not open", c->fd);
 	file_ref_put(e->file);
 	e->file = NULL;
 	e->flags = 0;
+	if (c->fd < FD_STD)
+		x->t->files->std_closed |= (uint8_t)(1 << c->fd);
 	return 0;
 }
 

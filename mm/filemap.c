@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "mempolicy.h"
 #include "arena.h"
 #include "page_alloc.h"
 #include "filemap.h"
@@ -241,7 +242,16 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	struct page *page;
 	int shmem = shmem_mapping(inode);
 
-	page = node ? alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0) : NULL;
+	/*
+	 * the page cache follows the task policy (filemap_alloc_folio: no VMA,
+	 * no interleave index); a shmem fault's page its VMA's (m->policy_vma)
+	 */
+	if (!node)
+		page = NULL;
+	else if (shmem && m->policy_vma)
+		page = vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->policy_vma, m->policy_addr);
+	else
+		page = alloc_pages_task_policy(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!page) {
 		kfree(node);
 		*err = -ENOMEM;
@@ -638,4 +648,18 @@ int filemap_swap_in(struct machine *m, struct file_ref *inode, uint64_t index, s
 	page->private = 0;
 	index_insert(m, inode->mapping, node, page, 1);
 	return 0;
+}
+
+/*
+ * Migration (migrate.c): the cache's entry for old now names new, which
+ * took old's index and mapping (kernel: __folio_migrate_mapping's xas_store).
+ * The entry keeps its place on the dirty list: it is the entry that is listed.
+ */
+void filemap_replace_page(struct page *old, struct page *new)
+{
+	struct file_ref *inode = old->mapping;
+	struct pc_node *p = *node_slot(inode->mapping, old);
+
+	VM_BUG_ON(!p);
+	p->page = new;
 }

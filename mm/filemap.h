@@ -218,4 +218,10 @@ int filemap_check(struct machine *m, struct rbuf_lite *out);
 /* Drop every cached page of an inode or shmem object that is going away. */
 void filemap_release(struct file_ref *f);
 
+/*
+ * Migration: the cached page old (in the cache, old->mapping and ->index
+ * still set) is replaced there by new, dirty-list place and all.
+ */
+void filemap_replace_page(struct page *old, struct page *new);
+
 #endif

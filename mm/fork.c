@@ -26,6 +26,7 @@
 #include "syscalls.h"
 #include "task.h"
 #include "vma.h"
+#include "mempolicy.h"
 
 struct copy_arg {
 	struct mm_struct *dst;
@@ -112,6 +113,7 @@ static int dup_mmap(struct machine *m, struct task *parent, struct mm_struct *mm
 		tmp->vm_flags = v->vm_flags & ~(MM_VM_LOCKED | MM_VM_LOCKONFAULT);
 		tmp->vm_pgoff = v->vm_pgoff;
 		tmp->vm_file = file_ref_get(v->vm_file);
+		tmp->vm_policy = mpol_get(v->vm_policy);
 		tmp->special = v->special;
 		tmp->anon_vma = (v->vm_flags & MM_VM_WIPEONFORK) ? 0 : v->anon_vma;
 		err = vma_insert(mm, tmp);
@@ -150,6 +152,10 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 	}
 	t->oom_score_adj = parent->oom_score_adj;
 	t->cpu = parent->cpu;
+	t->cpu_nid = parent->cpu_nid;
+	mpol_fork(t, parent);
+	memcpy(t->cpus_allowed, parent->cpus_allowed, sizeof(t->cpus_allowed));
+	t->affinity_set = parent->affinity_set;
 	/* the layout fields travel with the address space */
 	mm->start_code = old->start_code;
 	mm->end_code = old->end_code;

@@ -14,6 +14,7 @@
  * one 4 KiB subpage: the folio stays whole, PMD-mapped by the other side.
  */
 #include "internal.h"
+#include "mempolicy.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "huge_memory.h"
@@ -223,7 +224,8 @@ static pte_t mk_huge_pmd(struct machine *m, struct vm_area_struct *vma, struct p
 static int map_new_thp(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		       uint64_t haddr, pte_t *pmd)
 {
-	struct page *head = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, HPAGE_PMD_ORDER, 0);
+	struct page *head = vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, HPAGE_PMD_ORDER,
+					    vma, haddr);
 	uint64_t index = linear_page_index(vma, haddr);
 
 	if (!head)

@@ -122,6 +122,15 @@ struct machine {
 	int alloc_failed;
 	unsigned alloc_fail_gfp;
 	int alloc_fail_order, alloc_fail_nid;
+	uint64_t alloc_fail_nodemask;	/* the failed allocation's nodes (0: all): reclaim's */
+	uint64_t reclaim_nodemask;	/* direct reclaim's nodes while alloc_retry runs it (0: all) */
+	/*
+	 * The VMA and address an allocation made without one in hand is for
+	 * (a swap-in's readahead page, a shmem fault's page-cache page): its
+	 * memory policy places the page (mempolicy_alloc.c); NULL otherwise.
+	 */
+	struct vm_area_struct *policy_vma;
+	uint64_t policy_addr;
 	/* the process the running command works for (the OOM report's current), or NULL */
 	struct task *cur_task;
 	/* oom_kill.c: the report's rate limit, the panic, the oom_adj warning */

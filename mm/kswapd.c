@@ -226,8 +226,14 @@ retry:
 	do {
 		sc.nr_scanned = 0;
 		/* each node of the zonelist once, the preferred one first */
-		for (int i = 0; i < m->nr_nodes; i++)
-			shrink_node(m, m->node[(nid + i) % m->nr_nodes], &sc);
+		for (int i = 0; i < m->nr_nodes; i++) {
+			int n = (nid + i) % m->nr_nodes;
+
+			/* a policy's nodemask bounds reclaim too (shrink_zones' sc->nodemask) */
+			if (m->reclaim_nodemask && !(m->reclaim_nodemask >> n & 1))
+				continue;
+			shrink_node(m, m->node[n], &sc);
+		}
 		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
 			break;
 		if (sc.priority < DEF_PRIORITY - 2)

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "mempolicy.h"
 #include "page_alloc.h"
 #include "pgtable.h"
 #include "memory.h"
@@ -34,9 +35,9 @@
 #include "task.h"
 #include "vma.h"
 
-struct page *alloc_user_page(struct machine *m)
+struct page *alloc_user_page(struct machine *m, struct vm_area_struct *vma, uint64_t addr)
 {
-	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_USER_ZERO, 0, 0);
+	struct page *page = vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_USER_ZERO, 0, vma, addr);
 
 	if (page)
 		SetPageFlag(page, PG_zeroed);
@@ -156,7 +157,7 @@ static unsigned do_anonymous_page(struct machine *m, struct mm_struct *mm,
 		*pte = pfn_pte(m->zero_pfn, vm_page_prot(vma->vm_flags) & ~_PAGE_RW) | _PAGE_ACCESSED;
 		return 0;
 	}
-	page = alloc_user_page(m);
+	page = alloc_user_page(m, vma, addr);
 	if (!page)
 		return VM_FAULT_OOM;
 	map_new_anon(m, mm, vma, addr, pte, page, 1);
@@ -194,7 +195,7 @@ reuse:
 		count_vm_event(m, PGREUSE);
 		return 0;
 	}
-	copy = alloc_user_page(m);
+	copy = alloc_user_page(m, vma, addr);
 	if (!copy)
 		return VM_FAULT_OOM;
 	if (old) {

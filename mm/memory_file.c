@@ -221,7 +221,13 @@ unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct
 			async = do_async_mmap_readahead(m, vma, page, index);
 		else if (index < filemap_size_pages(m, vma->vm_file))
 			do_sync_mmap_readahead(m, vma, index);
+		/* shmem pages follow the VMA's policy (shmem_alloc_folio's); file pages the task's */
+		if (shmem_mapping(file_inode(vma->vm_file))) {
+			m->policy_vma = vma;
+			m->policy_addr = addr;
+		}
 		page = filemap_get_page(m, vma->vm_file, index, &major, &err);
+		m->policy_vma = NULL;
 		if (!page)
 			return err == -EFAULT ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
 		/* the fault waited for I/O (its own read or the readahead it started): major */
@@ -245,7 +251,7 @@ unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct
 		}
 	}
 	if (write && !(vma->vm_flags & MM_VM_SHARED)) {
-		struct page *copy = alloc_user_page(m);	/* do_cow_fault */
+		struct page *copy = alloc_user_page(m, vma, addr);	/* do_cow_fault */
 		pte_t *pte = pte_lookup(m, mm, addr, 1, NULL);
 
 		if (!copy || !pte) {

@@ -26,7 +26,8 @@ int page_is_anon_pte(struct machine *m, pte_t pte);
 
 struct vm_area_struct;
 /* A new user page (all zeros, PG_zeroed), or NULL. */
-struct page *alloc_user_page(struct machine *m);
+/* A new user page for addr of vma, placed by the memory policy (mempolicy_alloc.c). */
+struct page *alloc_user_page(struct machine *m, struct vm_area_struct *vma, uint64_t addr);
 /* dst gets src's bytes (or its zeroed state). */
 void copy_user_page(struct machine *m, struct page *dst, struct page *src);
 /* The PTE bits for a page of vma: writable only if asked and allowed, accessed. */

@@ -364,6 +364,8 @@ enum mm_tunable_dir {
 	MM_TUNABLE_SYSFS_THP,	/* sys/kernel/mm/transparent_hugepage/<name> */
 	MM_TUNABLE_SYSFS_BDI,	/* sys/class/bdi/254:1/<name>: the disk behind files/ */
 	MM_TUNABLE_SYSCTL_KERNEL, /* proc/sys/kernel/<name> */
+	MM_TUNABLE_SYSFS_WI,	/* sys/kernel/mm/mempolicy/weighted_interleave/<name>:
+				 * nodeN for N < nodes=, and the auto switch */
 };
 
 struct mm_tunable_info {
@@ -402,6 +404,13 @@ int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
 int mm_malloc_stats(struct machine *m, int pid, char *buf, size_t len, char *why, size_t whylen);
 int mm_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len, struct mm_runs *vec,
 	       char *why, size_t whylen);
+/*
+ * get_mempolicy (mempolicy.c): on success *policy is what the kernel
+ * stores in the caller's int (a mode with its flags, or a node with
+ * MPOL_F_NODE) and *nodes the nodemask it copies out (nodes 0..63).
+ */
+int mm_get_mempolicy(struct machine *m, int pid, const struct mm_call *call, int *policy,
+		     uint64_t *nodes, char *why, size_t whylen);
 
 /* ---- the binary proc files (pagemap.c); see pagemap.h for the bits ---- */
 
@@ -428,5 +437,45 @@ long mm_kpageflags_read(struct machine *m, uint64_t first_pfn, uint64_t *out, si
 long mm_kpagecount_read(struct machine *m, uint64_t first_pfn, uint64_t *out, size_t n);
 /* The number of pfns: those files end at max_pfn * 8 bytes. */
 uint64_t mm_max_pfn(struct machine *m);
+
+/* ---- migration and CPU affinity (migrate_sys.c; doc/migrate.md) ---- */
+
+/*
+ * Process caller's system calls; pid 0 names the caller. Each returns 0 or
+ * -errno (the reason in why), as Linux's call would.
+ *
+ * migrate_pages(pid, old, new): the pages of pid on the nodes of old go to
+ * new (old's k-th node to new's k-th, modulo); *ret = pages not moved.
+ * new_far: new named a node above 63 (never online). -ESRCH, -EINVAL (no
+ * online node in new).
+ */
+int mm_migrate_pages(struct machine *m, int caller, int pid, uint64_t old, uint64_t new,
+		     int new_far, uint64_t *ret, char *why, size_t whylen);
+/*
+ * move_pages(pid, nr, pages, nodes, status, flags): nodes NULL asks where
+ * each page is (status[i] = its node, -EFAULT, -ENOENT); else page i goes
+ * to nodes[i] and status[i] says where it is or why not (-EFAULT, -ENOENT,
+ * -EACCES shared without MPOL_MF_MOVE_ALL, -EBUSY). *ret = pages not moved
+ * when some failed (their batch's statuses are left as they were), as
+ * Linux; -ENODEV for a node without memory, -EINVAL for bad flags, -ESRCH.
+ * status is filled only where the call wrote it: the caller initialises it.
+ */
+int mm_move_pages(struct machine *m, int caller, int pid, uint64_t nr, const uint64_t *pages,
+		  const int32_t *nodes, int32_t *status, int flags, long *ret, char *why,
+		  size_t whylen);
+/*
+ * sched_setaffinity(pid, mask): mask holds MM_MAX_CPUS bits; the online
+ * ones become the task's allowed CPUs, and a task not on one of them moves
+ * to the first. -EINVAL when none is online, -ESRCH.
+ */
+int mm_sched_setaffinity(struct machine *m, int caller, int pid, const uint64_t *mask,
+			 char *why, size_t whylen);
+/*
+ * sched_getaffinity(pid, len, mask): MM_MAX_CPUS bits into mask, *ret =
+ * the bytes the kernel would copy (min(len, cpumask_size), 32). -EINVAL when
+ * len is not whole longs or holds fewer bits than CPUs, -ESRCH.
+ */
+int mm_sched_getaffinity(struct machine *m, int caller, int pid, uint64_t len, uint64_t *mask,
+			 long *ret, char *why, size_t whylen);
 
 #endif

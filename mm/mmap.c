@@ -606,6 +606,7 @@ static int brk_grow(struct sys_ctx *x, uint64_t oldbrk, uint64_t newbrk)
 {
 	struct mm_struct *mm = x->mm;
 	struct vm_area_struct *next = vma_find(mm, oldbrk), *vma;
+	struct vm_area_struct *prev = next ? vma_prev_of(next) : vma_last(mm);
 	uint64_t len = newbrk - oldbrk;
 	struct vma_attr attr = {
 		.flags = MM_VM_READ | MM_VM_WRITE | MM_VM_MAYREAD | MM_VM_MAYWRITE |
@@ -620,7 +621,13 @@ static int brk_grow(struct sys_ctx *x, uint64_t oldbrk, uint64_t newbrk)
 		return -ENOMEM;
 	if (vm_enough_memory(x, len >> MM_PAGE_SHIFT))
 		return -ENOMEM;
-	vma = vma_map_range(mm, oldbrk, newbrk, &attr, 1);
+	/*
+	 * Only the brk VMA grows (brk finds it with vma_prev_limit from
+	 * start_brk): a program's bss ending at start_brk stays a VMA of its own
+	 * and the heap starts a new one, as the host's maps show.
+	 */
+	vma = vma_map_range(mm, oldbrk, newbrk, &attr,
+			    prev && prev->vm_start < mm->start_brk ? 2 : 1);
 	if (!vma) {
 		vm_unacct_memory(x->m, len >> MM_PAGE_SHIFT);
 		return -ENOMEM;

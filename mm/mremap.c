@@ -19,6 +19,7 @@
 #include "memory.h"
 #include "task.h"
 #include "vma.h"
+#include "mempolicy.h"
 
 struct remap {
 	uint64_t addr, old_len, new_len, new_addr, flags;
@@ -34,6 +35,7 @@ static int move_vma(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 		.file = file_ref_get(vma->vm_file),
 		.pgoff = linear_page_index(vma, r->addr),
 		.anon_vma = vma->anon_vma,
+		.policy = vma->vm_policy,	/* copy_vma's vma_dup_policy */
 	};
 	int err = 0;
 
@@ -135,7 +137,7 @@ static int grow(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 	uint64_t delta = r->new_len - r->old_len;
 	struct vma_attr a = {
 		.flags = vma->vm_flags, .file = vma->vm_file, .anon_vma = vma->anon_vma,
-		.pgoff = vma->vm_pgoff + vma_pages(vma),
+		.pgoff = vma->vm_pgoff + vma_pages(vma), .policy = vma->vm_policy,
 	};
 	uint64_t map_flags = vma->vm_flags & MM_VM_MAYSHARE ? MM_MAP_SHARED : 0;
 	int err;

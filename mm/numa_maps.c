@@ -6,14 +6,15 @@
  * Every present PTE of a normal page counts one page of its folio: the
  * shared zero page and reserved pages count nowhere (can_gather_numa_stats),
  * a THP mapped by a PMD counts HPAGE_PMD_NR, a hugetlb page counts one
- * (gather_hugetlb_stats). Swap entries count nowhere. Every VMA has the
- * default policy: policies come with mempolicy.c.
+ * (gather_hugetlb_stats). Swap entries count nowhere. The policy shown is
+ * the VMA's own, else the task's (mempolicy.c's mpol_to_str).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "mempolicy.h"
 #include "pgtable.h"
 #include "huge_memory.h"
 #include "rmap.h"
@@ -85,14 +86,16 @@ static int numa_pte_entry(struct machine *m, struct mm_struct *mm, uint64_t addr
 	return 0;
 }
 
-static void numa_vma_fill(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-			  struct mm_numa_vma *md)
+static void numa_vma_fill(struct machine *m, struct task *t, struct mm_struct *mm,
+			  struct vm_area_struct *vma, struct mm_numa_vma *md)
 {
 	struct numa_arg na = { md };
 	struct mm_vma_snap v;
 
 	memset(md, 0, sizeof(*md));
 	md->start = vma->vm_start;
+	/* the VMA's own policy, else the task's (show_numa_map's task_mempolicy) */
+	mpol_to_str(md->policy, sizeof(md->policy), vma_effective_policy(t, vma));
 	vma_snap_fill(m, mm, vma, &v, 1);	/* the name maps shows */
 	if (v.is_file) {
 		md->is_file = 1;
@@ -130,7 +133,7 @@ int mm_numa_maps(struct machine *m, int pid, struct mm_numa_vma **out, size_t *n
 		for_each_vma(vmi, vma) {
 			if (err || n >= t->mm->map_count)
 				break;
-			numa_vma_fill(m, t->mm, vma, &v[n++]);
+			numa_vma_fill(m, t, t->mm, vma, &v[n++]);
 		}
 	}
 	machine_unlock(m);

@@ -417,15 +417,21 @@ static const struct zonelist *get_zonelist(struct machine *m, unsigned gfp, int 
 	return zl;
 }
 
+/*
+ * The zones of zl[0, nz) whose node is in nodemask (0: all), in order;
+ * zl[0] is the preferred zone: the caller starts zl at the first allowed one.
+ */
 static struct page *get_page_from_freelist(struct machine *m, unsigned gfp, unsigned order,
 					   struct zone *const *zl, int nz, enum zone_watermarks w,
-					   unsigned alloc_flags, int nid)
+					   unsigned alloc_flags, int nid, uint64_t nodemask)
 {
 	enum zone_type high = gfp_zone(gfp);
 
 	for (int i = 0; i < nz; i++) {
 		struct page *page;
 
+		if (nodemask && !(nodemask >> zl[i]->nid & 1))
+			continue;
 		if (!zone_watermark_ok(m, zl[i], order, wmark_pages(zl[i], w), high, alloc_flags))
 			continue;
 		page = rmqueue(m, zl[0], zl[i], order, gfp_migratetype(gfp), gfp, nid);
@@ -437,6 +443,13 @@ static struct page *get_page_from_freelist(struct machine *m, unsigned gfp, unsi
 
 struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid)
 {
+	return __alloc_pages(m, gfp, order, nid, 0, nid);
+}
+
+struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid,
+			   uint64_t nodemask, int cpu_nid)
+{
+	struct zone *allowed[MM_MAX_NODES * MAX_NR_ZONES];
 	const struct zonelist *list;
 	struct zone *const *zl;
 	struct page *page;
@@ -450,22 +463,38 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int ni
 	list = get_zonelist(m, gfp, nid);
 	zl = list->zones;
 	nz = list->nr;
+	/* for_each_zone_zonelist_nodemask: the zonelist's order, the mask's nodes */
+	while (nodemask && nz && !(nodemask >> zl[0]->nid & 1)) {
+		zl++;
+		nz--;
+	}
 	if (!nz)
 		return NULL;
 	/* fast path: stay above the low watermark */
-	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW, nid);
+	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW, cpu_nid,
+				      nodemask);
 	if (page)
 		return page;
 	/* slow path: kswapd is woken; the allocation may dip to min (half of it for __GFP_HIGH) */
+	if (nodemask) {
+		int n = 0;
+
+		for (int i = 0; i < nz; i++)
+			if (nodemask >> zl[i]->nid & 1)
+				allowed[n++] = zl[i];
+		zl = allowed;
+		nz = n;
+	}
 	wake_all_kswapds(m, zl, nz, (int)order, gfp_zone(gfp));
 	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_MIN,
-				      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, nid);
+				      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, cpu_nid, 0);
 	if (!page && order <= PAGE_ALLOC_COSTLY_ORDER) {
 		/* the caller's retry reclaims directly (page_alloc_slow.c) */
 		m->alloc_failed = 1;
 		m->alloc_fail_gfp = gfp;
 		m->alloc_fail_order = (int)order;
 		m->alloc_fail_nid = nid;
+		m->alloc_fail_nodemask = nodemask;
 	}
 	return page;
 }

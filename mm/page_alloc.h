@@ -48,6 +48,15 @@ enum zone_type gfp_zone(unsigned gfp);
  * Below the low watermark it wakes kswapd; it never reclaims itself.
  */
 struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid);
+/*
+ * alloc_pages for a memory policy (kernel: __alloc_pages with a nodemask):
+ * only zones of nodemask's nodes (0: every node), in nid's zonelist order;
+ * numa_local/numa_other are counted against cpu_nid, the allocating
+ * task's node. A failure records the nodemask, so direct reclaim works
+ * on those nodes only.
+ */
+struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid,
+			   uint64_t nodemask, int cpu_nid);
 /* Free a block obtained from alloc_pages with the same order. */
 void free_pages(struct machine *m, struct page *page, unsigned order);
 

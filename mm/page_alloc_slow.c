@@ -46,6 +46,9 @@ static int should_reclaim_retry(struct machine *m, struct alloc_retry *st, unsig
 	for (int i = 0; i < m->nr_nodes; i++) {
 		struct pglist_data *pgdat = m->node[(nid + i) % m->nr_nodes];
 
+		if (m->alloc_fail_nodemask && !(m->alloc_fail_nodemask >> pgdat->node_id & 1))
+			continue;
+
 		for (int z = (int)high; z >= 0; z--) {
 			struct zone *zone = &pgdat->node_zones[z];
 			int64_t available;
@@ -65,12 +68,16 @@ int alloc_retry(struct machine *m, struct alloc_retry *st)
 {
 	unsigned gfp = m->alloc_fail_gfp;
 	int order = m->alloc_fail_order, nid = m->alloc_fail_nid;
+	uint64_t progress;
 
 	lockdep_assert_held(m);
 	if (!m->alloc_failed)
 		return ALLOC_FAIL;	/* ENOMEM of policy (a limit), not of memory */
 	m->alloc_failed = 0;
-	if (try_to_free_pages(m, order, gfp, nid)) {
+	m->reclaim_nodemask = m->alloc_fail_nodemask;
+	progress = try_to_free_pages(m, order, gfp, nid);
+	m->reclaim_nodemask = 0;
+	if (progress) {
 		st->no_progress_loops = 0;
 		return ALLOC_RETRY;
 	}

@@ -207,6 +207,7 @@ struct mm_numa_vma {
 	uint32_t kernel_page_kb;
 	uint64_t pages, anon, dirty, swapcache, active, writeback, mapcount_max;
 	uint64_t node[MM_MAX_NODES];
+	char policy[96];		/* mempolicy.c's mpol_to_str: "default", "bind:1"... */
 };
 
 /* vm_flags bits, with the kernel's bit numbers (smaps VmFlags order). */
@@ -323,6 +324,8 @@ struct mm_task_snap {
 	uint64_t min_flt, maj_flt, cmin_flt, cmaj_flt;
 	int thp_enabled;		/* status THP_enabled */
 	int nr_cpus, nr_nodes;		/* the machine's: what Cpus_allowed and Mems_allowed allow */
+	int cpu;			/* the CPU it runs on: stat's processor */
+	uint64_t cpus_allowed[MM_MAX_CPUS / 64];	/* its affinity mask, online CPUs only */
 	struct mm_task_io io;
 	struct mm_rlimit rlim[MM_RLIM_NLIMITS];
 	char exe[MM_SNAP_PATH_MAX];	/* the program (mm->exe_file) as maps names it; "" without one */

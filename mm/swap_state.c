@@ -27,6 +27,7 @@
 #include <errno.h>
 
 #include "internal.h"
+#include "mempolicy.h"
 #include "huge_memory.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -195,7 +196,9 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 		return page;
 	if (!swap_count(m, e))
 		return NULL;	/* a free slot: nothing to read (and no page to spend) */
-	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, 0);
+	/* the faulting VMA's policy at the page's address; no VMA (shmem, swapoff): the task's */
+	page = m->policy_vma ? vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->policy_vma, m->policy_addr)
+			     : alloc_pages_task_policy(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!page)
 		return NULL;
 	if (swapcache_prepare(m, e)) {
@@ -320,7 +323,10 @@ struct page *swapin_readahead(struct machine *m, struct vm_area_struct *vma, uin
 				continue;
 			e = pte_to_swp_entry(*pte);
 		}
+		m->policy_vma = vma;	/* swap_vma_readahead's mpol and ilx for a */
+		m->policy_addr = a;
 		page = read_swap_cache_async(m, e, &hit);
+		m->policy_vma = NULL;
 		if (a == faddr) {
 			fault_page = page;
 			*major = page && !hit;

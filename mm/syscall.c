@@ -21,6 +21,7 @@
 #include "vmscan.h"
 #include "shm.h"
 #include "libc/malloc.h"
+#include "mempolicy.h"
 
 static int is_process_verb(enum mm_verb v)
 {
@@ -96,6 +97,16 @@ static int dispatch(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	case MMV_EXIT: return sys_exit(x);
 	case MMV_TOUCH:
 		return touch_range(x->m, x->t, c->addr, c->len, c->mode == 'w', x->why, x->whylen);
+	case MMV_SET_MEMPOLICY: return sys_set_mempolicy(x, c);
+	case MMV_MBIND: return sys_mbind(x, c);
+	case MMV_GET_MEMPOLICY: {
+		int policy = 0;
+		uint64_t nodes = 0;
+
+		err = sys_get_mempolicy(x, c, &policy, &nodes);
+		*ret = (uint64_t)(uint32_t)policy;
+		return err;
+	}
 	case MMV_FORK: {
 		int pid = 0;
 		int err2 = do_fork(x->m, x->t, &pid, x->why, x->whylen);
@@ -246,6 +257,30 @@ int mm_malloc_stats(struct machine *m, int pid, char *buf, size_t len, char *why
 		err = libc_malloc_stats(&x, buf, len);
 		m->cur_task = NULL;
 	}
+	machine_unlock(m);
+	return err;
+}
+
+int mm_get_mempolicy(struct machine *m, int pid, const struct mm_call *call, int *policy,
+		     uint64_t *nodes, char *why, size_t whylen)
+{
+	struct sys_ctx x;
+	int err;
+
+	*policy = 0;
+	*nodes = 0;
+	if (why && whylen)
+		why[0] = '\0';
+	machine_lock(m);
+	sim_advance(m, MM_TICK_NS);
+	err = sys_enter(m, pid, &x, why, whylen);
+	if (!err) {
+		m->cur_task = x.t;	/* MPOL_F_NODE|MPOL_F_ADDR faults the page in */
+		err = sys_get_mempolicy(&x, call, policy, nodes);
+		m->cur_task = NULL;
+	}
+	wb_flush(m);
+	kswapd_run(m);
 	machine_unlock(m);
 	return err;
 }

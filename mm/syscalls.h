@@ -60,6 +60,7 @@ struct vma_attr {
 	struct file_ref *file;
 	uint64_t pgoff;		/* of the range's first page */
 	uint64_t anon_vma;
+	struct mempolicy *policy;	/* the range's policy (mempolicy.h); NULL = none */
 };
 
 /*
@@ -87,6 +88,16 @@ struct vm_area_struct *vma_modify_flags(struct machine *m, struct mm_struct *mm,
  * reference on attr->file. Returns the VMA holding the range, or NULL
  * (-ENOMEM).
  */
+/*
+ * mbind_range's step (kernel: vma_modify_policy): [start, end) of vma gets
+ * policy pol, merging with a neighbour of equal attributes and policy, or
+ * splitting vma; the VMA that now covers the range, or NULL and *err.
+ */
+struct mempolicy;
+struct vm_area_struct *vma_modify_policy(struct machine *m, struct mm_struct *mm,
+					 struct vm_area_struct *vma, uint64_t start,
+					 uint64_t end, struct mempolicy *pol, int *err);
+/* only_prev: 0 merge with either neighbour, 1 only with the previous VMA, 2 with none */
 struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint64_t end,
 				     const struct vma_attr *attr, int only_prev);
 
@@ -170,6 +181,11 @@ struct fd_entry {
 
 struct fdtable {
 	struct fd_entry fd[FDTABLE_MAX];
+	/*
+	 * fds 0-2 stand for the terminal a real process inherits, with no
+	 * file behind them; bit n: fd n was closed (it is free then).
+	 */
+	uint8_t std_closed;
 };
 
 /* open(path, flags): at fd want (>= 0, strace replay) or the lowest free. */

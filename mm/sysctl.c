@@ -21,7 +21,7 @@
 #include "task.h"
 #include "shm.h"
 
-enum tkind { T_INT, T_ULONG, T_LIST5, T_THP, T_ACTION, T_CONST };
+enum tkind { T_INT, T_ULONG, T_LIST5, T_THP, T_ACTION, T_CONST, T_BOOL };
 
 struct tunable {
 	struct mm_tunable_info info;
@@ -89,6 +89,29 @@ static void thp_changed(struct machine *m, const struct tunable *t)
 		set_recommended_min_free_kbytes(m);
 }
 
+/*
+ * weighted_interleave: writing a node's weight turns auto off; turning
+ * auto on gives back the weights auto computes from bandwidth data, which
+ * a machine without HMAT lacks: 1 for every node (Linux 6.18).
+ */
+static void wi_weight_changed(struct machine *m, const struct tunable *t)
+{
+	(void)t;
+	m->tun.wi_auto = 0;
+}
+
+static void wi_auto_changed(struct machine *m, const struct tunable *t)
+{
+	(void)t;
+	if (m->tun.wi_auto)
+		for (int i = 0; i < 64; i++)
+			m->tun.wi_weight[i] = 1;
+}
+
+#define WI(n) { { "node" #n, MM_TUNABLE_SYSFS_WI, 0644 }, T_INT, F(wi_weight[n]), 1, 255, \
+		wi_weight_changed, NULL }
+#define WI8(a, b, c, d, e, f, g, h) WI(a), WI(b), WI(c), WI(d), WI(e), WI(f), WI(g), WI(h)
+
 static const struct tunable tunables[] = {
 	{ VM("admin_reserve_kbytes"), T_ULONG, F(admin_reserve_kbytes), 0, INT64_MAX, NULL, NULL },
 	{ VM("compact_unevictable_allowed"), T_INT, F(compact_unevictable_allowed), 0, 1, NULL, NULL },
@@ -136,6 +159,16 @@ static const struct tunable tunables[] = {
 	{ { "shmmni", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(shmmni), 0, 32768, NULL, NULL },
 	{ { "shm_rmid_forced", MM_TUNABLE_SYSCTL_KERNEL, 0644 }, T_INT, F(shm_rmid_forced), 0, 1,
 	  shm_forced_changed, NULL },
+	/*
+	 * Linux 6.18 names the auto switch "__auto_type": its sysfs attribute is
+	 * declared as `auto`, which 6.18 #defines to __auto_type before the
+	 * name is stringified. The reference host shows exactly that.
+	 */
+	{ { "__auto_type", MM_TUNABLE_SYSFS_WI, 0664 }, T_BOOL, F(wi_auto), 0, 1, wi_auto_changed, NULL },
+	WI8(0, 1, 2, 3, 4, 5, 6, 7), WI8(8, 9, 10, 11, 12, 13, 14, 15),
+	WI8(16, 17, 18, 19, 20, 21, 22, 23), WI8(24, 25, 26, 27, 28, 29, 30, 31),
+	WI8(32, 33, 34, 35, 36, 37, 38, 39), WI8(40, 41, 42, 43, 44, 45, 46, 47),
+	WI8(48, 49, 50, 51, 52, 53, 54, 55), WI8(56, 57, 58, 59, 60, 61, 62, 63),
 };
 #define NR_TUNABLES ((int)(sizeof(tunables) / sizeof(tunables[0])))
 
@@ -173,6 +206,9 @@ void tunables_init(struct machine *m)
 	t->page_cluster = 3;
 	t->stat_interval = 1;
 	t->compact_unevictable_allowed = 1;
+	t->wi_auto = 1;
+	for (int i = 0; i < 64; i++)
+		t->wi_weight[i] = 1;
 	t->extfrag_threshold = 500;
 	t->oom_dump_tasks = 1;
 	t->read_ahead_kb = 128;
@@ -246,6 +282,9 @@ int mm_tunable_read(struct machine *m, const char *name, char *buf, size_t len)
 	case T_CONST:
 		n = snprintf(buf, len, "%s", t->text);
 		break;
+	case T_BOOL:
+		n = snprintf(buf, len, "%s\n", *field(m, t) ? "true" : "false");
+		break;
 	case T_ACTION:
 		n = -EACCES;
 		break;
@@ -303,6 +342,34 @@ static int write_thp(struct machine *m, const struct tunable *t, const char *buf
 	return -EINVAL;
 }
 
+/* kstrtobool: 1 y Y t T "on" for true, 0 n N f F "off" for false; the rest is ignored. */
+static int write_bool(struct machine *m, const struct tunable *t, const char *buf, size_t len)
+{
+	int v;
+
+	if (!len)
+		return -EINVAL;
+	switch (buf[0]) {
+	case '1': case 'y': case 'Y': case 't': case 'T':
+		v = 1;
+		break;
+	case '0': case 'n': case 'N': case 'f': case 'F':
+		v = 0;
+		break;
+	case 'o': case 'O':
+		if (len < 2 || (buf[1] != 'n' && buf[1] != 'N' && buf[1] != 'f' && buf[1] != 'F'))
+			return -EINVAL;
+		v = buf[1] == 'n' || buf[1] == 'N';
+		break;
+	default:
+		return -EINVAL;
+	}
+	*field(m, t) = v;
+	if (t->changed)
+		t->changed(m, t);
+	return 0;
+}
+
 static int do_action(struct machine *m, const struct tunable *t, int64_t v)
 {
 	if (!strcmp(t->info.name, "drop_caches"))
@@ -326,6 +393,10 @@ int mm_tunable_write(struct machine *m, const char *name, const char *buf, size_
 	machine_lock(m);
 	if (t->kind == T_THP) {
 		ret = write_thp(m, t, buf, len);
+		goto out;
+	}
+	if (t->kind == T_BOOL) {
+		ret = write_bool(m, t, buf, len);
 		goto out;
 	}
 	for (; nv < (t->kind == T_LIST5 ? 5 : 1); nv++) {

@@ -43,6 +43,9 @@ struct vm_tunables {
 	enum thp_mode thp_defrag;
 	int64_t shmmni;			/* kernel.shmmni: System V segments at most (shm.c) */
 	int64_t shm_rmid_forced;	/* kernel.shm_rmid_forced: stored */
+	/* sys/kernel/mm/mempolicy/weighted_interleave (mempolicy_alloc.c) */
+	int64_t wi_weight[64];		/* node N's weight, 1..255 (default 1) */
+	int64_t wi_auto;		/* the auto switch: 1 until a node weight is written */
 };
 
 struct machine;

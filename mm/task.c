@@ -21,6 +21,7 @@
 #include "page_alloc.h"
 #include "syscalls.h"
 #include "vma.h"
+#include "mempolicy.h"
 
 #define INIT_PATH	"/sbin/init"
 #define DEFAULT_NAME	"sh"
@@ -117,6 +118,7 @@ static void free_thread_stack(struct machine *m, struct task *t)
 
 static void free_task(struct machine *m, struct task *t)
 {
+	mpol_task_exit(t);
 	mmput(m, t->mm);
 	fdtable_free(t);
 	trace_session_free(t);
@@ -220,9 +222,10 @@ static int check_name(const char *name, char *why, size_t whylen)
 
 /* Create a task running name (already checked) with parent ppid. */
 /* A new task, not yet in the pid table: its kernel stack, no mm. */
-int task_node(const struct machine *m, const struct task *t)
+void task_set_cpu(const struct machine *m, struct task *t, int cpu)
 {
-	return mm_cpu_to_node(m->nr_cpus, m->nr_nodes, t->cpu);
+	t->cpu = cpu;
+	t->cpu_nid = mm_cpu_to_node(m->nr_cpus, m->nr_nodes, cpu);
 }
 
 struct task *task_alloc(struct machine *m, int ppid, const char *comm,
@@ -617,6 +620,11 @@ void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, i
 	s->thp_enabled = 1;
 	s->nr_cpus = m->nr_cpus;
 	s->nr_nodes = m->nr_nodes;
+	s->cpu = t->cpu;
+	memset(s->cpus_allowed, 0, sizeof(s->cpus_allowed));
+	for (int c = 0; c < m->nr_cpus && c < MM_MAX_CPUS; c++)
+		if (!t->affinity_set || (t->cpus_allowed[c / 64] >> (c % 64)) & 1)
+			s->cpus_allowed[c / 64] |= 1ULL << (c % 64);
 	s->io.rchar = t->ioac.rchar;
 	s->io.wchar = t->ioac.wchar;
 	s->io.syscr = t->ioac.syscr;
@@ -657,6 +665,36 @@ static int check_children(struct machine *m, struct task *t, struct rbuf_lite *o
  * ids match their slots, counts match, parents are alive, and each mm
  * passes vma_check().
  */
+/* A task runs on an online CPU of its mask, and its mask names online CPUs only. */
+static int check_affinity(struct machine *m, const struct task *t, struct rbuf_lite *out)
+{
+	int bad = 0;
+
+	if (t->cpu < 0 || t->cpu >= m->nr_cpus) {
+		rbl_printf(out, "pid %d: runs on CPU %d of %d\n", t->pid, t->cpu, m->nr_cpus);
+		return 1;
+	}
+	if (t->cpu_nid != mm_cpu_to_node(m->nr_cpus, m->nr_nodes, t->cpu)) {
+		rbl_printf(out, "pid %d: CPU %d is on node %d, not %d\n", t->pid, t->cpu,
+			   mm_cpu_to_node(m->nr_cpus, m->nr_nodes, t->cpu), t->cpu_nid);
+		bad++;
+	}
+	if (!t->affinity_set)
+		return 0;
+	if (!((t->cpus_allowed[t->cpu / 64] >> (t->cpu % 64)) & 1)) {
+		rbl_printf(out, "pid %d: runs on CPU %d outside its affinity mask\n", t->pid, t->cpu);
+		bad++;
+	}
+	for (int c = m->nr_cpus; c < MM_MAX_CPUS; c++)
+		if ((t->cpus_allowed[c / 64] >> (c % 64)) & 1) {
+			rbl_printf(out, "pid %d: affinity mask names CPU %d, which is not online\n",
+				   t->pid, c);
+			bad++;
+			break;
+		}
+	return bad;
+}
+
 int check_tasks(struct machine *m, struct rbuf_lite *out)
 {
 	int bad = 0, live = 0, nr_children = 0;
@@ -690,6 +728,7 @@ int check_tasks(struct machine *m, struct rbuf_lite *out)
 			bad++;
 		}
 		bad += check_children(m, t, out, &nr_children);
+		bad += check_affinity(m, t, out);
 		if (t->mm)
 			bad += vma_check(t->mm, pid, out);
 		if (t->mm)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "list.h"
+#include "snapshot.h"
 #include "vma.h"
 
 struct machine;
@@ -102,7 +103,14 @@ struct task {
 	int oom_killed;			/* the OOM killer chose it while a command used it */
 	int16_t oom_score_adj;		/* -1000..1000; fork inherits it */
 	int cpu;			/* the CPU it runs on (stat's processor); fork inherits it */
+	int cpu_nid;			/* cpu's node, kept with it (task_set_cpu): every fault asks */
 	struct trace_session *trace;	/* trace_map.c: the trace pids this task's ctl mirrors */
+	/*
+	 * sched_setaffinity's mask (CPUs 0..MM_MAX_CPUS-1), valid when
+	 * affinity_set; else the task may run on every CPU. fork inherits both.
+	 */
+	uint64_t cpus_allowed[MM_MAX_CPUS / 64];
+	int affinity_set;
 	uint64_t seq;			/* creation order (m->forks when attached): the OOM walk's order */
 	uint64_t start_ns;		/* m->sim_ns when spawned */
 	uint64_t min_flt, maj_flt;	/* fault counts */
@@ -113,6 +121,10 @@ struct task {
 	struct page *stack[THREAD_STACK_PAGES];	/* the kernel stack (16 KiB) */
 	struct list_head children;	/* tasks whose parent this is, via their sibling */
 	struct list_head sibling;	/* in the parent's children; self-linked for init */
+	/* mempolicy.c: set_mempolicy's policy (one reference; NULL = default), interleave state */
+	struct mempolicy *mempolicy;
+	int il_prev;			/* the node task-level interleave used last */
+	int il_weight;			/* weighted interleave: pages left on il_prev */
 };
 
 /* trace_map.c (the public side is in mm.h) */
@@ -125,7 +137,13 @@ int trace_check(struct machine *m, struct rbuf_lite *out);
 
 /* task.c */
 /* The node of the task's CPU: "local" for memory policies and numa_local. */
-int task_node(const struct machine *m, const struct task *t);
+static inline int task_node(const struct machine *m, const struct task *t)
+{
+	(void)m;
+	return t->cpu_nid;
+}
+/* Put t on cpu (and cpu's node). */
+void task_set_cpu(const struct machine *m, struct task *t, int cpu);
 struct task *find_task_by_pid(struct machine *m, int pid);
 struct mm_vma_snap;
 /* One VMA as maps (want 1) or smaps (want 2, with residency) shows it. */

@@ -47,6 +47,14 @@ static const char *const verb_names[MMV_NR] = {
 	[MMV_MALLOC_TRIM]	= "malloc_trim",
 	[MMV_MALLOPT]		= "mallopt",
 	[MMV_MALLOC_STATS]	= "malloc_stats",
+	[MMV_SET_MEMPOLICY]	= "set_mempolicy",
+	[MMV_MBIND]		= "mbind",
+	[MMV_GET_MEMPOLICY]	= "get_mempolicy",
+	[MMV_MIGRATE_PAGES]	= "migrate_pages",
+	[MMV_MOVE_PAGES]	= "move_pages",
+	[MMV_SCHED_SETAFFINITY]	= "sched_setaffinity",
+	[MMV_SCHED_GETAFFINITY]	= "sched_getaffinity",
+	[MMV_TASKSET]		= "taskset",
 };
 
 /* Never NULL: an out-of-range verb reads "?" so callers can print it as is. */
@@ -55,4 +63,13 @@ const char *mm_verb_name(enum mm_verb v)
 	if ((unsigned int)v >= MMV_NR || !verb_names[v])
 		return "?";
 	return verb_names[v];
+}
+
+/*
+ * The global verbs sat after the per-process ones until per-process verbs
+ * were appended after them (migrate_pages...): ask here, not by order.
+ */
+int mm_verb_is_global(enum mm_verb v)
+{
+	return (v >= MMV_SPAWN && v <= MMV_SWAPOFF) || v == MMV_TASKSET;
 }

@@ -96,6 +96,28 @@
 /* open's mode field: MODE given (shm_open), applied with the umask 022 */
 #define MM_OPEN_MODE_GIVEN	0x10000
 
+/* NUMA memory policies (set_mempolicy, mbind, get_mempolicy) */
+#define MM_MPOL_DEFAULT			0
+#define MM_MPOL_PREFERRED		1
+#define MM_MPOL_BIND			2
+#define MM_MPOL_INTERLEAVE		3
+#define MM_MPOL_LOCAL			4
+#define MM_MPOL_PREFERRED_MANY		5
+#define MM_MPOL_WEIGHTED_INTERLEAVE	6
+#define MM_MPOL_MAX			7
+#define MM_MPOL_F_STATIC_NODES		(1 << 15)
+#define MM_MPOL_F_RELATIVE_NODES	(1 << 14)
+#define MM_MPOL_F_NUMA_BALANCING	(1 << 13)
+#define MM_MPOL_MODE_FLAGS	(MM_MPOL_F_STATIC_NODES | MM_MPOL_F_RELATIVE_NODES | \
+				 MM_MPOL_F_NUMA_BALANCING)
+#define MM_MPOL_F_NODE			(1 << 0)	/* get_mempolicy flags */
+#define MM_MPOL_F_ADDR			(1 << 1)
+#define MM_MPOL_F_MEMS_ALLOWED		(1 << 2)
+#define MM_MPOL_MF_STRICT		(1 << 0)	/* mbind flags */
+#define MM_MPOL_MF_MOVE			(1 << 1)
+#define MM_MPOL_MF_MOVE_ALL		(1 << 2)
+#define MM_MPOL_MF_VALID	(MM_MPOL_MF_STRICT | MM_MPOL_MF_MOVE | MM_MPOL_MF_MOVE_ALL)
+
 /* The verbs of both control files. */
 enum mm_verb {
 	/* per-process (MOUNT/proc/PID/ctl) */
@@ -145,10 +167,29 @@ enum mm_verb {
 	MMV_MALLOC_TRIM,
 	MMV_MALLOPT,
 	MMV_MALLOC_STATS,
+	/* per-process, appended (mempolicy.c) */
+	MMV_SET_MEMPOLICY,
+	MMV_MBIND,
+	MMV_GET_MEMPOLICY,
+	/* per-process: migration and CPU affinity (doc/migrate.md) */
+	MMV_MIGRATE_PAGES,
+	MMV_MOVE_PAGES,
+	MMV_SCHED_SETAFFINITY,
+	MMV_SCHED_GETAFFINITY,
+	/* global */
+	MMV_TASKSET,
 	MMV_NR
 };
 
 #define MM_PATH_MAX 256
+/*
+ * move_pages takes its page list in the line itself, so the call carries
+ * it by value: a bounded array keeps mm_call plain data (copied, no
+ * ownership). A 4096-byte line holds no more addresses than this anyway
+ * once each is written in full; the cost is 3 KiB per mm_call.
+ */
+#define MM_MOVE_PAGES_MAX 256
+#define MM_CPUS_WORDS	4	/* MM_MAX_CPUS (256) bits of a CPU mask */
 
 /*
  * One typed call. Which fields mean something depends on the verb; unused
@@ -182,6 +223,16 @@ enum mm_verb {
  *   memalign  len (alignment) new_len (size)
  *   malloc_trim len (pad)          mallopt   advice (param) mode (value)
  *   malloc_stats -
+ *   set_mempolicy mode(+flags) nodes[0] maxnode
+ *   mbind     addr len mode(+flags) nodes[0] maxnode flags
+ *   get_mempolicy maxnode addr flags, advice = outputs asked (1 policy, 2 nodemask)
+ *   (nodes_ptr[i]: 0 = NULL mask, 1 = a mask, 2 = a pointer strace could not read)
+ *   migrate_pages  pid nodes[0] = old, nodes[1] = new (nodes_far[1]), len = maxnode
+ *                  (strace form; 0: none given)
+ *   move_pages     pid len = count, pages[nr_pages], page_nodes[nr_page_nodes]
+ *                  (has_page_nodes 0: NULL, query), flags = MPOL_MF_*
+ *   sched_setaffinity pid len = mask bytes (strace), cpus;  taskset pid cpus
+ *   sched_getaffinity pid len (shell form: 128, what glibc's cpu_set_t holds)
  */
 struct mm_call {
 	enum mm_verb verb;
@@ -202,19 +253,20 @@ struct mm_call {
 	/* exec PATH ARG...: the arguments after PATH, each NUL-terminated */
 	char argv[MM_PATH_MAX];
 	uint32_t argv_len;	/* bytes of argv used; 0: no arguments */
+	uint64_t maxnode;	/* mempolicy calls: bits of the nodemask (+1), as passed */
+	uint8_t nodes_ptr[2];	/* how nodes[i] was passed: see above */
+	/* move_pages, sched_*affinity (appended: see the verbs above) */
+	uint32_t nr_pages;			/* entries of pages[] */
+	uint32_t nr_page_nodes;			/* entries of page_nodes[] */
+	uint8_t has_page_nodes;			/* 0: NODES was NULL (query mode) */
+	uint64_t pages[MM_MOVE_PAGES_MAX];
+	int32_t page_nodes[MM_MOVE_PAGES_MAX];
+	uint64_t cpus[MM_CPUS_WORDS];		/* a CPU set, CPU n at bit n % 64 of word n / 64 */
 };
-
-/*
- * Whether the verb is a global command (MOUNT/ctl); every other verb is a
- * process's (MOUNT/proc/PID/ctl). Per-process verbs are also appended after
- * the global ones, so a range of the enum says nothing.
- */
-static inline int mm_verb_is_global(enum mm_verb v)
-{
-	return v >= MMV_SPAWN && v <= MMV_SWAPOFF;
-}
 
 /* The verb's name as users type it ("mmap", "drop_caches"...). */
 const char *mm_verb_name(enum mm_verb v);
+/* Whether v is a command of MOUNT/ctl (else of MOUNT/proc/PID/ctl). */
+int mm_verb_is_global(enum mm_verb v);
 
 #endif

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "task.h"
 #include "vma.h"
+#include "mempolicy.h"
 #include "rmap.h"
 #include "file.h"
 #include "filemap.h"
@@ -79,6 +80,7 @@ void vm_area_free(struct vm_area_struct *vma)
 	if (!vma)
 		return;
 	file_ref_put(vma->vm_file);
+	mpol_put(vma->vm_policy);
 	kfree(vma);
 }
 

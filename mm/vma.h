@@ -100,6 +100,7 @@ struct vm_area_struct {
 	 * (bits 6-11) and the readahead hits since (bits 0-5); 0 reads as 4 hits
 	 */
 	uint64_t swap_ra;
+	struct mempolicy *vm_policy;	/* mempolicy.h: mbind's policy, one reference; NULL = the task's */
 
 	/* vma_tree.c only: AVL links and the gap augmentation */
 	struct vm_area_struct *vt_left, *vt_right, *vt_parent;

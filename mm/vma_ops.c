@@ -23,6 +23,7 @@
 #include "pgtable.h"
 #include "task.h"
 #include "vma.h"
+#include "mempolicy.h"
 
 static int anon_vma_compatible(uint64_t a, uint64_t b)
 {
@@ -39,6 +40,8 @@ static int attr_mergeable(const struct vm_area_struct *v, const struct vma_attr 
 		return 0;
 	/* a merge would remove a VMA whose vm_ops have ->close (shm_close): refused */
 	if (v->vm_file && v->vm_file->shm)
+		return 0;
+	if (!mpol_equal(v->vm_policy, a->policy))
 		return 0;
 	return anon_vma_compatible(v->anon_vma, a->anon_vma);
 }
@@ -66,6 +69,7 @@ static void attr_of(const struct vm_area_struct *v, uint64_t start, uint64_t fla
 	a->file = v->vm_file;
 	a->pgoff = linear_page_index(v, start);
 	a->anon_vma = v->anon_vma;
+	a->policy = v->vm_policy;
 }
 
 struct vm_area_struct *vma_split(struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr)
@@ -83,6 +87,7 @@ struct vm_area_struct *vma_split(struct mm_struct *mm, struct vm_area_struct *vm
 	new->vm_file = file_ref_get(vma->vm_file);
 	new->anon_vma = vma->anon_vma;
 	new->special = vma->special;
+	new->vm_policy = mpol_get(vma->vm_policy);
 	vma_adjust(mm, vma, vma->vm_start, addr, vma->vm_pgoff);
 	if (vma_insert(mm, new)) {
 		vma_adjust(mm, vma, vma->vm_start, end, vma->vm_pgoff);
@@ -115,9 +120,15 @@ static void vma_drop(struct mm_struct *mm, struct vm_area_struct *vma)
 	vm_area_free(vma);
 }
 
-static struct vm_area_struct *modify_flags(struct machine *m, struct mm_struct *mm,
-					   struct vm_area_struct *vma, uint64_t start,
-					   uint64_t end, uint64_t newflags, int *err)
+/*
+ * Give [start, end) of vma the flags newflags and the policy pol, merging
+ * with a neighbour that then matches (vma_merge_existing_range) or
+ * splitting vma at the edges (vma_modify).
+ */
+static struct vm_area_struct *modify_attr(struct machine *m, struct mm_struct *mm,
+					  struct vm_area_struct *vma, uint64_t start,
+					  uint64_t end, uint64_t newflags,
+					  struct mempolicy *pol, int *err)
 {
 	struct vm_area_struct *prev = vma_prev_of(vma), *next = vma_next_of(vma);
 	uint64_t vend = vma->vm_end, anon = vma->anon_vma;
@@ -125,6 +136,7 @@ static struct vm_area_struct *modify_flags(struct machine *m, struct mm_struct *
 	struct vma_attr a;
 
 	attr_of(vma, start, newflags, &a);
+	a.policy = pol;
 	left = start == vma->vm_start && can_merge_after(prev, &a, start);
 	right = end == vma->vm_end && can_merge_before(next, &a, start, end);
 	if (left && right && !anon_vma_compatible(prev->anon_vma, next->anon_vma))
@@ -168,7 +180,25 @@ static struct vm_area_struct *modify_flags(struct machine *m, struct mm_struct *
 	if (end < vma->vm_end && !split_checked(m, mm, vma, end, err))
 		return NULL;
 	vma_set_flags(mm, vma, newflags);
+	if (vma->vm_policy != pol) {
+		mpol_put(vma->vm_policy);
+		vma->vm_policy = mpol_get(pol);
+	}
 	return vma;
+}
+
+static struct vm_area_struct *modify_flags(struct machine *m, struct mm_struct *mm,
+					   struct vm_area_struct *vma, uint64_t start,
+					   uint64_t end, uint64_t newflags, int *err)
+{
+	return modify_attr(m, mm, vma, start, end, newflags, vma->vm_policy, err);
+}
+
+struct vm_area_struct *vma_modify_policy(struct machine *m, struct mm_struct *mm,
+					 struct vm_area_struct *vma, uint64_t start,
+					 uint64_t end, struct mempolicy *pol, int *err)
+{
+	return modify_attr(m, mm, vma, start, end, vma->vm_flags, pol, err);
 }
 
 /*
@@ -198,7 +228,7 @@ struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint6
 	struct vm_area_struct *next = vma_find(mm, start);
 	struct vm_area_struct *prev = next ? vma_prev_of(next) : vma_last(mm);
 	struct vm_area_struct *vma;
-	int left = can_merge_after(prev, attr, start);
+	int left = only_prev < 2 && can_merge_after(prev, attr, start);
 	int right = !only_prev && can_merge_before(next, attr, start, end);
 
 	if (left && right && !anon_vma_compatible(prev->anon_vma, next->anon_vma))
@@ -228,6 +258,7 @@ struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint6
 	vma->vm_pgoff = attr->pgoff;
 	vma->vm_file = file_ref_get(attr->file);
 	vma->anon_vma = attr->anon_vma;
+	vma->vm_policy = mpol_get(attr->policy);
 	if (vma_insert(mm, vma)) {
 		vm_area_free(vma);
 		return NULL;

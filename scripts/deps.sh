@@ -12,6 +12,7 @@ MMFS_DEPS=(
 	numactl hwloc-nox			# tests/integration/numa.sh
 	groff-base				# the man pages' test renders them
 	sysvinit-utils				# pidof (Debian's is not procps's)
+	strace perl gzip			# tests/integration/strace.sh traces real programs
 )
 
 # The browser test (tests/integration/view_browser.sh) draws view/'s pictures

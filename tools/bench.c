@@ -39,6 +39,9 @@
  *   malloc  glibc's malloc+free pairs in a simulated process (mm/libc/),
  *           through mm_syscall and through one ctl fd, against the host
  *           glibc's malloc+free in the same run.
+ *   migrate move_pages of 1 GiB to the other node of a 2-node machine, and
+ *           to the node it is on, in pages/s, against the host's
+ *           move_pages of 1 GiB to its one node (bench_migrate.c).
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -46,8 +49,8 @@
  * slower for a time, faster for a rate). Lines starting with '#' are notes.
  * Files: bench.c (this: table, rate loop, main), bench_daemon.c (mounting),
  * bench_boot.c, bench_alloc.c, bench_ctl.c, bench_vma.c, bench_fault.c,
- * bench_cat.c, bench_fair.c, bench_journal.c, bench_reclaim.c, bench_malloc.c
- * (the groups).
+ * bench_cat.c, bench_fair.c, bench_journal.c, bench_reclaim.c, bench_malloc.c,
+ * bench_mempolicy.c, bench_replay.c (the groups).
  *
  * Exit status: 0 when every figure was measured (a missed target is a FAIL
  * line, not an error), 1 when something could not be measured, 2 on usage.
@@ -210,6 +213,8 @@ static const struct group {
 	{ "reclaim", bench_reclaim },
 	{ "replay", bench_replay },
 	{ "malloc", bench_malloc },
+	{ "mempolicy", bench_mempolicy },
+	{ "migrate", bench_migrate },
 };
 
 static const struct group *find_group(const char *name)
@@ -222,7 +227,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc|mempolicy|migrate]\n");
 }
 
 static void print_header(void)

@@ -113,5 +113,7 @@ void bench_replay(void);
 /* mmfs-bench --replay-workload N: the traced program of the replay group. */
 int replay_workload(long rounds);
 void bench_malloc(void);
+void bench_mempolicy(void);
+void bench_migrate(void);
 
 #endif

@@ -61,9 +61,24 @@ PARSE_SEEDS = {
     "suffixes": "touch 0x1K 1KiB r",
     "nel": "spawn\x85",
     "nul": "spawn\x00sh",
+    "migrate_pages": "migrate_pages 0 0 1",
+    "move_pages": "move_pages 0 0x7ffff7dc0000,0x7ffff7dc1000 1,0 move_all",
+    "affinity": "sched_setaffinity 0 0-1,3\nsched_getaffinity 0 128\ntaskset 2 0x3",
+    "strace_migrate_pages": "migrate_pages(1234, 64, [0x00000000000001], [0x00000000000002]) = 0",
+    "strace_move_pages": ("move_pages(0, 2, [0x7f34bd740000, 0x7f34bd741000], [0, 1], "
+                          "[0, -EFAULT], MPOL_MF_MOVE) = 0"),
+    "strace_affinity": "sched_setaffinity(0, 128, [0 1]) = 0\nsched_getaffinity(0, 128, [0 1]) = 32",
     "script": ("spawn\nmmap 0 2M rw- private,anon\nmadvise 0x7ffff7c00000 2M hugepage\n"
                "touch 0x7ffff7c00000 2M w\nfork\nmunmap 0x7ffff7c00000 4K\ncheck\n"
                "mlockall current\nmadvise 0x7ffff7d00000 64K free\nmunlockall\ncheck"),
+    "set_mempolicy": "set_mempolicy bind,static 0-1",
+    "set_mempolicy_strace": "set_mempolicy(MPOL_BIND|MPOL_F_STATIC_NODES, [0x00000000000002], 64) = 0",
+    "set_mempolicy_bad": "set_mempolicy(0x63 /* MPOL_??? */, [0x00000000000001, 0000000000000000], 128) = -1 EINVAL (Invalid argument)",
+    "mbind": "mbind 0x7ffff7dc0000 64K interleave 0x3 strict,move",
+    "mbind_strace": "mbind(0x7f0000000000, 262144, MPOL_INTERLEAVE, [0x00000000000003], 64, MPOL_MF_STRICT|MPOL_MF_MOVE) = 0",
+    "mbind_pointer": "mbind(0x7f0000000000, 4096, MPOL_BIND, 0x55fa8af8f060, 1, 0)",
+    "get_mempolicy": "get_mempolicy 0x7ffff7dc0000 node|addr",
+    "get_mempolicy_strace": "get_mempolicy([MPOL_DEFAULT], [0000000000000000], 64, 0x7f0000000000, MPOL_F_NODE|MPOL_F_ADDR) = 0",
 }
 
 VERBS = ["mmap", "munmap", "mprotect", "mremap", "brk", "madvise", "mlock", "mlock2",
@@ -72,7 +87,8 @@ VERBS = ["mmap", "munmap", "mprotect", "mremap", "brk", "madvise", "mlock", "mlo
          "openat", "exit_group", "vfork", "execve", "shmget", "shmat", "shmdt", "shmctl",
          "shm_open", "shm_unlink",
          "malloc", "free", "calloc", "realloc", "memalign", "malloc_trim", "mallopt",
-         "malloc_stats"]
+         "malloc_stats", "set_mempolicy", "mbind", "get_mempolicy",
+         "migrate_pages", "move_pages", "sched_setaffinity", "sched_getaffinity", "taskset"]
 FLAG_NAMES = ["32bit", "anon", "anonymous", "append", "async", "cloexec", "cold", "collapse",
               "creat", "current", "denywrite", "direct", "directory", "dodump", "dofork",
               "dontdump", "dontfork", "dontneed", "dontneed_locked", "dontunmap", "dsync",
@@ -85,7 +101,11 @@ FLAG_NAMES = ["32bit", "anon", "anonymous", "append", "async", "cloexec", "cold"
               "rdwr", "read", "remove", "sem", "sequential", "shared", "shared_validate",
               "stack", "sync", "tmpfile", "trunc", "uninitialized", "unmergeable",
               "willneed", "wipeonfork", "write", "wronly",
-              "PROT_", "MAP_", "MADV_", "MCL_", "MLOCK_", "MREMAP_", "MS_", "O_"]
+              "PROT_", "MAP_", "MADV_", "MCL_", "MLOCK_", "MREMAP_", "MS_", "O_",
+              "default", "preferred", "bind", "interleave", "local", "preferred_many",
+              "weighted_interleave", "static", "relative", "balancing", "strict", "move",
+              "move_all", "node", "addr", "mems_allowed", "MPOL_", "MPOL_F_", "MPOL_MF_",
+              "all", "query", "MPOL_MF_MOVE", "MPOL_MF_MOVE_ALL"]
 PARSE_WORDS = ["0", "1", "3", "-1", "0x", "0x7ffff7dc0000", "0x555555559000", "4096", "4K",
                "64K", "2M", "1G", "1T", "16E", "KiB", "KB", "18446744073709551615",
                "18446744073709551616", "0xffffffffffffffff", "NULL", "rw-", "r-x", "---",
@@ -124,7 +144,7 @@ OPS = ["spawn", "kill", "drop_caches", "compact", "sync",
        "mincore", "msync", "touch", "fork", "exec", "exit",
        "open", "close", "mem_rw",
        "file_write", "file_truncate", "file_read", "file_fsync", "file_rename",
-       "tunable", "view", "shm"]
+       "tunable", "view", "shm", "mbind", "set_mempolicy", "get_mempolicy"]
 OP = {name: i for i, name in enumerate(OPS)}
 
 # model_pick.c's tables, by index
@@ -235,6 +255,11 @@ W0H = range_win(0, len_huge(1))
 
 MODEL_SEEDS = {
     "empty": bytes([0]),
+    # a 2-node machine (128M): interleave a range, bind a task, fault, fork, ask
+    "mempolicy": bytes([6]) + mmap(addr_win(0), len_pages(16), RW, PRIVATE | ANON | FIXED)
+    + pop("mbind", W0, 3, 3, 1) + pop("set_mempolicy", 2 | 8, 2) + touch(W0, True)
+    + pop("mbind", range_win(2, len_pages(4)), 4, 0x80, 0) + pop("fork")
+    + pop("get_mempolicy", 8 | 3, addr_win(0)) + pop("set_mempolicy", 7, 1),
     "anon_touch": bytes([0]) + mmap(addr_win(0), len_pages(16), RW, PRIVATE | ANON | FIXED)
     + touch(W0, True),
     "anon_fork_cow": bytes([0]) + mmap(addr_null(), len_pages(8), RW, PRIVATE | ANON)

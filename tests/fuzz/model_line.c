@@ -82,6 +82,27 @@ void call_line(const struct mm_call *c, char *buf, size_t len)
 	case MMV_SHMCTL:
 		snprintf(buf, len, "shmctl(%d, %d, " X ")", c->fd, c->mode, c->addr);
 		break;
+	case MMV_SET_MEMPOLICY: case MMV_MBIND: {
+		char mask[32], head[64] = "";
+
+		if (c->nodes_ptr[0])
+			snprintf(mask, sizeof(mask), "[" X "]", c->nodes[0]);
+		else
+			snprintf(mask, sizeof(mask), "NULL");
+		if (c->verb == MMV_MBIND)
+			snprintf(head, sizeof(head), X ", " X ", ", c->addr, c->len);
+		if (c->verb == MMV_MBIND)
+			snprintf(buf, len, "mbind(%s%#x, %s, %" PRIu64 ", " X ")", head,
+				 (unsigned)c->mode, mask, c->maxnode, c->flags);
+		else
+			snprintf(buf, len, "set_mempolicy(%#x, %s, %" PRIu64 ")", (unsigned)c->mode,
+				 mask, c->maxnode);
+		break;
+	}
+	case MMV_GET_MEMPOLICY:
+		snprintf(buf, len, "get_mempolicy([0], [0], %" PRIu64 ", " X ", " X ")", c->maxnode,
+			 c->addr, c->flags);
+		break;
 	default:	/* munlockall fork exit */
 		snprintf(buf, len, "%s", v);
 		break;

@@ -283,6 +283,43 @@ static void op_range(struct fuzz_run *r, enum fuzz_op op, int pid, struct cursor
 	sys(r, pid, call);
 }
 
+/*
+ * A memory-policy call: mode byte (bits 0-2 the mode, 7 invalid; bits 3-5
+ * STATIC, RELATIVE, NUMA_BALANCING), node byte (bits 0-2 nodes 0-2, a node
+ * the 1-node machines lack; bit 6 maxnode 2; bit 7 a NULL mask); mbind adds
+ * a range before and its flags after, get_mempolicy an address and flags.
+ */
+static void op_mpol(struct fuzz_run *r, enum fuzz_op op, int pid, struct cursor *c)
+{
+	struct mm_call call = { .fd = -1 };
+	uint8_t b, n;
+
+	if (op == OP_GET_MEMPOLICY) {
+		call.verb = MMV_GET_MEMPOLICY;
+		b = in_u8(c);
+		call.addr = (b & 8) ? pick_addr(r, pid, c) : 0;
+		call.flags = b & 7;
+		call.advice = 3;
+		call.maxnode = (b & 16) ? 1 : 65;
+		sys(r, pid, call);
+		return;
+	}
+	if (op == OP_MBIND)
+		pick_range(r, pid, c, &call.addr, &call.len);
+	b = in_u8(c);
+	n = in_u8(c);
+	call.verb = op == OP_MBIND ? MMV_MBIND : MMV_SET_MEMPOLICY;
+	call.mode = (b & 7) | ((b & 8) ? MM_MPOL_F_STATIC_NODES : 0) |
+		    ((b & 16) ? MM_MPOL_F_RELATIVE_NODES : 0) |
+		    ((b & 32) ? MM_MPOL_F_NUMA_BALANCING : 0);
+	call.nodes[0] = n & 7;
+	call.nodes_ptr[0] = !(n & 0x80);
+	call.maxnode = (n & 0x40) ? 2 : 65;
+	if (op == OP_MBIND)
+		call.flags = in_u8(c) & 7;
+	sys(r, pid, call);
+}
+
 static void op_mremap(struct fuzz_run *r, int pid, struct cursor *c)
 {
 	struct mm_call call = { .verb = MMV_MREMAP, .fd = -1 };
@@ -450,6 +487,9 @@ static void run_op(struct fuzz_run *r, enum fuzz_op op, struct cursor *c)
 	case OP_MEM_RW: op_mem_rw(r, pid, c); return;
 	case OP_VIEW: op_view(r, pid, c); return;
 	case OP_SHM: op_shm(r, pid, c); return;
+	case OP_MBIND: case OP_SET_MEMPOLICY: case OP_GET_MEMPOLICY:
+		op_mpol(r, op, pid, c);
+		return;
 	case OP_MLOCKALL: case OP_MUNLOCKALL: case OP_FORK: case OP_EXEC: case OP_EXIT:
 	case OP_OPEN: case OP_CLOSE:
 		op_task(r, op, pid, c);

@@ -8,12 +8,15 @@
  * Runs CMD with address-space randomization off (as setarch -R does) under
  * ptrace; at the PTRACE_EVENT_EXIT stop of CMD's first thread (its
  * exit_group, when its address space is still whole) it prints the maps to
- * stdout, then lets CMD finish. Children and threads CMD makes are followed
+ * stdout, then lets CMD finish. CMD's own stdout and stderr go to /dev/null. Children and threads CMD makes are followed
  * only so that their stops do not hold it up. Exit status: CMD's, or 125
  * when the probe itself failed.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +56,11 @@ int main(int argc, char **argv)
 	if (leader < 0)
 		return 125;
 	if (leader == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		/* CMD's output is not the maps: it goes where the traced run's went */
+		if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+			_exit(125);
 		if (personality(ADDR_NO_RANDOMIZE) < 0 || ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
 			_exit(125);
 		raise(SIGSTOP);

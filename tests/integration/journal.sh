@@ -25,7 +25,7 @@ snapshot() {
 	# System V segments, their times aside (wall clock: btime + simulated time)
 	awk '{ $12 = $13 = $14 = ""; print }' "$root/proc/sysvipc/shm" >"$dir/sysvipc.shm"
 	for p in $(pids "$root"); do
-		for f in maps smaps smaps_rollup status statm stat comm cmdline; do
+		for f in maps smaps smaps_rollup status statm stat comm cmdline numa_maps; do
 			cat "$root/proc/$p/$f" >"$dir/$p.$f"
 		done
 		"$PY" -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY)
@@ -98,6 +98,15 @@ printf 'tmpfs bytes' >"$M/files/dev/shm/j"	# Shmem: replayed from the journal
 echo 'shm_open /gone O_CREAT|O_RDWR 0600' >&4 && read -r r <&4
 echo 'shm_unlink /gone' >&4 && read -r r <&4
 assert_eq 0 "$r" "shm_unlink"
+# memory policies: task and VMA policies (a split), a failed call, a
+# get_mempolicy that faults a page in; the child inherits them
+echo 'set_mempolicy interleave 0' >&4 && read -r r <&4
+echo "mbind($a, 65536, MPOL_BIND|MPOL_F_STATIC_NODES, [0x00000000000001], 64, 0) = 0" >&4 && read -r r <&4
+assert_eq 0 "$r" "mbind"
+{ echo "mbind $a 4K bind none" >&4; } 2>/dev/null || true
+read -r r <&4
+echo "get_mempolicy $((a + 1048576)) node,addr" >&4 && read -r r <&4
+assert_eq "0 none" "$r" "get_mempolicy node,addr"
 # swap devices come and go, and pages go out to them (MADV_PAGEOUT)
 echo 'swapon /swap2 32M 7' >&3 && read -r r <&3
 assert_eq 0 "$r" "swapon"

@@ -323,3 +323,24 @@ Test(check, pte_outside_every_vma)
 	machine_unlock(m);
 	expect_report("outside every VMA");
 }
+
+/* ---- CPU affinity (migrate_sys.c) ---- */
+
+Test(check, task_cpu_out_of_range)
+{
+	find_task_by_pid(m, 1)->cpu = 7;
+	expect_report("pid 1: runs on CPU 7 of 2");
+	find_task_by_pid(m, 1)->cpu = 0;
+}
+
+Test(check, task_cpu_outside_its_mask)
+{
+	struct task *t = find_task_by_pid(m, 1);
+
+	t->affinity_set = 1;
+	t->cpus_allowed[0] = 0x2;
+	expect_report("pid 1: runs on CPU 0 outside its affinity mask");
+	t->cpus_allowed[0] = 0x5;
+	expect_report("affinity mask names CPU 2, which is not online");
+	t->affinity_set = 0;
+}

@@ -116,6 +116,51 @@ Test(ctl, global_verb_on_a_process_ctl_is_einval_logged_with_pid)
 	cr_assert(kmsg_has("mmfs ctl[1]: spawn: error EINVAL: "));
 }
 
+/* move_pages answers its return value and status array as strace prints them */
+Test(ctl, migration_and_affinity_replies)
+{
+	char line[160];
+	unsigned long long a;
+
+	cr_assert_eq(run(1, "mmap 0 16K rw- private,anon"), 0);
+	a = strtoull(text(), NULL, 16);
+	snprintf(line, sizeof(line), "touch %#llx 8K w", a);
+	cr_assert_eq(run(1, line), 0);
+	snprintf(line, sizeof(line), "move_pages 0 %#llx,%#llx,%#llx,0x1000", a, a + 4096, a + 8192);
+	cr_assert_eq(run(1, line), 0);
+	cr_assert_str_eq(text(), "0 [0, 0, -ENOENT, -EFAULT]\n");
+	snprintf(line, sizeof(line), "move_pages(0, 2, [%#llx, %#llx], [0, 0], 0x7ff, 0) = 0", a, a + 4096);
+	cr_assert_eq(run(1, line), 0);
+	cr_assert_str_eq(text(), "0 [0, 0]\n");
+	snprintf(line, sizeof(line), "move_pages(0, 3, [%#llx, %#llx], NULL, 0x7ff, 0) = 0", a, a + 4096);
+	cr_assert_eq(run(1, line), -EINVAL);
+	/* a trace line whose call succeeded there: the reply says the model refused it */
+	cr_assert_str_eq(text(), "error EINVAL: move_pages count 3 but 2 page addresses; "
+			 "(the traced call succeeded)\n");
+	snprintf(line, sizeof(line), "move_pages 0 %#llx,%#llx 0,0,0", a, a + 4096);
+	cr_assert_eq(run(1, line), -EINVAL);
+	cr_assert_str_eq(text(), "error EINVAL: move_pages has 2 pages but 3 nodes\n");
+	snprintf(line, sizeof(line), "move_pages 0 %#llx 1", a);
+	cr_assert_eq(run(1, line), -ENODEV);
+	cr_assert_str_eq(text(), "error ENODEV: node 1 has no memory\n");
+	cr_assert_eq(run(1, "move_pages(0, 0, NULL, NULL, NULL, 0) = 0"), 0);
+	cr_assert_str_eq(text(), "0 []\n");
+	cr_assert_eq(run(1, "migrate_pages 0 0 0"), 0);
+	cr_assert_str_eq(text(), "0\n");
+	cr_assert_eq(run(1, "migrate_pages 0 0 1"), -EINVAL);
+	cr_assert_str_eq(text(), "error EINVAL: no online node in the new node set\n");
+	cr_assert_eq(run(1, "sched_getaffinity 0"), 0);
+	cr_assert_str_eq(text(), "32 [0 1]\n");
+	cr_assert_eq(run(0, "taskset 1 1"), 0);
+	cr_assert_str_eq(text(), "0\n");
+	cr_assert_eq(run(1, "sched_getaffinity(1, 8, [1]) = 8"), 0);
+	cr_assert_str_eq(text(), "8 [1]\n");
+	cr_assert_eq(run(1, "sched_setaffinity 0 5"), -EINVAL);
+	cr_assert_str_eq(text(), "error EINVAL: no online CPU in the mask\n");
+	cr_assert_eq(run(1, "sched_setaffinity 7 0"), -ESRCH);
+	cr_assert_str_eq(text(), "error ESRCH: no process 7\n");
+}
+
 Test(ctl, kmsg_escapes_non_printables)
 {
 	cr_assert_eq(run(0, "fr\001ob\\"), -EINVAL);

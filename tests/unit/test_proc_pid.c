@@ -232,6 +232,29 @@ Test(proc_pid, open_files_in_fd_order)
 	check_ok();
 }
 
+/*
+ * fds 0-2 are the terminal's: closing one succeeds once, as a program's
+ * close(1) at exit does on the host, and frees it for the next open
+ * (the lowest free fd); a second close is EBADF. A fork copies that.
+ */
+Test(proc_pid, the_terminals_fds)
+{
+	int pid = spawn("std"), child;
+	char why[64];
+	uint64_t ret;
+	struct mm_call close1 = { .verb = MMV_CLOSE, .fd = 1 };
+
+	cr_assert_eq(mm_syscall(m, pid, &close1, &ret, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_syscall(m, pid, &close1, &ret, why, sizeof(why)), -EBADF);
+	cr_assert_str_eq(why, "fd 1 is not open");
+	child = fork_of(pid);
+	cr_assert_eq(open_file(pid, "/data", MM_O_RDONLY), 1);
+	cr_assert_eq(open_file(pid, "/data", MM_O_RDONLY), 3);
+	cr_assert_eq(mm_syscall(m, child, &close1, &ret, why, sizeof(why)), -EBADF);
+	cr_assert_eq(open_file(child, "/data", MM_O_RDONLY), 1);
+	check_ok();
+}
+
 static void set_pid_max(const char *v, int want)
 {
 	cr_assert_eq(mm_tunable_write(m, "pid_max", v, strlen(v)), want, "pid_max %s", v);

@@ -64,6 +64,8 @@ int script_add(struct script *s, const char *text, int lineno, bool host);
 void script_free(struct script *s);
 /* Whether the host runner can perform this verb (brk, fork, exec, exit: no). */
 bool verb_on_host(enum mm_verb v);
+/* host_mpol.c: set_mempolicy, mbind, get_mempolicy on the host; text gets get_mempolicy's reply */
+long host_mpol_call(const struct mm_call *c, char *text, size_t len);
 
 /* ---- sides ---- */
 

@@ -38,6 +38,7 @@ static int vfd[VFD_MAX];		/* script fd -> host fd, or -1 */
 static int files_dirfd = -1;		/* the fixture directory */
 static const char *files_prefix;	/* its real path */
 static unsigned char vec[VEC_MAX];	/* mincore's output */
+static char mpol_text[300];		/* get_mempolicy's reply (host_mpol.c) */
 static sigjmp_buf touch_env;
 
 /* ---- refusing what could hurt the runner ---- */
@@ -120,6 +121,8 @@ static int guard_call(const struct mm_call *c, char *why, size_t whylen)
 		return guard(c->addr, c->len, true, why, whylen);
 	case MMV_MUNMAP:
 		return guard(c->addr, c->len, true, why, whylen);
+	case MMV_MBIND:		/* its policy and MPOL_MF_MOVE stay in the window */
+		return guard(c->addr, c->len, false, why, whylen);
 	case MMV_MPROTECT:
 	case MMV_MLOCK:
 	case MMV_MLOCK2:
@@ -276,6 +279,9 @@ static long host_call(const struct mm_call *c)
 	case MMV_MINCORE:	return syscall(SYS_mincore, c->addr, c->len, vec);
 	case MMV_MSYNC:		return syscall(SYS_msync, c->addr, c->len, c->flags);
 	case MMV_TOUCH:		return host_touch(c);
+	case MMV_SET_MEMPOLICY:
+	case MMV_MBIND:
+	case MMV_GET_MEMPOLICY:	return host_mpol_call(c, mpol_text, sizeof(mpol_text));
 	case MMV_OPEN:
 		fd = host_open(c->path, c->flags);
 		return fd < 0 ? -1 : vfd_alloc(fd);
@@ -312,6 +318,9 @@ static void put_reply(struct rbuf *out, const struct mm_call *c, long r)
 		for (uint64_t i = 0; i < (c->len + PAGE - 1) / PAGE; i++)
 			rbuf_puts(out, vec[i] & 1 ? "1" : "0");
 		rbuf_puts(out, "\n");
+		break;
+	case MMV_GET_MEMPOLICY:
+		rbuf_printf(out, "%s\n", mpol_text);
 		break;
 	default:
 		rbuf_printf(out, "%ld\n", r);

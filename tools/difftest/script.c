@@ -20,7 +20,8 @@ bool verb_on_host(enum mm_verb v)
 	case MMV_EXIT:
 		return false;
 	default:
-		return v >= MMV_MMAP && v <= MMV_CLOSE;
+		return (v >= MMV_MMAP && v <= MMV_CLOSE) ||
+		       (v >= MMV_SET_MEMPOLICY && v <= MMV_GET_MEMPOLICY);
 	}
 }
 
