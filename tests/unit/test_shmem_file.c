@@ -422,3 +422,39 @@ Test(shmem_file, open_creat_below_dev_shm_and_a_mmap_by_path_are_tmpfs_too)
 	cr_assert_eq(shmem() - s0, 2);
 	cr_assert_eq(global_node_page_state(m, NR_DIRTY), 1);
 }
+
+/* Two nodes: mbind ... move takes a tmpfs file's pages to node 1, bytes and Shmem intact. */
+Test(shmem_file_numa, mbind_move_migrates_tmpfs_pages)
+{
+	struct mm_config cfg = { .ram_bytes = 256ULL << 20, .nr_nodes = 2, .swap_bytes = 64ULL << 20 };
+	int fd;
+	int64_t s0;
+	uint64_t a;
+	char line[128];
+
+	strcpy(dir, "/tmp/test_shmem_file.XXXXXX");
+	cr_assert(mkdtemp(dir));
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	cr_assert_eq(backing_init(fd), 0);
+	close(fd);
+	rq_init(&reply);
+	EXPECT(0, "spawn", "2");
+	EXPECT(2, "shm_open /n O_CREAT|O_RDWR 0600", "3");
+	s0 = shmem();
+	write_pages("/dev/shm/n", 4);
+	a = strtoull(run(2, "mmap(NULL, 16384, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0) = 0x7f0000000000"),
+		     NULL, 0);
+	snprintf(line, sizeof(line), "touch %#llx 16K r", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(m->node[1]->vm_stat[NR_SHMEM], 0);
+	snprintf(line, sizeof(line), "mbind %#llx 16K bind 1 move", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(m->node[1]->vm_stat[NR_SHMEM], 4);
+	cr_assert_eq(shmem() - s0, 4);
+	read_expect("/dev/shm/n", 4);
+	mem_expect(2, a + 3 * PAGE, "page3");
+	down();
+}
