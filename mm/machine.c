@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "shm.h"
-#include "shmem_file.h"
 #include "internal.h"
 #include "vmscan.h"
 #include "rmap.h"
