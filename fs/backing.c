@@ -27,6 +27,26 @@
 
 static int root_fd = -1;
 
+/*
+ * /dev/shm is a tmpfs of its own (mm/shmem_file.c): a rename or a link
+ * between it and the rest of the tree crosses file systems.
+ */
+static int in_devshm(const char *path)
+{
+	return !strncmp(path, "/dev/shm/", 9) && path[9];
+}
+
+static int cross_devshm(const struct cmd *c)
+{
+	return in_devshm(c->path) != in_devshm(c->path2);
+}
+
+/* /dev and /dev/shm are mount points (devtmpfs, tmpfs): they cannot go or move. */
+static int mount_point(const char *path)
+{
+	return path && (!strcmp(path, "/dev") || !strcmp(path, "/dev/shm"));
+}
+
 int backing_init(int dirfd)
 {
 	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
@@ -272,17 +292,33 @@ long backing_exec(struct machine *m, const struct cmd *c)
 			err = mm_lower_made_dir(m, c->path);	/* over a whiteout: opaque */
 		break;
 	case CT_NS_LINK:
+		if (cross_devshm(c)) {
+			err = -EXDEV;
+			break;
+		}
 		journal_preserve(c->path2);
 		err = linkat(dir, name, dir2, name2, 0) ? -errno : 0;
 		break;
 	case CT_NS_UNLINK:
 	case CT_NS_RMDIR:
+		if (mount_point(c->path)) {
+			err = -EBUSY;
+			break;
+		}
 		journal_preserve(c->path);
 		err = unlinkat(dir, name, c->type == CT_NS_RMDIR ? AT_REMOVEDIR : 0) ? -errno : 0;
 		if (!err)	/* the model hears of it after the host did it */
 			mm_file_rename(m, c->path, NULL);
 		break;
 	case CT_NS_RENAME:
+		if (mount_point(c->path) || mount_point(c->path2)) {
+			err = -EBUSY;
+			break;
+		}
+		if (cross_devshm(c)) {
+			err = -EXDEV;
+			break;
+		}
 		journal_preserve(c->path);
 		journal_preserve(c->path2);
 		err = renameat2(dir, name, dir2, name2, (unsigned)c->arg) ? -errno : 0;

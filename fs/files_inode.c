@@ -352,11 +352,24 @@ void files_exit(void)
 
 /* ---- attributes and entries ---- */
 
+/*
+ * A tmpfs file's stand-in holds no block (mm/shmem_file.c): its blocks are
+ * the model's pages. Asked only of empty or sparse regular files.
+ */
+static void tmpfs_blocks(struct stat *st)
+{
+	uint64_t blocks;
+
+	if (S_ISREG(st->st_mode) && !st->st_blocks && !mm_tmpfs_blocks(mmfs.m, st->st_ino, &blocks))
+		st->st_blocks = (blkcnt_t)blocks;
+}
+
 int node_stat(const struct fnode *n, struct stat *st)
 {
 	if (fstatat(n->fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 		return -errno;
 	st->st_ino = n->st_ino;
+	tmpfs_blocks(st);
 	return 0;
 }
 
@@ -398,6 +411,7 @@ int do_lookup(struct fnode *dir, const char *name, struct fuse_entry_param *e)
 		return -ENOMEM;
 	e->ino = n->nodeid;
 	e->attr.st_ino = n->st_ino;
+	tmpfs_blocks(&e->attr);
 	e->attr_timeout = e->entry_timeout = FILES_TIMEOUT;
 	return 0;
 }

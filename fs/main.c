@@ -700,6 +700,8 @@ int main(int argc, char *argv[])
 	if (mm_set_backing(mmfs.m, backing, FILES_DEV_MAJOR, FILES_DEV_MINOR) ||
 	    attach_backing(backing))
 		fprintf(stderr, "mmfs: backing=%s: cannot attach it\n", backing);
+	if (!conf.journal)
+		mm_tmpfs_clear(mmfs.m);	/* files/dev/shm is a tmpfs: empty at boot */
 	if (conf.journal) {
 		uint64_t t0 = now_ms();
 
@@ -738,6 +740,8 @@ out_tree:
 	backing_exit();
 	tree_exit();
 out_shutdown:
+	if (!conf.journal)
+		mm_tmpfs_clear(mmfs.m);	/* and gone when the machine goes */
 	mm_shutdown(mmfs.m);
 out_args:
 	if (backing && fresh_backing && !conf.journal)

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "shm.h"
+#include "shmem_file.h"
 #include "internal.h"
 #include "mempolicy.h"
 #include "filemap.h"
@@ -352,6 +353,7 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 	for (int t = 0; t < MAX_SWAPFILES; t++)
 		free(w.swap_refs[t]);
 	nbad += filemap_check(m, out);
+	nbad += tmpfs_check(m, out);
 	nbad += shm_check(m, out);
 	nbad += mpol_check(m, out);
 	return nbad;

@@ -37,6 +37,12 @@ static struct fdtable *fdtable_get(struct task *t)
 	return t->files;
 }
 
+int fd_is_terminal(const struct task *t, int fd)
+{
+	return fd >= 0 && fd < FD_STD && !(t->files && (t->files->fd[fd].file ||
+							t->files->std_closed >> fd & 1));
+}
+
 static int fd_busy(const struct fdtable *ft, int fd)
 {
 	return ft->fd[fd].file || (fd < FD_STD && !(ft->std_closed >> fd & 1));

@@ -30,6 +30,7 @@
 #include "rmap.h"
 #include "filemap.h"
 #include "task.h"
+#include "shmem_file.h"
 
 #define WHY(...) do { if (why) snprintf(why, whylen, __VA_ARGS__); } while (0)
 
@@ -341,6 +342,8 @@ int file_open_mode(struct machine *m, const char *path, int flags, unsigned mode
 		node->host_dev = st.st_dev;
 		node->host_ino = st.st_ino;
 		node->owner = m;
+		if (S_ISREG(st.st_mode) && tmpfs_path(rel))
+			tmpfs_inode_init(node);	/* a file of /dev/shm's tmpfs */
 		node->hash_next = m->file_table[bucket(st.st_dev, st.st_ino)];
 		m->file_table[bucket(st.st_dev, st.st_ino)] = node;
 		if (m->files_last)

@@ -33,6 +33,7 @@
 #include "swap.h"
 #include "task.h"
 #include "workingset.h"
+#include "shmem_file.h"
 
 struct file_ref *file_inode(struct file_ref *f)
 {
@@ -41,7 +42,7 @@ struct file_ref *file_inode(struct file_ref *f)
 
 int shmem_mapping(const struct file_ref *f)
 {
-	return f->shmem_size != 0;
+	return f->shmem_size != 0 || f->tmpfs;
 }
 
 int filemap_is_standin(const struct file_ref *f)
@@ -147,7 +148,7 @@ uint64_t i_size_read(struct machine *m, struct file_ref *f)
 	int fd = filemap_host_fd(m, inode, 0);
 	struct stat st;
 
-	if (shmem_mapping(inode))
+	if (shmem_mapping(inode) && !inode->tmpfs)
 		return inode->shmem_size;
 	if (fd >= 0 && !fstat(fd, &st))
 		return (uint64_t)st.st_size;
@@ -158,7 +159,7 @@ uint64_t filemap_size_pages(struct machine *m, struct file_ref *f)
 {
 	struct file_ref *inode = file_inode(f);
 
-	if (shmem_mapping(inode))
+	if (shmem_mapping(inode) && !inode->tmpfs)
 		return inode->shmem_size >> MM_PAGE_SHIFT;
 	if (filemap_is_standin(inode))
 		return UINT64_MAX >> MM_PAGE_SHIFT;
@@ -175,7 +176,9 @@ int filemap_host_fd(struct machine *m, struct file_ref *inode, int write)
 {
 	long fd;
 
-	if (shmem_mapping(inode) || filemap_is_standin(inode) || m->backing_fd < 0)
+	/* a tmpfs file's host file is its name and size alone (shmem_file.c) */
+	if ((shmem_mapping(inode) && !inode->tmpfs) || filemap_is_standin(inode) ||
+	    m->backing_fd < 0)
 		return -1;
 	if (inode->host_fd >= 0) {
 		int fl = fcntl(inode->host_fd, F_GETFL);
@@ -542,6 +545,10 @@ void filemap_mark_dirty(struct machine *m, struct page *page)
 {
 	struct file_ref *inode = page->mapping;
 
+	if (inode && inode->tmpfs && page_is_shmem(page)) {
+		shmem_mark_dirty(page);	/* noop_dirty_folio: not Dirty, never written back */
+		return;
+	}
 	if (!is_file_page(page))
 		return;
 	if (!folio_order(page) || !node_of(page)) {
@@ -561,7 +568,8 @@ void filemap_account_dirty(struct machine *m)
 
 		for (uint64_t b = 0; as && b < as->nbuckets; b++)
 			for (struct pc_node *p = as->buckets[b]; p; p = p->next)
-				if (PageFlag(p->page, PG_dirty) && list_empty(&p->dirty)) {
+				if (PageFlag(p->page, PG_dirty) && list_empty(&p->dirty) &&
+				    !PageFlag(p->page, PG_swapbacked)) {	/* shmem: never written back */
 					list_dirty(m, p);
 					/* a store through a mapping: outside readers must look again */
 					filemap_notify(m, f, p->index << MM_PAGE_SHIFT, MM_PAGE_SIZE);

@@ -62,8 +62,12 @@ static void check_inode(struct machine *m, struct file_ref *f, struct rbuf_lite 
 				CHECK_REPORT("%s: page %llu is cached past EOF (%llu pages)\n", f->path,
 					     (unsigned long long)p->index, (unsigned long long)eof);
 			check_folio(f, page, out, bad);
-			if (PageFlag(page, PG_dirty))
-				++*dirty;
+			if (PageFlag(page, PG_dirty) && !PageFlag(page, PG_swapbacked))
+				++*dirty;	/* shmem pages are dirty without Dirty */
+			if (f->tmpfs && (!PageFlag(page, PG_swapbacked) || !list_empty(&p->dirty)))
+				CHECK_REPORT("%s: tmpfs page %llu is %s\n", f->path,
+					     (unsigned long long)p->index,
+					     list_empty(&p->dirty) ? "not swap-backed" : "on the dirty list");
 			if (!list_empty(&p->dirty) && !PageFlag(page, PG_dirty))
 				CHECK_REPORT("%s: clean page %llu is on the dirty list\n", f->path,
 					     (unsigned long long)p->index);

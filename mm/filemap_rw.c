@@ -22,6 +22,8 @@
 #include "filemap.h"
 #include "vma.h"
 #include "writeback.h"
+#include "swap.h"
+#include "filemap_internal.h"
 
 void mm_set_file_notify(struct machine *m, void (*fn)(void *arg, uint64_t ino, uint64_t off,
 						      uint64_t len), void *arg)
@@ -63,6 +65,13 @@ static int lookup_inode(struct machine *m, const char *path, struct file_ref **i
 	return (*inode)->is_dir ? -EISDIR : 0;
 }
 
+/* A tmpfs index with no page and nothing on swap: a read gives zeros, allocating none. */
+static int tmpfs_hole(struct file_ref *inode, uint64_t index)
+{
+	return inode->tmpfs && !filemap_find_page(inode, index) &&
+	       !(inode->mapping && shmem_swap_entry(inode->mapping, index));
+}
+
 /*
  * The cached page at index, creating it when absent (read: from the
  * file). Out of memory, the writer reclaims as any allocating task does
@@ -78,7 +87,13 @@ static struct page *grab_page(struct machine *m, struct file_ref *inode, uint64_
 
 		if (page)
 			return page;
-		page = filemap_add_page(m, inode, index, read, err);
+		if (inode->tmpfs && inode->mapping && shmem_swap_entry(inode->mapping, index)) {
+			int major;	/* a tmpfs page on swap comes back (shmem_get_folio) */
+
+			page = shmem_swapin(m, inode, index, 0, &major, err);
+		} else {
+			page = filemap_add_page(m, inode, index, read, err);
+		}
 		if (page) {
 			*err = 0;
 			return page;
@@ -105,8 +120,8 @@ static void write_begin_folio(struct machine *m, struct file_ref *inode, uint64_
 	unsigned order;
 	int err;
 
-	if (filemap_find_page(inode, index) || bytes < 2 * MM_PAGE_SIZE)
-		return;	/* order 0: grab_page's single page */
+	if (filemap_find_page(inode, index) || bytes < 2 * MM_PAGE_SIZE || inode->tmpfs)
+		return;	/* order 0: grab_page's single page (tmpfs: huge=never) */
 	order = 63 - (unsigned)__builtin_clzll(bytes) - MM_PAGE_SHIFT;
 	if (order > 9)
 		order = 9;
@@ -142,8 +157,14 @@ long filemap_read(struct machine *m, struct file_ref *inode, uint64_t off, void 
 	while (!err && off < size && done < len) {
 		uint64_t pos = off + done, in = pos & (MM_PAGE_SIZE - 1);
 		uint64_t n = MM_PAGE_SIZE - in < len - done ? MM_PAGE_SIZE - in : len - done;
-		struct page *page = grab_page(m, inode, pos >> MM_PAGE_SHIFT, 1, &err);
+		struct page *page;
 
+		if (tmpfs_hole(inode, pos >> MM_PAGE_SHIFT)) {
+			memset((char *)buf + done, 0, n);	/* SGP_READ: a hole stays a hole */
+			done += n;
+			continue;
+		}
+		page = grab_page(m, inode, pos >> MM_PAGE_SHIFT, 1, &err);
 		if (!page)
 			break;
 		if (PageFlag(page, PG_zeroed))

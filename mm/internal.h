@@ -185,6 +185,8 @@ struct machine {
 	void *file_notify_arg;
 	/* shm.c: the mount's IPC namespace (System V shared memory) */
 	struct ipc_namespace *ipc;
+	/* shmem_file.c: /dev/shm files unlinked while still mapped or open */
+	uint64_t tmpfs_orphans;
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

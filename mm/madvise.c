@@ -157,7 +157,8 @@ static int advice_pages(struct sys_ctx *x, struct vm_area_struct *vma, uint64_t 
 		cold_or_pageout_range(x->m, x->mm, start, end, 1);
 		break;
 	case MM_MADV_WILLNEED:
-		if (vma->vm_file && vma->special == VMA_SPECIAL_NONE && !vma->vm_file->shmem_size)
+		if (vma->vm_file && vma->special == VMA_SPECIAL_NONE &&
+		    !shmem_mapping(file_inode(vma->vm_file)))	/* a tmpfs file's too */
 			readahead_range(x->m, vma, start, end);
 		else if (vma->vm_file && vma->special == VMA_SPECIAL_NONE)
 			shmem_swapin_range(x->m, vma, start, end);	/* its pages on swap */

@@ -144,6 +144,17 @@ int mm_file_fsync(struct machine *m, const char *path);
 /* A rename or unlink (to NULL) done through files/: the model's inode keeps up. */
 int mm_file_rename(struct machine *m, const char *from, const char *to);
 /*
+ * Empty backing=DIR/dev/shm, the stand-ins of the tmpfs files (shmem_file.c):
+ * the daemon calls it at mount and at unmount of a machine without journal.
+ */
+void mm_tmpfs_clear(struct machine *m);
+/*
+ * The 512-byte blocks of the tmpfs file of model inode ino (its pages in
+ * memory and on swap, as shmem's i_blocks): 0 and *blocks, or -ENOENT when
+ * ino is no tmpfs file. files/'s stat shows it for /dev/shm's files.
+ */
+int mm_tmpfs_blocks(struct machine *m, uint64_t ino, uint64_t *blocks);
+/*
  * Register who to tell when the model changes bytes of a file that outside
  * readers (a real process's mmap, the kernel's page cache of the mount)
  * may hold: fn(arg, ino, off, len) runs with the model's lock held, so it

@@ -270,6 +270,8 @@ int get_unmapped_area(struct sys_ctx *x, int file, uint64_t hint, uint64_t len,
  * fd, or (shell form, or strace -y naming an fd no open line made) the
  * named file opened just for this call, read-write when it can be, else
  * read-only, and closed again afterwards as `open; mmap; close` would.
+ * fds 0-2 that are still the terminal's give a file_ref of NULL: a file
+ * the kernel has, but with no mmap operation.
  */
 static int mmap_file(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *out)
 {
@@ -279,6 +281,11 @@ static int mmap_file(struct sys_ctx *x, const struct mm_call *c, struct fd_entry
 	if (e) {
 		out->file = file_ref_get(e->file);
 		out->flags = e->flags;
+		return 0;
+	}
+	if (!c->path[0] && fd_is_terminal(x->t, c->fd)) {
+		out->file = NULL;	/* a file without ->mmap: check_file_mapping says ENODEV */
+		out->flags = MM_O_RDWR;
 		return 0;
 	}
 	if (!c->path[0])
@@ -309,7 +316,7 @@ static int check_file_mapping(struct sys_ctx *x, const struct fd_entry *fe, uint
 		 * Regular files' file system has FOP_MMAP_SYNC (->mmap decides);
 		 * a directory's file operations have none: MAP_SYNC is refused here.
 		 */
-		if (flags & ~(LEGACY_MAP_MASK | (fe->file->is_dir ? 0 : MM_MAP_SYNC)))
+		if (flags & ~(LEGACY_MAP_MASK | (!fe->file || fe->file->is_dir ? 0 : MM_MAP_SYNC)))
 			return sys_fail(x, -EOPNOTSUPP, "flags 0x%llx not supported with shared_validate",
 					(unsigned long long)(flags & ~LEGACY_MAP_MASK));
 		if ((prot & MM_PROT_WRITE) && !can_write)
@@ -321,6 +328,8 @@ static int check_file_mapping(struct sys_ctx *x, const struct fd_entry *fe, uint
 	case MM_MAP_PRIVATE:
 		if (!can_read)
 			return sys_fail(x, -EACCES, "file is not open for reading");
+		if (!fe->file)
+			return sys_fail(x, -ENODEV, "the terminal cannot be mapped");
 		if (fe->file->is_dir)
 			return sys_fail(x, -ENODEV, "%s is a directory", fe->file->path);
 		if (*vm_flags & MM_VM_GROWSDOWN)
@@ -458,7 +467,7 @@ static int do_mmap(struct sys_ctx *x, const struct mm_call *c, struct fd_entry *
 {
 	uint64_t flags = c->flags, addr = c->addr, len = c->len, pgoff = c->off >> MM_PAGE_SHIFT;
 	uint64_t vm_flags, populate;
-	int hugetlb = fe && fe->file->hugetlb;
+	int hugetlb = fe && fe->file && fe->file->hugetlb;
 	struct vm_area_struct *vma = NULL;
 	int err;
 

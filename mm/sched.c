@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include "internal.h"
+#include "shmem_file.h"
 #include "task.h"
 
 /* ---- the model lock: a ticket lock ---- */
@@ -103,6 +104,11 @@ uint64_t mm_cmd_interrupted(struct machine *m)
 
 void mm_cmd_end(struct machine *m)
 {
+	if (m->tmpfs_orphans) {	/* only commands change it, and this one still has its turn */
+		machine_lock(m);
+		tmpfs_evict_unused(m);	/* whatever the command was: a kill, an unlink, a close */
+		machine_unlock(m);
+	}
 	m->cmd_inject = 0;
 	pthread_mutex_lock(&m->turn_lock);
 	m->turn_serving++;

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 
 #include "shm.h"
+#include "shmem_file.h"
 #include "internal.h"
 #include "filemap.h"
 #include "filemap_internal.h"
@@ -208,7 +209,8 @@ static struct file_ref **shmem_objects(struct machine *m, int on_swap, size_t *n
 			v[(*n)++] = f;
 		}
 	}
-	return shm_objects_add(m, on_swap, v, n, &cap);
+	v = shm_objects_add(m, on_swap, v, n, &cap);
+	return tmpfs_objects_add(m, on_swap, v, n, &cap);	/* /dev/shm files, mapped or not */
 }
 
 int shmem_unuse(struct machine *m, int type)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "shmem_file.h"
 #include "syscalls.h"
 #include "memory.h"
 #include "task.h"
@@ -252,6 +253,7 @@ int mm_syscall(struct machine *m, int pid, const struct mm_call *call,
 		err = sys_fail(&x, -EINVAL, "not a per-process command");
 	else if (!err)
 		err = dispatch_retry(&x, call, ret);
+	tmpfs_evict_unused(m);	/* an unlinked /dev/shm file's last unmap or close */
 	wb_flush(m);
 	kswapd_run(m);
 	machine_unlock(m);

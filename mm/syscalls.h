@@ -198,6 +198,8 @@ int sys_close(struct sys_ctx *x, const struct mm_call *c);
 int sys_dup(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret);
 /* The entry of fd, or NULL when it is not open. */
 struct fd_entry *fd_lookup(struct task *t, int fd);
+/* fd is 0-2 and still the terminal's (never closed, no file dup'd there). */
+int fd_is_terminal(const struct task *t, int fd);
 /* Install an opened file at fd (>= 0) or the lowest free slot; the fd or -EMFILE/-EBADF. */
 int fd_install(struct task *t, int fd, struct file_ref *f, int flags);
 void fdtable_free(struct task *t);

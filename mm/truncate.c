@@ -39,6 +39,7 @@
 #include "task.h"
 #include "vma.h"
 #include "writeback.h"
+#include "shmem_file.h"
 
 #define DELETED " (deleted)"
 
@@ -183,7 +184,7 @@ static void rename_open_files(struct machine *m, const char *from, const char *t
 }
 
 /* Does a VMA, an fd or a program (exe_file) still hold an open file of inode? */
-static int inode_in_use(struct machine *m, struct file_ref *inode)
+int inode_in_use(struct machine *m, struct file_ref *inode)
 {
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
@@ -210,6 +211,7 @@ static void unlink_inodes(struct machine *m, const char *path)
 			continue;
 		if (inode_in_use(m, f)) {
 			filemap_host_fd(m, f, 1);	/* keeps the bytes, if still there */
+			tmpfs_orphan(m, f);	/* a tmpfs file's pages go at its last holder */
 		} else {
 			filemap_release(f);
 		}

@@ -169,3 +169,75 @@ if ((have_cc)); then
 	assert_file_eq "$WORK/posix.host" "$WORK/posix.mmfs" "POSIX: the host and mmfs"
 fi
 exec 7>&- 5>&- 6>&- 4>&- 3>&-
+
+# ---- files/dev/shm is a tmpfs: Shmem, swap, nothing in backing=DIR ----
+# A mount of its own, on a backing directory this test looks into.
+
+T="$WORK/tmpfs-mnt" TB="$WORK/tmpfs-backing"
+mmfs_mount "$T" -o ram=256M -o swap=64M -o "backing=$TB"
+exec 3<>"$T/ctl"
+echo "spawn sim" >&3 && read -r S <&3
+exec 4<>"$T/proc/$S/ctl"
+sim() { local r; { echo "$1" >&4 || true; } 2>/dev/null; read -r r <&4; echo "$r"; }
+sh0=$(meminfo_kb Shmem "$T")
+c0=$(meminfo_kb Cached "$T")
+echo hi >"$T/files/dev/shm/x"			# made by a host process through FUSE
+assert_eq hi "$(cat "$T/files/dev/shm/x")" "a host-made tmpfs file reads back"
+assert_eq $((sh0 + 4)) "$(meminfo_kb Shmem "$T")" "Shmem: one page for x"
+head -c 12288 /dev/urandom >"$WORK/pages"
+dd if="$WORK/pages" of="$T/files/dev/shm/big" bs=4096 status=none
+assert_eq $((sh0 + 16)) "$(meminfo_kb Shmem "$T")" "Shmem: exactly the pages written"
+assert_eq $((c0 + 16)) "$(meminfo_kb Cached "$T")" "Cached includes Shmem"
+assert_eq "12288 24" "$(stat -c '%s %b' "$T/files/dev/shm/big")" "stat: tmpfs blocks are the pages"
+assert_eq 0 "$(meminfo_kb Dirty "$T")" "tmpfs pages are never Dirty"
+echo sync >&3 && read -r ok <&3
+assert_eq "12288 0" "$(stat -c '%s %b' "$TB/dev/shm/big")" "backing=DIR: a size, no data"
+assert_eq 0 "$(vmstat_val nr_written "$T")" "nothing written back"
+echo 3 >"$T/proc/sys/vm/drop_caches"
+assert_eq $((sh0 + 16)) "$(meminfo_kb Shmem "$T")" "drop_caches leaves Shmem"
+# a simulated mapper, a real one, the same bytes; maps on the tmpfs's 00:1b
+assert_eq 3 "$(sim 'shm_open /big O_RDWR 0')" "shm_open of a host-made file"
+a=$(sim "mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_SHARED, 3, 0)")
+assert_eq 0 "$(sim "touch $a 12K r")" "touch"
+assert_eq "$(head -c 16 "$WORK/pages" | od -An -tx1)" \
+	"$(dd if="$T/proc/$S/mem" bs=1 skip=$((a)) count=16 status=none | od -An -tx1)" "the simulated mapper sees the bytes"
+assert_eq "rw-s 00000000 00:1b /dev/shm/big" \
+	"$(awk '/\/dev\/shm\/big/ { print $2, $3, $4, $6 }' "$T/proc/$S/maps")" "maps: the tmpfs device"
+printf 'from sim' | dd of="$T/proc/$S/mem" bs=1 seek=$((a + 4096)) conv=notrunc status=none
+host=$("$PY" - "$T/files/dev/shm/big" <<'PYEOF'
+import mmap, os, sys
+m = mmap.mmap(os.open(sys.argv[1], os.O_RDWR), 12288)
+seen = m[4096:4104].decode()
+m[8192:8196] = b"REAL"
+m.flush()
+print(seen)
+PYEOF
+)
+assert_eq "from sim" "$host" "a real mapper sees the simulated store"
+assert_eq REAL "$(dd if="$T/proc/$S/mem" bs=1 skip=$((a + 8192)) count=4 status=none)" \
+	"the simulated mapper sees the real store"
+# reclaim: MADV_PAGEOUT sends the three pages to swap, a read brings them back
+out0=$(vmstat_val pswpout "$T")
+assert_eq 0 "$(sim "madvise $a 12K pageout")" "pageout"
+assert_eq 3 $(($(vmstat_val pswpout "$T") - out0)) "three pages to swap"
+assert_eq $((sh0 + 4)) "$(meminfo_kb Shmem "$T")" "Shmem: the swapped pages left it"
+assert_eq "from sim" "$(dd if="$T/files/dev/shm/big" bs=1 skip=4096 count=8 status=none)" "swapped in intact"
+assert_eq $((sh0 + 8)) "$(meminfo_kb Shmem "$T")" "Shmem: the page read back"
+# unlink while mapped: (deleted), the pages stay until the unmap
+rm "$T/files/dev/shm/big"
+assert_match "/dev/shm/big \(deleted\)$" "$(grep /dev/shm/big "$T/proc/$S/maps")" "unlinked while mapped"
+assert_eq REAL "$(dd if="$T/proc/$S/mem" bs=1 skip=$((a + 8192)) count=4 status=none)" "bytes kept"
+assert_eq 0 "$(sim "munmap $a 12K")" "munmap"
+assert_eq 0 "$(sim 'close 3')" "close"
+assert_eq $((sh0 + 4)) "$(meminfo_kb Shmem "$T")" "the last unmap freed the pages"
+assert_eq EXDEV "$("$PY" -c 'import errno, os, sys
+try: os.rename(sys.argv[1], sys.argv[2])
+except OSError as e: print(errno.errorcode[e.errno])' "$T/files/dev/shm/x" "$T/files/x")" "rename out of the tmpfs"
+echo 'check' >&3 && read -r ok <&3
+assert_eq ok "$ok" "check (tmpfs)"
+exec 4>&- 3>&-
+mmfs_umount "$T"
+assert_eq "" "$(ls -A "$TB/dev/shm")" "unmount: nothing of the tmpfs in backing=DIR"
+mmfs_mount "$T" -o ram=256M -o "backing=$TB"
+assert_eq "" "$(ls -A "$T/files/dev/shm")" "mount again: an empty tmpfs"
+mmfs_umount "$T"

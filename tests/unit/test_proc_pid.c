@@ -244,6 +244,13 @@ Test(proc_pid, the_terminals_fds)
 	uint64_t ret;
 	struct mm_call close1 = { .verb = MMV_CLOSE, .fd = 1 };
 
+	struct mm_call map2 = { .verb = MMV_MMAP, .len = 4096, .prot = MM_PROT_READ,
+				.flags = MM_MAP_PRIVATE, .fd = 2 };
+
+	/* the terminal cannot be mapped: ENODEV where do_mmap finds no ->mmap */
+	cr_assert_eq(mm_syscall(m, pid, &map2, &ret, why, sizeof(why)), -ENODEV);
+	map2.flags = 0x4;	/* no valid type: EINVAL comes first */
+	cr_assert_eq(mm_syscall(m, pid, &map2, &ret, why, sizeof(why)), -EINVAL);
 	cr_assert_eq(mm_syscall(m, pid, &close1, &ret, why, sizeof(why)), 0, "%s", why);
 	cr_assert_eq(mm_syscall(m, pid, &close1, &ret, why, sizeof(why)), -EBADF);
 	cr_assert_str_eq(why, "fd 1 is not open");

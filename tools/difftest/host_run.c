@@ -31,7 +31,6 @@
 #include "host_run.h"
 
 #define VFD_MAX		64	/* script-visible descriptors 0..VFD_MAX-1 */
-#define VFD_FIRST	3	/* 0-2 are a process's stdio */
 #define VEC_MAX		(WIN_SIZE / PAGE + 2)	/* mincore pages we can take */
 
 static int vfd[VFD_MAX];		/* script fd -> host fd, or -1 */
@@ -235,7 +234,7 @@ out:
 
 static int vfd_alloc(int hostfd)
 {
-	for (int i = VFD_FIRST; i < VFD_MAX; i++) {
+	for (int i = 0; i < VFD_MAX; i++) {
 		if (vfd[i] < 0) {
 			vfd[i] = hostfd;
 			return i;
@@ -434,8 +433,12 @@ void host_child_main(int in, int out, const char *files_dir)
 
 	pin_to_this_cpu();
 
+	/*
+	 * 0-2 are a process's stdio: here /dev/null, which like a terminal or a
+	 * pipe cannot be mapped (ENODEV), closes once and then is free
+	 */
 	for (int i = 0; i < VFD_MAX; i++)
-		vfd[i] = -1;
+		vfd[i] = i < 3 ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
 	rbuf_init(&b);
 	host_ready(files_dir, &b);
 	if (write_block(out, &b) || b.buf[0] == '!')
