@@ -77,6 +77,7 @@ static void check_call(const struct mm_call *c, enum parse_scope scope)
 		    "exec arguments of %u bytes, not NUL-terminated", c->argv_len);
 	switch (c->verb) {
 	case MMV_FORK: case MMV_EXIT: case MMV_MUNLOCKALL: case MMV_COMPACT: case MMV_CHECK:
+	case MMV_EXIT_GROUP: case MMV_PTHREAD_EXIT:
 	case MMV_SYNC:
 		check_no_args(c);
 		break;
