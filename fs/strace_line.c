@@ -24,6 +24,10 @@ static int fail(char *why, size_t whylen, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(why, whylen, fmt, ap);
 		va_end(ap);
+		/* a reason quotes the line: no control byte may reach a reply */
+		for (char *c = why; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
 	}
 	return -EINVAL;
 }
