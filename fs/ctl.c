@@ -188,26 +188,13 @@ static int ctl_global(struct machine *m, const struct mm_call *call,
 static void ctl_put_mempolicy(struct replyq *reply, int policy, uint64_t nodes, int64_t asked)
 {
 	char list[256];
-	size_t o = 0;
 
-	list[0] = '\0';
-	for (int n = 0; n < 64; n++) {
-		int e = n;
-
-		if (!(nodes >> n & 1))
-			continue;
-		while (e + 1 < 64 && (nodes >> (e + 1) & 1))
-			e++;
-		o += (size_t)snprintf(list + o, sizeof(list) - o, o ? ",%d" : "%d", n);
-		if (e > n)
-			o += (size_t)snprintf(list + o, sizeof(list) - o, "-%d", e);
-		n = e;
-	}
+	mm_nodelist(list, sizeof(list), nodes);
 	if (asked & 1)
 		rq_printf(reply, "%d ", policy);
 	else
 		rq_puts(reply, "- ");
-	rq_printf(reply, "%s\n", !(asked & 2) ? "-" : o ? list : "none");
+	rq_printf(reply, "%s\n", !(asked & 2) ? "-" : list[0] ? list : "none");
 }
 
 /* ---- migration and affinity: replies with arrays (doc/migrate.md) ---- */

@@ -66,7 +66,7 @@ int mpol_equal(const struct mempolicy *a, const struct mempolicy *b)
 	return a->mode == MM_MPOL_LOCAL || a->nodes == b->nodes;
 }
 
-void nodemask_to_str(char *buf, size_t len, uint64_t nodes)
+void mm_nodelist(char *buf, size_t len, uint64_t nodes)
 {
 	size_t o = 0;
 
@@ -109,7 +109,7 @@ void mpol_to_str(char *buf, size_t len, const struct mempolicy *pol)
 			o += (size_t)snprintf(buf + o, len - o, "%sbalancing",
 					      (flags & (flags - 1)) ? "|" : "");
 	}
-	nodemask_to_str(nodes, sizeof(nodes), pol->mode == MM_MPOL_LOCAL ? 0 : pol->nodes);
+	mm_nodelist(nodes, sizeof(nodes), pol->mode == MM_MPOL_LOCAL ? 0 : pol->nodes);
 	if (nodes[0] && o < len)
 		snprintf(buf + o, len - o, ":%s", nodes);
 }

@@ -50,8 +50,6 @@ int mpol_equal(const struct mempolicy *a, const struct mempolicy *b);
  * "default", "local", "bind:0-1", "interleave=static:1", "prefer (many):0-1".
  */
 void mpol_to_str(char *buf, size_t len, const struct mempolicy *pol);
-/* A node set as "%*pbl" prints it: "0-1,3"; "" when empty. */
-void nodemask_to_str(char *buf, size_t len, uint64_t nodes);
 
 /* The policy that governs vma (its own, else its task's; NULL = default). */
 struct mempolicy *vma_effective_policy(const struct task *t, const struct vm_area_struct *vma);

@@ -305,6 +305,13 @@ int mm_swapoff(struct machine *m, const char *name, char *why, size_t whylen);
 /* sync(2): write every dirty page-cache page back to backing=DIR. */
 int mm_sync(struct machine *m, char *why, size_t whylen);
 
+/*
+ * Nodes 0..63 of a mask as Linux lists them ("0-1,3"; "" for none), cut to
+ * len (mempolicy.c). No machine, no lock: the control layer and the
+ * difftest's host side print masks with it too.
+ */
+void mm_nodelist(char *buf, size_t len, uint64_t nodes);
+
 /* ---- a traced program mirrored into the model (trace_map.c) ---- */
 
 /*

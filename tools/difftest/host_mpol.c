@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "difftest.h"
+#include "../../mm/mm.h"
 
 #define MASK_WORDS	(6144 / 8)
 
@@ -34,24 +35,11 @@ static unsigned long *mask_arg(const struct mm_call *c)
 	return c->nodes_ptr[0] == 2 ? (unsigned long *)8 : in_mask;
 }
 
+/* The node list as the model's replies write it: "none" for an empty mask. */
 static void nodelist(char *buf, size_t len, uint64_t nodes)
 {
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (int n = 0; n < 64 && o < len; n++) {
-		int e = n;
-
-		if (!(nodes >> n & 1))
-			continue;
-		while (e + 1 < 64 && (nodes >> (e + 1) & 1))
-			e++;
-		o += (size_t)snprintf(buf + o, len - o, o ? ",%d" : "%d", n);
-		if (e > n && o < len)
-			o += (size_t)snprintf(buf + o, len - o, "-%d", e);
-		n = e;
-	}
-	if (!o)
+	mm_nodelist(buf, len, nodes);
+	if (!buf[0])
 		snprintf(buf, len, "none");
 }
 
