@@ -135,24 +135,9 @@ void mm_tmpfs_clear(struct machine *m)
 struct file_ref **tmpfs_objects_add(struct machine *m, int on_swap, struct file_ref **v,
 				    size_t *n, size_t *cap)
 {
-	for_each_inode(m, f) {
-		size_t i;
-
-		if (!f->tmpfs || !f->mapping || (on_swap && !f->mapping->nr_shadows))
-			continue;
-		for (i = 0; i < *n && v[i] != f; i++)
-			;
-		if (i < *n)
-			continue;
-		if (*n == *cap) {
-			struct file_ref **p = realloc(v, (*cap = *cap ? 2 * *cap : 8) * sizeof(*p));
-
-			if (!p)
-				break;
-			v = p;
-		}
-		v[(*n)++] = f;
-	}
+	for_each_inode(m, f)
+		if (f->tmpfs && shmem_object_push(&v, n, cap, f, on_swap))
+			break;
 	return v;
 }
 

@@ -40,6 +40,13 @@ void tmpfs_clear(struct machine *m);
  * The tmpfs inodes of the table that hold pages (on_swap: pages on swap),
  * appended to v[*n..] as shmem_swap.c's object walk does (no duplicates).
  */
+/*
+ * shmem_swap.c: append f to the array v[0, *n) (capacity *cap, grown by
+ * doubling) unless it is there already or has no pages (on_swap: none on
+ * swap). 0, or -ENOMEM when the array cannot grow.
+ */
+int shmem_object_push(struct file_ref ***v, size_t *n, size_t *cap, struct file_ref *f,
+		      int on_swap);
 struct file_ref **tmpfs_objects_add(struct machine *m, int on_swap, struct file_ref **v,
 				    size_t *n, size_t *cap);
 

@@ -137,6 +137,29 @@ uint64_t shmem_swap_usage(const struct file_ref *inode, uint64_t first, uint64_t
 	return inode->mapping ? shmem_swap_count(inode->mapping, first, end) : 0;
 }
 
+int shmem_object_push(struct file_ref ***v, size_t *n, size_t *cap, struct file_ref *f,
+		      int on_swap)
+{
+	size_t i;
+
+	if (!f->mapping || (on_swap && !f->mapping->nr_shadows))
+		return 0;
+	for (i = 0; i < *n && (*v)[i] != f; i++)
+		;
+	if (i < *n)
+		return 0;
+	if (*n == *cap) {
+		struct file_ref **p = realloc(*v, (*cap ? 2 * *cap : 8) * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		*v = p;
+		*cap = *cap ? 2 * *cap : 8;
+	}
+	(*v)[(*n)++] = f;
+	return 0;
+}
+
 /*
  * The System V segments' objects not in v[0, *n) yet (an unattached
  * segment keeps its pages and swap entries), appended in id order.
@@ -150,25 +173,8 @@ static struct file_ref **shm_objects_add(struct machine *m, int on_swap, struct 
 	if (!segs)
 		return v;
 	shm_objects(m, segs, k);
-	for (int j = 0; j < k; j++) {
-		struct file_ref *f = segs[j];
-		size_t i;
-
-		if (!f->mapping || (on_swap && !f->mapping->nr_shadows))
-			continue;
-		for (i = 0; i < *n && v[i] != f; i++)
-			;
-		if (i < *n)
-			continue;
-		if (*n == *cap) {
-			struct file_ref **p = realloc(v, (*cap = *cap ? 2 * *cap : 8) * sizeof(*p));
-
-			if (!p)
-				break;
-			v = p;
-		}
-		v[(*n)++] = f;
-	}
+	for (int j = 0; j < k && !shmem_object_push(&v, n, cap, segs[j], on_swap); j++)
+		;
 	free(segs);
 	return v;
 }
@@ -191,22 +197,9 @@ static struct file_ref **shmem_objects(struct machine *m, int on_swap, size_t *n
 						  vma_first(t->mm) : NULL; vma;
 		     vma = vma_next_of(vma)) {
 			struct file_ref *f = vma->vm_file ? file_inode(vma->vm_file) : NULL;
-			size_t i;
 
-			if (!f || !shmem_mapping(f) || !f->mapping || (on_swap && !f->mapping->nr_shadows))
-				continue;
-			for (i = 0; i < *n && v[i] != f; i++)
-				;
-			if (i < *n)
-				continue;
-			if (*n == cap) {
-				struct file_ref **p = realloc(v, (cap = cap ? 2 * cap : 8) * sizeof(*p));
-
-				if (!p)
-					return v;	/* what was found so far */
-				v = p;
-			}
-			v[(*n)++] = f;
+			if (f && shmem_mapping(f) && shmem_object_push(&v, n, &cap, f, on_swap))
+				return v;	/* what was found so far */
 		}
 	}
 	v = shm_objects_add(m, on_swap, v, n, &cap);
