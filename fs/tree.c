@@ -29,6 +29,7 @@ enum {
 	N_SYS_DEVICES, N_SYS_DEVICES_SYSTEM, N_SYS_NODE, N_SYS_MEMPOLICY, N_SYS_WI, N_VIEW,
 	N_SYS_DEBUG, N_SYS_DEBUG_EXTFRAG,
 	N_PROC_SYSVIPC,
+	N_SYS_MODULE, N_SYS_MODULE_ZSWAP, N_SYS_ZSWAP_PARAMS, N_SYS_DEBUG_ZSWAP,
 	N_FIRST_FILE
 };
 
@@ -71,6 +72,12 @@ static const struct node static_nodes[] = {
 	[N_SYS_DEBUG_EXTFRAG] = { .name = "extfrag", .parent = N_SYS_DEBUG,
 				  .mode = S_IFDIR | 0755, .kind = NK_DIR },
 	DIR_ROW(N_PROC_SYSVIPC, "sysvipc", N_PROC),
+	DIR_ROW(N_SYS_MODULE, "module", N_SYS),
+	DIR_ROW(N_SYS_MODULE_ZSWAP, "zswap", N_SYS_MODULE),
+	DIR_ROW(N_SYS_ZSWAP_PARAMS, "parameters", N_SYS_MODULE_ZSWAP),
+	/* created by zswap's first enable: hidden until then (node_hidden) */
+	[N_SYS_DEBUG_ZSWAP] = { .name = "zswap", .parent = N_SYS_DEBUG, .mode = S_IFDIR | 0755,
+				.kind = NK_DIR },
 	{ .name = "extfrag_index", .parent = N_SYS_DEBUG_EXTFRAG, .mode = S_IFREG | 0444,
 	  .kind = NK_GLOBAL, .show.global = render_extfrag_index },
 	{ .name = "unusable_index", .parent = N_SYS_DEBUG_EXTFRAG, .mode = S_IFREG | 0444,
@@ -107,6 +114,19 @@ static const struct node static_nodes[] = {
 
 static struct node *nodes;	/* static rows, then generated ones */
 static size_t nr_nodes;
+static const struct mm_tunable_info *tunable_tab;	/* NK_TUNABLE rows: .arg = index + 1 */
+
+/* A directory that does not exist yet: sys/kernel/debug/zswap before zswap is set up. */
+static int node_hidden(size_t i)
+{
+	return i == N_SYS_DEBUG_ZSWAP && !mm_zswap_initialized(mmfs.m);
+}
+
+/* The name mm knows a tunable row by ("zswap/enabled" for zswap's enabled). */
+static const char *tunable_name(const struct node *n)
+{
+	return n->arg ? tunable_tab[n->arg - 1].name : n->name;
+}
 
 static struct node *node_add(const char *name, int parent, mode_t mode,
 			     enum node_kind kind)
@@ -230,8 +250,12 @@ int tree_init(int nr_numa, int nr_cpus)
 		return -ENOMEM;
 	memcpy(nodes, static_nodes, sizeof(static_nodes));
 	nr_nodes = nr_static;
+	tunable_tab = tun;
 	for (int i = 0; i < nr_tun; i++) {
-		int parent = tun[i].dir == MM_TUNABLE_SYSFS_WI ? N_SYS_WI :
+		const char *slash = strrchr(tun[i].name, '/');
+		int parent = tun[i].dir == MM_TUNABLE_SYSFS_ZSWAP ? N_SYS_ZSWAP_PARAMS :
+			     tun[i].dir == MM_TUNABLE_DEBUG_ZSWAP ? N_SYS_DEBUG_ZSWAP :
+			     tun[i].dir == MM_TUNABLE_SYSFS_WI ? N_SYS_WI :
 			     tun[i].dir == MM_TUNABLE_SYSFS_THP ? N_SYS_THP :
 			     tun[i].dir == MM_TUNABLE_SYSFS_BDI ? N_SYS_BDI_FILES :
 			     tun[i].dir == MM_TUNABLE_SYSCTL_KERNEL ? N_PROC_SYS_KERNEL : N_PROC_SYS_VM;
@@ -240,7 +264,8 @@ int tree_init(int nr_numa, int nr_cpus)
 		if (parent == N_SYS_WI && !strncmp(tun[i].name, "node", 4) &&
 		    atoi(tun[i].name + 4) >= nr_numa)
 			continue;
-		node_add(tun[i].name, parent, S_IFREG | (tun[i].mode & 07777), NK_TUNABLE);
+		node_add(slash ? slash + 1 : tun[i].name, parent, S_IFREG | (tun[i].mode & 07777),
+			 NK_TUNABLE)->arg = i + 1;
 	}
 	tree_add_nodes(nr_numa);
 	tree_add_cpus(nr_cpus);
@@ -286,7 +311,8 @@ int tree_lookup(uint64_t parent, const char *name, pid_t reader, struct tree_ref
 	if (dir.node->kind == NK_FILES)
 		return -ENOENT;
 	for (size_t i = 1; i < nr_nodes; i++) {
-		if (nodes[i].parent == (int)(dir.ino - 1) && !strcmp(nodes[i].name, name)) {
+		if (nodes[i].parent == (int)(dir.ino - 1) && !strcmp(nodes[i].name, name) &&
+		    !node_hidden(i)) {
 			memset(ref, 0, sizeof(*ref));
 			ref->ino = i + 1;
 			ref->node = &nodes[i];
@@ -385,7 +411,7 @@ int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 		err = pid_list(dir, &d, &k);
 	} else if (dir->node->kind != NK_FILES) {
 		for (size_t i = 1; i < nr_nodes; i++)
-			if (nodes[i].parent == (int)(dir->ino - 1))
+			if (nodes[i].parent == (int)(dir->ino - 1) && !node_hidden(i))
 				dirent_set(&d[k++], nodes[i].name, i + 1, nodes[i].mode);
 	}
 	for (int i = 0; i < nr_pids; i++) {
@@ -508,7 +534,7 @@ static int render_tunable(const struct node *node, struct rbuf *out)
 	int err;
 
 	buf[0] = '\0';
-	err = mm_tunable_read(mmfs.m, node->name, buf, sizeof(buf));
+	err = mm_tunable_read(mmfs.m, tunable_name(node), buf, sizeof(buf));
 	if (err < 0)
 		return err;
 	rbuf_put(out, buf, strnlen(buf, sizeof(buf)));
@@ -605,7 +631,7 @@ int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
 		return view_write(ref, buf, len);	/* view/PID/walk */
 	if (ref->node->kind != NK_TUNABLE)
 		return -EIO;
-	return cmd_tunable_write(mmfs.m, ref->node->name, buf, len);
+	return cmd_tunable_write(mmfs.m, tunable_name(ref->node), buf, len);
 }
 
 /* A binary node of a process that is gone reads as empty (procbin.h). */

@@ -35,6 +35,7 @@
 #include "swap.h"
 #include "task.h"
 #include "vma.h"
+#include "zswap.h"
 
 #define MAX_REPORTS 16
 #define REPORT(...) do { if ((*bad)++ < MAX_REPORTS) rbl_printf(out, __VA_ARGS__); } while (0)
@@ -350,6 +351,7 @@ int check_paging(struct machine *m, struct rbuf_lite *out)
 	shmem_swap_refs(m, w.swap_refs);
 	nbad += swap_check(m, w.swap_refs, out);
 	nbad += shmem_swap_check(m, out);
+	nbad += zswap_check(m, out);
 	for (int t = 0; t < MAX_SWAPFILES; t++)
 		free(w.swap_refs[t]);
 	nbad += filemap_check(m, out);

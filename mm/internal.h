@@ -114,6 +114,7 @@ struct machine {
 	uint32_t swapin_readahead_hits;
 	uint32_t swapin_last_ra_pages;
 	uint64_t swapin_prev_offset;
+	struct zswap *zswap;		/* zswap.c: the compressed cache in front of swap */
 	/*
 	 * page_alloc.c: the last allocation that failed and may be retried
 	 * after reclaim (order <= 3): a command that failed with ENOMEM

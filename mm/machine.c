@@ -33,6 +33,7 @@
 #include "filemap.h"
 #include "writeback.h"
 #include "task.h"
+#include "zswap.h"
 
 #define KERNEL_START_PFN	0x1000ULL	/* 16 MiB, CONFIG_PHYSICAL_START */
 #define KERNEL_PAGES		(24ULL << 8)	/* 24 MiB: text, rodata, data, bss */
@@ -294,6 +295,10 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	m->swap_least_prio = -1;
 	m->swapin_readahead_hits = 4;	/* a small first window, as at Linux's boot */
 	tunables_init(m);
+	if (zswap_init(m)) {
+		snprintf(why, whylen, "out of host memory");
+		goto out_free;
+	}
 	m->kmsg = kmsg_new();
 	if (!m->kmsg || memmap_init(m)) {
 		snprintf(why, whylen, "cannot reserve host address space for %llu MiB of ram",
@@ -369,6 +374,7 @@ void mm_shutdown(struct machine *m)
 	wb_sync_all(m);		/* unmount: every dirty page reaches backing=DIR */
 	file_table_free(m);	/* gives the page cache back to the buddy allocator */
 	swap_release_all(m);
+	zswap_exit(m);
 	machine_unlock(m);
 	arena_set_current(m->arena);	/* the frees below are the arena's */
 	for (int n = 0; n < MM_MAX_NODES; n++)

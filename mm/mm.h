@@ -378,6 +378,9 @@ enum mm_tunable_dir {
 	MM_TUNABLE_SYSCTL_KERNEL, /* proc/sys/kernel/<name> */
 	MM_TUNABLE_SYSFS_WI,	/* sys/kernel/mm/mempolicy/weighted_interleave/<name>:
 				 * nodeN for N < nodes=, and the auto switch */
+	MM_TUNABLE_SYSFS_ZSWAP,	/* sys/module/zswap/parameters/<name> (named "zswap/<name>") */
+	MM_TUNABLE_DEBUG_ZSWAP,	/* sys/kernel/debug/zswap/<name>, read-only, once zswap is set up
+				 * (named "zswap-debug/<name>") */
 };
 
 struct mm_tunable_info {
@@ -385,6 +388,9 @@ struct mm_tunable_info {
 	enum mm_tunable_dir dir;
 	unsigned mode;		/* 0644, or 0200 for write-only (drop_caches) */
 };
+
+/* Has zswap been set up (its debugfs directory exists)? */
+int mm_zswap_initialized(struct machine *m);
 
 /* The table of tunables; returns its length. */
 int mm_tunables(const struct mm_tunable_info **tab);

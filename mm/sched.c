@@ -31,6 +31,7 @@
 #include "internal.h"
 #include "shmem_file.h"
 #include "task.h"
+#include "zswap.h"
 
 /* ---- the model lock: a ticket lock ---- */
 
@@ -104,6 +105,11 @@ uint64_t mm_cmd_interrupted(struct machine *m)
 
 void mm_cmd_end(struct machine *m)
 {
+	if (m->zswap && m->zswap->shrink_pending) {	/* zswap's worker, queued by a full pool */
+		machine_lock(m);
+		zswap_run_pending(m);
+		machine_unlock(m);
+	}
 	if (m->tmpfs_orphans) {	/* only commands change it, and this one still has its turn */
 		machine_lock(m);
 		tmpfs_evict_unused(m);	/* whatever the command was: a kill, an unlink, a close */

@@ -154,8 +154,14 @@ int swap_write_page(struct machine *m, swp_entry_t e, struct page *page);
  * pages too. 1 for all zeros, 0, -EIO.
  */
 int swap_write_folio(struct machine *m, swp_entry_t e, struct page *page, uint64_t nr);
-/* The slot's bytes into page; 1 if it was a zero page, 0, -EIO. */
+/*
+ * The slot's bytes into page: 1 if it was a zero page, 2 if zswap had it
+ * (zswpin counted; the caller dirties the page: the pool's copy is gone),
+ * 0 read from the device, -EIO.
+ */
 int swap_read_page(struct machine *m, swp_entry_t e, struct page *page);
+/* The slot holds neither a zero mark nor bytes on the device (zswap has the page). */
+void swap_slot_clear_data(struct machine *m, swp_entry_t e);
 
 /* ---- swap_state.c: the swap cache ---- */
 

@@ -210,7 +210,10 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 	add_to_swap_cache(m, page, e);
 	SetPageFlag(page, PG_uptodate);
 	zero = swap_read_page(m, e, page);
-	count_vm_event(m, zero == 1 ? SWPIN_ZERO : PSWPIN);
+	if (zero == 2)		/* from zswap: a dirty page, the pool forgot it */
+		SetPageFlag(page, PG_dirty);
+	else
+		count_vm_event(m, zero == 1 ? SWPIN_ZERO : PSWPIN);
 	if (zero == 0) {
 		/* a read bio: submit_bio counts it for the machine and the task */
 		count_vm_events(m, PGPGIN, 4);

@@ -38,6 +38,7 @@
 #include "hugetlb.h"
 #include "swap.h"
 #include "vmscan.h"
+#include "zswap.h"
 
 enum { CLUSTER_FREE, CLUSTER_NONFULL, CLUSTER_FULL, CLUSTER_CURRENT };
 
@@ -221,7 +222,17 @@ static void slot_release(struct machine *m, struct swap_info_struct *si, uint64_
 	cluster_settle(si, c);
 	clear_bit(si->zeromap, off);
 	store_drop(si, off);
-	(void)m;
+	zswap_invalidate(m, swp_entry((unsigned)si->type, off));
+}
+
+void swap_slot_clear_data(struct machine *m, swp_entry_t e)
+{
+	struct swap_info_struct *si = swp_info(m, e);
+
+	if (!si)
+		return;
+	clear_bit(si->zeromap, swp_offset(e));
+	store_drop(si, swp_offset(e));
 }
 
 /* ---- devices ---- */
@@ -274,7 +285,7 @@ int sys_swapon(struct machine *m, const char *path, uint64_t bytes, int prio, in
 	si->store_fd = memfd_create("mmfs-swap", MFD_CLOEXEC);
 	if (!si->swap_map || !si->zeromap || !si->datamap || !si->cache || !si->clusters ||
 	    si->store_fd < 0 ||
-	    ftruncate(si->store_fd, (off_t)(max * MM_PAGE_SIZE)))
+	    ftruncate(si->store_fd, (off_t)(max * MM_PAGE_SIZE)) || zswap_swapon(m, type, max))
 		goto nomem;
 	INIT_LIST_HEAD(&si->free_clusters);
 	INIT_LIST_HEAD(&si->nonfull_clusters);
@@ -322,6 +333,7 @@ static void swap_destroy(struct machine *m, int type)
 				m->swap_info[t]->prio++;
 		m->swap_least_prio++;
 	}
+	zswap_swapoff(m, type);
 	close(si->store_fd);
 	kfree(si->swap_map);
 	kfree(si->zeromap);
@@ -537,6 +549,14 @@ int swap_read_page(struct machine *m, swp_entry_t e, struct page *page)
 	if (test_bit(si->zeromap, off)) {
 		SetPageFlag(page, PG_zeroed);	/* zeros, not materialised */
 		return 1;
+	}
+	switch (zswap_load(m, e, page)) {	/* before the device, as swap_read_folio */
+	case 0:
+		return 2;
+	case -ENOENT:
+		break;
+	default:
+		return -EIO;
 	}
 	ClearPageFlag(page, PG_zeroed);
 	return pread(si->store_fd, page_address(m, page), MM_PAGE_SIZE,

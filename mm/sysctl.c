@@ -20,8 +20,9 @@
 #include "hugetlb.h"
 #include "task.h"
 #include "shm.h"
+#include "zswap.h"
 
-enum tkind { T_INT, T_ULONG, T_LIST5, T_THP, T_ACTION, T_CONST, T_BOOL };
+enum tkind { T_INT, T_ULONG, T_LIST5, T_THP, T_ACTION, T_CONST, T_BOOL, T_ZSWAP, T_ZSWAP_DEBUG };
 
 struct tunable {
 	struct mm_tunable_info info;
@@ -112,6 +113,10 @@ static void wi_auto_changed(struct machine *m, const struct tunable *t)
 		wi_weight_changed, NULL }
 #define WI8(a, b, c, d, e, f, g, h) WI(a), WI(b), WI(c), WI(d), WI(e), WI(f), WI(g), WI(h)
 
+#define ZSW(n) { { "zswap/" n, MM_TUNABLE_SYSFS_ZSWAP, 0644 }, T_ZSWAP, 0, 0, 0, NULL, NULL }
+#define ZSD(n) { { "zswap-debug/" n, MM_TUNABLE_DEBUG_ZSWAP, 0444 }, T_ZSWAP_DEBUG, 0, 0, 0, \
+		 NULL, NULL }
+
 static const struct tunable tunables[] = {
 	{ VM("admin_reserve_kbytes"), T_ULONG, F(admin_reserve_kbytes), 0, INT64_MAX, NULL, NULL },
 	{ VM("compact_unevictable_allowed"), T_INT, F(compact_unevictable_allowed), 0, 1, NULL, NULL },
@@ -169,6 +174,13 @@ static const struct tunable tunables[] = {
 	WI8(16, 17, 18, 19, 20, 21, 22, 23), WI8(24, 25, 26, 27, 28, 29, 30, 31),
 	WI8(32, 33, 34, 35, 36, 37, 38, 39), WI8(40, 41, 42, 43, 44, 45, 46, 47),
 	WI8(48, 49, 50, 51, 52, 53, 54, 55), WI8(56, 57, 58, 59, 60, 61, 62, 63),
+	/* zswap (zswap.c): its module parameters, then its debugfs counters */
+	ZSW("enabled"), ZSW("compressor"), ZSW("max_pool_percent"),
+	ZSW("accept_threshold_percent"), ZSW("shrinker_enabled"),
+	ZSD("pool_limit_hit"), ZSD("reject_reclaim_fail"), ZSD("reject_alloc_fail"),
+	ZSD("reject_kmemcache_fail"), ZSD("reject_compress_fail"), ZSD("reject_compress_poor"),
+	ZSD("decompress_fail"), ZSD("written_back_pages"), ZSD("pool_total_size"),
+	ZSD("stored_pages"), ZSD("stored_incompressible_pages"),
 };
 #define NR_TUNABLES ((int)(sizeof(tunables) / sizeof(tunables[0])))
 
@@ -288,6 +300,12 @@ int mm_tunable_read(struct machine *m, const char *name, char *buf, size_t len)
 	case T_ACTION:
 		n = -EACCES;
 		break;
+	case T_ZSWAP:
+		n = zswap_param_read(m, strchr(name, '/') + 1, buf, len);
+		break;
+	case T_ZSWAP_DEBUG:
+		n = zswap_debug_read(m, strchr(name, '/') + 1, buf, len);
+		break;
 	}
 	machine_unlock(m);
 	return n;
@@ -391,6 +409,10 @@ int mm_tunable_write(struct machine *m, const char *name, const char *buf, size_
 	if (memchr(buf, 0, len))
 		return -EINVAL;
 	machine_lock(m);
+	if (t->kind == T_ZSWAP) {
+		ret = zswap_param_write(m, strchr(name, '/') + 1, buf, len);
+		goto out;
+	}
 	if (t->kind == T_THP) {
 		ret = write_thp(m, t, buf, len);
 		goto out;

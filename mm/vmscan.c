@@ -52,6 +52,7 @@
 #include "vmscan.h"
 #include "workingset.h"
 #include "writeback.h"
+#include "zswap.h"
 
 
 enum folio_references { FOLIOREF_RECLAIM, FOLIOREF_RECLAIM_CLEAN, FOLIOREF_KEEP, FOLIOREF_ACTIVATE };
@@ -397,6 +398,15 @@ static int try_to_unmap(struct machine *m, struct page *page)
 
 /* ---- writing ---- */
 
+/* Do all n pages from page on hold zeros (is_folio_zero_filled)? */
+static int folio_zero_filled(struct machine *m, struct page *page, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (!page_is_zero_filled(m, page + i))
+			return 0;
+	return 1;
+}
+
 /* Write a dirty, unmapped folio out (kernel: pageout). */
 static enum pageout_t pageout(struct machine *m, struct page *page)
 {
@@ -412,6 +422,11 @@ static enum pageout_t pageout(struct machine *m, struct page *page)
 
 		ClearPageFlag(page, PG_dirty);
 		n = folio_size(page);
+		/* swap_writeout: zeros to the zeromap, else zswap, else the device */
+		if (!folio_zero_filled(m, page, n) && zswap_store(m, page, n)) {
+			mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_WRITE, (int64_t)n);
+			return PAGE_SUCCESS;	/* no I/O: it goes at once */
+		}
 		zero = n > 1 ? swap_write_folio(m, e, page, n) : swap_write_page(m, e, page);
 		if (zero < 0) {
 			SetPageFlag(page, PG_dirty);

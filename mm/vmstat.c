@@ -14,6 +14,7 @@
 #include "shm.h"
 #include "internal.h"
 #include "swap.h"
+#include "zswap.h"
 #include "page_alloc.h"
 
 #define NAME(e, s) s,
@@ -123,6 +124,8 @@ void vmstat_fill_meminfo(struct machine *m, uint64_t *mi)
 	mi[MI_MLOCKED] = nonneg(global_zone_page_state(m, NR_MLOCK)) * 4;
 	mi[MI_SWAPTOTAL] = total_swap_pages(m) * 4;
 	mi[MI_SWAPFREE] = nr_swap_pages(m) * 4;
+	mi[MI_ZSWAP] = zswap_total_pages(m) * 4;
+	mi[MI_ZSWAPPED] = zswap_stored_pages(m) * 4;
 	mi[MI_DIRTY] = NODE(NR_DIRTY) * 4;
 	mi[MI_WRITEBACK] = NODE(NR_WRITEBACK) * 4;
 	mi[MI_ANONPAGES] = NODE(NR_ANON_PAGES) * 4;

@@ -7,6 +7,7 @@
 MMFS_DEPS=(
 	gcc meson ninja-build pkg-config	# build
 	libfuse3-dev fuse3 libpcre2-dev		# the daemon
+	liblz4-dev libzstd-dev			# zswap's compressors (doc/zswap.md)
 	libcriterion-dev			# unit tests
 	procps python3 python3-psutil util-linux	# integration tests
 	numactl hwloc-nox			# tests/integration/numa.sh

@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: MIT
+/*
+ * zswap.c - the compressed swap cache (kernel: mm/zswap.c of Linux 6.18;
+ * the contract is in zswap.h, the behaviour seen on the host in
+ * doc/zswap.md).
+ *
+ * What 6.18 does, and so this does:
+ *   - pages of zeros never get here: the swap layer marks them in its
+ *     zeromap first (swpout_zero); there is no same-filled handling left
+ *     in zswap (removed in 6.12) and no same_filled_pages file;
+ *   - a page that does not compress to less than a page is kept as it is,
+ *     4096 bytes in zsmalloc's huge class (stored_incompressible_pages):
+ *     with no memory cgroup refusing writeback, nothing is rejected for
+ *     compressing badly, so reject_compress_poor/fail stay 0;
+ *   - a load is exclusive: the page comes back dirty into the swap cache
+ *     and the copy goes (zswpin, no pswpin); a fault that needs it is
+ *     still a major fault, and readahead reads pages out of the pool too;
+ *   - the pool limit: at max_pool_percent of RAM every store is refused
+ *     (pool_limit_hit) until the pool is back at accept_threshold_percent
+ *     of the limit; a refused store queues the shrink worker, which writes
+ *     the oldest entries (a second chance for new ones) to their slots
+ *     until the pool is under the threshold (zswpwb, written_back_pages).
+ *     Linux runs it on a workqueue; here at the end of the command;
+ *   - zswap is set up at its first enable (or compressor change after
+ *     it): the pool is created, "zswap: loaded using pool NAME" logged,
+ *     and sys/kernel/debug/zswap appears.
+ * The memory-pressure shrinker (shrinker_enabled) is not modelled: the
+ * parameter is kept and shown, nothing else.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "page_alloc.h"
+#include "rmap.h"
+#include "swap.h"
+#include "workingset.h"
+#include "zsmalloc.h"
+#include "zswap.h"
+
+#define PAGE			4096u
+#define DEFAULT_COMP		"lz4"	/* CONFIG_ZSWAP_COMPRESSOR_DEFAULT (the host's says lzo) */
+#define MAX_RECLAIM_RETRIES	16
+#define SWAP_CLUSTER_MAX	32
+
+static struct zswap *Z(struct machine *m) { return m->zswap; }
+
+int zswap_init(struct machine *m)
+{
+	struct zswap *z = kzalloc(sizeof(*z));
+
+	if (!z)
+		return -ENOMEM;
+	z->max_pool_percent = 20;
+	z->accept_thr_percent = 90;
+	z->cur_comp = -1;
+	snprintf(z->compressor, sizeof(z->compressor), "%s", DEFAULT_COMP);
+	for (int n = 0; n < 64; n++)
+		INIT_LIST_HEAD(&z->lru[n]);
+	m->zswap = z;
+	return 0;
+}
+
+void zswap_exit(struct machine *m)
+{
+	struct zswap *z = Z(m);
+
+	if (!z)
+		return;
+	for (int t = 0; t < MAX_SWAPFILES; t++)
+		zswap_swapoff(m, t);
+	for (int c = 0; c < ZSWAP_NR_COMP; c++)
+		zs_destroy_pool(z->pool[c]);
+	kfree(z);
+	m->zswap = NULL;
+}
+
+/* ---- entries ---- */
+
+static struct zswap_entry **slot_of(struct zswap *z, swp_entry_t e)
+{
+	unsigned t = swp_type(e);
+
+	if (t >= MAX_SWAPFILES || !z->tree[t] || swp_offset(e) >= z->tree_len[t])
+		return NULL;
+	return &z->tree[t][swp_offset(e)];
+}
+
+static void entry_free(struct zswap *z, struct zswap_entry *entry)
+{
+	list_del(&entry->lru);
+	zs_free(z->pool[entry->comp], entry->handle);
+	if (entry->length == PAGE)
+		z->stored_incompressible_pages--;
+	z->stored_pages--;
+	kfree(entry);
+}
+
+/* Take e's entry out of its table and free it. */
+static void erase(struct zswap *z, swp_entry_t e)
+{
+	struct zswap_entry **s = slot_of(z, e);
+
+	if (s && *s) {
+		entry_free(z, *s);
+		*s = NULL;
+	}
+}
+
+int zswap_swapon(struct machine *m, int type, uint64_t max)
+{
+	struct zswap *z = Z(m);
+
+	z->tree[type] = kcalloc(max, sizeof(*z->tree[type]));
+	if (!z->tree[type])
+		return -ENOMEM;
+	z->tree_len[type] = max;
+	return 0;
+}
+
+void zswap_swapoff(struct machine *m, int type)
+{
+	struct zswap *z = Z(m);
+
+	if (!z->tree[type])
+		return;
+	/* swapoff brought every page in; only a machine going down leaves some */
+	for (uint64_t off = 0; off < z->tree_len[type]; off++)
+		erase(z, swp_entry((unsigned)type, off));
+	kfree(z->tree[type]);
+	z->tree[type] = NULL;
+	z->tree_len[type] = 0;
+}
+
+uint64_t zswap_total_pages(struct machine *m)
+{
+	uint64_t n = 0;
+
+	for (int c = 0; c < ZSWAP_NR_COMP; c++)
+		n += zs_get_total_pages(Z(m)->pool[c]);
+	return n;
+}
+
+uint64_t zswap_stored_pages(struct machine *m)
+{
+	return Z(m)->stored_pages;
+}
+
+int zswap_present(struct machine *m, swp_entry_t e)
+{
+	struct zswap_entry **s = slot_of(Z(m), e);
+
+	return s && *s;
+}
+
+void zswap_invalidate(struct machine *m, swp_entry_t e)
+{
+	if (Z(m))
+		erase(Z(m), e);
+}
+
+/* ---- the pool limit ---- */
+
+static uint64_t max_pages(struct machine *m)
+{
+	return m->totalram_pages * Z(m)->max_pool_percent / 100;
+}
+
+static uint64_t accept_thr_pages(struct machine *m)
+{
+	return max_pages(m) * Z(m)->accept_thr_percent / 100;
+}
+
+/* Full, or not yet back under the threshold since it was (zswap_check_limits)? */
+static int check_limits(struct machine *m)
+{
+	struct zswap *z = Z(m);
+	uint64_t cur = zswap_total_pages(m);
+
+	if (cur >= max_pages(m)) {
+		z->stat[ZSWAP_POOL_LIMIT_HIT]++;
+		z->pool_reached_full = 1;
+	} else if (z->pool_reached_full && cur <= accept_thr_pages(m)) {
+		z->pool_reached_full = 0;
+	}
+	return z->pool_reached_full;
+}
+
+/* ---- store and load ---- */
+
+static int store_page(struct machine *m, struct page *page, int comp)
+{
+	struct zswap *z = Z(m);
+	swp_entry_t e = { page->swap };
+	struct zswap_entry *entry = kzalloc(sizeof(*entry)), **s = slot_of(z, e);
+	uint8_t dst[PAGE];
+	const void *src = dst;
+	int dlen;
+
+	if (!entry) {
+		z->stat[ZSWAP_REJECT_KMEMCACHE_FAIL]++;
+		return 0;
+	}
+	dlen = zswap_compress(comp, page_address(m, page), dst);
+	if (dlen <= 0 || dlen >= (int)PAGE) {
+		/* no gain: kept as it is, so writeback keeps the LRU order */
+		dlen = PAGE;
+		src = page_address(m, page);
+	}
+	entry->handle = zs_malloc(z->pool[comp], src, (uint32_t)dlen);
+	if (!entry->handle || !s) {
+		if (entry->handle)
+			zs_free(z->pool[comp], entry->handle);
+		z->stat[ZSWAP_REJECT_ALLOC_FAIL]++;
+		kfree(entry);
+		return 0;
+	}
+	if (*s)		/* a stale copy of this slot (a page dirtied again) */
+		entry_free(z, *s);
+	*s = entry;
+	z->stored_pages++;
+	if (dlen == (int)PAGE)
+		z->stored_incompressible_pages++;
+	entry->swpentry = e;
+	entry->length = (uint32_t)dlen;
+	entry->comp = (uint8_t)comp;
+	entry->referenced = 1;
+	entry->nid = (uint8_t)page_zone(m, page)->nid;
+	list_add_tail(&entry->lru, &z->lru[entry->nid]);
+	swap_slot_clear_data(m, e);	/* no zero mark, no bytes on the device */
+	return 1;
+}
+
+int zswap_store(struct machine *m, struct page *page, uint64_t nr)
+{
+	struct zswap *z = Z(m);
+	swp_entry_t e = { page->swap };
+	uint64_t i;
+
+	if (!z->enabled)
+		goto check_old;
+	if (check_limits(m))
+		goto refused;
+	for (i = 0; i < nr; i++)
+		if (!store_page(m, page + i, z->cur_comp))
+			goto refused;
+	count_vm_events(m, ZSWPOUT, (int64_t)nr);
+	return 1;
+refused:
+	if (z->pool_reached_full)
+		z->shrink_pending = 1;
+check_old:
+	/* whatever is stored for these slots is stale now: the device gets the pages */
+	for (i = 0; i < nr; i++)
+		erase(z, swp_entry(swp_type(e), swp_offset(e) + i));
+	return 0;
+}
+
+/* The entry's bytes into dst (a page): 0, or -1 (decompress_fail). */
+static int decompress(struct zswap *z, const struct zswap_entry *entry, void *dst)
+{
+	if (entry->length == PAGE) {
+		memcpy(dst, entry->handle->data, PAGE);
+		return 0;
+	}
+	if (!zswap_decompress(entry->comp, entry->handle->data, (int)entry->length, dst))
+		return 0;
+	z->stat[ZSWAP_DECOMPRESS_FAIL]++;
+	return -1;
+}
+
+int zswap_load(struct machine *m, swp_entry_t e, struct page *page)
+{
+	struct zswap *z = Z(m);
+	struct zswap_entry **s = z->initialized ? slot_of(z, e) : NULL;
+
+	if (!s || !*s)
+		return -ENOENT;
+	if (decompress(z, *s, page_address(m, page)))
+		return -EIO;
+	ClearPageFlag(page, PG_zeroed);
+	count_vm_event(m, ZSWPIN);
+	/* the swap cache owns the page now: the caller dirties it */
+	entry_free(z, *s);
+	*s = NULL;
+	return 0;
+}
+
+/* ---- writeback ---- */
+
+/*
+ * The entry back to its slot (zswap_writeback_entry): a new page in the
+ * swap cache gets its bytes, the entry goes (zswpwb), the page is written
+ * (pswpout) and, the write over, waits at the inactive tail for reclaim.
+ * -EEXIST: the swap cache has the page already; -ENOMEM: no page (or
+ * the copy would not decompress).
+ */
+static int writeback_entry(struct machine *m, struct zswap_entry *entry)
+{
+	struct zswap *z = Z(m);
+	swp_entry_t e = entry->swpentry;
+	struct pglist_data *pgdat;
+	struct page *page;
+	uint64_t shadow;
+	int zero;
+
+	if (swap_cache_get(m, e))
+		return -EEXIST;
+	page = alloc_pages(m, GFP_KERNEL, 0, entry->nid);
+	if (!page)
+		return -ENOMEM;
+	if (decompress(z, entry, page_address(m, page)) || swapcache_prepare(m, e)) {
+		free_pages(m, page, 0);
+		return -ENOMEM;
+	}
+	ClearPageFlag(page, PG_zeroed);
+	shadow = swap_cache_shadow(m, e);
+	page->refcount = 0;	/* the cache's reference is the only one */
+	add_to_swap_cache(m, page, e);
+	SetPageFlag(page, PG_uptodate);
+	workingset_refault(m, page, shadow, 0);
+	lru_add(m, page, PageFlag(page, PG_active) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON);
+	erase(z, e);
+	count_vm_event(m, ZSWPWB);
+	zero = swap_write_page(m, e, page);
+	count_vm_event(m, zero == 1 ? SWPOUT_ZERO : PSWPOUT);
+	/* the write ended: PG_reclaim sends it to the inactive tail */
+	pgdat = m->node[page_zone(m, page)->nid];
+	if (PageFlag(page, PG_lru) && !PageFlag(page, PG_active)) {
+		list_move_tail(&page->lru, &pgdat->lru[LRU_INACTIVE_ANON]);
+		count_vm_event(m, PGROTATED);
+	}
+	return 0;
+}
+
+/*
+ * Up to 32 entries of node nid's LRU, oldest first (list_lru_walk_one with
+ * shrink_memcg_cb): a referenced one loses the mark and goes to the tail,
+ * another goes to the tail and is written back. *scanned, *shrunk add up.
+ */
+static void walk_lru(struct machine *m, int nid, uint64_t *scanned, uint64_t *shrunk)
+{
+	struct zswap *z = Z(m);
+	struct list_head *head = &z->lru[nid];
+	uint64_t to_walk = SWAP_CLUSTER_MAX;
+
+	while (!list_empty(head) && to_walk) {
+		struct zswap_entry *entry = list_first_entry(head, struct zswap_entry, lru);
+
+		to_walk--;
+		(*scanned)++;
+		list_move_tail(&entry->lru, head);
+		if (entry->referenced) {
+			entry->referenced = 0;
+			continue;
+		}
+		/* rotated first: a failure leaves it at the tail, a success frees it */
+		if (writeback_entry(m, entry)) {
+			z->stat[ZSWAP_REJECT_RECLAIM_FAIL]++;
+		} else {
+			z->stat[ZSWAP_WRITTEN_BACK_PAGES]++;
+			(*shrunk)++;
+		}
+	}
+}
+
+/* Write back until the pool is under the accept threshold (shrink_worker). */
+static void shrink_worker(struct machine *m)
+{
+	uint64_t thr = accept_thr_pages(m);
+	int failures = 0;
+
+	do {
+		uint64_t scanned = 0, shrunk = 0;
+
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			walk_lru(m, nid, &scanned, &shrunk);
+		/* nothing to scan, or nothing written: a failure; 16 end it */
+		if ((!scanned || !shrunk) && ++failures == MAX_RECLAIM_RETRIES)
+			break;
+	} while (zswap_total_pages(m) > thr);
+}
+
+void zswap_run_pending(struct machine *m)
+{
+	struct zswap *z = Z(m);
+
+	if (!z || !z->shrink_pending)
+		return;
+	z->shrink_pending = 0;
+	shrink_worker(m);
+}
+
+/* ---- setup and parameters ---- */
+
+/* The pool for compressor comp, created if it is not there. 0 or -ENOMEM. */
+static int pool_get(struct zswap *z, int comp)
+{
+	if (!z->pool[comp] && !(z->pool[comp] = zs_create_pool()))
+		return -ENOMEM;
+	return 0;
+}
+
+/* The first enable (zswap_setup): the pool, with the default compressor if need be. */
+static int zswap_setup(struct machine *m)
+{
+	struct zswap *z = Z(m);
+	int comp = zswap_comp_find(z->compressor);
+
+	if (comp < 0) {
+		if (strcmp(z->compressor, DEFAULT_COMP))
+			kmsg_add(m, "zswap: compressor %s not available, using default %s",
+				 z->compressor, DEFAULT_COMP);
+		snprintf(z->compressor, sizeof(z->compressor), "%s", DEFAULT_COMP);
+		comp = zswap_comp_find(DEFAULT_COMP);
+	}
+	if (pool_get(z, comp))
+		return -ENOMEM;
+	z->cur_comp = comp;
+	z->initialized = 1;
+	kmsg_add(m, "zswap: loaded using pool %s", z->compressor);
+	return 0;
+}
+
+/* kstrtobool: the first character (or "on"/"off") decides. */
+static int parse_bool(const char *buf, size_t len, int *v)
+{
+	if (!len)
+		return -EINVAL;
+	switch (buf[0]) {
+	case 'e': case 'E': case 'y': case 'Y': case 't': case 'T': case '1':
+		*v = 1;
+		return 0;
+	case 'd': case 'D': case 'n': case 'N': case 'f': case 'F': case '0':
+		*v = 0;
+		return 0;
+	case 'o': case 'O':
+		if (len > 1 && (buf[1] == 'n' || buf[1] == 'N')) {
+			*v = 1;
+			return 0;
+		}
+		if (len > 1 && (buf[1] == 'f' || buf[1] == 'F')) {
+			*v = 0;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* kstrtouint(s, 0): '+', a base-0 number, one newline; -EINVAL, -ERANGE. */
+static int parse_uint(const char *buf, size_t len, uint32_t *v)
+{
+	uint64_t x = 0, base = 10;
+	size_t i = 0, digits = 0;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (i < len && buf[i] == '+')
+		i++;
+	if (i + 1 < len && buf[i] == '0' && (buf[i + 1] == 'x' || buf[i + 1] == 'X') &&
+	    i + 2 < len) {
+		base = 16;
+		i += 2;
+	} else if (i + 1 < len && buf[i] == '0') {
+		base = 8;
+	}
+	for (; i < len; i++, digits++) {
+		char c = buf[i];
+		uint64_t d = c >= '0' && c <= '9' ? (uint64_t)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (uint64_t)(c - 'a' + 10) :
+			     c >= 'A' && c <= 'F' ? (uint64_t)(c - 'A' + 10) : 99;
+
+		if (d >= base)
+			return -EINVAL;
+		x = x * base + d;
+		if (x > UINT32_MAX)
+			return -ERANGE;
+	}
+	if (!digits)
+		return -EINVAL;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+int zswap_param_read(struct machine *m, const char *name, char *buf, size_t len)
+{
+	struct zswap *z = Z(m);
+
+	if (!strcmp(name, "enabled"))
+		return snprintf(buf, len, "%c\n", z->enabled ? 'Y' : 'N');
+	if (!strcmp(name, "shrinker_enabled"))
+		return snprintf(buf, len, "%c\n", z->shrinker_enabled ? 'Y' : 'N');
+	if (!strcmp(name, "compressor"))
+		return snprintf(buf, len, "%s\n", z->compressor);
+	if (!strcmp(name, "max_pool_percent"))
+		return snprintf(buf, len, "%u\n", z->max_pool_percent);
+	if (!strcmp(name, "accept_threshold_percent"))
+		return snprintf(buf, len, "%u\n", z->accept_thr_percent);
+	return -ENOENT;
+}
+
+/* The compressor parameter (zswap_compressor_param_set). */
+static int set_compressor(struct machine *m, const char *buf, size_t len)
+{
+	struct zswap *z = Z(m);
+	char s[sizeof(z->compressor)];
+	int comp;
+
+	while (len && (buf[len - 1] == ' ' || (buf[len - 1] >= '\t' && buf[len - 1] <= '\r')))
+		len--;
+	while (len && (buf[0] == ' ' || (buf[0] >= '\t' && buf[0] <= '\r'))) {
+		buf++;
+		len--;
+	}
+	if (len >= sizeof(s))
+		return -ENOSPC;
+	memcpy(s, buf, len);
+	s[len] = 0;
+	if (!z->initialized) {	/* checked at setup */
+		memcpy(z->compressor, s, len + 1);
+		return 0;
+	}
+	if (!strcmp(s, z->compressor))
+		return 0;
+	comp = zswap_comp_find(s);
+	if (comp < 0) {
+		kmsg_add(m, "zswap: compressor %s not available", s);
+		return -ENOENT;
+	}
+	if (pool_get(z, comp))
+		return -EINVAL;
+	z->cur_comp = comp;	/* new stores go there; old entries stay in their pool */
+	memcpy(z->compressor, s, len + 1);
+	return 0;
+}
+
+int zswap_param_write(struct machine *m, const char *name, const char *buf, size_t len)
+{
+	struct zswap *z = Z(m);
+	int v, err;
+
+	if (!strcmp(name, "enabled")) {
+		if ((err = parse_bool(buf, len, &v)))
+			return err;
+		/* any write sets zswap up, "N" too */
+		if (!z->initialized && zswap_setup(m))
+			return -ENODEV;
+		z->enabled = v;
+		return 0;
+	}
+	if (!strcmp(name, "shrinker_enabled")) {
+		if ((err = parse_bool(buf, len, &v)))
+			return err;
+		z->shrinker_enabled = v;
+		return 0;
+	}
+	if (!strcmp(name, "compressor"))
+		return set_compressor(m, buf, len);
+	if (!strcmp(name, "max_pool_percent"))
+		return parse_uint(buf, len, &z->max_pool_percent);
+	if (!strcmp(name, "accept_threshold_percent"))
+		return parse_uint(buf, len, &z->accept_thr_percent);
+	return -ENOENT;
+}
+
+static const char *const stat_names[ZSWAP_NR_STATS] = {
+	"pool_limit_hit", "reject_reclaim_fail", "reject_alloc_fail",
+	"reject_kmemcache_fail", "reject_compress_fail", "reject_compress_poor",
+	"decompress_fail", "written_back_pages", "pool_total_size", "stored_pages",
+	"stored_incompressible_pages",
+};
+
+int zswap_debug_read(struct machine *m, const char *name, char *buf, size_t len)
+{
+	struct zswap *z = Z(m);
+
+	if (!z->initialized)
+		return -ENOENT;
+	for (int i = 0; i < ZSWAP_NR_STATS; i++) {
+		uint64_t v = z->stat[i];
+
+		if (strcmp(name, stat_names[i]))
+			continue;
+		if (i == ZSWAP_POOL_TOTAL_SIZE)
+			v = zswap_total_pages(m) * PAGE;
+		else if (i == ZSWAP_STORED_PAGES)
+			v = z->stored_pages;
+		else if (i == ZSWAP_STORED_INCOMPRESSIBLE_PAGES)
+			v = z->stored_incompressible_pages;
+		return snprintf(buf, len, "%llu\n", (unsigned long long)v);
+	}
+	return -ENOENT;
+}
+
+int mm_zswap_initialized(struct machine *m)
+{
+	int ret;
+
+	machine_lock(m);
+	ret = m->zswap && m->zswap->initialized;
+	machine_unlock(m);
+	return ret;
+}
+
+/* ---- check ---- */
+
+#define MAX_REPORTS 16
+#define REPORT(...) do { if (bad++ < MAX_REPORTS) rbl_printf(out, __VA_ARGS__); } while (0)
+
+int zswap_check(struct machine *m, struct rbuf_lite *out)
+{
+	struct zswap *z = Z(m);
+	uint64_t stored = 0, incompressible = 0, on_lru = 0;
+	uint64_t (*inuse)[ZS_SIZE_CLASSES] = calloc(ZSWAP_NR_COMP, sizeof(*inuse));
+	int bad = 0;
+
+	if (!inuse) {
+		REPORT("zswap: no host memory to check the pool\n");
+		return bad;
+	}
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		if (z->tree[t] && (!m->swap_info[t] || z->tree_len[t] != m->swap_info[t]->max))
+			REPORT("zswap: a table for swap type %d, which has no such device\n", t);
+		for (uint64_t off = 0; z->tree[t] && off < z->tree_len[t]; off++) {
+			const struct zswap_entry *entry = z->tree[t][off];
+			swp_entry_t e = swp_entry((unsigned)t, off);
+
+			if (!entry)
+				continue;
+			stored++;
+			incompressible += entry->length == PAGE;
+			if (entry->swpentry.val != e.val)
+				REPORT("zswap: the entry at %d:%llu names slot %d:%llu\n", t,
+				       (unsigned long long)off, swp_type(entry->swpentry),
+				       (unsigned long long)swp_offset(entry->swpentry));
+			if (!m->swap_info[t] || !m->swap_info[t]->swap_map[off])
+				REPORT("zswap: slot %d:%llu is stored but free\n", t,
+				       (unsigned long long)off);
+			else if ((m->swap_info[t]->zeromap[off / 64] >> (off % 64) & 1) ||
+				 (m->swap_info[t]->datamap[off / 64] >> (off % 64) & 1))
+				REPORT("zswap: slot %d:%llu is stored and also on the device\n", t,
+				       (unsigned long long)off);
+			if (entry->comp >= ZSWAP_NR_COMP || !z->pool[entry->comp] ||
+			    entry->handle->len != entry->length || !entry->length ||
+			    entry->length > PAGE) {
+				REPORT("zswap: the entry of %d:%llu has length %u in pool %u\n", t,
+				       (unsigned long long)off, entry->length, entry->comp);
+				continue;
+			}
+			inuse[entry->comp][zs_class_of(z->pool[entry->comp], entry->length)->index]++;
+		}
+	}
+	for (int n = 0; n < 64; n++) {
+		const struct list_head *pos;
+
+		list_for_each(pos, &z->lru[n]) {
+			const struct zswap_entry *entry = list_entry(pos, struct zswap_entry, lru);
+			struct zswap_entry **s = slot_of(z, entry->swpentry);
+
+			on_lru++;
+			if (!s || *s != entry || entry->nid != n)
+				REPORT("zswap: an entry on node %d's LRU is not in its slot's table\n",
+				       n);
+		}
+	}
+	if (on_lru != stored)
+		REPORT("zswap: %llu entries on the LRU lists, %llu in the tables\n",
+		       (unsigned long long)on_lru, (unsigned long long)stored);
+	if (stored != z->stored_pages || incompressible != z->stored_incompressible_pages)
+		REPORT("zswap: stored_pages %llu (incompressible %llu), the tables hold %llu (%llu)\n",
+		       (unsigned long long)z->stored_pages,
+		       (unsigned long long)z->stored_incompressible_pages,
+		       (unsigned long long)stored, (unsigned long long)incompressible);
+	for (int c = 0; c < ZSWAP_NR_COMP; c++)
+		if (z->pool[c])
+			bad += zs_check(z->pool[c], inuse[c], zswap_comp_name(c), out);
+	free(inuse);
+	if (z->enabled && !z->initialized)
+		REPORT("zswap: enabled but never set up\n");
+	return bad;
+}
