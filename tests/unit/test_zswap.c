@@ -406,3 +406,72 @@ Test(zswap, a_full_pool_writes_back_its_oldest_entries)
 	cr_assert_eq(node_pages(NR_SWAPCACHED), n - max + wb);
 	expect_pages(1, a, n, RANDOM);
 }
+
+/*
+ * A THP going to swap whole (a block device gives it a cluster) is stored
+ * page by page, all 512 (zswap_store of a large folio, 6.13+): no
+ * thp_swpout, no write; its pages come back one by one.
+ */
+Test(zswap, a_thp_is_stored_page_by_page)
+{
+	uint64_t a;
+
+	mm_shutdown(m);
+	{
+		struct mm_config cfg = { .ram_bytes = 256 * M, .nr_nodes = 1, .swap_bytes = 64 * M,
+					 .swap_path = "/dev/sdb2" };
+
+		m = mm_boot(&cfg, NULL, 0);
+		cr_assert(m);
+	}
+	enable();
+	a = map_anon(1, 4 * M, 0);
+	a = (a + 2 * M - 1) & ~(2 * M - 1);
+	madvise(1, a, 2 * M, MM_MADV_HUGEPAGE);
+	touch(1, a, 2 * M, 1);
+	cr_assert_eq(ev(THP_FAULT_ALLOC), 1);
+	write_pages(1, a, 512, TEXT);
+	madvise(1, a, 2 * M, MM_MADV_PAGEOUT);
+	cr_assert_eq(ev(ZSWPOUT), 512);
+	cr_assert_eq(ev(THP_SWPOUT), 0);
+	cr_assert_eq(ev(THP_SWPOUT_FALLBACK), 0);
+	cr_assert_eq(ev(PSWPOUT), 0);
+	cr_assert_eq(dbg("stored_pages"), 512);
+	cr_assert_eq(node_pages(NR_ANON_PAGES), 0);
+	expect_pages(1, a, 512, TEXT);
+	cr_assert_eq(ev(ZSWPIN), 512);
+	cr_assert_eq(dbg("stored_pages"), 0);
+}
+
+/* check learns the pool: a miscounted total, an entry naming another slot, a lost class count. */
+Test(zswap, check_reports_a_pool_out_of_step)
+{
+	uint64_t a = map_anon(1, 4 * K, 0);
+	struct zswap_entry *e;
+	struct zs_pool *pool;
+	char *r;
+	int nbad;
+
+	enable();
+	write_pages(1, a, 4, TEXT);
+	madvise(1, a, 4 * K, MM_MADV_PAGEOUT);
+	m->zswap->stored_pages++;
+	r = mm_check(m, &nbad);
+	cr_assert_gt(nbad, 0);
+	cr_assert(strstr(r, "zswap: stored_pages 5 (incompressible 0), the tables hold 4 (0)"), "%s", r);
+	free(r);
+	m->zswap->stored_pages--;
+	e = (struct zswap_entry *)entry_of(1, a);
+	e->swpentry.val++;
+	r = mm_check(m, &nbad);
+	cr_assert(strstr(r, "names slot 0:"), "%s", r);
+	free(r);
+	e->swpentry.val--;
+	pool = m->zswap->pool[ZSWAP_LZ4];
+	pool->pages_allocated++;
+	r = mm_check(m, &nbad);
+	cr_assert(strstr(r, "pages_allocated says"), "%s", r);
+	free(r);
+	pool->pages_allocated--;
+	check_ok();
+}
