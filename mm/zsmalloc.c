@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "arena.h"
+#include "page_alloc.h"
 #include "zsmalloc.h"
 
 #define MM_PAGE 4096u
@@ -116,7 +117,42 @@ static void fix_fullness(struct size_class *c, struct zspage *z)
 	z->fullness = f;
 }
 
-struct zs_handle *zs_malloc(struct zs_pool *pool, const void *src, uint32_t len)
+/* The pages of a zspage back to the buddy allocator. */
+static void free_chain(struct machine *m, struct zspage *z, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		mod_zone_page_state(page_zone(m, z->pages[i]), NR_ZSPAGES, -1);
+		free_pages(m, z->pages[i], 0);
+	}
+}
+
+/*
+ * A new zspage of class c (alloc_zspage): its pages one by one, movable,
+ * never reclaiming for it; NULL (nothing kept) when one is missing. The
+ * failure asks no retry of the command (GFP_NOWAIT|__GFP_NORETRY).
+ */
+static struct zspage *alloc_zspage(struct machine *m, struct size_class *c, int nid)
+{
+	struct zspage *z = kzalloc(sizeof(*z));
+	int failed = m->alloc_failed;
+
+	if (!z)
+		return NULL;
+	for (uint32_t i = 0; i < c->pages_per_zspage; i++) {
+		z->pages[i] = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, nid);
+		if (!z->pages[i]) {
+			free_chain(m, z, i);
+			kfree(z);
+			m->alloc_failed = failed;
+			return NULL;
+		}
+		mod_zone_page_state(page_zone(m, z->pages[i]), NR_ZSPAGES, 1);
+	}
+	return z;
+}
+
+struct zs_handle *zs_malloc(struct machine *m, struct zs_pool *pool, const void *src,
+			    uint32_t len, int nid)
 {
 	struct size_class *c = pool->size_class[size_class_index(len + ZS_HANDLE_SIZE)];
 	struct zs_handle *h = kmalloc(sizeof(*h) + len);
@@ -129,7 +165,7 @@ struct zs_handle *zs_malloc(struct zs_pool *pool, const void *src, uint32_t len)
 		if (!list_empty(&c->fullness_list[f]))
 			z = list_first_entry(&c->fullness_list[f], struct zspage, list);
 	if (!z) {
-		z = kzalloc(sizeof(*z));
+		z = alloc_zspage(m, c, nid);
 		if (!z) {
 			kfree(h);
 			return NULL;
@@ -149,7 +185,7 @@ struct zs_handle *zs_malloc(struct zs_pool *pool, const void *src, uint32_t len)
 	return h;
 }
 
-void zs_free(struct zs_pool *pool, struct zs_handle *h)
+void zs_free(struct machine *m, struct zs_pool *pool, struct zs_handle *h)
 {
 	struct zspage *z = h->zspage;
 	struct size_class *c = pool->size_class[z->class_idx];
@@ -162,6 +198,7 @@ void zs_free(struct zs_pool *pool, struct zs_handle *h)
 		return;
 	/* empty: its pages go back at once (free_zspage) */
 	list_del(&z->list);
+	free_chain(m, z, c->pages_per_zspage);
 	pool->pages_allocated -= c->pages_per_zspage;
 	c->objs_allocated -= c->objs_per_zspage;
 	kfree(z);
@@ -170,8 +207,8 @@ void zs_free(struct zs_pool *pool, struct zs_handle *h)
 #define MAX_REPORTS 16
 #define REPORT(...) do { if (bad++ < MAX_REPORTS) rbl_printf(out, __VA_ARGS__); } while (0)
 
-int zs_check(const struct zs_pool *pool, const uint64_t *inuse, const char *name,
-	     struct rbuf_lite *out)
+int zs_check(struct machine *m, const struct zs_pool *pool, const uint64_t *inuse,
+	     const char *name, struct rbuf_lite *out)
 {
 	uint64_t pages = 0;
 	int bad = 0;
@@ -190,6 +227,11 @@ int zs_check(const struct zs_pool *pool, const uint64_t *inuse, const char *name
 
 				zspages++;
 				objs += z->inuse;
+				for (uint32_t p = 0; p < c->pages_per_zspage; p++)
+					if (!z->pages[p] || z->pages[p]->refcount != 1 ||
+					    PageFlag(z->pages[p], PG_buddy))
+						REPORT("zswap pool %s: a zspage of class %u has page %u "
+						       "not held\n", name, c->size, p);
 				if (z->fullness != f || fullness_of(c, z) != f || !z->inuse)
 					REPORT("zswap pool %s: a zspage of class %u with %u objects "
 					       "is in fullness group %d\n", name, c->size, z->inuse, f);

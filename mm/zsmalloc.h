@@ -17,10 +17,12 @@
  * first zspage of the fullest group that is not full (10% steps), else a
  * new zspage; a zspage whose last object is freed goes back at once.
  *
- * Not modelled: the pages are not taken from the buddy allocator (MemFree
- * does not move and nr_zspages stays 0), and zspage compaction (the pool's
- * shrinker, zs_compact) never runs. The bytes themselves are kept with the
- * handle, in the arena.
+ * A zspage's pages come from the buddy allocator (movable, without
+ * direct reclaim, as zsmalloc's GFP_NOWAIT|__GFP_NORETRY), so the pool
+ * takes MemFree and shows in nr_zspages; a failure is zs_malloc's -ENOMEM.
+ * The pages are frames held and counted; the bytes themselves are kept
+ * with the handle, in the arena. Not modelled: zspage compaction (the
+ * pool's shrinker, zs_compact) never runs.
  */
 #ifndef MM_ZSMALLOC_H
 #define MM_ZSMALLOC_H
@@ -37,8 +39,12 @@
 #define ZS_MAX_PAGES_PER_ZSPAGE	8
 #define ZS_NR_FULLNESS		12	/* inuse 0, (0,10%], ... (90,99%], 100% */
 
+struct page;
+struct machine;
+
 struct zspage {
 	struct list_head list;		/* on its class's fullness list */
+	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];	/* its chain (pages_per_zspage of them) */
 	uint32_t inuse;			/* objects allocated in it */
 	uint16_t class_idx;		/* the class's index (its own, after merging) */
 	uint8_t fullness;		/* the group it is listed in */
@@ -71,12 +77,14 @@ struct zs_pool *zs_create_pool(void);
 /* Every zspage must be gone already (its objects freed). */
 void zs_destroy_pool(struct zs_pool *pool);
 /*
- * An object of len bytes (1..4096), len bytes copied from src. NULL when
- * the arena is out of memory (zs_malloc's -ENOMEM); len out of range is
- * the caller's bug.
+ * An object of len bytes (1..4096), len bytes copied from src; a new
+ * zspage's pages preferably from node nid. NULL when no page or no arena
+ * memory is left (zs_malloc's -ENOMEM); len out of range is the caller's
+ * bug.
  */
-struct zs_handle *zs_malloc(struct zs_pool *pool, const void *src, uint32_t len);
-void zs_free(struct zs_pool *pool, struct zs_handle *h);
+struct zs_handle *zs_malloc(struct machine *m, struct zs_pool *pool, const void *src,
+			    uint32_t len, int nid);
+void zs_free(struct machine *m, struct zs_pool *pool, struct zs_handle *h);
 static inline uint64_t zs_get_total_pages(const struct zs_pool *pool)
 {
 	return pool ? pool->pages_allocated : 0;
@@ -87,10 +95,11 @@ const struct size_class *zs_class_of(const struct zs_pool *pool, uint32_t len);
 struct rbuf_lite;
 /*
  * check: each class's in-use count against the objects the caller found
- * in it (inuse[class index], from its live handles), the zspages' counts
- * and fullness groups, and pages_allocated. Violations, one line each.
+ * in it (inuse[class index], from its live handles), the zspages' counts,
+ * fullness groups and pages (held, not free), and pages_allocated.
+ * Violations, one line each.
  */
-int zs_check(const struct zs_pool *pool, const uint64_t *inuse, const char *name,
-	     struct rbuf_lite *out);
+int zs_check(struct machine *m, const struct zs_pool *pool, const uint64_t *inuse,
+	     const char *name, struct rbuf_lite *out);
 
 #endif

@@ -89,10 +89,12 @@ static struct zswap_entry **slot_of(struct zswap *z, swp_entry_t e)
 	return &z->tree[t][swp_offset(e)];
 }
 
-static void entry_free(struct zswap *z, struct zswap_entry *entry)
+static void entry_free(struct machine *m, struct zswap_entry *entry)
 {
+	struct zswap *z = Z(m);
+
 	list_del(&entry->lru);
-	zs_free(z->pool[entry->comp], entry->handle);
+	zs_free(m, z->pool[entry->comp], entry->handle);
 	if (entry->length == PAGE)
 		z->stored_incompressible_pages--;
 	z->stored_pages--;
@@ -100,12 +102,12 @@ static void entry_free(struct zswap *z, struct zswap_entry *entry)
 }
 
 /* Take e's entry out of its table and free it. */
-static void erase(struct zswap *z, swp_entry_t e)
+static void erase(struct machine *m, swp_entry_t e)
 {
-	struct zswap_entry **s = slot_of(z, e);
+	struct zswap_entry **s = slot_of(Z(m), e);
 
 	if (s && *s) {
-		entry_free(z, *s);
+		entry_free(m, *s);
 		*s = NULL;
 	}
 }
@@ -129,7 +131,7 @@ void zswap_swapoff(struct machine *m, int type)
 		return;
 	/* swapoff brought every page in; only a machine going down leaves some */
 	for (uint64_t off = 0; off < z->tree_len[type]; off++)
-		erase(z, swp_entry((unsigned)type, off));
+		erase(m, swp_entry((unsigned)type, off));
 	kfree(z->tree[type]);
 	z->tree[type] = NULL;
 	z->tree_len[type] = 0;
@@ -159,7 +161,7 @@ int zswap_present(struct machine *m, swp_entry_t e)
 void zswap_invalidate(struct machine *m, swp_entry_t e)
 {
 	if (Z(m))
-		erase(Z(m), e);
+		erase(m, e);
 }
 
 /* ---- the pool limit ---- */
@@ -210,16 +212,16 @@ static int store_page(struct machine *m, struct page *page, int comp)
 		dlen = PAGE;
 		src = page_address(m, page);
 	}
-	entry->handle = zs_malloc(z->pool[comp], src, (uint32_t)dlen);
+	entry->handle = zs_malloc(m, z->pool[comp], src, (uint32_t)dlen, page_zone(m, page)->nid);
 	if (!entry->handle || !s) {
 		if (entry->handle)
-			zs_free(z->pool[comp], entry->handle);
+			zs_free(m, z->pool[comp], entry->handle);
 		z->stat[ZSWAP_REJECT_ALLOC_FAIL]++;
 		kfree(entry);
 		return 0;
 	}
 	if (*s)		/* a stale copy of this slot (a page dirtied again) */
-		entry_free(z, *s);
+		entry_free(m, *s);
 	*s = entry;
 	z->stored_pages++;
 	if (dlen == (int)PAGE)
@@ -255,7 +257,7 @@ refused:
 check_old:
 	/* whatever is stored for these slots is stale now: the device gets the pages */
 	for (i = 0; i < nr; i++)
-		erase(z, swp_entry(swp_type(e), swp_offset(e) + i));
+		erase(m, swp_entry(swp_type(e), swp_offset(e) + i));
 	return 0;
 }
 
@@ -284,7 +286,7 @@ int zswap_load(struct machine *m, swp_entry_t e, struct page *page)
 	ClearPageFlag(page, PG_zeroed);
 	count_vm_event(m, ZSWPIN);
 	/* the swap cache owns the page now: the caller dirties it */
-	entry_free(z, *s);
+	entry_free(m, *s);
 	*s = NULL;
 	return 0;
 }
@@ -323,7 +325,7 @@ static int writeback_entry(struct machine *m, struct zswap_entry *entry)
 	SetPageFlag(page, PG_uptodate);
 	workingset_refault(m, page, shadow, 0);
 	lru_add(m, page, PageFlag(page, PG_active) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON);
-	erase(z, e);
+	erase(m, e);
 	count_vm_event(m, ZSWPWB);
 	zero = swap_write_page(m, e, page);
 	count_vm_event(m, zero == 1 ? SWPOUT_ZERO : PSWPOUT);
@@ -676,7 +678,11 @@ int zswap_check(struct machine *m, struct rbuf_lite *out)
 		       (unsigned long long)stored, (unsigned long long)incompressible);
 	for (int c = 0; c < ZSWAP_NR_COMP; c++)
 		if (z->pool[c])
-			bad += zs_check(z->pool[c], inuse[c], zswap_comp_name(c), out);
+			bad += zs_check(m, z->pool[c], inuse[c], zswap_comp_name(c), out);
+	if ((uint64_t)global_zone_page_state(m, NR_ZSPAGES) != zswap_total_pages(m))
+		REPORT("zswap: nr_zspages %lld, the pools hold %llu pages\n",
+		       (long long)global_zone_page_state(m, NR_ZSPAGES),
+		       (unsigned long long)zswap_total_pages(m));
 	free(inuse);
 	if (z->enabled && !z->initialized)
 		REPORT("zswap: enabled but never set up\n");

@@ -259,6 +259,7 @@ Test(zswap, text_goes_to_the_pool_as_lz4_compresses_it)
 Test(zswap, incompressible_pages_are_kept_as_they_are)
 {
 	uint64_t a = map_anon(1, 8 * K, 0), s = map_anon(1, 64 * K, 0);
+	int64_t free0;
 
 	enable();
 	write_pages(1, a, 8, RANDOM);
@@ -270,8 +271,12 @@ Test(zswap, incompressible_pages_are_kept_as_they_are)
 	cr_assert_eq(dbg("reject_compress_fail"), 0);
 	cr_assert_eq(entry_of(1, a)->length, K);
 	write_pages(1, s, 64, SAME);
+	free0 = global_zone_page_state(m, NR_FREE_PAGES);
 	madvise(1, s, 64 * K, MM_MADV_PAGEOUT);
 	cr_assert_eq(dbg("stored_pages"), 72);
+	/* the pool's pages come out of free memory: 64 pages freed, a 3-page zspage taken */
+	cr_assert_eq(global_zone_page_state(m, NR_FREE_PAGES), free0 + 64 - 3);
+	cr_assert_eq(global_zone_page_state(m, NR_ZSPAGES), 11);
 	cr_assert_eq(ev(SWPOUT_ZERO), 0);
 	/*
 	 * lz4 makes 26 bytes of a page of 0x5a; with the handle, 34: the
