@@ -67,7 +67,7 @@ struct zswap {
 	/* sys/module/zswap/parameters */
 	int enabled, shrinker_enabled;
 	uint32_t max_pool_percent, accept_thr_percent;
-	char compressor[64];		/* as written (before the first enable: unchecked) */
+	char compressor[1025];		/* as written (before the first enable: unchecked; 1024 at most) */
 	int initialized;		/* zswap_setup ran: the pool and debugfs exist */
 	int cur_comp;			/* the current pool, -1 before setup */
 	int pool_reached_full;		/* refusing stores until under the threshold */
