@@ -480,3 +480,20 @@ Test(zswap, check_reports_a_pool_out_of_step)
 	pool->pages_allocated--;
 	check_ok();
 }
+
+/* Shared anonymous memory (shmem) goes through the pool too, and comes back intact. */
+Test(zswap, shmem_pages_go_through_the_pool)
+{
+	uint64_t a = call(1, (struct mm_call){ .verb = MMV_MMAP, .len = 8 * K, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_SHARED | MM_MAP_ANONYMOUS });
+
+	enable();
+	write_pages(1, a, 8, TEXT);
+	madvise(1, a, 8 * K, MM_MADV_PAGEOUT);
+	cr_assert_eq(ev(ZSWPOUT), 8);
+	cr_assert_eq(ev(PSWPOUT), 0);
+	cr_assert_eq(dbg("stored_pages"), 8);
+	expect_pages(1, a, 8, TEXT);
+	cr_assert_eq(ev(ZSWPIN), 8);
+	cr_assert_eq(dbg("stored_pages"), 0);
+}
