@@ -545,11 +545,11 @@ int zswap_param_write(struct machine *m, const char *name, const char *buf, size
 	int v, err;
 
 	if (!strcmp(name, "enabled")) {
-		if ((err = parse_bool(buf, len, &v)))
-			return err;
-		/* any write sets zswap up, "N" too */
+		/* any write sets zswap up, "N" too, and one that then fails to parse */
 		if (!z->initialized && zswap_setup(m))
 			return -ENODEV;
+		if ((err = parse_bool(buf, len, &v)))
+			return err;
 		z->enabled = v;
 		return 0;
 	}
