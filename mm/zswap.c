@@ -307,11 +307,13 @@ static int writeback_entry(struct machine *m, struct zswap_entry *entry)
 	struct pglist_data *pgdat;
 	struct page *page;
 	uint64_t shadow;
-	int zero;
+	int zero, failed = m->alloc_failed;
 
 	if (swap_cache_get(m, e))
 		return -EEXIST;
+	/* GFP_KERNEL, as Linux's; the worker retries nothing: no failure is left behind */
 	page = alloc_pages(m, GFP_KERNEL, 0, entry->nid);
+	m->alloc_failed = failed;
 	if (!page)
 		return -ENOMEM;
 	if (decompress(z, entry, page_address(m, page)) || swapcache_prepare(m, e)) {
