@@ -25,11 +25,12 @@
  *     it): the pool is created, "zswap: loaded using pool NAME" logged,
  *     and sys/kernel/debug/zswap appears.
  * The memory-pressure shrinker (shrinker_enabled) is not modelled: the
- * parameter is kept and shown, nothing else.
+ * parameter is kept and shown, nothing else (doc/zswap.md says why 6.18's
+ * would find nothing to do here). The parameters and debugfs are
+ * zswap_param.c's, the invariants zswap_check.c's.
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -42,7 +43,6 @@
 #include "zswap.h"
 
 #define PAGE			4096u
-#define DEFAULT_COMP		"lz4"	/* CONFIG_ZSWAP_COMPRESSOR_DEFAULT (the host's says lzo) */
 #define MAX_RECLAIM_RETRIES	16
 #define SWAP_CLUSTER_MAX	32
 
@@ -57,7 +57,7 @@ int zswap_init(struct machine *m)
 	z->max_pool_percent = 20;
 	z->accept_thr_percent = 90;
 	z->cur_comp = -1;
-	snprintf(z->compressor, sizeof(z->compressor), "%s", DEFAULT_COMP);
+	snprintf(z->compressor, sizeof(z->compressor), "%s", ZSWAP_DEFAULT_COMP);
 	for (int n = 0; n < 64; n++)
 		INIT_LIST_HEAD(&z->lru[n]);
 	m->zswap = z;
@@ -80,15 +80,6 @@ void zswap_exit(struct machine *m)
 
 /* ---- entries ---- */
 
-static struct zswap_entry **slot_of(struct zswap *z, swp_entry_t e)
-{
-	unsigned t = swp_type(e);
-
-	if (t >= MAX_SWAPFILES || !z->tree[t] || swp_offset(e) >= z->tree_len[t])
-		return NULL;
-	return &z->tree[t][swp_offset(e)];
-}
-
 static void entry_free(struct machine *m, struct zswap_entry *entry)
 {
 	struct zswap *z = Z(m);
@@ -104,7 +95,7 @@ static void entry_free(struct machine *m, struct zswap_entry *entry)
 /* Take e's entry out of its table and free it. */
 static void erase(struct machine *m, swp_entry_t e)
 {
-	struct zswap_entry **s = slot_of(Z(m), e);
+	struct zswap_entry **s = zswap_slot(Z(m), e);
 
 	if (s && *s) {
 		entry_free(m, *s);
@@ -153,7 +144,7 @@ uint64_t zswap_stored_pages(struct machine *m)
 
 int zswap_present(struct machine *m, swp_entry_t e)
 {
-	struct zswap_entry **s = slot_of(Z(m), e);
+	struct zswap_entry **s = zswap_slot(Z(m), e);
 
 	return s && *s;
 }
@@ -197,7 +188,7 @@ static int store_page(struct machine *m, struct page *page, int comp)
 {
 	struct zswap *z = Z(m);
 	swp_entry_t e = { page->swap };
-	struct zswap_entry *entry = kzalloc(sizeof(*entry)), **s = slot_of(z, e);
+	struct zswap_entry *entry = kzalloc(sizeof(*entry)), **s = zswap_slot(z, e);
 	uint8_t dst[PAGE];
 	const void *src = dst;
 	int dlen;
@@ -277,7 +268,7 @@ static int decompress(struct zswap *z, const struct zswap_entry *entry, void *ds
 int zswap_load(struct machine *m, swp_entry_t e, struct page *page)
 {
 	struct zswap *z = Z(m);
-	struct zswap_entry **s = z->initialized ? slot_of(z, e) : NULL;
+	struct zswap_entry **s = z->initialized ? zswap_slot(z, e) : NULL;
 
 	if (!s || !*s)
 		return -ENOENT;
@@ -396,297 +387,4 @@ void zswap_run_pending(struct machine *m)
 		return;
 	z->shrink_pending = 0;
 	shrink_worker(m);
-}
-
-/* ---- setup and parameters ---- */
-
-/* The pool for compressor comp, created if it is not there. 0 or -ENOMEM. */
-static int pool_get(struct zswap *z, int comp)
-{
-	if (!z->pool[comp] && !(z->pool[comp] = zs_create_pool()))
-		return -ENOMEM;
-	return 0;
-}
-
-/* The first enable (zswap_setup): the pool, with the default compressor if need be. */
-static int zswap_setup(struct machine *m)
-{
-	struct zswap *z = Z(m);
-	int comp = zswap_comp_find(z->compressor);
-
-	if (comp < 0) {
-		if (strcmp(z->compressor, DEFAULT_COMP))
-			kmsg_add(m, "zswap: compressor %s not available, using default %s",
-				 z->compressor, DEFAULT_COMP);
-		snprintf(z->compressor, sizeof(z->compressor), "%s", DEFAULT_COMP);
-		comp = zswap_comp_find(DEFAULT_COMP);
-	}
-	if (pool_get(z, comp))
-		return -ENOMEM;
-	z->cur_comp = comp;
-	z->initialized = 1;
-	kmsg_add(m, "zswap: loaded using pool %s", z->compressor);
-	return 0;
-}
-
-/* kstrtobool: the first character (or "on"/"off") decides. */
-static int parse_bool(const char *buf, size_t len, int *v)
-{
-	if (!len)
-		return -EINVAL;
-	switch (buf[0]) {
-	case 'e': case 'E': case 'y': case 'Y': case 't': case 'T': case '1':
-		*v = 1;
-		return 0;
-	case 'd': case 'D': case 'n': case 'N': case 'f': case 'F': case '0':
-		*v = 0;
-		return 0;
-	case 'o': case 'O':
-		if (len > 1 && (buf[1] == 'n' || buf[1] == 'N')) {
-			*v = 1;
-			return 0;
-		}
-		if (len > 1 && (buf[1] == 'f' || buf[1] == 'F')) {
-			*v = 0;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/* kstrtouint(s, 0): '+', a base-0 number, one newline; -EINVAL, -ERANGE. */
-static int parse_uint(const char *buf, size_t len, uint32_t *v)
-{
-	uint64_t x = 0, base = 10;
-	size_t i = 0, digits = 0;
-
-	if (len && buf[len - 1] == '\n')
-		len--;
-	if (i < len && buf[i] == '+')
-		i++;
-	if (i + 1 < len && buf[i] == '0' && (buf[i + 1] == 'x' || buf[i + 1] == 'X') &&
-	    i + 2 < len) {
-		base = 16;
-		i += 2;
-	} else if (i + 1 < len && buf[i] == '0') {
-		base = 8;
-	}
-	for (; i < len; i++, digits++) {
-		char c = buf[i];
-		uint64_t d = c >= '0' && c <= '9' ? (uint64_t)(c - '0') :
-			     c >= 'a' && c <= 'f' ? (uint64_t)(c - 'a' + 10) :
-			     c >= 'A' && c <= 'F' ? (uint64_t)(c - 'A' + 10) : 99;
-
-		if (d >= base)
-			return -EINVAL;
-		x = x * base + d;
-		if (x > UINT32_MAX)
-			return -ERANGE;
-	}
-	if (!digits)
-		return -EINVAL;
-	*v = (uint32_t)x;
-	return 0;
-}
-
-int zswap_param_read(struct machine *m, const char *name, char *buf, size_t len)
-{
-	struct zswap *z = Z(m);
-
-	if (!strcmp(name, "enabled"))
-		return snprintf(buf, len, "%c\n", z->enabled ? 'Y' : 'N');
-	if (!strcmp(name, "shrinker_enabled"))
-		return snprintf(buf, len, "%c\n", z->shrinker_enabled ? 'Y' : 'N');
-	if (!strcmp(name, "compressor"))
-		return snprintf(buf, len, "%s\n", z->compressor);
-	if (!strcmp(name, "max_pool_percent"))
-		return snprintf(buf, len, "%u\n", z->max_pool_percent);
-	if (!strcmp(name, "accept_threshold_percent"))
-		return snprintf(buf, len, "%u\n", z->accept_thr_percent);
-	return -ENOENT;
-}
-
-/* The compressor parameter (zswap_compressor_param_set). */
-static int set_compressor(struct machine *m, const char *buf, size_t len)
-{
-	struct zswap *z = Z(m);
-	char s[sizeof(z->compressor)];
-	int comp;
-
-	while (len && (buf[len - 1] == ' ' || (buf[len - 1] >= '\t' && buf[len - 1] <= '\r')))
-		len--;
-	while (len && (buf[0] == ' ' || (buf[0] >= '\t' && buf[0] <= '\r'))) {
-		buf++;
-		len--;
-	}
-	if (len >= sizeof(s))
-		return -ENOSPC;
-	memcpy(s, buf, len);
-	s[len] = 0;
-	if (!z->initialized) {	/* checked at setup */
-		memcpy(z->compressor, s, len + 1);
-		return 0;
-	}
-	if (!strcmp(s, z->compressor))
-		return 0;
-	comp = zswap_comp_find(s);
-	if (comp < 0) {
-		kmsg_add(m, "zswap: compressor %s not available", s);
-		return -ENOENT;
-	}
-	if (pool_get(z, comp))
-		return -EINVAL;
-	z->cur_comp = comp;	/* new stores go there; old entries stay in their pool */
-	memcpy(z->compressor, s, len + 1);
-	return 0;
-}
-
-int zswap_param_write(struct machine *m, const char *name, const char *buf, size_t len)
-{
-	struct zswap *z = Z(m);
-	int v, err;
-
-	if (!strcmp(name, "enabled")) {
-		/* any write sets zswap up, "N" too, and one that then fails to parse */
-		if (!z->initialized && zswap_setup(m))
-			return -ENODEV;
-		if ((err = parse_bool(buf, len, &v)))
-			return err;
-		z->enabled = v;
-		return 0;
-	}
-	if (!strcmp(name, "shrinker_enabled")) {
-		if ((err = parse_bool(buf, len, &v)))
-			return err;
-		z->shrinker_enabled = v;
-		return 0;
-	}
-	if (!strcmp(name, "compressor"))
-		return set_compressor(m, buf, len);
-	if (!strcmp(name, "max_pool_percent"))
-		return parse_uint(buf, len, &z->max_pool_percent);
-	if (!strcmp(name, "accept_threshold_percent"))
-		return parse_uint(buf, len, &z->accept_thr_percent);
-	return -ENOENT;
-}
-
-static const char *const stat_names[ZSWAP_NR_STATS] = {
-	"pool_limit_hit", "reject_reclaim_fail", "reject_alloc_fail",
-	"reject_kmemcache_fail", "reject_compress_fail", "reject_compress_poor",
-	"decompress_fail", "written_back_pages", "pool_total_size", "stored_pages",
-	"stored_incompressible_pages",
-};
-
-int zswap_debug_read(struct machine *m, const char *name, char *buf, size_t len)
-{
-	struct zswap *z = Z(m);
-
-	if (!z->initialized)
-		return -ENOENT;
-	for (int i = 0; i < ZSWAP_NR_STATS; i++) {
-		uint64_t v = z->stat[i];
-
-		if (strcmp(name, stat_names[i]))
-			continue;
-		if (i == ZSWAP_POOL_TOTAL_SIZE)
-			v = zswap_total_pages(m) * PAGE;
-		else if (i == ZSWAP_STORED_PAGES)
-			v = z->stored_pages;
-		else if (i == ZSWAP_STORED_INCOMPRESSIBLE_PAGES)
-			v = z->stored_incompressible_pages;
-		return snprintf(buf, len, "%llu\n", (unsigned long long)v);
-	}
-	return -ENOENT;
-}
-
-int mm_zswap_initialized(struct machine *m)
-{
-	int ret;
-
-	machine_lock(m);
-	ret = m->zswap && m->zswap->initialized;
-	machine_unlock(m);
-	return ret;
-}
-
-/* ---- check ---- */
-
-#define MAX_REPORTS 16
-#define REPORT(...) do { if (bad++ < MAX_REPORTS) rbl_printf(out, __VA_ARGS__); } while (0)
-
-int zswap_check(struct machine *m, struct rbuf_lite *out)
-{
-	struct zswap *z = Z(m);
-	uint64_t stored = 0, incompressible = 0, on_lru = 0;
-	uint64_t (*inuse)[ZS_SIZE_CLASSES] = calloc(ZSWAP_NR_COMP, sizeof(*inuse));
-	int bad = 0;
-
-	if (!inuse) {
-		REPORT("zswap: no host memory to check the pool\n");
-		return bad;
-	}
-	for (int t = 0; t < MAX_SWAPFILES; t++) {
-		if (z->tree[t] && (!m->swap_info[t] || z->tree_len[t] != m->swap_info[t]->max))
-			REPORT("zswap: a table for swap type %d, which has no such device\n", t);
-		for (uint64_t off = 0; z->tree[t] && off < z->tree_len[t]; off++) {
-			const struct zswap_entry *entry = z->tree[t][off];
-			swp_entry_t e = swp_entry((unsigned)t, off);
-
-			if (!entry)
-				continue;
-			stored++;
-			incompressible += entry->length == PAGE;
-			if (entry->swpentry.val != e.val)
-				REPORT("zswap: the entry at %d:%llu names slot %d:%llu\n", t,
-				       (unsigned long long)off, swp_type(entry->swpentry),
-				       (unsigned long long)swp_offset(entry->swpentry));
-			if (!m->swap_info[t] || !m->swap_info[t]->swap_map[off])
-				REPORT("zswap: slot %d:%llu is stored but free\n", t,
-				       (unsigned long long)off);
-			else if ((m->swap_info[t]->zeromap[off / 64] >> (off % 64) & 1) ||
-				 (m->swap_info[t]->datamap[off / 64] >> (off % 64) & 1))
-				REPORT("zswap: slot %d:%llu is stored and also on the device\n", t,
-				       (unsigned long long)off);
-			if (entry->comp >= ZSWAP_NR_COMP || !z->pool[entry->comp] ||
-			    entry->handle->len != entry->length || !entry->length ||
-			    entry->length > PAGE) {
-				REPORT("zswap: the entry of %d:%llu has length %u in pool %u\n", t,
-				       (unsigned long long)off, entry->length, entry->comp);
-				continue;
-			}
-			inuse[entry->comp][zs_class_of(z->pool[entry->comp], entry->length)->index]++;
-		}
-	}
-	for (int n = 0; n < 64; n++) {
-		const struct list_head *pos;
-
-		list_for_each(pos, &z->lru[n]) {
-			const struct zswap_entry *entry = list_entry(pos, struct zswap_entry, lru);
-			struct zswap_entry **s = slot_of(z, entry->swpentry);
-
-			on_lru++;
-			if (!s || *s != entry || entry->nid != n)
-				REPORT("zswap: an entry on node %d's LRU is not in its slot's table\n",
-				       n);
-		}
-	}
-	if (on_lru != stored)
-		REPORT("zswap: %llu entries on the LRU lists, %llu in the tables\n",
-		       (unsigned long long)on_lru, (unsigned long long)stored);
-	if (stored != z->stored_pages || incompressible != z->stored_incompressible_pages)
-		REPORT("zswap: stored_pages %llu (incompressible %llu), the tables hold %llu (%llu)\n",
-		       (unsigned long long)z->stored_pages,
-		       (unsigned long long)z->stored_incompressible_pages,
-		       (unsigned long long)stored, (unsigned long long)incompressible);
-	for (int c = 0; c < ZSWAP_NR_COMP; c++)
-		if (z->pool[c])
-			bad += zs_check(m, z->pool[c], inuse[c], zswap_comp_name(c), out);
-	if ((uint64_t)global_zone_page_state(m, NR_ZSPAGES) != zswap_total_pages(m))
-		REPORT("zswap: nr_zspages %lld, the pools hold %llu pages\n",
-		       (long long)global_zone_page_state(m, NR_ZSPAGES),
-		       (unsigned long long)zswap_total_pages(m));
-	free(inuse);
-	if (z->enabled && !z->initialized)
-		REPORT("zswap: enabled but never set up\n");
-	return bad;
 }

@@ -80,6 +80,19 @@ struct zswap {
 	struct list_head lru[64];	/* per node (MM_MAX_NODES): the list_lru */
 };
 
+/* The compressor at boot (CONFIG_ZSWAP_COMPRESSOR_DEFAULT; the host's kernel says lzo). */
+#define ZSWAP_DEFAULT_COMP	"lz4"
+
+/* Where e's entry is kept, or NULL (no table for its device, or past its end). */
+static inline struct zswap_entry **zswap_slot(struct zswap *z, swp_entry_t e)
+{
+	unsigned t = swp_type(e);
+
+	if (t >= MAX_SWAPFILES || !z->tree[t] || swp_offset(e) >= z->tree_len[t])
+		return NULL;
+	return &z->tree[t][swp_offset(e)];
+}
+
 /* Boot: the parameters at their defaults (off, lz4, 20, 90, shrinker off). */
 int zswap_init(struct machine *m);
 void zswap_exit(struct machine *m);
@@ -106,12 +119,16 @@ uint64_t zswap_stored_pages(struct machine *m);
 /* At the end of a command: run the shrink worker if a full pool queued it. */
 void zswap_run_pending(struct machine *m);
 
+/* ---- zswap_param.c ---- */
+
 /* Parameters and debugfs (sysctl.c's rows "zswap/<name>", "zswap-debug/<name>"). */
 int zswap_param_read(struct machine *m, const char *name, char *buf, size_t len);
 int zswap_param_write(struct machine *m, const char *name, const char *buf, size_t len);
 int zswap_debug_read(struct machine *m, const char *name, char *buf, size_t len);
 /* Has zswap been set up (sys/kernel/debug/zswap exists)? Takes the lock. */
 int mm_zswap_initialized(struct machine *m);
+
+/* ---- zswap_check.c ---- */
 
 struct rbuf_lite;
 /*
