@@ -238,7 +238,7 @@ int trace_filter_set(struct machine *m, uint64_t mask, int sys, const char *buf,
 {
 	struct trace_state *t = m->trace;
 	char s[TRACE_FILTER_LEN];
-	int ret = 0;
+	int ret = 0, accepted = 0;
 
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
 		len--;
@@ -264,13 +264,18 @@ int trace_filter_set(struct machine *m, uint64_t mask, int sys, const char *buf,
 		}
 		if (filter_parse(&trace_events[e], s, flt, &err)) {
 			flt->n = 0;
-			filter_error_text(flt->text, sizeof(flt->text), s, &err);
+			if (sys >= 0)	/* an event of the system without the fields: no filter */
+				flt->text[0] = '\0';
+			else
+				filter_error_text(flt->text, sizeof(flt->text), s, &err);
 			ret = -EINVAL;
 			continue;
 		}
+		accepted++;
 		snprintf(flt->text, sizeof(flt->text), "%s\n", s);
 	}
-	return ret;
+	/* a system's filter stands when some of its events take it (process_system_preds) */
+	return sys >= 0 && accepted ? 0 : ret;
 }
 
 int mm_trace_filter_text(struct machine *m, const char *path, char *buf, size_t size)

@@ -61,8 +61,10 @@ int trace_filter_match(const struct trace_filter *flt, const struct machine *m,
 		       const uint64_t *f, const char *str);
 /*
  * Write a filter to the events of mask: sys >= 0 for events/SYS/filter
- * (its text is kept there too), -1 for one event's. "0" clears. -EINVAL
- * when it does not parse; the event's filter file then shows why.
+ * (its text is kept there too; the events without its fields get no
+ * filter, -EINVAL only when none takes it), -1 for one event's. "0"
+ * clears. -EINVAL when it does not parse; the event's filter file then
+ * shows why.
  */
 int trace_filter_set(struct machine *m, uint64_t mask, int sys, const char *buf, size_t len);
 int trace_filter_check(struct machine *m, struct rbuf_lite *out);

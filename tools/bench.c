@@ -42,6 +42,9 @@
  *   migrate move_pages of 1 GiB to the other node of a 2-node machine, and
  *           to the node it is on, in pages/s, against the host's
  *           move_pages of 1 GiB to its one node (bench_migrate.c).
+ *   trace    faults/s of a 64 MiB touch with no trace event enabled, with
+ *           every event enabled but tracing_on 0, with events/kmem and with
+ *           every event recording (bench_trace.c).
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -215,6 +218,7 @@ static const struct group {
 	{ "malloc", bench_malloc },
 	{ "mempolicy", bench_mempolicy },
 	{ "migrate", bench_migrate },
+	{ "trace", bench_trace },
 };
 
 static const struct group *find_group(const char *name)
@@ -227,7 +231,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc|mempolicy|migrate]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc|mempolicy|migrate|trace]\n");
 }
 
 static void print_header(void)
