@@ -35,7 +35,6 @@
 #define ANON	(MM_MAP_PRIVATE | MM_MAP_ANONYMOUS)
 
 enum state { OFF, IDLE, KMEM, ALL, NR_STATES };
-static const char *const state_names[NR_STATES] = { "off", "idle", "kmem", "all" };
 
 static char why[256];
 

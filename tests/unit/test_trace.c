@@ -128,7 +128,7 @@ Test(trace, lines_as_the_host_prints_them)
 	expect_line(&e, "              as-2715    [001] ...2. 59113.493096: mm_page_free: "
 		    "page=XXXXXXXXXXXXXXXX pfn=0x4209dc order=0\n");
 
-	e = ent(TE_MM_PAGE_ALLOC_ZONE_LOCKED, "dpkg-preconfigure", 2721, 0, TS(59113, 664018));
+	e = ent(TE_MM_PAGE_ALLOC_ZONE_LOCKED, "dpkg-preconfigu", 2721, 0, TS(59113, 664018));
 	e.f[0] = 0x56c618;
 	e.f[3] = 1;
 	expect_line(&e, " dpkg-preconfigu-2721    [000] d..3. 59113.664018: mm_page_alloc_zone_locked: "
@@ -157,7 +157,7 @@ Test(trace, lines_as_the_host_prints_them)
 	expect_line(&e, "             cat-2728    [001] ..... 59113.507867: mm_filemap_fault: "
 		    "dev=254:0 ino=3c55e ofs=40960\n");
 
-	e = ent(TE_MM_FILEMAP_ADD_TO_PAGE_CACHE, "dpkg-preconfigure", 2721, 0, TS(59113, 508092));
+	e = ent(TE_MM_FILEMAP_ADD_TO_PAGE_CACHE, "dpkg-preconfigu", 2721, 0, TS(59113, 508092));
 	e.f[0] = 0x126e36;
 	e.f[1] = 0xfe00000;
 	e.f[2] = 11647778816ULL >> 12;
@@ -436,10 +436,12 @@ Test(trace, kmem_emitters_record_what_slub_passes)
 	void *obj = m->trace;	/* any object of the arena */
 
 	twrite("events/kmem/enable", "1");
+	machine_lock(m);	/* as inside the model, where slub.c calls them */
 	trace_kmem_cache_alloc(m, "vm_area_alloc", obj, "vm_area_struct", 184, 184, 0, -1, 1);
 	trace_kmem_cache_free(m, "vm_area_free", obj, "vm_area_struct");
 	trace_kmalloc(m, "anon_vma_alloc", obj, 60, 64, 0, -1);
 	trace_kfree(m, "anon_vma_free", obj);
+	machine_unlock(m);
 	s = snap();
 	cr_assert_eq(s->nr, 4);
 	cr_expect_str_eq(s->entry[0].str, "vm_area_struct");
