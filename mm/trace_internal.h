@@ -46,6 +46,7 @@ struct trace_state {
 	struct trace_entry *ring;	/* cap slots, NULL until expanded */
 	uint64_t cap;
 	uint64_t head, next;		/* the entries held: seq [head, next) */
+	uint64_t next_slot;		/* next % cap: where entry next goes */
 	uint64_t written;		/* entries recorded since the last clear */
 	uint64_t last_ts;		/* the newest entry's ts_ns */
 	struct trace_filter filter[TE_NR];

@@ -82,6 +82,7 @@ static int ring_resize(struct machine *m, uint64_t kb)
 	t->ring = ring;
 	t->cap = cap;
 	t->head = t->next - keep;
+	t->next_slot = t->next % cap;
 	t->buffer_kb = kb;
 	t->expanded = 1;
 	trace_update_mask(m);
@@ -123,17 +124,15 @@ static void trace_who(struct machine *m, struct trace_entry *e)
 	const struct task *cur = m->cur_task;
 
 	if (m->trace_comm) {
-		snprintf(e->comm, sizeof(e->comm), "%s", m->trace_comm);
+		memset(e->comm, 0, sizeof(e->comm));
+		strncpy(e->comm, m->trace_comm, sizeof(e->comm) - 1);
 		e->pid = m->trace_pid;
-		e->cpu = 0;
 	} else if (cur) {
-		snprintf(e->comm, sizeof(e->comm), "%s", cur->comm);
+		memcpy(e->comm, cur->comm, sizeof(e->comm));	/* NUL-terminated, 16 bytes */
 		e->pid = cur->pid;
 		e->cpu = (uint16_t)cur->cpu;
 	} else {
-		snprintf(e->comm, sizeof(e->comm), "<...>");
-		e->pid = 0;
-		e->cpu = 0;
+		memcpy(e->comm, "<...>\0\0\0\0\0\0\0\0\0\0", sizeof(e->comm));
 	}
 }
 
@@ -149,10 +148,16 @@ static struct trace_entry *ring_reserve(struct machine *m, enum trace_event_id e
 
 	if (t->next - t->head == t->cap)
 		t->head++;
-	ent = &t->ring[t->next % t->cap];
-	memset(ent, 0, sizeof(*ent));
+	ent = &t->ring[t->next_slot];	/* slot next % cap, kept so: no division per event */
+	if (++t->next_slot == t->cap)
+		t->next_slot = 0;
+	/* every field a printer reads is set: no memset of the whole entry */
 	ent->seq = t->next;
 	ent->type = (uint16_t)e;
+	ent->cpu = 0;
+	ent->pid = 0;
+	ent->str[0] = '\0';
+	ent->site[0] = '\0';
 	/* strictly increasing: events of one command share its clock reading */
 	ent->ts_ns = m->sim_ns > t->last_ts ? m->sim_ns : t->last_ts + 1;
 	trace_who(m, ent);
@@ -182,10 +187,14 @@ void trace_event_emit_full(struct machine *m, enum trace_event_id e, const uint6
 		return;
 	ent = ring_reserve(m, e);
 	memcpy(ent->f, f, (size_t)nf * sizeof(*f));
-	if (str)
-		snprintf(ent->str, sizeof(ent->str), "%s", str);
-	if (site)
-		snprintf(ent->site, sizeof(ent->site), "%s", site);
+	if (str) {
+		strncpy(ent->str, str, sizeof(ent->str) - 1);
+		ent->str[sizeof(ent->str) - 1] = '\0';
+	}
+	if (site) {
+		strncpy(ent->site, site, sizeof(ent->site) - 1);
+		ent->site[sizeof(ent->site) - 1] = '\0';
+	}
 	ring_commit(m, ent);
 }
 
@@ -471,6 +480,12 @@ int trace_ring_check(struct machine *m, struct rbuf_lite *out)
 			   (unsigned long long)t->head, (unsigned long long)t->next,
 			   (unsigned long long)t->cap);
 		return bad + 1;
+	}
+	if (t->ring && t->next_slot != t->next % t->cap) {
+		rbl_printf(out, "trace: next slot %llu for seq %llu in %llu slots\n",
+			   (unsigned long long)t->next_slot, (unsigned long long)t->next,
+			   (unsigned long long)t->cap);
+		bad++;
 	}
 	if (t->ring && t->cap != ring_cap(m, t->buffer_kb)) {
 		rbl_printf(out, "trace: ring of %llu entries for buffer_size_kb %llu\n",
