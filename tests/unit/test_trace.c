@@ -16,6 +16,7 @@
 #include "../../mm/task.h"
 #include "../../mm/trace.h"
 #include "../../mm/trace_internal.h"
+#include "../../mm/vmstat.h"
 #include "../../fs/tracefs.h"
 
 static struct machine *m;
@@ -494,4 +495,106 @@ Test(trace, deterministic)
 	free(a);
 	free(b);
 	mm_shutdown(m2);
+}
+
+/* ---- reclaim and the OOM killer, on small machines ---- */
+
+static void boot_swap(void)
+{
+	struct mm_config cfg = { .ram_bytes = 128 * MiB, .nr_nodes = 1, .swap_bytes = 64 * MiB };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+}
+
+TestSuite(trace_reclaim, .init = boot_swap, .fini = teardown);
+
+static uint64_t sum_field(const struct mm_trace_snap *s, enum trace_event_id e, int f)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; i < s->nr; i++)
+		if (s->entry[i].type == e)
+			n += s->entry[i].f[f];
+	return n;
+}
+
+/*
+ * Past the low watermark kswapd is woken, wakes, scans and sleeps: its
+ * events say so, as kswapd0-0, and what shrink_inactive reports adds up to
+ * pgscan and pgsteal.
+ */
+Test(trace_reclaim, vmscan_events_add_up_to_the_counters)
+{
+	uint64_t len = (uint64_t)(global_zone_page_state(m, NR_FREE_PAGES) - 200) * 4096;
+	int64_t scan0 = m->vm_events[PGSCAN_KSWAPD] + m->vm_events[PGSCAN_DIRECT];
+	int64_t steal0 = m->vm_events[PGSTEAL_KSWAPD] + m->vm_events[PGSTEAL_DIRECT];
+	uint64_t wake = 0;
+	struct mm_trace_snap *s;
+
+	twrite("buffer_size_kb", "16384");
+	twrite("events/vmscan/enable", "1");
+	touch(1, map_anon(1, len, 0), len, 1);
+	s = snap();
+	cr_assert_eq(s->written, s->nr, "nothing lost");
+	cr_expect_gt(count(s, TE_MM_VMSCAN_WAKEUP_KSWAPD), 0);
+	cr_expect_gt(count(s, TE_MM_VMSCAN_KSWAPD_WAKE), 0);
+	cr_expect_gt(count(s, TE_MM_VMSCAN_LRU_ISOLATE), 0);
+	cr_expect_eq((int64_t)sum_field(s, TE_MM_VMSCAN_LRU_SHRINK_INACTIVE, 1),
+		     m->vm_events[PGSCAN_KSWAPD] + m->vm_events[PGSCAN_DIRECT] - scan0, "nr_scanned");
+	cr_expect_eq((int64_t)sum_field(s, TE_MM_VMSCAN_LRU_SHRINK_INACTIVE, 2),
+		     m->vm_events[PGSTEAL_KSWAPD] + m->vm_events[PGSTEAL_DIRECT] - steal0, "nr_reclaimed");
+	for (uint64_t i = 0; i < s->nr; i++)
+		if (s->entry[i].type == TE_MM_VMSCAN_KSWAPD_WAKE) {
+			cr_expect_str_eq(s->entry[i].comm, "kswapd0");
+			cr_expect_eq(s->entry[i].pid, 0);
+			wake++;
+		}
+	cr_expect_gt(wake, 0);
+	free(s);
+}
+
+static void boot_small(void)
+{
+	struct mm_config cfg = { .ram_bytes = 64 * MiB, .nr_nodes = 1 };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+	cr_assert_eq(mm_tunable_write(m, "overcommit_memory", "1", 1), 0);
+}
+
+TestSuite(trace_oom, .init = boot_small, .fini = teardown);
+
+Test(trace_oom, mark_victim_and_oom_score_adj_update)
+{
+	int a = 0, b = 0;
+	uint64_t addr;
+	struct mm_trace_snap *s;
+	struct trace_entry *v = NULL, *adj = NULL;
+	char why[128];
+
+	cr_assert_eq(mm_spawn(m, "hog", &a, NULL, 0), 0);
+	cr_assert_eq(mm_spawn(m, "small", &b, NULL, 0), 0);
+	twrite("events/oom/enable", "1");
+	cr_assert_eq(mm_oom_adj_write(m, a, 0, "500", 3), 3);
+	addr = call(a, (struct mm_call){ .verb = MMV_MMAP, .len = 128 * MiB, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS });
+	mm_syscall(m, a, &(struct mm_call){ .verb = MMV_TOUCH, .addr = addr, .len = 128 * MiB,
+		   .mode = 'w' }, &addr, why, sizeof(why));
+	s = snap();
+	for (uint64_t i = 0; i < s->nr; i++) {
+		if (s->entry[i].type == TE_MARK_VICTIM)
+			v = &s->entry[i];
+		if (s->entry[i].type == TE_OOM_SCORE_ADJ_UPDATE)
+			adj = &s->entry[i];
+	}
+	cr_assert(adj && v);
+	cr_expect_eq((int)adj->f[0], a);
+	cr_expect_str_eq(adj->str, "hog");
+	cr_expect_eq((int16_t)adj->f[2], 500);
+	cr_expect_eq((int)v->f[0], a, "the hog is the victim");
+	cr_expect_str_eq(v->str, "hog");
+	cr_expect_gt(v->f[3], 0, "anon-rss in kB");
+	cr_expect_eq((int16_t)v->f[8], 500);
+	free(s);
 }
