@@ -132,7 +132,26 @@ shown=$(unshare -m --propagation private -- sh -c \
 assert_eq "$(cat "$T/trace")" "$shown" "trace-cmd show prints the trace file"
 assert_match 'rss_stat: mm_id=[0-9]+ curr=1 type=MM_ANONPAGES size=' "$shown" "rss_stat lines"
 
+# ---- the page cache: a write and a read through files/ ----
+echo 'filemap:*' >"$T/set_event"
+assert_eq "filemap:mm_filemap_fault
+filemap:mm_filemap_map_pages
+filemap:mm_filemap_get_pages
+filemap:mm_filemap_add_to_page_cache
+filemap:mm_filemap_delete_from_page_cache" "$(cat "$T/set_event")" "set_event: > empties it first"
+echo >"$T/trace"
+head -c 65536 /dev/zero >"$MNT/files/traced"
+sync "$MNT/files/traced"
+# the host's cached pages of the file go, so that cat reads through the model
+"$PY" -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' 	"$MNT/files/traced"
+cat "$MNT/files/traced" >/dev/null
+ino=$(printf %x "$(stat -c %i "$MNT/files/traced")")
+assert_eq "dev=254:1 ino=$ino ofs=0-65535" 	"$(sed -n 's/.* mm_filemap_get_pages: //p' "$T/trace" | tail -n1)" "the read's get_pages"
+assert_eq 16 "$(awk -v ino="$ino" '$5 == "mm_filemap_add_to_page_cache:" && $9 == ino {
+	split($12, o, "="); n += 2 ^ o[2] } END { print n }' "$T/trace")" "the pages added, by their folios' orders"
+
 # ---- tracing_on, buffer_size_kb ----
+echo 'kmem:mm_page_alloc exceptions:page_fault_user' >"$T/set_event"
 echo 0 >"$T/tracing_on"
 n=$(wc -l <"$T/trace")
 echo "touch $a 8K w" >&3 && read -r r <&3
