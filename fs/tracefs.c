@@ -38,7 +38,7 @@ static int system_first[NR_SYSTEMS], nr_systems;
 static void find_systems(void)
 {
 	nr_systems = 0;
-	for (int e = 0; e < TE_NR; e++)
+	for (int e = 0; e < TE_NR && nr_systems < NR_SYSTEMS; e++)	/* tracefs_nr_rows counts 6 */
 		if (!e || strcmp(trace_events[e].system, trace_events[e - 1].system))
 			system_first[nr_systems++] = e;
 }

@@ -598,3 +598,50 @@ Test(trace_oom, mark_victim_and_oom_score_adj_update)
 	cr_expect_eq((int16_t)v->f[8], 500);
 	free(s);
 }
+
+/*
+ * Whatever is written to a filter or set_event: 0 or -EINVAL, never a
+ * crash, and the checker content (random bytes from a fixed seed, and
+ * pieces of real expressions glued at random).
+ */
+Test(trace, any_bytes_to_filter_and_set_event)
+{
+	static const char *const bits[] = {
+		"order", "pfn", "==", "!=", "<", "<=", ">", ">=", "&", "&&", "||", " ", "0x1f",
+		"-3", "\"", "name", "common_pid", "migratetype", "kmem:", "*", "!", ":", "\n",
+		"gfp_flags", "18446744073709551616", "(", "comm", "vm_area_struct",
+	};
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char buf[300];
+
+	for (int round = 0; round < 3000; round++) {
+		size_t n = 0, len;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		len = x % 280;
+		while (n < len) {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			if (round & 1) {
+				buf[n++] = (char)(x & 0xff);
+			} else {
+				const char *b = bits[x % (sizeof(bits) / sizeof(bits[0]))];
+				size_t bl = strlen(b);
+
+				if (n + bl >= len)
+					break;
+				memcpy(buf + n, b, bl);
+				n += bl;
+			}
+		}
+		for (int w = 0; w < 4; w++) {
+			static const char *const paths[] = {
+				"events/kmem/mm_page_alloc/filter", "events/kmem/filter",
+				"events/oom/mark_victim/filter", "set_event",
+			};
+			int err = mm_trace_write(m, paths[w], buf, n, 0);
+
+			cr_assert(err == 0 || err == -EINVAL, "%s: %d", paths[w], err);
+		}
+	}
+	check_ok();
+}
