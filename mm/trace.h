@@ -206,6 +206,20 @@ void trace_filemap_emit(struct machine *m, enum trace_event_id e, uint64_t pfn, 
 		   (uint64_t)(deactivated), (uint64_t)(referenced), TRACE_S(prio), TRACE_S(flags))
 #define trace_mm_vmscan_write_folio(m, pfn, flags) \
 	TRACE_EMIT(m, TE_MM_VMSCAN_WRITE_FOLIO, (uint64_t)(pfn), TRACE_S(flags))
+/*
+ * Shrinkers (kernel: do_shrink_slab): shrink names the shrinker's scan
+ * function (printed as %pS), shr is the shrinker object (hashed).
+ */
+void trace_shrink_slab_start_emit(struct machine *m, const char *shrink, const void *shr, int nid,
+				  int64_t nr_objects_to_shrink, unsigned gfp, uint64_t cache_items,
+				  uint64_t delta, uint64_t total_scan, int priority);
+void trace_shrink_slab_end_emit(struct machine *m, const char *shrink, const void *shr, int nid,
+				int shrinker_retval, int64_t unused_scan, int64_t new_scan,
+				int64_t total_scan);
+#define trace_mm_shrink_slab_start(m, ...) \
+	do { if (trace_enabled(m, TE_MM_SHRINK_SLAB_START)) trace_shrink_slab_start_emit(m, __VA_ARGS__); } while (0)
+#define trace_mm_shrink_slab_end(m, ...) \
+	do { if (trace_enabled(m, TE_MM_SHRINK_SLAB_END)) trace_shrink_slab_end_emit(m, __VA_ARGS__); } while (0)
 
 struct task;
 void trace_mark_victim_emit(struct machine *m, const struct task *t);

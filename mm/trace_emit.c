@@ -51,10 +51,11 @@ unsigned long trace_gfp(unsigned gfp, unsigned order)
  */
 uint32_t trace_ptr_hash(const struct machine *m, const void *p)
 {
-	uint64_t x = (uint64_t)((const uint8_t *)p - arena_region(m->arena)->addr);
+	uint64_t x;
 
 	if (!p)
-		return 0;
+		return 0;	/* %p of NULL prints zeros */
+	x = (uint64_t)((uintptr_t)p - (uintptr_t)arena_region(m->arena)->addr);
 	x ^= x >> 33;
 	x *= 0xff51afd7ed558ccdULL;
 	x ^= x >> 33;
@@ -139,4 +140,26 @@ void trace_oom_score_adj_update_emit(struct machine *m, const struct task *t)
 	uint64_t f[] = { (uint64_t)(int64_t)t->pid, 0, (uint64_t)(int64_t)t->oom_score_adj };
 
 	trace_event_emit(m, TE_OOM_SCORE_ADJ_UPDATE, f, t->comm);
+}
+
+void trace_shrink_slab_start_emit(struct machine *m, const char *shrink, const void *shr, int nid,
+				  int64_t nr_objects_to_shrink, unsigned gfp, uint64_t cache_items,
+				  uint64_t delta, uint64_t total_scan, int priority)
+{
+	uint64_t f[] = { trace_ptr_hash(m, shr), 0, (uint64_t)(int64_t)nid,
+			 (uint64_t)nr_objects_to_shrink, trace_gfp(gfp, 0), cache_items, delta,
+			 total_scan, (uint64_t)(int64_t)priority };
+
+	trace_event_emit_full(m, TE_MM_SHRINK_SLAB_START, f, NULL, shrink);
+}
+
+void trace_shrink_slab_end_emit(struct machine *m, const char *shrink, const void *shr, int nid,
+				int shrinker_retval, int64_t unused_scan, int64_t new_scan,
+				int64_t total_scan)
+{
+	uint64_t f[] = { trace_ptr_hash(m, shr), (uint64_t)(int64_t)nid, 0, (uint64_t)unused_scan,
+			 (uint64_t)new_scan, (uint64_t)(int64_t)shrinker_retval,
+			 (uint64_t)total_scan };
+
+	trace_event_emit_full(m, TE_MM_SHRINK_SLAB_END, f, NULL, shrink);
 }

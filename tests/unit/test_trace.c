@@ -645,3 +645,31 @@ Test(trace, any_bytes_to_filter_and_set_event)
 	}
 	check_ok();
 }
+
+/* The shrinkers' events, as mm/slub.c's shrinkers will call them. */
+Test(trace, shrink_slab_lines)
+{
+	struct mm_trace_snap *s;
+	struct rbuf b;
+
+	twrite("events/vmscan/enable", "1");
+	machine_lock(m);
+	trace_mm_shrink_slab_start(m, "super_cache_scan", m->trace, 0, 0, 0, 1234, 10, 10, 12);
+	trace_mm_shrink_slab_end(m, "super_cache_scan", m->trace, 0, 8, 0, 2, 10);
+	machine_unlock(m);
+	s = snap();
+	cr_assert_eq(s->nr, 2);
+	rbuf_init(&b);
+	trace_print_fields(&b, &s->entry[0]);
+	rbuf_puts(&b, "|");
+	trace_print_fields(&b, &s->entry[1]);
+	rbuf_put(&b, "", 1);
+	cr_expect(!strncmp(b.buf, "super_cache_scan ", 17), "%s", b.buf);
+	cr_expect(strstr(b.buf, ": nid: 0 objects to shrink 0 gfp_flags GFP_KERNEL_ACCOUNT|__GFP_ZERO|"
+			 "__GFP_COMP cache items 1234 delta 10 total_scan 10 priority 12|super_cache_scan "),
+		  "%s", b.buf);
+	cr_expect(strstr(b.buf, ": nid: 0 unused scan count 0 new scan count 2 total_scan 10 last "
+			 "shrinker return val 8"), "%s", b.buf);
+	rbuf_free(&b);
+	free(s);
+}
