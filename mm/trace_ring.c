@@ -7,8 +7,9 @@
  * it with the same entries. It holds the entries [head, next) by sequence
  * number, entry seq in slot seq % cap; when full, a new entry overwrites
  * the oldest (Linux's overwrite mode, the default). Its capacity follows
- * buffer_size_kb (per CPU, as Linux's) at TRACE_RECORD_BYTES a record, the
- * size of a typical kmem record with its header in Linux's buffer. Like
+ * buffer_size_kb (per CPU, as Linux's, rounded to its sub-buffers) at
+ * TRACE_RECORD_BYTES a record, the size of a typical kmem record with its
+ * header in Linux's buffer. Like
  * Linux, the buffer starts minimal ("7 (expanded: 1408)") and takes its
  * full size when the first event is enabled. A trace_pipe read consumes
  * entries from the head (mm_trace_write "trace_pipe").
@@ -25,15 +26,27 @@
 #include "trace_internal.h"
 
 #define TRACE_RECORD_BYTES	64
+#define TRACE_SUBBUF_DATA	4080	/* BUF_PAGE_SIZE: a 4 KiB sub-buffer less its header */
 #define TRACE_DEFAULT_KB	1408	/* Linux's default buffer_size_kb, expanded */
 #define TRACE_MIN_KB		7	/* and before */
 #define TRACE_MAX_KB		(1ULL << 20)
 
+/*
+ * The bytes a buffer of kb KiB per CPU really holds: whole sub-buffers of
+ * 4080 data bytes (a page less its header), two at least, as
+ * ring_buffer_resize rounds (buffer_size_kb then reads 7 for 1, 1410 for
+ * 1408, 103 for 100, on the host).
+ */
+static uint64_t ring_bytes(uint64_t kb)
+{
+	uint64_t pages = (kb * 1024 + TRACE_SUBBUF_DATA - 1) / TRACE_SUBBUF_DATA;
+
+	return (pages < 2 ? 2 : pages) * TRACE_SUBBUF_DATA;
+}
+
 static uint64_t ring_cap(const struct machine *m, uint64_t kb)
 {
-	uint64_t cap = kb * 1024 * (uint64_t)m->nr_cpus / TRACE_RECORD_BYTES;
-
-	return cap ? cap : 1;
+	return ring_bytes(kb) * (uint64_t)m->nr_cpus / TRACE_RECORD_BYTES;
 }
 
 int trace_ring_init(struct machine *m)
@@ -222,7 +235,7 @@ struct mm_trace_snap *mm_trace_snap(struct machine *m, uint64_t from, uint64_t m
 	if (s) {
 		s->tracing_on = t->tracing_on;
 		s->expanded = t->expanded;
-		s->buffer_size_kb = t->buffer_kb;
+		s->buffer_size_kb = t->expanded ? ring_bytes(t->buffer_kb) >> 10 : t->buffer_kb;
 		s->nr_cpus = m->nr_cpus;
 		s->enabled = t->enabled;
 		s->entries = t->next - t->head;

@@ -50,7 +50,7 @@ struct trace_entry {
 struct mm_trace_snap {
 	int tracing_on;
 	int expanded;			/* the ring has its full size (first event enabled) */
-	uint64_t buffer_size_kb;	/* per CPU */
+	uint64_t buffer_size_kb;	/* per CPU: as written until expanded, then as rounded */
 	int nr_cpus;
 	uint64_t enabled;		/* bit e: event e is enabled */
 	uint64_t entries, written;	/* in the buffer / written since the last clear */

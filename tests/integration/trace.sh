@@ -33,7 +33,8 @@ echo 1 >"$T/events/kmem/mm_page_alloc/enable"
 assert_eq 1 "$(cat "$D/events/kmem/mm_page_alloc/enable")" "enable seen through debug/tracing"
 assert_eq X "$(cat "$T/events/kmem/enable")" "kmem: some enabled"
 assert_eq kmem:mm_page_alloc "$(cat "$T/set_event")" "set_event lists it"
-assert_eq 1408 "$(cat "$T/buffer_size_kb")" "the buffer expanded"
+assert_eq 1410 "$(cat "$T/buffer_size_kb")" "the buffer expanded (whole 4080-byte sub-buffers)"
+assert_eq 2820 "$(cat "$T/buffer_total_size_kb")" "buffer_total_size_kb"
 echo exceptions:page_fault_user >>"$D/set_event"
 assert_eq "exceptions:page_fault_user
 kmem:mm_page_alloc" "$(cat "$T/set_event")" "set_event appended"
@@ -159,12 +160,18 @@ echo 'mmap 0 4K rw- private,anon' >&3 && read -r c <&3
 echo "touch $c 4K w" >&3 && read -r r <&3
 assert_eq "$n" "$(wc -l <"$T/trace")" "tracing_on 0 records nothing"
 echo 1 >"$T/tracing_on"
-echo 1 >"$T/buffer_size_kb"
-assert_eq 1 "$(cat "$T/buffer_size_kb")" "buffer_size_kb"
-assert_eq 2 "$(cat "$T/buffer_total_size_kb")" "buffer_total_size_kb"
+for kb in 1:7 100:103 1:7; do	# as the host rounds them
+	echo "${kb%:*}" >"$T/buffer_size_kb"
+	assert_eq "${kb#*:}" "$(cat "$T/buffer_size_kb")" "buffer_size_kb ${kb%:*}"
+done
+assert_eq 14 "$(cat "$T/buffer_total_size_kb")" "buffer_total_size_kb"
+expect_fail "Invalid argument" "echo 0 >'$T/buffer_size_kb'"
 echo 'mmap 0 1M rw- private,anon' >&3 && read -r c <&3
 echo "touch $c 1M w" >&3 && read -r r <&3
-assert_eq 32 "$(tail -n +13 "$T/trace" | wc -l)" "a full ring of 32 entries keeps the newest"
+assert_eq 255 "$(tail -n +13 "$T/trace" | wc -l)" "a full ring of 255 entries keeps the newest"
+assert_match "^# entries-in-buffer/entries-written: 255/[0-9]+ " "$(sed -n 3p "$T/trace")" "its header"
+assert_eq "$(printf 0x%x $((c + 0xff000)))" \
+	"$(sed -n 's/.*page_fault_user: address=\([^ ]*\) .*/\1/p' "$T/trace" | tail -n1)" "the newest fault"
 exec 3>&-
 
 # ---- the journal replays the same trace ----
