@@ -240,11 +240,14 @@ int trace_filter_set(struct machine *m, uint64_t mask, int sys, const char *buf,
 	char s[TRACE_FILTER_LEN];
 	int ret = 0, accepted = 0;
 
+	if (!buf)
+		len = 0;
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
 		len--;
 	if (len >= sizeof(s))
 		return -EINVAL;
-	memcpy(s, buf, len);
+	if (len)
+		memcpy(s, buf, len);
 	s[len] = '\0';
 	if (memchr(s, '\0', len))
 		return -EINVAL;
