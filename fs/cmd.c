@@ -71,6 +71,8 @@ static long cmd_exec(struct machine *m, const struct cmd *c, void *out, struct r
 		return mm_tunable_write(m, c->path, c->data, c->len);
 	case CT_OOM_ADJ:
 		return mm_oom_adj_write(m, c->pid, (int)c->arg, c->data, c->len);
+	case CT_TRACE:
+		return mm_trace_write(m, c->path, c->data, c->len, (int)c->arg);
 	case CT_SYNC:
 		return mm_sync(m, NULL, 0);
 	case CT_KMSG:

@@ -49,6 +49,7 @@ enum cmd_type {
 	CT_NS_CHMOD,		/* path, arg = mode */
 	CT_NS_CHOWN,		/* path, off = uid, arg = gid ((uint32_t)-1: unchanged) */
 	CT_OOM_ADJ,		/* pid, arg = legacy (oom_adj), data/len = the text: mm_oom_adj_write */
+	CT_TRACE,		/* path = a tracefs file, data/len = the text, arg = 1 for O_TRUNC: mm_trace_write */
 	CT_NR
 };
 

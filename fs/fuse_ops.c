@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "files.h"
 #include "mmfs.h"
 #include "taskstream.h"
+#include "tracefs.h"
 #include "tree.h"
 #include "view.h"
 
@@ -39,7 +41,12 @@ struct ofile {
 	struct ctlfile *cf;	/* control files only */
 	struct tstream *ts;	/* maps and smaps (NK_TASK_STREAM): the reader's snapshot */
 	int flush_runs_line;	/* write-only control file, see mmfs_flush */
+	int nonblock;		/* opened O_NONBLOCK: trace_pipe does not wait */
+	struct fuse_pollhandle *ph;	/* trace_pipe: the poll waiting to be woken; under poll_lock */
 };
+
+/* Guards every ofile's ph (the tracefs poll thread fires them). */
+static pthread_mutex_t poll_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* One open directory (fi->fh): its listing, taken at opendir. */
 struct odir {
@@ -63,6 +70,7 @@ static void mmfs_init(void *userdata, struct fuse_conn_info *conn)
 
 static void mmfs_destroy(void *userdata)
 {
+	tracefs_stop();		/* trace_pipe readers still waiting give up */
 	files_exit();
 }
 
@@ -236,6 +244,11 @@ static int open_check(const struct tree_ref *ref, int flags)
 	return 0;
 }
 
+static int is_trace_pipe(const struct tree_ref *ref)
+{
+	return ref->node->kind == NK_TRACEFS && TFS_KIND(ref->node->arg) == TFS_TRACE_PIPE;
+}
+
 static void mmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	if (files_owns(ino)) {
@@ -254,6 +267,10 @@ static void mmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (!err && ref.node->kind == NK_CTL &&
 	    !(of->cf = ctlfile_new(mmfs.m, ref.pid, (fi->flags & O_ACCMODE) != O_WRONLY)))
 		err = -ENOMEM;
+	/* tracefs: opening trace with O_TRUNC clears it, set_event disables all (tracing_open) */
+	if (!err && ref.node->kind == NK_TRACEFS && (fi->flags & O_TRUNC) &&
+	    (fi->flags & O_ACCMODE) != O_RDONLY)
+		err = tracefs_truncate(mmfs.m, ref.node->arg);
 	if (err) {
 		free(of);
 		fuse_reply_err(req, -err);
@@ -275,7 +292,8 @@ static void mmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	fi->fh = (uintptr_t)of;
 	fi->direct_io = 1;
-	fi->nonseekable = of->cf != NULL;
+	fi->nonseekable = of->cf != NULL || is_trace_pipe(&ref);
+	of->nonblock = (fi->flags & O_NONBLOCK) != 0;
 	of->flush_runs_line = (fi->flags & O_ACCMODE) == O_WRONLY;
 	fuse_reply_open(req, fi);
 }
@@ -358,6 +376,33 @@ static void read_stream(fuse_req_t req, struct ofile *of, size_t size, off_t off
 	free(buf);
 }
 
+/* trace_pipe's read: the interrupt that ends its wait (fuse_req_interrupt_func) */
+static void pipe_interrupted(fuse_req_t req, void *data)
+{
+	(void)req;
+	*(volatile int *)data = 1;
+	tracefs_pipe_wake();
+}
+
+static int pipe_reply(void *arg, const char *buf, size_t len)
+{
+	return fuse_reply_buf((fuse_req_t)arg, buf, len);
+}
+
+/*
+ * trace_pipe: waits for events, consumes what it returns. The reply is
+ * sent inside tracefs_pipe_read, and only a delivered reply consumes.
+ */
+static void read_trace_pipe(fuse_req_t req, struct ofile *of, size_t size)
+{
+	int interrupted = 0, err;
+
+	fuse_req_interrupt_func(req, pipe_interrupted, &interrupted);
+	err = tracefs_pipe_read(mmfs.m, size, of->nonblock, &interrupted, pipe_reply, req);
+	if (err)
+		fuse_reply_err(req, -err);
+}
+
 static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		      struct fuse_file_info *fi)
 {
@@ -382,6 +427,10 @@ static void mmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	if (of->ref.node->kind == NK_TASK_STREAM) {
 		read_stream(req, of, size, off);
+		return;
+	}
+	if (is_trace_pipe(&of->ref)) {
+		read_trace_pipe(req, of, size);
 		return;
 	}
 	pthread_mutex_lock(&of->lock);
@@ -473,6 +522,13 @@ static void mmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 		ctlfile_free(of->cf);
 	}
 	tstream_free(of->ts);
+	if (is_trace_pipe(&of->ref)) {
+		tracefs_poll_drop(of);
+		pthread_mutex_lock(&poll_lock);
+		if (of->ph)
+			fuse_pollhandle_destroy(of->ph);
+		pthread_mutex_unlock(&poll_lock);
+	}
 	rbuf_free(&of->text);
 	pthread_mutex_destroy(&of->lock);
 	free(of);
@@ -579,6 +635,52 @@ static void mmfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	files_ops.create(req, parent, name, mode, fi);
 }
 
+/* The tracefs poll thread: an entry arrived for the poll of this open file. */
+static void poll_fire(void *arg)
+{
+	struct ofile *of = arg;
+	struct fuse_pollhandle *ph;
+
+	pthread_mutex_lock(&poll_lock);
+	ph = of->ph;
+	of->ph = NULL;
+	pthread_mutex_unlock(&poll_lock);
+	if (ph) {
+		fuse_lowlevel_notify_poll(ph);
+		fuse_pollhandle_destroy(ph);
+	}
+}
+
+/*
+ * poll/select: trace_pipe is readable when the ring holds an entry; a
+ * waiting poll is notified when one arrives. Every other file is always
+ * ready, as procfs's are.
+ */
+static void mmfs_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		      struct fuse_pollhandle *ph)
+{
+	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
+	unsigned revents = POLLIN | POLLRDNORM;
+
+	if (files_owns(ino) || !of || !is_trace_pipe(&of->ref)) {
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		fuse_reply_poll(req, revents | POLLOUT | POLLWRNORM);
+		return;
+	}
+	if (ph) {
+		pthread_mutex_lock(&poll_lock);
+		if (of->ph)
+			fuse_pollhandle_destroy(of->ph);
+		of->ph = ph;
+		pthread_mutex_unlock(&poll_lock);
+		tracefs_poll_arm(poll_fire, of);
+	}
+	if (!tracefs_pipe_ready(mmfs.m))
+		revents = 0;
+	fuse_reply_poll(req, revents);
+}
+
 const struct fuse_lowlevel_ops mmfs_ops = {
 	.init		= mmfs_init,
 	.destroy	= mmfs_destroy,
@@ -606,4 +708,5 @@ const struct fuse_lowlevel_ops mmfs_ops = {
 	.flush		= mmfs_flush,
 	.release	= mmfs_release,
 	.statfs		= mmfs_statfs,
+	.poll		= mmfs_poll,
 };

@@ -29,6 +29,7 @@
 #include "journal.h"
 #include "mmfs.h"
 #include "notify.h"
+#include "tracefs.h"
 #include "parse.h"
 #include "tree.h"
 
@@ -724,7 +725,9 @@ int main(int argc, char *argv[])
 	fuse_daemonize(cmd.foreground);
 	if (notify_start(se))	/* after daemonize: the thread must be in our process */
 		fprintf(stderr, "mmfs: no notify thread: real mappers of files/ may see stale bytes\n");
+	tracefs_start(mmfs.m);	/* trace_pipe's wakeups; a thread too */
 	ret = serve(se, &cmd);
+	tracefs_stop();
 	notify_stop();
 	/* libfuse reports a stop by SIGTERM/SIGINT/SIGHUP as that signal: clean */
 	ret = ret == 0 || ret == SIGTERM || ret == SIGINT || ret == SIGHUP ? 0 : 1;

@@ -87,6 +87,7 @@ void render_osrelease(struct rbuf *b, const struct mm_global_snap *s);
 void render_sysvipc_shm(struct rbuf *b, const struct mm_global_snap *s,
 			const struct render_clock *c);
 void render_tty_drivers(struct rbuf *b, const struct mm_global_snap *s);
+void render_mounts(struct rbuf *b, const struct mm_task_snap *t);
 
 /* per-process files (fs/render_task.c) */
 void render_maps(struct rbuf *b, const struct mm_task_snap *t);

@@ -151,3 +151,22 @@ void render_tty_drivers(struct rbuf *b, const struct mm_global_snap *s)
 		  "pty_master           /dev/ptm      128 0-1048575 pty:master\n"
 		  "unknown              /dev/tty        4 1-63 console\n");
 }
+
+/*
+ * proc/PID/mounts (and proc/mounts, a link to self/mounts): the file
+ * systems of the simulated machine, at the places the mount shows them,
+ * so that tools that look their file systems up find them: trace-cmd
+ * (libtracefs) looks for a tracefs line to find the tracing directory.
+ * The root is the files/ disk (254:1, vda1); the options are those a
+ * Debian 12 guest mounts them with.
+ */
+void render_mounts(struct rbuf *b, const struct mm_task_snap *t)
+{
+	(void)t;
+	rbuf_puts(b, "/dev/vda1 / ext4 rw,relatime 0 0\n"
+		  "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
+		  "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\n"
+		  "tmpfs /dev/shm tmpfs rw,nosuid,nodev,inode64 0 0\n"
+		  "debugfs /sys/kernel/debug debugfs rw,nosuid,nodev,noexec,relatime 0 0\n"
+		  "tracefs /sys/kernel/tracing tracefs rw,nosuid,nodev,noexec,relatime 0 0\n");
+}

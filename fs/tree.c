@@ -19,6 +19,7 @@
 #include "procbin.h"
 #include "taskstream.h"
 #include "tree.h"
+#include "tracefs.h"
 #include "tree_pid.h"
 #include "view.h"
 
@@ -108,6 +109,8 @@ static const struct node static_nodes[] = {
 	  .arg = LINK_SELF },
 	{ .name = "thread-self", .parent = N_PROC, .mode = S_IFLNK | 0777, .kind = NK_LINK,
 	  .arg = LINK_THREAD_SELF },
+	{ .name = "mounts", .parent = N_PROC, .mode = S_IFLNK | 0777, .kind = NK_LINK,
+	  .arg = LINK_MOUNTS },
 	{ .name = "shm", .parent = N_PROC_SYSVIPC, .mode = S_IFREG | 0444, .kind = NK_CLOCKED,
 	  .show.clocked = render_sysvipc_shm },
 };
@@ -237,6 +240,16 @@ static void tree_add_cpus(int nr_cpus)
 	}
 }
 
+/* tracefs_add_rows' callback: a row, its index (for the rows inside it) */
+static int tracefs_row(const char *name, int parent, unsigned mode, int arg)
+{
+	struct node *n = node_add(name, parent, (mode_t)mode,
+				  S_ISDIR(mode) ? NK_DIR : NK_TRACEFS);
+
+	n->arg = arg;
+	return (int)nr_nodes - 1;
+}
+
 int tree_init(int nr_numa, int nr_cpus)
 {
 	const size_t nr_static = sizeof(static_nodes) / sizeof(static_nodes[0]);
@@ -244,8 +257,8 @@ int tree_init(int nr_numa, int nr_cpus)
 	int nr_tun = mm_tunables(&tun);
 
 	nodes = calloc(nr_static + (size_t)nr_tun + NUMA_ROWS +
-		       NUMA_ROWS_PER_NODE * (size_t)nr_numa + NUMA_ROWS_PER_CPU * (size_t)nr_cpus,
-		       sizeof(*nodes));
+		       NUMA_ROWS_PER_NODE * (size_t)nr_numa + NUMA_ROWS_PER_CPU * (size_t)nr_cpus +
+		       2 * tracefs_nr_rows(), sizeof(*nodes));
 	if (!nodes)
 		return -ENOMEM;
 	memcpy(nodes, static_nodes, sizeof(static_nodes));
@@ -269,6 +282,9 @@ int tree_init(int nr_numa, int nr_cpus)
 	}
 	tree_add_nodes(nr_numa);
 	tree_add_cpus(nr_cpus);
+	/* tracefs, mounted at sys/kernel/tracing and automounted in debugfs */
+	tracefs_add_rows(N_SYS_KERNEL, tracefs_row);
+	tracefs_add_rows(N_SYS_DEBUG, tracefs_row);
 	return 0;
 }
 
@@ -580,6 +596,8 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 		return pid_render_fdinfo(ref, out);
 	case NK_VIEW:
 		return view_render(ref, out);
+	case NK_TRACEFS:
+		return tracefs_render(mmfs.m, ref->node->arg, out);
 	case NK_KMSG:
 		text = mm_kmsg_text(mmfs.m, &len);
 		if (!text)
@@ -605,6 +623,9 @@ int tree_readlink(const struct tree_ref *ref, char *buf, size_t size)
 	case LINK_THREAD_SELF:
 		n = snprintf(buf, size, "%d/task/%d", TREE_SELF_PID, TREE_SELF_PID);
 		break;
+	case LINK_MOUNTS:
+		n = snprintf(buf, size, "self/mounts");
+		break;
 	default:
 		return pid_readlink(ref, buf, size);
 	}
@@ -617,7 +638,8 @@ int tree_writable(const struct tree_ref *ref)
 
 	return n->kind == NK_CTL || n->kind == NK_TASK_ADJ || (n->kind == NK_TUNABLE && (n->mode & 0200)) ||
 	       (n->kind == NK_VIEW && (n->mode & 0200)) ||
-	       (n->kind == NK_BINARY && (n->mode & 0200));
+	       (n->kind == NK_BINARY && (n->mode & 0200)) ||
+	       (n->kind == NK_TRACEFS && (n->mode & 0200) && tracefs_writable(n->arg));
 }
 
 int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
@@ -629,6 +651,8 @@ int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
 	}
 	if (ref->node->kind == NK_VIEW)
 		return view_write(ref, buf, len);	/* view/PID/walk */
+	if (ref->node->kind == NK_TRACEFS)
+		return tracefs_write(mmfs.m, ref->node->arg, buf, len);
 	if (ref->node->kind != NK_TUNABLE)
 		return -EIO;
 	return cmd_tunable_write(mmfs.m, tunable_name(ref->node), buf, len);

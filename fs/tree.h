@@ -49,6 +49,7 @@ enum node_kind {
 	NK_VIEW_DIR,	/* view/: table rows plus one directory per live pid */
 	NK_VIEW_PID_DIR,/* view/<pid>/: view.c's rows */
 	NK_VIEW,	/* a picture (view.c); .arg = enum view_file */
+	NK_TRACEFS,	/* a tracefs file (tracefs.c); .arg = enum tracefs_kind | event << 8 */
 };
 
 /* What a symbolic link of the tree points at. */
@@ -59,6 +60,7 @@ enum tree_link {
 	LINK_ROOT,		/* its root: files/ */
 	LINK_EXE,		/* its program, under files/ */
 	LINK_FD,		/* fd/<n>: the open file, under files/ */
+	LINK_MOUNTS,		/* proc/mounts: self/mounts */
 };
 
 /* The process proc/self names (see the top of this file). */
@@ -68,7 +70,7 @@ enum tree_link {
 #define NODE_TGID_ONLY	1	/* a per-process row that task/<tid>/ does not have */
 
 struct node {
-	char name[32];
+	char name[40];		/* tracefs has event names of 36 characters */
 	int parent;		/* table index; -1 for per-pid rows */
 	mode_t mode;		/* S_IFDIR | 0555, S_IFREG | 0444 ... */
 	enum node_kind kind;
@@ -103,7 +105,7 @@ struct tree_ref {
 
 /* One directory entry of tree_list(). */
 struct tree_dirent {
-	char name[32];
+	char name[40];
 	uint64_t ino;
 	mode_t mode;
 };

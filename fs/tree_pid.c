@@ -87,6 +87,7 @@ static const struct node pid_files[] = {
 	{ .name = "numa_maps", .parent = -1, .mode = S_IFREG | 0444, .kind = NK_NUMA_MAPS },
 	{ .name = "task", .parent = -1, .mode = S_IFDIR | 0555, .kind = NK_TASK_DIR,
 	  .flags = NODE_TGID_ONLY },
+	TASK_ROW("mounts", 0444, render_mounts),
 };
 #define NR_PID_FILES	(sizeof(pid_files) / sizeof(pid_files[0]))
 const size_t NR_PID_ROWS = NR_PID_FILES;

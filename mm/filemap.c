@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "trace.h"
 #include "mempolicy.h"
 #include "arena.h"
 #include "page_alloc.h"
@@ -307,6 +308,8 @@ struct page *filemap_add_folio(struct machine *m, struct file_ref *inode, uint64
 		if (!head)
 			head = page;
 	}
+	trace_mm_filemap_add_to_page_cache(m, page_to_pfn(m, head), file_inode(inode)->ino, index,
+					   order);
 	return head;
 }
 
@@ -379,6 +382,11 @@ static void delete_from_page_cache(struct address_space *as, struct pc_node **pp
 	struct page *page = p->page;
 	struct pglist_data *pgdat = as->m->node[page_zone(as->m, page)->nid];
 
+	/* one event per folio, at its head (the model's folio pages are frames of their own) */
+	if (!(page->index & ((1ULL << page->private) - 1)))
+		trace_mm_filemap_delete_from_page_cache(as->m, page_to_pfn(as->m, page),
+							file_inode(page->mapping)->ino, page->index,
+							(unsigned)page->private);
 	*pp = p->next;
 	unlist_dirty(as->m, p);
 	if (PageFlag(page, PG_dirty) && !PageFlag(page, PG_swapbacked)) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "trace.h"
 #include "vmscan.h"
 #include "page_alloc.h"
 #include "file.h"
@@ -154,6 +155,9 @@ long filemap_read(struct machine *m, struct file_ref *inode, uint64_t off, void 
 	size = i_size_read(m, inode);
 	if (!err && off < size && len > size - off)
 		len = (size_t)(size - off);
+	if (off < size && len)
+		trace_mm_filemap_get_pages(m, file_inode(inode)->ino, off >> MM_PAGE_SHIFT,
+					   (off + len - 1) >> MM_PAGE_SHIFT);
 	while (!err && off < size && done < len) {
 		uint64_t pos = off + done, in = pos & (MM_PAGE_SIZE - 1);
 		uint64_t n = MM_PAGE_SIZE - in < len - done ? MM_PAGE_SIZE - in : len - done;

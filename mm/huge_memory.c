@@ -14,6 +14,7 @@
  * one 4 KiB subpage: the folio stays whole, PMD-mapped by the other side.
  */
 #include "internal.h"
+#include "trace.h"
 #include "mempolicy.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -30,7 +31,7 @@ static struct pglist_data *head_pgdat(struct machine *m, struct page *head)
 	return m->node[pfn_zone(m, page_to_pfn(m, head))->nid];
 }
 
-static void add_anon_rss(struct mm_struct *mm, int64_t d)
+static void add_anon_rss(struct machine *m, struct mm_struct *mm, int64_t d)
 {
 	if (d < 0) {	/* the peak is taken before Rss shrinks */
 		uint64_t rss = mm->rss[MM_ANONPAGES] + mm->rss[MM_FILEPAGES] + mm->rss[MM_SHMEMPAGES];
@@ -39,6 +40,7 @@ static void add_anon_rss(struct mm_struct *mm, int64_t d)
 			mm->hiwater_rss = rss;
 	}
 	mm->rss[MM_ANONPAGES] += (uint64_t)d;
+	trace_rss_stat(m, mm, MM_ANONPAGES, mm->rss[MM_ANONPAGES]);
 }
 
 struct page *compound_head_of(struct machine *m, struct page *page)
@@ -189,7 +191,7 @@ void thp_remove_pte(struct machine *m, struct mm_struct *mm, struct page *page)
 	struct page *head = compound_head_of(m, page);
 
 	VM_BUG_ON(page->mapcount <= 0);
-	add_anon_rss(mm, -1);
+	add_anon_rss(m, mm, -1);
 	if (--page->mapcount == 0) {
 		(*folio_nr_mapped(head))--;
 		if (!*folio_entire_mapcount(head))
@@ -205,7 +207,7 @@ void thp_dup_pte(struct machine *m, struct mm_struct *mm, struct page *page)
 
 	thp_add_pte(m, head, page);
 	ClearPageFlag(page, PG_anon_exclusive);
-	add_anon_rss(mm, 1);
+	add_anon_rss(m, mm, 1);
 }
 
 /* ---- faults ---- */
@@ -248,7 +250,7 @@ static int map_new_thp(struct machine *m, struct mm_struct *mm, struct vm_area_s
 	*folio_nr_mapped(head) = 0;
 	head[2].private = 0;
 	thp_add_pmd(m, head);
-	add_anon_rss(mm, HPAGE_PMD_NR);
+	add_anon_rss(m, mm, HPAGE_PMD_NR);
 	lru_add(m, head, LRU_INACTIVE_ANON);
 	*pmd = mk_huge_pmd(m, vma, head);
 	if (vma->vm_flags & MM_VM_LOCKED)
@@ -399,7 +401,7 @@ void zap_huge_pmd(struct machine *m, struct mm_struct *mm, pte_t *pmd)
 	pgtable_free_deposit(m, mm, pmd);
 	if (pte_pfn(old) == m->huge_zero_pfn)
 		return;
-	add_anon_rss(mm, -HPAGE_PMD_NR);
+	add_anon_rss(m, mm, -HPAGE_PMD_NR);
 	thp_remove_pmd(m, head);
 }
 
@@ -415,7 +417,7 @@ int copy_huge_pmd(struct machine *m, struct mm_struct *dst, pte_t *dst_pmd, pte_
 		m->huge_zero_users++;
 	} else if (pte_pfn(*src_pmd) != m->huge_zero_pfn) {
 		thp_add_pmd(m, head);
-		add_anon_rss(dst, HPAGE_PMD_NR);
+		add_anon_rss(m, dst, HPAGE_PMD_NR);
 		for (int i = 0; i < HPAGE_PMD_NR; i++)
 			ClearPageFlag(head + i, PG_anon_exclusive);
 	}

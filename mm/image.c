@@ -291,6 +291,9 @@ static void fixup(struct machine *m, struct region *regions)
 	m->backing_hook_arg = NULL;
 	m->standin_hook = NULL;
 	m->standin_hook_arg = NULL;
+	m->trace_notify = NULL;		/* the new daemon's tracefs registers again */
+	m->trace_notify_arg = NULL;
+	m->trace_comm = NULL;		/* a host pointer; set only inside a command */
 	for (int i = 0; i < FILE_TABLE_BUCKETS; i++)
 		for (struct file_ref *f = m->file_table[i]; f; f = f->hash_next)
 			f->host_fd = -1;	/* named files reopen by path; nameless ones below */

@@ -188,6 +188,18 @@ struct machine {
 	struct ipc_namespace *ipc;
 	/* shmem_file.c: /dev/shm files unlinked while still mapped or open */
 	uint64_t tmpfs_orphans;
+	/*
+	 * trace_ring.c: the events that record (enabled and tracing_on, else
+	 * 0): the one word every hook tests (trace.h); the ring and switches;
+	 * who hears of a new entry (mm_set_trace_notify); the kernel thread
+	 * the events are for (trace_kthread_enter), NULL for m->cur_task
+	 */
+	uint64_t trace_mask;
+	struct trace_state *trace;
+	void (*trace_notify)(void *arg);
+	void *trace_notify_arg;
+	const char *trace_comm;
+	int trace_pid;
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

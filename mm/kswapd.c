@@ -22,6 +22,7 @@
  * it are page_alloc_slow.c's.
  */
 #include "internal.h"
+#include "trace.h"
 #include "page_alloc.h"
 #include "swap.h"
 #include "vmscan.h"
@@ -54,7 +55,7 @@ static int kswapd_hopeless(struct pglist_data *pgdat)
 }
 
 static void wakeup_kswapd(struct machine *m, struct zone *zone, int order,
-			  enum zone_type highest_zoneidx)
+			  enum zone_type highest_zoneidx, unsigned gfp)
 {
 	struct pglist_data *pgdat = zone->zone_pgdat;
 
@@ -70,12 +71,13 @@ static void wakeup_kswapd(struct machine *m, struct zone *zone, int order,
 		return;
 	if (pgdat->kswapd_state == KSWAPD_NAPPING && m->sim_ns < pgdat->kswapd_nap_end)
 		count_vm_event(m, KSWAPD_LOW_WMARK_HIT_QUICKLY);
+	trace_mm_vmscan_wakeup_kswapd(m, pgdat->node_id, highest_zoneidx, order, gfp);
 	pgdat->kswapd_state = KSWAPD_WOKEN;
 	m->kswapd_active = 1;
 }
 
 void wake_all_kswapds(struct machine *m, struct zone *const *zl, int nz, int order,
-		      enum zone_type highest_zoneidx)
+		      enum zone_type highest_zoneidx, unsigned gfp)
 {
 	struct pglist_data *last = NULL;
 
@@ -83,7 +85,7 @@ void wake_all_kswapds(struct machine *m, struct zone *const *zl, int nz, int ord
 		if (zl[i]->zone_pgdat == last)
 			continue;
 		last = zl[i]->zone_pgdat;
-		wakeup_kswapd(m, zl[i], order, highest_zoneidx);
+		wakeup_kswapd(m, zl[i], order, highest_zoneidx, gfp);
 	}
 }
 
@@ -151,6 +153,16 @@ out:
 	snapshot_refaults(pgdat);
 }
 
+/* kswapd's task name, as the kernel names the thread of node n */
+static const char *kswapd_comm(int n)
+{
+	static const char *const names[] = {
+		"kswapd0", "kswapd1", "kswapd2", "kswapd3", "kswapd4", "kswapd5", "kswapd6", "kswapd7",
+	};
+
+	return n < 8 ? names[n] : "kswapd";
+}
+
 void kswapd_run(struct machine *m)
 {
 	int active = 0;
@@ -166,6 +178,11 @@ void kswapd_run(struct machine *m)
 		if (pgdat->kswapd_state == KSWAPD_NAPPING && m->sim_ns >= pgdat->kswapd_nap_end) {
 			/* the nap is over: still balanced, sleep until woken; else back to work */
 			if (kswapd_hopeless(pgdat) || pgdat_balanced(m, pgdat, 0, idx)) {
+				struct trace_kthread save;
+
+				trace_kthread_enter(m, &save, kswapd_comm(n));
+				trace_mm_vmscan_kswapd_sleep(m, n);
+				trace_kthread_exit(m, &save);
 				pgdat->kswapd_state = KSWAPD_ASLEEP;
 				pgdat->reclaim_dirty = 0;
 			} else {
@@ -174,12 +191,17 @@ void kswapd_run(struct machine *m)
 			}
 		}
 		if (pgdat->kswapd_state == KSWAPD_WOKEN) {
+			struct trace_kthread save;
+
 			if (pgdat->kswapd_highest_zoneidx >= 0)
 				idx = (enum zone_type)pgdat->kswapd_highest_zoneidx;
 			order = pgdat->kswapd_order;
 			pgdat->kswapd_order = 0;
 			pgdat->kswapd_highest_zoneidx = -1;
+			trace_kthread_enter(m, &save, kswapd_comm(n));
+			trace_mm_vmscan_kswapd_wake(m, n, idx, order);
 			balance_pgdat(m, pgdat, order, idx);
+			trace_kthread_exit(m, &save);
 			if (kswapd_hopeless(pgdat) || pgdat_balanced(m, pgdat, 0, idx)) {
 				pgdat->kswapd_state = KSWAPD_NAPPING;
 				pgdat->kswapd_nap_end = m->sim_ns + KSWAPD_NAP_NS;
@@ -220,6 +242,7 @@ uint64_t try_to_free_pages(struct machine *m, int order, unsigned gfp, int nid)
 	lockdep_assert_held(m);
 	if (nid < 0 || nid >= m->nr_nodes)
 		nid = 0;
+	trace_mm_vmscan_direct_reclaim_begin(m, order, gfp);
 	count_vm_event(m, ALLOCSTALL_DMA + sc.reclaim_idx);
 retry:
 	sc.priority = DEF_PRIORITY;
@@ -241,8 +264,10 @@ retry:
 	} while (--sc.priority >= 0);
 	for (int i = 0; i < m->nr_nodes; i++)
 		snapshot_refaults(m->node[i]);
-	if (sc.nr_reclaimed)
+	if (sc.nr_reclaimed || !sc.skipped_deactivate) {
+		trace_mm_vmscan_direct_reclaim_end(m, sc.nr_reclaimed);
 		return sc.nr_reclaimed;
+	}
 	/* the active lists were spared on estimates: try again with them */
 	if (sc.skipped_deactivate) {
 		sc.force_deactivate = 1;

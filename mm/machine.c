@@ -22,6 +22,7 @@
 
 #include "shm.h"
 #include "internal.h"
+#include "trace.h"
 #include "vmscan.h"
 #include "rmap.h"
 #include "swap.h"
@@ -300,7 +301,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 		goto out_free;
 	}
 	m->kmsg = kmsg_new();
-	if (!m->kmsg || memmap_init(m)) {
+	if (!m->kmsg || trace_ring_init(m) || memmap_init(m)) {
 		snprintf(why, whylen, "cannot reserve host address space for %llu MiB of ram",
 			 (unsigned long long)(cfg->ram_bytes >> 20));
 		goto out_free;
@@ -386,6 +387,7 @@ void mm_shutdown(struct machine *m)
 		close(m->lower_fd);
 	if (m->kmsg)
 		kmsg_free(m->kmsg);
+	trace_ring_free(m);
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->lock_cond);
 	pthread_mutex_destroy(&m->turn_lock);
@@ -457,7 +459,7 @@ char *mm_check(struct machine *m, int *nbad)
 	machine_lock(m);
 	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
 	    check_paging(m, &b) + rmap_check(m, &b) + kswapd_check(m, &b) +
-	    trace_check(m, &b);
+	    trace_check(m, &b) + trace_ring_check(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");

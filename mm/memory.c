@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace.h"
 #include "mempolicy.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -372,6 +373,9 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 						 expand_stack(m, t, vma, a)))
 			vma = NULL;
 		if (!vma || !(vma->vm_flags & allowed)) {
+			if (trace_enabled(m, TE_PAGE_FAULT_USER))
+				trace_page_fault_user(m, at, 0, PF_USER | (write ? PF_WRITE : 0) |
+						      (vma && page_resident(m, t->mm, vma, a) ? PF_PROT : 0));
 			log_fault(m, t, vma, at, write, vma && page_resident(m, t->mm, vma, a), 0);
 			snprintf(why, whylen, "segfault at %#llx (%s)", (unsigned long long)at,
 				 !vma ? "no mapping" : write ? "not writable" : "not readable");
@@ -379,6 +383,10 @@ int touch_range(struct machine *m, struct task *t, uint64_t addr, uint64_t len, 
 		}
 		if (access_ok_nofault(m, t->mm, a, write))
 			continue;
+		/* the CPU's fault, before the kernel looks (exc_page_fault) */
+		if (trace_enabled(m, TE_PAGE_FAULT_USER))
+			trace_page_fault_user(m, at, 0, PF_USER | (write ? PF_WRITE : 0) |
+					      (page_resident(m, t->mm, vma, a) ? PF_PROT : 0));
 		fault = handle_mm_fault(m, t, vma, a, write ? FAULT_FLAG_WRITE : 0);
 		if (fault & VM_FAULT_OOM) {
 			switch (alloc_retry(m, &retry)) {

@@ -17,6 +17,7 @@
  * ends in SIGBUS leaves none.
  */
 #include "internal.h"
+#include "trace.h"
 #include "filemap.h"
 #include "memory.h"
 #include "memory_internal.h"
@@ -109,6 +110,7 @@ static int fault_around(struct machine *m, struct mm_struct *mm, struct vm_area_
 		return 0;
 	if (end_pgoff > size - 1)
 		end_pgoff = size - 1;
+	trace_mm_filemap_map_pages(m, file_inode(f)->ino, start_pgoff, end_pgoff);
 	for (i = start_pgoff; i <= end_pgoff && !first; i++)
 		first = map_pages_candidate(f, i);
 	if (!first)
@@ -215,6 +217,8 @@ unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct
 
 		if (around && fault_around(m, mm, vma, addr))
 			return ret;
+		if (!shmem_mapping(file_inode(vma->vm_file)))	/* shmem_fault has no event */
+			trace_mm_filemap_fault(m, file_inode(vma->vm_file)->ino, index);
 		page = filemap_find_page(vma->vm_file, index);
 		cached = page != NULL;
 		if (page)

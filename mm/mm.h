@@ -21,6 +21,7 @@
 #include "snapshot.h"
 #include "uapi.h"
 #include "view_snap.h"
+#include "trace_snap.h"
 
 struct machine;
 
@@ -495,5 +496,25 @@ int mm_sched_setaffinity(struct machine *m, int caller, int pid, const uint64_t 
  */
 int mm_sched_getaffinity(struct machine *m, int caller, int pid, uint64_t len, uint64_t *mask,
 			 long *ret, char *why, size_t whylen);
+
+/*
+ * tracefs (trace_ring.c). mm_trace_snap copies the state and up to max
+ * entries from seq `from` on (older ones: from the oldest held); free()
+ * it. mm_trace_write changes a switch: path is relative to the tracing
+ * directory ("tracing_on", "buffer_size_kb", "set_event", "trace",
+ * "events/kmem/enable", "events/kmem/mm_page_alloc/filter" ...), trunc
+ * says the file was opened with O_TRUNC (it clears "trace", disables
+ * every event for "set_event"), and "trace_pipe" with the decimal seq of
+ * the first entry not consumed consumes the ones before it. 0 or -errno:
+ * -EINVAL for bad values (a refused filter shows why in its file),
+ * -ENOENT for a path that names nothing, -EACCES for a read-only one.
+ * mm_trace_filter_text reads an event's or a system's filter file.
+ * mm_set_trace_notify: fn(arg) is called, m->lock held, after each
+ * recorded entry (the daemon wakes trace_pipe readers); it must not block.
+ */
+struct mm_trace_snap *mm_trace_snap(struct machine *m, uint64_t from, uint64_t max);
+int mm_trace_write(struct machine *m, const char *path, const char *buf, size_t len, int trunc);
+int mm_trace_filter_text(struct machine *m, const char *path, char *buf, size_t size);
+void mm_set_trace_notify(struct machine *m, void (*fn)(void *arg), void *arg);
 
 #endif

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace.h"
 #include "oom_kill.h"
 #include "swap.h"
 #include "task.h"
@@ -131,6 +132,7 @@ static int oom_kill_process(struct machine *m, struct task *cur, struct task *vi
 		oom_dump_summary(m, victim);
 	}
 	count_vm_event(m, OOM_KILL);
+	trace_mark_victim(m, victim);	/* mark_oom_victim */
 	oom_kill_line(m, message, victim);
 	if (m->cur_task && m->cur_task->tgid == victim->tgid) {
 		/* the caller's group: it exits when the call has unwound */
@@ -294,6 +296,7 @@ static long oom_adj_write(struct machine *m, struct task *t, int legacy, const c
 		}
 	}
 	t->oom_score_adj = (int16_t)v;
+	trace_oom_score_adj_update(m, t);
 	thread_group_set_oom_score_adj(m, t);	/* signal->oom_score_adj: the group's */
 	return (long)count;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace.h"
 #include "page_alloc.h"
 #include "vmscan.h"
 
@@ -298,6 +299,10 @@ static struct page *rmqueue(struct machine *m, struct zone *preferred, struct zo
 		pfn = rmqueue_fallback(m, z, order, mt);
 	if (pfn == UINT64_MAX)
 		return NULL;
+	/* percpu_refill: an order the per-CPU lists would have taken (pcp_allowed_order) */
+	trace_mm_page_alloc_zone_locked(m, pfn, order, mt,
+					(order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order) &&
+					mt < MIGRATE_PCPTYPES);
 	page = pfn_to_page(m, pfn);
 	page->refcount = 1;
 	page->flags = PAGE_ZONE_VALID | ((uint64_t)z->nid << PAGE_NID_SHIFT) |
@@ -474,7 +479,7 @@ struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int 
 	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_LOW, ALLOC_WMARK_LOW, cpu_nid,
 				      nodemask);
 	if (page)
-		return page;
+		goto out;
 	/* slow path: kswapd is woken; the allocation may dip to min (half of it for __GFP_HIGH) */
 	if (nodemask) {
 		int n = 0;
@@ -485,7 +490,7 @@ struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int 
 		zl = allowed;
 		nz = n;
 	}
-	wake_all_kswapds(m, zl, nz, (int)order, gfp_zone(gfp));
+	wake_all_kswapds(m, zl, nz, (int)order, gfp_zone(gfp), gfp);
 	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_MIN,
 				      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, cpu_nid, 0);
 	if (!page && order <= PAGE_ALLOC_COSTLY_ORDER) {
@@ -496,6 +501,10 @@ struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int 
 		m->alloc_fail_nid = nid;
 		m->alloc_fail_nodemask = nodemask;
 	}
+	if (!page)
+		return NULL;
+out:
+	trace_mm_page_alloc(m, page_to_pfn(m, page), order, gfp, gfp_migratetype(gfp));
 	return page;
 }
 
@@ -542,6 +551,7 @@ void free_pages(struct machine *m, struct page *page, unsigned order)
 
 	lockdep_assert_held(m);
 	VM_BUG_ON(!z || PageFlag(page, PG_buddy) || order > MM_MAX_ORDER);
+	trace_mm_page_free(m, pfn, order);
 	page->refcount = 0;
 	page->flags = 0;
 	page->mapping = NULL;

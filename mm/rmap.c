@@ -11,6 +11,7 @@
  * That is the walk reclaim will use.
  */
 #include "internal.h"
+#include "trace.h"
 #include "page_alloc.h"
 #include "filemap.h"
 #include "pgtable.h"
@@ -30,7 +31,7 @@ static int mm_counter(const struct page *page)
 	return page_is_shmem(page) ? MM_SHMEMPAGES : MM_FILEPAGES;
 }
 
-static void add_mm_counter(struct mm_struct *mm, int counter, int64_t d)
+static void add_mm_counter(struct machine *m, struct mm_struct *mm, int counter, int64_t d)
 {
 	if (d < 0) {	/* the peak is taken before Rss shrinks, as Linux does */
 		uint64_t rss = mm->rss[MM_ANONPAGES] + mm->rss[MM_FILEPAGES] + mm->rss[MM_SHMEMPAGES];
@@ -39,6 +40,7 @@ static void add_mm_counter(struct mm_struct *mm, int counter, int64_t d)
 			mm->hiwater_rss = rss;
 	}
 	mm->rss[counter] += (uint64_t)d;
+	trace_rss_stat(m, mm, counter, mm->rss[counter]);
 }
 
 static struct pglist_data *page_pgdat(struct machine *m, struct page *page)
@@ -96,7 +98,7 @@ void page_add_new_anon_rmap(struct machine *m, struct mm_struct *mm, struct page
 	page->index = linear_page_index(vma, addr);
 	page->mapcount = 1;
 	mod_node_page_state(page_pgdat(m, page), NR_ANON_PAGES, 1);
-	add_mm_counter(mm, MM_ANONPAGES, 1);
+	add_mm_counter(m, mm, MM_ANONPAGES, 1);
 	lru_add(m, page, LRU_INACTIVE_ANON);
 }
 
@@ -114,7 +116,7 @@ void page_add_anon_rmap(struct machine *m, struct mm_struct *mm, struct page *pa
 	else
 		ClearPageFlag(page, PG_anon_exclusive);
 	page->refcount++;
-	add_mm_counter(mm, MM_ANONPAGES, 1);
+	add_mm_counter(m, mm, MM_ANONPAGES, 1);
 }
 
 void page_dup_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
@@ -123,7 +125,7 @@ void page_dup_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
 	page->mapcount++;
 	page->refcount++;
 	ClearPageFlag(page, PG_anon_exclusive);
-	add_mm_counter(mm, mm_counter(page), 1);
+	add_mm_counter(m, mm, mm_counter(page), 1);
 }
 
 void page_add_file_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
@@ -131,7 +133,7 @@ void page_add_file_rmap(struct machine *m, struct mm_struct *mm, struct page *pa
 	if (page->mapcount++ == 0)
 		mod_node_page_state(page_pgdat(m, page), NR_MAPPED, 1);
 	page->refcount++;
-	add_mm_counter(mm, mm_counter(page), 1);
+	add_mm_counter(m, mm, mm_counter(page), 1);
 }
 
 /*
@@ -149,7 +151,7 @@ static void putback_evictable(struct machine *m, struct page *page)
 void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
 {
 	VM_BUG_ON(page->mapcount <= 0);
-	add_mm_counter(mm, mm_counter(page), -1);
+	add_mm_counter(m, mm, mm_counter(page), -1);
 	if (--page->mapcount)
 		return;
 	mod_node_page_state(page_pgdat(m, page), page_is_anon(page) ? NR_ANON_PAGES : NR_MAPPED, -1);

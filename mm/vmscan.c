@@ -40,6 +40,7 @@
  * head now, the others at the end of the batch, last page first.
  */
 #include "internal.h"
+#include "trace.h"
 #include "filemap.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
@@ -408,6 +409,12 @@ static int folio_zero_filled(struct machine *m, struct page *page, uint64_t n)
 }
 
 /* Write a dirty, unmapped folio out (kernel: pageout). */
+/* folio_is_file_lru: not swap-backed (a lazily freed anonymous page is) */
+static int page_is_file_lru(const struct page *page)
+{
+	return !PageFlag(page, PG_swapbacked);
+}
+
 static enum pageout_t pageout(struct machine *m, struct page *page)
 {
 	uint64_t n = folio_pages(page);
@@ -440,12 +447,15 @@ static enum pageout_t pageout(struct machine *m, struct page *page)
 				count_vm_event(m, THP_SWPOUT);
 		}
 		mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_WRITE, (int64_t)n);
+		trace_mm_vmscan_write_folio(m, page_to_pfn(m, page), RECLAIM_WB_ASYNC |
+					    (page_is_file_lru(page) ? RECLAIM_WB_FILE : RECLAIM_WB_ANON));
 		return PAGE_SUCCESS;
 	}
 	for_each_folio_page(page, p, i, n)
 		if (PageFlag(p, PG_dirty) && writeback_page(m, p))
 			return PAGE_KEEP;
 	mod_node_page_state(pgdat_of(m, page), NR_VMSCAN_WRITE, (int64_t)n);
+	trace_mm_vmscan_write_folio(m, page_to_pfn(m, page), RECLAIM_WB_ASYNC | RECLAIM_WB_FILE);
 	return PAGE_SUCCESS;
 }
 

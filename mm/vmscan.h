@@ -120,7 +120,7 @@ int can_age_anon_pages(struct machine *m);
  * balanced (wake_all_kswapds). It runs at the next kswapd_run.
  */
 void wake_all_kswapds(struct machine *m, struct zone *const *zl, int nz, int order,
-		      enum zone_type highest_zoneidx);
+		      enum zone_type highest_zoneidx, unsigned gfp);
 /*
  * The defined points where kswapd runs: after a command's step, at its
  * end. Each woken node is balanced (balance_pgdat); a napping kswapd whose

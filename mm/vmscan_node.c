@@ -18,6 +18,7 @@
  * from the tail, and survivors go back to the head, in their order.
  */
 #include "internal.h"
+#include "trace.h"
 #include "huge_memory.h"
 #include "page_alloc.h"
 #include "rmap.h"
@@ -120,6 +121,14 @@ static uint64_t isolate_lru_folios(struct machine *m, struct pglist_data *pgdat,
 		if (skipped[z])
 			count_vm_events(m, PGSKIP_DMA + z, (int64_t)skipped[z]);
 	*nr_scanned = total;
+	if (trace_enabled(m, TE_MM_VMSCAN_LRU_ISOLATE)) {
+		uint64_t nr_skipped = 0;
+
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			nr_skipped += skipped[z];
+		trace_mm_vmscan_lru_isolate(m, sc->reclaim_idx, sc->order, nr_to_scan, total,
+					    nr_skipped, taken, lru);
+	}
 	return taken;
 }
 
@@ -140,6 +149,11 @@ static uint64_t shrink_inactive_list(struct machine *m, struct pglist_data *pgda
 		return 0;
 	nr_reclaimed = shrink_folio_list(m, &batch, sc, &stat);
 	putback_folio_list(m, &batch);
+	trace_mm_vmscan_lru_shrink_inactive(m, pgdat->node_id, nr_scanned, nr_reclaimed,
+					    stat.nr_dirty, 0, 0, stat.nr_immediate,
+					    stat.nr_activate[0], stat.nr_activate[1], stat.nr_ref_keep,
+					    stat.nr_unmap_fail, sc->priority,
+					    RECLAIM_WB_ASYNC | (file ? RECLAIM_WB_FILE : RECLAIM_WB_ANON));
 	lru_note_cost(m, pgdat, file, stat.nr_pageout, nr_scanned - nr_reclaimed);
 	if (sc->who != RECLAIMER_NONE)
 		count_vm_events(m, sc->who == RECLAIMER_KSWAPD ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT,
@@ -158,13 +172,13 @@ static uint64_t shrink_inactive_list(struct machine *m, struct pglist_data *pgda
 void shrink_active_list(struct machine *m, struct pglist_data *pgdat, enum lru_list lru,
 			uint64_t nr_to_scan, struct scan_control *sc)
 {
-	uint64_t nr_scanned, nr_rotated = 0, nr_deactivate = 0;
+	uint64_t nr_scanned, nr_taken, nr_rotated = 0, nr_deactivate = 0, nr_activated;
 	int file = is_file_lru(lru);
 	LIST_HEAD(batch);
 	LIST_HEAD(active);
 	LIST_HEAD(inactive);
 
-	isolate_lru_folios(m, pgdat, lru, nr_to_scan, sc, &batch, &nr_scanned);
+	nr_taken = isolate_lru_folios(m, pgdat, lru, nr_to_scan, sc, &batch, &nr_scanned);
 	if (sc->who != RECLAIMER_NONE)
 		count_vm_events(m, PGREFILL, (int64_t)nr_scanned);
 	while (!list_empty(&batch)) {
@@ -196,8 +210,12 @@ void shrink_active_list(struct machine *m, struct pglist_data *pgdat, enum lru_l
 		if (!PageFlag(page, PG_mlocked))
 			nr_deactivate += PageFlag(page, PG_head) ? HPAGE_PMD_NR : 1;
 	}
+	nr_activated = nr_taken - nr_deactivate;	/* what stays active (move_folios_to_lru) */
 	putback_folio_list(m, &active);
 	putback_folio_list(m, &inactive);
+	trace_mm_vmscan_lru_shrink_active(m, pgdat->node_id, nr_taken, nr_activated, nr_deactivate,
+					  nr_rotated, sc->priority,
+					  RECLAIM_WB_ASYNC | (file ? RECLAIM_WB_FILE : RECLAIM_WB_ANON));
 	if (nr_deactivate)
 		count_vm_events(m, PGDEACTIVATE, (int64_t)nr_deactivate);
 	lru_note_cost(m, pgdat, file, 0, nr_rotated);

@@ -14,6 +14,7 @@ MMFS_DEPS=(
 	groff-base				# the man pages' test renders them
 	sysvinit-utils				# pidof (Debian's is not procps's)
 	strace perl gzip			# tests/integration/strace.sh traces real programs
+	trace-cmd				# tests/integration/trace.sh: trace-cmd show finds tracefs
 )
 
 # The browser test (tests/integration/view_browser.sh) draws view/'s pictures

@@ -45,6 +45,9 @@
  *   zswap   MADV_PAGEOUT of 64 MiB of text into the zswap pool (lz4, zstd)
  *           and the faults that bring it back, in pages/s, against liblz4
  *           and libzstd compressing the same pages (bench_zswap.c).
+ *   trace    faults/s of a 64 MiB touch with no trace event enabled, with
+ *           every event enabled but tracing_on 0, with events/kmem and with
+ *           every event recording (bench_trace.c).
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -219,6 +222,7 @@ static const struct group {
 	{ "mempolicy", bench_mempolicy },
 	{ "migrate", bench_migrate },
 	{ "zswap", bench_zswap },
+	{ "trace", bench_trace },
 };
 
 static const struct group *find_group(const char *name)
@@ -231,7 +235,11 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc|mempolicy|migrate|zswap]\n");
+	/* The groups come from the table, so a new group cannot be left out. */
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only GROUP]\nGROUP:");
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		fprintf(f, "%s%s", i ? "|" : " ", groups[i].name);
+	fputc('\n', f);
 }
 
 static void print_header(void)

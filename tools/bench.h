@@ -116,5 +116,6 @@ void bench_malloc(void);
 void bench_mempolicy(void);
 void bench_migrate(void);
 void bench_zswap(void);
+void bench_trace(void);
 
 #endif
