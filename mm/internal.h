@@ -187,6 +187,8 @@ struct machine {
 	struct ipc_namespace *ipc;
 	/* shmem_file.c: /dev/shm files unlinked while still mapped or open */
 	uint64_t tmpfs_orphans;
+	/* mempolicy_shared.c: the shmem objects that have a shared policy, in the order they got one */
+	struct list_head shared_policies;
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

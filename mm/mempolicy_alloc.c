@@ -25,6 +25,7 @@
  * small pages, as Linux's THP fault without direct reclaim does.
  */
 #include "internal.h"
+#include "filemap.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
 #include "mempolicy.h"
@@ -112,12 +113,27 @@ static int nearest_node(const struct machine *m, int local, uint64_t nodes)
 	return nodes ? __builtin_ctzll(nodes) : local;
 }
 
-int mpol_target_node(struct machine *m, struct task *t, struct vm_area_struct *vma, uint64_t addr)
+/*
+ * get_vma_policy: the policy in force at addr of vma (the VMA's or its
+ * shmem object's, else the task's; NULL = default) and, for interleave,
+ * its index: the bias (__get_vma_policy's) + vm_pgoff + the page's place
+ * in the VMA, in units of 2^order pages.
+ */
+static const struct mempolicy *get_vma_policy(const struct task *t, const struct vm_area_struct *vma,
+					      uint64_t addr, unsigned order, uint64_t *ilx)
 {
-	const struct mempolicy *pol = vma_effective_policy(t, vma);
-	int local = t ? task_node(m, t) : 0;
-	uint64_t ilx = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+	const struct mempolicy *pol = __get_vma_policy(vma, addr, ilx);
 
+	if (!pol)
+		pol = t ? t->mempolicy : NULL;
+	if (pol && (pol->mode == MM_MPOL_INTERLEAVE || pol->mode == MM_MPOL_WEIGHTED_INTERLEAVE))
+		*ilx += (vma->vm_pgoff >> order) + ((addr - vma->vm_start) >> (MM_PAGE_SHIFT + order));
+	return pol;
+}
+
+/* The node pol's first choice is for interleave index ilx (local: the task's node). */
+static int policy_node(struct machine *m, const struct mempolicy *pol, uint64_t ilx, int local)
+{
 	if (!pol)
 		return local;
 	switch (pol->mode) {
@@ -133,6 +149,45 @@ int mpol_target_node(struct machine *m, struct task *t, struct vm_area_struct *v
 	default:
 		return local;
 	}
+}
+
+int huge_node(struct machine *m, struct vm_area_struct *vma, uint64_t addr, uint64_t *nodemask,
+	      int *many)
+{
+	struct task *t = m->cur_task;
+	int local = t ? task_node(m, t) : 0;
+	uint64_t ilx;
+	const struct mempolicy *pol = get_vma_policy(t, vma, addr, HPAGE_PMD_ORDER, &ilx);
+
+	/* policy_nodemask: BIND and PREFERRED_MANY restrict, the others pick the first node */
+	*nodemask = 0;
+	*many = 0;
+	if (!pol)
+		return local;
+	switch (pol->mode) {
+	case MM_MPOL_BIND:
+		*nodemask = pol->nodes;
+		return local;
+	case MM_MPOL_PREFERRED_MANY:
+		*nodemask = pol->nodes;
+		*many = 1;
+		return local;
+	case MM_MPOL_INTERLEAVE:
+	case MM_MPOL_WEIGHTED_INTERLEAVE:
+		return policy_node(m, pol, ilx, local);
+	case MM_MPOL_PREFERRED:
+		return __builtin_ctzll(pol->nodes);
+	default:
+		return local;
+	}
+}
+
+int mpol_target_node(struct machine *m, struct task *t, struct vm_area_struct *vma, uint64_t addr)
+{
+	uint64_t ilx;
+	const struct mempolicy *pol = get_vma_policy(t, vma, addr, 0, &ilx);
+
+	return policy_node(m, pol, ilx, t ? task_node(m, t) : 0);
 }
 
 /* alloc_pages_mpol: where pol sends 2^order pages; ilx for interleave. */
@@ -189,15 +244,26 @@ static struct page *alloc_pages_mpol(struct machine *m, unsigned gfp, unsigned o
 struct page *vma_alloc_pages(struct machine *m, unsigned gfp, unsigned order,
 			     struct vm_area_struct *vma, uint64_t addr)
 {
-	const struct mempolicy *pol = vma_effective_policy(m->cur_task, vma);
 	int local = m->cur_task ? task_node(m, m->cur_task) : 0;
-	uint64_t ilx = 0;
+	const struct mempolicy *pol;
+	uint64_t ilx;
 
+	pol = get_vma_policy(m->cur_task, vma, addr, order, &ilx);
 	if (!pol && order != HPAGE_PMD_ORDER)	/* the common case, kept short: the local node */
 		return __alloc_pages(m, gfp, order, local, 0, local);
-	if (pol && (pol->mode == MM_MPOL_INTERLEAVE || pol->mode == MM_MPOL_WEIGHTED_INTERLEAVE))
-		ilx = (vma->vm_pgoff >> order) + ((addr - vma->vm_start) >> (MM_PAGE_SHIFT + order));
 	return alloc_pages_mpol(m, gfp, order, pol, ilx, local);
+}
+
+struct page *alloc_pages_shmem(struct machine *m, unsigned gfp, unsigned order,
+			       struct file_ref *obj, uint64_t index)
+{
+	/* shmem_get_pgoff_policy: the object's range, else the task's; biased by i_ino */
+	const struct mempolicy *pol = obj->sp_root ? mpol_shared_policy_lookup(obj, index) : NULL;
+
+	if (!pol)
+		pol = m->cur_task ? m->cur_task->mempolicy : NULL;
+	return alloc_pages_mpol(m, gfp, order, pol, obj->ino + (index >> order),
+				m->cur_task ? task_node(m, m->cur_task) : 0);
 }
 
 struct page *alloc_pages_task_policy(struct machine *m, unsigned gfp, unsigned order)
