@@ -241,6 +241,7 @@ int mpol_set_nodemask(struct sys_ctx *x, struct mempolicy *pol, uint64_t nodes)
 	if (pol->mode == MM_MPOL_PREFERRED)
 		eff &= -eff;	/* the first node only */
 	pol->nodes = eff;
+	pol->nr_nodes = __builtin_popcountll(eff);
 	return 0;
 }
 

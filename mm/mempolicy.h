@@ -37,6 +37,7 @@ struct mempolicy {
 	uint16_t flags;			/* MM_MPOL_F_STATIC/RELATIVE/NUMA_BALANCING as given */
 	uint64_t nodes;			/* the nodes in effect (bit n = node n); 0 for LOCAL */
 	uint64_t user_nodemask;		/* the nodes as given, kept for STATIC/RELATIVE */
+	int nr_nodes;			/* nodes_weight(nodes), kept for interleave_nid's fault path */
 };
 
 /* Take / drop a reference; NULL is the default policy and is ignored. */

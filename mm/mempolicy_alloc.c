@@ -48,12 +48,20 @@ static int nth_node(uint64_t nodes, uint64_t k)
 	return __builtin_ctzll(nodes);
 }
 
-/* interleave_nid: the (ilx mod |nodes|)-th node (a mask, not a division, for 2^k nodes). */
-static int interleave_nid(uint64_t nodes, uint64_t ilx)
+/*
+ * interleave_nid: the (ilx mod |nodes|)-th node of pol. The fault path of
+ * an interleaved VMA runs this for every page: the weight is the policy's
+ * cached one (no popcount), a power of two takes a mask instead of a
+ * division, and the common 1- and 2-node cases need no walk.
+ */
+static int interleave_nid(const struct mempolicy *pol, uint64_t ilx)
 {
-	uint64_t w = (uint64_t)__builtin_popcountll(nodes);
+	uint64_t w = (uint64_t)pol->nr_nodes, nodes = pol->nodes;
+	uint64_t k = (w & (w - 1)) ? ilx % w : ilx & (w - 1);
 
-	return nth_node(nodes, (w & (w - 1)) ? ilx % w : ilx & (w - 1));
+	if (k)
+		nodes &= nodes - 1;	/* past the first node: the second is the answer for w = 2 */
+	return k > 1 ? nth_node(nodes, k - 1) : __builtin_ctzll(nodes);
 }
 
 static int weighted_interleave_nid(const struct machine *m, uint64_t nodes, uint64_t ilx)
@@ -119,11 +127,18 @@ static int nearest_node(const struct machine *m, int local, uint64_t nodes)
  * its index: the bias (__get_vma_policy's) + vm_pgoff + the page's place
  * in the VMA, in units of 2^order pages.
  */
-static const struct mempolicy *get_vma_policy(const struct task *t, const struct vm_area_struct *vma,
-					      uint64_t addr, unsigned order, uint64_t *ilx)
+static inline __attribute__((always_inline)) const struct mempolicy *
+get_vma_policy(const struct task *t, const struct vm_area_struct *vma, uint64_t addr,
+	       unsigned order, uint64_t *ilx)
 {
-	const struct mempolicy *pol = __get_vma_policy(vma, addr, ilx);
+	const struct mempolicy *pol;
 
+	if (vma && !vma->vm_file) {	/* anonymous: no shared policy to look up */
+		*ilx = 0;
+		pol = vma->vm_policy;
+	} else {
+		pol = __get_vma_policy(vma, addr, ilx);
+	}
 	if (!pol)
 		pol = t ? t->mempolicy : NULL;
 	if (pol && (pol->mode == MM_MPOL_INTERLEAVE || pol->mode == MM_MPOL_WEIGHTED_INTERLEAVE))
@@ -140,7 +155,7 @@ static int policy_node(struct machine *m, const struct mempolicy *pol, uint64_t 
 	case MM_MPOL_PREFERRED:
 		return __builtin_ctzll(pol->nodes);
 	case MM_MPOL_INTERLEAVE:
-		return interleave_nid(pol->nodes, ilx);
+		return interleave_nid(pol, ilx);
 	case MM_MPOL_WEIGHTED_INTERLEAVE:
 		return weighted_interleave_nid(m, pol->nodes, ilx);
 	case MM_MPOL_BIND:
@@ -213,7 +228,7 @@ static struct page *alloc_pages_mpol(struct machine *m, unsigned gfp, unsigned o
 			if (ilx == NO_INTERLEAVE_INDEX)
 				nid = interleave_nodes(m, t, pol);
 			else if (pol->mode == MM_MPOL_INTERLEAVE)
-				nid = interleave_nid(pol->nodes, ilx);
+				nid = interleave_nid(pol, ilx);
 			else
 				nid = weighted_interleave_nid(m, pol->nodes, ilx);
 			break;
@@ -251,6 +266,19 @@ struct page *vma_alloc_pages(struct machine *m, unsigned gfp, unsigned order,
 	pol = get_vma_policy(m->cur_task, vma, addr, order, &ilx);
 	if (!pol && order != HPAGE_PMD_ORDER)	/* the common case, kept short: the local node */
 		return __alloc_pages(m, gfp, order, local, 0, local);
+	if (pol && pol->mode == MM_MPOL_INTERLEAVE && order != HPAGE_PMD_ORDER) {
+		/* an interleaved VMA's small page, kept as short: its node by index */
+		int nid = interleave_nid(pol, ilx);
+		struct page *page = __alloc_pages(m, gfp, order, nid, 0, local);
+
+		if (page) {
+			struct zone *z = page_zone(m, page);
+
+			if (z->nid == nid)
+				z->numa_stat[NUMA_INTERLEAVE]++;
+		}
+		return page;
+	}
 	return alloc_pages_mpol(m, gfp, order, pol, ilx, local);
 }
 

@@ -2,7 +2,8 @@
 /*
  * mempolicy_check.c - what the invariant checker verifies of memory
  * policies: every policy held by a task or a VMA has a valid mode, flags
- * and a non-empty set of online nodes (LOCAL: none), and its refcnt is the
+ * and a non-empty set of online nodes (LOCAL: none) whose count nr_nodes
+ * caches, and its refcnt is the
  * number of its holders (tasks, VMAs, shmem objects' shared policy ranges);
  * the shared policy ranges are sorted, disjoint and not empty.
  */
@@ -26,6 +27,10 @@ static void mpol_check_one(struct machine *m, const struct mempolicy *pol, const
 	if (pol->mode != MM_MPOL_LOCAL && (!pol->nodes || (pol->nodes & ~node_mask_all(m)))) {
 		rbl_printf(out, "%s: policy nodes %#llx not a non-empty set of online nodes\n",
 				 who, (unsigned long long)pol->nodes);
+		(*bad)++;
+	} else if (pol->nr_nodes != __builtin_popcountll(pol->nodes)) {
+		rbl_printf(out, "%s: policy nr_nodes %d but %d nodes\n", who, pol->nr_nodes,
+			   __builtin_popcountll(pol->nodes));
 		(*bad)++;
 	}
 	if (pol->refcnt <= 0) {
