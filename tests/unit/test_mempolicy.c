@@ -532,6 +532,12 @@ Test(check, policy_refcounts_and_fields)
 	cr_assert(strstr(r, "policy nodes 0x4 not a non-empty set of online nodes"), "%s", r);
 	free(r);
 	pol->nodes = 0x3;
+	pol->nr_nodes = 1;	/* the cached weight of the interleave fault path */
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 1, "%s", r);
+	cr_assert(strstr(r, "policy nr_nodes 1 but 2 nodes"), "%s", r);
+	free(r);
+	pol->nr_nodes = 2;
 	check_ok();
 	kill_pid(child);
 	cr_assert_eq(pol->refcnt, 1);
