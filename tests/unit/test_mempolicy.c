@@ -690,6 +690,8 @@ Test(migrate, mbind_move_moves_the_misplaced_pages)
 
 #include "../../fs/backing.h"
 #include "../../fs/cmd.h"
+#include "../../mm/swap.h"
+#include "../../mm/vmscan.h"
 
 /* The shmem object mapped at addr of pid and its ranges, "[s,e) text" each. */
 static struct file_ref *object_at(int pid, uint64_t addr)
@@ -948,5 +950,55 @@ Test(check, shared_policy_ranges)
 	free(r);
 	n->policy->refcnt--;
 	check_ok();
+	mm_shutdown(m);
+}
+
+/*
+ * A shmem page read back from swap follows its object's shared policy at
+ * its index (shmem_swapin_cluster), not the task's, also when no fault
+ * reads it: written on node 0, paged out, the object bound to node 1,
+ * read back by MADV_WILLNEED on node 1.
+ */
+Test(shared, shmem_swapin_follows_the_object)
+{
+	struct mm_config cfg = { .ram_bytes = 256ULL << 20, .nr_nodes = 2, .swap_bytes = 64ULL << 20 };
+	char why[256], pol[96];
+	uint64_t n0 = 0, n1 = 0;
+	int pid;
+
+	m = mm_boot(&cfg, why, sizeof(why));
+	cr_assert(m, "%s", why);
+	pid = spawn();
+	cr_assert_eq(run(pid, "mmap " A " 32K rw- shared,anon,fixed"), 0);
+	for (int k = 0; k < 8; k++)
+		mem_write(pid, ADDR + k * 4096ULL, "not zeros");
+	cr_assert_eq(node_at(pid, ADDR), 0);
+	cr_assert_eq(run(pid, "madvise " A " 32K pageout"), 0);
+	cr_assert_eq(node_at(pid, ADDR), -1, "paged out");
+	{
+		/* the written-back pages wait in the swap cache: reclaim drops them */
+		struct swap_info_struct *si = m->swap_info[0];
+		LIST_HEAD(batch);
+
+		machine_lock(m);
+		for (uint64_t off = 1; off < si->max; off++) {
+			struct page *page = swap_cache_get(m, swp_entry(0, off));
+
+			if (page && !page->mapcount)
+				isolate_folio(m, page, &batch);
+		}
+		reclaim_pages(m, &batch);
+		machine_unlock(m);
+		check_ok();
+	}
+	cr_assert_eq(run(pid, "mbind " A " 32K bind 1"), 0);
+	/* MADV_WILLNEED reads them back with no fault (shmem_swapin_range): the fault maps them */
+	cr_assert_eq(run(pid, "madvise " A " 32K willneed"), 0);
+	touch(pid, ADDR, 32 << 10, 0);
+	numa_vma(pid, ADDR, pol, &n0, &n1);
+	cr_assert_str_eq(pol, "bind:1");
+	cr_assert_eq(n0, 0, "N0=%llu", (unsigned long long)n0);
+	cr_assert_eq(n1, 8, "N1=%llu", (unsigned long long)n1);
+	mem_expect(pid, ADDR + 7 * 4096ULL, "not zeros");
 	mm_shutdown(m);
 }
