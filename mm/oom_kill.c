@@ -75,13 +75,22 @@ static int mempolicy_in_oom_domain(const struct task *t, uint64_t nodemask)
 
 int oom_cpuset_eligible(struct machine *m, const struct task *victim, const struct oom_control *oc)
 {
+	const struct task *leader = victim->group_leader ? victim->group_leader : victim;
+	int left = leader->nr_threads;
+
 	if (!oc->nodemask)
 		return 1;	/* not a policy's OOM: every cpuset (the one) meets current's */
-	for (int pid = 1; pid < m->pid_max; pid++) {
+	if (left <= 1)
+		return mempolicy_in_oom_domain(leader, oc->nodemask);
+	/* for_each_thread: one thread that may use the nodes is enough */
+	for (int pid = 1; pid < m->pid_max && left > 0; pid++) {
 		const struct task *t = m->tasks[pid];
 
-		if (t && t->tgid == victim->tgid && mempolicy_in_oom_domain(t, oc->nodemask))
-			return 1;	/* for_each_thread: one thread that may use the nodes */
+		if (!t || t->tgid != leader->tgid)
+			continue;
+		if (mempolicy_in_oom_domain(t, oc->nodemask))
+			return 1;
+		left--;
 	}
 	return 0;
 }

@@ -458,3 +458,30 @@ Test(oom_policy, bind_to_every_node_is_a_global_oom)
 	cr_assert_eq(count_of(log, "\nNode 0 active_anon:"), 1, "%s", log);
 	free(log);
 }
+
+/*
+ * oom_cpuset_eligible looks at every thread: a process whose leader is
+ * bound to node 0 but has a thread without a policy may free node 1's
+ * memory (its VMA bound there holds 80 MiB), so it is the victim, not
+ * the allocating process with its 40-odd MiB.
+ */
+Test(oom_policy, one_thread_without_the_bind_makes_a_candidate)
+{
+	int thr = spawn("thr"), a = spawn("a");
+	uint64_t va;
+	char *log;
+
+	call(thr, (struct mm_call){ .verb = MMV_CLONE, .flags = 0x3d0f00ULL });	/* pthread_create */
+	bind(thr, 1, 0, 0);	/* the leader alone: the thread keeps the default */
+	va = map_anon(thr, 80 * MiB, 0);
+	bind(thr, 2, va, 80 * MiB);
+	touch(thr, va, 80 * MiB, 1);
+	bind(a, 2, 0, 0);
+	va = map_anon(a, 80 * MiB, 0);
+	cr_assert_eq(try_touch(a, va, 80 * MiB), 0);
+	cr_assert(!alive(thr));
+	log = kmsg();
+	cr_assert(has_line(log, "oom-kill:constraint=CONSTRAINT_MEMORY_POLICY,nodemask=1,cpuset=/,"
+			   "mems_allowed=0-1,global_oom,task_memcg=/,task=thr,pid=2,uid=0"), "%s", log);
+	free(log);
+}
