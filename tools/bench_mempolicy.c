@@ -21,7 +21,7 @@
  *     one touch of a kind is dropped, a touch is a few ms;
  *   - each round gives its own ratio interleave / default (same round,
  *     same conditions), and the judged figure is the median of the
- *     ROUNDS (5 with --quick) rounds' ratios.
+ *     ROUNDS (31; 5 with --quick) rounds' ratios.
  * The ns rows are the medians over the rounds of each kind's fastest.
  */
 #include <stdio.h>
@@ -32,7 +32,7 @@
 
 #define LEN		(32 * MiB)
 #define PAGES		(LEN / 4096)
-#define ROUNDS		15
+#define ROUNDS		31
 #define REPS		5	/* repetitions of each kind in a round: its fastest counts */
 #define TARGET		1.10
 
