@@ -245,12 +245,13 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 
 	/*
 	 * the page cache follows the task policy (filemap_alloc_folio: no VMA,
-	 * no interleave index); a shmem fault's page its VMA's (m->policy_vma)
+	 * no interleave index); a shmem page its object's shared policy at
+	 * index, else the task's, interleaved by i_ino + index (shmem_alloc_folio)
 	 */
 	if (!node)
 		page = NULL;
-	else if (shmem && m->policy_vma)
-		page = vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->policy_vma, m->policy_addr);
+	else if (shmem)
+		page = alloc_pages_shmem(m, GFP_HIGHUSER_MOVABLE, 0, inode, index);
 	else
 		page = alloc_pages_task_policy(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!page) {
@@ -415,6 +416,7 @@ void filemap_release(struct file_ref *f)
 {
 	struct address_space *as = f->mapping;
 
+	mpol_free_shared_policy(f);	/* shmem_evict_inode: its shared policy goes with it */
 	if (f->host_fd >= 0) {
 		close(f->host_fd);
 		f->host_fd = -1;

@@ -4,7 +4,12 @@
  *
  * Pool pages are order-9 blocks taken from the buddy allocator with
  * GFP_HIGHUSER_MOVABLE (x86's 2 MiB pages are migratable) and kept on
- * m->hugepage_freelist until a MAP_HUGETLB mapping uses them. Below the
+ * m->hugepage_freelist until a MAP_HUGETLB mapping uses them. A fault
+ * takes a free page of the node its policy picks (huge_node: the VMA's
+ * policy, else the task's; interleave by 2 MiB index), then of that
+ * node's zonelist, within BIND's nodes: a bound mapping whose nodes have
+ * no free page left gets SIGBUS even while other nodes have some, as on
+ * Linux (the pool's reservations are not per node). Below the
  * pool: the mappings (reservations, faults, COW, zap), see hugetlb.h.
  */
 #include <errno.h>
@@ -16,6 +21,7 @@
 #include "page_alloc.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
+#include "mempolicy.h"
 #include "memory.h"
 #include "pgtable.h"
 #include "rmap.h"
@@ -99,19 +105,34 @@ static uint64_t available_huge_pages(struct machine *m)
 	return m->free_huge_pages - m->resv_huge_pages;
 }
 
-/* Take a free pool page, node 0 first (dequeue_hugetlb_folio_nodemask); NULL if none. */
-static struct page *dequeue_huge_page(struct machine *m)
+/* The first free pool page of node nid on the freelist (dequeue_hugetlb_folio_node_exact). */
+static struct page *dequeue_node_exact(struct machine *m, int nid)
 {
-	struct page *pick = NULL;
-	int nid;
-
+	if (!m->free_huge_pages_node[nid])
+		return NULL;
 	for (struct list_head *e = m->hugepage_freelist.next; e != &m->hugepage_freelist; e = e->next) {
 		struct page *p = list_entry(e, struct page, lru);
 
-		if (!pick || p->private < pick->private)
-			pick = p;
-		if (!pick->private)
-			break;
+		if ((int)p->private == nid)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * A free pool page from nid's zonelist -- nid first, then the other
+ * nodes by distance -- on the nodes of nodemask alone (0: any node)
+ * (dequeue_hugetlb_folio_nodemask); NULL if none.
+ */
+static struct page *dequeue_huge_page_nodemask(struct machine *m, int nid, uint64_t nodemask)
+{
+	struct page *pick = NULL;
+
+	for (int i = 0; i < m->nr_nodes && !pick; i++) {
+		int n = m->node_order_built ? m->node_order[nid][i] : (nid + i) % m->nr_nodes;
+
+		if (!nodemask || (nodemask >> n & 1))
+			pick = dequeue_node_exact(m, n);
 	}
 	if (!pick)
 		return NULL;
@@ -120,6 +141,24 @@ static struct page *dequeue_huge_page(struct machine *m)
 	m->free_huge_pages--;
 	m->free_huge_pages_node[nid]--;
 	return pick;
+}
+
+/*
+ * A free pool page for addr of vma under its policy (dequeue_hugetlb_folio_vma,
+ * huge_node): PREFERRED_MANY's nodes first, then any node.
+ */
+static struct page *dequeue_huge_page_vma(struct machine *m, struct vm_area_struct *vma,
+					  uint64_t addr)
+{
+	uint64_t nodemask;
+	int many, nid = huge_node(m, vma, addr, &nodemask, &many);
+	struct page *page = NULL;
+
+	if (many) {
+		page = dequeue_huge_page_nodemask(m, nid, nodemask);
+		nodemask = 0;
+	}
+	return page ? page : dequeue_huge_page_nodemask(m, nid, nodemask);
 }
 
 /* The last reference is gone: back on the freelist, clean (free_huge_folio). */
@@ -155,15 +194,15 @@ static void huge_page_put(struct machine *m, struct page *head)
  * subpage reads as zero until written (PG_zeroed), as clear_huge_page
  * leaves it. NULL when the pool cannot give one.
  */
-static struct page *alloc_huge_page(struct machine *m, struct hugetlb_file *h, uint64_t idx,
-				    int use_resv, int anon)
+static struct page *alloc_huge_page(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+				    struct hugetlb_file *h, uint64_t idx, int use_resv, int anon)
 {
 	struct page *head;
 
 	use_resv = use_resv && idx < h->nr && h->resv[idx];
 	if (!use_resv && !available_huge_pages(m))
 		return NULL;
-	head = dequeue_huge_page(m);
+	head = dequeue_huge_page_vma(m, vma, addr);
 	if (!head)
 		return NULL;
 	if (use_resv) {
@@ -291,7 +330,8 @@ static pte_t mk_hugetlb_pmd(struct machine *m, struct vm_area_struct *vma, struc
 }
 
 /* The page at idx of a shared mapping, from the page cache or newly added to it. */
-static struct page *shared_page(struct machine *m, struct hugetlb_file *h, uint64_t idx)
+static struct page *shared_page(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+				struct hugetlb_file *h, uint64_t idx)
 {
 	struct page *head;
 
@@ -299,7 +339,7 @@ static struct page *shared_page(struct machine *m, struct hugetlb_file *h, uint6
 		return NULL;
 	if (h->pfn[idx])
 		return pfn_to_page(m, h->pfn[idx]);
-	head = alloc_huge_page(m, h, idx, 1, 0);
+	head = alloc_huge_page(m, vma, addr, h, idx, 1, 0);
 	if (!head)
 		return NULL;
 	h->pfn[idx] = page_to_pfn(m, head);
@@ -309,7 +349,7 @@ static struct page *shared_page(struct machine *m, struct hugetlb_file *h, uint6
 
 /* hugetlb_wp: reuse an exclusive private page, else copy it for this mm. */
 static unsigned hugetlb_wp(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
-			   struct hugetlb_file *h, uint64_t idx, pte_t *pmd)
+			   uint64_t haddr, struct hugetlb_file *h, uint64_t idx, pte_t *pmd)
 {
 	struct page *old = pfn_to_page(m, pte_pfn(*pmd)), *new;
 
@@ -323,7 +363,7 @@ static unsigned hugetlb_wp(struct machine *m, struct mm_struct *mm, struct vm_ar
 		return 0;
 	}
 	/* the COW copy is never reserved, for the owner neither (outside_reserve) */
-	new = alloc_huge_page(m, h, idx, 0, 1);
+	new = alloc_huge_page(m, vma, haddr, h, idx, 0, 1);
 	if (!new)
 		return VM_FAULT_SIGBUS;
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
@@ -352,15 +392,15 @@ unsigned hugetlb_fault(struct machine *m, struct mm_struct *mm, struct vm_area_s
 		return VM_FAULT_SIGBUS;
 	if (pmd_trans_huge(*pmd)) {
 		if (write && !pte_write(*pmd))
-			return hugetlb_wp(m, mm, vma, h, idx, pmd);
+			return hugetlb_wp(m, mm, vma, haddr, h, idx, pmd);
 		*pmd |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
 		return 0;
 	}
 	/* hugetlb_no_page: a private read fault gets its own zeroed page too */
 	if (h->shared)
-		head = shared_page(m, h, idx);
+		head = shared_page(m, vma, haddr, h, idx);
 	else
-		head = idx < h->nr ? alloc_huge_page(m, h, idx, h->owner == mm, 1) : NULL;
+		head = idx < h->nr ? alloc_huge_page(m, vma, haddr, h, idx, h->owner == mm, 1) : NULL;
 	if (!head)
 		return VM_FAULT_SIGBUS;
 	if (!h->shared)

@@ -132,6 +132,12 @@ struct machine {
 	 */
 	struct vm_area_struct *policy_vma;
 	uint64_t policy_addr;
+	/*
+	 * A shmem swap-in's object and index (shmem_swapin_cluster's mpol and
+	 * ilx): its readahead pages follow the object's shared policy; NULL otherwise.
+	 */
+	struct file_ref *policy_shmem;
+	uint64_t policy_shmem_index;
 	/* the process the running command works for (the OOM report's current), or NULL */
 	struct task *cur_task;
 	/* oom_kill.c: the report's rate limit, the panic, the oom_adj warning */
@@ -200,6 +206,8 @@ struct machine {
 	void *trace_notify_arg;
 	const char *trace_comm;
 	int trace_pid;
+	/* mempolicy_shared.c: the shmem objects that have a shared policy, in the order they got one */
+	struct list_head shared_policies;
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

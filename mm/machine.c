@@ -287,6 +287,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	m->max_pfn = cfg->ram_bytes >> MM_PAGE_SHIFT;
 	INIT_LIST_HEAD(&m->hugepage_freelist);
 	INIT_LIST_HEAD(&m->wb_dirty);
+	INIT_LIST_HEAD(&m->shared_policies);
 	m->zonelists = kcalloc((size_t)cfg->nr_nodes, sizeof(*m->zonelists));
 	if (!m->zonelists) {
 		snprintf(why, whylen, "out of host memory");

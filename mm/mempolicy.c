@@ -116,9 +116,10 @@ void mpol_to_str(char *buf, size_t len, const struct mempolicy *pol)
 
 struct mempolicy *vma_effective_policy(const struct task *t, const struct vm_area_struct *vma)
 {
-	if (vma && vma->vm_policy)
-		return vma->vm_policy;
-	return t ? t->mempolicy : NULL;
+	uint64_t ilx;
+	struct mempolicy *pol = vma ? __get_vma_policy(vma, vma->vm_start, &ilx) : NULL;
+
+	return pol ? pol : t ? t->mempolicy : NULL;
 }
 
 void mpol_fork(struct task *child, const struct task *parent)
@@ -240,6 +241,7 @@ int mpol_set_nodemask(struct sys_ctx *x, struct mempolicy *pol, uint64_t nodes)
 	if (pol->mode == MM_MPOL_PREFERRED)
 		eff &= -eff;	/* the first node only */
 	pol->nodes = eff;
+	pol->nr_nodes = __builtin_popcountll(eff);
 	return 0;
 }
 
@@ -342,10 +344,11 @@ int sys_get_mempolicy(struct sys_ctx *x, const struct mm_call *c, int *policy, u
 	}
 	if (flags & MM_MPOL_F_ADDR) {
 		struct vm_area_struct *vma = vma_lookup(x->mm, c->addr);
+		uint64_t ilx;
 
 		if (!vma)
 			return sys_fail(x, -EFAULT, "no mapping at %#llx", (unsigned long long)c->addr);
-		pol = vma->vm_policy;	/* the VMA's own, not the task's */
+		pol = __get_vma_policy(vma, c->addr, &ilx);	/* the VMA's or its object's, not the task's */
 		if (flags & MM_MPOL_F_NODE) {
 			int nid = lookup_node(x, vma, c->addr);
 

@@ -37,6 +37,7 @@ struct mempolicy {
 	uint16_t flags;			/* MM_MPOL_F_STATIC/RELATIVE/NUMA_BALANCING as given */
 	uint64_t nodes;			/* the nodes in effect (bit n = node n); 0 for LOCAL */
 	uint64_t user_nodemask;		/* the nodes as given, kept for STATIC/RELATIVE */
+	int nr_nodes;			/* nodes_weight(nodes), kept for interleave_nid's fault path */
 };
 
 /* Take / drop a reference; NULL is the default policy and is ignored. */
@@ -51,7 +52,7 @@ int mpol_equal(const struct mempolicy *a, const struct mempolicy *b);
  */
 void mpol_to_str(char *buf, size_t len, const struct mempolicy *pol);
 
-/* The policy that governs vma (its own, else its task's; NULL = default). */
+/* The policy at vma's start (its own or its shmem object's, else its task's; NULL = default): numa_maps'. */
 struct mempolicy *vma_effective_policy(const struct task *t, const struct vm_area_struct *vma);
 
 /*
@@ -100,6 +101,54 @@ int sanitize_mpol_flags(struct sys_ctx *x, int32_t arg, int *mode, unsigned *fla
 int get_nodes(struct sys_ctx *x, const struct mm_call *c, uint64_t *nodes);
 int mpol_new(struct sys_ctx *x, int mode, unsigned flags, uint64_t nodes, struct mempolicy **pol);
 int mpol_set_nodemask(struct sys_ctx *x, struct mempolicy *pol, uint64_t nodes);
+
+/*
+ * Shared policies (mempolicy_shared.c; kernel: struct shared_policy,
+ * mpol_set_shared_policy, mpol_shared_policy_lookup). A shmem object -- a
+ * shared anonymous mapping's, a System V segment's, a /dev/shm file --
+ * keeps its policy per range of page offsets, not per VMA: mbind on any
+ * mapping of it sets [vm_pgoff, vm_pgoff + pages) of the object's ranges
+ * (every process mapping it sees the change), and a new page of the
+ * object at index idx follows the range holding idx, else the allocating
+ * task's policy, interleaving by i_ino + idx (shmem_get_pgoff_policy).
+ * The ranges live as long as the object (freed with its pages,
+ * filemap_release: shmem_evict_inode's mpol_free_shared_policy).
+ */
+struct file_ref;
+struct sp_node {
+	struct sp_node *next;		/* the next range up */
+	uint64_t start, end;		/* [start, end) in pages of the object */
+	struct mempolicy *policy;	/* one reference */
+};
+
+/* The shmem object whose shared policy a VMA's mbind sets (vm_ops->set_policy), or NULL. */
+struct file_ref *vma_shared_policy_object(const struct vm_area_struct *vma);
+/* The policy of page idx of obj (NULL: none), no reference taken. */
+struct mempolicy *mpol_shared_policy_lookup(const struct file_ref *obj, uint64_t idx);
+/* Set [start, start + nr) of obj to pol (NULL deletes): shared_policy_replace. 0 or -ENOMEM. */
+int mpol_set_shared_policy(struct machine *m, struct file_ref *obj, uint64_t start, uint64_t nr,
+			   struct mempolicy *pol);
+/* The object goes: drop every range. */
+void mpol_free_shared_policy(struct file_ref *obj);
+/*
+ * __get_vma_policy: the policy vma itself has at addr (a shmem VMA's
+ * shared range, else vm_policy; NULL: none), *ilx its interleave bias
+ * (the object's inode number, else 0).
+ */
+struct mempolicy *__get_vma_policy(const struct vm_area_struct *vma, uint64_t addr, uint64_t *ilx);
+/* A new page (2^order) at index of shmem object obj (shmem_alloc_folio). */
+struct page *alloc_pages_shmem(struct machine *m, unsigned gfp, unsigned order,
+			       struct file_ref *obj, uint64_t index);
+
+/*
+ * huge_node: where a hugetlb page for addr of vma comes from under the
+ * policy in force (the VMA's, else the task's; interleave by 2 MiB index):
+ * the first node (the return), and *nodemask the nodes it may come from
+ * (0: any; BIND's and PREFERRED_MANY's nodes). *many: PREFERRED_MANY,
+ * whose nodes are tried first and then every node.
+ */
+int huge_node(struct machine *m, struct vm_area_struct *vma, uint64_t addr, uint64_t *nodemask,
+	      int *many);
 
 /* mempolicy_check.c (check_mm.c calls it): refcounts and fields, one line per problem. */
 struct rbuf_lite;

@@ -25,6 +25,7 @@
  * small pages, as Linux's THP fault without direct reclaim does.
  */
 #include "internal.h"
+#include "filemap.h"
 #include "huge_memory.h"
 #include "hugetlb.h"
 #include "mempolicy.h"
@@ -47,12 +48,20 @@ static int nth_node(uint64_t nodes, uint64_t k)
 	return __builtin_ctzll(nodes);
 }
 
-/* interleave_nid: the (ilx mod |nodes|)-th node (a mask, not a division, for 2^k nodes). */
-static int interleave_nid(uint64_t nodes, uint64_t ilx)
+/*
+ * interleave_nid: the (ilx mod |nodes|)-th node of pol. The fault path of
+ * an interleaved VMA runs this for every page: the weight is the policy's
+ * cached one (no popcount), a power of two takes a mask instead of a
+ * division, and the common 1- and 2-node cases need no walk.
+ */
+static int interleave_nid(const struct mempolicy *pol, uint64_t ilx)
 {
-	uint64_t w = (uint64_t)__builtin_popcountll(nodes);
+	uint64_t w = (uint64_t)pol->nr_nodes, nodes = pol->nodes;
+	uint64_t k = (w & (w - 1)) ? ilx % w : ilx & (w - 1);
 
-	return nth_node(nodes, (w & (w - 1)) ? ilx % w : ilx & (w - 1));
+	if (k)
+		nodes &= nodes - 1;	/* past the first node: the second is the answer for w = 2 */
+	return k > 1 ? nth_node(nodes, k - 1) : __builtin_ctzll(nodes);
 }
 
 static int weighted_interleave_nid(const struct machine *m, uint64_t nodes, uint64_t ilx)
@@ -112,19 +121,41 @@ static int nearest_node(const struct machine *m, int local, uint64_t nodes)
 	return nodes ? __builtin_ctzll(nodes) : local;
 }
 
-int mpol_target_node(struct machine *m, struct task *t, struct vm_area_struct *vma, uint64_t addr)
+/*
+ * get_vma_policy: the policy in force at addr of vma (the VMA's or its
+ * shmem object's, else the task's; NULL = default) and, for interleave,
+ * its index: the bias (__get_vma_policy's) + vm_pgoff + the page's place
+ * in the VMA, in units of 2^order pages.
+ */
+static inline __attribute__((always_inline)) const struct mempolicy *
+get_vma_policy(const struct task *t, const struct vm_area_struct *vma, uint64_t addr,
+	       unsigned order, uint64_t *ilx)
 {
-	const struct mempolicy *pol = vma_effective_policy(t, vma);
-	int local = t ? task_node(m, t) : 0;
-	uint64_t ilx = vma->vm_pgoff + ((addr - vma->vm_start) >> MM_PAGE_SHIFT);
+	const struct mempolicy *pol;
 
+	if (vma && !vma->vm_file) {	/* anonymous: no shared policy to look up */
+		*ilx = 0;
+		pol = vma->vm_policy;
+	} else {
+		pol = __get_vma_policy(vma, addr, ilx);
+	}
+	if (!pol)
+		pol = t ? t->mempolicy : NULL;
+	if (pol && (pol->mode == MM_MPOL_INTERLEAVE || pol->mode == MM_MPOL_WEIGHTED_INTERLEAVE))
+		*ilx += (vma->vm_pgoff >> order) + ((addr - vma->vm_start) >> (MM_PAGE_SHIFT + order));
+	return pol;
+}
+
+/* The node pol's first choice is for interleave index ilx (local: the task's node). */
+static int policy_node(struct machine *m, const struct mempolicy *pol, uint64_t ilx, int local)
+{
 	if (!pol)
 		return local;
 	switch (pol->mode) {
 	case MM_MPOL_PREFERRED:
 		return __builtin_ctzll(pol->nodes);
 	case MM_MPOL_INTERLEAVE:
-		return interleave_nid(pol->nodes, ilx);
+		return interleave_nid(pol, ilx);
 	case MM_MPOL_WEIGHTED_INTERLEAVE:
 		return weighted_interleave_nid(m, pol->nodes, ilx);
 	case MM_MPOL_BIND:
@@ -133,6 +164,45 @@ int mpol_target_node(struct machine *m, struct task *t, struct vm_area_struct *v
 	default:
 		return local;
 	}
+}
+
+int huge_node(struct machine *m, struct vm_area_struct *vma, uint64_t addr, uint64_t *nodemask,
+	      int *many)
+{
+	struct task *t = m->cur_task;
+	int local = t ? task_node(m, t) : 0;
+	uint64_t ilx;
+	const struct mempolicy *pol = get_vma_policy(t, vma, addr, HPAGE_PMD_ORDER, &ilx);
+
+	/* policy_nodemask: BIND and PREFERRED_MANY restrict, the others pick the first node */
+	*nodemask = 0;
+	*many = 0;
+	if (!pol)
+		return local;
+	switch (pol->mode) {
+	case MM_MPOL_BIND:
+		*nodemask = pol->nodes;
+		return local;
+	case MM_MPOL_PREFERRED_MANY:
+		*nodemask = pol->nodes;
+		*many = 1;
+		return local;
+	case MM_MPOL_INTERLEAVE:
+	case MM_MPOL_WEIGHTED_INTERLEAVE:
+		return policy_node(m, pol, ilx, local);
+	case MM_MPOL_PREFERRED:
+		return __builtin_ctzll(pol->nodes);
+	default:
+		return local;
+	}
+}
+
+int mpol_target_node(struct machine *m, struct task *t, struct vm_area_struct *vma, uint64_t addr)
+{
+	uint64_t ilx;
+	const struct mempolicy *pol = get_vma_policy(t, vma, addr, 0, &ilx);
+
+	return policy_node(m, pol, ilx, t ? task_node(m, t) : 0);
 }
 
 /* alloc_pages_mpol: where pol sends 2^order pages; ilx for interleave. */
@@ -158,7 +228,7 @@ static struct page *alloc_pages_mpol(struct machine *m, unsigned gfp, unsigned o
 			if (ilx == NO_INTERLEAVE_INDEX)
 				nid = interleave_nodes(m, t, pol);
 			else if (pol->mode == MM_MPOL_INTERLEAVE)
-				nid = interleave_nid(pol->nodes, ilx);
+				nid = interleave_nid(pol, ilx);
 			else
 				nid = weighted_interleave_nid(m, pol->nodes, ilx);
 			break;
@@ -189,15 +259,39 @@ static struct page *alloc_pages_mpol(struct machine *m, unsigned gfp, unsigned o
 struct page *vma_alloc_pages(struct machine *m, unsigned gfp, unsigned order,
 			     struct vm_area_struct *vma, uint64_t addr)
 {
-	const struct mempolicy *pol = vma_effective_policy(m->cur_task, vma);
 	int local = m->cur_task ? task_node(m, m->cur_task) : 0;
-	uint64_t ilx = 0;
+	const struct mempolicy *pol;
+	uint64_t ilx;
 
+	pol = get_vma_policy(m->cur_task, vma, addr, order, &ilx);
 	if (!pol && order != HPAGE_PMD_ORDER)	/* the common case, kept short: the local node */
 		return __alloc_pages(m, gfp, order, local, 0, local);
-	if (pol && (pol->mode == MM_MPOL_INTERLEAVE || pol->mode == MM_MPOL_WEIGHTED_INTERLEAVE))
-		ilx = (vma->vm_pgoff >> order) + ((addr - vma->vm_start) >> (MM_PAGE_SHIFT + order));
+	if (pol && pol->mode == MM_MPOL_INTERLEAVE && order != HPAGE_PMD_ORDER) {
+		/* an interleaved VMA's small page, kept as short: its node by index */
+		int nid = interleave_nid(pol, ilx);
+		struct page *page = __alloc_pages(m, gfp, order, nid, 0, local);
+
+		if (page) {
+			struct zone *z = page_zone(m, page);
+
+			if (z->nid == nid)
+				z->numa_stat[NUMA_INTERLEAVE]++;
+		}
+		return page;
+	}
 	return alloc_pages_mpol(m, gfp, order, pol, ilx, local);
+}
+
+struct page *alloc_pages_shmem(struct machine *m, unsigned gfp, unsigned order,
+			       struct file_ref *obj, uint64_t index)
+{
+	/* shmem_get_pgoff_policy: the object's range, else the task's; biased by i_ino */
+	const struct mempolicy *pol = obj->sp_root ? mpol_shared_policy_lookup(obj, index) : NULL;
+
+	if (!pol)
+		pol = m->cur_task ? m->cur_task->mempolicy : NULL;
+	return alloc_pages_mpol(m, gfp, order, pol, obj->ino + (index >> order),
+				m->cur_task ? task_node(m, m->cur_task) : 0);
 }
 
 struct page *alloc_pages_task_policy(struct machine *m, unsigned gfp, unsigned order)

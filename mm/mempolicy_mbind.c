@@ -177,6 +177,13 @@ int sys_mbind(struct sys_ctx *x, const struct mm_call *c)
 				sys_fail(x, err, "max_map_count reached");
 				goto out;
 			}
+			/* vma_replace_policy's vm_ops->set_policy: a shmem object's ranges too */
+			if (vma_shared_policy_object(vma) &&
+			    mpol_set_shared_policy(x->m, vma_shared_policy_object(vma), vma->vm_pgoff,
+						   vma_pages(vma), pol)) {
+				err = sys_fail(x, -ENOMEM, "out of memory for the shared policy");
+				goto out;
+			}
 		}
 		vma = vma_next_of(vma);
 	}

@@ -4,8 +4,14 @@
  * select_bad_process, oom_badness, oom_kill_process; fs/proc/base.c's
  * oom_score, oom_score_adj and oom_adj; reclaim.md §11).
  *
- * A global OOM only (mmfs has no memcg, cpuset or mempolicy): the
- * constraint is CONSTRAINT_NONE and totalpages = totalram + total swap.
+ * The constraint (constrained_alloc): an allocation whose nodes an
+ * MPOL_BIND policy narrowed to some of the nodes is CONSTRAINT_MEMORY_POLICY
+ * (totalpages = those nodes' present pages + total swap; only processes
+ * one of whose threads has no BIND task policy, or one meeting those nodes,
+ * are candidates and listed: oom_cpuset_eligible, mempolicy_in_oom_domain;
+ * the Mem-Info shows those nodes alone; panic_on_oom=1 does not panic).
+ * Any other is CONSTRAINT_NONE (no memcg, no cpusets; a __GFP_THISNODE
+ * allocation too): totalpages = totalram + total swap.
  *
  * Where the simulation differs from Linux, on purpose:
  *  - The victim's memory is freed at once (task_exit), as if it had exited
@@ -28,7 +34,9 @@
 
 #include "internal.h"
 #include "trace.h"
+#include "mempolicy.h"
 #include "oom_kill.h"
+#include "page_alloc.h"
 #include "swap.h"
 #include "task.h"
 
@@ -38,6 +46,54 @@
 uint64_t oom_totalpages(struct machine *m)
 {
 	return m->totalram_pages + total_swap_pages(m);
+}
+
+/* constrained_alloc: the constraint of oc and its totalpages; oc->nodemask kept only for a policy's. */
+static void constrained_alloc(struct machine *m, struct oom_control *oc)
+{
+	oc->constraint = CONSTRAINT_NONE;
+	oc->totalpages = oom_totalpages(m);
+	if (oc->nodemask && !(oc->gfp & __GFP_THISNODE) &&
+	    (node_mask_all(m) & ~oc->nodemask)) {
+		/* a nodemask short of the nodes with memory: a mempolicy is in effect */
+		oc->totalpages = total_swap_pages(m);
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			if (oc->nodemask >> nid & 1)
+				oc->totalpages += m->node[nid]->node_present_pages;
+		oc->constraint = CONSTRAINT_MEMORY_POLICY;
+		return;
+	}
+	oc->nodemask = 0;
+}
+
+/* mempolicy_in_oom_domain: a BIND task policy must meet the nodes; any other may. */
+static int mempolicy_in_oom_domain(const struct task *t, uint64_t nodemask)
+{
+	const struct mempolicy *pol = t->mempolicy;
+
+	return !nodemask || !pol || pol->mode != MM_MPOL_BIND || (pol->nodes & nodemask);
+}
+
+int oom_cpuset_eligible(struct machine *m, const struct task *victim, const struct oom_control *oc)
+{
+	const struct task *leader = victim->group_leader ? victim->group_leader : victim;
+	int left = leader->nr_threads;
+
+	if (!oc->nodemask)
+		return 1;	/* not a policy's OOM: every cpuset (the one) meets current's */
+	if (left <= 1)
+		return mempolicy_in_oom_domain(leader, oc->nodemask);
+	/* for_each_thread: one thread that may use the nodes is enough */
+	for (int pid = 1; pid < m->pid_max && left > 0; pid++) {
+		const struct task *t = m->tasks[pid];
+
+		if (!t || t->tgid != leader->tgid)
+			continue;
+		if (mempolicy_in_oom_domain(t, oc->nodemask))
+			return 1;
+		left--;
+	}
+	return 0;
 }
 
 int64_t oom_badness(struct machine *m, const struct task *t, uint64_t totalpages)
@@ -76,7 +132,7 @@ int oom_adj_of(int adj)
  * ties go to the later task (kernel: oom_evaluate_task). Without a walk in
  * order, the same rule compares creation numbers. NULL: none killable.
  */
-static struct task *select_bad_process(struct machine *m, uint64_t totalpages)
+static struct task *select_bad_process(struct machine *m, const struct oom_control *oc)
 {
 	struct task *chosen = NULL;
 	int64_t chosen_points = OOM_BADNESS_NEVER;
@@ -87,7 +143,9 @@ static struct task *select_bad_process(struct machine *m, uint64_t totalpages)
 
 		if (!t || t->oom_killed || !thread_group_leader(t))
 			continue;	/* a victim not yet gone exits at once here; a group scores once */
-		points = oom_badness(m, t, totalpages);
+		if (!oom_cpuset_eligible(m, t, oc))
+			continue;	/* its policy keeps it off the nodes: killing it frees none */
+		points = oom_badness(m, t, oc->totalpages);
 		if (points == OOM_BADNESS_NEVER || points < chosen_points)
 			continue;
 		if (chosen && points == chosen_points && t->seq < chosen->seq)
@@ -125,11 +183,11 @@ static int oom_ratelimit(struct machine *m)
  * The victim is freed at once unless it is the allocating process.
  */
 static int oom_kill_process(struct machine *m, struct task *cur, struct task *victim,
-			    unsigned gfp, int order, const char *message)
+			    const struct oom_control *oc, const char *message)
 {
 	if (oom_ratelimit(m)) {
-		oom_dump_header(m, cur, gfp, order, 1);
-		oom_dump_summary(m, victim);
+		oom_dump_header(m, cur, oc, 1);
+		oom_dump_summary(m, oc, victim);
 	}
 	count_vm_event(m, OOM_KILL);
 	trace_mark_victim(m, victim);	/* mark_oom_victim */
@@ -144,10 +202,10 @@ static int oom_kill_process(struct machine *m, struct task *cur, struct task *vi
 	return OOM_KILLED;
 }
 
-int out_of_memory(struct machine *m, unsigned gfp, int order)
+int out_of_memory(struct machine *m, unsigned gfp, int order, uint64_t nodemask)
 {
 	struct task *cur = m->cur_task, *init = find_task_by_pid(m, 1), *victim;
-	uint64_t totalpages;
+	struct oom_control oc = { .gfp = gfp, .order = order, .nodemask = nodemask };
 
 	lockdep_assert_held(m);
 	if (m->panic_msg[0])
@@ -157,26 +215,27 @@ int out_of_memory(struct machine *m, unsigned gfp, int order)
 		return OOM_KILLED_CURRENT;
 	if (!cur)
 		cur = init;	/* a command of no process: reported as init's */
-	totalpages = oom_totalpages(m);
-	if (m->tun.panic_on_oom) {	/* every OOM here is CONSTRAINT_NONE: 1 and 2 both panic */
-		oom_dump_header(m, cur, gfp, order, 0);
+	constrained_alloc(m, &oc);
+	/* check_panic_on_oom: 1 panics for CONSTRAINT_NONE only, 2 for every OOM */
+	if (m->tun.panic_on_oom && (m->tun.panic_on_oom == 2 || oc.constraint == CONSTRAINT_NONE)) {
+		oom_dump_header(m, cur, &oc, 0);
 		oom_panic(m, cur, m->tun.panic_on_oom == 2 ?
 			  "Out of memory: compulsory panic_on_oom is enabled" :
 			  "Out of memory: system-wide panic_on_oom is enabled");
 		return OOM_NONE;
 	}
 	if (m->tun.oom_kill_allocating_task && cur && cur->mm && cur->pid != 1 &&
-	    cur->oom_score_adj != OOM_SCORE_ADJ_MIN)
-		return oom_kill_process(m, cur, cur->group_leader ? cur->group_leader : cur, gfp,
-					order, "Out of memory (oom_kill_allocating_task)");
-	victim = select_bad_process(m, totalpages);
+	    oom_cpuset_eligible(m, cur, &oc) && cur->oom_score_adj != OOM_SCORE_ADJ_MIN)
+		return oom_kill_process(m, cur, cur->group_leader ? cur->group_leader : cur, &oc,
+					"Out of memory (oom_kill_allocating_task)");
+	victim = select_bad_process(m, &oc);
 	if (!victim) {
-		oom_dump_header(m, cur, gfp, order, 0);
+		oom_dump_header(m, cur, &oc, 0);
 		kmsg_add(m, "Out of memory and no killable processes...");
 		oom_panic(m, cur, "System is deadlocked on memory");
 		return OOM_NONE;
 	}
-	return oom_kill_process(m, cur, victim, gfp, order, "Out of memory");
+	return oom_kill_process(m, cur, victim, &oc, "Out of memory");
 }
 
 /* ---- proc/PID/oom_score_adj and oom_adj ---- */

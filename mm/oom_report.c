@@ -135,7 +135,17 @@ static const char *const oom_frames[] = {
 	"exc_page_fault+0x7e/0x1a0", "asm_exc_page_fault+0x26/0x30", NULL
 };
 
-static void show_free_areas(struct machine *m, int max_zone)
+/*
+ * show_mem_node_skip: with SHOW_MEM_FILTER_NODES (the OOM report's), the
+ * nodes outside the OOM's nodemask, else outside current's mems_allowed
+ * (every node: no cpusets), are left out.
+ */
+static int node_skip(uint64_t nodemask, int nid)
+{
+	return nodemask && !(nodemask >> nid & 1);
+}
+
+static void show_free_areas(struct machine *m, int max_zone, uint64_t nodemask)
 {
 	kmsg_add(m, "active_anon:%lld inactive_anon:%lld isolated_anon:%lld\n"
 		 " active_file:%lld inactive_file:%lld isolated_file:%lld\n"
@@ -167,6 +177,8 @@ static void show_free_areas(struct machine *m, int max_zone)
 		struct pglist_data *p = m->node[n];
 		int managed = 0;
 
+		if (node_skip(nodemask, n))
+			continue;
 		for (int z = 0; z <= max_zone; z++)
 			managed |= managed_zone(&p->node_zones[z]);
 		if (!managed)
@@ -194,7 +206,7 @@ static void show_free_areas(struct machine *m, int max_zone)
 			char lr[128];
 			size_t off = 0;
 
-			if (!populated_zone(z))
+			if (!populated_zone(z) || node_skip(nodemask, n))
 				continue;
 #define ZK(i) K(z->vm_stat[i])
 			kmsg_add(m, "Node %d %s free:%llukB boost:%llukB min:%llukB low:%llukB "
@@ -224,7 +236,7 @@ static void show_free_areas(struct machine *m, int max_zone)
 			size_t off;
 			uint64_t total = 0;
 
-			if (!populated_zone(z))
+			if (!populated_zone(z) || node_skip(nodemask, n))
 				continue;
 			off = (size_t)snprintf(line, sizeof(line), "Node %d %s: ", n, zone_names[zi]);
 			for (int o = 0; o < MM_NR_ORDERS; o++) {
@@ -247,6 +259,8 @@ static void show_free_areas(struct machine *m, int max_zone)
 			kmsg_add(m, "%s= %llukB", line, K(total));
 		}
 	for (int n = 0; n < m->nr_nodes; n++) {
+		if (node_skip(nodemask, n))
+			continue;
 		kmsg_add(m, "Node %d hugepages_total=0 hugepages_free=0 hugepages_surp=0 "
 			 "hugepages_size=1048576kB", n);
 		kmsg_add(m, "Node %d hugepages_total=%llu hugepages_free=%llu hugepages_surp=0 "
@@ -260,12 +274,12 @@ static void show_free_areas(struct machine *m, int max_zone)
 }
 
 /* __show_mem: Mem-Info, the free areas, then the page totals of populated zones. */
-static void show_mem(struct machine *m, int max_zone)
+static void show_mem(struct machine *m, int max_zone, uint64_t nodemask)
 {
 	uint64_t total = 0, reserved = 0;
 
 	kmsg_add(m, "Mem-Info:");
-	show_free_areas(m, max_zone);
+	show_free_areas(m, max_zone, nodemask);
 	for (int n = 0; n < m->nr_nodes; n++)
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 			struct zone *z = &m->node[n]->node_zones[zi];
@@ -286,8 +300,11 @@ static int by_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* dump_tasks: every process with an mm but init, in creation order; pages except pgtables. */
-static void dump_tasks(struct machine *m)
+/*
+ * dump_tasks: every process with an mm but init that the OOM may kill
+ * (oom_cpuset_eligible), in creation order; pages except pgtables.
+ */
+static void dump_tasks(struct machine *m, const struct oom_control *oc)
 {
 	struct task **v = malloc((size_t)(m->nr_tasks > 0 ? m->nr_tasks : 1) * sizeof(*v));
 	int nr = 0;
@@ -298,7 +315,8 @@ static void dump_tasks(struct machine *m)
 	if (!v)
 		return;
 	for (int pid = 2; pid < m->pid_max && nr < m->nr_tasks; pid++)
-		if (m->tasks[pid] && m->tasks[pid]->mm && thread_group_leader(m->tasks[pid]))
+		if (m->tasks[pid] && m->tasks[pid]->mm && thread_group_leader(m->tasks[pid]) &&
+		    oom_cpuset_eligible(m, m->tasks[pid], oc))
 			v[nr++] = m->tasks[pid];
 	qsort(v, (size_t)nr, sizeof(*v), by_seq);
 	for (int i = 0; i < nr; i++) {
@@ -316,26 +334,36 @@ static void dump_tasks(struct machine *m)
 	free(v);
 }
 
-void oom_dump_header(struct machine *m, struct task *cur, unsigned gfp, int order, int from_kill)
+void oom_dump_header(struct machine *m, struct task *cur, const struct oom_control *oc,
+		     int from_kill)
 {
 	char mask[160];
 
-	oom_format_gfp(gfp, mask, sizeof(mask));
+	oom_format_gfp(oc->gfp, mask, sizeof(mask));
 	kmsg_add(m, "%s invoked oom-killer: gfp_mask=%s, order=%d, oom_score_adj=%hd",
-		 cur ? cur->comm : "swapper/0", mask, order, cur ? cur->oom_score_adj : 0);
+		 cur ? cur->comm : "swapper/0", mask, oc->order, cur ? cur->oom_score_adj : 0);
 	dump_stack(m, cur, oom_frames, from_kill ? NULL : oom_frames[2]);
-	show_mem(m, (int)gfp_zone(gfp));
+	show_mem(m, (int)gfp_zone(oc->gfp), oc->nodemask);
 	if (m->tun.oom_dump_tasks)
-		dump_tasks(m);
+		dump_tasks(m, oc);
 }
 
-void oom_dump_summary(struct machine *m, const struct task *victim)
+void oom_dump_summary(struct machine *m, const struct oom_control *oc, const struct task *victim)
 {
-	char mems[16];
+	static const char *const constraint_text[] = {
+		"CONSTRAINT_NONE", "CONSTRAINT_CPUSET", "CONSTRAINT_MEMORY_POLICY", "CONSTRAINT_MEMCG",
+	};
+	char mems[16], nodes[200];
 
 	snprintf(mems, sizeof(mems), m->nr_nodes > 1 ? "0-%d" : "0", m->nr_nodes - 1);
-	kmsg_add(m, "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=%s,"
-		 "global_oom,task_memcg=/,task=%s,pid=%d,uid=0", mems, victim->comm, victim->pid);
+	/* %*pbl of the nodemask: a node list, or (null) when there is none */
+	if (oc->nodemask)
+		mm_nodelist(nodes, sizeof(nodes), oc->nodemask);
+	else
+		snprintf(nodes, sizeof(nodes), "(null)");
+	kmsg_add(m, "oom-kill:constraint=%s,nodemask=%s,cpuset=/,mems_allowed=%s,"
+		 "global_oom,task_memcg=/,task=%s,pid=%d,uid=0", constraint_text[oc->constraint],
+		 nodes, mems, victim->comm, victim->pid);
 }
 
 void oom_kill_line(struct machine *m, const char *prefix, const struct task *victim)

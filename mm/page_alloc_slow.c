@@ -37,7 +37,7 @@ static uint64_t zone_reclaimable_pages(struct machine *m, struct zone *z)
  * in a row, nor when no zone would pass min even with all it could reclaim.
  */
 static int should_reclaim_retry(struct machine *m, struct alloc_retry *st, unsigned gfp, int order,
-				int nid)
+				int nid, uint64_t nodemask)
 {
 	enum zone_type high = gfp_zone(gfp);
 
@@ -46,7 +46,7 @@ static int should_reclaim_retry(struct machine *m, struct alloc_retry *st, unsig
 	for (int i = 0; i < m->nr_nodes; i++) {
 		struct pglist_data *pgdat = m->node[(nid + i) % m->nr_nodes];
 
-		if (m->alloc_fail_nodemask && !(m->alloc_fail_nodemask >> pgdat->node_id & 1))
+		if (nodemask && !(nodemask >> pgdat->node_id & 1))
 			continue;
 
 		for (int z = (int)high; z >= 0; z--) {
@@ -68,22 +68,22 @@ int alloc_retry(struct machine *m, struct alloc_retry *st)
 {
 	unsigned gfp = m->alloc_fail_gfp;
 	int order = m->alloc_fail_order, nid = m->alloc_fail_nid;
-	uint64_t progress;
+	uint64_t progress, nodemask = m->alloc_fail_nodemask;
 
 	lockdep_assert_held(m);
 	if (!m->alloc_failed)
 		return ALLOC_FAIL;	/* ENOMEM of policy (a limit), not of memory */
 	m->alloc_failed = 0;
-	m->reclaim_nodemask = m->alloc_fail_nodemask;
+	m->reclaim_nodemask = nodemask;
 	progress = try_to_free_pages(m, order, gfp, nid);
 	m->reclaim_nodemask = 0;
 	if (progress) {
 		st->no_progress_loops = 0;
 		return ALLOC_RETRY;
 	}
-	if (should_reclaim_retry(m, st, gfp, order, nid))
+	if (should_reclaim_retry(m, st, gfp, order, nid, nodemask))
 		return ALLOC_RETRY;
-	switch (out_of_memory(m, gfp, order)) {
+	switch (out_of_memory(m, gfp, order, nodemask)) {
 	case OOM_KILLED:
 		st->no_progress_loops = 0;	/* a kill is progress */
 		return ALLOC_RETRY;

@@ -73,7 +73,11 @@ struct page *shmem_swapin(struct machine *m, struct file_ref *inode, uint64_t in
 	if (page) {
 		swap_update_readahead(m, page, NULL, 0);	/* no VMA: the machine's hits */
 	} else {
+		/* shmem_swapin_cluster: every page read follows the object's policy at index */
+		m->policy_shmem = inode;
+		m->policy_shmem_index = index;
 		page = fault ? swap_cluster_readahead(m, e) : read_swap_cache_async(m, e, &hit);
+		m->policy_shmem = NULL;
 		if (!page) {
 			*err = -ENOMEM;
 			return NULL;
@@ -126,9 +130,13 @@ void shmem_swapin_range(struct machine *m, struct vm_area_struct *vma, uint64_t 
 	n = shmem_swap_indices(inode->mapping, linear_page_index(vma, start),
 			       linear_page_index(vma, end), &idx);
 	/* each read alone, unmarked, in index order; one that fails is skipped */
-	for (long i = 0; i < n; i++)
+	for (long i = 0; i < n; i++) {
+		m->policy_shmem = inode;	/* each page at its own index */
+		m->policy_shmem_index = idx[i];
 		read_swap_cache_async(m, (swp_entry_t){ shmem_swap_entry(inode->mapping, idx[i]) },
 				      &hit);
+	}
+	m->policy_shmem = NULL;
 	free(idx);
 }
 

@@ -196,9 +196,14 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 		return page;
 	if (!swap_count(m, e))
 		return NULL;	/* a free slot: nothing to read (and no page to spend) */
-	/* the faulting VMA's policy at the page's address; no VMA (shmem, swapoff): the task's */
+	/*
+	 * the faulting VMA's policy at the page's address; a shmem swap-in's
+	 * object's at its index; neither (swapoff): the task's
+	 */
 	page = m->policy_vma ? vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->policy_vma, m->policy_addr)
-			     : alloc_pages_task_policy(m, GFP_HIGHUSER_MOVABLE, 0);
+	     : m->policy_shmem ? alloc_pages_shmem(m, GFP_HIGHUSER_MOVABLE, 0, m->policy_shmem,
+						   m->policy_shmem_index)
+	     : alloc_pages_task_policy(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!page)
 		return NULL;
 	if (swapcache_prepare(m, e)) {

@@ -63,6 +63,9 @@ struct file_ref {
 	struct list_head i_mmap;	/* rmap_walk.c: an inode's VMAs; next NULL until the first */
 	struct shmid_kernel *shm;	/* shm.c: a shmat's attach file: its segment (a reference) */
 	int tmpfs;			/* shmem_file.c: TMPFS_INODE, TMPFS_ORPHAN (unlinked, held), or 0 */
+	/* mempolicy_shared.c: a shmem object's shared policy ranges (kernel: shmem_inode_info.policy) */
+	struct sp_node *sp_root;	/* sorted by start, disjoint; NULL: none */
+	struct list_head sp_link;	/* on m->shared_policies while sp_root; next NULL when not */
 };
 
 /* file_refs allocated and not yet freed, all machines together (for leak tests) */

@@ -99,6 +99,8 @@ echo 'shmget 0x2a 64K IPC_CREAT|0600' >&4 && read -r r <&4
 assert_eq 0 "$r" "shmget"
 echo 'shmat 0 0 0' >&4 && read -r sa <&4
 echo "touch $sa 16K w" >&4 && read -r r <&4
+echo "mbind $((sa + 8192)) 8K interleave 0" >&4 && read -r r <&4
+assert_eq 0 "$r" "mbind on a segment: the segment's shared policy"
 echo 'shmget IPC_PRIVATE 8K 0640' >&4 && read -r r <&4
 echo 'shmat 1 0 SHM_RDONLY' >&4 && read -r r <&4
 echo 'shmctl 1 rmid' >&4 && read -r r <&4

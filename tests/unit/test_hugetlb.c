@@ -315,3 +315,121 @@ Test(hugetlb, pagemap_and_kpageflags)
 	cr_assert_eq(mm_kpagecount_read(m, pfn + 7, kc, 1), 1);
 	cr_assert_eq(kc[0], 2);
 }
+
+/* ---- policies on a 2-node machine (dequeue_hugetlb_folio_vma, huge_node) ---- */
+
+#include "../../mm/pgtable.h"
+
+static void setup_numa(void)
+{
+	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 2 };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+	/* the pool grows round-robin over the nodes: 4 pages each */
+	cr_assert_eq(mm_tunable_write(m, "nr_hugepages", "8\n", 2), 0);
+	cr_assert_eq(m->free_huge_pages_node[0], 4);
+	cr_assert_eq(m->free_huge_pages_node[1], 4);
+}
+
+TestSuite(hugetlb_numa, .init = setup_numa, .fini = teardown);
+
+static int spawn_proc(void)
+{
+	char why[128];
+	int pid = 0;
+
+	cr_assert_eq(mm_spawn(m, "", &pid, why, sizeof(why)), 0, "%s", why);
+	return pid;
+}
+
+static void mbind_mode(int pid, uint64_t addr, uint64_t len, int mode, uint64_t nodes)
+{
+	call(pid, (struct mm_call){ .verb = MMV_MBIND, .addr = addr, .len = len, .mode = mode,
+		.nodes = { nodes }, .nodes_ptr = { 1 }, .maxnode = 65, .fd = -1 });
+}
+
+/* The node of the huge page mapped at addr, or -1. */
+static int huge_node_at(int pid, uint64_t addr)
+{
+	struct task *t = find_task_by_pid(m, pid);
+	int err = 0, nid = -1;
+	pte_t *pmd;
+
+	machine_lock(m);
+	pmd = pmd_lookup(m, t->mm, addr, 0, &err);
+	if (pmd && pmd_trans_huge(*pmd))
+		nid = pfn_zone(m, pte_pfn(*pmd))->nid;
+	machine_unlock(m);
+	return nid;
+}
+
+static int try_touch(int pid, uint64_t addr, uint64_t len)
+{
+	return try_call(pid, (struct mm_call){ .verb = MMV_TOUCH, .addr = addr, .len = len, .mode = 'w' },
+			NULL);
+}
+
+/* BIND 1: every page from node 1's pool; when it is empty, SIGBUS though node 0 has pages. */
+Test(hugetlb_numa, bind_takes_its_nodes_pages_only)
+{
+	int pid = spawn_proc();
+	uint64_t a = map_htlb(pid, 8 * MB, MM_MAP_PRIVATE), b;
+
+	mbind_mode(pid, a, 8 * MB, MM_MPOL_BIND, 2);
+	touch(pid, a, 8 * MB, 1);
+	for (int k = 0; k < 4; k++)
+		cr_assert_eq(huge_node_at(pid, a + k * 2 * MB), 1, "page %d", k);
+	cr_assert_eq(m->free_huge_pages_node[1], 0);
+	cr_assert_eq(m->free_huge_pages_node[0], 4);
+	b = map_htlb(pid, 2 * MB, MM_MAP_PRIVATE);	/* the reservation is the pool's, not a node's */
+	mbind_mode(pid, b, 2 * MB, MM_MPOL_BIND, 2);
+	cr_assert_neq(try_touch(pid, b, 2 * MB), 0);
+	cr_assert_eq(m->free_huge_pages_node[0], 4);
+	expect_pool(8, 4, 1);
+}
+
+/* INTERLEAVE 0-1: page k of the mapping on node k mod 2 (the index in 2 MiB units). */
+Test(hugetlb_numa, interleave_by_huge_page_index)
+{
+	int pid = spawn_proc();
+	uint64_t a = map_htlb(pid, 8 * MB, MM_MAP_SHARED);
+
+	mbind_mode(pid, a, 8 * MB, MM_MPOL_INTERLEAVE, 3);
+	touch(pid, a, 8 * MB, 1);
+	for (int k = 0; k < 4; k++)
+		cr_assert_eq(huge_node_at(pid, a + k * 2 * MB), k % 2, "page %d", k);
+	cr_assert_eq(m->free_huge_pages_node[0], 2);
+	cr_assert_eq(m->free_huge_pages_node[1], 2);
+}
+
+/* PREFERRED 1 (a task policy): node 1 first, then node 0 when node 1's pool is empty. */
+Test(hugetlb_numa, preferred_spills_to_the_next_node)
+{
+	int pid = spawn_proc();
+	uint64_t a = map_htlb(pid, 12 * MB, MM_MAP_PRIVATE);
+
+	call(pid, (struct mm_call){ .verb = MMV_SET_MEMPOLICY, .mode = MM_MPOL_PREFERRED,
+		.nodes = { 2 }, .nodes_ptr = { 1 }, .maxnode = 65, .fd = -1 });
+	touch(pid, a, 12 * MB, 1);
+	for (int k = 0; k < 6; k++)
+		cr_assert_eq(huge_node_at(pid, a + k * 2 * MB), k < 4 ? 1 : 0, "page %d", k);
+	cr_assert_eq(m->free_huge_pages_node[0], 2);
+	cr_assert_eq(m->free_huge_pages_node[1], 0);
+}
+
+/* The default policy: the task's own node first (numa_node_id), not node 0. */
+Test(hugetlb_numa, default_is_the_local_node)
+{
+	int pid = spawn_proc(), local;
+	uint64_t a = map_htlb(pid, 4 * MB, MM_MAP_PRIVATE);
+
+	uint64_t cpus[MM_MAX_CPUS / 64] = { 2 };	/* CPU 1: node 1's */
+
+	cr_assert_eq(mm_sched_setaffinity(m, pid, pid, cpus, NULL, 0), 0);
+	local = task_node(m, find_task_by_pid(m, pid));
+	cr_assert_eq(local, 1);
+	touch(pid, a, 4 * MB, 1);
+	cr_assert_eq(huge_node_at(pid, a), 1);
+	cr_assert_eq(huge_node_at(pid, a + 2 * MB), 1);
+}

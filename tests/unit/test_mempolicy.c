@@ -14,9 +14,11 @@
 #include <string.h>
 
 #include "../../fs/parse.h"
+#include "../../mm/filemap.h"
 #include "../../mm/mempolicy.h"
 #include "../../mm/page_alloc.h"
 #include "../../mm/pgtable.h"
+#include "../../mm/vma.h"
 
 static struct machine *m;
 
@@ -530,6 +532,12 @@ Test(check, policy_refcounts_and_fields)
 	cr_assert(strstr(r, "policy nodes 0x4 not a non-empty set of online nodes"), "%s", r);
 	free(r);
 	pol->nodes = 0x3;
+	pol->nr_nodes = 1;	/* the cached weight of the interleave fault path */
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 1, "%s", r);
+	cr_assert(strstr(r, "policy nr_nodes 1 but 2 nodes"), "%s", r);
+	free(r);
+	pol->nr_nodes = 2;
 	check_ok();
 	kill_pid(child);
 	cr_assert_eq(pol->refcnt, 1);
@@ -672,5 +680,325 @@ Test(migrate, mbind_move_moves_the_misplaced_pages)
 		cr_assert_eq(node_at(pid, ADDR + k * 4096ULL), k < 8 ? 0 : 1, "page %d", k);
 	cr_assert_eq(vm_event(PGMIGRATE_SUCCESS) - moved0, 24);
 	mem_expect(pid, ADDR + 5 * 4096, "page five");
+	mm_shutdown(m);
+}
+
+/* ---- shared policies of shmem objects (mempolicy_shared.c) ---- */
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "../../fs/backing.h"
+#include "../../fs/cmd.h"
+#include "../../mm/swap.h"
+#include "../../mm/vmscan.h"
+
+/* The shmem object mapped at addr of pid and its ranges, "[s,e) text" each. */
+static struct file_ref *object_at(int pid, uint64_t addr)
+{
+	struct vm_area_struct *vma = vma_lookup(find_task_by_pid(m, pid)->mm, addr);
+
+	cr_assert(vma);
+	return vma_shared_policy_object(vma);
+}
+
+static char *ranges(struct file_ref *obj)
+{
+	static char out[256];
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (struct sp_node *n = obj->sp_root; n; n = n->next) {
+		char pol[64];
+
+		mpol_to_str(pol, sizeof(pol), n->policy);
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s[%llu,%llu) %s", o ? " " : "",
+				      (unsigned long long)n->start, (unsigned long long)n->end, pol);
+	}
+	return out;
+}
+
+static int on_list(void)
+{
+	int n = 0;
+
+	for (struct list_head *l = m->shared_policies.next; l != &m->shared_policies; l = l->next)
+		n++;
+	return n;
+}
+
+/*
+ * Two processes attach one System V segment; one mbinds interleave over
+ * its attach: the policy is the segment's, so the other's faults follow
+ * it (interleave by i_ino + page offset: the segment's id 0 + k), its
+ * numa_maps and get_mempolicy(MPOL_F_ADDR) show it, though its VMA has no
+ * policy of its own.
+ */
+Test(shared, segment_policy_followed_by_every_attach)
+{
+	char pol[96], line[128];
+	uint64_t id, aa, ba, n0 = 0, n1 = 0;
+	int a, b;
+
+	boot(256, 2);
+	a = spawn();
+	b = spawn();
+	cr_assert_eq(run_v(a, "shmget IPC_PRIVATE 65536 IPC_CREAT|0600", &id), 0);
+	cr_assert_eq(id, 0);
+	cr_assert_eq(run_v(a, "shmat 0 0 0", &aa), 0);
+	cr_assert_eq(run_v(b, "shmat 0 0 0", &ba), 0);
+	snprintf(line, sizeof(line), "mbind %#llx 64K interleave 0-1", (unsigned long long)aa);
+	cr_assert_eq(run(a, line), 0);
+	cr_assert_eq(object_at(a, aa), object_at(b, ba));
+	cr_assert_str_eq(ranges(object_at(b, ba)), "[0,16) interleave:0-1");
+	cr_assert_null(vma_lookup(find_task_by_pid(m, b)->mm, ba)->vm_policy);
+	touch(b, ba, 64 << 10, 1);
+	for (int k = 0; k < 16; k++)
+		cr_assert_eq(node_at(b, ba + k * 4096ULL), k % 2, "page %d", k);
+	numa_vma(b, ba, pol, &n0, &n1);
+	cr_assert_str_eq(pol, "interleave:0-1");
+	cr_assert_eq(n0, 8);
+	cr_assert_eq(n1, 8);
+	snprintf(line, sizeof(line), "get_mempolicy %#llx addr", (unsigned long long)ba);
+	cr_assert_str_eq(getpol(b, line), "3 0x3");
+	/* the task's own policy does not override the object's */
+	cr_assert_eq(run(b, "set_mempolicy bind 0"), 0);
+	snprintf(line, sizeof(line), "get_mempolicy %#llx addr", (unsigned long long)ba);
+	cr_assert_str_eq(getpol(b, line), "3 0x3");
+	/* the segment goes (rmid, last detach): its ranges with it */
+	cr_assert_eq(on_list(), 1);
+	cr_assert_eq(run(a, "shmctl 0 rmid"), 0);
+	snprintf(line, sizeof(line), "shmdt %#llx", (unsigned long long)aa);
+	cr_assert_eq(run(a, line), 0);
+	cr_assert_eq(on_list(), 1);
+	snprintf(line, sizeof(line), "shmdt %#llx", (unsigned long long)ba);
+	cr_assert_eq(run(b, line), 0);
+	cr_assert_eq(on_list(), 0);
+	mm_shutdown(m);
+}
+
+/*
+ * shared_policy_replace: a new range cuts the ones it meets (one covering
+ * it on both sides becomes two sharing one policy), equal neighbours are
+ * not merged, MPOL_DEFAULT deletes; a range set through a later attach is
+ * in object offsets (vm_pgoff), not addresses.
+ */
+Test(shared, ranges_split_and_go)
+{
+	struct file_ref *obj;
+	uint64_t aa, ab;
+	char line[128];
+	int a;
+
+	boot(256, 2);
+	a = spawn();
+	cr_assert_eq(run(a, "shmget IPC_PRIVATE 65536 IPC_CREAT|0600"), 0);
+	cr_assert_eq(run_v(a, "shmat 0 0 0", &aa), 0);
+	obj = object_at(a, aa);
+	snprintf(line, sizeof(line), "mbind %#llx 64K interleave 0-1", (unsigned long long)aa);
+	cr_assert_eq(run(a, line), 0);
+	snprintf(line, sizeof(line), "mbind %#llx 16K bind 1", (unsigned long long)aa + 0x4000);
+	cr_assert_eq(run(a, line), 0);
+	cr_assert_str_eq(ranges(obj), "[0,4) interleave:0-1 [4,8) bind:1 [8,16) interleave:0-1");
+	cr_assert_eq(obj->sp_root->policy, obj->sp_root->next->next->policy, "the halves share one");
+	cr_assert_eq(obj->sp_root->policy->refcnt, 2);
+	/* the same policy again over [2,6): still cut, not merged */
+	snprintf(line, sizeof(line), "mbind %#llx 16K bind 1", (unsigned long long)aa + 0x2000);
+	cr_assert_eq(run(a, line), 0);
+	/* (the VMA of [4,8) has the policy already: mbind_range leaves it, only [2,4) is set) */
+	cr_assert_str_eq(ranges(obj), "[0,2) interleave:0-1 [2,4) bind:1 [4,8) bind:1 "
+			 "[8,16) interleave:0-1");
+	/* a second attach of the same segment, mbind over its pages 12..16 */
+	cr_assert_eq(run_v(a, "shmat 0 0 0", &ab), 0);
+	snprintf(line, sizeof(line), "mbind %#llx 16K prefer 0", (unsigned long long)ab + 0xc000);
+	cr_assert_eq(run(a, line), 0);
+	cr_assert_str_eq(ranges(obj), "[0,2) interleave:0-1 [2,4) bind:1 [4,8) bind:1 "
+			 "[8,12) interleave:0-1 [12,16) prefer:0");
+	/*
+	 * MPOL_DEFAULT over the first attach: each of its VMAs that had a
+	 * policy clears its own offsets -- [8,16) takes the second attach's
+	 * [12,16) with it. No range left: off the list.
+	 */
+	snprintf(line, sizeof(line), "mbind %#llx 64K default 0x0", (unsigned long long)aa);
+	cr_assert_eq(run(a, line), 0);
+	cr_assert_null(obj->sp_root);
+	cr_assert_eq(on_list(), 0);
+	/* the second attach's VMA keeps vm_policy, but the object's (none) is what counts */
+	snprintf(line, sizeof(line), "get_mempolicy %#llx addr", (unsigned long long)ab + 0xc000);
+	cr_assert_str_eq(getpol(a, line), "0 0");
+	mm_shutdown(m);
+}
+
+/*
+ * A shared anonymous mapping is a shmem object too: after fork, the
+ * parent's mbind governs the child's faults, numa_maps and get_mempolicy.
+ */
+Test(shared, shared_anon_across_fork)
+{
+	char pol[96];
+	uint64_t n0 = 0, n1 = 0;
+	int pid, child;
+
+	boot(256, 2);
+	pid = spawn();
+	cr_assert_eq(run(pid, "mmap " A " 32K rw- shared,anon,fixed"), 0);
+	child = fork_of(pid);
+	cr_assert_eq(run(pid, "mbind " A " 32K bind 1"), 0);
+	touch(child, ADDR, 32 << 10, 1);
+	numa_vma(child, ADDR, pol, &n0, &n1);
+	cr_assert_str_eq(pol, "bind:1");
+	cr_assert_eq(n0, 0);
+	cr_assert_eq(n1, 8);
+	cr_assert_str_eq(getpol(child, "get_mempolicy " A " addr"), "2 0x2");
+	kill_pid(pid);
+	numa_vma(child, ADDR, pol, &n0, &n1);
+	cr_assert_str_eq(pol, "bind:1", "the object outlives the mbinding process");
+	kill_pid(child);
+	cr_assert_eq(on_list(), 0);
+	mm_shutdown(m);
+}
+
+/*
+ * A /dev/shm file keeps its policy while it exists, mapped or not: pages
+ * written through files/ after the last munmap still follow it
+ * (interleave by i_ino + index); unlinking the file drops it.
+ */
+Test(shared, tmpfs_policy_outlives_the_mappings)
+{
+	struct file_ref *obj;
+	char line[128];
+	uint64_t a;
+	int pid;
+
+	char dir[64] = "/tmp/test_mempolicy.XXXXXX", cmd[96];
+	int fd;
+
+	boot(256, 2);
+	cr_assert(mkdtemp(dir));
+	cr_assert_eq(mm_set_backing(m, dir, 0xfe, 1), 0);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	cr_assert_eq(backing_init(fd), 0);
+	close(fd);
+	pid = spawn();
+	cr_assert_eq(run(pid, "shm_open /p O_CREAT|O_RDWR 0600"), 0);
+	cr_assert_eq(mm_file_write(m, "/dev/shm/p", 15 * 4096, "x", 1), 1);
+	cr_assert_eq(run_v(pid, "mmap 0 64K rw- shared /dev/shm/p", &a), 0);
+	obj = object_at(pid, a);
+	cr_assert(obj && obj->tmpfs);
+	snprintf(line, sizeof(line), "mbind %#llx 32K interleave 0-1", (unsigned long long)a);
+	cr_assert_eq(run(pid, line), 0);
+	snprintf(line, sizeof(line), "munmap %#llx 64K", (unsigned long long)a);
+	cr_assert_eq(run(pid, line), 0);
+	cr_assert_str_eq(ranges(obj), "[0,8) interleave:0-1");
+	for (int k = 0; k < 10; k++)
+		cr_assert_eq(mm_file_write(m, "/dev/shm/p", (uint64_t)k * 4096, "y", 1), 1);
+	check_ok();
+	machine_lock(m);
+	for (uint64_t k = 0; k < 10; k++) {
+		struct page *page = filemap_find_page(obj, k);
+
+		cr_assert(page);
+		cr_assert_eq(page_zone(m, page)->nid, k < 8 ? (int)((obj->ino + k) % 2) : 0,
+			     "page %llu", (unsigned long long)k);
+	}
+	machine_unlock(m);
+	{
+		/* shm_unlink is unlink in files/ (fs/ctl.c does the same) */
+		struct cmd uc = { .type = CT_NS_UNLINK, .path = "/dev/shm/p" };
+
+		cr_assert_eq(backing_exec(m, &uc), 0);
+		check_ok();
+	}
+	cr_assert_eq(on_list(), 1, "open: the inode lives on");
+	cr_assert_eq(run(pid, "close 3"), 0);
+	cr_assert_eq(on_list(), 0);
+	check_ok();
+	mm_shutdown(m);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* The checker: the ranges' policies are holders; the ranges sorted and disjoint. */
+Test(check, shared_policy_ranges)
+{
+	struct file_ref *obj;
+	struct sp_node *n;
+	uint64_t aa;
+	char line[128], *r;
+	int a, nbad = 0;
+
+	boot(256, 2);
+	a = spawn();
+	cr_assert_eq(run(a, "shmget IPC_PRIVATE 65536 IPC_CREAT|0600"), 0);
+	cr_assert_eq(run_v(a, "shmat 0 0 0", &aa), 0);
+	obj = object_at(a, aa);
+	snprintf(line, sizeof(line), "mbind %#llx 64K interleave 0-1", (unsigned long long)aa);
+	cr_assert_eq(run(a, line), 0);
+	snprintf(line, sizeof(line), "mbind %#llx 16K bind 1", (unsigned long long)aa + 0x4000);
+	cr_assert_eq(run(a, line), 0);
+	n = obj->sp_root->next;
+	n->start = 3;
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 1, "%s", r);
+	cr_assert(strstr(r, "shmem ino 0: shared policy range [3, 8) after 4"), "%s", r);
+	free(r);
+	n->start = 4;
+	n->policy->refcnt++;
+	r = mm_check(m, &nbad);
+	cr_assert_eq(nbad, 1, "%s", r);
+	cr_assert(strstr(r, "shmem ino 0 range 4: policy refcnt 2 but 1 holders"), "%s", r);
+	free(r);
+	n->policy->refcnt--;
+	check_ok();
+	mm_shutdown(m);
+}
+
+/*
+ * A shmem page read back from swap follows its object's shared policy at
+ * its index (shmem_swapin_cluster), not the task's, also when no fault
+ * reads it: written on node 0, paged out, the object bound to node 1,
+ * read back by MADV_WILLNEED on node 1.
+ */
+Test(shared, shmem_swapin_follows_the_object)
+{
+	struct mm_config cfg = { .ram_bytes = 256ULL << 20, .nr_nodes = 2, .swap_bytes = 64ULL << 20 };
+	char why[256], pol[96];
+	uint64_t n0 = 0, n1 = 0;
+	int pid;
+
+	m = mm_boot(&cfg, why, sizeof(why));
+	cr_assert(m, "%s", why);
+	pid = spawn();
+	cr_assert_eq(run(pid, "mmap " A " 32K rw- shared,anon,fixed"), 0);
+	for (int k = 0; k < 8; k++)
+		mem_write(pid, ADDR + k * 4096ULL, "not zeros");
+	cr_assert_eq(node_at(pid, ADDR), 0);
+	cr_assert_eq(run(pid, "madvise " A " 32K pageout"), 0);
+	cr_assert_eq(node_at(pid, ADDR), -1, "paged out");
+	{
+		/* the written-back pages wait in the swap cache: reclaim drops them */
+		struct swap_info_struct *si = m->swap_info[0];
+		LIST_HEAD(batch);
+
+		machine_lock(m);
+		for (uint64_t off = 1; off < si->max; off++) {
+			struct page *page = swap_cache_get(m, swp_entry(0, off));
+
+			if (page && !page->mapcount)
+				isolate_folio(m, page, &batch);
+		}
+		reclaim_pages(m, &batch);
+		machine_unlock(m);
+		check_ok();
+	}
+	cr_assert_eq(run(pid, "mbind " A " 32K bind 1"), 0);
+	/* MADV_WILLNEED reads them back with no fault (shmem_swapin_range): the fault maps them */
+	cr_assert_eq(run(pid, "madvise " A " 32K willneed"), 0);
+	touch(pid, ADDR, 32 << 10, 0);
+	numa_vma(pid, ADDR, pol, &n0, &n1);
+	cr_assert_str_eq(pol, "bind:1");
+	cr_assert_eq(n0, 0, "N0=%llu", (unsigned long long)n0);
+	cr_assert_eq(n1, 8, "N1=%llu", (unsigned long long)n1);
+	mem_expect(pid, ADDR + 7 * 4096ULL, "not zeros");
 	mm_shutdown(m);
 }

@@ -367,3 +367,121 @@ Test(oom, spawn_short_of_memory_kills_rather_than_fails)
 	cr_assert(!alive(b), "%d spawns and the big process still lives", n);
 	cr_assert_eq(m->vm_events[OOM_KILL], 1);
 }
+
+/* ---- an OOM constrained by a memory policy (constrained_alloc) ---- */
+
+static void boot_two_nodes(void)
+{
+	struct mm_config cfg = { .ram_bytes = 256 * MiB, .nr_nodes = 2 };
+
+	m = mm_boot(&cfg, NULL, 0);
+	cr_assert(m);
+	cr_assert_eq(mm_tunable_write(m, "overcommit_memory", "1", 1), 0);
+}
+
+TestSuite(oom_policy, .init = boot_two_nodes, .fini = teardown);
+
+/* set_mempolicy(MPOL_BIND, nodes) for pid, or mbind of [addr, addr + len) when len. */
+static void bind(int pid, uint64_t nodes, uint64_t addr, uint64_t len)
+{
+	call(pid, (struct mm_call){ .verb = len ? MMV_MBIND : MMV_SET_MEMPOLICY, .addr = addr,
+		.len = len, .mode = MM_MPOL_BIND, .nodes = { nodes }, .nodes_ptr = { 1 }, .maxnode = 65,
+		.fd = -1 });
+}
+
+/* The anonymous pages on node nid (its LRU lists). */
+static uint64_t node_anon(int nid)
+{
+	return (uint64_t)(m->node[nid]->vm_stat[NR_ACTIVE_ANON] + m->node[nid]->vm_stat[NR_INACTIVE_ANON]);
+}
+
+/*
+ * A 2-node machine (128 MiB a node, no swap). "big" is bound to node 0
+ * (task policy) and is the biggest process; "mid" has a VMA bound to node
+ * 1 but no task policy; "a" is bound to node 1 and fills it. Node 1 runs
+ * out: node 0 is not touched, and the OOM is CONSTRAINT_MEMORY_POLICY
+ * over node 1: "big" cannot help (mempolicy_in_oom_domain) and is neither
+ * a candidate nor listed, so "mid", the biggest of the others, dies; the
+ * Mem-Info shows node 1 alone, and panic_on_oom=1 does not panic.
+ */
+Test(oom_policy, bind_to_node_1_kills_within_node_1)
+{
+	int big = spawn("big"), mid = spawn("mid"), a = spawn("a");
+	uint64_t va, anon0;
+	char *log;
+
+	tunable("panic_on_oom", "1");
+	bind(big, 1, 0, 0);
+	fill(big, 90 * MiB);
+	va = map_anon(mid, 80 * MiB, 0);
+	bind(mid, 2, va, 80 * MiB);
+	touch(mid, va, 80 * MiB, 1);
+	bind(a, 2, 0, 0);
+	anon0 = node_anon(0);
+	va = map_anon(a, 60 * MiB, 0);
+	cr_assert_eq(try_touch(a, va, 60 * MiB), 0);	/* mid's pages freed: a's fit */
+	cr_assert(alive(big) && alive(a));
+	cr_assert(!alive(mid));
+	cr_assert_eq(m->vm_events[OOM_KILL], 1);
+	cr_assert_eq(node_anon(0), anon0, "node 0's user pages untouched");
+	cr_assert_null(m->panic_msg[0] ? m->panic_msg : NULL);
+	log = kmsg();
+	cr_assert(has_line(log, "a invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|"
+			  "__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=0"), "%s", log);
+	cr_assert(has_line(log, "oom-kill:constraint=CONSTRAINT_MEMORY_POLICY,nodemask=1,cpuset=/,"
+			   "mems_allowed=0-1,global_oom,task_memcg=/,task=mid,pid=3,uid=0"), "%s", log);
+	cr_assert_eq(count_of(log, "\nNode 0 "), 0, "%s", log);
+	cr_assert_eq(count_of(log, "\nNode 1 DMA32: "), 1, "%s", log);
+	cr_assert_eq(count_of(log, "\nNode 1 hugepages_total="), 2, "%s", log);
+	cr_assert_eq(count_of(log, " big\n"), 0, "%s", log);
+	cr_assert_eq(count_of(log, " mid\n"), 1, "%s", log);
+	cr_assert_eq(count_of(log, " a\n"), 1, "%s", log);
+	cr_assert(strstr(log, "\nOut of memory: Killed process 3 (mid) total-vm:"), "%s", log);
+	free(log);
+}
+
+/* A nodemask naming every node is no constraint: CONSTRAINT_NONE, every process a candidate. */
+Test(oom_policy, bind_to_every_node_is_a_global_oom)
+{
+	int big = spawn("big"), a = spawn("a");
+	uint64_t va;
+	char *log;
+
+	fill(big, 120 * MiB);
+	bind(a, 3, 0, 0);
+	va = map_anon(a, 150 * MiB, 0);
+	cr_assert_eq(try_touch(a, va, 150 * MiB), 0);
+	cr_assert(!alive(big));
+	log = kmsg();
+	cr_assert(has_line(log, "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,"
+			   "mems_allowed=0-1,global_oom,task_memcg=/,task=big,pid=2,uid=0"), "%s", log);
+	cr_assert_eq(count_of(log, "\nNode 0 active_anon:"), 1, "%s", log);
+	free(log);
+}
+
+/*
+ * oom_cpuset_eligible looks at every thread: a process whose leader is
+ * bound to node 0 but has a thread without a policy may free node 1's
+ * memory (its VMA bound there holds 80 MiB), so it is the victim, not
+ * the allocating process with its 40-odd MiB.
+ */
+Test(oom_policy, one_thread_without_the_bind_makes_a_candidate)
+{
+	int thr = spawn("thr"), a = spawn("a");
+	uint64_t va;
+	char *log;
+
+	call(thr, (struct mm_call){ .verb = MMV_CLONE, .flags = 0x3d0f00ULL });	/* pthread_create */
+	bind(thr, 1, 0, 0);	/* the leader alone: the thread keeps the default */
+	va = map_anon(thr, 80 * MiB, 0);
+	bind(thr, 2, va, 80 * MiB);
+	touch(thr, va, 80 * MiB, 1);
+	bind(a, 2, 0, 0);
+	va = map_anon(a, 80 * MiB, 0);
+	cr_assert_eq(try_touch(a, va, 80 * MiB), 0);
+	cr_assert(!alive(thr));
+	log = kmsg();
+	cr_assert(has_line(log, "oom-kill:constraint=CONSTRAINT_MEMORY_POLICY,nodemask=1,cpuset=/,"
+			   "mems_allowed=0-1,global_oom,task_memcg=/,task=thr,pid=2,uid=0"), "%s", log);
+	free(log);
+}
