@@ -142,6 +142,8 @@ void page_add_file_rmap(struct machine *m, struct mm_struct *mm, struct page *pa
  */
 static void putback_evictable(struct machine *m, struct page *page)
 {
+	if (!folio_evictable(page))
+		return;	/* a SHM_LOCK'd segment's page stays unevictable */
 	lru_del(m, page);
 	lru_add(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
 }

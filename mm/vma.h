@@ -63,6 +63,7 @@ struct file_ref {
 	struct list_head i_mmap;	/* rmap_walk.c: an inode's VMAs; next NULL until the first */
 	struct shmid_kernel *shm;	/* shm.c: a shmat's attach file: its segment (a reference) */
 	int tmpfs;			/* shmem_file.c: TMPFS_INODE, TMPFS_ORPHAN (unlinked, held), or 0 */
+	int unevictable;		/* shm.c: SHM_LOCK'd (AS_UNEVICTABLE): reclaim keeps its pages */
 };
 
 /* file_refs allocated and not yet freed, all machines together (for leak tests) */
