@@ -355,7 +355,7 @@ static int kill_caller(struct mctx *c)
 		 init ? "init cannot be killed: the call was abandoned, not by" :
 			"the process was killed by", sn);
 	if (!init)
-		task_exit(x->m, t);
+		do_group_exit(x->m, t);	/* the signal kills the whole process, every thread */
 	return -EINTR;
 }
 

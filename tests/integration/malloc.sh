@@ -105,3 +105,7 @@ out=$("$DT" malloc --threads 4 --mount "$MNT" --seed 105 --ops 400) ||
 	fail "mmfs-difftest malloc --threads 4 --seed 105: $out"
 out=$("$DT" malloc --threads 8 --mount "$MNT" --seed 102 --ops 400) ||
 	fail "mmfs-difftest malloc --threads 8 --seed 102: $out"
+# a bug in a threaded process: glibc's abort kills every thread (the daemon
+# once crashed here: the killed threads ran glibc's thread exit on the heap)
+out=$("$DT" malloc --bug --threads 3 --mount "$MNT" --seed 1 --seeds "$SEEDS" --ops 80) ||
+	fail "mmfs-difftest malloc --bug --threads 3: $out"

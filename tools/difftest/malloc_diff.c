@@ -200,13 +200,17 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 
 	snprintf(path, sizeof(path), "%s/ctl", mnt);
 	gfd = open(path, O_RDWR);
-	if (gfd < 0 || ctl_call(gfd, "spawn malloctest\n", reply, sizeof(reply), 1))
+	if (gfd < 0 || ctl_call(gfd, "spawn malloctest\n", reply, sizeof(reply), 1)) {
+		free(results);
 		return -1;
+	}
 	pid = atoi(reply);
 	snprintf(path, sizeof(path), "%s/proc/%d/ctl", mnt, pid);
 	fd = open(path, O_RDWR);
-	if (fd < 0 || ctl_call(fd, "brk 0\n", reply, sizeof(reply), 1))
+	if (fd < 0 || ctl_call(fd, "brk 0\n", reply, sizeof(reply), 1)) {
+		free(results);
 		return -1;
+	}
 	heap = strtoull(reply, NULL, 0);
 	*heapp = heap;
 	while (*s) {
