@@ -7,11 +7,13 @@
  * A thread group is a leader (tgid == pid) and its threads (tgid == the
  * leader's pid, group_leader == the leader). Every thread holds the mm
  * (mm->mm_users counts the tasks using it) and uses the leader's fd table
- * (CLONE_FILES). The model keeps the leader alive while it has threads:
- * the leader's exit, a kill of any TID and the OOM killer end the whole
- * group (do_group_exit); a thread's own exit ends only it. Linux lets a
- * leader exit first and stay a zombie until its threads go; there are no
- * zombies here (task_exit), so the leader's exit is exit_group's.
+ * (CLONE_FILES). The leader's exit (glibc's exit(): exit_group), a kill
+ * of any TID, an abort and the OOM killer end the whole group
+ * (do_group_exit); a thread's own exit ends only it. The leader's
+ * pthread_exit while threads of glibc's run leaves it a zombie (state 'Z',
+ * task_zombie) until the group's last thread, or glibc's last pthread,
+ * ends (leader_pthread_exit, zombie_group_reap); the zombie keeps its
+ * pointers to the mm and fd table, which only its own proc files hide.
  *
  * Each thread has a small index for glibc's allocator (mm/libc/): 0 for
  * the leader, the lowest free one in 1..63 for a new thread. glibc's
