@@ -486,6 +486,9 @@ Test(thread, pthread_exit_of_the_main_thread_leaves_a_zombie_leader)
 	free(fds);
 	cr_expect_eq(try_call(a, c, NULL, why, sizeof(why)), -ESRCH);
 	cr_expect_str_eq(why, "pid 2 has exited (pthread_exit): a zombie until its last thread ends");
+	/* migrate_pages of it: get_task_mm finds no mm (EINVAL); from it: no caller (ESRCH) */
+	cr_expect_eq(mm_migrate_pages(m, t1, a, 1, 1, 0, &p, why, sizeof(why)), -EINVAL);
+	cr_expect_eq(mm_migrate_pages(m, a, t1, 1, 1, 0, &p, why, sizeof(why)), -ESRCH);
 	/* the threads go on with the process's memory */
 	p = map_anon(t1, MiB, 0);
 	touch(t2, p, MiB, 1);
