@@ -8,7 +8,9 @@
 # meets it). The same steps run here in one process; after each, both
 # print the unevictable_pgs_{culled,scanned,rescued} events of the step,
 # the segment's perms, rss and swap (proc/sysvipc/shm) and how many of its
-# pages kpageflags marks unevictable: the two traces must be identical.
+# pages kpageflags marks unevictable: the two traces must be identical
+# (the host's events are machine-wide: a run disturbed by other activity is
+# run again, up to 3 times).
 #
 # Host changes, undone on exit: a 64 MiB swap file under /var/tmp, swapped
 # on for the probe's run only, under /run/lock/mmfs-host-swap (the lock
@@ -101,6 +103,24 @@ trap host_cleanup EXIT
 trap 'exit 130' INT TERM
 { fallocate -l 64M "$SWAPFILE" && chmod 600 "$SWAPFILE" && mkswap "$SWAPFILE" >/dev/null &&
 	swapon "$SWAPFILE"; } 2>/dev/null || { cleanup_swap; skip "cannot make a swap file"; }
-unshare -i "$WORK/shm_lock_host" >"$WORK/lock.host" || { cleanup_swap; fail "the host probe failed"; }
+# The host's events are machine-wide: another process mlocking meanwhile
+# (another test) adds to them. A disturbed run is run again, up to 3 times;
+# the per-segment columns and kpageflags are exact in every run.
+for try in 1 2 3; do
+	unshare -i "$WORK/shm_lock_host" >"$WORK/lock.host" || { cleanup_swap; fail "the host probe failed"; }
+	cmp -s "$WORK/lock.host" "$WORK/lock.mmfs" && break
+	echo "shm_lock: host run $try differs (other activity on the host?)" >&2
+done
 cleanup_swap
-assert_file_eq "$WORK/lock.host" "$WORK/lock.mmfs" "SHM_LOCK: the host and mmfs"
+if ! cmp -s "$WORK/lock.host" "$WORK/lock.mmfs"; then
+	# never a quiet run: the per-segment columns must still be exact, and
+	# the host's events can only exceed the model's (others add, never take)
+	mask() { sed 's/culled [0-9]* scanned [0-9]* rescued [0-9]*/EVENTS/' "$1"; }
+	assert_eq "$(mask "$WORK/lock.mmfs")" "$(mask "$WORK/lock.host")" "SHM_LOCK: the host and mmfs (events aside)"
+	paste -d'\n' "$WORK/lock.mmfs" "$WORK/lock.host" | awk '
+		NR % 2 { for (i = 1; i <= NF; i++) m[i] = $i; next }
+		{ for (i = 1; i <= NF; i++) if ($(i - 1) ~ /^(culled|scanned|rescued)$/ && $i + 0 < m[i] + 0)
+			{ print "host " $(i - 1) " " $i " below the model'"'"'s " m[i] ": " $0; bad = 1 } }
+		END { exit bad }' || fail "SHM_LOCK: a host event count below the model's"
+	echo "shm_lock: the host's events were disturbed in every run; compared as host >= model" >&2
+fi
