@@ -388,7 +388,8 @@ static void status_ids(struct rbuf *b, const struct mm_task_snap *t)
 	rbuf_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
 		    t->tgid ? t->tgid : t->pid, t->pid, t->ppid);
 	rbuf_puts(b, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
-	rbuf_puts(b, "FDSize:\t64\nGroups:\t \n");
+	/* exit_files: a zombie has no fd table */
+	rbuf_printf(b, "FDSize:\t%d\nGroups:\t \n", t->state == 'Z' ? 0 : 64);
 	rbuf_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
 		    t->tgid ? t->tgid : t->pid, t->pid, t->tgid ? t->tgid : t->pid,
 		    t->tgid ? t->tgid : t->pid);

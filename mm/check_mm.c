@@ -198,6 +198,9 @@ static void check_lru(struct machine *m, struct rbuf_lite *out, int *bad)
 					REPORT("node %d: pfn %#llx on LRU list %d says lru=%d list=%d\n", n,
 					       (unsigned long long)page_to_pfn(m, page), l,
 					       PageFlag(page, PG_lru), page_lru(page));
+				if (l == LRU_UNEVICTABLE && folio_evictable(page))
+					REPORT("node %d: pfn %#llx is on the unevictable list but evictable\n",
+					       n, (unsigned long long)page_to_pfn(m, page));
 				len += PageFlag(page, PG_head) ? 512 : 1;	/* a THP */
 				if (len > m->node[n]->vm_stat[item[l]] + 512)
 					break;

@@ -183,6 +183,10 @@ int mm_snap_files(struct machine *m, int pid, struct mm_fd_snap **out)
 		machine_unlock(m);
 		return -ESRCH;
 	}
+	if (task_zombie(t)) {	/* exit_files: the zombie leader has none */
+		machine_unlock(m);
+		return 0;
+	}
 	t = task_files_owner(t);
 	for (int fd = 0; t->files && fd < FDTABLE_MAX; fd++)
 		n += t->files->fd[fd].file != NULL;
@@ -205,7 +209,7 @@ int mm_snap_file(struct machine *m, int pid, int fd, struct mm_fd_snap *out)
 
 	machine_lock(m);
 	t = find_task_by_pid(m, pid);
-	e = t ? fd_lookup(t, fd) : NULL;
+	e = t && !task_zombie(t) ? fd_lookup(t, fd) : NULL;
 	if (!t)
 		err = -ESRCH;
 	else if (!e)

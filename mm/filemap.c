@@ -277,7 +277,7 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	/* a page evicted from here comes back: the refault may activate it */
 	workingset_refault(m, page, shadow_take(as, index), !shmem);
 	index_insert(m, as, node, page, shmem);
-	lru_add(m, page, page_lru(page));
+	folio_add_lru(m, page);	/* a SHM_LOCK'd object's page: unevictable at once */
 	return page;
 }
 

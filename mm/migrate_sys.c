@@ -39,7 +39,7 @@ static int enter(struct machine *m, int pid, struct sys_ctx *x, char *why, size_
 	x->why = why;
 	x->whylen = whylen;
 	x->t = find_task_by_pid(m, pid);
-	x->mm = x->t ? x->t->mm : NULL;
+	x->mm = x->t ? task_mm_view(x->t) : NULL;	/* a zombie leader makes no calls */
 	if (!x->mm)
 		return sys_fail(x, -ESRCH, "no such process");
 	return 0;
@@ -169,7 +169,7 @@ int mm_migrate_pages(struct machine *m, int caller, int pid, uint64_t old, uint6
 		err = sys_fail(&x, -EINVAL, "no online node in the new node set");
 		goto out;
 	}
-	if (!t->mm) {
+	if (!task_mm_view(t)) {	/* get_task_mm: a zombie leader has none */
 		err = sys_fail(&x, -EINVAL, "process %d has no address space", pid);
 		goto out;
 	}
@@ -326,7 +326,7 @@ int mm_move_pages(struct machine *m, int caller, int pid, uint64_t nr, const uin
 		err = sys_fail(&x, -ESRCH, "no process %d", pid);
 		goto out;
 	}
-	if (!t->mm) {
+	if (!task_mm_view(t)) {	/* get_task_mm: a zombie leader has none */
 		err = sys_fail(&x, -EINVAL, "process %d has no address space", pid);
 		goto out;
 	}

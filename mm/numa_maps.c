@@ -123,7 +123,7 @@ int mm_numa_maps(struct machine *m, int pid, struct mm_numa_vma **out, size_t *n
 	t = find_task_by_pid(m, pid);
 	if (!t) {
 		err = -ESRCH;
-	} else if (t->mm) {
+	} else if (task_mm_view(t)) {
 		VMA_ITERATOR(vmi, t->mm, 0);
 		struct vm_area_struct *vma;
 

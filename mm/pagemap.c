@@ -356,7 +356,7 @@ long mm_pagemap_read(struct machine *m, int pid, uint64_t first_vpn, uint64_t *o
 		machine_unlock(m);
 		return -ESRCH;
 	}
-	end = t->mm ? t->mm->task_size : 0;
+	end = task_mm_view(t) ? t->mm->task_size : 0;
 	if (first_vpn >= end >> MM_PAGE_SHIFT) {
 		machine_unlock(m);
 		return 0;	/* no address space, or at/after TASK_SIZE */
@@ -379,7 +379,7 @@ long mm_mem_rw(struct machine *m, int pid, uint64_t addr, void *buf, size_t len,
 	t = find_task_by_pid(m, pid);
 	if (!t)
 		ret = -ESRCH;
-	else if (!t->mm || !len)
+	else if (!task_mm_view(t) || !len)
 		ret = 0;
 	else {
 		m->cur_task = t;

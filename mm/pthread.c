@@ -171,9 +171,13 @@ int sys_pthread_exit(struct sys_ctx *x)
 	uint64_t mem = t->pthread_stack, size = t->pthread_stack_size, dtv = t->pthread_dtv;
 	struct sys_ctx lx;
 
-	if (!leader)
-		return sys_fail(x, -ENOSYS,
-				"pthread_exit of the main thread is not modelled: exit ends the group");
+	if (!leader) {
+		leader_pthread_exit(x->m, t);
+		return 0;
+	}
+	/* start_thread: __libc_thread_freeres, then the stack is advised away */
+	if (thread_glibc_exit(x->m, t, x->why, x->whylen))
+		return -EINTR;	/* glibc aborted: the process is gone */
 	if (mem && size - SP_TOP_BYTES > NPTL_STACK_MIN) {	/* advise_stack_range */
 		struct mm_call c = { .verb = MMV_MADVISE, .addr = mem,
 				     .len = size - SP_TOP_BYTES - NPTL_STACK_MIN,
@@ -188,5 +192,6 @@ int sys_pthread_exit(struct sys_ctx *x)
 				       .whylen = x->whylen };
 		cache_put(&lx, mem, size, dtv);
 	}
+	zombie_group_reap(x->m, leader, 1);	/* glibc's last thread: exit(0) */
 	return 0;
 }

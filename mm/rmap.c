@@ -144,8 +144,14 @@ void page_add_file_rmap(struct machine *m, struct mm_struct *mm, struct page *pa
  */
 static void putback_evictable(struct machine *m, struct page *page)
 {
+	int rescued = PageFlag(page, PG_lru) && PageFlag(page, PG_unevictable);
+
+	if (!folio_evictable(page))
+		return;	/* a SHM_LOCK'd segment's page stays unevictable */
 	lru_del(m, page);
 	lru_add(m, page, PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
+	if (rescued)	/* __munlock_folio: back from the unevictable list */
+		count_vm_events(m, UNEVICTABLE_PGS_RESCUED, PageFlag(page, PG_head) ? 512 : 1);
 }
 
 void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page)
@@ -156,9 +162,10 @@ void page_remove_rmap(struct machine *m, struct mm_struct *mm, struct page *page
 		return;
 	mod_node_page_state(page_pgdat(m, page), page_is_anon(page) ? NR_ANON_PAGES : NR_MAPPED, -1);
 	if (PageFlag(page, PG_mlocked)) {
-		/* the last mapping went: the page is evictable again */
+		/* the last mapping went (munlock_vma_folio of the zap): evictable again */
 		ClearPageFlag(page, PG_mlocked);
 		mod_zone_page_state(page_zone(m, page), NR_MLOCK, -1);
+		count_vm_event(m, UNEVICTABLE_PGS_MUNLOCKED);
 		putback_evictable(m, page);
 	}
 }
@@ -184,8 +191,12 @@ void mlock_page(struct machine *m, struct page *page)
 	count_vm_event(m, UNEVICTABLE_PGS_MLOCKED);
 	if (!PageFlag(page, PG_lru))
 		return;	/* isolated by reclaim: its putback sends it to the unevictable list */
+	if (PageFlag(page, PG_unevictable))
+		return;	/* a SHM_LOCK'd segment's page: there already */
 	lru_del(m, page);
 	lru_add(m, page, LRU_UNEVICTABLE);
+	/* __mlock_folio: moved off an evictable list */
+	count_vm_events(m, UNEVICTABLE_PGS_CULLED, PageFlag(page, PG_head) ? 512 : 1);
 }
 
 uint64_t page_locked_mappings(struct machine *m, struct page *page)

@@ -25,6 +25,7 @@ struct machine;
 struct page;
 struct mm_struct;
 struct vm_area_struct;
+struct file_ref;
 
 /* LRU (lru.c) */
 void lru_add(struct machine *m, struct page *page, enum lru_list lru);
@@ -32,6 +33,25 @@ void lru_del(struct machine *m, struct page *page);
 /* As lru_add, but in front of at (a page on that list): the younger side of it. */
 void lru_add_before(struct machine *m, struct page *page, enum lru_list lru, struct list_head *at);
 enum lru_list page_lru(const struct page *page);
+/*
+ * Whether reclaim may evict the page (folio_evictable): not mlocked, and
+ * not of a mapping marked unevictable (a SHM_LOCK'd segment's object).
+ */
+int folio_evictable(const struct page *page);
+/*
+ * folio_add_lru of a page entering the LRU (a new page-cache page): to
+ * the list its flags say, or, when it is not evictable, to the
+ * unevictable list (inactive, unevictable_pgs_culled).
+ */
+void folio_add_lru(struct machine *m, struct page *page);
+/*
+ * check_move_unevictable_folios over the cached pages of inode's first
+ * nr_pages, in index order (shmem_unlock_mapping at SHM_UNLOCK):
+ * every cached page counts in unevictable_pgs_scanned; those on the
+ * unevictable list that are evictable now go to the head of the inactive
+ * anon (or file) list, counting unevictable_pgs_rescued.
+ */
+void check_move_unevictable_pages(struct machine *m, struct file_ref *inode, uint64_t nr_pages);
 
 /*
  * rmap_walk.c: the indexes from a page to the VMAs that may map it. vma_insert

@@ -11,6 +11,7 @@
 #include "filemap.h"
 #include "filemap_internal.h"
 #include "internal.h"
+#include "rmap.h"
 #include "shm.h"
 #include "snapshot.h"
 #include "swap.h"
@@ -63,6 +64,8 @@ static void shm_destroy(struct machine *m, struct shmid_kernel *shp)
 	vm_unacct_memory(m, shp->acct);
 	shp->acct = 0;
 	shp->live = 0;
+	if (shp->mode & SHM_LOCKED)
+		shp->obj->unevictable = 0;	/* shmem_lock(file, 0): no rescue, the pages go */
 	seg_put(shp);
 }
 
@@ -394,10 +397,22 @@ int sys_shmctl(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 		}
 		return 0;
 	case SHM_LOCK:
+		/*
+		 * shmem_lock: the caller is root (CAP_IPC_LOCK), so neither the
+		 * owner check nor RLIMIT_MEMLOCK applies. Pages already cached
+		 * stay on their lists until reclaim meets them.
+		 */
+		shp->obj->unevictable = 1;	/* mapping_set_unevictable */
 		shp->mode |= SHM_LOCKED;
 		return 0;
 	default:	/* SHM_UNLOCK */
+		if (!(shp->mode & SHM_LOCKED))
+			return 0;
+		shp->obj->unevictable = 0;	/* mapping_clear_unevictable */
 		shp->mode &= ~SHM_LOCKED;
+		/* shmem_unlock_mapping: back to the evictable lists */
+		check_move_unevictable_pages(x->m, shp->obj,
+					     (shp->segsz + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT);
 		return 0;
 	}
 }

@@ -30,18 +30,25 @@ static int is_process_verb(enum mm_verb v)
 }
 
 /*
- * exit: the caller only — a thread's exit ends that thread, a leader's
- * ends its group (thread.c: there are no zombie leaders). exit_group: the
- * caller's whole group.
+ * exit: the caller only — a thread's exit ends that thread (and the group
+ * when it was the last thread of a zombie leader), a leader's ends its
+ * group (as glibc's exit() does: exit_group). exit_group: the caller's
+ * whole group.
  */
 static int sys_exit(struct sys_ctx *x, int group)
 {
 	if (x->t->tgid == 1)
 		return sys_fail(x, -EPERM, "init cannot exit");
-	if (group)
+	if (group) {
 		do_group_exit(x->m, x->t);
-	else
+	} else {
+		struct task *leader = x->t->group_leader;
+
+		if (thread_glibc_exit(x->m, x->t, x->why, x->whylen))
+			return -EINTR;	/* glibc aborted: the process is gone */
 		task_exit(x->m, x->t);
+		zombie_group_reap(x->m, leader, 0);
+	}
 	return 0;
 }
 
@@ -229,6 +236,9 @@ static int sys_enter(struct machine *m, int pid, struct sys_ctx *x, char *why, s
 	x->whylen = whylen;
 	x->t = find_task_by_pid(m, pid);
 	x->mm = x->t ? x->t->mm : NULL;
+	if (x->t && task_zombie(x->t))
+		return sys_fail(x, -ESRCH, "pid %d has exited (pthread_exit): a zombie until its "
+				"last thread ends", pid);
 	if (!x->mm)
 		return sys_fail(x, -ESRCH, "no such process");
 	return 0;

@@ -651,7 +651,7 @@ void task_snap_fill(struct machine *m, struct task *t, struct mm_task_snap *s, i
 	task_rlimits(m, t, s->rlim);
 	s->oom_score_adj = t->oom_score_adj;
 	s->oom_score = oom_score(m, t);
-	if (t->mm)
+	if (task_mm_view(t))	/* a zombie leader shows none (get_task_mm) */
 		mm_snap_fill(m, t->mm, s, want_vmas);
 }
 

@@ -102,7 +102,8 @@ struct task {
 	char comm[TASK_COMM_LEN];	/* NUL-terminated, at most 15 chars */
 	char cmdline[TASK_CMDLINE_MAX];	/* NUL-separated argv */
 	size_t cmdline_len;		/* bytes of cmdline, last NUL included */
-	char state;			/* 'S' (sleeping) for every live task */
+	char state;			/* 'S' (sleeping) for every live task; 'Z': a leader that
+					 * left by pthread_exit while its threads live (task_zombie) */
 	int sigkill;			/* a kill is on its way (mm_signal_kill) */
 	int oom_killed;			/* the OOM killer chose it while a command used it */
 	int16_t oom_score_adj;		/* -1000..1000; fork inherits it */
@@ -148,6 +149,25 @@ struct task {
 static inline int thread_group_leader(const struct task *t)
 {
 	return t->group_leader == NULL;
+}
+
+/*
+ * A leader that has exited (pthread_exit) while other threads of its
+ * group run: a zombie until the last of them ends. It keeps its place in
+ * the pid table and, in the model, its pointers to the group's mm and fd
+ * table (the walks that visit a shared mm once reach it through the
+ * leader), but it makes no calls and, as Linux's get_task_mm gives
+ * nothing for it, its own proc files show no memory and no files.
+ */
+static inline int task_zombie(const struct task *t)
+{
+	return t->state == 'Z';
+}
+
+/* t's mm as get_task_mm sees it: none for a zombie leader. */
+static inline struct mm_struct *task_mm_view(const struct task *t)
+{
+	return task_zombie(t) ? NULL : t->mm;
 }
 
 /* The task owning the fd table t uses (CLONE_FILES: the leader's). */
@@ -238,12 +258,31 @@ int binfmt_elf_is_elf(struct machine *m, const char *path);
 int do_clone(struct machine *m, struct task *t, uint64_t flags, int *tid, char *why, size_t whylen);
 /* The number of tasks in t's thread group (status Threads:). */
 int get_nr_threads(struct machine *m, const struct task *t);
-/* task_exit of a thread (not a leader): glibc's thread exit, the group's count. */
+/* task_exit of a thread (not a leader): its glibc state's index, the group's count. */
 void thread_release(struct machine *m, struct task *t);
+/*
+ * glibc's exit of thread t ending by itself (tcache, arena): 0, or -EINTR
+ * when glibc aborted on a corrupt heap and the process died (t is gone).
+ */
+int thread_glibc_exit(struct machine *m, struct task *t, char *why, size_t whylen);
 /* exit_group: t's whole group leaves (the leader's task_exit). */
 void do_group_exit(struct machine *m, struct task *t);
 /* Every thread of leader's group but the leader leaves (exit_group, kill, exec). */
 void exit_threads(struct machine *m, struct task *leader);
+/* The threads of leader's group that glibc's pthread_create made (its __nptl_nthreads - 1). */
+int nr_pthreads(struct machine *m, struct task *leader);
+/*
+ * The leader leaves by pthread_exit: with no thread of glibc's left, glibc
+ * calls exit(0) and the group ends; else the leader is a zombie (exit of
+ * the main thread alone) and the group lives on.
+ */
+void leader_pthread_exit(struct machine *m, struct task *leader);
+/*
+ * A thread of leader's group has just ended. A zombie leader's group ends
+ * with its last thread, or at once when that was glibc's last pthread
+ * (pthread: the thread was one of glibc's; its exit(0) ends the group).
+ */
+void zombie_group_reap(struct machine *m, struct task *leader, int pthread);
 /* Give every task of t's group t's oom_score_adj (a signal_struct field in Linux). */
 void thread_group_set_oom_score_adj(struct machine *m, struct task *t);
 /* check: tgids, leaders and mm_users; one line per problem. */

@@ -7,17 +7,20 @@
  * A thread group is a leader (tgid == pid) and its threads (tgid == the
  * leader's pid, group_leader == the leader). Every thread holds the mm
  * (mm->mm_users counts the tasks using it) and uses the leader's fd table
- * (CLONE_FILES). The model keeps the leader alive while it has threads:
- * the leader's exit, a kill of any TID and the OOM killer end the whole
- * group (do_group_exit); a thread's own exit ends only it. Linux lets a
- * leader exit first and stay a zombie until its threads go; there are no
- * zombies here (task_exit), so the leader's exit is exit_group's.
+ * (CLONE_FILES). The leader's exit (glibc's exit(): exit_group), a kill
+ * of any TID, an abort and the OOM killer end the whole group
+ * (do_group_exit); a thread's own exit ends only it. The leader's
+ * pthread_exit while threads of glibc's run leaves it a zombie (state 'Z',
+ * task_zombie) until the group's last thread, or glibc's last pthread,
+ * ends (leader_pthread_exit, zombie_group_reap); the zombie keeps its
+ * pointers to the mm and fd table, which only its own proc files hide.
  *
  * Each thread has a small index for glibc's allocator (mm/libc/): 0 for
  * the leader, the lowest free one in 1..63 for a new thread. glibc's
  * per-thread state has no number; the index only names the state, so
  * which free index is reused does not change what the allocator does.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,24 +133,36 @@ int do_clone(struct machine *m, struct task *t, uint64_t flags, int *tid, char *
 }
 
 /*
- * A thread leaves (task_exit calls this before freeing it): glibc's
- * thread exit runs first — its tcache emptied into its arena, the arena on
- * the free list — then the count drops. The stack of a pthread stays
- * mapped: glibc 2.36 puts it in its stack cache (up to 40 MiB) and unmaps
- * nothing at thread exit or join.
+ * glibc's exit of a thread that ends by itself (exit or pthread_exit on
+ * its ctl, before its task goes): its tcache emptied into its arena, the
+ * arena on the free list. A thread killed with its group (exit_group, a
+ * kill, an abort, the OOM killer, exec) runs none of it, as on Linux. If
+ * glibc finds the heap corrupt on the way it aborts, and the whole process
+ * dies: then -EINTR and t is gone.
+ */
+int thread_glibc_exit(struct machine *m, struct task *t, char *why, size_t whylen)
+{
+	struct sys_ctx x = { .m = m, .t = t, .mm = t->mm, .why = why, .whylen = whylen };
+	int pid = t->pid;
+
+	if (!t->group_leader || !t->mm || !t->mm->libc_malloc)
+		return 0;
+	libc_malloc_thread_exit(&x, t->malloc_thread);
+	return find_task_by_pid(m, pid) == t ? 0 : -EINTR;
+}
+
+/*
+ * A thread leaves (task_exit calls this before freeing it): its glibc
+ * thread state's index is freed, then the count drops. The stack of a
+ * pthread stays mapped: glibc 2.36 puts it in its stack cache (up to
+ * 40 MiB) and unmaps nothing at thread exit or join.
  */
 void thread_release(struct machine *m, struct task *t)
 {
-	struct sys_ctx x = { .m = m, .t = t, .mm = t->mm };
-	char why[64];
-
-	x.why = why;
-	x.whylen = sizeof(why);
-	if (t->mm && t->mm->libc_malloc) {
-		libc_malloc_thread_exit(&x, t->malloc_thread);
-		/* the index is free for the next thread, which starts as a new one (no tcache, not shutting down) */
+	(void)m;
+	/* the index is free for the next thread, which starts as a new one (no tcache, not shutting down) */
+	if (t->mm && t->mm->libc_malloc)
 		memset(&t->mm->libc_malloc->thr[t->malloc_thread], 0, sizeof(struct libc_thread));
-	}
 	t->group_leader->nr_threads--;
 }
 
@@ -160,6 +175,34 @@ void exit_threads(struct machine *m, struct task *leader)
 		return;
 	for_each_other_thread(m, leader, t)
 		task_exit(m, t);
+}
+
+int nr_pthreads(struct machine *m, struct task *leader)
+{
+	struct task *t;
+	int n = 0;
+
+	for_each_other_thread(m, leader, t)
+		n += t->pthread_stack != 0;
+	return n;
+}
+
+void leader_pthread_exit(struct machine *m, struct task *leader)
+{
+	if (!nr_pthreads(m, leader)) {
+		task_exit(m, leader);	/* __libc_start_call_main: exit(0) */
+		return;
+	}
+	/* SYS_exit of the main thread: a zombie while its threads run (delay_group_leader) */
+	leader->state = 'Z';
+}
+
+void zombie_group_reap(struct machine *m, struct task *leader, int pthread)
+{
+	if (!leader || !task_zombie(leader))
+		return;
+	if (leader->nr_threads == 1 || (pthread && !nr_pthreads(m, leader)))
+		task_exit(m, leader);	/* release_task of the leader; exit_group */
 }
 
 void do_group_exit(struct machine *m, struct task *t)
@@ -219,6 +262,10 @@ int check_threads(struct machine *m, struct rbuf_lite *out)
 
 		if (!t || t->group_leader)
 			continue;
+		if (task_zombie(t) && t->nr_threads < 2) {
+			rbl_printf(out, "pid %d: a zombie leader without threads\n", pid);
+			bad++;
+		}
 		if (t->nr_threads != threads[pid]) {
 			rbl_printf(out, "pid %d: nr_threads %d but %d threads\n", pid, t->nr_threads,
 				   threads[pid]);

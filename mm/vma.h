@@ -66,6 +66,7 @@ struct file_ref {
 	/* mempolicy_shared.c: a shmem object's shared policy ranges (kernel: shmem_inode_info.policy) */
 	struct sp_node *sp_root;	/* sorted by start, disjoint; NULL: none */
 	struct list_head sp_link;	/* on m->shared_policies while sp_root; next NULL when not */
+	int unevictable;		/* shm.c: SHM_LOCK'd (AS_UNEVICTABLE): reclaim keeps its pages */
 };
 
 /* file_refs allocated and not yet freed, all machines together (for leak tests) */

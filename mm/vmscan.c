@@ -5,7 +5,8 @@
  * __remove_mapping in mm/vmscan.c and mm/rmap.c; reclaim.md §4.2, §6, §10).
  *
  * For each page of a batch, oldest first:
- *   - mlocked: back to the unevictable list;
+ *   - not evictable (mlocked, or a SHM_LOCK'd segment's page): activated,
+ *     and its putback sends it to the unevictable list (culled);
  *   - the reference check (unless MADV_PAGEOUT): a young PTE the first
  *     time keeps it with PG_referenced, a second time (or two young PTEs,
  *     or an executable file page) activates it;
@@ -174,7 +175,7 @@ void putback_folio_list(struct machine *m, struct list_head *batch)
 		for_each_folio_page(page, p, i, n) {
 			if (PageFlag(p, PG_lru))
 				continue;
-			if (PageFlag(p, PG_mlocked)) {	/* found in a locked VMA meanwhile */
+			if (!folio_evictable(p)) {	/* mlocked meanwhile, or SHM_LOCK'd */
 				ClearPageFlag(p, PG_active);
 				lru_add(m, p, LRU_UNEVICTABLE);
 				count_vm_event(m, UNEVICTABLE_PGS_CULLED);
@@ -516,8 +517,8 @@ uint64_t shrink_folio_list(struct machine *m, struct list_head *batch, struct sc
 
 		list_del(&page->lru);
 		sc->nr_scanned += nr;
-		if (PageFlag(page, PG_mlocked))
-			goto activate;
+		if (!folio_evictable(page))
+			goto activate;	/* its putback culls it to the unevictable list */
 		if (!sc->may_unmap && folio_any(page, 0))
 			goto keep;
 		if (file && !lazyfree && folio_any(page, 1)) {

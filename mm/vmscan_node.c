@@ -188,6 +188,10 @@ void shrink_active_list(struct machine *m, struct pglist_data *pgdat, enum lru_l
 		int young;
 
 		list_del(&page->lru);
+		if (!folio_evictable(page)) {	/* SHM_LOCK'd: no reference check */
+			list_add_tail(&page->lru, &active);
+			continue;
+		}
 		young = folio_referenced(m, page, &vm_flags);
 		if (PageFlag(page, PG_mlocked)) {
 			list_add_tail(&page->lru, &active);	/* putback sends it to unevictable */
@@ -207,7 +211,7 @@ void shrink_active_list(struct machine *m, struct pglist_data *pgdat, enum lru_l
 	for (struct list_head *pos = inactive.next; pos != &inactive; pos = pos->next) {
 		struct page *page = list_entry(pos, struct page, lru);
 
-		if (!PageFlag(page, PG_mlocked))
+		if (folio_evictable(page))
 			nr_deactivate += PageFlag(page, PG_head) ? HPAGE_PMD_NR : 1;
 	}
 	nr_activated = nr_taken - nr_deactivate;	/* what stays active (move_folios_to_lru) */

@@ -92,15 +92,28 @@ static uint64_t call_arena(struct mctx *c, uint64_t bytes)
 /* tcache_init: the thread's tcache_perthread_struct, from its arena. */
 static void maybe_init_tcache(struct mctx *c)
 {
-	uint64_t victim;
+	uint64_t victim, av;
 
 	if (c->thr->tcache || c->thr->shutting_down)
 		return;
-	victim = int_malloc(c, arena_get(c, TC_SIZEOF), TC_SIZEOF);
+	av = arena_get(c, TC_SIZEOF);
+	victim = int_malloc(c, av, TC_SIZEOF);
+	if (!victim && av)
+		victim = int_malloc(c, arena_get_retry(c, av, TC_SIZEOF), TC_SIZEOF);
 	if (victim) {
 		c->thr->tcache = victim;
 		umemset(c, victim, 0, TC_SIZEOF);
 	}
+}
+
+/* _int_malloc, and in a multi-threaded process once more in another arena when it fails. */
+static uint64_t malloc_retry(struct mctx *c, uint64_t av, uint64_t bytes)
+{
+	uint64_t victim = int_malloc(c, av, bytes);
+
+	if (!victim && av && c->lm->multi_thread)
+		victim = int_malloc(c, arena_get_retry(c, av, bytes), bytes);
+	return victim;
 }
 
 static uint64_t do_malloc(struct mctx *c, uint64_t bytes)
@@ -117,7 +130,7 @@ static uint64_t do_malloc(struct mctx *c, uint64_t bytes)
 	if (tc_idx < lm->mp.tcache_bins && c->thr->tcache &&
 	    rd16(c, c->thr->tcache + TC_COUNTS + 2 * tc_idx) > 0)
 		return tcache_get(c, tc_idx);
-	return int_malloc(c, call_arena(c, bytes), bytes);
+	return malloc_retry(c, call_arena(c, bytes), bytes);
 }
 
 /* The arena a heap chunk belongs to: the main one, unless NON_MAIN_ARENA says otherwise. */
@@ -193,7 +206,16 @@ static uint64_t do_realloc(struct mctx *c, uint64_t oldmem, uint64_t bytes)
 		munmap_chunk(c, oldp);
 		return newmem;
 	}
-	return int_realloc(c, av, oldp, oldsize, nb);
+	newp = int_realloc(c, av, oldp, oldsize, nb);
+	if (!newp && c->lm->multi_thread) {
+		/* try harder in other arenas: malloc, copy, free the old chunk */
+		newp = do_malloc(c, bytes);
+		if (newp) {
+			umemcpy(c, newp, oldmem, oldsize - CHUNK_HDR_SZ + SIZE_SZ);
+			int_free(c, av, oldp, 0);
+		}
+	}
+	return newp;
 }
 
 uint64_t int_memalign(struct mctx *c, uint64_t av, uint64_t alignment, uint64_t bytes)
@@ -241,6 +263,8 @@ uint64_t int_memalign(struct mctx *c, uint64_t av, uint64_t alignment, uint64_t 
 
 static uint64_t do_memalign(struct mctx *c, uint64_t alignment, uint64_t bytes)
 {
+	uint64_t av, p;
+
 	ptmalloc_init(c);
 	if (alignment <= MALLOC_ALIGNMENT)
 		return do_malloc(c, bytes);
@@ -255,7 +279,12 @@ static uint64_t do_memalign(struct mctx *c, uint64_t alignment, uint64_t bytes)
 			a <<= 1;
 		alignment = a;
 	}
-	return int_memalign(c, call_arena(c, bytes), alignment, bytes);
+	/* _mid_memalign: a new arena is sized for the padded request, as int_memalign asks it */
+	av = call_arena(c, bytes + alignment + MINSIZE);
+	p = int_memalign(c, av, alignment, bytes);
+	if (!p && av && c->lm->multi_thread)
+		p = int_memalign(c, arena_get_retry(c, av, bytes), alignment, bytes);
+	return p;
 }
 
 static uint64_t do_calloc(struct mctx *c, uint64_t n, uint64_t elem)
@@ -283,7 +312,7 @@ static uint64_t do_calloc(struct mctx *c, uint64_t n, uint64_t elem)
 		if (oldtopsize < end - oldtop)
 			oldtopsize = end - oldtop;
 	}
-	mem = int_malloc(c, av, bytes);
+	mem = malloc_retry(c, av, bytes);	/* oldtop stays the first arena's */
 	if (!mem)
 		return 0;
 	p = mem2chunk(mem);
@@ -326,7 +355,7 @@ static int kill_caller(struct mctx *c)
 		 init ? "init cannot be killed: the call was abandoned, not by" :
 			"the process was killed by", sn);
 	if (!init)
-		task_exit(x->m, t);
+		do_group_exit(x->m, t);	/* the signal kills the whole process, every thread */
 	return -EINTR;
 }
 

@@ -237,6 +237,19 @@ static uint64_t int_new_arena(struct mctx *c, uint64_t size)
 	return a;
 }
 
+/* detach_arena: the thread leaves its arena (its count drops; the free list is the exit's) */
+static void detach_arena(struct mctx *c, uint64_t a)
+{
+	if (a)
+		wr64(c, a + AV_ATTACHED, rd64(c, a + AV_ATTACHED) - 1);
+}
+
+/*
+ * reused_arena: the next arena round the list from next_to_use whose lock
+ * is free. One CPU runs the model and the caller holds no arena lock, so
+ * the first one tried is taken (avoid_arena matters only when every lock
+ * is held, which cannot happen here).
+ */
 static uint64_t reused_arena(struct mctx *c)
 {
 	struct libc_malloc *lm = c->lm;
@@ -244,26 +257,25 @@ static uint64_t reused_arena(struct mctx *c)
 
 	if (!lm->next_to_use)
 		lm->next_to_use = lm->arena_va;
-	/* one CPU runs the model: the first trylock always succeeds */
 	result = lm->next_to_use;
+	detach_arena(c, c->thr->arena);
 	wr64(c, result + AV_ATTACHED, rd64(c, result + AV_ATTACHED) + 1);
 	c->thr->arena = result;
 	lm->next_to_use = rd64(c, result + AV_NEXT);
 	return result;
 }
 
-/* arena_get: the calling thread's arena, found or made on its first call. */
-uint64_t arena_get(struct mctx *c, uint64_t size)
+/* arena_get2: an arena of an exited thread, else a new one under the limit, else a reused one. */
+static uint64_t arena_get2(struct mctx *c, uint64_t size)
 {
 	struct libc_malloc *lm = c->lm;
 	struct malloc_par *mp = &lm->mp;
-	uint64_t a;
+	uint64_t a, replaced = c->thr->arena;
 
-	if (c->thr->arena)
-		return c->thr->arena;
 	if (lm->free_list) {		/* get_free_list */
 		a = lm->free_list;
 		lm->free_list = rd64(c, a + AV_NEXT_FREE);
+		detach_arena(c, replaced);
 		wr64(c, a + AV_ATTACHED, rd64(c, a + AV_ATTACHED) + 1);
 		c->thr->arena = a;
 		return a;
@@ -279,9 +291,29 @@ uint64_t arena_get(struct mctx *c, uint64_t size)
 		a = int_new_arena(c, size);
 		if (!a)
 			lm->narenas--;
+		else
+			detach_arena(c, replaced);
 		return a;
 	}
 	return reused_arena(c);
+}
+
+/* arena_get: the calling thread's arena, found or made on its first call. */
+uint64_t arena_get(struct mctx *c, uint64_t size)
+{
+	return c->thr->arena ? c->thr->arena : arena_get2(c, size);
+}
+
+/*
+ * arena_get_retry: an allocation failed in av (a multi-threaded process):
+ * from a non-main arena, try main_arena (the thread keeps its arena); from
+ * main_arena, another one, which becomes the thread's.
+ */
+uint64_t arena_get_retry(struct mctx *c, uint64_t av, uint64_t bytes)
+{
+	if (!is_main_arena(c, av))
+		return c->lm->arena_va;
+	return arena_get2(c, bytes);
 }
 
 /*

@@ -237,6 +237,7 @@ uint64_t heap_for_ptr(uint64_t p);
 int heap_trim(struct mctx *c, uint64_t heap, uint64_t pad);
 int grow_arena_top(struct mctx *c, uint64_t nb, uint64_t av);
 uint64_t arena_get(struct mctx *c, uint64_t size);
+uint64_t arena_get_retry(struct mctx *c, uint64_t av, uint64_t bytes);
 void arena_thread_exit(struct mctx *c);
 
 /* ---- malloc_realloc.c ---- */

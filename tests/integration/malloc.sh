@@ -93,3 +93,19 @@ out=$("$DT" malloc --heap --mount "$MNT" --seed 200 --seeds "$((SEEDS / 2))" --o
 # message and the signal must be the host's
 out=$("$DT" malloc --bug --mount "$MNT" --seed 1 --seeds "$SEEDS" --ops 50) ||
 	fail "mmfs-difftest malloc --bug: $out"
+# threads: calls spread over up to 3 threads besides the main one, made and
+# ended by the script: per-thread arenas (64 MiB heaps), tcaches, stacks
+out=$("$DT" malloc --threads 3 --mount "$MNT" --seed 1 --seeds "$((SEEDS / 2))" --ops "$OPS") ||
+	fail "mmfs-difftest malloc --threads 3: $out"
+out=$("$DT" malloc --threads 3 --heap --mount "$MNT" --seed 200 --seeds "$((SEEDS / 4))" \
+	--ops "$OPS") || fail "mmfs-difftest malloc --threads 3 --heap: $out"
+# seeds that found divergences: a new arena sized for memalign's padded
+# request (105, 4 threads), a failed calloc retried in main_arena (102, 8)
+out=$("$DT" malloc --threads 4 --mount "$MNT" --seed 105 --ops 400) ||
+	fail "mmfs-difftest malloc --threads 4 --seed 105: $out"
+out=$("$DT" malloc --threads 8 --mount "$MNT" --seed 102 --ops 400) ||
+	fail "mmfs-difftest malloc --threads 8 --seed 102: $out"
+# a bug in a threaded process: glibc's abort kills every thread (the daemon
+# once crashed here: the killed threads ran glibc's thread exit on the heap)
+out=$("$DT" malloc --bug --threads 3 --mount "$MNT" --seed 1 --seeds "$SEEDS" --ops 80) ||
+	fail "mmfs-difftest malloc --bug --threads 3: $out"

@@ -61,6 +61,41 @@ model=$(stack_pair <"$MNT/proc/$A/maps")
 assert_eq "4096 ---p 8388608 rw-p" "$host" "the host's thread stack and guard"
 assert_eq "$host" "$model" "pthread_create's stack and guard as the host's"
 
+# ---- pthread_exit of the main thread: a zombie leader, against the host's ----
+# zombie_host.c makes its main thread call pthread_exit while a thread runs
+# and prints what proc shows of the leader then; the same here (a "gone"
+# key is one of a live thread's status that the zombie's lacks; the host's
+# keys the model never shows are left out).
+echo "spawn zl" >&3 && read -r Z <&3
+exec 6<>"$MNT/proc/$Z/ctl"
+echo pthread_create >&6 && read -r ZT <&6
+echo pthread_exit >&6 && read -r r <&6
+assert_eq 0 "$r" "pthread_exit of the main thread"
+exec 6>&-
+D=$MNT/proc/$Z
+live=$(cut -d: -f1 "$D/task/$ZT/status")
+{
+	grep -E '^(State|FDSize|Threads):' "$D/status" | sed 's/^/status /'
+	for k in $live; do grep -q "^$k:" "$D/status" || echo "gone $k:"; done
+	echo "maps $(wc -c <"$D/maps")"
+	echo "statm $(cat "$D/statm")"
+	sed 's/.*) //' "$D/stat" | awk '{ print "stat", $1, $18, $21, $22 }'
+	echo "fds $(ls "$D/fd" | wc -l)"
+	echo "tasks $(ls "$D/task" | wc -l)"
+} >"$WORK/zombie.mmfs"
+expect_fail "No such process" "echo 'mmap 0 4096 r-- private,anon' >$D/ctl"
+if command -v cc >/dev/null; then
+	cc -O1 -pthread -o "$WORK/zombie_host" "$MMFS_IT_DIR/zombie_host.c"
+	"$WORK/zombie_host" | while read -r w k rest; do
+		[[ $w == gone ]] && ! grep -qx "${k%:}" <<<"$live" && continue
+		echo "$w $k${rest:+ $rest}"
+	done | sed 's/^status \([A-Za-z]*:\) /status \1\t/' >"$WORK/zombie.host"
+	assert_file_eq "$WORK/zombie.host" "$WORK/zombie.mmfs" "a zombie leader: the host and mmfs"
+fi
+echo "pthread_exit" >"$MNT/proc/$Z/task/$ZT/ctl"	# glibc's last thread: exit(0)
+assert_missing "$D"
+echo check >&3 && read -r r <&3 && assert_eq ok "$r" "check"
+
 # ---- the group ends together ----
 assert_eq 0 "$(reply "exit_group")" "exit_group"
 exec 4>&-

@@ -239,6 +239,7 @@ Test(check, negative_node_counter)
 
 #include "../../mm/task.h"
 #include "../../mm/pgtable.h"
+#include "../../mm/rmap.h"
 
 /* pid 1 with one written page at the returned address. */
 static uint64_t one_written_page(void)
@@ -305,6 +306,21 @@ Test(check, lru_counter_wrong)
 	one_written_page();
 	m->node[0]->vm_stat[NR_INACTIVE_ANON]--;
 	expect_report("node 0: LRU list 0 holds 1 pages, its counter says 0");
+}
+
+Test(check, evictable_page_on_the_unevictable_list)
+{
+	struct page *page = page_at(one_written_page());
+
+	machine_lock(m);
+	lru_del(m, page);
+	lru_add(m, page, LRU_UNEVICTABLE);	/* neither mlocked nor SHM_LOCK'd */
+	machine_unlock(m);
+	expect_report("is on the unevictable list but evictable");
+	machine_lock(m);
+	lru_del(m, page);
+	lru_add(m, page, LRU_INACTIVE_ANON);
+	machine_unlock(m);
 }
 
 Test(check, pte_outside_every_vma)

@@ -96,3 +96,62 @@ Test(lru, lazyfree_page_unmapped_while_locked)
 	cr_assert_eq(lru_pages(NR_INACTIVE_ANON), anon0);
 	cr_assert_eq(lru_pages(NR_INACTIVE_FILE), file0);
 }
+
+/* The unevictable_pgs_* events since the last call: culled rescued mlocked munlocked. */
+static int64_t ev_last[4];
+static void expect_events(int64_t culled, int64_t rescued, int64_t mlocked, int64_t munlocked)
+{
+	static const enum vm_event_item ev[4] = {
+		UNEVICTABLE_PGS_CULLED, UNEVICTABLE_PGS_RESCUED, UNEVICTABLE_PGS_MLOCKED,
+		UNEVICTABLE_PGS_MUNLOCKED,
+	};
+	int64_t want[4] = { culled, rescued, mlocked, munlocked };
+
+	for (int i = 0; i < 4; i++) {
+		int64_t got = m->vm_events[ev[i]] - ev_last[i];
+
+		cr_expect_eq(got, want[i], "event %d: %lld, want %lld", i, (long long)got,
+			     (long long)want[i]);
+		ev_last[i] = m->vm_events[ev[i]];
+	}
+}
+
+/*
+ * mlock moves pages off the evictable lists (culled, one per page, as the
+ * mlocked count), munlock and the unmap of a locked page move them back
+ * (rescued, as munlocked). The host (Linux 6.18, one CPU, its per-CPU LRU
+ * batches drained before each look) counted exactly these for the same
+ * calls on 16 pages.
+ */
+Test(lru, mlock_culls_and_munlock_rescues_as_the_host_counts)
+{
+	int pid = 1;
+	uint64_t a = map_anon(pid, 16 * K, 0), b, d;
+
+	for (int i = 0; i < 4; i++)
+		ev_last[i] = m->vm_events[i == 0 ? UNEVICTABLE_PGS_CULLED : i == 1 ? UNEVICTABLE_PGS_RESCUED :
+					   i == 2 ? UNEVICTABLE_PGS_MLOCKED : UNEVICTABLE_PGS_MUNLOCKED];
+	touch(pid, a, 16 * K, 1);
+	expect_events(0, 0, 0, 0);
+	mlock(pid, a, 16 * K, 1);
+	expect_events(16, 0, 16, 0);
+	cr_expect_eq(lru_pages(NR_UNEVICTABLE), 16);
+	mlock(pid, a, 16 * K, 0);
+	expect_events(0, 16, 0, 16);
+	cr_expect_eq(lru_pages(NR_UNEVICTABLE), 0);
+	mlock(pid, a, 16 * K, 1);
+	expect_events(16, 0, 16, 0);
+	call(pid, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 8 * K });
+	expect_events(0, 8, 0, 8);
+	call(pid, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + 8 * K, .len = 8 * K });
+	expect_events(0, 8, 0, 8);
+	b = map_anon(pid, 16 * K, 0);
+	mlock(pid, b, 16 * K, 1);	/* populate: new pages, locked as they come */
+	expect_events(16, 0, 16, 0);
+	mlock(pid, b, 16 * K, 0);
+	expect_events(0, 16, 0, 16);
+	d = map_anon(pid, 16 * K, MM_MAP_LOCKED);
+	(void)d;
+	expect_events(16, 0, 16, 0);
+	cr_expect_eq(lru_pages(NR_UNEVICTABLE), 16);
+}

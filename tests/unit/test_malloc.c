@@ -351,6 +351,24 @@ Test(malloc, second_thread_gets_an_arena)
 	cr_expect_eq(MALLOC(10), HEAP + 0x2c0);	/* the main thread stays on main_arena */
 }
 
+/*
+ * memalign as a thread's first call makes its arena with room for the
+ * padded request (_mid_memalign's arena_get(bytes + alignment + MINSIZE)):
+ * the host's heap is read-write to 0x2c000 (mmfs-malloc-host, the script
+ * "malloc 10 / pthread_create / @1 memalign 4096 40719").
+ */
+Test(malloc, memalign_first_in_a_thread_sizes_the_new_heap)
+{
+	const uint64_t h = 0x7ffff0000000ULL;
+	uint64_t s, en;
+
+	MALLOC(10);
+	cr_expect_eq(tcall(1, C(.verb = MMV_MEMALIGN, .len = 4096, .new_len = 40719)), h + 0x1000);
+	vma_at(h, &s, &en);
+	cr_expect_eq(en, h + 0x2c000);
+	cr_expect_eq(peek(h + 0x1000 - 8), 0x9f20 | 4);	/* the gap before it was freed */
+}
+
 /* A thread exits: its tcache goes back to its arena, the arena to the free list; the next thread takes both (host: same pointers). */
 Test(malloc, exited_thread_arena_is_reused)
 {

@@ -357,3 +357,84 @@ Test(shm, shm_rmid_forced_destroys_at_the_last_detach_and_with_the_creator)
 	EXPECT(2, "exit", "0");
 	expect_sysvipc(HDR);
 }
+
+/* The unevictable_pgs_* events since the last call, and Unevictable now (pages). */
+static uint64_t ev_last[3];
+static void expect_unevictable(int64_t culled, int64_t scanned, int64_t rescued, int64_t lru)
+{
+	static const enum vm_event_item ev[3] = {
+		UNEVICTABLE_PGS_CULLED, UNEVICTABLE_PGS_SCANNED, UNEVICTABLE_PGS_RESCUED,
+	};
+	int64_t want[3] = { culled, scanned, rescued };
+
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq((int64_t)(m->vm_events[ev[i]] - ev_last[i]), want[i],
+			     "event %d: %lld, want %lld", i,
+			     (long long)(m->vm_events[ev[i]] - ev_last[i]), (long long)want[i]);
+		ev_last[i] = m->vm_events[ev[i]];
+	}
+	cr_assert_eq(global_node_page_state(m, NR_UNEVICTABLE), lru);
+}
+
+/*
+ * SHM_LOCK makes the segment's object unevictable (mapping_set_unevictable):
+ * its cached pages stay where they are until reclaim meets them, which
+ * culls them to the unevictable list instead of swapping them; a page
+ * faulted in while locked goes there at once; one swapped in comes back to
+ * an evictable list (its mapping is the swap cache's then) until reclaim
+ * meets it. SHM_UNLOCK rescues them all. The host (Linux 6.18, one CPU, the
+ * per-CPU LRU batches drained, tests/integration/shm_lock_host.c) gives
+ * the same counts and the same sysvipc rss/swap columns at every step.
+ */
+Test(shm, shm_lock_keeps_the_pages_from_reclaim_and_unlock_rescues_them)
+{
+	char cmd[128];
+	uint64_t a;
+
+	EXPECT(0, "spawn", "2");
+	EXPECT(2, "shmget IPC_PRIVATE 128K IPC_CREAT|0600", "0");
+	a = strtoull(run(2, "shmat 0 0 0"), NULL, 16);
+	for (int i = 0; i < 3; i++)
+		ev_last[i] = m->vm_events[i == 0 ? UNEVICTABLE_PGS_CULLED :
+					 i == 1 ? UNEVICTABLE_PGS_SCANNED : UNEVICTABLE_PGS_RESCUED];
+	snprintf(cmd, sizeof(cmd), "touch %#llx 64K w", (unsigned long long)a);
+	EXPECT(2, cmd, "0");
+	EXPECT(2, "shmctl 0 lock", "0");
+	expect_unevictable(0, 0, 0, 0);
+	snprintf(cmd, sizeof(cmd), "madvise %#llx 128K pageout", (unsigned long long)a);
+	uint64_t pswpout = m->vm_events[PSWPOUT];
+	EXPECT(2, cmd, "0");
+	expect_unevictable(16, 0, 0, 16);
+	cr_assert_eq(m->vm_events[PSWPOUT], pswpout);
+	expect_sysvipc(HDR
+		"         0          0  2600                131072     2     2      1     0     0     0     0 " T "          0 " T "                 65536                     0\n");
+	/* a new page of a locked segment is unevictable at once */
+	snprintf(cmd, sizeof(cmd), "touch %#llx 4K w", (unsigned long long)a + 0x10000);
+	EXPECT(2, cmd, "0");
+	expect_unevictable(1, 0, 0, 17);
+	EXPECT(2, "shmctl 0 lock", "0");
+	EXPECT(2, "shmctl 0 unlock", "0");
+	expect_unevictable(0, 17, 17, 0);
+	EXPECT(2, "shmctl 0 unlock", "0");
+	expect_unevictable(0, 0, 0, 0);
+	snprintf(cmd, sizeof(cmd), "madvise %#llx 128K pageout", (unsigned long long)a);
+	EXPECT(2, cmd, "0");
+	expect_sysvipc(HDR
+		"         0          0   600                131072     2     2      1     0     0     0     0 " T "          0 " T "                     0                 69632\n");
+	/* locked again: a page swapped in is evictable until reclaim meets it */
+	EXPECT(2, "shmctl 0 lock", "0");
+	snprintf(cmd, sizeof(cmd), "touch %#llx 1 w", (unsigned long long)a);
+	EXPECT(2, cmd, "0");
+	expect_unevictable(0, 0, 0, 0);
+	snprintf(cmd, sizeof(cmd), "madvise %#llx 128K pageout", (unsigned long long)a);
+	EXPECT(2, cmd, "0");
+	expect_unevictable(1, 0, 0, 1);
+	expect_sysvipc(HDR
+		"         0          0  2600                131072     2     2      1     0     0     0     0 " T "          0 " T "                  4096                 65536\n");
+	/* destroyed locked: no rescue, the pages go */
+	EXPECT(2, "shmctl 0 rmid", "0");
+	snprintf(cmd, sizeof(cmd), "shmdt %#llx", (unsigned long long)a);
+	EXPECT(2, cmd, "0");
+	expect_unevictable(0, 0, 0, 0);
+	expect_sysvipc(HDR);
+}

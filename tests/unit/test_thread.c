@@ -371,8 +371,6 @@ Test(thread, the_stack_cache_keeps_40_mib)
 	cr_expect(!vma_of(a, mem[0], &s, &e, &prot));
 	for (int i = 1; i < 5; i++)
 		cr_expect(vma_of(a, mem[i], &s, &e, &prot));
-	cr_expect_eq(try_call(a, (struct mm_call){ .verb = MMV_PTHREAD_EXIT }, NULL, why, sizeof(why)),
-		     -ENOSYS);
 	cr_expect_eq(try_call(a, (struct mm_call){ .verb = MMV_PTHREAD_CREATE, .len = 4096 }, NULL,
 			      why, sizeof(why)), -EINVAL);
 }
@@ -445,4 +443,125 @@ Test(thread, check_finds_broken_thread_state)
 	machine_lock(m);
 	t->tgid = a;
 	machine_unlock(m);
+	/* a zombie leader must have a thread left */
+	call(t1, (struct mm_call){ .verb = MMV_EXIT });
+	machine_lock(m);
+	l->state = 'Z';
+	machine_unlock(m);
+	r = mm_check(m, &nbad);
+	cr_expect(strstr(r, "pid 2: a zombie leader without threads"), "%s", r);
+	free(r);
+	machine_lock(m);
+	l->state = 'S';
+	machine_unlock(m);
+}
+
+/*
+ * pthread_exit of the main thread, as glibc 2.36 and Linux do it: with
+ * other threads of glibc's running, the leader makes the exit system call
+ * alone and is a zombie until they end (the host: State Z, no memory, no
+ * files, Threads counting it; tests/integration/threads.sh compares its
+ * proc files); the process lives on in its threads and ends with the last
+ * of glibc's threads (its exit(0)) or the last thread at all.
+ */
+Test(thread, pthread_exit_of_the_main_thread_leaves_a_zombie_leader)
+{
+	int a = spawn("a"), t1 = pthread_of(a, 0), t2 = pthread_of(a, 0), n;
+	struct mm_call c = { .verb = MMV_MMAP, .len = 4096, .prot = MM_PROT_READ,
+			     .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS };
+	struct mm_fd_snap *fds = NULL;
+	struct mm_task_snap *s;
+	char why[160];
+	uint64_t p;
+
+	call(a, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });
+	cr_expect(alive(a));
+	s = snap(a);
+	cr_expect_eq(s->state, 'Z');
+	cr_expect_eq(s->has_mm, 0);		/* get_task_mm: none */
+	cr_expect_eq(s->nr_threads, 3);		/* Threads: counts the zombie */
+	free(s);
+	n = mm_snap_files(m, a, &fds);
+	cr_expect_eq(n, 0);			/* exit_files */
+	free(fds);
+	cr_expect_eq(try_call(a, c, NULL, why, sizeof(why)), -ESRCH);
+	cr_expect_str_eq(why, "pid 2 has exited (pthread_exit): a zombie until its last thread ends");
+	/* migrate_pages of it: get_task_mm finds no mm (EINVAL); from it: no caller (ESRCH) */
+	cr_expect_eq(mm_migrate_pages(m, t1, a, 1, 1, 0, &p, why, sizeof(why)), -EINVAL);
+	cr_expect_eq(mm_migrate_pages(m, a, t1, 1, 1, 0, &p, why, sizeof(why)), -ESRCH);
+	/* the threads go on with the process's memory */
+	p = map_anon(t1, MiB, 0);
+	touch(t2, p, MiB, 1);
+	s = snap(t1);
+	cr_expect_eq(s->has_mm, 1);
+	cr_expect_eq(s->state, 'S');
+	free(s);
+	cr_expect_eq(usage(t1, p).rss, MiB);
+	call(t1, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });
+	cr_expect(alive(a));
+	cr_expect(alive(t2));
+	/* glibc's last thread returns: exit(0) ends the process */
+	call(t2, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });
+	cr_expect(!alive(t2));
+	cr_expect(!alive(a));
+	cr_expect_eq(mm_pids(m, NULL, 0), 1);
+}
+
+Test(thread, pthread_exit_of_a_lone_main_thread_or_its_last_raw_thread_ends_the_process)
+{
+	int a = spawn("a"), b, u, v;
+
+	call(a, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });	/* exit(0): no other thread */
+	cr_expect(!alive(a));
+	b = spawn("b");
+	u = pthread_of(b, 0);
+	v = clone_of(b);		/* a raw clone: not one of glibc's */
+	call(b, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });
+	cr_expect(alive(b));
+	call(v, (struct mm_call){ .verb = MMV_EXIT });	/* the exit system call of one thread */
+	cr_expect(alive(b));
+	cr_expect(alive(u));
+	call(u, (struct mm_call){ .verb = MMV_EXIT });	/* the last thread: the group ends */
+	cr_expect(!alive(u));
+	cr_expect(!alive(b));
+	b = spawn("c");
+	u = pthread_of(b, 0);
+	v = clone_of(b);
+	call(b, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });
+	call(u, (struct mm_call){ .verb = MMV_PTHREAD_EXIT });	/* glibc's count reaches 0: exit(0) */
+	cr_expect(!alive(v));
+	cr_expect(!alive(b));
+}
+
+/*
+ * glibc's abort (a double free) in one thread kills the whole process, as
+ * SIGABRT does; the other threads run none of glibc's thread exit (the
+ * kernel kills them), so a corrupt heap is not walked again. A heap found
+ * corrupt by a thread's own exit (its tcache flushed into the arena) is an
+ * abort too: the process goes with it.
+ */
+Test(thread, an_abort_in_any_thread_kills_the_whole_process)
+{
+	int a = spawn("a"), t1 = pthread_of(a, 0), t2 = pthread_of(a, 0), b, u;
+	uint64_t p;
+	char why[256];
+
+	p = call(t1, (struct mm_call){ .verb = MMV_MALLOC, .len = 40 });
+	call(t2, (struct mm_call){ .verb = MMV_MALLOC, .len = 40 });
+	call(t1, (struct mm_call){ .verb = MMV_FREE, .addr = p });
+	cr_expect_eq(try_call(t1, (struct mm_call){ .verb = MMV_FREE, .addr = p }, NULL, why,
+			      sizeof(why)), -EINTR);
+	cr_expect_str_eq(why, "free(): double free detected in tcache 2: the process was killed by SIGABRT");
+	cr_expect(!alive(t1));
+	cr_expect(!alive(t2));
+	cr_expect(!alive(a));
+	/* the leader's abort, threads alive */
+	b = spawn("b");
+	u = pthread_of(b, 0);
+	p = call(u, (struct mm_call){ .verb = MMV_MALLOC, .len = 40 });
+	call(b, (struct mm_call){ .verb = MMV_FREE, .addr = p });	/* to the leader's tcache */
+	cr_expect_eq(try_call(b, (struct mm_call){ .verb = MMV_FREE, .addr = p }, NULL, why,
+			      sizeof(why)), -EINTR);
+	cr_expect(!alive(u));
+	cr_expect(!alive(b));
 }

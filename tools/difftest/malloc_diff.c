@@ -14,6 +14,9 @@
  * over a header or a link) that glibc reports and aborts on, or that faults.
  * --heap: the heap profile (mallopt M_MMAP_MAX 0 first; sizes up to 1 MiB;
  * more frees): large bins, consolidation and trims rather than mmap'd chunks.
+ * --threads N: up to N threads besides the main one (pthread_create, calls
+ * as `@T CALL` on the thread's proc/PID/task/TID/ctl, `@T pthread_exit`):
+ * per-thread arenas and tcaches against the host's, one call at a time.
  *   mmfs-difftest malloc --mount MNT [--host PROG] SCRIPT...
  */
 #include <errno.h>
@@ -34,6 +37,7 @@
 #define MD_SAME		0
 #define MD_DIFF		1
 #define MD_ERROR	2
+#define MAX_THREADS	64	/* the host side's, and a group's tasks in the model */
 
 void tput(struct text *t, const char *s)
 {
@@ -95,7 +99,11 @@ static int run_host(const char *prog, const char *script_path, uint64_t heap, st
 
 /* ---- the mmfs side ---- */
 
-/* Write one command to fd and read its reply lines (nlines of them) into reply. */
+/*
+ * Write one command to fd and read its reply lines (nlines of them) into
+ * reply; nlines < 0: malloc_stats's, up to its "max mmap bytes" line (three
+ * lines an arena), or an error line.
+ */
 static int ctl_call(int fd, const char *cmd, char *reply, size_t len, int nlines)
 {
 	size_t got = 0;
@@ -104,7 +112,9 @@ static int ctl_call(int fd, const char *cmd, char *reply, size_t len, int nlines
 	if (write(fd, cmd, strlen(cmd)) < 0 && errno != EINTR && errno != ESRCH &&
 	    errno != ENOMEM && errno != EINVAL)
 		return -1;
-	while (lines < nlines && got + 1 < len) {
+	while ((nlines < 0 ? !(got && reply[got - 1] == '\n' &&
+			       (strstr(reply, "max mmap bytes") || !strncmp(reply, "error", 5)))
+			   : lines < nlines) && got + 1 < len) {
 		ssize_t n = read(fd, reply + got, len - 1 - got);
 
 		if (n <= 0)
@@ -112,6 +122,7 @@ static int ctl_call(int fd, const char *cmd, char *reply, size_t len, int nlines
 		for (ssize_t i = 0; i < n; i++)
 			lines += reply[got + i] == '\n';
 		got += (size_t)n;
+		reply[got] = '\0';
 	}
 	reply[got] = '\0';
 	return 0;
@@ -180,7 +191,7 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 {
 	char path[512], reply[4096], cmd[256], val[64], b[64];
 	uint64_t heap, *results;
-	int gfd, fd, pid, k = 0;
+	int gfd, fd, pid, k = 0, tfd[MAX_THREADS] = { 0 };
 	const char *s = script;
 
 	for (const char *q = script; *q; q++)	/* a call a line: the bug lines too */
@@ -189,31 +200,70 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 
 	snprintf(path, sizeof(path), "%s/ctl", mnt);
 	gfd = open(path, O_RDWR);
-	if (gfd < 0 || ctl_call(gfd, "spawn malloctest\n", reply, sizeof(reply), 1))
+	if (gfd < 0 || ctl_call(gfd, "spawn malloctest\n", reply, sizeof(reply), 1)) {
+		free(results);
 		return -1;
+	}
 	pid = atoi(reply);
 	snprintf(path, sizeof(path), "%s/proc/%d/ctl", mnt, pid);
 	fd = open(path, O_RDWR);
-	if (fd < 0 || ctl_call(fd, "brk 0\n", reply, sizeof(reply), 1))
+	if (fd < 0 || ctl_call(fd, "brk 0\n", reply, sizeof(reply), 1)) {
+		free(results);
 		return -1;
+	}
 	heap = strtoull(reply, NULL, 0);
 	*heapp = heap;
 	while (*s) {
 		size_t n = strcspn(s, "\n");
-		char line[256], *w[4], *save;
-		int nw = 0;
+		char line[256], *w[5], *save;
+		int nw = 0, t = 0, cfd = fd, first = 0;
 
 		snprintf(line, sizeof(line), "%.*s", (int)n, s);
 		s += n + (s[n] == '\n');
-		for (char *t = strtok_r(line, " ", &save); t && nw < 4; t = strtok_r(NULL, " ", &save))
-			w[nw++] = t;
+		for (char *tok = strtok_r(line, " ", &save); tok && nw < 5;
+		     tok = strtok_r(NULL, " ", &save))
+			w[nw++] = tok;
 		if (!nw || w[0][0] == '#')
 			continue;
 		snprintf(b, sizeof(b), "#%d ", k);
 		tput(out, b);
+		if (w[0][0] == '@') {	/* @N CALL: thread N's ctl */
+			t = atoi(w[0] + 1);
+			if (t <= 0 || t >= MAX_THREADS || tfd[t] <= 0 || nw < 2) {
+				tput(out, "(no such thread)\n");
+				break;
+			}
+			cfd = tfd[t];
+			first = 1;
+			tput(out, w[0]);
+			tput(out, " ");
+		}
+		if (!strcmp(w[first], "pthread_create") && !t) {
+			int i = 1;
+
+			while (i < MAX_THREADS && tfd[i] > 0)
+				i++;	/* the host numbers them the same way */
+			ctl_call(fd, "pthread_create\n", reply, sizeof(reply), 1);
+			snprintf(path, sizeof(path), "%s/proc/%d/task/%d/ctl", mnt, pid, atoi(reply));
+			if (strncmp(reply, "error", 5) && i < MAX_THREADS)
+				tfd[i] = open(path, O_RDWR);
+			if (i >= MAX_THREADS || tfd[i] < 0) {
+				tput(out, "pthread_create -> (failed)\n");
+				break;
+			}
+			tput(out, "pthread_create -> 0");
+			goto brk_and_maps;
+		}
+		if (!strcmp(w[first], "pthread_exit")) {
+			ctl_call(cfd, "pthread_exit\n", reply, sizeof(reply), 1);
+			close(cfd);
+			tfd[t] = 0;
+			tput(out, "pthread_exit -> 0");
+			goto brk_and_maps;
+		}
 		cmd[0] = '\0';
-		for (int i = 0; i < nw; i++) {
-			tput(out, i ? " " : "");
+		for (int i = first; i < nw; i++) {
+			tput(out, i > first ? " " : "");
 			tput(out, w[i]);
 			if (w[i][0] == '#') {
 				unsigned long r = strtoul(w[i] + 1, NULL, 10);
@@ -222,19 +272,20 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 			} else {
 				snprintf(val, sizeof(val), "%s", w[i]);
 			}
-			strcat(cmd, i ? " " : "");
+			strcat(cmd, i > first ? " " : "");
 			strcat(cmd, val);
 		}
 		strcat(cmd, "\n");
 		tput(out, " -> ");
+		w[0] = w[first];	/* the call's name, whichever thread */
 		if (!strcmp(w[0], "malloc_stats")) {
 			tput(out, "stats\n");
-			ctl_call(fd, cmd, reply, sizeof(reply), 7);
+			ctl_call(cfd, cmd, reply, sizeof(reply), -1);
 			tput(out, reply);
 		} else {
 			uint64_t r;
 
-			if (!strcmp(w[0], "poke") && nw == 4) {
+			if (!strcmp(w[0], "poke") && nw - first == 4) {
 				uint64_t at = strtoull(cmd + 5, NULL, 0) + strtoull(w[2], NULL, 0);
 				uint64_t v = strtoull(w[3], NULL, 0);
 				int mfd;
@@ -247,7 +298,7 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 					close(mfd);
 				snprintf(reply, sizeof(reply), "0\n");
 			} else {
-				ctl_call(fd, cmd, reply, sizeof(reply), 1);
+				ctl_call(cfd, cmd, reply, sizeof(reply), 1);
 			}
 			if (!strncmp(reply, "error", 5)) {
 				/* "error EINTR: MSG: the process was killed by SIGxxx": glibc's own words */
@@ -296,6 +347,7 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 				snprintf(b, sizeof(b), " size 0x%" PRIx64, hdr);
 				tput(out, b);
 			}
+brk_and_maps:
 			ctl_call(fd, "brk 0\n", reply, sizeof(reply), 1);
 			mnorm_addr(b, sizeof(b), heap, strtoull(reply, NULL, 0));
 			tput(out, " brk ");
@@ -306,6 +358,9 @@ static int run_mmfs(const char *mnt, const char *script, unsigned ops, struct te
 		mmfs_heap_rss(mnt, pid, out);
 		mmfs_maps(mnt, pid, heap, out);
 	}
+	for (int i = 1; i < MAX_THREADS; i++)
+		if (tfd[i] > 0)
+			close(tfd[i]);
 	snprintf(cmd, sizeof(cmd), "kill %d\n", pid);
 	ctl_call(gfd, cmd, reply, sizeof(reply), 1);
 	close(fd);
@@ -389,10 +444,10 @@ int malloc_diff_main(int argc, char **argv)
 		{ "seed", required_argument, 0, 's' }, { "seeds", required_argument, 0, 'n' },
 		{ "ops", required_argument, 0, 'o' }, { "print", no_argument, 0, 'p' },
 		{ "heap", no_argument, 0, 'h' }, { "bug", no_argument, 0, 'b' },
-		{ 0, 0, 0, 0 } };
+		{ "threads", required_argument, 0, 't' }, { 0, 0, 0, 0 } };
 	const char *mnt = NULL, *host = NULL;
 	uint64_t seed = 0;
-	unsigned seeds = 1, ops = 0;
+	unsigned seeds = 1, ops = 0, threads = 0;
 	bool print = false, seeded = false, heap = false, bug = false;
 	int c, rc = MD_SAME;
 
@@ -407,6 +462,7 @@ int malloc_diff_main(int argc, char **argv)
 		case 'p': print = true; break;
 		case 'h': heap = true; break;
 		case 'b': bug = true; break;
+		case 't': threads = (unsigned)atoi(optarg); break;
 		default: return MD_ERROR;
 		}
 	}
@@ -414,7 +470,7 @@ int malloc_diff_main(int argc, char **argv)
 		host = default_host();
 	if ((!print && !mnt) || (seeded && !ops) || (!seeded && optind >= argc)) {
 		fputs("usage: mmfs-difftest malloc --mount MNT [--host PROG] --seed S [--seeds N]"
-		      " --ops N\n       mmfs-difftest malloc --seed S --ops N --print\n"
+		      " --ops N [--threads N]\n       mmfs-difftest malloc --seed S --ops N --print\n"
 		      "       mmfs-difftest malloc --mount MNT [--host PROG] SCRIPT...\n", stderr);
 		return MD_ERROR;
 	}
@@ -424,8 +480,9 @@ int malloc_diff_main(int argc, char **argv)
 			char name[64];
 			int r;
 
-			malloc_gen_script(&t, seed + i, ops, heap, bug);
-			snprintf(name, sizeof(name), "malloc seed %" PRIu64, seed + i);
+			malloc_gen_script(&t, seed + i, ops, heap, bug, threads);
+			snprintf(name, sizeof(name), "malloc seed %" PRIu64 "%s", seed + i,
+				 threads ? " (threads)" : "");
 			if (print) {
 				printf("# %s, %u calls\n%s", name, ops, t.s ? t.s : "");
 				r = MD_SAME;

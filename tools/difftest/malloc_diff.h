@@ -20,9 +20,11 @@ void tput(struct text *t, const char *s);
 
 /*
  * The script of a seed: ops calls (heap: the heap profile; bug: ending
- * with a program's bug), one a line, appended to t. A pure function of
- * its arguments.
+ * with a program's bug; threads: up to that many threads besides the main
+ * one live at once, made and ended by the script, and calls spread over
+ * them), one a line, appended to t. A pure function of its arguments.
  */
-void malloc_gen_script(struct text *t, uint64_t seed, unsigned ops, bool heap, bool bug);
+void malloc_gen_script(struct text *t, uint64_t seed, unsigned ops, bool heap, bool bug,
+		       unsigned threads);
 
 #endif

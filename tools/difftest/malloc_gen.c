@@ -85,8 +85,51 @@ static uint64_t gen_size(uint64_t *s)
 	return (8 << 20) + rnd(s, 56 << 20);
 }
 
-void malloc_gen_script(struct text *t, uint64_t seed, unsigned ops, bool heap, bool bug)
+/*
+ * Threads (--threads N): before each call a draw decides: 3 in 100 make a
+ * thread (while fewer than N live; pthread_create in the main thread, the
+ * thread taking the lowest free number, as both sides number them), 1 in
+ * 100 ends a live one (`@T pthread_exit`), else the call runs in the main
+ * thread or a live thread, evenly. A pointer may be freed or realloc'd by
+ * any thread, as programs do. Scripts without threads draw nothing more,
+ * so they are what they were.
+ */
+static unsigned gen_thread(struct text *t, uint64_t *s, bool *used, unsigned max, int *line_done)
 {
+	unsigned live[64], n = 0, q = (unsigned)rnd(s, 100);
+
+	*line_done = 0;
+	for (unsigned i = 1; i <= max; i++)
+		if (used[i])
+			live[n++] = i;
+	if (q < 3 && n < max) {
+		for (unsigned i = 1; i <= max; i++)
+			if (!used[i]) {
+				used[i] = true;
+				break;
+			}
+		tput(t, "pthread_create\n");
+		*line_done = 1;
+		return 0;
+	}
+	if (q < 4 && n) {
+		unsigned i = live[rnd(s, n)];
+		char line[32];
+
+		used[i] = false;
+		snprintf(line, sizeof(line), "@%u pthread_exit\n", i);
+		tput(t, line);
+		*line_done = 1;
+		return 0;
+	}
+	q = (unsigned)rnd(s, n + 1);
+	return q ? live[q - 1] : 0;
+}
+
+void malloc_gen_script(struct text *t, uint64_t seed, unsigned ops, bool heap, bool bug,
+		       unsigned threads)
+{
+	bool used[64] = { false };
 	static const char *const params[] = { "M_MMAP_THRESHOLD", "M_TRIM_THRESHOLD",
 					       "M_TOP_PAD", "M_MMAP_MAX", "M_ARENA_MAX" };
 	static const uint64_t aligns[] = { 16, 32, 64, 256, 4096, 65536 };
@@ -96,9 +139,19 @@ void malloc_gen_script(struct text *t, uint64_t seed, unsigned ops, bool heap, b
 	unsigned nlive = 0;
 	char line[128];
 
+	if (threads > 63)
+		threads = 63;
 	for (unsigned k = 0; k < ops; k++) {
-		uint64_t r = rnd(&s, 100);
-		int made = 0;
+		uint64_t r;
+		int made = 0, done = 0;
+		unsigned th = 0;
+
+		if (threads && !(heap_profile && k == 0)) {
+			th = gen_thread(t, &s, used, threads, &done);
+			if (done)
+				continue;
+		}
+		r = rnd(&s, 100);
 
 		if (heap_profile && k == 0) {
 			tput(t, "mallopt M_MMAP_MAX 0\n");
@@ -153,6 +206,12 @@ void malloc_gen_script(struct text *t, uint64_t seed, unsigned ops, bool heap, b
 		}
 		if (made)
 			live[nlive++] = k;
+		if (th) {
+			char at[16];
+
+			snprintf(at, sizeof(at), "@%u ", th);
+			tput(t, at);
+		}
 		tput(t, line);
 	}
 	if (bug)

@@ -19,9 +19,18 @@
  * memalign ALIGN SIZE | mallopt NAME VALUE | malloc_trim PAD | malloc_stats,
  * where REF is #K (what call K returned, K from 0) or a number; and
  * poke REF OFFSET VALUE, a program's bug: 8 bytes stored at REF + OFFSET.
+ *
+ * Threads: `pthread_create` makes thread N (1, 2 ... in creation order,
+ * the lowest number free); a call prefixed `@N ` runs in thread N, and
+ * `@N pthread_exit` ends it (the thread returns; the main thread joins it,
+ * which puts its stack in glibc's stack cache). One thread runs at a time:
+ * the main thread hands each call to its thread and waits for it
+ * (semaphores, which allocate nothing), so the order is the script's.
  */
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +129,75 @@ static void put_maps(void)
 	}
 }
 
+/* ---- threads ---- */
+
+#define MAX_THREADS	64
+
+struct worker {
+	pthread_t th;
+	sem_t go;		/* posted by the main thread: run the call in cur */
+	int live;
+};
+static struct worker workers[MAX_THREADS];
+static sem_t done;		/* posted by a worker: its call returned */
+static struct { char **w; int nw; uint64_t r; int bad; } cur;
+
+static uint64_t do_call(char **w, int nw, int *bad);
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+
+	for (;;) {
+		sem_wait(&wk->go);
+		if (!strcmp(cur.w[0], "pthread_exit"))
+			return NULL;	/* the main thread joins */
+		cur.r = do_call(cur.w, cur.nw, &cur.bad);
+		sem_post(&done);
+	}
+}
+
+/* Run w in thread t (0: this, the main thread); pthread_create/exit here too. */
+static uint64_t call_in(int t, char **w, int nw, int *bad)
+{
+	struct worker *wk;
+
+	*bad = 0;
+	if (!strcmp(w[0], "pthread_create") && nw == 1 && !t) {
+		for (int i = 1; i < MAX_THREADS; i++) {
+			wk = &workers[i];
+			if (wk->live)
+				continue;
+			sem_init(&wk->go, 0, 0);
+			if (pthread_create(&wk->th, NULL, worker_main, wk))
+				return 0;
+			wk->live = 1;
+			return (uint64_t)i;
+		}
+		return 0;
+	}
+	if (!t)
+		return do_call(w, nw, bad);
+	if (t >= MAX_THREADS || !workers[t].live) {
+		*bad = 1;
+		return 0;
+	}
+	wk = &workers[t];
+	cur.w = w;
+	cur.nw = nw;
+	cur.bad = 0;
+	sem_post(&wk->go);
+	if (!strcmp(w[0], "pthread_exit")) {
+		pthread_join(wk->th, NULL);
+		sem_destroy(&wk->go);
+		wk->live = 0;
+		return 0;
+	}
+	sem_wait(&done);
+	*bad = cur.bad;
+	return cur.r;
+}
+
 static uint64_t num(const char *s)
 {
 	return strtoull(s, NULL, 0);
@@ -149,9 +227,38 @@ static int param(const char *s)
 	return atoi(s);
 }
 
+/* One call of the malloc family, in the calling thread; *bad for a line it cannot read. */
+static uint64_t do_call(char **w, int nw, int *bad)
+{
+	uint64_t r = 0;
+
+	*bad = 0;
+	if (!strcmp(w[0], "malloc_stats") && nw == 1)
+		malloc_stats();
+	else if (!strcmp(w[0], "malloc") && nw == 2)
+		r = (uint64_t)malloc(num(w[1]));
+	else if (!strcmp(w[0], "free") && nw == 2)
+		free((void *)ref(w[1]));
+	else if (!strcmp(w[0], "calloc") && nw == 3)
+		r = (uint64_t)calloc(num(w[1]), num(w[2]));
+	else if (!strcmp(w[0], "realloc") && nw == 3)
+		r = (uint64_t)realloc((void *)ref(w[1]), num(w[2]));
+	else if (!strcmp(w[0], "memalign") && nw == 3)
+		r = (uint64_t)memalign(num(w[1]), num(w[2]));
+	else if (!strcmp(w[0], "mallopt") && nw == 3)
+		r = (uint64_t)mallopt(param(w[1]), atoi(w[2]));
+	else if (!strcmp(w[0], "malloc_trim") && nw == 2)
+		r = (uint64_t)malloc_trim(num(w[1]));
+	else if (!strcmp(w[0], "poke") && nw == 4)	/* a bug: a stray store */
+		*(volatile uint64_t *)(ref(w[1]) + num(w[2])) = num(w[3]);
+	else
+		*bad = 1;
+	return r;
+}
+
 int main(int argc, char **argv)
 {
-	char line[512], *w[4], val[64], b[64];
+	char line[512], *w[5], val[64], b[64];
 	size_t len = 0;
 	ssize_t n;
 	int fd, k = 0;
@@ -164,7 +271,7 @@ int main(int argc, char **argv)
 			"MALLOC_MMAP_THRESHOLD_", "MALLOC_MMAP_MAX_", "MALLOC_ARENA_MAX",
 			"MALLOC_ARENA_TEST", "GLIBC_TUNABLES", "LD_PRELOAD",
 		};
-		struct rlimit nocore = { 0, 0 };
+		struct rlimit nocore = { 0, 0 }, stack;
 
 		personality(ADDR_NO_RANDOMIZE);
 		/* glibc's defaults (meson sets MALLOC_PERTURB_, for one) */
@@ -174,6 +281,12 @@ int main(int argc, char **argv)
 		setenv("LIBC_FATAL_STDERR_", "1", 1);
 		setenv("MMFS_MALLOC_HOST_READY", "1", 1);
 		setrlimit(RLIMIT_CORE, &nocore);
+		/* a thread's stack is RLIMIT_STACK, as spawn's default (8 MiB) */
+		if (!getrlimit(RLIMIT_STACK, &stack) &&
+		    (stack.rlim_max == RLIM_INFINITY || stack.rlim_max >= (8 << 20))) {
+			stack.rlim_cur = 8 << 20;
+			setrlimit(RLIMIT_STACK, &stack);
+		}
 		execv("/proc/self/exe", argv);
 		return 5;
 	}
@@ -192,10 +305,11 @@ int main(int argc, char **argv)
 			return 6;
 		heap += shift;
 	}
+	sem_init(&done, 0, 0);
 	for (char *s = script, *e; s < script + len; s = e + 1) {
-		int nw = 0;
+		int nw = 0, t = 0, nx, bad = 0;
 		uint64_t r = 0;
-		char *save;
+		char *save, **x = w;
 
 		e = memchr(s, '\n', (size_t)(script + len - s));
 		if (!e)
@@ -204,10 +318,12 @@ int main(int argc, char **argv)
 			continue;
 		memcpy(line, s, (size_t)(e - s));
 		line[e - s] = '\0';
-		for (char *t = strtok_r(line, " ", &save); t && nw < 4; t = strtok_r(NULL, " ", &save))
-			w[nw++] = t;
+		for (char *tok = strtok_r(line, " ", &save); tok && nw < 5;
+		     tok = strtok_r(NULL, " ", &save))
+			w[nw++] = tok;
 		if (!nw || w[0][0] == '#')
 			continue;
+		nx = nw;
 		snprintf(b, sizeof(b), "#%d ", k);
 		put(b);
 		put(w[0]);
@@ -217,38 +333,32 @@ int main(int argc, char **argv)
 		}
 		put(" -> ");
 		flush_out();	/* an abort's message follows the call it ends */
-		if (!strcmp(w[0], "malloc_stats")) {
+		if (w[0][0] == '@') {	/* @N CALL: thread N's */
+			t = atoi(w[0] + 1);
+			x = w + 1;
+			nx = nw - 1;
+		}
+		if (!nx)
+			return 2;
+		if (!strcmp(x[0], "malloc_stats")) {
 			put("stats\n");
 			flush_out();
-			malloc_stats();
+			call_in(t, x, nx, &bad);
 		} else {
-			if (!strcmp(w[0], "malloc") && nw == 2)
-				r = (uint64_t)malloc(num(w[1]));
-			else if (!strcmp(w[0], "free") && nw == 2)
-				free((void *)ref(w[1]));
-			else if (!strcmp(w[0], "calloc") && nw == 3)
-				r = (uint64_t)calloc(num(w[1]), num(w[2]));
-			else if (!strcmp(w[0], "realloc") && nw == 3)
-				r = (uint64_t)realloc((void *)ref(w[1]), num(w[2]));
-			else if (!strcmp(w[0], "memalign") && nw == 3)
-				r = (uint64_t)memalign(num(w[1]), num(w[2]));
-			else if (!strcmp(w[0], "mallopt") && nw == 3)
-				r = (uint64_t)mallopt(param(w[1]), atoi(w[2]));
-			else if (!strcmp(w[0], "malloc_trim") && nw == 2)
-				r = (uint64_t)malloc_trim(num(w[1]));
-			else if (!strcmp(w[0], "poke") && nw == 4)	/* a bug: a stray store */
-				*(volatile uint64_t *)(ref(w[1]) + num(w[2])) = num(w[3]);
-			else
+			r = call_in(t, x, nx, &bad);
+			if (bad)
 				return 2;
-			if (!strcmp(w[0], "free") || !strcmp(w[0], "poke"))
+			if (!strcmp(x[0], "pthread_create") || !strcmp(x[0], "pthread_exit"))
 				snprintf(val, sizeof(val), "0");
-			else if (!strcmp(w[0], "mallopt") || !strcmp(w[0], "malloc_trim"))
+			else if (!strcmp(x[0], "free") || !strcmp(x[0], "poke"))
+				snprintf(val, sizeof(val), "0");
+			else if (!strcmp(x[0], "mallopt") || !strcmp(x[0], "malloc_trim"))
 				snprintf(val, sizeof(val), "%llu", (unsigned long long)r);
 			else
 				mnorm_addr(val, sizeof(val), heap, r);
 			put(val);
-			if (r && strcmp(w[0], "free") && strcmp(w[0], "poke") && strcmp(w[0], "mallopt") &&
-			    strcmp(w[0], "malloc_trim")) {
+			if (r && strcmp(x[0], "free") && strcmp(x[0], "poke") && strcmp(x[0], "mallopt") &&
+			    strcmp(x[0], "malloc_trim") && strcmp(x[0], "pthread_create")) {
 				snprintf(b, sizeof(b), " size 0x%llx",
 					 (unsigned long long)*(const uint64_t *)(r - 8));
 				put(b);
