@@ -48,6 +48,9 @@ void render_extfrag_index(struct rbuf *b, const struct mm_global_snap *s);
 void render_pagetypeinfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_zoneinfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_swaps(struct rbuf *b, const struct mm_global_snap *s);
+/* render_owner.c: sys/kernel/debug/page_owner, page_owner_stacks/show_stacks */
+void render_page_owner(struct rbuf *b, const struct mm_page_owner_snap *s);
+void render_page_owner_stacks(struct rbuf *b, const struct mm_page_owner_snap *s);
 void render_node_meminfo(struct rbuf *b, const struct mm_global_snap *s, int nid);
 
 /* sys/devices/system/{node,cpu} and the NUMA lines of proc/PID (fs/render_node.c) */

@@ -131,6 +131,8 @@ static struct node *sys_add(const char *name, int parent,
 	return n;
 }
 
+/* page_owner=on's rows in sys/kernel/debug (tree_add_page_owner) */
+#define PAGE_OWNER_ROWS		3
 /* rows of tree_add_nodes and tree_add_cpus: 16 per node, 19 per CPU, 13 besides */
 #define NUMA_ROWS_PER_NODE	20
 #define NUMA_ROWS_PER_CPU	(3 + CPU_TOPO_NR)
@@ -217,13 +219,29 @@ static void tree_add_cpus(int nr_cpus)
 	}
 }
 
+/*
+ * debugfs' page_owner files exist only when page_owner is on: pageowner_init
+ * creates nothing otherwise ("page_owner is disabled" in kmsg).
+ */
+static void tree_add_page_owner(void)
+{
+	int dir;
+
+	if (!mmfs.m || !mm_page_owner_enabled(mmfs.m))
+		return;
+	node_add("page_owner", N_SYS_DEBUG, S_IFREG | 0400, NK_PAGE_OWNER)->arg = 0;
+	dir = (int)nr_nodes;
+	node_add("page_owner_stacks", N_SYS_DEBUG, S_IFDIR | 0755, NK_DIR);
+	node_add("show_stacks", dir, S_IFREG | 0400, NK_PAGE_OWNER)->arg = 1;
+}
+
 int tree_init(int nr_numa, int nr_cpus)
 {
 	const size_t nr_static = sizeof(static_nodes) / sizeof(static_nodes[0]);
 	const struct mm_tunable_info *tun;
 	int nr_tun = mm_tunables(&tun);
 
-	nodes = calloc(nr_static + (size_t)nr_tun + NUMA_ROWS +
+	nodes = calloc(nr_static + (size_t)nr_tun + NUMA_ROWS + PAGE_OWNER_ROWS +
 		       NUMA_ROWS_PER_NODE * (size_t)nr_numa + NUMA_ROWS_PER_CPU * (size_t)nr_cpus,
 		       sizeof(*nodes));
 	if (!nodes)
@@ -244,6 +262,7 @@ int tree_init(int nr_numa, int nr_cpus)
 	}
 	tree_add_nodes(nr_numa);
 	tree_add_cpus(nr_cpus);
+	tree_add_page_owner();
 	return 0;
 }
 
@@ -515,6 +534,21 @@ static int render_tunable(const struct node *node, struct rbuf *out)
 	return 0;
 }
 
+static int render_page_owner_node(const struct node *node, struct rbuf *out)
+{
+	int err;
+	struct mm_page_owner_snap *s = mm_snap_page_owner(mmfs.m, node->arg == 1, &err);
+
+	if (!s)
+		return err;
+	if (node->arg == 1)
+		render_page_owner_stacks(out, s);
+	else
+		render_page_owner(out, s);
+	free(s);
+	return 0;
+}
+
 int tree_render(const struct tree_ref *ref, struct rbuf *out)
 {
 	char *text;
@@ -550,6 +584,8 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	}
 	case NK_TUNABLE:
 		return render_tunable(ref->node, out);
+	case NK_PAGE_OWNER:
+		return render_page_owner_node(ref->node, out);
 	case NK_FDINFO:
 		return pid_render_fdinfo(ref, out);
 	case NK_VIEW:

@@ -246,6 +246,7 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	 * the page cache follows the task policy (filemap_alloc_folio: no VMA,
 	 * no interleave index); a shmem fault's page its VMA's (m->policy_vma)
 	 */
+	page_owner_site(m, shmem ? PO_SITE_SHMEM : PO_SITE_PAGECACHE);
 	if (!node)
 		page = NULL;
 	else if (shmem && m->policy_vma)

@@ -21,6 +21,7 @@
 #include "page.h"
 #include "list.h"
 #include "arena.h"
+#include "page_owner.h"
 
 struct task;
 struct kmsg;
@@ -187,6 +188,12 @@ struct machine {
 	struct ipc_namespace *ipc;
 	/* shmem_file.c: /dev/shm files unlinked while still mapped or open */
 	uint64_t tmpfs_orphans;
+	/* page_owner.c (page_owner=on): one record per pfn, NULL when off */
+	struct page_owner *page_owner;
+	uint8_t po_site;			/* enum page_owner_site of the next allocation */
+	uint32_t po_nr_stacks;			/* stacks used so far */
+	uint32_t po_stack_seq[PO_NR_HANDLES];	/* when each stack was first used (1..), 0: never */
+	uint64_t po_nr_base_pages[PO_NR_HANDLES];	/* pages each stack holds allocated now */
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

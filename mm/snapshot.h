@@ -359,4 +359,32 @@ struct mm_fd_snap {
  */
 int mm_snap_vma(const struct mm_task_snap *s, size_t *cursor, struct mm_vma_snap *v);
 
+/*
+ * page_owner=on (page_owner.c): one allocated block, as read_page_owner
+ * prints it. flags is Linux's page->flags for the head page: the
+ * page-flags bits of include/linux/page-flags.h and the node, zone and
+ * last_cpupid fields where an x86-64 distribution kernel keeps them.
+ */
+struct mm_page_owner_rec {
+	uint64_t pfn;
+	uint64_t ts_nsec;		/* the simulated clock at the allocation */
+	uint64_t flags;			/* Linux's page->flags (above) */
+	unsigned gfp;			/* the model's gfp: mm_gfp_format names Linux's */
+	int pid, tgid;
+	int handle;			/* the stack: mm_page_owner_stack */
+	int order;
+	int last_migrate_reason;	/* -1: never migrated; else an index of mm_migrate_reason_names */
+	int page_mt, block_mt;		/* the gfp's and the pageblock's enum migratetype */
+	char comm[16];
+};
+
+/* page_owner_stacks: a stack with the base pages it holds, newest stack first. */
+#define MM_PO_MAX_STACKS	64
+struct mm_page_owner_snap {
+	int nr_stacks;
+	struct { int handle; uint64_t nr_base_pages; } stacks[MM_PO_MAX_STACKS];
+	size_t nr;			/* records, in pfn order */
+	struct mm_page_owner_rec recs[];
+};
+
 #endif

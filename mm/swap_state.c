@@ -197,6 +197,7 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 	if (!swap_count(m, e))
 		return NULL;	/* a free slot: nothing to read (and no page to spend) */
 	/* the faulting VMA's policy at the page's address; no VMA (shmem, swapoff): the task's */
+	page_owner_site(m, PO_SITE_SWAPIN);
 	page = m->policy_vma ? vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->policy_vma, m->policy_addr)
 			     : alloc_pages_task_policy(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!page)
