@@ -210,6 +210,7 @@ static int read_page(struct machine *m, struct file_ref *inode, struct page *pag
 	if (n < 0)
 		return -EIO;
 	memset(dst + n, 0, MM_PAGE_SIZE - (size_t)n);
+	blk_account_io(m, BLK_READ, inode, index);
 	count_vm_events(m, PGPGIN, 4);
 	task_io_account_read(m, MM_PAGE_SIZE);	/* submit_bio counts both */
 	return 0;
@@ -275,6 +276,9 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	page->private = order;
 	/* a page evicted from here comes back: the refault may activate it */
 	workingset_refault(m, page, shadow_take(as, index), !shmem);
+	/* waiting for the read of a working-set page is a memory stall (folio_wait_bit) */
+	if (read && !shmem && !PageFlag(page, PG_zeroed) && PageFlag(page, PG_workingset))
+		psi_memstall(m, m->blk_plug.last_ns, 1);
 	index_insert(m, as, node, page, shmem);
 	lru_add(m, page, page_lru(page));
 	return page;

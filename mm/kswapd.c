@@ -161,6 +161,7 @@ void kswapd_run(struct machine *m)
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct pglist_data *pgdat = m->node[n];
 		enum zone_type idx = MAX_NR_ZONES - 1;
+		uint64_t scanned;
 		int order;
 
 		if (pgdat->kswapd_state == KSWAPD_NAPPING && m->sim_ns >= pgdat->kswapd_nap_end) {
@@ -179,7 +180,10 @@ void kswapd_run(struct machine *m)
 			order = pgdat->kswapd_order;
 			pgdat->kswapd_order = 0;
 			pgdat->kswapd_highest_zoneidx = -1;
+			scanned = (uint64_t)m->vm_events[PGSCAN_KSWAPD];
 			balance_pgdat(m, pgdat, order, idx);
+			/* kswapd's memstall: SOME, the faulting task runs on meanwhile */
+			psi_memstall(m, ((uint64_t)m->vm_events[PGSCAN_KSWAPD] - scanned) * PSI_SCAN_NS, 0);
 			if (kswapd_hopeless(pgdat) || pgdat_balanced(m, pgdat, 0, idx)) {
 				pgdat->kswapd_state = KSWAPD_NAPPING;
 				pgdat->kswapd_nap_end = m->sim_ns + KSWAPD_NAP_NS;

@@ -324,6 +324,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	init_per_zone_wmark_min(m);
 	set_recommended_min_free_kbytes(m);
 	page_owner_boot_log(m);
+	psi_init(m);
 	if (shm_init(m) || task_init(m)) {
 		machine_unlock(m);
 		snprintf(why, whylen, "cannot create init");

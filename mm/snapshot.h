@@ -387,4 +387,20 @@ struct mm_page_owner_snap {
 	struct mm_page_owner_rec recs[];
 };
 
+/* /proc/diskstats and sys/block (blk_stat.c): vda, then its partition vda1. */
+#define MM_NR_DISKS	2
+struct mm_disk_snap {
+	char name[16];
+	int major, minor, partno;	/* partno 0: the whole disk */
+	uint64_t start, size;		/* in 512-byte sectors */
+	uint64_t ios[2], merges[2], sectors[2], ticks_ms[2];	/* [0] read, [1] write */
+	uint64_t io_ticks_ms, time_in_queue_ms;
+};
+
+/* /proc/pressure/memory (psi.c): [0] some, [1] full. */
+struct mm_psi_snap {
+	unsigned long avg[2][3];	/* avg10, avg60, avg300: percent << 11 (FIXED_1) */
+	uint64_t total_us[2];
+};
+
 #endif

@@ -218,6 +218,8 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 		task_io_account_read(m, MM_PAGE_SIZE);
 	}
 	workingset_refault(m, page, shadow, 0);
+	if (zero == 0 && PageFlag(page, PG_workingset))	/* swap_read_folio's memstall */
+		psi_memstall(m, m->blk_plug.last_ns, 1);
 	lru_add(m, page, PageFlag(page, PG_active) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON);
 	return page;
 }
