@@ -13,6 +13,7 @@ MMFS_DEPS=(
 	groff-base				# the man pages' test renders them
 	sysvinit-utils				# pidof (Debian's is not procps's)
 	strace perl gzip			# tests/integration/strace.sh traces real programs
+	sysstat					# iostat: tests/integration/owner_io.sh reads diskstats with it
 )
 
 # The browser test (tests/integration/view_browser.sh) draws view/'s pictures
