@@ -210,7 +210,8 @@ static int read_page(struct machine *m, struct file_ref *inode, struct page *pag
 	if (n < 0)
 		return -EIO;
 	memset(dst + n, 0, MM_PAGE_SIZE - (size_t)n);
-	blk_account_io(m, BLK_READ, inode, index);
+	if (n > 0)	/* a page at or past EOF is zeroes without a bio */
+		blk_account_io(m, BLK_READ, inode, index);
 	count_vm_events(m, PGPGIN, 4);
 	task_io_account_read(m, MM_PAGE_SIZE);	/* submit_bio counts both */
 	return 0;
