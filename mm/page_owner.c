@@ -118,29 +118,32 @@ void page_owner_site(struct machine *m, enum page_owner_site site)
 
 void set_page_owner(struct machine *m, struct page *page, unsigned order, unsigned gfp, int slow)
 {
-	struct page_owner *po;
-	uint16_t handle;
+	struct page_owner rec, *po;
 	struct task *t = m->cur_task;
 
 	if (!m->page_owner)
 		return;
-	handle = (uint16_t)(m->po_site * 2 + 1 + !!slow);
+	memset(&rec, 0, sizeof(rec));	/* no stray padding in the image */
+	rec.handle = (uint16_t)(m->po_site * 2 + 1 + !!slow);
 	m->po_site = PO_SITE_NONE;
+	rec.order = (uint8_t)order;
+	rec.gfp_mask = gfp;
+	rec.last_migrate_reason = -1;
+	rec.pid = t ? t->pid : 0;
+	rec.tgid = t ? t->tgid : 0;
+	rec.ts_nsec = m->sim_ns;
+	rec.ext_flags = PAGE_EXT_OWNER | PAGE_EXT_OWNER_ALLOCATED;
+	_Static_assert(sizeof(rec.comm) == TASK_COMM_LEN, "comm is the task's");
+	if (t)
+		memcpy(rec.comm, t->comm, sizeof(rec.comm));
+	else
+		memcpy(rec.comm, "swapper/0", sizeof("swapper/0"));
 	po = &m->page_owner[page_to_pfn(m, page)];
-	for (uint64_t i = 0; i < (1ULL << order); i++, po++) {
-		po->handle = handle;
-		po->order = (uint8_t)order;
-		po->gfp_mask = gfp;
-		po->last_migrate_reason = -1;
-		po->pid = t ? t->pid : 0;
-		po->tgid = t ? t->tgid : 0;
-		po->ts_nsec = m->sim_ns;
-		snprintf(po->comm, sizeof(po->comm), "%s", t ? t->comm : "swapper/0");
-		po->ext_flags = PAGE_EXT_OWNER | PAGE_EXT_OWNER_ALLOCATED;
-	}
-	if (!m->po_stack_seq[handle])
-		m->po_stack_seq[handle] = ++m->po_nr_stacks;
-	m->po_nr_base_pages[handle] += 1ULL << order;
+	for (uint64_t i = 0; i < (1ULL << order); i++)
+		po[i] = rec;
+	if (!m->po_stack_seq[rec.handle])
+		m->po_stack_seq[rec.handle] = ++m->po_nr_stacks;
+	m->po_nr_base_pages[rec.handle] += 1ULL << order;
 }
 
 void reset_page_owner(struct machine *m, struct page *page, unsigned order)
