@@ -94,3 +94,28 @@ if command -v iostat >/dev/null; then
 fi
 
 echo check >"$MNT/ctl"
+
+# ---- a journal replays the owners byte for byte ----
+j=$WORK/owner.journal
+mmfs_mount "$WORK/j1" -o "page_owner=on,ram=256M,journal=$j,backing=$WORK/backing-1"
+exec 3<>"$WORK/j1/proc/1/ctl"
+echo "mmap 0 64K rw- private,anon" >&3
+read -r addr <&3
+echo "touch $addr 64K w" >&3
+read -r r <&3
+echo fork >&3
+read -r child <&3
+exec 3>&-
+echo "kill $child" >"$WORK/j1/ctl"
+cat "$WORK/j1/sys/kernel/debug/page_owner" >"$WORK/owner.1"
+cat "$WORK/j1/sys/kernel/debug/page_owner_stacks/show_stacks" >"$WORK/stacks.1"
+mmfs_umount "$WORK/j1"
+mmfs_mount "$WORK/j2" -o "journal=$j,backing=$WORK/backing-1"	# page_owner from the header
+# (copied first: cmp trusts st_size, which is 0 as in procfs)
+cat "$WORK/j2/sys/kernel/debug/page_owner" >"$WORK/owner.2"
+cat "$WORK/j2/sys/kernel/debug/page_owner_stacks/show_stacks" >"$WORK/stacks.2"
+assert_file_eq "$WORK/owner.1" "$WORK/owner.2" "page_owner after replay"
+assert_file_eq "$WORK/stacks.1" "$WORK/stacks.2" "show_stacks after replay"
+mkdir -p "$WORK/j3"
+expect_fail "records page_owner=on" "'$MMFS' -f -o 'page_owner=off,journal=$j' '$WORK/j3'"
+mmfs_umount "$WORK/j2"
