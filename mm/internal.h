@@ -285,5 +285,6 @@ int check_page_alloc(struct machine *m, struct rbuf_lite *out);
 int check_vmstat(struct machine *m, struct rbuf_lite *out);
 int check_tasks(struct machine *m, struct rbuf_lite *out);
 int check_paging(struct machine *m, struct rbuf_lite *out);	/* check_mm.c */
+int io_check(struct machine *m, struct rbuf_lite *out);		/* io_check.c: diskstats, PSI */
 
 #endif

@@ -459,7 +459,7 @@ char *mm_check(struct machine *m, int *nbad)
 	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
 	    check_paging(m, &b) + rmap_check(m, &b) + kswapd_check(m, &b) +
 	    trace_check(m, &b);
-	n += page_owner_check(m, &b);
+	n += page_owner_check(m, &b) + io_check(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");

@@ -329,3 +329,32 @@ Test(page_owner, pressure_averages)
 	mm_snap_psi(m, &p);
 	cr_expect_eq(p.avg[0][0], 6218, "%lu", p.avg[0][0]);
 }
+
+/* check reports each broken invariant of page_owner, the disk and PSI */
+Test(page_owner, check_catches_corruption)
+{
+	uint64_t a, pfn;
+	int nbad;
+	char *r;
+
+	boot(1, 1);
+	a = map_anon(1, 16 * K, 0);
+	touch(1, a, 16 * K, 1);
+	for (pfn = 0; !(m->page_owner[pfn].ext_flags & PAGE_EXT_OWNER_ALLOCATED); pfn++)
+		;
+	m->page_owner[pfn].ext_flags = 0;	/* an allocated page without its record */
+	m->blk[1].ios[0]++;			/* vda1 counts a read vda does not */
+	m->psi.total[PSI_MEM_FULL] = m->psi.total[PSI_MEM_SOME] + 1;
+	r = mm_check(m, &nbad);
+	cr_expect(strstr(r, "page_owner: stack "), "%s", r);
+	cr_expect(strstr(r, " pages recorded allocated but the buddy allocator gave out "), "%s", r);
+	cr_expect(strstr(r, "diskstats: vda's read counters differ from vda1's\n"), "%s", r);
+	cr_expect(strstr(r, "diskstats: vda1 read 0 sectors for 1 bios\n"), "%s", r);
+	cr_expect(strstr(r, "psi: memory full 1 ns > some 0 ns\n"), "%s", r);
+	cr_expect_eq(nbad, 5, "%s", r);
+	free(r);
+	m->page_owner[pfn].ext_flags = PAGE_EXT_OWNER | PAGE_EXT_OWNER_ALLOCATED;
+	m->blk[1].ios[0]--;
+	m->psi.total[PSI_MEM_FULL] = 0;
+	check_ok();
+}
