@@ -77,6 +77,22 @@ assert_match '^some avg10=[0-9]+\.[0-9]{2} avg60=[0-9]+\.[0-9]{2} avg300=[0-9]+\
 full avg10=[0-9]+\.[0-9]{2} avg60=[0-9]+\.[0-9]{2} avg300=[0-9]+\.[0-9]{2} total=[0-9]+$' \
 	"$(cat "$MNT/proc/pressure/memory")" "pressure/memory"
 
+# kswapd reclaiming for 320 MiB of writes on a 256 MiB machine is a SOME
+# stall of at most the 1 ms tick of each command that woke it
+exec 3<>"$MNT/proc/1/ctl"
+echo "mmap 0 320M rw- private,anon" >&3
+read -r big <&3
+for i in $(seq 0 19); do
+	echo "touch $((big + i * 16 * 1048576)) 16M w" >&3
+	read -r r <&3
+	assert_eq 0 "$r" "touch under pressure"
+done
+exec 3>&-
+some=$(awk '$1 == "some" { sub("total=", "", $5); print $5 }' "$MNT/proc/pressure/memory")
+full=$(awk '$1 == "full" { sub("total=", "", $5); print $5 }' "$MNT/proc/pressure/memory")
+((some > 0 && some <= 20 * 1000 && full <= some)) ||
+	fail "pressure after reclaim: some total $some, full total $full"
+
 # ---- the tools, in a namespace with MNT/proc and MNT/sys ----
 in_sys_ns() {
 	unshare -m --propagation private -- \
