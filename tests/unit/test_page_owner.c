@@ -358,3 +358,71 @@ Test(page_owner, check_catches_corruption)
 	m->psi.total[PSI_MEM_FULL] = 0;
 	check_ok();
 }
+
+/*
+ * Differential: the host's own /proc/diskstats line for its first disk and
+ * its /proc/pressure/memory, re-rendered from the numbers they hold, print
+ * the same text (the diskstats line up to time_in_queue: the model has no
+ * discards or flushes).
+ */
+Test(page_owner, host_diskstats_and_pressure_render_alike)
+{
+	char line[512], name[16], host[2][128];
+	struct mm_disk_snap d = { 0 };
+	struct mm_psi_snap p = { 0 };
+	struct rbuf b = { 0 };
+	unsigned long long v[11];
+	int maj, min, n = 0;
+	FILE *f = fopen("/proc/diskstats", "r");
+
+	cr_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d %d %15s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &maj, &min, name, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
+			   &v[8], &v[9], &v[10]) == 14 && v[0]) {
+			n = 1;
+			break;
+		}
+	fclose(f);
+	if (n) {
+		char *cut;
+		int words = 0;
+
+		snprintf(d.name, sizeof(d.name), "%s", name);
+		d.major = maj;
+		d.minor = min;
+		d.ios[0] = v[0], d.merges[0] = v[1], d.sectors[0] = v[2], d.ticks_ms[0] = v[3];
+		d.ios[1] = v[4], d.merges[1] = v[5], d.sectors[1] = v[6], d.ticks_ms[1] = v[7];
+		d.io_ticks_ms = v[9];
+		d.time_in_queue_ms = v[10];
+		cr_assert_eq(v[8], 0, "in flight");
+		render_diskstats(&b, &d, 1);
+		/* the first 14 fields: major, minor, name and 11 counters */
+		for (cut = line; *cut && words < 14; cut++)
+			if (*cut != ' ' && (cut[1] == ' ' || cut[1] == '\n'))
+				words++;
+		cr_expect_eq(strncmp(b.buf, line, (size_t)(cut - line)), 0, "host [%.*s] model [%s]",
+			     (int)(cut - line), line, b.buf);
+		rbuf_reset(&b);
+	}
+	f = fopen("/proc/pressure/memory", "r");
+	if (!f)
+		return;		/* a host without PSI */
+	for (int s = 0; s < 2; s++) {
+		unsigned long i[3], fr[3];
+		unsigned long long total;
+
+		cr_assert(fgets(host[s], sizeof(host[s]), f));
+		cr_assert_eq(sscanf(host[s] + 4, " avg10=%lu.%lu avg60=%lu.%lu avg300=%lu.%lu total=%llu",
+				    &i[0], &fr[0], &i[1], &fr[1], &i[2], &fr[2], &total), 7);
+		/* the smallest fixed-point value that prints as i.fr */
+		for (int w = 0; w < 3; w++)
+			p.avg[s][w] = (i[w] << 11) + (fr[w] * 2048 + 99) / 100;
+		p.total_us[s] = total;
+	}
+	fclose(f);
+	render_pressure(&b, &p);
+	cr_expect_eq(strncmp(b.buf, host[0], strlen(host[0])), 0, "%s vs %s", b.buf, host[0]);
+	cr_expect_str_eq(b.buf + strlen(host[0]), host[1]);
+	free(b.buf);
+}
