@@ -290,7 +290,11 @@ static int read_header_numa(struct jcur *c, struct mm_config *cfg)
 	if (c->err || !d || !n || ((const char *)d)[n - 1] || n > sizeof(J.peeked_lower))
 		return -EINVAL;
 	memcpy(J.peeked_lower, d, n);
-	return 0;
+	/* after lower=, page_owner= (0 or 1); a journal written before it has it off */
+	if (c->p == c->end)
+		return 0;
+	cfg->page_owner = (int)jc_varint(c);
+	return c->err ? -EINVAL : 0;
 }
 
 const char *journal_peek_lower(void)
@@ -476,6 +480,7 @@ static int write_header(const struct mm_config *cfg, const char *backing)
 	jb_varint(&b, (uint64_t)cfg->nr_cpus);
 	jb_bytes(&b, cfg->distance, cfg->distance ? (size_t)cfg->nr_nodes * (size_t)cfg->nr_nodes : 0);
 	jb_str(&b, J.lower);
+	jb_varint(&b, (uint64_t)!!cfg->page_owner);
 	jb_end(&b, start);
 	err = write_record(&b);
 	jb_free(&b);

@@ -41,6 +41,7 @@ struct mmfs mmfs;
 struct mmfs_conf {
 	char *ram, *nodes, *swap, *backing, *script, *journal, *cpus, *distance;
 	char *lower;
+	char *page_owner;
 	int help, version;
 	char *mountpoint;
 	char *error;		/* first command-line error, reported after parsing */
@@ -62,6 +63,7 @@ static const struct fuse_opt mmfs_opts[] = {
 	MMFS_OPT("script", script),
 	MMFS_OPT("journal", journal),
 	MMFS_OPT("lower", lower),
+	MMFS_OPT("page_owner", page_owner),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -105,6 +107,8 @@ static void usage(FILE *f, const char *prog)
 "                     unlink leaves a whiteout; nothing is ever written in\n"
 "                     DIR. lower=/ shows the host's files to the simulated\n"
 "                     processes under their real paths      (default none)\n"
+"    page_owner=on    record who allocated every page, as the boot\n"
+"                     parameter: sys/kernel/debug/page_owner (default off)\n"
 "\n"
 "FUSE options:\n"
 "    -f               stay in the foreground\n"
@@ -210,6 +214,11 @@ static int journal_config(const struct mmfs_conf *conf, const struct mm_config *
 		return -1;
 	}
 	free(real);
+	if (conf->page_owner && given->page_owner != j.page_owner) {
+		fprintf(stderr, "mmfs: journal=%s records page_owner=%s: mount it without "
+			"page_owner=, or with that value\n", conf->journal, j.page_owner ? "on" : "off");
+		return -1;
+	}
 	if ((conf->cpus && given->nr_cpus != j.nr_cpus) ||
 	    (conf->distance && (!j.distance || memcmp(given->distance, j.distance,
 						      (size_t)j.nr_nodes * (size_t)j.nr_nodes)))) {
@@ -260,6 +269,22 @@ static int distance_opt(const char *arg, long nodes, unsigned char *table)
 	return 0;
 }
 
+/* A boolean as the kernel's kstrtobool reads a boot parameter: on/off, y/n, 1/0. 0 or -1 (reported). */
+static int bool_opt(const char *name, const char *arg, int *val)
+{
+	static const char *const yes[] = { "on", "y", "Y", "yes", "1", "true" };
+	static const char *const no[] = { "off", "n", "N", "no", "0", "false" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(arg, yes[i]))
+			return *val = 1, 0;
+		if (!strcmp(arg, no[i]))
+			return *val = 0, 0;
+	}
+	fprintf(stderr, "mmfs: %s=%s: not on or off\n", name, arg);
+	return -1;
+}
+
 static int conf_to_config(const struct mmfs_conf *conf, struct mm_config *cfg)
 {
 	static unsigned char slit[MM_MAX_NODES * MM_MAX_NODES];
@@ -303,6 +328,8 @@ static int conf_to_config(const struct mmfs_conf *conf, struct mm_config *cfg)
 		}
 	}
 	if (conf->distance && distance_opt(conf->distance, nodes, slit))
+		return -1;
+	if (conf->page_owner && bool_opt("page_owner", conf->page_owner, &cfg->page_owner))
 		return -1;
 	cfg->nr_cpus = (int)cpus;
 	cfg->distance = conf->distance ? slit : NULL;
@@ -763,6 +790,7 @@ out_args:
 	free(conf.script);
 	free(conf.journal);
 	free(conf.lower);
+	free(conf.page_owner);
 	free(conf.error);
 	fuse_opt_free_args(&args);
 	return ret;

@@ -48,6 +48,18 @@ void render_extfrag_index(struct rbuf *b, const struct mm_global_snap *s);
 void render_pagetypeinfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_zoneinfo(struct rbuf *b, const struct mm_global_snap *s);
 void render_swaps(struct rbuf *b, const struct mm_global_snap *s);
+/* render_io.c: proc/diskstats, sys/block/DEV/, proc/pressure/memory */
+enum block_file {
+	BLKF_STAT, BLKF_SIZE, BLKF_START, BLKF_PARTITION, BLKF_DEV, BLKF_INFLIGHT,
+	BLKF_RANGE, BLKF_EXT_RANGE, BLKF_ZERO, BLKF_ONE, BLKF_512, BLKF_4096,
+	BLKF_NR_REQUESTS, BLKF_MAX_SECTORS_KB, BLKF_SCHEDULER,
+};
+void render_diskstats(struct rbuf *b, const struct mm_disk_snap *d, int n);
+void render_block_file(struct rbuf *b, const struct mm_disk_snap *d, enum block_file f);
+void render_pressure(struct rbuf *b, const struct mm_psi_snap *p);
+/* render_owner.c: sys/kernel/debug/page_owner, page_owner_stacks/show_stacks */
+void render_page_owner(struct rbuf *b, const struct mm_page_owner_snap *s);
+void render_page_owner_stacks(struct rbuf *b, const struct mm_page_owner_snap *s);
 void render_node_meminfo(struct rbuf *b, const struct mm_global_snap *s, int nid);
 
 /* sys/devices/system/{node,cpu} and the NUMA lines of proc/PID (fs/render_node.c) */

@@ -154,6 +154,10 @@ static struct node *sys_add(const char *name, int parent,
 	return n;
 }
 
+/* page_owner=on's rows in sys/kernel/debug (tree_add_page_owner) */
+#define PAGE_OWNER_ROWS		3
+/* proc/diskstats, proc/pressure/, sys/block/ (tree_add_io) */
+#define IO_ROWS			48
 /* rows of tree_add_nodes and tree_add_cpus: 16 per node, 19 per CPU, 13 besides */
 #define NUMA_ROWS_PER_NODE	20
 #define NUMA_ROWS_PER_CPU	(3 + CPU_TOPO_NR)
@@ -250,13 +254,64 @@ static int tracefs_row(const char *name, int parent, unsigned mode, int arg)
 	return (int)nr_nodes - 1;
 }
 
+/*
+ * debugfs' page_owner files exist only when page_owner is on: pageowner_init
+ * creates nothing otherwise ("page_owner is disabled" in kmsg).
+ */
+static void tree_add_page_owner(void)
+{
+	int dir;
+
+	if (!mmfs.m || !mm_page_owner_enabled(mmfs.m))
+		return;
+	node_add("page_owner", N_SYS_DEBUG, S_IFREG | 0400, NK_PAGE_OWNER)->arg = 0;
+	dir = (int)nr_nodes;
+	node_add("page_owner_stacks", N_SYS_DEBUG, S_IFDIR | 0755, NK_DIR);
+	node_add("show_stacks", dir, S_IFREG | 0400, NK_PAGE_OWNER)->arg = 1;
+}
+
+/* sys/block/vda/ and its partition vda1/, proc/diskstats, proc/pressure/memory */
+static void tree_add_io(void)
+{
+	static const struct { const char *name; enum block_file f; } disk_files[] = {
+		{ "stat", BLKF_STAT }, { "size", BLKF_SIZE }, { "dev", BLKF_DEV },
+		{ "removable", BLKF_ZERO }, { "ro", BLKF_ZERO }, { "range", BLKF_RANGE },
+		{ "ext_range", BLKF_EXT_RANGE }, { "capability", BLKF_ZERO },
+		{ "inflight", BLKF_INFLIGHT }, { "hidden", BLKF_ZERO },
+		{ "alignment_offset", BLKF_ZERO }, { "discard_alignment", BLKF_ZERO },
+	}, queue_files[] = {
+		{ "rotational", BLKF_ONE }, { "logical_block_size", BLKF_512 },
+		{ "physical_block_size", BLKF_4096 }, { "hw_sector_size", BLKF_512 },
+		{ "minimum_io_size", BLKF_4096 }, { "nr_requests", BLKF_NR_REQUESTS },
+		{ "max_sectors_kb", BLKF_MAX_SECTORS_KB }, { "scheduler", BLKF_SCHEDULER },
+	}, part_files[] = {
+		{ "stat", BLKF_STAT }, { "size", BLKF_SIZE }, { "start", BLKF_START },
+		{ "partition", BLKF_PARTITION }, { "dev", BLKF_DEV }, { "ro", BLKF_ZERO },
+		{ "inflight", BLKF_INFLIGHT }, { "alignment_offset", BLKF_ZERO },
+		{ "discard_alignment", BLKF_ZERO },
+	};
+	int block = dir_add("block", N_SYS), vda = dir_add("vda", block), queue, part;
+
+	for (size_t i = 0; i < sizeof(disk_files) / sizeof(disk_files[0]); i++)
+		node_add(disk_files[i].name, vda, S_IFREG | 0444, NK_IO)->arg = disk_files[i].f;
+	queue = dir_add("queue", vda);
+	for (size_t i = 0; i < sizeof(queue_files) / sizeof(queue_files[0]); i++)
+		node_add(queue_files[i].name, queue, S_IFREG | 0444, NK_IO)->arg = queue_files[i].f;
+	part = dir_add("vda1", vda);
+	for (size_t i = 0; i < sizeof(part_files) / sizeof(part_files[0]); i++)
+		node_add(part_files[i].name, part, S_IFREG | 0444, NK_IO)->arg = 256 + part_files[i].f;
+	node_add("diskstats", N_PROC, S_IFREG | 0444, NK_IO)->arg = TREE_IO_DISKSTATS;
+	/* psi_proc_init: the directory 0555, memory 0666 (writable for triggers) */
+	node_add("memory", dir_add("pressure", N_PROC), S_IFREG | 0666, NK_IO)->arg = TREE_IO_PRESSURE;
+}
+
 int tree_init(int nr_numa, int nr_cpus)
 {
 	const size_t nr_static = sizeof(static_nodes) / sizeof(static_nodes[0]);
 	const struct mm_tunable_info *tun;
 	int nr_tun = mm_tunables(&tun);
 
-	nodes = calloc(nr_static + (size_t)nr_tun + NUMA_ROWS +
+	nodes = calloc(nr_static + (size_t)nr_tun + NUMA_ROWS + PAGE_OWNER_ROWS + IO_ROWS +
 		       NUMA_ROWS_PER_NODE * (size_t)nr_numa + NUMA_ROWS_PER_CPU * (size_t)nr_cpus +
 		       2 * tracefs_nr_rows(), sizeof(*nodes));
 	if (!nodes)
@@ -285,6 +340,8 @@ int tree_init(int nr_numa, int nr_cpus)
 	/* tracefs, mounted at sys/kernel/tracing and automounted in debugfs */
 	tracefs_add_rows(N_SYS_KERNEL, tracefs_row);
 	tracefs_add_rows(N_SYS_DEBUG, tracefs_row);
+	tree_add_page_owner();
+	tree_add_io();
 	return 0;
 }
 
@@ -557,6 +614,39 @@ static int render_tunable(const struct node *node, struct rbuf *out)
 	return 0;
 }
 
+static int render_page_owner_node(const struct node *node, struct rbuf *out)
+{
+	int err;
+	struct mm_page_owner_snap *s = mm_snap_page_owner(mmfs.m, node->arg == 1, &err);
+
+	if (!s)
+		return err;
+	if (node->arg == 1)
+		render_page_owner_stacks(out, s);
+	else
+		render_page_owner(out, s);
+	free(s);
+	return 0;
+}
+
+static int render_io_node(const struct node *node, struct rbuf *out)
+{
+	struct mm_disk_snap d[MM_NR_DISKS];
+	struct mm_psi_snap p;
+
+	if (node->arg == TREE_IO_PRESSURE) {
+		mm_snap_psi(mmfs.m, &p);
+		render_pressure(out, &p);
+		return 0;
+	}
+	mm_snap_disks(mmfs.m, d);
+	if (node->arg == TREE_IO_DISKSTATS)
+		render_diskstats(out, d, MM_NR_DISKS);
+	else
+		render_block_file(out, &d[node->arg / 256], (enum block_file)(node->arg % 256));
+	return 0;
+}
+
 int tree_render(const struct tree_ref *ref, struct rbuf *out)
 {
 	char *text;
@@ -592,6 +682,10 @@ int tree_render(const struct tree_ref *ref, struct rbuf *out)
 	}
 	case NK_TUNABLE:
 		return render_tunable(ref->node, out);
+	case NK_PAGE_OWNER:
+		return render_page_owner_node(ref->node, out);
+	case NK_IO:
+		return render_io_node(ref->node, out);
 	case NK_FDINFO:
 		return pid_render_fdinfo(ref, out);
 	case NK_VIEW:

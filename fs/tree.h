@@ -50,7 +50,12 @@ enum node_kind {
 	NK_VIEW_PID_DIR,/* view/<pid>/: view.c's rows */
 	NK_VIEW,	/* a picture (view.c); .arg = enum view_file */
 	NK_TRACEFS,	/* a tracefs file (tracefs.c); .arg = enum tracefs_kind | event << 8 */
+	NK_PAGE_OWNER,	/* page_owner=on: render_page_owner (.arg 0) or _stacks (.arg 1) */
+	NK_IO,		/* render_io.c: .arg TREE_IO_* or disk * 256 + enum block_file */
 };
+
+#define TREE_IO_DISKSTATS	0x10000
+#define TREE_IO_PRESSURE	0x10001
 
 /* What a symbolic link of the tree points at. */
 enum tree_link {

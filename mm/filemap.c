@@ -211,6 +211,8 @@ static int read_page(struct machine *m, struct file_ref *inode, struct page *pag
 	if (n < 0)
 		return -EIO;
 	memset(dst + n, 0, MM_PAGE_SIZE - (size_t)n);
+	if (n > 0)	/* a page at or past EOF is zeroes without a bio */
+		blk_account_io(m, BLK_READ, inode, index);
 	count_vm_events(m, PGPGIN, 4);
 	task_io_account_read(m, MM_PAGE_SIZE);	/* submit_bio counts both */
 	return 0;
@@ -248,6 +250,7 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	 * no interleave index); a shmem page its object's shared policy at
 	 * index, else the task's, interleaved by i_ino + index (shmem_alloc_folio)
 	 */
+	page_owner_site(m, shmem ? PO_SITE_SHMEM : PO_SITE_PAGECACHE);
 	if (!node)
 		page = NULL;
 	else if (shmem)
@@ -276,6 +279,9 @@ static struct page *add_one(struct machine *m, struct address_space *as, struct 
 	page->private = order;
 	/* a page evicted from here comes back: the refault may activate it */
 	workingset_refault(m, page, shadow_take(as, index), !shmem);
+	/* waiting for the read of a working-set page is a memory stall (folio_wait_bit) */
+	if (read && !shmem && !PageFlag(page, PG_zeroed) && PageFlag(page, PG_workingset))
+		psi_memstall(m, m->blk_plug.last_ns, 1);
 	index_insert(m, as, node, page, shmem);
 	folio_add_lru(m, page);	/* a SHM_LOCK'd object's page: unevictable at once */
 	return page;

@@ -226,9 +226,11 @@ static pte_t mk_huge_pmd(struct machine *m, struct vm_area_struct *vma, struct p
 static int map_new_thp(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		       uint64_t haddr, pte_t *pmd)
 {
-	struct page *head = vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, HPAGE_PMD_ORDER,
-					    vma, haddr);
+	struct page *head;
 	uint64_t index = linear_page_index(vma, haddr);
+
+	page_owner_site(m, PO_SITE_THP);
+	head = vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, HPAGE_PMD_ORDER, vma, haddr);
 
 	if (!head)
 		return -ENOMEM;
@@ -266,6 +268,7 @@ static int alloc_huge_zero_page(struct machine *m)
 
 	if (m->huge_zero_pfn)
 		return 0;
+	page_owner_site(m, PO_SITE_HUGE_ZERO);
 	head = alloc_pages(m, GFP_KERNEL | __GFP_NOWARN, HPAGE_PMD_ORDER, 0);
 	if (!head) {
 		count_vm_event(m, THP_ZERO_PAGE_ALLOC_FAILED);

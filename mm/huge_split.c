@@ -83,6 +83,7 @@ int split_folio(struct machine *m, struct page *head, struct list_head *list)
 	if (on_lru)
 		lru_del(m, head);
 	ClearPageFlag(head, PG_head);
+	split_page_owner(m, head, HPAGE_PMD_NR);
 	head[1].private = head[2].private = 0;
 	for (unsigned i = 0; i < HPAGE_PMD_NR; i++) {
 		struct page *p = head + i;

@@ -30,8 +30,11 @@
 
 static int alloc_pool_page(struct machine *m, int nid)
 {
-	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN,
-					HPAGE_PMD_ORDER, nid);
+	struct page *page;
+
+	page_owner_site(m, PO_SITE_HUGETLB);
+	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN,
+			   HPAGE_PMD_ORDER, nid);
 
 	if (!page)
 		return 0;

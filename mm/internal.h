@@ -21,6 +21,9 @@
 #include "page.h"
 #include "list.h"
 #include "arena.h"
+#include "page_owner.h"
+#include "blk_stat.h"
+#include "psi.h"
 
 struct task;
 struct kmsg;
@@ -208,6 +211,17 @@ struct machine {
 	int trace_pid;
 	/* mempolicy_shared.c: the shmem objects that have a shared policy, in the order they got one */
 	struct list_head shared_policies;
+	/* page_owner.c (page_owner=on): one record per pfn, NULL when off */
+	struct page_owner *page_owner;
+	uint8_t po_site;			/* enum page_owner_site of the next allocation */
+	uint32_t po_nr_stacks;			/* stacks used so far */
+	uint32_t po_stack_seq[PO_NR_HANDLES];	/* when each stack was first used (1..), 0: never */
+	uint64_t po_nr_base_pages[PO_NR_HANDLES];	/* pages each stack holds allocated now */
+	/* blk_stat.c: the disk's I/O counters (vda, vda1) and the plug merging bios */
+	struct blk_stats blk[MM_NR_DISKS];
+	struct blk_plug_state blk_plug;
+	/* psi.c: memory pressure */
+	struct psi_group psi;
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);
@@ -262,7 +276,11 @@ void lockdep_assert_held(struct machine *m);
 
 /* Advance the simulated clock (every command costs MM_TICK_NS). */
 #define MM_TICK_NS 1000000ULL
-static inline void sim_advance(struct machine *m, uint64_t ns) { m->sim_ns += ns; }
+static inline void sim_advance(struct machine *m, uint64_t ns)
+{
+	m->sim_ns += ns;
+	psi_avgs_work(m);	/* PSI's averaging work runs on the same clock */
+}
 
 /* kmsg.c */
 struct kmsg *kmsg_new(void);
@@ -288,5 +306,6 @@ int check_page_alloc(struct machine *m, struct rbuf_lite *out);
 int check_vmstat(struct machine *m, struct rbuf_lite *out);
 int check_tasks(struct machine *m, struct rbuf_lite *out);
 int check_paging(struct machine *m, struct rbuf_lite *out);	/* check_mm.c */
+int io_check(struct machine *m, struct rbuf_lite *out);		/* io_check.c: diskstats, PSI */
 
 #endif

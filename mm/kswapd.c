@@ -173,6 +173,7 @@ void kswapd_run(struct machine *m)
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct pglist_data *pgdat = m->node[n];
 		enum zone_type idx = MAX_NR_ZONES - 1;
+		uint64_t scanned;
 		int order;
 
 		if (pgdat->kswapd_state == KSWAPD_NAPPING && m->sim_ns >= pgdat->kswapd_nap_end) {
@@ -200,7 +201,10 @@ void kswapd_run(struct machine *m)
 			pgdat->kswapd_highest_zoneidx = -1;
 			trace_kthread_enter(m, &save, kswapd_comm(n));
 			trace_mm_vmscan_kswapd_wake(m, n, idx, order);
+			scanned = (uint64_t)m->vm_events[PGSCAN_KSWAPD];
 			balance_pgdat(m, pgdat, order, idx);
+			/* kswapd's memstall: SOME, the faulting task runs on meanwhile */
+			psi_memstall(m, ((uint64_t)m->vm_events[PGSCAN_KSWAPD] - scanned) * PSI_SCAN_NS, 0);
 			trace_kthread_exit(m, &save);
 			if (kswapd_hopeless(pgdat) || pgdat_balanced(m, pgdat, 0, idx)) {
 				pgdat->kswapd_state = KSWAPD_NAPPING;

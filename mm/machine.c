@@ -307,6 +307,10 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 			 (unsigned long long)(cfg->ram_bytes >> 20));
 		goto out_free;
 	}
+	if (page_owner_init(m)) {
+		snprintf(why, whylen, "out of host memory for page_owner");
+		goto out_free;
+	}
 	if (layout(m, why, whylen))
 		goto out_free;
 
@@ -326,6 +330,8 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	tunables_init_reserves(m);
 	init_per_zone_wmark_min(m);
 	set_recommended_min_free_kbytes(m);
+	page_owner_boot_log(m);
+	psi_init(m);
 	if (shm_init(m) || task_init(m)) {
 		machine_unlock(m);
 		snprintf(why, whylen, "cannot create init");
@@ -381,6 +387,7 @@ void mm_shutdown(struct machine *m)
 	arena_set_current(m->arena);	/* the frees below are the arena's */
 	for (int n = 0; n < MM_MAX_NODES; n++)
 		kfree(m->node[n]);
+	page_owner_free(m);
 	memmap_free(m);
 	if (m->backing_fd >= 0)
 		close(m->backing_fd);
@@ -461,6 +468,7 @@ char *mm_check(struct machine *m, int *nbad)
 	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
 	    check_paging(m, &b) + rmap_check(m, &b) + kswapd_check(m, &b) +
 	    trace_check(m, &b) + trace_ring_check(m, &b);
+	n += page_owner_check(m, &b) + io_check(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");

@@ -158,6 +158,7 @@ static unsigned do_anonymous_page(struct machine *m, struct mm_struct *mm,
 		*pte = pfn_pte(m->zero_pfn, vm_page_prot(vma->vm_flags) & ~_PAGE_RW) | _PAGE_ACCESSED;
 		return 0;
 	}
+	page_owner_site(m, PO_SITE_ANON);
 	page = alloc_user_page(m, vma, addr);
 	if (!page)
 		return VM_FAULT_OOM;
@@ -196,6 +197,7 @@ reuse:
 		count_vm_event(m, PGREUSE);
 		return 0;
 	}
+	page_owner_site(m, PO_SITE_COW);
 	copy = alloc_user_page(m, vma, addr);
 	if (!copy)
 		return VM_FAULT_OOM;

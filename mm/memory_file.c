@@ -255,7 +255,10 @@ unsigned do_fault(struct machine *m, struct mm_struct *mm, struct vm_area_struct
 		}
 	}
 	if (write && !(vma->vm_flags & MM_VM_SHARED)) {
-		struct page *copy = alloc_user_page(m, vma, addr);	/* do_cow_fault */
+		struct page *copy;
+
+		page_owner_site(m, PO_SITE_COW_FILE);
+		copy = alloc_user_page(m, vma, addr);	/* do_cow_fault */
 		pte_t *pte = pte_lookup(m, mm, addr, 1, NULL);
 
 		if (!copy || !pte) {

@@ -217,6 +217,7 @@ static int cannot_move(struct page *old)
 
 static struct page *alloc_target(struct machine *m, int nid, unsigned order)
 {
+	page_owner_site(m, PO_SITE_MIGRATE);
 	return alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN, order, nid);
 }
 
@@ -236,6 +237,7 @@ static void move_page(struct machine *m, struct page *old, struct page *new)
 		swp_info(m, e)->cache[swp_offset(e)] = (uint64_t)(uintptr_t)new;
 	}
 	copy_page_state(m, old, new);
+	folio_copy_owner(m, new, old, 1, MR_SYSCALL);
 	node_stats(m, new, page_zone(m, new), +1);
 	clear_page_state(old);
 	free_pages(m, old, 0);
@@ -353,6 +355,7 @@ static int migrate_thp(struct machine *m, struct page *old, int nid, struct page
 	}
 	if (*folio_refs(old) != refs)
 		return -EAGAIN;
+	page_owner_site(m, PO_SITE_MIGRATE);
 	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN, HPAGE_PMD_ORDER, nid);
 	if (!new)
 		return -ENOMEM;
@@ -362,6 +365,7 @@ static int migrate_thp(struct machine *m, struct page *old, int nid, struct page
 	thp_node_stats(m, old, -1);
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
 		copy_page_state(m, old + i, new + i);
+	folio_copy_owner(m, new, old, HPAGE_PMD_NR, MR_SYSCALL);
 	thp_node_stats(m, new, +1);
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
 		clear_page_state(old + i);

@@ -45,6 +45,7 @@ struct mm_config {
 	 * checkpoint can be mapped back: MM_IMAGE_BASE for the daemon.
 	 */
 	uint64_t image_base;
+	int page_owner;		/* page_owner=on: record who allocated each page (page_owner.h) */
 };
 
 /* Where the daemon's machine lives: above ASan's shadow, below PIE executables. */
@@ -214,6 +215,25 @@ int mm_nr_cpus(const struct machine *m);
 
 /* Everything the global files need: meminfo, vmstat, zoneinfo, buddyinfo... */
 struct mm_global_snap *mm_snap_global(struct machine *m);
+
+/*
+ * page_owner (page_owner.c): whether the machine records owners
+ * (page_owner=on), and the allocated blocks with their owners (malloc'd;
+ * NULL with *err -EINVAL when page_owner is off, as reading the file fails
+ * then, or -ENOMEM). With stacks_only, no records: page_owner_stacks.
+ */
+int mm_page_owner_enabled(struct machine *m);
+struct mm_page_owner_snap *mm_snap_page_owner(struct machine *m, int stacks_only, int *err);
+/* The frames of stack handle, innermost first, into frames[max]: how many. */
+int mm_page_owner_stack(int handle, const char **frames, int max);
+/* Linux's gfp mask of a model gfp as %#x(%pGg) prints it, e.g. "0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)". */
+void mm_gfp_format(unsigned gfp, char *buf, size_t len);
+/* The disks' counters into out[MM_NR_DISKS]; returns MM_NR_DISKS. */
+int mm_snap_disks(struct machine *m, struct mm_disk_snap *out);
+/* Memory pressure. */
+void mm_snap_psi(struct machine *m, struct mm_psi_snap *out);
+/* migrate_reason_names[] (include/linux/migrate_mode.h's order). */
+extern const char *const mm_migrate_reason_names[];
 
 /*
  * One process. want_vmas: 0 = no VMAs, 1 = the VMAs (maps), 2 = the VMAs

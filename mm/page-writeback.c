@@ -90,6 +90,7 @@ static int writeback_one(struct machine *m, struct page *page)
 	if (err)
 		return err;
 	filemap_clear_dirty(m, page);
+	blk_account_io(m, BLK_WRITE, inode, page->index);
 	mod_node_page_state(pgdat, NR_WRITTEN, 1);
 	count_vm_events(m, PGPGOUT, 4);
 	return 0;

@@ -21,6 +21,7 @@
 #include "internal.h"
 #include "trace.h"
 #include "page_alloc.h"
+#include "page_owner.h"
 #include "vmscan.h"
 
 /* alloc_flags */
@@ -440,8 +441,10 @@ static struct page *get_page_from_freelist(struct machine *m, unsigned gfp, unsi
 		if (!zone_watermark_ok(m, zl[i], order, wmark_pages(zl[i], w), high, alloc_flags))
 			continue;
 		page = rmqueue(m, zl[0], zl[i], order, gfp_migratetype(gfp), gfp, nid);
-		if (page)
+		if (page) {
+			set_page_owner(m, page, order, gfp, w == WMARK_MIN);	/* post_alloc_hook */
 			return page;
+		}
 	}
 	return NULL;
 }
@@ -555,6 +558,7 @@ void free_pages(struct machine *m, struct page *page, unsigned order)
 	page->refcount = 0;
 	page->flags = 0;
 	page->mapping = NULL;
+	reset_page_owner(m, page, order);
 	free_one_page(m, z, pfn, order);
 	count_vm_events(m, PGFREE, 1LL << order);
 }

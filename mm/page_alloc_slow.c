@@ -68,14 +68,16 @@ int alloc_retry(struct machine *m, struct alloc_retry *st)
 {
 	unsigned gfp = m->alloc_fail_gfp;
 	int order = m->alloc_fail_order, nid = m->alloc_fail_nid;
-	uint64_t progress, nodemask = m->alloc_fail_nodemask;
+	uint64_t progress, nodemask = m->alloc_fail_nodemask, scanned;
 
 	lockdep_assert_held(m);
 	if (!m->alloc_failed)
 		return ALLOC_FAIL;	/* ENOMEM of policy (a limit), not of memory */
 	m->alloc_failed = 0;
 	m->reclaim_nodemask = nodemask;
+	scanned = (uint64_t)m->vm_events[PGSCAN_DIRECT];
 	progress = try_to_free_pages(m, order, gfp, nid);
+	psi_memstall(m, ((uint64_t)m->vm_events[PGSCAN_DIRECT] - scanned) * PSI_SCAN_NS, 1);
 	m->reclaim_nodemask = 0;
 	if (progress) {
 		st->no_progress_loops = 0;

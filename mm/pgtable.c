@@ -48,8 +48,10 @@ uint64_t vm_page_prot(uint64_t vm_flags)
 
 static struct page *table_alloc(struct machine *m)
 {
-	struct page *page = alloc_pages(m, GFP_KERNEL, 0, 0);
+	struct page *page;
 
+	page_owner_site(m, PO_SITE_PGTABLE);
+	page = alloc_pages(m, GFP_KERNEL, 0, 0);
 	if (!page)
 		return NULL;
 	memset(page_address(m, page), 0, MM_PAGE_SIZE);

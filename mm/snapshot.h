@@ -359,4 +359,48 @@ struct mm_fd_snap {
  */
 int mm_snap_vma(const struct mm_task_snap *s, size_t *cursor, struct mm_vma_snap *v);
 
+/*
+ * page_owner=on (page_owner.c): one allocated block, as read_page_owner
+ * prints it. flags is Linux's page->flags for the head page: the
+ * page-flags bits of include/linux/page-flags.h and the node, zone and
+ * last_cpupid fields where an x86-64 distribution kernel keeps them.
+ */
+struct mm_page_owner_rec {
+	uint64_t pfn;
+	uint64_t ts_nsec;		/* the simulated clock at the allocation */
+	uint64_t flags;			/* Linux's page->flags (above) */
+	unsigned gfp;			/* the model's gfp: mm_gfp_format names Linux's */
+	int pid, tgid;
+	int handle;			/* the stack: mm_page_owner_stack */
+	int order;
+	int last_migrate_reason;	/* -1: never migrated; else an index of mm_migrate_reason_names */
+	int page_mt, block_mt;		/* the gfp's and the pageblock's enum migratetype */
+	char comm[16];
+};
+
+/* page_owner_stacks: a stack with the base pages it holds, newest stack first. */
+#define MM_PO_MAX_STACKS	64
+struct mm_page_owner_snap {
+	int nr_stacks;
+	struct { int handle; uint64_t nr_base_pages; } stacks[MM_PO_MAX_STACKS];
+	size_t nr;			/* records, in pfn order */
+	struct mm_page_owner_rec recs[];
+};
+
+/* /proc/diskstats and sys/block (blk_stat.c): vda, then its partition vda1. */
+#define MM_NR_DISKS	2
+struct mm_disk_snap {
+	char name[16];
+	int major, minor, partno;	/* partno 0: the whole disk */
+	uint64_t start, size;		/* in 512-byte sectors */
+	uint64_t ios[2], merges[2], sectors[2], ticks_ms[2];	/* [0] read, [1] write */
+	uint64_t io_ticks_ms, time_in_queue_ms;
+};
+
+/* /proc/pressure/memory (psi.c): [0] some, [1] full. */
+struct mm_psi_snap {
+	unsigned long avg[2][3];	/* avg10, avg60, avg300: percent << 11 (FIXED_1) */
+	uint64_t total_us[2];
+};
+
 #endif

@@ -200,6 +200,7 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 	 * the faulting VMA's policy at the page's address; a shmem swap-in's
 	 * object's at its index; neither (swapoff): the task's
 	 */
+	page_owner_site(m, PO_SITE_SWAPIN);
 	page = m->policy_vma ? vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, m->policy_vma, m->policy_addr)
 	     : m->policy_shmem ? alloc_pages_shmem(m, GFP_HIGHUSER_MOVABLE, 0, m->policy_shmem,
 						   m->policy_shmem_index)
@@ -225,6 +226,8 @@ struct page *read_swap_cache_async(struct machine *m, swp_entry_t e, int *hit)
 		task_io_account_read(m, MM_PAGE_SIZE);
 	}
 	workingset_refault(m, page, shadow, 0);
+	if (zero == 0 && PageFlag(page, PG_workingset))	/* swap_read_folio's memstall */
+		psi_memstall(m, m->blk_plug.last_ns, 1);
 	lru_add(m, page, PageFlag(page, PG_active) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON);
 	return page;
 }

@@ -510,6 +510,7 @@ int swap_write_page(struct machine *m, swp_entry_t e, struct page *page)
 	if (pwrite(si->store_fd, src, MM_PAGE_SIZE, (off_t)(off * MM_PAGE_SIZE)) != (ssize_t)MM_PAGE_SIZE)
 		return -EIO;
 	set_bit(si->datamap, off);
+	blk_account_io(m, BLK_WRITE, si, off);
 	return 0;
 }
 
@@ -535,6 +536,7 @@ int swap_write_folio(struct machine *m, swp_entry_t e, struct page *page, uint64
 		    (ssize_t)MM_PAGE_SIZE)
 			return -EIO;
 		set_bit(si->datamap, off + k);
+		blk_account_io(m, BLK_WRITE, si, off + k);
 	}
 	return i == nr;
 }
@@ -559,8 +561,11 @@ int swap_read_page(struct machine *m, swp_entry_t e, struct page *page)
 		return -EIO;
 	}
 	ClearPageFlag(page, PG_zeroed);
-	return pread(si->store_fd, page_address(m, page), MM_PAGE_SIZE,
-		     (off_t)(off * MM_PAGE_SIZE)) == (ssize_t)MM_PAGE_SIZE ? 0 : -EIO;
+	if (pread(si->store_fd, page_address(m, page), MM_PAGE_SIZE,
+		  (off_t)(off * MM_PAGE_SIZE)) != (ssize_t)MM_PAGE_SIZE)
+		return -EIO;
+	blk_account_io(m, BLK_READ, si, off);
+	return 0;
 }
 
 /* ---- the global commands ---- */

@@ -99,6 +99,7 @@ void task_reparent(struct task *t, struct task *parent)
 static int alloc_thread_stack(struct machine *m, struct task *t)
 {
 	for (int i = 0; i < THREAD_STACK_PAGES; i++) {
+		page_owner_site(m, PO_SITE_STACK);
 		t->stack[i] = alloc_pages(m, GFP_KERNEL, 0, 0);
 		if (!t->stack[i])
 			return -ENOMEM;

@@ -15,6 +15,7 @@ MMFS_DEPS=(
 	sysvinit-utils				# pidof (Debian's is not procps's)
 	strace perl gzip			# tests/integration/strace.sh traces real programs
 	trace-cmd				# tests/integration/trace.sh: trace-cmd show finds tracefs
+	sysstat					# iostat: tests/integration/owner_io.sh reads diskstats with it
 )
 
 # The browser test (tests/integration/view_browser.sh) draws view/'s pictures

@@ -48,6 +48,9 @@
  *   trace    faults/s of a 64 MiB touch with no trace event enabled, with
  *           every event enabled but tracing_on 0, with events/kmem and with
  *           every event recording (bench_trace.c).
+ *   page_owner  host bytes per faulted page and write faults per second
+ *           with page_owner=on, against the same machine with it off in
+ *           the same run (bench_owner.c).
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -223,6 +226,7 @@ static const struct group {
 	{ "migrate", bench_migrate },
 	{ "zswap", bench_zswap },
 	{ "trace", bench_trace },
+	{ "page_owner", bench_owner },
 };
 
 static const struct group *find_group(const char *name)

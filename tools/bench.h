@@ -117,5 +117,6 @@ void bench_mempolicy(void);
 void bench_migrate(void);
 void bench_zswap(void);
 void bench_trace(void);
+void bench_owner(void);
 
 #endif
