@@ -21,6 +21,7 @@
 #include "page.h"
 #include "list.h"
 #include "arena.h"
+#include "slab.h"
 
 struct task;
 struct kmsg;
@@ -187,6 +188,13 @@ struct machine {
 	struct ipc_namespace *ipc;
 	/* shmem_file.c: /dev/shm files unlinked while still mapped or open */
 	uint64_t tmpfs_orphans;
+	/* slub.c: the slab caches (slab.h), by enum kmem_cache_id */
+	struct kmem_cache *slab_caches[NR_KMEM_CACHES];
+	/* slub_shrink.c: the super block shrinker's nr_deferred, per node */
+	int64_t sb_nr_deferred[MM_MAX_NODES];
+	/* slub_shrink.c: unused dentries, and unused inodes that cache nothing, per node */
+	struct list_head dentry_lru[MM_MAX_NODES], inode_lru[MM_MAX_NODES];
+	uint64_t nr_dentry_lru[MM_MAX_NODES], nr_inode_lru[MM_MAX_NODES];
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

@@ -490,4 +490,11 @@ int mm_sched_setaffinity(struct machine *m, int caller, int pid, const uint64_t 
 int mm_sched_getaffinity(struct machine *m, int caller, int pid, uint64_t len, uint64_t *mask,
 			 long *ret, char *why, size_t whylen);
 
+/*
+ * The slab caches (mm/slab.h), fixed at build time: how many, and the name
+ * of cache id (creation order; sys/kernel/slab has one directory each).
+ */
+int mm_slab_nr_caches(void);
+const char *mm_slab_cache_name(int id);
+
 #endif
