@@ -366,6 +366,7 @@ int file_open_mode(struct machine *m, const char *path, int flags, unsigned mode
 	f->mode = node->mode;
 	f->inode = node;
 	f->slab = kmem_cache_alloc(m, KMEM_FILP, -1);
+	f->i_state = F_FILP;
 	icache_get(m, node);
 	/*
 	 * O_TRUNC (handle_truncate): the host cut the backing file when it

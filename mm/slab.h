@@ -144,6 +144,7 @@ struct file_ref;
 #define D_REFERENCED	0x4u	/* DCACHE_REFERENCED: the LRU walk rotates it once */
 #define I_REFERENCED	0x8u
 #define I_SHMEM		0x10u	/* the object is a shmem_inode_cache one (/dev/shm) */
+#define F_FILP		0x20u	/* an open file of files/ (file.c): slab is its filp, inode its table entry */
 void icache_init(struct machine *m);
 /* An open file of inode is made / freed (its filp is the caller's). */
 void icache_get(struct machine *m, struct file_ref *inode);

@@ -42,14 +42,14 @@ struct mm_struct *mm_alloc(struct machine *m)
 	if (mm) {
 		mm->machine = m;
 		mm->mm_users = 1;
-		mm->slab = kmem_cache_alloc(m, KMEM_MM_STRUCT, -1);
+		mm->slab = m ? kmem_cache_alloc(m, KMEM_MM_STRUCT, -1) : 0;
 	}
 	return mm;
 }
 
 void mm_free(struct machine *m, struct mm_struct *mm)
 {
-	if (mm)
+	if (mm && m)
 		kmem_cache_free(m, KMEM_MM_STRUCT, mm->slab);
 	kfree(mm);
 }
