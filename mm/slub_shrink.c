@@ -156,6 +156,9 @@ static uint64_t prune_dcache(struct machine *m, int nid, uint64_t nr)
 {
 	uint64_t freed = 0;
 
+	/* list_lru_walk: each entry at most once, a rotated one is not met again */
+	if (nr > m->nr_dentry_lru[nid])
+		nr = m->nr_dentry_lru[nid];
 	while (nr-- && !list_empty(&m->dentry_lru[nid])) {
 		struct file_ref *inode = list_entry(m->dentry_lru[nid].next, struct file_ref, d_lru);
 
@@ -177,6 +180,8 @@ static uint64_t prune_icache(struct machine *m, int nid, uint64_t nr, int kswapd
 {
 	uint64_t freed = 0;
 
+	if (nr > m->nr_inode_lru[nid])
+		nr = m->nr_inode_lru[nid];
 	while (nr-- && !list_empty(&m->inode_lru[nid])) {
 		struct file_ref *inode = list_entry(m->inode_lru[nid].next, struct file_ref, i_lru);
 
