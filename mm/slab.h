@@ -82,6 +82,8 @@ struct kmem_cache_node {
 	uint64_t nr_slabs;		/* every slab of this node */
 	uint64_t total_objects;		/* nr_slabs * objs_per_slab */
 	uint64_t inuse;			/* objects allocated */
+	uint64_t partial_inuse;		/* of those, in slabs on partial (sysfs objects_partial) */
+	uint64_t pages;			/* pages of all slabs (a fallback slab may be smaller) */
 };
 
 /* A cache's state: per node, in the arena (m->slab_caches[id]). */

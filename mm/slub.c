@@ -182,6 +182,7 @@ static struct page *new_slab(struct machine *m, const struct kmem_cache_info *ci
 	list_add(&page->lru, &n->partial);
 	n->nr_partial++;
 	n->nr_slabs++;
+	n->pages += 1ULL << order;
 	n->total_objects += slab_objects(ci, order);
 	mod_node_page_state(m->node[page_zone(m, page)->nid], slab_stat(ci), 1LL << order);
 	return page;
@@ -193,9 +194,12 @@ static void discard_slab(struct machine *m, const struct kmem_cache_info *ci,
 	unsigned order = slab_order(page);
 
 	list_del(&page->lru);
-	if (slab_inuse(page) < slab_objects(ci, order))
+	if (slab_inuse(page) < slab_objects(ci, order)) {
 		n->nr_partial--;
+		n->partial_inuse -= slab_inuse(page);
+	}
 	n->nr_slabs--;
+	n->pages -= 1ULL << order;
 	n->total_objects -= slab_objects(ci, order);
 	n->inuse -= slab_inuse(page);
 	mod_node_page_state(m->node[page_zone(m, page)->nid], slab_stat(ci), -(1LL << order));
@@ -241,11 +245,13 @@ uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
 	}
 	page->private++;
 	n->inuse++;
+	n->partial_inuse++;
 	if (slab_inuse(page) == slab_objects(ci, slab_order(page))) {
 		/* full: off the partial list */
 		list_del(&page->lru);
 		list_add(&page->lru, &n->full);
 		n->nr_partial--;
+		n->partial_inuse -= slab_inuse(page);
 	}
 	return (uint32_t)page_to_pfn(m, page);
 }
@@ -273,9 +279,11 @@ void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
 		list_del(&page->lru);
 		list_add_tail(&page->lru, &n->partial);
 		n->nr_partial++;
+		n->partial_inuse += slab_inuse(page);
 	}
 	page->private--;
 	n->inuse--;
+	n->partial_inuse--;
 	/* __slab_free: an empty slab goes back once the node keeps enough partial ones */
 	if (!slab_inuse(page) && n->nr_partial >= ci->min_partial)
 		discard_slab(m, ci, n, page);

@@ -39,8 +39,6 @@ int slab_snap_fill(struct machine *m, struct mm_slab_snap *out, struct mm_slab_n
 		for (int nid = 0; nid < m->nr_nodes; nid++) {
 			struct mm_slab_node_snap *ns = &node[id * m->nr_nodes + nid];
 			const struct kmem_cache_node *n;
-			const struct list_head *e;
-			const struct page *p;
 
 			memset(ns, 0, sizeof(*ns));
 			if (!s)
@@ -49,14 +47,9 @@ int slab_snap_fill(struct machine *m, struct mm_slab_snap *out, struct mm_slab_n
 			ns->slabs = n->nr_slabs;
 			ns->partial = n->nr_partial;
 			ns->objects = n->inuse;
+			ns->objects_partial = n->partial_inuse;
 			ns->total_objects = n->total_objects;
-			for (e = n->partial.next; e != &n->partial; e = e->next) {
-				p = list_entry(e, struct page, lru);
-				ns->objects_partial += head_inuse(p);
-				ns->pages += 1ULL << head_order(p);
-			}
-			for (e = n->full.next; e != &n->full; e = e->next)
-				ns->pages += 1ULL << head_order(list_entry(e, struct page, lru));
+			ns->pages = n->pages;
 		}
 	}
 	return NR_KMEM_CACHES;
@@ -116,20 +109,23 @@ int slab_check(struct machine *m, struct rbuf_lite *out)
 			continue;
 		for (int nid = 0; nid < m->nr_nodes; nid++) {
 			const struct kmem_cache_node *n = &s->node[nid];
-			uint64_t slabs = 0, objs = 0, inuse = 0, pages = 0, partial;
+			uint64_t slabs = 0, objs = 0, inuse = 0, pages = 0, partial, pinuse;
 
 			bad += check_list(m, id, nid, &n->partial, 0, &slabs, &objs, &inuse, &pages, out);
 			partial = slabs;
+			pinuse = inuse;
 			bad += check_list(m, id, nid, &n->full, 1, &slabs, &objs, &inuse, &pages, out);
 			if (partial != n->nr_partial || slabs != n->nr_slabs || objs != n->total_objects ||
-			    inuse != n->inuse) {
-				CHECK_REPORT("slab %s node %d: lists hold %llu slabs (%llu partial), %llu objects, %llu in use; counters say %llu (%llu), %llu, %llu\n",
+			    inuse != n->inuse || pinuse != n->partial_inuse || pages != n->pages) {
+				CHECK_REPORT("slab %s node %d: lists hold %llu slabs (%llu partial) of %llu pages, %llu objects, %llu in use (%llu in partial ones); counters say %llu (%llu), %llu, %llu, %llu (%llu)\n",
 					     ci->name, nid, (unsigned long long)slabs,
-					     (unsigned long long)partial, (unsigned long long)objs,
-					     (unsigned long long)inuse, (unsigned long long)n->nr_slabs,
-					     (unsigned long long)n->nr_partial,
+					     (unsigned long long)partial, (unsigned long long)pages,
+					     (unsigned long long)objs, (unsigned long long)inuse,
+					     (unsigned long long)pinuse, (unsigned long long)n->nr_slabs,
+					     (unsigned long long)n->nr_partial, (unsigned long long)n->pages,
 					     (unsigned long long)n->total_objects,
-					     (unsigned long long)n->inuse);
+					     (unsigned long long)n->inuse,
+					     (unsigned long long)n->partial_inuse);
 			}
 			node_pages[nid][!!(ci->flags & SLAB_RECLAIM_ACCOUNT)] += pages;
 		}
