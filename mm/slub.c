@@ -248,8 +248,7 @@ uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
 	n->partial_inuse++;
 	if (slab_inuse(page) == slab_objects(ci, slab_order(page))) {
 		/* full: off the partial list */
-		list_del(&page->lru);
-		list_add(&page->lru, &n->full);
+		list_move(&page->lru, &n->full);
 		n->nr_partial--;
 		n->partial_inuse -= slab_inuse(page);
 	}
@@ -276,8 +275,7 @@ void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
 	n = &s->node[page_zone(m, page)->nid];
 	if (slab_inuse(page) == slab_objects(ci, slab_order(page))) {
 		/* full -> partial: to the tail (DEACTIVATE_TO_TAIL) */
-		list_del(&page->lru);
-		list_add_tail(&page->lru, &n->partial);
+		list_move_tail(&page->lru, &n->partial);
 		n->nr_partial++;
 		n->partial_inuse += slab_inuse(page);
 	}

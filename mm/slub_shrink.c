@@ -164,8 +164,7 @@ static uint64_t prune_dcache(struct machine *m, int nid, uint64_t nr)
 
 		if (inode->i_state & D_REFERENCED) {	/* LRU_ROTATE */
 			inode->i_state &= ~D_REFERENCED;
-			list_del(&inode->d_lru);
-			list_add_tail(&inode->d_lru, &m->dentry_lru[nid]);
+			list_move_tail(&inode->d_lru, &m->dentry_lru[nid]);
 			continue;
 		}
 		d_lru_del(m, inode);
@@ -187,8 +186,7 @@ static uint64_t prune_icache(struct machine *m, int nid, uint64_t nr, int kswapd
 
 		if (inode->i_state & I_REFERENCED) {
 			inode->i_state &= ~I_REFERENCED;
-			list_del(&inode->i_lru);
-			list_add_tail(&inode->i_lru, &m->inode_lru[nid]);
+			list_move_tail(&inode->i_lru, &m->inode_lru[nid]);
 			continue;
 		}
 		if (inode->mapping && inode->mapping->nrpages) {
@@ -197,8 +195,7 @@ static uint64_t prune_icache(struct machine *m, int nid, uint64_t nr, int kswapd
 			count_vm_events(m, kswapd ? KSWAPD_INODESTEAL : PGINODESTEAL, (int64_t)reap);
 			if (inode->mapping && inode->mapping->nrpages) {
 				/* dirty or mapped pages stay: so does the inode, at the tail */
-				list_del(&inode->i_lru);
-				list_add_tail(&inode->i_lru, &m->inode_lru[nid]);
+				list_move_tail(&inode->i_lru, &m->inode_lru[nid]);
 				continue;
 			}
 		}
