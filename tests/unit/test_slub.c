@@ -243,3 +243,41 @@ Test(slub, radix_tree_nodes_follow_the_cache, .init = setup, .fini = teardown)
 	check_ok();
 	cr_assert_eq(objs(KMEM_RADIX_TREE_NODE), r0);
 }
+
+/*
+ * shrink_slab's arithmetic on 300 unused, referenced dentries (their inodes
+ * cache a page each, so they are not on the inode LRU). Priority 0:
+ * delta = 300 * 4 / 2 = 600 = total_scan (≤ 2 × freeable); batches of 128
+ * while total_scan ≥ 128: four, 512 scanned, 88 deferred. Each batch
+ * prunes dentries + 1 = 129 entries (all of them dentries): the first two
+ * and 42 of the third clear reference bits, the rest of the third frees 87,
+ * the fourth 129. Priority 12 then: 84 >> 12 = 0 new, 88 >> 12 = 0
+ * deferred: nothing is scanned, and the work stays deferred.
+ */
+Test(slub, shrink_slab_batches_and_defers, .init = setup, .fini = teardown)
+{
+	int64_t scanned0 = event(SLABS_SCANNED);
+	uint64_t d0 = objs(KMEM_DENTRY);
+	char name[16], path[16], buf[8];
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		snprintf(path, sizeof(path), "/f%d", i);
+		put_host(name, "x", 1);
+		cr_assert_eq(mm_file_read(m, path, 0, buf, sizeof(buf)), 1);
+	}
+	cr_assert_eq(m->nr_dentry_lru[0], 300);
+	machine_lock(m);
+	cr_assert_eq(shrink_slab(m, 0, 0, 1), 216);
+	machine_unlock(m);
+	check_ok();
+	cr_assert_eq(event(SLABS_SCANNED) - scanned0, 512);
+	cr_assert_eq(m->sb_nr_deferred[0], 88);
+	cr_assert_eq(objs(KMEM_DENTRY), d0 + 84);
+	machine_lock(m);
+	cr_assert_eq(shrink_slab(m, 0, 12, 1), 0);
+	machine_unlock(m);
+	cr_assert_eq(event(SLABS_SCANNED) - scanned0, 512);
+	cr_assert_eq(m->sb_nr_deferred[0], 88 + 0);
+	cr_assert_eq(event(KSWAPD_INODESTEAL), 0);
+}
