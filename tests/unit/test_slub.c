@@ -281,3 +281,34 @@ Test(slub, shrink_slab_batches_and_defers, .init = setup, .fini = teardown)
 	cr_assert_eq(m->sb_nr_deferred[0], 88 + 0);
 	cr_assert_eq(event(KSWAPD_INODESTEAL), 0);
 }
+
+static void setup_2nodes(void)
+{
+	backing_mkdir(dir, "/tmp/mmfs-pc.XXXXXX");
+	backing_boot(dir, 2ULL << 30, 2);
+}
+
+/* Two nodes: a slab comes from the node asked for, and its node's counters move. */
+Test(slub, slabs_are_per_node, .init = setup_2nodes, .fini = teardown)
+{
+	int64_t n0 = m->node[0]->vm_stat[NR_SLAB_UNRECLAIMABLE];
+	int64_t n1 = m->node[1]->vm_stat[NR_SLAB_UNRECLAIMABLE];
+	struct mm_global_snap *s;
+	uint32_t h;
+
+	machine_lock(m);
+	h = kmem_cache_alloc(m, KMALLOC_4K, 1);
+	machine_unlock(m);
+	cr_assert_eq(slab_nid(m, h), 1);
+	cr_assert_eq(m->node[1]->vm_stat[NR_SLAB_UNRECLAIMABLE] - n1, 8);
+	cr_assert_eq(m->node[0]->vm_stat[NR_SLAB_UNRECLAIMABLE], n0);
+	s = gsnap();
+	cr_assert_eq(s->slab_node[KMALLOC_4K * 2 + 1].objects, 1);
+	cr_assert_eq(s->slab_node[KMALLOC_4K * 2 + 0].objects, 0);
+	free(s);
+	check_ok();
+	machine_lock(m);
+	kmem_cache_free(m, KMALLOC_4K, h);
+	machine_unlock(m);
+	check_ok();
+}
