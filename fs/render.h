@@ -40,6 +40,11 @@ struct render_clock {
 
 /* global files (fs/render_global.c) */
 void render_meminfo(struct rbuf *b, const struct mm_global_snap *s);
+/* render_slab.c: proc/slabinfo, and sys/kernel/slab/CACHE/ATTR (arg = cache * NR_SLAB_ATTRS + attr) */
+void render_slabinfo(struct rbuf *b, const struct mm_global_snap *s);
+#define NR_SLAB_ATTRS 28
+extern const char *const slab_attr_names[NR_SLAB_ATTRS];
+void render_slab_attr(struct rbuf *b, const struct mm_global_snap *s, int arg);
 void render_vmstat(struct rbuf *b, const struct mm_global_snap *s);
 void render_buddyinfo(struct rbuf *b, const struct mm_global_snap *s);
 /* render_extfrag.c: sys/kernel/debug/extfrag/ */

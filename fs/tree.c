@@ -113,6 +113,7 @@ static const struct node static_nodes[] = {
 	  .arg = LINK_MOUNTS },
 	{ .name = "shm", .parent = N_PROC_SYSVIPC, .mode = S_IFREG | 0444, .kind = NK_CLOCKED,
 	  .show.clocked = render_sysvipc_shm },
+	GLOBAL_ROW("slabinfo", 0400, render_slabinfo),
 };
 
 static struct node *nodes;	/* static rows, then generated ones */
@@ -305,6 +306,21 @@ static void tree_add_io(void)
 	node_add("memory", dir_add("pressure", N_PROC), S_IFREG | 0666, NK_IO)->arg = TREE_IO_PRESSURE;
 }
 
+/* sys/kernel/slab/CACHE/ATTR (render_slab.c), root's only as in sysfs */
+static void tree_add_slab(void)
+{
+	int dir = dir_add("slab", N_SYS_KERNEL);
+
+	for (int id = 0; id < mm_slab_nr_caches(); id++) {
+		int cdir = dir_add(mm_slab_cache_name(id), dir);
+
+		for (int a = 0; a < NR_SLAB_ATTRS; a++)
+			sys_add(slab_attr_names[a], cdir, render_slab_attr,
+				id * NR_SLAB_ATTRS + a)->mode = S_IFREG | 0400;
+	}
+}
+#define SLAB_ROWS	(1 + (size_t)mm_slab_nr_caches() * (1 + NR_SLAB_ATTRS))
+
 int tree_init(int nr_numa, int nr_cpus)
 {
 	const size_t nr_static = sizeof(static_nodes) / sizeof(static_nodes[0]);
@@ -313,7 +329,7 @@ int tree_init(int nr_numa, int nr_cpus)
 
 	nodes = calloc(nr_static + (size_t)nr_tun + NUMA_ROWS + PAGE_OWNER_ROWS + IO_ROWS +
 		       NUMA_ROWS_PER_NODE * (size_t)nr_numa + NUMA_ROWS_PER_CPU * (size_t)nr_cpus +
-		       2 * tracefs_nr_rows(), sizeof(*nodes));
+		       2 * tracefs_nr_rows() + SLAB_ROWS, sizeof(*nodes));
 	if (!nodes)
 		return -ENOMEM;
 	memcpy(nodes, static_nodes, sizeof(static_nodes));
@@ -342,6 +358,7 @@ int tree_init(int nr_numa, int nr_cpus)
 	tracefs_add_rows(N_SYS_DEBUG, tracefs_row);
 	tree_add_page_owner();
 	tree_add_io();
+	tree_add_slab();
 	return 0;
 }
 

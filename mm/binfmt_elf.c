@@ -426,7 +426,7 @@ int binfmt_elf_exec(struct machine *m, struct task *t, const char *path, const c
 	if (err) {
 		mm_free_vmas(mm);
 		file_ref_put(mm->exe_file);
-		kfree(mm);
+		mm_free(m, mm);
 		return err;
 	}
 	m->vm_committed_as += vma_accounted_pages(mm);

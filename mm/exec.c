@@ -329,7 +329,7 @@ int exec_mm(struct machine *m, struct task *t, const char *path)
 	if (err) {
 		mm_free_vmas(mm);
 		file_ref_put(mm->exe_file);
-		kfree(mm);
+		mm_free(m, mm);
 		return err;
 	}
 	m->vm_committed_as += vma_accounted_pages(mm);

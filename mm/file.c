@@ -214,6 +214,7 @@ static struct file_ref *table_find(struct machine *m, uint64_t host_dev, uint64_
 
 void file_table_free(struct machine *m)
 {
+	icache_release_all(m);
 	while (m->files_first) {
 		struct file_ref *f = m->files_first;
 
@@ -364,6 +365,9 @@ int file_open_mode(struct machine *m, const char *path, int flags, unsigned mode
 	f->is_dir = node->is_dir;
 	f->mode = node->mode;
 	f->inode = node;
+	f->slab = kmem_cache_alloc(m, KMEM_FILP, -1);
+	f->i_state = F_FILP;
+	icache_get(m, node);
 	/*
 	 * O_TRUNC (handle_truncate): the host cut the backing file when it
 	 * opened it; the cache and every mapping of the inode follow.

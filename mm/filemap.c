@@ -72,6 +72,7 @@ static struct address_space *mapping_of(struct machine *m, struct file_ref *inod
 		kfree(as);
 		return NULL;
 	}
+	as->host = inode;
 	inode->mapping = as;
 	return as;
 }
@@ -232,6 +233,7 @@ static void index_insert(struct machine *m, struct address_space *as, struct pc_
 	as->buckets[hash_index(page->index, as->nbuckets)] = node;
 	if (++as->nrpages > as->nbuckets)
 		grow(as);
+	xa_nodes_update(as);
 	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
 	if (shmem)
 		mod_node_page_state(pgdat, NR_SHMEM, 1);
@@ -409,6 +411,7 @@ static void delete_from_page_cache(struct address_space *as, struct pc_node **pp
 	put_page(as->m, page);
 	kfree(p);
 	as->nrpages--;
+	xa_nodes_update(as);
 }
 
 void filemap_delete_page(struct page *page)
@@ -433,6 +436,7 @@ void filemap_release(struct file_ref *f)
 		while (as->buckets[i])
 			delete_from_page_cache(as, &as->buckets[i]);
 	shadow_release(as);
+	xa_nodes_release(as);
 	kfree(as->buckets);
 	kfree(as);
 	f->mapping = NULL;
@@ -488,6 +492,11 @@ static uint64_t invalidate_clean(struct address_space *as)
 		}
 	}
 	return dropped;
+}
+
+uint64_t invalidate_inode_pages(struct file_ref *inode)
+{
+	return inode->mapping ? invalidate_clean(inode->mapping) : 0;
 }
 
 uint64_t filemap_drop_clean(struct machine *m)
@@ -647,6 +656,7 @@ void filemap_swap_out(struct machine *m, struct page *page)
 	*pp = p->next;
 	kfree(p);
 	as->nrpages--;
+	xa_nodes_update(as);
 	mod_node_page_state(pgdat, NR_FILE_PAGES, -1);
 	mod_node_page_state(pgdat, NR_SHMEM, -1);
 	page->mapping = NULL;

@@ -104,6 +104,8 @@ int filemap_split_folio(struct machine *m, struct page *page, uint64_t at);
  * system's inodes (shmem pages and dirty pages stay). Returns the count.
  */
 uint64_t filemap_drop_clean(struct machine *m);
+/* One inode's clean unmapped cache pages (invalidate_mapping_pages): pages dropped. */
+uint64_t invalidate_inode_pages(struct file_ref *inode);
 
 /*
  * Take the folio of a cached page out of its object's cache (reclaim):

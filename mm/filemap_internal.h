@@ -34,12 +34,19 @@ struct pc_shadow {
 
 struct address_space {
 	struct machine *m;
+	struct file_ref *host;		/* the inode or shmem object it caches (kernel: a_ops host) */
 	struct pc_node **buckets;	/* nbuckets chains */
 	uint64_t nbuckets;		/* a power of two */
 	uint64_t nrpages;
 	struct pc_shadow *shadows;	/* shadow_cap slots, or NULL */
 	uint64_t shadow_cap, nr_shadows;
+	/* slub_xa.c: the radix_tree_node objects charged to this cache (slab handles) */
+	uint32_t *xa_slabs;
+	uint64_t nr_xa_nodes, xa_cap;
 };
+
+/* slub_xa.c: give back every radix_tree_node object of as (before freeing it). */
+void xa_nodes_release(struct address_space *as);
 
 /*
  * Shadows (filemap_shadow.c). An index holds a page or a shadow, never

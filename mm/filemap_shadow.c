@@ -65,6 +65,7 @@ int shadow_store(struct address_space *as, uint64_t index, uint64_t shadow)
 	if (as->shadows[h].index == EMPTY)
 		as->nr_shadows++;
 	as->shadows[h] = (struct pc_shadow){ index, shadow };
+	xa_nodes_update(as);
 	return 0;
 }
 
@@ -88,6 +89,7 @@ static void shadow_remove_at(struct address_space *as, uint64_t h)
 	}
 	as->shadows[h].index = EMPTY;
 	as->nr_shadows--;
+	xa_nodes_update(as);
 }
 
 /* The slot of index in the table, or UINT64_MAX. */
@@ -196,6 +198,7 @@ void shadow_release(struct address_space *as)
 	kfree(as->shadows);
 	as->shadows = NULL;
 	as->shadow_cap = as->nr_shadows = 0;
+	xa_nodes_update(as);
 }
 
 int shmem_swap_store(struct address_space *as, uint64_t index, uint64_t entry)

@@ -146,7 +146,7 @@ int do_fork(struct machine *m, struct task *parent, int *child_pid, char *why, s
 		       parent->cmdline_len);
 	mm = mm_alloc(m);
 	if (!t || !mm) {
-		kfree(mm);
+		mm_free(m, mm);
 		if (t)
 			task_discard(m, t);
 		snprintf(why, whylen, "out of memory");

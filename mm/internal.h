@@ -24,6 +24,7 @@
 #include "page_owner.h"
 #include "blk_stat.h"
 #include "psi.h"
+#include "slab.h"
 
 struct task;
 struct kmsg;
@@ -222,6 +223,13 @@ struct machine {
 	struct blk_plug_state blk_plug;
 	/* psi.c: memory pressure */
 	struct psi_group psi;
+	/* slub.c: the slab caches (slab.h), by enum kmem_cache_id */
+	struct kmem_cache *slab_caches[NR_KMEM_CACHES];
+	/* slub_shrink.c: the super block shrinker's nr_deferred, per node */
+	int64_t sb_nr_deferred[MM_MAX_NODES];
+	/* slub_shrink.c: unused dentries, and unused inodes that cache nothing, per node */
+	struct list_head dentry_lru[MM_MAX_NODES], inode_lru[MM_MAX_NODES];
+	uint64_t nr_dentry_lru[MM_MAX_NODES], nr_inode_lru[MM_MAX_NODES];
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

@@ -332,7 +332,7 @@ struct machine *mm_boot(const struct mm_config *cfg, char *why, size_t whylen)
 	set_recommended_min_free_kbytes(m);
 	page_owner_boot_log(m);
 	psi_init(m);
-	if (shm_init(m) || task_init(m)) {
+	if (kmem_cache_init(m) || shm_init(m) || task_init(m)) {
 		machine_unlock(m);
 		snprintf(why, whylen, "cannot create init");
 		goto out_free;
@@ -381,6 +381,7 @@ void mm_shutdown(struct machine *m)
 	shm_exit_ns(m);		/* the segments' memory, now that nothing attaches them */
 	wb_sync_all(m);		/* unmount: every dirty page reaches backing=DIR */
 	file_table_free(m);	/* gives the page cache back to the buddy allocator */
+	kmem_cache_exit(m);	/* the slabs, now that every object is gone */
 	swap_release_all(m);
 	zswap_exit(m);
 	machine_unlock(m);
@@ -412,12 +413,13 @@ int drop_caches_locked(struct machine *m, int mode)
 {
 	if (mode < 1 || mode > 4)
 		return -EINVAL;
-	/* clean unmapped page cache goes; there is no reclaimable slab yet */
+	/* clean unmapped page cache goes; then the dentries and inodes of files/ */
 	if (mode & 1) {
 		filemap_drop_clean(m);
 		count_vm_event(m, DROP_PAGECACHE);
 	}
 	if (mode & 2) {	/* drop_slab: the shrinkers run */
+		drop_slab(m);
 		shrink_huge_zero_page(m);
 		count_vm_event(m, DROP_SLAB);
 	}
@@ -468,7 +470,7 @@ char *mm_check(struct machine *m, int *nbad)
 	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
 	    check_paging(m, &b) + rmap_check(m, &b) + kswapd_check(m, &b) +
 	    trace_check(m, &b) + trace_ring_check(m, &b);
-	n += page_owner_check(m, &b) + io_check(m, &b);
+	n += page_owner_check(m, &b) + io_check(m, &b) + slab_check(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");

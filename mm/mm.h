@@ -537,4 +537,11 @@ int mm_trace_write(struct machine *m, const char *path, const char *buf, size_t 
 int mm_trace_filter_text(struct machine *m, const char *path, char *buf, size_t size);
 void mm_set_trace_notify(struct machine *m, void (*fn)(void *arg), void *arg);
 
+/*
+ * The slab caches (mm/slab.h), fixed at build time: how many, and the name
+ * of cache id (creation order; sys/kernel/slab has one directory each).
+ */
+int mm_slab_nr_caches(void);
+const char *mm_slab_cache_name(int id);
+
 #endif

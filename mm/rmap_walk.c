@@ -34,6 +34,7 @@
 /* One anon_vma: the VMAs that carry its id. */
 struct anon_vma {
 	uint64_t id;
+	uint32_t slab;			/* slab.h: its anon_vma object */
 	struct anon_vma *hnext;		/* hash chain */
 	struct list_head vmas;		/* their anon_link */
 };
@@ -85,12 +86,14 @@ static void anon_link(struct machine *m, struct vm_area_struct *vma)
 		if (!av)
 			return;	/* the page's PTEs stay unseen by reclaim: it keeps them */
 		av->id = vma->anon_vma;
+		av->slab = kmem_cache_alloc(m, KMEM_ANON_VMA, -1);
 		INIT_LIST_HEAD(&av->vmas);
 		av->hnext = m->anon_vmas[av_hash(av->id, m->anon_nbuckets)];
 		m->anon_vmas[av_hash(av->id, m->anon_nbuckets)] = av;
 		m->nr_anon_vmas++;
 	}
 	list_add_tail(&vma->anon_link, &av->vmas);
+	vma->avc_slab = kmem_cache_alloc(m, KMEM_ANON_VMA_CHAIN, -1);
 }
 
 static void anon_unlink(struct machine *m, struct vm_area_struct *vma)
@@ -101,6 +104,8 @@ static void anon_unlink(struct machine *m, struct vm_area_struct *vma)
 		return;
 	list_del(&vma->anon_link);
 	vma->anon_link.next = vma->anon_link.prev = NULL;
+	kmem_cache_free(m, KMEM_ANON_VMA_CHAIN, vma->avc_slab);
+	vma->avc_slab = 0;
 	av = av_find(m, vma->anon_vma);
 	if (!av || !list_empty(&av->vmas))
 		return;
@@ -108,6 +113,7 @@ static void anon_unlink(struct machine *m, struct vm_area_struct *vma)
 		;
 	*pp = av->hnext;
 	m->nr_anon_vmas--;
+	kmem_cache_free(m, KMEM_ANON_VMA, av->slab);
 	kfree(av);
 }
 
@@ -133,6 +139,7 @@ void rmap_link_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 	vma->vm_mm = mm;
 	if (!mm->machine)
 		return;		/* a bare mm (the VMA tree's own tests): nothing to find */
+	vma->slab = kmem_cache_alloc(mm->machine, KMEM_VM_AREA_STRUCT, -1);
 	if (vma->anon_vma)
 		anon_link(mm->machine, vma);
 	if (vma->vm_file)
@@ -144,6 +151,8 @@ void rmap_unlink_vma(struct vm_area_struct *vma)
 	if (vma->vm_mm && vma->vm_mm->machine) {
 		anon_unlink(vma->vm_mm->machine, vma);
 		file_unlink(vma);
+		kmem_cache_free(vma->vm_mm->machine, KMEM_VM_AREA_STRUCT, vma->slab);
+		vma->slab = 0;
 	}
 	vma->vm_mm = NULL;
 }

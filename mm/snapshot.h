@@ -151,6 +151,23 @@ struct mm_shm_snap {
 	uint64_t rss, swap;		/* pages */
 };
 
+/* One slab cache (slab.h): its geometry and, per node, its slabs. */
+struct mm_slab_snap {
+	const char *name;		/* static: the cache table's */
+	const char *ctor;		/* "" when none */
+	unsigned object_size, size, align, order, objs_per_slab;
+	unsigned min_partial, cpu_partial, usersize;
+	int reclaim_account, hwcache_align, destroy_by_rcu;
+};
+
+struct mm_slab_node_snap {
+	uint64_t slabs, partial;	/* slabs, of which partial (empty ones too) */
+	uint64_t objects;		/* objects in use */
+	uint64_t objects_partial;	/* of those, in partial slabs */
+	uint64_t total_objects;		/* slots in all slabs */
+	uint64_t pages;			/* pages of all slabs */
+};
+
 struct mm_global_snap {
 	int nr_nodes;
 	int nr_cpus;
@@ -168,6 +185,10 @@ struct mm_global_snap {
 	uint64_t sim_ns;			/* the simulated clock */
 	int nr_shm;				/* System V segments, in shm[] */
 	struct mm_shm_snap *shm;		/* in the same allocation, after node[]; NULL if none */
+	/* slub.c: every kmem_cache, in creation order, and [cache * nr_nodes + nid] */
+	int nr_slab;
+	struct mm_slab_snap *slab;		/* in the same allocation, after shm */
+	struct mm_slab_node_snap *slab_node;	/* the same */
 	struct mm_node_snap node[];		/* nr_nodes entries */
 };
 

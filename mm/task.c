@@ -42,8 +42,16 @@ struct mm_struct *mm_alloc(struct machine *m)
 	if (mm) {
 		mm->machine = m;
 		mm->mm_users = 1;
+		mm->slab = m ? kmem_cache_alloc(m, KMEM_MM_STRUCT, -1) : 0;
 	}
 	return mm;
+}
+
+void mm_free(struct machine *m, struct mm_struct *mm)
+{
+	if (mm && m)
+		kmem_cache_free(m, KMEM_MM_STRUCT, mm->slab);
+	kfree(mm);
 }
 
 void mmput(struct machine *m, struct mm_struct *mm)
@@ -63,7 +71,7 @@ void mmput(struct machine *m, struct mm_struct *mm)
 	file_ref_put(mm->exe_file);
 	trace_xlate_free(mm);
 	libc_malloc_release(mm);
-	kfree(mm);
+	mm_free(m, mm);
 }
 
 void task_io_account_read(struct machine *m, uint64_t bytes)
@@ -128,6 +136,7 @@ static void free_task(struct machine *m, struct task *t)
 	fdtable_free(t);
 	trace_session_free(t);
 	free_thread_stack(m, t);
+	kmem_cache_free(m, KMEM_TASK_STRUCT, t->slab);
 	kfree(t);
 }
 
@@ -240,6 +249,7 @@ struct task *task_alloc(struct machine *m, int ppid, const char *comm,
 
 	if (!t)
 		return NULL;
+	t->slab = kmem_cache_alloc(m, KMEM_TASK_STRUCT, -1);
 	t->ppid = ppid;
 	INIT_LIST_HEAD(&t->children);
 	INIT_LIST_HEAD(&t->sibling);

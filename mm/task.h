@@ -32,6 +32,7 @@ enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
 struct mm_struct {
 	struct machine *machine;	/* the machine it belongs to (NULL for a bare test mm) */
+	uint32_t slab;			/* slab.h: its mm_struct object */
 	struct vma_store vmas;		/* vma.c only */
 	size_t map_count;		/* linked VMAs */
 
@@ -99,6 +100,7 @@ struct task_io_accounting {
 
 struct task {
 	int pid, ppid;
+	uint32_t slab;			/* slab.h: its task_struct object */
 	char comm[TASK_COMM_LEN];	/* NUL-terminated, at most 15 chars */
 	char cmdline[TASK_CMDLINE_MAX];	/* NUL-separated argv */
 	size_t cmdline_len;		/* bytes of cmdline, last NUL included */
@@ -201,6 +203,8 @@ void vma_snap_fill(struct machine *m, const struct mm_struct *mm,
 /* Make parent the parent of t (ppid and children lists). */
 void task_reparent(struct task *t, struct task *parent);
 struct mm_struct *mm_alloc(struct machine *m);
+/* Free an mm that mm_alloc made (and its mm_struct object). */
+void mm_free(struct machine *m, struct mm_struct *mm);
 /* fork's building blocks (task.c): a task with a stack, then a pid. */
 struct task *task_alloc(struct machine *m, int ppid, const char *comm,
 			const char *cmdline, size_t cmdline_len);

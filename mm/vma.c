@@ -44,6 +44,10 @@ void file_ref_free(struct file_ref *f)
 {
 	if (f) {
 		__atomic_sub_fetch(&file_refs_live, 1, __ATOMIC_RELAXED);
+		if (f->i_state & F_FILP) {	/* an open file of files/: its filp */
+			kmem_cache_free(f->inode->owner, KMEM_FILP, f->slab);
+			icache_put(f->inode->owner, f->inode);
+		}
 		kfree(f);
 	}
 }

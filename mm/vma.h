@@ -67,6 +67,14 @@ struct file_ref {
 	struct sp_node *sp_root;	/* sorted by start, disjoint; NULL: none */
 	struct list_head sp_link;	/* on m->shared_policies while sp_root; next NULL when not */
 	int unevictable;		/* shm.c: SHM_LOCK'd (AS_UNEVICTABLE): reclaim keeps its pages */
+	/*
+	 * slab.h: an open file's filp object; an inode table entry's in-core
+	 * inode (slub_shrink.c: its dentry, the open files of it, its LRUs)
+	 */
+	uint32_t slab, dentry_slab;
+	int i_count;			/* inode: open files of it */
+	unsigned i_state;		/* inode: I_CACHED, D_CACHED ... (slab.h) */
+	struct list_head d_lru, i_lru;	/* on the machine's dentry / inode LRU; next NULL when not */
 };
 
 /* file_refs allocated and not yet freed, all machines together (for leak tests) */
@@ -96,6 +104,7 @@ struct vm_area_struct {
 	enum vma_special special;
 	/* rmap_walk.c: who maps what */
 	struct mm_struct *vm_mm;	/* the mm it is linked into, NULL while unlinked */
+	uint32_t slab, avc_slab;	/* slab.h: its vm_area_struct and anon_vma_chain objects */
 	struct list_head anon_link;	/* on its anon_vma's list; next NULL when not */
 	struct list_head mmap_link;	/* on its file's inode's i_mmap; next NULL when not */
 	/*

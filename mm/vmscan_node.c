@@ -372,9 +372,23 @@ void shrink_node(struct machine *m, struct pglist_data *pgdat, struct scan_contr
 {
 	uint64_t before = sc->nr_reclaimed;
 
+	int64_t slab_before;
+
 	sc->nr.dirty = sc->nr.unqueued_dirty = sc->nr.file_taken = 0;
 	prepare_scan_control(pgdat, sc);
 	shrink_lruvec(m, pgdat, sc);
+	/*
+	 * shrink_node_memcgs: the shrinkers after the LRU lists, at the same
+	 * priority; the slab pages they freed count as reclaimed
+	 * (flush_reclaim_state, global reclaim)
+	 */
+	slab_before = global_node_page_state(m, NR_SLAB_RECLAIMABLE) +
+		      global_node_page_state(m, NR_SLAB_UNRECLAIMABLE);
+	shrink_slab(m, pgdat->node_id, sc->priority, sc->who == RECLAIMER_KSWAPD);
+	slab_before -= global_node_page_state(m, NR_SLAB_RECLAIMABLE) +
+		       global_node_page_state(m, NR_SLAB_UNRECLAIMABLE);
+	if (slab_before > 0)
+		sc->nr_reclaimed += (uint64_t)slab_before;
 	/* kswapd writes dirty file pages itself once it meets nothing else */
 	if (sc->who == RECLAIMER_KSWAPD && sc->nr.unqueued_dirty &&
 	    sc->nr.unqueued_dirty == sc->nr.file_taken)

@@ -212,9 +212,14 @@ struct mm_global_snap *snap_global_locked(struct machine *m)
 	lockdep_assert_held(m);
 	nr_shm = shm_count(m);
 	s = calloc(1, sizeof(*s) + (size_t)m->nr_nodes * sizeof(s->node[0]) +
-		   (size_t)nr_shm * sizeof(*s->shm));
+		   (size_t)nr_shm * sizeof(*s->shm) + NR_KMEM_CACHES * sizeof(*s->slab) +
+		   NR_KMEM_CACHES * (size_t)m->nr_nodes * sizeof(*s->slab_node));
 	if (!s)
 		return NULL;
+	s->slab = (struct mm_slab_snap *)((char *)&s->node[m->nr_nodes] +
+					  (size_t)nr_shm * sizeof(*s->shm));
+	s->slab_node = (struct mm_slab_node_snap *)&s->slab[NR_KMEM_CACHES];
+	s->nr_slab = slab_snap_fill(m, s->slab, s->slab_node);
 	/* NULL without segments: equal machines give byte-equal snapshots */
 	s->shm = nr_shm ? (struct mm_shm_snap *)&s->node[m->nr_nodes] : NULL;
 	s->nr_shm = nr_shm ? shm_snap_fill(m, s->shm, nr_shm) : 0;

@@ -22,7 +22,7 @@ run_script() {
 snapshot() {
 	local root=$1 dir=$2 f p
 	mkdir -p "$dir"
-	for f in meminfo vmstat buddyinfo pagetypeinfo zoneinfo swaps; do
+	for f in meminfo vmstat buddyinfo pagetypeinfo zoneinfo swaps slabinfo; do
 		cat "$root/proc/$f" >"$dir/$f"
 	done
 	for f in "$root"/proc/sys/vm/*; do

@@ -14,7 +14,7 @@ snapshot() {
 	local root=$1 dir=$2 f p
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	for f in meminfo vmstat buddyinfo pagetypeinfo zoneinfo swaps kmsg; do
+	for f in meminfo vmstat buddyinfo pagetypeinfo zoneinfo swaps kmsg slabinfo; do
 		cat "$root/proc/$f" >"$dir/$f"
 	done
 	for f in "$root"/proc/sys/vm/*; do

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slub.c - the slab allocator's accounting (kernel: mm/slub.c).
+ *
+ * See slab.h for the model: objects are handles (their slab's pfn), slabs
+ * are real buddy blocks whose head struct page carries the slab's state.
+ *
+ *   page->flags    PG_slab on every page of the slab
+ *   page->index    the cache id (head page)
+ *   page->private  objects in use (low 32 bits) and the slab's order (high
+ *                  32 bits: a fallback slab may be smaller than the cache's)
+ *   page->lru      on its node's partial list (0 < inuse < objs, or empty
+ *                  and kept) or full list (inuse == objs)
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "page_alloc.h"
+#include "slab.h"
+#include "task.h"
+#include "vmstat.h"
+
+/*
+ * The host's values (Linux 6.18 x86-64, /sys/kernel/slab/NAME): object
+ * size, slot size, align, order. min_partial is SLUB's
+ * clamp(ilog2(size) / 2, 5, 10).
+ */
+#define KM(n, sz, al, ord, mp, cp)	{ n, sz, sz, al, ord, 0, mp, cp, sz, "" }
+const struct kmem_cache_info kmem_cache_info[NR_KMEM_CACHES] = {
+	[KMALLOC_96]  = KM("kmalloc-96", 96, 32, 0, 5, 120),
+	[KMALLOC_192] = KM("kmalloc-192", 192, 64, 0, 5, 120),
+	[KMALLOC_8]   = KM("kmalloc-8", 8, 8, 0, 5, 120),
+	[KMALLOC_16]  = KM("kmalloc-16", 16, 16, 0, 5, 120),
+	[KMALLOC_32]  = KM("kmalloc-32", 32, 32, 0, 5, 120),
+	[KMALLOC_64]  = KM("kmalloc-64", 64, 64, 0, 5, 120),
+	[KMALLOC_128] = KM("kmalloc-128", 128, 128, 0, 5, 120),
+	[KMALLOC_256] = KM("kmalloc-256", 256, 256, 0, 5, 52),
+	[KMALLOC_512] = KM("kmalloc-512", 512, 512, 1, 5, 52),
+	[KMALLOC_1K]  = KM("kmalloc-1k", 1024, 1024, 2, 5, 24),
+	[KMALLOC_2K]  = KM("kmalloc-2k", 2048, 2048, 3, 5, 24),
+	[KMALLOC_4K]  = KM("kmalloc-4k", 4096, 4096, 3, 6, 6),
+	[KMALLOC_8K]  = KM("kmalloc-8k", 8192, 8192, 3, 6, 6),
+	[KMEM_MM_STRUCT] = { "mm_struct", 1568, 1600, 64, 3, SLAB_HWCACHE_ALIGN, 5, 24, 448, "" },
+	[KMEM_RADIX_TREE_NODE] = { "radix_tree_node", 576, 584, 8, 1, SLAB_RECLAIM_ACCOUNT, 5, 52,
+				   0, "radix_tree_node_ctor+0x0/0x50" },
+	[KMEM_ANON_VMA] = { "anon_vma", 96, 104, 8, 0, SLAB_TYPESAFE_BY_RCU, 5, 120, 0,
+			    "anon_vma_ctor+0x0/0x50" },
+	[KMEM_ANON_VMA_CHAIN] = { "anon_vma_chain", 64, 64, 8, 0, 0, 5, 120, 0, "" },
+	[KMEM_TASK_STRUCT] = { "task_struct", 5824, 5824, 64, 3, 0, 6, 6, 2432, "" },
+	[KMEM_VM_AREA_STRUCT] = { "vm_area_struct", 192, 192, 64, 0,
+				  SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU, 5, 120, 0, "" },
+	[KMEM_DENTRY] = { "dentry", 192, 192, 8, 0, SLAB_RECLAIM_ACCOUNT, 5, 120, 40, "" },
+	[KMEM_FILP] = { "filp", 184, 192, 64, 0, SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU, 5, 120,
+			0, "" },
+	[KMEM_SHMEM_INODE] = { "shmem_inode_cache", 744, 752, 8, 2, 0, 5, 52, 0,
+			       "shmem_init_inode+0x0/0x10" },
+	[KMEM_EXT4_INODE] = { "ext4_inode_cache", 1120, 1128, 8, 2, SLAB_RECLAIM_ACCOUNT, 5, 24, 60,
+			      "init_once+0x0/0x80" },
+};
+
+int mm_slab_nr_caches(void)
+{
+	return NR_KMEM_CACHES;
+}
+
+const char *mm_slab_cache_name(int id)
+{
+	return id >= 0 && id < NR_KMEM_CACHES ? kmem_cache_info[id].name : NULL;
+}
+
+int kmem_cache_init(struct machine *m)
+{
+	for (int id = 0; id < NR_KMEM_CACHES; id++) {
+		struct kmem_cache *s = kzalloc(sizeof(*s) +
+					       (size_t)m->nr_nodes * sizeof(s->node[0]));
+
+		if (!s)
+			return -ENOMEM;
+		s->id = id;
+		for (int n = 0; n < m->nr_nodes; n++) {
+			INIT_LIST_HEAD(&s->node[n].partial);
+			INIT_LIST_HEAD(&s->node[n].full);
+		}
+		m->slab_caches[id] = s;
+	}
+	icache_init(m);
+	return 0;
+}
+
+static void discard_slab(struct machine *m, const struct kmem_cache_info *ci,
+			 struct kmem_cache_node *n, struct page *page);
+
+void kmem_cache_exit(struct machine *m)
+{
+	for (int id = 0; id < NR_KMEM_CACHES; id++) {
+		struct kmem_cache *s = m->slab_caches[id];
+
+		if (!s)
+			continue;
+		for (int nid = 0; nid < m->nr_nodes; nid++) {
+			struct kmem_cache_node *n = &s->node[nid];
+
+			while (!list_empty(&n->partial))
+				discard_slab(m, &kmem_cache_info[id], n,
+					     list_entry(n->partial.next, struct page, lru));
+			while (!list_empty(&n->full))
+				discard_slab(m, &kmem_cache_info[id], n,
+					     list_entry(n->full.next, struct page, lru));
+		}
+		kfree(s);
+		m->slab_caches[id] = NULL;
+	}
+}
+
+static enum node_stat_item slab_stat(const struct kmem_cache_info *ci)
+{
+	return (ci->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE : NR_SLAB_UNRECLAIMABLE;
+}
+
+static unsigned slab_gfp(const struct kmem_cache_info *ci)
+{
+	return (ci->flags & SLAB_RECLAIM_ACCOUNT) ? __GFP_RECLAIMABLE : GFP_KERNEL;
+}
+
+/*
+ * allocate_slab: the cache's order first, then the smallest order that
+ * holds one object (every cache here fits one object in its order, so
+ * that is get_order(size)). Returns the head page, or NULL.
+ */
+static struct page *allocate_slab(struct machine *m, const struct kmem_cache_info *ci, int nid,
+				  unsigned *order)
+{
+	unsigned min_order = ci->size > 4096 ? (ci->size > 8192 ? 2 : 1) : 0;
+	int failed = m->alloc_failed;
+	struct page *page;
+
+	*order = ci->order;
+	page = alloc_pages(m, slab_gfp(ci), ci->order, nid);
+	if (!page)
+		page = alloc_pages(m, slab_gfp(ci) | __GFP_HIGH, ci->order, nid);
+	if (!page && min_order < ci->order) {
+		*order = min_order;
+		page = alloc_pages(m, slab_gfp(ci) | __GFP_HIGH, min_order, nid);
+	}
+	m->alloc_failed = failed;
+	return page;
+}
+
+/* The objects a slab of this order holds (a min-order slab holds fewer). */
+static unsigned slab_objects(const struct kmem_cache_info *ci, unsigned order)
+{
+	return (4096u << order) / ci->size;
+}
+
+/* A slab's order and objects in use, from its head page. */
+static unsigned slab_order(const struct page *head)
+{
+	return (unsigned)(head->private >> 32);
+}
+
+static unsigned slab_inuse(const struct page *head)
+{
+	return (unsigned)head->private;
+}
+
+static struct page *new_slab(struct machine *m, const struct kmem_cache_info *ci,
+			     struct kmem_cache_node *n, enum kmem_cache_id id, int nid)
+{
+	unsigned order;
+	struct page *page = allocate_slab(m, ci, nid, &order);
+
+	if (!page)
+		return NULL;
+	for (unsigned i = 0; i < 1u << order; i++)
+		SetPageFlag(page + i, PG_slab);
+	page->index = id;
+	page->private = (uint64_t)order << 32;
+	/* the node it really came from: the statistics follow the page */
+	n = &m->slab_caches[id]->node[page_zone(m, page)->nid];
+	list_add(&page->lru, &n->partial);
+	n->nr_partial++;
+	n->nr_slabs++;
+	n->pages += 1ULL << order;
+	n->total_objects += slab_objects(ci, order);
+	mod_node_page_state(m->node[page_zone(m, page)->nid], slab_stat(ci), 1LL << order);
+	return page;
+}
+
+static void discard_slab(struct machine *m, const struct kmem_cache_info *ci,
+			 struct kmem_cache_node *n, struct page *page)
+{
+	unsigned order = slab_order(page);
+
+	list_del(&page->lru);
+	if (slab_inuse(page) < slab_objects(ci, order)) {
+		n->nr_partial--;
+		n->partial_inuse -= slab_inuse(page);
+	}
+	n->nr_slabs--;
+	n->pages -= 1ULL << order;
+	n->total_objects -= slab_objects(ci, order);
+	n->inuse -= slab_inuse(page);
+	mod_node_page_state(m->node[page_zone(m, page)->nid], slab_stat(ci), -(1LL << order));
+	for (unsigned i = 0; i < 1u << order; i++)
+		ClearPageFlag(page + i, PG_slab);
+	page->index = 0;
+	page->private = 0;
+	INIT_LIST_HEAD(&page->lru);
+	free_pages(m, page, order);
+}
+
+/* numa_node_id(): the node of the task the model is working for. */
+static int slab_local_node(struct machine *m)
+{
+	if (m->cur_task)
+		return task_node(m, m->cur_task);
+	return 0;
+}
+
+uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
+{
+	const struct kmem_cache_info *ci = &kmem_cache_info[id];
+	struct kmem_cache *s = m->slab_caches[id];
+	struct kmem_cache_node *n;
+	struct page *page;
+
+	lockdep_assert_held(m);
+	if (!s)
+		return 0;
+	if (nid < 0 || nid >= m->nr_nodes)
+		nid = slab_local_node(m);
+	n = &s->node[nid];
+	/* get_partial_node: the first partial slab of the node */
+	if (!list_empty(&n->partial)) {
+		page = list_entry(n->partial.next, struct page, lru);
+	} else {
+		page = new_slab(m, ci, n, id, nid);
+		if (!page) {
+			s->nr_unaccounted++;
+			return 0;
+		}
+		n = &s->node[page_zone(m, page)->nid];
+	}
+	page->private++;
+	n->inuse++;
+	n->partial_inuse++;
+	if (slab_inuse(page) == slab_objects(ci, slab_order(page))) {
+		/* full: off the partial list */
+		list_move(&page->lru, &n->full);
+		n->nr_partial--;
+		n->partial_inuse -= slab_inuse(page);
+	}
+	return (uint32_t)page_to_pfn(m, page);
+}
+
+void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
+{
+	const struct kmem_cache_info *ci = &kmem_cache_info[id];
+	struct kmem_cache *s = m->slab_caches[id];
+	struct kmem_cache_node *n;
+	struct page *page;
+
+	lockdep_assert_held(m);
+	if (!s)
+		return;
+	if (!handle) {
+		if (s->nr_unaccounted)
+			s->nr_unaccounted--;
+		return;
+	}
+	page = pfn_to_page(m, handle);
+	VM_BUG_ON(!PageFlag(page, PG_slab) || page->index != (uint64_t)id || !slab_inuse(page));
+	n = &s->node[page_zone(m, page)->nid];
+	if (slab_inuse(page) == slab_objects(ci, slab_order(page))) {
+		/* full -> partial: to the tail (DEACTIVATE_TO_TAIL) */
+		list_move_tail(&page->lru, &n->partial);
+		n->nr_partial++;
+		n->partial_inuse += slab_inuse(page);
+	}
+	page->private--;
+	n->inuse--;
+	n->partial_inuse--;
+	/* __slab_free: an empty slab goes back once the node keeps enough partial ones */
+	if (!slab_inuse(page) && n->nr_partial >= ci->min_partial)
+		discard_slab(m, ci, n, page);
+}
+
+enum kmem_cache_id kmalloc_cache(uint64_t size)
+{
+	static const enum kmem_cache_id pow2[] = {
+		KMALLOC_8, KMALLOC_8, KMALLOC_8, KMALLOC_8, KMALLOC_16, KMALLOC_32, KMALLOC_64,
+		KMALLOC_128, KMALLOC_256, KMALLOC_512, KMALLOC_1K, KMALLOC_2K, KMALLOC_4K,
+		KMALLOC_8K,
+	};
+	unsigned shift = 0;
+
+	if (size > 64 && size <= 96)
+		return KMALLOC_96;
+	if (size > 128 && size <= 192)
+		return KMALLOC_192;
+	while ((1ULL << shift) < size && shift < 13)
+		shift++;
+	return pow2[shift];
+}
+
+uint32_t kmalloc_acct(struct machine *m, uint64_t size, int nid)
+{
+	return kmem_cache_alloc(m, kmalloc_cache(size), nid);
+}
+
+void kfree_acct(struct machine *m, uint64_t size, uint32_t handle)
+{
+	kmem_cache_free(m, kmalloc_cache(size), handle);
+}
+
+int slab_nid(struct machine *m, uint32_t handle)
+{
+	return handle ? page_zone(m, pfn_to_page(m, handle))->nid : -1;
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slub_shrink.c - the in-core dentries and inodes of files/ and the super
+ * block shrinker that frees them (kernel: fs/dcache.c, fs/inode.c,
+ * fs/super.c super_cache_scan, mm/shrinker.c do_shrink_slab, drop_slab).
+ *
+ * An entry of the model's inode table (file.c) is the file's on-disk
+ * inode: it stays for the life of the machine, so its inode number does
+ * not change. Its in-core copy is what the slab holds: an inode object
+ * (ext4_inode_cache, shmem_inode_cache for /dev/shm) and one dentry, made
+ * when the file is opened and the copy is not cached, freed by the
+ * shrinker. The states, as Linux's:
+ *
+ *   open files of it (i_count > 0)     dentry and inode in use, on no LRU
+ *   last open file gone                dentry on the node's dentry LRU,
+ *                                      DCACHE_REFERENCED (dput keeps it)
+ *   dentry pruned                      the dentry is freed; the inode goes
+ *                                      on the inode LRU when it caches no
+ *                                      page (mapping_shrinkable), or as
+ *                                      soon as its last page goes
+ *   inode pruned                       freed (evict: its shadow entries
+ *                                      go too); a cached page still there
+ *                                      is invalidated first and counted
+ *                                      as stolen (pginodesteal,
+ *                                      kswapd_inodesteal)
+ *
+ * tmpfs dentries are pinned (their files live only in the cache), so
+ * shmem inodes never reach an LRU. Objects in use are taken off the LRU at
+ * once (Linux leaves them for the next walk to drop); the LRUs are per
+ * node, the node of the object's slab, as list_lru is.
+ */
+#include "internal.h"
+#include "file.h"
+#include "filemap.h"
+#include "filemap_internal.h"
+#include "slab.h"
+#include "vma.h"
+#include "vmstat.h"
+
+#define SHRINK_BATCH	128	/* shrinker->batch 0: SHRINK_BATCH */
+#define DEFAULT_SEEKS	2	/* the super block shrinker's seeks */
+
+void icache_init(struct machine *m)
+{
+	for (int n = 0; n < MM_MAX_NODES; n++) {
+		INIT_LIST_HEAD(&m->dentry_lru[n]);
+		INIT_LIST_HEAD(&m->inode_lru[n]);
+	}
+}
+
+static enum kmem_cache_id inode_cache(const struct file_ref *inode)
+{
+	return (inode->i_state & I_SHMEM) ? KMEM_SHMEM_INODE : KMEM_EXT4_INODE;
+}
+
+static int lru_nid(struct machine *m, uint32_t handle)
+{
+	int nid = slab_nid(m, handle);
+
+	return nid < 0 ? 0 : nid;
+}
+
+static void d_lru_del(struct machine *m, struct file_ref *inode)
+{
+	if (inode->d_lru.next) {
+		list_del(&inode->d_lru);
+		inode->d_lru.next = inode->d_lru.prev = NULL;
+		m->nr_dentry_lru[lru_nid(m, inode->dentry_slab)]--;
+	}
+}
+
+static void i_lru_del(struct machine *m, struct file_ref *inode)
+{
+	if (inode->i_lru.next) {
+		list_del(&inode->i_lru);
+		inode->i_lru.next = inode->i_lru.prev = NULL;
+		m->nr_inode_lru[lru_nid(m, inode->slab)]--;
+	}
+}
+
+static void i_lru_add(struct machine *m, struct file_ref *inode)
+{
+	int nid = lru_nid(m, inode->slab);
+
+	list_add_tail(&inode->i_lru, &m->inode_lru[nid]);
+	m->nr_inode_lru[nid]++;
+}
+
+/* mapping_shrinkable: no page, at most one shadow (kept in the xarray's head) */
+static int mapping_shrinkable(const struct file_ref *inode)
+{
+	const struct address_space *as = inode->mapping;
+
+	return !as || (!as->nrpages && as->nr_shadows <= 1);
+}
+
+void icache_get(struct machine *m, struct file_ref *inode)
+{
+	if (!(inode->i_state & I_CACHED)) {
+		inode->i_state |= I_CACHED | (inode->tmpfs ? I_SHMEM : 0);
+		inode->slab = kmem_cache_alloc(m, inode_cache(inode), -1);
+	}
+	if (!(inode->i_state & D_CACHED)) {
+		inode->dentry_slab = kmem_cache_alloc(m, KMEM_DENTRY, -1);
+		inode->i_state |= D_CACHED;
+	}
+	d_lru_del(m, inode);
+	i_lru_del(m, inode);
+	inode->i_count++;
+}
+
+void icache_put(struct machine *m, struct file_ref *inode)
+{
+	int nid;
+
+	if (--inode->i_count > 0 || (inode->i_state & I_SHMEM))
+		return;
+	/* dput: an unused dentry stays cached, on the LRU, referenced */
+	nid = lru_nid(m, inode->dentry_slab);
+	list_add_tail(&inode->d_lru, &m->dentry_lru[nid]);
+	m->nr_dentry_lru[nid]++;
+	inode->i_state |= D_REFERENCED;
+}
+
+void icache_pages_gone(struct address_space *as)
+{
+	struct file_ref *inode = as->host;
+
+	/* the last page left an unused inode: it may be reclaimed now (inode_add_lru) */
+	if (inode && inode->owner && (inode->i_state & I_CACHED) && !(inode->i_state & D_CACHED) &&
+	    !inode->i_count && !inode->i_lru.next && !(inode->i_state & I_SHMEM) && mapping_shrinkable(inode))
+		i_lru_add(as->m, inode);
+}
+
+static void dentry_free(struct machine *m, struct file_ref *inode)
+{
+	kmem_cache_free(m, KMEM_DENTRY, inode->dentry_slab);
+	inode->dentry_slab = 0;
+	inode->i_state &= ~(D_CACHED | D_REFERENCED);
+	/* iput_final: the inode stays cached, on the LRU when nothing is cached in it */
+	if (mapping_shrinkable(inode))
+		i_lru_add(m, inode);
+}
+
+static void evict(struct machine *m, struct file_ref *inode)
+{
+	i_lru_del(m, inode);
+	filemap_release(inode);	/* truncate_inode_pages_final: the shadows too */
+	kmem_cache_free(m, inode_cache(inode), inode->slab);
+	inode->slab = 0;
+	inode->i_state &= ~(I_CACHED | I_REFERENCED | I_SHMEM);
+}
+
+/* prune_dcache_sb: walk nr dentries from the LRU's head; the freed ones. */
+static uint64_t prune_dcache(struct machine *m, int nid, uint64_t nr)
+{
+	uint64_t freed = 0;
+
+	/* list_lru_walk: each entry at most once, a rotated one is not met again */
+	if (nr > m->nr_dentry_lru[nid])
+		nr = m->nr_dentry_lru[nid];
+	while (nr-- && !list_empty(&m->dentry_lru[nid])) {
+		struct file_ref *inode = list_entry(m->dentry_lru[nid].next, struct file_ref, d_lru);
+
+		if (inode->i_state & D_REFERENCED) {	/* LRU_ROTATE */
+			inode->i_state &= ~D_REFERENCED;
+			list_move_tail(&inode->d_lru, &m->dentry_lru[nid]);
+			continue;
+		}
+		d_lru_del(m, inode);
+		dentry_free(m, inode);
+		freed++;
+	}
+	return freed;
+}
+
+/* prune_icache_sb: the same for inodes; a cached page is stolen first. */
+static uint64_t prune_icache(struct machine *m, int nid, uint64_t nr, int kswapd)
+{
+	uint64_t freed = 0;
+
+	if (nr > m->nr_inode_lru[nid])
+		nr = m->nr_inode_lru[nid];
+	while (nr-- && !list_empty(&m->inode_lru[nid])) {
+		struct file_ref *inode = list_entry(m->inode_lru[nid].next, struct file_ref, i_lru);
+
+		if (inode->i_state & I_REFERENCED) {
+			inode->i_state &= ~I_REFERENCED;
+			list_move_tail(&inode->i_lru, &m->inode_lru[nid]);
+			continue;
+		}
+		if (inode->mapping && inode->mapping->nrpages) {
+			uint64_t reap = invalidate_inode_pages(inode);
+
+			count_vm_events(m, kswapd ? KSWAPD_INODESTEAL : PGINODESTEAL, (int64_t)reap);
+			if (inode->mapping && inode->mapping->nrpages) {
+				/* dirty or mapped pages stay: so does the inode, at the tail */
+				list_move_tail(&inode->i_lru, &m->inode_lru[nid]);
+				continue;
+			}
+		}
+		evict(m, inode);
+		freed++;
+	}
+	return freed;
+}
+
+static uint64_t mult_frac(uint64_t x, uint64_t n, uint64_t d)
+{
+	return (x / d) * n + ((x % d) * n) / d;
+}
+
+/* super_cache_count: the objects on the node's LRUs, scaled by vfs_cache_pressure. */
+static uint64_t super_cache_count(struct machine *m, int nid)
+{
+	uint64_t total = m->nr_dentry_lru[nid] + m->nr_inode_lru[nid];
+
+	return mult_frac(total, (uint64_t)m->tun.vfs_cache_pressure, 100);
+}
+
+/* super_cache_scan: the scan split between dentries and inodes by their numbers. */
+static uint64_t super_cache_scan(struct machine *m, int nid, uint64_t nr_to_scan, int kswapd)
+{
+	uint64_t dentries = m->nr_dentry_lru[nid], inodes = m->nr_inode_lru[nid];
+	uint64_t total = dentries + inodes, freed;
+
+	if (!total)
+		total = 1;
+	dentries = mult_frac(nr_to_scan, dentries, total);
+	inodes = mult_frac(nr_to_scan, inodes, total);
+	freed = prune_dcache(m, nid, dentries + 1);
+	freed += prune_icache(m, nid, inodes + 1, kswapd);
+	return freed;
+}
+
+/*
+ * do_shrink_slab for the one shrinker the model has: scan freeable >>
+ * priority, times 4 / seeks, plus the work deferred by earlier calls, in
+ * batches of SHRINK_BATCH, each batch counted in slabs_scanned.
+ */
+uint64_t shrink_slab(struct machine *m, int nid, int priority, int kswapd)
+{
+	int64_t freeable = (int64_t)super_cache_count(m, nid), nr, delta, total_scan, scanned = 0;
+	int64_t next_deferred;
+	uint64_t freed = 0;
+
+	if (!freeable)
+		return 0;
+	nr = m->sb_nr_deferred[nid];
+	m->sb_nr_deferred[nid] = 0;
+	delta = (freeable >> priority) * 4 / DEFAULT_SEEKS;
+	total_scan = (nr >> priority) + delta;
+	if (total_scan > 2 * freeable)
+		total_scan = 2 * freeable;
+	while (total_scan >= SHRINK_BATCH || total_scan >= freeable) {
+		int64_t nr_to_scan = total_scan < SHRINK_BATCH ? total_scan : SHRINK_BATCH;
+
+		freed += super_cache_scan(m, nid, (uint64_t)nr_to_scan, kswapd);
+		count_vm_events(m, SLABS_SCANNED, nr_to_scan);
+		total_scan -= nr_to_scan;
+		scanned += nr_to_scan;
+	}
+	next_deferred = nr + delta - scanned;
+	if (next_deferred < 0)
+		next_deferred = 0;
+	if (next_deferred > 2 * freeable)
+		next_deferred = 2 * freeable;
+	m->sb_nr_deferred[nid] += next_deferred;
+	return freed;
+}
+
+/* drop_slab: every node at priority 0, again while a pass frees more than 1 << pass. */
+void drop_slab(struct machine *m)
+{
+	unsigned shift = 0;
+	uint64_t freed;
+
+	do {
+		freed = 0;
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			freed += shrink_slab(m, nid, 0, 0);
+	} while ((freed >> shift++) > 1);
+}
+
+void icache_release_all(struct machine *m)
+{
+	for_each_inode(m, inode) {
+		d_lru_del(m, inode);
+		i_lru_del(m, inode);
+		if (inode->i_state & D_CACHED)
+			kmem_cache_free(m, KMEM_DENTRY, inode->dentry_slab);
+		if (inode->i_state & I_CACHED)
+			kmem_cache_free(m, inode_cache(inode), inode->slab);
+		inode->i_state = 0;
+		inode->slab = inode->dentry_slab = 0;
+	}
+}
