@@ -287,6 +287,34 @@ void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
 		discard_slab(m, ci, n, page);
 }
 
+/*
+ * __kmem_cache_do_shrink: every empty slab of every cache goes back to the
+ * buddy allocator, whatever min_partial keeps (sysfs CACHE/shrink). Slabs
+ * in use stay where they are.
+ */
+void mm_slab_shrink(struct machine *m)
+{
+	machine_lock(m);
+	for (int id = 0; id < NR_KMEM_CACHES; id++) {
+		struct kmem_cache *s = m->slab_caches[id];
+
+		if (!s)
+			continue;
+		for (int nid = 0; nid < m->nr_nodes; nid++) {
+			struct kmem_cache_node *n = &s->node[nid];
+			struct list_head *pos, *next;
+
+			list_for_each_safe(pos, next, &n->partial) {
+				struct page *page = list_entry(pos, struct page, lru);
+
+				if (!slab_inuse(page))
+					discard_slab(m, &kmem_cache_info[id], n, page);
+			}
+		}
+	}
+	machine_unlock(m);
+}
+
 enum kmem_cache_id kmalloc_cache(uint64_t size)
 {
 	static const enum kmem_cache_id pow2[] = {
