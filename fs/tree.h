@@ -49,6 +49,7 @@ enum node_kind {
 	NK_VIEW_DIR,	/* view/: table rows plus one directory per live pid */
 	NK_VIEW_PID_DIR,/* view/<pid>/: view.c's rows */
 	NK_VIEW,	/* a picture (view.c); .arg = enum view_file */
+	NK_NODE_COMPACT,/* sys/devices/system/node/node<.arg>/compact: write-only, compacts the node */
 };
 
 /* What a symbolic link of the tree points at. */

@@ -14,6 +14,7 @@
  * one 4 KiB subpage: the folio stays whole, PMD-mapped by the other side.
  */
 #include "internal.h"
+#include "compaction.h"
 #include "mempolicy.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -220,12 +221,41 @@ static pte_t mk_huge_pmd(struct machine *m, struct vm_area_struct *vma, struct p
 	return pmd;
 }
 
+/*
+ * The fault's gfp (vma_thp_gfp_mask) allows direct reclaim, hence direct
+ * compaction: defrag=always, or defrag=madvise in a MADV_HUGEPAGE range.
+ * Otherwise (GFP_TRANSHUGE_LIGHT) a failed fault just falls back.
+ */
+static int thp_may_compact(struct machine *m, struct vm_area_struct *vma)
+{
+	return m->tun.thp_defrag == THP_ALWAYS ||
+	       (m->tun.thp_defrag == THP_MADVISE && (vma->vm_flags & MM_VM_HUGEPAGE));
+}
+
+/*
+ * The slow path of a THP fault's allocation (GFP_TRANSHUGE: kswapd is not
+ * woken): async direct compaction,
+ * then (where Linux reclaims and tries again) sync-light compaction;
+ * a costly order without __GFP_RETRY_MAYFAIL stops there.
+ */
+static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
+{
+	unsigned gfp = GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NOKSWAPD;
+	struct page *head = vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr);
+
+	if (head || !thp_may_compact(m, vma))
+		return head;
+	head = alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1, INIT_COMPACT_PRIORITY, NULL);
+	if (!head)
+		head = alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1, DEF_COMPACT_PRIORITY, NULL);
+	return head;
+}
+
 /* A new THP for haddr of vma, mapped by pmd (whose table is already deposited). */
 static int map_new_thp(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		       uint64_t haddr, pte_t *pmd)
 {
-	struct page *head = vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, HPAGE_PMD_ORDER,
-					    vma, haddr);
+	struct page *head = thp_alloc(m, vma, haddr);
 	uint64_t index = linear_page_index(vma, haddr);
 
 	if (!head)

@@ -187,6 +187,9 @@ struct machine {
 	struct ipc_namespace *ipc;
 	/* shmem_file.c: /dev/shm files unlinked while still mapped or open */
 	uint64_t tmpfs_orphans;
+	/* compaction.c: PB_migrate_skip per pageblock (max_pfn >> 9), kcompactd has work */
+	uint8_t *pageblock_skip;
+	int kcompactd_active;
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

@@ -22,6 +22,7 @@
  * it are page_alloc_slow.c's.
  */
 #include "internal.h"
+#include "compaction.h"
 #include "page_alloc.h"
 #include "swap.h"
 #include "vmscan.h"
@@ -156,8 +157,10 @@ void kswapd_run(struct machine *m)
 	int active = 0;
 
 	lockdep_assert_held(m);
-	if (!m->kswapd_active)
+	if (!m->kswapd_active) {
+		kcompactd_run(m);	/* kcompactd's point is kswapd's (compaction_node.c) */
 		return;
+	}
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct pglist_data *pgdat = m->node[n];
 		enum zone_type idx = MAX_NR_ZONES - 1;
@@ -181,6 +184,9 @@ void kswapd_run(struct machine *m)
 			pgdat->kswapd_highest_zoneidx = -1;
 			balance_pgdat(m, pgdat, order, idx);
 			if (kswapd_hopeless(pgdat) || pgdat_balanced(m, pgdat, 0, idx)) {
+				/* kswapd_try_to_sleep: skip bits cleared, kcompactd woken for the order */
+				reset_isolation_suitable(m, pgdat);
+				wakeup_kcompactd(m, pgdat, order, (int)idx);
 				pgdat->kswapd_state = KSWAPD_NAPPING;
 				pgdat->kswapd_nap_end = m->sim_ns + KSWAPD_NAP_NS;
 			} else {
@@ -191,6 +197,7 @@ void kswapd_run(struct machine *m)
 		active |= pgdat->kswapd_state != KSWAPD_ASLEEP;
 	}
 	m->kswapd_active = active;
+	kcompactd_run(m);
 }
 
 /* ---- direct reclaim ---- */

@@ -33,6 +33,7 @@
 #include "filemap.h"
 #include "writeback.h"
 #include "task.h"
+#include "compaction.h"
 
 #define KERNEL_START_PFN	0x1000ULL	/* 16 MiB, CONFIG_PHYSICAL_START */
 #define KERNEL_PAGES		(24ULL << 8)	/* 24 MiB: text, rodata, data, bss */
@@ -412,7 +413,7 @@ int drop_caches_locked(struct machine *m, int mode)
 
 int compact_locked(struct machine *m)
 {
-	(void)m;	/* nothing movable is allocated before user pages exist */
+	compact_nodes(m);	/* compaction_node.c */
 	return 0;
 }
 
@@ -451,7 +452,7 @@ char *mm_check(struct machine *m, int *nbad)
 	machine_lock(m);
 	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
 	    check_paging(m, &b) + rmap_check(m, &b) + kswapd_check(m, &b) +
-	    trace_check(m, &b);
+	    trace_check(m, &b) + compaction_check(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");
