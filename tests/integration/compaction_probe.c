@@ -12,7 +12,9 @@
  *
  * usage: compaction_probe [MIB]   (default 64)
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
