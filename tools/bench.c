@@ -42,6 +42,9 @@
  *   migrate move_pages of 1 GiB to the other node of a 2-node machine, and
  *           to the node it is on, in pages/s, against the host's
  *           move_pages of 1 GiB to its one node (bench_migrate.c).
+ *   compaction compact_memory of a fragmented 4 GiB zone in pages migrated
+ *           per second, against the host's compact_memory over 2 GiB of
+ *           fragmented anonymous memory (bench_compaction.c).
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -215,6 +218,7 @@ static const struct group {
 	{ "malloc", bench_malloc },
 	{ "mempolicy", bench_mempolicy },
 	{ "migrate", bench_migrate },
+	{ "compaction", bench_compaction },
 };
 
 static const struct group *find_group(const char *name)
@@ -227,7 +231,7 @@ static const struct group *find_group(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc|mempolicy|migrate]\n");
+	fprintf(f, "usage: mmfs-bench [--quick] [--mmfs PATH] [--only boot|alloc|ctlrun|ctl|vma|fault|cat|fair|journal|reclaim|replay|malloc|mempolicy|migrate|compaction]\n");
 }
 
 static void print_header(void)

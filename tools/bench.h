@@ -115,5 +115,6 @@ int replay_workload(long rounds);
 void bench_malloc(void);
 void bench_mempolicy(void);
 void bench_migrate(void);
+void bench_compaction(void);
 
 #endif

@@ -399,3 +399,22 @@ Test(compaction, kcompactd_after_kswapd)
 	cr_expect_gt(ev(COMPACT_DAEMON_MIGRATE_SCANNED), 0);
 	expect_marks(pid, a);
 }
+
+/* The checker knows the compaction state: deferral out of range, a bad skip byte. */
+Test(compaction, checker_sees_bad_state)
+{
+	struct zone *z = &m->node[0]->node_zones[ZONE_DMA32];
+	char *r;
+	int nbad = 0;
+
+	z->compact_defer_shift = COMPACT_MAX_DEFER_SHIFT + 1;
+	m->pageblock_skip[3] = 2;
+	r = mm_check(m, &nbad);
+	cr_expect_eq(nbad, 2, "%s", r);
+	cr_expect(strstr(r, "node 0 zone 1: compaction deferral 0/7 out of range\n"), "%s", r);
+	cr_expect(strstr(r, "pageblock 3: skip byte 2\n"), "%s", r);
+	free(r);
+	z->compact_defer_shift = 0;
+	m->pageblock_skip[3] = 0;
+	check_ok();
+}
