@@ -418,3 +418,42 @@ Test(compaction, checker_sees_bad_state)
 	m->pageblock_skip[3] = 0;
 	check_ok();
 }
+
+/*
+ * Unmovable allocations interleaved with movable ones: 700 page tables
+ * (one per 2 MiB of a sparse range, each with one anonymous page) first
+ * use up the Unmovable block's free pages, then fall back into the holes
+ * of a Movable block, which they claim (at least half of it was free).
+ * Compaction cannot empty a block that holds page tables: where the clean
+ * zone of fragment_fail_compact_succeed ends with two blocks of each of
+ * orders 9 and 10, this one ends with one of each. Proactive compaction is
+ * off, so that nothing runs between the steps.
+ */
+Test(compaction, unmovable_allocations_pin_their_blocks)
+{
+	char why[128], *s;
+	uint64_t v;
+	int pid;
+
+	cr_assert_eq(mm_spawn(m, "frag", &pid, why, sizeof(why)), 0);
+	frag(pid);
+	tunable("compaction_proactiveness", "0\n");
+	v = call(pid, (struct mm_call){ .verb = MMV_MMAP, .len = 2048 * MB, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_WRITE, .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_NORESERVE });
+	madvise(pid, v, 2048 * MB, MM_MADV_NOHUGEPAGE);
+	for (int i = 0; i < 700; i++)
+		touch(pid, v + (uint64_t)i * 2 * MB, K, 1);
+	/* 4096 holes + 484 pages of the Unmovable block - 700 tables - 700 pages - 2 PMD tables */
+	expect_global(render_buddyinfo,
+		"Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      0 \n"
+		"Node 0, zone    DMA32   3178      0      0      0      0      0      0      0      0      0      0 \n");
+	s = global(render_pagetypeinfo);
+	cr_expect(strstr(s, "Node 0, zone    DMA32            2           54            0"), "%s", s);
+	free(s);
+	tunable("compact_memory", "1\n");
+	expect_global(render_buddyinfo,
+		"Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      0 \n"
+		"Node 0, zone    DMA32    480     17      2      2      1      2      4      2      2      1      1 \n");
+	cr_expect_eq(ev(PGMIGRATE_SUCCESS), 2267);
+	cr_expect_eq(ev(COMPACT_DAEMON_MIGRATE_SCANNED), 0);
+}
