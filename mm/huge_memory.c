@@ -23,6 +23,7 @@
 #include "rmap.h"
 #include "task.h"
 #include "vma.h"
+#include "vmscan.h"
 
 #define HPAGE_SIZE (1ULL << PMD_SHIFT)
 
@@ -233,22 +234,32 @@ static int thp_may_compact(struct machine *m, struct vm_area_struct *vma)
 }
 
 /*
- * The slow path of a THP fault's allocation (GFP_TRANSHUGE: kswapd is not
- * woken): async direct compaction,
- * then (where Linux reclaims and tries again) sync-light compaction;
- * a costly order without __GFP_RETRY_MAYFAIL stops there.
+ * The slow path of a THP fault's allocation (__alloc_pages_slowpath with
+ * GFP_TRANSHUGE: kswapd is not woken): async direct compaction; one pass
+ * of direct reclaim and the free lists again; compaction once more,
+ * sync-light (async under __GFP_NORETRY, which also gives up at once when
+ * the first compaction was skipped or deferred). A costly order without
+ * __GFP_RETRY_MAYFAIL stops there. defrag=always adds __GFP_NORETRY
+ * outside madvised ranges.
  */
 static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
 {
 	unsigned gfp = GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NOKSWAPD;
 	struct page *head = vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr);
+	int noretry = !(vma->vm_flags & MM_VM_HUGEPAGE);
+	enum compact_result r;
 
 	if (head || !thp_may_compact(m, vma))
 		return head;
-	head = alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1, INIT_COMPACT_PRIORITY, NULL);
-	if (!head)
-		head = alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1, DEF_COMPACT_PRIORITY, NULL);
-	return head;
+	head = alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1, INIT_COMPACT_PRIORITY, &r);
+	if (head || (noretry && (r == COMPACT_SKIPPED || r == COMPACT_DEFERRED)))
+		return head;
+	try_to_free_pages(m, HPAGE_PMD_ORDER, gfp, m->cur_task ? task_node(m, m->cur_task) : 0);
+	head = vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr);
+	if (head)
+		return head;
+	return alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1,
+					  noretry ? INIT_COMPACT_PRIORITY : DEF_COMPACT_PRIORITY, NULL);
 }
 
 /* A new THP for haddr of vma, mapped by pmd (whose table is already deposited). */

@@ -261,6 +261,7 @@ Test(compaction, extfrag_threshold_keeps_compaction_off)
 	touch(pid, b, 2 * MB, 1);
 	cr_expect_eq(ev(THP_FAULT_FALLBACK), 1);
 	cr_expect_eq(ev(COMPACT_STALL), 0);	/* every zone COMPACT_SKIPPED: no stall counted */
+	cr_expect_eq(ev(ALLOCSTALL_MOVABLE), 1);	/* the one reclaim pass between the two */
 	cr_expect_eq(ev(PGMIGRATE_SUCCESS), 0);
 }
 
@@ -456,4 +457,48 @@ Test(compaction, unmovable_allocations_pin_their_blocks)
 		"Node 0, zone    DMA32    480     17      2      2      1      2      4      2      2      1      1 \n");
 	cr_expect_eq(ev(PGMIGRATE_SUCCESS), 2267);
 	cr_expect_eq(ev(COMPACT_DAEMON_MIGRATE_SCANNED), 0);
+}
+
+/*
+ * Direct compaction that cannot succeed (every page of A mlocked, and
+ * compact_unevictable_allowed 0): a madvised fault compacts async, reclaims
+ * once (allocstall_movable), compacts sync-light, and falls back: two
+ * stalls, two failures; the sync-light failure defers the zone
+ * (compact_defer_shift 1). The next fault finds it deferred (a stall and a
+ * failure all the same, as Linux counts them), reclaims, and compacts
+ * again once 2 attempts were considered; but the skip bits the first run
+ * left keep it out of every block: nothing more is scanned, shift 2.
+ */
+Test(compaction, deferral_after_failed_direct_compaction)
+{
+	struct zone *z = &m->node[0]->node_zones[ZONE_DMA32];
+	char why[128];
+	uint64_t b;
+	int pid;
+
+	cr_assert_eq(mm_spawn(m, "frag", &pid, why, sizeof(why)), 0);
+	frag(pid);
+	call(pid, (struct mm_call){ .verb = MMV_MLOCKALL, .flags = MM_MCL_CURRENT });
+	tunable("compact_unevictable_allowed", "0\n");
+	tunable("compaction_proactiveness", "0\n");
+	b = map_anon(pid, 4 * MB, 0);
+	madvise(pid, b, 4 * MB, MM_MADV_HUGEPAGE);
+	touch(pid, b, 2 * MB, 1);
+	cr_expect_eq(ev(COMPACT_STALL), 2);
+	cr_expect_eq(ev(COMPACT_FAIL), 2);
+	cr_expect_eq(ev(COMPACTSUCCESS), 0);
+	cr_expect_eq(ev(THP_FAULT_FALLBACK), 1);
+	cr_expect_eq(ev(ALLOCSTALL_MOVABLE), 1);
+	cr_expect_eq(ev(COMPACT_MIGRATE_SCANNED), 554);
+	cr_expect_eq(z->compact_defer_shift, 1);
+	cr_expect_eq(z->compact_considered, 0);
+	touch(pid, b + 2 * MB, 2 * MB, 1);
+	cr_expect_eq(ev(COMPACT_STALL), 4);
+	cr_expect_eq(ev(COMPACT_FAIL), 4);
+	cr_expect_eq(ev(THP_FAULT_FALLBACK), 2);
+	cr_expect_eq(ev(ALLOCSTALL_MOVABLE), 2);
+	cr_expect_eq(ev(COMPACT_MIGRATE_SCANNED), 554);
+	cr_expect_eq(z->compact_defer_shift, 2);
+	cr_expect_eq(ev(PGMIGRATE_SUCCESS), 0);
+	kill_pid(pid);	/* exit while the machine still has all its tasks */
 }
