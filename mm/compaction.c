@@ -483,58 +483,6 @@ static enum isolate_migrate isolate_migratepages(struct machine *m, struct compa
 	return cc->nr_migratepages ? ISOLATE_SUCCESS : ISOLATE_NONE;
 }
 
-/* ---- fragmentation ---- */
-
-struct contig_page_info {
-	uint64_t free_pages, free_blocks_total, free_blocks_suitable;
-};
-
-static void fill_contig_page_info(const struct zone *z, int order, struct contig_page_info *info)
-{
-	*info = (struct contig_page_info){ 0 };
-	for (int o = 0; o < MM_NR_ORDERS; o++) {
-		uint64_t blocks = 0;
-
-		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-			blocks += z->free_area[o].nr_free[mt];
-		info->free_blocks_total += blocks;
-		info->free_pages += blocks << o;
-		if (o >= order)
-			info->free_blocks_suitable += blocks << (o - order);
-	}
-}
-
-int fragmentation_index(const struct zone *z, int order)
-{
-	struct contig_page_info info;
-
-	fill_contig_page_info(z, order, &info);
-	if (!info.free_blocks_total)
-		return 0;
-	if (info.free_blocks_suitable)
-		return -1000;
-	return 1000 - (int)((1000 + info.free_pages * 1000 / (1ULL << order)) / info.free_blocks_total);
-}
-
-unsigned extfrag_for_order(const struct zone *z, int order)
-{
-	struct contig_page_info info;
-
-	fill_contig_page_info(z, order, &info);
-	if (!info.free_pages)
-		return 0;
-	return (unsigned)((info.free_pages - (info.free_blocks_suitable << order)) * 100 / info.free_pages);
-}
-
-static unsigned fragmentation_score_wmark(struct machine *m, int low)
-{
-	unsigned wmark_low = 100 - (unsigned)m->tun.compaction_proactiveness;
-
-	if (wmark_low < 5)
-		wmark_low = 5;
-	return low ? wmark_low : (wmark_low + 10 < 100 ? wmark_low + 10 : 100);
-}
-
 /* ---- one run ---- */
 
 static enum compact_result __compact_finished(struct machine *m, struct compact_control *cc)

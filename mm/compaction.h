@@ -96,10 +96,12 @@ int compaction_suitable(struct machine *m, struct zone *z, int order, int highes
 void reset_isolation_suitable(struct machine *m, struct pglist_data *pgdat);
 void __reset_isolation_suitable(struct machine *m, struct zone *z);
 int get_pageblock_skip(struct machine *m, uint64_t pfn);
-/* Linux's extfrag index in thousandths (-1000: the order can be met). */
+/* compaction_frag.c: Linux's extfrag index in thousandths (-1000: the order can be met). */
 int fragmentation_index(const struct zone *z, int order);
 /* Percent of free memory in blocks below order (extfrag_for_order). */
 unsigned extfrag_for_order(const struct zone *z, int order);
+/* Proactive compaction's watermarks of the score: low (stop) or high (start). */
+unsigned fragmentation_score_wmark(struct machine *m, int low);
 
 /* compaction_node.c */
 void defer_compaction(struct zone *z, int order);

@@ -95,41 +95,11 @@ void compact_nodes(struct machine *m)
 		compact_node(m, n);
 }
 
-/* ---- the fragmentation score ---- */
-
-/* A zone's share of its node's score: its extfrag at order 9, weighted by its size. */
-static unsigned fragmentation_score_zone_weighted(struct zone *z)
-{
-	uint64_t score = z->present_pages * extfrag_for_order(z, COMPACTION_HPAGE_ORDER);
-
-	return (unsigned)(score / (z->zone_pgdat->node_present_pages + 1));
-}
-
-unsigned fragmentation_score_node(struct machine *m, struct pglist_data *pgdat)
-{
-	unsigned score = 0;
-
-	(void)m;
-	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (populated_zone(&pgdat->node_zones[i]))
-			score += fragmentation_score_zone_weighted(&pgdat->node_zones[i]);
-	return score;
-}
-
-static unsigned score_wmark_high(struct machine *m)
-{
-	unsigned low = 100 - (unsigned)m->tun.compaction_proactiveness;
-
-	if (low < 5)
-		low = 5;
-	return low + 10 < 100 ? low + 10 : 100;
-}
-
 static int should_proactive_compact_node(struct machine *m, struct pglist_data *pgdat)
 {
 	if (!m->tun.compaction_proactiveness || pgdat->kswapd_state == 1 /* KSWAPD_WOKEN */)
 		return 0;
-	return fragmentation_score_node(m, pgdat) > score_wmark_high(m);
+	return fragmentation_score_node(m, pgdat) > fragmentation_score_wmark(m, 0);
 }
 
 void compaction_proactiveness_changed(struct machine *m)
