@@ -502,3 +502,21 @@ Test(compaction, deferral_after_failed_direct_compaction)
 	cr_expect_eq(ev(PGMIGRATE_SUCCESS), 0);
 	kill_pid(pid);	/* exit while the machine still has all its tasks */
 }
+
+/* nodeN/compact is written as the tunable "nodeN/compact": the machine's nodes only. */
+Test(compaction, node_compact)
+{
+	char why[128];
+	int pid;
+
+	cr_assert_eq(mm_spawn(m, "frag", &pid, why, sizeof(why)), 0);
+	frag(pid);
+	cr_expect_eq(mm_tunable_write(m, "node1/compact", "1\n", 2), -ENOENT);
+	cr_expect_eq(mm_tunable_write(m, "node0/compactx", "1\n", 2), -ENOENT);
+	cr_expect_eq(ev(COMPACT_MIGRATE_SCANNED), 0);
+	tunable("node0/compact", "anything\n");
+	expect_global(render_buddyinfo,
+		"Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      0 \n"
+		"Node 0, zone    DMA32    450      1      0      0      0      1      2      1      1      1      3 \n");
+	cr_expect_gt(ev(PGMIGRATE_SUCCESS), 0);
+}
