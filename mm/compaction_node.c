@@ -177,8 +177,7 @@ static void kcompactd_do_work(struct machine *m, struct pglist_data *pgdat)
 			continue;
 		if (!compaction_suitable(m, z, cc.order, i))
 			continue;
-		cc.zone = z;
-		cc.whole_zone = 0;
+		cc.zone = z;	/* whole_zone, once set by a zone, stays for the next: one cc, as Linux's */
 		status = compact_zone(m, &cc);
 		if (status == COMPACT_SUCCESS)
 			compaction_defer_reset(z, cc.order, 0);
