@@ -132,8 +132,16 @@ static uint64_t frag(int pid)
 	touch(pid, a, 32 * MB, 1);
 	tunable("nr_hugepages", "1000\n");
 	cr_assert_eq(m->nr_huge_pages, 30);
-	for (uint64_t off = K; off < 32 * MB; off += 2 * K)
-		call(pid, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + off, .len = K });
+	for (uint64_t off = K, n = 1; off < 32 * MB; off += 2 * K, n++) {
+		struct mm_call c = { .verb = MMV_MUNMAP, .addr = a + off, .len = K, .fd = -1 };
+		char why[128];
+		uint64_t r;
+
+		/* 4096 alike steps: the checker runs after every 256th and the last */
+		cr_assert_eq(mm_syscall(m, pid, &c, &r, why, sizeof(why)), 0, "%s", why);
+		if (!(n % 256))
+			check_ok();
+	}
 	p = map_anon(pid, 4 * MB, 0);
 	madvise(pid, p, 4 * MB, MM_MADV_HUGEPAGE);
 	touch(pid, p, 4 * MB, 1);
