@@ -214,6 +214,7 @@ static void tree_add_nodes(int nr_numa)
 		dir = dir_add(name, N_SYS_NODE);
 		node_add("meminfo", dir, S_IFREG | 0444, NK_NODE_MEMINFO)->arg = nid;
 		SYS_ROWS(node_files, dir, nid);
+		node_add("compact", dir, S_IFREG | 0200, NK_NODE_COMPACT)->arg = nid;
 		hp = dir_add("hugepages", dir);
 		/* 1 GiB pages are never reserved: .arg % 4 == 3 prints 0 */
 		sdir = dir_add("hugepages-1048576kB", hp);
@@ -748,6 +749,7 @@ int tree_writable(const struct tree_ref *ref)
 	const struct node *n = ref->node;
 
 	return n->kind == NK_CTL || n->kind == NK_TASK_ADJ || (n->kind == NK_TUNABLE && (n->mode & 0200)) ||
+	       n->kind == NK_NODE_COMPACT ||
 	       (n->kind == NK_VIEW && (n->mode & 0200)) ||
 	       (n->kind == NK_BINARY && (n->mode & 0200)) ||
 	       (n->kind == NK_TRACEFS && (n->mode & 0200) && tracefs_writable(n->arg));
@@ -764,6 +766,12 @@ int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
 		return view_write(ref, buf, len);	/* view/PID/walk */
 	if (ref->node->kind == NK_TRACEFS)
 		return tracefs_write(mmfs.m, ref->node->arg, buf, len);
+	if (ref->node->kind == NK_NODE_COMPACT) {	/* journaled as the tunable "nodeN/compact" */
+		char name[32];
+
+		snprintf(name, sizeof(name), "node%d/compact", (int)ref->node->arg);
+		return cmd_tunable_write(mmfs.m, name, buf, len);
+	}
 	if (ref->node->kind != NK_TUNABLE)
 		return -EIO;
 	return cmd_tunable_write(mmfs.m, tunable_name(ref->node), buf, len);

@@ -52,6 +52,7 @@ enum node_kind {
 	NK_TRACEFS,	/* a tracefs file (tracefs.c); .arg = enum tracefs_kind | event << 8 */
 	NK_PAGE_OWNER,	/* page_owner=on: render_page_owner (.arg 0) or _stacks (.arg 1) */
 	NK_IO,		/* render_io.c: .arg TREE_IO_* or disk * 256 + enum block_file */
+	NK_NODE_COMPACT,/* sys/devices/system/node/node<.arg>/compact: write-only, compacts the node */
 };
 
 #define TREE_IO_DISKSTATS	0x10000

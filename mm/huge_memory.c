@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 #include "trace.h"
+#include "compaction.h"
 #include "mempolicy.h"
 #include "page_alloc.h"
 #include "pgtable.h"
@@ -23,6 +24,7 @@
 #include "rmap.h"
 #include "task.h"
 #include "vma.h"
+#include "vmscan.h"
 
 #define HPAGE_SIZE (1ULL << PMD_SHIFT)
 
@@ -222,15 +224,58 @@ static pte_t mk_huge_pmd(struct machine *m, struct vm_area_struct *vma, struct p
 	return pmd;
 }
 
+/*
+ * The fault's gfp (vma_thp_gfp_mask) allows direct reclaim, hence direct
+ * compaction: defrag=always, or defrag=madvise in a MADV_HUGEPAGE range.
+ * Otherwise (GFP_TRANSHUGE_LIGHT) a failed fault just falls back.
+ */
+static int thp_may_compact(struct machine *m, struct vm_area_struct *vma)
+{
+	return m->tun.thp_defrag == THP_ALWAYS ||
+	       (m->tun.thp_defrag == THP_MADVISE && (vma->vm_flags & MM_VM_HUGEPAGE));
+}
+
+/*
+ * The slow path of a THP fault's allocation (__alloc_pages_slowpath with
+ * GFP_TRANSHUGE: kswapd is not woken): async direct compaction; one pass
+ * of direct reclaim and the free lists again; compaction once more,
+ * sync-light (async under __GFP_NORETRY, which also gives up at once when
+ * the first compaction was skipped or deferred). A costly order without
+ * __GFP_RETRY_MAYFAIL stops there. defrag=always adds __GFP_NORETRY
+ * outside madvised ranges.
+ */
+static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
+{
+	unsigned gfp = GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NOKSWAPD;
+	int noretry = !(vma->vm_flags & MM_VM_HUGEPAGE);
+	enum compact_result r;
+	struct page *head;
+
+	page_owner_site(m, PO_SITE_THP);
+	head = vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr);
+
+	if (head || !thp_may_compact(m, vma))
+		return head;
+	page_owner_site(m, PO_SITE_THP);
+	head = alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1, INIT_COMPACT_PRIORITY, &r);
+	if (head || (noretry && (r == COMPACT_SKIPPED || r == COMPACT_DEFERRED)))
+		return head;
+	try_to_free_pages(m, HPAGE_PMD_ORDER, gfp, m->cur_task ? task_node(m, m->cur_task) : 0);
+	page_owner_site(m, PO_SITE_THP);
+	head = vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr);
+	if (head)
+		return head;
+	page_owner_site(m, PO_SITE_THP);
+	return alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1,
+					  noretry ? INIT_COMPACT_PRIORITY : DEF_COMPACT_PRIORITY, NULL);
+}
+
 /* A new THP for haddr of vma, mapped by pmd (whose table is already deposited). */
 static int map_new_thp(struct machine *m, struct mm_struct *mm, struct vm_area_struct *vma,
 		       uint64_t haddr, pte_t *pmd)
 {
-	struct page *head;
+	struct page *head = thp_alloc(m, vma, haddr);
 	uint64_t index = linear_page_index(vma, haddr);
-
-	page_owner_site(m, PO_SITE_THP);
-	head = vma_alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, HPAGE_PMD_ORDER, vma, haddr);
 
 	if (!head)
 		return -ENOMEM;

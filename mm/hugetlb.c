@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "compaction.h"
 #include "arena.h"
 #include "page_alloc.h"
 #include "huge_memory.h"
@@ -30,12 +31,19 @@
 
 static int alloc_pool_page(struct machine *m, int nid)
 {
+	unsigned gfp = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN;
 	struct page *page;
 
 	page_owner_site(m, PO_SITE_HUGETLB);
-	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN,
-			   HPAGE_PMD_ORDER, nid);
+	page = alloc_pages(m, gfp, HPAGE_PMD_ORDER, nid);
 
+	/*
+	 * __GFP_RETRY_MAYFAIL: direct compaction, harder each time
+	 * (should_compact_retry raises the priority up to a full sync run).
+	 */
+	for (int prio = INIT_COMPACT_PRIORITY; !page && prio >= MIN_COMPACT_PRIORITY; prio--)
+		page = alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, nid,
+						  (enum compact_priority)prio, NULL);
 	if (!page)
 		return 0;
 	SetPageFlag(page, PG_head);

@@ -230,6 +230,9 @@ struct machine {
 	/* slub_shrink.c: unused dentries, and unused inodes that cache nothing, per node */
 	struct list_head dentry_lru[MM_MAX_NODES], inode_lru[MM_MAX_NODES];
 	uint64_t nr_dentry_lru[MM_MAX_NODES], nr_inode_lru[MM_MAX_NODES];
+	/* compaction.c: PB_migrate_skip per pageblock (max_pfn >> 9), kcompactd has work */
+	uint8_t *pageblock_skip;
+	int kcompactd_active;
 };
 
 struct zone *pfn_zone(struct machine *m, uint64_t pfn);

@@ -23,6 +23,7 @@
  */
 #include "internal.h"
 #include "trace.h"
+#include "compaction.h"
 #include "page_alloc.h"
 #include "swap.h"
 #include "vmscan.h"
@@ -168,8 +169,10 @@ void kswapd_run(struct machine *m)
 	int active = 0;
 
 	lockdep_assert_held(m);
-	if (!m->kswapd_active)
+	if (!m->kswapd_active) {
+		kcompactd_run(m);	/* kcompactd's point is kswapd's (compaction_node.c) */
 		return;
+	}
 	for (int n = 0; n < m->nr_nodes; n++) {
 		struct pglist_data *pgdat = m->node[n];
 		enum zone_type idx = MAX_NR_ZONES - 1;
@@ -207,6 +210,9 @@ void kswapd_run(struct machine *m)
 			psi_memstall(m, ((uint64_t)m->vm_events[PGSCAN_KSWAPD] - scanned) * PSI_SCAN_NS, 0);
 			trace_kthread_exit(m, &save);
 			if (kswapd_hopeless(pgdat) || pgdat_balanced(m, pgdat, 0, idx)) {
+				/* kswapd_try_to_sleep: skip bits cleared, kcompactd woken for the order */
+				reset_isolation_suitable(m, pgdat);
+				wakeup_kcompactd(m, pgdat, order, (int)idx);
 				pgdat->kswapd_state = KSWAPD_NAPPING;
 				pgdat->kswapd_nap_end = m->sim_ns + KSWAPD_NAP_NS;
 			} else {
@@ -217,6 +223,7 @@ void kswapd_run(struct machine *m)
 		active |= pgdat->kswapd_state != KSWAPD_ASLEEP;
 	}
 	m->kswapd_active = active;
+	kcompactd_run(m);
 }
 
 /* ---- direct reclaim ---- */

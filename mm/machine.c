@@ -35,6 +35,7 @@
 #include "writeback.h"
 #include "task.h"
 #include "zswap.h"
+#include "compaction.h"
 
 #define KERNEL_START_PFN	0x1000ULL	/* 16 MiB, CONFIG_PHYSICAL_START */
 #define KERNEL_PAGES		(24ULL << 8)	/* 24 MiB: text, rodata, data, bss */
@@ -430,7 +431,7 @@ int drop_caches_locked(struct machine *m, int mode)
 
 int compact_locked(struct machine *m)
 {
-	(void)m;	/* nothing movable is allocated before user pages exist */
+	compact_nodes(m);	/* compaction_node.c */
 	return 0;
 }
 
@@ -470,7 +471,8 @@ char *mm_check(struct machine *m, int *nbad)
 	n = check_page_alloc(m, &b) + check_vmstat(m, &b) + check_tasks(m, &b) +
 	    check_paging(m, &b) + rmap_check(m, &b) + kswapd_check(m, &b) +
 	    trace_check(m, &b) + trace_ring_check(m, &b);
-	n += page_owner_check(m, &b) + io_check(m, &b) + slab_check(m, &b);
+	n += page_owner_check(m, &b) + io_check(m, &b) + slab_check(m, &b) +
+	     compaction_check(m, &b);
 	machine_unlock(m);
 	if (!n)
 		rbl_printf(&b, "ok\n");

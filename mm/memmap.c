@@ -44,7 +44,8 @@ int memmap_init(struct machine *m)
 	m->mem_map = (struct page *)m->mem_map_region.addr;
 	m->frames = m->frames_region.addr;
 	m->pageblock_mt = kmalloc(nblocks);
-	if (err || !m->pageblock_mt) {
+	m->pageblock_skip = kzalloc(nblocks);
+	if (err || !m->pageblock_mt || !m->pageblock_skip) {
 		memmap_free(m);
 		return err ? err : -ENOMEM;
 	}
@@ -58,6 +59,8 @@ void memmap_free(struct machine *m)
 	region_release(&m->mem_map_region);
 	region_release(&m->frames_region);
 	kfree(m->pageblock_mt);
+	kfree(m->pageblock_skip);
+	m->pageblock_skip = NULL;
 	m->mem_map = NULL;
 	m->frames = NULL;
 	m->pageblock_mt = NULL;

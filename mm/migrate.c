@@ -215,10 +215,17 @@ static int cannot_move(struct page *old)
 	return 0;
 }
 
-static struct page *alloc_target(struct machine *m, int nid, unsigned order)
+/* alloc_migration_target for a node: __GFP_THISNODE, no fallback. */
+static struct page *node_alloc(struct machine *m, void *arg, unsigned order)
 {
 	page_owner_site(m, PO_SITE_MIGRATE);
-	return alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN, order, nid);
+	return alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN, order, *(int *)arg);
+}
+
+static void node_free(struct machine *m, void *arg, struct page *page, unsigned order)
+{
+	(void)arg;
+	free_pages(m, page, order);
 }
 
 /* Move the isolated page old into the frame new (from alloc_target). */
@@ -243,8 +250,9 @@ static void move_page(struct machine *m, struct page *old, struct page *new)
 	free_pages(m, old, 0);
 }
 
-/* Move one isolated order-0 page to nid; *newp is the folio to put back. */
-static int migrate_one(struct machine *m, struct page *old, int nid, struct page **newp)
+/* Move one isolated order-0 page to a frame of t; *newp is the folio to put back. */
+static int migrate_one(struct machine *m, struct page *old, const struct migrate_target *t,
+		       struct page **newp)
 {
 	struct page *new;
 	int err;
@@ -256,7 +264,7 @@ static int migrate_one(struct machine *m, struct page *old, int nid, struct page
 	err = cannot_move(old);
 	if (err)
 		return err;
-	new = alloc_target(m, nid, 0);
+	new = t->alloc(m, t->arg, 0);
 	if (!new)
 		return -ENOMEM;
 	move_page(m, old, new);
@@ -269,8 +277,8 @@ static int migrate_one(struct machine *m, struct page *old, int nid, struct page
  * is checked and every new frame allocated before the first one moves.
  * Returns the number of pages moved (0 on failure, with *err).
  */
-static uint64_t migrate_file_folio(struct machine *m, struct page *folio, int nid,
-				   struct page **newp, int *err)
+static uint64_t migrate_file_folio(struct machine *m, struct page *folio,
+				   const struct migrate_target *t, struct page **newp, int *err)
 {
 	uint64_t nr = folio_nr_pages(folio), first = folio->index;
 	struct file_ref *inode = folio->mapping;
@@ -281,10 +289,10 @@ static uint64_t migrate_file_folio(struct machine *m, struct page *folio, int ni
 	for (uint64_t i = 0; i < nr && !*err; i++)
 		*err = cannot_move(file_folio_page(folio, i));
 	for (uint64_t i = 0; i < nr && !*err; i++) {
-		new[i] = alloc_target(m, nid, 0);
+		new[i] = t->alloc(m, t->arg, 0);
 		if (!new[i]) {
 			while (i--)
-				free_pages(m, new[i], 0);
+				t->free(m, t->arg, new[i], 0);
 			*err = -ENOMEM;
 		}
 	}
@@ -341,7 +349,8 @@ static void thp_node_stats(struct machine *m, struct page *head, int d)
  * Move an isolated THP whole, or -ENOMEM when nid has no order-9 block
  * (the caller splits it), -EAGAIN for an extra reference.
  */
-static int migrate_thp(struct machine *m, struct page *old, int nid, struct page **newp)
+static int migrate_thp(struct machine *m, struct page *old, const struct migrate_target *t,
+		       struct page **newp)
 {
 	uint64_t refs = *folio_entire_mapcount(old) + 1;
 	struct thp_move mv;
@@ -356,7 +365,7 @@ static int migrate_thp(struct machine *m, struct page *old, int nid, struct page
 	if (*folio_refs(old) != refs)
 		return -EAGAIN;
 	page_owner_site(m, PO_SITE_MIGRATE);
-	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE | __GFP_NOWARN, HPAGE_PMD_ORDER, nid);
+	new = t->alloc(m, t->arg, HPAGE_PMD_ORDER);
 	if (!new)
 		return -ENOMEM;
 	mv.old_pfn = page_to_pfn(m, old);
@@ -379,8 +388,27 @@ static int migrate_thp(struct machine *m, struct page *old, int nid, struct page
 uint64_t migrate_pages_list(struct machine *m, struct list_head *list, int nid,
 			    struct migrate_stats *st)
 {
+	struct migrate_target t = { .alloc = node_alloc, .free = node_free, .arg = &nid };
+
+	return (uint64_t)migrate_pages_to(m, list, &t, st);
+}
+
+void putback_movable_pages(struct machine *m, struct list_head *list)
+{
+	while (!list_empty(list)) {
+		struct page *folio = list_entry(list->next, struct page, lru);
+
+		list_del(&folio->lru);
+		putback(m, folio);
+	}
+}
+
+int64_t migrate_pages_to(struct machine *m, struct list_head *list, const struct migrate_target *t,
+			 struct migrate_stats *st)
+{
 	struct migrate_stats s = { 0 };
 	uint64_t stayed = 0;
+	int enomem = 0;
 
 	lockdep_assert_held(m);
 	for (uint64_t n = 1; !list_empty(list); n++) {
@@ -393,17 +421,21 @@ uint64_t migrate_pages_list(struct machine *m, struct list_head *list, int nid,
 		if (!thp && file_folio_large(folio)) {
 			uint64_t nr = folio_nr_pages(folio);
 
-			if (migrate_file_folio(m, folio, nid, &done, &err)) {
+			if (migrate_file_folio(m, folio, t, &done, &err)) {
 				s.nr_succeeded += nr;
 			} else {
 				s.nr_failed_pages += nr;
 				stayed++;
 			}
 			putback(m, done);
+			if (err == -ENOMEM && t->stop_on_enomem) {
+				enomem = 1;
+				break;
+			}
 			continue;
 		}
 		if (!thp) {
-			err = migrate_one(m, folio, nid, &done);
+			err = migrate_one(m, folio, t, &done);
 			if (err < 0) {
 				s.nr_failed_pages++;
 				stayed++;
@@ -411,9 +443,13 @@ uint64_t migrate_pages_list(struct machine *m, struct list_head *list, int nid,
 				s.nr_succeeded++;
 			}
 			putback(m, done);
+			if (err == -ENOMEM && t->stop_on_enomem) {
+				enomem = 1;
+				break;
+			}
 			continue;
 		}
-		err = migrate_thp(m, folio, nid, &done);
+		err = migrate_thp(m, folio, t, &done);
 		if (err == -ENOMEM) {
 			/*
 			 * No huge page on the target: split, and the pages go on
@@ -439,6 +475,8 @@ uint64_t migrate_pages_list(struct machine *m, struct list_head *list, int nid,
 		}
 		putback(m, done);
 	}
+	if (enomem)
+		putback_movable_pages(m, list);
 	count_vm_events(m, PGMIGRATE_SUCCESS, (int64_t)s.nr_succeeded);
 	count_vm_events(m, PGMIGRATE_FAIL, (int64_t)s.nr_failed_pages);
 	count_vm_events(m, THP_MIGRATION_SUCCESS, (int64_t)s.nr_thp_succeeded);
@@ -451,5 +489,5 @@ uint64_t migrate_pages_list(struct machine *m, struct list_head *list, int nid,
 		st->nr_thp_failed += s.nr_thp_failed;
 		st->nr_thp_split += s.nr_thp_split;
 	}
-	return stayed;
+	return enomem ? -ENOMEM : (int64_t)stayed;
 }

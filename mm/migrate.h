@@ -76,6 +76,25 @@ uint64_t migrate_pages_list(struct machine *m, struct list_head *list, int nid,
 			    struct migrate_stats *st);
 
 /*
+ * Where migrate_pages_to takes new frames (kernel: migrate_pages' get_new_folio
+ * and put_new_folio): alloc gives a frame for 2^order pages or NULL, free
+ * takes back one that migration did not use. With stop_on_enomem (what
+ * compaction needs), the first folio without a frame ends the run: it and
+ * every folio after it go back on the LRU, and the result is -ENOMEM.
+ */
+struct migrate_target {
+	struct page *(*alloc)(struct machine *m, void *arg, unsigned order);
+	void (*free)(struct machine *m, void *arg, struct page *page, unsigned order);
+	void *arg;
+	int stop_on_enomem;
+};
+/* Isolated folios that will not be migrated go back on the LRU, list ends empty. */
+void putback_movable_pages(struct machine *m, struct list_head *list);
+/* migrate_pages_list with new frames from t: the folios that stayed, or -ENOMEM. */
+int64_t migrate_pages_to(struct machine *m, struct list_head *list, const struct migrate_target *t,
+			 struct migrate_stats *st);
+
+/*
  * The mechanism mbind(MPOL_MF_MOVE) and migrate_pages() use: every page
  * mapped in [start, end) of mm (page aligned; VMAs that are VM_IO,
  * VM_PFNMAP or hugetlb are passed over, as vma_migratable says) is offered

@@ -56,6 +56,13 @@ struct zone {
 	uint64_t pristine_start, pristine_end;	/* MAX_ORDER aligned; empty when equal */
 	int64_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	int64_t numa_stat[NR_VM_NUMA_STAT_ITEMS];
+	/* compaction.c: where the scanners resume, and deferral after failures */
+	uint64_t compact_cached_free_pfn;
+	uint64_t compact_cached_migrate_pfn[2];	/* [0] async, [1] sync */
+	uint64_t compact_init_migrate_pfn, compact_init_free_pfn;
+	unsigned compact_considered, compact_defer_shift;
+	int compact_order_failed;
+	int compact_blockskip_flush;	/* a full run ended: kswapd clears the skip bits */
 };
 
 static inline uint64_t zone_end_pfn(const struct zone *z) { return z->zone_start_pfn + z->spanned_pages; }
@@ -102,6 +109,12 @@ struct pglist_data {
 	int kswapd_state;		/* kswapd.c: asleep, woken, napping */
 	uint64_t kswapd_nap_end;	/* sim ns when its short nap ends */
 	int reclaim_dirty;		/* PGDAT_DIRTY: kswapd met only dirty file pages */
+	/* compaction_node.c: this node's kcompactd */
+	int kcompactd_max_order;	/* the largest order it was woken for, 0: none */
+	int kcompactd_highest_zoneidx;
+	int kcompactd_wake;		/* woken, runs at the next point */
+	int proactive_compact_trigger;	/* compaction_proactiveness was written */
+	uint64_t kcompactd_next_ns;	/* sim ns of its next proactive check */
 };
 
 #endif

@@ -493,7 +493,8 @@ struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int 
 		zl = allowed;
 		nz = n;
 	}
-	wake_all_kswapds(m, zl, nz, (int)order, gfp_zone(gfp), gfp);
+	if (!(gfp & __GFP_NOKSWAPD))
+		wake_all_kswapds(m, zl, nz, (int)order, gfp_zone(gfp), gfp);
 	page = get_page_from_freelist(m, gfp, order, zl, nz, WMARK_MIN,
 				      (gfp & __GFP_HIGH) ? ALLOC_HIGH : ALLOC_WMARK_MIN, cpu_nid, 0);
 	if (!page && order <= PAGE_ALLOC_COSTLY_ORDER) {
@@ -561,6 +562,36 @@ void free_pages(struct machine *m, struct page *page, unsigned order)
 	reset_page_owner(m, page, order);
 	free_one_page(m, z, pfn, order);
 	count_vm_events(m, PGFREE, 1LL << order);
+}
+
+/*
+ * Compaction's free scanner takes a free block as migration targets
+ * (kernel: __isolate_free_page, then split_map_pages): unless that would
+ * take the zone below min + 2^order free pages, the block at pfn leaves the
+ * free lists and its pages go on list as allocated order-0 pages (refcount
+ * 1, their zone in flags). Returns the pages taken, 0 for the watermark.
+ */
+uint64_t isolate_free_block(struct machine *m, struct zone *z, uint64_t pfn, unsigned order,
+			    struct list_head *list)
+{
+	struct page *page = pfn_to_page(m, pfn);
+
+	if (!zone_watermark_ok(m, z, 0, z->_watermark[WMARK_MIN] + (1ULL << order), 0, 0))
+		return 0;
+	/* never a pristine block: those are order 10, which no target pageblock holds */
+	del_from_free_list(z, page, order, pageblock_migratetype(m, pfn));
+	for (uint64_t i = 0; i < 1ULL << order; i++) {
+		struct page *p = page + i;
+
+		p->flags = PAGE_ZONE_VALID | ((uint64_t)z->nid << PAGE_NID_SHIFT) |
+			   ((uint64_t)z->idx << PAGE_ZID_SHIFT);
+		p->refcount = 1;
+		p->mapping = NULL;
+		p->index = 0;
+		p->private = 0;
+		list_add_tail(&p->lru, list);
+	}
+	return 1ULL << order;
 }
 
 /*

@@ -30,6 +30,12 @@ struct machine;
  * OOM report shows it as __GFP_ZERO (oom_report.c).
  */
 #define __GFP_USER_ZERO		0x1000u
+/*
+ * The caller does not wake kswapd when the fast path fails: Linux's
+ * allocations without __GFP_KSWAPD_RECLAIM (GFP_TRANSHUGE and
+ * GFP_TRANSHUGE_LIGHT, a THP fault under defrag=always or madvise).
+ */
+#define __GFP_NOKSWAPD		0x2000u
 
 #define GFP_KERNEL		0u			/* Unmovable, Normal and below */
 #define GFP_USER		0u
@@ -57,6 +63,9 @@ struct page *alloc_pages(struct machine *m, unsigned gfp, unsigned order, int ni
  */
 struct page *__alloc_pages(struct machine *m, unsigned gfp, unsigned order, int nid,
 			   uint64_t nodemask, int cpu_nid);
+/* compaction: take the free block at pfn as order-0 targets (see page_alloc.c). */
+uint64_t isolate_free_block(struct machine *m, struct zone *z, uint64_t pfn, unsigned order,
+			    struct list_head *list);
 /* Free a block obtained from alloc_pages with the same order. */
 void free_pages(struct machine *m, struct page *page, unsigned order);
 

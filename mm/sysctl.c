@@ -21,6 +21,7 @@
 #include "task.h"
 #include "shm.h"
 #include "zswap.h"
+#include "compaction.h"
 
 enum tkind { T_INT, T_ULONG, T_LIST5, T_THP, T_ACTION, T_CONST, T_BOOL, T_ZSWAP, T_ZSWAP_DEBUG };
 
@@ -116,11 +117,18 @@ static void wi_auto_changed(struct machine *m, const struct tunable *t)
 #define ZSW(n) { { "zswap/" n, MM_TUNABLE_SYSFS_ZSWAP, 0644 }, T_ZSWAP, 0, 0, 0, NULL, NULL }
 #define ZSD(n) { { "zswap-debug/" n, MM_TUNABLE_DEBUG_ZSWAP, 0444 }, T_ZSWAP_DEBUG, 0, 0, 0, \
 		 NULL, NULL }
+static void proactiveness_changed(struct machine *m, const struct tunable *t)
+{
+	(void)t;
+	compaction_proactiveness_changed(m);
+}
 
 static const struct tunable tunables[] = {
 	{ VM("admin_reserve_kbytes"), T_ULONG, F(admin_reserve_kbytes), 0, INT64_MAX, NULL, NULL },
 	{ VM("compact_unevictable_allowed"), T_INT, F(compact_unevictable_allowed), 0, 1, NULL, NULL },
 	{ VMWO("compact_memory"), T_ACTION, 0, 1, 1, NULL, NULL },
+	{ VM("compaction_proactiveness"), T_INT, F(compaction_proactiveness), 0, 100,
+	  proactiveness_changed, NULL },
 	{ VM("dirty_background_bytes"), T_ULONG, F(dirty_background_bytes), 0, INT64_MAX, dirty_changed, NULL },
 	{ VM("dirty_background_ratio"), T_INT, F(dirty_background_ratio), 0, 100, dirty_changed, NULL },
 	{ VM("dirty_bytes"), T_ULONG, F(dirty_bytes), 0, INT64_MAX, dirty_changed, NULL },
@@ -218,6 +226,7 @@ void tunables_init(struct machine *m)
 	t->page_cluster = 3;
 	t->stat_interval = 1;
 	t->compact_unevictable_allowed = 1;
+	t->compaction_proactiveness = 20;
 	t->wi_auto = 1;
 	for (int i = 0; i < 64; i++)
 		t->wi_weight[i] = 1;
@@ -395,6 +404,24 @@ static int do_action(struct machine *m, const struct tunable *t, int64_t v)
 	return compact_locked(m);
 }
 
+/*
+ * sys/devices/system/node/nodeN/compact, written as the tunable
+ * "nodeN/compact" (so the journal replays it like any tunable): compacts
+ * that node whatever was written, as compact_store does.
+ */
+static int node_compact_write(struct machine *m, const char *name)
+{
+	int nid, n = 0;
+
+	if (sscanf(name, "node%d/compact%n", &nid, &n) != 1 || !n || name[n] || nid < 0 ||
+	    nid >= m->nr_nodes)
+		return -ENOENT;
+	machine_lock(m);
+	compact_node(m, nid);
+	machine_unlock(m);
+	return 0;
+}
+
 int mm_tunable_write(struct machine *m, const char *name, const char *buf, size_t len)
 {
 	const struct tunable *t = find(name);
@@ -403,7 +430,7 @@ int mm_tunable_write(struct machine *m, const char *name, const char *buf, size_
 	int ret = 0, nv = 0;
 
 	if (!t)
-		return -ENOENT;
+		return node_compact_write(m, name);
 	if (!(t->info.mode & 0222))
 		return -EACCES;
 	if (memchr(buf, 0, len))

@@ -33,6 +33,7 @@ struct vm_tunables {
 	int64_t page_cluster;
 	int64_t stat_interval;
 	int64_t compact_unevictable_allowed;
+	int64_t compaction_proactiveness;	/* compaction_node.c: 0..100 */
 	int64_t extfrag_threshold;
 	int64_t oom_kill_allocating_task, panic_on_oom, oom_dump_tasks;
 	int64_t zone_reclaim_mode;

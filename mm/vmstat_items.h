@@ -154,7 +154,7 @@
 	X(COMPACT_ISOLATED, "compact_isolated") \
 	X(COMPACT_STALL, "compact_stall") \
 	X(COMPACT_FAIL, "compact_fail") \
-	X(COMPACT_SUCCESS, "compact_success") \
+	X(COMPACTSUCCESS, "compact_success")	/* Linux's name: COMPACT_SUCCESS is a compact_result */ \
 	X(COMPACT_DAEMON_WAKE, "compact_daemon_wake") \
 	X(COMPACT_DAEMON_MIGRATE_SCANNED, "compact_daemon_migrate_scanned") \
 	X(COMPACT_DAEMON_FREE_SCANNED, "compact_daemon_free_scanned") \

@@ -51,6 +51,9 @@
  *   page_owner  host bytes per faulted page and write faults per second
  *           with page_owner=on, against the same machine with it off in
  *           the same run (bench_owner.c).
+ *   compaction compact_memory of a fragmented 4 GiB zone in pages migrated
+ *           per second, against the host's compact_memory over 2 GiB of
+ *           fragmented anonymous memory (bench_compaction.c).
  *
  * Output: one table, one figure per line, whitespace-separated columns
  *   group figure value unit baseline base_value ratio [verdict]
@@ -227,6 +230,7 @@ static const struct group {
 	{ "zswap", bench_zswap },
 	{ "trace", bench_trace },
 	{ "page_owner", bench_owner },
+	{ "compaction", bench_compaction },
 };
 
 static const struct group *find_group(const char *name)

@@ -118,5 +118,6 @@ void bench_migrate(void);
 void bench_zswap(void);
 void bench_trace(void);
 void bench_owner(void);
+void bench_compaction(void);
 
 #endif

@@ -90,6 +90,8 @@ void op_tunable(struct fuzz_run *r, struct cursor *c)
 		{ "mmap_min_addr", { "65536", "0", "4096", "8192" } },
 		{ "lowmem_reserve_ratio", { "256 256 32 0 0", "1 1 1 1 1", "0 0 0 0 0", "1 2" } },
 		{ "watermark_scale_factor", { "10", "1000", "3000", "0" } },
+		{ "compaction_proactiveness", { "20", "0", "100", "101" } },
+		{ "node0/compact", { "1", "1", "0", "x" } },
 	};
 	uint8_t b = in_u8(c), v = in_u8(c);
 	const char *name = tab[b % NELEM(tab)].name, *val = tab[b % NELEM(tab)].vals[v % 4];
