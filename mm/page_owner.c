@@ -55,6 +55,8 @@ static const char *const site_frames[PO_NR_SITES][12] = {
 	[PO_SITE_PGTABLE]	= { "alloc_pages_noprof", "pte_alloc_one", "__pte_alloc" },
 	[PO_SITE_STACK]		= { "alloc_pages_noprof", "alloc_thread_stack_node",
 				    "dup_task_struct", "copy_process", "kernel_clone" },
+	[PO_SITE_SLAB]		= { "alloc_slab_page", "allocate_slab", "new_slab",
+				    "___slab_alloc", "__slab_alloc", "kmem_cache_alloc_noprof" },
 };
 
 static const char *const fast_frames[] = {

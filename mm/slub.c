@@ -20,6 +20,9 @@
 #include "page_alloc.h"
 #include "slab.h"
 #include "task.h"
+#include "trace.h"
+#include "page_owner.h"
+#include "arena.h"
 #include "vmstat.h"
 
 /*
@@ -137,11 +140,15 @@ static struct page *allocate_slab(struct machine *m, const struct kmem_cache_inf
 	struct page *page;
 
 	*order = ci->order;
+	page_owner_site(m, PO_SITE_SLAB);
 	page = alloc_pages(m, slab_gfp(ci), ci->order, nid);
-	if (!page)
+	if (!page) {
+		page_owner_site(m, PO_SITE_SLAB);
 		page = alloc_pages(m, slab_gfp(ci) | __GFP_HIGH, ci->order, nid);
+	}
 	if (!page && min_order < ci->order) {
 		*order = min_order;
+		page_owner_site(m, PO_SITE_SLAB);
 		page = alloc_pages(m, slab_gfp(ci) | __GFP_HIGH, min_order, nid);
 	}
 	m->alloc_failed = failed;
@@ -211,6 +218,40 @@ static void discard_slab(struct machine *m, const struct kmem_cache_info *ci,
 	free_pages(m, page, order);
 }
 
+/*
+ * The kernel functions that allocate and free each cache's objects: the
+ * call_site of the kmem_cache_alloc / kmem_cache_free trace events.
+ */
+static const char *const alloc_site[NR_KMEM_CACHES] = {
+	[KMEM_MM_STRUCT] = "mm_alloc", [KMEM_RADIX_TREE_NODE] = "xas_alloc",
+	[KMEM_ANON_VMA] = "__anon_vma_prepare", [KMEM_ANON_VMA_CHAIN] = "__anon_vma_prepare",
+	[KMEM_TASK_STRUCT] = "dup_task_struct", [KMEM_VM_AREA_STRUCT] = "vm_area_alloc",
+	[KMEM_DENTRY] = "__d_alloc", [KMEM_FILP] = "alloc_empty_file",
+	[KMEM_SHMEM_INODE] = "shmem_alloc_inode", [KMEM_EXT4_INODE] = "ext4_alloc_inode",
+};
+static const char *const free_site[NR_KMEM_CACHES] = {
+	[KMEM_MM_STRUCT] = "__mmdrop", [KMEM_RADIX_TREE_NODE] = "radix_tree_node_rcu_free",
+	[KMEM_ANON_VMA] = "__put_anon_vma", [KMEM_ANON_VMA_CHAIN] = "unlink_anon_vmas",
+	[KMEM_TASK_STRUCT] = "free_task", [KMEM_VM_AREA_STRUCT] = "vm_area_free",
+	[KMEM_DENTRY] = "__d_free", [KMEM_FILP] = "file_free",
+	[KMEM_SHMEM_INODE] = "shmem_free_in_core_inode", [KMEM_EXT4_INODE] = "ext4_free_in_core_inode",
+};
+
+/*
+ * The object's address for the trace (%p hashes it): slot `slot` of the
+ * slab at its direct-map address. The model keeps no slots, so objects
+ * are named as a stack of them: an allocation takes slot inuse, a free
+ * gives back slot inuse - 1 (the last one taken).
+ */
+static const void *slab_obj_ptr(struct machine *m, const struct kmem_cache_info *ci,
+				struct page *page, unsigned slot)
+{
+	uintptr_t base = (uintptr_t)arena_region(m->arena)->addr;
+
+	return (const void *)(base + ((uintptr_t)page_to_pfn(m, page) << 12) +
+			      (uintptr_t)(slot % slab_objects(ci, slab_order(page))) * ci->size);
+}
+
 /* numa_node_id(): the node of the task the model is working for. */
 static int slab_local_node(struct machine *m)
 {
@@ -243,6 +284,9 @@ uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
 		}
 		n = &s->node[page_zone(m, page)->nid];
 	}
+	trace_kmem_cache_alloc(m, alloc_site[id] ? alloc_site[id] : "__kmalloc_noprof",
+			       slab_obj_ptr(m, ci, page, slab_inuse(page)), ci->name, ci->object_size, ci->size,
+			       slab_gfp(ci), page_zone(m, page)->nid, 0);
 	page->private++;
 	n->inuse++;
 	n->partial_inuse++;
@@ -273,6 +317,9 @@ void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
 	page = pfn_to_page(m, handle);
 	VM_BUG_ON(!PageFlag(page, PG_slab) || page->index != (uint64_t)id || !slab_inuse(page));
 	n = &s->node[page_zone(m, page)->nid];
+	trace_kmem_cache_free(m, free_site[id] ? free_site[id] : "kfree",
+			      slab_obj_ptr(m, ci, page, slab_inuse(page) - 1),
+			      ci->name);
 	if (slab_inuse(page) == slab_objects(ci, slab_order(page))) {
 		/* full -> partial: to the tail (DEACTIVATE_TO_TAIL) */
 		list_move_tail(&page->lru, &n->partial);

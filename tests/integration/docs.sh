@@ -14,6 +14,7 @@
 
 ROOT=$(realpath "$MMFS_IT_DIR/../..")
 n=0
+bad=()	# every document is run, and all that differ are named at the end
 for doc in "$ROOT"/doc/*.md; do
 	opts=$(sed -n 's/^<!-- session: \(.*\) -->$/\1/p' "$doc" | head -n1)
 	[[ -n $opts ]] || continue
@@ -60,8 +61,10 @@ PY
 	bash "$dir/script.sh" >"$dir/actual" 2>&1 || true
 	if ! cmp -s "$dir/expected" "$dir/actual"; then
 		diff -u "$dir/expected" "$dir/actual" | head -60 >&2 || true
-		fail "${doc#"$ROOT"/}: the session does not print what the document shows"
+		echo "docs: ${doc#"$ROOT"/}: the session does not print what the document shows" >&2
+		bad+=("${doc#"$ROOT"/}")
 	fi
 	mmfs_umount "$dir/mnt"
 done
 ((n > 0)) || fail "no document has a session"
+((${#bad[@]} == 0)) || fail "${bad[*]}: the sessions do not print what the documents show"

@@ -674,3 +674,64 @@ Test(trace, shrink_slab_lines)
 	rbuf_free(&b);
 	free(s);
 }
+
+/* Objects in use in cache `name` over all nodes, from the slabinfo snapshot. */
+static int64_t slab_objects_of(const char *name)
+{
+	struct mm_global_snap *g = mm_snap_global(m);
+	int64_t n = 0;
+
+	cr_assert(g);
+	for (int i = 0; i < g->nr_slab; i++)
+		if (!strcmp(g->slab[i].name, name))
+			for (int nid = 0; nid < g->nr_nodes; nid++)
+				n += (int64_t)g->slab_node[i * g->nr_nodes + nid].objects;
+	free(g);
+	return n;
+}
+
+/*
+ * slub.c fires kmem_cache_alloc/free with the kernel's call sites, and the
+ * events add up to slabinfo's active objects: an mmap is one vm_area_struct
+ * from vm_area_alloc, its munmap gives it back through vm_area_free.
+ */
+Test(trace, slab_events_add_up_to_slabinfo)
+{
+	int64_t vmas = slab_objects_of("vm_area_struct"), tasks = slab_objects_of("task_struct");
+	struct mm_trace_snap *s;
+	uint64_t a, n_alloc = 0, n_free = 0, n_task = 0;
+	char why[128];
+	int pid;
+
+	twrite("events/kmem/kmem_cache_alloc/enable", "1");
+	twrite("events/kmem/kmem_cache_free/enable", "1");
+	/* read and execute: no neighbour to merge with, so a VMA of its own */
+	a = call(1, (struct mm_call){ .verb = MMV_MMAP, .len = 64 << 10, .fd = -1,
+		.prot = MM_PROT_READ | MM_PROT_EXEC, .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS });
+	s = snap();
+	cr_assert_eq(s->nr, 1);
+	cr_expect_eq(s->entry[0].type, TE_KMEM_CACHE_ALLOC);
+	cr_expect_str_eq(s->entry[0].str, "vm_area_struct");
+	cr_expect_str_eq(s->entry[0].site, "vm_area_alloc");
+	cr_expect_eq(slab_objects_of("vm_area_struct"), vmas + 1);
+	free(s);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 64 << 10, .fd = -1 });
+	cr_expect_eq(slab_objects_of("vm_area_struct"), vmas);
+	cr_assert_eq(mm_spawn(m, "child", &pid, why, sizeof(why)), 0, "%s", why);
+	s = snap();
+	for (uint64_t i = 0; i < s->nr; i++) {
+		if (strcmp(s->entry[i].str, "vm_area_struct") == 0) {
+			n_alloc += s->entry[i].type == TE_KMEM_CACHE_ALLOC;
+			n_free += s->entry[i].type == TE_KMEM_CACHE_FREE;
+		}
+		n_task += s->entry[i].type == TE_KMEM_CACHE_ALLOC &&
+			  !strcmp(s->entry[i].site, "dup_task_struct");
+	}
+	cr_expect_eq(s->entry[1].type, TE_KMEM_CACHE_FREE);
+	cr_expect_str_eq(s->entry[1].site, "vm_area_free");
+	cr_expect_eq(s->entry[0].f[1], s->entry[1].f[1], "the same slot freed as taken");
+	cr_expect_eq((int64_t)(n_alloc - n_free), slab_objects_of("vm_area_struct") - vmas);
+	cr_expect_eq((int64_t)n_task, slab_objects_of("task_struct") - tasks);
+	cr_expect_eq(n_task, 1);
+	free(s);
+}
