@@ -267,6 +267,8 @@ uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
 	struct kmem_cache_node *n;
 	struct page *page;
 
+	int req_nid = nid;	/* the event shows the node asked for, NUMA_NO_NODE -1 */
+
 	lockdep_assert_held(m);
 	if (!s)
 		return 0;
@@ -285,8 +287,8 @@ uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
 		n = &s->node[page_zone(m, page)->nid];
 	}
 	trace_kmem_cache_alloc(m, alloc_site[id] ? alloc_site[id] : "__kmalloc_noprof",
-			       slab_obj_ptr(m, ci, page, slab_inuse(page)), ci->name, ci->object_size, ci->size,
-			       slab_gfp(ci), page_zone(m, page)->nid, 0);
+			       slab_obj_ptr(m, ci, page, slab_inuse(page)), ci->name,
+			       ci->object_size, ci->size, LGFP_KERNEL, req_nid < 0 ? -1 : req_nid, 0);
 	page->private++;
 	n->inuse++;
 	n->partial_inuse++;

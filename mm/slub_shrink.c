@@ -34,6 +34,7 @@
 #include "filemap.h"
 #include "filemap_internal.h"
 #include "slab.h"
+#include "trace.h"
 #include "vma.h"
 #include "vmstat.h"
 
@@ -252,6 +253,10 @@ uint64_t shrink_slab(struct machine *m, int nid, int priority, int kswapd)
 	total_scan = (nr >> priority) + delta;
 	if (total_scan > 2 * freeable)
 		total_scan = 2 * freeable;
+	/* the shrinker's identity for %p: its per-node deferred count */
+	trace_mm_shrink_slab_start(m, "super_cache_scan", &m->sb_nr_deferred[nid], nid, nr,
+				   LGFP_KERNEL, (uint64_t)freeable, (uint64_t)delta,
+				   (uint64_t)total_scan, priority);
 	while (total_scan >= SHRINK_BATCH || total_scan >= freeable) {
 		int64_t nr_to_scan = total_scan < SHRINK_BATCH ? total_scan : SHRINK_BATCH;
 
@@ -266,6 +271,8 @@ uint64_t shrink_slab(struct machine *m, int nid, int priority, int kswapd)
 	if (next_deferred > 2 * freeable)
 		next_deferred = 2 * freeable;
 	m->sb_nr_deferred[nid] += next_deferred;
+	trace_mm_shrink_slab_end(m, "super_cache_scan", &m->sb_nr_deferred[nid], nid, (int)freed, nr,
+				 m->sb_nr_deferred[nid], total_scan);
 	return freed;
 }
 

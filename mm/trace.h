@@ -103,14 +103,14 @@ static inline void trace_mm_page_pcpu_drain(struct machine *m, uint64_t pfn, uns
 /*
  * The slab allocator's events (kernel: mm/slub.c). call_site is the
  * caller's name (printed as %pS, "name+0x0/0x0" is not claimed: the model
- * prints the bare name), ptr the object.
+ * prints the bare name), ptr the object, lgfp the Linux gfp mask (LGFP_*).
  */
 void trace_kmalloc_emit(struct machine *m, const char *call_site, const void *ptr,
-			uint64_t bytes_req, uint64_t bytes_alloc, unsigned gfp, int node);
+			uint64_t bytes_req, uint64_t bytes_alloc, unsigned long lgfp, int node);
 void trace_kfree_emit(struct machine *m, const char *call_site, const void *ptr);
 void trace_kmem_cache_alloc_emit(struct machine *m, const char *call_site, const void *ptr,
 				 const char *name, uint64_t bytes_req, uint64_t bytes_alloc,
-				 unsigned gfp, int node, int accounted);
+				 unsigned long lgfp, int node, int accounted);
 void trace_kmem_cache_free_emit(struct machine *m, const char *call_site, const void *ptr,
 				const char *name);
 #define trace_kmalloc(m, ...) \
@@ -211,7 +211,7 @@ void trace_filemap_emit(struct machine *m, enum trace_event_id e, uint64_t pfn, 
  * function (printed as %pS), shr is the shrinker object (hashed).
  */
 void trace_shrink_slab_start_emit(struct machine *m, const char *shrink, const void *shr, int nid,
-				  int64_t nr_objects_to_shrink, unsigned gfp, uint64_t cache_items,
+				  int64_t nr_objects_to_shrink, unsigned long lgfp, uint64_t cache_items,
 				  uint64_t delta, uint64_t total_scan, int priority);
 void trace_shrink_slab_end_emit(struct machine *m, const char *shrink, const void *shr, int nid,
 				int shrinker_retval, int64_t unused_scan, int64_t new_scan,

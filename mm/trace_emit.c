@@ -65,9 +65,9 @@ uint32_t trace_ptr_hash(const struct machine *m, const void *p)
 }
 
 void trace_kmalloc_emit(struct machine *m, const char *call_site, const void *ptr,
-			uint64_t bytes_req, uint64_t bytes_alloc, unsigned gfp, int node)
+			uint64_t bytes_req, uint64_t bytes_alloc, unsigned long lgfp, int node)
 {
-	uint64_t f[] = { 0, trace_ptr_hash(m, ptr), bytes_req, bytes_alloc, trace_gfp(gfp, 0),
+	uint64_t f[] = { 0, trace_ptr_hash(m, ptr), bytes_req, bytes_alloc, lgfp,
 			 (uint64_t)(int64_t)node };
 
 	trace_event_emit_full(m, TE_KMALLOC, f, NULL, call_site);
@@ -82,9 +82,9 @@ void trace_kfree_emit(struct machine *m, const char *call_site, const void *ptr)
 
 void trace_kmem_cache_alloc_emit(struct machine *m, const char *call_site, const void *ptr,
 				 const char *name, uint64_t bytes_req, uint64_t bytes_alloc,
-				 unsigned gfp, int node, int accounted)
+				 unsigned long lgfp, int node, int accounted)
 {
-	uint64_t f[] = { 0, trace_ptr_hash(m, ptr), 0, bytes_req, bytes_alloc, trace_gfp(gfp, 0),
+	uint64_t f[] = { 0, trace_ptr_hash(m, ptr), 0, bytes_req, bytes_alloc, lgfp,
 			 (uint64_t)(int64_t)node, (uint64_t)!!accounted };
 
 	trace_event_emit_full(m, TE_KMEM_CACHE_ALLOC, f, name, call_site);
@@ -143,11 +143,11 @@ void trace_oom_score_adj_update_emit(struct machine *m, const struct task *t)
 }
 
 void trace_shrink_slab_start_emit(struct machine *m, const char *shrink, const void *shr, int nid,
-				  int64_t nr_objects_to_shrink, unsigned gfp, uint64_t cache_items,
+				  int64_t nr_objects_to_shrink, unsigned long lgfp, uint64_t cache_items,
 				  uint64_t delta, uint64_t total_scan, int priority)
 {
 	uint64_t f[] = { trace_ptr_hash(m, shr), 0, (uint64_t)(int64_t)nid,
-			 (uint64_t)nr_objects_to_shrink, trace_gfp(gfp, 0), cache_items, delta,
+			 (uint64_t)nr_objects_to_shrink, lgfp, cache_items, delta,
 			 total_scan, (uint64_t)(int64_t)priority };
 
 	trace_event_emit_full(m, TE_MM_SHRINK_SLAB_START, f, NULL, shrink);
