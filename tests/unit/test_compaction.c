@@ -16,11 +16,13 @@
  * lowmem_reserve). Movable pages with holes and free memory in order-0
  * pieces: what compaction is for.
  *
- * The slab allocator takes real pages: each munmap splits A's VMA, and the
- * 4096 vm_area_structs (21 a page) with their anon_vma_chains, the task and
- * its mm take 280 pages, all Unmovable, all from the free pages of DMA32's
- * one Unmovable pageblock (484 before slab, 204 after): no fallback into a
- * Movable block, so the holes, the pool and the two THPs are as before.
+ * The slab allocator takes real pages: each munmap splits A's VMA, so
+ * vm_area_struct has 4141 objects in 198 pages (21 a page), anon_vma_chain
+ * 4117 in 65 (64 a page); with task_struct's and mm_struct's order-3 slabs
+ * (8 pages each) and anon_vma's one page, 280 pages, all Unmovable, all
+ * from the free pages of DMA32's one Unmovable pageblock (484 before slab,
+ * 204 after): no fallback into a Movable block, so the holes, the pool and
+ * the two THPs are as before.
  * (A mounted machine differs: its path lookups allocate dentries, whose
  * Reclaimable slab claims a whole free 2 MiB block; tests/integration/
  * compaction.sh and doc/compaction.md take one THP only, not two.)
