@@ -548,6 +548,7 @@ enum compact_result compact_zone(struct machine *m, struct compact_control *cc)
 	int sync = cc->mode != MIGRATE_ASYNC, update_cached;
 	struct migrate_target target = {
 		.alloc = compaction_alloc, .free = compaction_free, .arg = cc, .stop_on_enomem = 1,
+		.compaction = 1,
 	};
 	enum compact_result ret;
 

@@ -229,7 +229,12 @@ static void node_free(struct machine *m, void *arg, struct page *page, unsigned 
 }
 
 /* Move the isolated page old into the frame new (from alloc_target). */
-static void move_page(struct machine *m, struct page *old, struct page *new)
+static int mr_of(const struct migrate_target *t)
+{
+	return t->compaction ? MR_COMPACTION : MR_SYSCALL;
+}
+
+static void move_page(struct machine *m, struct page *old, struct page *new, int reason)
 {
 	uint64_t pfn = page_to_pfn(m, new);
 
@@ -244,7 +249,7 @@ static void move_page(struct machine *m, struct page *old, struct page *new)
 		swp_info(m, e)->cache[swp_offset(e)] = (uint64_t)(uintptr_t)new;
 	}
 	copy_page_state(m, old, new);
-	folio_copy_owner(m, new, old, 1, MR_SYSCALL);
+	folio_copy_owner(m, new, old, 1, reason);
 	node_stats(m, new, page_zone(m, new), +1);
 	clear_page_state(old);
 	free_pages(m, old, 0);
@@ -267,7 +272,7 @@ static int migrate_one(struct machine *m, struct page *old, const struct migrate
 	new = t->alloc(m, t->arg, 0);
 	if (!new)
 		return -ENOMEM;
-	move_page(m, old, new);
+	move_page(m, old, new, mr_of(t));
 	*newp = new;
 	return 0;
 }
@@ -299,7 +304,7 @@ static uint64_t migrate_file_folio(struct machine *m, struct page *folio,
 	if (*err)
 		return 0;
 	for (uint64_t i = 0; i < nr; i++)
-		move_page(m, filemap_find_page(inode, first + i), new[i]);
+		move_page(m, filemap_find_page(inode, first + i), new[i], mr_of(t));
 	*newp = filemap_find_page(inode, first);
 	return nr;
 }
@@ -374,7 +379,7 @@ static int migrate_thp(struct machine *m, struct page *old, const struct migrate
 	thp_node_stats(m, old, -1);
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
 		copy_page_state(m, old + i, new + i);
-	folio_copy_owner(m, new, old, HPAGE_PMD_NR, MR_SYSCALL);
+	folio_copy_owner(m, new, old, HPAGE_PMD_NR, mr_of(t));
 	thp_node_stats(m, new, +1);
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
 		clear_page_state(old + i);

@@ -81,12 +81,15 @@ uint64_t migrate_pages_list(struct machine *m, struct list_head *list, int nid,
  * takes back one that migration did not use. With stop_on_enomem (what
  * compaction needs), the first folio without a frame ends the run: it and
  * every folio after it go back on the LRU, and the result is -ENOMEM.
+ * compaction says who migrates (Linux's migrate_pages reason argument), as
+ * page_owner records it: a flag so that a zeroed target means MR_SYSCALL.
  */
 struct migrate_target {
 	struct page *(*alloc)(struct machine *m, void *arg, unsigned order);
 	void (*free)(struct machine *m, void *arg, struct page *page, unsigned order);
 	void *arg;
 	int stop_on_enomem;
+	int compaction;		/* page_owner's migrate reason: MR_COMPACTION, else MR_SYSCALL */
 };
 /* Isolated folios that will not be migrated go back on the LRU, list ends empty. */
 void putback_movable_pages(struct machine *m, struct list_head *list);

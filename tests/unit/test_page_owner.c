@@ -213,6 +213,38 @@ Test(page_owner, migration_keeps_the_owner_and_says_why)
 	free(t);
 }
 
+/*
+ * Compaction migrates with MR_COMPACTION (Linux's migrate_pages(...,
+ * MR_COMPACTION) in compact_zone): every other page of 8 MiB unmapped,
+ * compact_memory moves the kept ones up; each moved page keeps its owner's
+ * stack and says "compaction", the free pages compaction isolated as
+ * targets got records when they were allocated, and none is left over.
+ */
+Test(page_owner, compaction_says_compaction)
+{
+	uint64_t a;
+	char *t;
+
+	boot(1, 1);
+	a = map_anon(1, 8 * MB, 0);
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8 * MB,
+				  .advice = MM_MADV_NOHUGEPAGE });
+	touch(1, a, 8 * MB, 1);
+	for (uint64_t off = K; off < 8 * MB; off += 2 * K)
+		call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + off, .len = K, .fd = -1 });
+	check_ok();
+	cr_assert_eq(mm_tunable_write(m, "compact_memory", "1\n", 2), 0);
+	check_ok();
+	cr_expect_gt(m->vm_events[PGMIGRATE_SUCCESS], 0);	/* the reason is the point here, not how many */
+	expect_recorded(allocated());
+	t = render_owner(0);
+	cr_expect(strstr(t, " do_anonymous_page\n __handle_mm_fault\n handle_mm_fault\n"
+			 " do_user_addr_fault\n exc_page_fault\n asm_exc_page_fault\n"
+			 "Page has been migrated, last migrate reason: compaction\n\n"), "%s", t);
+	cr_expect(!strstr(t, "syscall_or_cpuset"));
+	free(t);
+}
+
 /* ---- the disk ---- */
 
 static struct mm_disk_snap disk(int d)
