@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 #include "compaction.h"
+#include "trace.h"
 #include "huge_memory.h"
 #include "migrate.h"
 #include "page_alloc.h"
@@ -588,8 +589,10 @@ enum compact_result compact_zone(struct machine *m, struct compact_control *cc)
 			cc->whole_zone = 1;
 	}
 	update_cached = !sync && z->compact_cached_migrate_pfn[0] == z->compact_cached_migrate_pfn[1];
+	trace_mm_compaction_begin(m, start_pfn, cc->migrate_pfn, cc->free_pfn, end_pfn, sync);
 
 	while ((ret = __compact_finished(m, cc)) == COMPACT_CONTINUE) {
+		struct migrate_stats st = { 0 };
 		int64_t err;
 
 		/* the same block again (last_migrated_pfn 0 counts as block 0, as in Linux) */
@@ -605,7 +608,8 @@ rescan:
 		last_migrated_pfn = pageblock_start_pfn(cc->migrate_pfn - 1);
 		if (last_migrated_pfn < start_pfn)
 			last_migrated_pfn = start_pfn;
-		err = migrate_pages_to(m, &cc->migratepages, &target, NULL);
+		err = migrate_pages_to(m, &cc->migratepages, &target, &st);
+		trace_mm_compaction_migratepages(m, st.nr_succeeded, st.nr_failed_pages);
 		cc->nr_migratepages = 0;
 		if (err) {
 			if (err == -ENOMEM && !compact_scanners_met(cc)) {
@@ -631,5 +635,6 @@ rescan:
 	}
 	count_vm_events(m, COMPACT_MIGRATE_SCANNED, (int64_t)cc->total_migrate_scanned);
 	count_vm_events(m, COMPACT_FREE_SCANNED, (int64_t)cc->total_free_scanned);
+	trace_mm_compaction_end(m, start_pfn, cc->migrate_pfn, cc->free_pfn, end_pfn, sync, ret);
 	return ret;
 }

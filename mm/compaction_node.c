@@ -22,6 +22,7 @@
  */
 #include "internal.h"
 #include "compaction.h"
+#include "trace.h"
 #include "page_alloc.h"
 #include "task.h"
 #include "vmstat.h"
@@ -156,6 +157,18 @@ void wakeup_kcompactd(struct machine *m, struct pglist_data *pgdat, int order, i
 		return;
 	pgdat->kcompactd_wake = 1;
 	m->kcompactd_active = 1;
+	trace_mm_compaction_wakeup_kcompactd(m, pgdat->node_id, order, highest_zoneidx);
+}
+
+/* The kernel thread's name on trace lines. */
+static const char *kcompactd_comm(int n)
+{
+	static const char *const names[] = {
+		"kcompactd0", "kcompactd1", "kcompactd2", "kcompactd3",
+		"kcompactd4", "kcompactd5", "kcompactd6", "kcompactd7",
+	};
+
+	return n < 8 ? names[n] : "kcompactd";
 }
 
 static void kcompactd_do_work(struct machine *m, struct pglist_data *pgdat)
@@ -164,7 +177,10 @@ static void kcompactd_do_work(struct machine *m, struct pglist_data *pgdat)
 		.order = pgdat->kcompactd_max_order, .highest_zoneidx = pgdat->kcompactd_highest_zoneidx,
 		.mode = MIGRATE_SYNC_LIGHT, .gfp = GFP_KERNEL,
 	};
+	struct trace_kthread save;
 
+	trace_kthread_enter(m, &save, kcompactd_comm(pgdat->node_id));
+	trace_mm_compaction_kcompactd_wake(m, pgdat->node_id, cc.order, cc.highest_zoneidx);
 	count_vm_event(m, COMPACT_DAEMON_WAKE);
 	for (int i = 0; i <= cc.highest_zoneidx && i < MAX_NR_ZONES; i++) {
 		struct zone *z = &pgdat->node_zones[i];
@@ -190,6 +206,7 @@ static void kcompactd_do_work(struct machine *m, struct pglist_data *pgdat)
 		pgdat->kcompactd_max_order = 0;
 	if (pgdat->kcompactd_highest_zoneidx >= cc.highest_zoneidx)
 		pgdat->kcompactd_highest_zoneidx = node_top_zone(pgdat);
+	trace_kthread_exit(m, &save);
 }
 
 void kcompactd_run(struct machine *m)

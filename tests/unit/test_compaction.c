@@ -38,6 +38,7 @@
 #include "../../mm/compaction.h"
 #include "../../mm/memory.h"
 #include "../../mm/task.h"
+#include "../../mm/trace.h"
 
 static struct machine *m;
 
@@ -545,4 +546,41 @@ Test(compaction, node_compact)
 		"Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      0 \n"
 		"Node 0, zone    DMA32    450      1      0      1      0      0      2      1      0      1      3 \n");
 	cr_expect_gt(ev(PGMIGRATE_SUCCESS), 0);
+}
+
+/*
+ * events/compaction: one begin and one end per zone compact_memory
+ * compacts, and the migratepages events add up to pgmigrate_success and
+ * pgmigrate_fail.
+ */
+Test(compaction, trace_events_add_up_to_the_counters)
+{
+	struct mm_trace_snap *s;
+	uint64_t begin = 0, end = 0, moved = 0, failed = 0;
+	int64_t success = 0, fail = 0;
+	char why[128];
+	int pid;
+
+	cr_assert_eq(mm_spawn(m, "frag", &pid, why, sizeof(why)), 0);
+	frag(pid);
+	cr_assert_eq(mm_trace_write(m, "events/compaction/enable", "1", 1, 0), 0);
+	success = ev(PGMIGRATE_SUCCESS);
+	fail = ev(PGMIGRATE_FAIL);
+	tunable("compact_memory", "1\n");
+	s = mm_trace_snap(m, 0, UINT64_MAX);
+	cr_assert(s);
+	for (uint64_t i = 0; i < s->nr; i++) {
+		begin += s->entry[i].type == TE_MM_COMPACTION_BEGIN;
+		end += s->entry[i].type == TE_MM_COMPACTION_END;
+		if (s->entry[i].type == TE_MM_COMPACTION_MIGRATEPAGES) {
+			moved += s->entry[i].f[0];
+			failed += s->entry[i].f[1];
+		}
+	}
+	cr_expect_eq(begin, 2, "DMA and DMA32");
+	cr_expect_eq(end, 2);
+	cr_expect_eq((int64_t)moved, ev(PGMIGRATE_SUCCESS) - success);
+	cr_expect_eq((int64_t)failed, ev(PGMIGRATE_FAIL) - fail);
+	cr_expect_gt(moved, 0);
+	free(s);
 }
