@@ -141,7 +141,12 @@ static struct page *allocate_slab(struct machine *m, const struct kmem_cache_inf
 
 	*order = ci->order;
 	page_owner_site(m, PO_SITE_SLAB);
-	page = alloc_pages(m, slab_gfp(ci), ci->order, nid);
+	/*
+	 * Linux lets the first, higher-order try fail under pressure without
+	 * reclaim (~__GFP_RECLAIM): it does not wake kswapd either.
+	 */
+	page = alloc_pages(m, slab_gfp(ci) | (ci->order > min_order ? __GFP_NOKSWAPD : 0),
+			   ci->order, nid);
 	if (!page) {
 		page_owner_site(m, PO_SITE_SLAB);
 		page = alloc_pages(m, slab_gfp(ci) | __GFP_HIGH, ci->order, nid);
