@@ -21,61 +21,34 @@
 
 #include "render.h"
 
-struct contig_info {
-	uint64_t free_pages, free_blocks_total, free_blocks_suitable;
-};
-
-static void contig_info(const struct mm_zone_snap *z, int order, struct contig_info *ci)
+/* A snapshot zone's free blocks per order, all migratetypes. */
+static void zone_blocks(const struct mm_zone_snap *z, uint64_t blocks[MM_NR_ORDERS])
 {
-	*ci = (struct contig_info){ 0 };
 	for (int o = 0; o < MM_NR_ORDERS; o++) {
-		uint64_t blocks = 0;
-
+		blocks[o] = 0;
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-			blocks += z->nr_free[o][mt];
-		ci->free_blocks_total += blocks;
-		ci->free_pages += blocks << o;
-		if (o >= order)
-			ci->free_blocks_suitable += blocks << (o - order);
+			blocks[o] += z->nr_free[o][mt];
 	}
 }
 
-static int unusable_index(int order, const struct contig_info *ci)
-{
-	if (!ci->free_pages)
-		return 0;
-	return (int)((ci->free_pages - (ci->free_blocks_suitable << order)) * 1000ULL /
-		     ci->free_pages);
-}
-
-static int fragmentation_index(int order, const struct contig_info *ci)
-{
-	uint64_t requested = 1ULL << order;
-
-	if (!ci->free_blocks_total)
-		return 0;
-	if (ci->free_blocks_suitable)
-		return -1000;
-	return 1000 - (int)((1000 + ci->free_pages * 1000ULL / requested) /
-			    ci->free_blocks_total);
-}
-
 static void render_index(struct rbuf *b, const struct mm_global_snap *s,
-			 int (*index)(int, const struct contig_info *), bool padded)
+			 int (*index)(const struct contig_page_info *, int), bool padded)
 {
 	for (int nid = 0; nid < s->nr_nodes; nid++) {
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			const struct mm_zone_snap *zs = &s->node[nid].zone[z];
+			uint64_t blocks[MM_NR_ORDERS];
 
 			if (!zs->populated)
 				continue;
+			zone_blocks(zs, blocks);
 			rbuf_printf(b, "Node %d, zone %8s ", nid, zone_names[z]);
 			for (int o = 0; o < MM_NR_ORDERS; o++) {
-				struct contig_info ci;
+				struct contig_page_info ci;
 				int i;
 
-				contig_info(zs, o, &ci);
-				i = index(o, &ci);
+				mm_contig_page_info(blocks, o, &ci);
+				i = index(&ci, o);
 				if (padded)	/* extfrag_index: -1.000 or  0.xxx */
 					rbuf_printf(b, "%2d.%03d ", i / 1000, i % 1000);
 				else
@@ -88,10 +61,10 @@ static void render_index(struct rbuf *b, const struct mm_global_snap *s,
 
 void render_unusable_index(struct rbuf *b, const struct mm_global_snap *s)
 {
-	render_index(b, s, unusable_index, false);
+	render_index(b, s, mm_unusable_index, false);
 }
 
 void render_extfrag_index(struct rbuf *b, const struct mm_global_snap *s)
 {
-	render_index(b, s, fragmentation_index, true);
+	render_index(b, s, mm_fragmentation_index, true);
 }

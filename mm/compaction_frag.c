@@ -17,23 +17,44 @@
 #include "internal.h"
 #include "compaction.h"
 
-struct contig_page_info {
-	uint64_t free_pages, free_blocks_total, free_blocks_suitable;
-};
-
-static void fill_contig_page_info(const struct zone *z, int order, struct contig_page_info *info)
+void mm_contig_page_info(const uint64_t blocks[MM_NR_ORDERS], int order,
+			 struct contig_page_info *info)
 {
 	*info = (struct contig_page_info){ 0 };
 	for (int o = 0; o < MM_NR_ORDERS; o++) {
-		uint64_t blocks = 0;
-
-		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-			blocks += z->free_area[o].nr_free[mt];
-		info->free_blocks_total += blocks;
-		info->free_pages += blocks << o;
+		info->free_blocks_total += blocks[o];
+		info->free_pages += blocks[o] << o;
 		if (o >= order)
-			info->free_blocks_suitable += blocks << (o - order);
+			info->free_blocks_suitable += blocks[o] << (o - order);
 	}
+}
+
+int mm_fragmentation_index(const struct contig_page_info *info, int order)
+{
+	if (!info->free_blocks_total)
+		return 0;
+	if (info->free_blocks_suitable)
+		return -1000;
+	return 1000 - (int)((1000 + info->free_pages * 1000 / (1ULL << order)) /
+			    info->free_blocks_total);
+}
+
+int mm_unusable_index(const struct contig_page_info *info, int order)
+{
+	if (!info->free_pages)
+		return 0;
+	return (int)((info->free_pages - (info->free_blocks_suitable << order)) * 1000 /
+		     info->free_pages);
+}
+
+static void fill_contig_page_info(const struct zone *z, int order, struct contig_page_info *info)
+{
+	uint64_t blocks[MM_NR_ORDERS] = { 0 };
+
+	for (int o = 0; o < MM_NR_ORDERS; o++)
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			blocks[o] += z->free_area[o].nr_free[mt];
+	mm_contig_page_info(blocks, order, info);
 }
 
 int fragmentation_index(const struct zone *z, int order)
@@ -41,11 +62,7 @@ int fragmentation_index(const struct zone *z, int order)
 	struct contig_page_info info;
 
 	fill_contig_page_info(z, order, &info);
-	if (!info.free_blocks_total)
-		return 0;
-	if (info.free_blocks_suitable)
-		return -1000;
-	return 1000 - (int)((1000 + info.free_pages * 1000 / (1ULL << order)) / info.free_blocks_total);
+	return mm_fragmentation_index(&info, order);
 }
 
 unsigned extfrag_for_order(const struct zone *z, int order)

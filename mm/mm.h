@@ -333,6 +333,22 @@ int mm_sync(struct machine *m, char *why, size_t whylen);
  */
 void mm_nodelist(char *buf, size_t len, uint64_t nodes);
 
+/*
+ * The kernel's fragmentation arithmetic (mm/vmstat.c fill_contig_page_info,
+ * shared by extfrag/ files and compaction): from a zone's free blocks per
+ * order, what an allocation of `order` finds; the indexes in thousandths,
+ * integer arithmetic as Linux's. fragmentation_index: -1000 when it can
+ * succeed, 0 with no free memory, else towards 1000 for want of
+ * contiguity; unusable: the share of free memory in blocks below order.
+ */
+struct contig_page_info {
+	uint64_t free_pages, free_blocks_total, free_blocks_suitable;
+};
+void mm_contig_page_info(const uint64_t blocks[MM_NR_ORDERS], int order,
+			 struct contig_page_info *info);
+int mm_fragmentation_index(const struct contig_page_info *info, int order);
+int mm_unusable_index(const struct contig_page_info *info, int order);
+
 /* ---- a traced program mirrored into the model (trace_map.c) ---- */
 
 /*
