@@ -649,17 +649,18 @@ static int render_page_owner_node(const struct node *node, struct rbuf *out)
 
 static int render_io_node(const struct node *node, struct rbuf *out)
 {
-	struct mm_disk_snap d[MM_NR_DISKS];
+	struct mm_disk_snap d[MM_MAX_DISKS];
 	struct mm_psi_snap p;
+	int n;
 
 	if (node->arg == TREE_IO_PRESSURE) {
 		mm_snap_psi(mmfs.m, &p);
 		render_pressure(out, &p);
 		return 0;
 	}
-	mm_snap_disks(mmfs.m, d);
+	n = mm_snap_disks(mmfs.m, d);
 	if (node->arg == TREE_IO_DISKSTATS)
-		render_diskstats(out, d, MM_NR_DISKS);
+		render_diskstats(out, d, n);
 	else
 		render_block_file(out, &d[node->arg / 256], (enum block_file)(node->arg % 256));
 	return 0;

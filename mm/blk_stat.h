@@ -57,4 +57,33 @@ struct blk_plug_state {
  */
 uint64_t blk_account_io(struct machine *m, enum blk_op op, const void *object, uint64_t index);
 
+/*
+ * A swap partition's disk (swapon of a name under /dev/): a disk of its
+ * own in /proc/diskstats, created by the first swapon of its name and
+ * kept after swapoff (the block device exists apart from swap), its size
+ * the last swapon's. The number is Linux's for the name: sdX 8:16*i,
+ * vdX (not vda, the root disk) 254:16*i, zramN 253:N (the host's zram
+ * major), hdX 3:64*i or 22:64*(i-2); any other name, or one whose number
+ * is taken, 259 (blkext, the kernel's dynamic numbers):0, 1, ... in the
+ * order such disks appear.
+ */
+#define MM_MAX_SWAP_DISKS	32
+struct swap_disk {
+	char name[16];			/* the name under /dev/ */
+	int major, minor;
+	uint64_t size;			/* 512-byte sectors */
+	struct blk_stats stats;
+};
+
+/*
+ * The disk of swap device path ("/dev/NAME"), created if new: its index in
+ * m->swap_disks, or -1 (path not under /dev/: the swap file is on vda1).
+ * -ENOSPC when MM_MAX_SWAP_DISKS names exist already. Lock held.
+ */
+int blk_swap_disk(struct machine *m, const char *path, uint64_t bytes);
+
+/* A page of swap I/O on disk (blk_swap_disk's index, -1: vda1 and vda). */
+uint64_t blk_account_swap_io(struct machine *m, int disk, enum blk_op op, const void *object,
+			     uint64_t index);
+
 #endif

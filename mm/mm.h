@@ -228,7 +228,7 @@ struct mm_page_owner_snap *mm_snap_page_owner(struct machine *m, int stacks_only
 int mm_page_owner_stack(int handle, const char **frames, int max);
 /* Linux's gfp mask of a model gfp as %#x(%pGg) prints it, e.g. "0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)". */
 void mm_gfp_format(unsigned gfp, char *buf, size_t len);
-/* The disks' counters into out[MM_NR_DISKS]; returns MM_NR_DISKS. */
+/* The disks' counters into out[MM_MAX_DISKS]; returns how many (vda, vda1, swap disks). */
 int mm_snap_disks(struct machine *m, struct mm_disk_snap *out);
 /* Memory pressure. */
 void mm_snap_psi(struct machine *m, struct mm_psi_snap *out);

@@ -136,3 +136,41 @@ mkdir -p "$WORK/j3"
 expect_fail "page_owner=maybe: not on or off" "'$MMFS' -f -o page_owner=maybe '$WORK/j3'"
 expect_fail "records page_owner=on" "'$MMFS' -f -o 'page_owner=off,journal=$j' '$WORK/j3'"
 mmfs_umount "$WORK/j2"
+
+# ---- a swap partition is a disk of its own, a swap file is on vda1 ----
+# (on a new machine: the swap cluster in use on /swapfile would stay in use)
+mmfs_mount "$WORK/sd" -o "ram=256M"
+M0=$MNT
+MNT=$WORK/sd
+ctl_cmd() { exec 4<>"$MNT/ctl"; echo "$1" >&4; read -r r <&4; exec 4>&-; assert_eq 0 "$r" "$1"; }
+vda1_before=$(counters vda1)
+ctl_cmd "swapon /dev/sdb 64M 100"
+ctl_cmd "swapon /swap2 64M"
+assert_eq "   8      16 sdb 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "$(line sdb)" "diskstats sdb"
+exec 3<>"$MNT/proc/1/ctl"
+echo "mmap 0 64K rw- private,anon" >&3
+read -r sw <&3
+for i in $(seq 0 15); do
+	printf 'page %d' "$i" | dd of="$MNT/proc/1/mem" bs=1 seek=$((sw + i * 4096)) conv=notrunc status=none
+done
+echo "madvise $sw 64K pageout" >&3
+read -r r <&3
+assert_eq 0 "$r" "madvise pageout"
+exec 3>&-
+# 16 pages: one request of 16 bios, 128 sectors
+assert_eq "   8      16 sdb 0 0 0 0 1 15 128 0 0 0 0 0 0 0 0 0 0" "$(line sdb)" "sdb after pageout"
+assert_eq "$vda1_before" "$(counters vda1)" "vda1 does not count the partition's writes"
+ctl_cmd "swapoff /dev/sdb"
+ctl_cmd "swapoff /swap2"
+assert_match '^   8      16 sdb ' "$(line sdb)" "sdb stays after swapoff"
+# without sys/block/sdb the tools take sdb for a partition
+out=$(in_sys_ns vmstat -D)
+assert_match "1 disks" "$out" "vmstat -D disks with sdb"
+assert_match "2 partitions" "$out" "vmstat -D partitions with sdb"
+if command -v iostat >/dev/null; then
+	out=$(in_sys_ns iostat -d -k sdb)
+	echo "$out" >&2
+fi
+echo check >"$MNT/ctl"
+mmfs_umount "$MNT"
+MNT=$M0
