@@ -177,3 +177,16 @@ int mm_snap_disks(struct machine *m, struct mm_disk_snap *out)
 	machine_unlock(m);
 	return n;
 }
+
+int mm_swap_disk_name(struct machine *m, int slot, char *buf)
+{
+	int err = -ENOENT;
+
+	machine_lock(m);
+	if (slot >= 0 && slot < m->nr_swap_disks) {
+		memcpy(buf, m->swap_disks[slot].name, sizeof(m->swap_disks[slot].name));
+		err = 0;
+	}
+	machine_unlock(m);
+	return err;
+}

@@ -67,7 +67,7 @@ uint64_t blk_account_io(struct machine *m, enum blk_op op, const void *object, u
  * is taken, 259 (blkext, the kernel's dynamic numbers):0, 1, ... in the
  * order such disks appear.
  */
-#define MM_MAX_SWAP_DISKS	32
+#define MM_MAX_SWAP_DISKS	(MM_MAX_DISKS - MM_NR_DISKS)
 struct swap_disk {
 	char name[16];			/* the name under /dev/ */
 	int major, minor;

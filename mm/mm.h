@@ -230,6 +230,8 @@ int mm_page_owner_stack(int handle, const char **frames, int max);
 void mm_gfp_format(unsigned gfp, char *buf, size_t len);
 /* The disks' counters into out[MM_MAX_DISKS]; returns how many (vda, vda1, swap disks). */
 int mm_snap_disks(struct machine *m, struct mm_disk_snap *out);
+/* The name of swap disk slot (0..) into buf[16]: 0, or -ENOENT (no such disk yet). */
+int mm_swap_disk_name(struct machine *m, int slot, char *buf);
 /* Memory pressure. */
 void mm_snap_psi(struct machine *m, struct mm_psi_snap *out);
 /* migrate_reason_names[] (include/linux/migrate_mode.h's order). */

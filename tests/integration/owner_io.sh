@@ -144,7 +144,14 @@ M0=$MNT
 MNT=$WORK/sd
 ctl_cmd() { exec 4<>"$MNT/ctl"; echo "$1" >&4; read -r r <&4; exec 4>&-; assert_eq 0 "$r" "$1"; }
 vda1_before=$(counters vda1)
+[[ ! -e "$MNT/sys/block/sdb" ]] || fail "sys/block/sdb before swapon"
 ctl_cmd "swapon /dev/sdb 64M 100"
+assert_eq "8:16" "$(cat "$MNT/sys/block/sdb/dev")" "sdb dev"
+assert_eq $((64 * 2048)) "$(cat "$MNT/sys/block/sdb/size")" "sdb size"
+assert_eq 1 "$(cat "$MNT/sys/block/sdb/queue/rotational")" "sdb rotational"
+assert_eq "block
+sdb
+vda" "$(ls "$MNT/sys" | grep block; ls "$MNT/sys/block")" "ls sys/block"
 ctl_cmd "swapon /swap2 64M"
 assert_eq "   8      16 sdb 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "$(line sdb)" "diskstats sdb"
 exec 3<>"$MNT/proc/1/ctl"
@@ -163,13 +170,14 @@ assert_eq "$vda1_before" "$(counters vda1)" "vda1 does not count the partition's
 ctl_cmd "swapoff /dev/sdb"
 ctl_cmd "swapoff /swap2"
 assert_match '^   8      16 sdb ' "$(line sdb)" "sdb stays after swapoff"
-# without sys/block/sdb the tools take sdb for a partition
+assert_eq "$(counters sdb)" "$(xargs <"$MNT/sys/block/sdb/stat")" "sys/block/sdb/stat"
 out=$(in_sys_ns vmstat -D)
-assert_match "1 disks" "$out" "vmstat -D disks with sdb"
-assert_match "2 partitions" "$out" "vmstat -D partitions with sdb"
+assert_match "2 disks" "$out" "vmstat -D disks with sdb"
+assert_match "1 partitions" "$out" "vmstat -D partitions with sdb"
+assert_match "sdb +0 +0 +0 +0 +1 +15 +128 " "$(in_sys_ns vmstat -d)" "vmstat -d sdb"
 if command -v iostat >/dev/null; then
 	out=$(in_sys_ns iostat -d -k sdb)
-	echo "$out" >&2
+	assert_match "sdb +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +0 +64 " "$out" "iostat sdb"
 fi
 echo check >"$MNT/ctl"
 mmfs_umount "$MNT"
