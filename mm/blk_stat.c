@@ -63,9 +63,9 @@ static int fixed_devt(const char *name, int *major, int *minor)
 	if (len == 3 && name[2] >= 'a' && name[2] <= 'z') {
 		int i = name[2] - 'a';
 
-		if (name[0] == 's' && name[1] == 'd') {
-			*major = 8;
-			*minor = 16 * i;
+		if (name[0] == 's' && name[1] == 'd') {	/* SCSI_DISK0_MAJOR, then 65.. */
+			*major = i < 16 ? 8 : 64 + i / 16;
+			*minor = 16 * (i % 16);
 			return 1;
 		}
 		if (name[0] == 'v' && name[1] == 'd' && i > 0) {	/* vda is the root disk */

@@ -315,7 +315,7 @@ int mm_compact(struct machine *m, char *why, size_t whylen);
  * swapon(8): a new swap device NAME of `bytes` (its header page included),
  * priority prio (0..32767) or, when prio is -1, the next assigned one
  * (-2, -3, ...). -EBUSY: NAME is in use; -EINVAL: too small or a bad name;
- * -EPERM: 32 devices already; -ENOMEM.
+ * -EPERM: 32 devices already; -ENOSPC: a 33rd swap disk (blk_swap_disk); -ENOMEM.
  */
 int mm_swapon(struct machine *m, const char *name, uint64_t bytes, int prio, char *why,
 	      size_t whylen);

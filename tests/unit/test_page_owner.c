@@ -320,6 +320,35 @@ Test(page_owner, diskstats_swap_partitions)
 	free(b.buf);
 }
 
+/* vda is the root disk, sdb1 a partition: 259 numbers; 32 disks at most */
+Test(page_owner, diskstats_swap_disk_numbers)
+{
+	struct mm_disk_snap s[MM_MAX_DISKS];
+	char why[128], name[32];
+
+	boot(0, 1);
+	for (int i = 0; i < 32; i++) {
+		snprintf(name, sizeof(name), i == 0 ? "/dev/vda" : i == 1 ? "/dev/sdb1" :
+			 i == 2 ? "/dev/hdd" : "/dev/sd%c", 'a' + i - 3);
+		if (i >= 29)
+			snprintf(name, sizeof(name), "/dev/x%d", i);
+		cr_assert_eq(mm_swapon(m, name, 1 * MB, -1, why, sizeof(why)), 0, "%s: %s", name, why);
+		cr_assert_eq(mm_swapoff(m, name, why, sizeof(why)), 0, "%s", why);
+	}
+	cr_expect_eq(mm_swapon(m, "/dev/sdzz", 1 * MB, -1, why, sizeof(why)), -ENOSPC);
+	cr_expect_str_eq(why, "32 swap disks already");
+	cr_expect_eq(mm_swapon(m, "/dev/sda", 1 * MB, -1, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_snap_disks(m, s), MM_MAX_DISKS);
+	cr_expect_str_eq(s[2].name, "vda");
+	cr_expect_eq(s[2].major * 1000 + s[2].minor, 259000);
+	cr_expect_eq(s[3].major * 1000 + s[3].minor, 259001);
+	cr_expect_eq(s[4].major * 1000 + s[4].minor, 22064);	/* hdd */
+	cr_expect_eq(s[6].major * 1000 + s[6].minor, 8016);	/* sdb */
+	cr_expect_eq(s[30].major * 1000 + s[30].minor, 65144);	/* sdz */
+	cr_expect_eq(s[33].major * 1000 + s[33].minor, 259004);	/* x31 */
+	check_ok();
+}
+
 /* ---- pressure ---- */
 
 Test(page_owner, pressure_format)
