@@ -120,6 +120,37 @@ static struct node *nodes;	/* static rows, then generated ones */
 static size_t nr_nodes;
 static const struct mm_tunable_info *tunable_tab;	/* NK_TUNABLE rows: .arg = index + 1 */
 
+/* a swap partition's disk: its directory, 12 files, queue/ and 8 files in it */
+#define SWAPDISK_ROWS		22
+#define TREE_SWAP_DISKS		(MM_MAX_DISKS - MM_NR_DISKS)
+
+/*
+ * sys/block's rows for the swap partitions' disks (tree_add_io): slot k's
+ * directory is row swapdisk_base + k * SWAPDISK_ROWS, named by the model
+ * (mm_swap_disk_name) and there once the disk is.
+ */
+static size_t swapdisk_base;
+
+/* The swap disk slot whose directory row i is, or -1. */
+static int swapdisk_slot(size_t i)
+{
+	if (!swapdisk_base || i < swapdisk_base ||
+	    i >= swapdisk_base + (size_t)TREE_SWAP_DISKS * SWAPDISK_ROWS ||
+	    (i - swapdisk_base) % SWAPDISK_ROWS)
+		return -1;
+	return (int)((i - swapdisk_base) / SWAPDISK_ROWS);
+}
+
+/* Row i's name: the model's for a swap disk's directory (NULL: not there yet). */
+static const char *row_name(size_t i, char *buf)
+{
+	int slot = swapdisk_slot(i);
+
+	if (slot < 0)
+		return nodes[i].name;
+	return mmfs.m && !mm_swap_disk_name(mmfs.m, slot, buf) ? buf : NULL;
+}
+
 /* A directory that does not exist yet: sys/kernel/debug/zswap before zswap is set up. */
 static int node_hidden(size_t i)
 {
@@ -158,7 +189,7 @@ static struct node *sys_add(const char *name, int parent,
 /* page_owner=on's rows in sys/kernel/debug (tree_add_page_owner) */
 #define PAGE_OWNER_ROWS		3
 /* proc/diskstats, proc/pressure/, sys/block/ (tree_add_io) */
-#define IO_ROWS			48
+#define IO_ROWS			(48 + TREE_SWAP_DISKS * SWAPDISK_ROWS)
 /* rows of tree_add_nodes and tree_add_cpus: 16 per node, 19 per CPU, 13 besides */
 #define NUMA_ROWS_PER_NODE	20
 #define NUMA_ROWS_PER_CPU	(3 + CPU_TOPO_NR)
@@ -302,6 +333,19 @@ static void tree_add_io(void)
 	part = dir_add("vda1", vda);
 	for (size_t i = 0; i < sizeof(part_files) / sizeof(part_files[0]); i++)
 		node_add(part_files[i].name, part, S_IFREG | 0444, NK_IO)->arg = 256 + part_files[i].f;
+	/* the swap partitions' disks: as vda, without a partition (SWAPDISK_ROWS each) */
+	swapdisk_base = nr_nodes;
+	for (int k = 0; k < TREE_SWAP_DISKS; k++) {
+		int dir = dir_add("", block), base = (MM_NR_DISKS + k) * 256;
+
+		for (size_t i = 0; i < sizeof(disk_files) / sizeof(disk_files[0]); i++)
+			node_add(disk_files[i].name, dir, S_IFREG | 0444, NK_IO)->arg =
+				base + disk_files[i].f;
+		queue = dir_add("queue", dir);
+		for (size_t i = 0; i < sizeof(queue_files) / sizeof(queue_files[0]); i++)
+			node_add(queue_files[i].name, queue, S_IFREG | 0444, NK_IO)->arg =
+				base + queue_files[i].f;
+	}
 	node_add("diskstats", N_PROC, S_IFREG | 0444, NK_IO)->arg = TREE_IO_DISKSTATS;
 	/* psi_proc_init: the directory 0555, memory 0666 (writable for triggers) */
 	node_add("memory", dir_add("pressure", N_PROC), S_IFREG | 0666, NK_IO)->arg = TREE_IO_PRESSURE;
@@ -402,8 +446,11 @@ int tree_lookup(uint64_t parent, const char *name, pid_t reader, struct tree_ref
 	if (dir.node->kind == NK_FILES)
 		return -ENOENT;
 	for (size_t i = 1; i < nr_nodes; i++) {
-		if (nodes[i].parent == (int)(dir.ino - 1) && !strcmp(nodes[i].name, name) &&
-		    !node_hidden(i)) {
+		char buf[16];
+		const char *rn;
+
+		if (nodes[i].parent == (int)(dir.ino - 1) && (rn = row_name(i, buf)) &&
+		    !strcmp(rn, name) && !node_hidden(i)) {
 			memset(ref, 0, sizeof(*ref));
 			ref->ino = i + 1;
 			ref->node = &nodes[i];
@@ -501,9 +548,14 @@ int tree_list(const struct tree_ref *dir, struct tree_dirent **out, size_t *n)
 	if (dir->pid) {
 		err = pid_list(dir, &d, &k);
 	} else if (dir->node->kind != NK_FILES) {
-		for (size_t i = 1; i < nr_nodes; i++)
-			if (nodes[i].parent == (int)(dir->ino - 1) && !node_hidden(i))
-				dirent_set(&d[k++], nodes[i].name, i + 1, nodes[i].mode);
+		for (size_t i = 1; i < nr_nodes; i++) {
+			char buf[16];
+			const char *rn;
+
+			if (nodes[i].parent == (int)(dir->ino - 1) && !node_hidden(i) &&
+			    (rn = row_name(i, buf)))
+				dirent_set(&d[k++], rn, i + 1, nodes[i].mode);
+		}
 	}
 	for (int i = 0; i < nr_pids; i++) {
 		char name[sizeof(d->name)];
@@ -649,18 +701,19 @@ static int render_page_owner_node(const struct node *node, struct rbuf *out)
 
 static int render_io_node(const struct node *node, struct rbuf *out)
 {
-	struct mm_disk_snap d[MM_NR_DISKS];
+	struct mm_disk_snap d[MM_MAX_DISKS];
 	struct mm_psi_snap p;
+	int n;
 
 	if (node->arg == TREE_IO_PRESSURE) {
 		mm_snap_psi(mmfs.m, &p);
 		render_pressure(out, &p);
 		return 0;
 	}
-	mm_snap_disks(mmfs.m, d);
+	n = mm_snap_disks(mmfs.m, d);
 	if (node->arg == TREE_IO_DISKSTATS)
-		render_diskstats(out, d, MM_NR_DISKS);
-	else
+		render_diskstats(out, d, n);
+	else if (node->arg / 256 < n)
 		render_block_file(out, &d[node->arg / 256], (enum block_file)(node->arg % 256));
 	return 0;
 }

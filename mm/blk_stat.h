@@ -5,7 +5,8 @@
  * /proc/diskstats and sys/block/DEV/stat print).
  *
  * The machine has one disk, vda (254:0), with one partition, vda1 (254:1):
- * the file system behind files/ (maps shows fe:01) and the swap files on it.
+ * the file system behind files/ (maps shows fe:01) and the swap files on it;
+ * each swap partition (swapon of a /dev/ name) is a disk of its own below.
  * Every page the model reads from or writes to a backing file or a swap
  * device is one bio of 8 sectors on vda1, and vda counts what its
  * partition does (part_stat_inc updates the partition and the whole disk).
@@ -56,5 +57,35 @@ struct blk_plug_state {
  * it took (what a task waiting for it stalls).
  */
 uint64_t blk_account_io(struct machine *m, enum blk_op op, const void *object, uint64_t index);
+
+/*
+ * A swap partition's disk (swapon of a name under /dev/): a disk of its
+ * own in /proc/diskstats, created by the first swapon of its name and
+ * kept after swapoff (the block device exists apart from swap), its size
+ * the last swapon's. The number is Linux's for the name: sdX 8:16*i
+ * (sdq on 65:16*(i-16)),
+ * vdX (not vda, the root disk) 254:16*i, zramN 253:N (the host's zram
+ * major), hdX 3:64*i or 22:64*(i-2); any other name, or one whose number
+ * is taken, 259 (blkext, the kernel's dynamic numbers):0, 1, ... in the
+ * order such disks appear.
+ */
+#define MM_MAX_SWAP_DISKS	(MM_MAX_DISKS - MM_NR_DISKS)
+struct swap_disk {
+	char name[16];			/* the name under /dev/ */
+	int major, minor;
+	uint64_t size;			/* 512-byte sectors */
+	struct blk_stats stats;
+};
+
+/*
+ * The disk of swap device path ("/dev/NAME"), created if new: its index in
+ * m->swap_disks, or -1 (path not under /dev/: the swap file is on vda1).
+ * -ENOSPC when MM_MAX_SWAP_DISKS names exist already. Lock held.
+ */
+int blk_swap_disk(struct machine *m, const char *path, uint64_t bytes);
+
+/* A page of swap I/O on disk (blk_swap_disk's index, -1: vda1 and vda). */
+uint64_t blk_account_swap_io(struct machine *m, int disk, enum blk_op op, const void *object,
+			     uint64_t index);
 
 #endif

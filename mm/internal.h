@@ -221,6 +221,9 @@ struct machine {
 	/* blk_stat.c: the disk's I/O counters (vda, vda1) and the plug merging bios */
 	struct blk_stats blk[MM_NR_DISKS];
 	struct blk_plug_state blk_plug;
+	struct swap_disk swap_disks[MM_MAX_SWAP_DISKS];	/* the swap partitions' disks */
+	int nr_swap_disks;
+	int nr_blkext;				/* 259:N numbers given so far */
 	/* psi.c: memory pressure */
 	struct psi_group psi;
 	/* slub.c: the slab caches (slab.h), by enum kmem_cache_id */

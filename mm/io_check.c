@@ -7,7 +7,69 @@
  * than there was; a tick is never charged more than its length; the next
  * averaging is at most one period away.
  */
+#include <string.h>
+
 #include "internal.h"
+#include "swap.h"
+
+/*
+ * The swap partitions' disks: at most MM_MAX_SWAP_DISKS, names and numbers
+ * unique, each request's sectors as on vda1; a swap device under /dev/ has
+ * the disk of its name, any other counts on vda1.
+ */
+static int swap_disks_check(struct machine *m, struct rbuf_lite *out)
+{
+	int bad = 0;
+
+	if (m->nr_swap_disks < 0 || m->nr_swap_disks > MM_MAX_SWAP_DISKS) {
+		rbl_printf(out, "diskstats: %d swap disks\n", m->nr_swap_disks);
+		return 1;
+	}
+	for (int i = 0; i < m->nr_swap_disks; i++) {
+		const struct swap_disk *d = &m->swap_disks[i];
+		const struct blk_stats *s = &d->stats;
+
+		for (int j = 0; j < i; j++)
+			if (!strcmp(m->swap_disks[j].name, d->name) ||
+			    (m->swap_disks[j].major == d->major && m->swap_disks[j].minor == d->minor)) {
+				rbl_printf(out, "diskstats: swap disks %s and %s share a name or %d:%d\n",
+					   m->swap_disks[j].name, d->name, d->major, d->minor);
+				bad++;
+			}
+		if (d->major == 254 && d->minor < 16) {
+			rbl_printf(out, "diskstats: swap disk %s has vda's number\n", d->name);
+			bad++;
+		}
+		for (int op = 0; op < 2; op++)
+			if (s->sectors[op] != 8 * (s->ios[op] + s->merges[op])) {
+				rbl_printf(out, "diskstats: %s %s %llu sectors for %llu bios\n", d->name,
+					   op ? "wrote" : "read", (unsigned long long)s->sectors[op],
+					   (unsigned long long)(s->ios[op] + s->merges[op]));
+				bad++;
+			}
+		if (s->io_ticks_ns != s->nsecs[0] + s->nsecs[1]) {
+			rbl_printf(out, "diskstats: %s busy %llu ns but its requests took %llu\n",
+				   d->name, (unsigned long long)s->io_ticks_ns,
+				   (unsigned long long)(s->nsecs[0] + s->nsecs[1]));
+			bad++;
+		}
+	}
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		const struct swap_info_struct *si = m->swap_info[t];
+
+		if (!si)
+			continue;
+		if (si->blkdev ? si->disk < 0 || si->disk >= m->nr_swap_disks ||
+				 strncmp(m->swap_disks[si->disk].name, si->path + 5,
+					 sizeof(m->swap_disks[0].name) - 1)
+			       : si->disk != -1) {
+			rbl_printf(out, "diskstats: swap device %s counts on disk %d\n",
+				   si->path, si->disk);
+			bad++;
+		}
+	}
+	return bad;
+}
 
 int io_check(struct machine *m, struct rbuf_lite *out)
 {
@@ -35,6 +97,7 @@ int io_check(struct machine *m, struct rbuf_lite *out)
 			   (unsigned long long)(p->nsecs[0] + p->nsecs[1]));
 		bad++;
 	}
+	bad += swap_disks_check(m, out);
 	if (g->total[PSI_MEM_FULL] > g->total[PSI_MEM_SOME]) {
 		rbl_printf(out, "psi: memory full %llu ns > some %llu ns\n",
 			   (unsigned long long)g->total[PSI_MEM_FULL],

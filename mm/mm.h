@@ -228,8 +228,10 @@ struct mm_page_owner_snap *mm_snap_page_owner(struct machine *m, int stacks_only
 int mm_page_owner_stack(int handle, const char **frames, int max);
 /* Linux's gfp mask of a model gfp as %#x(%pGg) prints it, e.g. "0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)". */
 void mm_gfp_format(unsigned gfp, char *buf, size_t len);
-/* The disks' counters into out[MM_NR_DISKS]; returns MM_NR_DISKS. */
+/* The disks' counters into out[MM_MAX_DISKS]; returns how many (vda, vda1, swap disks). */
 int mm_snap_disks(struct machine *m, struct mm_disk_snap *out);
+/* The name of swap disk slot (0..) into buf[16]: 0, or -ENOENT (no such disk yet). */
+int mm_swap_disk_name(struct machine *m, int slot, char *buf);
 /* Memory pressure. */
 void mm_snap_psi(struct machine *m, struct mm_psi_snap *out);
 /* migrate_reason_names[] (include/linux/migrate_mode.h's order). */
@@ -313,7 +315,7 @@ int mm_compact(struct machine *m, char *why, size_t whylen);
  * swapon(8): a new swap device NAME of `bytes` (its header page included),
  * priority prio (0..32767) or, when prio is -1, the next assigned one
  * (-2, -3, ...). -EBUSY: NAME is in use; -EINVAL: too small or a bad name;
- * -EPERM: 32 devices already; -ENOMEM.
+ * -EPERM: 32 devices already; -ENOSPC: a 33rd swap disk (blk_swap_disk); -ENOMEM.
  */
 int mm_swapon(struct machine *m, const char *name, uint64_t bytes, int prio, char *why,
 	      size_t whylen);

@@ -410,6 +410,8 @@ struct mm_page_owner_snap {
 
 /* /proc/diskstats and sys/block (blk_stat.c): vda, then its partition vda1. */
 #define MM_NR_DISKS	2
+/* and then the swap partitions' disks (blk_swap_disk): at most this many in all */
+#define MM_MAX_DISKS	(MM_NR_DISKS + 32)
 struct mm_disk_snap {
 	char name[16];
 	int major, minor, partno;	/* partno 0: the whole disk */

@@ -78,6 +78,7 @@ struct swap_info_struct {
 	int store_fd;			/* memfd: the bytes of slots that hold data */
 	int writeok;			/* takes new pages (cleared by swapoff) */
 	int blkdev;			/* a block device (a name under /dev/): SWP_BLKDEV */
+	int disk;			/* its disk in m->swap_disks (blk_swap_disk), -1: on vda1 */
 };
 
 /* The entry a swap PTE holds (kernel: pte_to_swp_entry). */

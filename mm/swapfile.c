@@ -250,7 +250,7 @@ int sys_swapon(struct machine *m, const char *path, uint64_t bytes, int prio, in
 {
 	struct swap_info_struct *si;
 	uint64_t max = bytes >> MM_PAGE_SHIFT;
-	int type;
+	int type, disk;
 
 	lockdep_assert_held(m);
 	if (slot_of_path(m, path) >= 0) {
@@ -266,6 +266,11 @@ int sys_swapon(struct machine *m, const char *path, uint64_t bytes, int prio, in
 	if (type == MAX_SWAPFILES) {
 		snprintf(why, whylen, "%d swap devices already", MAX_SWAPFILES);
 		return -EPERM;
+	}
+	disk = blk_swap_disk(m, path, bytes);
+	if (disk == -ENOSPC) {
+		snprintf(why, whylen, "%d swap disks already", MM_MAX_SWAP_DISKS);
+		return -ENOSPC;
 	}
 	si = kzalloc(sizeof(*si));
 	if (!si)
@@ -297,6 +302,7 @@ int sys_swapon(struct machine *m, const char *path, uint64_t bytes, int prio, in
 	si->cur_cluster = UINT64_MAX;
 	si->writeok = 1;
 	si->blkdev = !strncmp(path, "/dev/", 5);
+	si->disk = disk;
 	m->swap_info[type] = si;
 	/* behind the devices of its priority; the cluster in use stays in use */
 	si->avail_seq = ++m->swap_avail_seq;
@@ -510,7 +516,7 @@ int swap_write_page(struct machine *m, swp_entry_t e, struct page *page)
 	if (pwrite(si->store_fd, src, MM_PAGE_SIZE, (off_t)(off * MM_PAGE_SIZE)) != (ssize_t)MM_PAGE_SIZE)
 		return -EIO;
 	set_bit(si->datamap, off);
-	blk_account_io(m, BLK_WRITE, si, off);
+	blk_account_swap_io(m, si->disk, BLK_WRITE, si, off);
 	return 0;
 }
 
@@ -536,7 +542,7 @@ int swap_write_folio(struct machine *m, swp_entry_t e, struct page *page, uint64
 		    (ssize_t)MM_PAGE_SIZE)
 			return -EIO;
 		set_bit(si->datamap, off + k);
-		blk_account_io(m, BLK_WRITE, si, off + k);
+		blk_account_swap_io(m, si->disk, BLK_WRITE, si, off + k);
 	}
 	return i == nr;
 }
@@ -564,7 +570,7 @@ int swap_read_page(struct machine *m, swp_entry_t e, struct page *page)
 	if (pread(si->store_fd, page_address(m, page), MM_PAGE_SIZE,
 		  (off_t)(off * MM_PAGE_SIZE)) != (ssize_t)MM_PAGE_SIZE)
 		return -EIO;
-	blk_account_io(m, BLK_READ, si, off);
+	blk_account_swap_io(m, si->disk, BLK_READ, si, off);
 	return 0;
 }
 

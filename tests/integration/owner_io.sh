@@ -136,3 +136,49 @@ mkdir -p "$WORK/j3"
 expect_fail "page_owner=maybe: not on or off" "'$MMFS' -f -o page_owner=maybe '$WORK/j3'"
 expect_fail "records page_owner=on" "'$MMFS' -f -o 'page_owner=off,journal=$j' '$WORK/j3'"
 mmfs_umount "$WORK/j2"
+
+# ---- a swap partition is a disk of its own, a swap file is on vda1 ----
+# (on a new machine: the swap cluster in use on /swapfile would stay in use)
+mmfs_mount "$WORK/sd" -o "ram=256M"
+M0=$MNT
+MNT=$WORK/sd
+ctl_cmd() { exec 4<>"$MNT/ctl"; echo "$1" >&4; read -r r <&4; exec 4>&-; assert_eq 0 "$r" "$1"; }
+vda1_before=$(counters vda1)
+[[ ! -e "$MNT/sys/block/sdb" ]] || fail "sys/block/sdb before swapon"
+ctl_cmd "swapon /dev/sdb 64M 100"
+assert_eq "8:16" "$(cat "$MNT/sys/block/sdb/dev")" "sdb dev"
+assert_eq $((64 * 2048)) "$(cat "$MNT/sys/block/sdb/size")" "sdb size"
+assert_eq 1 "$(cat "$MNT/sys/block/sdb/queue/rotational")" "sdb rotational"
+assert_eq "block
+sdb
+vda" "$(ls "$MNT/sys" | grep block; ls "$MNT/sys/block")" "ls sys/block"
+ctl_cmd "swapon /swap2 64M"
+assert_eq "   8      16 sdb 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0" "$(line sdb)" "diskstats sdb"
+exec 3<>"$MNT/proc/1/ctl"
+echo "mmap 0 64K rw- private,anon" >&3
+read -r sw <&3
+for i in $(seq 0 15); do
+	printf 'page %d' "$i" | dd of="$MNT/proc/1/mem" bs=1 seek=$((sw + i * 4096)) conv=notrunc status=none
+done
+echo "madvise $sw 64K pageout" >&3
+read -r r <&3
+assert_eq 0 "$r" "madvise pageout"
+exec 3>&-
+# 16 pages: one request of 16 bios, 128 sectors
+assert_eq "   8      16 sdb 0 0 0 0 1 15 128 0 0 0 0 0 0 0 0 0 0" "$(line sdb)" "sdb after pageout"
+assert_eq "$vda1_before" "$(counters vda1)" "vda1 does not count the partition's writes"
+ctl_cmd "swapoff /dev/sdb"
+ctl_cmd "swapoff /swap2"
+assert_match '^   8      16 sdb ' "$(line sdb)" "sdb stays after swapoff"
+assert_eq "$(counters sdb)" "$(xargs <"$MNT/sys/block/sdb/stat")" "sys/block/sdb/stat"
+out=$(in_sys_ns vmstat -D)
+assert_match "2 disks" "$out" "vmstat -D disks with sdb"
+assert_match "1 partitions" "$out" "vmstat -D partitions with sdb"
+assert_match "sdb +0 +0 +0 +0 +1 +15 +128 " "$(in_sys_ns vmstat -d)" "vmstat -d sdb"
+if command -v iostat >/dev/null; then
+	out=$(in_sys_ns iostat -d -k sdb)
+	assert_match "sdb +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +0 +64 " "$out" "iostat sdb"
+fi
+echo check >"$MNT/ctl"
+mmfs_umount "$MNT"
+MNT=$M0

@@ -249,9 +249,9 @@ Test(page_owner, compaction_says_compaction)
 
 static struct mm_disk_snap disk(int d)
 {
-	struct mm_disk_snap s[MM_NR_DISKS];
+	struct mm_disk_snap s[MM_MAX_DISKS];
 
-	cr_assert_eq(mm_snap_disks(m, s), MM_NR_DISKS);
+	cr_assert_geq(mm_snap_disks(m, s), MM_NR_DISKS);
 	return s[d];
 }
 
@@ -302,6 +302,83 @@ Test(page_owner, diskstats_format)
 	render_block_file(&b, &d[1], BLKF_INFLIGHT);
 	cr_expect_str_eq(b.buf, "254:1\n2048\n       0        0\n");
 	free(b.buf);
+}
+
+/*
+ * A swap partition is a disk of its own: Linux's number for its name, its
+ * own counters, kept after swapoff; a swap file counts on vda1.
+ */
+Test(page_owner, diskstats_swap_partitions)
+{
+	static const char *const devs[] = { "/dev/sdb", "/dev/vdc", "/dev/zram0", "/dev/mapper/sw" };
+	struct mm_disk_snap s[MM_MAX_DISKS], vda1;
+	struct rbuf b = { 0 };
+	char why[128];
+	uint64_t a;
+
+	boot(0, 1);
+	cr_assert_eq(mm_swapon(m, devs[0], 16 * MB, 100, why, sizeof(why)), 0, "%s", why);
+	for (int i = 1; i < 4; i++)
+		cr_assert_eq(mm_swapon(m, devs[i], 4 * MB, -1, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_swapon(m, "/swap2", 4 * MB, -1, why, sizeof(why)), 0, "%s", why);
+	check_ok();
+	vda1 = disk(1);
+	a = map_anon(1, 8 * K, 0);
+	mem_write(1, a, "one");
+	mem_write(1, a + K, "two");
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8 * K,
+				  .advice = MM_MADV_PAGEOUT });
+	check_ok();
+	/* the two pages are one request of two bios; swapoff finds them still
+	 * in the swap cache, so nothing is read back */
+	cr_assert_eq(mm_swapoff(m, devs[0], why, sizeof(why)), 0, "%s", why);
+	check_ok();
+	mem_expect(1, a + K, "two");
+	cr_assert_eq(mm_snap_disks(m, s), 6);
+	cr_expect_eq(memcmp(&s[1], &vda1, sizeof(vda1)), 0);	/* nothing on vda1 */
+	render_diskstats(&b, s + 2, 4);
+	cr_expect_str_eq(b.buf,
+		"   8      16 sdb 0 0 0 0 1 1 16 0 0 0 0 0 0 0 0 0 0\n"
+		" 254      32 vdc 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+		" 253       0 zram0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+		" 259       0 mapper/sw 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n", "%s", b.buf);
+	cr_expect_eq(s[2].size, 16 * MB / 512);
+	/* swapped on again, smaller: the same disk, its counters kept */
+	cr_assert_eq(mm_swapon(m, devs[0], 8 * MB, 100, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_snap_disks(m, s), 6);
+	cr_expect_eq(s[2].size, 8 * MB / 512);
+	cr_expect_eq(s[2].ios[1], 1);
+	check_ok();
+	free(b.buf);
+}
+
+/* vda is the root disk, sdb1 a partition: 259 numbers; 32 disks at most */
+Test(page_owner, diskstats_swap_disk_numbers)
+{
+	struct mm_disk_snap s[MM_MAX_DISKS];
+	char why[128], name[32];
+
+	boot(0, 1);
+	for (int i = 0; i < 32; i++) {
+		snprintf(name, sizeof(name), i == 0 ? "/dev/vda" : i == 1 ? "/dev/sdb1" :
+			 i == 2 ? "/dev/hdd" : "/dev/sd%c", 'a' + i - 3);
+		if (i >= 29)
+			snprintf(name, sizeof(name), "/dev/x%d", i);
+		cr_assert_eq(mm_swapon(m, name, 1 * MB, -1, why, sizeof(why)), 0, "%s: %s", name, why);
+		cr_assert_eq(mm_swapoff(m, name, why, sizeof(why)), 0, "%s", why);
+	}
+	cr_expect_eq(mm_swapon(m, "/dev/sdzz", 1 * MB, -1, why, sizeof(why)), -ENOSPC);
+	cr_expect_str_eq(why, "32 swap disks already");
+	cr_expect_eq(mm_swapon(m, "/dev/sda", 1 * MB, -1, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_snap_disks(m, s), MM_MAX_DISKS);
+	cr_expect_str_eq(s[2].name, "vda");
+	cr_expect_eq(s[2].major * 1000 + s[2].minor, 259000);
+	cr_expect_eq(s[3].major * 1000 + s[3].minor, 259001);
+	cr_expect_eq(s[4].major * 1000 + s[4].minor, 22064);	/* hdd */
+	cr_expect_eq(s[6].major * 1000 + s[6].minor, 8016);	/* sdb */
+	cr_expect_eq(s[30].major * 1000 + s[30].minor, 65144);	/* sdz */
+	cr_expect_eq(s[33].major * 1000 + s[33].minor, 259004);	/* x31 */
+	check_ok();
 }
 
 /* ---- pressure ---- */
