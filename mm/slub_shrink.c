@@ -37,6 +37,7 @@
 #include "trace.h"
 #include "vma.h"
 #include "vmstat.h"
+#include "zswap.h"
 
 #define SHRINK_BATCH	128	/* shrinker->batch 0: SHRINK_BATCH */
 #define DEFAULT_SEEKS	2	/* the super block shrinker's seeks */
@@ -234,33 +235,46 @@ static uint64_t super_cache_scan(struct machine *m, int nid, uint64_t nr_to_scan
 	return freed;
 }
 
+/* A shrinker: its callbacks (count 0: nothing to do; scan may say stop) and deferred work. */
+struct shrinker {
+	const char *name;	/* the scan callback's name, as the trace events show it */
+	uint64_t (*count)(struct machine *m, int nid);
+	uint64_t (*scan)(struct machine *m, int nid, uint64_t nr_to_scan, int kswapd);
+	int64_t *nr_deferred;	/* per node; its address is the shrinker's %p */
+};
+
+#define SHRINK_STOP	ZSWAP_SHRINK_STOP
+
 /*
- * do_shrink_slab for the one shrinker the model has: scan freeable >>
- * priority, times 4 / seeks, plus the work deferred by earlier calls, in
- * batches of SHRINK_BATCH, each batch counted in slabs_scanned.
+ * do_shrink_slab: scan freeable >> priority, times 4 / seeks, plus the
+ * work deferred by earlier calls, in batches of SHRINK_BATCH, each batch
+ * counted in slabs_scanned; a scan that says stop ends it (its batch is
+ * not counted and stays deferred).
  */
-uint64_t shrink_slab(struct machine *m, int nid, int priority, int kswapd)
+static uint64_t do_shrink_slab(struct machine *m, const struct shrinker *s, int nid, int priority,
+			       int kswapd)
 {
-	int64_t freeable = (int64_t)super_cache_count(m, nid), nr, delta, total_scan, scanned = 0;
+	int64_t freeable = (int64_t)s->count(m, nid), nr, delta, total_scan, scanned = 0;
 	int64_t next_deferred;
 	uint64_t freed = 0;
 
 	if (!freeable)
 		return 0;
-	nr = m->sb_nr_deferred[nid];
-	m->sb_nr_deferred[nid] = 0;
+	nr = s->nr_deferred[nid];
+	s->nr_deferred[nid] = 0;
 	delta = (freeable >> priority) * 4 / DEFAULT_SEEKS;
 	total_scan = (nr >> priority) + delta;
 	if (total_scan > 2 * freeable)
 		total_scan = 2 * freeable;
-	/* the shrinker's identity for %p: its per-node deferred count */
-	trace_mm_shrink_slab_start(m, "super_cache_scan", &m->sb_nr_deferred[nid], nid, nr,
-				   LGFP_KERNEL, (uint64_t)freeable, (uint64_t)delta,
-				   (uint64_t)total_scan, priority);
+	trace_mm_shrink_slab_start(m, s->name, &s->nr_deferred[nid], nid, nr, LGFP_KERNEL,
+				   (uint64_t)freeable, (uint64_t)delta, (uint64_t)total_scan, priority);
 	while (total_scan >= SHRINK_BATCH || total_scan >= freeable) {
 		int64_t nr_to_scan = total_scan < SHRINK_BATCH ? total_scan : SHRINK_BATCH;
+		uint64_t ret = s->scan(m, nid, (uint64_t)nr_to_scan, kswapd);
 
-		freed += super_cache_scan(m, nid, (uint64_t)nr_to_scan, kswapd);
+		if (ret == SHRINK_STOP)
+			break;
+		freed += ret;
 		count_vm_events(m, SLABS_SCANNED, nr_to_scan);
 		total_scan -= nr_to_scan;
 		scanned += nr_to_scan;
@@ -270,9 +284,36 @@ uint64_t shrink_slab(struct machine *m, int nid, int priority, int kswapd)
 		next_deferred = 0;
 	if (next_deferred > 2 * freeable)
 		next_deferred = 2 * freeable;
-	m->sb_nr_deferred[nid] += next_deferred;
-	trace_mm_shrink_slab_end(m, "super_cache_scan", &m->sb_nr_deferred[nid], nid, (int)freed, nr,
-				 m->sb_nr_deferred[nid], total_scan);
+	s->nr_deferred[nid] += next_deferred;
+	trace_mm_shrink_slab_end(m, s->name, &s->nr_deferred[nid], nid, (int)freed, nr,
+				 s->nr_deferred[nid], total_scan);
+	return freed;
+}
+
+static uint64_t zswap_scan(struct machine *m, int nid, uint64_t nr_to_scan, int kswapd)
+{
+	(void)kswapd;
+	return zswap_shrinker_scan(m, nid, nr_to_scan);
+}
+
+/*
+ * shrink_slab: the shrinkers in the order they were registered, the super
+ * block's (at boot) and zswap's (at its setup, DEFAULT_SEEKS, batch 0 =
+ * SHRINK_BATCH as well); zswap's counts 0 until it is set up and
+ * shrinker_enabled is Y.
+ */
+uint64_t shrink_slab(struct machine *m, int nid, int priority, int kswapd)
+{
+	const struct shrinker super = { "super_cache_scan", super_cache_count, super_cache_scan,
+					m->sb_nr_deferred };
+	uint64_t freed = do_shrink_slab(m, &super, nid, priority, kswapd);
+
+	if (m->zswap) {
+		const struct shrinker zswap = { "zswap_shrinker_scan", zswap_shrinker_count,
+						zswap_scan, m->zswap->nr_deferred };
+
+		freed += do_shrink_slab(m, &zswap, nid, priority, kswapd);
+	}
 	return freed;
 }
 

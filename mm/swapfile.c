@@ -566,6 +566,8 @@ int swap_read_page(struct machine *m, swp_entry_t e, struct page *page)
 	default:
 		return -EIO;
 	}
+	/* from the slower device: zswap's LRU gets that much more protection */
+	zswap_folio_swapin(m, page_zone(m, page)->nid);
 	ClearPageFlag(page, PG_zeroed);
 	if (pread(si->store_fd, page_address(m, page), MM_PAGE_SIZE,
 		  (off_t)(off * MM_PAGE_SIZE)) != (ssize_t)MM_PAGE_SIZE)

@@ -24,9 +24,11 @@
  *   - zswap is set up at its first enable (or compressor change after
  *     it): the pool is created, "zswap: loaded using pool NAME" logged,
  *     and sys/kernel/debug/zswap appears.
- * The memory-pressure shrinker (shrinker_enabled) is not modelled: the
- * parameter is kept and shown, nothing else (doc/zswap.md says why 6.18's
- * would find nothing to do here). The parameters and debugfs are
+ *   - the memory-pressure shrinker (shrinker_enabled), run by
+ *     shrink_slab (slub_shrink.c) after the super block shrinker, as
+ *     Linux runs it with memory cgroups disabled (doc/zswap.md): it
+ *     counts the pool-wide pages and writes back through the same walk.
+ * The parameters and debugfs are
  * zswap_param.c's, the invariants zswap_check.c's.
  */
 #include <errno.h>
@@ -85,6 +87,7 @@ static void entry_free(struct machine *m, struct zswap_entry *entry)
 	struct zswap *z = Z(m);
 
 	list_del(&entry->lru);
+	z->nr_lru[entry->nid]--;
 	zs_free(m, z->pool[entry->comp], entry->handle);
 	if (entry->length == PAGE)
 		z->stored_incompressible_pages--;
@@ -223,6 +226,7 @@ static int store_page(struct machine *m, struct page *page, int comp)
 	entry->referenced = 1;
 	entry->nid = (uint8_t)page_zone(m, page)->nid;
 	list_add_tail(&entry->lru, &z->lru[entry->nid]);
+	z->nr_lru[entry->nid]++;
 	swap_slot_clear_data(m, e);	/* no zero mark, no bytes on the device */
 	return 1;
 }
@@ -332,18 +336,21 @@ static int writeback_entry(struct machine *m, struct zswap_entry *entry)
 }
 
 /*
- * Up to 32 entries of node nid's LRU, oldest first (list_lru_walk_one with
- * shrink_memcg_cb): a referenced one loses the mark and goes to the tail,
- * another goes to the tail and is written back. *scanned, *shrunk add up.
+ * Up to to_walk entries of node nid's LRU, oldest first (list_lru_walk_one
+ * with shrink_memcg_cb): a referenced one loses the mark and goes to the
+ * tail, another goes to the tail and is written back. *scanned, *shrunk
+ * add up. With stop (the shrinker's walk), a page met in the swap cache
+ * ends the walk and sets *stop (LRU_STOP: shrinking into the warm part).
  */
-static void walk_lru(struct machine *m, int nid, uint64_t *scanned, uint64_t *shrunk)
+static void walk_lru(struct machine *m, int nid, uint64_t to_walk, uint64_t *scanned,
+		     uint64_t *shrunk, int *stop)
 {
 	struct zswap *z = Z(m);
 	struct list_head *head = &z->lru[nid];
-	uint64_t to_walk = SWAP_CLUSTER_MAX;
 
 	while (!list_empty(head) && to_walk) {
 		struct zswap_entry *entry = list_first_entry(head, struct zswap_entry, lru);
+		int ret;
 
 		to_walk--;
 		(*scanned)++;
@@ -353,8 +360,13 @@ static void walk_lru(struct machine *m, int nid, uint64_t *scanned, uint64_t *sh
 			continue;
 		}
 		/* rotated first: a failure leaves it at the tail, a success frees it */
-		if (writeback_entry(m, entry)) {
+		ret = writeback_entry(m, entry);
+		if (ret) {
 			z->stat[ZSWAP_REJECT_RECLAIM_FAIL]++;
+			if (ret == -EEXIST && stop) {
+				*stop = 1;
+				break;
+			}
 		} else {
 			z->stat[ZSWAP_WRITTEN_BACK_PAGES]++;
 			(*shrunk)++;
@@ -372,11 +384,64 @@ static void shrink_worker(struct machine *m)
 		uint64_t scanned = 0, shrunk = 0;
 
 		for (int nid = 0; nid < m->nr_nodes; nid++)
-			walk_lru(m, nid, &scanned, &shrunk);
+			walk_lru(m, nid, SWAP_CLUSTER_MAX, &scanned, &shrunk, NULL);
 		/* nothing to scan, or nothing written: a failure; 16 end it */
 		if ((!scanned || !shrunk) && ++failures == MAX_RECLAIM_RETRIES)
 			break;
 	} while (zswap_total_pages(m) > thr);
+}
+
+/* ---- the shrinker ---- */
+
+static uint64_t mult_frac(uint64_t x, uint64_t n, uint64_t d)
+{
+	return (x / d) * n + ((x % d) * n) / d;
+}
+
+/*
+ * zswap_shrinker_count with memory cgroups disabled: the pool-wide pages
+ * and stored pages (there is no cgroup to charge). Every caller here asks
+ * with __GFP_IO|__GFP_FS (reclaim for user pages, kswapd, drop_slab's
+ * GFP_KERNEL), so the gfp test never says no. The disk swap-ins since
+ * the last count protect as many entries (and are used up by it).
+ */
+uint64_t zswap_shrinker_count(struct machine *m, int nid)
+{
+	struct zswap *z = Z(m);
+	uint64_t freeable, used;
+
+	if (!z || !z->initialized || !z->shrinker_enabled || !z->stored_pages)
+		return 0;
+	freeable = z->nr_lru[nid];
+	if (!freeable)
+		return 0;
+	used = z->nr_disk_swapins[nid] < freeable ? z->nr_disk_swapins[nid] : freeable;
+	z->nr_disk_swapins[nid] -= used;
+	freeable -= used;
+	if (!freeable)
+		return 0;
+	/* the better the pool compresses, the less writeback is worth */
+	return mult_frac(freeable, zswap_total_pages(m), z->stored_pages);
+}
+
+uint64_t zswap_shrinker_scan(struct machine *m, int nid, uint64_t nr_to_scan)
+{
+	struct zswap *z = Z(m);
+	uint64_t scanned = 0, shrunk = 0;
+	int stop = 0;
+
+	if (!z->shrinker_enabled)
+		return ZSWAP_SHRINK_STOP;
+	walk_lru(m, nid, nr_to_scan, &scanned, &shrunk, &stop);
+	if (stop || !shrunk)
+		return ZSWAP_SHRINK_STOP;
+	return shrunk;
+}
+
+void zswap_folio_swapin(struct machine *m, int nid)
+{
+	if (Z(m))
+		Z(m)->nr_disk_swapins[nid]++;
 }
 
 void zswap_run_pending(struct machine *m)

@@ -78,6 +78,10 @@ struct zswap {
 	struct zswap_entry **tree[MAX_SWAPFILES];	/* per device, by slot */
 	uint64_t tree_len[MAX_SWAPFILES];
 	struct list_head lru[64];	/* per node (MM_MAX_NODES): the list_lru */
+	uint64_t nr_lru[64];		/* the entries on each node's list (list_lru_count_node) */
+	/* the shrinker ("mm-zswap"): work deferred per node, and pages read from the device */
+	int64_t nr_deferred[64];
+	uint64_t nr_disk_swapins[64];	/* zswap_lruvec_state: recent disk swap-ins protect the LRU */
 };
 
 /* The compressor at boot (CONFIG_ZSWAP_COMPRESSOR_DEFAULT; the host's kernel says lzo). */
@@ -92,6 +96,21 @@ static inline struct zswap_entry **zswap_slot(struct zswap *z, swp_entry_t e)
 		return NULL;
 	return &z->tree[t][swp_offset(e)];
 }
+
+/*
+ * The shrinker, as Linux with memory cgroups disabled runs it (the
+ * pool-wide counts; doc/zswap.md): count is 0 unless shrinker_enabled and
+ * the pool is set up, else node nid's LRU length less the recent disk
+ * swap-ins, scaled by pool pages / stored pages. scan walks nr_to_scan
+ * entries of the LRU (second chance, writeback) and returns the written
+ * back, or ZSWAP_SHRINK_STOP when none was or a page was met in the swap
+ * cache. zswap_folio_swapin: a page was read from the device (the
+ * protection grows).
+ */
+#define ZSWAP_SHRINK_STOP	(~0ULL - 1)
+uint64_t zswap_shrinker_count(struct machine *m, int nid);
+uint64_t zswap_shrinker_scan(struct machine *m, int nid, uint64_t nr_to_scan);
+void zswap_folio_swapin(struct machine *m, int nid);
 
 /* Boot: the parameters at their defaults (off, lz4, 20, 90, shrinker off). */
 int zswap_init(struct machine *m);

@@ -66,8 +66,10 @@ int zswap_check(struct machine *m, struct rbuf_lite *out)
 	}
 	for (int n = 0; n < 64; n++) {
 		const struct list_head *pos;
+		uint64_t here = 0;
 
 		list_for_each(pos, &z->lru[n]) {
+			here++;
 			const struct zswap_entry *entry = list_entry(pos, struct zswap_entry, lru);
 			struct zswap_entry **s = zswap_slot(z, entry->swpentry);
 
@@ -76,6 +78,11 @@ int zswap_check(struct machine *m, struct rbuf_lite *out)
 				REPORT("zswap: an entry on node %d's LRU is not in its slot's table\n",
 				       n);
 		}
+		if (here != z->nr_lru[n])
+			REPORT("zswap: node %d's LRU holds %llu entries, its count says %llu\n", n,
+			       (unsigned long long)here, (unsigned long long)z->nr_lru[n]);
+		if (z->nr_deferred[n] < 0)
+			REPORT("zswap: the shrinker's deferred work on node %d is negative\n", n);
 	}
 	if (on_lru != stored)
 		REPORT("zswap: %llu entries on the LRU lists, %llu in the tables\n",

@@ -118,6 +118,37 @@ dd if="$MNT/proc/$W/mem" of="$WORK/rback" bs=4096 skip=$((B / 4096)) count=$n st
 cmp -s "$WORK/rand" "$WORK/rback" || fail "the pages written back came back changed"
 check_ok "read back B"
 
+# ---- the shrinker: drop_caches 2 runs it (do_shrink_slab at priority 0) ----
+# 200 new entries: the first drop's first batch only takes their marks off, so
+# it writes nothing and defers 400; the second writes all 200 back.
+echo 100 >"$P/max_pool_percent"
+echo Y >"$P/shrinker_enabled"
+T=$MNT/sys/kernel/tracing
+echo 1 >"$T/events/vmscan/mm_shrink_slab_start/enable"
+echo 1 >"$T/events/vmscan/mm_shrink_slab_end/enable"
+C=0x300000000
+assert_eq $C "$(pcmd mmap $C 800K rw- private,anon,fixed)" "mmap C"
+head -c 819200 "$WORK/rand" >"$WORK/crand"
+dd if="$WORK/crand" of="$MNT/proc/$W/mem" bs=4096 seek=$((C / 4096)) conv=notrunc status=none
+assert_eq 0 "$(pcmd madvise $C 800K pageout)" "pageout C"
+assert_eq 200 "$(dbg stored_pages)" "200 incompressible entries"
+wb0=$(dbg written_back_pages) z0=$(vmstat_val zswpwb)
+echo 2 >"$MNT/proc/sys/vm/drop_caches"
+assert_eq "$wb0" "$(dbg written_back_pages)" "the first drop only takes marks off"
+echo 2 >"$MNT/proc/sys/vm/drop_caches"
+assert_eq $((wb0 + 200)) "$(dbg written_back_pages)" "the second drop writes back all 200"
+assert_eq $((z0 + 200)) "$(vmstat_val zswpwb)" "zswpwb"
+check_ok "shrinker"
+grep -q 'zswap_shrinker_scan .*nid: 0 objects to shrink 0 gfp_flags GFP_KERNEL cache items 200 delta 400 total_scan 400 priority 0' "$T/trace" ||
+	fail "no mm_shrink_slab_start for zswap_shrinker_scan: $(grep zswap "$T/trace" | head -3)"
+grep -q 'zswap_shrinker_scan .*nid: 0 unused scan count 400 new scan count 400 total_scan 16 last shrinker return val 200' "$T/trace" ||
+	fail "no mm_shrink_slab_end for the second drop: $(grep zswap "$T/trace" | head -4)"
+echo 0 >"$T/events/vmscan/mm_shrink_slab_start/enable"
+echo 0 >"$T/events/vmscan/mm_shrink_slab_end/enable"
+dd if="$MNT/proc/$W/mem" of="$WORK/cback" bs=4096 skip=$((C / 4096)) count=200 status=none
+cmp -s "$WORK/crand" "$WORK/cback" || fail "the pages the shrinker wrote back came back changed"
+echo N >"$P/shrinker_enabled"
+
 # ---- off again: new pages go to the device, nothing is left in the pool ----
 echo N >"$P/enabled"
 assert_eq N "$(cat "$P/enabled")" "disabled"

@@ -23,6 +23,7 @@
 #include "../../mm/vmstat.h"
 #include "../../mm/zsmalloc.h"
 #include "../../mm/zswap.h"
+#include "../../mm/slab.h"
 
 static struct machine *m;
 
@@ -508,4 +509,142 @@ Test(zswap, shmem_pages_go_through_the_pool)
 	expect_pages(1, a, 8, TEXT);
 	cr_assert_eq(ev(ZSWPIN), 8);
 	cr_assert_eq(dbg("stored_pages"), 0);
+}
+
+/*
+ * The shrinker (shrinker_enabled), run by shrink_slab as reclaim runs it,
+ * with do_shrink_slab's arithmetic (seeks 2, batches of 128). 200
+ * incompressible pages: one pool page each, so count = the LRU's length,
+ * 200. At priority 1 the first call scans (200 >> 1) * 4 / 2 = 200: one
+ * batch of 128 that only takes new entries' marks off, so the scan says
+ * stop (nothing written) and the whole 200 is deferred, no slabs_scanned.
+ * The second scans 200 >> 1 + 200 = 300: 72 marks, then 56 + 128 written
+ * back (two batches, 256 scanned), 44 left over; deferred 200 + 200 - 256.
+ */
+Test(zswap, the_shrinker_writes_back_as_do_shrink_slab_counts)
+{
+	uint64_t a, n = 200;
+	int64_t slabs = ev(SLABS_SCANNED);
+
+	a = map_anon(1, n * K, 0);
+	enable();
+	param("zswap/shrinker_enabled", "Y\n", 0);
+	write_pages(1, a, n, RANDOM);
+	madvise(1, a, n * K, MM_MADV_PAGEOUT);
+	cr_assert_eq(dbg("stored_pages"), n);
+	cr_assert_eq(zswap_total_pages(m), n);
+	machine_lock(m);
+	cr_assert_eq(shrink_slab(m, 0, 1, 1), 0);
+	machine_unlock(m);
+	check_ok();
+	cr_assert_eq(dbg("written_back_pages"), 0);
+	cr_assert_eq(m->zswap->nr_deferred[0], 200);
+	cr_assert_eq(ev(SLABS_SCANNED) - slabs, 0);
+	machine_lock(m);
+	cr_assert_eq(shrink_slab(m, 0, 1, 1), 184);
+	machine_unlock(m);
+	check_ok();
+	cr_assert_eq(dbg("written_back_pages"), 184);
+	cr_assert_eq(ev(ZSWPWB), 184);
+	cr_assert_eq(ev(PSWPOUT), 184);
+	cr_assert_eq(dbg("stored_pages"), 16);
+	cr_assert_eq(m->zswap->nr_deferred[0], 144);
+	cr_assert_eq(ev(SLABS_SCANNED) - slabs, 256);
+	/* the oldest went to the device; all come back intact */
+	cr_assert_null(entry_of(1, a));
+	cr_assert_not_null(entry_of(1, a + 184 * K));
+	expect_pages(1, a, n, RANDOM);
+	/*
+	 * Read back from the swap cache; dropped from it (clean) and read
+	 * again, from the device now: each such read protects one entry of
+	 * the LRU, and the next count uses that protection up.
+	 */
+	cr_assert_eq(ev(PSWPIN), 0);
+	madvise(1, a, 184 * K, MM_MADV_PAGEOUT);
+	expect_pages(1, a, n, RANDOM);
+	cr_assert_gt(ev(PSWPIN), 16);
+	cr_assert_eq(m->zswap->nr_disk_swapins[0], (uint64_t)ev(PSWPIN));
+	madvise(1, a + 184 * K, 16 * K, MM_MADV_PAGEOUT);	/* 16 in the pool again */
+	cr_assert_eq(dbg("stored_pages"), 16);
+	machine_lock(m);
+	cr_assert_eq(zswap_shrinker_count(m, 0), 0);
+	machine_unlock(m);
+	cr_assert_eq(m->zswap->nr_disk_swapins[0], (uint64_t)ev(PSWPIN) - 16);
+}
+
+/* Off (the default), the shrinker counts nothing: no writeback, nothing deferred. */
+Test(zswap, the_shrinker_is_off_by_default)
+{
+	uint64_t a, n = 64;
+
+	a = map_anon(1, n * K, 0);
+	enable();
+	write_pages(1, a, n, RANDOM);
+	madvise(1, a, n * K, MM_MADV_PAGEOUT);
+	machine_lock(m);
+	cr_assert_eq(shrink_slab(m, 0, 0, 0), 0);
+	machine_unlock(m);
+	cr_assert_eq(dbg("written_back_pages"), 0);
+	cr_assert_eq(m->zswap->nr_deferred[0], 0);
+	machine_lock(m);
+	cr_assert_eq(zswap_shrinker_count(m, 0), 0);
+	machine_unlock(m);
+}
+
+/*
+ * drop_caches 2 runs it too (drop_slab: GFP_KERNEL, priority 0): 200 new
+ * entries, count 200, scan 400. The first batch only takes marks off, so
+ * the scan stops and all 400 are deferred; nothing freed ends drop_slab.
+ * The second drop scans min(400 + 400, 2 * 200) = 400: 56 + 128 + 16
+ * written back (the list empties in the third batch), 384 scanned,
+ * deferred min(400 + 400 - 384, 400); its next pass counts nothing.
+ */
+Test(zswap, drop_caches_runs_the_shrinker)
+{
+	uint64_t a, n = 200;
+	char why[128];
+
+	a = map_anon(1, n * K, 0);
+	enable();
+	param("zswap/shrinker_enabled", "Y\n", 0);
+	write_pages(1, a, n, RANDOM);
+	madvise(1, a, n * K, MM_MADV_PAGEOUT);
+	cr_assert_eq(mm_drop_caches(m, 2, why, sizeof(why)), 0);
+	check_ok();
+	cr_assert_eq(dbg("written_back_pages"), 0);
+	cr_assert_eq(m->zswap->nr_deferred[0], 400);
+	cr_assert_eq(mm_drop_caches(m, 2, why, sizeof(why)), 0);
+	check_ok();
+	cr_assert_eq(dbg("written_back_pages"), 200);
+	cr_assert_eq(ev(ZSWPWB), 200);
+	cr_assert_eq(ev(PSWPOUT), 200);
+	cr_assert_eq(dbg("stored_pages"), 0);
+	cr_assert_eq(m->zswap->nr_deferred[0], 400);
+	expect_pages(1, a, n, RANDOM);
+}
+
+/*
+ * Memory pressure: 96 MiB of text written into a 64 MiB machine. Reclaim
+ * swaps to the pool and runs shrink_slab at each priority it reaches, so
+ * the shrinker writes entries back (each a zswpwb and a pswpout); with
+ * no pool limit (100%) the worker has no part in it. Every
+ * byte comes back.
+ */
+Test(zswap, reclaim_runs_the_shrinker_under_pressure)
+{
+	uint64_t a, n = 96 * M / K;
+
+	mm_shutdown(m);
+	boot(64 * M, 128 * M);
+	a = map_anon(1, n * K, 0);
+	enable();
+	param("zswap/shrinker_enabled", "Y\n", 0);
+	param("zswap/max_pool_percent", "100", 0);
+	write_pages(1, a, n, TEXT);
+	check_ok();
+	cr_assert_eq(dbg("pool_limit_hit"), 0);
+	cr_assert_gt(dbg("written_back_pages"), 0);
+	cr_assert_eq(ev(ZSWPWB), dbg("written_back_pages"));
+	cr_assert_geq(ev(PSWPOUT), ev(ZSWPWB));
+	expect_pages(1, a, n, TEXT);
 }
