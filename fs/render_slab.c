@@ -119,8 +119,10 @@ void render_slab_attr(struct rbuf *b, const struct mm_global_snap *s, int arg)
 			v = c->size;
 		else if (!strcmp(name, "usersize"))
 			v = c->usersize;
-		/* aliases, cache_dma, cpu_slabs, poison, red_zone, sanity_checks, sheaf_capacity,
-		 * store_user, trace: 0 (no merging, no debugging, no per-CPU slabs) */
+		else if (!strcmp(name, "aliases"))
+			v = c->aliases;
+		/* cache_dma, cpu_slabs, poison, red_zone, sanity_checks, sheaf_capacity,
+		 * store_user, trace: 0 (no debugging, no per-CPU slabs) */
 		rbuf_printf(b, "%u\n", v);
 	}
 #undef NODE_SUM

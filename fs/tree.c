@@ -351,20 +351,30 @@ static void tree_add_io(void)
 	node_add("memory", dir_add("pressure", N_PROC), S_IFREG | 0666, NK_IO)->arg = TREE_IO_PRESSURE;
 }
 
-/* sys/kernel/slab/CACHE/ATTR (render_slab.c), root's only as in sysfs */
+/*
+ * sys/kernel/slab/CACHE/ATTR (render_slab.c), root's only as in sysfs; a
+ * merged-in cache's name is a second directory showing the same cache
+ * (sysfs makes both links to one :NNNNNNN directory).
+ */
 static void tree_add_slab(void)
 {
 	int dir = dir_add("slab", N_SYS_KERNEL);
 
 	for (int id = 0; id < mm_slab_nr_caches(); id++) {
-		int cdir = dir_add(mm_slab_cache_name(id), dir);
+		for (int al = 0; al < 2; al++) {
+			const char *name = al ? mm_slab_cache_alias(id) : mm_slab_cache_name(id);
+			int cdir;
 
-		for (int a = 0; a < NR_SLAB_ATTRS; a++)
-			sys_add(slab_attr_names[a], cdir, render_slab_attr,
-				id * NR_SLAB_ATTRS + a)->mode = S_IFREG | 0400;
+			if (!name)
+				continue;
+			cdir = dir_add(name, dir);
+			for (int a = 0; a < NR_SLAB_ATTRS; a++)
+				sys_add(slab_attr_names[a], cdir, render_slab_attr,
+					id * NR_SLAB_ATTRS + a)->mode = S_IFREG | 0400;
+		}
 	}
 }
-#define SLAB_ROWS	(1 + (size_t)mm_slab_nr_caches() * (1 + NR_SLAB_ATTRS))
+#define SLAB_ROWS	(1 + 2 * (size_t)mm_slab_nr_caches() * (1 + NR_SLAB_ATTRS))
 
 int tree_init(int nr_numa, int nr_cpus)
 {

@@ -119,6 +119,12 @@ struct sp_node {
 	struct sp_node *next;		/* the next range up */
 	uint64_t start, end;		/* [start, end) in pages of the object */
 	struct mempolicy *policy;	/* one reference */
+	/*
+	 * slab.h: Linux's sp_node (shared_policy_node) and the policy copy it
+	 * owns (numa_policy; here policy may be shared with a neighbour)
+	 */
+	struct machine *m;
+	uint32_t slab, pol_slab;
 };
 
 /* The shmem object whose shared policy a VMA's mbind sets (vm_ops->set_policy), or NULL. */

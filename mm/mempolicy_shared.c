@@ -44,12 +44,17 @@ struct mempolicy *mpol_shared_policy_lookup(const struct file_ref *obj, uint64_t
 	return NULL;
 }
 
-static struct sp_node *sp_alloc(uint64_t start, uint64_t end, struct mempolicy *pol)
+/* sp_alloc: the node from sn_cache, its policy copy (mpol_dup) from policy_cache. */
+static struct sp_node *sp_alloc(struct machine *m, uint64_t start, uint64_t end,
+				struct mempolicy *pol)
 {
 	struct sp_node *n = kmalloc(sizeof(*n));
 
 	if (!n)
 		return NULL;
+	n->m = m;
+	n->slab = kmem_cache_alloc(m, KMEM_SHARED_POLICY_NODE, -1);
+	n->pol_slab = kmem_cache_alloc_at(m, KMEM_NUMA_POLICY, -1, "__mpol_dup");
 	n->next = NULL;
 	n->start = start;
 	n->end = end;
@@ -71,6 +76,8 @@ static struct mempolicy *mpol_dup(const struct mempolicy *pol)
 
 static void sp_free(struct sp_node *n)
 {
+	kmem_cache_free(n->m, KMEM_NUMA_POLICY, n->pol_slab);
+	kmem_cache_free(n->m, KMEM_SHARED_POLICY_NODE, n->slab);
 	mpol_put(n->policy);
 	kfree(n);
 }
@@ -85,14 +92,14 @@ int mpol_set_shared_policy(struct machine *m, struct file_ref *obj, uint64_t sta
 	/* allocate first: a failure leaves the ranges as they were */
 	if (pol) {
 		copy = mpol_dup(pol);
-		new = copy ? sp_alloc(start, end, copy) : NULL;
+		new = copy ? sp_alloc(m, start, end, copy) : NULL;
 		mpol_put(copy);
 		if (!new)
 			return -ENOMEM;
 	}
 	for (struct sp_node *n = obj->sp_root; n; n = n->next)
 		if (n->start < start && n->end > end) {
-			tail = sp_alloc(end, n->end, n->policy);	/* the upper half */
+			tail = sp_alloc(m, end, n->end, n->policy);	/* the upper half */
 			if (!tail) {
 				if (new)
 					sp_free(new);

@@ -561,6 +561,8 @@ void mm_set_trace_notify(struct machine *m, void (*fn)(void *arg), void *arg);
  */
 int mm_slab_nr_caches(void);
 const char *mm_slab_cache_name(int id);
+/* The name of a cache merged into cache id that sysfs also shows it under, or NULL. */
+const char *mm_slab_cache_alias(int id);
 /* Every empty slab back to the buddy allocator (sysfs CACHE/shrink). */
 void mm_slab_shrink(struct machine *m);
 

@@ -17,6 +17,7 @@
 #include "swap.h"
 #include "syscalls.h"
 #include "task.h"
+#include "trace.h"
 #include "vma.h"
 
 #define SHMEM_DEV_MINOR_SYSV 1		/* the shm mount: maps shows 00:01 */
@@ -45,11 +46,20 @@ int shm_init(struct machine *m)
 	return 0;
 }
 
+/*
+ * Linux's struct shmid_kernel is 256 bytes, kmalloc'd with
+ * GFP_KERNEL_ACCOUNT: one kmalloc-cg-256 object per segment, freed by
+ * shm_rcu_free when the last attach file goes.
+ */
+#define SHMID_KERNEL_SIZE	256
+#define SHM_LGFP		(LGFP_KERNEL | LGFP_ACCOUNT)
+
 static void seg_put(struct shmid_kernel *shp)
 {
 	if (--shp->refs)
 		return;
 	file_ref_put(shp->obj);
+	kfree_acct(shp->m, SHMID_KERNEL_SIZE, SHM_LGFP, shp->kslab, "shm_rcu_free");
 	kfree(shp);
 }
 
@@ -203,6 +213,7 @@ static int newseg(struct sys_ctx *x, int32_t key, uint64_t size, uint64_t flg, u
 	shp->refs = 1;
 	shp->live = 1;
 	shp->m = m;
+	shp->kslab = kmalloc_acct(m, SHMID_KERNEL_SIZE, SHM_LGFP, -1, "newseg");
 	ns->shm[idx] = shp;
 	ns->in_use++;
 	ns->shm_tot += pages;

@@ -78,6 +78,7 @@ struct shmid_kernel {
 	struct file_ref *obj;		/* the shmem object; one reference */
 	int refs;			/* attach files, + 1 while in the namespace */
 	int live;			/* in the namespace (not yet destroyed) */
+	uint32_t kslab;			/* slab.h: its kmalloc-cg-256 object (newseg's kmalloc) */
 	struct machine *m;
 };
 

@@ -39,20 +39,36 @@ struct rbuf_lite;
 #define SLAB_HWCACHE_ALIGN	0x1u
 #define SLAB_RECLAIM_ACCOUNT	0x2u	/* slabs are Reclaimable: NR_SLAB_RECLAIMABLE, SReclaimable */
 #define SLAB_TYPESAFE_BY_RCU	0x4u	/* sysfs destroy_by_rcu */
+#define SLAB_ACCOUNT		0x8u	/* every object is memcg-charged: the events' accounted=true */
 
 /*
  * The caches, in the order Linux 6.18 creates them at boot (slabinfo lists
  * the newest first): the kmalloc caches (96 and 192 before the powers of
- * two, as create_kmalloc_caches makes them), then the named ones.
+ * two, as create_kmalloc_caches makes them), the kmalloc-cg ones
+ * (__GFP_ACCOUNT requests) in the same order, then the named ones.
+ *
+ * Merging: Linux merges a new cache into an older one of the same size and
+ * flags; the merged cache keeps the older one's name (slabinfo, the trace
+ * events' name=) and the newer names become sysfs aliases. The model has
+ * one cache per merged group that holds a modelled object, named as the
+ * host names it: KMEM_FTRACE_EVENT_FIELD is where zswap_entry and zspage
+ * objects go (56 bytes; ftrace_event_field is the group's oldest name),
+ * KMEM_PID holds the struct pid and struct cred objects (cred is its
+ * alias). See doc/slab.md.
  */
 enum kmem_cache_id {
 	KMALLOC_96, KMALLOC_192, KMALLOC_8, KMALLOC_16, KMALLOC_32, KMALLOC_64,
 	KMALLOC_128, KMALLOC_256, KMALLOC_512, KMALLOC_1K, KMALLOC_2K, KMALLOC_4K, KMALLOC_8K,
-	KMEM_MM_STRUCT, KMEM_RADIX_TREE_NODE, KMEM_ANON_VMA, KMEM_ANON_VMA_CHAIN,
-	KMEM_TASK_STRUCT, KMEM_VM_AREA_STRUCT, KMEM_DENTRY, KMEM_FILP,
+	KMALLOC_CG_96, KMALLOC_CG_192, KMALLOC_CG_8, KMALLOC_CG_16, KMALLOC_CG_32, KMALLOC_CG_64,
+	KMALLOC_CG_128, KMALLOC_CG_256, KMALLOC_CG_512, KMALLOC_CG_1K, KMALLOC_CG_2K,
+	KMALLOC_CG_4K, KMALLOC_CG_8K,
+	KMEM_MM_STRUCT, KMEM_RADIX_TREE_NODE, KMEM_FTRACE_EVENT_FIELD, KMEM_NUMA_POLICY,
+	KMEM_SHARED_POLICY_NODE, KMEM_PID, KMEM_ANON_VMA, KMEM_ANON_VMA_CHAIN,
+	KMEM_TASK_STRUCT, KMEM_FILES_CACHE, KMEM_VM_AREA_STRUCT, KMEM_DENTRY, KMEM_FILP,
 	KMEM_SHMEM_INODE, KMEM_EXT4_INODE,
 	NR_KMEM_CACHES
 };
+#define NR_KMALLOC_SIZES	(KMALLOC_8K + 1)
 
 /* A cache's geometry: fixed, the values the host's /sys/kernel/slab shows. */
 struct kmem_cache_info {
@@ -66,6 +82,7 @@ struct kmem_cache_info {
 	unsigned cpu_partial;	/* sysfs cpu_partial (no per-CPU lists here) */
 	unsigned usersize;	/* sysfs usersize */
 	const char *ctor;	/* sysfs ctor line, "" for none */
+	const char *alias;	/* the merged-in cache the model has objects of (sysfs dir), or NULL */
 };
 extern const struct kmem_cache_info kmem_cache_info[NR_KMEM_CACHES];
 
@@ -112,10 +129,25 @@ void kmem_cache_exit(struct machine *m);
  */
 uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid);
 void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle);
-/* kmalloc(size): the smallest kmalloc cache that holds size bytes (<= 8 KiB). */
-enum kmem_cache_id kmalloc_cache(uint64_t size);
-uint32_t kmalloc_acct(struct machine *m, uint64_t size, int nid);
-void kfree_acct(struct machine *m, uint64_t size, uint32_t handle);
+/*
+ * The same, naming the kernel function that allocates or frees (the
+ * events' call_site) where one cache serves several kinds of object.
+ */
+uint32_t kmem_cache_alloc_at(struct machine *m, enum kmem_cache_id id, int nid, const char *site);
+void kmem_cache_free_at(struct machine *m, enum kmem_cache_id id, uint32_t handle,
+			const char *site);
+/*
+ * kmalloc(size, gfp): the smallest kmalloc cache that holds size bytes
+ * (<= 8 KiB), the kmalloc-cg one when lgfp has LGFP_ACCOUNT
+ * (GFP_KERNEL_ACCOUNT), as kmalloc_type picks it. kmalloc_acct fires the
+ * kmalloc event (call_site site, bytes_req size), kfree_acct the kfree
+ * one; the caller keeps the handle and gives back the same size and lgfp.
+ */
+enum kmem_cache_id kmalloc_cache(uint64_t size, unsigned long lgfp);
+uint32_t kmalloc_acct(struct machine *m, uint64_t size, unsigned long lgfp, int nid,
+		      const char *site);
+void kfree_acct(struct machine *m, uint64_t size, unsigned long lgfp, uint32_t handle,
+		const char *site);
 
 /* The node a slab handle sits on (-1 for 0). */
 int slab_nid(struct machine *m, uint32_t handle);

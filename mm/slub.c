@@ -30,7 +30,8 @@
  * size, slot size, align, order. min_partial is SLUB's
  * clamp(ilog2(size) / 2, 5, 10).
  */
-#define KM(n, sz, al, ord, mp, cp)	{ n, sz, sz, al, ord, 0, mp, cp, sz, "" }
+#define KM(n, sz, al, ord, mp, cp)	{ n, sz, sz, al, ord, 0, mp, cp, sz, "", NULL }
+#define KMCG(n, sz, al, ord, mp, cp)	{ n, sz, sz, al, ord, SLAB_ACCOUNT, mp, cp, sz, "", NULL }
 const struct kmem_cache_info kmem_cache_info[NR_KMEM_CACHES] = {
 	[KMALLOC_96]  = KM("kmalloc-96", 96, 32, 0, 5, 120),
 	[KMALLOC_192] = KM("kmalloc-192", 192, 64, 0, 5, 120),
@@ -45,22 +46,47 @@ const struct kmem_cache_info kmem_cache_info[NR_KMEM_CACHES] = {
 	[KMALLOC_2K]  = KM("kmalloc-2k", 2048, 2048, 3, 5, 24),
 	[KMALLOC_4K]  = KM("kmalloc-4k", 4096, 4096, 3, 6, 6),
 	[KMALLOC_8K]  = KM("kmalloc-8k", 8192, 8192, 3, 6, 6),
-	[KMEM_MM_STRUCT] = { "mm_struct", 1568, 1600, 64, 3, SLAB_HWCACHE_ALIGN, 5, 24, 448, "" },
+	/* KMALLOC_CGROUP: the same geometry; objects charged (SLAB_ACCOUNT) */
+	[KMALLOC_CG_96]  = KMCG("kmalloc-cg-96", 96, 32, 0, 5, 120),
+	[KMALLOC_CG_192] = KMCG("kmalloc-cg-192", 192, 64, 0, 5, 120),
+	[KMALLOC_CG_8]   = KMCG("kmalloc-cg-8", 8, 8, 0, 5, 120),
+	[KMALLOC_CG_16]  = KMCG("kmalloc-cg-16", 16, 16, 0, 5, 120),
+	[KMALLOC_CG_32]  = KMCG("kmalloc-cg-32", 32, 32, 0, 5, 120),
+	[KMALLOC_CG_64]  = KMCG("kmalloc-cg-64", 64, 64, 0, 5, 120),
+	[KMALLOC_CG_128] = KMCG("kmalloc-cg-128", 128, 128, 0, 5, 120),
+	[KMALLOC_CG_256] = KMCG("kmalloc-cg-256", 256, 256, 0, 5, 52),
+	[KMALLOC_CG_512] = KMCG("kmalloc-cg-512", 512, 512, 1, 5, 52),
+	[KMALLOC_CG_1K]  = KMCG("kmalloc-cg-1k", 1024, 1024, 2, 5, 24),
+	[KMALLOC_CG_2K]  = KMCG("kmalloc-cg-2k", 2048, 2048, 3, 5, 24),
+	[KMALLOC_CG_4K]  = KMCG("kmalloc-cg-4k", 4096, 4096, 3, 6, 6),
+	[KMALLOC_CG_8K]  = KMCG("kmalloc-cg-8k", 8192, 8192, 3, 6, 6),
+	[KMEM_MM_STRUCT] = { "mm_struct", 1568, 1600, 64, 3, SLAB_HWCACHE_ALIGN, 5, 24, 448, "",
+			     NULL },
 	[KMEM_RADIX_TREE_NODE] = { "radix_tree_node", 576, 584, 8, 1, SLAB_RECLAIM_ACCOUNT, 5, 52,
-				   0, "radix_tree_node_ctor+0x0/0x50" },
+				   0, "radix_tree_node_ctor+0x0/0x50", NULL },
+	/* the 56-byte group zswap_entry (and zspage-zswapN) merge into at boot */
+	[KMEM_FTRACE_EVENT_FIELD] = { "ftrace_event_field", 56, 56, 8, 0, 0, 5, 120, 0, "",
+				      "zswap_entry" },
+	[KMEM_NUMA_POLICY] = { "numa_policy", 288, 288, 8, 0, 0, 5, 52, 0, "", NULL },
+	[KMEM_SHARED_POLICY_NODE] = { "shared_policy_node", 48, 48, 8, 0, 0, 5, 120, 0, "", NULL },
+	/* cred_jar ("cred") merges into pid */
+	[KMEM_PID] = { "pid", 184, 192, 64, 0, SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, 5, 120, 0, "",
+		       "cred" },
 	[KMEM_ANON_VMA] = { "anon_vma", 96, 104, 8, 0, SLAB_TYPESAFE_BY_RCU, 5, 120, 0,
-			    "anon_vma_ctor+0x0/0x50" },
-	[KMEM_ANON_VMA_CHAIN] = { "anon_vma_chain", 64, 64, 8, 0, 0, 5, 120, 0, "" },
-	[KMEM_TASK_STRUCT] = { "task_struct", 5824, 5824, 64, 3, 0, 6, 6, 2432, "" },
+			    "anon_vma_ctor+0x0/0x50", NULL },
+	[KMEM_ANON_VMA_CHAIN] = { "anon_vma_chain", 64, 64, 8, 0, 0, 5, 120, 0, "", NULL },
+	[KMEM_TASK_STRUCT] = { "task_struct", 5824, 5824, 64, 3, 0, 6, 6, 2432, "", NULL },
+	[KMEM_FILES_CACHE] = { "files_cache", 704, 704, 64, 2, SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, 5,
+			       52, 0, "", NULL },
 	[KMEM_VM_AREA_STRUCT] = { "vm_area_struct", 192, 192, 64, 0,
-				  SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU, 5, 120, 0, "" },
-	[KMEM_DENTRY] = { "dentry", 192, 192, 8, 0, SLAB_RECLAIM_ACCOUNT, 5, 120, 40, "" },
+				  SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU, 5, 120, 0, "", NULL },
+	[KMEM_DENTRY] = { "dentry", 192, 192, 8, 0, SLAB_RECLAIM_ACCOUNT, 5, 120, 40, "", NULL },
 	[KMEM_FILP] = { "filp", 184, 192, 64, 0, SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU, 5, 120,
-			0, "" },
+			0, "", NULL },
 	[KMEM_SHMEM_INODE] = { "shmem_inode_cache", 744, 752, 8, 2, 0, 5, 52, 0,
-			       "shmem_init_inode+0x0/0x10" },
+			       "shmem_init_inode+0x0/0x10", NULL },
 	[KMEM_EXT4_INODE] = { "ext4_inode_cache", 1120, 1128, 8, 2, SLAB_RECLAIM_ACCOUNT, 5, 24, 60,
-			      "init_once+0x0/0x80" },
+			      "init_once+0x0/0x80", NULL },
 };
 
 int mm_slab_nr_caches(void)
@@ -71,6 +97,11 @@ int mm_slab_nr_caches(void)
 const char *mm_slab_cache_name(int id)
 {
 	return id >= 0 && id < NR_KMEM_CACHES ? kmem_cache_info[id].name : NULL;
+}
+
+const char *mm_slab_cache_alias(int id)
+{
+	return id >= 0 && id < NR_KMEM_CACHES ? kmem_cache_info[id].alias : NULL;
 }
 
 int kmem_cache_init(struct machine *m)
@@ -233,6 +264,9 @@ static const char *const alloc_site[NR_KMEM_CACHES] = {
 	[KMEM_TASK_STRUCT] = "dup_task_struct", [KMEM_VM_AREA_STRUCT] = "vm_area_alloc",
 	[KMEM_DENTRY] = "__d_alloc", [KMEM_FILP] = "alloc_empty_file",
 	[KMEM_SHMEM_INODE] = "shmem_alloc_inode", [KMEM_EXT4_INODE] = "ext4_alloc_inode",
+	[KMEM_NUMA_POLICY] = "mpol_new", [KMEM_SHARED_POLICY_NODE] = "sp_alloc",
+	[KMEM_PID] = "alloc_pid", [KMEM_FILES_CACHE] = "dup_fd",
+	[KMEM_FTRACE_EVENT_FIELD] = "zswap_entry_cache_alloc",
 };
 static const char *const free_site[NR_KMEM_CACHES] = {
 	[KMEM_MM_STRUCT] = "__mmdrop", [KMEM_RADIX_TREE_NODE] = "radix_tree_node_rcu_free",
@@ -240,6 +274,9 @@ static const char *const free_site[NR_KMEM_CACHES] = {
 	[KMEM_TASK_STRUCT] = "free_task", [KMEM_VM_AREA_STRUCT] = "vm_area_free",
 	[KMEM_DENTRY] = "__d_free", [KMEM_FILP] = "file_free",
 	[KMEM_SHMEM_INODE] = "shmem_free_in_core_inode", [KMEM_EXT4_INODE] = "ext4_free_in_core_inode",
+	[KMEM_NUMA_POLICY] = "__mpol_put", [KMEM_SHARED_POLICY_NODE] = "sp_free",
+	[KMEM_PID] = "put_pid", [KMEM_FILES_CACHE] = "put_files_struct",
+	[KMEM_FTRACE_EVENT_FIELD] = "zswap_entry_cache_free",
 };
 
 /*
@@ -265,7 +302,13 @@ static int slab_local_node(struct machine *m)
 	return 0;
 }
 
-uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
+/*
+ * slab_alloc_node: one object of cache id; site and bytes_req name it in
+ * the event: kmem_cache_alloc, or kmalloc when kmalloc_req is set (the
+ * bytes asked for, with the request's gfp).
+ */
+static uint32_t slab_alloc(struct machine *m, enum kmem_cache_id id, int nid, const char *site,
+			   uint64_t kmalloc_req, unsigned long lgfp)
 {
 	const struct kmem_cache_info *ci = &kmem_cache_info[id];
 	struct kmem_cache *s = m->slab_caches[id];
@@ -291,9 +334,13 @@ uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
 		}
 		n = &s->node[page_zone(m, page)->nid];
 	}
-	trace_kmem_cache_alloc(m, alloc_site[id] ? alloc_site[id] : "__kmalloc_noprof",
-			       slab_obj_ptr(m, ci, page, slab_inuse(page)), ci->name,
-			       ci->object_size, ci->size, LGFP_KERNEL, req_nid < 0 ? -1 : req_nid, 0);
+	if (kmalloc_req)
+		trace_kmalloc(m, site, slab_obj_ptr(m, ci, page, slab_inuse(page)), kmalloc_req,
+			      ci->size, lgfp, req_nid < 0 ? -1 : req_nid);
+	else
+		trace_kmem_cache_alloc(m, site, slab_obj_ptr(m, ci, page, slab_inuse(page)),
+				       ci->name, ci->object_size, ci->size, lgfp,
+				       req_nid < 0 ? -1 : req_nid, !!(ci->flags & SLAB_ACCOUNT));
 	page->private++;
 	n->inuse++;
 	n->partial_inuse++;
@@ -306,7 +353,20 @@ uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
 	return (uint32_t)page_to_pfn(m, page);
 }
 
-void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
+uint32_t kmem_cache_alloc_at(struct machine *m, enum kmem_cache_id id, int nid, const char *site)
+{
+	return slab_alloc(m, id, nid, site, 0, LGFP_KERNEL);
+}
+
+uint32_t kmem_cache_alloc(struct machine *m, enum kmem_cache_id id, int nid)
+{
+	return slab_alloc(m, id, nid, alloc_site[id] ? alloc_site[id] : "__kmalloc_noprof", 0,
+			  LGFP_KERNEL);
+}
+
+/* slab_free: kmalloc set for kfree's event instead of kmem_cache_free's. */
+static void slab_free(struct machine *m, enum kmem_cache_id id, uint32_t handle,
+		      const char *site, int kmalloc)
 {
 	const struct kmem_cache_info *ci = &kmem_cache_info[id];
 	struct kmem_cache *s = m->slab_caches[id];
@@ -324,9 +384,11 @@ void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
 	page = pfn_to_page(m, handle);
 	VM_BUG_ON(!PageFlag(page, PG_slab) || page->index != (uint64_t)id || !slab_inuse(page));
 	n = &s->node[page_zone(m, page)->nid];
-	trace_kmem_cache_free(m, free_site[id] ? free_site[id] : "kfree",
-			      slab_obj_ptr(m, ci, page, slab_inuse(page) - 1),
-			      ci->name);
+	if (kmalloc)
+		trace_kfree(m, site, slab_obj_ptr(m, ci, page, slab_inuse(page) - 1));
+	else
+		trace_kmem_cache_free(m, site, slab_obj_ptr(m, ci, page, slab_inuse(page) - 1),
+				      ci->name);
 	if (slab_inuse(page) == slab_objects(ci, slab_order(page))) {
 		/* full -> partial: to the tail (DEACTIVATE_TO_TAIL) */
 		list_move_tail(&page->lru, &n->partial);
@@ -339,6 +401,17 @@ void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
 	/* __slab_free: an empty slab goes back once the node keeps enough partial ones */
 	if (!slab_inuse(page) && n->nr_partial >= ci->min_partial)
 		discard_slab(m, ci, n, page);
+}
+
+void kmem_cache_free_at(struct machine *m, enum kmem_cache_id id, uint32_t handle,
+			const char *site)
+{
+	slab_free(m, id, handle, site, 0);
+}
+
+void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
+{
+	slab_free(m, id, handle, free_site[id] ? free_site[id] : "kfree", 0);
 }
 
 /*
@@ -369,32 +442,36 @@ void mm_slab_shrink(struct machine *m)
 	machine_unlock(m);
 }
 
-enum kmem_cache_id kmalloc_cache(uint64_t size)
+enum kmem_cache_id kmalloc_cache(uint64_t size, unsigned long lgfp)
 {
 	static const enum kmem_cache_id pow2[] = {
 		KMALLOC_8, KMALLOC_8, KMALLOC_8, KMALLOC_8, KMALLOC_16, KMALLOC_32, KMALLOC_64,
 		KMALLOC_128, KMALLOC_256, KMALLOC_512, KMALLOC_1K, KMALLOC_2K, KMALLOC_4K,
 		KMALLOC_8K,
 	};
+	/* the kmalloc-cg caches follow the plain ones in the same order */
+	unsigned cg = (lgfp & LGFP_ACCOUNT) ? NR_KMALLOC_SIZES : 0;
 	unsigned shift = 0;
 
 	if (size > 64 && size <= 96)
-		return KMALLOC_96;
+		return KMALLOC_96 + cg;
 	if (size > 128 && size <= 192)
-		return KMALLOC_192;
+		return KMALLOC_192 + cg;
 	while ((1ULL << shift) < size && shift < 13)
 		shift++;
-	return pow2[shift];
+	return pow2[shift] + cg;
 }
 
-uint32_t kmalloc_acct(struct machine *m, uint64_t size, int nid)
+uint32_t kmalloc_acct(struct machine *m, uint64_t size, unsigned long lgfp, int nid,
+		      const char *site)
 {
-	return kmem_cache_alloc(m, kmalloc_cache(size), nid);
+	return slab_alloc(m, kmalloc_cache(size, lgfp), nid, site, size ? size : 1, lgfp);
 }
 
-void kfree_acct(struct machine *m, uint64_t size, uint32_t handle)
+void kfree_acct(struct machine *m, uint64_t size, unsigned long lgfp, uint32_t handle,
+		const char *site)
 {
-	kmem_cache_free(m, kmalloc_cache(size), handle);
+	slab_free(m, kmalloc_cache(size, lgfp), handle, site, 1);
 }
 
 int slab_nid(struct machine *m, uint32_t handle)

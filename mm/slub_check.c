@@ -36,6 +36,7 @@ int slab_snap_fill(struct machine *m, struct mm_slab_snap *out, struct mm_slab_n
 		o->reclaim_account = !!(ci->flags & SLAB_RECLAIM_ACCOUNT);
 		o->hwcache_align = !!(ci->flags & SLAB_HWCACHE_ALIGN);
 		o->destroy_by_rcu = !!(ci->flags & SLAB_TYPESAFE_BY_RCU);
+		o->aliases = ci->alias ? 1 : 0;
 		for (int nid = 0; nid < m->nr_nodes; nid++) {
 			struct mm_slab_node_snap *ns = &node[id * m->nr_nodes + nid];
 			const struct kmem_cache_node *n;

@@ -158,6 +158,7 @@ struct mm_slab_snap {
 	unsigned object_size, size, align, order, objs_per_slab;
 	unsigned min_partial, cpu_partial, usersize;
 	int reclaim_account, hwcache_align, destroy_by_rcu;
+	unsigned aliases;		/* merged-in caches the model has (sysfs aliases) */
 };
 
 struct mm_slab_node_snap {

@@ -129,8 +129,36 @@ static void free_thread_stack(struct machine *m, struct task *t)
 	}
 }
 
+/*
+ * The task's struct pid (alloc_pid), and a process's struct cred
+ * (copy_creds -> prepare_creds; the cache is pid's, cred merges into it)
+ * and files_struct (dup_fd); a thread shares the latter two.
+ */
+static void task_pid_objs_alloc(struct machine *m, struct task *t, int process)
+{
+	t->pid_slab = kmem_cache_alloc(m, KMEM_PID, -1);
+	t->has_pid_objs = 1;
+	if (process) {
+		t->cred_slab = kmem_cache_alloc_at(m, KMEM_PID, -1, "prepare_creds");
+		t->files_slab = kmem_cache_alloc(m, KMEM_FILES_CACHE, -1);
+		t->has_pid_objs |= 2;
+	}
+}
+
+static void task_pid_objs_free(struct machine *m, struct task *t)
+{
+	if (t->has_pid_objs & 2) {
+		kmem_cache_free(m, KMEM_FILES_CACHE, t->files_slab);
+		kmem_cache_free_at(m, KMEM_PID, t->cred_slab, "put_cred_rcu");
+	}
+	if (t->has_pid_objs & 1)
+		kmem_cache_free(m, KMEM_PID, t->pid_slab);
+	t->has_pid_objs = 0;
+}
+
 static void free_task(struct machine *m, struct task *t)
 {
+	task_pid_objs_free(m, t);
 	mpol_task_exit(t);
 	mmput(m, t->mm);
 	fdtable_free(t);
@@ -275,6 +303,7 @@ int task_attach(struct machine *m, struct task *t)
 		return pid;
 	}
 	t->pid = pid;
+	task_pid_objs_alloc(m, t, !t->tgid);
 	if (!t->tgid) {		/* a process: its own group (thread.c sets a thread's) */
 		t->tgid = pid;
 		t->nr_threads = 1;

@@ -101,6 +101,13 @@ struct task_io_accounting {
 struct task {
 	int pid, ppid;
 	uint32_t slab;			/* slab.h: its task_struct object */
+	/*
+	 * slab.h: its struct pid (every live task), and for a process the
+	 * struct cred and files_struct objects (threads share their leader's:
+	 * CLONE_THREAD, CLONE_FILES); has_pid_objs says which are held.
+	 */
+	uint32_t pid_slab, cred_slab, files_slab;
+	uint8_t has_pid_objs;		/* bit 0: pid_slab, bit 1: cred_slab and files_slab */
 	char comm[TASK_COMM_LEN];	/* NUL-terminated, at most 15 chars */
 	char cmdline[TASK_CMDLINE_MAX];	/* NUL-separated argv */
 	size_t cmdline_len;		/* bytes of cmdline, last NUL included */

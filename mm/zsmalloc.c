@@ -138,10 +138,13 @@ static struct zspage *alloc_zspage(struct machine *m, struct size_class *c, int 
 
 	if (!z)
 		return NULL;
+	/* cache_alloc_zspage */
+	z->slab = kmem_cache_alloc_at(m, KMEM_FTRACE_EVENT_FIELD, -1, "alloc_zspage");
 	for (uint32_t i = 0; i < c->pages_per_zspage; i++) {
 		z->pages[i] = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0, nid);
 		if (!z->pages[i]) {
 			free_chain(m, z, i);
+			kmem_cache_free_at(m, KMEM_FTRACE_EVENT_FIELD, z->slab, "alloc_zspage");
 			kfree(z);
 			m->alloc_failed = failed;
 			return NULL;
@@ -201,6 +204,7 @@ void zs_free(struct machine *m, struct zs_pool *pool, struct zs_handle *h)
 	free_chain(m, z, c->pages_per_zspage);
 	pool->pages_allocated -= c->pages_per_zspage;
 	c->objs_allocated -= c->objs_per_zspage;
+	kmem_cache_free_at(m, KMEM_FTRACE_EVENT_FIELD, z->slab, "__free_zspage");
 	kfree(z);
 }
 

@@ -48,6 +48,8 @@ struct zspage {
 	uint32_t inuse;			/* objects allocated in it */
 	uint16_t class_idx;		/* the class's index (its own, after merging) */
 	uint8_t fullness;		/* the group it is listed in */
+	uint32_t slab;			/* slab.h: its zspage object (zspage-zswapN merges into
+					 * ftrace_event_field) */
 };
 
 struct size_class {

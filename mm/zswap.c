@@ -92,6 +92,7 @@ static void entry_free(struct machine *m, struct zswap_entry *entry)
 	if (entry->length == PAGE)
 		z->stored_incompressible_pages--;
 	z->stored_pages--;
+	kmem_cache_free_at(m, KMEM_FTRACE_EVENT_FIELD, entry->slab, "zswap_entry_cache_free");
 	kfree(entry);
 }
 
@@ -200,6 +201,9 @@ static int store_page(struct machine *m, struct page *page, int comp)
 		z->stat[ZSWAP_REJECT_KMEMCACHE_FAIL]++;
 		return 0;
 	}
+	/* zswap_entry_cache_alloc(GFP_KERNEL, page_to_nid(page)): merged into a 56-byte cache */
+	entry->slab = kmem_cache_alloc_at(m, KMEM_FTRACE_EVENT_FIELD, page_zone(m, page)->nid,
+					  "zswap_entry_cache_alloc");
 	dlen = zswap_compress(comp, page_address(m, page), dst);
 	if (dlen <= 0 || dlen >= (int)PAGE) {
 		/* no gain: kept as it is, so writeback keeps the LRU order */
@@ -211,6 +215,7 @@ static int store_page(struct machine *m, struct page *page, int comp)
 		if (entry->handle)
 			zs_free(m, z->pool[comp], entry->handle);
 		z->stat[ZSWAP_REJECT_ALLOC_FAIL]++;
+		kmem_cache_free_at(m, KMEM_FTRACE_EVENT_FIELD, entry->slab, "zswap_entry_cache_free");
 		kfree(entry);
 		return 0;
 	}

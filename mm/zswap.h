@@ -61,6 +61,7 @@ struct zswap_entry {
 	uint8_t nid;			/* the LRU it is on: the node of the stored page */
 	struct zs_handle *handle;
 	struct list_head lru;		/* on zswap->lru[nid], oldest first */
+	uint32_t slab;			/* slab.h: its zswap_entry object (in ftrace_event_field) */
 };
 
 struct zswap {

@@ -133,7 +133,8 @@ Test(check, pageblock_type_mismatch)
 	struct page *p = some_free_block(dma32(), 0, &o, &mt);
 
 	set_pageblock_migratetype(m, page_to_pfn(m, p), MIGRATE_RECLAIMABLE);
-	expect_report("Movable list in a Reclaimable pageblock");
+	expect_report(mt == MIGRATE_UNMOVABLE ? "Unmovable list in a Reclaimable pageblock"
+					      : "Movable list in a Reclaimable pageblock");
 }
 
 /* Split one listed block into its two halves without merging them back. */

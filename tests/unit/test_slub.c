@@ -7,6 +7,7 @@
  */
 #include "filemaptest.h"
 #include "../../mm/page_alloc.h"
+#include "../../mm/trace.h"
 
 static uint64_t slab_pages(void)
 {
@@ -36,14 +37,14 @@ Test(slub, geometry_and_kmalloc_sizes, .init = setup, .fini = teardown)
 		cr_assert_eq(oo_objects(ci), want[i].objs, "%s", ci->name);
 		cr_assert_eq(1u << ci->order, want[i].pages, "%s", ci->name);
 	}
-	cr_assert_eq(kmalloc_cache(1), KMALLOC_8);
-	cr_assert_eq(kmalloc_cache(8), KMALLOC_8);
-	cr_assert_eq(kmalloc_cache(9), KMALLOC_16);
-	cr_assert_eq(kmalloc_cache(65), KMALLOC_96);
-	cr_assert_eq(kmalloc_cache(97), KMALLOC_128);
-	cr_assert_eq(kmalloc_cache(129), KMALLOC_192);
-	cr_assert_eq(kmalloc_cache(193), KMALLOC_256);
-	cr_assert_eq(kmalloc_cache(4097), KMALLOC_8K);
+	cr_assert_eq(kmalloc_cache(1, LGFP_KERNEL), KMALLOC_8);
+	cr_assert_eq(kmalloc_cache(8, LGFP_KERNEL), KMALLOC_8);
+	cr_assert_eq(kmalloc_cache(9, LGFP_KERNEL), KMALLOC_16);
+	cr_assert_eq(kmalloc_cache(65, LGFP_KERNEL), KMALLOC_96);
+	cr_assert_eq(kmalloc_cache(97, LGFP_KERNEL), KMALLOC_128);
+	cr_assert_eq(kmalloc_cache(129, LGFP_KERNEL), KMALLOC_192);
+	cr_assert_eq(kmalloc_cache(193, LGFP_KERNEL), KMALLOC_256);
+	cr_assert_eq(kmalloc_cache(4097, LGFP_KERNEL), KMALLOC_8K);
 	cr_assert(kmem_cache_info[KMEM_DENTRY].flags & SLAB_RECLAIM_ACCOUNT);
 	cr_assert(kmem_cache_info[KMEM_EXT4_INODE].flags & SLAB_RECLAIM_ACCOUNT);
 	cr_assert(!(kmem_cache_info[KMEM_FILP].flags & SLAB_RECLAIM_ACCOUNT));
