@@ -277,6 +277,18 @@ int sys_set_mempolicy(struct sys_ctx *x, const struct mm_call *c)
 		mpol_put(pol);
 		return err;
 	}
+	/* the task's numa_policy object: mpol_new's, then the old one's __mpol_put */
+	if (pol) {
+		uint32_t slab = kmem_cache_alloc(x->m, KMEM_NUMA_POLICY, -1);
+
+		if (x->t->has_pid_objs & 4)
+			kmem_cache_free(x->m, KMEM_NUMA_POLICY, x->t->pol_slab);
+		x->t->pol_slab = slab;
+		x->t->has_pid_objs |= 4;
+	} else if (x->t->has_pid_objs & 4) {
+		kmem_cache_free(x->m, KMEM_NUMA_POLICY, x->t->pol_slab);
+		x->t->has_pid_objs &= (uint8_t)~4;
+	}
 	mpol_put(x->t->mempolicy);
 	x->t->mempolicy = pol;
 	if (pol && (pol->mode == MM_MPOL_INTERLEAVE || pol->mode == MM_MPOL_WEIGHTED_INTERLEAVE)) {

@@ -159,6 +159,8 @@ int slab_snap_fill(struct machine *m, struct mm_slab_snap *out, struct mm_slab_n
 
 /* check: every slab's page flags, counts and lists against the totals and meminfo. */
 int slab_check(struct machine *m, struct rbuf_lite *out);
+/* check: the pid, files_cache, numa_policy ... objects against the model's structures. */
+int slab_objs_check(struct machine *m, struct rbuf_lite *out);
 
 /* ---- the radix_tree_node objects of a page cache (slub_xa.c) ---- */
 struct address_space;

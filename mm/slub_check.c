@@ -155,5 +155,6 @@ int slab_check(struct machine *m, struct rbuf_lite *out)
 				     (unsigned long long)tasks, m->nr_tasks);
 		}
 	}
+	bad += slab_objs_check(m, out);
 	return bad;
 }

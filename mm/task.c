@@ -143,10 +143,16 @@ static void task_pid_objs_alloc(struct machine *m, struct task *t, int process)
 		t->files_slab = kmem_cache_alloc(m, KMEM_FILES_CACHE, -1);
 		t->has_pid_objs |= 2;
 	}
+	if (t->mempolicy) {	/* copy_process: mpol_dup of the parent's */
+		t->pol_slab = kmem_cache_alloc_at(m, KMEM_NUMA_POLICY, -1, "__mpol_dup");
+		t->has_pid_objs |= 4;
+	}
 }
 
 static void task_pid_objs_free(struct machine *m, struct task *t)
 {
+	if (t->has_pid_objs & 4)
+		kmem_cache_free(m, KMEM_NUMA_POLICY, t->pol_slab);
 	if (t->has_pid_objs & 2) {
 		kmem_cache_free(m, KMEM_FILES_CACHE, t->files_slab);
 		kmem_cache_free_at(m, KMEM_PID, t->cred_slab, "put_cred_rcu");

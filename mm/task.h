@@ -107,7 +107,9 @@ struct task {
 	 * CLONE_THREAD, CLONE_FILES); has_pid_objs says which are held.
 	 */
 	uint32_t pid_slab, cred_slab, files_slab;
-	uint8_t has_pid_objs;		/* bit 0: pid_slab, bit 1: cred_slab and files_slab */
+	uint8_t has_pid_objs;		/* bit 0: pid_slab, bit 1: cred_slab and files_slab,
+					 * bit 2: pol_slab */
+	uint32_t pol_slab;		/* slab.h: the numa_policy object of mempolicy (its own copy) */
 	char comm[TASK_COMM_LEN];	/* NUL-terminated, at most 15 chars */
 	char cmdline[TASK_CMDLINE_MAX];	/* NUL-separated argv */
 	size_t cmdline_len;		/* bytes of cmdline, last NUL included */

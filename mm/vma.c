@@ -132,6 +132,43 @@ static void update_hiwater_vm(struct mm_struct *mm)
 		mm->hiwater_vm = mm->total_vm;
 }
 
+/*
+ * The numa_policy object of a linked VMA with a policy: Linux gives every
+ * VMA its own copy (mpol_dup on split, fork, mbind), the model shares one
+ * struct mempolicy by reference, so the objects follow the VMAs.
+ */
+static void vma_policy_link(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (!mm->machine || !vma->vm_policy || vma->pol_held)
+		return;
+	vma->pol_slab = kmem_cache_alloc_at(mm->machine, KMEM_NUMA_POLICY, -1, "__mpol_dup");
+	vma->pol_held = 1;
+}
+
+static void vma_policy_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (!vma->pol_held)
+		return;
+	kmem_cache_free(mm->machine, KMEM_NUMA_POLICY, vma->pol_slab);
+	vma->pol_slab = 0;
+	vma->pol_held = 0;
+}
+
+void vma_replace_policy(struct mm_struct *mm, struct vm_area_struct *vma, struct mempolicy *pol)
+{
+	struct mempolicy *old = vma->vm_policy;
+	int held = vma->pol_held;
+	uint32_t slab = vma->pol_slab;
+
+	/* mpol_dup of the new one first, then the old one's __mpol_put */
+	vma->vm_policy = mpol_get(pol);
+	vma->pol_held = 0;
+	vma_policy_link(mm, vma);
+	if (held)
+		kmem_cache_free(mm->machine, KMEM_NUMA_POLICY, slab);
+	mpol_put(old);
+}
+
 int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *next;
@@ -144,6 +181,7 @@ int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 		return -EEXIST;
 	vt_insert(&mm->vmas, vma);
 	rmap_link_vma(mm, vma);
+	vma_policy_link(mm, vma);
 	mm->map_count++;
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), 1);
 	if (vma->vm_file && vma->vm_file->shm)
@@ -157,6 +195,7 @@ void vma_remove(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (vma->vm_file && vma->vm_file->shm)
 		shm_vma_close(mm, vma);
 	vt_erase(&mm->vmas, vma);
+	vma_policy_unlink(mm, vma);
 	rmap_unlink_vma(vma);
 	mm->map_count--;
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
@@ -200,6 +239,7 @@ void mm_free_vmas(struct mm_struct *mm)
 		vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
 		if (vma->vm_file && vma->vm_file->shm)
 			shm_vma_close(mm, vma);
+		vma_policy_unlink(mm, vma);
 		rmap_unlink_vma(vma);
 		vm_area_free(vma);
 		vma = next;

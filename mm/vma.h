@@ -114,6 +114,12 @@ struct vm_area_struct {
 	 */
 	uint64_t swap_ra;
 	struct mempolicy *vm_policy;	/* mempolicy.h: mbind's policy, one reference; NULL = the task's */
+	/*
+	 * slab.h: the numa_policy object Linux's VMA owns for vm_policy (each
+	 * VMA its own copy, vma_dup_policy), held while linked (pol_held)
+	 */
+	uint32_t pol_slab;
+	uint8_t pol_held;
 
 	/* vma_tree.c only: AVL links and the gap augmentation */
 	struct vm_area_struct *vt_left, *vt_right, *vt_parent;
@@ -138,6 +144,8 @@ struct rbuf_lite;
 /* Allocate a zeroed VMA / free one that is not linked (drops vm_file). */
 struct vm_area_struct *vm_area_alloc(void);
 void vm_area_free(struct vm_area_struct *vma);
+/* Give a linked VMA policy pol (a reference taken), its numa_policy object with it. */
+void vma_replace_policy(struct mm_struct *mm, struct vm_area_struct *vma, struct mempolicy *pol);
 
 /* The first VMA with vm_end > addr, or NULL (kernel: find_vma). */
 struct vm_area_struct *vma_find(struct mm_struct *mm, uint64_t addr);

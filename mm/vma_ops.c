@@ -180,10 +180,8 @@ static struct vm_area_struct *modify_attr(struct machine *m, struct mm_struct *m
 	if (end < vma->vm_end && !split_checked(m, mm, vma, end, err))
 		return NULL;
 	vma_set_flags(mm, vma, newflags);
-	if (vma->vm_policy != pol) {
-		mpol_put(vma->vm_policy);
-		vma->vm_policy = mpol_get(pol);
-	}
+	if (vma->vm_policy != pol)
+		vma_replace_policy(mm, vma, pol);
 	return vma;
 }
 

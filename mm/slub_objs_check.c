@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slub_objs_check.c - the invariant checker's count of the model's objects
+ * that live in caches of their own kind (slab.h): each cache below holds
+ * exactly the objects the model's structures say it does.
+ *
+ *   pid                one struct pid per live task, a struct cred per process
+ *   files_cache        a files_struct per process (threads share it)
+ *   numa_policy        a copy per VMA with a policy, per task with one, per
+ *                      shared policy range
+ *   shared_policy_node one per shared policy range
+ *   ftrace_event_field zswap entries and zspages (the 56-byte merged cache)
+ *   kmalloc-cg-256     one shmid_kernel per System V segment still alive
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+#include "mempolicy.h"
+#include "shm.h"
+#include "slab.h"
+#include "task.h"
+#include "vma.h"
+#include "zsmalloc.h"
+#include "zswap.h"
+
+#define CHECK_REPORT(...) do { if (bad++ < 16) rbl_printf(out, __VA_ARGS__); } while (0)
+
+/* Objects the cache handed out: in its slabs, and those it had no page for. */
+static uint64_t cache_objects(struct machine *m, enum kmem_cache_id id)
+{
+	const struct kmem_cache *s = m->slab_caches[id];
+	uint64_t n = 0;
+
+	if (!s)
+		return 0;
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		n += s->node[nid].inuse;
+	return n + s->nr_unaccounted;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Segments removed from the namespace that attach VMAs still hold (distinct). */
+static uint64_t removed_segments(struct machine *m)
+{
+	const void **segs = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t count = 0;
+
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t || !t->mm || !thread_group_leader(t))
+			continue;	/* a shared mm once */
+		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
+			if (!v->vm_file || !v->vm_file->shm || v->vm_file->shm->live)
+				continue;
+			if (n == cap) {
+				const void **o = realloc(segs, (cap = cap ? 2 * cap : 16) * sizeof(*o));
+
+				if (!o) {
+					free(segs);
+					return 0;
+				}
+				segs = o;
+			}
+			segs[n++] = v->vm_file->shm;
+		}
+	}
+	if (n)
+		qsort(segs, n, sizeof(*segs), cmp_ptr);
+	for (size_t i = 0; i < n; i++)
+		if (!i || segs[i] != segs[i - 1])
+			count++;
+	free(segs);
+	return count;
+}
+
+static uint64_t zspages(const struct zs_pool *pool)
+{
+	uint64_t n = 0;
+
+	if (!pool)
+		return 0;
+	for (int i = 0; i < ZS_SIZE_CLASSES; i++) {
+		const struct size_class *c = pool->size_class[i];
+
+		if (c && c->index == (uint32_t)i)
+			n += c->objs_allocated / c->objs_per_zspage;
+	}
+	return n;
+}
+
+static int expect(struct machine *m, enum kmem_cache_id id, uint64_t want, const char *what,
+		  struct rbuf_lite *out)
+{
+	uint64_t have = cache_objects(m, id);
+	int bad = 0;
+
+	if (have != want)
+		CHECK_REPORT("slab %s: %llu objects, %llu %s\n", kmem_cache_info[id].name,
+			     (unsigned long long)have, (unsigned long long)want, what);
+	return bad;
+}
+
+int slab_objs_check(struct machine *m, struct rbuf_lite *out)
+{
+	uint64_t pids = 0, files = 0, pols = 0, spn = 0, segs = 0, zs = 0;
+	int bad = 0;
+
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t)
+			continue;
+		pids += (t->has_pid_objs & 1) + !!(t->has_pid_objs & 2);
+		files += !!(t->has_pid_objs & 2);
+		pols += !!(t->has_pid_objs & 4);
+		if (!t->mm || !thread_group_leader(t))
+			continue;
+		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v))
+			pols += v->pol_held;
+	}
+	for (struct list_head *l = m->shared_policies.next; l != &m->shared_policies; l = l->next)
+		for (const struct sp_node *n = list_entry(l, struct file_ref, sp_link)->sp_root; n;
+		     n = n->next)
+			spn++;
+	if (m->ipc)
+		for (int i = 0; i < m->ipc->cap; i++)
+			segs += m->ipc->shm[i] != NULL;
+	segs += removed_segments(m);
+	if (m->zswap) {
+		zs = m->zswap->stored_pages;
+		for (int c = 0; c < ZSWAP_NR_COMP; c++)
+			zs += zspages(m->zswap->pool[c]);
+	}
+	bad += expect(m, KMEM_PID, pids, "pids and creds", out);
+	bad += expect(m, KMEM_FILES_CACHE, files, "processes", out);
+	bad += expect(m, KMEM_NUMA_POLICY, pols + spn, "policies held", out);
+	bad += expect(m, KMEM_SHARED_POLICY_NODE, spn, "shared policy ranges", out);
+	bad += expect(m, KMEM_FTRACE_EVENT_FIELD, zs, "zswap entries and zspages", out);
+	bad += expect(m, KMALLOC_CG_256, segs, "System V segments", out);
+	return bad;
+}
