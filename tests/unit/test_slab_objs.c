@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The model's objects in the caches Linux 6.18 allocates them from
+ * (mm/slab.h, slub_objs_check.c), driven through the control language:
+ * a System V segment is one kmalloc-cg-256 object (newseg's
+ * kmalloc(GFP_KERNEL_ACCOUNT)); a task one struct pid, a process also a
+ * struct cred (merged into pid) and a files_struct; a policy one
+ * numa_policy copy per holder, a shared range also a shared_policy_node.
+ * The host shows the same deltas (doc/slab.md). mm_check runs after every
+ * command.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../mm/mm.h"
+#include "../../mm/internal.h"
+#include "../../mm/task.h"
+#include "../../mm/trace.h"
+#include "../../fs/ctl.h"
+#include "../../fs/ctlfile.h"
+
+static struct machine *m;
+static struct replyq reply;
+static char *last;
+static size_t last_len;
+
+static void boot(void)
+{
+	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1, .swap_bytes = 64ULL << 20 };
+	char why[128] = "";
+
+	m = mm_boot(&cfg, why, sizeof(why));
+	cr_assert_not_null(m, "mm_boot: %s", why);
+	rq_init(&reply);
+}
+
+static void shutdown(void)
+{
+	free(last);
+	last = NULL;
+	rq_free(&reply);
+	mm_shutdown(m);
+}
+
+static void check_ok(void)
+{
+	int nbad = -1;
+	char *r = mm_check(m, &nbad);
+
+	cr_assert_eq(nbad, 0, "check:\n%s", r);
+	free(r);
+}
+
+static const char *run(int pid, const char *line)
+{
+	ctl_run(m, pid, line, strlen(line), &reply);
+	free(last);
+	last = rq_take(&reply, &last_len);
+	if (last_len && last[last_len - 1] == '\n')
+		last[--last_len] = '\0';
+	check_ok();
+	return last;
+}
+
+#define EXPECT(pid, line, want) \
+	cr_assert_str_eq(run(pid, line), want, "%s -> %s", line, last)
+
+static uint64_t objs(enum kmem_cache_id id) { return m->slab_caches[id]->node[0].inuse; }
+static uint64_t slabs(enum kmem_cache_id id) { return m->slab_caches[id]->node[0].nr_slabs; }
+
+TestSuite(slab_objs, .init = boot, .fini = shutdown);
+
+/*
+ * 20 segments: 20 objects of kmalloc-cg-256 (16 a slab: two slabs, one
+ * page each). A removed segment still attached keeps its object until the
+ * detach; removing all of them empties the cache, whose two empty slabs
+ * stay (fewer than min_partial 5 partial slabs).
+ */
+Test(slab_objs, a_segment_is_one_kmalloc_cg_256_object)
+{
+	char line[64];
+
+	EXPECT(0, "spawn", "2");
+	cr_assert_eq(objs(KMALLOC_CG_256), 0);
+	for (int i = 0; i < 20; i++) {
+		snprintf(line, sizeof(line), "%d", i);
+		EXPECT(2, "shmget IPC_PRIVATE 4096 IPC_CREAT|0600", line);
+	}
+	cr_assert_eq(objs(KMALLOC_CG_256), 20);
+	cr_assert_eq(slabs(KMALLOC_CG_256), 2);
+	cr_assert_eq(objs(KMALLOC_256), 0, "GFP_KERNEL_ACCOUNT: the cg cache");
+	run(2, "shmat 0 0 0");
+	EXPECT(2, "shmctl 0 rmid", "0");
+	cr_assert_eq(objs(KMALLOC_CG_256), 20, "attached: the segment lives on");
+	for (int i = 1; i < 20; i++) {
+		snprintf(line, sizeof(line), "shmctl %d rmid", i);
+		EXPECT(2, line, "0");
+	}
+	cr_assert_eq(objs(KMALLOC_CG_256), 1);
+	EXPECT(0, "kill 2", "0");
+	cr_assert_eq(objs(KMALLOC_CG_256), 0);
+	cr_assert_eq(slabs(KMALLOC_CG_256), 2, "empty slabs are kept");
+}
+
+/*
+ * init at boot: its pid and cred (pid cache), its files_struct. A process
+ * adds the three, a thread only its pid; an exit gives them back.
+ */
+Test(slab_objs, tasks_hold_pid_cred_and_files_objects)
+{
+	char line[32];
+	int child;
+
+	cr_assert_eq(objs(KMEM_PID), 2);
+	cr_assert_eq(objs(KMEM_FILES_CACHE), 1);
+	EXPECT(0, "spawn", "2");
+	cr_assert_eq(objs(KMEM_PID), 4);
+	cr_assert_eq(objs(KMEM_FILES_CACHE), 2);
+	child = atoi(run(2, "fork"));
+	cr_assert_eq(child, 3);
+	cr_assert_eq(objs(KMEM_PID), 6);
+	cr_assert_eq(objs(KMEM_FILES_CACHE), 3);
+	EXPECT(2, "clone vm|fs|files|sighand|thread|sysvsem", "4");
+	cr_assert_eq(objs(KMEM_PID), 7, "a thread: its pid only");
+	cr_assert_eq(objs(KMEM_FILES_CACHE), 3, "CLONE_FILES: shared");
+	EXPECT(4, "exit", "0");
+	cr_assert_eq(objs(KMEM_PID), 6);
+	snprintf(line, sizeof(line), "kill %d", child);
+	EXPECT(0, line, "0");
+	cr_assert_eq(objs(KMEM_PID), 4);
+	cr_assert_eq(objs(KMEM_FILES_CACHE), 2);
+	cr_assert_eq(slabs(KMEM_FILES_CACHE), 1, "4 pages hold 23");
+}
+
+/*
+ * mbind of one page in the middle of a 10-page mapping: three VMAs, the
+ * middle one with its own policy (one numa_policy object); the whole range
+ * then: one VMA, one object. set_mempolicy gives the task one; fork copies
+ * the VMA's and the task's (mpol_dup), the child's exit frees them.
+ */
+Test(slab_objs, policies_are_numa_policy_objects)
+{
+	char line[96];
+	uint64_t a;
+	int child;
+
+	EXPECT(0, "spawn", "2");
+	a = strtoull(run(2, "mmap 0 40K rw- private,anon"), NULL, 0);
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 0);
+	snprintf(line, sizeof(line), "mbind %#llx 4K bind 0", (unsigned long long)a + 16384);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 1);
+	snprintf(line, sizeof(line), "mbind %#llx 40K bind 0", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 1, "merged into one VMA");
+	EXPECT(2, "set_mempolicy bind 0", "0");
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 2);
+	child = atoi(run(2, "fork"));
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 4, "the child's copies");
+	snprintf(line, sizeof(line), "kill %d", child);
+	EXPECT(0, line, "0");
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 2);
+	EXPECT(2, "set_mempolicy default", "0");
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 1);
+	snprintf(line, sizeof(line), "munmap %#llx 40K", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 0);
+	cr_assert_eq(objs(KMEM_SHARED_POLICY_NODE), 0);
+}
+
+/*
+ * mbind of a page of a shared anonymous mapping: the VMA's copy, and the
+ * shmem object's range (a shared_policy_node and its own numa_policy).
+ * Unmapping the last mapping frees the object and its shared policy.
+ */
+Test(slab_objs, shared_policy_ranges_are_shared_policy_nodes)
+{
+	char line[96];
+	uint64_t a;
+
+	EXPECT(0, "spawn", "2");
+	a = strtoull(run(2, "mmap 0 16K rw- shared,anon"), NULL, 0);
+	snprintf(line, sizeof(line), "mbind %#llx 4K bind 0", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMEM_SHARED_POLICY_NODE), 1);
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 2);
+	snprintf(line, sizeof(line), "mbind %#llx 4K interleave 0", (unsigned long long)a + 8192);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMEM_SHARED_POLICY_NODE), 2);
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 4);
+	snprintf(line, sizeof(line), "munmap %#llx 16K", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMEM_SHARED_POLICY_NODE), 0);
+	cr_assert_eq(objs(KMEM_NUMA_POLICY), 0);
+}
+
+/* The geometry of the new caches, as the host's /sys/kernel/slab shows it. */
+Test(slab_objs, geometry_of_the_caches)
+{
+	static const struct {
+		enum kmem_cache_id id;
+		unsigned size, objs, pages;
+	} want[] = {
+		{ KMALLOC_CG_256, 256, 16, 1 }, { KMALLOC_CG_96, 96, 42, 1 },
+		{ KMALLOC_CG_8K, 8192, 4, 8 }, { KMEM_NUMA_POLICY, 288, 14, 1 },
+		{ KMEM_SHARED_POLICY_NODE, 48, 85, 1 }, { KMEM_PID, 192, 21, 1 },
+		{ KMEM_FILES_CACHE, 704, 23, 4 }, { KMEM_FTRACE_EVENT_FIELD, 56, 73, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct kmem_cache_info *ci = &kmem_cache_info[want[i].id];
+
+		cr_assert_eq(ci->size, want[i].size, "%s", ci->name);
+		cr_assert_eq(oo_objects(ci), want[i].objs, "%s", ci->name);
+		cr_assert_eq(1u << ci->order, want[i].pages, "%s", ci->name);
+	}
+	cr_assert_eq(kmalloc_cache(200, LGFP_KERNEL | LGFP_ACCOUNT), KMALLOC_CG_256);
+	cr_assert_eq(kmalloc_cache(96, LGFP_KERNEL | LGFP_ACCOUNT), KMALLOC_CG_96);
+	cr_assert_eq(kmalloc_cache(8192, LGFP_KERNEL | LGFP_ACCOUNT), KMALLOC_CG_8K);
+	cr_assert_str_eq(kmem_cache_info[KMEM_PID].alias, "cred");
+	cr_assert_str_eq(kmem_cache_info[KMEM_FTRACE_EVENT_FIELD].alias, "zswap_entry");
+}
