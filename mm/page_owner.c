@@ -57,6 +57,9 @@ static const char *const site_frames[PO_NR_SITES][12] = {
 				    "dup_task_struct", "copy_process", "kernel_clone" },
 	[PO_SITE_SLAB]		= { "alloc_slab_page", "allocate_slab", "new_slab",
 				    "___slab_alloc", "__slab_alloc", "kmem_cache_alloc_noprof" },
+	/* kmalloc of a size known at compile time (kmalloc_trace) */
+	[PO_SITE_SLAB_KMALLOC]	= { "alloc_slab_page", "allocate_slab", "new_slab",
+				    "___slab_alloc", "__slab_alloc", "__kmalloc_cache_noprof" },
 };
 
 static const char *const fast_frames[] = {

@@ -42,6 +42,7 @@ enum page_owner_site {
 	PO_SITE_PGTABLE,	/* __pte_alloc */
 	PO_SITE_STACK,		/* alloc_thread_stack_node */
 	PO_SITE_SLAB,		/* allocate_slab: a new slab of a cache */
+	PO_SITE_SLAB_KMALLOC,	/* allocate_slab: a new slab of a kmalloc cache */
 	PO_NR_SITES
 };
 

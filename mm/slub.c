@@ -167,11 +167,14 @@ static struct page *allocate_slab(struct machine *m, const struct kmem_cache_inf
 				  unsigned *order)
 {
 	unsigned min_order = ci->size > 4096 ? (ci->size > 8192 ? 2 : 1) : 0;
+	/* the kmalloc caches come first in kmem_cache_id */
+	enum page_owner_site site = ci < &kmem_cache_info[KMEM_MM_STRUCT] ? PO_SITE_SLAB_KMALLOC
+									 : PO_SITE_SLAB;
 	int failed = m->alloc_failed;
 	struct page *page;
 
 	*order = ci->order;
-	page_owner_site(m, PO_SITE_SLAB);
+	page_owner_site(m, site);
 	/*
 	 * Linux lets the first, higher-order try fail under pressure without
 	 * reclaim (~__GFP_RECLAIM): it does not wake kswapd either.
@@ -179,12 +182,12 @@ static struct page *allocate_slab(struct machine *m, const struct kmem_cache_inf
 	page = alloc_pages(m, slab_gfp(ci) | (ci->order > min_order ? __GFP_NOKSWAPD : 0),
 			   ci->order, nid);
 	if (!page) {
-		page_owner_site(m, PO_SITE_SLAB);
+		page_owner_site(m, site);
 		page = alloc_pages(m, slab_gfp(ci) | __GFP_HIGH, ci->order, nid);
 	}
 	if (!page && min_order < ci->order) {
 		*order = min_order;
-		page_owner_site(m, PO_SITE_SLAB);
+		page_owner_site(m, site);
 		page = alloc_pages(m, slab_gfp(ci) | __GFP_HIGH, min_order, nid);
 	}
 	m->alloc_failed = failed;
