@@ -53,12 +53,16 @@ int shm_init(struct machine *m)
  */
 #define SHMID_KERNEL_SIZE	256
 #define SHM_LGFP		(LGFP_KERNEL | LGFP_ACCOUNT)
+#define SHM_FILE_DATA_SIZE	32	/* struct shm_file_data: kmalloc-32 */
 
 static void seg_put(struct shmid_kernel *shp)
 {
 	if (--shp->refs)
 		return;
 	file_ref_put(shp->obj);
+	/* the last file of the segment's object: its dentry, then the inode (RCU on Linux) */
+	kmem_cache_free(shp->m, KMEM_DENTRY, shp->dentry_slab);
+	kmem_cache_free(shp->m, KMEM_SHMEM_INODE, shp->inode_slab);
 	kfree_acct(shp->m, SHMID_KERNEL_SIZE, SHM_LGFP, shp->kslab, "shm_rcu_free");
 	kfree(shp);
 }
@@ -76,6 +80,9 @@ static void shm_destroy(struct machine *m, struct shmid_kernel *shp)
 	shp->live = 0;
 	if (shp->mode & SHM_LOCKED)
 		shp->obj->unevictable = 0;	/* shmem_lock(file, 0): no rescue, the pages go */
+	if (shp->filp_held)		/* fput(shp->shm_file) */
+		kmem_cache_free(m, KMEM_FILP, shp->filp_slab);
+	shp->filp_held = 0;
 	seg_put(shp);
 }
 
@@ -214,6 +221,11 @@ static int newseg(struct sys_ctx *x, int32_t key, uint64_t size, uint64_t flg, u
 	shp->live = 1;
 	shp->m = m;
 	shp->kslab = kmalloc_acct(m, SHMID_KERNEL_SIZE, SHM_LGFP, -1, "newseg");
+	/* shmem_kernel_file_setup: an inode, a dentry (d_alloc_pseudo) and the file */
+	shp->inode_slab = kmem_cache_alloc(m, KMEM_SHMEM_INODE, -1);
+	shp->dentry_slab = kmem_cache_alloc(m, KMEM_DENTRY, -1);
+	shp->filp_slab = kmem_cache_alloc(m, KMEM_FILP, -1);
+	shp->filp_held = 1;
 	ns->shm[idx] = shp;
 	ns->in_use++;
 	ns->shm_tot += pages;
@@ -295,6 +307,10 @@ int sys_shmat(struct sys_ctx *x, const struct mm_call *c, uint64_t *ret)
 	fe.file->inode = shp->obj;
 	fe.file->mode = shp->obj->mode;
 	fe.file->shm = shp;
+	/* do_shmat: its shm_file_data (kzalloc) and a clone of the segment's file */
+	fe.file->shm_sfd = kmalloc_acct(x->m, SHM_FILE_DATA_SIZE, LGFP_KERNEL | LGFP_ZERO, -1,
+					"do_shmat");
+	fe.file->slab = kmem_cache_alloc(x->m, KMEM_FILP, -1);
 	shp->refs++;
 	/* the attach in progress keeps a removed segment (shm_nattch++ around do_mmap) */
 	shp->nattch++;
@@ -454,8 +470,14 @@ void shm_vma_close(struct mm_struct *mm, struct vm_area_struct *vma)
 
 void shm_file_release(struct file_ref *f)
 {
-	if (f->shm)
+	if (f->shm) {
+		/* shm_release: the attach's file and shm_file_data */
+		kmem_cache_free(f->shm->m, KMEM_FILP, f->slab);
+		kfree_acct(f->shm->m, SHM_FILE_DATA_SIZE, LGFP_KERNEL | LGFP_ZERO, f->shm_sfd,
+			   "shm_release");
+		f->slab = 0;
 		seg_put(f->shm);
+	}
 	f->shm = NULL;
 }
 

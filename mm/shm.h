@@ -79,6 +79,9 @@ struct shmid_kernel {
 	int refs;			/* attach files, + 1 while in the namespace */
 	int live;			/* in the namespace (not yet destroyed) */
 	uint32_t kslab;			/* slab.h: its kmalloc-cg-256 object (newseg's kmalloc) */
+	/* slab.h: its shmem file's inode, dentry and filp (shmem_kernel_file_setup) */
+	uint32_t inode_slab, dentry_slab, filp_slab;
+	int filp_held;			/* the segment's file is open (until shm_destroy) */
 	struct machine *m;
 };
 

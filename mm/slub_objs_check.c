@@ -11,6 +11,7 @@
  *   shared_policy_node one per shared policy range
  *   ftrace_event_field zswap entries and zspages (the 56-byte merged cache)
  *   kmalloc-cg-256     one shmid_kernel per System V segment still alive
+ *   kmalloc-32         one shm_file_data per attach file of a segment
  */
 #include <stdlib.h>
 
@@ -45,40 +46,59 @@ static int cmp_ptr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Segments removed from the namespace that attach VMAs still hold (distinct). */
-static uint64_t removed_segments(struct machine *m)
+/* The distinct entries of a pointer array (sorted here). */
+static uint64_t distinct(const void **p, size_t n)
 {
-	const void **segs = NULL;
-	size_t n = 0, cap = 0;
 	uint64_t count = 0;
 
+	if (n)
+		qsort(p, n, sizeof(*p), cmp_ptr);
+	for (size_t i = 0; i < n; i++)
+		if (!i || p[i] != p[i - 1])
+			count++;
+	return count;
+}
+
+/*
+ * The attach files of System V segments (each an shm_file_data) and the
+ * segments removed from the namespace that attaches still hold, counted
+ * once each over every mm's VMAs.
+ */
+static void shm_attaches(struct machine *m, uint64_t *files, uint64_t *removed)
+{
+	const void **f = NULL, **segs = NULL;
+	size_t nf = 0, ns = 0, cap = 0;
+
+	*files = *removed = 0;
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
 		if (!t || !t->mm || !thread_group_leader(t))
 			continue;	/* a shared mm once */
 		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
-			if (!v->vm_file || !v->vm_file->shm || v->vm_file->shm->live)
+			if (!v->vm_file || !v->vm_file->shm)
 				continue;
-			if (n == cap) {
-				const void **o = realloc(segs, (cap = cap ? 2 * cap : 16) * sizeof(*o));
+			if (nf == cap) {
+				const void **a = realloc(f, (cap = cap ? 2 * cap : 16) * sizeof(*a));
+				const void **b = a ? realloc(segs, cap * sizeof(*b)) : NULL;
 
-				if (!o) {
-					free(segs);
-					return 0;
+				if (!a || !b) {
+					free(a ? a : f);
+					free(b ? b : segs);
+					return;
 				}
-				segs = o;
+				f = a;
+				segs = b;
 			}
-			segs[n++] = v->vm_file->shm;
+			f[nf++] = v->vm_file;
+			if (!v->vm_file->shm->live)
+				segs[ns++] = v->vm_file->shm;
 		}
 	}
-	if (n)
-		qsort(segs, n, sizeof(*segs), cmp_ptr);
-	for (size_t i = 0; i < n; i++)
-		if (!i || segs[i] != segs[i - 1])
-			count++;
+	*files = distinct(f, nf);
+	*removed = distinct(segs, ns);
+	free(f);
 	free(segs);
-	return count;
 }
 
 static uint64_t zspages(const struct zs_pool *pool)
@@ -110,7 +130,7 @@ static int expect(struct machine *m, enum kmem_cache_id id, uint64_t want, const
 
 int slab_objs_check(struct machine *m, struct rbuf_lite *out)
 {
-	uint64_t pids = 0, files = 0, pols = 0, spn = 0, segs = 0, zs = 0;
+	uint64_t pids = 0, files = 0, pols = 0, spn = 0, segs = 0, zs = 0, attaches, removed;
 	int bad = 0;
 
 	for (int pid = 0; pid < m->pid_max; pid++) {
@@ -133,7 +153,8 @@ int slab_objs_check(struct machine *m, struct rbuf_lite *out)
 	if (m->ipc)
 		for (int i = 0; i < m->ipc->cap; i++)
 			segs += m->ipc->shm[i] != NULL;
-	segs += removed_segments(m);
+	shm_attaches(m, &attaches, &removed);
+	segs += removed;
 	if (m->zswap) {
 		zs = m->zswap->stored_pages;
 		for (int c = 0; c < ZSWAP_NR_COMP; c++)
@@ -145,5 +166,6 @@ int slab_objs_check(struct machine *m, struct rbuf_lite *out)
 	bad += expect(m, KMEM_SHARED_POLICY_NODE, spn, "shared policy ranges", out);
 	bad += expect(m, KMEM_FTRACE_EVENT_FIELD, zs, "zswap entries and zspages", out);
 	bad += expect(m, KMALLOC_CG_256, segs, "System V segments", out);
+	bad += expect(m, KMALLOC_32, attaches, "System V attaches", out);
 	return bad;
 }

@@ -72,6 +72,7 @@ struct file_ref {
 	 * inode (slub_shrink.c: its dentry, the open files of it, its LRUs)
 	 */
 	uint32_t slab, dentry_slab;
+	uint32_t shm_sfd;		/* shm.c: an attach's shm_file_data (kmalloc-32); slab its filp */
 	int i_count;			/* inode: open files of it */
 	unsigned i_state;		/* inode: I_CACHED, D_CACHED ... (slab.h) */
 	struct list_head d_lru, i_lru;	/* on the machine's dentry / inode LRU; next NULL when not */

@@ -74,16 +74,22 @@ TestSuite(slab_objs, .init = boot, .fini = shutdown);
 
 /*
  * 20 segments: 20 objects of kmalloc-cg-256 (16 a slab: two slabs, one
- * page each). A removed segment still attached keeps its object until the
- * detach; removing all of them empties the cache, whose two empty slabs
- * stay (fewer than min_partial 5 partial slabs).
+ * page each), and each segment's shmem file: an inode, a dentry, a filp.
+ * An attach adds its file (a filp) and its shm_file_data (kmalloc-32). A
+ * removed segment still attached keeps its objects but its own file until
+ * the detach; removing all of them empties the cache, whose two empty
+ * slabs stay (fewer than min_partial 5 partial slabs).
  */
 Test(slab_objs, a_segment_is_one_kmalloc_cg_256_object)
 {
-	char line[64];
+	uint64_t ino0 = objs(KMEM_SHMEM_INODE), d0 = objs(KMEM_DENTRY), f0 = objs(KMEM_FILP);
+	char line[64], addr[32];
 
 	EXPECT(0, "spawn", "2");
 	cr_assert_eq(objs(KMALLOC_CG_256), 0);
+	ino0 = objs(KMEM_SHMEM_INODE);
+	d0 = objs(KMEM_DENTRY);
+	f0 = objs(KMEM_FILP);
 	for (int i = 0; i < 20; i++) {
 		snprintf(line, sizeof(line), "%d", i);
 		EXPECT(2, "shmget IPC_PRIVATE 4096 IPC_CREAT|0600", line);
@@ -91,16 +97,35 @@ Test(slab_objs, a_segment_is_one_kmalloc_cg_256_object)
 	cr_assert_eq(objs(KMALLOC_CG_256), 20);
 	cr_assert_eq(slabs(KMALLOC_CG_256), 2);
 	cr_assert_eq(objs(KMALLOC_256), 0, "GFP_KERNEL_ACCOUNT: the cg cache");
-	run(2, "shmat 0 0 0");
+	cr_assert_eq(objs(KMEM_SHMEM_INODE) - ino0, 20);
+	cr_assert_eq(objs(KMEM_DENTRY) - d0, 20);
+	cr_assert_eq(objs(KMEM_FILP) - f0, 20);
+	snprintf(addr, sizeof(addr), "%s", run(2, "shmat 0 0 0"));
+	cr_assert_eq(strncmp(addr, "0x", 2), 0, "%s", addr);
+	cr_assert_eq(objs(KMALLOC_32), 1);
+	cr_assert_eq(objs(KMEM_FILP) - f0, 21);
 	EXPECT(2, "shmctl 0 rmid", "0");
 	cr_assert_eq(objs(KMALLOC_CG_256), 20, "attached: the segment lives on");
+	cr_assert_eq(objs(KMEM_FILP) - f0, 21, "attached: its file is not destroyed yet");
+	snprintf(line, sizeof(line), "shmdt %s", addr);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_CG_256), 19);
+	cr_assert_eq(objs(KMALLOC_32), 0);
+	cr_assert_eq(objs(KMEM_FILP) - f0, 19);
+	cr_assert_eq(objs(KMEM_DENTRY) - d0, 19);
+	cr_assert_eq(objs(KMEM_SHMEM_INODE) - ino0, 19);
+	run(2, "shmat 1 0 0");
 	for (int i = 1; i < 20; i++) {
 		snprintf(line, sizeof(line), "shmctl %d rmid", i);
 		EXPECT(2, line, "0");
 	}
-	cr_assert_eq(objs(KMALLOC_CG_256), 1);
+	cr_assert_eq(objs(KMALLOC_CG_256), 1, "segment 1 is still attached");
+	cr_assert_eq(objs(KMEM_FILP) - f0, 2, "its attach file and its own (closed at the last detach)");
 	EXPECT(0, "kill 2", "0");
 	cr_assert_eq(objs(KMALLOC_CG_256), 0);
+	cr_assert_eq(objs(KMALLOC_32), 0);
+	cr_assert_eq(objs(KMEM_SHMEM_INODE), ino0);
+	cr_assert_eq(objs(KMEM_DENTRY), d0);
 	cr_assert_eq(slabs(KMALLOC_CG_256), 2, "empty slabs are kept");
 }
 
