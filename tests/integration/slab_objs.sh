@@ -66,12 +66,16 @@ shared_policy_node 0" "$(cat "$WORK/fork.mmfs")" "fork"
 T=$MNT/sys/kernel/tracing
 echo 1 >"$T/events/kmem/kmalloc/enable"
 echo 1 >"$T/events/kmem/kfree/enable"
+echo 1 >"$T/events/kmem/kmem_cache_alloc/enable"
 id=$(reply "shmget IPC_PRIVATE 4096 IPC_CREAT|0600")
 assert_eq 0 "$(reply "shmctl $id rmid")" "rmid"
 echo 0 >"$T/events/kmem/enable"
 assert_match "kmalloc: call_site=newseg ptr=[0-9a-f]+ bytes_req=256 bytes_alloc=256 gfp_flags=GFP_KERNEL_ACCOUNT node=-1 accounted=true" \
 	"$(grep kmalloc: "$T/trace")" "kmalloc event"
 assert_match "kfree: call_site=shm_rcu_free ptr=[0-9a-f]+" "$(grep kfree: "$T/trace")" "kfree event"
+# the segment's inode as the host traced it (SLAB_ACCOUNT: accounted=true)
+assert_match "kmem_cache_alloc: call_site=shmem_alloc_inode ptr=[0-9a-f]+ name=shmem_inode_cache bytes_req=744 bytes_alloc=752 gfp_flags=GFP_KERNEL node=-1 accounted=true" \
+	"$(grep name=shmem_inode_cache "$T/trace")" "shmem inode event"
 
 # merged caches: the member's directory shows the group's cache
 S=$MNT/sys/kernel/slab
