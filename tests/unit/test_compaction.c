@@ -220,7 +220,7 @@ Test(compaction, fragment_fail_compact_succeed)
 	 * The migration scanner went up from the zone's start, the free
 	 * scanner down from its end into A's holes; where they met, every
 	 * page below has moved up and whole 2 MiB blocks are free (the
-	 * Unmovable block's free orders 1, 2, 6 and 7 stay: the free scanner
+	 * Unmovable block's free blocks of orders 2, 6 and 7 stay: the free scanner
 	 * takes targets from Movable blocks only).
 	 */
 	expect_global(render_buddyinfo,
