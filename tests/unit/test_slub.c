@@ -11,6 +11,7 @@
 #include "../../mm/page_alloc.h"
 #include "../../mm/file.h"
 #include "../../mm/filemap_internal.h"
+#include "../../mm/vmscan.h"
 
 static uint64_t slab_pages(void)
 {
@@ -492,4 +493,36 @@ Test(slub, shadows_beyond_the_head_pin_the_inode, .init = setup, .fini = teardow
 	cr_assert_eq(event(PGINODESTEAL), 0);
 	cr_assert_eq(m->nr_inode_lru[0], 0);
 	cr_assert_eq(objs(KMEM_EXT4_INODE), i0 + 2);
+}
+
+/*
+ * In reclaim, what the inode shrinker invalidates counts as reclaimed
+ * (mm_account_reclaimed_pages), beside the LRU pages and the slab pages
+ * freed: kswapd's shrink_node over ten closed, paged-out files. Its
+ * shrink_slab frees the ten dentries (rotated, then met again in the same
+ * walk) and, the inode LRU having been empty when the batch was split,
+ * walks one inode: its shadow is stolen, and the walk's one step is spent
+ * (LRU_RETRY), so the inode stays on the LRU, empty, for the next walk.
+ */
+Test(slub, stolen_shadows_count_as_reclaimed, .init = setup, .fini = teardown)
+{
+	struct scan_control sc = { .nr_to_reclaim = 32, .gfp = GFP_KERNEL, .priority = 0,
+				   .reclaim_idx = MAX_NR_ZONES - 1, .who = RECLAIMER_KSWAPD,
+				   .may_writepage = 1, .may_unmap = 1, .may_swap = 1 };
+	int64_t steal0, lru0, slab0;
+
+	paged_out_files(spawn_p(), 10);
+	steal0 = event(KSWAPD_INODESTEAL);
+	lru0 = event(PGSTEAL_ANON) + event(PGSTEAL_FILE);
+	slab0 = (int64_t)slab_pages();
+	machine_lock(m);
+	shrink_node(m, m->node[0], &sc);
+	machine_unlock(m);
+	check_ok();
+	cr_assert_eq(event(KSWAPD_INODESTEAL) - steal0, 1);
+	cr_assert_eq(event(PGINODESTEAL), 0);
+	cr_assert_eq(m->nr_inode_lru[0], 10, "the stolen one too, empty now, for the next walk");
+	cr_assert_eq((int64_t)sc.nr_reclaimed,
+		     event(PGSTEAL_ANON) + event(PGSTEAL_FILE) - lru0 +
+		     (slab0 > (int64_t)slab_pages() ? slab0 - (int64_t)slab_pages() : 0) + 1);
 }
