@@ -42,7 +42,7 @@ struct render_clock {
 void render_meminfo(struct rbuf *b, const struct mm_global_snap *s);
 /* render_slab.c: proc/slabinfo, and sys/kernel/slab/CACHE/ATTR (arg = cache * NR_SLAB_ATTRS + attr) */
 void render_slabinfo(struct rbuf *b, const struct mm_global_snap *s);
-#define NR_SLAB_ATTRS 28
+#define NR_SLAB_ATTRS 30
 extern const char *const slab_attr_names[NR_SLAB_ATTRS];
 void render_slab_attr(struct rbuf *b, const struct mm_global_snap *s, int arg);
 void render_vmstat(struct rbuf *b, const struct mm_global_snap *s);
