@@ -257,3 +257,25 @@ Test(rmap_avc, mremap_moves_the_chains, .init = setup, .fini = teardown)
 	cr_assert_eq(avcs(), avc0);
 	kill_pid(child);
 }
+
+/*
+ * brk in a fork child whose heap was written grows a second heap VMA (the
+ * heap is a fork child: do_brk_flags cannot expand it), as on the host;
+ * the parent's heap grows in place.
+ */
+Test(rmap_avc, brk_in_a_fork_child, .init = setup, .fini = teardown)
+{
+	uint64_t brk = mm_of(1)->brk, n;
+	int child;
+
+	brk = call(1, (struct mm_call){ .verb = MMV_BRK, .addr = brk + 0x4000 });
+	touch(1, brk - 0x4000, 0x4000, 1);
+	child = fork_of(1);
+	n = mm_of(child)->map_count;
+	call(child, (struct mm_call){ .verb = MMV_BRK, .addr = brk + 0x4000 });
+	cr_assert_eq(mm_of(child)->map_count, n + 1, "a second heap VMA");
+	n = mm_of(1)->map_count;
+	call(1, (struct mm_call){ .verb = MMV_BRK, .addr = brk + 0x4000 });
+	cr_assert_eq(mm_of(1)->map_count, n, "the parent's heap grows");
+	kill_pid(child);
+}
