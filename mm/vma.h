@@ -103,7 +103,6 @@ struct vm_area_struct {
 	/* rmap_avc.c: Linux's anon_vma and chains, for their slab objects */
 	struct anon_vma_node *av;	/* Linux's vma->anon_vma, chained by avc_slab */
 	struct avc_ext *avc_more;	/* a fork child's other chains; NULL: singular */
-	enum vma_special special;
 	/* rmap_walk.c: who maps what */
 	struct mm_struct *vm_mm;	/* the mm it is linked into, NULL while unlinked */
 	uint32_t slab, avc_slab;	/* slab.h: its vm_area_struct and own anon_vma_chain objects */
@@ -121,6 +120,7 @@ struct vm_area_struct {
 	struct vm_area_struct *vt_left, *vt_right, *vt_parent;
 	struct vm_area_struct *vm_prev, *vm_next;	/* address order */
 	int vt_height;
+	enum vma_special special;	/* here, in vt_height's padding: 192 bytes a VMA */
 	uint64_t vt_gap;		/* vm_start_gap(this) - vm_end(prev), from 0 for the first */
 	uint64_t vt_subtree_gap;	/* max vt_gap over this subtree */
 };
