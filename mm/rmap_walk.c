@@ -16,7 +16,9 @@
  *         lists every VMA that maps it (i_mmap).
  *
  * Anon_vma ids come from one counter per machine, so two processes never
- * share one by accident. A VMA whose anon_vma changes while it is linked
+ * share one by accident. These lists are the model's own index: Linux's
+ * anon_vma tree (a new anon_vma per forked VMA, its anon_vma_chain
+ * objects) is kept beside them in rmap_avc.c, for the slab counts only. A VMA whose anon_vma changes while it is linked
  * goes through vma_set_anon_vma; one whose file changes, vma_set_file.
  * All functions expect m->lock held.
  */

@@ -279,3 +279,18 @@ Test(rmap_avc, brk_in_a_fork_child, .init = setup, .fini = teardown)
 	cr_assert_eq(mm_of(1)->map_count, n, "the parent's heap grows");
 	kill_pid(child);
 }
+
+/* check sees a chain the tree lost count of, and the slab disagreeing. */
+Test(rmap_avc, check_catches_a_miscount, .init = setup, .fini = teardown)
+{
+	int nbad = 0;
+	char *r;
+
+	m->nr_avcs++;
+	r = mm_check(m, &nbad);
+	m->nr_avcs--;
+	cr_assert_gt(nbad, 0);
+	cr_assert(strstr(r, "anon_vma tree:"), "%s", r);
+	free(r);
+	check_ok();
+}
