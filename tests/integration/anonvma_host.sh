@@ -15,7 +15,7 @@ if [[ -z $PROBE ]]; then
 fi
 [[ -r /sys/kernel/slab/anon_vma_chain/objects ]] ||
 	{ echo "anonvma_host: SKIP: the host has no /sys/kernel/slab" >&2; exit 77; }
-"$PROBE" "$K" 400 >"$WORK/host.txt"
+"$PROBE" "$K" 600 >"$WORK/host.txt"
 
 # cmd PID COMMAND: the reply of process PID's ctl
 cmd() {

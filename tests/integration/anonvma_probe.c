@@ -220,6 +220,10 @@ int main(int argc, char **argv)
 			for (int j = 0; j < 2; j++) {
 				double v = (double)(with[s][j] - without[s][j]) / n;
 
+				if (getenv("ANONVMA_PROBE_RAW"))	/* the noise left: distance from a whole number */
+					fprintf(stderr, "round %d %s %s %.3f\n", i, step_name[s],
+						j ? "anon_vma_chain" : "anon_vma", v);
+
 				r[i][s][j] = (long)(v < 0 ? v - 0.5 : v + 0.5);
 			}
 	}
