@@ -103,7 +103,6 @@ struct machine {
 	struct anon_vma **anon_vmas;	/* hash table, anon_nbuckets chains */
 	uint64_t anon_nbuckets, nr_anon_vmas;
 	/* rmap_avc.c: Linux's anon_vma tree (its slab objects) */
-	struct list_head av_nodes;	/* every live anon_vma */
 	uint64_t nr_av_nodes, nr_avcs;	/* anon_vma and anon_vma_chain objects */
 	uint64_t avc_lost;		/* host allocations that failed: counts not exact */
 	/* swapfile.c: the swap devices, by type */

@@ -42,17 +42,21 @@
 #include "task.h"
 #include "vma.h"
 
-/* Linux's struct anon_vma, as far as its lifetime goes. */
+/*
+ * Linux's struct anon_vma, as far as its lifetime goes: 64 bytes of arena.
+ * Every live one is named by a chain of some VMA (a chain to an anon_vma
+ * comes with chains to all its ancestors, and a VMA's go all at once), so
+ * check finds them all from the VMAs: no list of them is kept.
+ */
 struct anon_vma_node {
 	struct anon_vma_node *root, *parent;	/* parent: self for a root */
-	struct list_head all;			/* on m->av_nodes */
-	uint64_t nr_avc;			/* chains naming it (its interval tree) */
+	uint32_t nr_avc;			/* chains naming it (its interval tree) */
 	uint32_t refcount;			/* 1 while chained, + 1 per other anon_vma of a root's tree */
 	uint32_t num_children;			/* chained anon_vmas whose parent it is (a root counts itself) */
 	uint32_t num_active_vmas;		/* VMAs whose av it is */
 	uint32_t slab;				/* its anon_vma object */
-	uint64_t ck_avc, ck_active;		/* check's tallies */
-	uint32_t ck_children, ck_refs;
+	uint32_t ck_avc, ck_active;		/* check's tallies */
+	uint32_t ck_children, ck_refs, ck_seen;
 };
 
 /* The chains of a fork child's VMA beyond its own, oldest first. */
@@ -81,9 +85,6 @@ static struct anon_vma_node *anon_vma_alloc(struct machine *m)
 	av->slab = kmem_cache_alloc(m, KMEM_ANON_VMA, -1);
 	av->refcount = 1;
 	av->root = av->parent = av;
-	if (!m->av_nodes.next)
-		INIT_LIST_HEAD(&m->av_nodes);
-	list_add_tail(&av->all, &m->av_nodes);
 	m->nr_av_nodes++;
 	return av;
 }
@@ -91,7 +92,6 @@ static struct anon_vma_node *anon_vma_alloc(struct machine *m)
 static void anon_vma_free(struct machine *m, struct anon_vma_node *av)
 {
 	kmem_cache_free(m, KMEM_ANON_VMA, av->slab);
-	list_del(&av->all);
 	m->nr_av_nodes--;
 	kfree(av);
 }
@@ -291,6 +291,92 @@ out:
 	vma->avc_slab = 0;
 }
 
+/* Call fn for every chain of every VMA of the machine's processes. */
+struct ck_ctx {
+	uint64_t nodes, chains;
+	struct rbuf_lite *out;
+	int bad;
+};
+
+static int for_each_chain(struct machine *m,
+			  void (*fn)(struct anon_vma_node *av, int own, struct ck_ctx *c),
+			  struct ck_ctx *c, struct rbuf_lite *out)
+{
+	int bad = 0;
+
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t || !t->mm || !thread_group_leader(t))
+			continue;	/* a shared mm once */
+		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
+			if (!v->anon_vma != !v->av || (!v->av && v->avc_more)) {
+				if (out)
+					rbl_printf(out, "pid %d: VMA %#llx-%#llx: anon_vma id %llu but %s\n",
+						   pid, (unsigned long long)v->vm_start,
+						   (unsigned long long)v->vm_end,
+						   (unsigned long long)v->anon_vma,
+						   v->av ? "an anon_vma chain" : "no anon_vma chain");
+				bad++;
+				continue;
+			}
+			if (!v->av)
+				continue;
+			fn(v->av, 1, c);
+			for (uint32_t i = 0; v->avc_more && i < v->avc_more->nr; i++)
+				fn(v->avc_more->e[i].av, 0, c);
+		}
+	}
+	return bad;
+}
+
+static void ck_clear(struct anon_vma_node *a)
+{
+	a->ck_avc = a->ck_active = a->ck_children = a->ck_refs = a->ck_seen = 0;
+}
+
+/* its parent and root are on the same chain list, but clear them anyway */
+static void ck_zero(struct anon_vma_node *av, int own, struct ck_ctx *c)
+{
+	(void)own;
+	(void)c;
+	ck_clear(av);
+	ck_clear(av->parent);
+	ck_clear(av->root);
+}
+
+static void ck_tally(struct anon_vma_node *av, int own, struct ck_ctx *c)
+{
+	av->ck_avc++;
+	av->ck_active += own;
+	c->chains++;
+	if (av->ck_seen)
+		return;
+	av->ck_seen = 1;
+	c->nodes++;
+	if (av->nr_avc)
+		av->parent->ck_children++;
+	av->ck_refs += av->nr_avc != 0;
+	if (av->root != av)
+		av->root->ck_refs++;
+}
+
+static void ck_compare(struct anon_vma_node *av, int own, struct ck_ctx *c)
+{
+	(void)own;
+	if (av->ck_seen != 1)
+		return;
+	av->ck_seen = 2;
+	if (av->ck_avc != av->nr_avc || av->ck_active != av->num_active_vmas ||
+	    av->ck_children != av->num_children || av->ck_refs != av->refcount ||
+	    (av->root != av && av->root->root != av->root)) {
+		rbl_printf(c->out, "anon_vma tree: chains %u/%u, vmas %u/%u, children %u/%u, refs %u/%u (counted/kept)\n",
+			   av->ck_avc, av->nr_avc, av->ck_active, av->num_active_vmas,
+			   av->ck_children, av->num_children, av->ck_refs, av->refcount);
+		c->bad++;
+	}
+}
+
 /* Objects of cache id in use (slabinfo active_objs), unaccounted ones too. */
 static uint64_t objects_inuse(struct machine *m, enum kmem_cache_id id)
 {
@@ -303,83 +389,33 @@ static uint64_t objects_inuse(struct machine *m, enum kmem_cache_id id)
 }
 
 /*
- * check: the tree's counts against a recount from the VMAs, and its
- * objects against the slab caches' (Σ chains = anon_vma_chain objects in
- * use, live anon_vmas = anon_vma objects in use). Linear in VMAs and
- * anon_vmas: a million of them are checked after every step of a test.
+ * check: the tree's counts against a recount from the VMAs (chains and
+ * VMAs per anon_vma, children, the root's references), and its objects
+ * against the slab caches' (Σ chains = anon_vma_chain objects in use,
+ * live anon_vmas = anon_vma objects in use). Linear in VMAs and chains: a
+ * million of them are checked after every step of a test.
  */
 int anon_vma_tree_check(struct machine *m, struct rbuf_lite *out)
 {
-	struct list_head *pos;
-	uint64_t chains = 0, nodes = 0;
-	int bad = 0;
+	struct ck_ctx c = { 0, 0, out, 0 };
+	int bad;
 
 	if (m->avc_lost || !m->slab_caches[KMEM_ANON_VMA] || !m->slab_caches[KMEM_ANON_VMA_CHAIN])
 		return 0;
-	if (!m->av_nodes.next)
-		INIT_LIST_HEAD(&m->av_nodes);
-	list_for_each(pos, &m->av_nodes) {
-		struct anon_vma_node *av = list_entry(pos, struct anon_vma_node, all);
-
-		av->ck_avc = av->ck_active = 0;
-		av->ck_children = av->ck_refs = 0;
-	}
-	for (int pid = 0; pid < m->pid_max; pid++) {
-		struct task *t = m->tasks[pid];
-
-		if (!t || !t->mm || !thread_group_leader(t))
-			continue;
-		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
-			if (!v->anon_vma != !v->av || (!v->av && v->avc_more)) {
-				rbl_printf(out, "pid %d: VMA %#llx-%#llx: anon_vma id %llu but %s\n",
-					   pid, (unsigned long long)v->vm_start,
-					   (unsigned long long)v->vm_end,
-					   (unsigned long long)v->anon_vma,
-					   v->av ? "an anon_vma chain" : "no anon_vma chain");
-				bad++;
-				continue;
-			}
-			if (!v->av)
-				continue;
-			v->av->ck_active++;
-			v->av->ck_avc++;
-			chains += vma_nr_avc(v);
-			for (uint32_t i = 0; v->avc_more && i < v->avc_more->nr; i++)
-				v->avc_more->e[i].av->ck_avc++;
-		}
-	}
-	list_for_each(pos, &m->av_nodes) {
-		struct anon_vma_node *av = list_entry(pos, struct anon_vma_node, all);
-
-		if (av->nr_avc)
-			av->parent->ck_children++;
-		av->ck_refs += av->nr_avc != 0;
-		if (av->root != av)
-			av->root->ck_refs++;
-		nodes++;
-	}
-	list_for_each(pos, &m->av_nodes) {
-		struct anon_vma_node *av = list_entry(pos, struct anon_vma_node, all);
-
-		if (av->ck_avc != av->nr_avc || av->ck_active != av->num_active_vmas ||
-		    av->ck_children != av->num_children || av->ck_refs != av->refcount ||
-		    (av->root != av && (!av->nr_avc || av->root->root != av->root))) {
-			rbl_printf(out, "anon_vma tree: chains %llu/%llu, vmas %llu/%u, children %u/%u, refs %u/%u (counted/kept)\n",
-				   (unsigned long long)av->ck_avc, (unsigned long long)av->nr_avc,
-				   (unsigned long long)av->ck_active, av->num_active_vmas,
-				   av->ck_children, av->num_children, av->ck_refs, av->refcount);
-			bad++;
-		}
-	}
-	if (nodes != m->nr_av_nodes || chains != m->nr_avcs) {
+	bad = for_each_chain(m, ck_zero, &c, out);
+	for_each_chain(m, ck_tally, &c, NULL);
+	for_each_chain(m, ck_compare, &c, NULL);
+	bad += c.bad;
+	if (c.nodes != m->nr_av_nodes || c.chains != m->nr_avcs) {
 		rbl_printf(out, "anon_vma tree: %llu anon_vmas, %llu chains counted; %llu, %llu kept\n",
-			   (unsigned long long)nodes, (unsigned long long)chains,
+			   (unsigned long long)c.nodes, (unsigned long long)c.chains,
 			   (unsigned long long)m->nr_av_nodes, (unsigned long long)m->nr_avcs);
 		bad++;
 	}
-	if (objects_inuse(m, KMEM_ANON_VMA) != nodes || objects_inuse(m, KMEM_ANON_VMA_CHAIN) != chains) {
+	if (objects_inuse(m, KMEM_ANON_VMA) != m->nr_av_nodes ||
+	    objects_inuse(m, KMEM_ANON_VMA_CHAIN) != m->nr_avcs) {
 		rbl_printf(out, "anon_vma tree: %llu anon_vmas and %llu chains, the slab has %llu and %llu\n",
-			   (unsigned long long)nodes, (unsigned long long)chains,
+			   (unsigned long long)m->nr_av_nodes, (unsigned long long)m->nr_avcs,
 			   (unsigned long long)objects_inuse(m, KMEM_ANON_VMA),
 			   (unsigned long long)objects_inuse(m, KMEM_ANON_VMA_CHAIN));
 		bad++;
