@@ -95,7 +95,19 @@ static void get(int fd, int n)
 }
 
 /* pipes: go[i] wakes a level's processes one byte each; done reports back */
-static int go[5][2], done[2];
+static int go[5][2], done[2], res_w = -1;
+
+/*
+ * A child keeps only the ends it uses: should the worker die, its reads
+ * then see end of file and it exits, leaving no process behind.
+ */
+static void child_fds(void)
+{
+	for (int i = 0; i < 5; i++)
+		close(go[i][1]);
+	close(done[0]);
+	close(res_w);
+}
 
 static void e_proc(void)
 {
@@ -105,6 +117,7 @@ static void e_proc(void)
 
 static void d_proc(void)
 {
+	child_fds();
 	get(go[2][0], 1);	/* reuse: fork E */
 	if (fork() == 0)
 		e_proc();
@@ -115,6 +128,7 @@ static void d_proc(void)
 
 static void b_proc(void)
 {
+	child_fds();
 	get(go[0][0], 1);	/* grandchild: fork D */
 	if (fork() == 0)
 		d_proc();
@@ -184,19 +198,22 @@ static void run(int k, int n, long d[STEPS][2])
 	if (pipe(done))
 		exit(2);
 	p = fork();
-	if (p == 0)
+	if (p == 0) {
+		close(res[0]);
+		res_w = res[1];
 		worker(k, n, res[1]);
+	}
+	close(res[1]);
+	for (int i = 0; i < 5; i++)	/* the worker's alone: its death ends every child */
+		close(go[i][0]), close(go[i][1]);
+	close(done[0]);
+	close(done[1]);
 	if (read(res[0], d, sizeof(long) * STEPS * 2) != (ssize_t)(sizeof(long) * STEPS * 2)) {
 		fprintf(stderr, "anonvma_probe: the worker failed\n");
 		exit(2);
 	}
 	waitpid(p, NULL, 0);
-	for (int i = 0; i < 5; i++)
-		close(go[i][0]), close(go[i][1]);
-	close(done[0]);
-	close(done[1]);
 	close(res[0]);
-	close(res[1]);
 }
 
 static int cmp(const void *a, const void *b)
