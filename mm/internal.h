@@ -102,6 +102,9 @@ struct machine {
 	uint64_t last_anon_vma;		/* the last id handed out */
 	struct anon_vma **anon_vmas;	/* hash table, anon_nbuckets chains */
 	uint64_t anon_nbuckets, nr_anon_vmas;
+	/* rmap_avc.c: Linux's anon_vma tree (its slab objects) */
+	uint64_t nr_av_nodes, nr_avcs;	/* anon_vma and anon_vma_chain objects */
+	uint64_t avc_lost;		/* host allocations that failed: counts not exact */
 	/* swapfile.c: the swap devices, by type */
 	struct swap_info_struct *swap_info[32];	/* MAX_SWAPFILES */
 	int swap_least_prio;		/* the last priority swapon assigned (-1 at boot) */

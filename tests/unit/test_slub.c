@@ -165,12 +165,14 @@ Test(slub, processes_are_accounted, .init = setup, .fini = teardown)
 	cr_assert_eq(objs(KMEM_TASK_STRUCT), 2);
 	cr_assert_eq(objs(KMEM_MM_STRUCT), mm0 + 1);
 	cr_assert_eq(objs(KMEM_VM_AREA_STRUCT), 2 * v0, "the child has init's VMAs");
-	cr_assert_eq(objs(KMEM_ANON_VMA), av0, "the child shares init's anon_vmas");
-	cr_assert_eq(objs(KMEM_ANON_VMA_CHAIN), 2 * avc0);
+	/* anon_vma_fork: an anon_vma of its own per VMA, chained to it and to init's */
+	cr_assert_eq(objs(KMEM_ANON_VMA), 2 * av0);
+	cr_assert_eq(objs(KMEM_ANON_VMA_CHAIN), 3 * avc0);
 	kill_pid(child);
 	cr_assert_eq(objs(KMEM_TASK_STRUCT), 1);
 	cr_assert_eq(objs(KMEM_MM_STRUCT), mm0);
 	cr_assert_eq(objs(KMEM_VM_AREA_STRUCT), v0);
+	cr_assert_eq(objs(KMEM_ANON_VMA), av0);
 	cr_assert_eq(objs(KMEM_ANON_VMA_CHAIN), avc0);
 }
 
