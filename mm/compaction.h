@@ -104,9 +104,9 @@ unsigned extfrag_for_order(const struct zone *z, int order);
 unsigned fragmentation_score_wmark(struct machine *m, int low);
 
 /* compaction_node.c */
-void defer_compaction(struct zone *z, int order);
-int compaction_deferred(struct zone *z, int order);
-void compaction_defer_reset(struct zone *z, int order, int alloc_success);
+void defer_compaction(struct machine *m, struct zone *z, int order);
+int compaction_deferred(struct machine *m, struct zone *z, int order);
+void compaction_defer_reset(struct machine *m, struct zone *z, int order, int alloc_success);
 /* compact_memory: every zone of every node; nodeN/compact: one node. */
 void compact_nodes(struct machine *m);
 void compact_node(struct machine *m, int nid);

@@ -244,9 +244,11 @@ static int thp_may_compact(struct machine *m, struct vm_area_struct *vma)
  * __GFP_RETRY_MAYFAIL stops there. defrag=always adds __GFP_NORETRY
  * outside madvised ranges.
  */
-static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
+#define THP_GFP	(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NOKSWAPD)
+
+static struct page *thp_alloc_tries(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
 {
-	unsigned gfp = GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NOKSWAPD;
+	unsigned gfp = THP_GFP;
 	int noretry = !(vma->vm_flags & MM_VM_HUGEPAGE);
 	enum compact_result r;
 	struct page *head;
@@ -268,6 +270,16 @@ static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uin
 	page_owner_site(m, PO_SITE_THP);
 	return alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1,
 					  noretry ? INIT_COMPACT_PRIORITY : DEF_COMPACT_PRIORITY, NULL);
+}
+
+/* The fault's one allocation: when it fails, mm_page_alloc says so (a NULL page). */
+static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
+{
+	struct page *head = thp_alloc_tries(m, vma, haddr);
+
+	if (!head)
+		trace_mm_page_alloc_fail(m, HPAGE_PMD_ORDER, THP_GFP, gfp_migratetype(THP_GFP));
+	return head;
 }
 
 /* A new THP for haddr of vma, mapped by pmd (whose table is already deposited). */

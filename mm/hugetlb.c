@@ -18,6 +18,7 @@
 
 #include "internal.h"
 #include "compaction.h"
+#include "trace.h"
 #include "arena.h"
 #include "page_alloc.h"
 #include "huge_memory.h"
@@ -44,8 +45,10 @@ static int alloc_pool_page(struct machine *m, int nid)
 	for (int prio = INIT_COMPACT_PRIORITY; !page && prio >= MIN_COMPACT_PRIORITY; prio--)
 		page = alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, nid,
 						  (enum compact_priority)prio, NULL);
-	if (!page)
+	if (!page) {	/* one allocation, its tries above: one mm_page_alloc of a NULL page */
+		trace_mm_page_alloc_fail(m, HPAGE_PMD_ORDER, gfp, gfp_migratetype(gfp));
 		return 0;
+	}
 	SetPageFlag(page, PG_head);
 	SetPageFlag(page, PG_hugetlb);
 	page->private = (uint64_t)nid;

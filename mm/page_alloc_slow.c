@@ -20,6 +20,7 @@
 #include "oom_kill.h"
 #include "page_alloc.h"
 #include "swap.h"
+#include "trace.h"
 #include "vmscan.h"
 
 /* What reclaim could free in a zone: the file lists, and anon while swap has room. */
@@ -91,7 +92,8 @@ int alloc_retry(struct machine *m, struct alloc_retry *st)
 		return ALLOC_RETRY;
 	case OOM_KILLED_CURRENT:
 		return ALLOC_KILLED;
-	default:
+	default:	/* nothing left to try: __alloc_pages returns NULL, and traces it */
+		trace_mm_page_alloc_fail(m, (unsigned)order, gfp, gfp_migratetype(gfp));
 		return ALLOC_FAIL;
 	}
 }

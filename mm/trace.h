@@ -70,6 +70,22 @@ static inline void trace_mm_page_alloc(struct machine *m, uint64_t pfn, unsigned
 	}
 }
 
+/*
+ * An allocation that failed for good (kernel: trace_mm_page_alloc with a
+ * NULL page at the end of __alloc_pages): pfn is -1UL, which the line
+ * prints as page=0000000000000000 pfn=0x0. Called where the model's
+ * allocation gives up, not at each try of its retry loops.
+ */
+static inline void trace_mm_page_alloc_fail(struct machine *m, unsigned order, unsigned gfp,
+					    int mt)
+{
+	if (trace_enabled(m, TE_MM_PAGE_ALLOC)) {
+		uint64_t f[] = { UINT64_MAX, order, trace_gfp(gfp, order), (uint64_t)(int64_t)mt };
+
+		trace_event_emit(m, TE_MM_PAGE_ALLOC, f, NULL);
+	}
+}
+
 static inline void trace_mm_page_alloc_zone_locked(struct machine *m, uint64_t pfn,
 						   unsigned order, int mt, int percpu_refill)
 {
@@ -243,7 +259,8 @@ void trace_oom_score_adj_update_emit(struct machine *m, const struct task *t);
 /*
  * compaction (kernel: include/trace/events/compaction.h), for mm/compaction.c.
  * zone indices: DMA 0, DMA32 1, Normal 2, Movable 3; status / ret: the
- * kernel's enum compact_result (COMPACT_SKIPPED 1 ... COMPACT_SUCCESS 7).
+ * kernel's enum compact_result (COMPACT_NOT_SUITABLE_ZONE 0 ... COMPACT_SUCCESS 8,
+ * as compaction.h has it).
  */
 #define trace_mm_compaction_begin(m, zone_start, migrate_pfn, free_pfn, zone_end, sync) \
 	TRACE_EMIT(m, TE_MM_COMPACTION_BEGIN, (uint64_t)(zone_start), (uint64_t)(migrate_pfn), \
