@@ -235,6 +235,9 @@ static int thp_may_compact(struct machine *m, struct vm_area_struct *vma)
 	       (m->tun.thp_defrag == THP_MADVISE && (vma->vm_flags & MM_VM_HUGEPAGE));
 }
 
+/* A THP fault's gfp (a user folio; no kswapd wakeup, as GFP_TRANSHUGE_LIGHT has none) */
+#define THP_GFP	(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NOKSWAPD)
+
 /*
  * The slow path of a THP fault's allocation (__alloc_pages_slowpath with
  * GFP_TRANSHUGE: kswapd is not woken): async direct compaction; one pass
@@ -244,8 +247,6 @@ static int thp_may_compact(struct machine *m, struct vm_area_struct *vma)
  * __GFP_RETRY_MAYFAIL stops there. defrag=always adds __GFP_NORETRY
  * outside madvised ranges.
  */
-#define THP_GFP	(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NOKSWAPD)
-
 static struct page *thp_alloc_tries(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
 {
 	unsigned gfp = THP_GFP;

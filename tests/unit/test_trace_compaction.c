@@ -3,8 +3,8 @@
  * events/compaction and mm_page_alloc's failures (mm/compaction*.c,
  * include/trace/events/compaction.h of Linux 6.18) on a 128 MiB one-node
  * machine: the exact lines of compact_memory over 4 MiB of holes (DMA's
- * run is the host's, line for line: tests/integration/compaction.sh has
- * a host sample's start), of a madvised THP fault whose direct
+ * run is the host's, line for line but the context: see
+ * compact_memory_lines), of a madvised THP fault whose direct
  * compaction fails and defers, then is deferred; kcompactd's sleep and
  * its proactive run; and the events adding up to the counters they
  * shadow (compact_isolated, compact_*_scanned, pgmigrate_*,
@@ -205,10 +205,21 @@ static uint64_t holes(int pid)
 
 /*
  * compact_memory: DMA [0x1, 0x1000) then DMA32 [0x1000, 0x8000), each
- * whole and sync, a compact_finished before each round. DMA's lines are
- * the host's (its free order-10 blocks at 0x400 and 0x800 count 1024
- * scanned from their first page, and the scanner resumes mid-block after
- * them). DMA32: the early kernel blocks below 0x2800, then free order-10
+ * whole and sync, a compact_finished before each round. DMA's 17 lines
+ * are the host's (free order-10 blocks at 0x400, 0x800 and 0xc00 count
+ * 1024 scanned from their first page; the scanner resumes mid-block after
+ * them). The host's compact_memory (Linux 6.18, 24 GiB) began:
+ *
+ *   sh-4281 [000] ..... 70209.367836: mm_compaction_begin: zone_start=0x1
+ *     migrate_pfn=0x1 free_pfn=0xe00 zone_end=0x1000, mode=sync
+ *   ... mm_compaction_finished: node=0 zone=DMA      order=-1 ret=continue
+ *   ... mm_compaction_isolate_migratepages: range=(0x1 ~ 0x200) nr_scanned=511 nr_taken=0
+ *   ... range=(0x200 ~ 0x400) nr_scanned=512, (0x400 ~ 0x600) 1024, (0x600 ~ 0x800) 512,
+ *       (0x800 ~ 0xa00) 1024, (0xa00 ~ 0xc00) 512, (0xc00 ~ 0xe00) 1024, nr_taken=0
+ *   ... mm_compaction_finished: node=0 zone=DMA      order=-1 ret=complete
+ *   ... mm_compaction_end: zone_start=0x1 migrate_pfn=0xe00 free_pfn=0xe00
+ *     zone_end=0x1000, mode=sync status=complete
+ * DMA32: the early kernel blocks below 0x2800, then free order-10
  * blocks alternate with their second halves; the 1024 held pages (512
  * kept, holes between) are at [0x7400, 0x7600]. The free scanner starts
  * in the top block (free, but a block of pageblock order is no target:
