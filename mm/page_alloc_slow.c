@@ -20,7 +20,6 @@
 #include "oom_kill.h"
 #include "page_alloc.h"
 #include "swap.h"
-#include "trace.h"
 #include "vmscan.h"
 
 /* What reclaim could free in a zone: the file lists, and anon while swap has room. */
@@ -92,8 +91,7 @@ int alloc_retry(struct machine *m, struct alloc_retry *st)
 		return ALLOC_RETRY;
 	case OOM_KILLED_CURRENT:
 		return ALLOC_KILLED;
-	default:	/* nothing left to try: __alloc_pages returns NULL, and traces it */
-		trace_mm_page_alloc_fail(m, (unsigned)order, gfp, gfp_migratetype(gfp));
+	default:
 		return ALLOC_FAIL;
 	}
 }
