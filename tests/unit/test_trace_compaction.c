@@ -514,3 +514,92 @@ Test(trace_compaction, kcompactd_sleeps_and_proactive_wakeup)
 	cr_expect_eq(COUNT(TE_MM_COMPACTION_KCOMPACTD_SLEEP), 3);
 	kill_pid(pid);
 }
+
+/* The run's scanning lines: left out where the steps around them are the point. */
+static int run_line(const char *l)
+{
+	return scan_line(l) || !strncmp(l, "mm_compaction_isolate_freepages:", 32) ||
+	       !strncmp(l, "mm_compaction_migratepages:", 27) ||
+	       !strncmp(l, "mm_compaction_finished:", 23);
+}
+
+/*
+ * The hugetlb pool grows by one page on frag()'s machine: its async
+ * direct compaction succeeds (defer_reset, expected to succeed: consider
+ * 1), the allocation does (defer_reset again, alloc_success: consider 0),
+ * then the page's mm_page_alloc (Linux writes it last, at the end of
+ * __alloc_pages; the model as its retry takes the page, before the second
+ * defer_reset). kswapd, woken for order 9, goes to sleep balanced and
+ * wakes kcompactd (as kswapd0: DMA has too little free memory above its
+ * reserve for DMA32's allocations, DMA32 is suitable); kcompactd runs at
+ * the next point (as kcompactd0), checks DMA32 twice as Linux does
+ * (kcompactd_do_work, then compact_zone), compacts it and sleeps.
+ */
+Test(trace_compaction, kswapd_wakes_kcompactd)
+{
+	const char *const ctx = "           <...>-0       [000] .....     4.103000: ";
+	const char *const ksw = "         kswapd0-0       [000] .....     4.104000: ";
+	const char *const kcd = "      kcompactd0-0       [000] .....     4.104000: ";
+	struct mm_trace_snap *s;
+	uint64_t n = 0;
+	char why[128];
+	uint64_t a;
+	int pid;
+
+	cr_assert_eq(mm_spawn(m, "frag", &pid, why, sizeof(why)), 0);
+	a = frag(pid);
+	trace_on("events/compaction/enable", "1");
+	trace_on("events/kmem/mm_page_alloc/filter", "order == 9");
+	trace_on("events/kmem/mm_page_alloc/enable", "1");
+	trace_on("events/vmscan/mm_vmscan_kswapd_wake/enable", "1");
+	tunable("nr_hugepages", "31\n");
+	touch(pid, a, K, 1);
+
+	W("%smm_compaction_try_to_compact_pages: order=9 gfp_mask=GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|"
+	  "__GFP_COMP|__GFP_THISNODE priority=2", ctx);
+	W("%smm_compaction_suitable: node=0 zone=DMA32    order=9 ret=continue", ctx);
+	W("%smm_compaction_begin: zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x7e00 zone_end=0x8000, "
+	  "mode=async", ctx);
+	W("%smm_compaction_end: zone_start=0x1000 migrate_pfn=0x5a00 free_pfn=0x739d zone_end=0x8000, "
+	  "mode=async status=success", ctx);
+	W("%smm_compaction_defer_reset: node=0 zone=DMA32    order=9 order_failed=10 consider=1 limit=1", ctx);
+	W("%smm_page_alloc: page=00000000850faeba pfn=0x5800 order=9 migratetype=1 "
+	  "gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|__GFP_COMP|__GFP_THISNODE", ctx);
+	W("%smm_compaction_defer_reset: node=0 zone=DMA32    order=9 order_failed=10 consider=0 limit=1", ctx);
+	W("%smm_vmscan_kswapd_wake: nid=0 order=9", ksw);
+	W("%smm_compaction_suitable: node=0 zone=DMA      order=9 ret=skipped", ksw);
+	W("%smm_compaction_suitable: node=0 zone=DMA32    order=9 ret=continue", ksw);
+	W("%smm_compaction_wakeup_kcompactd: nid=0 order=9 classzone_idx=Normal  ", ksw);
+	W("%smm_compaction_kcompactd_wake: nid=0 order=9 classzone_idx=DMA32   ", kcd);
+	W("%smm_compaction_suitable: node=0 zone=DMA32    order=9 ret=continue", kcd);
+	W("%smm_compaction_suitable: node=0 zone=DMA32    order=9 ret=continue", kcd);
+	W("%smm_compaction_begin: zone_start=0x1000 migrate_pfn=0x2a00 free_pfn=0x7200 zone_end=0x8000, "
+	  "mode=sync", kcd);
+	W("%smm_compaction_end: zone_start=0x1000 migrate_pfn=0x5e00 free_pfn=0x719d zone_end=0x8000, "
+	  "mode=sync status=success", kcd);
+	W("%smm_compaction_defer_reset: node=0 zone=DMA32    order=9 order_failed=10 consider=0 limit=1", kcd);
+	W("%smm_compaction_kcompactd_sleep: nid=0", kcd);
+	s = mm_trace_snap(m, 0, UINT64_MAX);
+	for (uint64_t i = 0; i < s->nr; i++) {
+		struct rbuf b;
+		const char *event;
+
+		rbuf_init(&b);
+		trace_print_line(&b, &s->entry[i]);
+		b.buf[b.len - 1] = '\0';	/* the newline */
+		event = strstr(b.buf, ": ") + 2;
+		if (!run_line(event)) {
+			if (n < (uint64_t)nwant)
+				cr_expect_str_eq(b.buf, want[n], "line %llu", (unsigned long long)i);
+			n++;
+		}
+		rbuf_free(&b);
+	}
+	free(s);
+	cr_expect_eq(n, (uint64_t)nwant);
+	for (int i = 0; i < nwant; i++)
+		free(want[i]);
+	nwant = 0;
+	cr_expect_eq(ev(COMPACT_DAEMON_WAKE), 1);
+	cr_expect_eq(COUNT(TE_MM_COMPACTION_KCOMPACTD_WAKE), 1);
+}
