@@ -348,7 +348,8 @@ struct page *alloc_pages_direct_compact(struct machine *m, unsigned gfp, unsigne
 	if (r == COMPACT_SKIPPED)
 		return NULL;
 	count_vm_event(m, COMPACT_STALL);
-	page = alloc_pages(m, gfp | __GFP_NOWARN, order, nid);
+	/* a try of the caller's allocation, which writes its mm_page_alloc */
+	page = TRACE_ALLOC_TRY(m, alloc_pages(m, gfp | __GFP_NOWARN, order, nid));
 	if (page) {
 		struct zone *z = pfn_zone(m, page_to_pfn(m, page));
 

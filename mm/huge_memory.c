@@ -255,7 +255,7 @@ static struct page *thp_alloc_tries(struct machine *m, struct vm_area_struct *vm
 	struct page *head;
 
 	page_owner_site(m, PO_SITE_THP);
-	head = vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr);
+	head = TRACE_ALLOC_TRY(m, vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr));
 
 	if (head || !thp_may_compact(m, vma))
 		return head;
@@ -265,7 +265,7 @@ static struct page *thp_alloc_tries(struct machine *m, struct vm_area_struct *vm
 		return head;
 	try_to_free_pages(m, HPAGE_PMD_ORDER, gfp, m->cur_task ? task_node(m, m->cur_task) : 0);
 	page_owner_site(m, PO_SITE_THP);
-	head = vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr);
+	head = TRACE_ALLOC_TRY(m, vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr));
 	if (head)
 		return head;
 	page_owner_site(m, PO_SITE_THP);
@@ -273,13 +273,13 @@ static struct page *thp_alloc_tries(struct machine *m, struct vm_area_struct *vm
 					  noretry ? INIT_COMPACT_PRIORITY : DEF_COMPACT_PRIORITY, NULL);
 }
 
-/* The fault's one allocation: when it fails, mm_page_alloc says so (a NULL page). */
+/* The fault's one allocation: one mm_page_alloc at its end, with the page or NULL. */
 static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
 {
 	struct page *head = thp_alloc_tries(m, vma, haddr);
 
-	if (!head)
-		trace_mm_page_alloc_fail(m, HPAGE_PMD_ORDER, THP_GFP, gfp_migratetype(THP_GFP));
+	trace_mm_page_alloc_end(m, head ? page_to_pfn(m, head) : UINT64_MAX, HPAGE_PMD_ORDER,
+				THP_GFP, gfp_migratetype(THP_GFP));
 	return head;
 }
 

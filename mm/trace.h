@@ -63,7 +63,7 @@ uint32_t trace_ptr_hash(const struct machine *m, const void *p);
 static inline void trace_mm_page_alloc(struct machine *m, uint64_t pfn, unsigned order,
 				       unsigned gfp, int mt)
 {
-	if (trace_enabled(m, TE_MM_PAGE_ALLOC)) {
+	if (trace_enabled(m, TE_MM_PAGE_ALLOC) && !m->trace_alloc_tries) {
 		uint64_t f[] = { pfn, order, trace_gfp(gfp, order), (uint64_t)(int64_t)mt };
 
 		trace_event_emit(m, TE_MM_PAGE_ALLOC, f, NULL);
@@ -71,16 +71,21 @@ static inline void trace_mm_page_alloc(struct machine *m, uint64_t pfn, unsigned
 }
 
 /*
- * An allocation that failed for good (kernel: trace_mm_page_alloc with a
- * NULL page at the end of __alloc_pages): pfn is -1UL, which the line
- * prints as page=0000000000000000 pfn=0x0. Called where the model's
- * allocation gives up, not at each try of its retry loops.
+ * The end of an allocation made of several tries (a THP fault, a hugetlb
+ * pool page: kernel __alloc_pages, whose slow path retries after direct
+ * compaction and reclaim): each try runs with m->trace_alloc_tries raised
+ * (TRACE_ALLOC_TRY), so that only this one mm_page_alloc is written, last,
+ * as Linux writes it at the end of __alloc_pages. pfn UINT64_MAX: the
+ * allocation failed (a NULL page; the line prints page=0000000000000000
+ * pfn=0x0).
  */
-static inline void trace_mm_page_alloc_fail(struct machine *m, unsigned order, unsigned gfp,
-					    int mt)
+#define TRACE_ALLOC_TRY(m, call) \
+	({ __typeof__(call) r_; (m)->trace_alloc_tries++; r_ = (call); (m)->trace_alloc_tries--; r_; })
+static inline void trace_mm_page_alloc_end(struct machine *m, uint64_t pfn, unsigned order,
+					   unsigned gfp, int mt)
 {
 	if (trace_enabled(m, TE_MM_PAGE_ALLOC)) {
-		uint64_t f[] = { UINT64_MAX, order, trace_gfp(gfp, order), (uint64_t)(int64_t)mt };
+		uint64_t f[] = { pfn, order, trace_gfp(gfp, order), (uint64_t)(int64_t)mt };
 
 		trace_event_emit(m, TE_MM_PAGE_ALLOC, f, NULL);
 	}

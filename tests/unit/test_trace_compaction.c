@@ -527,9 +527,8 @@ static int run_line(const char *l)
  * The hugetlb pool grows by one page on frag()'s machine: its async
  * direct compaction succeeds (defer_reset, expected to succeed: consider
  * 1), the allocation does (defer_reset again, alloc_success: consider 0),
- * then the page's mm_page_alloc (Linux writes it last, at the end of
- * __alloc_pages; the model as its retry takes the page, before the second
- * defer_reset). kswapd, woken for order 9, goes to sleep balanced and
+ * then the page's one mm_page_alloc, last, as Linux writes it at the end
+ * of __alloc_pages. kswapd, woken for order 9, goes to sleep balanced and
  * wakes kcompactd (as kswapd0: DMA has too little free memory above its
  * reserve for DMA32's allocations, DMA32 is suitable); kcompactd runs at
  * the next point (as kcompactd0), checks DMA32 twice as Linux does
@@ -563,9 +562,9 @@ Test(trace_compaction, kswapd_wakes_kcompactd)
 	W("%smm_compaction_end: zone_start=0x1000 migrate_pfn=0x5a00 free_pfn=0x739d zone_end=0x8000, "
 	  "mode=async status=success", ctx);
 	W("%smm_compaction_defer_reset: node=0 zone=DMA32    order=9 order_failed=10 consider=1 limit=1", ctx);
+	W("%smm_compaction_defer_reset: node=0 zone=DMA32    order=9 order_failed=10 consider=0 limit=1", ctx);
 	W("%smm_page_alloc: page=00000000850faeba pfn=0x5800 order=9 migratetype=1 "
 	  "gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|__GFP_COMP|__GFP_THISNODE", ctx);
-	W("%smm_compaction_defer_reset: node=0 zone=DMA32    order=9 order_failed=10 consider=0 limit=1", ctx);
 	W("%smm_vmscan_kswapd_wake: nid=0 order=9", ksw);
 	W("%smm_compaction_suitable: node=0 zone=DMA      order=9 ret=skipped", ksw);
 	W("%smm_compaction_suitable: node=0 zone=DMA32    order=9 ret=continue", ksw);
@@ -602,4 +601,18 @@ Test(trace_compaction, kswapd_wakes_kcompactd)
 	nwant = 0;
 	cr_expect_eq(ev(COMPACT_DAEMON_WAKE), 1);
 	cr_expect_eq(COUNT(TE_MM_COMPACTION_KCOMPACTD_WAKE), 1);
+}
+
+/* An allocation's try left open (trace_alloc_tries) between commands: the checker says so. */
+Test(trace_compaction, checker_sees_an_open_allocation_try)
+{
+	char *r;
+	int nbad;
+
+	m->trace_alloc_tries = 1;
+	r = mm_check(m, &nbad);
+	cr_expect_eq(nbad, 1);
+	cr_expect(strstr(r, "trace: 1 allocation tries still open between commands"), "%s", r);
+	free(r);
+	m->trace_alloc_tries = 0;
 }
