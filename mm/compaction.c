@@ -544,14 +544,15 @@ static int __compaction_suitable(struct machine *m, struct zone *z, int order, i
 /* Traced with its verdict: continue, skipped (too little free memory) or not_suitable_zone. */
 int compaction_suitable(struct machine *m, struct zone *z, int order, int highest_zoneidx)
 {
-	enum compact_result ret = COMPACT_SKIPPED;	/* too little free memory to migrate into */
+	/* skipped: too little free memory to migrate into */
+	enum compact_result ret = COMPACT_SKIPPED;
 
 	if (__compaction_suitable(m, z, order, highest_zoneidx)) {
 		ret = COMPACT_CONTINUE;
 		if (order > PAGE_ALLOC_COSTLY_ORDER) {
 			int fragindex = fragmentation_index(z, order);
 
-			/* towards 0 the failure is for want of memory: reclaim's business, not ours */
+			/* towards 0 the failure is for want of memory: reclaim's business */
 			if (fragindex >= 0 && fragindex <= m->tun.extfrag_threshold)
 				ret = COMPACT_NOT_SUITABLE_ZONE;
 		}
@@ -628,7 +629,8 @@ rescan:
 			last_migrated_pfn = start_pfn;
 		err = migrate_pages_to(m, &cc->migratepages, &target, &st);
 		/* nr_failed: every page of the batch not moved, tried or not (put back) */
-		trace_mm_compaction_migratepages(m, st.nr_succeeded, cc->nr_migratepages - st.nr_succeeded);
+		trace_mm_compaction_migratepages(m, st.nr_succeeded,
+						 cc->nr_migratepages - st.nr_succeeded);
 		cc->nr_migratepages = 0;
 		if (err) {
 			if (err == -ENOMEM && !compact_scanners_met(cc)) {

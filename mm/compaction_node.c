@@ -213,7 +213,7 @@ static void kcompactd_do_work(struct machine *m, struct pglist_data *pgdat)
 		if (status == COMPACT_SUCCESS)
 			compaction_defer_reset(m, z, cc.order, 0);
 		else if (status == COMPACT_PARTIAL_SKIPPED || status == COMPACT_COMPLETE)
-			defer_compaction(m, z, cc.order);	/* sync migration defers as sync direct does */
+			defer_compaction(m, z, cc.order);	/* sync: defers as sync direct does */
 		count_vm_events(m, COMPACT_DAEMON_MIGRATE_SCANNED, (int64_t)cc.total_migrate_scanned);
 		count_vm_events(m, COMPACT_DAEMON_FREE_SCANNED, (int64_t)cc.total_free_scanned);
 	}
@@ -261,7 +261,7 @@ void kcompactd_run(struct machine *m)
 				struct trace_kthread save;
 
 				trace_kthread_enter(m, &save, kcompactd_comm(pgdat->node_id));
-				compact_node_cc(m, pgdat, 1);	/* kcompactd's own work: its events are its */
+				compact_node_cc(m, pgdat, 1);	/* kcompactd's work: its events */
 				trace_kthread_exit(m, &save);
 				/* no progress: back off 64 periods */
 				if (fragmentation_score_node(m, pgdat) >= prev)
@@ -322,7 +322,8 @@ static enum compact_result try_to_compact_pages(struct machine *m, unsigned gfp,
 			if (status > rc)
 				rc = status;
 			if (status == COMPACT_SUCCESS) {
-				compaction_defer_reset(m, z, order, 0);	/* likely, not certain */
+				/* likely, not certain */
+				compaction_defer_reset(m, z, order, 0);
 				return rc;
 			}
 			if (prio != COMPACT_PRIO_ASYNC &&

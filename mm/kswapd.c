@@ -211,7 +211,8 @@ void kswapd_run(struct machine *m)
 			if (kswapd_hopeless(pgdat) || pgdat_balanced(m, pgdat, 0, idx)) {
 				/* kswapd_try_to_sleep: skip bits cleared, kcompactd woken for the order */
 				reset_isolation_suitable(m, pgdat);
-				wakeup_kcompactd(m, pgdat, order, (int)idx);	/* by kswapd: its events */
+				/* by kswapd: its events are kswapd0's */
+				wakeup_kcompactd(m, pgdat, order, (int)idx);
 				pgdat->kswapd_state = KSWAPD_NAPPING;
 				pgdat->kswapd_nap_end = m->sim_ns + KSWAPD_NAP_NS;
 			} else {

@@ -79,8 +79,12 @@ static inline void trace_mm_page_alloc(struct machine *m, uint64_t pfn, unsigned
  * allocation failed (a NULL page; the line prints page=0000000000000000
  * pfn=0x0).
  */
-#define TRACE_ALLOC_TRY(m, call) \
-	({ __typeof__(call) r_; (m)->trace_alloc_tries++; r_ = (call); (m)->trace_alloc_tries--; r_; })
+#define TRACE_ALLOC_TRY(m, call) ({ \
+	__typeof__(call) r_; \
+	(m)->trace_alloc_tries++; \
+	r_ = (call); \
+	(m)->trace_alloc_tries--; \
+	r_; })
 static inline void trace_mm_page_alloc_end(struct machine *m, uint64_t pfn, unsigned order,
 					   unsigned gfp, int mt)
 {
