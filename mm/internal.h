@@ -213,6 +213,13 @@ struct machine {
 	void *trace_notify_arg;
 	const char *trace_comm;
 	int trace_pid;
+	/*
+	 * > 0 during one try of an allocation made of several (a THP fault's,
+	 * a hugetlb pool page's: not the reclaim or compaction between them):
+	 * its mm_page_alloc is left to the caller, who traces the allocation
+	 * once, as it ends (trace_mm_page_alloc_end). 0 between commands.
+	 */
+	int trace_alloc_tries;
 	/* mempolicy_shared.c: the shmem objects that have a shared policy, in the order they got one */
 	struct list_head shared_policies;
 	/* page_owner.c (page_owner=on): one record per pfn, NULL when off */
