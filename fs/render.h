@@ -42,7 +42,7 @@ struct render_clock {
 void render_meminfo(struct rbuf *b, const struct mm_global_snap *s);
 /* render_slab.c: proc/slabinfo, and sys/kernel/slab/CACHE/ATTR (arg = cache * NR_SLAB_ATTRS + attr) */
 void render_slabinfo(struct rbuf *b, const struct mm_global_snap *s);
-#define NR_SLAB_ATTRS 28
+#define NR_SLAB_ATTRS 30
 extern const char *const slab_attr_names[NR_SLAB_ATTRS];
 void render_slab_attr(struct rbuf *b, const struct mm_global_snap *s, int arg);
 void render_vmstat(struct rbuf *b, const struct mm_global_snap *s);
@@ -57,7 +57,7 @@ void render_swaps(struct rbuf *b, const struct mm_global_snap *s);
 enum block_file {
 	BLKF_STAT, BLKF_SIZE, BLKF_START, BLKF_PARTITION, BLKF_DEV, BLKF_INFLIGHT,
 	BLKF_RANGE, BLKF_EXT_RANGE, BLKF_ZERO, BLKF_ONE, BLKF_512, BLKF_4096,
-	BLKF_NR_REQUESTS, BLKF_MAX_SECTORS_KB, BLKF_SCHEDULER,
+	BLKF_NR_REQUESTS, BLKF_MAX_SECTORS_KB, BLKF_SCHEDULER, NR_BLKF
 };
 void render_diskstats(struct rbuf *b, const struct mm_disk_snap *d, int n);
 void render_block_file(struct rbuf *b, const struct mm_disk_snap *d, enum block_file f);

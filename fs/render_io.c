@@ -41,6 +41,18 @@ static void part_stat(struct rbuf *b, const struct mm_disk_snap *d)
  * logical and 4 KiB physical block, rotational (virtio-blk reports no
  * rotation rate), 256 requests, mq-deadline.
  */
+static const char *const blkf_const[NR_BLKF] = {
+	[BLKF_RANGE] = "16\n",
+	[BLKF_EXT_RANGE] = "256\n",
+	[BLKF_ZERO] = "0\n",
+	[BLKF_ONE] = "1\n",
+	[BLKF_512] = "512\n",
+	[BLKF_4096] = "4096\n",
+	[BLKF_NR_REQUESTS] = "256\n",
+	[BLKF_MAX_SECTORS_KB] = "4096\n",
+	[BLKF_SCHEDULER] = "none [mq-deadline] kyber bfq \n",
+};
+
 void render_block_file(struct rbuf *b, const struct mm_disk_snap *d, enum block_file f)
 {
 	switch (f) {
@@ -62,32 +74,9 @@ void render_block_file(struct rbuf *b, const struct mm_disk_snap *d, enum block_
 	case BLKF_INFLIGHT:
 		rbuf_printf(b, "%8u %8u\n", 0u, 0u);
 		break;
-	case BLKF_RANGE:
-		rbuf_puts(b, "16\n");
-		break;
-	case BLKF_EXT_RANGE:
-		rbuf_puts(b, "256\n");
-		break;
-	case BLKF_ZERO:
-		rbuf_puts(b, "0\n");
-		break;
-	case BLKF_ONE:
-		rbuf_puts(b, "1\n");
-		break;
-	case BLKF_512:
-		rbuf_puts(b, "512\n");
-		break;
-	case BLKF_4096:
-		rbuf_puts(b, "4096\n");
-		break;
-	case BLKF_NR_REQUESTS:
-		rbuf_puts(b, "256\n");
-		break;
-	case BLKF_MAX_SECTORS_KB:
-		rbuf_puts(b, "4096\n");
-		break;
-	case BLKF_SCHEDULER:
-		rbuf_puts(b, "none [mq-deadline] kyber bfq \n");
+	default:
+		if (f >= BLKF_RANGE && f < NR_BLKF)
+			rbuf_puts(b, blkf_const[f]);
 		break;
 	}
 }

@@ -43,8 +43,9 @@ const char *const slab_attr_names[NR_SLAB_ATTRS] = {
 	"aliases", "align", "cache_dma", "cpu_partial", "cpu_slabs", "ctor", "destroy_by_rcu",
 	"hwcache_align", "min_partial", "object_size", "objects", "objects_partial",
 	"objs_per_slab", "order", "partial", "poison", "reclaim_account", "red_zone",
-	"remote_node_defrag_ratio", "sanity_checks", "sheaf_capacity", "slab_size", "slabs",
-	"slabs_cpu_partial", "store_user", "total_objects", "trace", "usersize",
+	"remote_node_defrag_ratio", "sanity_checks", "sheaf_capacity", "shrink", "slab_size",
+	"slabs", "slabs_cpu_partial", "store_user", "total_objects", "trace", "usersize",
+	"validate",
 };
 
 /* show_slab_objects: the total, then N<nid>=<count> for every node that has some. */
@@ -87,6 +88,8 @@ void render_slab_attr(struct rbuf *b, const struct mm_global_snap *s, int arg)
 		NODE_SUM(slabs);
 	else if (!strcmp(name, "total_objects"))
 		NODE_SUM(total_objects);
+	else if (!strcmp(name, "shrink") || !strcmp(name, "validate"))
+		;	/* write-only actions: shrink_show and validate_show print nothing */
 	else if (!strcmp(name, "slabs_cpu_partial"))
 		rbuf_printf(b, "0(0)\n");	/* no per-CPU partial slabs */
 	else if (!strcmp(name, "ctor")) {

@@ -166,9 +166,10 @@ static void print_kmem(struct rbuf *b, const struct trace_entry *e)
 		rbuf_printf(b, "page=%016lx pfn=0x%lx order=%u migratetype=%d percpu_refill=%d",
 			    page_ptr(e->f[0]), U(0), (unsigned)e->f[1], I(2), I(3));
 		break;
-	case TE_MM_PAGE_ALLOC:
+	case TE_MM_PAGE_ALLOC:	/* a failure's pfn is -1UL: a NULL page, pfn 0 */
 		rbuf_printf(b, "page=%016lx pfn=0x%lx order=%d migratetype=%d gfp_flags=",
-			    page_ptr(e->f[0]), U(0), I(1), I(3));
+			    e->f[0] == UINT64_MAX ? 0 : page_ptr(e->f[0]),
+			    e->f[0] == UINT64_MAX ? 0 : U(0), I(1), I(3));
 		trace_print_gfp(b, U(2));
 		break;
 	case TE_MM_PAGE_FREE:

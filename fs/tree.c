@@ -352,10 +352,17 @@ static void tree_add_io(void)
 }
 
 /*
- * sys/kernel/slab/CACHE/ATTR (render_slab.c), root's only as in sysfs; a
- * merged-in cache's name is a second directory showing the same cache
- * (sysfs makes both links to one :NNNNNNN directory).
+ * sys/kernel/slab/CACHE/ATTR (render_slab.c), root's only as in sysfs:
+ * shrink and validate 0600, written as the tunable "slab/CACHE/ATTR"
+ * (tree_write), the others 0400. A merged-in cache's name is a second
+ * directory showing the same cache (sysfs makes both links to one
+ * :NNNNNNN directory).
  */
+static int slab_attr_writable(const char *name)
+{
+	return !strcmp(name, "shrink") || !strcmp(name, "validate");
+}
+
 static void tree_add_slab(void)
 {
 	int dir = dir_add("slab", N_SYS_KERNEL);
@@ -370,7 +377,8 @@ static void tree_add_slab(void)
 			cdir = dir_add(name, dir);
 			for (int a = 0; a < NR_SLAB_ATTRS; a++)
 				sys_add(slab_attr_names[a], cdir, render_slab_attr,
-					id * NR_SLAB_ATTRS + a)->mode = S_IFREG | 0400;
+					id * NR_SLAB_ATTRS + a)->mode =
+					S_IFREG | (slab_attr_writable(slab_attr_names[a]) ? 0600 : 0400);
 		}
 	}
 }
@@ -812,7 +820,7 @@ int tree_writable(const struct tree_ref *ref)
 	const struct node *n = ref->node;
 
 	return n->kind == NK_CTL || n->kind == NK_TASK_ADJ || (n->kind == NK_TUNABLE && (n->mode & 0200)) ||
-	       n->kind == NK_NODE_COMPACT ||
+	       n->kind == NK_NODE_COMPACT || (n->kind == NK_SYS && (n->mode & 0200)) ||
 	       (n->kind == NK_VIEW && (n->mode & 0200)) ||
 	       (n->kind == NK_BINARY && (n->mode & 0200)) ||
 	       (n->kind == NK_TRACEFS && (n->mode & 0200) && tracefs_writable(n->arg));
@@ -833,6 +841,15 @@ int tree_write(const struct tree_ref *ref, const char *buf, size_t len)
 		char name[32];
 
 		snprintf(name, sizeof(name), "node%d/compact", (int)ref->node->arg);
+		return cmd_tunable_write(mmfs.m, name, buf, len);
+	}
+	if (ref->node->kind == NK_SYS && (ref->node->mode & 0200)) {
+		/* sys/kernel/slab/CACHE/{shrink,validate}: journaled as the tunable "slab/CACHE/ATTR" */
+		char name[96];
+
+		snprintf(name, sizeof(name), "slab/%s/%s",
+			 mm_slab_cache_name((int)ref->node->arg / NR_SLAB_ATTRS),
+			 slab_attr_names[ref->node->arg % NR_SLAB_ATTRS]);
 		return cmd_tunable_write(mmfs.m, name, buf, len);
 	}
 	if (ref->node->kind != NK_TUNABLE)

@@ -219,6 +219,7 @@ static uint64_t isolate_freepages_block(struct machine *m, struct compact_contro
 	}
 	if (pfn > end_pfn)
 		pfn = end_pfn;
+	trace_mm_compaction_isolate_freepages(m, *start_pfn, pfn, nr_scanned, total_isolated);
 	*start_pfn = pfn;
 	cc->total_free_scanned += nr_scanned;
 	if (total_isolated)
@@ -362,6 +363,7 @@ static void isolate_migratepages_block(struct machine *m, struct compact_control
 				       uint64_t low_pfn, uint64_t end_pfn)
 {
 	uint64_t nr_scanned = 0, nr_isolated = 0, valid = UINT64_MAX, next_skip_pfn = 0;
+	uint64_t start_pfn = low_pfn;
 	int skip_on_failure = 0, skip_updated = 0;
 	struct zone *z = cc->zone;
 
@@ -441,6 +443,7 @@ abort:
 			set_pageblock_skip(m, valid);
 		update_cached_migrate(cc, low_pfn);
 	}
+	trace_mm_compaction_isolate_migratepages(m, start_pfn, low_pfn, nr_scanned, nr_isolated);
 	cc->total_migrate_scanned += nr_scanned;
 	if (nr_isolated)
 		count_vm_events(m, COMPACT_ISOLATED, (int64_t)nr_isolated);
@@ -517,7 +520,16 @@ static enum compact_result __compact_finished(struct machine *m, struct compact_
 			    ((unsigned)o >= pageblock_order / 2 || cc->migratetype != MIGRATE_MOVABLE))
 				return COMPACT_SUCCESS;
 	}
-	return COMPACT_CONTINUE;	/* COMPACT_NO_SUITABLE_PAGE, as compact_finished maps it */
+	return COMPACT_NO_SUITABLE_PAGE;
+}
+
+/* The run's check before each round: traced as found, no_suitable_page then means continue. */
+static enum compact_result compact_finished(struct machine *m, struct compact_control *cc)
+{
+	enum compact_result ret = __compact_finished(m, cc);
+
+	trace_mm_compaction_finished(m, cc->zone->nid, cc->zone->idx, cc->order, ret);
+	return ret == COMPACT_NO_SUITABLE_PAGE ? COMPACT_CONTINUE : ret;
 }
 
 static int __compaction_suitable(struct machine *m, struct zone *z, int order, int highest_zoneidx)
@@ -529,17 +541,24 @@ static int __compaction_suitable(struct machine *m, struct zone *z, int order, i
 	return zone_watermark_ok(m, z, 0, watermark, (enum zone_type)highest_zoneidx, 0);
 }
 
+/* Traced with its verdict: continue, skipped (too little free memory) or not_suitable_zone. */
 int compaction_suitable(struct machine *m, struct zone *z, int order, int highest_zoneidx)
 {
-	int fragindex;
+	/* skipped: too little free memory to migrate into */
+	enum compact_result ret = COMPACT_SKIPPED;
 
-	if (!__compaction_suitable(m, z, order, highest_zoneidx))
-		return 0;	/* COMPACT_SKIPPED: too little free memory to migrate into */
-	if (order <= PAGE_ALLOC_COSTLY_ORDER)
-		return 1;
-	fragindex = fragmentation_index(z, order);
-	/* towards 0 the failure is for want of memory: reclaim's business, not ours */
-	return !(fragindex >= 0 && fragindex <= m->tun.extfrag_threshold);
+	if (__compaction_suitable(m, z, order, highest_zoneidx)) {
+		ret = COMPACT_CONTINUE;
+		if (order > PAGE_ALLOC_COSTLY_ORDER) {
+			int fragindex = fragmentation_index(z, order);
+
+			/* towards 0 the failure is for want of memory: reclaim's business */
+			if (fragindex >= 0 && fragindex <= m->tun.extfrag_threshold)
+				ret = COMPACT_NOT_SUITABLE_ZONE;
+		}
+	}
+	trace_mm_compaction_suitable(m, z->nid, z->idx, order, ret);
+	return ret == COMPACT_CONTINUE;
 }
 
 enum compact_result compact_zone(struct machine *m, struct compact_control *cc)
@@ -591,7 +610,7 @@ enum compact_result compact_zone(struct machine *m, struct compact_control *cc)
 	update_cached = !sync && z->compact_cached_migrate_pfn[0] == z->compact_cached_migrate_pfn[1];
 	trace_mm_compaction_begin(m, start_pfn, cc->migrate_pfn, cc->free_pfn, end_pfn, sync);
 
-	while ((ret = __compact_finished(m, cc)) == COMPACT_CONTINUE) {
+	while ((ret = compact_finished(m, cc)) == COMPACT_CONTINUE) {
 		struct migrate_stats st = { 0 };
 		int64_t err;
 
@@ -609,7 +628,9 @@ rescan:
 		if (last_migrated_pfn < start_pfn)
 			last_migrated_pfn = start_pfn;
 		err = migrate_pages_to(m, &cc->migratepages, &target, &st);
-		trace_mm_compaction_migratepages(m, st.nr_succeeded, st.nr_failed_pages);
+		/* nr_failed: every page of the batch not moved, tried or not (put back) */
+		trace_mm_compaction_migratepages(m, st.nr_succeeded,
+						 cc->nr_migratepages - st.nr_succeeded);
 		cc->nr_migratepages = 0;
 		if (err) {
 			if (err == -ENOMEM && !compact_scanners_met(cc)) {

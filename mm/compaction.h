@@ -104,9 +104,9 @@ unsigned extfrag_for_order(const struct zone *z, int order);
 unsigned fragmentation_score_wmark(struct machine *m, int low);
 
 /* compaction_node.c */
-void defer_compaction(struct zone *z, int order);
-int compaction_deferred(struct zone *z, int order);
-void compaction_defer_reset(struct zone *z, int order, int alloc_success);
+void defer_compaction(struct machine *m, struct zone *z, int order);
+int compaction_deferred(struct machine *m, struct zone *z, int order);
+void compaction_defer_reset(struct machine *m, struct zone *z, int order, int alloc_success);
 /* compact_memory: every zone of every node; nodeN/compact: one node. */
 void compact_nodes(struct machine *m);
 void compact_node(struct machine *m, int nid);
@@ -126,7 +126,8 @@ void kcompactd_run(struct machine *m);
  * __alloc_pages_direct_compact with try_to_compact_pages): compacts the
  * zones of nid's zonelist at prio, then retries the free lists. Counts
  * compact_stall and compact_success / compact_fail unless every zone was
- * skipped. Returns the page, or NULL with *result.
+ * skipped. Returns the page, or NULL with *result. The retry is a try of
+ * the caller's allocation: the caller writes its one mm_page_alloc.
  */
 struct page *alloc_pages_direct_compact(struct machine *m, unsigned gfp, unsigned order, int nid,
 					enum compact_priority prio, enum compact_result *result);

@@ -27,9 +27,13 @@
 #include "task.h"
 #include "vmstat.h"
 
-/* ---- deferral ---- */
+/* ---- deferral: each step traced with the zone's state after it ---- */
 
-void defer_compaction(struct zone *z, int order)
+#define trace_defer(m, event, z, order) \
+	trace_mm_compaction_##event(m, (z)->nid, (z)->idx, order, (z)->compact_considered, \
+				    (z)->compact_defer_shift, (z)->compact_order_failed)
+
+void defer_compaction(struct machine *m, struct zone *z, int order)
 {
 	z->compact_considered = 0;
 	z->compact_defer_shift++;
@@ -37,9 +41,11 @@ void defer_compaction(struct zone *z, int order)
 		z->compact_order_failed = order;
 	if (z->compact_defer_shift > COMPACT_MAX_DEFER_SHIFT)
 		z->compact_defer_shift = COMPACT_MAX_DEFER_SHIFT;
+	trace_defer(m, defer_compaction, z, order);
 }
 
-int compaction_deferred(struct zone *z, int order)
+/* Only a deferral (a zone passed over) is traced, not the try that ends one. */
+int compaction_deferred(struct machine *m, struct zone *z, int order)
 {
 	unsigned limit = 1U << z->compact_defer_shift;
 
@@ -49,10 +55,11 @@ int compaction_deferred(struct zone *z, int order)
 		z->compact_considered = limit;
 		return 0;
 	}
+	trace_defer(m, deferred, z, order);
 	return 1;
 }
 
-void compaction_defer_reset(struct zone *z, int order, int alloc_success)
+void compaction_defer_reset(struct machine *m, struct zone *z, int order, int alloc_success)
 {
 	if (alloc_success) {
 		z->compact_considered = 0;
@@ -60,6 +67,7 @@ void compaction_defer_reset(struct zone *z, int order, int alloc_success)
 	}
 	if (order >= z->compact_order_failed)
 		z->compact_order_failed = order + 1;
+	trace_defer(m, defer_reset, z, order);
 }
 
 /* ---- compact_memory, nodeN/compact ---- */
@@ -96,6 +104,17 @@ void compact_nodes(struct machine *m)
 		compact_node(m, n);
 }
 
+/* The highest populated zone: kcompactd's default (pgdat->nr_zones - 1). */
+static int node_top_zone(struct pglist_data *pgdat)
+{
+	int top = 0;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (populated_zone(&pgdat->node_zones[i]))
+			top = i;
+	return top;
+}
+
 static int should_proactive_compact_node(struct machine *m, struct pglist_data *pgdat)
 {
 	if (!m->tun.compaction_proactiveness || pgdat->kswapd_state == 1 /* KSWAPD_WOKEN */)
@@ -103,12 +122,19 @@ static int should_proactive_compact_node(struct machine *m, struct pglist_data *
 	return fragmentation_score_node(m, pgdat) > fragmentation_score_wmark(m, 0);
 }
 
+/* A node already triggered is not woken (nor traced) again; the order -1 names the sysctl. */
 void compaction_proactiveness_changed(struct machine *m)
 {
 	if (!m->tun.compaction_proactiveness)
 		return;
-	for (int n = 0; n < m->nr_nodes; n++)
-		m->node[n]->proactive_compact_trigger = 1;
+	for (int n = 0; n < m->nr_nodes; n++) {
+		struct pglist_data *pgdat = m->node[n];
+
+		if (pgdat->proactive_compact_trigger)
+			continue;
+		pgdat->proactive_compact_trigger = 1;
+		trace_mm_compaction_wakeup_kcompactd(m, pgdat->node_id, -1, node_top_zone(pgdat));
+	}
 	m->kcompactd_active = 1;
 }
 
@@ -130,17 +156,6 @@ static int kcompactd_node_suitable(struct machine *m, struct pglist_data *pgdat)
 			return 1;
 	}
 	return 0;
-}
-
-/* The highest populated zone: kcompactd's default (pgdat->nr_zones - 1). */
-static int node_top_zone(struct pglist_data *pgdat)
-{
-	int top = 0;
-
-	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (populated_zone(&pgdat->node_zones[i]))
-			top = i;
-	return top;
 }
 
 void wakeup_kcompactd(struct machine *m, struct pglist_data *pgdat, int order, int highest_zoneidx)
@@ -186,7 +201,7 @@ static void kcompactd_do_work(struct machine *m, struct pglist_data *pgdat)
 		struct zone *z = &pgdat->node_zones[i];
 		enum compact_result status;
 
-		if (!populated_zone(z) || compaction_deferred(z, cc.order))
+		if (!populated_zone(z) || compaction_deferred(m, z, cc.order))
 			continue;
 		if (zone_watermark_ok(m, z, (unsigned)cc.order, wmark_pages(z, WMARK_MIN),
 				      (enum zone_type)i, 0))
@@ -196,9 +211,9 @@ static void kcompactd_do_work(struct machine *m, struct pglist_data *pgdat)
 		cc.zone = z;	/* whole_zone, once set by a zone, stays for the next: one cc, as Linux's */
 		status = compact_zone(m, &cc);
 		if (status == COMPACT_SUCCESS)
-			compaction_defer_reset(z, cc.order, 0);
+			compaction_defer_reset(m, z, cc.order, 0);
 		else if (status == COMPACT_PARTIAL_SKIPPED || status == COMPACT_COMPLETE)
-			defer_compaction(z, cc.order);	/* sync migration defers as sync direct does */
+			defer_compaction(m, z, cc.order);	/* sync: defers as sync direct does */
 		count_vm_events(m, COMPACT_DAEMON_MIGRATE_SCANNED, (int64_t)cc.total_migrate_scanned);
 		count_vm_events(m, COMPACT_DAEMON_FREE_SCANNED, (int64_t)cc.total_free_scanned);
 	}
@@ -206,6 +221,18 @@ static void kcompactd_do_work(struct machine *m, struct pglist_data *pgdat)
 		pgdat->kcompactd_max_order = 0;
 	if (pgdat->kcompactd_highest_zoneidx >= cc.highest_zoneidx)
 		pgdat->kcompactd_highest_zoneidx = node_top_zone(pgdat);
+	trace_kthread_exit(m, &save);
+}
+
+/* kcompactd goes back to its wait: traced each time round its loop. */
+static void kcompactd_sleep(struct machine *m, struct pglist_data *pgdat)
+{
+	struct trace_kthread save;
+
+	if (!trace_enabled(m, TE_MM_COMPACTION_KCOMPACTD_SLEEP))
+		return;
+	trace_kthread_enter(m, &save, kcompactd_comm(pgdat->node_id));
+	trace_mm_compaction_kcompactd_sleep(m, pgdat->node_id);
 	trace_kthread_exit(m, &save);
 }
 
@@ -220,6 +247,7 @@ void kcompactd_run(struct machine *m)
 		if (pgdat->kcompactd_wake && !pgdat->proactive_compact_trigger) {
 			pgdat->kcompactd_wake = 0;
 			kcompactd_do_work(m, pgdat);
+			kcompactd_sleep(m, pgdat);
 			pgdat->kcompactd_next_ns = m->sim_ns + HPAGE_FRAG_CHECK_INTERVAL_NS;
 			continue;
 		}
@@ -230,14 +258,18 @@ void kcompactd_run(struct machine *m)
 			pgdat->kcompactd_next_ns = m->sim_ns + HPAGE_FRAG_CHECK_INTERVAL_NS;
 			if (should_proactive_compact_node(m, pgdat)) {
 				unsigned prev = fragmentation_score_node(m, pgdat);
+				struct trace_kthread save;
 
-				compact_node_cc(m, pgdat, 1);
+				trace_kthread_enter(m, &save, kcompactd_comm(pgdat->node_id));
+				compact_node_cc(m, pgdat, 1);	/* kcompactd's work: its events */
+				trace_kthread_exit(m, &save);
 				/* no progress: back off 64 periods */
 				if (fragmentation_score_node(m, pgdat) >= prev)
 					pgdat->kcompactd_next_ns = m->sim_ns +
 						(HPAGE_FRAG_CHECK_INTERVAL_NS << COMPACT_MAX_DEFER_SHIFT);
 			}
 			pgdat->proactive_compact_trigger = 0;
+			kcompactd_sleep(m, pgdat);
 		}
 		active |= pgdat->kcompactd_wake;
 	}
@@ -269,6 +301,7 @@ static enum compact_result try_to_compact_pages(struct machine *m, unsigned gfp,
 	enum compact_result rc = COMPACT_SKIPPED;
 	int high = (int)gfp_zone(gfp);
 
+	trace_mm_compaction_try_to_compact_pages(m, order, gfp, prio);
 	for (int i = 0; i < m->nr_nodes; i++) {
 		struct pglist_data *pgdat = m->node[(nid + i) % m->nr_nodes];
 
@@ -280,7 +313,7 @@ static enum compact_result try_to_compact_pages(struct machine *m, unsigned gfp,
 
 			if (!managed_zone(z))
 				continue;
-			if (prio > MIN_COMPACT_PRIORITY && compaction_deferred(z, order)) {
+			if (prio > MIN_COMPACT_PRIORITY && compaction_deferred(m, z, order)) {
 				if (rc < COMPACT_DEFERRED)
 					rc = COMPACT_DEFERRED;
 				continue;
@@ -289,12 +322,13 @@ static enum compact_result try_to_compact_pages(struct machine *m, unsigned gfp,
 			if (status > rc)
 				rc = status;
 			if (status == COMPACT_SUCCESS) {
-				compaction_defer_reset(z, order, 0);	/* likely, not certain */
+				/* likely, not certain */
+				compaction_defer_reset(m, z, order, 0);
 				return rc;
 			}
 			if (prio != COMPACT_PRIO_ASYNC &&
 			    (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED))
-				defer_compaction(z, order);
+				defer_compaction(m, z, order);
 		}
 	}
 	return rc;
@@ -315,12 +349,13 @@ struct page *alloc_pages_direct_compact(struct machine *m, unsigned gfp, unsigne
 	if (r == COMPACT_SKIPPED)
 		return NULL;
 	count_vm_event(m, COMPACT_STALL);
-	page = alloc_pages(m, gfp | __GFP_NOWARN, order, nid);
+	/* a try of the caller's allocation, which writes its mm_page_alloc */
+	page = TRACE_ALLOC_TRY(m, alloc_pages(m, gfp | __GFP_NOWARN, order, nid));
 	if (page) {
 		struct zone *z = pfn_zone(m, page_to_pfn(m, page));
 
 		z->compact_blockskip_flush = 0;
-		compaction_defer_reset(z, (int)order, 1);
+		compaction_defer_reset(m, z, (int)order, 1);
 		count_vm_event(m, COMPACTSUCCESS);
 		return page;
 	}

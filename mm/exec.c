@@ -167,6 +167,8 @@ int exec_map_one(struct mm_struct *mm, uint64_t start, uint64_t end, uint64_t fl
 	err = vma_insert(mm, vma);
 	if (err)
 		vm_area_free(vma);
+	else if (vma->anon_vma)
+		anon_vma_attach(vma, NULL);	/* its anon_vma and chain objects */
 	return err;
 }
 

@@ -60,6 +60,8 @@ int shadow_store(struct address_space *as, uint64_t index, uint64_t shadow);
 uint64_t shadow_take(struct address_space *as, uint64_t index);
 /* Drop every value of [first, end): shadows, and swap entries with their slots. */
 void shadow_drop_range(struct address_space *as, uint64_t first, uint64_t end);
+/* Whether a value (shadow or swap entry) sits at index. */
+int shadow_at(const struct address_space *as, uint64_t index);
 void shadow_release(struct address_space *as);
 /*
  * A shmem object's pages on swap: the same table holds the swap entry

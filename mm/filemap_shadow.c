@@ -105,6 +105,11 @@ static uint64_t shadow_find(const struct address_space *as, uint64_t index)
 	return as->shadows[h].index == EMPTY ? UINT64_MAX : h;
 }
 
+int shadow_at(const struct address_space *as, uint64_t index)
+{
+	return shadow_find(as, index) != UINT64_MAX;
+}
+
 uint64_t shadow_take(struct address_space *as, uint64_t index)
 {
 	uint64_t h = shadow_find(as, index), v;

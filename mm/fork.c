@@ -128,6 +128,7 @@ static int dup_mmap(struct machine *m, struct task *parent, struct mm_struct *mm
 
 			if (!mm->pgd && pgd_alloc(m, mm))
 				return -ENOMEM;
+			anon_vma_fork(tmp, v);	/* Linux's anon_vma tree: rmap_avc.c */
 			err = walk_range(m, old, v->vm_start, v->vm_end, copy_one_pmd, copy_one_pte, &ca);
 		}
 	}

@@ -235,6 +235,9 @@ static int thp_may_compact(struct machine *m, struct vm_area_struct *vma)
 	       (m->tun.thp_defrag == THP_MADVISE && (vma->vm_flags & MM_VM_HUGEPAGE));
 }
 
+/* A THP fault's gfp (a user folio; no kswapd wakeup, as GFP_TRANSHUGE_LIGHT has none) */
+#define THP_GFP	(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NOKSWAPD)
+
 /*
  * The slow path of a THP fault's allocation (__alloc_pages_slowpath with
  * GFP_TRANSHUGE: kswapd is not woken): async direct compaction; one pass
@@ -244,15 +247,15 @@ static int thp_may_compact(struct machine *m, struct vm_area_struct *vma)
  * __GFP_RETRY_MAYFAIL stops there. defrag=always adds __GFP_NORETRY
  * outside madvised ranges.
  */
-static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
+static struct page *thp_alloc_tries(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
 {
-	unsigned gfp = GFP_HIGHUSER_MOVABLE | __GFP_NOWARN | __GFP_NOKSWAPD;
+	unsigned gfp = THP_GFP;
 	int noretry = !(vma->vm_flags & MM_VM_HUGEPAGE);
 	enum compact_result r;
 	struct page *head;
 
 	page_owner_site(m, PO_SITE_THP);
-	head = vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr);
+	head = TRACE_ALLOC_TRY(m, vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr));
 
 	if (head || !thp_may_compact(m, vma))
 		return head;
@@ -262,12 +265,22 @@ static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uin
 		return head;
 	try_to_free_pages(m, HPAGE_PMD_ORDER, gfp, m->cur_task ? task_node(m, m->cur_task) : 0);
 	page_owner_site(m, PO_SITE_THP);
-	head = vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr);
+	head = TRACE_ALLOC_TRY(m, vma_alloc_pages(m, gfp, HPAGE_PMD_ORDER, vma, haddr));
 	if (head)
 		return head;
 	page_owner_site(m, PO_SITE_THP);
 	return alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, -1,
 					  noretry ? INIT_COMPACT_PRIORITY : DEF_COMPACT_PRIORITY, NULL);
+}
+
+/* The fault's one allocation: one mm_page_alloc at its end, with the page or NULL. */
+static struct page *thp_alloc(struct machine *m, struct vm_area_struct *vma, uint64_t haddr)
+{
+	struct page *head = thp_alloc_tries(m, vma, haddr);
+
+	trace_mm_page_alloc_end(m, head ? page_to_pfn(m, head) : UINT64_MAX, HPAGE_PMD_ORDER,
+				THP_GFP, gfp_migratetype(THP_GFP));
+	return head;
 }
 
 /* A new THP for haddr of vma, mapped by pmd (whose table is already deposited). */

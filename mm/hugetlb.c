@@ -18,6 +18,7 @@
 
 #include "internal.h"
 #include "compaction.h"
+#include "trace.h"
 #include "arena.h"
 #include "page_alloc.h"
 #include "huge_memory.h"
@@ -35,7 +36,7 @@ static int alloc_pool_page(struct machine *m, int nid)
 	struct page *page;
 
 	page_owner_site(m, PO_SITE_HUGETLB);
-	page = alloc_pages(m, gfp, HPAGE_PMD_ORDER, nid);
+	page = TRACE_ALLOC_TRY(m, alloc_pages(m, gfp, HPAGE_PMD_ORDER, nid));
 
 	/*
 	 * __GFP_RETRY_MAYFAIL: direct compaction, harder each time
@@ -44,6 +45,9 @@ static int alloc_pool_page(struct machine *m, int nid)
 	for (int prio = INIT_COMPACT_PRIORITY; !page && prio >= MIN_COMPACT_PRIORITY; prio--)
 		page = alloc_pages_direct_compact(m, gfp, HPAGE_PMD_ORDER, nid,
 						  (enum compact_priority)prio, NULL);
+	/* one allocation, its tries above: one mm_page_alloc, with the page or NULL */
+	trace_mm_page_alloc_end(m, page ? page_to_pfn(m, page) : UINT64_MAX, HPAGE_PMD_ORDER, gfp,
+				gfp_migratetype(gfp));
 	if (!page)
 		return 0;
 	SetPageFlag(page, PG_head);

@@ -102,6 +102,9 @@ struct machine {
 	uint64_t last_anon_vma;		/* the last id handed out */
 	struct anon_vma **anon_vmas;	/* hash table, anon_nbuckets chains */
 	uint64_t anon_nbuckets, nr_anon_vmas;
+	/* rmap_avc.c: Linux's anon_vma tree (its slab objects) */
+	uint64_t nr_av_nodes, nr_avcs;	/* anon_vma and anon_vma_chain objects */
+	uint64_t avc_lost;		/* host allocations that failed: counts not exact */
 	/* swapfile.c: the swap devices, by type */
 	struct swap_info_struct *swap_info[32];	/* MAX_SWAPFILES */
 	int swap_least_prio;		/* the last priority swapon assigned (-1 at boot) */
@@ -210,6 +213,13 @@ struct machine {
 	void *trace_notify_arg;
 	const char *trace_comm;
 	int trace_pid;
+	/*
+	 * > 0 during one try of an allocation made of several (a THP fault's,
+	 * a hugetlb pool page's: not the reclaim or compaction between them):
+	 * its mm_page_alloc is left to the caller, who traces the allocation
+	 * once, as it ends (trace_mm_page_alloc_end). 0 between commands.
+	 */
+	int trace_alloc_tries;
 	/* mempolicy_shared.c: the shmem objects that have a shared policy, in the order they got one */
 	struct list_head shared_policies;
 	/* page_owner.c (page_owner=on): one record per pfn, NULL when off */

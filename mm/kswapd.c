@@ -208,10 +208,10 @@ void kswapd_run(struct machine *m)
 			balance_pgdat(m, pgdat, order, idx);
 			/* kswapd's memstall: SOME, the faulting task runs on meanwhile */
 			psi_memstall(m, ((uint64_t)m->vm_events[PGSCAN_KSWAPD] - scanned) * PSI_SCAN_NS, 0);
-			trace_kthread_exit(m, &save);
 			if (kswapd_hopeless(pgdat) || pgdat_balanced(m, pgdat, 0, idx)) {
 				/* kswapd_try_to_sleep: skip bits cleared, kcompactd woken for the order */
 				reset_isolation_suitable(m, pgdat);
+				/* by kswapd: its events are kswapd0's */
 				wakeup_kcompactd(m, pgdat, order, (int)idx);
 				pgdat->kswapd_state = KSWAPD_NAPPING;
 				pgdat->kswapd_nap_end = m->sim_ns + KSWAPD_NAP_NS;
@@ -219,6 +219,7 @@ void kswapd_run(struct machine *m)
 				/* progress but not balanced: it goes on at the next point */
 				count_vm_event(m, KSWAPD_HIGH_WMARK_HIT_QUICKLY);
 			}
+			trace_kthread_exit(m, &save);
 		}
 		active |= pgdat->kswapd_state != KSWAPD_ASLEEP;
 	}

@@ -35,6 +35,7 @@ static int move_vma(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 		.file = file_ref_get(vma->vm_file),
 		.pgoff = linear_page_index(vma, r->addr),
 		.anon_vma = vma->anon_vma,
+		.anon_src = vma,		/* copy_vma: its chains are cloned (rmap_avc.c) */
 		.policy = vma->vm_policy,	/* copy_vma's vma_dup_policy */
 	};
 	int err = 0;
@@ -74,8 +75,7 @@ static int move_vma(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 			vma_set_flags(x->mm, vma, vma->vm_flags & ~VM_LOCKED_MASK);
 		if (vma && vma != new && vma->vm_start == r->addr &&
 		    vma->vm_end == r->addr + r->old_len) {
-			vma_set_anon_vma(vma, 0);
-			vma->anon_vma_shared = 0;
+			vma_set_anon_vma(vma, 0);	/* its chains go too */
 		}
 	} else if (r->old_len) {
 		/* the old charge moves with the pages: unmap without returning it */
@@ -137,7 +137,7 @@ static int grow(struct sys_ctx *x, struct remap *r, uint64_t *ret)
 	uint64_t delta = r->new_len - r->old_len;
 	struct vma_attr a = {
 		.flags = vma->vm_flags, .file = vma->vm_file, .anon_vma = vma->anon_vma,
-		.pgoff = vma->vm_pgoff + vma_pages(vma), .policy = vma->vm_policy,
+		.anon_src = vma, .pgoff = vma->vm_pgoff + vma_pages(vma), .policy = vma->vm_policy,
 	};
 	uint64_t map_flags = vma->vm_flags & MM_VM_MAYSHARE ? MM_MAP_SHARED : 0;
 	int err;

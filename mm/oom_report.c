@@ -20,6 +20,7 @@
 #include "internal.h"
 #include "oom_kill.h"
 #include "page_alloc.h"
+#include "slab.h"
 #include "swap.h"
 #include "task.h"
 #include "vmscan.h"
@@ -334,6 +335,52 @@ static void dump_tasks(struct machine *m, const struct oom_control *oc)
 	free(v);
 }
 
+/*
+ * should_dump_unreclaim_slab (mm/oom_kill.c): unreclaimable slab takes more
+ * pages than all the LRU lists together (isolated and unevictable pages
+ * included), so the kernel's own objects are the likelier culprit.
+ */
+static int should_dump_unreclaim_slab(struct machine *m)
+{
+	static const enum node_stat_item lru[] = {
+		NR_ACTIVE_ANON, NR_INACTIVE_ANON, NR_ACTIVE_FILE, NR_INACTIVE_FILE,
+		NR_ISOLATED_ANON, NR_ISOLATED_FILE, NR_UNEVICTABLE,
+	};
+	int64_t nr_lru = 0;
+
+	for (size_t i = 0; i < sizeof(lru) / sizeof(lru[0]); i++)
+		nr_lru += global_node_page_state(m, lru[i]);
+	return global_node_page_state(m, NR_SLAB_UNRECLAIMABLE) > nr_lru;
+}
+
+/*
+ * dump_unreclaimable_slab (mm/slab_common.c): every cache without
+ * SLAB_RECLAIM_ACCOUNT that has slabs, in slab_caches order (newest
+ * first, as slabinfo), with its active objects' and all its slots' size
+ * in KB (get_slabinfo's active_objs and num_objs times the slot size).
+ */
+static void dump_unreclaimable_slab(struct machine *m)
+{
+	kmsg_add(m, "Unreclaimable slab info:");
+	kmsg_add(m, "Name                      Used          Total");
+	for (int id = NR_KMEM_CACHES - 1; id >= 0; id--) {
+		const struct kmem_cache_info *ci = &kmem_cache_info[id];
+		const struct kmem_cache *s = m->slab_caches[id];
+		uint64_t active = 0, total = 0;
+
+		if (!s || (ci->flags & SLAB_RECLAIM_ACCOUNT))
+			continue;
+		for (int n = 0; n < m->nr_nodes; n++) {
+			active += s->node[n].inuse;
+			total += s->node[n].total_objects;
+		}
+		if (total)
+			kmsg_add(m, "%-17s %10lluKB %10lluKB", ci->name,
+				 (unsigned long long)(active * ci->size / 1024),
+				 (unsigned long long)(total * ci->size / 1024));
+	}
+}
+
 void oom_dump_header(struct machine *m, struct task *cur, const struct oom_control *oc,
 		     int from_kill)
 {
@@ -344,6 +391,8 @@ void oom_dump_header(struct machine *m, struct task *cur, const struct oom_contr
 		 cur ? cur->comm : "swapper/0", mask, oc->order, cur ? cur->oom_score_adj : 0);
 	dump_stack(m, cur, oom_frames, from_kill ? NULL : oom_frames[2]);
 	show_mem(m, (int)gfp_zone(oc->gfp), oc->nodemask);
+	if (should_dump_unreclaim_slab(m))
+		dump_unreclaimable_slab(m);
 	if (m->tun.oom_dump_tasks)
 		dump_tasks(m, oc);
 }

@@ -64,22 +64,23 @@ static int anon_vma_compatible(const struct vm_area_struct *a, const struct vm_a
 
 /*
  * The first anonymous page of a VMA gives it an anon_vma: a compatible
- * neighbour's if it has one that no fork has shared (find_mergeable_anon_vma,
- * next first), so that VMAs faulted side by side can still merge later;
- * else a new one.
+ * neighbour's if that one's chain is singular, i.e. it is no fork child
+ * (find_mergeable_anon_vma, next first), so that VMAs faulted side by
+ * side can still merge later; else a new one. The anon_vma_chain (and
+ * the new anon_vma object) come with it (rmap_avc.c).
  */
 void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	struct vm_area_struct *next = vma_next_of(vma), *prev = vma_prev_of(vma);
+	struct vm_area_struct *next = vma_next_of(vma), *prev = vma_prev_of(vma), *reuse = NULL;
 
 	if (vma->anon_vma)
 		return;
-	if (next && next->anon_vma && !next->anon_vma_shared && anon_vma_compatible(vma, next))
-		vma_set_anon_vma(vma, next->anon_vma);
-	else if (prev && prev->anon_vma && !prev->anon_vma_shared && anon_vma_compatible(prev, vma))
-		vma_set_anon_vma(vma, prev->anon_vma);
-	else
-		vma_set_anon_vma(vma, new_anon_vma_id(mm));
+	if (next && next->anon_vma && !vma_is_fork_child(next) && anon_vma_compatible(vma, next))
+		reuse = next;
+	else if (prev && prev->anon_vma && !vma_is_fork_child(prev) && anon_vma_compatible(prev, vma))
+		reuse = prev;
+	vma_set_anon_vma(vma, reuse ? reuse->anon_vma : new_anon_vma_id(mm));
+	anon_vma_attach(vma, reuse);
 }
 
 void get_page(struct page *page)

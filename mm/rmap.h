@@ -87,6 +87,30 @@ int rmap_walk_thp(struct machine *m, struct page *head, rmap_thp_pmd_fn pmdf,
 struct rbuf_lite;
 int rmap_check(struct machine *m, struct rbuf_lite *out);
 
+/*
+ * rmap_avc.c: Linux's anon_vma tree, a shadow kept for the anon_vma and
+ * anon_vma_chain slab objects (see there why). vma must be linked.
+ *   anon_vma_attach   __anon_vma_prepare's half: a new root anon_vma, or
+ *                     reuse's (a neighbour whose chain is singular)
+ *   anon_vma_clone    dst (no chains yet) gets a copy of src's: split, dup_anon_vma, copy_vma
+ *   anon_vma_fork     the child VMA: src's chains, plus its own anon_vma
+ *                     unless one of them can be reused
+ *   unlink_anon_vmas  all of vma's chains go, and anon_vmas left without any
+ */
+struct anon_vma_node;
+struct avc_ext;
+void anon_vma_attach(struct vm_area_struct *vma, const struct vm_area_struct *reuse);
+void anon_vma_clone(struct vm_area_struct *dst, const struct vm_area_struct *src);
+void anon_vma_fork(struct vm_area_struct *vma, const struct vm_area_struct *pvma);
+void unlink_anon_vmas(struct vm_area_struct *vma);
+/* Its chains are more than one: forked from a parent (kernel: vma_is_fork_child). */
+int vma_is_fork_child(const struct vm_area_struct *vma);
+/* The anon_vma_chains vma owns. */
+uint64_t vma_nr_avc(const struct vm_area_struct *vma);
+/* Both name the same Linux anon_vma (the same id for VMAs of a bare mm). */
+int anon_vma_same(const struct vm_area_struct *a, const struct vm_area_struct *b);
+int anon_vma_tree_check(struct machine *m, struct rbuf_lite *out);
+
 /* Give vma an anon_vma before its first anonymous page (kernel: anon_vma_prepare). */
 void anon_vma_prepare(struct mm_struct *mm, struct vm_area_struct *vma);
 

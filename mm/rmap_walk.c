@@ -16,7 +16,9 @@
  *         lists every VMA that maps it (i_mmap).
  *
  * Anon_vma ids come from one counter per machine, so two processes never
- * share one by accident. A VMA whose anon_vma changes while it is linked
+ * share one by accident. These lists are the model's own index: Linux's
+ * anon_vma tree (a new anon_vma per forked VMA, its anon_vma_chain
+ * objects) is kept beside them in rmap_avc.c, for the slab counts only. A VMA whose anon_vma changes while it is linked
  * goes through vma_set_anon_vma; one whose file changes, vma_set_file.
  * All functions expect m->lock held.
  */
@@ -34,7 +36,6 @@
 /* One anon_vma: the VMAs that carry its id. */
 struct anon_vma {
 	uint64_t id;
-	uint32_t slab;			/* slab.h: its anon_vma object */
 	struct anon_vma *hnext;		/* hash chain */
 	struct list_head vmas;		/* their anon_link */
 };
@@ -86,14 +87,12 @@ static void anon_link(struct machine *m, struct vm_area_struct *vma)
 		if (!av)
 			return;	/* the page's PTEs stay unseen by reclaim: it keeps them */
 		av->id = vma->anon_vma;
-		av->slab = kmem_cache_alloc(m, KMEM_ANON_VMA, -1);
 		INIT_LIST_HEAD(&av->vmas);
 		av->hnext = m->anon_vmas[av_hash(av->id, m->anon_nbuckets)];
 		m->anon_vmas[av_hash(av->id, m->anon_nbuckets)] = av;
 		m->nr_anon_vmas++;
 	}
 	list_add_tail(&vma->anon_link, &av->vmas);
-	vma->avc_slab = kmem_cache_alloc(m, KMEM_ANON_VMA_CHAIN, -1);
 }
 
 static void anon_unlink(struct machine *m, struct vm_area_struct *vma)
@@ -104,8 +103,6 @@ static void anon_unlink(struct machine *m, struct vm_area_struct *vma)
 		return;
 	list_del(&vma->anon_link);
 	vma->anon_link.next = vma->anon_link.prev = NULL;
-	kmem_cache_free(m, KMEM_ANON_VMA_CHAIN, vma->avc_slab);
-	vma->avc_slab = 0;
 	av = av_find(m, vma->anon_vma);
 	if (!av || !list_empty(&av->vmas))
 		return;
@@ -113,7 +110,6 @@ static void anon_unlink(struct machine *m, struct vm_area_struct *vma)
 		;
 	*pp = av->hnext;
 	m->nr_anon_vmas--;
-	kmem_cache_free(m, KMEM_ANON_VMA, av->slab);
 	kfree(av);
 }
 
@@ -149,6 +145,7 @@ void rmap_link_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 void rmap_unlink_vma(struct vm_area_struct *vma)
 {
 	if (vma->vm_mm && vma->vm_mm->machine) {
+		unlink_anon_vmas(vma);
 		anon_unlink(vma->vm_mm->machine, vma);
 		file_unlink(vma);
 		kmem_cache_free(vma->vm_mm->machine, KMEM_VM_AREA_STRUCT, vma->slab);
@@ -163,8 +160,10 @@ void vma_set_anon_vma(struct vm_area_struct *vma, uint64_t id)
 
 	if (vma->anon_vma == id)
 		return;
-	if (m)
+	if (m) {
+		unlink_anon_vmas(vma);	/* the caller attaches or clones the new one's */
 		anon_unlink(m, vma);
+	}
 	vma->anon_vma = id;
 	if (m && id)
 		anon_link(m, vma);
@@ -337,5 +336,5 @@ int rmap_check(struct machine *m, struct rbuf_lite *out)
 			   (unsigned long long)listed, (unsigned long long)linked);
 		bad++;
 	}
-	return bad;
+	return bad + anon_vma_tree_check(m, out);
 }

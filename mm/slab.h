@@ -149,6 +149,14 @@ uint32_t kmalloc_acct(struct machine *m, uint64_t size, unsigned long lgfp, int 
 void kfree_acct(struct machine *m, uint64_t size, unsigned long lgfp, uint32_t handle,
 		const char *site);
 
+/*
+ * kmem_cache_shrink (sysfs CACHE/shrink): every node's empty slabs freed,
+ * the fullest partial ones first on the list; the pages freed.
+ */
+uint64_t kmem_cache_shrink(struct machine *m, enum kmem_cache_id id);
+/* A write to sys/kernel/slab/CACHE/ATTR (path "CACHE/ATTR"), locking m: 0 or -errno (slub_sysfs.c). */
+int slab_sysfs_write(struct machine *m, const char *path, const char *buf, size_t len);
+
 /* The node a slab handle sits on (-1 for 0). */
 int slab_nid(struct machine *m, uint32_t handle);
 

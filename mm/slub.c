@@ -422,31 +422,55 @@ void kmem_cache_free(struct machine *m, enum kmem_cache_id id, uint32_t handle)
 	slab_free(m, id, handle, free_site[id] ? free_site[id] : "kfree", 0);
 }
 
+#define SHRINK_PROMOTE_MAX	32
+
 /*
- * __kmem_cache_do_shrink: every empty slab of every cache goes back to the
- * buddy allocator, whatever min_partial keeps (sysfs CACHE/shrink). Slabs
- * in use stay where they are.
+ * __kmem_cache_do_shrink (sysfs CACHE/shrink): on every node, the empty
+ * slabs go back to the buddy allocator whatever min_partial keeps, and
+ * the partial slabs with at most SHRINK_PROMOTE_MAX free slots move to
+ * the head of the list, fullest first (so the next allocations fill
+ * them). Within one count of free slots the order is reversed, as each
+ * slab is moved to the head of its promote list; the others keep their
+ * order behind them. Returns the pages freed.
  */
+uint64_t kmem_cache_shrink(struct machine *m, enum kmem_cache_id id)
+{
+	const struct kmem_cache_info *ci = &kmem_cache_info[id];
+	struct kmem_cache *s = m->slab_caches[id];
+	uint64_t freed = 0;
+
+	lockdep_assert_held(m);
+	if (!s)
+		return 0;
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		struct kmem_cache_node *n = &s->node[nid];
+		struct list_head promote[SHRINK_PROMOTE_MAX], *pos, *next;
+
+		for (int i = 0; i < SHRINK_PROMOTE_MAX; i++)
+			INIT_LIST_HEAD(&promote[i]);
+		list_for_each_safe(pos, next, &n->partial) {
+			struct page *page = list_entry(pos, struct page, lru);
+			unsigned free = slab_objects(ci, slab_order(page)) - slab_inuse(page);
+
+			if (!slab_inuse(page)) {
+				freed += 1ULL << slab_order(page);
+				discard_slab(m, ci, n, page);
+			} else if (free <= SHRINK_PROMOTE_MAX) {
+				list_move(&page->lru, &promote[free - 1]);
+			}
+		}
+		for (int i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--)
+			list_splice(&promote[i], &n->partial);
+	}
+	return freed;
+}
+
+/* Every cache shrunk (the model fuzzer's step). */
 void mm_slab_shrink(struct machine *m)
 {
 	machine_lock(m);
-	for (int id = 0; id < NR_KMEM_CACHES; id++) {
-		struct kmem_cache *s = m->slab_caches[id];
-
-		if (!s)
-			continue;
-		for (int nid = 0; nid < m->nr_nodes; nid++) {
-			struct kmem_cache_node *n = &s->node[nid];
-			struct list_head *pos, *next;
-
-			list_for_each_safe(pos, next, &n->partial) {
-				struct page *page = list_entry(pos, struct page, lru);
-
-				if (!slab_inuse(page))
-					discard_slab(m, &kmem_cache_info[id], n, page);
-			}
-		}
-	}
+	for (int id = 0; id < NR_KMEM_CACHES; id++)
+		kmem_cache_shrink(m, (enum kmem_cache_id)id);
 	machine_unlock(m);
 }
 

@@ -18,11 +18,14 @@
  *                                      on the inode LRU when it caches no
  *                                      page (mapping_shrinkable), or as
  *                                      soon as its last page goes
- *   inode pruned                       freed (evict: its shadow entries
- *                                      go too); a cached page still there
- *                                      is invalidated first and counted
- *                                      as stolen (pginodesteal,
- *                                      kswapd_inodesteal)
+ *   inode pruned                       freed (evict); a lone shadow at
+ *                                      index 0 (the one value entry the
+ *                                      xarray keeps in its head, so
+ *                                      mapping_shrinkable allows it) is
+ *                                      invalidated first and counted as
+ *                                      stolen (pginodesteal, or
+ *                                      kswapd_inodesteal from kswapd), and
+ *                                      as reclaimed
  *
  * tmpfs dentries are pinned (their files live only in the cache), so
  * shmem inodes never reach an LRU. Objects in use are taken off the LRU at
@@ -88,12 +91,18 @@ static void i_lru_add(struct machine *m, struct file_ref *inode)
 	m->nr_inode_lru[nid]++;
 }
 
-/* mapping_shrinkable: no page, at most one shadow (kept in the xarray's head) */
+/*
+ * mapping_shrinkable (x86-64: no CONFIG_HIGHMEM): no page, and no value
+ * entry but a lone one at index 0, which the xarray keeps in its head
+ * (a lone entry elsewhere needs a node, and so pins the inode as a page
+ * does).
+ */
 static int mapping_shrinkable(const struct file_ref *inode)
 {
 	const struct address_space *as = inode->mapping;
 
-	return !as || (!as->nrpages && as->nr_shadows <= 1);
+	return !as || (!as->nrpages &&
+		       (!as->nr_shadows || (as->nr_shadows == 1 && shadow_at(as, 0))));
 }
 
 void icache_get(struct machine *m, struct file_ref *inode)
@@ -153,20 +162,28 @@ static void evict(struct machine *m, struct file_ref *inode)
 	inode->i_state &= ~(I_CACHED | I_REFERENCED | I_SHMEM);
 }
 
+/*
+ * list_lru_walk's end: it goes down the list (list_for_each_safe) while nr
+ * lasts; an entry it rotates moves to the tail and is met again later in
+ * the same walk, so the walk only ends early at the head, when the entry
+ * it just rotated was the only one left (its next was the head).
+ */
+#define LRU_WALK_ALONE(entry, head)	((entry)->next == (head))
+
 /* prune_dcache_sb: walk nr dentries from the LRU's head; the freed ones. */
 static uint64_t prune_dcache(struct machine *m, int nid, uint64_t nr)
 {
+	struct list_head *lru = &m->dentry_lru[nid];
 	uint64_t freed = 0;
 
-	/* list_lru_walk: each entry at most once, a rotated one is not met again */
-	if (nr > m->nr_dentry_lru[nid])
-		nr = m->nr_dentry_lru[nid];
-	while (nr-- && !list_empty(&m->dentry_lru[nid])) {
-		struct file_ref *inode = list_entry(m->dentry_lru[nid].next, struct file_ref, d_lru);
+	while (nr-- && !list_empty(lru)) {
+		struct file_ref *inode = list_entry(lru->next, struct file_ref, d_lru);
 
 		if (inode->i_state & D_REFERENCED) {	/* LRU_ROTATE */
 			inode->i_state &= ~D_REFERENCED;
-			list_move_tail(&inode->d_lru, &m->dentry_lru[nid]);
+			if (LRU_WALK_ALONE(&inode->d_lru, lru))
+				break;
+			list_move_tail(&inode->d_lru, lru);
 			continue;
 		}
 		d_lru_del(m, inode);
@@ -176,30 +193,41 @@ static uint64_t prune_dcache(struct machine *m, int nid, uint64_t nr)
 	return freed;
 }
 
-/* prune_icache_sb: the same for inodes; a cached page is stolen first. */
+/*
+ * prune_icache_sb: inode_lru_isolate over nr inodes from the LRU's head.
+ * An inode in use or caching pages again leaves the LRU (lazy removal:
+ * the last page's going puts it back); a referenced one rotates; one whose
+ * mapping is not empty (only the lone shadow at index 0 can be left here)
+ * has it invalidated, counted as stolen, and is met again at the head by
+ * the next step of the walk (LRU_RETRY), which evicts it.
+ */
 static uint64_t prune_icache(struct machine *m, int nid, uint64_t nr, int kswapd)
 {
+	struct list_head *lru = &m->inode_lru[nid];
 	uint64_t freed = 0;
 
-	if (nr > m->nr_inode_lru[nid])
-		nr = m->nr_inode_lru[nid];
-	while (nr-- && !list_empty(&m->inode_lru[nid])) {
-		struct file_ref *inode = list_entry(m->inode_lru[nid].next, struct file_ref, i_lru);
+	while (nr-- && !list_empty(lru)) {
+		struct file_ref *inode = list_entry(lru->next, struct file_ref, i_lru);
+		struct address_space *as = inode->mapping;
 
-		if (inode->i_state & I_REFERENCED) {
-			inode->i_state &= ~I_REFERENCED;
-			list_move_tail(&inode->i_lru, &m->inode_lru[nid]);
+		if (inode->i_count || !mapping_shrinkable(inode)) {
+			i_lru_del(m, inode);
 			continue;
 		}
-		if (inode->mapping && inode->mapping->nrpages) {
-			uint64_t reap = invalidate_inode_pages(inode);
+		if (inode->i_state & I_REFERENCED) {
+			inode->i_state &= ~I_REFERENCED;
+			if (LRU_WALK_ALONE(&inode->i_lru, lru))
+				break;
+			list_move_tail(&inode->i_lru, lru);
+			continue;
+		}
+		if (as && (as->nrpages || as->nr_shadows)) {
+			/* invalidate_mapping_pages counts a value entry as one */
+			uint64_t reap = invalidate_inode_pages(inode) + as->nr_shadows;
 
+			shadow_drop_range(as, 0, UINT64_MAX);
 			count_vm_events(m, kswapd ? KSWAPD_INODESTEAL : PGINODESTEAL, (int64_t)reap);
-			if (inode->mapping && inode->mapping->nrpages) {
-				/* dirty or mapped pages stay: so does the inode, at the tail */
-				list_move_tail(&inode->i_lru, &m->inode_lru[nid]);
-				continue;
-			}
+			continue;
 		}
 		evict(m, inode);
 		freed++;

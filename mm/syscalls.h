@@ -60,6 +60,8 @@ struct vma_attr {
 	struct file_ref *file;
 	uint64_t pgoff;		/* of the range's first page */
 	uint64_t anon_vma;
+	/* the VMA anon_vma comes from (rmap_avc.c clones its chains); NULL with no anon_vma */
+	const struct vm_area_struct *anon_src;
 	struct mempolicy *policy;	/* the range's policy (mempolicy.h); NULL = none */
 };
 

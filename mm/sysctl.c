@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "slab.h"
 #include "page_alloc.h"
 #include "hugetlb.h"
 #include "task.h"
@@ -429,6 +430,8 @@ int mm_tunable_write(struct machine *m, const char *name, const char *buf, size_
 	int64_t v[5];
 	int ret = 0, nv = 0;
 
+	if (!t && !strncmp(name, "slab/", 5))
+		return slab_sysfs_write(m, name + 5, buf, len);	/* sys/kernel/slab/CACHE/ATTR */
 	if (!t)
 		return node_compact_write(m, name);
 	if (!(t->info.mode & 0222))

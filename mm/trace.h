@@ -63,6 +63,31 @@ uint32_t trace_ptr_hash(const struct machine *m, const void *p);
 static inline void trace_mm_page_alloc(struct machine *m, uint64_t pfn, unsigned order,
 				       unsigned gfp, int mt)
 {
+	if (trace_enabled(m, TE_MM_PAGE_ALLOC) && !m->trace_alloc_tries) {
+		uint64_t f[] = { pfn, order, trace_gfp(gfp, order), (uint64_t)(int64_t)mt };
+
+		trace_event_emit(m, TE_MM_PAGE_ALLOC, f, NULL);
+	}
+}
+
+/*
+ * The end of an allocation made of several tries (a THP fault, a hugetlb
+ * pool page: kernel __alloc_pages, whose slow path retries after direct
+ * compaction and reclaim): each try runs with m->trace_alloc_tries raised
+ * (TRACE_ALLOC_TRY), so that only this one mm_page_alloc is written, last,
+ * as Linux writes it at the end of __alloc_pages. pfn UINT64_MAX: the
+ * allocation failed (a NULL page; the line prints page=0000000000000000
+ * pfn=0x0).
+ */
+#define TRACE_ALLOC_TRY(m, call) ({ \
+	__typeof__(call) r_; \
+	(m)->trace_alloc_tries++; \
+	r_ = (call); \
+	(m)->trace_alloc_tries--; \
+	r_; })
+static inline void trace_mm_page_alloc_end(struct machine *m, uint64_t pfn, unsigned order,
+					   unsigned gfp, int mt)
+{
 	if (trace_enabled(m, TE_MM_PAGE_ALLOC)) {
 		uint64_t f[] = { pfn, order, trace_gfp(gfp, order), (uint64_t)(int64_t)mt };
 
@@ -243,7 +268,8 @@ void trace_oom_score_adj_update_emit(struct machine *m, const struct task *t);
 /*
  * compaction (kernel: include/trace/events/compaction.h), for mm/compaction.c.
  * zone indices: DMA 0, DMA32 1, Normal 2, Movable 3; status / ret: the
- * kernel's enum compact_result (COMPACT_SKIPPED 1 ... COMPACT_SUCCESS 7).
+ * kernel's enum compact_result (COMPACT_NOT_SUITABLE_ZONE 0 ... COMPACT_SUCCESS 8,
+ * as compaction.h has it).
  */
 #define trace_mm_compaction_begin(m, zone_start, migrate_pfn, free_pfn, zone_end, sync) \
 	TRACE_EMIT(m, TE_MM_COMPACTION_BEGIN, (uint64_t)(zone_start), (uint64_t)(migrate_pfn), \

@@ -483,6 +483,11 @@ int trace_ring_check(struct machine *m, struct rbuf_lite *out)
 			   t->tracing_on);
 		bad++;
 	}
+	if (m->trace_alloc_tries) {
+		rbl_printf(out, "trace: %d allocation tries still open between commands\n",
+			   m->trace_alloc_tries);
+		bad++;
+	}
 	if (t->enabled >> TE_NR) {
 		rbl_printf(out, "trace: enabled %#llx names no event\n", (unsigned long long)t->enabled);
 		bad++;

@@ -101,11 +101,12 @@ struct vm_area_struct {
 	uint64_t vm_pgoff;		/* pages: file offset, or vm_start >> 12 for anon */
 	struct file_ref *vm_file;	/* one reference held, or NULL (anon/special) */
 	uint64_t anon_vma;		/* id of the anon_vma, 0 = none yet */
-	int anon_vma_shared;		/* its chain has a fork's link: not reusable by neighbours */
-	enum vma_special special;
+	/* rmap_avc.c: Linux's anon_vma and chains, for their slab objects */
+	struct anon_vma_node *av;	/* Linux's vma->anon_vma, chained by avc_slab */
+	struct avc_ext *avc_more;	/* a fork child's other chains; NULL: singular */
 	/* rmap_walk.c: who maps what */
 	struct mm_struct *vm_mm;	/* the mm it is linked into, NULL while unlinked */
-	uint32_t slab, avc_slab;	/* slab.h: its vm_area_struct and anon_vma_chain objects */
+	uint32_t slab, avc_slab;	/* slab.h: its vm_area_struct and own anon_vma_chain objects */
 	struct list_head anon_link;	/* on its anon_vma's list; next NULL when not */
 	struct list_head mmap_link;	/* on its file's inode's i_mmap; next NULL when not */
 	/*
@@ -126,6 +127,7 @@ struct vm_area_struct {
 	struct vm_area_struct *vt_left, *vt_right, *vt_parent;
 	struct vm_area_struct *vm_prev, *vm_next;	/* address order */
 	int vt_height;
+	enum vma_special special;	/* here, in vt_height's padding: 192 bytes a VMA */
 	uint64_t vt_gap;		/* vm_start_gap(this) - vm_end(prev), from 0 for the first */
 	uint64_t vt_subtree_gap;	/* max vt_gap over this subtree */
 };

@@ -25,9 +25,43 @@
 #include "vma.h"
 #include "mempolicy.h"
 
-static int anon_vma_compatible(uint64_t a, uint64_t b)
+/*
+ * Two VMAs that may become one (prev and next of a three-way merge):
+ * their anon_vmas are the same, or one has none (are_anon_vmas_compatible).
+ */
+static int anon_vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
-	return !a || !b || a == b;
+	return !a->anon_vma || !b->anon_vma || anon_vma_same(a, b);
+}
+
+/*
+ * is_mergeable_anon_vma: tgt may take the range whose anon_vma a names
+ * (a->anon_src: the VMA it comes from, the one modified or the one mremap
+ * copies). Equal anon_vmas merge; one missing merges unless the side that
+ * has it is a fork child (vma_is_fork_child: more than one chain), which
+ * Linux keeps apart so the root anon_vma's lock does not cover more.
+ */
+static int anon_mergeable(const struct vm_area_struct *tgt, const struct vma_attr *a)
+{
+	if (!tgt->anon_vma && a->anon_vma)
+		return !vma_is_fork_child(a->anon_src);
+	if (tgt->anon_vma && !a->anon_vma)
+		return !vma_is_fork_child(tgt);
+	if (!tgt->anon_vma)
+		return 1;
+	return a->anon_src ? anon_vma_same(tgt, a->anon_src) : tgt->anon_vma == a->anon_vma;
+}
+
+/*
+ * dup_anon_vma: dst, about to cover (part of) src's range, takes src's
+ * anon_vma and a copy of its chains, if it has none of its own.
+ */
+static void dup_anon_vma(struct vm_area_struct *dst, const struct vm_area_struct *src)
+{
+	if (!src || !src->anon_vma || dst->anon_vma)
+		return;
+	vma_set_anon_vma(dst, src->anon_vma);
+	anon_vma_clone(dst, src);
 }
 
 static int attr_mergeable(const struct vm_area_struct *v, const struct vma_attr *a)
@@ -43,7 +77,7 @@ static int attr_mergeable(const struct vm_area_struct *v, const struct vma_attr 
 		return 0;
 	if (!mpol_equal(v->vm_policy, a->policy))
 		return 0;
-	return anon_vma_compatible(v->anon_vma, a->anon_vma);
+	return anon_mergeable(v, a);
 }
 
 /* prev may absorb [start, ...) described by a (kernel: can_vma_merge_after). */
@@ -69,6 +103,7 @@ static void attr_of(const struct vm_area_struct *v, uint64_t start, uint64_t fla
 	a->file = v->vm_file;
 	a->pgoff = linear_page_index(v, start);
 	a->anon_vma = v->anon_vma;
+	a->anon_src = v;
 	a->policy = v->vm_policy;
 }
 
@@ -94,6 +129,7 @@ struct vm_area_struct *vma_split(struct mm_struct *mm, struct vm_area_struct *vm
 		vm_area_free(new);
 		return NULL;
 	}
+	anon_vma_clone(new, vma);	/* __split_vma: the new part has vma's chains too */
 	return new;
 }
 
@@ -131,7 +167,7 @@ static struct vm_area_struct *modify_attr(struct machine *m, struct mm_struct *m
 					  struct mempolicy *pol, int *err)
 {
 	struct vm_area_struct *prev = vma_prev_of(vma), *next = vma_next_of(vma);
-	uint64_t vend = vma->vm_end, anon = vma->anon_vma;
+	uint64_t vend = vma->vm_end;
 	int left, right;
 	struct vma_attr a;
 
@@ -139,15 +175,15 @@ static struct vm_area_struct *modify_attr(struct machine *m, struct mm_struct *m
 	a.policy = pol;
 	left = start == vma->vm_start && can_merge_after(prev, &a, start);
 	right = end == vma->vm_end && can_merge_before(next, &a, start, end);
-	if (left && right && !anon_vma_compatible(prev->anon_vma, next->anon_vma))
+	if (left && right && !anon_vma_compatible(prev, next))
 		right = 0;	/* two faulted neighbours: merge with prev only */
 
 	if (left) {
+		/* prev takes vma's anon_vma (or next's) before they go */
+		dup_anon_vma(prev, vma->anon_vma || !right ? vma : next);
 		if (right) {
 			uint64_t nend = next->vm_end;
 
-			if (!prev->anon_vma)
-				vma_set_anon_vma(prev, anon ? anon : next->anon_vma);
 			vma_drop(mm, vma);
 			vma_drop(mm, next);
 			vma_adjust(mm, prev, prev->vm_start, nend, prev->vm_pgoff);
@@ -158,18 +194,15 @@ static struct vm_area_struct *modify_attr(struct machine *m, struct mm_struct *m
 			vma_adjust(mm, vma, end, vend, a.pgoff + ((end - start) >> MM_PAGE_SHIFT));
 			vma_adjust(mm, prev, prev->vm_start, end, prev->vm_pgoff);
 		}
-		if (!prev->anon_vma)
-			vma_set_anon_vma(prev, anon);
 		return prev;
 	}
 	if (right) {
+		dup_anon_vma(next, vma);
 		if (start == vma->vm_start)
 			vma_drop(mm, vma);
 		else
 			vma_adjust(mm, vma, vma->vm_start, start, vma->vm_pgoff);
 		vma_adjust(mm, next, start, next->vm_end, a.pgoff);
-		if (!next->anon_vma)
-			vma_set_anon_vma(next, anon);
 		return next;
 	}
 	if (start > vma->vm_start) {
@@ -229,13 +262,13 @@ struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint6
 	int left = only_prev < 2 && can_merge_after(prev, attr, start);
 	int right = !only_prev && can_merge_before(next, attr, start, end);
 
-	if (left && right && !anon_vma_compatible(prev->anon_vma, next->anon_vma))
+	if (left && right && !anon_vma_compatible(prev, next))
 		right = 0;
 	if (left) {
 		uint64_t nend = right ? next->vm_end : end;
 
-		if (!prev->anon_vma)
-			vma_set_anon_vma(prev, attr->anon_vma ? attr->anon_vma : (right ? next->anon_vma : 0));
+		/* the copied VMA's anon_vma (mremap), else next's that goes */
+		dup_anon_vma(prev, attr->anon_vma ? attr->anon_src : (right ? next : NULL));
 		if (right)
 			vma_drop(mm, next);
 		vma_adjust(mm, prev, prev->vm_start, nend, prev->vm_pgoff);
@@ -243,8 +276,7 @@ struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint6
 	}
 	if (right) {
 		vma_adjust(mm, next, start, next->vm_end, attr->pgoff);
-		if (!next->anon_vma)
-			vma_set_anon_vma(next, attr->anon_vma);
+		dup_anon_vma(next, attr->anon_src);
 		return next;
 	}
 	vma = vm_area_alloc();
@@ -261,6 +293,11 @@ struct vm_area_struct *vma_map_range(struct mm_struct *mm, uint64_t start, uint6
 		vm_area_free(vma);
 		return NULL;
 	}
+	/* copy_vma: the copy has its source's chains */
+	if (attr->anon_vma && attr->anon_src)
+		anon_vma_clone(vma, attr->anon_src);
+	else if (attr->anon_vma)
+		anon_vma_attach(vma, NULL);
 	return vma;
 }
 

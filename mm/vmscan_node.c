@@ -372,7 +372,7 @@ void shrink_node(struct machine *m, struct pglist_data *pgdat, struct scan_contr
 {
 	uint64_t before = sc->nr_reclaimed;
 
-	int64_t slab_before;
+	int64_t slab_before, steal_before;
 
 	sc->nr.dirty = sc->nr.unqueued_dirty = sc->nr.file_taken = 0;
 	prepare_scan_control(pgdat, sc);
@@ -384,11 +384,15 @@ void shrink_node(struct machine *m, struct pglist_data *pgdat, struct scan_contr
 	 */
 	slab_before = global_node_page_state(m, NR_SLAB_RECLAIMABLE) +
 		      global_node_page_state(m, NR_SLAB_UNRECLAIMABLE);
+	steal_before = m->vm_events[PGINODESTEAL] + m->vm_events[KSWAPD_INODESTEAL];
 	shrink_slab(m, pgdat->node_id, sc->priority, sc->who == RECLAIMER_KSWAPD);
 	slab_before -= global_node_page_state(m, NR_SLAB_RECLAIMABLE) +
 		       global_node_page_state(m, NR_SLAB_UNRECLAIMABLE);
 	if (slab_before > 0)
 		sc->nr_reclaimed += (uint64_t)slab_before;
+	/* mm_account_reclaimed_pages: what the inode shrinker invalidated counts as well */
+	sc->nr_reclaimed += (uint64_t)(m->vm_events[PGINODESTEAL] + m->vm_events[KSWAPD_INODESTEAL] -
+				       steal_before);
 	/* kswapd writes dirty file pages itself once it meets nothing else */
 	if (sc->who == RECLAIMER_KSWAPD && sc->nr.unqueued_dirty &&
 	    sc->nr.unqueued_dirty == sc->nr.file_taken)

@@ -4,7 +4,9 @@
 # back, compaction by each of its doors (the sysctl, the control file's
 # compact, nodeN/compact) with the counters it moves and every kept page's
 # bytes intact, the fault succeeding after; the same session replayed from
-# a journal after a kill -9 gives the same machine; and the host's
+# a journal after a kill -9 gives the same machine; events/compaction's
+# lines from the mount's trace file (DMA's as the host's; the rest adding
+# up to the counters); and the host's
 # compact_memory over fragmented anonymous memory (compaction_probe.c)
 # shows the same compact_* lines in the same order, and scans alike.
 
@@ -75,7 +77,42 @@ assert_eq 0 "$(vm "$MNT" compact_stall)" "no direct compaction without madvise (
 assert_eq 200 "$(stat -c %a "$MNT/proc/sys/vm/compact_memory")" "compact_memory mode"
 assert_eq 200 "$(stat -c %a "$MNT/sys/devices/system/node/node0/compact")" "nodeN/compact mode"
 if cat "$MNT/proc/sys/vm/compact_memory" 2>/dev/null; then fail "compact_memory is readable"; fi
+# events/compaction records the run (doc/tracing.md): read from the mount's trace file below
+T=$MNT/sys/kernel/tracing
+for k in compact_isolated compact_migrate_scanned compact_free_scanned pgmigrate_success; do
+	eval "before_$k=$(vm "$MNT" $k)"
+done
+echo 1 >"$T/events/compaction/enable"
 echo 1 >"$MNT/proc/sys/vm/compact_memory"
+echo 0 >"$T/events/compaction/enable"
+grep -v '^#' "$T/trace" | sed 's/^.*[0-9]: mm_compaction_/mm_compaction_/' >"$WORK/ctrace.txt"
+# DMA's run: its hugetlb pages' blocks passed over (no isolate line); test_trace_compaction
+# has an unfragmented DMA, line for line as the host's
+assert_eq "mm_compaction_begin: zone_start=0x1 migrate_pfn=0x1 free_pfn=0xe00 zone_end=0x1000, mode=sync
+mm_compaction_finished: node=0 zone=DMA      order=-1 ret=continue
+mm_compaction_isolate_migratepages: range=(0x1 ~ 0x200) nr_scanned=511 nr_taken=0
+mm_compaction_finished: node=0 zone=DMA      order=-1 ret=continue
+mm_compaction_isolate_migratepages: range=(0x600 ~ 0x800) nr_scanned=512 nr_taken=0
+mm_compaction_finished: node=0 zone=DMA      order=-1 ret=continue
+mm_compaction_finished: node=0 zone=DMA      order=-1 ret=complete
+mm_compaction_end: zone_start=0x1 migrate_pfn=0xe00 free_pfn=0xe00 zone_end=0x1000, mode=sync status=complete" \
+	"$(head -8 "$WORK/ctrace.txt")" "compact_memory's lines for DMA"
+# the written lines add up to the counters the run moved
+sum() { awk -v e="$1:" -v k="$2=" '$1 == e { for (i = 2; i <= NF; i++) if (index($i, k) == 1) s += substr($i, length(k) + 1) } END { print s + 0 }' "$WORK/ctrace.txt"; }
+assert_eq $(($(vm "$MNT" compact_isolated) - before_compact_isolated)) \
+	$(($(sum mm_compaction_isolate_migratepages nr_taken) + $(sum mm_compaction_isolate_freepages nr_taken))) \
+	"isolate_* nr_taken add up to compact_isolated"
+assert_eq $(($(vm "$MNT" compact_migrate_scanned) - before_compact_migrate_scanned)) \
+	"$(sum mm_compaction_isolate_migratepages nr_scanned)" "isolate_migratepages nr_scanned: compact_migrate_scanned"
+assert_eq $(($(vm "$MNT" compact_free_scanned) - before_compact_free_scanned)) \
+	"$(sum mm_compaction_isolate_freepages nr_scanned)" "isolate_freepages nr_scanned: compact_free_scanned"
+assert_eq $(($(vm "$MNT" pgmigrate_success) - before_pgmigrate_success)) \
+	"$(sum mm_compaction_migratepages nr_migrated)" "migratepages nr_migrated: pgmigrate_success"
+assert_eq "2 2" "$(grep -c '^mm_compaction_begin:' "$WORK/ctrace.txt") $(grep -c '^mm_compaction_end:' "$WORK/ctrace.txt")" \
+	"a begin and an end a zone"
+n=$(wc -l <"$WORK/ctrace.txt")
+assert_eq "# entries-in-buffer/entries-written: $n/$n   #P:2" "$(sed -n 3p "$T/trace")" "trace's header counts"
+echo >"$T/trace"
 assert_eq "Node 0, zone    DMA32    451      1      1      1      1      1      3      2      1      2      2 " \
 	"$(grep DMA32 "$MNT/proc/buddyinfo")" "buddyinfo after compact_memory"
 assert_eq "2079 1 10751 5534 4382 0 0 0" \

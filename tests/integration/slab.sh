@@ -81,3 +81,40 @@ echo check >&"$fd"
 read -r reply <&"$fd"
 exec {fd}>&-
 assert_eq ok "$reply" "check after the shrink"
+
+# sys/kernel/slab/CACHE/shrink and validate: 0600 and empty to read, as on the
+# host; shrink takes "1" (its first byte), anything else is EINVAL; validate is
+# EINVAL for a cache without debugging, the host's answer without slub_debug
+k=kmalloc-64
+for f in shrink validate; do
+	assert_eq "$(stat -c %a "/sys/kernel/slab/$k/$f")" "$(stat -c %a "$MNT/sys/kernel/slab/$k/$f")" "$f mode"
+	assert_eq "" "$(cat "$MNT/sys/kernel/slab/$k/$f")" "$f reads empty"
+done
+assert_eq "$(ls /sys/kernel/slab/$k/ | tr '\n' ' ')" "$(ls "$MNT/sys/kernel/slab/$k/" | tr '\n' ' ')" \
+	"the attributes of a cache directory"
+expect_fail "Invalid argument" "echo 0 >'$MNT/sys/kernel/slab/$k/shrink'"
+expect_fail "Invalid argument" "echo 1 >'$MNT/sys/kernel/slab/$k/validate'"
+expect_fail "Invalid argument" "echo 1 >/sys/kernel/slab/$k/validate"
+
+# Fifteen processes and their exit: three task_struct slabs (8 pages each,
+# five tasks a slab) are left empty, kept for min_partial; writing 1 to
+# shrink gives exactly them back, as tools/mm/slabinfo -s does
+ts=$MNT/sys/kernel/slab/task_struct
+exec {fd}<>"$MNT/ctl"
+spawned=()
+for i in $(seq 15); do echo spawn >&"$fd" && read -r p <&"$fd" && spawned+=("$p"); done
+for p in "${spawned[@]}"; do echo "kill $p" >&"$fd" && read -r _ <&"$fd"; done
+slabs0=$(cut -d' ' -f1 "$ts/slabs")
+objects0=$(cut -d' ' -f1 "$ts/objects")
+slab0=$(meminfo_kb Slab)
+echo 1 >"$ts/shrink"
+slabs1=$(cut -d' ' -f1 "$ts/slabs")
+assert_eq "$objects0" "$(cut -d' ' -f1 "$ts/objects")" "objects stay"
+assert_eq 3 "$((slabs0 - slabs1))" "empty task_struct slabs freed"
+assert_eq "$((slab0 - 3 * 32))" "$(meminfo_kb Slab)" "Slab drops by their 24 pages"
+echo 1 >"$ts/shrink"
+assert_eq "$slabs1" "$(cut -d' ' -f1 "$ts/slabs")" "a second shrink has nothing to free"
+echo check >&"$fd"
+read -r reply <&"$fd"
+exec {fd}>&-
+assert_eq ok "$reply" "check after sysfs shrink"

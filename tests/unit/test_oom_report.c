@@ -15,6 +15,8 @@
 #include "../../mm/internal.h"
 #include "../../mm/memory.h"
 #include "../../mm/oom_kill.h"
+#include "../../mm/slab.h"
+#include "../../mm/vmstat.h"
 #include "../../mm/task.h"
 
 static struct machine *m;
@@ -288,5 +290,85 @@ Test(oom_report, oom_adj_converts_both_ways)
 	cr_assert_eq(count_of(log, "oom_adj is deprecated"), 1);	/* once per boot */
 	cr_assert(has_line(log, "p (2): /proc/2/oom_adj is deprecated, please use "
 			   "/proc/2/oom_score_adj instead."));
+	free(log);
+}
+
+/* mmap without the checker after each call (thousands of them). */
+static void map_quick(int pid, int prot)
+{
+	struct mm_call c = { .verb = MMV_MMAP, .len = 4096, .fd = -1, .prot = prot,
+			     .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS };
+	uint64_t ret;
+
+	cr_assert_eq(mm_syscall(m, pid, &c, &ret, NULL, 0), 0);
+}
+
+/* dump_unreclaimable_slab's lines for the machine as it is now: newest cache first. */
+static void expected_slab_lines(char *out, size_t len)
+{
+	size_t off = (size_t)snprintf(out, len, "\nUnreclaimable slab info:\n"
+				      "Name                      Used          Total\n");
+
+	for (int id = NR_KMEM_CACHES - 1; id >= 0; id--) {
+		const struct kmem_cache_info *ci = &kmem_cache_info[id];
+		uint64_t active = m->slab_caches[id]->node[0].inuse;
+		uint64_t total = m->slab_caches[id]->node[0].total_objects;
+
+		if (!(ci->flags & SLAB_RECLAIM_ACCOUNT) && total)
+			off += (size_t)snprintf(out + off, len - off, "%-17s %10lluKB %10lluKB\n",
+						ci->name, (unsigned long long)(active * ci->size / 1024),
+						(unsigned long long)(total * ci->size / 1024));
+	}
+}
+
+/*
+ * 135000 VMAs in three processes (vm_area_struct slabs of 6429 pages and
+ * more) on the smallest machine, 64 MiB: when the OOM comes, unreclaimable
+ * slab outweighs the LRU lists, and the report lists every unreclaimable
+ * cache after Mem-Info, before the tasks, newest first.
+ */
+Test(oom_report, unreclaimable_slab_info_when_slab_outweighs_the_lru)
+{
+	char want[4096], *log, *info, *vma;
+	int v[3], b = spawn("b");
+	uint64_t more;
+
+	for (int k = 0; k < 3; k++) {
+		v[k] = spawn("vmas");
+		for (int i = 0; i < 45000; i++)
+			map_quick(v[k], i & 1 ? MM_PROT_READ : MM_PROT_READ | MM_PROT_WRITE);
+	}
+	check_ok();
+	more = map_anon(b, 64 * MiB, 0);
+	touch(b, more, 4096, 1);	/* its anon_vma and chain exist before the report */
+	expected_slab_lines(want, sizeof(want));
+	cr_assert_gt(global_node_page_state(m, NR_SLAB_UNRECLAIMABLE), 135000 / 21);
+	cr_assert_eq(try_touch(b, more + 4096, 64 * MiB - 4096), -EINTR);
+	log = kmsg();
+	info = strstr(log, want);
+	cr_assert(info, "want:%s\nlog:\n%s", want, log);
+	vma = strstr(want, "\nvm_area_struct    ");
+	cr_assert(vma);
+	cr_assert_geq(strtoull(vma + 18, NULL, 10), 135000ULL * 192 / 1024);
+	cr_assert(info > strstr(log, "\n0 pages cma reserved\n"));
+	cr_assert(info < strstr(log, "\nTasks state (memory values in pages):\n"));
+	cr_assert_eq(count_of(log, "Unreclaimable slab info:"), 1);
+	free(log);
+}
+
+/* The ordinary OOM (anonymous memory fills the LRU) has no slab section. */
+Test(oom_report, no_slab_info_when_the_lru_outweighs_slab)
+{
+	int a = spawn("a"), b = spawn("b");
+	uint64_t more;
+	char *log;
+
+	fill(b, 20 * MiB);
+	more = map_anon(a, 16 * MiB, 0);
+	cr_assert_eq(try_touch(a, more, 16 * MiB), 0);
+	log = kmsg();
+	cr_assert(strstr(log, "\nMem-Info:\n"));
+	cr_assert(!strstr(log, "Unreclaimable slab info:"));
+	cr_assert(!strstr(log, "Name                      Used          Total"));
 	free(log);
 }

@@ -278,6 +278,34 @@ Test(page_owner, diskstats_count_the_model_io)
 	cr_expect_eq(disk(0).sectors[0], after.sectors[0]);	/* vda counts its partition */
 }
 
+/*
+ * fsync writes a file's dirty pages in index order (write_cache_pages), so
+ * 16 consecutive pages dirtied out of order reach the disk as one request
+ * and 15 merges, whatever order the page cache keeps them in.
+ */
+Test(page_owner, writeback_in_index_order_merges)
+{
+	struct mm_disk_snap before, after;
+	uint64_t a;
+
+	boot(0, 1);
+	a = call(1, (struct mm_call){ .verb = MMV_MMAP, .len = 64 * K,
+				      .prot = MM_PROT_READ | MM_PROT_WRITE,
+				      .flags = MM_MAP_SHARED, .path = "f" });
+	for (int i = 15; i >= 0; i--)
+		touch(1, a + (uint64_t)i * K, K, 1);
+	before = disk(1);
+	cr_assert_eq(mm_file_fsync(m, "f"), 0);
+	after = disk(1);
+	cr_expect_eq(after.sectors[1] - before.sectors[1], 16 * 8, "%llu sectors",
+		     (unsigned long long)(after.sectors[1] - before.sectors[1]));
+	cr_expect_eq(after.ios[1] - before.ios[1], 1, "%llu writes",
+		     (unsigned long long)(after.ios[1] - before.ios[1]));
+	cr_expect_eq(after.merges[1] - before.merges[1], 15, "%llu merges",
+		     (unsigned long long)(after.merges[1] - before.merges[1]));
+	check_ok();
+}
+
 Test(page_owner, diskstats_format)
 {
 	struct mm_disk_snap d[2] = {

@@ -5,9 +5,14 @@
  * in them, Σ slab pages = meminfo Slab, and the super block shrinker
  * behind drop_caches 2. mm_check runs after every step.
  */
+#include <errno.h>
+
 #include "filemaptest.h"
 #include "../../mm/page_alloc.h"
 #include "../../mm/trace.h"
+#include "../../mm/file.h"
+#include "../../mm/filemap_internal.h"
+#include "../../mm/vmscan.h"
 
 static uint64_t slab_pages(void)
 {
@@ -161,12 +166,14 @@ Test(slub, processes_are_accounted, .init = setup, .fini = teardown)
 	cr_assert_eq(objs(KMEM_TASK_STRUCT), 2);
 	cr_assert_eq(objs(KMEM_MM_STRUCT), mm0 + 1);
 	cr_assert_eq(objs(KMEM_VM_AREA_STRUCT), 2 * v0, "the child has init's VMAs");
-	cr_assert_eq(objs(KMEM_ANON_VMA), av0, "the child shares init's anon_vmas");
-	cr_assert_eq(objs(KMEM_ANON_VMA_CHAIN), 2 * avc0);
+	/* anon_vma_fork: an anon_vma of its own per VMA, chained to it and to init's */
+	cr_assert_eq(objs(KMEM_ANON_VMA), 2 * av0);
+	cr_assert_eq(objs(KMEM_ANON_VMA_CHAIN), 3 * avc0);
 	kill_pid(child);
 	cr_assert_eq(objs(KMEM_TASK_STRUCT), 1);
 	cr_assert_eq(objs(KMEM_MM_STRUCT), mm0);
 	cr_assert_eq(objs(KMEM_VM_AREA_STRUCT), v0);
+	cr_assert_eq(objs(KMEM_ANON_VMA), av0);
 	cr_assert_eq(objs(KMEM_ANON_VMA_CHAIN), avc0);
 }
 
@@ -312,4 +319,213 @@ Test(slub, slabs_are_per_node, .init = setup_2nodes, .fini = teardown)
 	kmem_cache_free(m, KMALLOC_4K, h);
 	machine_unlock(m);
 	check_ok();
+}
+
+/* A write to sys/kernel/slab/CACHE/ATTR through the tunable path fs/ uses. */
+static int slab_write(const char *path, const char *val)
+{
+	return mm_tunable_write(m, path, val, strlen(val));
+}
+
+/*
+ * sysfs CACHE/shrink: 96 kmalloc-1k objects freed leave the empty slabs
+ * __slab_free keeps for min_partial; "1" gives them back, exactly their
+ * pages. Only the first byte counts ("10" and "1\n" shrink, " 1" and "0"
+ * are EINVAL), as the host's shrink_store; validate is EINVAL (no cache is
+ * debugged, as on the host without slub_debug).
+ */
+Test(slub, sysfs_shrink_frees_the_kept_empty_slabs, .init = setup, .fini = teardown)
+{
+	uint32_t h[96];
+	uint64_t pages0, kept;
+
+	machine_lock(m);
+	for (int i = 0; i < 96; i++)
+		h[i] = kmem_cache_alloc(m, KMALLOC_1K, 0);
+	for (int i = 0; i < 96; i++)
+		kmem_cache_free(m, KMALLOC_1K, h[i]);
+	machine_unlock(m);
+	check_ok();
+	kept = slabs(KMALLOC_1K);
+	cr_assert_eq(kept, 4, "min_partial 5: the fifth and sixth empty ones went at once");
+	cr_assert_eq(objs(KMALLOC_1K), 0);
+	pages0 = slab_pages();
+	cr_assert_eq(slab_write("slab/kmalloc-1k/shrink", "0"), -EINVAL);
+	cr_assert_eq(slab_write("slab/kmalloc-1k/shrink", " 1"), -EINVAL);
+	cr_assert_eq(slab_write("slab/kmalloc-1k/shrink", ""), -EINVAL);
+	cr_assert_eq(slab_write("slab/kmalloc-1k/validate", "1"), -EINVAL);
+	cr_assert_eq(slab_write("slab/kmalloc-1k/validate", "0"), -EINVAL);
+	cr_assert_eq(slab_write("slab/kmalloc-1k/order", "1"), -EACCES);
+	cr_assert_eq(slab_write("slab/kmalloc-3k/shrink", "1"), -ENOENT);
+	cr_assert_eq(slab_pages(), pages0);
+	cr_assert_eq(slab_write("slab/kmalloc-1k/shrink", "10"), 0);
+	check_ok();
+	cr_assert_eq(slabs(KMALLOC_1K), 0);
+	cr_assert_eq(pages0 - slab_pages(), kept * 4, "order 2: 4 pages a slab");
+	cr_assert_eq(meminfo(MI_SLAB), slab_pages() * 4);
+	cr_assert_eq(slab_write("slab/kmalloc-1k/shrink", "1\n"), 0, "nothing left: still 0");
+	cr_assert_eq(slab_pages(), pages0 - kept * 4);
+}
+
+/*
+ * Shrinking promotes the partial slabs with at most 32 free slots to the
+ * head, fewest free first; slabs with the same count come out reversed.
+ * Three full slabs A B C of kmalloc-1k (16 each): one freed from A, five
+ * from B, one from C makes the list A B C; after the shrink it is C A B,
+ * so the next object comes from C.
+ */
+Test(slub, sysfs_shrink_promotes_the_fullest_slabs, .init = setup, .fini = teardown)
+{
+	uint32_t h[48], next;
+
+	machine_lock(m);
+	for (int i = 0; i < 48; i++)
+		h[i] = kmem_cache_alloc(m, KMALLOC_1K, 0);
+	kmem_cache_free(m, KMALLOC_1K, h[0]);
+	for (int i = 16; i < 21; i++)
+		kmem_cache_free(m, KMALLOC_1K, h[i]);
+	kmem_cache_free(m, KMALLOC_1K, h[32]);
+	machine_unlock(m);
+	cr_assert_neq(h[0], h[16]);
+	cr_assert_neq(h[16], h[32]);
+	cr_assert_eq(slab_write("slab/kmalloc-1k/shrink", "1"), 0);
+	check_ok();
+	machine_lock(m);
+	next = kmem_cache_alloc(m, KMALLOC_1K, 0);
+	cr_assert_eq(next, h[32], "C first");
+	kmem_cache_free(m, KMALLOC_1K, next);
+	machine_unlock(m);
+	cr_assert_eq(slabs(KMALLOC_1K), 3);
+}
+
+/* n files of one page each, read through a shared mapping, paged out (a shadow at index 0). */
+static int spawn_p(void)
+{
+	int pid = 0;
+
+	cr_assert_eq(mm_spawn(m, "p", &pid, NULL, 0), 0);
+	return pid;
+}
+
+static void paged_out_files(int pid, int n)
+{
+	char name[16], path[16];
+	static char page[4096];
+
+	memset(page, 'x', sizeof(page));
+	for (int i = 0; i < n; i++) {
+		uint64_t a;
+
+		snprintf(name, sizeof(name), "s%d", i);
+		snprintf(path, sizeof(path), "/s%d", i);
+		put_host(name, page, sizeof(page));
+		a = map_file(pid, path, 4096, MM_MAP_SHARED);
+		touch(pid, a, 4096, 0);
+		call(pid, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 4096,
+					    .advice = MM_MADV_PAGEOUT });
+		call(pid, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 4096 });
+	}
+	cr_assert_eq(m->nr_dentry_lru[0], (uint64_t)n, "closed: every dentry unused");
+}
+
+/*
+ * A file whose one page reclaim took keeps a shadow at index 0: the
+ * xarray's head, so the inode is shrinkable. drop_caches 2 frees the
+ * dentry, the inode joins the LRU, the walk invalidates the shadow
+ * (pginodesteal + 1, invalidate_mapping_pages counts value entries) and
+ * evicts it: 40 files, 40 stolen, as the host counts the same sequence
+ * (tests/integration/inodesteal_probe.c).
+ */
+Test(slub, a_lone_shadow_at_index_0_is_stolen, .init = setup, .fini = teardown)
+{
+	int pid = spawn_p();
+	uint64_t i0 = objs(KMEM_EXT4_INODE), d0 = objs(KMEM_DENTRY);
+	char why[64];
+
+	paged_out_files(pid, 40);
+	cr_assert_eq(objs(KMEM_EXT4_INODE), i0 + 40);
+	cr_assert_eq(event(PGINODESTEAL), 0);
+	cr_assert_eq(mm_drop_caches(m, 2, why, sizeof(why)), 0);
+	check_ok();
+	cr_assert_eq(event(PGINODESTEAL), 40, "%lld stolen, %llu on the LRU, %llu inodes", (long long)event(PGINODESTEAL), (unsigned long long)m->nr_inode_lru[0], (unsigned long long)(objs(KMEM_EXT4_INODE) - i0));
+	cr_assert_eq(event(KSWAPD_INODESTEAL), 0);
+	cr_assert_eq(objs(KMEM_EXT4_INODE), i0);
+	cr_assert_eq(objs(KMEM_DENTRY), d0);
+	cr_assert_eq(m->nr_inode_lru[0], 0);
+	cr_assert_eq(mm_drop_caches(m, 2, why, sizeof(why)), 0);
+	cr_assert_eq(event(PGINODESTEAL), 40, "nothing left to steal: %lld", (long long)event(PGINODESTEAL));
+}
+
+/* From kswapd (shrink_slab's kswapd flag) the same count goes to kswapd_inodesteal. */
+Test(slub, kswapd_steals_into_its_own_counter, .init = setup, .fini = teardown)
+{
+	paged_out_files(spawn_p(), 10);
+	machine_lock(m);
+	for (int i = 0; i < 4; i++)
+		shrink_slab(m, 0, 0, 1);
+	machine_unlock(m);
+	check_ok();
+	cr_assert_eq(event(KSWAPD_INODESTEAL), 10);
+	cr_assert_eq(event(PGINODESTEAL), 0);
+}
+
+/*
+ * Two shadows (or one at index 1) need an xarray node: the mapping is not
+ * shrinkable, the freed dentry's inode stays off the LRU and nothing is
+ * stolen; so do inodes that still cache pages (the brief's reopen
+ * sequence on the host: 0).
+ */
+Test(slub, shadows_beyond_the_head_pin_the_inode, .init = setup, .fini = teardown)
+{
+	static char pages[8192];
+	int pid = spawn_p();
+	uint64_t i0 = objs(KMEM_EXT4_INODE), a;
+	char why[64], buf[8];
+
+	put_host("two", pages, sizeof(pages));
+	a = map_file(pid, "/two", 8192, MM_MAP_SHARED);
+	touch(pid, a, 8192, 0);
+	call(pid, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 8192,
+				    .advice = MM_MADV_PAGEOUT });
+	call(pid, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a, .len = 8192 });
+	put_host("kept", "x", 1);
+	cr_assert_eq(mm_file_read(m, "/kept", 0, buf, sizeof(buf)), 1);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(mm_drop_caches(m, 2, why, sizeof(why)), 0);
+	check_ok();
+	cr_assert_eq(event(PGINODESTEAL), 0);
+	cr_assert_eq(m->nr_inode_lru[0], 0);
+	cr_assert_eq(objs(KMEM_EXT4_INODE), i0 + 2);
+}
+
+/*
+ * In reclaim, what the inode shrinker invalidates counts as reclaimed
+ * (mm_account_reclaimed_pages), beside the LRU pages and the slab pages
+ * freed: kswapd's shrink_node over ten closed, paged-out files. Its
+ * shrink_slab frees the ten dentries (rotated, then met again in the same
+ * walk) and, the inode LRU having been empty when the batch was split,
+ * walks one inode: its shadow is stolen, and the walk's one step is spent
+ * (LRU_RETRY), so the inode stays on the LRU, empty, for the next walk.
+ */
+Test(slub, stolen_shadows_count_as_reclaimed, .init = setup, .fini = teardown)
+{
+	struct scan_control sc = { .nr_to_reclaim = 32, .gfp = GFP_KERNEL, .priority = 0,
+				   .reclaim_idx = MAX_NR_ZONES - 1, .who = RECLAIMER_KSWAPD,
+				   .may_writepage = 1, .may_unmap = 1, .may_swap = 1 };
+	int64_t steal0, lru0, slab0;
+
+	paged_out_files(spawn_p(), 10);
+	steal0 = event(KSWAPD_INODESTEAL);
+	lru0 = event(PGSTEAL_ANON) + event(PGSTEAL_FILE);
+	slab0 = (int64_t)slab_pages();
+	machine_lock(m);
+	shrink_node(m, m->node[0], &sc);
+	machine_unlock(m);
+	check_ok();
+	cr_assert_eq(event(KSWAPD_INODESTEAL) - steal0, 1);
+	cr_assert_eq(event(PGINODESTEAL), 0);
+	cr_assert_eq(m->nr_inode_lru[0], 10, "the stolen one too, empty now, for the next walk");
+	cr_assert_eq((int64_t)sc.nr_reclaimed,
+		     event(PGSTEAL_ANON) + event(PGSTEAL_FILE) - lru0 +
+		     (slab0 > (int64_t)slab_pages() ? slab0 - (int64_t)slab_pages() : 0) + 1);
 }
