@@ -132,6 +132,7 @@ static struct machine *boot(struct cursor *c, const char *dir)
 		.ram_bytes = ram[b & 3],
 		.nr_nodes = (b & 4) && ram[b & 3] >= (128ULL << 20) ? 2 : 1,
 		.swap_bytes = (b & 0x20) ? 64ULL << 20 : 0,
+		.page_owner = !!(b & 0x40),
 	};
 	struct machine *m;
 	char why[256];
