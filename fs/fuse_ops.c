@@ -43,7 +43,17 @@ struct ofile {
 	int flush_runs_line;	/* write-only control file, see mmfs_flush */
 	int nonblock;		/* opened O_NONBLOCK: trace_pipe does not wait */
 	struct fuse_pollhandle *ph;	/* trace_pipe: the poll waiting to be woken; under poll_lock */
+	struct ofile *prev, *next;	/* the open files (ofiles), under ofiles_lock */
 };
+
+/*
+ * Every ofile not released yet. The kernel sends RELEASE in the background
+ * after the last close; an unmount aborts the connection, and with it the
+ * background requests not yet read, so a file closed just before it may
+ * never be released here: mmfs_destroy releases what is left.
+ */
+static struct ofile *ofiles;
+static pthread_mutex_t ofiles_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Guards every ofile's ph (the tracefs poll thread fires them). */
 static pthread_mutex_t poll_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -68,9 +78,21 @@ static void mmfs_init(void *userdata, struct fuse_conn_info *conn)
 		fprintf(stderr, "mmfs: backing=%s: files/ cannot open it\n", mmfs.backing);
 }
 
+static void ofile_put(struct ofile *of);
+
 static void mmfs_destroy(void *userdata)
 {
 	tracefs_stop();		/* trace_pipe readers still waiting give up */
+	/* the files whose RELEASE the unmount aborted: released as it would have */
+	pthread_mutex_lock(&ofiles_lock);
+	while (ofiles) {
+		struct ofile *of = ofiles;
+
+		pthread_mutex_unlock(&ofiles_lock);
+		ofile_put(of);
+		pthread_mutex_lock(&ofiles_lock);
+	}
+	pthread_mutex_unlock(&ofiles_lock);
 	files_exit();
 }
 
@@ -290,6 +312,12 @@ static void mmfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		}
 		of->filled = 1;
 	}
+	pthread_mutex_lock(&ofiles_lock);
+	of->next = ofiles;
+	if (ofiles)
+		ofiles->prev = of;
+	ofiles = of;
+	pthread_mutex_unlock(&ofiles_lock);
 	fi->fh = (uintptr_t)of;
 	fi->direct_io = 1;
 	fi->nonseekable = of->cf != NULL || is_trace_pipe(&ref);
@@ -515,8 +543,21 @@ static void mmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 		return;
 	}
 
-	struct ofile *of = (struct ofile *)(uintptr_t)fi->fh;
+	ofile_put((struct ofile *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}
 
+/* Release of: a control file's last partial line runs, then everything goes. */
+static void ofile_put(struct ofile *of)
+{
+	pthread_mutex_lock(&ofiles_lock);
+	if (of->prev)
+		of->prev->next = of->next;
+	else
+		ofiles = of->next;
+	if (of->next)
+		of->next->prev = of->prev;
+	pthread_mutex_unlock(&ofiles_lock);
 	if (of->cf) {
 		ctlfile_flush(of->cf);
 		ctlfile_free(of->cf);
@@ -532,7 +573,6 @@ static void mmfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *
 	rbuf_free(&of->text);
 	pthread_mutex_destroy(&of->lock);
 	free(of);
-	fuse_reply_err(req, 0);
 }
 
 static void mmfs_statfs(fuse_req_t req, fuse_ino_t ino)

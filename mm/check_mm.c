@@ -162,6 +162,16 @@ static void walk_table(struct walk *w, uint64_t table, int level, uint64_t base)
 			continue;
 		} else if ((t[i] & _PAGE_PSE) && level == 2) {	/* PROT_NONE ones too */
 			struct page *head = pfn_to_page(w->m, pte_pfn(t[i]));
+			struct vm_area_struct *vma = vma_lookup(w->t->mm, addr);
+			int *bad = w->bad;
+			struct rbuf_lite *out = w->out;
+
+			/* one VMA maps the whole of it (a split VMA splits the PMD first) */
+			if (!vma || vma->vm_start > addr || vma->vm_end < addr + PMD_SIZE)
+				REPORT("pid %d: huge PMD at %#llx not inside one VMA (%#llx-%#llx)\n",
+				       w->t->pid, (unsigned long long)addr,
+				       (unsigned long long)(vma ? vma->vm_start : 0),
+				       (unsigned long long)(vma ? vma->vm_end : 0));
 
 			if (!PageFlag(head, PG_hugetlb)) {
 				w->tables++;	/* the PTE table deposited for its split */

@@ -362,9 +362,19 @@ int task_init(struct machine *m)
 
 void task_exit_all(struct machine *m)
 {
-	for (int pid = 0; pid < m->pid_max; pid++)
-		if (m->tasks[pid])
-			free_task(m, m->tasks[pid]);
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t)
+			continue;
+		/*
+		 * Out of the table first, as an exit does: the mmput below
+		 * munlocks pages only no other locked VMA maps, and
+		 * page_locked_mappings walks the table to know.
+		 */
+		m->tasks[pid] = NULL;
+		free_task(m, t);
+	}
 	kfree(m->tasks);
 	m->tasks = NULL;
 	m->pid_max = 0;

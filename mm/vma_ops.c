@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "file.h"
+#include "huge_memory.h"
 #include "hugetlb.h"
 #include "internal.h"
 #include "rmap.h"
@@ -142,6 +143,22 @@ static struct vm_area_struct *split_checked(struct machine *m, struct mm_struct 
 	if ((int64_t)mm->map_count >= m->tun.max_map_count) {
 		*err = -ENOMEM;
 		return NULL;
+	}
+	/*
+	 * vma_adjust_trans_huge: a huge PMD across the new boundary cannot
+	 * stay, each half of it would belong to another VMA (a flag change
+	 * like MADV_RANDOM walks no page table to split it on the way).
+	 */
+	if ((addr & (PMD_SIZE - 1)) && !(vma->vm_flags & MM_VM_HUGETLB)) {
+		uint64_t haddr = addr & ~(PMD_SIZE - 1);
+		pte_t *pmd;
+
+		if (haddr >= vma->vm_start && haddr + PMD_SIZE <= vma->vm_end &&
+		    (pmd = pmd_lookup(m, mm, haddr, 0, NULL)) && pmd_trans_huge(*pmd)) {
+			*err = split_huge_pmd(m, mm, haddr, pmd);
+			if (*err)
+				return NULL;
+		}
 	}
 	new = vma_split(mm, vma, addr);
 	if (!new)

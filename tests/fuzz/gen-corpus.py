@@ -144,7 +144,8 @@ OPS = ["spawn", "kill", "drop_caches", "compact", "sync",
        "mincore", "msync", "touch", "fork", "exec", "exit",
        "open", "close", "mem_rw",
        "file_write", "file_truncate", "file_read", "file_fsync", "file_rename",
-       "tunable", "view", "shm", "mbind", "set_mempolicy", "get_mempolicy"]
+       "tunable", "view", "shm", "mbind", "set_mempolicy", "get_mempolicy",
+       "tracefs", "zswap", "page_owner", "ctl_line"]
 OP = {name: i for i, name in enumerate(OPS)}
 
 # model_pick.c's tables, by index
@@ -393,6 +394,68 @@ MODEL_SEEDS = {
 }
 
 
+# model_sys.c's tracefs file byte (bit 4: a read, bit 5 with it: O_TRUNC first)
+TFS = ["tracing_on", "buffer_size_kb", "set_event", "events/enable", "sys_enable",
+       "sys_filter", "ev_enable", "ev_filter", "trace", "trace_pipe"]
+READ, TRUNC = 0x10, 0x20
+
+
+def tracefs(f, event=0, *args):
+    return op("tracefs", TFS.index(f), event, *args)
+
+
+def filter_tokens(*toks):
+    """filter_text's bytes: a token count, then one byte per token"""
+    return bytes([len(toks)] + list(toks))
+
+
+# filter tokens: the event's first field, ==, 4096, &&, common_pid, >, 0
+FILTER_FIELD_EQ = filter_tokens(0, 1, 10, 33, 4, 17, 2)
+ZSWAP = ["enabled", "compressor", "max_pool_percent", "accept_threshold_percent",
+         "shrinker_enabled"]
+
+
+def zswap(param, val):
+    return op("zswap", ZSWAP.index(param), val)
+
+
+def zswap_fill(rng, kind):
+    """pages of data written through proc/PID/mem into rng, then paged out"""
+    return op("zswap", 7, PID, rng, kind)
+
+
+POPULATE_80M = b"".join(mmap(addr_null(), len_huge(4), RW, PRIVATE | ANON | POPULATE)
+                        for _ in range(10))
+
+MODEL_SEEDS.update({
+    # every event on, a filter, the buffer resized, the trace read and consumed
+    "tracefs": bytes([0]) + tracefs("events/enable", 0, 1) + tracefs("buffer_size_kb", 0, 2)
+    + mmap(addr_win(0), len_pages(16), RW, PRIVATE | ANON | FIXED)
+    + tracefs("ev_filter", 1, FILTER_FIELD_EQ) + tracefs("sys_filter", 3, FILTER_FIELD_EQ)
+    + touch(W0, True) + op("tracefs", TFS.index("trace") | READ, 0) + tracefs("trace_pipe", 0, 3)
+    + tracefs("set_event", 0, 4, 5) + op("tracefs", TFS.index("set_event") | READ | TRUNC, 0)
+    + tracefs("set_event", 0, 2, 0) + pop("fork") + tracefs("tracing_on", 0, 0)
+    + op("tracefs", TFS.index("trace") | READ | TRUNC, 0) + tracefs("trace_pipe", 0, 0),
+    # zswap on (zstd, a small pool) in front of the swap device under pressure
+    "zswap_swap": bytes([0x20]) + zswap("enabled", 0) + zswap("compressor", 1)
+    + zswap("max_pool_percent", 5) + tracefs("events/enable", 0, 1) + POPULATE_80M
+    + pop("fork") + touch(range_vma(0, 3, 64), False) + zswap_fill(range_vma(0, 0, 16), 0)
+    + zswap_fill(range_vma(1, 0, 16), 2) + op("zswap", 5, 9)
+    + zswap("shrinker_enabled", 1) + zswap("compressor", 0)
+    + madvise(range_vma(1, 0, 64), "pageout") + op("zswap", 6, 8)
+    + zswap("accept_threshold_percent", 4) + zswap("enabled", 1) + op("drop_caches", 251),
+    # page_owner=on: pages of a process, its fork, both files read
+    "page_owner": bytes([0x40]) + mmap(addr_win(0), len_pages(16), RW, PRIVATE | ANON | FIXED)
+    + touch(W0, True) + pop("fork") + op("page_owner", 0) + op("page_owner", 1)
+    + op("kill", 0) + op("page_owner", 0),
+    # MOUNT/ctl lines and the drop_caches / compact_memory tunables, through cmd_run
+    "ctl_lines": bytes([0x08]) + mmap(addr_null(), len_huge(1), RW, SHARED, "/big")
+    + touch(range_whole_vma(0), False) + op("ctl_line", 2, 0) + op("ctl_line", 3, 0)
+    + op("ctl_line", 5, 0) + op("ctl_line", 7, 0) + op("ctl_line", 7, 1) + op("ctl_line", 7, 4)
+    + op("ctl_line", 4, 0) + op("ctl_line", 6, 0),
+})
+
+
 def model_dict():
     """records and pieces of records: ops, mmap flag and prot bytes, lengths"""
     entries = [("op_" + name, bytes([i, 0])) for i, name in enumerate(OPS)]
@@ -426,6 +489,12 @@ def model_dict():
         ("flags_private_anon_fixed", bytes([PRIVATE | ANON | FIXED])),
         ("flags_shared_anon", bytes([SHARED | ANON])),
         ("flags_more_hugetlb", bytes([0x80 | PRIVATE | ANON, 0x04])),
+        ("tracefs_all_on", tracefs("events/enable", 0, 1)),
+        ("tracefs_filter", tracefs("ev_filter", 1, FILTER_FIELD_EQ)),
+        ("tracefs_pipe", tracefs("trace_pipe", 0, 3)),
+        ("zswap_on", zswap("enabled", 0)),
+        ("page_owner_read", op("page_owner", 0)),
+        ("ctl_drop_caches_3", op("ctl_line", 3, 0)),
     ]
     entries += [("madvise_" + a, madvise(range_whole_vma(0), a)) for a in ADVICE]
     lines = ["# fuzz_model.dict - pieces of fuzz_model inputs (libFuzzer -dict),",

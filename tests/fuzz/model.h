@@ -8,7 +8,8 @@
  *
  *   byte 0        machine: bits 0-1 ram (64M 96M 128M 128M), bit 2 two
  *                 nodes (128M only), bits 3-4 THP mode (madvise always
- *                 never madvise), bit 5 a 64M swap device
+ *                 never madvise), bit 5 a 64M swap device, bit 6
+ *                 page_owner=on
  *   then records  [op % OP_NR] [arguments as that op reads them]
  *                 (an op byte >= 0xe0 is followed by a byte N: the record
  *                 runs with a kill injected at its (N % 16 + 1)-th step)
@@ -64,6 +65,7 @@ enum fuzz_op {
 	OP_TUNABLE, OP_VIEW,
 	OP_SHM,
 	OP_MBIND, OP_SET_MEMPOLICY, OP_GET_MEMPOLICY,	/* appended: memory policies */
+	OP_TRACEFS, OP_ZSWAP, OP_PAGE_OWNER, OP_CTL_LINE,	/* appended: model_sys.c */
 	OP_NR
 };
 
@@ -112,6 +114,16 @@ void op_pressure_knob(struct fuzz_run *r, int k, uint8_t v, struct cursor *c);
 void op_view(struct fuzz_run *r, int pid, struct cursor *c);
 /* smaps of pid must add up to its status counters; aborts if not. */
 void check_task_usage(struct fuzz_run *r, int pid);
+
+/*
+ * model_sys.c: tracefs, zswap's parameters, page_owner, MOUNT/ctl lines,
+ * through the daemon's own entry points (cmd_run, tracefs_*): they take
+ * the command turn themselves.
+ */
+void op_tracefs(struct fuzz_run *r, struct cursor *c);
+void op_zswap(struct fuzz_run *r, struct cursor *c);
+void op_page_owner(struct fuzz_run *r, struct cursor *c);
+void op_ctl_line(struct fuzz_run *r, struct cursor *c);
 
 /* model_ops.c: with FUZZ_TRACE set, print one line about what runs. */
 void trace(struct fuzz_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

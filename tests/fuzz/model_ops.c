@@ -451,12 +451,20 @@ void model_step(struct fuzz_run *r, struct cursor *c)
 {
 	uint8_t b = in_u8(c);
 	uint64_t inject = b >= 0xe0 ? 1 + in_u8(c) % 16 : 0;
+	enum fuzz_op op = (enum fuzz_op)(b % OP_NR);
 
 	r->step++;
+	switch (op) {
+	case OP_TRACEFS: case OP_ZSWAP: case OP_PAGE_OWNER: case OP_CTL_LINE:
+		run_op(r, op, c);	/* cmd_run takes the turn: no injected kill */
+		return;
+	default:
+		break;
+	}
 	if (inject)
 		trace(r, "(interrupted at step boundary %" PRIu64 ")", inject);
 	mm_cmd_begin(r->m, inject);
-	run_op(r, (enum fuzz_op)(b % OP_NR), c);
+	run_op(r, op, c);
 	mm_cmd_end(r->m);
 }
 
@@ -473,6 +481,10 @@ static void run_op(struct fuzz_run *r, enum fuzz_op op, struct cursor *c)
 		return;
 	case OP_FILE_RENAME: op_rename(r, c); return;
 	case OP_TUNABLE: op_tunable(r, c); return;
+	case OP_TRACEFS: op_tracefs(r, c); return;
+	case OP_ZSWAP: op_zswap(r, c); return;
+	case OP_PAGE_OWNER: op_page_owner(r, c); return;
+	case OP_CTL_LINE: op_ctl_line(r, c); return;
 	default:
 		break;
 	}

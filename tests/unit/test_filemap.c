@@ -322,3 +322,44 @@ Test(filemap, msync_reaches_backing_file)
 	cr_assert_eq(call_err(1, (struct mm_call){ .verb = MMV_MSYNC, .addr = a, .len = 4096,
 						  .flags = MM_MS_INVALIDATE }, NULL), -EBUSY);
 }
+
+/*
+ * What reclaim leaves survives drop_caches: MADV_PAGEOUT evicts the four
+ * pages of a private mapping with a shadow entry each; drop_caches 3 drops
+ * pages, not shadows, so the xarray keeps its node (Linux's shadow-node
+ * shrinker leaves node_present_pages / 8 of them) and the inode, not
+ * shrinkable while it holds more than one shadow, stays cached. fuzz_model's
+ * boot-state check relies on exactly this (shadow-nodes-survive-drop-caches).
+ */
+Test(filemap, shadows_keep_their_node_and_inode_through_drop_caches)
+{
+	struct kmem_cache_node *xa = &m->slab_caches[KMEM_RADIX_TREE_NODE]->node[0];
+	struct kmem_cache_node *ino = &m->slab_caches[KMEM_EXT4_INODE]->node[0];
+	uint64_t xa0 = xa->inuse, ino0 = ino->inuse, addr;
+	char page[4 * 4096], why[64];
+
+	memset(page, 'x', sizeof(page));
+	put_host("f", page, sizeof(page));
+	addr = map_file(1, "/f", sizeof(page), MM_MAP_PRIVATE);
+	touch(1, addr, sizeof(page), 0);
+	cr_assert_eq(xa->inuse, xa0 + 1, "four pages: one node");
+	cr_assert_eq(ino->inuse, ino0 + 1);
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = addr, .len = sizeof(page),
+				  .advice = MM_MADV_PAGEOUT });
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = addr, .len = sizeof(page) });
+	for (int mode = 3; mode >= 2; mode--) {
+		cr_assert_eq(mm_drop_caches(m, mode, why, sizeof(why)), 0, "%s", why);
+		cr_assert_eq(mm_drop_caches(m, 2, why, sizeof(why)), 0, "%s", why);
+		check_ok();
+	}
+	cr_assert_eq(meminfo(MI_CACHED), 0);
+	cr_assert_eq(xa->inuse, xa0 + 1, "four shadows: still one node");
+	cr_assert_eq(ino->inuse, ino0 + 1, "the shadows pin the inode");
+	/* a truncate takes the shadows: node and inode can go */
+	cr_assert_eq(mm_file_truncate(m, "/f", 0), 0);
+	cr_assert_eq(mm_drop_caches(m, 2, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_drop_caches(m, 2, why, sizeof(why)), 0, "%s", why);
+	check_ok();
+	cr_assert_eq(xa->inuse, xa0);
+	cr_assert_eq(ino->inuse, ino0);
+}

@@ -318,3 +318,31 @@ Test(huge, mremap_and_mlock_keep_the_pmd)
 	cr_assert_eq(vmev(THP_SPLIT_PMD), 0);
 	cr_assert_eq(usage(1, b).anon_thp, 4 * MB);
 }
+
+/*
+ * A VMA split inside a PMD-mapped THP splits the PMD first
+ * (vma_adjust_trans_huge), whatever splits the VMA: MADV_RANDOM changes a
+ * flag and walks no page table, yet left the PMD mapping 2 MiB across
+ * three VMAs (smaps then counted 2 MiB of Rss in a smaller VMA; found by
+ * fuzz_model, crashes/fuzz_model/thp-pmd-across-a-vma-split).
+ */
+Test(huge, vma_split_by_a_flag_change_splits_the_pmd)
+{
+	uint64_t a = map_thp(1), splits0;
+
+	touch(1, a, 4 * MB, 1);
+	cr_assert_eq(meminfo(MI_ANONHUGEPAGES), 4096);
+	splits0 = (uint64_t)vmev(THP_SPLIT_PMD);
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a + 2 * MB + 256 * 1024,
+				  .len = 32 * 1024, .advice = MM_MADV_RANDOM });
+	cr_assert_eq((uint64_t)vmev(THP_SPLIT_PMD), splits0 + 1);
+	cr_assert_eq(meminfo(MI_ANONHUGEPAGES), 2048, "the first THP keeps its PMD");
+	cr_assert_eq(usage(1, a + 2 * MB).rss, 2 * MB + 256 * 1024);
+	cr_assert_eq(usage(1, a + 2 * MB + 256 * 1024).rss, 32 * 1024);
+	cr_assert_eq(usage(1, a + 3 * MB).rss, 2 * MB - 288 * 1024);
+	/* a split on a 2 MiB boundary leaves both PMDs whole */
+	call(1, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = 2 * MB,
+				  .advice = MM_MADV_SEQUENTIAL });
+	cr_assert_eq((uint64_t)vmev(THP_SPLIT_PMD), splits0 + 1);
+	cr_assert_eq(meminfo(MI_ANONHUGEPAGES), 2048);
+}

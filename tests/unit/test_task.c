@@ -613,3 +613,35 @@ Test(task, spawn_kill_10000_no_leak, .timeout = 120)
 	machine_unlock(m);
 	assert_check_ok();
 }
+
+/*
+ * Unmounting with processes that still hold mlocked pages: task_exit_all
+ * frees the tasks in pid order, and the exit of a later one munlocks its
+ * pages only when no other locked VMA maps them (page_locked_mappings,
+ * which walks the pid table). The tasks already freed must be out of the
+ * table by then: ASan saw the walk read init's freed task. Both ways of
+ * sharing a locked page: libc's page cache (mlockall of a process whose
+ * libc init maps too) and anonymous pages a fork shares.
+ */
+Test(task, shutdown_with_mlocked_pages)
+{
+	struct mm_call lockall = { .verb = MMV_MLOCKALL, .flags = 1 /* MCL_CURRENT */, .fd = -1 };
+	struct mm_call map = { .verb = MMV_MMAP, .len = 64 << 10, .fd = -1,
+			       .prot = MM_PROT_READ | MM_PROT_WRITE,
+			       .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_LOCKED |
+					MM_MAP_POPULATE };
+	struct mm_call fork = { .verb = MMV_FORK, .fd = -1 };
+	char why[128];
+	uint64_t ret;
+	int pid;
+
+	cr_assert_eq(mm_spawn(m, "locker", &pid, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_syscall(m, pid, &lockall, &ret, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_syscall(m, pid, &map, &ret, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_syscall(m, pid, &fork, &ret, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_spawn(m, "other", &pid, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(mm_syscall(m, pid, &map, &ret, why, sizeof(why)), 0, "%s", why);
+	assert_check_ok();
+	mm_shutdown(m);	/* no process killed first, as at unmount */
+	m = NULL;
+}

@@ -307,3 +307,49 @@ Test(thp_swap, check_reports_broken_thp_state)
 	m->swap_info[0]->clusters[1].order = HPAGE_PMD_ORDER;
 	machine_unlock(m);
 }
+
+/* Every VMA of pid: smaps' Rss no larger than the VMA. */
+static void rss_fits_vmas(int pid, const char *when)
+{
+	struct mm_task_snap *t = mm_snap_task(m, pid, 2);
+
+	cr_assert(t);
+	for (size_t i = 0; i < t->nr_vmas; i++)
+		cr_assert_leq(t->vmas[i].u.rss, t->vmas[i].end - t->vmas[i].start,
+			      "%s: VMA %#llx-%#llx: Rss %llu", when, (unsigned long long)t->vmas[i].start,
+			      (unsigned long long)t->vmas[i].end,
+			      (unsigned long long)t->vmas[i].u.rss);
+	free(t);
+}
+
+/*
+ * fuzz_model's crashes/fuzz_model/thp-pmd-across-a-vma-split: THPs, one
+ * cut by a munmap and partly paged out to a block device, another whose
+ * VMA MADV_RANDOM splits, then swapoff; smaps must stay within each VMA
+ * (test_huge has the split alone).
+ */
+Test(thp_swap, swapoff_of_a_thp_whose_range_lost_a_hole)
+{
+	uint64_t a = 0x200000000ULL;
+	char why[128];
+
+	cr_assert_eq(mm_swapon(m, "/dev/swap2", 16 * MB, 10, why, sizeof(why)), 0, "%s", why);
+	call(1, (struct mm_call){ .verb = MMV_MMAP, .addr = a, .len = 8 * MB, .fd = -1,
+				  .prot = MM_PROT_READ | MM_PROT_WRITE,
+				  .flags = MM_MAP_PRIVATE | MM_MAP_ANONYMOUS | MM_MAP_FIXED });
+	madvise(1, a, 8 * MB, MM_MADV_HUGEPAGE);
+	touch(1, a, 8 * MB, 1);
+	mem_write(1, a + 2 * MB, "stamp");
+	madvise(1, a, 0x13000, MM_MADV_NORMAL);
+	touch(1, a + 0x4000, 0x2000, 0);
+	touch(1, a + 0x208000, 0x1000, 0);
+	call(1, (struct mm_call){ .verb = MMV_MUNMAP, .addr = a + 0x44c000, .len = 0x11000 });
+	rss_fits_vmas(1, "after the munmap");
+	madvise(1, a + 0x400000, 0x6000, MM_MADV_PAGEOUT);
+	rss_fits_vmas(1, "after the pageout");
+	madvise(1, a + 0x640000, 0x8000, MM_MADV_RANDOM);
+	rss_fits_vmas(1, "after madvise random");
+	cr_assert_eq(mm_swapoff(m, "/dev/swap2", why, sizeof(why)), 0, "%s", why);
+	check_ok();
+	rss_fits_vmas(1, "after the swapoff");
+}
