@@ -24,51 +24,8 @@
 #include "../../fs/render.h"
 
 static struct machine *m;
-static struct replyq reply;
-static char *last;
-static size_t last_len;
 
-static void boot(void)
-{
-	struct mm_config cfg = { .ram_bytes = 1ULL << 30, .nr_nodes = 1, .swap_bytes = 64ULL << 20 };
-	char why[128] = "";
-
-	m = mm_boot(&cfg, why, sizeof(why));
-	cr_assert_not_null(m, "mm_boot: %s", why);
-	rq_init(&reply);
-}
-
-static void shutdown(void)
-{
-	free(last);
-	last = NULL;
-	rq_free(&reply);
-	mm_shutdown(m);
-}
-
-static void check_ok(void)
-{
-	int nbad = -1;
-	char *r = mm_check(m, &nbad);
-
-	cr_assert_eq(nbad, 0, "check:\n%s", r);
-	free(r);
-}
-
-/* Run one line on pid's ctl (0: MOUNT/ctl); the reply line without its newline. */
-static const char *run(int pid, const char *line)
-{
-	ctl_run(m, pid, line, strlen(line), &reply);
-	free(last);
-	last = rq_take(&reply, &last_len);
-	if (last_len && last[last_len - 1] == '\n')
-		last[--last_len] = '\0';
-	check_ok();
-	return last;
-}
-
-#define EXPECT(pid, line, want) \
-	cr_assert_str_eq(run(pid, line), want, "%s -> %s", line, last)
+#include "ctltest.h"
 
 /* proc/sysvipc/shm with btime 1700000000; the simulated times are under a second. */
 static char *sysvipc(void)
