@@ -32,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leakcheck.h"
 #include "../../fs/render.h"
 #include "../../mm/internal.h"
 #include "../../mm/compaction.h"
@@ -42,24 +41,7 @@
 
 static struct machine *m;
 
-#include "mmtest.h"
-
-#define MB (1ULL << 20)
-#define K 4096ULL
-
-static void setup(void)
-{
-	struct mm_config cfg = { .ram_bytes = 128 * MB, .nr_nodes = 1 };
-
-	m = mm_boot(&cfg, NULL, 0);
-	cr_assert(m);
-}
-
-static void teardown(void)
-{
-	mm_shutdown(m);
-	leak_check();
-}
+#include "compactiontest.h"
 
 TestSuite(compaction, .init = setup, .fini = teardown);
 
@@ -83,26 +65,6 @@ static void expect_global(void (*fn)(struct rbuf *, const struct mm_global_snap 
 
 	cr_expect_str_eq(s, want);
 	free(s);
-}
-
-static int64_t ev(enum vm_event_item e)
-{
-	struct mm_global_snap *g = mm_snap_global(m);
-	int64_t v = g->vm_events[e];
-
-	free(g);
-	return v;
-}
-
-static void tunable(const char *name, const char *val)
-{
-	cr_assert_eq(mm_tunable_write(m, name, val, strlen(val)), 0, "%s=%s", name, val);
-	check_ok();
-}
-
-static void madvise(int pid, uint64_t a, uint64_t len, int advice)
-{
-	call(pid, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = len, .advice = advice });
 }
 
 static uint64_t pfn_of(int pid, uint64_t addr)
@@ -133,32 +95,6 @@ static void expect_marks(int pid, uint64_t a)
 		snprintf(s, sizeof(s), "page %llu of A", (unsigned long long)i);
 		mem_expect(pid, a + i * K + 100, s);
 	}
-}
-
-/* The fragmented machine of the file comment; returns A. */
-static uint64_t frag(int pid)
-{
-	uint64_t a = map_anon(pid, 32 * MB, 0), p;
-
-	madvise(pid, a, 32 * MB, MM_MADV_NOHUGEPAGE);
-	touch(pid, a, 32 * MB, 1);
-	tunable("nr_hugepages", "1000\n");
-	cr_assert_eq(m->nr_huge_pages, 30);
-	for (uint64_t off = K, n = 1; off < 32 * MB; off += 2 * K, n++) {
-		struct mm_call c = { .verb = MMV_MUNMAP, .addr = a + off, .len = K, .fd = -1 };
-		char why[128];
-		uint64_t r;
-
-		/* 4096 alike steps: the checker runs after every 256th and the last */
-		cr_assert_eq(mm_syscall(m, pid, &c, &r, why, sizeof(why)), 0, "%s", why);
-		if (!(n % 256))
-			check_ok();
-	}
-	p = map_anon(pid, 4 * MB, 0);
-	madvise(pid, p, 4 * MB, MM_MADV_HUGEPAGE);
-	touch(pid, p, 4 * MB, 1);
-	cr_assert_eq(ev(THP_FAULT_ALLOC), 2);
-	return a;
 }
 
 /*

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leakcheck.h"
 #include "../../mm/internal.h"
 #include "../../mm/compaction.h"
 #include "../../mm/memory.h"
@@ -26,41 +25,9 @@
 
 static struct machine *m;
 
-#include "mmtest.h"
-
-#define MB (1ULL << 20)
-#define K 4096ULL
-
-static void setup(void)
-{
-	struct mm_config cfg = { .ram_bytes = 128 * MB, .nr_nodes = 1 };
-
-	m = mm_boot(&cfg, NULL, 0);
-	cr_assert(m);
-}
-
-static void teardown(void)
-{
-	mm_shutdown(m);
-	leak_check();
-}
+#include "compactiontest.h"
 
 TestSuite(trace_compaction, .init = setup, .fini = teardown);
-
-static void tunable(const char *name, const char *val)
-{
-	cr_assert_eq(mm_tunable_write(m, name, val, strlen(val)), 0, "%s=%s", name, val);
-	check_ok();
-}
-
-static int64_t ev(enum vm_event_item e)
-{
-	struct mm_global_snap *g = mm_snap_global(m);
-	int64_t v = g->vm_events[e];
-
-	free(g);
-	return v;
-}
 
 static void trace_on(const char *path, const char *val)
 {
@@ -160,31 +127,6 @@ static uint64_t field_sum(enum trace_event_id e, int f)
 }
 
 #define COUNT(e)	field_sum(e, -1)
-
-static void madvise(int pid, uint64_t a, uint64_t len, int advice)
-{
-	call(pid, (struct mm_call){ .verb = MMV_MADVISE, .addr = a, .len = len, .advice = advice });
-}
-
-static uint64_t frag(int pid)
-{
-	uint64_t a = map_anon(pid, 32 * MB, 0), p;
-
-	madvise(pid, a, 32 * MB, MM_MADV_NOHUGEPAGE);
-	touch(pid, a, 32 * MB, 1);
-	tunable("nr_hugepages", "1000\n");
-	for (uint64_t off = K; off < 32 * MB; off += 2 * K) {
-		struct mm_call c = { .verb = MMV_MUNMAP, .addr = a + off, .len = K, .fd = -1 };
-		char why[128];
-		uint64_t r;
-
-		cr_assert_eq(mm_syscall(m, pid, &c, &r, why, sizeof(why)), 0, "%s", why);
-	}
-	p = map_anon(pid, 4 * MB, 0);
-	madvise(pid, p, 4 * MB, MM_MADV_HUGEPAGE);
-	touch(pid, p, 4 * MB, 1);
-	return a;
-}
 
 
 /* A task keeps every other page of 4 MiB of anonymous memory; returns its address. */
