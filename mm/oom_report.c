@@ -387,7 +387,7 @@ void oom_dump_header(struct machine *m, struct task *cur, const struct oom_contr
 	char mask[160];
 
 	oom_format_gfp(oc->gfp, mask, sizeof(mask));
-	kmsg_add(m, "%s invoked oom-killer: gfp_mask=%s, order=%d, oom_score_adj=%hd",
+	kmsg_add(m, "%s invoked oom-killer: gfp_mask=%s, order=%d, oom_score_adj=%d",
 		 cur ? cur->comm : "swapper/0", mask, oc->order, cur ? cur->oom_score_adj : 0);
 	dump_stack(m, cur, oom_frames, from_kill ? NULL : oom_frames[2]);
 	show_mem(m, (int)gfp_zone(oc->gfp), oc->nodemask);

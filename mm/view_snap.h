@@ -98,11 +98,11 @@ struct mm_aspace_bin {
 };
 
 struct mm_aspace_snap {
-	struct mm_task_snap task;	/* no VMAs in it: they are below */
 	size_t nr_vmas, nr_bins;
 	struct mm_aspace_vma *vmas;	/* in this allocation */
 	struct mm_aspace_bin *bins;
 	const char *names;
+	struct mm_task_snap task;	/* last (its VMA array is empty): the VMAs are above */
 };
 
 /*
@@ -143,6 +143,14 @@ struct mm_pt_table {
 	int on_walk;		/* the walk of addr goes through it */
 };
 
+/*
+ * task's VMA array stays empty, so its place before other fields is safe;
+ * gnu11 allows a flexible-array struct as a member, and clang says so.
+ */
+#ifdef __clang__
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wgnu-variable-sized-type-not-at-end"
+#endif
 struct mm_pt_snap {
 	struct mm_task_snap task;	/* no VMAs */
 	uint64_t addr;			/* the address walked */
@@ -153,6 +161,9 @@ struct mm_pt_snap {
 	size_t nr_listed;		/* table[]: by level, then address */
 	struct mm_pt_table table[];	/* up to per_level a level, plus the walk's */
 };
+#ifdef __clang__
+#pragma clang diagnostic pop
+#endif
 
 /*
  * The page tables of pid: every level counted, up to per_level tables a
