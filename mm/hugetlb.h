@@ -23,6 +23,8 @@
 
 #include <stdint.h>
 
+#include "hugetlb_resv.h"
+
 struct machine;
 struct mm_struct;
 struct vm_area_struct;
@@ -39,6 +41,8 @@ struct hugetlb_file {
 	struct mm_struct *owner;	/* private: the mm holding the reservations */
 	uint8_t *resv;			/* per index: a reservation is held, not yet consumed */
 	uint64_t *pfn;			/* shared: head pfn of the page-cache page, 0 = none */
+	struct resv_acct iresv;		/* the inode's resv_map (hugetlb_resv.h) */
+	struct resv_acct vresv;		/* private, reserved: the owner VMAs' resv_map */
 };
 
 /*
