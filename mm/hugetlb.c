@@ -355,6 +355,29 @@ void hugetlb_vm_close(struct machine *m, struct mm_struct *mm, struct vm_area_st
 		resv_acct_release(m, &h->vresv);	/* kref_put: the last VMA of the mmap */
 }
 
+#define HUGETLB_VMA_LOCK_SIZE	56	/* kref, rw_semaphore, vma: x86-64 */
+
+void hugetlb_vma_lock_alloc(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct hugetlb_file *h = vma->vm_file ? vma->vm_file->hugetlb : NULL;
+
+	vma->hlock_held = 0;	/* a copy's (vm_area_dup) is not its own */
+	if (!h || !h->shared || !mm->machine)
+		return;
+	vma->hlock_slab = kmalloc_acct(mm->machine, HUGETLB_VMA_LOCK_SIZE, LGFP_KERNEL, -1,
+				       "hugetlb_vma_lock_alloc");
+	vma->hlock_held = 1;
+}
+
+void hugetlb_vma_lock_free(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (!vma->hlock_held || !mm->machine)
+		return;
+	kfree_acct(mm->machine, HUGETLB_VMA_LOCK_SIZE, LGFP_KERNEL, vma->hlock_slab,
+		   "hugetlb_vma_lock_free");
+	vma->hlock_held = 0;
+}
+
 int hugetlb_check_split(struct mm_struct *mm, uint64_t start, uint64_t end)
 {
 	uint64_t at[2] = { start, end };

@@ -14,7 +14,8 @@
  *   kmalloc-32         one shm_file_data per attach file of a segment
  *   kmalloc-128        per hugetlb file its inode's resv_map, and the owner
  *                      VMAs' one of a reserved private mapping
- *   kmalloc-64         those maps' file_regions: regions plus region_cache
+ *   kmalloc-64         those maps' file_regions: regions plus region_cache,
+ *                      and a hugetlb_vma_lock per shared hugetlb VMA
  */
 #include <stdlib.h>
 
@@ -120,13 +121,13 @@ static int mm_maps(struct mm_struct *mm, const struct file_ref *f)
  * owner map exists only while its owner maps the file.
  */
 static int hugetlb_resv_objs(struct machine *m, uint64_t *maps, uint64_t *regions,
-			     struct rbuf_lite *out)
+			     uint64_t *locks, struct rbuf_lite *out)
 {
 	const void **f = NULL;
 	size_t nf = 0, cap = 0;
 	int bad = 0;
 
-	*maps = *regions = 0;
+	*maps = *regions = *locks = 0;
 	for (int pid = 0; pid < m->pid_max; pid++) {
 		struct task *t = m->tasks[pid];
 
@@ -135,6 +136,11 @@ static int hugetlb_resv_objs(struct machine *m, uint64_t *maps, uint64_t *region
 		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
 			if (!v->vm_file || !v->vm_file->hugetlb)
 				continue;
+			if (v->hlock_held != v->vm_file->hugetlb->shared)
+				CHECK_REPORT("hugetlb VMA %#llx: vma lock %s\n",
+					     (unsigned long long)v->vm_start,
+					     v->hlock_held ? "held by a private VMA" : "missing");
+			*locks += v->hlock_held;
 			if (nf == cap) {
 				const void **a = realloc(f, (cap = cap ? 2 * cap : 16) * sizeof(*a));
 
@@ -209,7 +215,7 @@ static int expect(struct machine *m, enum kmem_cache_id id, uint64_t want, const
 int slab_objs_check(struct machine *m, struct rbuf_lite *out)
 {
 	uint64_t pids = 0, files = 0, pols = 0, spn = 0, segs = 0, zs = 0, attaches, removed;
-	uint64_t rmaps, fregions;
+	uint64_t rmaps, fregions, vlocks;
 	int bad = 0;
 
 	for (int pid = 0; pid < m->pid_max; pid++) {
@@ -233,7 +239,7 @@ int slab_objs_check(struct machine *m, struct rbuf_lite *out)
 		for (int i = 0; i < m->ipc->cap; i++)
 			segs += m->ipc->shm[i] != NULL;
 	shm_attaches(m, &attaches, &removed);
-	bad += hugetlb_resv_objs(m, &rmaps, &fregions, out);
+	bad += hugetlb_resv_objs(m, &rmaps, &fregions, &vlocks, out);
 	segs += removed;
 	if (m->zswap) {
 		zs = m->zswap->stored_pages;
@@ -248,6 +254,6 @@ int slab_objs_check(struct machine *m, struct rbuf_lite *out)
 	bad += expect(m, KMALLOC_CG_256, segs, "System V segments", out);
 	bad += expect(m, KMALLOC_32, attaches, "System V attaches", out);
 	bad += expect(m, KMALLOC_128, rmaps, "hugetlb resv_maps", out);
-	bad += expect(m, KMALLOC_64, fregions, "hugetlb file_regions", out);
+	bad += expect(m, KMALLOC_64, fregions + vlocks, "hugetlb file_regions and vma locks", out);
 	return bad;
 }
