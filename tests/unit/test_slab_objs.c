@@ -356,3 +356,40 @@ Test(slab_objs, hugetlb_regions_coalesce_split_and_fork)
 	cr_assert_eq(objs(KMALLOC_128), m128);
 	cr_assert_eq(objs(KMALLOC_64), m64);
 }
+
+/*
+ * mremap moves a private hugetlb mapping with its map (the copy's open
+ * takes a reference, the source's close drops one), and a shared one's
+ * VMA lock (the copy's new one, the source's freed); mprotect of half a
+ * mapping splits it, each piece with the same map or its own lock.
+ */
+Test(slab_objs, hugetlb_maps_follow_mremap_and_mprotect)
+{
+	uint64_t a, s, m128, m64;
+	char line[128];
+
+	cr_assert_eq(mm_tunable_write(m, "nr_hugepages", "16\n", 3), 0);
+	EXPECT(0, "spawn", "2");
+	m128 = objs(KMALLOC_128);
+	m64 = objs(KMALLOC_64);
+	a = strtoull(run(2, "mmap 0 4M rw- private,anon,hugetlb"), NULL, 0);
+	s = strtoull(run(2, "mmap 0 4M rw- shared,anon,hugetlb"), NULL, 0);
+	snprintf(line, sizeof(line), "touch %#llx 4M r", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_128) - m128, 3);
+	cr_assert_eq(objs(KMALLOC_64) - m64, 4, "private: cache, run; shared: region, lock");
+	snprintf(line, sizeof(line), "mprotect %#llx 2M r--", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	snprintf(line, sizeof(line), "mprotect %#llx 2M r--", (unsigned long long)s);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_128) - m128, 3, "the split pieces share the owner map");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 5, "a lock for the shared piece");
+	snprintf(line, sizeof(line), "mremap %#llx 2M 2M maymove,fixed %#llx",
+		 (unsigned long long)a, (unsigned long long)a + (64ULL << 20));
+	cr_assert_eq(strtoull(run(2, line), NULL, 0), a + (64ULL << 20), "%s", last);
+	cr_assert_eq(objs(KMALLOC_128) - m128, 3);
+	cr_assert_eq(objs(KMALLOC_64) - m64, 5);
+	EXPECT(0, "kill 2", "0");
+	cr_assert_eq(objs(KMALLOC_128), m128);
+	cr_assert_eq(objs(KMALLOC_64), m64);
+}
