@@ -249,7 +249,9 @@ struct file_ref *hugetlb_file_setup(struct machine *m, uint64_t len, int shared)
 	h->resv = kzalloc(h->nr ? h->nr : 1);
 	h->pfn = shared ? kcalloc(h->nr ? h->nr : 1, sizeof(uint64_t)) : NULL;
 	f = file_ref_new("/anon_hugepage (deleted)", 0, HUGETLBFS_DEV_MINOR, 1024 + m->shmem_ino++);
-	if (!h->resv || (shared && !h->pfn) || !f) {
+	/* hugetlbfs_get_inode: every regular hugetlbfs inode has a resv_map */
+	if (!h->resv || (shared && !h->pfn) || !f || resv_acct_alloc(m, &h->iresv, h->nr)) {
+		resv_acct_release(m, &h->iresv);
 		kfree(h->resv);
 		kfree(h->pfn);
 		kfree(h);
@@ -280,6 +282,9 @@ void hugetlb_file_release(struct file_ref *f)
 	for (uint64_t i = 0; h->pfn && i < h->nr; i++)
 		if (h->pfn[i])
 			huge_page_put(h->m, pfn_to_page(h->m, h->pfn[i]));
+	/* hugetlbfs_evict_inode; an owner map outlives no VMA, this is teardown's safety */
+	resv_acct_release(h->m, &h->vresv);
+	resv_acct_release(h->m, &h->iresv);
 	kfree(h->resv);
 	kfree(h->pfn);
 	kfree(h);
@@ -298,14 +303,43 @@ int hugetlb_reserve_pages(struct machine *m, struct file_ref *f, struct mm_struc
 		return 0;
 	for (uint64_t i = from; i < to && i < h->nr; i++)
 		need += !h->resv[i] && !(h->pfn && h->pfn[i]);
-	/* gather_surplus_pages: no overcommitted (surplus) pages are made here */
-	if (m->resv_huge_pages + need > m->free_huge_pages)
+	/*
+	 * A private mapping's map is made before the pool is asked (and
+	 * released when it refuses); a shared one's region_chg needs no new
+	 * entry for a fresh file, and its region_add comes after.
+	 */
+	if (!h->shared && !h->vresv.live && resv_acct_alloc(m, &h->vresv, h->nr))
 		return -ENOMEM;
+	/* gather_surplus_pages: no overcommitted (surplus) pages are made here */
+	if (m->resv_huge_pages + need > m->free_huge_pages) {
+		if (!h->shared)
+			resv_acct_release(m, &h->vresv);
+		return -ENOMEM;
+	}
+	if (h->shared)
+		resv_acct_add_fresh(m, &h->iresv, from, to < h->nr ? to : h->nr);
 	for (uint64_t i = from; i < to && i < h->nr; i++)
 		if (!h->resv[i] && !(h->pfn && h->pfn[i])) {
 			h->resv[i] = 1;
 			m->resv_huge_pages++;
 		}
+	return 0;
+}
+
+/*
+ * The other VMAs of mm still holding vma's resv_map (split pieces of one
+ * mmap share it: hugetlb_vm_op_open's kref_get). vma_release calls the
+ * close hook with vma out of the tree, exit_mmap with every VMA still in
+ * it, closing them in address order: then only the later ones count.
+ */
+static int owner_vmas_left(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	int in_tree = vma_lookup(mm, vma->vm_start) == vma;
+
+	for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next_of(v))
+		if (v != vma && v->vm_file == vma->vm_file &&
+		    (!in_tree || v->vm_start > vma->vm_start))
+			return 1;
 	return 0;
 }
 
@@ -317,6 +351,31 @@ void hugetlb_vm_close(struct machine *m, struct mm_struct *mm, struct vm_area_st
 		return;
 	unreserve_range(m, h, vma->vm_pgoff >> HPAGE_PMD_ORDER,
 			(vma->vm_pgoff + vma_pages(vma)) >> HPAGE_PMD_ORDER);
+	if (h->vresv.live && !owner_vmas_left(mm, vma))
+		resv_acct_release(m, &h->vresv);	/* kref_put: the last VMA of the mmap */
+}
+
+#define HUGETLB_VMA_LOCK_SIZE	56	/* kref, rw_semaphore, vma: x86-64 */
+
+void hugetlb_vma_lock_alloc(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct hugetlb_file *h = vma->vm_file ? vma->vm_file->hugetlb : NULL;
+
+	vma->hlock_held = 0;	/* a copy's (vm_area_dup) is not its own */
+	if (!h || !h->shared || !mm->machine)
+		return;
+	vma->hlock_slab = kmalloc_acct(mm->machine, HUGETLB_VMA_LOCK_SIZE, LGFP_KERNEL, -1,
+				       "hugetlb_vma_lock_alloc");
+	vma->hlock_held = 1;
+}
+
+void hugetlb_vma_lock_free(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (!vma->hlock_held || !mm->machine)
+		return;
+	kfree_acct(mm->machine, HUGETLB_VMA_LOCK_SIZE, LGFP_KERNEL, vma->hlock_slab,
+		   "hugetlb_vma_lock_free");
+	vma->hlock_held = 0;
 }
 
 int hugetlb_check_split(struct mm_struct *mm, uint64_t start, uint64_t end)
@@ -344,6 +403,32 @@ static pte_t mk_hugetlb_pmd(struct machine *m, struct vm_area_struct *vma, struc
 	       _PAGE_ACCESSED | (writable && (f & MM_VM_WRITE) ? _PAGE_RW | _PAGE_DIRTY : 0);
 }
 
+/*
+ * The resv_map a fault of mm in a mapping of h consults (vma_resv_map):
+ * the inode's for a shared one, the owner's own for a private one, none
+ * for a fork child or a VM_NORESERVE mapping.
+ */
+static struct resv_acct *fault_resv(struct hugetlb_file *h, struct mm_struct *mm)
+{
+	if (h->shared)
+		return &h->iresv;
+	return h->owner == mm && h->vresv.live ? &h->vresv : NULL;
+}
+
+/*
+ * alloc_hugetlb_folio's vma_needs_reservation (region_chg) and then
+ * vma_commit_reservation (region_add) or, without a page,
+ * vma_end_reservation (region_abort: no object changes).
+ */
+static void resv_fault_commit(struct machine *m, struct resv_acct *r, uint64_t idx, int got)
+{
+	if (!r)
+		return;
+	resv_acct_chg1(m, r);
+	if (got)
+		resv_acct_add1(m, r, idx);
+}
+
 /* The page at idx of a shared mapping, from the page cache or newly added to it. */
 static struct page *shared_page(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 				struct hugetlb_file *h, uint64_t idx)
@@ -355,6 +440,7 @@ static struct page *shared_page(struct machine *m, struct vm_area_struct *vma, u
 	if (h->pfn[idx])
 		return pfn_to_page(m, h->pfn[idx]);
 	head = alloc_huge_page(m, vma, addr, h, idx, 1, 0);
+	resv_fault_commit(m, &h->iresv, idx, head != NULL);
 	if (!head)
 		return NULL;
 	h->pfn[idx] = page_to_pfn(m, head);
@@ -379,6 +465,7 @@ static unsigned hugetlb_wp(struct machine *m, struct mm_struct *mm, struct vm_ar
 	}
 	/* the COW copy is never reserved, for the owner neither (outside_reserve) */
 	new = alloc_huge_page(m, vma, haddr, h, idx, 0, 1);
+	resv_fault_commit(m, fault_resv(h, mm), idx, new != NULL);
 	if (!new)
 		return VM_FAULT_SIGBUS;
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
@@ -406,16 +493,26 @@ unsigned hugetlb_fault(struct machine *m, struct mm_struct *mm, struct vm_area_s
 	if (!h)
 		return VM_FAULT_SIGBUS;
 	if (pmd_trans_huge(*pmd)) {
-		if (write && !pte_write(*pmd))
+		if (write && !pte_write(*pmd)) {
+			/* hugetlb_fault: vma_needs_reservation + vma_end_reservation first */
+			if (!h->shared && fault_resv(h, mm))
+				resv_acct_chg1(m, fault_resv(h, mm));
 			return hugetlb_wp(m, mm, vma, haddr, h, idx, pmd);
+		}
 		*pmd |= _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
 		return 0;
 	}
 	/* hugetlb_no_page: a private read fault gets its own zeroed page too */
 	if (h->shared)
 		head = shared_page(m, vma, haddr, h, idx);
-	else
-		head = idx < h->nr ? alloc_huge_page(m, vma, haddr, h, idx, h->owner == mm, 1) : NULL;
+	else if (idx < h->nr) {
+		head = alloc_huge_page(m, vma, haddr, h, idx, h->owner == mm, 1);
+		resv_fault_commit(m, fault_resv(h, mm), idx, head != NULL);
+		/* hugetlb_no_page: a private write fault checks again for the COW to come */
+		if (head && write && fault_resv(h, mm))
+			resv_acct_chg1(m, fault_resv(h, mm));
+	} else
+		head = NULL;
 	if (!head)
 		return VM_FAULT_SIGBUS;
 	if (!h->shared)

@@ -23,6 +23,8 @@
 
 #include <stdint.h>
 
+#include "hugetlb_resv.h"
+
 struct machine;
 struct mm_struct;
 struct vm_area_struct;
@@ -39,6 +41,8 @@ struct hugetlb_file {
 	struct mm_struct *owner;	/* private: the mm holding the reservations */
 	uint8_t *resv;			/* per index: a reservation is held, not yet consumed */
 	uint64_t *pfn;			/* shared: head pfn of the page-cache page, 0 = none */
+	struct resv_acct iresv;		/* the inode's resv_map (hugetlb_resv.h) */
+	struct resv_acct vresv;		/* private, reserved: the owner VMAs' resv_map */
 };
 
 /*
@@ -81,6 +85,15 @@ void hugetlb_zap_pmd(struct machine *m, struct mm_struct *mm, struct vm_area_str
 void hugetlb_change_pmd(struct machine *m, struct vm_area_struct *vma, uint64_t *pmd);
 /* fork: a private page is shared copy-on-write, both PMDs read-only. */
 void hugetlb_copy_pmd(struct machine *m, uint64_t *dst_pmd, uint64_t *src_pmd);
+
+/*
+ * A shared hugetlb VMA's struct hugetlb_vma_lock (56 bytes: kmalloc-64),
+ * Linux's vm_private_data for VM_MAYSHARE: one per such VMA while it is
+ * linked (hugetlb_reserve_pages, and hugetlb_vm_op_open for a split piece
+ * or a fork child's copy; freed at close). Called by vma_insert/vma_remove.
+ */
+void hugetlb_vma_lock_alloc(struct mm_struct *mm, struct vm_area_struct *vma);
+void hugetlb_vma_lock_free(struct mm_struct *mm, struct vm_area_struct *vma);
 
 /* Bytes of hugetlb pages mapped by mm (status HugetlbPages; kernel: hugetlb_usage). */
 uint64_t hugetlb_usage(struct machine *m, struct mm_struct *mm);

@@ -12,10 +12,15 @@
  *   ftrace_event_field zswap entries and zspages (the 56-byte merged cache)
  *   kmalloc-cg-256     one shmid_kernel per System V segment still alive
  *   kmalloc-32         one shm_file_data per attach file of a segment
+ *   kmalloc-128        per hugetlb file its inode's resv_map, and the owner
+ *                      VMAs' one of a reserved private mapping
+ *   kmalloc-64         those maps' file_regions: regions plus region_cache,
+ *                      and a hugetlb_vma_lock per shared hugetlb VMA
  */
 #include <stdlib.h>
 
 #include "internal.h"
+#include "hugetlb.h"
 #include "mempolicy.h"
 #include "shm.h"
 #include "slab.h"
@@ -101,6 +106,85 @@ static void shm_attaches(struct machine *m, uint64_t *files, uint64_t *removed)
 	free(segs);
 }
 
+/* Does mm still map f? (an owner map lives as long as one of its VMAs) */
+static int mm_maps(struct mm_struct *mm, const struct file_ref *f)
+{
+	for (struct vm_area_struct *v = mm ? vma_first(mm) : NULL; v; v = vma_next_of(v))
+		if (v->vm_file == f)
+			return 1;
+	return 0;
+}
+
+/*
+ * The resv_maps and file_regions of every hugetlb file mapped (each file
+ * once): a map's objects are its regions (runs) plus its cache, and an
+ * owner map exists only while its owner maps the file.
+ */
+static int hugetlb_resv_objs(struct machine *m, uint64_t *maps, uint64_t *regions,
+			     uint64_t *locks, struct rbuf_lite *out)
+{
+	const void **f = NULL;
+	size_t nf = 0, cap = 0;
+	int bad = 0;
+
+	*maps = *regions = *locks = 0;
+	for (int pid = 0; pid < m->pid_max; pid++) {
+		struct task *t = m->tasks[pid];
+
+		if (!t || !t->mm || !thread_group_leader(t))
+			continue;
+		for (struct vm_area_struct *v = vma_first(t->mm); v; v = vma_next_of(v)) {
+			if (!v->vm_file || !v->vm_file->hugetlb)
+				continue;
+			if (v->hlock_held != v->vm_file->hugetlb->shared)
+				CHECK_REPORT("hugetlb VMA %#llx: vma lock %s\n",
+					     (unsigned long long)v->vm_start,
+					     v->hlock_held ? "held by a private VMA" : "missing");
+			*locks += v->hlock_held;
+			if (nf == cap) {
+				const void **a = realloc(f, (cap = cap ? 2 * cap : 16) * sizeof(*a));
+
+				if (!a) {
+					free(f);
+					return 0;
+				}
+				f = a;
+			}
+			f[nf++] = v->vm_file;
+		}
+	}
+	if (nf)
+		qsort(f, nf, sizeof(*f), cmp_ptr);
+	for (size_t i = 0; i < nf; i++) {
+		const struct file_ref *file = f[i];
+		const struct hugetlb_file *h = file->hugetlb;
+		const struct resv_acct *r[2] = { &h->iresv, &h->vresv };
+
+		if (i && f[i] == f[i - 1])
+			continue;
+		if (!h->iresv.live)
+			CHECK_REPORT("hugetlb file ino %llu: no inode resv_map\n",
+				     (unsigned long long)file->ino);
+		if (h->vresv.live && (h->shared || !mm_maps(h->owner, file)))
+			CHECK_REPORT("hugetlb file ino %llu: an owner resv_map without owner VMAs\n",
+				     (unsigned long long)file->ino);
+		for (int k = 0; k < 2; k++) {
+			uint64_t want = resv_acct_runs(r[k]) + r[k]->cache;
+
+			if (!r[k]->live)
+				continue;
+			if (r[k]->nr_fr != want)
+				CHECK_REPORT("hugetlb file ino %llu: %llu file_regions held, %llu regions and cache\n",
+					     (unsigned long long)file->ino,
+					     (unsigned long long)r[k]->nr_fr, (unsigned long long)want);
+			*maps += 1;
+			*regions += want;
+		}
+	}
+	free(f);
+	return bad;
+}
+
 static uint64_t zspages(const struct zs_pool *pool)
 {
 	uint64_t n = 0;
@@ -131,6 +215,7 @@ static int expect(struct machine *m, enum kmem_cache_id id, uint64_t want, const
 int slab_objs_check(struct machine *m, struct rbuf_lite *out)
 {
 	uint64_t pids = 0, files = 0, pols = 0, spn = 0, segs = 0, zs = 0, attaches, removed;
+	uint64_t rmaps, fregions, vlocks;
 	int bad = 0;
 
 	for (int pid = 0; pid < m->pid_max; pid++) {
@@ -154,6 +239,7 @@ int slab_objs_check(struct machine *m, struct rbuf_lite *out)
 		for (int i = 0; i < m->ipc->cap; i++)
 			segs += m->ipc->shm[i] != NULL;
 	shm_attaches(m, &attaches, &removed);
+	bad += hugetlb_resv_objs(m, &rmaps, &fregions, &vlocks, out);
 	segs += removed;
 	if (m->zswap) {
 		zs = m->zswap->stored_pages;
@@ -167,5 +253,7 @@ int slab_objs_check(struct machine *m, struct rbuf_lite *out)
 	bad += expect(m, KMEM_FTRACE_EVENT_FIELD, zs, "zswap entries and zspages", out);
 	bad += expect(m, KMALLOC_CG_256, segs, "System V segments", out);
 	bad += expect(m, KMALLOC_32, attaches, "System V attaches", out);
+	bad += expect(m, KMALLOC_128, rmaps, "hugetlb resv_maps", out);
+	bad += expect(m, KMALLOC_64, fregions + vlocks, "hugetlb file_regions and vma locks", out);
 	return bad;
 }

@@ -186,6 +186,8 @@ int vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 	vm_stat_account(mm, vma->vm_flags, vma_pages(vma), 1);
 	if (vma->vm_file && vma->vm_file->shm)
 		shm_vma_open(mm, vma);
+	if (vma->vm_file && vma->vm_file->hugetlb)
+		hugetlb_vma_lock_alloc(mm, vma);
 	return 0;
 }
 
@@ -195,6 +197,7 @@ void vma_remove(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (vma->vm_file && vma->vm_file->shm)
 		shm_vma_close(mm, vma);
 	vt_erase(&mm->vmas, vma);
+	hugetlb_vma_lock_free(mm, vma);
 	vma_policy_unlink(mm, vma);
 	rmap_unlink_vma(vma);
 	mm->map_count--;
@@ -239,6 +242,7 @@ void mm_free_vmas(struct mm_struct *mm)
 		vm_stat_account(mm, vma->vm_flags, vma_pages(vma), -1);
 		if (vma->vm_file && vma->vm_file->shm)
 			shm_vma_close(mm, vma);
+		hugetlb_vma_lock_free(mm, vma);
 		vma_policy_unlink(mm, vma);
 		rmap_unlink_vma(vma);
 		vm_area_free(vma);

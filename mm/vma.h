@@ -122,6 +122,9 @@ struct vm_area_struct {
 	 */
 	uint32_t pol_slab;
 	uint8_t pol_held;
+	/* hugetlb.c: a shared hugetlb VMA's struct hugetlb_vma_lock (kmalloc-64), held while linked */
+	uint8_t hlock_held;
+	uint32_t hlock_slab;
 
 	/* vma_tree.c only: AVL links and the gap augmentation */
 	struct vm_area_struct *vt_left, *vt_right, *vt_parent;

@@ -5,6 +5,7 @@
  *   slab_objs_host shm N            N System V segments (run it under unshare -i)
  *   slab_objs_host fork N           N children that wait to be killed
  *   slab_objs_host mbind_shared N   mbind of every other page of a shared mapping
+ *   slab_objs_host hugetlb N        N 2 MiB MAP_HUGETLB mappings of each kind
  *
  * prints "CACHE PER-OP" for each cache of interest: the change of
  * /sys/kernel/slab/CACHE/objects over the N operations divided by N,
@@ -12,6 +13,12 @@
  * single operation cannot be seen; N in the thousands makes the noise
  * (a few slabs) a fraction of an object per operation. Everything is
  * undone before it exits.
+ *
+ * hugetlb sets a pool of N + 8 huge pages (the old size is put back
+ * before it exits) and prints, per kind of mapping, the kmalloc-128 and
+ * kmalloc-64 objects one mapping adds: the median of three rounds, each
+ * read after the caches' shrink (their per-CPU slabs flushed); kmalloc-64
+ * is busy enough on a host that one round in a few sees a burst.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -67,15 +74,109 @@ static void settle(long *now)
 	}
 }
 
+static long shrunk_objects(const char *c)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", c);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("1", f);
+		fclose(f);
+	}
+	return objects(c);
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One kind of MAP_HUGETLB mapping: objects per mapping of the two caches. */
+static int hugetlb_kind(const char *kind, int n)
+{
+	static const char *const hc[] = { "kmalloc-128", "kmalloc-64" };
+	int shared = !strcmp(kind, "shared"), touch = !strcmp(kind, "write");
+	int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_HUGETLB |
+		    (!strcmp(kind, "noreserve") ? MAP_NORESERVE : 0);
+	char **p = calloc((size_t)n, sizeof(*p));
+	long per[2][3];
+
+	if (!p)
+		return -1;
+	for (int round = 0; round < 3; round++) {
+		long b[2];
+
+		for (int c = 0; c < 2; c++)
+			b[c] = shrunk_objects(hc[c]);
+		for (int i = 0; i < n; i++) {
+			p[i] = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, flags, -1, 0);
+			if (p[i] == MAP_FAILED) {
+				while (i--)
+					munmap(p[i], 2 << 20);
+				free(p);
+				return -1;
+			}
+			if (touch)
+				p[i][0] = 1;
+		}
+		for (int c = 0; c < 2; c++)
+			per[c][round] = lround((double)(shrunk_objects(hc[c]) - b[c]) / n);
+		for (int i = 0; i < n; i++)
+			munmap(p[i], 2 << 20);
+	}
+	printf("%s", kind);
+	for (int c = 0; c < 2; c++) {
+		qsort(per[c], 3, sizeof(long), cmp_long);
+		printf(" %s %ld", hc[c], per[c][1]);
+	}
+	printf("\n");
+	free(p);
+	return 0;
+}
+
+static int hugetlb(int n)
+{
+	static const char *const kinds[] = { "private", "write", "noreserve", "shared" };
+	const char *path = "/proc/sys/vm/nr_hugepages";
+	long old = -1, got = -1;
+	int ret = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f || fscanf(f, "%ld", &old) != 1 || fclose(f) || !(f = fopen(path, "w")))
+		return 3;
+	fprintf(f, "%ld\n", old + n + 8);
+	fclose(f);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &got) != 1)
+			got = -1;
+		fclose(f);
+	}
+	for (size_t k = 0; got >= old + n + 8 && k < 4 && !ret; k++)
+		ret = hugetlb_kind(kinds[k], n);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%ld\n", old);
+		fclose(f);
+	}
+	return got < old + n + 8 || ret ? 3 : 0;	/* 3: no pool to measure with */
+}
+
 int main(int argc, char **argv)
 {
 	long before[NR];
 	int n;
 
 	if (argc != 3 || (n = atoi(argv[2])) < 1) {
-		fprintf(stderr, "usage: %s shm|fork|mbind_shared N\n", argv[0]);
+		fprintf(stderr, "usage: %s shm|fork|mbind_shared|hugetlb N\n", argv[0]);
 		return 2;
 	}
+	if (!strcmp(argv[1], "hugetlb"))
+		return hugetlb(n);
 	settle(before);
 	if (!strcmp(argv[1], "shm")) {
 		int *ids = calloc((size_t)n, sizeof(int));

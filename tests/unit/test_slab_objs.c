@@ -205,3 +205,149 @@ Test(slab_objs, geometry_of_the_caches)
 	cr_assert_str_eq(kmem_cache_info[KMEM_PID].alias, "cred");
 	cr_assert_str_eq(kmem_cache_info[KMEM_FTRACE_EVENT_FIELD].alias, "zswap_entry");
 }
+
+/*
+ * MAP_HUGETLB (the host's figures, doc/slab.md): every mapping's file has
+ * its inode's resv_map (kmalloc-128) with one cached file_region
+ * (kmalloc-64); a reserved private mapping a second map for its VMAs,
+ * with its own cached file_region: 2 + 2 objects each. Read faults use the
+ * cache for the instantiated run (coalesced: one region for the mapping),
+ * a write fault tops the cache up again for the COW to come (3 regions
+ * then). munmap gives everything back.
+ */
+Test(slab_objs, private_hugetlb_mappings_hold_resv_maps)
+{
+	uint64_t a[10], m128, m64;
+	char line[96];
+
+	cr_assert_eq(mm_tunable_write(m, "nr_hugepages", "40\n", 3), 0);
+	EXPECT(0, "spawn", "2");
+	m128 = objs(KMALLOC_128);
+	m64 = objs(KMALLOC_64);
+	for (int i = 0; i < 10; i++)
+		a[i] = strtoull(run(2, "mmap 0 4M rw- private,anon,hugetlb"), NULL, 0);
+	cr_assert_eq(objs(KMALLOC_128) - m128, 20);
+	cr_assert_eq(objs(KMALLOC_64) - m64, 20);
+	for (int i = 0; i < 5; i++) {	/* read both pages: one run, the cache used */
+		snprintf(line, sizeof(line), "touch %#llx 4M r", (unsigned long long)a[i]);
+		EXPECT(2, line, "0");
+	}
+	cr_assert_eq(objs(KMALLOC_64) - m64, 20);
+	for (int i = 5; i < 10; i++) {	/* write: the cache refilled after the run */
+		snprintf(line, sizeof(line), "touch %#llx 4M w", (unsigned long long)a[i]);
+		EXPECT(2, line, "0");
+	}
+	cr_assert_eq(objs(KMALLOC_64) - m64, 25);
+	snprintf(line, sizeof(line), "touch %#llx 2M w", (unsigned long long)a[0]);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 26, "write after read: region_chg refills the cache");
+	for (int i = 0; i < 10; i++) {
+		snprintf(line, sizeof(line), "munmap %#llx 4M", (unsigned long long)a[i]);
+		EXPECT(2, line, "0");
+	}
+	cr_assert_eq(objs(KMALLOC_128), m128);
+	cr_assert_eq(objs(KMALLOC_64), m64);
+}
+
+/*
+ * Pages 0 and 2 of a 3-page private mapping: two regions; page 1 joins
+ * them into one (two kfrees in coalesce_file_region). A split keeps one
+ * map for both VMAs (kref), released with the second; a fork child has
+ * no map, its faults none either; NORESERVE and shared mappings have the
+ * inode's map only (a shared one's region the reservation), and a shared
+ * VMA its hugetlb_vma_lock (kmalloc-64), a fork child's VMA its own.
+ */
+Test(slab_objs, hugetlb_regions_coalesce_split_and_fork)
+{
+	uint64_t a, b, c, m128, m64;
+	char line[96];
+	int child;
+
+	cr_assert_eq(mm_tunable_write(m, "nr_hugepages", "16\n", 3), 0);
+	EXPECT(0, "spawn", "2");
+	m128 = objs(KMALLOC_128);
+	m64 = objs(KMALLOC_64);
+	a = strtoull(run(2, "mmap 0 6M rw- private,anon,hugetlb"), NULL, 0);
+	snprintf(line, sizeof(line), "touch %#llx 2M r", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	snprintf(line, sizeof(line), "touch %#llx 2M r", (unsigned long long)a + (4 << 20));
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 3, "inode cache + two regions");
+	snprintf(line, sizeof(line), "touch %#llx 2M r", (unsigned long long)a + (2 << 20));
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 2, "inode cache + one region");
+	snprintf(line, sizeof(line), "munmap %#llx 2M", (unsigned long long)a + (2 << 20));
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_128) - m128, 2, "two VMAs, one owner map");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 2, "close keeps the regions (no region_del)");
+	child = atoi(run(2, "fork"));
+	snprintf(line, sizeof(line), "touch %#llx 2M w", (unsigned long long)a);
+	EXPECT(child, line, "0");
+	cr_assert_eq(objs(KMALLOC_128) - m128, 2, "the child has no map");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 2);
+	snprintf(line, sizeof(line), "kill %d", child);
+	EXPECT(0, line, "0");
+	snprintf(line, sizeof(line), "munmap %#llx 2M", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_128) - m128, 2, "one VMA left");
+	snprintf(line, sizeof(line), "munmap %#llx 2M", (unsigned long long)a + (4 << 20));
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_128), m128);
+	cr_assert_eq(objs(KMALLOC_64), m64);
+	b = strtoull(run(2, "mmap 0 4M rw- private,anon,hugetlb,noreserve"), NULL, 0);
+	c = strtoull(run(2, "mmap 0 4M rw- shared,anon,hugetlb"), NULL, 0);
+	cr_assert_eq(objs(KMALLOC_128) - m128, 2);
+	cr_assert_eq(objs(KMALLOC_64) - m64, 3, "two inode caches (one the shared region), a vma lock");
+	snprintf(line, sizeof(line), "touch %#llx 4M w", (unsigned long long)c);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 4, "a shared fault's region_chg: one cache entry");
+	child = atoi(run(2, "fork"));
+	cr_assert_eq(objs(KMALLOC_64) - m64, 5, "the child's shared VMA: its own vma lock");
+	snprintf(line, sizeof(line), "munmap %#llx 2M", (unsigned long long)c);
+	EXPECT(child, line, "0");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 5, "the unmapped piece gives its lock back");
+	snprintf(line, sizeof(line), "kill %d", child);
+	EXPECT(0, line, "0");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 4);
+	EXPECT(0, "kill 2", "0");
+	(void)b;
+	cr_assert_eq(objs(KMALLOC_128), m128);
+	cr_assert_eq(objs(KMALLOC_64), m64);
+}
+
+/*
+ * mremap moves a private hugetlb mapping with its map (the copy's open
+ * takes a reference, the source's close drops one), and a shared one's
+ * VMA lock (the copy's new one, the source's freed); mprotect of half a
+ * mapping splits it, each piece with the same map or its own lock.
+ */
+Test(slab_objs, hugetlb_maps_follow_mremap_and_mprotect)
+{
+	uint64_t a, s, m128, m64;
+	char line[128];
+
+	cr_assert_eq(mm_tunable_write(m, "nr_hugepages", "16\n", 3), 0);
+	EXPECT(0, "spawn", "2");
+	m128 = objs(KMALLOC_128);
+	m64 = objs(KMALLOC_64);
+	a = strtoull(run(2, "mmap 0 4M rw- private,anon,hugetlb"), NULL, 0);
+	s = strtoull(run(2, "mmap 0 4M rw- shared,anon,hugetlb"), NULL, 0);
+	snprintf(line, sizeof(line), "touch %#llx 4M r", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_128) - m128, 3);
+	cr_assert_eq(objs(KMALLOC_64) - m64, 4, "private: cache, run; shared: region, lock");
+	snprintf(line, sizeof(line), "mprotect %#llx 2M r--", (unsigned long long)a);
+	EXPECT(2, line, "0");
+	snprintf(line, sizeof(line), "mprotect %#llx 2M r--", (unsigned long long)s);
+	EXPECT(2, line, "0");
+	cr_assert_eq(objs(KMALLOC_128) - m128, 3, "the split pieces share the owner map");
+	cr_assert_eq(objs(KMALLOC_64) - m64, 5, "a lock for the shared piece");
+	snprintf(line, sizeof(line), "mremap %#llx 2M 2M maymove,fixed %#llx",
+		 (unsigned long long)a, (unsigned long long)a + (64ULL << 20));
+	cr_assert_eq(strtoull(run(2, line), NULL, 0), a + (64ULL << 20), "%s", last);
+	cr_assert_eq(objs(KMALLOC_128) - m128, 3);
+	cr_assert_eq(objs(KMALLOC_64) - m64, 5);
+	EXPECT(0, "kill 2", "0");
+	cr_assert_eq(objs(KMALLOC_128), m128);
+	cr_assert_eq(objs(KMALLOC_64), m64);
+}
