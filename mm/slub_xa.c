@@ -9,9 +9,11 @@
  * they were packed from index 0, which is what readahead and sequential
  * writes make: an xarray of n <= 1 entries keeps it in the head (0 nodes);
  * otherwise each level of 64-slot nodes needs ceil(n / 64^l) nodes, for
- * l = 1 .. the height, the top level one node. A sparse file needs more in
- * Linux (a node per 64-index chunk that is touched); the count here is the
- * floor. The objects are allocated and freed as n crosses the thresholds,
+ * l = 1 .. the height, the top level one node. A lone entry is the
+ * exception the shrinker sees (mapping_shrinkable): only index 0 fits in
+ * the head, one at index i > 0 hangs from a chain of one node per level
+ * down to it. A sparse file needs more in Linux (a node per 64-index chunk
+ * that is touched); for two entries or more the count here is the floor. The objects are allocated and freed as n crosses the thresholds,
  * last in first out, and their handles are kept in the address_space.
  */
 #include "internal.h"
@@ -31,9 +33,35 @@ uint64_t xa_nodes_for(uint64_t n)
 	return nodes;
 }
 
+/* The index of as's only entry (a page or a shadow). */
+static uint64_t sole_index(const struct address_space *as)
+{
+	if (as->nr_shadows) {
+		for (uint64_t i = 0; i < as->shadow_cap; i++)
+			if (as->shadows[i].index != UINT64_MAX)
+				return as->shadows[i].index;
+		return 0;
+	}
+	for (uint64_t i = 0; i < as->nbuckets; i++)
+		if (as->buckets[i])
+			return as->buckets[i]->index;
+	return 0;
+}
+
+/* Nodes of an xarray whose one entry is at index: the levels above it. */
+static uint64_t xa_nodes_lone(uint64_t index)
+{
+	uint64_t levels = 0;
+
+	for (; index; index >>= 6)
+		levels++;
+	return levels;
+}
+
 void xa_nodes_update(struct address_space *as)
 {
-	uint64_t want = xa_nodes_for(as->nrpages + as->nr_shadows);
+	uint64_t n = as->nrpages + as->nr_shadows;
+	uint64_t want = n == 1 ? xa_nodes_lone(sole_index(as)) : xa_nodes_for(n);
 	struct machine *m = as->m;
 
 	if (!m)

@@ -253,6 +253,31 @@ Test(slub, radix_tree_nodes_follow_the_cache, .init = setup, .fini = teardown)
 }
 
 /*
+ * A lone entry lives in the xarray's head only at index 0; at 5 it hangs
+ * from one node, at 99 from two (99 >> 6 = 1: a second level).
+ */
+Test(slub, radix_tree_nodes_of_a_lone_page, .init = setup, .fini = teardown)
+{
+	uint64_t r0 = objs(KMEM_RADIX_TREE_NODE);
+	static char page[4096];
+	char why[64];
+
+	backing_put(dir, "six", 6 * 4096);
+	backing_put(dir, "hundred", 100 * 4096);
+	cr_assert_eq(mm_file_read(m, "/six", 5 * 4096, page, sizeof(page)), 4096);
+	check_ok();
+	cr_assert_eq(objs(KMEM_RADIX_TREE_NODE) - r0, 1);
+	cr_assert_eq(mm_file_read(m, "/hundred", 99 * 4096, page, sizeof(page)), 4096);
+	check_ok();
+	cr_assert_eq(objs(KMEM_RADIX_TREE_NODE) - r0, 3);
+	cr_assert_eq(mm_drop_caches(m, 1, why, sizeof(why)), 0);
+	cr_assert_eq(objs(KMEM_RADIX_TREE_NODE), r0);
+	cr_assert_eq(mm_file_read(m, "/six", 0, page, 1), 1);	/* page 0 alone: in the head */
+	cr_assert_eq(objs(KMEM_RADIX_TREE_NODE), r0);
+	check_ok();
+}
+
+/*
  * shrink_slab's arithmetic on 300 unused, referenced dentries (their inodes
  * cache a page each, so they are not on the inode LRU). Priority 0:
  * delta = 300 * 4 / 2 = 600 = total_scan (≤ 2 × freeable); batches of 128
