@@ -92,6 +92,9 @@ void op_tunable(struct fuzz_run *r, struct cursor *c)
 		{ "watermark_scale_factor", { "10", "1000", "3000", "0" } },
 		{ "compaction_proactiveness", { "20", "0", "100", "101" } },
 		{ "node0/compact", { "1", "1", "0", "x" } },
+		{ "slab/task_struct/shrink", { "1", "1\n", "0", "x" } },
+		{ "slab/zswap_entry/shrink", { "1", "10", "2", "" } },	/* a merged cache's alias */
+		{ "slab/vm_area_struct/validate", { "1", "0", "x", "" } },
 	};
 	uint8_t b = in_u8(c), v = in_u8(c);
 	const char *name = tab[b % NELEM(tab)].name, *val = tab[b % NELEM(tab)].vals[v % 4];
