@@ -10,6 +10,7 @@
  * file and stay as they are. When writeback happens: see writeback.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "internal.h"
 #include "page_alloc.h"
 #include "filemap.h"
+#include "filemap_internal.h"
 #include "file.h"
 #include "pgtable.h"
 #include "task.h"
@@ -117,6 +119,64 @@ int writeback_page(struct machine *m, struct page *page)
 			err = e;
 	}
 	folio_set_readahead_flag(page, 0);
+	return err;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * In index order, as write_cache_pages walks the xarray's dirty tag: the
+ * disk sees consecutive pages as one growing request (blk_stat.c merges
+ * them), which the hash order of the buckets would scatter.
+ */
+int filemap_writeback_range(struct machine *m, struct file_ref *f, uint64_t first, uint64_t last)
+{
+	struct file_ref *inode = file_inode(f);
+	struct address_space *as = inode->mapping;
+	uint64_t n = 0, k = 0, *idx;
+	int err = 0;
+
+	if (!as)
+		return 0;
+	for (uint64_t i = 0; i < as->nbuckets; i++)
+		for (struct pc_node *p = as->buckets[i]; p; p = p->next)
+			n += p->index >= first && p->index <= last && PageFlag(p->page, PG_dirty);
+	if (!n)
+		return 0;
+	idx = kcalloc(n, sizeof(*idx));
+	for (uint64_t i = 0; i < as->nbuckets; i++)
+		for (struct pc_node *p = as->buckets[i]; p; p = p->next) {
+			if (p->index < first || p->index > last || !PageFlag(p->page, PG_dirty))
+				continue;
+			if (idx) {
+				idx[k++] = p->index;
+			} else {
+				/* no memory to sort: the same pages, in bucket order */
+				int e = writeback_page(m, p->page);
+
+				if (e && !err)
+					err = e;
+			}
+		}
+	if (!idx)
+		return err;
+	qsort(idx, k, sizeof(*idx), cmp_index);
+	for (uint64_t i = 0; i < k; i++) {
+		struct page *page = filemap_find_page(inode, idx[i]);
+		int e;
+
+		if (!page || !PageFlag(page, PG_dirty))
+			continue;	/* written with its folio's head */
+		e = writeback_page(m, page);
+		if (e && !err)
+			err = e;
+	}
+	kfree(idx);
 	return err;
 }
 
